@@ -1,0 +1,60 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// trialsearch: a clinical-trial search and similarity engine.
+///
+/// Layers, in data-flow order (see ARCHITECTURE.md):
+/// registry dumps → `TrialIngest` → `Trial` → `TrialSearchCore` (Analysis → Index → Search)
+/// → `TrialSearchKit` (the operations the CLI runs) → `trialsearch` (thin CLI).
+let package = Package(
+    name: "trialsearch",
+    products: [
+        .executable(name: "trialsearch", targets: ["trialsearch"]),
+        .library(name: "TrialSearchCore", targets: ["TrialSearchCore"]),
+        .library(name: "TrialIngest", targets: ["TrialIngest"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C boundaries: each system library is wrapped by exactly one Swift layer.
+        .systemLibrary(
+            name: "CLibXML2", path: "Sources/CLibXML2",
+            pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(
+            name: "CLibDeflate", path: "Sources/CLibDeflate",
+            providers: [.apt(["libdeflate-dev"])]),
+        .systemLibrary(
+            name: "CSnowball", path: "Sources/CSnowball",
+            providers: [.apt(["libstemmer-dev"])]),
+
+        .target(
+            name: "TrialSearchCore",
+            dependencies: ["CLibDeflate", "CSnowball"]),
+        .target(
+            name: "TrialIngest",
+            dependencies: ["TrialSearchCore", "CLibXML2", "CLibDeflate"]),
+        .target(
+            name: "TrialSearchKit",
+            dependencies: ["TrialSearchCore", "TrialIngest"]),
+        .executableTarget(
+            name: "trialsearch",
+            dependencies: [
+                "TrialSearchKit", "TrialSearchCore", "TrialIngest",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(
+            name: "trialsearch-bench",
+            dependencies: ["TrialSearchKit", "TrialSearchCore", "TrialIngest"]),
+
+        .testTarget(
+            name: "TrialSearchCoreTests",
+            dependencies: ["TrialSearchCore"]),
+        .testTarget(
+            name: "TrialIngestTests",
+            dependencies: ["TrialIngest", "TrialSearchCore"]),
+        .testTarget(
+            name: "TrialSearchKitTests",
+            dependencies: ["TrialSearchKit", "TrialSearchCore", "TrialIngest", "trialsearch"]),
+    ]
+)

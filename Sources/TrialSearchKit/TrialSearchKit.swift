@@ -1,0 +1,2 @@
+import TrialIngest
+import TrialSearchCore
