@@ -61,17 +61,29 @@ struct StemCache {
     @inline(__always)
     static func hash(_ key: UnsafePointer<UInt8>, _ length: Int) -> UInt32 {
         var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: length)
-        var i = 0
-        while i < length {
-            var word = UnsafeRawPointer(key + i).loadUnaligned(as: UInt64.self)
-            let remaining = length &- i
-            if remaining < 8 { word &= (1 << (UInt64(remaining) &* 8)) &- 1 }
+        if length <= 8 {
+            // Most words: one masked load.
+            let word = UnsafeRawPointer(key).loadUnaligned(as: UInt64.self) & mask(length)
             h = (h ^ word) &* 0xFF51_AFD7_ED55_8CCD
-            h ^= h >> 32
-            i &+= 8
+        } else {
+            var i = 0
+            while i < length {
+                var word = UnsafeRawPointer(key + i).loadUnaligned(as: UInt64.self)
+                let remaining = length &- i
+                if remaining < 8 { word &= mask(remaining) }
+                h = (h ^ word) &* 0xFF51_AFD7_ED55_8CCD
+                h ^= h >> 32
+                i &+= 8
+            }
         }
         h = (h ^ (h >> 29)) &* 0xC4CE_B9FE_1A85_EC53
         return UInt32(truncatingIfNeeded: h ^ (h >> 32))
+    }
+
+    /// The low `count` bytes set (count 1...8).
+    @inline(__always)
+    static func mask(_ count: Int) -> UInt64 {
+        count >= 8 ? ~0 : (1 &<< (UInt64(truncatingIfNeeded: count) &* 8)) &- 1
     }
 
     /// The entry index for `key`, or -1.
@@ -171,12 +183,17 @@ struct StemCache {
     /// Whether `a` and `b` hold the same `length` bytes; both must stay readable 7 bytes past `length`.
     @inline(__always)
     private static func equal(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ length: Int) -> Bool {
+        if length <= 8 {
+            let difference = UnsafeRawPointer(a).loadUnaligned(as: UInt64.self)
+                ^ UnsafeRawPointer(b).loadUnaligned(as: UInt64.self)
+            return difference & mask(length) == 0
+        }
         var i = 0
         while i < length {
             var difference = UnsafeRawPointer(a + i).loadUnaligned(as: UInt64.self)
                 ^ UnsafeRawPointer(b + i).loadUnaligned(as: UInt64.self)
             let remaining = length &- i
-            if remaining < 8 { difference &= (1 << (UInt64(remaining) &* 8)) &- 1 }
+            if remaining < 8 { difference &= mask(remaining) }
             if difference != 0 { return false }
             i &+= 8
         }
