@@ -37,14 +37,21 @@ if [ "$build" = 1 ] && [ -z "${NO_SWIFT_BUILD:-}" ]; then
 fi
 [ -n "$fatal" ] || [ -x "$TRIALSEARCH" ] || fatal="no binary at $TRIALSEARCH"
 INDEX="$EVAL_DIR/index"
-if [ -z "$fatal" ] && ! "$TRIALSEARCH" index --index "$INDEX" --rebuild "$SMALL_ZIP" > /dev/null 2> "$OUT/index.stderr"; then
-    fatal="\`trialsearch index\` failed: $(tail -2 "$OUT/index.stderr" | tr '\n' ' ')"
+failure() {  # NAME STATUS -> one line: what failed, its exit status and the end of its stderr
+    echo "\`trialsearch $1\` exited $2: $(tail -3 "$OUT/$1.stderr" | tr '\n' ' ')"
+}
+if [ -z "$fatal" ]; then
+    status=0
+    "$TRIALSEARCH" index --index "$INDEX" --rebuild "$SMALL_ZIP" > /dev/null 2> "$OUT/index.stderr" || status=$?
+    [ "$status" = 0 ] || fatal="$(failure index "$status")"
 fi
 ts_run() {  # NAME OUTFILE COMMAND... -> prints the failure, if any
     local name="$1" out="$2"; shift 2
     if [ -n "$fatal" ]; then echo "$fatal"; return 0; fi
-    if ! "$@" > "$out" 2> "$OUT/$name.stderr"; then
-        echo "\`trialsearch $name\` failed: $(tail -2 "$OUT/$name.stderr" | tr '\n' ' ')"
+    local status=0
+    "$@" > "$out" 2> "$OUT/$name.stderr" || status=$?
+    if [ "$status" != 0 ]; then
+        failure "$name" "$status"
         rm -f "$out"
     fi
 }

@@ -32,6 +32,15 @@ def has_gnu_time():
     return "Maximum resident set size" in probe.stderr
 
 
+def dir_bytes(path):
+    """Bytes of all files under path: an index's size on disk, measured the same way for every engine."""
+    total = 0
+    for root, _, files in os.walk(path):
+        for f in files:
+            total += os.path.getsize(os.path.join(root, f))
+    return total
+
+
 def run(cmd, stdout=None, stderr=None, env=None, cwd=None):
     """Run cmd; return a dict with exit status, wall seconds and peak RSS in MB (10^6 bytes)."""
     use_time = has_gnu_time()

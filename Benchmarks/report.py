@@ -141,6 +141,12 @@ def main(argv=None):
                   f"{p['median_ms']} ms over {p['runs']} runs ({p['tool']}); target < 100 ms: "
                   f"{'yes' if p['median_ms'] < 100 else 'NO'}."]
     for c in (SMALL, REPLICA):
+        child = get(tv[c], "build", "runs")
+        if child:
+            ch = child[-1]["child"]
+            lines += ["", f"Tantivy on {c}: documents added at {ch['add_s']} s, committed at {ch['commit_s']} s, "
+                      f"merges done at {ch['merged_s']} s in-process ({ch['segments']} segments); the build figure is "
+                      "the whole process, merges included."]
         conv = get(ts[c], "convert")
         if conv:
             lines += ["", f"`trialsearch convert` of {c} (ingestion plus JSON output): {conv['wall_s']} s, "

@@ -37,7 +37,7 @@ ln -sfn "$RESULTS" "$BENCH_DIR/results/latest"
 small_builds=3 process_runs=30
 [ "$quick" = 1 ] && small_builds=1 process_runs=10
 
-"$PYTHON" - "$RESULTS/run.json" "$0 $*" "$REPO_ROOT" <<'PY'
+"$PYTHON" - "$RESULTS/run.json" "$(echo "$0" "$@")" "$REPO_ROOT" <<'PY'
 import json, os, subprocess, sys, time
 out, command, repo = sys.argv[1:4]
 commit = subprocess.run(["git", "-C", repo, "describe", "--always", "--dirty"], capture_output=True, text=True).stdout.strip()

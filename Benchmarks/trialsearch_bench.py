@@ -33,14 +33,6 @@ sys.path.insert(0, HERE)
 import measure  # noqa: E402
 
 
-def dir_bytes(path):
-    total = 0
-    for root, _, files in os.walk(path):
-        for f in files:
-            total += os.path.getsize(os.path.join(root, f))
-    return total
-
-
 def count_lines(path):
     with open(path, "rb") as fh:
         return sum(1 for line in fh if line.strip())
@@ -97,7 +89,7 @@ class Runner:
         runs = []
         for i in range(self.args.build_runs):
             fig = self.run(f"{key}", [self.args.bin, "index", "--index", index_dir, "--rebuild", source])
-            fig["index_bytes"] = dir_bytes(index_dir)
+            fig["index_bytes"] = measure.dir_bytes(index_dir)
             runs.append(fig)
             print(f"trialsearch_bench.py: {self.args.name}: {key} {i + 1}/{self.args.build_runs}: {fig['wall_s']} s, "
                   f"{fig['peak_rss_mb']} MB peak, {fig['index_bytes'] / 1e6:.1f} MB index", file=sys.stderr)
@@ -152,7 +144,7 @@ class Runner:
     def update(self, index_dir, updates_zip, marker):
         before = self.fig.get("stats", {}).get("trials")
         fig = self.run("update", [self.args.bin, "index", "--index", index_dir, updates_zip])
-        fig["index_bytes_after"] = dir_bytes(index_dir)
+        fig["index_bytes_after"] = measure.dir_bytes(index_dir)
         after = self.stats(index_dir, key="stats_after_update")
         fig["trials_before"], fig["trials_after"] = before, after.get("trials")
         probe = self.path("update-probe.tsv")

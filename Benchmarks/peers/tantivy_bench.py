@@ -91,14 +91,6 @@ def read_ids(path):
         return [line.strip() for line in fh if line.strip()]
 
 
-def dir_bytes(path):
-    total = 0
-    for root, _, files in os.walk(path):
-        for f in files:
-            total += os.path.getsize(os.path.join(root, f))
-    return total
-
-
 def median_ms(micros):
     return round(statistics.median(micros) / 1000, 4) if micros else None
 
@@ -154,7 +146,7 @@ def build(args, index_dir):
             raise SystemExit(f"tantivy_bench.py: build child failed ({fig['exit']}): {fig['cmd']}")
         with open(child_out) as fh:
             fig["child"] = json.loads(fh.read().strip().splitlines()[-1])
-        fig["index_bytes"] = dir_bytes(index_dir)
+        fig["index_bytes"] = measure.dir_bytes(index_dir)
         runs.append(fig)
         print(f"tantivy_bench.py: {args.name}: build {i + 1}/{args.build_runs}: {fig['wall_s']} s, "
               f"{fig['peak_rss_mb']} MB peak, {fig['index_bytes'] / 1e6:.1f} MB index", file=sys.stderr)
@@ -286,8 +278,8 @@ def main(argv=None):
            "python": sys.version.split()[0], "corpus": args.name, "jsonl": os.path.abspath(args.jsonl),
            "cores": os.cpu_count()}
     if args.reuse_index and os.path.exists(os.path.join(index_dir, "meta.json")):
-        fig["build"] = {"reused": True, "index_bytes": dir_bytes(index_dir),
-                        "index_mb": round(dir_bytes(index_dir) / 1e6, 1)}
+        fig["build"] = {"reused": True, "index_bytes": measure.dir_bytes(index_dir),
+                        "index_mb": round(measure.dir_bytes(index_dir) / 1e6, 1)}
     else:
         fig["build"] = build(args, index_dir)
 
