@@ -120,6 +120,8 @@ class Runner:
         fig = self.run("convert", [self.args.bin, "convert", self.args.zip], stdout_path=out)
         fig["records"] = count_lines(out)
         fig["jsonl_mb"] = round(os.path.getsize(out) / 1e6, 1)
+        with zipfile.ZipFile(self.args.zip) as zf:
+            fig["xml_mb"] = round(sum(i.file_size for i in zf.infolist() if i.filename.endswith(".xml")) / 1e6, 1)
         self.fig["convert"] = fig
         return out
 

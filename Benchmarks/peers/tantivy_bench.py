@@ -140,8 +140,9 @@ def build(args, index_dir):
     runs = []
     for i in range(args.build_runs):
         child_out = os.path.join(args.work, "build-child.json")
-        fig = measure.run([sys.executable, os.path.abspath(__file__), "_build", args.jsonl, index_dir],
-                          stdout=open(child_out, "w"))
+        with open(child_out, "w") as child_stdout:
+            fig = measure.run([sys.executable, os.path.abspath(__file__), "_build", args.jsonl, index_dir],
+                              stdout=child_stdout)
         if fig["exit"] != 0:
             raise SystemExit(f"tantivy_bench.py: build child failed ({fig['exit']}): {fig['cmd']}")
         with open(child_out) as fh:
