@@ -52,3 +52,15 @@ PY
 }
 
 usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; }
+
+# Release build of the checkout into $TRIALSEARCH, its log in LOGFILE. On failure the binary is removed,
+# so that no stale binary is measured, and the status is non-zero.
+build_release() {  # LOGFILE
+    log "swift build -c release --product trialsearch (log: $1)"
+    if ! (cd "$REPO_ROOT" && swift build -c release --product trialsearch) > "$1" 2>&1; then
+        log "release build FAILED: trialsearch figures will be missing"
+        tail -5 "$1" >&2 || true
+        rm -f "$TRIALSEARCH"
+        return 1
+    fi
+}

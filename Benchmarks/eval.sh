@@ -29,11 +29,7 @@ ln -sfn "$OUT" "$EVAL_DIR/latest"
 # trialsearch runs. A failure is reported in the table (no crash): "fatal" when no run can be made.
 fatal=""
 if [ "$build" = 1 ] && [ -z "${NO_SWIFT_BUILD:-}" ]; then
-    log "swift build -c release"
-    if ! (cd "$REPO_ROOT" && swift build -c release --product trialsearch) > "$OUT/swift-build.log" 2>&1; then
-        fatal="release build failed, see $OUT/swift-build.log"
-        rm -f "$TRIALSEARCH"   # never score a stale binary
-    fi
+    build_release "$OUT/swift-build.log" || fatal="release build failed, see $OUT/swift-build.log"
 fi
 [ -n "$fatal" ] || [ -x "$TRIALSEARCH" ] || fatal="no binary at $TRIALSEARCH"
 INDEX="$EVAL_DIR/index"

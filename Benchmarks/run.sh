@@ -51,12 +51,7 @@ if [ "$replica" = 1 ]; then "$BENCH_ROOT/corpora.sh"; else "$BENCH_ROOT/corpora.
 
 # 2. trialsearch, release build. A failure is reported and the Tantivy side still runs.
 if [ "$trialsearch" = 1 ] && [ "$build" = 1 ] && [ -z "${NO_SWIFT_BUILD:-}" ]; then
-    log "swift build -c release"
-    if ! (cd "$REPO_ROOT" && swift build -c release --product trialsearch) > "$RESULTS/swift-build.log" 2>&1; then
-        log "release build FAILED (see $RESULTS/swift-build.log); trialsearch figures will be missing"
-        tail -5 "$RESULTS/swift-build.log" >&2 || true
-        rm -f "$TRIALSEARCH"   # never measure a stale binary
-    fi
+    build_release "$RESULTS/swift-build.log" || true   # the Tantivy side still runs
 fi
 if [ "$trialsearch" = 1 ] && ! command -v hyperfine >/dev/null 2>&1 && [ "$(id -u)" = 0 ] \
         && command -v apt-get >/dev/null 2>&1; then
