@@ -1,19 +1,21 @@
 import Foundation
 import TrialSearchCore
 
-/// `trialsearch-bench analyze [--repeat N] [--no-cache] [--field NAME] PATH...`: analysis throughput.
+/// `trialsearch-bench analyze [--repeat N] [--no-cache] [--checksum] [--field NAME] PATH...`: analysis throughput.
 ///
 /// Reads the files (folders recursively); `.xml` files are reduced to their text nodes (tags dropped,
 /// entities decoded) before timing, so that the figure is analysis alone. Each document is analyzed with
 /// one `Analyzer.analyze(bytes:)` call, as the indexer does per field value. Prints MB/s and tokens/s of
 /// the fastest of N passes (the first pass warms the stem cache, as a long indexing run does) and of the
-/// first pass.
+/// first pass; `--checksum` adds a checksum of all tokens (to check that an optimization changes no
+/// output).
 ///
 /// `trialsearch-bench tokens [--field NAME] TEXT`: prints the tokens of TEXT, one per line.
 enum AnalyzeBenchmark {
     static func run(_ arguments: [String]) -> Int32 {
         var repeats = 5
         var usesCache = true
+        var printsChecksum = false
         var field = Field.description
         var paths: [String] = []
         var iterator = arguments.makeIterator()
@@ -24,6 +26,8 @@ enum AnalyzeBenchmark {
                 repeats = value
             case "--no-cache":
                 usesCache = false
+            case "--checksum":
+                printsChecksum = true
             case "--field":
                 guard let value = iterator.next().flatMap({ Field(name: $0) }) else { return usage() }
                 field = value
@@ -59,6 +63,20 @@ enum AnalyzeBenchmark {
             return String(format: "%@: %.3f s, %.1f MB/s, %.2f M tokens/s", label, s,
                           Double(bytes) / s / 1e6, Double(tokens) / s / 1e6)
         }
+        // A checksum of every token of the last pass (term, position, offsets, kind), so that an
+        // optimization can be checked to change no output.
+        var checksum: UInt64 = 0xcbf2_9ce4_8422_2325
+        for document in documents where printsChecksum {
+            document.withUnsafeBufferPointer { buffer in
+                _ = analyzer.analyze(bytes: buffer, field: field) { token in
+                    for byte in token.term { checksum = (checksum ^ UInt64(byte)) &* 0x100_0000_01b3 }
+                    for value in [token.position, token.startOffset, token.endOffset, Int32(token.kind.rawValue)] {
+                        checksum = (checksum ^ UInt64(UInt32(bitPattern: value))) &* 0x100_0000_01b3
+                    }
+                }
+            }
+        }
+        if printsChecksum { print("token checksum: \(String(checksum, radix: 16))") }
         print("tokens per pass: \(tokens); stem cache: \(analyzer.stemCacheStatistics.words) words, "
               + "\(analyzer.stemCacheStatistics.resets) resets")
         print(line("first pass", times[0]))
@@ -87,7 +105,7 @@ enum AnalyzeBenchmark {
     }
 
     private static func usage() -> Int32 {
-        print("usage: trialsearch-bench analyze [--repeat N] [--no-cache] [--field NAME] PATH...")
+        print("usage: trialsearch-bench analyze [--repeat N] [--no-cache] [--checksum] [--field NAME] PATH...")
         return 2
     }
 

@@ -8,7 +8,7 @@ case "analyze":
 case "tokens":
     exit(AnalyzeBenchmark.printTokens(Array(arguments.dropFirst())))
 default:
-    print("usage: trialsearch-bench analyze [--repeat N] [--no-cache] [--field NAME] PATH...")
+    print("usage: trialsearch-bench analyze [--repeat N] [--no-cache] [--checksum] [--field NAME] PATH...")
     print("       trialsearch-bench tokens [--field NAME] TEXT")
     exit(2)
 }

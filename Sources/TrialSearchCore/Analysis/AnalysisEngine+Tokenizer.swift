@@ -34,23 +34,21 @@ extension AnalysisEngine {
                 if Self.isAlnum(b) {
                     // Fast path: a plain word or number followed by a character that cannot continue it
                     // (about nine tokens in ten); anything else is rescanned by `compound`.
+                    let limit = min(n, i + Self.maxTermBytes)
                     var j = i
-                    var out = 0
-                    var flags: UInt8 = 0
-                    while j < n && out < Self.maxTermBytes {
-                        let c = p[j]
-                        if (c | 0x20) &- 0x61 < 26 {
-                            scratch[out] = c | 0x20
-                            flags |= PartFlags.letter
-                        } else if c &- 0x30 < 10 {
-                            scratch[out] = c
-                            flags |= PartFlags.digit
-                        } else {
-                            break
-                        }
-                        out += 1
-                        j += 1
+                    var anyBits: UInt8 = 0
+                    var allBits: UInt8 = 0xFF
+                    while j < limit {
+                        let folded = wordBytes[Int(p[j])]
+                        if folded == 0 { break }
+                        scratch[j &- i] = folded
+                        anyBits |= folded
+                        allBits &= folded
+                        j &+= 1
                     }
+                    let out = j - i
+                    // Folded letters (0x61–0x7A) have bit 0x40, digits (0x30–0x39) do not.
+                    let flags = (anyBits & 0x40 != 0 ? PartFlags.letter : 0) | (allBits & 0x40 == 0 ? PartFlags.digit : 0)
                     if Self.endsWord(p, n, j, afterDigit: flags & PartFlags.digit != 0),
                        !(out >= 3 && p[j - 1] == 0x73 && p[i] &- 0x41 < 26 && p[i + 1] &- 0x41 < 26) {
                         emit(scratch, out, flags: flags, kind: flags == PartFlags.digit ? .number : .word,
@@ -93,23 +91,27 @@ extension AnalysisEngine {
         return position
     }
 
-    /// Whether the byte at `j` ends a word for sure: the end, white space or control, `,` (not after a
-    /// digit, where it may be a thousands separator), `;`, brackets, `"`, `!`, `?`, or `.`/`:` followed
-    /// by white space or the end. Other characters may continue a compound, URL or e-mail address.
+    /// Whether the byte at `j` ends a plain word for sure, so that the fast path may emit it: anything
+    /// but a character that can continue a compound, a number, a URL or an e-mail address. Those are
+    /// `-`, `/`, `'`, `@` and non-ASCII; `,` between digits (thousands); `.` before a letter or digit
+    /// (decimals, acronyms, domains); `:` before `/` (a URL scheme); `_` and `+` before a letter or digit
+    /// (an e-mail address's local part).
     @inline(__always)
     static func endsWord(_ p: UnsafePointer<UInt8>, _ n: Int, _ j: Int, afterDigit: Bool) -> Bool {
         guard j < n else { return true }
         let c = p[j]
         if c <= 0x20 { return true }
         switch c {
-        case 0x3B, 0x28, 0x29, 0x5B, 0x5D, 0x22, 0x21, 0x3F:
-            return true
-        case 0x2C:
-            return !afterDigit
-        case 0x2E, 0x3A:
-            return j + 1 == n || p[j + 1] <= 0x20
-        default:
+        case 0x2D, 0x2F, 0x27, 0x40:  // - / ' @
             return false
+        case 0x2C:  // ,
+            return !afterDigit || j + 1 == n || !isDigit(p[j + 1])
+        case 0x2E, 0x5F, 0x2B:  // . _ +
+            return j + 1 == n || !isAlnum(p[j + 1])
+        case 0x3A:  // :
+            return j + 1 == n || p[j + 1] != 0x2F
+        default:
+            return c < 0x80 && !isAlnum(c)  // a letter or digit here: the word was cut at maxTermBytes
         }
     }
 

@@ -33,6 +33,8 @@ struct AnalysisEngine {
     let foldBuffer: UnsafeMutablePointer<UInt8>
     /// Stems when the cache is off.
     let stemBuffer: UnsafeMutablePointer<UInt8>
+    /// For each byte: its lowercase form if it is an ASCII letter or digit, else 0 (the fast path's table).
+    let wordBytes: UnsafeMutablePointer<UInt8>
     var cache: StemCache
 
     /// One part of a compound: where its folded bytes are in `scratch` and where it was in the text.
@@ -78,6 +80,11 @@ struct AnalysisEngine {
         parts = .allocate(capacity: Self.maxParts)
         foldBuffer = .allocate(capacity: 64)
         stemBuffer = .allocate(capacity: 2 * Self.maxTermBytes)
+        wordBytes = .allocate(capacity: 256)
+        for byte in 0..<256 {
+            let b = UInt8(byte)
+            wordBytes[byte] = Self.isLetter(b) ? b | 0x20 : Self.isDigit(b) ? b : 0
+        }
         cache = StemCache()
     }
 
@@ -87,6 +94,7 @@ struct AnalysisEngine {
         parts.deallocate()
         foldBuffer.deallocate()
         stemBuffer.deallocate()
+        wordBytes.deallocate()
         cache.deallocate()
     }
 
