@@ -37,6 +37,10 @@ DEFAULT = {
     "prf_terms": 20,
     "prf_weight": 0.0,      # lambda: share of the feedback query
     "prf_fields": ("title", "condition", "keyword", "mesh", "summary"),
+    "first_boost": 0.0,     # multiply the weight of terms of the note's first sentence by (1 + this)
+    "first_chars": 0,       # ... or of its first N characters when > 0
+    "cond_prior": 0.0,      # multiply a term's weight by (1 + this * share of its docs listing it as condition/MeSH)
+    "cond_prior_fields": ("condition", "mesh"),
 }
 
 
@@ -72,6 +76,16 @@ def build_query(idx, text, cfg):
             continue
         counts[j] = counts.get(j, 0) + 1
     q = {j: qtf_weight(c, cfg["qtf"]) for j, c in counts.items()}
+    if cfg["first_boost"] > 0:
+        first = first_part(text, cfg)
+        for t in notes.query_terms(first, abbrev=cfg["abbrev"], negation=cfg["negation"], deid=cfg["deid"]):
+            j = idx.term_id(t)
+            if j in q and q[j] == qtf_weight(counts[j], cfg["qtf"]):
+                q[j] *= 1 + cfg["first_boost"]
+    if cfg["cond_prior"] > 0:
+        share = cond_share(idx, cfg["cond_prior_fields"])
+        for j in q:
+            q[j] *= 1 + cfg["cond_prior"] * share[j]
     if cfg["concept_boost"] > 0:
         for phrase in concepts.match(idx, text, cfg):
             for j in phrase:
@@ -81,6 +95,29 @@ def build_query(idx, text, cfg):
         keep = sorted(q, key=lambda j: (-q[j] * idx.idf[j], j))[:cfg["top_n"]]
         q = {j: q[j] for j in keep}
     return q
+
+
+def first_part(text, cfg):
+    if cfg["first_chars"] > 0:
+        return text[:cfg["first_chars"]]
+    m = re.search(r"[.!?](\s|$)", text)
+    return text[:m.end()] if m else text
+
+
+_share = {}
+
+
+def cond_share(idx, fields):
+    """Per term: the share of the trials containing it that have it in one of `fields`."""
+    s = _share.get(fields)
+    if s is None:
+        m = None
+        for f in fields:
+            p = (idx.tf[f] > 0).astype(np.int8)
+            m = p if m is None else m.maximum(p)
+        s = np.asarray(m.sum(axis=0)).ravel() / np.maximum(idx.df, 1)
+        _share[fields] = s
+    return s
 
 
 def score_query(idx, q, cfg):
