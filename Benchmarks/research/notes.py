@@ -67,7 +67,7 @@ ABBREVIATIONS = {
 NEGATION_TRIGGERS = [
     "no", "not", "denies", "denied", "deny", "without", "negative for", "no history of", "no evidence of",
     "no signs of", "no sign of", "free of", "absence of", "absent", "ruled out", "rules out", "rule out",
-    "never", "unremarkable for", "no complaints of", "resolved", "non",
+    "never", "unremarkable for", "no complaints of",
 ]
 NEGATION_TERMINATORS = {"but", "however", "although", "though", "except", "which", "who", "presents",
                         "presented", "with", "has", "had", "and"}

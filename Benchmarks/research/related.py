@@ -32,6 +32,7 @@ DEFAULT = {
     # shared corpus concepts (whole condition / MeSH / keyword values)
     "concept": 0.0,
     "concept_fields": ("condition", "mesh"),
+    "cond_prior": 0.0,      # multiply a term's selection score by (1 + this * its condition/MeSH share)
 }
 
 
@@ -77,6 +78,11 @@ def select_terms(idx, d, cfg):
         idf = 1 + np.log(N / (df + 1)) if cfg["sel_idf"] == "classic" else idx.idf[j]
         tfw = tf if cfg["tf"] == "raw" else (1 + np.log(tf) if cfg["tf"] == "log" else 1.0)
         scored[j] = tfw * idf
+    if cfg["cond_prior"] > 0:
+        import search
+        share = search.cond_share(idx, ("condition", "mesh"))
+        for j in scored:
+            scored[j] *= 1 + cfg["cond_prior"] * share[j]
     top = sorted(scored, key=lambda j: (-scored[j], j))[:cfg["n_terms"]]
     if not top:
         return {}

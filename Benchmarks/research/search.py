@@ -110,6 +110,9 @@ _share = {}
 def cond_share(idx, fields):
     """Per term: the share of the trials containing it that have it in one of `fields`."""
     s = _share.get(fields)
+    if s is None and fields == ("maxcm",):
+        s = np.maximum(idx.fdf["condition"], idx.fdf["mesh"]) / np.maximum(idx.df, 1)
+        _share[fields] = s
     if s is None:
         m = None
         for f in fields:
