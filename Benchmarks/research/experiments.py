@@ -40,7 +40,7 @@ BEST_RELATED = dict(src_fields={"title": 1.0, "condition": 1.0, "keyword": 1.0, 
                                 "eligibility": 1.0}, n_terms=50, k1=8.0)
 
 S = [  # (name, config, grid {param path: values})
-    ("S01 one bag of all fields, BM25 k1=1.2 b=.75, every word", dict(weights=W(ALLF)), {}),
+    ("S01 BM25F, all 11 text fields weight 1, k1=1.2 b=.75, every word of the note", dict(weights=W(ALLF)), {}),
     ("S02 + distinct query terms", dict(weights=W(ALLF), qtf="distinct"), {}),
     ("S03 classic TF-IDF, all fields, distinct", dict(weights=W(ALLF), qtf="distinct", sim="tfidf"), {}),
     ("S04 classic TF-IDF, 8 text fields, distinct", dict(weights=W(F8), qtf="distinct", sim="tfidf"), {}),

@@ -27,8 +27,8 @@ SEARCH = {
     "best+demote": dict(X.BEST_SEARCH, demo="demote", demote=0.7),
     "best+filter": dict(X.BEST_SEARCH, demo="filter"),
     "best-tfidf": dict(X.BEST_SEARCH, sim="tfidf"),
-    "bm25-one-bag": dict(weights=X.W(X.ALLF)),
-    "bm25-one-bag-distinct": dict(weights=X.W(X.ALLF), qtf="distinct"),
+    "bm25f-all-fields": dict(weights=X.W(X.ALLF)),
+    "bm25f-all-fields-distinct": dict(weights=X.W(X.ALLF), qtf="distinct"),
     "tfidf-distinct": dict(weights=X.W(X.ALLF), qtf="distinct", sim="tfidf"),
 }
 RELATED = {
