@@ -22,10 +22,11 @@ public enum Conversion {
         public var bytes: Int
         public var status: ExitStatus { ExitStatus.of(records: records, errors: errors) }
 
-        /// `convert: 10614 records, 0 errors from 1 file (45.3 MB)`.
+        /// `convert: 10614 records, 0 errors from 1 file (45 MB)`.
         public var line: String {
-            let megabytes = Double(bytes) / 1_000_000
-            let size = megabytes >= 10 ? "\(Int(megabytes.rounded())) MB" : "\(Double(Int(megabytes * 10)) / 10) MB"
+            let size = bytes >= 10_000_000 ? "\(bytes / 1_000_000) MB"
+                : bytes >= 1_000_000 ? "\(bytes / 1_000_000).\(bytes / 100_000 % 10) MB"
+                : "\((bytes + 999) / 1000) KB"
             return "convert: \(records) record\(records == 1 ? "" : "s"), \(errors) error\(errors == 1 ? "" : "s")"
                 + " from \(files) file\(files == 1 ? "" : "s") (\(size))"
         }

@@ -63,7 +63,7 @@ public struct DumpReader: Sendable {
                         progress?.count(result)
                         body(worker, result)
                     }
-                    progress?.add(bytes: unit.bytes)
+                    progress?.add(bytes: unit.bytes, content: unit.contentBytes)
                 }
             }
         }
@@ -88,7 +88,7 @@ public struct DumpReader: Sendable {
                     reorder.append(unit.sequence, result)
                 }
                 reorder.finish(unit.sequence)
-                progress?.add(bytes: unit.bytes)
+                progress?.add(bytes: unit.bytes, content: unit.contentBytes)
             }
             reorder.workerDone(unitCount: queue.unitCount)
         }
@@ -100,7 +100,7 @@ public struct DumpReader: Sendable {
                     progress?.count(result)
                     body(result)
                 }
-                progress?.add(bytes: unit.bytes)
+                progress?.add(bytes: unit.bytes, content: unit.contentBytes)
             }
         } else {
             reorder.drain(workers: threads.count, body)

@@ -4,8 +4,8 @@
 /// any BOM, declaration, comments and DOCTYPE (`clinical_study` → ClinicalTrials.gov XML,
 /// `Trials_downloaded_from_ICTRP` → an ICTRP export, `Trial` → one ICTRP trial); JSON (`{` or `[`:
 /// studies, `ctg-studies.json` arrays, JSON Lines, `Trial` JSON); a trial-page text dump (a line
-/// starting "NCT ID:" within the first 20 non-empty lines); any other UTF-8 text without NUL bytes is
-/// plain text. gzip, UTF-16 and other binary content are rejected with what they look like.
+/// starting "NCT ID:" within the first 20 non-empty lines); any other content without NUL bytes is
+/// plain text (whose reader rejects it when it is not UTF-8). gzip, UTF-16 and other binary content are rejected with what they look like.
 enum FormatSniffer {
     enum Kind: Equatable, Sendable {
         case zip
@@ -22,9 +22,7 @@ enum FormatSniffer {
     static let headLength = 8192
 
     /// The kind of an input starting with `head` (its first `headLength` bytes or all of it).
-    /// `complete` says whether `head` is the whole input, so a cut-off final UTF-8 sequence is only
-    /// tolerated when it is not.
-    static func sniff(_ head: UnsafeRawBufferPointer, complete: Bool) -> Kind {
+    static func sniff(_ head: UnsafeRawBufferPointer) -> Kind {
         let b = head.bindMemory(to: UInt8.self)
         guard !b.isEmpty else { return .unrecognized("an empty input") }
         if b.count >= 4, b[0] == 0x50, b[1] == 0x4B, (b[2] == 3 && b[3] == 4) || (b[2] == 5 && b[3] == 6) {
@@ -53,10 +51,7 @@ enum FormatSniffer {
             break
         }
         if b.contains(0) { return .unrecognized("binary data (NUL bytes)") }
-        if let bad = UTF8Validation.firstInvalidOffset(head) {
-            // A multi-byte sequence cut off by the end of the head is fine.
-            if complete || bad < b.count - 3 { return .unrecognized("text that is not UTF-8 (invalid byte at \(bad))") }
-        }
+        // Text in another encoding is still text: its reader reports it as `notUTF8` with the offset.
         return isTextDump(b) ? .textDump : .plainText
     }
 

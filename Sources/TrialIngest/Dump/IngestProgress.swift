@@ -7,6 +7,7 @@ public final class IngestProgress: Sendable {
     /// The input bytes to read: the sizes of all files (archives count their compressed size).
     public let totalBytes: Int
     private let bytes = Atomic<Int>(0)
+    private let content = Atomic<Int>(0)
     private let trials = Atomic<Int>(0)
     private let failures = Atomic<Int>(0)
 
@@ -17,13 +18,18 @@ public final class IngestProgress: Sendable {
     /// Input bytes read so far (archive entries count their compressed size); equals `totalBytes`
     /// once the read is over.
     public var bytesDone: Int { bytes.load(ordering: .relaxed) }
+    /// Record content bytes handed to the parsers so far: files' sizes, archive entries' uncompressed
+    /// sizes, the bytes of each record of a multi-record file (an archive inside an archive counts
+    /// once, as its outer entry).
+    public var contentBytesDone: Int { content.load(ordering: .relaxed) }
     /// Records read into a `Trial` so far.
     public var records: Int { trials.load(ordering: .relaxed) }
     /// Errors reported so far.
     public var errors: Int { failures.load(ordering: .relaxed) }
 
-    func add(bytes count: Int) {
+    func add(bytes count: Int, content contentCount: Int) {
         bytes.add(count, ordering: .relaxed)
+        content.add(contentCount, ordering: .relaxed)
     }
 
     func count(_ result: Result<Trial, IngestError>) {

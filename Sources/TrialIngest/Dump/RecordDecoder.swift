@@ -84,8 +84,7 @@ final class RecordDecoder {
     func decode(_ bytes: UnsafeRawBufferPointer, kind: FormatSniffer.Kind?, file: String, entry: String,
                 archiveDepth: Int, emit: (Result<Trial, IngestError>) -> Void) {
         let location = IngestLocation(file: file, entry: entry)
-        let kind = kind ?? FormatSniffer.sniff(UnsafeRawBufferPointer(rebasing: bytes.prefix(FormatSniffer.headLength)),
-                                               complete: bytes.count <= FormatSniffer.headLength)
+        let kind = kind ?? FormatSniffer.sniff(UnsafeRawBufferPointer(rebasing: bytes.prefix(FormatSniffer.headLength)))
         switch kind {
         case .clinicalStudyXML:
             let source = RecordSource(file: file, entry: entry, format: .clinicalStudyXML)

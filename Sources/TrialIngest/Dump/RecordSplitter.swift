@@ -31,6 +31,8 @@ struct RecordSplitter {
     /// JSON: whether the input is one top-level array whose elements are the records, decided at the
     /// first value; and whether its closing bracket was seen.
     private var inArray: Bool? = nil
+    /// JSON arrays: a missing comma was just reported; read the value found in its place next.
+    private var commaReported = false
 
     init(_ source: ByteWindow.Source, grammar: Grammar, location: IngestLocation, maxRecordBytes: Int) {
         window = ByteWindow(source, location: location)
@@ -46,6 +48,7 @@ struct RecordSplitter {
     /// The next record, an error for a record that could not be cut out, or nil at the end.
     mutating func next() -> Result<SplitRecord, IngestError>? {
         guard !finished else { return nil }
+        let start = position
         do {
             let record: SplitRecord?
             switch grammar {
@@ -58,9 +61,16 @@ struct RecordSplitter {
             }
             return .success(record)
         } catch {
+            // Progress guard: two errors in a row at the same place end the input instead of
+            // repeating the error forever.
+            if position == start, stalledAt == start { finished = true }
+            stalledAt = position == start ? start : nil
             return .failure(error)
         }
     }
+
+    /// Where the previous call failed without moving, if it did.
+    private var stalledAt: Int? = nil
 
     // MARK: - ICTRP
 
@@ -80,11 +90,7 @@ struct RecordSplitter {
             position = end
             return SplitRecord(bytes: window.bytes(start, end), index: count, line: line)
         }
-        if window.end >= window.size {
-            finished = true
-            throw .malformedXML(recordLocation(line), message: "<Trial> is not closed before the end of the input")
-        }
-        // Too large: skip to its end without keeping it.
+        // Not closed within the limit: too large, or not closed at all. Skip to its end without keeping it.
         guard let close = try find(RecordSplitter.close, from: start + maxRecordBytes, limit: .max, keep: false) else {
             finished = true
             throw .malformedXML(recordLocation(line), message: "<Trial> is not closed before the end of the input")
@@ -133,25 +139,27 @@ struct RecordSplitter {
         }
         if inArray == true {
             guard try window.fill(to: i + 1) else {
-                throw .malformedJSON(window.location, offset: i, message: "unterminated array of records")
+                finished = true
+                throw .malformedJSON(recordLocation(window.lineNumber(at: i), record: count + 1), offset: i,
+                                     message: "the input ends inside the array of records (no \"]\")")
             }
             if window[i] == UInt8(ascii: "]") {
                 position = window.size
                 return nil
             }
-            if count > 0 {
+            if count > 0 && !commaReported {
                 if window[i] == UInt8(ascii: ",") {
                     i = try skipSpace(i + 1)
                 } else {
-                    // Report the missing comma and carry on at the value found here.
+                    // Report the missing comma; the next call reads the value found here.
                     position = i
-                    count += 1
-                    let line = window.lineNumber(at: i)
+                    commaReported = true
                     let found = describe(window[i])
-                    _ = try valueEnd(i)
-                    throw .malformedJSON(recordLocation(line), offset: i, message: "expected \",\" or \"]\" between records, found \(found)")
+                    throw .malformedJSON(recordLocation(window.lineNumber(at: i), record: count + 1), offset: i,
+                                         message: "expected \",\" or \"]\" between records, found \(found)")
                 }
             }
+            commaReported = false
         } else {
             let available = try window.fill(to: i + 1)
             if !available {
@@ -174,6 +182,12 @@ struct RecordSplitter {
     /// value itself is validated later by `JSONTape`. Skips (without keeping) bytes past
     /// `maxRecordBytes`.
     private mutating func valueEnd(_ start: Int) throws(IngestError) -> Int {
+        // A stray separator at the top level is a record of its own (rejected by the parser), so the
+        // splitter always moves forward.
+        if try window.fill(to: start + 1),
+           window[start] == UInt8(ascii: ",") || window[start] == UInt8(ascii: "]") || window[start] == UInt8(ascii: "}") {
+            return start + 1
+        }
         var i = start
         var depth = 0
         var inString = false
@@ -193,8 +207,10 @@ struct RecordSplitter {
                 case UInt8(ascii: "\""): inString = true
                 case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
                 case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                    // At depth 0 it closes the enclosing array of records, after this value.
+                    if depth == 0 { return i }
                     depth -= 1
-                    if depth <= 0 { return i + 1 }
+                    if depth == 0 { return i + 1 }
                 case UInt8(ascii: ","), 0x0A, 0x0D, 0x20, 0x09:
                     if depth == 0 { return i }
                 default: break
@@ -218,9 +234,9 @@ struct RecordSplitter {
         return i
     }
 
-    private func recordLocation(_ line: Int) -> IngestLocation {
+    private func recordLocation(_ line: Int, record: Int? = nil) -> IngestLocation {
         var location = window.location
-        location.record = count
+        location.record = record ?? count
         location.line = line
         return location
     }

@@ -17,6 +17,8 @@ struct WorkUnit: Sendable {
     var kind: Kind
     /// The input bytes this unit accounts for (progress).
     var bytes: Int
+    /// The bytes of record content it holds (an entry's uncompressed size).
+    var contentBytes: Int
 }
 
 /// Hands out the units of work in input order, expanding inputs as it reaches them: a zip archive
@@ -68,7 +70,8 @@ final class WorkQueue: Sendable {
                     while i < archive.entries.count, ZipArchive.isJunk(archive.entries[i].name) { i += 1 }
                     if i < archive.entries.count {
                         state.archive = (archive, i + 1)
-                        return unit(&state, .entry(archive, i), bytes: archive.entries[i].compressedSize)
+                        return unit(&state, .entry(archive, i), bytes: archive.entries[i].compressedSize,
+                                    content: archive.entries[i].uncompressedSize)
                     }
                     state.archive = nil
                 }
@@ -82,7 +85,8 @@ final class WorkQueue: Sendable {
                     case .success(let record):
                         state.splitter = current
                         return unit(&state, .record(record, current.grammar, encoding: current.encoding,
-                                                    file: current.splitter.location.file), bytes: bytes)
+                                                    file: current.splitter.location.file), bytes: bytes,
+                                    content: record.bytes.count)
                     case .failure(let error):
                         state.splitter = current
                         return unit(&state, .failure(error), bytes: bytes)
@@ -101,9 +105,9 @@ final class WorkQueue: Sendable {
         }
     }
 
-    private func unit(_ state: inout State, _ kind: WorkUnit.Kind, bytes: Int) -> WorkUnit {
+    private func unit(_ state: inout State, _ kind: WorkUnit.Kind, bytes: Int, content: Int = 0) -> WorkUnit {
         defer { state.sequence += 1 }
-        return WorkUnit(sequence: state.sequence, kind: kind, bytes: bytes)
+        return WorkUnit(sequence: state.sequence, kind: kind, bytes: bytes, contentBytes: content)
     }
 
     /// Opens a listed file and decides how it is read; returns its unit, or nil after setting up an
@@ -118,7 +122,7 @@ final class WorkQueue: Sendable {
         } catch {
             return unit(&state, .failure(error), bytes: 0)
         }
-        let kind = head.withUnsafeBytes { FormatSniffer.sniff($0, complete: file.size <= FormatSniffer.headLength) }
+        let kind = head.withUnsafeBytes { FormatSniffer.sniff($0) }
         switch kind {
         case .zip:
             do {
@@ -139,7 +143,7 @@ final class WorkQueue: Sendable {
         case .unrecognized(let found):
             return unit(&state, .failure(.unrecognizedFormat(location, found: found)), bytes: file.size)
         default:
-            return unit(&state, .file(file, kind), bytes: file.size)
+            return unit(&state, .file(file, kind), bytes: file.size, content: file.size)
         }
     }
 }

@@ -146,7 +146,7 @@ final class ICTRPExport {
     }
 
     /// "Allocation: Randomized, Intervention model: Parallel Assignment, Masking: None (Open Label),
-    /// Primary purpose: Treatment" (ClinicalTrials.gov trials in the export) → design; free text (ChiCTR's
+    /// Primary purpose: Treatment" (ClinicalTrials.gov trials in the export; "." separators too) → design; free text (ChiCTR's
     /// "Parallel") has no key and is not kept.
     private static func design(_ text: String) -> StudyDesign {
         let keys: [(String, WritableKeyPath<StudyDesign, String>)] = [
@@ -165,7 +165,7 @@ final class ICTRPExport {
         for (n, item) in found.enumerated() {
             let end = n + 1 < found.count ? found[n + 1].start : text.endIndex
             var value = String(text[item.valueStart..<end]).trimmed
-            if value.hasSuffix(",") { value.removeLast() }
+            if value.hasSuffix(",") || value.hasSuffix(".") { value.removeLast() }
             design[keyPath: item.path] = value.trimmed
         }
         return design

@@ -36,7 +36,7 @@ final class SAXParser {
     /// the delegate for the whole parse, and the callbacks must not pay a retain per event.
     @exclusivity(unchecked) private unowned(unsafe) var delegate: SAXDelegate?
     /// The first error libxml2 reported for the current document, or the depth limit.
-    private var firstError: (message: String, line: Int)?
+    private var firstError: (message: String, line: Int, code: Int32)?
     private var depthExceeded = false
 
     static let recycleAfter = 4096
@@ -58,7 +58,8 @@ final class SAXParser {
     ///     out of a larger file), else nil to detect it.
     ///   - firstLine: the line of the file on which `bytes` start, so error lines are the file's.
     /// - Throws: `IngestError.malformedXML` with libxml2's first error message and its line,
-    ///   `.tooDeep` past `maxDepth`, `.tooLarge` past 2 GiB (libxml2 takes an `int` size).
+    ///   `.notUTF8` when libxml2 stopped at bytes that are not UTF-8 (Latin-1 text in a UTF-8
+    ///   document), `.tooDeep` past `maxDepth`, `.tooLarge` past 2 GiB (libxml2 takes an `int` size).
     func parse(_ bytes: UnsafeRawBufferPointer, delegate: SAXDelegate, encoding: String? = nil,
                at location: IngestLocation, firstLine: Int = 1) throws(IngestError) {
         guard bytes.count < Int(Int32.max) else {
@@ -99,8 +100,12 @@ final class SAXParser {
             throw .tooDeep(location, what: "XML elements", limit: maxDepth)
         }
         if let error = firstError {
-            throw .malformedXML(location.at(line: error.line > 0 ? firstLine + error.line - 1 : nil),
-                                message: error.message)
+            let at = location.at(line: error.line > 0 ? firstLine + error.line - 1 : nil)
+            // "Input is not proper UTF-8": report it as such, with the offset of the first bad byte.
+            if error.code == Int32(XML_ERR_INVALID_CHAR.rawValue), let bad = UTF8Validation.firstInvalidOffset(bytes) {
+                throw .notUTF8(at, offset: bad)
+            }
+            throw .malformedXML(at, message: error.message)
         }
         if context.pointee.wellFormed == 0 {
             throw .malformedXML(location, message: "not well formed")
@@ -153,7 +158,7 @@ final class SAXParser {
             guard error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue, parser.firstError == nil else { return }
             var message = error.pointee.message.map { String(cString: $0) } ?? "libxml2 error \(error.pointee.code)"
             while message.last == "\n" || message.last == " " { message.removeLast() }
-            parser.firstError = (message, Int(error.pointee.line))
+            parser.firstError = (message, Int(error.pointee.line), error.pointee.code)
         }
     }
 
