@@ -82,6 +82,21 @@ import TrialSearchCore
         }
     }
 
+    /// The sample shipped in `Corpus/` (always present): every record reads, and the README's first
+    /// example has its trials.
+    @Test func theShippedCorpus() throws {
+        let (trials, errors, _) = try readAll([Fixtures.root + "/Corpus"], workers: 2)
+        #expect(errors.isEmpty, "\(errors.prefix(5))")
+        #expect(trials.count == 2_200 + 462 + 578 + 1)
+        let ids = Set(trials.map(\.id.rawValue))
+        for id in ["NCT01742533", "NCT01853501", "NCT02043743", "NCT02603744", "NCT02644447", "NCT02779374",
+                   "NCT03033277", "NCT03816852", "NCT03877471", "NCT05308342"] {
+            #expect(ids.contains(id), "\(id)")
+        }
+        #expect(!ids.contains("README"))
+        expectComplete(trials)
+    }
+
     @Test func theTextDump() throws {
         guard let (trials, errors) = try read("text") else { return }
         #expect(errors.isEmpty)

@@ -20,7 +20,7 @@ import TrialSearchCore
 ///   step: for `trialsearch convert`, whose output must not depend on thread timing.
 ///
 /// Input order: the paths as given; a folder's files recursively, sorted by name (byte order), hidden
-/// names (starting with ".") skipped, symbolic links to folders not followed. Memory stays bounded by
+/// names (starting with ".") and README files skipped, symbolic links to folders not followed. Memory stays bounded by
 /// the largest record (times the number of workers and, in order, the reorder window), not by the
 /// dump: archives are read entry by entry with `pread`, multi-record files record by record.
 ///
@@ -124,6 +124,13 @@ public struct DumpReader: Sendable {
 
     // MARK: - Listing
 
+    /// Documentation that dump folders carry (`README`, `README.md`, `readme.txt`): skipped when a
+    /// folder is listed, read when given explicitly.
+    static func isReadme(_ name: String) -> Bool {
+        let base = name.split(separator: ".", maxSplits: 1).first.map { $0.lowercased() } ?? ""
+        return base == "readme"
+    }
+
     private static func collect(_ path: String, depth: Int, options: IngestOptions, into files: inout [String],
                                 total: inout Int, given: Bool) throws(IngestError) {
         var info = stat()
@@ -141,7 +148,7 @@ public struct DumpReader: Sendable {
                 let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                     String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
                 }
-                if name.hasPrefix(".") { continue }
+                if name.hasPrefix(".") || DumpReader.isReadme(name) { continue }
                 names.append(name)
             }
             closedir(directory)

@@ -29,6 +29,7 @@ import TrialSearchCore
         try Fixtures.write(try Fixtures.bytes("ctgov-xml/NCT01827488.xml"), to: folder + "/b/a.xml")
         try Fixtures.write(try Fixtures.bytes("ctgov-xml/NCT00001070.xml"), to: folder + "/a/y.xml")
         try Fixtures.write(Array("not read".utf8), to: folder + "/.hidden")
+        try Fixtures.write(Array("not read either".utf8), to: folder + "/README.md")
         try FileManager.default.createSymbolicLink(atPath: folder + "/b/loop", withDestinationPath: folder)
         let reader = try DumpReader(paths: [folder])
         #expect(reader.files == [folder + "/a/y.xml", folder + "/b/a.xml", folder + "/b/sub/z.xml"])
