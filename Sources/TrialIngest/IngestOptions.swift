@@ -12,8 +12,8 @@ public struct IngestOptions: Sendable, Hashable {
     /// Largest ratio of an entry's uncompressed to compressed size (a "zip bomb" guard; text compresses
     /// about 5:1, the worst real ClinicalTrials.gov entry about 20:1). Default 1000.
     public var maxCompressionRatio: Int
-    /// Archives within archives: 1 reads a zip's entries, 2 also zips inside it, deeper ones are
-    /// rejected. Default 2.
+    /// Archives within archives: 0 rejects zip archives, 1 reads a zip's entries, 2 also zips inside
+    /// it; deeper ones are rejected. Default 2.
     public var maxArchiveDepth: Int
     /// Most entries one archive may list. Default 10,000,000.
     public var maxArchiveEntries: Int

@@ -125,6 +125,10 @@ final class WorkQueue: Sendable {
         let kind = head.withUnsafeBytes { FormatSniffer.sniff($0) }
         switch kind {
         case .zip:
+            guard options.maxArchiveDepth >= 1 else {
+                return unit(&state, .failure(.tooDeep(location, what: "zip archives", limit: options.maxArchiveDepth)),
+                            bytes: file.size)
+            }
             do {
                 let archive = try ZipArchive(storage: .file(file), location: location, options: options)
                 state.archive = (archive, 0)

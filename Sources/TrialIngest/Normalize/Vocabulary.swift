@@ -117,6 +117,15 @@ enum Vocabulary {
         return word + " (" + whoMasked.map(design).joined(separator: ", ") + ")"
     }
 
+    /// "Yes"/"No" (any case), "true"/"false", "Accepts Healthy Volunteers" → true/false; else nil.
+    static func yesNo(_ text: String) -> Bool? {
+        switch text.lowercased() {
+        case "yes", "true", "accepts healthy volunteers": return true
+        case "no", "false": return false
+        default: return nil
+        }
+    }
+
     /// Whether `text` looks like an enum code: uppercase letters, digits and "_" only.
     static func isCode(_ text: String) -> Bool {
         !text.isEmpty && text.utf8.allSatisfy { ($0 >= 0x41 && $0 <= 0x5A) || isDigit($0) || $0 == 0x5F }

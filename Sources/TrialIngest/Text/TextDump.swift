@@ -168,7 +168,7 @@ enum TextDump {
             sex: value(after: labels[2], in: lines).map(Vocabulary.sex) ?? "",
             minimumAge: AgeLimit.published(minimum), maximumAge: AgeLimit.published(maximum),
             minimumAgeYears: AgeLimit.years(minimum), maximumAgeYears: AgeLimit.years(maximum),
-            healthyVolunteers: value(after: labels[3], in: lines).flatMap(yesNo))
+            healthyVolunteers: value(after: labels[3], in: lines).flatMap(Vocabulary.yesNo))
     }
 
     /// Sponsors: name, class code (`OTHER`, `INDUSTRY`, …), "Sponsor Role lead|collaborator".

@@ -262,7 +262,7 @@ final class ClinicalStudyXMLHandler: SAXDelegate {
         case .maximumAge:
             trial.eligibility.maximumAgeYears = AgeLimit.years(value)
             trial.eligibility.maximumAge = AgeLimit.published(value)
-        case .healthyVolunteers: trial.eligibility.healthyVolunteers = yesNo(value)
+        case .healthyVolunteers: trial.eligibility.healthyVolunteers = Vocabulary.yesNo(value)
         case .lastName: official.name = value
         case .role: official.role = value
         case .affiliation: official.affiliation = value
@@ -277,20 +277,4 @@ final class ClinicalStudyXMLHandler: SAXDelegate {
         default: break
         }
     }
-}
-
-/// "Yes"/"No" (any case; "Accepts Healthy Volunteers") → true/false, anything else nil.
-func yesNo(_ text: String) -> Bool? {
-    switch text.lowercased() {
-    case "yes", "true", "accepts healthy volunteers": return true
-    case "no", "false": return false
-    default: return nil
-    }
-}
-
-/// The elements in their first order, without repeats.
-func uniqued(_ values: [String]) -> [String] {
-    guard values.count > 1 else { return values }
-    var seen = Set<String>()
-    return values.filter { seen.insert($0).inserted }
 }

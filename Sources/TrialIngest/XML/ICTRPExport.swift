@@ -172,13 +172,6 @@ final class ICTRPExport {
     }
 }
 
-extension String {
-    /// Without leading and trailing white space.
-    var trimmed: String {
-        TextNormalizer.line(self)
-    }
-}
-
 /// Collects the text of each child element of one `<Trial>` (the export is flat: `<Trial>` holds
 /// only leaf elements).
 final class ICTRPTrialHandler: SAXDelegate {

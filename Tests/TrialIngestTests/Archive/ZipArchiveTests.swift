@@ -36,6 +36,10 @@ import TrialSearchCore
         }
         #expect(location.entry == "inner/ctgov-xml-sample.zip")
         #expect(limit == 1)
+        options.maxArchiveDepth = 0
+        let none = try readAll([Fixtures.path("zip/nested.zip")], options: options)
+        #expect(none.trials.isEmpty)
+        #expect(none.errors.count == 1)
     }
 
     @Test func readsStoredEntriesAndZIP64Records() throws {
