@@ -4,7 +4,7 @@ import TrialSearchCore
 /// `Trial`.
 ///
 /// The API's enum codes become the legacy XML's display words (`Vocabulary`), its Markdown text loses
-/// its backslash escapes, `derivedSection`'s `meshes` (not their ancestors) become the MeSH terms, and
+/// its backslash escapes and character references (`&#39;` → "'"), `derivedSection`'s `meshes` (not their ancestors) become the MeSH terms, and
 /// `countries` is derived from the locations, in order without repeats. Used for single-study files,
 /// each element of a `ctg-studies.json` array, each study of an API response's `studies` array, and
 /// each line of a JSON Lines file of studies.
@@ -133,13 +133,13 @@ enum StudyJSON {
     }
 
     private static func line(_ raw: String) -> String {
-        TextNormalizer.line(raw, .markdownEscapes)
+        TextNormalizer.line(raw, .markdown)
     }
 
     /// Multi-paragraph text, normalized; "" when absent.
     static func paragraphs(_ value: JSONValue?) -> String {
         guard let raw = value?.string else { return "" }
-        return TextNormalizer.paragraphs(raw, .markdownEscapes)
+        return TextNormalizer.paragraphs(raw, .markdown)
     }
 
     /// An array of one-line strings, empty ones dropped.

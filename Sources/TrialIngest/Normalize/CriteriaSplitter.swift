@@ -2,7 +2,8 @@
 ///
 /// The text is read line by line (after `TextNormalizer`, one list item or paragraph per line). A
 /// heading (`CriteriaHeading`) opens the inclusion or exclusion part; every following non-empty line
-/// up to the next heading is one criterion, its list marker removed and otherwise kept whole. Text
+/// up to the next heading is one criterion, its list marker (or stacked markers, "* •", "- - 1)")
+/// removed and otherwise kept whole. Text
 /// before the first heading, and text with no heading at all, goes into neither list, so a record
 /// whose criteria are not marked has both lists empty.
 enum CriteriaSplitter {
@@ -33,7 +34,13 @@ enum CriteriaSplitter {
             while stop > start, isSpace(text[stop - 1]) || text[stop - 1] == 0x0D { stop -= 1 }
             guard start < stop else { continue }
             line = UnsafeBufferPointer(rebasing: text[start..<stop])
-            let marker = ListMarker.length(in: line)
+            // The marker, and up to two more when the registry stacked them ("* • Male", "- - 1) …").
+            var marker = 0
+            for _ in 0..<3 where marker < line.count {
+                let next = ListMarker.length(in: UnsafeBufferPointer(rebasing: line[marker...]))
+                if next == 0 { break }
+                marker += next
+            }
             guard marker < line.count else { continue }
             let item = String(decoding: UnsafeBufferPointer(rebasing: line[marker...]), as: UTF8.self)
             switch kind {

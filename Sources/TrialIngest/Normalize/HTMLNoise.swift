@@ -3,14 +3,26 @@
 /// `&apos;`, `&nbsp;`).
 ///
 /// The export writes each original line end as "\n<br>", so a `<br>` right after a line end is dropped
-/// and any other `<br>` becomes a line end. Unknown references are kept as published.
+/// and any other `<br>` becomes a line end. Unknown references are kept as published. The same
+/// character references are part of Markdown (API v2 JSON, trial-page dumps), where a reference
+/// written after a backslash (`\&amp;`) is literal text and is left for the escape pass.
 enum HTMLNoise {
-    static func decode(_ text: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+    /// - Parameters:
+    ///   - lineBreaks: whether `<br>` tags are line breaks (ICTRP) or text.
+    ///   - backslashEscapes: whether a backslash protects the next punctuation byte (Markdown).
+    static func decode(_ text: UnsafeBufferPointer<UInt8>, lineBreaks: Bool = true, backslashEscapes: Bool = false,
+                       into out: inout [UInt8]) {
         let count = text.count
         var i = 0
         while i < count {
             let byte = text[i]
-            if byte == UInt8(ascii: "<"), let length = lineBreakTag(text, at: i) {
+            if backslashEscapes, byte == UInt8(ascii: "\\"), i + 1 < count, isMarkdownEscapable(text[i + 1]) {
+                out.append(byte)
+                out.append(text[i + 1])
+                i += 2
+                continue
+            }
+            if lineBreaks, byte == UInt8(ascii: "<"), let length = lineBreakTag(text, at: i) {
                 if let last = out.last, last == 0x0A || last == 0x0D {
                 } else {
                     out.append(0x0A)

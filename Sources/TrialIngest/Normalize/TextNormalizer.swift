@@ -9,7 +9,7 @@
 ///   "(3)", "a)") or a criteria heading ("Exclusion Criteria:"), which start a new line ("\n").
 ///   Blank lines separate paragraphs ("\n\n"). Runs of spaces and tabs inside a line become one space.
 /// - API v2 JSON and trial-page dumps are Markdown: `\<`, `\>`, `\*`, … are escapes of the punctuation
-///   (`TextCleanup.markdownEscapes` removes the backslash).
+///   and `&#39;`, `&lt;` are character references (`TextCleanup.markdown` turns both into text).
 /// - The ICTRP export carries HTML inside its XML: `<br>` line breaks and character references such as
 ///   `&#32;` and `&amp;` (`TextCleanup.htmlNoise` turns them into text).
 /// The ClinicalTrials.gov XML's own double escapes (`&amp;amp;`, 10 records) are kept as published.
@@ -20,11 +20,8 @@
 enum TextNormalizer {
     /// Normalizes multi-paragraph text (summaries, descriptions, criteria).
     static func paragraphs(_ text: UnsafeBufferPointer<UInt8>, _ cleanup: TextCleanup = []) -> String {
-        if cleanup.contains(.htmlNoise) {
-            var decoded: [UInt8] = []
-            decoded.reserveCapacity(text.count)
-            HTMLNoise.decode(text, into: &decoded)
-            return decoded.withUnsafeBufferPointer { paragraphs($0, cleanup.subtracting(.htmlNoise)) }
+        if let decoded = decodeReferences(text, cleanup) {
+            return decoded.withUnsafeBufferPointer { paragraphs($0, cleanup.subtracting(.references)) }
         }
         guard !text.isEmpty else { return "" }
         return String(unsafeUninitializedCapacity: text.count) { out in
@@ -35,11 +32,8 @@ enum TextNormalizer {
     /// Normalizes a one-line value (titles, names, dates): every run of white space, line breaks
     /// included, becomes one space; leading and trailing white space is dropped.
     static func line(_ text: UnsafeBufferPointer<UInt8>, _ cleanup: TextCleanup = []) -> String {
-        if cleanup.contains(.htmlNoise) {
-            var decoded: [UInt8] = []
-            decoded.reserveCapacity(text.count)
-            HTMLNoise.decode(text, into: &decoded)
-            return decoded.withUnsafeBufferPointer { line($0, cleanup.subtracting(.htmlNoise)) }
+        if let decoded = decodeReferences(text, cleanup) {
+            return decoded.withUnsafeBufferPointer { line($0, cleanup.subtracting(.references)) }
         }
         guard !text.isEmpty else { return "" }
         let unescape = cleanup.contains(.markdownEscapes)
@@ -68,6 +62,18 @@ enum TextNormalizer {
             }
             return w
         }
+    }
+
+    /// `text` with its character references (and, for `.htmlNoise`, `<br>` tags) decoded, or nil when
+    /// `cleanup` asks for neither or the text has no "&" or "<".
+    private static func decodeReferences(_ text: UnsafeBufferPointer<UInt8>, _ cleanup: TextCleanup) -> [UInt8]? {
+        guard !cleanup.isDisjoint(with: .references),
+              text.contains(where: { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") }) else { return nil }
+        var decoded: [UInt8] = []
+        decoded.reserveCapacity(text.count)
+        HTMLNoise.decode(text, lineBreaks: cleanup.contains(.htmlNoise),
+                         backslashEscapes: cleanup.contains(.markdownEscapes), into: &decoded)
+        return decoded
     }
 
     static func paragraphs(_ text: String, _ cleanup: TextCleanup = []) -> String {
@@ -152,6 +158,12 @@ struct TextCleanup: OptionSet, Sendable {
     static let markdownEscapes = TextCleanup(rawValue: 1)
     /// HTML line breaks and character references inside XML text (ICTRP).
     static let htmlNoise = TextCleanup(rawValue: 2)
+    /// Character references (`&#39;`, `&lt;`, `&amp;`) in text that is not XML.
+    static let characterReferences = TextCleanup(rawValue: 4)
+    /// Markdown (API v2 JSON, trial-page dumps): backslash escapes and character references.
+    static let markdown: TextCleanup = [.markdownEscapes, .characterReferences]
+    /// Either kind of reference decoding.
+    static let references: TextCleanup = [.htmlNoise, .characterReferences]
 }
 
 /// Space, tab, vertical tab and form feed (not line ends).

@@ -45,7 +45,7 @@ enum TextDump {
         return trial
     }
 
-    private static func clean(_ line: String) -> String { TextNormalizer.line(line, .markdownEscapes) }
+    private static func clean(_ line: String) -> String { TextNormalizer.line(line, .markdown) }
 
     /// The value after `label` in a list of label, value, label, value … lines.
     private static func value(after label: String, in lines: [String]) -> String? {

@@ -75,6 +75,6 @@ struct TextDumpPage {
             if !raw.isEmpty { raw += blankBefore[k] ? "\n\n" : "\n" }
             raw += lines[k]
         }
-        return TextNormalizer.paragraphs(raw, .markdownEscapes)
+        return TextNormalizer.paragraphs(raw, .markdown)
     }
 }

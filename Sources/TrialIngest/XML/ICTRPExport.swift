@@ -14,7 +14,8 @@ import TrialSearchCore
 /// enrollment (a number, or the sum of "group:number;" parts); `Study_type`, `Phase` → study type and
 /// phases; `Study_design` "Key: value" pairs (ClinicalTrials.gov trials) → design; `Countries`,
 /// `Condition`, `Intervention` ("Drug: name" → type and name), `Primary_outcome`,
-/// `Secondary_outcome` → lists, split at ";". `Last_Refreshed_on` is when the WHO refreshed its copy,
+/// `Secondary_outcome` → lists, split at ";". Placeholders ("N/A", "None", "-") are no value.
+/// `Last_Refreshed_on` is when the WHO refreshed its copy,
 /// not when the registry updated the trial, so `lastUpdated` stays nil; `Export_date`, `web_address`
 /// and the flags are not kept.
 final class ICTRPExport {
@@ -48,7 +49,9 @@ final class ICTRPExport {
     static func trial(from fields: [String: [UInt8]], source: RecordSource, at location: IngestLocation) throws(IngestError) -> Trial {
         func line(_ name: String) -> String {
             guard let raw = fields[name] else { return "" }
-            return raw.withUnsafeBufferPointer { TextNormalizer.line($0, .htmlNoise) }
+            let value = raw.withUnsafeBufferPointer { TextNormalizer.line($0, .htmlNoise) }
+            // Placeholders are no value (Phase "N/A" is kept: it is a phase).
+            return name != "Phase" && ICTRPExport.placeholders.contains(value) ? "" : value
         }
         func paragraphs(_ name: String) -> String {
             guard let raw = fields[name] else { return "" }
@@ -108,6 +111,9 @@ final class ICTRPExport {
         }
         return hasHeading ? text : heading + "\n" + text
     }
+
+    /// Values the export uses for "nothing here".
+    static let placeholders: Set<String> = ["N/A", "NA", "n/a", "None", "none", "-", "Not applicable"]
 
     /// "Both", "All", "Male, Female" → "All"; others by `Vocabulary.sex`.
     private static func sex(_ text: String) -> String {

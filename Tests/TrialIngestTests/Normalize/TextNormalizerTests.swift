@@ -20,6 +20,16 @@ import Testing
         #expect(TextNormalizer.paragraphs("first line\rsecond line\r\rnext paragraph") == "first line second line\n\nnext paragraph")
     }
 
+    @Test func markdownCharacterReferences() {
+        // As in API v2 studies (NCT06605508: "participants&#39; sexual health"), "&#8805;" (≥), "&lt;".
+        #expect(TextNormalizer.line("participants&#39; sexual health &#8805; 100 &lt; 37", .markdown)
+                == "participants' sexual health ≥ 100 < 37")
+        // A backslash makes the reference literal text; <br> is not a tag in Markdown text.
+        #expect(TextNormalizer.line("\\&amp; and <br> and (typically &amp;lt;1 cm)", .markdown) == "&amp; and <br> and (typically &lt;1 cm)")
+        // Not decoded without the option (ClinicalTrials.gov XML keeps its double escapes).
+        #expect(TextNormalizer.line("tobacco &amp; alcohol") == "tobacco &amp; alcohol")
+    }
+
     @Test func markdownEscapes() {
         #expect(TextNormalizer.paragraphs("HbA1C\\<8% and \\[AJCC\\] \\* not \\a", .markdownEscapes) == "HbA1C<8% and [AJCC] * not \\a")
         #expect(TextNormalizer.line("a \\> b", .markdownEscapes) == "a > b")
@@ -57,6 +67,8 @@ import Testing
             ("Recipient Inclusion Criteria:\n* a\nRecipient Exclusion Criteria:\n* c", ["a"], ["c"]),
             ("Criteria for inclusion:\n• a\nCriteria for exclusion:\n• c", ["a"], ["c"]),
             ("Inclusion:\n- a\nExclusions:\n- c", ["a"], ["c"]),
+            ("Inclusion Criteria:\n\n* • Male patients between 19-70 years old", ["Male patients between 19-70 years old"], []),
+            ("Exclusion Criteria:\n\n- - 1) Significant comorbid illness", [], ["Significant comorbid illness"]),
         ]
         for (text, inclusion, exclusion) in cases {
             let split = CriteriaSplitter.split(text)

@@ -138,6 +138,20 @@ import TrialSearchCore
         }
     }
 
+    @Test func placeholdersAreNoValue() throws {
+        // ChiCTR2000030223 publishes Primary_sponsor "N/A"; ChiCTR2000030012 a primary outcome "N/A".
+        let fields: [String: [UInt8]] = [
+            "TrialID": Array("ChiCTR2000030223".utf8), "Primary_sponsor": Array("N/A     ".utf8),
+            "Primary_outcome": Array("N/A".utf8), "Phase": Array("N/A".utf8), "Inclusion_agemin": Array("N/A".utf8),
+        ]
+        let trial = try ICTRPExport.trial(from: fields, source: RecordSource(format: .ictrp), at: IngestLocation(file: "x"))
+        #expect(trial.registry == "ChiCTR")  // from the id when Source_Register is missing
+        #expect(trial.leadSponsor == "")
+        #expect(trial.primaryOutcomes.isEmpty)
+        #expect(trial.phases == ["N/A"])
+        #expect(trial.eligibility.minimumAge == "")
+    }
+
     @Test func declaredEncoding() {
         let head = Array("<?xml version='1.0' encoding='UTF-8' ?><Trials_downloaded_from_ICTRP>".utf8)
         #expect(head.withUnsafeBytes { ICTRPExport.declaredEncoding($0) } == "UTF-8")
