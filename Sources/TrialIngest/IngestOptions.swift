@@ -6,8 +6,8 @@ public struct IngestOptions: Sendable, Hashable {
     /// Largest single record read into memory: a single-record file, one record of a multi-record file
     /// (an ICTRP `<Trial>`, an element of a JSON array, a JSON line). Default 64 MiB.
     public var maxRecordBytes: Int
-    /// Largest declared uncompressed size of an archive entry, which is inflated whole into memory.
-    /// Default 1 GiB.
+    /// Largest declared uncompressed size of an archive entry, which is inflated whole into memory
+    /// (and largest central directory, which is read whole). Default 1 GiB.
     public var maxEntryBytes: Int
     /// Largest ratio of an entry's uncompressed to compressed size (a "zip bomb" guard; text compresses
     /// about 5:1, the worst real ClinicalTrials.gov entry about 20:1). Default 1000.

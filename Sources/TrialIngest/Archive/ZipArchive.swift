@@ -71,7 +71,8 @@ final class ZipArchive: Sendable {
 
     /// Reads the central directory.
     /// - Throws: `IngestError.malformedArchive` when the end record or the directory is missing or
-    ///   broken, `.tooLarge` when it lists more than `options.maxArchiveEntries` entries.
+    ///   broken, `.tooLarge` when it lists more than `options.maxArchiveEntries` entries or the
+    ///   directory itself is larger than `options.maxEntryBytes` (it is read whole).
     init(storage: Storage, location: IngestLocation, options: IngestOptions) throws(IngestError) {
         self.storage = storage
         self.location = location
@@ -107,6 +108,9 @@ final class ZipArchive: Sendable {
         }
         guard count <= options.maxArchiveEntries else {
             throw .tooLarge(location, what: "archive entry count", size: count, limit: options.maxArchiveEntries)
+        }
+        guard directorySize <= options.maxEntryBytes else {
+            throw .tooLarge(location, what: "central directory", size: directorySize, limit: options.maxEntryBytes)
         }
         guard directoryOffset >= 0, directorySize >= 0, directoryOffset + directorySize <= size else {
             throw .malformedArchive(location, message: "central directory (\(directorySize) bytes at \(directoryOffset)) is outside the archive of \(size) bytes")
