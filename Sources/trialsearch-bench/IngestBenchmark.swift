@@ -43,7 +43,7 @@ enum IngestBenchmark {
         }
         let progress = IngestProgress(totalBytes: reader.totalBytes)
         let titleBytes = Counter()
-        let start = Clock.now
+        let start = WallClock.now
         let cpuStart = cpuSeconds()
         if ordered {
             var firstErrors = 0
@@ -61,7 +61,7 @@ enum IngestBenchmark {
                 }
             }
         }
-        let seconds = Clock.now - start
+        let seconds = WallClock.now - start
         let cpu = cpuSeconds() - cpuStart
         let megabytes = Double(progress.contentBytesDone) / 1_000_000
         print("ingest: \(progress.records) records, \(progress.errors) errors, \(format(megabytes)) MB of records"
@@ -93,7 +93,7 @@ enum IngestBenchmark {
 }
 
 /// Monotonic wall-clock seconds.
-enum Clock {
+enum WallClock {
     static var now: Double {
         var time = timespec()
         clock_gettime(CLOCK_MONOTONIC, &time)
