@@ -24,6 +24,10 @@ public struct IndexReader: Sendable {
     /// removed it), the manifest is read again and the open retried.
     /// - Complexity: O(total index size): every file's checksum is verified.
     public static func open(directory: String, analyzer: AnalyzerConfiguration? = .default) throws -> IndexReader {
+        try open(directory: directory, analyzer: analyzer, releasePages: false)
+    }
+
+    static func open(directory: String, analyzer: AnalyzerConfiguration?, releasePages: Bool) throws -> IndexReader {
         var attempts = 0
         while true {
             let manifest = try Manifest.read(directory: directory)
@@ -32,7 +36,7 @@ public struct IndexReader: Sendable {
                                                   current: analyzer.fingerprint)
             }
             do {
-                return try IndexReader(directory: directory, manifest: manifest)
+                return try IndexReader(directory: directory, manifest: manifest, releasePages: releasePages)
             } catch IndexError.missingFile(let file) {
                 attempts += 1
                 let again = try Manifest.read(directory: directory)
@@ -43,12 +47,12 @@ public struct IndexReader: Sendable {
         }
     }
 
-    init(directory: String, manifest: Manifest) throws {
+    init(directory: String, manifest: Manifest, releasePages: Bool = false) throws {
         self.directory = directory
         self.manifest = manifest
         var segments: [SegmentReader] = []
         for (i, info) in manifest.segments.enumerated() {
-            segments.append(try SegmentReader(directory: directory, info: info, ordinal: i))
+            segments.append(try SegmentReader(directory: directory, info: info, ordinal: i, releasePages: releasePages))
         }
         self.segments = segments
         docCount = segments.reduce(0) { $0 + $1.docCount }

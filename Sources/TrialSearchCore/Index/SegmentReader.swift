@@ -16,12 +16,12 @@ public struct SegmentReader: Sendable {
 
     /// Opens and verifies every file of `info` in `directory`.
     /// - Complexity: O(total file size) for the checksums.
-    init(directory: String, info: SegmentInfo, ordinal: Int) throws {
+    init(directory: String, info: SegmentInfo, ordinal: Int, releasePages: Bool = false) throws {
         self.info = info
         self.ordinal = ordinal
         func open(_ kind: SegmentFile) throws -> IndexFile {
             try IndexFile(path: FileSystem.join(directory, kind.fileName(segment: info.name)),
-                          formatName: kind.formatName, segmentID: info.id)
+                          formatName: kind.formatName, segmentID: info.id, releasePages: releasePages)
         }
         terms = try TermDictionary(file: open(.terms))
         postingsFile = try open(.postings)
@@ -32,7 +32,7 @@ public struct SegmentReader: Sendable {
         if info.deletesGeneration > 0 {
             let name = SegmentFile.deletes.fileName(segment: info.name, generation: info.deletesGeneration)
             let file = try IndexFile(path: FileSystem.join(directory, name), formatName: SegmentFile.deletes.formatName,
-                                     segmentID: info.id)
+                                     segmentID: info.id, releasePages: releasePages)
             liveDocs = try LiveDocs(file: file, docCount: info.docCount, deletedCount: info.deletedCount)
         } else {
             liveDocs = LiveDocs(docCount: info.docCount)
@@ -73,8 +73,7 @@ public struct SegmentReader: Sendable {
 
     /// The live doc whose trial id is `id`, or nil.
     public func liveDoc(for id: TrialID) -> DocID? {
-        guard let d = docValues.doc(for: id), isLive(d) else { return nil }
-        return d
+        docValues.docs(for: id).first(where: isLive)
     }
 
     /// File names and sizes of this segment.

@@ -100,3 +100,16 @@ struct NaiveIndex {
         }
     }
 }
+
+/// Indexes `trials` (sequence = array order) with `workers` workers fed round-robin, and commits.
+@discardableResult
+func indexTrials(_ trials: [Trial], into directory: String, options: IndexWriterOptions = IndexWriterOptions(),
+                 deleting: [TrialID] = [], workers: Int = 1, reversedFeeding: Bool = false) throws -> IndexSummary {
+    let writer = try IndexWriter(directory: directory, options: options)
+    let pool = (0..<workers).map { _ in writer.makeWorker() }
+    let order = reversedFeeding ? Array(trials.indices.reversed()) : Array(trials.indices)
+    for i in order { try pool[i % workers].add(trials[i], sequence: i) }
+    for w in pool { try w.finish() }
+    writer.delete(deleting)
+    return try writer.commit()
+}

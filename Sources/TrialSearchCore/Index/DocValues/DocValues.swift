@@ -108,23 +108,33 @@ public struct DocValues: Sendable {
         TrialID(storedRawValue: String(decoding: idBytes(doc), as: UTF8.self))
     }
 
-    /// The doc whose trial id is `id` (deleted or not), or nil.
+    /// The docs whose trial id is `id`, in DocID order (a segment holds several only when all but one
+    /// are deleted: records replaced within the run that wrote it).
     /// - Complexity: O(log docCount) comparisons.
-    public func doc(for id: TrialID) -> DocID? {
+    public func docs(for id: TrialID) -> [DocID] {
         var key = id.rawValue
         return key.withUTF8 { keyBytes in
+            let key = UnsafeRawBufferPointer(keyBytes)
             let order = column(.idOrder)
             var low = 0, high = docCount
             while low < high {
                 let mid = (low + high) >> 1
                 let d = DocID(Self.u32(file.base, order + 4 * mid))
-                if compareBytes(idBytes(d), UnsafeRawBufferPointer(keyBytes)) < 0 { low = mid + 1 } else { high = mid }
+                if compareBytes(idBytes(d), key) < 0 { low = mid + 1 } else { high = mid }
             }
-            guard low < docCount else { return nil }
-            let d = DocID(Self.u32(file.base, order + 4 * low))
-            return compareBytes(idBytes(d), UnsafeRawBufferPointer(keyBytes)) == 0 ? d : nil
+            var found: [DocID] = []
+            while low < docCount {
+                let d = DocID(Self.u32(file.base, order + 4 * low))
+                guard compareBytes(idBytes(d), key) == 0 else { break }
+                found.append(d)
+                low += 1
+            }
+            return found
         }
     }
+
+    /// The first doc whose trial id is `id` (deleted or not), or nil.
+    public func doc(for id: TrialID) -> DocID? { docs(for: id).first }
 
     /// Code of `doc` in `registries`.
     public func registryCode(_ doc: DocID) -> Int { Int(u16(registryCodes + 2 * Int(doc))) }

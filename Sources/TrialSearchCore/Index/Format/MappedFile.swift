@@ -75,8 +75,10 @@ public struct IndexFile: @unchecked Sendable {
     var bytes: UnsafeRawBufferPointer { file.bytes }
     var path: String { file.path }
 
+    /// `releasePages` drops the pages from the process's resident set as the checksum passes them (for
+    /// writers and merges, whose memory is budgeted; readers keep them warm).
     /// - Complexity: O(n) in the file length (the checksum).
-    init(path: String, formatName: String, segmentID: UInt64) throws {
+    init(path: String, formatName: String, segmentID: UInt64, releasePages: Bool = false) throws {
         let file = try MappedFile(path: path)
         self.file = file
         let headerLength = IndexOutput.headerLength(formatName: formatName)
@@ -99,7 +101,15 @@ public struct IndexFile: @unchecked Sendable {
         guard storedLength == UInt64(size) else {
             throw corrupt("file length: actual \(size) vs expected \(storedLength)")
         }
-        let crc = libdeflate_crc32(0, file.bytes.baseAddress, size - 12)
+        var crc: UInt32 = 0
+        let chunk = 8 << 20
+        var offset = 0
+        while offset < size - 12 {
+            let n = min(chunk, size - 12 - offset)
+            crc = libdeflate_crc32(crc, base + offset, n)
+            if releasePages { file.dropPages(offset..<(offset + n)) }
+            offset += n
+        }
         guard crc == storedCRC else {
             throw corrupt("checksum: actual \(hex(crc)) vs expected \(hex(storedCRC))")
         }
