@@ -2,24 +2,28 @@
 import Glibc
 #endif
 
-/// The indexing state of one term in an in-memory segment.
+/// The indexing state of one term in an in-memory segment: 64 bytes, the fields every token touches
+/// first, so that a token costs one cache line of term state.
 struct TermState {
-    var textStart: Int32 = 0
+    /// The first 8 bytes of the term (zero-padded): most terms compare without touching the arena.
+    var prefix: UInt64 = 0
     var hash: UInt32 = 0
     var textLength: UInt16 = 0
-    var docLevel: UInt8 = 0
-    var positionsLevel: UInt8 = 0
     /// Field of the pending (doc, field) entry.
     var lastField: UInt8 = 0
-    var docStart: Int32 = 0, docUpto: Int32 = 0, docEnd: Int32 = 0
-    var positionsStart: Int32 = 0, positionsUpto: Int32 = 0, positionsEnd: Int32 = 0
+    var positionsLevel: UInt8 = 0
     /// Doc of the pending entry (−1 before the first).
     var lastDoc: Int32 = -1
-    /// Doc of the last entry written to the doc stream (−1 before the first).
-    var lastWrittenDoc: Int32 = -1
     /// termFreq of the pending (doc, field) entry; 0 when nothing is pending.
     var pendingFreq: Int32 = 0
     var lastPosition: Int32 = 0
+    var positionsUpto: Int32 = 0, positionsEnd: Int32 = 0
+    var docUpto: Int32 = 0, docEnd: Int32 = 0
+    /// Doc of the last entry written to the doc stream (−1 before the first).
+    var lastWrittenDoc: Int32 = -1
+    var docLevel: UInt8 = 0
+    var textStart: Int32 = 0
+    var docStart: Int32 = 0, positionsStart: Int32 = 0
     var docFreq: Int32 = 0
 }
 
@@ -38,7 +42,7 @@ struct TermTable {
     private(set) var terms: UnsafeMutablePointer<TermState>
     private(set) var termCount = 0
     private var termCapacity: Int
-    private var table: UnsafeMutablePointer<Int32>
+    private var table: UnsafeMutablePointer<UInt64>
     private var tableMask: Int
     private(set) var text: UnsafeMutablePointer<UInt8>
     private var textCount = 0
@@ -52,7 +56,7 @@ struct TermTable {
         terms = .allocate(capacity: termCapacity)
         tableMask = (1 << 15) - 1
         table = .allocate(capacity: tableMask + 1)
-        table.initialize(repeating: -1, count: tableMask + 1)
+        table.initialize(repeating: 0, count: tableMask + 1)
         textCapacity = 1 << 18
         text = .allocate(capacity: textCapacity)
     }
@@ -66,7 +70,7 @@ struct TermTable {
 
     /// Bytes allocated.
     var memoryUsage: Int {
-        pool.memoryUsage + termCapacity * MemoryLayout<TermState>.stride + (tableMask + 1) * 4 + textCapacity
+        pool.memoryUsage + termCapacity * MemoryLayout<TermState>.stride + (tableMask + 1) * 8 + textCapacity
     }
 
     /// The bytes of term `t`.
@@ -75,60 +79,54 @@ struct TermTable {
         UnsafeRawBufferPointer(start: text + Int(terms[t].textStart), count: Int(terms[t].textLength))
     }
 
+    /// The first (up to) 8 bytes of `base[0..<n]`, zero-padded, little-endian.
     @inline(__always)
-    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32 {
-        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 &* UInt64(bytes.count &+ 1)
-        guard let base = bytes.baseAddress else { return UInt32(truncatingIfNeeded: h >> 32) }
-        var i = 0
-        let n = bytes.count
-        while i + 8 <= n {
-            let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-            h = (h ^ w) &* 0xFF51_AFD7_ED55_8CCD
-            h ^= h >> 29
-            i += 8
-        }
-        if i < n {
-            var w: UInt64 = 0
-            memcpy(&w, base + i, n - i)
-            h = (h ^ w) &* 0xFF51_AFD7_ED55_8CCD
-            h ^= h >> 29
-        }
-        h = (h ^ (h >> 32)) &* 0xC4CE_B9FE_1A85_EC53
-        return UInt32(truncatingIfNeeded: h >> 32)
+    static func word(_ base: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
+        if n >= 8 { return UInt64(littleEndian: UnsafeRawPointer(base).loadUnaligned(as: UInt64.self)) }
+        var w: UInt64 = 0
+        for i in 0..<n { w |= UInt64(base[i]) << UInt64(8 * i) }
+        return w
     }
 
-    /// The id of `term`, added when new.
+    /// A hash of the term and its first 8 bytes.
     @inline(__always)
-    mutating func id(of term: UnsafeBufferPointer<UInt8>) -> Int {
-        let h = Self.hash(term)
-        guard let termBase = term.baseAddress else { return emptyTerm(hash: h) }
+    static func hash(_ base: UnsafePointer<UInt8>, _ n: Int) -> (hash: UInt32, prefix: UInt64) {
+        let prefix = word(base, n)
+        var h = (0x9E37_79B9_7F4A_7C15 &* UInt64(n &+ 1) ^ prefix) &* 0xFF51_AFD7_ED55_8CCD
+        var i = 8
+        while i < n {
+            h ^= h >> 29
+            h = (h ^ word(base + i, n - i)) &* 0xFF51_AFD7_ED55_8CCD
+            i += 8
+        }
+        h = (h ^ (h >> 32)) &* 0xC4CE_B9FE_1A85_EC53
+        return (UInt32(truncatingIfNeeded: h >> 32), prefix)
+    }
+
+    /// The id of `term` (non-empty), added when new.
+    /// Slots hold `hash << 32 | (id + 1)` (0 = empty), so a probe compares hashes without touching the
+    /// term's state; a match then compares length and the first 8 bytes, and the arena only beyond.
+    @inline(__always)
+    mutating func id(of base: UnsafePointer<UInt8>, count n: Int) -> Int {
+        let (h, prefix) = Self.hash(base, n)
         var slot = Int(h) & tableMask
         while true {
-            let t = Int(table[slot])
-            if t < 0 { break }
-            let s = terms[t]
-            if s.hash == h && Int(s.textLength) == term.count
-                && memcmp(text + Int(s.textStart), termBase, term.count) == 0 {
-                return t
+            let entry = table[slot]
+            if entry == 0 { break }
+            if UInt32(truncatingIfNeeded: entry >> 32) == h {
+                let t = Int(UInt32(truncatingIfNeeded: entry)) - 1
+                let s = terms + t
+                if s.pointee.prefix == prefix && Int(s.pointee.textLength) == n
+                    && (n <= 8 || memcmp(text + Int(s.pointee.textStart) + 8, base + 8, n - 8) == 0) {
+                    return t
+                }
             }
             slot = (slot + 1) & tableMask
         }
-        return add(term, hash: h, slot: slot)
+        return add(base, count: n, hash: h, prefix: prefix, slot: slot)
     }
 
-    /// The id of the empty term (an analyzer should never produce it; it is indexed like any other).
-    private mutating func emptyTerm(hash h: UInt32) -> Int {
-        var slot = Int(h) & tableMask
-        while true {
-            let t = Int(table[slot])
-            if t < 0 { break }
-            if terms[t].textLength == 0 { return t }
-            slot = (slot + 1) & tableMask
-        }
-        return add(UnsafeBufferPointer(start: nil, count: 0), hash: h, slot: slot)
-    }
-
-    private mutating func add(_ term: UnsafeBufferPointer<UInt8>, hash h: UInt32, slot: Int) -> Int {
+    private mutating func add(_ base: UnsafePointer<UInt8>, count n: Int, hash h: UInt32, prefix: UInt64, slot: Int) -> Int {
         if termCount == termCapacity {
             let bigger = UnsafeMutablePointer<TermState>.allocate(capacity: termCapacity * 2)
             bigger.moveInitialize(from: terms, count: termCount)
@@ -136,21 +134,22 @@ struct TermTable {
             terms = bigger
             termCapacity *= 2
         }
-        if textCount + term.count > textCapacity {
+        if textCount + n > textCapacity {
             var capacity = textCapacity * 2
-            while textCount + term.count > capacity { capacity *= 2 }
+            while textCount + n > capacity { capacity *= 2 }
             let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
             bigger.update(from: text, count: textCount)
             text.deallocate()
             text = bigger
             textCapacity = capacity
         }
-        if let base = term.baseAddress { (text + textCount).update(from: base, count: term.count) }
+        (text + textCount).update(from: base, count: n)
         let t = termCount
         var s = TermState()
         s.textStart = Int32(textCount)
-        s.textLength = UInt16(term.count)
+        s.textLength = UInt16(n)
         s.hash = h
+        s.prefix = prefix
         s.docStart = pool.allocateSlice(level: 0)
         s.docUpto = s.docStart
         s.docEnd = s.docStart + ByteBlockPool.size(level: 0) - 4
@@ -158,9 +157,9 @@ struct TermTable {
         s.positionsUpto = s.positionsStart
         s.positionsEnd = s.positionsStart + ByteBlockPool.size(level: 0) - 4
         (terms + t).initialize(to: s)
-        textCount += term.count
+        textCount += n
         termCount += 1
-        table[slot] = Int32(t)
+        table[slot] = UInt64(h) << 32 | UInt64(t + 1)
         if termCount * 2 > tableMask + 1 { growTable() }
         return t
     }
@@ -169,12 +168,13 @@ struct TermTable {
         let size = (tableMask + 1) * 2
         table.deallocate()
         table = .allocate(capacity: size)
-        table.initialize(repeating: -1, count: size)
+        table.initialize(repeating: 0, count: size)
         tableMask = size - 1
         for t in 0..<termCount {
-            var slot = Int(terms[t].hash) & tableMask
-            while table[slot] >= 0 { slot = (slot + 1) & tableMask }
-            table[slot] = Int32(t)
+            let h = terms[t].hash
+            var slot = Int(h) & tableMask
+            while table[slot] != 0 { slot = (slot + 1) & tableMask }
+            table[slot] = UInt64(h) << 32 | UInt64(t + 1)
         }
     }
 
@@ -183,8 +183,8 @@ struct TermTable {
     /// (too long) and must not count in the field's length.
     @inline(__always)
     mutating func add(_ term: UnsafeBufferPointer<UInt8>, doc: Int32, field: UInt8, position: Int32) -> Bool {
-        guard term.count <= Self.maxTermLength else { return false }
-        let t = id(of: term)
+        guard let base = term.baseAddress, term.count > 0, term.count <= Self.maxTermLength else { return false }
+        let t = id(of: base, count: term.count)
         let s = terms + t
         let delta: Int32
         if s.pointee.lastDoc == doc && s.pointee.lastField == field {
