@@ -116,6 +116,21 @@ struct SliceReader {
 
     var atEnd: Bool { address == limit }
 
+    /// Appends the whole stream to `out`, a slice at a time.
+    mutating func copyAll(into out: inout [UInt8]) {
+        while address != limit {
+            if address == end {
+                let next = Int32(littleEndian: UnsafeRawPointer(pool.pointer(end)).loadUnaligned(as: Int32.self))
+                level = level < ByteBlockPool.maxLevel ? level + 1 : level
+                address = next
+                end = next + ByteBlockPool.size(level: level) - 4
+            }
+            let stop = limit >= address && limit <= end ? limit : end
+            out.append(contentsOf: UnsafeBufferPointer(start: pool.pointer(address), count: Int(stop - address)))
+            address = stop
+        }
+    }
+
     @inline(__always)
     mutating func readByte() -> UInt8 {
         if address == end {

@@ -2,8 +2,8 @@
 import Glibc
 #endif
 
-/// The indexing state of one term in an in-memory segment: 64 bytes, the fields every token touches
-/// first, so that a token costs one cache line of term state.
+/// The indexing state of one term in an in-memory segment: 64 bytes in a 64-byte aligned array, so a
+/// token touches exactly one cache line of term state (the fields every token reads come first).
 struct TermState {
     /// The first 8 bytes of the term (zero-padded): most terms compare without touching the arena.
     var prefix: UInt64 = 0
@@ -21,10 +21,15 @@ struct TermState {
     var docUpto: Int32 = 0, docEnd: Int32 = 0
     /// Doc of the last entry written to the doc stream (−1 before the first).
     var lastWrittenDoc: Int32 = -1
-    var docLevel: UInt8 = 0
     var textStart: Int32 = 0
-    var docStart: Int32 = 0, positionsStart: Int32 = 0
     var docFreq: Int32 = 0
+    var docLevel: UInt8 = 0
+}
+
+/// Where a term's two streams start: read only at flush, so kept apart from the hot `TermState`.
+struct TermStreams {
+    var docStart: Int32
+    var positionsStart: Int32
 }
 
 /// The terms of an in-memory segment: an open-addressing hash table over a byte arena, and for each
@@ -40,9 +45,10 @@ struct TermState {
 struct TermTable {
     private(set) var pool = ByteBlockPool()
     private(set) var terms: UnsafeMutablePointer<TermState>
+    private(set) var streams: UnsafeMutablePointer<TermStreams>
     private(set) var termCount = 0
     private var termCapacity: Int
-    private var table: UnsafeMutablePointer<UInt64>
+    private var table: UnsafeMutablePointer<Int32>
     private var tableMask: Int
     private(set) var text: UnsafeMutablePointer<UInt8>
     private var textCount = 0
@@ -53,24 +59,31 @@ struct TermTable {
 
     init() {
         termCapacity = 1 << 14
-        terms = .allocate(capacity: termCapacity)
+        terms = Self.allocateStates(termCapacity)
+        streams = .allocate(capacity: termCapacity)
         tableMask = (1 << 15) - 1
         table = .allocate(capacity: tableMask + 1)
-        table.initialize(repeating: 0, count: tableMask + 1)
+        table.initialize(repeating: -1, count: tableMask + 1)
         textCapacity = 1 << 18
         text = .allocate(capacity: textCapacity)
+    }
+
+    private static func allocateStates(_ count: Int) -> UnsafeMutablePointer<TermState> {
+        precondition(MemoryLayout<TermState>.stride == 64, "TermState is \(MemoryLayout<TermState>.stride) bytes")
+        return UnsafeMutableRawPointer.allocate(byteCount: count * 64, alignment: 64).bindMemory(to: TermState.self, capacity: count)
     }
 
     mutating func deallocate() {
         pool.deallocate()
         terms.deallocate()
+        streams.deallocate()
         table.deallocate()
         text.deallocate()
     }
 
     /// Bytes allocated.
     var memoryUsage: Int {
-        pool.memoryUsage + termCapacity * MemoryLayout<TermState>.stride + (tableMask + 1) * 8 + textCapacity
+        pool.memoryUsage + termCapacity * (MemoryLayout<TermState>.stride + 8) + (tableMask + 1) * 4 + textCapacity
     }
 
     /// The bytes of term `t`.
@@ -104,22 +117,19 @@ struct TermTable {
     }
 
     /// The id of `term` (non-empty), added when new.
-    /// Slots hold `hash << 32 | (id + 1)` (0 = empty), so a probe compares hashes without touching the
-    /// term's state; a match then compares length and the first 8 bytes, and the arena only beyond.
+    /// Slots hold term ids (−1 = empty), 4 bytes so the table stays small in cache; a probe compares the
+    /// term's hash, length and first 8 bytes, all in its state's cache line, and the arena only beyond.
     @inline(__always)
     mutating func id(of base: UnsafePointer<UInt8>, count n: Int) -> Int {
         let (h, prefix) = Self.hash(base, n)
         var slot = Int(h) & tableMask
         while true {
-            let entry = table[slot]
-            if entry == 0 { break }
-            if UInt32(truncatingIfNeeded: entry >> 32) == h {
-                let t = Int(UInt32(truncatingIfNeeded: entry)) - 1
-                let s = terms + t
-                if s.pointee.prefix == prefix && Int(s.pointee.textLength) == n
-                    && (n <= 8 || memcmp(text + Int(s.pointee.textStart) + 8, base + 8, n - 8) == 0) {
-                    return t
-                }
+            let t = Int(table[slot])
+            if t < 0 { break }
+            let s = terms + t
+            if s.pointee.prefix == prefix && s.pointee.hash == h && Int(s.pointee.textLength) == n
+                && (n <= 8 || memcmp(text + Int(s.pointee.textStart) + 8, base + 8, n - 8) == 0) {
+                return t
             }
             slot = (slot + 1) & tableMask
         }
@@ -128,10 +138,14 @@ struct TermTable {
 
     private mutating func add(_ base: UnsafePointer<UInt8>, count n: Int, hash h: UInt32, prefix: UInt64, slot: Int) -> Int {
         if termCount == termCapacity {
-            let bigger = UnsafeMutablePointer<TermState>.allocate(capacity: termCapacity * 2)
+            let bigger = Self.allocateStates(termCapacity * 2)
             bigger.moveInitialize(from: terms, count: termCount)
             terms.deallocate()
             terms = bigger
+            let biggerStreams = UnsafeMutablePointer<TermStreams>.allocate(capacity: termCapacity * 2)
+            biggerStreams.moveInitialize(from: streams, count: termCount)
+            streams.deallocate()
+            streams = biggerStreams
             termCapacity *= 2
         }
         if textCount + n > textCapacity {
@@ -150,16 +164,17 @@ struct TermTable {
         s.textLength = UInt16(n)
         s.hash = h
         s.prefix = prefix
-        s.docStart = pool.allocateSlice(level: 0)
-        s.docUpto = s.docStart
-        s.docEnd = s.docStart + ByteBlockPool.size(level: 0) - 4
-        s.positionsStart = pool.allocateSlice(level: 0)
-        s.positionsUpto = s.positionsStart
-        s.positionsEnd = s.positionsStart + ByteBlockPool.size(level: 0) - 4
+        let docStart = pool.allocateSlice(level: 0)
+        s.docUpto = docStart
+        s.docEnd = docStart + ByteBlockPool.size(level: 0) - 4
+        let positionsStart = pool.allocateSlice(level: 0)
+        s.positionsUpto = positionsStart
+        s.positionsEnd = positionsStart + ByteBlockPool.size(level: 0) - 4
         (terms + t).initialize(to: s)
+        (streams + t).initialize(to: TermStreams(docStart: docStart, positionsStart: positionsStart))
         textCount += n
         termCount += 1
-        table[slot] = UInt64(h) << 32 | UInt64(t + 1)
+        table[slot] = Int32(t)
         if termCount * 2 > tableMask + 1 { growTable() }
         return t
     }
@@ -168,13 +183,12 @@ struct TermTable {
         let size = (tableMask + 1) * 2
         table.deallocate()
         table = .allocate(capacity: size)
-        table.initialize(repeating: 0, count: size)
+        table.initialize(repeating: -1, count: size)
         tableMask = size - 1
         for t in 0..<termCount {
-            let h = terms[t].hash
-            var slot = Int(h) & tableMask
-            while table[slot] != 0 { slot = (slot + 1) & tableMask }
-            table[slot] = UInt64(h) << 32 | UInt64(t + 1)
+            var slot = Int(terms[t].hash) & tableMask
+            while table[slot] >= 0 { slot = (slot + 1) & tableMask }
+            table[slot] = Int32(t)
         }
     }
 
