@@ -180,8 +180,11 @@ public final class IndexWriter: Sendable {
             return summary
         }
 
-        // Merges.
-        while let group = options.mergePolicy.nextMerge(segments) {
+        // Merges: the run's small segments into one, then whatever the policy asks for.
+        let newNames = Set(snapshot.flushed.map(\.name))
+        var pending = options.mergePolicy.runMerge(segments, new: newNames)
+        while let group = pending ?? options.mergePolicy.nextMerge(segments) {
+            pending = nil
             let (name, id) = allocateSegment()
             let merged = try SegmentMerger.merge(group.map { segments[$0] }, directory: directory, into: name, id: id)
             var next: [SegmentInfo] = []

@@ -4,7 +4,9 @@
 /// defaults, segments under 10,000 live docs are level 0, under 100,000 level 1, and so on. Whenever
 /// `mergeFactor` segments share a level they are merged into one (which usually lands one level up,
 /// where the rule applies again). A segment whose deleted docs exceed `maxDeletedFraction` of its docs
-/// is rewritten alone to drop them. Segments of a run are thus merged only once there are enough of
+/// is rewritten alone to drop them. The segments one run flushed (one per worker at least) are first
+/// merged into one when together they hold fewer than `mergeFactor · minDocs` live docs, so that a
+/// small update adds one segment, not one per worker. Segments of a run are thus merged only once there are enough of
 /// them, and an update of a few trials writes one small segment instead of rewriting a big one, so the
 /// total work of building an index by n updates is O(n log n).
 public struct MergePolicy: Sendable, Equatable {
@@ -34,6 +36,14 @@ public struct MergePolicy: Sendable, Equatable {
             level += 1
         }
         return level
+    }
+
+    /// The run's new segments (indices into `segments`) to merge first, or nil.
+    func runMerge(_ segments: [SegmentInfo], new: Set<String>) -> [Int]? {
+        let indices = segments.indices.filter { new.contains(segments[$0].name) }
+        guard indices.count > 1 else { return nil }
+        let live = indices.reduce(0) { $0 + segments[$1].liveCount }
+        return live < mergeFactor * minDocs ? indices : nil
     }
 
     /// The next merge to run among `segments` (indices into it), or nil when none is due.

@@ -20,6 +20,7 @@ import Testing
         #expect(summary.added == 300 && summary.committed && summary.generation == 1)
         let reader = try IndexReader.open(directory: dir.path)
         #expect(reader.liveDocCount == 300)
+        #expect(reader.segments.count == 1, "a small run's per-worker segments are merged into one")
         for t in trials.prefix(20) { #expect(try reader.trial(t.id) == t) }
         // Re-indexing the same records changes nothing and commits nothing.
         let again = try indexTrials(trials, into: dir.path, workers: 2)
