@@ -178,7 +178,9 @@ struct TermTable {
     @inline(__always)
     mutating func add(_ term: UnsafeBufferPointer<UInt8>, doc: Int32, field: UInt8, position: Int32) -> Bool {
         guard let base = term.baseAddress, term.count > 0, term.count <= Self.maxTermLength else { return false }
-        let s = terms + slot(of: base, count: term.count)
+        // The slot first: adding a term may grow the table and move `terms`.
+        let slot = slot(of: base, count: term.count)
+        let s = terms + slot
         let delta: Int32
         if s.pointee.lastDoc == doc && s.pointee.lastField == field {
             s.pointee.pendingFreq += 1
