@@ -129,7 +129,7 @@ public final class IndexWriter: Sendable {
 
     /// Resolves updates and duplicates, writes deletes, merges, and atomically replaces the manifest.
     /// Every worker must have called `finish()`. Does nothing (and commits nothing) when the run
-    /// changed nothing.
+    /// changed nothing and no merge is due.
     /// - Complexity: O(records · log records) for the resolution plus the merges' cost.
     public func commit() throws -> IndexSummary {
         let snapshot = state.withLock { s -> State in
@@ -173,7 +173,9 @@ public final class IndexWriter: Sendable {
         let isRebuild = options.rebuild
         if isRebuild && segments.isEmpty { changed = false }
         if isRebuild && !segments.isEmpty { changed = true }
-        guard changed else {
+        // An unchanged index is committed again only when the policy wants a merge (a force merge).
+        let mergeDue = !segments.isEmpty && options.mergePolicy.nextMerge(segments) != nil
+        guard changed || mergeDue else {
             summary.generation = base?.generation ?? 0
             summary.segmentCount = base?.segments.count ?? 0
             summary.liveDocCount = existing?.liveDocCount ?? 0

@@ -109,6 +109,18 @@ import Testing
         #expect(Set(owned) == reader.manifest.referencedFiles)
     }
 
+    @Test func forceMergeOfAnUnchangedIndex() throws {
+        let dir = TemporaryDirectory("force")
+        defer { dir.remove() }
+        try indexTrials(SyntheticTrials.make(count: 30, seed: 1, idPrefix: "NCTA"), into: dir.path)
+        try indexTrials(SyntheticTrials.make(count: 30, seed: 2, idPrefix: "NCTB"), into: dir.path, deleting: [TrialID("NCTA0000003")!])
+        #expect(try IndexReader.open(directory: dir.path).segments.count == 2)
+        let s = try indexTrials([], into: dir.path, options: IndexWriterOptions(mergePolicy: MergePolicy(maxSegments: 1)))
+        #expect(s.committed && s.mergesDone == 1 && s.segmentCount == 1 && s.liveDocCount == 59)
+        let reader = try IndexReader.open(directory: dir.path)
+        #expect(reader.segments.count == 1 && reader.docCount == 59 && reader.lookup(TrialID("NCTB0000007")!) != nil)
+    }
+
     @Test func mergesKeepEveryLiveDoc() throws {
         let dir = TemporaryDirectory("merge")
         defer { dir.remove() }
