@@ -183,9 +183,11 @@ public final class IndexWriter: Sendable {
         }
 
         // Merges: the run's small segments into one, then whatever the policy asks for.
+        var policy = options.mergePolicy
+        if policy.singleSegmentForNewIndex && (existing == nil || isRebuild) { policy.maxSegments = 1 }
         let newNames = Set(snapshot.flushed.map(\.name))
-        var pending = options.mergePolicy.runMerge(segments, new: newNames)
-        while let group = pending ?? options.mergePolicy.nextMerge(segments) {
+        var pending = policy.runMerge(segments, new: newNames)
+        while let group = pending ?? policy.nextMerge(segments) {
             pending = nil
             let (name, id) = allocateSegment()
             let merged = try SegmentMerger.merge(group.map { segments[$0] }, directory: directory, into: name, id: id)

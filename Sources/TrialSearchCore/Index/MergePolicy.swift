@@ -18,9 +18,14 @@ public struct MergePolicy: Sendable, Equatable {
     public var maxDeletedFraction: Double
     /// When set, merge down to at most this many segments at every commit (a "force merge").
     public var maxSegments: Int?
+    /// Whether a run that builds a whole index (the first build, or `--rebuild`) ends with one segment:
+    /// every query then opens one cursor per term instead of one per segment. On the 16× replica the
+    /// final merge took 6.7 s of a 73 s build and 167 MB of memory.
+    public var singleSegmentForNewIndex: Bool
 
     public init(mergeFactor: Int = 10, minDocs: Int = 1_000, maxDeletedFraction: Double = 0.5,
-                maxSegments: Int? = nil) {
+                maxSegments: Int? = nil, singleSegmentForNewIndex: Bool = true) {
+        self.singleSegmentForNewIndex = singleSegmentForNewIndex
         precondition(mergeFactor >= 2 && minDocs >= 1, "merge factor \(mergeFactor), min docs \(minDocs)")
         self.mergeFactor = mergeFactor
         self.minDocs = minDocs
