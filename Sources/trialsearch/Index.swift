@@ -32,14 +32,14 @@ extension TrialSearchCommand {
         @Flag(help: "Build a new index from PATHs only and replace the old one when it is complete.")
         var rebuild = false
 
-        @Option(name: .customLong("ram-budget"), help: "Memory for in-memory segments, in MB (default 256).")
+        @Option(name: .customLong("ram-budget"), help: "Memory for in-memory segments, in MB.")
         var ramBudget = 256
 
         @Option(name: .customLong("max-segments"),
                 help: "Merge down to at most this many segments at commit (faster queries, slower commit).")
         var maxSegments: Int?
 
-        @Option(parsing: .upToNextOption, help: "Trial ids to delete from the index.")
+        @Option(parsing: .upToNextOption, help: "Trial ids to delete from the index (give PATHs before --delete).")
         var delete: [String] = []
 
         @Argument(help: "Files, folders or zip archives to index.")
