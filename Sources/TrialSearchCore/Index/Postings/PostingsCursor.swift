@@ -67,6 +67,10 @@ public struct PostingsCursor {
     private var masksOffset = 0
     private var freqsDecoded = false
     private var positionsDecoded = false
+    /// A known point of the block's positions: `positionsMarkCount` vints lie before file offset
+    /// `positionsMarkOffset` (so reading docs in order scans each position once).
+    private var positionsMarkCount = 0
+    private var positionsMarkOffset = 0
     // Block of the last shallow advance.
     private var shallowBlock = 0
 
@@ -306,7 +310,8 @@ public struct PostingsCursor {
 
     /// Replaces `positions` with the positions of the term in `field` of the current doc (empty when the
     /// term is not in that field).
-    /// - Complexity: O(position vints of the block before this doc) on the first call in a block.
+    /// - Complexity: O(position vints between the previous call's doc and this one) when docs are
+    ///   visited in order (each position of a block is scanned once), else from the block's start.
     public mutating func positions(in field: Field, into positions: inout [Int32]) {
         positions.removeAll(keepingCapacity: true)
         if !freqsDecoded { decodeFreqs() }
@@ -322,6 +327,8 @@ public struct PostingsCursor {
             }
             before[blockDocs] = sum
             positionsDecoded = true
+            positionsMarkCount = 0
+            positionsMarkOffset = info.positionsOffset + (blockCount == 1 ? 0 : skipPositionsStart(block))
         }
         // Vints to skip: docs before this one, then this doc's fields before `field`.
         var skipCount = Int(buffers.positionsBefore[index])
@@ -329,14 +336,20 @@ public struct PostingsCursor {
         let fieldsBefore = (mask & (bit - 1)).nonzeroBitCount
         for k in 0..<fieldsBefore { skipCount += Int(buffers.freqs[first + k]) }
         let count = Int(buffers.freqs[first + fieldsBefore])
-        let blockStart = blockCount == 1 ? 0 : skipPositionsStart(block)
+        // Scan forward from the mark when it lies before this doc's positions, else from the block's start.
+        if positionsMarkCount > skipCount {
+            positionsMarkCount = 0
+            positionsMarkOffset = info.positionsOffset + (blockCount == 1 ? 0 : skipPositionsStart(block))
+        }
         var r = ByteReader(base: positionsBase, end: info.positionsOffset + info.positionsLength,
-                           position: info.positionsOffset + blockStart)
-        var skipped = 0
+                           position: positionsMarkOffset)
+        var skipped = positionsMarkCount
         while skipped < skipCount && r.position < r.end {
             if r.base.load(fromByteOffset: r.position, as: UInt8.self) < 0x80 { skipped += 1 }
             r.position += 1
         }
+        positionsMarkCount = skipped
+        positionsMarkOffset = r.position
         var position: Int32 = 0
         positions.reserveCapacity(count)
         for _ in 0..<count {
