@@ -41,11 +41,8 @@ public struct TermDictionary: Sendable {
         var high = blockCount - 1
         while low < high {
             let mid = (low + high + 1) >> 1
-            var reader = BlockReader(dictionary: self, offset: blockOffset(mid))
-            reader.next()
-            guard !reader.failed else { throw corrupt(block: mid) }
-            let c = reader.withTerm { compareBytes($0, term) }
-            if c <= 0 { low = mid } else { high = mid - 1 }
+            guard let first = firstTerm(ofBlock: mid) else { throw corrupt(block: mid) }
+            if compareBytes(first, term) <= 0 { low = mid } else { high = mid - 1 }
         }
         var reader = BlockReader(dictionary: self, offset: blockOffset(low))
         while reader.next() {
@@ -64,6 +61,19 @@ public struct TermDictionary: Sendable {
 
     public func lookup(_ term: [UInt8]) throws -> TermInfo? {
         try term.withUnsafeBytes { try lookup($0) }
+    }
+
+    /// The first term of block `b`, read in place (it is stored whole), or nil when the block is broken.
+    @inline(__always)
+    func firstTerm(ofBlock b: Int) -> UnsafeRawBufferPointer? {
+        var r = file.reader(at: blockOffset(b))
+        _ = r.readVInt()
+        _ = r.readVInt()
+        _ = r.readVInt()
+        let prefix = r.readVInt()
+        let length = r.readCount(limit: 1 << 16)
+        let bytes = r.readBytes(length)
+        return r.failed || prefix != 0 ? nil : bytes
     }
 
     /// All terms in order, from the first term ≥ `ceiling` (all of them when nil).
