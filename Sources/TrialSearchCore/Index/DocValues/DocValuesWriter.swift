@@ -1,0 +1,204 @@
+/// The per-doc values of one trial that go into the doc-values columns.
+struct DocValuesRecord {
+    var id: String
+    var registry: String
+    var overallStatus: String
+    var studyType: String
+    var sex: String
+    var phases: UInt8
+    var minimumAgeYears: Double
+    var maximumAgeYears: Double
+    var countries: [String]
+    var lastUpdatedKey: Int32
+    var authority: UInt8
+    var contentHash: UInt64
+    var enrollment: Int32
+
+    init(trial: Trial, contentHash: UInt64) {
+        id = trial.id.rawValue
+        registry = trial.registry
+        overallStatus = trial.overallStatus
+        studyType = trial.studyType
+        sex = trial.eligibility.sex
+        phases = PhaseSet(trial.phases).rawValue
+        minimumAgeYears = trial.eligibility.minimumAgeYears ?? .nan
+        maximumAgeYears = trial.eligibility.maximumAgeYears ?? .nan
+        countries = trial.countries
+        lastUpdatedKey = UpdateKey.dateKey(trial.lastUpdated)
+        authority = UInt8(trial.source.format.authority)
+        self.contentHash = contentHash
+        enrollment = trial.enrollment.map { Int32(clamping: $0) } ?? -1
+    }
+
+    init(id: String, registry: String, overallStatus: String, studyType: String, sex: String, phases: UInt8,
+         minimumAgeYears: Double, maximumAgeYears: Double, countries: [String], lastUpdatedKey: Int32,
+         authority: UInt8, contentHash: UInt64, enrollment: Int32) {
+        self.id = id
+        self.registry = registry
+        self.overallStatus = overallStatus
+        self.studyType = studyType
+        self.sex = sex
+        self.phases = phases
+        self.minimumAgeYears = minimumAgeYears
+        self.maximumAgeYears = maximumAgeYears
+        self.countries = countries
+        self.lastUpdatedKey = lastUpdatedKey
+        self.authority = authority
+        self.contentHash = contentHash
+        self.enrollment = enrollment
+    }
+}
+
+/// The columns of doc values, in file order.
+enum DocValuesColumn: Int, CaseIterable {
+    case ids, idOrder, registry, overallStatus, studyType, sex, phases, minimumAge, maximumAge, countries,
+         lastUpdated, authority, contentHash, enrollment
+}
+
+/// A string dictionary coding: each distinct value gets a code, in first-seen order.
+struct StringDictionary {
+    private(set) var values: [String] = []
+    private var codes: [String: UInt16] = [:]
+
+    mutating func code(_ value: String) -> UInt16 {
+        if let c = codes[value] { return c }
+        precondition(values.count < Int(UInt16.max), "more than 65,535 distinct doc values")
+        let c = UInt16(values.count)
+        values.append(value)
+        codes[value] = c
+        return c
+    }
+
+    /// `count:u32 (length:vint bytes)^count`.
+    func encode(into out: inout [UInt8]) {
+        out.appendU32(UInt32(values.count))
+        for v in values { out.appendString(v) }
+    }
+}
+
+/// Accumulates doc values in memory, then writes the doc-values file (`.dvs`).
+///
+/// Format:
+/// ```
+/// Body    := docCount:u32 columnCount:u8 (offset:u64 length:u64)^columnCount Column^columnCount
+/// ids         := offset:u32^(docCount+1) utf8Bytes        (trial id of doc d = bytes[offset[d]..<offset[d+1]])
+/// idOrder     := doc:u32^docCount                         (docs sorted by id bytes: TrialID → DocID)
+/// registry, overallStatus, studyType, sex := Dictionary code:u16^docCount
+/// phases      := bits:u8^docCount                         (`PhaseSet`)
+/// minimumAge, maximumAge := years:f64^docCount            (NaN when none)
+/// countries   := Dictionary offset:u32^(docCount+1) code:u16^offset[docCount]
+/// lastUpdated := key:i32^docCount                         (`UpdateKey.dateKey`, 0 when none)
+/// authority   := u8^docCount                              (`RecordFormat.authority`)
+/// contentHash := u64^docCount                             (`TrialCodec.contentHash`)
+/// enrollment  := i32^docCount                             (−1 when none)
+/// Dictionary  := count:u32 (length:vint utf8Bytes)^count  (codes in first-seen order)
+/// ```
+/// Columns appear in `DocValuesColumn` order; offsets are file offsets. Example: two docs
+/// `NCT01` (Recruiting) and `NCT02` (Completed) give the ids column
+/// `00 00 00 00 05 00 00 00 0A 00 00 00 4E 43 54 30 31 4E 43 54 30 32`, idOrder `00 00 00 00 01 00 00 00`
+/// and overallStatus `02 00 00 00 0A 52 65 63 72 75 69 74 69 6E 67 09 43 6F 6D 70 6C 65 74 65 64
+/// 00 00 01 00`.
+struct DocValuesWriter {
+    private(set) var docCount = 0
+    private var idBytes: [UInt8] = []
+    private var idOffsets: [UInt32] = [0]
+    private var registry = StringDictionary(), registryCodes: [UInt16] = []
+    private var status = StringDictionary(), statusCodes: [UInt16] = []
+    private var studyType = StringDictionary(), studyTypeCodes: [UInt16] = []
+    private var sex = StringDictionary(), sexCodes: [UInt16] = []
+    private var phases: [UInt8] = []
+    private var minimumAge: [Double] = []
+    private var maximumAge: [Double] = []
+    private var countries = StringDictionary(), countryOffsets: [UInt32] = [0], countryCodes: [UInt16] = []
+    private var lastUpdated: [Int32] = []
+    private var authority: [UInt8] = []
+    private var contentHash: [UInt64] = []
+    private var enrollment: [Int32] = []
+
+    /// Approximate heap bytes held (for the RAM budget).
+    var memoryUsage: Int {
+        idBytes.capacity + idOffsets.capacity * 4 + docCount * 40 + countryCodes.capacity * 2
+    }
+
+    mutating func add(_ r: DocValuesRecord) {
+        idBytes.append(contentsOf: r.id.utf8)
+        idOffsets.append(UInt32(idBytes.count))
+        registryCodes.append(registry.code(r.registry))
+        statusCodes.append(status.code(r.overallStatus))
+        studyTypeCodes.append(studyType.code(r.studyType))
+        sexCodes.append(sex.code(r.sex))
+        phases.append(r.phases)
+        minimumAge.append(r.minimumAgeYears)
+        maximumAge.append(r.maximumAgeYears)
+        for c in r.countries { countryCodes.append(countries.code(c)) }
+        countryOffsets.append(UInt32(countryCodes.count))
+        lastUpdated.append(r.lastUpdatedKey)
+        authority.append(r.authority)
+        contentHash.append(r.contentHash)
+        enrollment.append(r.enrollment)
+        docCount += 1
+    }
+
+    /// The id of doc `d` added so far.
+    func id(_ d: Int) -> String {
+        String(decoding: idBytes[Int(idOffsets[d])..<Int(idOffsets[d + 1])], as: UTF8.self)
+    }
+
+    func write(path: String, segmentID: UInt64) throws -> Int {
+        let output = try IndexOutput(path: path, formatName: SegmentFile.docValues.formatName, segmentID: segmentID)
+        var columns: [[UInt8]] = []
+        for column in DocValuesColumn.allCases { columns.append(encode(column)) }
+        var head: [UInt8] = []
+        head.appendU32(UInt32(docCount))
+        head.append(UInt8(columns.count))
+        var offset = output.position + 5 + 16 * columns.count
+        for c in columns {
+            head.appendU64(UInt64(offset))
+            head.appendU64(UInt64(c.count))
+            offset += c.count
+        }
+        try output.write(head)
+        for c in columns { try output.write(c) }
+        return try output.finish()
+    }
+
+    private func encode(_ column: DocValuesColumn) -> [UInt8] {
+        var out: [UInt8] = []
+        switch column {
+        case .ids:
+            for o in idOffsets { out.appendU32(o) }
+            out.append(contentsOf: idBytes)
+        case .idOrder:
+            let order = idBytes.withUnsafeBytes { bytes in
+                (0..<docCount).sorted { a, b in
+                    let x = UnsafeRawBufferPointer(rebasing: bytes[Int(idOffsets[a])..<Int(idOffsets[a + 1])])
+                    let y = UnsafeRawBufferPointer(rebasing: bytes[Int(idOffsets[b])..<Int(idOffsets[b + 1])])
+                    let c = compareBytes(x, y)
+                    return c != 0 ? c < 0 : a < b
+                }
+            }
+            for d in order { out.appendU32(UInt32(d)) }
+        case .registry: Self.encode(registry, registryCodes, into: &out)
+        case .overallStatus: Self.encode(status, statusCodes, into: &out)
+        case .studyType: Self.encode(studyType, studyTypeCodes, into: &out)
+        case .sex: Self.encode(sex, sexCodes, into: &out)
+        case .phases: out.append(contentsOf: phases)
+        case .minimumAge: for v in minimumAge { out.appendU64(v.bitPattern) }
+        case .maximumAge: for v in maximumAge { out.appendU64(v.bitPattern) }
+        case .countries:
+            countries.encode(into: &out)
+            for o in countryOffsets { out.appendU32(o) }
+            for c in countryCodes { out.appendU16(c) }
+        case .lastUpdated: for v in lastUpdated { out.appendU32(UInt32(bitPattern: v)) }
+        case .authority: out.append(contentsOf: authority)
+        case .contentHash: for v in contentHash { out.appendU64(v) }
+        case .enrollment: for v in enrollment { out.appendU32(UInt32(bitPattern: v)) }
+        }
+        return out
+    }
+
+    private static func encode(_ dictionary: StringDictionary, _ codes: [UInt16], into out: inout [UInt8]) {
+        dictionary.encode(into: &out)
+        for c in codes { out.appendU16(c) }
+    }
+}

@@ -1,0 +1,80 @@
+/// Fixed-width bit packing of small unsigned integers, the core of the postings blocks.
+///
+/// `count` values of `width` bits (0…32) are packed little-endian, value `i` at bit `i·width`, into
+/// `⌈count·width/8⌉` bytes. Width 0 takes no bytes (every value is 0). Example: the values 1, 2, 3 at
+/// width 2 are the bits `01 10 11` from the low end: the single byte `0b00_11_10_01` = `39`.
+///
+/// Unpacking loads 8 bytes at a time without a bounds check per value, so it may read up to 7 bytes
+/// past the packed data: every caller's buffer is followed by at least 8 readable bytes (in an index
+/// file, the 16-byte footer guarantees it; `unpack` callers check the packed extent lies in the file).
+enum BitPacking {
+    /// Bits needed for `value` (0 for 0).
+    @inline(__always)
+    static func bitsRequired(_ value: UInt32) -> Int { 32 - value.leadingZeroBitCount }
+
+    @inline(__always)
+    static func byteCount(count: Int, width: Int) -> Int { (count * width + 7) >> 3 }
+
+    /// Appends `values` packed at `width` bits to `out`.
+    static func pack(_ values: UnsafeBufferPointer<UInt32>, width: Int, into out: inout [UInt8]) {
+        precondition(width >= 0 && width <= 32, "bit width \(width)")
+        guard width > 0, !values.isEmpty else { return }
+        let start = out.count
+        let length = byteCount(count: values.count, width: width)
+        out.append(contentsOf: repeatElement(0, count: length))
+        out.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            let p = base + start
+            var acc: UInt64 = 0
+            var bits = 0
+            var o = 0
+            for v in values {
+                acc |= UInt64(v) << UInt64(bits)
+                bits += width
+                while bits >= 8 {
+                    p[o] = UInt8(truncatingIfNeeded: acc)
+                    o += 1
+                    acc >>= 8
+                    bits -= 8
+                }
+            }
+            if bits > 0 { p[o] = UInt8(truncatingIfNeeded: acc) }
+        }
+    }
+
+    /// Unpacks `count` values of `width` bits from `source` into `out`.
+    @inline(__always)
+    static func unpack(_ source: UnsafeRawPointer, count: Int, width: Int, into out: UnsafeMutablePointer<UInt32>) {
+        if width == 0 {
+            out.update(repeating: 0, count: count)
+            return
+        }
+        let mask: UInt64 = (1 << UInt64(width)) - 1
+        var bit = 0
+        for i in 0..<count {
+            let word = UInt64(littleEndian: source.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self))
+            out[i] = UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask)
+            bit += width
+        }
+    }
+
+    /// Unpacks `count` deltas (each stored as `delta - 1`) and turns them into absolute values after
+    /// `previous`: `out[i] = out[i-1] + stored[i] + 1`.
+    @inline(__always)
+    static func unpackDeltas(_ source: UnsafeRawPointer, count: Int, width: Int, previous: UInt32,
+                             into out: UnsafeMutablePointer<UInt32>) {
+        var last = previous
+        if width == 0 {
+            for i in 0..<count { last &+= 1; out[i] = last }
+            return
+        }
+        let mask: UInt64 = (1 << UInt64(width)) - 1
+        var bit = 0
+        for i in 0..<count {
+            let word = UInt64(littleEndian: source.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self))
+            last &+= UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask) &+ 1
+            out[i] = last
+            bit += width
+        }
+    }
+}

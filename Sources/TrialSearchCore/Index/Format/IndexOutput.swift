@@ -1,0 +1,159 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CLibDeflate
+
+/// A new index file being written: buffered appends, a running CRC-32, the header at the start and the
+/// footer at the end, then `fsync`.
+///
+/// Every index file has this frame:
+/// ```
+/// File   := Header Body Footer
+/// Header := magic:u32 ("TSIX" = 54 53 49 58) nameLength:u8 name:bytes version:u32 segmentID:u64
+/// Footer := footerMagic:u32 (~magic) crc32:u32 fileLength:u64
+/// ```
+/// The CRC-32 (`libdeflate_crc32`) covers every byte before its own field (header, body, footer magic);
+/// `fileLength` is the length of the whole file, so truncation and appended bytes are caught too.
+/// Example: the header of a postings file of segment id 7 is
+/// `54 53 49 58 | 08 | 70 6F 73 74 69 6E 67 73 ("postings") | 01 00 00 00 | 07 00 00 00 00 00 00 00`.
+///
+/// Files are created with `O_EXCL`: the index never overwrites a file, it writes new names.
+final class IndexOutput {
+    let path: String
+    private var fd: Int32
+    private var buffer: [UInt8] = []
+    private var crc: UInt32 = 0
+    /// Bytes written so far, buffered ones included: the offset the next byte will have.
+    private(set) var position: Int = 0
+    private static let bufferCapacity = 1 << 16
+
+    /// Creates `path` (which must not exist) and writes the header.
+    init(path: String, formatName: String, segmentID: UInt64) throws {
+        self.path = path
+        fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw IndexError.system("create", path) }
+        buffer.reserveCapacity(Self.bufferCapacity)
+        var header: [UInt8] = []
+        header.appendU32(IndexFormat.headerMagic)
+        precondition(formatName.utf8.count < 256, "format name too long: \(formatName)")
+        header.append(UInt8(formatName.utf8.count))
+        header.append(contentsOf: formatName.utf8)
+        header.appendU32(IndexFormat.version)
+        header.appendU64(segmentID)
+        try write(header)
+    }
+
+    deinit {
+        if fd >= 0 { close(fd) }
+    }
+
+    /// Length of the header written for `formatName`.
+    static func headerLength(formatName: String) -> Int { 4 + 1 + formatName.utf8.count + 4 + 8 }
+
+    func write(_ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBytes { try write($0) }
+    }
+
+    func write(_ bytes: UnsafeRawBufferPointer) throws {
+        guard !bytes.isEmpty else { return }
+        if buffer.count + bytes.count > Self.bufferCapacity { try flushBuffer() }
+        if bytes.count >= Self.bufferCapacity {
+            crc = libdeflate_crc32(crc, bytes.baseAddress, bytes.count)
+            try writeAll(bytes)
+        } else {
+            buffer.append(contentsOf: bytes)
+        }
+        position += bytes.count
+    }
+
+    func writeU8(_ v: UInt8) throws { try write([v]) }
+    func writeU32(_ v: UInt32) throws { var b: [UInt8] = []; b.appendU32(v); try write(b) }
+    func writeU64(_ v: UInt64) throws { var b: [UInt8] = []; b.appendU64(v); try write(b) }
+
+    /// Writes the footer, flushes, `fsync`s and closes. Returns the file's length.
+    @discardableResult
+    func finish() throws -> Int {
+        var magic: [UInt8] = []
+        magic.appendU32(IndexFormat.footerMagic)
+        try write(magic)
+        try flushBuffer()
+        var tail: [UInt8] = []
+        tail.appendU32(crc)
+        tail.appendU64(UInt64(position + 12))
+        try tail.withUnsafeBytes { try writeAll($0) }
+        position += 12
+        guard fsync(fd) == 0 else { throw IndexError.system("fsync", path) }
+        guard close(fd) == 0 else { fd = -1; throw IndexError.system("close", path) }
+        fd = -1
+        return position
+    }
+
+    private func flushBuffer() throws {
+        guard !buffer.isEmpty else { return }
+        try buffer.withUnsafeBytes { bytes in
+            crc = libdeflate_crc32(crc, bytes.baseAddress, bytes.count)
+            try writeAll(bytes)
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    private func writeAll(_ bytes: UnsafeRawBufferPointer) throws {
+        guard let base = bytes.baseAddress else { return }
+        var done = 0
+        while done < bytes.count {
+            let n = Glibc.write(fd, base + done, bytes.count - done)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw IndexError.system("write", path)
+            }
+            done += n
+        }
+    }
+}
+
+/// Durability helpers for the commit protocol.
+enum FileSystem {
+    /// `fsync` on a folder, so that a rename or a new file in it survives a crash.
+    static func syncDirectory(_ path: String) throws {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw IndexError.system("open folder", path) }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw IndexError.system("fsync folder", path) }
+    }
+
+    /// The names in a folder (no `.` and `..`).
+    static func list(_ path: String) throws -> [String] {
+        guard let dir = opendir(path) else { throw IndexError.system("list", path) }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let nameField = entry.pointee.d_name
+            let capacity = MemoryLayout.size(ofValue: nameField)
+            let name = withUnsafePointer(to: nameField) { pointer in
+                pointer.withMemoryRebound(to: CChar.self, capacity: capacity) { String(cString: $0) }
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+
+    static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+
+    static func fileSize(_ path: String) -> Int? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        return Int(st.st_size)
+    }
+
+    /// Creates `path` and missing parents.
+    static func makeDirectory(_ path: String) throws {
+        if exists(path) { return }
+        let parent = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        if !parent.isEmpty && parent != path { try makeDirectory(parent) }
+        if mkdir(path, 0o755) != 0 && errno != EEXIST { throw IndexError.system("create folder", path) }
+    }
+
+    static func join(_ directory: String, _ name: String) -> String {
+        directory.hasSuffix("/") ? directory + name : directory + "/" + name
+    }
+}

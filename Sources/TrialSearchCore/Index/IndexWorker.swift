@@ -1,0 +1,69 @@
+/// Indexes records on one thread: analyzes them with its own `Analyzer` into its own in-memory
+/// segment, flushed to disk whenever it reaches the worker's share of the RAM budget.
+///
+/// Not thread-safe: create one per thread with `IndexWriter.makeWorker()` and call `finish()` before
+/// the writer's `commit()`.
+public final class IndexWorker {
+    private let writer: IndexWriter
+    private let analyzer: Analyzer
+    private let budget: Int
+    private var segment: InMemorySegment?
+    private var flushed: [SegmentInfo] = []
+    private var candidates: [Candidate] = []
+    private var record: [UInt8] = []
+    private var finished = false
+
+    init(writer: IndexWriter, budget: Int) {
+        self.writer = writer
+        self.budget = budget
+        analyzer = Analyzer(configuration: writer.options.analyzer)
+        record.reserveCapacity(1 << 16)
+    }
+
+    /// Considers `trial`, the `sequence`-th record of the run (input order): indexes it unless the index
+    /// already holds the same content or a more authoritative or newer record of the trial. Whether it
+    /// is finally added, replaces, or loses to a duplicate of the same run is settled at commit.
+    public func add(_ trial: Trial, sequence: Int) throws {
+        precondition(!finished, "add after finish")
+        let sourceStart = TrialCodec.encode(trial, into: &record)
+        let hash = record.withUnsafeBytes { TrialCodec.contentHash($0, sourceStart: sourceStart) }
+        var candidate = Candidate(id: trial.id.rawValue, authority: UInt8(trial.source.format.authority),
+                                  dateKey: UpdateKey.dateKey(trial.lastUpdated), hash: hash, sequence: sequence,
+                                  segment: nil, doc: -1)
+        var index = true
+        if let e = writer.existingKeys(trial.id) {
+            if e.hash == hash || (candidate.authority, candidate.dateKey) < (e.authority, e.dateKey) { index = false }
+        }
+        if index {
+            if segment == nil {
+                let (name, id) = writer.allocateSegment()
+                segment = try InMemorySegment(directory: writer.directory, name: name, id: id)
+            }
+            if let segment {
+                candidate.doc = try record.withUnsafeBytes {
+                    try segment.add(trial, record: $0, contentHash: hash, analyzer: analyzer)
+                }
+                candidate.segment = segment.name
+                if segment.memoryUsage >= budget { try flush() }
+            }
+        }
+        candidates.append(candidate)
+    }
+
+    private func flush() throws {
+        guard let segment, segment.docCount > 0 else { return }
+        flushed.append(try segment.flush())
+        self.segment = nil
+    }
+
+    /// Flushes the last segment and hands everything to the writer.
+    public func finish() throws {
+        guard !finished else { return }
+        finished = true
+        defer {
+            writer.workerFinished(flushed: flushed, candidates: candidates)
+            candidates = []
+        }
+        try flush()
+    }
+}

@@ -1,0 +1,219 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Synchronization
+
+/// One record of a run that may end up in the index: its update keys, and where it was indexed.
+struct Candidate: Sendable {
+    var id: String
+    var authority: UInt8
+    var dateKey: Int32
+    var hash: UInt64
+    /// Input order of the record in the run (the reader's order, independent of thread scheduling).
+    var sequence: Int
+    /// The new segment holding it, nil when it was not indexed (identical to or older than the index).
+    var segment: String?
+    var doc: DocID
+}
+
+/// Builds, updates and commits an index: the single writer of an index folder.
+///
+/// Usage: `init` takes the folder's lock, removes files a crashed writer left, and opens the current
+/// snapshot (for updates). Each indexing thread calls `makeWorker()` and feeds its `IndexWorker`;
+/// `delete(_:)` marks ids for deletion; `commit()` resolves updates and duplicates, writes deletes,
+/// merges per the `MergePolicy`, and atomically replaces the manifest. The lock is released when the
+/// writer is released.
+///
+/// Commit protocol (crash safety): every file is written under a new name and fsynced; then the
+/// manifest is written to a temporary name, fsynced, renamed over `trialsearch.manifest`, and the
+/// folder fsynced. A process killed at any point leaves the previous manifest and all its files;
+/// files no manifest references are removed by the next writer (only names trialsearch owns).
+public final class IndexWriter: Sendable {
+    public let directory: String
+    let options: IndexWriterOptions
+    private let lock: IndexLock
+    /// The committed manifest when the writer opened (nil for a new index).
+    let base: Manifest?
+    /// The snapshot that updates compare with (nil for a new index or a rebuild).
+    let existing: IndexReader?
+    private let state: Mutex<State>
+
+    struct State: Sendable {
+        var nextSegmentNumber: Int
+        var flushed: [SegmentInfo] = []
+        var candidates: [Candidate] = []
+        var deletions: [TrialID] = []
+        var activeWorkers = 0
+        var committed = false
+    }
+
+    /// Opens `directory` (created when missing) for writing.
+    public init(directory: String, options: IndexWriterOptions = IndexWriterOptions()) throws {
+        self.directory = directory
+        self.options = options
+        try FileSystem.makeDirectory(directory)
+        lock = try IndexLock(directory: directory, wait: options.waitForLock)
+        var manifest: Manifest?
+        do {
+            manifest = try Manifest.read(directory: directory)
+        } catch IndexError.noIndex {
+            manifest = nil
+        } catch {
+            // A damaged manifest can only be replaced by a rebuild.
+            guard options.rebuild else { throw error }
+            manifest = nil
+        }
+        if let manifest, !options.rebuild, manifest.analyzerFingerprint != options.analyzer.fingerprint {
+            throw IndexError.analyzerMismatch(directory: directory, indexed: manifest.analyzerFingerprint,
+                                              current: options.analyzer.fingerprint)
+        }
+        base = manifest
+        let names = try FileSystem.list(directory)
+        // Never reuse a name, even one a crashed writer left behind.
+        var next = manifest?.nextSegmentNumber ?? 1
+        for name in names where SegmentName.isOwnedFile(name) && !name.hasPrefix(IndexFormat.manifestTempPrefix) {
+            if let n = Int(SegmentName.segment(ofFile: name).dropFirst(), radix: 36) { next = max(next, n + 1) }
+        }
+        state = Mutex(State(nextSegmentNumber: next))
+        if manifest != nil || !FileSystem.exists(FileSystem.join(directory, IndexFormat.manifestName)) {
+            try Self.removeUnreferenced(directory: directory, keeping: manifest?.referencedFiles ?? [])
+        }
+        if let manifest, !options.rebuild {
+            existing = try IndexReader(directory: directory, manifest: manifest, releasePages: true)
+        } else {
+            existing = nil
+        }
+    }
+
+    /// Whether the folder held a committed index when the writer took the lock (a writer that waited
+    /// for another can see that the index it meant to build now exists).
+    public var foundCommittedIndex: Bool { base != nil }
+
+    /// A worker for the calling thread (each thread needs its own).
+    public func makeWorker() -> IndexWorker {
+        state.withLock { $0.activeWorkers += 1 }
+        return IndexWorker(writer: self, budget: options.ramBudgetBytes / options.workerCount)
+    }
+
+    /// Marks trials for deletion at commit.
+    public func delete(_ ids: [TrialID]) {
+        state.withLock { $0.deletions.append(contentsOf: ids) }
+    }
+
+    func allocateSegment() -> (name: String, id: UInt64) {
+        let number = state.withLock { s in
+            defer { s.nextSegmentNumber += 1 }
+            return s.nextSegmentNumber
+        }
+        var rng = SystemRandomNumberGenerator()
+        return (SegmentName.make(number), rng.next())
+    }
+
+    func workerFinished(flushed: [SegmentInfo], candidates: [Candidate]) {
+        state.withLock { s in
+            s.flushed.append(contentsOf: flushed)
+            s.candidates.append(contentsOf: candidates)
+            s.activeWorkers -= 1
+        }
+    }
+
+    /// Removes the files trialsearch owns in `directory` that `keeping` does not list.
+    static func removeUnreferenced(directory: String, keeping: Set<String>) throws {
+        for name in try FileSystem.list(directory) where SegmentName.isOwnedFile(name) && !keeping.contains(name) {
+            unlink(FileSystem.join(directory, name))
+        }
+    }
+
+    /// The update keys of the live indexed record of `id`, if any.
+    func existingKeys(_ id: TrialID) -> (segment: Int, doc: DocID, authority: UInt8, dateKey: Int32, hash: UInt64)? {
+        guard let existing, let (s, d) = existing.lookup(id) else { return nil }
+        let dv = existing.segments[s].docValues
+        return (s, d, UInt8(dv.authority(d)), dv.lastUpdatedKey(d), dv.contentHash(d))
+    }
+
+    /// Resolves updates and duplicates, writes deletes, merges, and atomically replaces the manifest.
+    /// Every worker must have called `finish()`. Does nothing (and commits nothing) when the run
+    /// changed nothing and no merge is due.
+    /// - Complexity: O(records · log records) for the resolution plus the merges' cost.
+    public func commit() throws -> IndexSummary {
+        let snapshot = state.withLock { s -> State in
+            precondition(s.activeWorkers == 0, "commit with \(s.activeWorkers) workers not finished")
+            precondition(!s.committed, "commit called twice")
+            s.committed = true
+            return s
+        }
+        var summary = IndexSummary()
+        var resolution = UpdateResolution(existing: existing)
+        resolution.resolve(snapshot.candidates, summary: &summary)
+        resolution.delete(snapshot.deletions, summary: &summary)
+
+        // The segment list: existing ones (unless rebuilding) with their new deletes, then new ones.
+        var segments: [SegmentInfo] = []
+        var changed = false
+        if let existing {
+            for s in existing.segments {
+                var info = s.info
+                if let deleted = resolution.existingDeletes[s.ordinal], deleted.count > info.deletedCount {
+                    info.deletesGeneration += 1
+                    info.deletedCount = deleted.count
+                    let name = SegmentFile.deletes.fileName(segment: info.name, generation: info.deletesGeneration)
+                    _ = try LiveDocsWriter.write(path: FileSystem.join(directory, name), segmentID: info.id, deleted: deleted)
+                    changed = true
+                }
+                if info.liveCount > 0 { segments.append(info) } else { changed = true }
+            }
+        }
+        for var info in snapshot.flushed.sorted(by: { $0.name < $1.name }) {
+            if let deleted = resolution.newDeletes[info.name], deleted.count > 0 {
+                guard deleted.count < info.docCount else { continue }
+                info.deletesGeneration = 1
+                info.deletedCount = deleted.count
+                let name = SegmentFile.deletes.fileName(segment: info.name, generation: 1)
+                _ = try LiveDocsWriter.write(path: FileSystem.join(directory, name), segmentID: info.id, deleted: deleted)
+            }
+            segments.append(info)
+            changed = true
+        }
+        let isRebuild = options.rebuild
+        if isRebuild && segments.isEmpty { changed = false }
+        if isRebuild && !segments.isEmpty { changed = true }
+        // An unchanged index is committed again only when the policy wants a merge (a force merge).
+        let mergeDue = !segments.isEmpty && options.mergePolicy.nextMerge(segments) != nil
+        guard changed || mergeDue else {
+            summary.generation = base?.generation ?? 0
+            summary.segmentCount = base?.segments.count ?? 0
+            summary.liveDocCount = existing?.liveDocCount ?? 0
+            return summary
+        }
+
+        // Merges: the run's small segments into one, then whatever the policy asks for.
+        var policy = options.mergePolicy
+        if policy.singleSegmentForNewIndex && (existing == nil || isRebuild) { policy.maxSegments = 1 }
+        let newNames = Set(snapshot.flushed.map(\.name))
+        var pending = policy.runMerge(segments, new: newNames)
+        while let group = pending ?? policy.nextMerge(segments) {
+            pending = nil
+            let (name, id) = allocateSegment()
+            let merged = try SegmentMerger.merge(group.map { segments[$0] }, directory: directory, into: name, id: id)
+            var next: [SegmentInfo] = []
+            for (i, s) in segments.enumerated() {
+                if i == group[0], let merged { next.append(merged) }
+                if !group.contains(i) { next.append(s) }
+            }
+            segments = next
+            summary.mergesDone += 1
+        }
+
+        let manifest = Manifest(
+            generation: (base?.generation ?? 0) + 1, commitTime: Int64(time(nil)),
+            analyzerFingerprint: options.analyzer.fingerprint,
+            nextSegmentNumber: state.withLock { $0.nextSegmentNumber }, segments: segments)
+        try manifest.commit(directory: directory)
+        try Self.removeUnreferenced(directory: directory, keeping: manifest.referencedFiles)
+        summary.committed = true
+        summary.generation = manifest.generation
+        summary.segmentCount = segments.count
+        summary.liveDocCount = segments.reduce(0) { $0 + $1.liveCount }
+        return summary
+    }
+}

@@ -1,0 +1,159 @@
+/// Growable byte streams for many terms in shared 32 KB blocks, Lucene's `ByteBlockPool` with slices.
+///
+/// Each term appends its postings (and its positions) to a stream made of a chain of slices of growing
+/// size (8, 16, 32 … 4096 bytes): rare terms, the vast majority, use 8 bytes, frequent ones grow
+/// geometrically, and no per-term array is ever reallocated or copied. The last 4 bytes of a full slice
+/// hold the address of the next slice. An address is `block << 15 | offset`.
+///
+/// A value type with manually managed blocks: the owner (`InMemorySegment`) calls `deallocate()`.
+/// Mutations through `inout` are statically checked, which keeps the per-token path free of dynamic
+/// exclusivity checks.
+struct ByteBlockPool {
+    static let blockShift = 15
+    static let blockSize = 1 << blockShift
+    /// Slice sizes double by level, 8 << level bytes, up to level 9 (4 KB), which repeats.
+    static let maxLevel: UInt8 = 9
+
+    /// Block pointers (manually managed: a Swift array here costs uniqueness checks per token).
+    private var blocks: UnsafeMutablePointer<UnsafeMutablePointer<UInt8>>
+    private var blockCount = 0
+    private var blockCapacity = 64
+    private var used = blockSize
+
+    init() {
+        blocks = .allocate(capacity: blockCapacity)
+    }
+
+    /// Bytes allocated.
+    var memoryUsage: Int { blockCount * Self.blockSize }
+
+    mutating func deallocate() {
+        for i in 0..<blockCount { blocks[i].deallocate() }
+        blocks.deallocate()
+        blockCount = 0
+        used = Self.blockSize
+    }
+
+    @inline(__always)
+    static func size(level: UInt8) -> Int32 { 8 << Int32(min(level, maxLevel)) }
+
+    /// Allocates a slice of `level`; returns its address.
+    @inline(__always)
+    mutating func allocateSlice(level: UInt8) -> Int32 {
+        let size = Int(Self.size(level: level))
+        if used + size > Self.blockSize {
+            if blockCount == blockCapacity {
+                let bigger = UnsafeMutablePointer<UnsafeMutablePointer<UInt8>>.allocate(capacity: blockCapacity * 2)
+                bigger.moveInitialize(from: blocks, count: blockCount)
+                blocks.deallocate()
+                blocks = bigger
+                blockCapacity *= 2
+            }
+            precondition(blockCount < Int(Int32.max) >> Self.blockShift, "in-memory segment over 2 GB")
+            (blocks + blockCount).initialize(to: .allocate(capacity: Self.blockSize))
+            blockCount += 1
+            used = 0
+        }
+        let address = Int32((blockCount - 1) << Self.blockShift | used)
+        used += size
+        return address
+    }
+
+    @inline(__always)
+    func pointer(_ address: Int32) -> UnsafeMutablePointer<UInt8> {
+        blocks[Int(address) >> Self.blockShift] + (Int(address) & (Self.blockSize - 1))
+    }
+
+    /// Appends `byte` to a stream whose next write address is `upto` and whose current slice's
+    /// forwarding pointer is at `end`.
+    @inline(__always)
+    mutating func append(_ byte: UInt8, upto: inout Int32, end: inout Int32, level: inout UInt8) {
+        if upto == end {
+            let nextLevel = level < Self.maxLevel ? level + 1 : level
+            let next = allocateSlice(level: nextLevel)
+            let p = pointer(end)
+            UnsafeMutableRawPointer(p).storeBytes(of: next.littleEndian, as: Int32.self)
+            level = nextLevel
+            upto = next
+            end = next + Self.size(level: nextLevel) - 4
+        }
+        pointer(upto).pointee = byte
+        upto += 1
+    }
+
+    @inline(__always)
+    mutating func appendVInt(_ value: UInt32, upto: inout Int32, end: inout Int32, level: inout UInt8) {
+        if value < 0x80 && upto != end {
+            // The common case: one byte, room in the slice.
+            blocks[Int(upto) >> Self.blockShift][Int(upto) & (Self.blockSize - 1)] = UInt8(truncatingIfNeeded: value)
+            upto += 1
+            return
+        }
+        var v = value
+        while v >= 0x80 {
+            append(UInt8(truncatingIfNeeded: v) | 0x80, upto: &upto, end: &end, level: &level)
+            v >>= 7
+        }
+        append(UInt8(truncatingIfNeeded: v), upto: &upto, end: &end, level: &level)
+    }
+}
+
+/// Reads back one stream of a `ByteBlockPool`, from its first slice to its final write address.
+struct SliceReader {
+    private let pool: ByteBlockPool
+    private var address: Int32
+    private var end: Int32
+    private var level: UInt8 = 0
+    private let limit: Int32
+
+    /// The stream that starts at `start` (a level-0 slice) and was written up to `upto`.
+    init(pool: ByteBlockPool, start: Int32, upto: Int32) {
+        self.pool = pool
+        address = start
+        end = start + ByteBlockPool.size(level: 0) - 4
+        limit = upto
+    }
+
+    var atEnd: Bool { address == limit }
+
+    /// Appends the whole stream to `out`, a slice at a time.
+    mutating func copyAll(into out: inout [UInt8]) {
+        while address != limit {
+            if address == end {
+                let next = Int32(littleEndian: UnsafeRawPointer(pool.pointer(end)).loadUnaligned(as: Int32.self))
+                level = level < ByteBlockPool.maxLevel ? level + 1 : level
+                address = next
+                end = next + ByteBlockPool.size(level: level) - 4
+            }
+            let stop = limit >= address && limit <= end ? limit : end
+            out.append(contentsOf: UnsafeBufferPointer(start: pool.pointer(address), count: Int(stop - address)))
+            address = stop
+        }
+    }
+
+    @inline(__always)
+    mutating func readByte() -> UInt8 {
+        if address == end {
+            let next = Int32(littleEndian: UnsafeRawPointer(pool.pointer(end)).loadUnaligned(as: Int32.self))
+            level = level < ByteBlockPool.maxLevel ? level + 1 : level
+            address = next
+            end = next + ByteBlockPool.size(level: level) - 4
+        }
+        let b = pool.pointer(address).pointee
+        address += 1
+        return b
+    }
+
+    @inline(__always)
+    mutating func readVInt() -> UInt32 {
+        var b = readByte()
+        var v = UInt32(b & 0x7F)
+        var shift: UInt32 = 7
+        while b >= 0x80 {
+            b = readByte()
+            v |= UInt32(b & 0x7F) << shift
+            shift += 7
+        }
+        return v
+    }
+}

@@ -1,0 +1,84 @@
+/// The mutable part of an in-memory segment, as a value type so that the per-token path (called from
+/// the analyzer's closure) has only statically checked accesses.
+struct SegmentBuilder {
+    var table = TermTable()
+    /// `FieldNorm` bytes, doc-major (`fieldCount` per doc).
+    var norms: [UInt8] = []
+    var lengthSums = [UInt64](repeating: 0, count: IndexFormat.fieldCount)
+    var docsWithField = [UInt32](repeating: 0, count: IndexFormat.fieldCount)
+    var docValues = DocValuesWriter()
+    var docCount = 0
+
+    /// Inverts `trial` as the next doc: analyzes every field's values and records each token. A field's
+    /// length counts its tokens except derived ones (`Token.isDerived`).
+    mutating func add(_ trial: Trial, analyzer: Analyzer, contentHash: UInt64) -> DocID {
+        let doc = Int32(docCount)
+        for field in Field.allCases {
+            var position: Int32 = 0
+            var length = 0
+            let f = field.rawValue
+            trial.forEachValue(of: field) { value in
+                position = analyzer.analyze(value, field: field, firstPosition: position) { token in
+                    // A derived token (a compound's joined form) shares its first part's position and
+                    // does not count in the field's length.
+                    if table.add(token.term, doc: doc, field: f, position: token.position) && !token.isDerived { length += 1 }
+                }
+            }
+            norms.append(FieldNorm.encode(length))
+            lengthSums[Int(f)] += UInt64(length)
+            if length > 0 { docsWithField[Int(f)] += 1 }
+        }
+        docValues.add(DocValuesRecord(trial: trial, contentHash: contentHash))
+        docCount += 1
+        return doc
+    }
+
+    var memoryUsage: Int { table.memoryUsage + norms.capacity + docValues.memoryUsage }
+}
+
+/// One worker's segment under construction: terms, postings and positions in memory, stored records
+/// already streaming to the segment's `.sto` file. Flushed to a complete segment when the worker's
+/// share of the RAM budget is reached or the run ends.
+///
+/// Owner of the builder's manual memory (freed in `deinit`). Not thread-safe: one per worker thread.
+final class InMemorySegment {
+    let directory: String
+    let name: String
+    let id: UInt64
+    private var builder = SegmentBuilder()
+    private let stored: StoredWriter
+
+    init(directory: String, name: String, id: UInt64) throws {
+        self.directory = directory
+        self.name = name
+        self.id = id
+        stored = try StoredWriter(path: FileSystem.join(directory, SegmentFile.stored.fileName(segment: name)), segmentID: id)
+    }
+
+    deinit { builder.table.deallocate() }
+
+    var docCount: Int { builder.docCount }
+
+    /// Bytes held in memory.
+    var memoryUsage: Int { builder.memoryUsage + stored.memoryUsage }
+
+    /// Adds `trial`, whose `TrialCodec` coding is `record`; returns its DocID.
+    func add(_ trial: Trial, record: UnsafeRawBufferPointer, contentHash: UInt64, analyzer: Analyzer) throws -> DocID {
+        try stored.add(record)
+        return builder.add(trial, analyzer: analyzer, contentHash: contentHash)
+    }
+
+    /// The trial id of a doc added so far.
+    func trialID(_ doc: Int) -> String { builder.docValues.id(doc) }
+
+    /// Writes every file of the segment (fsynced) and returns its manifest entry.
+    /// - Complexity: O(terms · log terms + postings + positions).
+    func flush() throws -> SegmentInfo {
+        _ = try stored.finish()
+        let docCount = builder.docCount
+        try builder.writeFiles(directory: directory, name: name, id: id)
+        builder.table.deallocate()
+        builder = SegmentBuilder()
+        return SegmentInfo(name: name, id: id, docCount: docCount, deletesGeneration: 0, deletedCount: 0)
+    }
+}

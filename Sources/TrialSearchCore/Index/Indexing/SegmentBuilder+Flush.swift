@@ -1,0 +1,108 @@
+extension SegmentBuilder {
+    /// Serializes the in-memory terms, postings, positions, norms and doc values into the segment's
+    /// files (the stored file is written by `StoredWriter` as docs arrive). Each file is fsynced.
+    mutating func writeFiles(directory: String, name: String, id: UInt64) throws {
+        func path(_ kind: SegmentFile) -> String { FileSystem.join(directory, kind.fileName(segment: name)) }
+        table.finishPending()
+        let termsOut = try IndexOutput(path: path(.terms), formatName: SegmentFile.terms.formatName, segmentID: id)
+        let postingsOut = try IndexOutput(path: path(.postings), formatName: SegmentFile.postings.formatName, segmentID: id)
+        let positionsOut = try IndexOutput(path: path(.positions), formatName: SegmentFile.positions.formatName, segmentID: id)
+        var dictionary = TermDictionaryWriter(output: termsOut)
+        var postings = PostingsWriter(output: postingsOut)
+        var positions: [UInt8] = []
+        positions.reserveCapacity(1 << 16)
+        var entries: [UInt8] = []
+        entries.reserveCapacity(1 << 16)
+        let termFreqs = UnsafeMutablePointer<UInt32>.allocate(capacity: IndexFormat.fieldCount)
+        defer { termFreqs.deallocate() }
+        termFreqs.initialize(repeating: 0, count: IndexFormat.fieldCount)
+
+        try norms.withUnsafeBufferPointer { normRows in
+            guard let rows = normRows.baseAddress else { return }
+            for t in table.sortedTermIDs() {
+                let state = table.terms[Int(t)]
+                var docStream = SliceReader(pool: table.pool, start: state.docStart, upto: state.docUpto)
+                var positionStream = SliceReader(pool: table.pool, start: state.positionsStart, upto: state.positionsUpto)
+                // Both streams into contiguous buffers; the positions are already in the file's format.
+                entries.removeAll(keepingCapacity: true)
+                docStream.copyAll(into: &entries)
+                positions.removeAll(keepingCapacity: true)
+                positionStream.copyAll(into: &positions)
+                entries.append(contentsOf: [0, 0, 0, 0, 0])
+                let termPositionsStart = positionsOut.position
+                var doc: Int32 = -1
+                var mask: UInt16 = 0
+                var docs = 0
+                // Byte offsets of positions are needed only where a postings block starts (every 128
+                // docs): a scan over the vints, from the last one found.
+                var positionsBefore = 0
+                var scanCount = 0
+                var scanOffset = 0
+                var docPositionsStart = 0
+                try entries.withUnsafeBufferPointer { e in
+                    try positions.withUnsafeBufferPointer { p in
+                        guard let entryBase = e.baseAddress else { return }
+                        var i = 0
+                        let end = e.count - 5
+                        @inline(__always) func vint() -> UInt32 {
+                            var b = entryBase[i]
+                            i += 1
+                            var v = UInt32(b & 0x7F)
+                            var shift: UInt32 = 7
+                            while b >= 0x80 {
+                                b = entryBase[i]
+                                i += 1
+                                v |= UInt32(b & 0x7F) << shift
+                                shift += 7
+                            }
+                            return v
+                        }
+                        while i < end {
+                            let code = vint()
+                            let delta = Int32(code >> 5)
+                            let field = Int((code >> 1) & 0xF)
+                            let freq = code & 1 == 1 ? 1 : vint()
+                            if delta != 0 {
+                                if mask != 0 {
+                                    postings.add(doc: doc, mask: mask, termFreqs: termFreqs,
+                                                 norms: rows + Int(doc) * IndexFormat.fieldCount,
+                                                 positionsStart: docPositionsStart)
+                                    docs += 1
+                                }
+                                doc += delta
+                                mask = 0
+                                if docs % IndexFormat.blockSize == 0 {
+                                    while scanCount < positionsBefore {
+                                        if p[scanOffset] < 0x80 { scanCount += 1 }
+                                        scanOffset += 1
+                                    }
+                                    docPositionsStart = scanOffset
+                                }
+                            }
+                            mask |= 1 << UInt16(field)
+                            termFreqs[field] = freq
+                            positionsBefore += Int(freq)
+                        }
+                        guard doc >= 0 else { throw IndexError.corrupt(file: path(.postings), reason: "in-memory term without postings") }
+                    }
+                }
+                postings.add(doc: doc, mask: mask, termFreqs: termFreqs,
+                             norms: rows + Int(doc) * IndexFormat.fieldCount, positionsStart: docPositionsStart)
+                var info = try postings.finishTerm()
+                try positionsOut.write(positions)
+                info.positionsOffset = termPositionsStart
+                info.positionsLength = positions.count
+                try dictionary.add(table.termBytes(Int(t)), info)
+            }
+        }
+        try dictionary.finish()
+        try termsOut.finish()
+        try postingsOut.finish()
+        try positionsOut.finish()
+        try norms.withUnsafeBytes { rows in
+            _ = try NormsWriter.write(path: path(.norms), segmentID: id, docCount: docCount, rows: rows,
+                                      lengthSums: lengthSums, docsWithField: docsWithField)
+        }
+        _ = try docValues.write(path: path(.docValues), segmentID: id)
+    }
+}

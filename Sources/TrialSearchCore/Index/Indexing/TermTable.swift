@@ -1,0 +1,237 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The indexing state of one term in an in-memory segment: 64 bytes, one cache line of the hash table
+/// (the fields every token reads come first). `textLength == 0` marks an empty slot.
+struct TermState {
+    /// The first 8 bytes of the term (zero-padded): most terms compare without touching the arena.
+    var prefix: UInt64 = 0
+    var hash: UInt32 = 0
+    var textLength: UInt16 = 0
+    /// Field of the pending (doc, field) entry.
+    var lastField: UInt8 = 0
+    var positionsLevel: UInt8 = 0
+    /// Doc of the pending entry (−1 before the first).
+    var lastDoc: Int32 = -1
+    /// termFreq of the pending (doc, field) entry; 0 when nothing is pending.
+    var pendingFreq: Int32 = 0
+    var lastPosition: Int32 = 0
+    var positionsUpto: Int32 = 0, positionsEnd: Int32 = 0
+    var docUpto: Int32 = 0, docEnd: Int32 = 0
+    /// Doc of the last entry written to the doc stream (−1 before the first).
+    var lastWrittenDoc: Int32 = -1
+    var textStart: Int32 = 0
+    /// Where the two streams start (read at flush).
+    var docStart: Int32 = 0, positionsStart: Int32 = 0
+    var docLevel: UInt8 = 0
+}
+
+/// The terms of an in-memory segment: an open-addressing hash table whose slots *are* the terms'
+/// `TermState`s (64-byte aligned, load ≤ 1/2), a byte arena of term texts, and for each term two
+/// `ByteBlockPool` streams.
+///
+/// Keeping the state in the slot means a token costs one cache line (probe, compare on hash, length and
+/// first 8 bytes, update) instead of two; a term's id is its slot, which changes when the table grows,
+/// so nothing holds ids across `add` calls (flush collects the occupied slots).
+///
+/// Doc stream of a term, one entry per (doc, field) in doc order then field order:
+/// `code:vint [termFreq:vint]` with `code = docDelta·32 + field·2 + (termFreq == 1 ? 1 : 0)` and
+/// `docDelta` the gap to the previous entry's doc (0 for another field of the same doc).
+/// Positions stream: per entry, termFreq vints, the first position then gaps (the on-disk `.pos`
+/// format, copied as is at flush).
+///
+/// A value type with manually managed memory (see `ByteBlockPool`); the owner calls `deallocate()`.
+struct TermTable {
+    private(set) var pool = ByteBlockPool()
+    /// The hash table of term states (`tableMask + 1` slots).
+    private(set) var terms: UnsafeMutablePointer<TermState>
+    private(set) var termCount = 0
+    private var tableMask: Int
+    private(set) var text: UnsafeMutablePointer<UInt8>
+    private var textCount = 0
+    private var textCapacity: Int
+
+    /// Longest term indexed; longer tokens (garbage such as base64 runs) are dropped.
+    static let maxTermLength = 255
+
+    init() {
+        tableMask = (1 << 15) - 1
+        terms = Self.allocateStates(tableMask + 1)
+        textCapacity = 1 << 18
+        text = .allocate(capacity: textCapacity)
+    }
+
+    private static func allocateStates(_ count: Int) -> UnsafeMutablePointer<TermState> {
+        precondition(MemoryLayout<TermState>.stride == 64, "TermState is \(MemoryLayout<TermState>.stride) bytes")
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: count * 64, alignment: 64)
+        raw.initializeMemory(as: UInt8.self, repeating: 0, count: count * 64)
+        return raw.bindMemory(to: TermState.self, capacity: count)
+    }
+
+    mutating func deallocate() {
+        pool.deallocate()
+        terms.deallocate()
+        text.deallocate()
+    }
+
+    /// Bytes allocated.
+    var memoryUsage: Int { pool.memoryUsage + (tableMask + 1) * 64 + textCapacity }
+
+    /// The bytes of the term in slot `t`.
+    @inline(__always)
+    func termBytes(_ t: Int) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: text + Int(terms[t].textStart), count: Int(terms[t].textLength))
+    }
+
+    /// The first (up to) 8 bytes of `base[0..<n]`, zero-padded, little-endian.
+    @inline(__always)
+    static func word(_ base: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
+        if n >= 8 { return UInt64(littleEndian: UnsafeRawPointer(base).loadUnaligned(as: UInt64.self)) }
+        var w: UInt64 = 0
+        for i in 0..<n { w |= UInt64(base[i]) << UInt64(8 * i) }
+        return w
+    }
+
+    /// A hash of the term and its first 8 bytes.
+    @inline(__always)
+    static func hash(_ base: UnsafePointer<UInt8>, _ n: Int) -> (hash: UInt32, prefix: UInt64) {
+        let prefix = word(base, n)
+        var h = (0x9E37_79B9_7F4A_7C15 &* UInt64(n &+ 1) ^ prefix) &* 0xFF51_AFD7_ED55_8CCD
+        var i = 8
+        while i < n {
+            h ^= h >> 29
+            h = (h ^ word(base + i, n - i)) &* 0xFF51_AFD7_ED55_8CCD
+            i += 8
+        }
+        h = (h ^ (h >> 32)) &* 0xC4CE_B9FE_1A85_EC53
+        return (UInt32(truncatingIfNeeded: h >> 32), prefix)
+    }
+
+    /// The slot of `term` (non-empty), added when new.
+    @inline(__always)
+    mutating func slot(of base: UnsafePointer<UInt8>, count n: Int) -> Int {
+        let (h, prefix) = Self.hash(base, n)
+        var slot = Int(h) & tableMask
+        while true {
+            let s = terms + slot
+            let length = Int(s.pointee.textLength)
+            if length == 0 { break }
+            if s.pointee.prefix == prefix && s.pointee.hash == h && length == n
+                && (n <= 8 || memcmp(text + Int(s.pointee.textStart) + 8, base + 8, n - 8) == 0) {
+                return slot
+            }
+            slot = (slot + 1) & tableMask
+        }
+        if (termCount + 1) * 2 > tableMask + 1 {
+            growTable()
+            return self.slot(of: base, count: n)
+        }
+        return add(base, count: n, hash: h, prefix: prefix, slot: slot)
+    }
+
+    private mutating func add(_ base: UnsafePointer<UInt8>, count n: Int, hash h: UInt32, prefix: UInt64, slot: Int) -> Int {
+        if textCount + n > textCapacity {
+            var capacity = textCapacity * 2
+            while textCount + n > capacity { capacity *= 2 }
+            let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+            bigger.update(from: text, count: textCount)
+            text.deallocate()
+            text = bigger
+            textCapacity = capacity
+        }
+        (text + textCount).update(from: base, count: n)
+        var s = TermState()
+        s.textStart = Int32(textCount)
+        s.textLength = UInt16(n)
+        s.hash = h
+        s.prefix = prefix
+        s.docStart = pool.allocateSlice(level: 0)
+        s.docUpto = s.docStart
+        s.docEnd = s.docStart + ByteBlockPool.size(level: 0) - 4
+        s.positionsStart = pool.allocateSlice(level: 0)
+        s.positionsUpto = s.positionsStart
+        s.positionsEnd = s.positionsStart + ByteBlockPool.size(level: 0) - 4
+        terms[slot] = s
+        textCount += n
+        termCount += 1
+        return slot
+    }
+
+    /// Doubles the table, moving every state to its slot in the new one.
+    private mutating func growTable() {
+        let oldMask = tableMask
+        let old = terms
+        tableMask = (oldMask + 1) * 2 - 1
+        terms = Self.allocateStates(tableMask + 1)
+        for i in 0...oldMask where old[i].textLength != 0 {
+            var slot = Int(old[i].hash) & tableMask
+            while terms[slot].textLength != 0 { slot = (slot + 1) & tableMask }
+            terms[slot] = old[i]
+        }
+        old.deallocate()
+    }
+
+    /// Records one occurrence of `term` in (`doc`, `field`) at `position`. Docs arrive in increasing
+    /// order, and within a doc fields in increasing order. Returns false when the term was dropped
+    /// (too long) and must not count in the field's length.
+    @inline(__always)
+    mutating func add(_ term: UnsafeBufferPointer<UInt8>, doc: Int32, field: UInt8, position: Int32) -> Bool {
+        guard let base = term.baseAddress, term.count > 0, term.count <= Self.maxTermLength else { return false }
+        // The slot first: adding a term may grow the table and move `terms`.
+        let slot = slot(of: base, count: term.count)
+        let s = terms + slot
+        let delta: Int32
+        if s.pointee.lastDoc == doc && s.pointee.lastField == field {
+            s.pointee.pendingFreq += 1
+            // Positions never go backwards within a field; a decreasing one is kept at the last position.
+            delta = max(0, position - s.pointee.lastPosition)
+            s.pointee.lastPosition += delta
+        } else {
+            if s.pointee.pendingFreq > 0 { writePending(s) }
+            s.pointee.lastDoc = doc
+            s.pointee.lastField = field
+            s.pointee.pendingFreq = 1
+            delta = max(0, position)
+            s.pointee.lastPosition = delta
+        }
+        pool.appendVInt(UInt32(delta), upto: &s.pointee.positionsUpto, end: &s.pointee.positionsEnd,
+                        level: &s.pointee.positionsLevel)
+        return true
+    }
+
+    /// Writes the pending (doc, field, termFreq) entry of a term to its doc stream.
+    @inline(__always)
+    private mutating func writePending(_ s: UnsafeMutablePointer<TermState>) {
+        let docDelta = UInt32(s.pointee.lastDoc - s.pointee.lastWrittenDoc)
+        let freq = s.pointee.pendingFreq
+        let code = docDelta << 5 | UInt32(s.pointee.lastField) << 1 | (freq == 1 ? 1 : 0)
+        pool.appendVInt(code, upto: &s.pointee.docUpto, end: &s.pointee.docEnd, level: &s.pointee.docLevel)
+        if freq != 1 {
+            pool.appendVInt(UInt32(freq), upto: &s.pointee.docUpto, end: &s.pointee.docEnd, level: &s.pointee.docLevel)
+        }
+        s.pointee.lastWrittenDoc = s.pointee.lastDoc
+        s.pointee.pendingFreq = 0
+    }
+
+    /// Writes every pending entry (before reading the streams back).
+    mutating func finishPending() {
+        for t in 0...tableMask where terms[t].textLength != 0 && terms[t].pendingFreq > 0 { writePending(terms + t) }
+    }
+
+    /// The occupied slots, sorted by their terms' bytes.
+    func sortedTermIDs() -> [Int32] {
+        var ids: [Int32] = []
+        ids.reserveCapacity(termCount)
+        for t in 0...tableMask where terms[t].textLength != 0 { ids.append(Int32(t)) }
+        let text = self.text
+        let terms = self.terms
+        ids.sort { a, b in
+            let sa = terms[Int(a)], sb = terms[Int(b)]
+            let la = Int(sa.textLength), lb = Int(sb.textLength)
+            let c = memcmp(text + Int(sa.textStart), text + Int(sb.textStart), min(la, lb))
+            return c != 0 ? c < 0 : la < lb
+        }
+        return ids
+    }
+}

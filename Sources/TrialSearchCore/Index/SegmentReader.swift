@@ -1,0 +1,93 @@
+/// One committed segment opened for reading: its term dictionary, postings, positions, norms, doc
+/// values, stored records and live docs, all memory-mapped and verified.
+///
+/// Immutable and `Sendable`: any number of threads may read it at once.
+public struct SegmentReader: Sendable {
+    public let info: SegmentInfo
+    /// Index of this segment in its `IndexReader`'s `segments`.
+    public let ordinal: Int
+    public let terms: TermDictionary
+    let postingsFile: IndexFile
+    let positionsFile: IndexFile
+    public let norms: Norms
+    public let docValues: DocValues
+    public let stored: StoredRecords
+    public let liveDocs: LiveDocs
+
+    /// Opens and verifies every file of `info` in `directory`.
+    /// - Complexity: O(total file size) for the checksums.
+    init(directory: String, info: SegmentInfo, ordinal: Int, releasePages: Bool = false) throws {
+        self.info = info
+        self.ordinal = ordinal
+        func open(_ kind: SegmentFile) throws -> IndexFile {
+            try IndexFile(path: FileSystem.join(directory, kind.fileName(segment: info.name)),
+                          formatName: kind.formatName, segmentID: info.id, releasePages: releasePages)
+        }
+        terms = try TermDictionary(file: open(.terms))
+        postingsFile = try open(.postings)
+        positionsFile = try open(.positions)
+        norms = try Norms(file: open(.norms), expectedDocCount: info.docCount)
+        docValues = try DocValues(file: open(.docValues), expectedDocCount: info.docCount)
+        stored = try StoredRecords(file: open(.stored), expectedDocCount: info.docCount)
+        if info.deletesGeneration > 0 {
+            let name = SegmentFile.deletes.fileName(segment: info.name, generation: info.deletesGeneration)
+            let file = try IndexFile(path: FileSystem.join(directory, name), formatName: SegmentFile.deletes.formatName,
+                                     segmentID: info.id, releasePages: releasePages)
+            liveDocs = try LiveDocs(file: file, docCount: info.docCount, deletedCount: info.deletedCount)
+        } else {
+            liveDocs = LiveDocs(docCount: info.docCount)
+        }
+    }
+
+    /// Docs in the segment, deleted ones included (DocIDs are 0 ..< docCount).
+    public var docCount: Int { info.docCount }
+
+    /// A cursor over the postings of a term of this segment (from `terms.lookup`).
+    public func postings(_ termInfo: TermInfo) -> PostingsCursor {
+        PostingsCursor(info: termInfo, postings: postingsFile, positions: positionsFile)
+    }
+
+    /// A cursor that decodes into the buffers of `previous` (a cursor no longer used): saves the
+    /// allocation when one loop opens many cursors in turn (merging, long queries).
+    public func postings(_ termInfo: TermInfo, reusing previous: PostingsCursor) -> PostingsCursor {
+        PostingsCursor(info: termInfo, postings: postingsFile, positions: positionsFile, buffers: previous.buffers)
+    }
+
+    /// A cursor over the postings of `term`, or nil when the segment does not contain it.
+    public func postings(term: String) throws -> PostingsCursor? {
+        try terms.lookup(term).map(postings)
+    }
+
+    /// A cursor over the postings of `term` (UTF-8 bytes), or nil.
+    public func postings(term: UnsafeRawBufferPointer) throws -> PostingsCursor? {
+        try terms.lookup(term).map(postings)
+    }
+
+    /// Whether `doc` is live (not deleted) in this snapshot.
+    @inline(__always)
+    public func isLive(_ doc: DocID) -> Bool { liveDocs.isLive(doc) }
+
+    /// The stored record of `doc`.
+    public func trial(_ doc: DocID) throws -> Trial { try stored.trial(doc) }
+
+    /// The trial id of `doc`.
+    public func trialID(_ doc: DocID) -> TrialID { docValues.trialID(doc) }
+
+    /// The decoded length of `field` in `doc`.
+    @inline(__always)
+    public func fieldLength(_ doc: DocID, _ field: Field) -> Int { norms.fieldLength(doc, field) }
+
+    /// The live doc whose trial id is `id`, or nil.
+    public func liveDoc(for id: TrialID) -> DocID? {
+        docValues.docs(for: id).first(where: isLive)
+    }
+
+    /// File names and sizes of this segment.
+    var files: [(kind: SegmentFile, bytes: Int)] {
+        var list: [(SegmentFile, Int)] = [(.terms, terms.file.bytes.count), (.postings, postingsFile.bytes.count),
+            (.positions, positionsFile.bytes.count), (.norms, norms.file.bytes.count),
+            (.docValues, docValues.file.bytes.count), (.stored, stored.file.bytes.count)]
+        if let file = liveDocs.fileSize { list.append((.deletes, file)) }
+        return list
+    }
+}

@@ -1,0 +1,102 @@
+import CLibDeflate
+
+/// Reads a segment's stored records (`.sto`, see `StoredWriter`): DocID → `Trial`.
+public struct StoredRecords: Sendable {
+    let file: IndexFile
+    public let docCount: Int
+    let blockCount: Int
+    private let indexOffset: Int
+
+    struct BlockEntry {
+        var firstDoc: Int
+        var offset: Int
+        var compressedLength: Int
+        var uncompressedLength: Int
+    }
+
+    init(file: IndexFile, expectedDocCount: Int) throws {
+        self.file = file
+        var t = file.reader(at: file.body.upperBound - 16)
+        docCount = Int(t.readU32())
+        blockCount = Int(t.readU32())
+        indexOffset = Int(truncatingIfNeeded: t.readU64())
+        guard docCount == expectedDocCount, indexOffset >= file.body.lowerBound,
+              indexOffset + 20 * blockCount == file.body.upperBound - 16 else {
+            throw file.corrupt("stored index: \(docCount) docs (expected \(expectedDocCount)) in \(blockCount) blocks at \(indexOffset)")
+        }
+        var previousEnd = file.body.lowerBound
+        for b in 0..<blockCount {
+            let e = entry(b)
+            let lastDoc = b + 1 < blockCount ? entry(b + 1).firstDoc : docCount
+            guard e.offset == previousEnd, e.compressedLength > 0, e.offset + e.compressedLength <= indexOffset,
+                  e.firstDoc < lastDoc, (b > 0 || e.firstDoc == 0), e.uncompressedLength < (1 << 30) else {
+                throw file.corrupt("stored block \(b): docs \(e.firstDoc)..<\(lastDoc) at offset \(e.offset) "
+                    + "(+\(e.compressedLength)) vs expected offset \(previousEnd)")
+            }
+            previousEnd = e.offset + e.compressedLength
+        }
+        guard previousEnd == indexOffset, (blockCount > 0 || docCount == 0) else {
+            throw file.corrupt("stored blocks end at \(previousEnd) vs index at \(indexOffset)")
+        }
+    }
+
+    func entry(_ b: Int) -> BlockEntry {
+        var r = file.reader(at: indexOffset + 20 * b)
+        return BlockEntry(firstDoc: Int(r.readU32()), offset: Int(truncatingIfNeeded: r.readU64()),
+                          compressedLength: Int(r.readU32()), uncompressedLength: Int(r.readU32()))
+    }
+
+    /// The block holding `doc`.
+    func block(of doc: Int) -> Int {
+        var low = 0, high = blockCount - 1
+        while low < high {
+            let mid = (low + high + 1) >> 1
+            if entry(mid).firstDoc <= doc { low = mid } else { high = mid - 1 }
+        }
+        return low
+    }
+
+    /// The stored trial of `doc`.
+    /// - Complexity: inflates one block (about 48 KB).
+    public func trial(_ doc: DocID) throws -> Trial {
+        precondition(doc >= 0 && Int(doc) < docCount, "doc \(doc) outside 0..<\(docCount)")
+        let b = block(of: Int(doc))
+        let e = entry(b)
+        let block = try inflate(b)
+        return try block.withUnsafeBytes { bytes in
+            var r = ByteReader(bytes)
+            for _ in e.firstDoc..<Int(doc) { r.skip(r.readCount(limit: 1 << 30)) }
+            let length = r.readCount(limit: 1 << 30)
+            let record = r.readBytes(length)
+            guard !r.failed else { throw file.corrupt("stored block \(b) ends before doc \(doc)") }
+            return try TrialCodec.decode(record, file: file.path)
+        }
+    }
+
+    /// The uncompressed bytes of block `b`.
+    func inflate(_ b: Int) throws -> [UInt8] {
+        let e = entry(b)
+        guard let decompressor = libdeflate_alloc_decompressor() else {
+            throw IndexError.io(file: file.path, operation: "allocate decompressor for", message: "out of memory")
+        }
+        defer { libdeflate_free_decompressor(decompressor) }
+        var out = [UInt8](repeating: 0, count: e.uncompressedLength)
+        var actual = 0
+        let result = out.withUnsafeMutableBytes { dst in
+            libdeflate_deflate_decompress(decompressor, file.base + e.offset, e.compressedLength,
+                                          dst.baseAddress, dst.count, &actual)
+        }
+        guard result == LIBDEFLATE_SUCCESS, actual == e.uncompressedLength else {
+            throw file.corrupt("stored block \(b) does not inflate: actual \(actual) bytes vs expected \(e.uncompressedLength)")
+        }
+        return out
+    }
+
+    /// The compressed bytes of block `b` (for merges that copy whole blocks).
+    func compressedBlock(_ b: Int) -> (bytes: UnsafeRawBufferPointer, docs: Int, uncompressedLength: Int) {
+        let e = entry(b)
+        let end = b + 1 < blockCount ? entry(b + 1).firstDoc : docCount
+        return (UnsafeRawBufferPointer(start: file.base + e.offset, count: e.compressedLength), end - e.firstDoc,
+                e.uncompressedLength)
+    }
+}

@@ -1,0 +1,163 @@
+import Testing
+@testable import TrialSearchCore
+
+@Suite struct IndexWriterTests {
+    static func trial(_ id: String, title: String, updated: PartialDate?, format: RecordFormat = .clinicalStudyXML) -> Trial {
+        var t = Trial(id: TrialID(id)!, registry: "ClinicalTrials.gov", source: RecordSource(file: "f-\(title)", format: format))
+        t.briefTitle = title
+        t.lastUpdated = updated
+        return t
+    }
+
+    static let d2020 = PartialDate(year: 2020, month: 5, day: 1)
+    static let d2021 = PartialDate(year: 2021, month: 5, day: 1)
+
+    @Test func buildsAndReopens() throws {
+        let dir = TemporaryDirectory("writer")
+        defer { dir.remove() }
+        let trials = SyntheticTrials.make(count: 300, seed: 7)
+        let summary = try indexTrials(trials, into: dir.path, workers: 2)
+        #expect(summary.added == 300 && summary.committed && summary.generation == 1)
+        let reader = try IndexReader.open(directory: dir.path)
+        #expect(reader.liveDocCount == 300)
+        #expect(reader.segments.count == 1, "a small run's per-worker segments are merged into one")
+        for t in trials.prefix(20) { #expect(try reader.trial(t.id) == t) }
+        // Re-indexing the same records changes nothing and commits nothing.
+        let again = try indexTrials(trials, into: dir.path, workers: 2)
+        #expect(again.unchanged == 300 && !again.committed && again.generation == 1)
+    }
+
+    @Test func newerReplacesOlderIsSkipped() throws {
+        let dir = TemporaryDirectory("updates")
+        defer { dir.remove() }
+        try indexTrials([Self.trial("NCT1", title: "alpha", updated: Self.d2020)], into: dir.path)
+        // Older: skipped.
+        var s = try indexTrials([Self.trial("NCT1", title: "beta", updated: PartialDate(year: 2019, month: 1))], into: dir.path)
+        #expect(s.older == 1 && !s.committed)
+        // Newer: replaces.
+        s = try indexTrials([Self.trial("NCT1", title: "gamma", updated: Self.d2021)], into: dir.path)
+        #expect(s.replaced == 1 && s.committed)
+        var reader = try IndexReader.open(directory: dir.path)
+        #expect(reader.liveDocCount == 1)
+        #expect(try reader.trial(TrialID("NCT1")!)?.briefTitle == "gamma")
+        #expect(try reader.docFreq("alpha") == 0, "a segment whose docs are all deleted is dropped")
+        // Missing date is older than any date.
+        s = try indexTrials([Self.trial("NCT1", title: "delta", updated: nil)], into: dir.path)
+        #expect(s.older == 1)
+        // Authority beats date: an ICTRP re-export with a later date loses to the registry's own record.
+        s = try indexTrials([Self.trial("NCT1", title: "ictrp", updated: PartialDate(year: 2025, month: 1), format: .ictrp)], into: dir.path)
+        #expect(s.older == 1)
+        // Same date, different content: the later arrival wins.
+        s = try indexTrials([Self.trial("NCT1", title: "epsilon", updated: Self.d2021)], into: dir.path)
+        #expect(s.replaced == 1)
+        // Same content from another file: unchanged.
+        var same = Self.trial("NCT1", title: "epsilon", updated: Self.d2021)
+        same.source.file = "another-file"
+        s = try indexTrials([same], into: dir.path)
+        #expect(s.unchanged == 1 && !s.committed)
+        reader = try IndexReader.open(directory: dir.path)
+        #expect(try reader.trial(TrialID("NCT1")!)?.briefTitle == "epsilon")
+    }
+
+    @Test func duplicatesWithinARunDoNotDependOnScheduling() throws {
+        let records = [
+            Self.trial("NCT7", title: "old", updated: Self.d2020),
+            Self.trial("NCT7", title: "new", updated: Self.d2021),
+            Self.trial("NCT7", title: "tie-first", updated: PartialDate(year: 2021, month: 6)),
+            Self.trial("NCT7", title: "tie-second", updated: PartialDate(year: 2021, month: 6)),
+            Self.trial("NCT7", title: "ictrp", updated: PartialDate(year: 2030, month: 1), format: .ictrp),
+            Self.trial("NCT8", title: "other", updated: nil),
+        ]
+        var titles: [String] = []
+        for (workers, reversed) in [(1, false), (2, false), (2, true), (3, true)] {
+            let dir = TemporaryDirectory("dups")
+            defer { dir.remove() }
+            let s = try indexTrials(records, into: dir.path, workers: workers, reversedFeeding: reversed)
+            #expect(s.added == 2 && s.older == 4)
+            let reader = try IndexReader.open(directory: dir.path)
+            #expect(reader.liveDocCount == 2)
+            titles.append(try reader.trial(TrialID("NCT7")!)?.briefTitle ?? "")
+        }
+        #expect(titles == Array(repeating: "tie-second", count: 4))
+    }
+
+    @Test func deletesByID() throws {
+        let dir = TemporaryDirectory("deletes")
+        defer { dir.remove() }
+        let trials = SyntheticTrials.make(count: 50, seed: 3)
+        try indexTrials(trials, into: dir.path)
+        let s = try indexTrials([], into: dir.path, deleting: [trials[3].id, trials[9].id, TrialID("NCT-NONE")!])
+        #expect(s.deleted == 2 && s.notFound == [TrialID("NCT-NONE")!] && s.committed)
+        let reader = try IndexReader.open(directory: dir.path)
+        #expect(reader.liveDocCount == 48)
+        #expect(reader.lookup(trials[3].id) == nil)
+        #expect(reader.lookup(trials[4].id) != nil)
+        #expect(reader.segments[0].info.deletesGeneration == 1)
+    }
+
+    @Test func rebuildReplacesEverything() throws {
+        let dir = TemporaryDirectory("rebuild")
+        defer { dir.remove() }
+        try indexTrials(SyntheticTrials.make(count: 40, seed: 1, idPrefix: "NCTA"), into: dir.path)
+        let fresh = SyntheticTrials.make(count: 30, seed: 2, idPrefix: "NCTB")
+        let s = try indexTrials(fresh, into: dir.path, options: IndexWriterOptions(rebuild: true))
+        #expect(s.added == 30 && s.committed)
+        let reader = try IndexReader.open(directory: dir.path)
+        #expect(reader.liveDocCount == 30 && reader.lookup(fresh[0].id) != nil)
+        // Only the new segment's files remain.
+        let owned = try FileSystem.list(dir.path).filter { SegmentName.isOwnedFile($0) }
+        #expect(Set(owned) == reader.manifest.referencedFiles)
+    }
+
+    @Test func forceMergeOfAnUnchangedIndex() throws {
+        let dir = TemporaryDirectory("force")
+        defer { dir.remove() }
+        try indexTrials(SyntheticTrials.make(count: 30, seed: 1, idPrefix: "NCTA"), into: dir.path)
+        try indexTrials(SyntheticTrials.make(count: 30, seed: 2, idPrefix: "NCTB"), into: dir.path, deleting: [TrialID("NCTA0000003")!])
+        #expect(try IndexReader.open(directory: dir.path).segments.count == 2)
+        let s = try indexTrials([], into: dir.path, options: IndexWriterOptions(mergePolicy: MergePolicy(maxSegments: 1)))
+        #expect(s.committed && s.mergesDone == 1 && s.segmentCount == 1 && s.liveDocCount == 59)
+        let reader = try IndexReader.open(directory: dir.path)
+        #expect(reader.segments.count == 1 && reader.docCount == 59 && reader.lookup(TrialID("NCTB0000007")!) != nil)
+    }
+
+    @Test func mergesKeepEveryLiveDoc() throws {
+        let dir = TemporaryDirectory("merge")
+        defer { dir.remove() }
+        let policy = MergePolicy(mergeFactor: 3, minDocs: 10)
+        let options = IndexWriterOptions(mergePolicy: policy)
+        var all: [Trial] = []
+        for run in 0..<3 {
+            let trials = SyntheticTrials.make(count: 100, seed: UInt64(run), idPrefix: "NCT\(run)")
+            all += trials
+            try indexTrials(trials, into: dir.path, options: options, deleting: run == 1 ? [all[5].id] : [])
+        }
+        let reader = try IndexReader.open(directory: dir.path)
+        #expect(reader.segments.count == 1, "three level-0 segments merge at factor 3")
+        #expect(reader.liveDocCount == 299 && reader.docCount == 299)
+        #expect(reader.lookup(all[5].id) == nil)
+        let live = all.enumerated().filter { $0.offset != 5 }.map(\.element)
+        let naive = NaiveIndex(live)
+        let segment = reader.segments[0]
+        var positions: [Int32] = []
+        #expect(naive.postings.values.contains { $0.count > 2 * IndexFormat.blockSize }, "multi-block terms")
+        for (term, docs) in naive.postings.sorted(by: { $0.key < $1.key }).prefix(300) {
+            let info = try #require(try segment.terms.lookup(term))
+            #expect(info.docFreq == docs.count)
+            // Doc ids, per-field freqs and positions survive the merge (docs renumbered in order).
+            var cursor = segment.postings(info)
+            for doc in docs.keys.sorted() {
+                #expect(cursor.next() == DocID(doc))
+                for (f, expected) in docs[doc] ?? [:] {
+                    let field = try #require(Field(rawValue: UInt8(f)))
+                    cursor.positions(in: field, into: &positions)
+                    #expect(positions == expected, "\(term) doc \(doc) \(field)")
+                }
+            }
+            #expect(cursor.next() == PostingsCursor.noMoreDocs)
+        }
+        for t in live.prefix(10) { #expect(try reader.trial(t.id) == t) }
+        #expect(reader.fieldLengthSums[Int(Field.summary.rawValue)]
+                == UInt64(naive.lengths.reduce(0) { $0 + $1[Int(Field.summary.rawValue)] }))
+    }
+}
