@@ -1,0 +1,100 @@
+/// Searches a point-in-time snapshot of the index: runs a `WeightedQuery` over every segment with
+/// global statistics and returns the top hits, with dynamic pruning.
+///
+/// Statistics (`CollectionStatistics`, `TermStatistics`) come from all segments, so a trial scores the
+/// same wherever it is stored; the formulas come from the `Similarity`, prepared once per searcher as a
+/// `ScoringModel`. Segments share one collector, so the threshold reached in one prunes the next.
+/// Results are deterministic: equal scores are ordered by trial id (bytes), whatever the segments.
+///
+/// Immutable and `Sendable`; searches may run concurrently.
+public struct IndexSearcher: Sendable {
+    public let reader: IndexReader
+    public let model: ScoringModel
+
+    /// A searcher over `reader` scoring with `similarity` (validated).
+    /// - Throws: `RankingConfigurationError` for a parameter out of range.
+    public init(reader: IndexReader, similarity: Similarity = .default) throws(RankingConfigurationError) {
+        try similarity.validate()
+        self.reader = reader
+        model = ScoringModel(similarity: similarity, statistics: CollectionStatistics(reader: reader))
+    }
+
+    public var similarity: Similarity { model.similarity }
+    public var statistics: CollectionStatistics { model.statistics }
+
+    /// The best `options.limit` trials for `query`, best first.
+    ///
+    /// Without required clauses the search is a block-max MaxScore disjunction (`MaxScoreSearch`); with
+    /// them a block-max conjunction (`RequiredClausesSearch`); `options.exhaustive` scores every match
+    /// (`ExhaustiveSearch`).
+    /// - Complexity: one term lookup per distinct term and segment, then (with pruning) a fraction of
+    ///   the postings of the query's terms; O(postings) at worst.
+    public func search(_ query: WeightedQuery, options: SearchOptions = SearchOptions()) throws -> TopHits {
+        let prepared = try PreparedQuery(query, reader: reader, model: model)
+        var collector = TopHitsCollector(limit: options.limit, segments: reader.segments)
+        for segment in reader.segments {
+            guard let q = prepared.segmentQuery(segment, model: model, filter: options.filter, skipping: options.excluding) else {
+                continue
+            }
+            if options.exhaustive {
+                ExhaustiveSearch.run(q, into: &collector)
+            } else if q.required.isEmpty {
+                MaxScoreSearch.run(q, into: &collector)
+            } else {
+                RequiredClausesSearch.run(q, into: &collector)
+            }
+        }
+        var hits: [Hit] = []
+        hits.reserveCapacity(collector.heap.count)
+        for scored in collector.sorted() {
+            let segment = reader.segments[Int(scored.segment)]
+            var hit = Hit(id: segment.trialID(scored.doc), score: scored.score, segment: Int(scored.segment), doc: scored.doc)
+            if options.explain {
+                hit.explanation = explain(prepared, segment: segment, doc: scored.doc, filter: options.filter)
+            }
+            hits.append(hit)
+        }
+        return TopHits(hits: hits, scoredDocs: collector.scoredCount)
+    }
+
+    /// The stored record of a hit.
+    public func trial(_ hit: Hit) throws -> Trial {
+        try reader.segments[hit.segment].trial(hit.doc)
+    }
+
+    /// The explanation of `doc`'s score: the sum, in clause order, of its matched scoring clauses, plus
+    /// zero-valued notes for the filters and excluded clauses it passed.
+    func explain(_ prepared: PreparedQuery, segment: SegmentReader, doc: DocID, filter: SearchFilter) -> Explanation {
+        var details: [Explanation] = []
+        var total: Float = 0
+        var excluded: [String] = []
+        for clause in prepared.clauses {
+            guard let scorer = PreparedQuery.scorer(clause.match, segment: segment, model: model) else { continue }
+            guard scorer.advance(to: doc) == doc else { continue }
+            if clause.occur == .mustNot { continue }
+            let explanation = scorer.explain()
+            total += explanation.value
+            details.append(explanation)
+        }
+        for clause in prepared.clauses where clause.occur == .mustNot {
+            excluded.append(Self.label(clause.match))
+        }
+        if !excluded.isEmpty {
+            details.append(Explanation(value: 0, description: "no score: does not match the excluded \(excluded.joined(separator: ", "))"))
+        }
+        if !filter.isEmpty {
+            details.append(Explanation(value: 0, description: "no score: passes the filters \(filter)"))
+        }
+        return Explanation(value: total, description: "score (\(model.similarity.name)), sum of the matched clauses",
+                           combination: .sum, details: details)
+    }
+
+    private static func label(_ match: PreparedQuery.Match) -> String {
+        switch match {
+        case let .term(w, _): return "term \(w.scope)\(w.term)"
+        case let .phrase(w, _, _): return "phrase \(w.scope)\(w.term)"
+        case let .anyOf(_, description): return description
+        case .nothing: return "(absent term)"
+        }
+    }
+}

@@ -1,0 +1,102 @@
+/// A `WeightedQuery` ready to run on one segment: its clauses' scorers by role, the filter, and what
+/// every collected doc must satisfy besides matching.
+///
+/// Each scoring clause has a slot (its index among the query's scoring clauses); a doc's score is the
+/// sum of its matched clauses' scores *in slot order*, whatever order pruning visited them in, so that a
+/// pruned and an exhaustive search give bit-identical scores.
+struct SegmentQuery {
+    struct Entry {
+        let scorer: any ClauseScorer
+        let slot: Int
+    }
+
+    let segment: SegmentReader
+    /// `must` clauses: every collected doc matches all of them.
+    var required: [Entry]
+    /// `should` clauses.
+    var optional: [Entry]
+    /// `mustNot` clauses.
+    var excluded: [any ClauseScorer]
+    let filter: SegmentFilter
+    /// A doc never collected (the source trial of a more-like-this query), or −1.
+    let skippedDoc: DocID
+    private let allLive: Bool
+
+    init(segment: SegmentReader, required: [Entry], optional: [Entry], excluded: [any ClauseScorer],
+         filter: SegmentFilter, skippedDoc: DocID) {
+        self.segment = segment
+        self.required = required
+        self.optional = optional
+        self.excluded = excluded
+        self.filter = filter
+        self.skippedDoc = skippedDoc
+        allLive = segment.liveDocs.liveCount == segment.docCount
+    }
+
+    /// Whether `doc` may be collected as far as deletions, filters and the skipped doc go (cheap checks,
+    /// made before scoring).
+    @inline(__always)
+    func admits(_ doc: DocID) -> Bool {
+        (allLive || segment.isLive(doc)) && doc != skippedDoc && filter.accepts(doc)
+    }
+
+    /// Whether an excluded clause matches `doc` (docs must be asked in increasing order).
+    @inline(__always)
+    func isExcluded(_ doc: DocID) -> Bool {
+        for e in excluded where e.advance(to: doc) == doc { return true }
+        return false
+    }
+}
+
+/// The matched clauses of one candidate doc, summed in slot order.
+struct MatchedClauses {
+    private(set) var slots: [Int] = []
+    private(set) var scores: [Float] = []
+
+    init(capacity: Int) {
+        slots.reserveCapacity(capacity)
+        scores.reserveCapacity(capacity)
+    }
+
+    @inline(__always)
+    mutating func removeAll() {
+        slots.removeAll(keepingCapacity: true)
+        scores.removeAll(keepingCapacity: true)
+    }
+
+    @inline(__always)
+    mutating func append(slot: Int, score: Float) {
+        slots.append(slot)
+        scores.append(score)
+    }
+
+    /// Σ scores in increasing slot order (insertion sort: a doc matches few clauses).
+    @inline(__always)
+    mutating func canonicalSum() -> Float {
+        let n = slots.count
+        if n > 1 {
+            for i in 1..<n {
+                let slot = slots[i], score = scores[i]
+                var j = i - 1
+                while j >= 0 && slots[j] > slot {
+                    slots[j + 1] = slots[j]
+                    scores[j + 1] = scores[j]
+                    j -= 1
+                }
+                slots[j + 1] = slot
+                scores[j + 1] = score
+            }
+        }
+        var sum: Float = 0
+        for i in 0..<n { sum += scores[i] }
+        return sum
+    }
+}
+
+/// Pruning compares score bounds with the collector's threshold: a bound computed as a sum of clause
+/// bounds in another order than the doc's canonical sum may round a few ulps lower, so bounds are
+/// inflated by a relative 2⁻¹² before the comparison (pruning stays exact; it only prunes a hair less).
+@inline(__always)
+func boundIsBelow(_ bound: Float, _ threshold: Float) -> Bool {
+    bound * (1 + 1.0 / 4096) < threshold
+}

@@ -1,0 +1,91 @@
+/// Scores one term in one segment: walks its postings, weighs its per-field termFreqs by the
+/// `ScoringModel`'s field factors, and bounds its scores from the postings' block `Impacts`.
+///
+/// A clause restricted to one field (`title:ovarian`) skips the docs that hold the term only elsewhere.
+final class TermScorer: ClauseScorer {
+    private(set) var doc: DocID = -1
+    let cost: Int
+    let maxScore: Float
+    let weight: TermWeight
+    private var cursor: PostingsCursor
+    private let model: ScoringModel
+    private let factors: UnsafeMutablePointer<Float>
+    private let norms: Norms
+    private let fields: UInt16
+    private let restricted: Bool
+    private let scoreWeight: Float
+    private var window = ImpactsWindow()
+
+    init(weight: TermWeight, info: TermInfo, segment: SegmentReader, model: ScoringModel) {
+        self.weight = weight
+        self.model = model
+        factors = model.factors
+        norms = segment.norms
+        fields = weight.fields
+        restricted = weight.fields != TermWeight.allFields
+        scoreWeight = weight.weight
+        cursor = segment.postings(info)
+        cost = weight.field.map { info.docFreq(in: $0) } ?? info.docFreq
+        maxScore = model.bound(weight: weight.weight, impacts: cursor.termImpacts, fields: weight.fields)
+    }
+
+    @inline(__always)
+    func nextDoc() -> DocID {
+        var d = cursor.next()
+        if restricted {
+            while d != PostingsCursor.noMoreDocs && cursor.fieldMask & fields == 0 { d = cursor.next() }
+        }
+        doc = d
+        return d
+    }
+
+    @inline(__always)
+    func advance(to target: DocID) -> DocID {
+        if target <= doc { return doc }
+        var d = cursor.advance(to: target)
+        if restricted {
+            while d != PostingsCursor.noMoreDocs && cursor.fieldMask & fields == 0 { d = cursor.next() }
+        }
+        doc = d
+        return d
+    }
+
+    /// x = Σ_f tfT(tf_f) · factor[f][norm_f] over the clause's fields, then the similarity's score.
+    @inline(__always)
+    func score() -> Float {
+        let row = norms.row(doc)
+        var x: Float = 0
+        let sqrt = model.sqrtTermFreq
+        let fields = self.fields
+        let factors = self.factors
+        cursor.forEachTermFreq { field, tf in
+            let f = Int(field.rawValue)
+            guard fields & (1 << UInt16(f)) != 0 else { return }
+            let t = sqrt ? Float(tf).squareRoot() : Float(tf)
+            x += t * factors[f &* 256 &+ Int(row[f])]
+        }
+        return model.score(weight: scoreWeight, x: x)
+    }
+
+    func advanceShallow(to target: DocID) -> DocID {
+        window.advanceShallow(&cursor, to: target, model: model, weight: scoreWeight, fields: fields)
+    }
+
+    func maxScore(upTo: DocID) -> Float {
+        window.maxScore(&cursor, upTo: upTo, segmentMax: maxScore, model: model, weight: scoreWeight, fields: fields)
+    }
+
+    func explain() -> Explanation {
+        let row = norms.row(doc)
+        var x: Float = 0
+        var details: [Explanation] = []
+        let fields = self.fields
+        cursor.forEachTermFreq { field, tf in
+            let f = Int(field.rawValue)
+            guard fields & (1 << UInt16(f)) != 0 else { return }
+            x += model.termFreqValue(UInt32(tf)) * model.factor(field: f, norm: row[f])
+            details.append(model.explainField(field, termFreq: UInt32(tf), norm: row[f], frequencyName: "termFreq"))
+        }
+        return model.explainScore(weight: weight, x: x, fieldDetails: details, what: "term \(weight.scope)\(weight.term)")
+    }
+}
