@@ -43,14 +43,17 @@ public struct SearchOptions: Sendable {
     public var exhaustive: Bool
     /// A trial never returned (the source of a more-like-this query).
     public var excluding: TrialID?
+    /// The rescoring of each candidate by the patient a long query describes, or nil.
+    public var patient: PatientPrior?
 
     public init(limit: Int = 10, filter: SearchFilter = SearchFilter(), explain: Bool = false,
-                exhaustive: Bool = false, excluding: TrialID? = nil) {
+                exhaustive: Bool = false, excluding: TrialID? = nil, patient: PatientPrior? = nil) {
         precondition(limit >= 1, "limit \(limit)")
         self.limit = limit
         self.filter = filter
         self.explain = explain
         self.exhaustive = exhaustive
         self.excluding = excluding
+        self.patient = patient
     }
 }

@@ -33,7 +33,7 @@ public struct IndexSearcher: Sendable {
         let prepared = try PreparedQuery(query, reader: reader, model: model)
         var collector = TopHitsCollector(limit: options.limit, segments: reader.segments)
         for segment in reader.segments {
-            guard let q = prepared.segmentQuery(segment, model: model, filter: options.filter, skipping: options.excluding) else {
+            guard let q = prepared.segmentQuery(segment, model: model, options: options) else {
                 continue
             }
             if options.exhaustive {
@@ -50,7 +50,7 @@ public struct IndexSearcher: Sendable {
             let segment = reader.segments[Int(scored.segment)]
             var hit = Hit(id: segment.trialID(scored.doc), score: scored.score, segment: Int(scored.segment), doc: scored.doc)
             if options.explain {
-                hit.explanation = explain(prepared, segment: segment, doc: scored.doc, filter: options.filter)
+                hit.explanation = explain(prepared, segment: segment, doc: scored.doc, options: options)
             }
             hits.append(hit)
         }
@@ -64,7 +64,8 @@ public struct IndexSearcher: Sendable {
 
     /// The explanation of `doc`'s score: the sum, in clause order, of its matched scoring clauses, plus
     /// zero-valued notes for the filters and excluded clauses it passed.
-    func explain(_ prepared: PreparedQuery, segment: SegmentReader, doc: DocID, filter: SearchFilter) -> Explanation {
+    func explain(_ prepared: PreparedQuery, segment: SegmentReader, doc: DocID, options: SearchOptions) -> Explanation {
+        let filter = options.filter
         var details: [Explanation] = []
         var total: Float = 0
         var excluded: [String] = []
@@ -85,8 +86,13 @@ public struct IndexSearcher: Sendable {
         if !filter.isEmpty {
             details.append(Explanation(value: 0, description: "no score: passes the filters \(filter)"))
         }
-        return Explanation(value: total, description: "score (\(model.similarity.name)), sum of the matched clauses",
-                           combination: .sum, details: details)
+        let sum = Explanation(value: total, description: "score (\(model.similarity.name)), sum of the matched clauses",
+                              combination: .sum, details: details)
+        guard let patient = options.patient else { return sum }
+        let prior = patient.segmentPrior(segment)
+        let factor = prior.explain(doc, profile: patient.profile)
+        return Explanation(value: total * factor.value, description: "score (\(model.similarity.name)) with the patient's eligibility, product of",
+                           combination: .product, details: [sum, factor])
     }
 
     private static func label(_ match: PreparedQuery.Match) -> String {

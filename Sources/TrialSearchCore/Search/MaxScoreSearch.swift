@@ -110,7 +110,7 @@ enum MaxScoreSearch {
                         k -= 1
                     }
                     if competitive && !boundIsBelow(partial, threshold) && !query.isExcluded(doc) {
-                        collector.collect(ScoredDoc(score: matched.canonicalSum(), segment: Int32(query.segment.ordinal), doc: doc))
+                        collector.collect(query.scored(doc, &matched))
                         if collector.threshold != threshold {
                             threshold = collector.threshold
                             firstEssential = partition(threshold: threshold)

@@ -142,7 +142,7 @@ struct PreparedQuery {
     }
 
     /// The query's scorers in `segment`, or nil when no doc of the segment can match.
-    func segmentQuery(_ segment: SegmentReader, model: ScoringModel, filter: SearchFilter, skipping id: TrialID?) -> SegmentQuery? {
+    func segmentQuery(_ segment: SegmentReader, model: ScoringModel, options: SearchOptions) -> SegmentQuery? {
         guard !isEmpty else { return nil }
         var required: [SegmentQuery.Entry] = []
         var optional: [SegmentQuery.Entry] = []
@@ -160,8 +160,9 @@ struct PreparedQuery {
             }
         }
         guard !required.isEmpty || !optional.isEmpty else { return nil }
-        let skipped = id.flatMap { segment.liveDoc(for: $0) } ?? -1
+        let skipped = options.excluding.flatMap { segment.liveDoc(for: $0) } ?? -1
         return SegmentQuery(segment: segment, required: required, optional: optional, excluded: excluded,
-                            filter: SegmentFilter(filter, segment: segment), skippedDoc: skipped)
+                            filter: SegmentFilter(options.filter, segment: segment), skippedDoc: skipped,
+                            prior: options.patient.map { $0.segmentPrior(segment) })
     }
 }

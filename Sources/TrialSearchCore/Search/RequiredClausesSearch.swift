@@ -69,7 +69,7 @@ enum RequiredClausesSearch {
                     }
                 }
                 if competitive && !boundIsBelow(partial, threshold) && !query.isExcluded(doc) {
-                    collector.collect(ScoredDoc(score: matched.canonicalSum(), segment: Int32(query.segment.ordinal), doc: doc))
+                    collector.collect(query.scored(doc, &matched))
                 }
             }
             doc = lead.nextDoc()
@@ -97,7 +97,7 @@ enum ExhaustiveSearch {
                 matched.append(slot: e.slot, score: e.scorer.score())
             }
             if requiredMatched == requiredCount && query.admits(doc) && !query.isExcluded(doc) {
-                collector.collect(ScoredDoc(score: matched.canonicalSum(), segment: Int32(query.segment.ordinal), doc: doc))
+                collector.collect(query.scored(doc, &matched))
             }
             for e in scoring where e.scorer.doc == doc { _ = e.scorer.nextDoc() }
         }

@@ -20,17 +20,29 @@ struct SegmentQuery {
     let filter: SegmentFilter
     /// A doc never collected (the source trial of a more-like-this query), or −1.
     let skippedDoc: DocID
+    /// The rescoring factor (≤ 1) of each collected doc, or nil.
+    let prior: SegmentPrior?
     private let allLive: Bool
 
     init(segment: SegmentReader, required: [Entry], optional: [Entry], excluded: [any ClauseScorer],
-         filter: SegmentFilter, skippedDoc: DocID) {
+         filter: SegmentFilter, skippedDoc: DocID, prior: SegmentPrior?) {
         self.segment = segment
         self.required = required
         self.optional = optional
         self.excluded = excluded
         self.filter = filter
         self.skippedDoc = skippedDoc
+        self.prior = prior
         allLive = segment.liveDocs.liveCount == segment.docCount
+    }
+
+    /// The collected form of a doc whose clause scores are `matched`: their canonical sum times the
+    /// prior's factor.
+    @inline(__always)
+    func scored(_ doc: DocID, _ matched: inout MatchedClauses) -> ScoredDoc {
+        var score = matched.canonicalSum()
+        if let prior { score *= prior.factor(doc) }
+        return ScoredDoc(score: score, segment: Int32(segment.ordinal), doc: doc)
     }
 
     /// Whether `doc` may be collected as far as deletions, filters and the skipped doc go (cheap checks,

@@ -17,8 +17,11 @@ import Testing
             let query = queries.query()
             let limit = [1, 3, 10, 10, 50][queries.int(5)]
             let filter = queries.filter()
-            let pruned = try searcher.search(query, options: SearchOptions(limit: limit, filter: filter))
-            let exhaustive = try searcher.search(query, options: SearchOptions(limit: limit, filter: filter, exhaustive: true))
+            let patient = queries.int(4) == 0 ? PatientPrior(profile: PatientProfile(ageYears: 10, sex: .female),
+                                                             parameters: RescoringParameters(ageMismatchFactor: 0.5)) : nil
+            let pruned = try searcher.search(query, options: SearchOptions(limit: limit, filter: filter, patient: patient))
+            let exhaustive = try searcher.search(query, options: SearchOptions(limit: limit, filter: filter, exhaustive: true,
+                                                                               patient: patient))
             #expect(pruned.hits.map(\.id) == exhaustive.hits.map(\.id), "round \(round): \(query) limit \(limit) \(filter)")
             #expect(pruned.hits.map(\.score) == exhaustive.hits.map(\.score), "round \(round): \(query)")
             for hit in pruned.hits { #expect(!index.deleted.contains(hit.id), "deleted \(hit.id) returned") }

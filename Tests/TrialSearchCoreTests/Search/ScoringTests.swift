@@ -85,7 +85,8 @@ import Testing
         for _ in 0..<60 {
             let query = queries.query()
             let filter = queries.filter()
-            let hits = try searcher.search(query, options: SearchOptions(limit: 5, filter: filter, explain: true)).hits
+            let patient = queries.int(3) == 0 ? PatientPrior(profile: PatientProfile(ageYears: 12), parameters: RescoringParameters()) : nil
+            let hits = try searcher.search(query, options: SearchOptions(limit: 5, filter: filter, explain: true, patient: patient)).hits
             for hit in hits {
                 let explanation = try #require(hit.explanation)
                 #expect(explanation.value == hit.score, "\(query): explanation \(explanation.value) vs score \(hit.score)")

@@ -1,0 +1,142 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// "Trials like this one": a query made of a record's most characteristic terms (Lucene's
+/// MoreLikeThis, with per-field weights on the source side).
+///
+/// 1. Re-analyze the source record's fields with the index's analyzer and count each term per field.
+/// 2. A term's source frequency is `Σ_f w_f · tf_f` over the fields (`fieldWeights`: what a trial is
+///    about, its title, conditions and MeSH terms, counts more than its eligibility text).
+/// 3. Drop numbers, terms shorter than `minimumTermLength`, terms in fewer than `minDocFreq` docs
+///    (typos, ids: they find nothing similar) or in more than `maxDocFreqRatio` of them (they find
+///    everything), and terms whose weighted frequency is below `minTermFrequency`.
+/// 4. Score the rest by `tf^tfExponent · idf`, keep the `maxQueryTerms` best, and query each as an
+///    optional clause over all fields with boost `score / bestScore`.
+/// The caller excludes the source trial from the results.
+public struct MoreLikeThis: Sendable {
+    public var parameters: MoreLikeThisParameters
+
+    public init(parameters: MoreLikeThisParameters = MoreLikeThisParameters()) {
+        self.parameters = parameters
+    }
+
+    /// A term chosen to represent the source, with why.
+    public struct SelectedTerm: Sendable, Hashable {
+        public var term: String
+        /// Σ_f w_f · tf_f over the source's fields.
+        public var weightedFrequency: Double
+        public var docFreq: Int
+        public var score: Double
+    }
+
+    /// The source's terms per field: term → weighted frequency (Σ_f w_f · tf_f).
+    /// - Complexity: O(text of the weighted fields).
+    public func termFrequencies(of trial: Trial, analyzer: Analyzer) -> [String: Double] {
+        var frequencies: [String: Double] = [:]
+        let p = parameters
+        for field in Field.allCases {
+            let w = p.fieldWeights[field]
+            guard w > 0 else { continue }
+            var position: Int32 = 0
+            trial.forEachValue(of: field) { value in
+                position = analyzer.analyze(value, field: field, firstPosition: position) { token in
+                    let bytes = token.term
+                    guard bytes.count >= p.minimumTermLength else { return }
+                    if p.dropNumbers && bytes.allSatisfy({ ($0 >= 48 && $0 <= 57) || $0 == 46 }) { return }
+                    frequencies[String(decoding: bytes, as: UTF8.self), default: 0] += w
+                }
+            }
+        }
+        return frequencies
+    }
+
+    /// The `maxQueryTerms` best terms of `trial`, best first.
+    /// - Complexity: analysis of the source plus one term lookup per distinct term and segment.
+    public func selectTerms(of trial: Trial, analyzer: Analyzer, reader: IndexReader,
+                            similarity: Similarity) throws -> [SelectedTerm] {
+        let p = parameters
+        let docCount = max(reader.docCount, 1)
+        var selected: [SelectedTerm] = []
+        for (term, frequency) in termFrequencies(of: trial, analyzer: analyzer) where frequency >= p.minTermFrequency {
+            let docFreq = try reader.docFreq(term)
+            guard docFreq >= p.minDocFreq, Double(docFreq) <= p.maxDocFreqRatio * Double(docCount) else { continue }
+            let idf = similarity.idf(docFreq: docFreq, docCount: docCount)
+            selected.append(SelectedTerm(term: term, weightedFrequency: frequency, docFreq: docFreq,
+                                         score: pow(frequency, p.tfExponent) * idf))
+        }
+        selected.sort { $0.score != $1.score ? $0.score > $1.score : $0.term < $1.term }
+        return Array(selected.prefix(p.maxQueryTerms))
+    }
+
+    /// The query for trials like `trial`, nil when none of its terms qualifies.
+    public func query(for trial: Trial, analyzer: Analyzer, reader: IndexReader,
+                      similarity: Similarity) throws -> WeightedQuery? {
+        let terms = try selectTerms(of: trial, analyzer: analyzer, reader: reader, similarity: similarity)
+        guard let best = terms.first?.score, best > 0 else { return nil }
+        return WeightedQuery(clauses: terms.map { WeightedClause(match: .term($0.term), boost: $0.score / best) })
+    }
+}
+
+/// Parameters of `MoreLikeThis`, with the defaults chosen on the related-trials set of `../shared/eval`.
+public struct MoreLikeThisParameters: Sendable, Equatable {
+    /// Source-side weight of each field's terms (0 ignores the field).
+    public var fieldWeights: FieldParameters
+    /// Terms kept for the query.
+    public var maxQueryTerms: Int
+    /// Terms in fewer docs are dropped.
+    public var minDocFreq: Int
+    /// Terms in more than this fraction of the docs are dropped.
+    public var maxDocFreqRatio: Double
+    /// Terms whose weighted frequency in the source is lower are dropped.
+    public var minTermFrequency: Double
+    /// Exponent of the weighted frequency in a term's score (1: Lucene's tf · idf; lower values keep a
+    /// long description's repeated words from crowding out the title's).
+    public var tfExponent: Double
+    public var dropNumbers: Bool
+    public var minimumTermLength: Int
+
+    public init(fieldWeights: FieldParameters = MoreLikeThisParameters.defaultFieldWeights, maxQueryTerms: Int = 32,
+                minDocFreq: Int = 2, maxDocFreqRatio: Double = 0.3, minTermFrequency: Double = 0, tfExponent: Double = 0.5,
+                dropNumbers: Bool = true, minimumTermLength: Int = 2) {
+        self.fieldWeights = fieldWeights
+        self.maxQueryTerms = maxQueryTerms
+        self.minDocFreq = minDocFreq
+        self.maxDocFreqRatio = maxDocFreqRatio
+        self.minTermFrequency = minTermFrequency
+        self.tfExponent = tfExponent
+        self.dropNumbers = dropNumbers
+        self.minimumTermLength = minimumTermLength
+    }
+
+    /// What a trial is about weighs most; ids, sponsors and sites not at all.
+    public static let defaultFieldWeights: FieldParameters = {
+        var w = FieldParameters(all: 0)
+        w[.title] = 3
+        w[.condition] = 3
+        w[.keyword] = 1.5
+        w[.mesh] = 2
+        w[.intervention] = 1
+        w[.summary] = 1
+        w[.description] = 0.5
+        w[.eligibility] = 0.25
+        w[.outcome] = 0.25
+        return w
+    }()
+
+    /// Throws for a parameter out of range.
+    public func validate() throws(RankingConfigurationError) {
+        for field in Field.allCases where !(fieldWeights[field] >= 0 && fieldWeights[field].isFinite) {
+            throw .invalid(parameter: "moreLikeThis.fieldWeights[\(field.name)]", value: fieldWeights[field], expected: "≥ 0")
+        }
+        guard maxQueryTerms >= 1 else {
+            throw .invalid(parameter: "moreLikeThis.maxQueryTerms", value: Double(maxQueryTerms), expected: "≥ 1")
+        }
+        guard maxDocFreqRatio > 0, maxDocFreqRatio <= 1 else {
+            throw .invalid(parameter: "moreLikeThis.maxDocFreqRatio", value: maxDocFreqRatio, expected: "0 < ratio ≤ 1")
+        }
+        guard tfExponent >= 0, tfExponent.isFinite else {
+            throw .invalid(parameter: "moreLikeThis.tfExponent", value: tfExponent, expected: "≥ 0")
+        }
+    }
+}
