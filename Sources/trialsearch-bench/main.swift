@@ -1,2 +1,14 @@
 // Benchmarks: release-build measurements printed as figures (see BENCHMARKS.md).
-print("trialsearch-bench: no benchmarks yet")
+import Foundation
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+switch arguments.first {
+case "analyze":
+    exit(AnalyzeBenchmark.run(Array(arguments.dropFirst())))
+case "tokens":
+    exit(AnalyzeBenchmark.printTokens(Array(arguments.dropFirst())))
+default:
+    print("usage: trialsearch-bench analyze [--repeat N] [--no-cache] [--checksum] [--field NAME] PATH...")
+    print("       trialsearch-bench tokens [--field NAME] TEXT")
+    exit(2)
+}

@@ -1,24 +1,49 @@
 /// Turns text into the terms that the index stores and queries look up.
 ///
-/// PROVISIONAL: a placeholder that lowercases ASCII and splits on anything that is not a letter or a
-/// digit. The analysis work replaces the internals (clinical tokenizer, folding, stop words, Snowball
-/// stemming) and keeps this public surface.
+/// The pipeline, for every field but `id`: clinical tokenizer on UTF-8 bytes (words, numbers, hyphenated
+/// and slashed compounds with their joined form, URLs, e-mail addresses, symbol words, CJK unigrams; see
+/// `AnalysisEngine+Tokenizer.swift`) → case and diacritic folding, Greek letters to names
+/// (`FoldingTable`) → stop words dropped with a position gap (`StopWordList.englishClinical`) → Snowball
+/// English (Porter2) stemming through the system's libstemmer (`SnowballStemmer`), each distinct word
+/// filtered once thanks to a per-analyzer `StemCache`. The `id` field is analyzed as identifiers (see
+/// `AnalysisEngine+Identifiers.swift`). Queries go through the same analyzer, so a query term is found
+/// exactly when the document text produced it.
 ///
-/// An analyzer is not thread-safe (it owns scratch buffers and a stemmer): use one per thread.
+/// `configuration.fingerprint` is stored in the index; an index whose fingerprint differs is refused
+/// (`AnalyzerConfiguration.checkCompatible`).
+///
+/// An analyzer is not thread-safe (it owns scratch buffers, the cache and a C stemmer): use one per
+/// thread. It frees them in `deinit`.
 public final class Analyzer {
     public let configuration: AnalyzerConfiguration
-    private var scratch: [UInt8] = []
+    private var engine: AnalysisEngine
 
-    public init(configuration: AnalyzerConfiguration = .default) {
+    public convenience init(configuration: AnalyzerConfiguration = .default) {
+        self.init(configuration: configuration, usesStemCache: true)
+    }
+
+    /// `usesStemCache: false` filters every word afresh (tests check that the cache changes nothing).
+    init(configuration: AnalyzerConfiguration, usesStemCache: Bool) {
         self.configuration = configuration
-        scratch.reserveCapacity(256)
+        engine = AnalysisEngine(configuration: configuration, usesCache: usesStemCache)
+    }
+
+    /// An analyzer that filters every word afresh, without the stem cache (benchmarks measure the cache's
+    /// effect with it; tests check that the cache changes nothing).
+    public static func withoutStemCache(configuration: AnalyzerConfiguration = .default) -> Analyzer {
+        Analyzer(configuration: configuration, usesStemCache: false)
+    }
+
+    deinit {
+        engine.deallocate()
     }
 
     /// Analyzes `text` for `field`, calling `body` for each token in order.
     ///
     /// Positions start at `firstPosition`; the return value is the position after the last token plus
     /// a gap, so that the values of a multi-valued field can be analyzed one after another without
-    /// phrases matching across them.
+    /// phrases matching across them. Tokens come in position order; a joined form comes right after the
+    /// first part it shares its position with.
     /// - Complexity: O(n) in the UTF-8 length of `text`.
     @discardableResult
     public func analyze(_ text: String, field: Field, firstPosition: Int32 = 0,
@@ -29,35 +54,46 @@ public final class Analyzer {
         }
     }
 
-    /// Analyzes UTF-8 `bytes`; see `analyze(_:field:firstPosition:_:)`.
+    /// Analyzes UTF-8 `bytes`; see `analyze(_:field:firstPosition:_:)`. Offsets are byte offsets into
+    /// `bytes`.
     @discardableResult
     public func analyze(bytes: UnsafeBufferPointer<UInt8>, field: Field, firstPosition: Int32 = 0,
                         _ body: (Token) -> Void) -> Int32 {
-        var position = firstPosition
-        var i = 0
-        let n = bytes.count
-        while i < n {
-            while i < n, !Self.isWordByte(bytes[i]) { i += 1 }
-            let start = i
-            while i < n, Self.isWordByte(bytes[i]) { i += 1 }
-            guard i > start else { break }
-            scratch.removeAll(keepingCapacity: true)
-            for j in start..<i {
-                let b = bytes[j]
-                scratch.append(b >= 65 && b <= 90 ? b + 32 : b)
-            }
-            scratch.withUnsafeBufferPointer { term in
-                body(Token(term: term, position: position, startOffset: Int32(start), endOffset: Int32(i)))
-            }
-            position += 1
-        }
-        return position + Self.valueGap
+        let next = field == .id
+            ? engine.analyzeIdentifiers(bytes, firstPosition: firstPosition, body)
+            : engine.analyzeText(bytes, firstPosition: firstPosition, body)
+        return next + Self.valueGap
     }
 
     /// Positions left between two values of one field, so that phrases do not match across them.
     public static let valueGap: Int32 = 100
 
-    private static func isWordByte(_ b: UInt8) -> Bool {
-        (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || b >= 128
+    /// The tokens of `text` in `field`, copied out (for query parsing, tests and diagnostics).
+    public func tokens(_ text: String, field: Field = .summary, firstPosition: Int32 = 0) -> [AnalyzedToken] {
+        var tokens: [AnalyzedToken] = []
+        analyze(text, field: field, firstPosition: firstPosition) { tokens.append(AnalyzedToken($0)) }
+        return tokens
+    }
+
+    /// The terms of `text` in `field`, in order (the `term` of each of `tokens(_:field:)`).
+    public func terms(_ text: String, field: Field = .summary) -> [String] {
+        tokens(text, field: field).map(\.term)
+    }
+
+    /// The stem of one lowercase word, as the analyzer would index it (stop words are stemmed too;
+    /// without a stemmer the word itself).
+    public func stem(_ word: String) -> String {
+        guard let stemmer = engine.stemmer, word.utf8.count > 2 else { return word }
+        return stemmer.stem(word)
+    }
+
+    /// Whether the analyzer drops `word` (lowercase) as a stop word in text fields.
+    public func isStopWord(_ word: String) -> Bool {
+        configuration.stopWords.contains(word)
+    }
+
+    /// Distinct words in the stem cache and how often it was emptied (for benchmarks).
+    public var stemCacheStatistics: (words: Int, resets: Int) {
+        (engine.cache.count, engine.cache.resets)
     }
 }

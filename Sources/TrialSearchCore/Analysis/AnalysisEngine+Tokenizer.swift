@@ -1,0 +1,259 @@
+/// The clinical tokenizer of text fields: UTF-8 bytes → folded terms with positions and byte offsets.
+///
+/// Words are maximal runs of letters and digits (ASCII, or non-ASCII folded through `FoldingTable`).
+/// Inside a run, these glue without making a new part:
+/// - a decimal point between digits (`2.5`, `1.15`), kept;
+/// - a thousands comma (`1,000` → `1000`: digits, a comma, exactly three digits);
+/// - dots of a single-letter acronym (`U.S.A.` → `usa`, `e.g.` → `eg`);
+/// - an apostrophe inside a word (`O'Brien` → `obrien`); a possessive `'s` ends the word
+///   (`Crohn's` → `crohn`).
+/// Runs joined by `-` or `/` (or their Unicode forms) form a compound: each run is a part at its own
+/// position, and when a part has a letter the parts are also emitted joined, at the first part's
+/// position (`anti-PD-1` → `anti`@0, `antipd1`@0, `pd`@1, `1`@2); digits-only compounds are not joined
+/// (`2020-01-15`, `120/80`, `18-65`). A Greek letter or a superscript digit is a part of its own
+/// (`TNFα` → `tnf`, `alpha`, `tnfalpha`; `m²` → `m`, `2`, `m2`). URLs (`http://`, `https://`, `ftp://`,
+/// `www.`) and e-mail addresses are one token each, lowercased. `>=`/`≥` → `gte`, `<=`/`≤` → `lte`, `>`
+/// → `gt`, `<` → `lt`. CJK ideographs and kana are one token per character (unigrams: a phrase query
+/// over them matches the sequence). Everything else separates.
+extension AnalysisEngine {
+    @inline(__always) static func isLetter(_ b: UInt8) -> Bool { (b | 0x20) &- 0x61 < 26 }
+    @inline(__always) static func isDigit(_ b: UInt8) -> Bool { b &- 0x30 < 10 }
+    @inline(__always) static func isAlnum(_ b: UInt8) -> Bool { isLetter(b) || isDigit(b) }
+
+    /// Tokenizes a text field, filters each term and calls `body`; returns the next free position.
+    /// - Complexity: O(n) in the byte count.
+    mutating func analyzeText(_ text: UnsafeBufferPointer<UInt8>, firstPosition: Int32,
+                              _ body: (Token) -> Void) -> Int32 {
+        guard let p = text.baseAddress else { return firstPosition }
+        let n = text.count
+        var i = 0
+        var position = firstPosition
+        while i < n {
+            let b = p[i]
+            if b < 0x80 {
+                if Self.isAlnum(b) {
+                    // Fast path: a plain word or number followed by a character that cannot continue it
+                    // (about nine tokens in ten); anything else is rescanned by `compound`.
+                    let limit = min(n, i + Self.maxTermBytes)
+                    var j = i
+                    var anyBits: UInt8 = 0
+                    var allBits: UInt8 = 0xFF
+                    while j < limit {
+                        let folded = wordBytes[Int(p[j])]
+                        if folded == 0 { break }
+                        scratch[j &- i] = folded
+                        anyBits |= folded
+                        allBits &= folded
+                        j &+= 1
+                    }
+                    let out = j - i
+                    // Folded letters (0x61–0x7A) have bit 0x40, digits (0x30–0x39) do not.
+                    let flags = (anyBits & 0x40 != 0 ? PartFlags.letter : 0) | (allBits & 0x40 == 0 ? PartFlags.digit : 0)
+                    if Self.endsWord(p, n, j, afterDigit: flags & PartFlags.digit != 0),
+                       !(out >= 3 && p[j - 1] == 0x73 && p[i] &- 0x41 < 26 && p[i + 1] &- 0x41 < 26) {
+                        emit(scratch, out, flags: flags, kind: flags == PartFlags.digit ? .number : .word,
+                             position: position, start: i, end: j, body)
+                        position += 1
+                        i = j
+                    } else {
+                        i = compound(p, n, from: i, position: &position, body)
+                    }
+                } else if (b == 0x3C || b == 0x3E) && foldsSymbols {
+                    let withEqual = i + 1 < n && p[i + 1] == 0x3D
+                    let word: StaticString = b == 0x3E ? (withEqual ? "gte" : "gt") : (withEqual ? "lte" : "lt")
+                    let end = i + (withEqual ? 2 : 1)
+                    emit(word.utf8Start, word.utf8CodeUnitCount, flags: PartFlags.letter, kind: .symbol,
+                         position: position, start: i, end: end, body)
+                    position += 1
+                    i = end
+                } else {
+                    i += 1
+                }
+                continue
+            }
+            let (scalar, length) = Self.decode(p, n, i)
+            let fold = classify(scalar, p, n, i, length)
+            switch fold.kind {
+            case .letters, .digits, .ownPart:
+                i = compound(p, n, from: i, position: &position, body)
+            case .ownToken, .ideograph:
+                if let base = fold.bytes.baseAddress {
+                    let kind: Token.Kind = fold.kind == .ideograph ? .ideograph : Self.isDigit(base[0]) ? .number : .symbol
+                    emit(base, fold.bytes.count, flags: 0, kind: kind, position: position, start: i, end: i + length,
+                         body)
+                    position += 1
+                }
+                i += length
+            default:
+                i += length
+            }
+        }
+        return position
+    }
+
+    /// Whether the byte at `j` ends a plain word for sure, so that the fast path may emit it: anything
+    /// but a character that can continue a compound, a number, a URL or an e-mail address. Those are
+    /// `-`, `/`, `'`, `@` and non-ASCII; `,` between digits (thousands); `.` before a letter or digit
+    /// (decimals, acronyms, domains); `:` before `/` (a URL scheme); `_` and `+` before a letter or digit
+    /// (an e-mail address's local part).
+    @inline(__always)
+    static func endsWord(_ p: UnsafePointer<UInt8>, _ n: Int, _ j: Int, afterDigit: Bool) -> Bool {
+        guard j < n else { return true }
+        let c = p[j]
+        if c <= 0x20 { return true }
+        switch c {
+        case 0x2D, 0x2F, 0x27, 0x40:  // - / ' @
+            return false
+        case 0x2C:  // ,
+            return !afterDigit || j + 1 == n || !isDigit(p[j + 1])
+        case 0x2E, 0x5F, 0x2B:  // . _ +
+            return j + 1 == n || !isAlnum(p[j + 1])
+        case 0x3A:  // :
+            return j + 1 == n || p[j + 1] != 0x2F
+        default:
+            return c < 0x80 && !isAlnum(c)  // a letter or digit here: the word was cut at maxTermBytes
+        }
+    }
+
+    /// Scans the compound (or URL, or e-mail address) starting at `start`, emits its tokens, advances
+    /// `position` past it and returns the index after it.
+    mutating func compound(_ p: UnsafePointer<UInt8>, _ n: Int, from start: Int, position: inout Int32,
+                           _ body: (Token) -> Void) -> Int {
+        if let end = Self.urlEnd(p, n, start) {
+            emitWhole(p, start, end, kind: .url, position: &position, body)
+            return end
+        }
+        var i = start
+        var partCount = 0
+        var out = 0
+        var compoundFlags: UInt8 = 0
+        partLoop: while true {
+            let scratchStart = out
+            let sourceStart = i
+            let limit = out + Self.maxTermBytes
+            var flags: UInt8 = 0
+            var isOwnPart = false
+            var acronym = false
+            var groupStart = out
+            var possessiveEnd = -1
+            run: while i < n {
+                let b = p[i]
+                if (b | 0x20) &- 0x61 < 26 {
+                    if out < limit { scratch[out] = b | 0x20; out += 1 } else { flags |= PartFlags.overflow }
+                    flags |= PartFlags.letter
+                    i += 1
+                    continue
+                }
+                if b &- 0x30 < 10 {
+                    if out < limit { scratch[out] = b; out += 1 } else { flags |= PartFlags.overflow }
+                    flags |= PartFlags.digit
+                    i += 1
+                    continue
+                }
+                if b == 0x20 { break run }
+                let last: UInt8 = out > scratchStart ? scratch[out - 1] : 0
+                if b < 0x80 {
+                    switch b {
+                    case 0x2E:  // '.'
+                        if Self.isDigit(last), i + 1 < n, Self.isDigit(p[i + 1]), flags & PartFlags.digit != 0 {
+                            if out < limit { scratch[out] = 0x2E; out += 1 }
+                            flags |= PartFlags.dot
+                            i += 1
+                            continue
+                        }
+                        if acronym || (i - sourceStart == 1 && out - scratchStart == 1 && Self.isLetter(last)),
+                           i + 1 < n, Self.isLetter(p[i + 1]), i + 2 >= n || !Self.isAlnum(p[i + 2]) {
+                            acronym = true
+                            i += 1
+                            continue
+                        }
+                    case 0x2C:  // ','
+                        if flags == PartFlags.digit, out - groupStart <= 3, i + 3 < n, Self.isDigit(p[i + 1]), Self.isDigit(p[i + 2]), Self.isDigit(p[i + 3]),
+                           i + 4 >= n || !Self.isDigit(p[i + 4]) {
+                            groupStart = out
+                            i += 1
+                            continue
+                        }
+                    case 0x27:  // '\''
+                        if let next = apostrophe(p, n, at: i, length: 1, after: last) {
+                            if next < 0 { possessiveEnd = i + 2 } else { i = next; continue }
+                        }
+                    default:
+                        break
+                    }
+                    break run
+                }
+                let (scalar, length) = Self.decode(p, n, i)
+                let fold = classify(scalar, p, n, i, length)
+                switch fold.kind {
+                case .letters, .digits:
+                    for byte in fold.bytes {
+                        if out < limit { scratch[out] = byte; out += 1 } else { flags |= PartFlags.overflow }
+                        if byte >= 0x80 { flags |= PartFlags.nonASCII }
+                    }
+                    flags |= fold.kind == .letters ? PartFlags.letter : PartFlags.digit
+                    i += length
+                    continue
+                case .ignorable:
+                    i += length
+                    continue
+                case .connector where fold.bytes.first == 0x27:
+                    if let next = apostrophe(p, n, at: i, length: length, after: last) {
+                        if next < 0 { possessiveEnd = i + length + 1 } else { i = next; continue }
+                    }
+                case .ownPart:
+                    if out == scratchStart {
+                        for byte in fold.bytes where out < limit {
+                            scratch[out] = byte
+                            out += 1
+                        }
+                        flags |= Self.isDigit(fold.bytes.first ?? 0) ? PartFlags.digit : PartFlags.letter
+                        isOwnPart = true
+                        i += length
+                    }
+                default:
+                    break
+                }
+                break run
+            }
+            if out == scratchStart { break partLoop }
+            if dropsAcronymPlurals, flags & ~(PartFlags.letter | PartFlags.digit) == 0, !isOwnPart, possessiveEnd < 0,
+               Self.isAcronymPlural(p, from: sourceStart, to: i) {
+                out -= 1
+            }
+            parts[partCount] = Part(scratchStart: Int32(scratchStart), scratchEnd: Int32(out),
+                                    sourceStart: Int32(truncatingIfNeeded: sourceStart),
+                                    sourceEnd: Int32(truncatingIfNeeded: i), flags: flags)
+            partCount += 1
+            compoundFlags |= flags
+            if possessiveEnd >= 0 {
+                i = possessiveEnd
+                break partLoop
+            }
+            guard i < n, partCount < Self.maxParts else { break partLoop }
+            let b = p[i]
+            if b == 0x2D || b == 0x2F {  // '-' '/'
+                if startsRun(p, n, i + 1) { i += 1; continue partLoop }
+                break partLoop
+            }
+            if b >= 0x80 {
+                let (scalar, length) = Self.decode(p, n, i)
+                let fold = classify(scalar, p, n, i, length)
+                if fold.kind == .connector, let c = fold.bytes.first, c == 0x2D || c == 0x2F {
+                    if startsRun(p, n, i + length) { i += length; continue partLoop }
+                    break partLoop
+                }
+                if fold.kind == .ownPart { continue partLoop }
+            }
+            if isOwnPart && startsRun(p, n, i) { continue partLoop }
+            if (b == 0x2E || b == 0x40 || b == 0x5F || b == 0x2B) && i + 1 < n && Self.isAlnum(p[i + 1]),
+               let end = Self.emailEnd(p, n, start) {
+                emitWhole(p, start, end, kind: .email, position: &position, body)
+                return end
+            }
+            break partLoop
+        }
+        emitCompound(partCount: partCount, flags: compoundFlags, position: &position, body)
+        return max(i, start + 1)
+    }
+}

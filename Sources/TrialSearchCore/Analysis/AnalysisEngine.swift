@@ -1,0 +1,152 @@
+/// The analysis pipeline's state and its token filters: the tokenizer (`AnalysisEngine+Tokenizer`)
+/// cuts folded terms into `scratch` and hands each to `emit`, which drops stop words, stems words and
+/// calls the consumer.
+///
+/// A struct held by the `Analyzer` class, so that the hot loop mutates local state without the
+/// exclusivity checks that a class's stored properties would cost. Its buffers are freed by the
+/// `Analyzer`'s `deinit` through `deallocate()`.
+struct AnalysisEngine {
+    /// Longest term kept, in bytes; a longer word, URL or joined form is dropped (its position kept).
+    static let maxTermBytes = 255
+    /// Most parts of one hyphenated or slashed compound; a longer chain is cut into several compounds.
+    static let maxParts = 32
+    /// Bytes of `scratch`: enough for a compound of `maxParts` parts of `maxTermBytes` each, plus room
+    /// for a multi-byte fold at the end and the padding `StemCache.hash` reads past a term.
+    static let scratchCapacity = maxParts * (maxTermBytes + 1) + 64
+
+    /// Options from the configuration, read in the hot loop.
+    let foldsDiacritics: Bool
+    let foldsGreekLetters: Bool
+    let foldsSymbols: Bool
+    let joinsCompounds: Bool
+    let dropsAcronymPlurals: Bool
+    let stopWords: StopWordList
+    let stemmer: SnowballStemmer?
+    /// When false every word is filtered afresh (tests compare both ways).
+    let usesCache: Bool
+
+    /// The folded bytes of the current compound's parts, back to back (so the joined form is a slice).
+    let scratch: UnsafeMutablePointer<UInt8>
+    /// The current compound's parts.
+    let parts: UnsafeMutablePointer<Part>
+    /// Lowercased non-ASCII letters from the Unicode-property fallback.
+    let foldBuffer: UnsafeMutablePointer<UInt8>
+    /// Stems when the cache is off.
+    let stemBuffer: UnsafeMutablePointer<UInt8>
+    /// For each byte: its lowercase form if it is an ASCII letter or digit, else 0 (the fast path's table).
+    let wordBytes: UnsafeMutablePointer<UInt8>
+    var cache: StemCache
+
+    /// One part of a compound: where its folded bytes are in `scratch` and where it was in the text.
+    struct Part {
+        var scratchStart: Int32
+        var scratchEnd: Int32
+        var sourceStart: Int32
+        var sourceEnd: Int32
+        /// `PartFlags` bits.
+        var flags: UInt8
+    }
+
+    /// What a part (or a whole compound) contains.
+    enum PartFlags {
+        static let letter: UInt8 = 1
+        static let digit: UInt8 = 2
+        /// Non-ASCII bytes in the folded form: not stop-filtered or stemmed.
+        static let nonASCII: UInt8 = 4
+        /// Longer than `maxTermBytes`: dropped.
+        static let overflow: UInt8 = 8
+        /// A decimal point, e.g. `2.5`.
+        static let dot: UInt8 = 16
+    }
+
+    init(configuration: AnalyzerConfiguration, usesCache: Bool = true) {
+        foldsDiacritics = configuration.foldsDiacritics
+        foldsGreekLetters = configuration.foldsGreekLetters
+        foldsSymbols = configuration.foldsSymbols
+        joinsCompounds = configuration.joinsCompounds
+        dropsAcronymPlurals = configuration.dropsAcronymPlurals
+        stopWords = configuration.stopWords
+        if let algorithm = configuration.stemmer {
+            guard let stemmer = SnowballStemmer(algorithm: algorithm.libstemmerName) else {
+                preconditionFailure("\(AnalysisError.stemmerUnavailable(algorithm: algorithm.libstemmerName))")
+            }
+            self.stemmer = stemmer
+        } else {
+            stemmer = nil
+        }
+        self.usesCache = usesCache
+        scratch = .allocate(capacity: Self.scratchCapacity)
+        scratch.initialize(repeating: 0, count: Self.scratchCapacity)
+        parts = .allocate(capacity: Self.maxParts)
+        foldBuffer = .allocate(capacity: 64)
+        stemBuffer = .allocate(capacity: 2 * Self.maxTermBytes)
+        wordBytes = .allocate(capacity: 256)
+        for byte in 0..<256 {
+            let b = UInt8(byte)
+            wordBytes[byte] = Self.isLetter(b) ? b | 0x20 : Self.isDigit(b) ? b : 0
+        }
+        cache = StemCache()
+    }
+
+    /// Frees the buffers; the engine must not be used afterwards.
+    func deallocate() {
+        scratch.deallocate()
+        parts.deallocate()
+        foldBuffer.deallocate()
+        stemBuffer.deallocate()
+        wordBytes.deallocate()
+        cache.deallocate()
+    }
+
+    /// Hands one term to `body` after the stop-word and stemming filters.
+    ///
+    /// Words made of ASCII letters only are looked up in the stop list (unless `kind` is `.joined`) and
+    /// stemmed, through the cache; every other term (numbers, words with digits or non-ASCII letters,
+    /// URLs, symbols) goes to `body` as it is.
+    @inline(__always)
+    mutating func emit(_ term: UnsafePointer<UInt8>, _ length: Int, flags: UInt8, kind: Token.Kind,
+                       position: Int32, start: Int, end: Int, _ body: (Token) -> Void) {
+        if length == 0 || flags & PartFlags.overflow != 0 { return }
+        guard flags == PartFlags.letter, kind == .word || kind == .joined else {
+            body(Token(term: UnsafeBufferPointer(start: term, count: length), position: position,
+                       startOffset: Int32(truncatingIfNeeded: start), endOffset: Int32(truncatingIfNeeded: end),
+                       kind: kind))
+            return
+        }
+        let filtered = filter(term, length, isJoined: kind == .joined)
+        guard let stem = filtered else { return }
+        body(Token(term: stem, position: position, startOffset: Int32(truncatingIfNeeded: start),
+                   endOffset: Int32(truncatingIfNeeded: end), kind: kind))
+    }
+
+    /// The stem of a lowercase ASCII word, or nil when it is a stop word (and not a joined form). The
+    /// result points into the cache or the stemmer and is valid until the next call.
+    @inline(__always)
+    mutating func filter(_ word: UnsafePointer<UInt8>, _ length: Int, isJoined: Bool) -> UnsafeBufferPointer<UInt8>? {
+        let input = UnsafeBufferPointer(start: word, count: length)
+        guard usesCache, length <= StemCache.maxKeyLength else { return uncachedFilter(input, isJoined: isJoined) }
+        let hash = StemCache.hash(word, length)
+        var index = cache.find(word, length, hash: hash)
+        if index < 0 {
+            if stopWords.contains(bytes: input) {
+                index = cache.insert(word, length, hash: hash, stem: nil)
+            } else if let stemmer, length > 2 {
+                index = stemmer.withStem(of: input) { cache.insert(word, length, hash: hash, stem: $0) }
+            } else {
+                index = cache.insert(word, length, hash: hash, stem: input)
+            }
+        }
+        return cache.stem(at: index) ?? (isJoined ? input : nil)
+    }
+
+    /// `filter` without the cache; the stem is copied to `stemBuffer`.
+    private func uncachedFilter(_ word: UnsafeBufferPointer<UInt8>, isJoined: Bool) -> UnsafeBufferPointer<UInt8>? {
+        if stopWords.contains(bytes: word) { return isJoined ? word : nil }
+        guard let stemmer, word.count > 2 else { return word }
+        return stemmer.withStem(of: word) { stem in
+            let count = min(stem.count, 2 * Self.maxTermBytes)
+            if let base = stem.baseAddress { stemBuffer.update(from: base, count: count) }
+            return UnsafeBufferPointer(start: stemBuffer, count: count)
+        }
+    }
+}

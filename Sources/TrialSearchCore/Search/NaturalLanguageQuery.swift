@@ -1,0 +1,63 @@
+/// A long free-text query (a patient's case notes, a trial's description) as analyzed terms with their
+/// counts, for the ranking layer to weight and prune: no syntax is interpreted.
+///
+/// Quotes, colons, `+` and `-` are ordinary text here, so notes full of `s/p`, `h/o`, `[**2148-10-1**]`
+/// or `Diagnosis: …` read as the words they contain. Stop words are already gone (the analyzer's);
+/// choosing among the remaining terms (by document frequency, count, field) is the ranking layer's job.
+public struct NaturalLanguageQuery: Sendable, Hashable {
+    /// One distinct term of the text.
+    public struct Term: Sendable, Hashable {
+        public var term: String
+        /// Occurrences in the text.
+        public var count: Int
+        /// Position of the first occurrence (earlier words of a note tend to state the main problem).
+        public var firstPosition: Int32
+        /// The kind of the first occurrence: `joined` terms repeat their parts, and `number` terms
+        /// (ages, dates, doses) are often noise in case notes.
+        public var kind: Token.Kind
+
+        public init(term: String, count: Int, firstPosition: Int32, kind: Token.Kind) {
+            self.term = term
+            self.count = count
+            self.firstPosition = firstPosition
+            self.kind = kind
+        }
+    }
+
+    /// Distinct terms in order of first occurrence.
+    public var terms: [Term]
+    /// Tokens analyzed, joined forms excluded (the text's length in terms).
+    public var length: Int
+
+    public init(terms: [Term], length: Int) {
+        self.terms = terms
+        self.length = length
+    }
+}
+
+extension QueryParser {
+    /// Analyzes free `text` (no syntax) into distinct terms with counts; throws when nothing is left.
+    /// - Complexity: O(n) in the text's length, plus analysis.
+    public func parseNaturalLanguage(_ text: String, field: Field = .summary) throws(QueryError)
+        -> NaturalLanguageQuery {
+        var index: [String: Int] = [:]
+        var terms: [NaturalLanguageQuery.Term] = []
+        var length = 0
+        analyzer.analyze(text, field: field) { token in
+            if !token.isDerived { length += 1 }
+            let term = token.text
+            if let existing = index[term] {
+                terms[existing].count += 1
+            } else {
+                index[term] = terms.count
+                terms.append(NaturalLanguageQuery.Term(term: term, count: 1, firstPosition: token.position,
+                                                       kind: token.kind))
+            }
+        }
+        guard !terms.isEmpty else {
+            if text.utf8.allSatisfy(Self.isSpace) { throw .emptyQuery }
+            throw .noSearchableTerms(query: text)
+        }
+        return NaturalLanguageQuery(terms: terms, length: length)
+    }
+}

@@ -1,0 +1,88 @@
+import Testing
+@testable import TrialSearchCore
+
+/// The stem cache changes speed, never output.
+@Suite("Stem cache")
+struct StemCacheTests {
+    @Test("same tokens with and without the cache on real registry records")
+    func cacheChangesNothing() throws {
+        let cached = Analyzer()
+        let uncached = Analyzer.withoutStemCache()
+        for name in AnalysisFixtures.recordNames {
+            let bytes = try AnalysisFixtures.bytes(name)
+            for field in [Field.description, .id] {
+                // Twice through the cached analyzer: the second pass is served from the cache.
+                let first = tokens(of: bytes, field: field, cached)
+                let second = tokens(of: bytes, field: field, cached)
+                let reference = tokens(of: bytes, field: field, uncached)
+                #expect(first == reference, "\(name)")
+                #expect(second == reference, "\(name), second pass")
+            }
+        }
+        #expect(cached.stemCacheStatistics.words > 1000)
+    }
+
+    private func tokens(of bytes: [UInt8], field: Field, _ analyzer: Analyzer) -> [AnalyzedToken] {
+        var tokens: [AnalyzedToken] = []
+        bytes.withUnsafeBufferPointer { buffer in
+            _ = analyzer.analyze(bytes: buffer, field: field) { tokens.append(AnalyzedToken($0)) }
+        }
+        return tokens
+    }
+
+    @Test("growth keeps every entry; lookups of absent keys miss")
+    func growth() {
+        var cache = StemCache(initialSlots: 8)
+        defer { cache.deallocate() }
+        let words = (0..<5000).map { "word\($0)x" + String(repeating: "y", count: $0 % 20) }
+        // Keys are read 8 bytes at a time: give each its padding.
+        func withPadded<R>(_ word: String, _ body: (UnsafePointer<UInt8>, Int) -> R) -> R {
+            let bytes = Array(word.utf8) + Array(repeating: 0, count: 8)
+            return bytes.withUnsafeBufferPointer { body($0.baseAddress!, word.utf8.count) }
+        }
+        for (index, word) in words.enumerated() {
+            withPadded(word) { key, length in
+                let hash = StemCache.hash(key, length)
+                #expect(cache.find(key, length, hash: hash) == -1)
+                let stem = Array(word.utf8.prefix(4))
+                _ = stem.withUnsafeBufferPointer { cache.insert(key, length, hash: hash, stem: index % 7 == 0 ? nil : $0) }
+            }
+        }
+        #expect(cache.count == words.count)
+        for (index, word) in words.enumerated() {
+            withPadded(word) { key, length in
+                let found = cache.find(key, length, hash: StemCache.hash(key, length))
+                #expect(found >= 0, "\(word)")
+                let stem = found >= 0 ? cache.stem(at: found).map { String(decoding: $0, as: UTF8.self) } : "missing"
+                #expect(stem == (index % 7 == 0 ? nil : String(word.prefix(4))), "\(word)")
+            }
+        }
+        withPadded("absent") { key, length in
+            #expect(cache.find(key, length, hash: StemCache.hash(key, length)) == -1)
+        }
+    }
+
+    @Test("the hash ignores the bytes past a key's end")
+    func hashIgnoresPadding() {
+        let a: [UInt8] = Array("cells".utf8) + [1, 2, 3, 4, 5, 6, 7, 8]
+        let b: [UInt8] = Array("cells".utf8) + [9, 9, 9, 9, 9, 9, 9, 9]
+        let ha = a.withUnsafeBufferPointer { StemCache.hash($0.baseAddress!, 5) }
+        let hb = b.withUnsafeBufferPointer { StemCache.hash($0.baseAddress!, 5) }
+        #expect(ha == hb)
+    }
+
+    @Test("a full cache starts over and stays correct")
+    func reset() {
+        var cache = StemCache(initialSlots: 8)
+        defer { cache.deallocate() }
+        let key: [UInt8] = Array("abc".utf8) + Array(repeating: 0, count: 8)
+        key.withUnsafeBufferPointer { buffer in
+            let base = buffer.baseAddress!
+            let index = cache.insert(base, 3, hash: StemCache.hash(base, 3), stem: nil)
+            #expect(cache.stem(at: index) == nil)
+            cache.reset()
+            #expect(cache.count == 0 && cache.resets == 1)
+            #expect(cache.find(base, 3, hash: StemCache.hash(base, 3)) == -1)
+        }
+    }
+}
