@@ -1,4 +1,4 @@
-/// Scores a clause that any of several alternatives satisfies (`TermMatch.anyOf`: a hyphenated word's
+/// Scores a clause that any of several alternatives satisfies (`QueryMatch.anyOf`: a hyphenated word's
 /// joined form `covid19` or the phrase of its parts `"covid 19"`): the union of their docs, each scored
 /// by the best alternative it matches, so a doc holding both forms of one word is not counted twice.
 final class AlternativesScorer: ClauseScorer {

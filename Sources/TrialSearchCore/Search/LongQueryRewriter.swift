@@ -75,9 +75,12 @@ public struct LongQueryParameters: Sendable, Equatable {
     public var dropNumbers: Bool
     /// Drop terms shorter than this many bytes.
     public var minimumTermLength: Int
+    /// Drop the joined forms of hyphenated words (`covid19` beside `covid`, `19`), which repeat their parts.
+    public var dropJoinedForms: Bool
 
     public init(minimumWords: Int = 12, maxTerms: Int = 32, maxDocFreqRatio: Double = 0.3, countExponent: Double = 0,
-                dropNumbers: Bool = true, minimumTermLength: Int = 2) {
+                dropNumbers: Bool = true, minimumTermLength: Int = 2, dropJoinedForms: Bool = false) {
+        self.dropJoinedForms = dropJoinedForms
         self.minimumWords = minimumWords
         self.maxTerms = maxTerms
         self.maxDocFreqRatio = maxDocFreqRatio
@@ -96,5 +99,14 @@ public struct LongQueryParameters: Sendable, Equatable {
         guard countExponent >= 0, countExponent.isFinite else {
             throw .invalid(parameter: "longQuery.countExponent", value: countExponent, expected: "≥ 0")
         }
+    }
+}
+
+extension LongQueryRewriter {
+    /// The weighted query for free text analyzed by `QueryParser.parseNaturalLanguage`.
+    public func rewrite(_ query: NaturalLanguageQuery, reader: IndexReader, similarity: Similarity) throws -> WeightedQuery? {
+        try rewrite(query.terms.filter { $0.kind != .joined || !parameters.dropJoinedForms }.map {
+            TermCount(term: $0.term, count: $0.count, isNumber: $0.kind == .number)
+        }, reader: reader, similarity: similarity)
     }
 }

@@ -28,7 +28,7 @@ final class PhraseScorer: ClauseScorer {
     private var frequencyMask: UInt16 = 0
 
     /// - Parameter infos: each part's `TermInfo` in this segment, in phrase order.
-    init(weight: TermWeight, parts: [PhrasePart], infos: [TermInfo], segment: SegmentReader, model: ScoringModel) {
+    init(weight: TermWeight, parts: [PhraseTerm], infos: [TermInfo], segment: SegmentReader, model: ScoringModel) {
         precondition(parts.count == infos.count && parts.count >= 2, "phrase of \(parts.count) parts, \(infos.count) infos")
         self.weight = weight
         self.model = model

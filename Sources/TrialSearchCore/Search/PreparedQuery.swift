@@ -4,7 +4,7 @@
 struct PreparedQuery {
     indirect enum Match {
         case term(TermWeight, ResolvedTerm)
-        case phrase(TermWeight, [PhrasePart], [ResolvedTerm])
+        case phrase(TermWeight, [PhraseTerm], [ResolvedTerm])
         case anyOf([Match], description: String)
         /// A clause no doc of the index can match (a term absent from the index).
         case nothing
@@ -32,7 +32,7 @@ struct PreparedQuery {
             TermWeight(term: label, fields: TermWeight.fields(field), idf: idf, idfExplanation: explanation,
                        boost: boost, weight: Float(model.weight(idf: idf, boost: boost)))
         }
-        func prepare(_ match: TermMatch, field: Field?, boost: Double) -> Match {
+        func prepare(_ match: QueryMatch, field: Field?, boost: Double) -> Match {
             switch match {
             case let .term(term):
                 guard let r = resolved[term], r.docFreq(in: field) > 0 else { return .nothing }

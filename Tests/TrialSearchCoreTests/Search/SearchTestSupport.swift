@@ -47,18 +47,18 @@ struct RandomQueries {
     }
 
     /// Two or three consecutive words of some trial's summary.
-    mutating func phrase() -> TermMatch {
+    mutating func phrase() -> QueryMatch {
         for _ in 0..<10 {
             let words = trials[int(trials.count)].briefSummary.split(separator: " ").map(String.init)
             guard words.count >= 3 else { continue }
             let length = 2 + int(2)
             let start = int(words.count - length + 1)
-            return .phrase((0..<length).map { PhrasePart(term: words[start + $0], position: Int32($0)) })
+            return .phrase((0..<length).map { PhraseTerm(term: words[start + $0], position: Int32($0)) })
         }
         return .term(word())
     }
 
-    mutating func match() -> TermMatch {
+    mutating func match() -> QueryMatch {
         switch int(10) {
         case 0, 1: return phrase()
         case 2: return .anyOf([.term(word()), phrase()])
