@@ -92,7 +92,7 @@ struct NaiveIndex {
                 trial.forEachValue(of: field) { value in
                     position = analyzer.analyze(value, field: field, firstPosition: position) { token in
                         postings[token.text, default: [:]][doc, default: [:]][Int(field.rawValue), default: []].append(token.position)
-                        row[Int(field.rawValue)] += 1
+                        if !token.isDerived { row[Int(field.rawValue)] += 1 }
                     }
                 }
             }

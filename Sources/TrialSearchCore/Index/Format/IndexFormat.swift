@@ -20,8 +20,10 @@ public enum IndexFormat {
     static let termBlockSize = 64
     /// Uncompressed bytes of stored records gathered before a stored block is compressed.
     static let storedBlockSize = 48 * 1024
-    /// libdeflate compression level of stored blocks (1…12).
-    static let storedCompressionLevel: Int32 = 6
+    /// libdeflate compression level of stored blocks (1…12). Measured on the 10,614-trial corpus (68 MB
+    /// of records in 48 KB blocks): level 1 compresses 3.14:1 at about 180 MB/s, level 6 3.31:1 at
+    /// about 60 MB/s; indexing speed wins.
+    static let storedCompressionLevel: Int32 = 1
     /// Number of fields (`Field.allCases.count`): the width of a norms row and of field masks.
     public static let fieldCount = 12
 

@@ -11,38 +11,50 @@
 struct ByteBlockPool {
     static let blockShift = 15
     static let blockSize = 1 << blockShift
-    /// Slice sizes by level; the last level repeats.
-    static let levelSizes: [Int32] = [8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096]
-    static let maxLevel = UInt8(levelSizes.count - 1)
+    /// Slice sizes double by level, 8 << level bytes, up to level 9 (4 KB), which repeats.
+    static let maxLevel: UInt8 = 9
 
-    private(set) var blocks: [UnsafeMutablePointer<UInt8>] = []
-    private var current: UnsafeMutablePointer<UInt8>?
+    /// Block pointers (manually managed: a Swift array here costs uniqueness checks per token).
+    private var blocks: UnsafeMutablePointer<UnsafeMutablePointer<UInt8>>
+    private var blockCount = 0
+    private var blockCapacity = 64
     private var used = blockSize
 
+    init() {
+        blocks = .allocate(capacity: blockCapacity)
+    }
+
     /// Bytes allocated.
-    var memoryUsage: Int { blocks.count * Self.blockSize }
+    var memoryUsage: Int { blockCount * Self.blockSize }
 
     mutating func deallocate() {
-        for b in blocks { b.deallocate() }
-        blocks.removeAll()
-        current = nil
+        for i in 0..<blockCount { blocks[i].deallocate() }
+        blocks.deallocate()
+        blockCount = 0
         used = Self.blockSize
     }
 
     @inline(__always)
-    static func size(level: UInt8) -> Int32 { levelSizes[Int(min(level, maxLevel))] }
+    static func size(level: UInt8) -> Int32 { 8 << Int32(min(level, maxLevel)) }
 
     /// Allocates a slice of `level`; returns its address.
     @inline(__always)
     mutating func allocateSlice(level: UInt8) -> Int32 {
         let size = Int(Self.size(level: level))
         if used + size > Self.blockSize {
-            let block = UnsafeMutablePointer<UInt8>.allocate(capacity: Self.blockSize)
-            blocks.append(block)
-            current = block
+            if blockCount == blockCapacity {
+                let bigger = UnsafeMutablePointer<UnsafeMutablePointer<UInt8>>.allocate(capacity: blockCapacity * 2)
+                bigger.moveInitialize(from: blocks, count: blockCount)
+                blocks.deallocate()
+                blocks = bigger
+                blockCapacity *= 2
+            }
+            precondition(blockCount < Int(Int32.max) >> Self.blockShift, "in-memory segment over 2 GB")
+            (blocks + blockCount).initialize(to: .allocate(capacity: Self.blockSize))
+            blockCount += 1
             used = 0
         }
-        let address = Int32((blocks.count - 1) << Self.blockShift | used)
+        let address = Int32((blockCount - 1) << Self.blockShift | used)
         used += size
         return address
     }
@@ -71,6 +83,12 @@ struct ByteBlockPool {
 
     @inline(__always)
     mutating func appendVInt(_ value: UInt32, upto: inout Int32, end: inout Int32, level: inout UInt8) {
+        if value < 0x80 && upto != end {
+            // The common case: one byte, room in the slice.
+            blocks[Int(upto) >> Self.blockShift][Int(upto) & (Self.blockSize - 1)] = UInt8(truncatingIfNeeded: value)
+            upto += 1
+            return
+        }
         var v = value
         while v >= 0x80 {
             append(UInt8(truncatingIfNeeded: v) | 0x80, upto: &upto, end: &end, level: &level)
@@ -97,6 +115,21 @@ struct SliceReader {
     }
 
     var atEnd: Bool { address == limit }
+
+    /// Appends the whole stream to `out`, a slice at a time.
+    mutating func copyAll(into out: inout [UInt8]) {
+        while address != limit {
+            if address == end {
+                let next = Int32(littleEndian: UnsafeRawPointer(pool.pointer(end)).loadUnaligned(as: Int32.self))
+                level = level < ByteBlockPool.maxLevel ? level + 1 : level
+                address = next
+                end = next + ByteBlockPool.size(level: level) - 4
+            }
+            let stop = limit >= address && limit <= end ? limit : end
+            out.append(contentsOf: UnsafeBufferPointer(start: pool.pointer(address), count: Int(stop - address)))
+            address = stop
+        }
+    }
 
     @inline(__always)
     mutating func readByte() -> UInt8 {

@@ -9,7 +9,8 @@ struct SegmentBuilder {
     var docValues = DocValuesWriter()
     var docCount = 0
 
-    /// Inverts `trial` as the next doc: analyzes every field's values and records each token.
+    /// Inverts `trial` as the next doc: analyzes every field's values and records each token. A field's
+    /// length counts its tokens except derived ones (`Token.isDerived`).
     mutating func add(_ trial: Trial, analyzer: Analyzer, contentHash: UInt64) -> DocID {
         let doc = Int32(docCount)
         for field in Field.allCases {
@@ -18,7 +19,9 @@ struct SegmentBuilder {
             let f = field.rawValue
             trial.forEachValue(of: field) { value in
                 position = analyzer.analyze(value, field: field, firstPosition: position) { token in
-                    if table.add(token.term, doc: doc, field: f, position: token.position) { length += 1 }
+                    // A derived token (a compound's joined form) shares its first part's position and
+                    // does not count in the field's length.
+                    if table.add(token.term, doc: doc, field: f, position: token.position) && !token.isDerived { length += 1 }
                 }
             }
             norms.append(FieldNorm.encode(length))

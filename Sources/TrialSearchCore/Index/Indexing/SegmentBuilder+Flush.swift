@@ -11,6 +11,8 @@ extension SegmentBuilder {
         var postings = PostingsWriter(output: postingsOut)
         var positions: [UInt8] = []
         positions.reserveCapacity(1 << 16)
+        var entries: [UInt8] = []
+        entries.reserveCapacity(1 << 16)
         let termFreqs = UnsafeMutablePointer<UInt32>.allocate(capacity: IndexFormat.fieldCount)
         defer { termFreqs.deallocate() }
         termFreqs.initialize(repeating: 0, count: IndexFormat.fieldCount)
@@ -19,36 +21,70 @@ extension SegmentBuilder {
             guard let rows = normRows.baseAddress else { return }
             for t in table.sortedTermIDs() {
                 let state = table.terms[Int(t)]
-                var docs = SliceReader(pool: table.pool, start: state.docStart, upto: state.docUpto)
-                var pos = SliceReader(pool: table.pool, start: state.positionsStart, upto: state.positionsUpto)
+                let starts = table.streams[Int(t)]
+                var docStream = SliceReader(pool: table.pool, start: starts.docStart, upto: state.docUpto)
+                var positionStream = SliceReader(pool: table.pool, start: starts.positionsStart, upto: state.positionsUpto)
+                // Both streams into contiguous buffers; the positions are already in the file's format.
+                entries.removeAll(keepingCapacity: true)
+                docStream.copyAll(into: &entries)
                 positions.removeAll(keepingCapacity: true)
+                positionStream.copyAll(into: &positions)
+                entries.append(contentsOf: [0, 0, 0, 0, 0])
                 let termPositionsStart = positionsOut.position
                 var doc: Int32 = -1
                 var mask: UInt16 = 0
+                var docs = 0
+                // Byte offsets of positions are needed only where a postings block starts (every 128
+                // docs): a scan over the vints, from the last one found.
+                var positionsBefore = 0
+                var scanCount = 0
+                var scanOffset = 0
                 var docPositionsStart = 0
-                while !docs.atEnd {
-                    let code = docs.readVInt()
-                    let delta = Int32(code >> 5)
-                    let field = Int((code >> 1) & 0xF)
-                    let freq = code & 1 == 1 ? 1 : docs.readVInt()
-                    if delta != 0 {
-                        if mask != 0 {
-                            postings.add(doc: doc, mask: mask, termFreqs: termFreqs,
-                                         norms: rows + Int(doc) * IndexFormat.fieldCount,
-                                         positionsStart: docPositionsStart)
+                try entries.withUnsafeBufferPointer { e in
+                    try positions.withUnsafeBufferPointer { p in
+                        guard let entryBase = e.baseAddress else { return }
+                        var i = 0
+                        let end = e.count - 5
+                        @inline(__always) func vint() -> UInt32 {
+                            var b = entryBase[i]
+                            i += 1
+                            var v = UInt32(b & 0x7F)
+                            var shift: UInt32 = 7
+                            while b >= 0x80 {
+                                b = entryBase[i]
+                                i += 1
+                                v |= UInt32(b & 0x7F) << shift
+                                shift += 7
+                            }
+                            return v
                         }
-                        doc += delta
-                        mask = 0
-                        docPositionsStart = positions.count
-                    }
-                    mask |= 1 << UInt16(field)
-                    termFreqs[field] = freq
-                    // Copy this entry's `freq` position vints as they are.
-                    var remaining = freq
-                    while remaining > 0 {
-                        let b = pos.readByte()
-                        positions.append(b)
-                        if b < 0x80 { remaining -= 1 }
+                        while i < end {
+                            let code = vint()
+                            let delta = Int32(code >> 5)
+                            let field = Int((code >> 1) & 0xF)
+                            let freq = code & 1 == 1 ? 1 : vint()
+                            if delta != 0 {
+                                if mask != 0 {
+                                    postings.add(doc: doc, mask: mask, termFreqs: termFreqs,
+                                                 norms: rows + Int(doc) * IndexFormat.fieldCount,
+                                                 positionsStart: docPositionsStart)
+                                    docs += 1
+                                }
+                                doc += delta
+                                mask = 0
+                                if docs % IndexFormat.blockSize == 0 {
+                                    while scanCount < positionsBefore {
+                                        if p[scanOffset] < 0x80 { scanCount += 1 }
+                                        scanOffset += 1
+                                    }
+                                    docPositionsStart = scanOffset
+                                }
+                            }
+                            mask |= 1 << UInt16(field)
+                            termFreqs[field] = freq
+                            positionsBefore += Int(freq)
+                        }
+                        guard doc >= 0 else { throw IndexError.corrupt(file: path(.postings), reason: "in-memory term without postings") }
                     }
                 }
                 postings.add(doc: doc, mask: mask, termFreqs: termFreqs,

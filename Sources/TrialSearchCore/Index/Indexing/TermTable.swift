@@ -2,25 +2,34 @@
 import Glibc
 #endif
 
-/// The indexing state of one term in an in-memory segment.
+/// The indexing state of one term in an in-memory segment: 64 bytes in a 64-byte aligned array, so a
+/// token touches exactly one cache line of term state (the fields every token reads come first).
 struct TermState {
-    var textStart: Int32 = 0
+    /// The first 8 bytes of the term (zero-padded): most terms compare without touching the arena.
+    var prefix: UInt64 = 0
     var hash: UInt32 = 0
     var textLength: UInt16 = 0
-    var docLevel: UInt8 = 0
-    var positionsLevel: UInt8 = 0
     /// Field of the pending (doc, field) entry.
     var lastField: UInt8 = 0
-    var docStart: Int32 = 0, docUpto: Int32 = 0, docEnd: Int32 = 0
-    var positionsStart: Int32 = 0, positionsUpto: Int32 = 0, positionsEnd: Int32 = 0
+    var positionsLevel: UInt8 = 0
     /// Doc of the pending entry (−1 before the first).
     var lastDoc: Int32 = -1
-    /// Doc of the last entry written to the doc stream (−1 before the first).
-    var lastWrittenDoc: Int32 = -1
     /// termFreq of the pending (doc, field) entry; 0 when nothing is pending.
     var pendingFreq: Int32 = 0
     var lastPosition: Int32 = 0
+    var positionsUpto: Int32 = 0, positionsEnd: Int32 = 0
+    var docUpto: Int32 = 0, docEnd: Int32 = 0
+    /// Doc of the last entry written to the doc stream (−1 before the first).
+    var lastWrittenDoc: Int32 = -1
+    var textStart: Int32 = 0
     var docFreq: Int32 = 0
+    var docLevel: UInt8 = 0
+}
+
+/// Where a term's two streams start: read only at flush, so kept apart from the hot `TermState`.
+struct TermStreams {
+    var docStart: Int32
+    var positionsStart: Int32
 }
 
 /// The terms of an in-memory segment: an open-addressing hash table over a byte arena, and for each
@@ -36,6 +45,7 @@ struct TermState {
 struct TermTable {
     private(set) var pool = ByteBlockPool()
     private(set) var terms: UnsafeMutablePointer<TermState>
+    private(set) var streams: UnsafeMutablePointer<TermStreams>
     private(set) var termCount = 0
     private var termCapacity: Int
     private var table: UnsafeMutablePointer<Int32>
@@ -49,7 +59,8 @@ struct TermTable {
 
     init() {
         termCapacity = 1 << 14
-        terms = .allocate(capacity: termCapacity)
+        terms = Self.allocateStates(termCapacity)
+        streams = .allocate(capacity: termCapacity)
         tableMask = (1 << 15) - 1
         table = .allocate(capacity: tableMask + 1)
         table.initialize(repeating: -1, count: tableMask + 1)
@@ -57,16 +68,22 @@ struct TermTable {
         text = .allocate(capacity: textCapacity)
     }
 
+    private static func allocateStates(_ count: Int) -> UnsafeMutablePointer<TermState> {
+        precondition(MemoryLayout<TermState>.stride == 64, "TermState is \(MemoryLayout<TermState>.stride) bytes")
+        return UnsafeMutableRawPointer.allocate(byteCount: count * 64, alignment: 64).bindMemory(to: TermState.self, capacity: count)
+    }
+
     mutating func deallocate() {
         pool.deallocate()
         terms.deallocate()
+        streams.deallocate()
         table.deallocate()
         text.deallocate()
     }
 
     /// Bytes allocated.
     var memoryUsage: Int {
-        pool.memoryUsage + termCapacity * MemoryLayout<TermState>.stride + (tableMask + 1) * 4 + textCapacity
+        pool.memoryUsage + termCapacity * (MemoryLayout<TermState>.stride + 8) + (tableMask + 1) * 4 + textCapacity
     }
 
     /// The bytes of term `t`.
@@ -75,90 +92,87 @@ struct TermTable {
         UnsafeRawBufferPointer(start: text + Int(terms[t].textStart), count: Int(terms[t].textLength))
     }
 
+    /// The first (up to) 8 bytes of `base[0..<n]`, zero-padded, little-endian.
     @inline(__always)
-    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32 {
-        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 &* UInt64(bytes.count &+ 1)
-        guard let base = bytes.baseAddress else { return UInt32(truncatingIfNeeded: h >> 32) }
-        var i = 0
-        let n = bytes.count
-        while i + 8 <= n {
-            let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-            h = (h ^ w) &* 0xFF51_AFD7_ED55_8CCD
-            h ^= h >> 29
-            i += 8
-        }
-        if i < n {
-            var w: UInt64 = 0
-            memcpy(&w, base + i, n - i)
-            h = (h ^ w) &* 0xFF51_AFD7_ED55_8CCD
-            h ^= h >> 29
-        }
-        h = (h ^ (h >> 32)) &* 0xC4CE_B9FE_1A85_EC53
-        return UInt32(truncatingIfNeeded: h >> 32)
+    static func word(_ base: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
+        if n >= 8 { return UInt64(littleEndian: UnsafeRawPointer(base).loadUnaligned(as: UInt64.self)) }
+        var w: UInt64 = 0
+        for i in 0..<n { w |= UInt64(base[i]) << UInt64(8 * i) }
+        return w
     }
 
-    /// The id of `term`, added when new.
+    /// A hash of the term and its first 8 bytes.
     @inline(__always)
-    mutating func id(of term: UnsafeBufferPointer<UInt8>) -> Int {
-        let h = Self.hash(term)
-        guard let termBase = term.baseAddress else { return emptyTerm(hash: h) }
+    static func hash(_ base: UnsafePointer<UInt8>, _ n: Int) -> (hash: UInt32, prefix: UInt64) {
+        let prefix = word(base, n)
+        var h = (0x9E37_79B9_7F4A_7C15 &* UInt64(n &+ 1) ^ prefix) &* 0xFF51_AFD7_ED55_8CCD
+        var i = 8
+        while i < n {
+            h ^= h >> 29
+            h = (h ^ word(base + i, n - i)) &* 0xFF51_AFD7_ED55_8CCD
+            i += 8
+        }
+        h = (h ^ (h >> 32)) &* 0xC4CE_B9FE_1A85_EC53
+        return (UInt32(truncatingIfNeeded: h >> 32), prefix)
+    }
+
+    /// The id of `term` (non-empty), added when new.
+    /// Slots hold term ids (−1 = empty), 4 bytes so the table stays small in cache; a probe compares the
+    /// term's hash, length and first 8 bytes, all in its state's cache line, and the arena only beyond.
+    @inline(__always)
+    mutating func id(of base: UnsafePointer<UInt8>, count n: Int) -> Int {
+        let (h, prefix) = Self.hash(base, n)
         var slot = Int(h) & tableMask
         while true {
             let t = Int(table[slot])
             if t < 0 { break }
-            let s = terms[t]
-            if s.hash == h && Int(s.textLength) == term.count
-                && memcmp(text + Int(s.textStart), termBase, term.count) == 0 {
+            let s = terms + t
+            if s.pointee.prefix == prefix && s.pointee.hash == h && Int(s.pointee.textLength) == n
+                && (n <= 8 || memcmp(text + Int(s.pointee.textStart) + 8, base + 8, n - 8) == 0) {
                 return t
             }
             slot = (slot + 1) & tableMask
         }
-        return add(term, hash: h, slot: slot)
+        return add(base, count: n, hash: h, prefix: prefix, slot: slot)
     }
 
-    /// The id of the empty term (an analyzer should never produce it; it is indexed like any other).
-    private mutating func emptyTerm(hash h: UInt32) -> Int {
-        var slot = Int(h) & tableMask
-        while true {
-            let t = Int(table[slot])
-            if t < 0 { break }
-            if terms[t].textLength == 0 { return t }
-            slot = (slot + 1) & tableMask
-        }
-        return add(UnsafeBufferPointer(start: nil, count: 0), hash: h, slot: slot)
-    }
-
-    private mutating func add(_ term: UnsafeBufferPointer<UInt8>, hash h: UInt32, slot: Int) -> Int {
+    private mutating func add(_ base: UnsafePointer<UInt8>, count n: Int, hash h: UInt32, prefix: UInt64, slot: Int) -> Int {
         if termCount == termCapacity {
-            let bigger = UnsafeMutablePointer<TermState>.allocate(capacity: termCapacity * 2)
+            let bigger = Self.allocateStates(termCapacity * 2)
             bigger.moveInitialize(from: terms, count: termCount)
             terms.deallocate()
             terms = bigger
+            let biggerStreams = UnsafeMutablePointer<TermStreams>.allocate(capacity: termCapacity * 2)
+            biggerStreams.moveInitialize(from: streams, count: termCount)
+            streams.deallocate()
+            streams = biggerStreams
             termCapacity *= 2
         }
-        if textCount + term.count > textCapacity {
+        if textCount + n > textCapacity {
             var capacity = textCapacity * 2
-            while textCount + term.count > capacity { capacity *= 2 }
+            while textCount + n > capacity { capacity *= 2 }
             let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
             bigger.update(from: text, count: textCount)
             text.deallocate()
             text = bigger
             textCapacity = capacity
         }
-        if let base = term.baseAddress { (text + textCount).update(from: base, count: term.count) }
+        (text + textCount).update(from: base, count: n)
         let t = termCount
         var s = TermState()
         s.textStart = Int32(textCount)
-        s.textLength = UInt16(term.count)
+        s.textLength = UInt16(n)
         s.hash = h
-        s.docStart = pool.allocateSlice(level: 0)
-        s.docUpto = s.docStart
-        s.docEnd = s.docStart + ByteBlockPool.size(level: 0) - 4
-        s.positionsStart = pool.allocateSlice(level: 0)
-        s.positionsUpto = s.positionsStart
-        s.positionsEnd = s.positionsStart + ByteBlockPool.size(level: 0) - 4
+        s.prefix = prefix
+        let docStart = pool.allocateSlice(level: 0)
+        s.docUpto = docStart
+        s.docEnd = docStart + ByteBlockPool.size(level: 0) - 4
+        let positionsStart = pool.allocateSlice(level: 0)
+        s.positionsUpto = positionsStart
+        s.positionsEnd = positionsStart + ByteBlockPool.size(level: 0) - 4
         (terms + t).initialize(to: s)
-        textCount += term.count
+        (streams + t).initialize(to: TermStreams(docStart: docStart, positionsStart: positionsStart))
+        textCount += n
         termCount += 1
         table[slot] = Int32(t)
         if termCount * 2 > tableMask + 1 { growTable() }
@@ -183,8 +197,8 @@ struct TermTable {
     /// (too long) and must not count in the field's length.
     @inline(__always)
     mutating func add(_ term: UnsafeBufferPointer<UInt8>, doc: Int32, field: UInt8, position: Int32) -> Bool {
-        guard term.count <= Self.maxTermLength else { return false }
-        let t = id(of: term)
+        guard let base = term.baseAddress, term.count > 0, term.count <= Self.maxTermLength else { return false }
+        let t = id(of: base, count: term.count)
         let s = terms + t
         let delta: Int32
         if s.pointee.lastDoc == doc && s.pointee.lastField == field {

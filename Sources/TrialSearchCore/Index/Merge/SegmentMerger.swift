@@ -53,7 +53,16 @@ enum SegmentMerger {
         let positionsOut = try IndexOutput(path: path(.positions), formatName: SegmentFile.positions.formatName, segmentID: id)
         var dictionary = TermDictionaryWriter(output: termsOut)
         var postings = PostingsWriter(output: postingsOut)
+        // Exact field-length sums: the sources' exact sums, less the (decoded) lengths of the deleted
+        // docs; exact whenever the sources have no deletes.
         var lengthSums = [UInt64](repeating: 0, count: IndexFormat.fieldCount)
+        for (i, r) in readers.enumerated() {
+            for f in 0..<IndexFormat.fieldCount { lengthSums[f] += r.norms.lengthSums[f] }
+            for d in 0..<r.docCount where docMaps[i][d] < 0 {
+                let row = r.norms.row(DocID(d))
+                for f in 0..<IndexFormat.fieldCount { lengthSums[f] -= min(lengthSums[f], UInt64(FieldNorm.decode(row[f]))) }
+            }
+        }
         var enums = readers.map { $0.terms.makeTermsEnum() }
         var current: [Bool] = []
         for i in enums.indices { current.append(enums[i].next()) }
@@ -93,10 +102,7 @@ enum SegmentMerger {
                         let newDoc = map[Int(cursor.doc)]
                         guard newDoc >= 0 else { continue }
                         let mask = cursor.fieldMask
-                        cursor.forEachTermFreq { field, tf in
-                            termFreqs[Int(field.rawValue)] = UInt32(tf)
-                            lengthSums[Int(field.rawValue)] += UInt64(tf)
-                        }
+                        cursor.forEachTermFreq { field, tf in termFreqs[Int(field.rawValue)] = UInt32(tf) }
                         postings.add(doc: newDoc, mask: mask, termFreqs: termFreqs,
                                      norms: rows + Int(newDoc) * IndexFormat.fieldCount, positionsStart: positions.count)
                         positions.append(contentsOf: UnsafeRawBufferPointer(start: source.base + start, count: source.position - start))
