@@ -6,7 +6,7 @@ struct TrialSearchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trialsearch",
         abstract: "Search clinical-trial registries and find related trials.",
-        subcommands: [Stats.self],
-        defaultSubcommand: nil
+        subcommands: [Search.self, Stats.self],
+        defaultSubcommand: Search.self
     )
 }
