@@ -1,14 +1,14 @@
 /// Scores a clause that any of several alternatives satisfies (`QueryMatch.anyOf`: a hyphenated word's
 /// joined form `covid19` or the phrase of its parts `"covid 19"`): the union of their docs, each scored
 /// by the best alternative it matches, so a doc holding both forms of one word is not counted twice.
-final class AlternativesScorer: ClauseScorer {
+struct AlternativesScorer: ClauseScorer {
     private(set) var doc: DocID = -1
     let cost: Int
     let maxScore: Float
-    private let alternatives: [any ClauseScorer]
+    private var alternatives: [AnyClauseScorer]
     private let description: String
 
-    init(alternatives: [any ClauseScorer], description: String) {
+    init(alternatives: [AnyClauseScorer], description: String) {
         precondition(!alternatives.isEmpty, "no alternatives")
         self.alternatives = alternatives
         self.description = description
@@ -16,37 +16,37 @@ final class AlternativesScorer: ClauseScorer {
         maxScore = alternatives.map(\.maxScore).max() ?? 0
     }
 
-    func nextDoc() -> DocID { advance(to: doc + 1) }
+    mutating func nextDoc() -> DocID { advance(to: doc + 1) }
 
-    func advance(to target: DocID) -> DocID {
+    mutating func advance(to target: DocID) -> DocID {
         if target <= doc { return doc }
         var smallest = PostingsCursor.noMoreDocs
-        for a in alternatives { smallest = min(smallest, a.advance(to: target)) }
+        for i in alternatives.indices { smallest = min(smallest, alternatives[i].advance(to: target)) }
         doc = smallest
         return smallest
     }
 
-    func score() -> Float {
+    mutating func score() -> Float {
         var best: Float = 0
-        for a in alternatives where a.doc == doc { best = max(best, a.score()) }
+        for i in alternatives.indices where alternatives[i].doc == doc { best = max(best, alternatives[i].score()) }
         return best
     }
 
-    func advanceShallow(to target: DocID) -> DocID {
+    mutating func advanceShallow(to target: DocID) -> DocID {
         var end = PostingsCursor.noMoreDocs
-        for a in alternatives { end = min(end, a.advanceShallow(to: target)) }
+        for i in alternatives.indices { end = min(end, alternatives[i].advanceShallow(to: target)) }
         return end
     }
 
-    func maxScore(upTo: DocID) -> Float {
+    mutating func maxScore(upTo: DocID) -> Float {
         var best: Float = 0
-        for a in alternatives { best = max(best, a.maxScore(upTo: upTo)) }
+        for i in alternatives.indices { best = max(best, alternatives[i].maxScore(upTo: upTo)) }
         return best
     }
 
-    func explain() -> Explanation {
+    mutating func explain() -> Explanation {
         var details: [Explanation] = []
-        for a in alternatives where a.doc == doc { details.append(a.explain()) }
+        for i in alternatives.indices where alternatives[i].doc == doc { details.append(alternatives[i].explain()) }
         // The value is `score()`'s own maximum so that it equals the score exactly.
         return Explanation(value: score(), description: "best of \(description)", combination: .max, details: details)
     }

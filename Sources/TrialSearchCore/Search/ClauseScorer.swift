@@ -6,7 +6,11 @@
 /// `PostingsCursor.noMoreDocs`. Deleted docs are not filtered here. Bounds: `maxScore` over the whole
 /// segment; `advanceShallow(to:)` + `maxScore(upTo:)` over a window of docs, from the postings' block
 /// `Impacts`, without decoding docs.
-protocol ClauseScorer: AnyObject {
+///
+/// Scorers are structs kept in contiguous arrays and mutated in place (`scorers[i].advance(to:)`), and
+/// the searches are generic over them, so that a query of plain terms (keywords, long queries,
+/// more-like-this) runs on `TermScorer`s without reference counting or dynamic dispatch.
+protocol ClauseScorer {
     /// The current doc.
     var doc: DocID { get }
     /// An estimate of the docs the clause visits (its rarest term's docFreq).
@@ -15,19 +19,37 @@ protocol ClauseScorer: AnyObject {
     var maxScore: Float { get }
 
     /// Moves to the next matching doc.
-    func nextDoc() -> DocID
+    mutating func nextDoc() -> DocID
     /// Moves to the first matching doc ≥ `target` (stays when already there).
-    func advance(to target: DocID) -> DocID
+    mutating func advance(to target: DocID) -> DocID
     /// The score of the current doc.
-    func score() -> Float
+    mutating func score() -> Float
     /// Prepares bounds for the docs from `target` on; returns the last doc of the first window whose
     /// bound `maxScore(upTo:)` can give cheaply (a postings block's end).
-    func advanceShallow(to target: DocID) -> DocID
+    mutating func advanceShallow(to target: DocID) -> DocID
     /// An upper bound of the scores of the docs from the last `advanceShallow(to:)` target up to
     /// `upTo` (inclusive).
-    func maxScore(upTo: DocID) -> Float
+    mutating func maxScore(upTo: DocID) -> Float
     /// The score of the current doc as a tree of factors (its value equals `score()`).
-    func explain() -> Explanation
+    mutating func explain() -> Explanation
+}
+
+/// Any scorer (a phrase, alternatives, a term in a query that has those), for the searches' generic
+/// code when a query mixes kinds.
+struct AnyClauseScorer: ClauseScorer {
+    var base: any ClauseScorer
+
+    init(_ base: any ClauseScorer) { self.base = base }
+
+    var doc: DocID { base.doc }
+    var cost: Int { base.cost }
+    var maxScore: Float { base.maxScore }
+    mutating func nextDoc() -> DocID { base.nextDoc() }
+    mutating func advance(to target: DocID) -> DocID { base.advance(to: target) }
+    mutating func score() -> Float { base.score() }
+    mutating func advanceShallow(to target: DocID) -> DocID { base.advanceShallow(to: target) }
+    mutating func maxScore(upTo: DocID) -> Float { base.maxScore(upTo: upTo) }
+    mutating func explain() -> Explanation { base.explain() }
 }
 
 /// A term's (or a phrase's) part in a query, the same in every segment: its idf and the weight its

@@ -32,16 +32,20 @@ public struct IndexSearcher: Sendable {
     public func search(_ query: WeightedQuery, options: SearchOptions = SearchOptions()) throws -> TopHits {
         let prepared = try PreparedQuery(query, reader: reader, model: model)
         var collector = TopHitsCollector(limit: options.limit, segments: reader.segments)
+        let termsOnly = prepared.scoresTermsOnly
         for segment in reader.segments {
-            guard let q = prepared.segmentQuery(segment, model: model, options: options) else {
-                continue
-            }
-            if options.exhaustive {
-                ExhaustiveSearch.run(q, into: &collector)
-            } else if q.required.isEmpty {
-                MaxScoreSearch.run(q, into: &collector)
+            if termsOnly {
+                let model = self.model
+                let q = prepared.segmentQuery(segment, model: model, options: options) { match -> TermScorer? in
+                    guard case let .term(weight, resolved) = match else { return nil }
+                    return PreparedQuery.termScorer(weight, resolved, segment: segment, model: model)
+                }
+                if var q { Self.run(&q, options: options, into: &collector) }
             } else {
-                RequiredClausesSearch.run(q, into: &collector)
+                let q = prepared.segmentQuery(segment, model: model, options: options) { match in
+                    PreparedQuery.scorer(match, segment: segment, model: self.model)
+                }
+                if var q { Self.run(&q, options: options, into: &collector) }
             }
         }
         var hits: [Hit] = []
@@ -57,6 +61,17 @@ public struct IndexSearcher: Sendable {
         return TopHits(hits: hits, scoredDocs: collector.scoredCount)
     }
 
+    private static func run<S: ClauseScorer>(_ q: inout SegmentQuery<S>, options: SearchOptions,
+                                             into collector: inout TopHitsCollector) {
+        if options.exhaustive {
+            ExhaustiveSearch.run(&q, into: &collector)
+        } else if q.required.isEmpty {
+            MaxScoreSearch.run(&q, into: &collector)
+        } else {
+            RequiredClausesSearch.run(&q, into: &collector)
+        }
+    }
+
     /// The stored record of a hit.
     public func trial(_ hit: Hit) throws -> Trial {
         try reader.segments[hit.segment].trial(hit.doc)
@@ -70,7 +85,7 @@ public struct IndexSearcher: Sendable {
         var total: Float = 0
         var excluded: [String] = []
         for clause in prepared.clauses {
-            guard let scorer = PreparedQuery.scorer(clause.match, segment: segment, model: model) else { continue }
+            guard var scorer = PreparedQuery.scorer(clause.match, segment: segment, model: model) else { continue }
             guard scorer.advance(to: doc) == doc else { continue }
             if clause.occur == .mustNot { continue }
             let explanation = scorer.explain()

@@ -2,7 +2,8 @@
 /// Lucene's `MaxScoreBulkScorer` (Turtle & Flood's MaxScore, with the per-window bounds of block-max
 /// indexes, Ding & Suel):
 ///
-/// 1. The docs are cut into windows that end at the end of a postings block of an *essential* clause.
+/// 1. The docs are cut into windows that end at the end of a postings block of an *essential* clause
+///    (at least `minimumWindow` docs).
 /// 2. In each window every clause gets a bound (`maxScore(upTo:)` from block `Impacts`); sorted by
 ///    bound, the longest prefix whose bounds sum below the collector's threshold is *non-essential*: a
 ///    doc matching only those clauses cannot enter the top k. If every clause is non-essential the whole
@@ -16,17 +17,15 @@
 /// non-essential and are only probed (`advance`) for the few docs the informative terms propose.
 enum MaxScoreSearch {
     /// Smallest window, in docs: below this, recomputing bounds costs more than it saves.
-    static let minimumWindow: DocID = 512
+    static let minimumWindow: DocID = 2048
 
     /// - Complexity: O(windows · clauses · log clauses) for the bounds, plus the candidates' scoring;
     ///   at worst (no pruning possible) every posting of every clause.
-    static func run(_ query: SegmentQuery, into collector: inout TopHitsCollector) {
-        let entries = query.optional
-        let n = entries.count
+    static func run<S: ClauseScorer>(_ query: inout SegmentQuery<S>, into collector: inout TopHitsCollector) {
+        let n = query.optional.count
         guard n > 0 else { return }
-        let scorers = entries.map(\.scorer)
-        let slots = entries.map(\.slot)
-        for s in scorers { _ = s.nextDoc() }
+        let slots = query.optionalSlots
+        for i in 0..<n { _ = query.optional[i].nextDoc() }
         var order = Array(0..<n)
         var bounds = [Float](repeating: 0, count: n)
         // prefix[k] = Σ bounds of order[0...k]
@@ -35,7 +34,7 @@ enum MaxScoreSearch {
         var firstEssential = 0
         var windowMin: DocID = 0
 
-        func partition(threshold: Float) -> Int {
+        func partition(_ threshold: Float, _ prefix: [Float]) -> Int {
             var k = 0
             while k < n && boundIsBelow(prefix[k], threshold) { k += 1 }
             return k
@@ -43,20 +42,20 @@ enum MaxScoreSearch {
 
         while windowMin < PostingsCursor.noMoreDocs {
             // Window end: the nearest block end among the essential clauses of the last partition.
-            var windowMax = PostingsCursor.noMoreDocs
             var nextDoc = PostingsCursor.noMoreDocs
-            for s in scorers { nextDoc = min(nextDoc, s.doc) }
+            for i in 0..<n { nextDoc = min(nextDoc, query.optional[i].doc) }
             if nextDoc == PostingsCursor.noMoreDocs { break }
             windowMin = max(windowMin, nextDoc)
+            var windowMax = PostingsCursor.noMoreDocs
             for k in 0..<n {
-                let s = scorers[order[k]]
-                let end = s.advanceShallow(to: max(s.doc, windowMin))
+                let i = order[k]
+                let end = query.optional[i].advanceShallow(to: max(query.optional[i].doc, windowMin))
                 if k >= firstEssential { windowMax = min(windowMax, end) }
             }
             if windowMax < PostingsCursor.noMoreDocs - 1 {
                 windowMax = max(windowMax, windowMin &+ minimumWindow - 1)
             }
-            for i in 0..<n { bounds[i] = scorers[i].maxScore(upTo: windowMax) }
+            for i in 0..<n { bounds[i] = query.optional[i].maxScore(upTo: windowMax) }
             order.sort { bounds[$0] < bounds[$1] }
             var sum: Float = 0
             for k in 0..<n {
@@ -64,7 +63,7 @@ enum MaxScoreSearch {
                 prefix[k] = sum
             }
             var threshold = collector.threshold
-            firstEssential = partition(threshold: threshold)
+            firstEssential = partition(threshold, prefix)
             if firstEssential == n {
                 // No doc of the window can compete.
                 if windowMax >= PostingsCursor.noMoreDocs - 1 { break }
@@ -72,22 +71,21 @@ enum MaxScoreSearch {
                 continue
             }
             // Essential clauses left behind while they were non-essential catch up.
-            for k in firstEssential..<n where scorers[order[k]].doc < windowMin {
-                _ = scorers[order[k]].advance(to: windowMin)
+            for k in firstEssential..<n where query.optional[order[k]].doc < windowMin {
+                _ = query.optional[order[k]].advance(to: windowMin)
             }
 
             while true {
                 var doc = PostingsCursor.noMoreDocs
-                for k in firstEssential..<n { doc = min(doc, scorers[order[k]].doc) }
+                for k in firstEssential..<n { doc = min(doc, query.optional[order[k]].doc) }
                 if doc > windowMax || doc == PostingsCursor.noMoreDocs { break }
                 if query.admits(doc) {
                     matched.removeAll()
                     var partial: Float = 0
                     for k in firstEssential..<n {
                         let i = order[k]
-                        let s = scorers[i]
-                        if s.doc == doc {
-                            let score = s.score()
+                        if query.optional[i].doc == doc {
+                            let score = query.optional[i].score()
                             partial += score
                             matched.append(slot: slots[i], score: score)
                         }
@@ -100,10 +98,9 @@ enum MaxScoreSearch {
                             break
                         }
                         let i = order[k]
-                        let s = scorers[i]
-                        if s.doc < doc { _ = s.advance(to: doc) }
-                        if s.doc == doc {
-                            let score = s.score()
+                        if query.optional[i].doc < doc { _ = query.optional[i].advance(to: doc) }
+                        if query.optional[i].doc == doc {
+                            let score = query.optional[i].score()
                             partial += score
                             matched.append(slot: slots[i], score: score)
                         }
@@ -113,14 +110,13 @@ enum MaxScoreSearch {
                         collector.collect(query.scored(doc, &matched))
                         if collector.threshold != threshold {
                             threshold = collector.threshold
-                            firstEssential = partition(threshold: threshold)
+                            firstEssential = partition(threshold, prefix)
                         }
                     }
                 }
                 if firstEssential == n { break }
-                for k in firstEssential..<n {
-                    let s = scorers[order[k]]
-                    if s.doc == doc { _ = s.nextDoc() }
+                for k in firstEssential..<n where query.optional[order[k]].doc == doc {
+                    _ = query.optional[order[k]].nextDoc()
                 }
             }
             if windowMax >= PostingsCursor.noMoreDocs - 1 { break }

@@ -6,7 +6,7 @@
 /// across two values of a multi-valued field: the analyzer leaves a gap of `Analyzer.valueGap` positions
 /// between them. Bounds come from the rarest term's impacts (a phrase occurs at most as often as any of
 /// its terms).
-final class PhraseScorer: ClauseScorer {
+struct PhraseScorer: ClauseScorer {
     private(set) var doc: DocID = -1
     let cost: Int
     let maxScore: Float
@@ -46,11 +46,11 @@ final class PhraseScorer: ClauseScorer {
         maxScore = model.bound(weight: weight.weight, impacts: cursors[rarest].termImpacts, fields: weight.fields)
     }
 
-    func nextDoc() -> DocID { advance(to: doc + 1) }
+    mutating func nextDoc() -> DocID { advance(to: doc + 1) }
 
     /// Leapfrogs the parts' cursors to a common doc, then checks positions; repeats until a match.
     /// - Complexity: O(docs of the rarest part skipped through, plus their positions).
-    func advance(to target: DocID) -> DocID {
+    mutating func advance(to target: DocID) -> DocID {
         if target <= doc { return doc }
         var candidate = target
         while true {
@@ -79,7 +79,7 @@ final class PhraseScorer: ClauseScorer {
     }
 
     /// Counts the phrase's occurrences in each field the parts share; true when there is one.
-    private func matchPositions() -> Bool {
+    private mutating func matchPositions() -> Bool {
         var mask = fields
         for i in cursors.indices { mask &= cursors[i].fieldMask }
         frequencyMask = 0
@@ -117,7 +117,7 @@ final class PhraseScorer: ClauseScorer {
         return count
     }
 
-    func score() -> Float {
+    mutating func score() -> Float {
         let row = norms.row(doc)
         var x: Float = 0
         var mask = frequencyMask
@@ -129,15 +129,15 @@ final class PhraseScorer: ClauseScorer {
         return model.score(weight: weight.weight, x: x)
     }
 
-    func advanceShallow(to target: DocID) -> DocID {
+    mutating func advanceShallow(to target: DocID) -> DocID {
         window.advanceShallow(&cursors[lead], to: target, model: model, weight: weight.weight, fields: fields)
     }
 
-    func maxScore(upTo: DocID) -> Float {
+    mutating func maxScore(upTo: DocID) -> Float {
         window.maxScore(&cursors[lead], upTo: upTo, segmentMax: maxScore, model: model, weight: weight.weight, fields: fields)
     }
 
-    func explain() -> Explanation {
+    mutating func explain() -> Explanation {
         let row = norms.row(doc)
         var x: Float = 0
         var details: [Explanation] = []

@@ -118,50 +118,74 @@ struct PreparedQuery {
         }
     }
 
+    /// Whether every scoring clause is a single term (the fast path: `TermScorer`s only).
+    var scoresTermsOnly: Bool {
+        clauses.allSatisfy { c in
+            if c.occur == .mustNot { return true }
+            switch c.match {
+            case .term, .nothing: return true
+            case .phrase, .anyOf: return false
+            }
+        }
+    }
+
+    /// The scorer of a term in `segment`, or nil when the segment holds no doc it could match.
+    static func termScorer(_ weight: TermWeight, _ resolved: ResolvedTerm, segment: SegmentReader, model: ScoringModel) -> TermScorer? {
+        guard let info = resolved.segmentInfos[segment.ordinal], weight.field.map({ info.docFreq(in: $0) > 0 }) ?? true else {
+            return nil
+        }
+        return TermScorer(weight: weight, info: info, segment: segment, model: model)
+    }
+
     /// The scorer of `match` in `segment`, or nil when the segment holds no doc it could match.
-    static func scorer(_ match: Match, segment: SegmentReader, model: ScoringModel) -> (any ClauseScorer)? {
+    static func scorer(_ match: Match, segment: SegmentReader, model: ScoringModel) -> AnyClauseScorer? {
         let s = segment.ordinal
         switch match {
         case let .term(weight, resolved):
-            guard let info = resolved.segmentInfos[s], weight.field.map({ info.docFreq(in: $0) > 0 }) ?? true else { return nil }
-            return TermScorer(weight: weight, info: info, segment: segment, model: model)
+            return termScorer(weight, resolved, segment: segment, model: model).map(AnyClauseScorer.init)
         case let .phrase(weight, parts, terms):
             var infos: [TermInfo] = []
             for t in terms {
                 guard let info = t.segmentInfos[s], weight.field.map({ info.docFreq(in: $0) > 0 }) ?? true else { return nil }
                 infos.append(info)
             }
-            return PhraseScorer(weight: weight, parts: parts, infos: infos, segment: segment, model: model)
+            return AnyClauseScorer(PhraseScorer(weight: weight, parts: parts, infos: infos, segment: segment, model: model))
         case let .anyOf(alternatives, description):
             let scorers = alternatives.compactMap { scorer($0, segment: segment, model: model) }
             if scorers.count <= 1 { return scorers.first }
-            return AlternativesScorer(alternatives: scorers, description: description)
+            return AnyClauseScorer(AlternativesScorer(alternatives: scorers, description: description))
         case .nothing:
             return nil
         }
     }
 
-    /// The query's scorers in `segment`, or nil when no doc of the segment can match.
-    func segmentQuery(_ segment: SegmentReader, model: ScoringModel, options: SearchOptions) -> SegmentQuery? {
+    /// The query's scorers in `segment` as `S` (built by `make`), or nil when no doc of the segment can
+    /// match.
+    func segmentQuery<S: ClauseScorer>(_ segment: SegmentReader, model: ScoringModel, options: SearchOptions,
+                                       make: (Match) -> S?) -> SegmentQuery<S>? {
         guard !isEmpty else { return nil }
-        var required: [SegmentQuery.Entry] = []
-        var optional: [SegmentQuery.Entry] = []
-        var excluded: [any ClauseScorer] = []
+        var required = ContiguousArray<S>(), requiredSlots: [Int] = []
+        var optional = ContiguousArray<S>(), optionalSlots: [Int] = []
+        var excluded = ContiguousArray<AnyClauseScorer>()
         for clause in clauses {
-            let scorer = Self.scorer(clause.match, segment: segment, model: model)
             switch clause.occur {
             case .must:
-                guard let scorer else { return nil }
-                required.append(SegmentQuery.Entry(scorer: scorer, slot: clause.slot))
+                guard let scorer = make(clause.match) else { return nil }
+                required.append(scorer)
+                requiredSlots.append(clause.slot)
             case .should:
-                if let scorer { optional.append(SegmentQuery.Entry(scorer: scorer, slot: clause.slot)) }
+                if let scorer = make(clause.match) {
+                    optional.append(scorer)
+                    optionalSlots.append(clause.slot)
+                }
             case .mustNot:
-                if let scorer { excluded.append(scorer) }
+                if let scorer = Self.scorer(clause.match, segment: segment, model: model) { excluded.append(scorer) }
             }
         }
         guard !required.isEmpty || !optional.isEmpty else { return nil }
         let skipped = options.excluding.flatMap { segment.liveDoc(for: $0) } ?? -1
-        return SegmentQuery(segment: segment, required: required, optional: optional, excluded: excluded,
+        return SegmentQuery(segment: segment, required: required, requiredSlots: requiredSlots, optional: optional,
+                            optionalSlots: optionalSlots, excluded: excluded,
                             filter: SegmentFilter(options.filter, segment: segment), skippedDoc: skipped,
                             prior: options.patient.map { $0.segmentPrior(segment) })
     }

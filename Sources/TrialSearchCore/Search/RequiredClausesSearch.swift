@@ -10,40 +10,40 @@
 enum RequiredClausesSearch {
     /// - Complexity: O(docs of the rarest required clause) advances at worst, much less when blocks are
     ///   skipped.
-    static func run(_ query: SegmentQuery, into collector: inout TopHitsCollector) {
-        let required = query.required.sorted { $0.scorer.cost < $1.scorer.cost }
-        guard let lead = required.first?.scorer else { return }
-        let optional = query.optional.sorted { $0.scorer.maxScore > $1.scorer.maxScore }
+    static func run<S: ClauseScorer>(_ query: inout SegmentQuery<S>, into collector: inout TopHitsCollector) {
+        let required = query.required.indices.sorted { query.required[$0].cost < query.required[$1].cost }
+        guard let lead = required.first else { return }
+        let optional = query.optional.indices.sorted { query.optional[$0].maxScore > query.optional[$1].maxScore }
         // remaining[k] = Σ maxScore of optional[k...]
         var remaining = [Float](repeating: 0, count: optional.count + 1)
         for k in stride(from: optional.count - 1, through: 0, by: -1) {
-            remaining[k] = remaining[k + 1] + optional[k].scorer.maxScore
+            remaining[k] = remaining[k + 1] + query.optional[optional[k]].maxScore
         }
         var matched = MatchedClauses(capacity: required.count + optional.count)
         var upTo: DocID = -1
         var blockBound: Float = .infinity
-        var doc = lead.nextDoc()
+        var doc = query.required[lead].nextDoc()
         while doc != PostingsCursor.noMoreDocs {
             let threshold = collector.threshold
             if threshold > -.infinity {
                 if doc > upTo {
                     upTo = PostingsCursor.noMoreDocs
-                    for r in required { upTo = min(upTo, r.scorer.advanceShallow(to: doc)) }
+                    for r in required { upTo = min(upTo, query.required[r].advanceShallow(to: doc)) }
                     blockBound = remaining[0]
-                    for r in required { blockBound += r.scorer.maxScore(upTo: upTo) }
+                    for r in required { blockBound += query.required[r].maxScore(upTo: upTo) }
                 }
                 if boundIsBelow(blockBound, threshold) {
                     if upTo >= PostingsCursor.noMoreDocs - 1 { break }
-                    doc = lead.advance(to: upTo + 1)
+                    doc = query.required[lead].advance(to: upTo + 1)
                     continue
                 }
             }
             var aligned = true
             for r in required.dropFirst() {
-                let d = r.scorer.advance(to: doc)
+                let d = query.required[r].advance(to: doc)
                 if d != doc {
                     aligned = false
-                    doc = lead.advance(to: d)
+                    doc = query.required[lead].advance(to: d)
                     break
                 }
             }
@@ -52,9 +52,9 @@ enum RequiredClausesSearch {
                 matched.removeAll()
                 var partial: Float = 0
                 for r in required {
-                    let score = r.scorer.score()
+                    let score = query.required[r].score()
                     partial += score
-                    matched.append(slot: r.slot, score: score)
+                    matched.append(slot: query.requiredSlots[r], score: score)
                 }
                 var competitive = true
                 for (k, o) in optional.enumerated() {
@@ -62,17 +62,17 @@ enum RequiredClausesSearch {
                         competitive = false
                         break
                     }
-                    if o.scorer.advance(to: doc) == doc {
-                        let score = o.scorer.score()
+                    if query.optional[o].advance(to: doc) == doc {
+                        let score = query.optional[o].score()
                         partial += score
-                        matched.append(slot: o.slot, score: score)
+                        matched.append(slot: query.optionalSlots[o], score: score)
                     }
                 }
                 if competitive && !boundIsBelow(partial, threshold) && !query.isExcluded(doc) {
                     collector.collect(query.scored(doc, &matched))
                 }
             }
-            doc = lead.nextDoc()
+            doc = query.required[lead].nextDoc()
         }
     }
 }
@@ -81,25 +81,29 @@ enum RequiredClausesSearch {
 /// pruned searches with (same hits, same scores), and `SearchOptions.exhaustive`.
 enum ExhaustiveSearch {
     /// - Complexity: O(postings of every clause).
-    static func run(_ query: SegmentQuery, into collector: inout TopHitsCollector) {
-        let scoring = query.required + query.optional
-        let requiredCount = query.required.count
-        for e in scoring { _ = e.scorer.nextDoc() }
-        var matched = MatchedClauses(capacity: scoring.count)
+    static func run<S: ClauseScorer>(_ query: inout SegmentQuery<S>, into collector: inout TopHitsCollector) {
+        for i in query.required.indices { _ = query.required[i].nextDoc() }
+        for i in query.optional.indices { _ = query.optional[i].nextDoc() }
+        var matched = MatchedClauses(capacity: query.required.count + query.optional.count)
         while true {
             var doc = PostingsCursor.noMoreDocs
-            for e in scoring { doc = min(doc, e.scorer.doc) }
+            for i in query.required.indices { doc = min(doc, query.required[i].doc) }
+            for i in query.optional.indices { doc = min(doc, query.optional[i].doc) }
             if doc == PostingsCursor.noMoreDocs { break }
             matched.removeAll()
             var requiredMatched = 0
-            for (i, e) in scoring.enumerated() where e.scorer.doc == doc {
-                if i < requiredCount { requiredMatched += 1 }
-                matched.append(slot: e.slot, score: e.scorer.score())
+            for i in query.required.indices where query.required[i].doc == doc {
+                requiredMatched += 1
+                matched.append(slot: query.requiredSlots[i], score: query.required[i].score())
             }
-            if requiredMatched == requiredCount && query.admits(doc) && !query.isExcluded(doc) {
+            for i in query.optional.indices where query.optional[i].doc == doc {
+                matched.append(slot: query.optionalSlots[i], score: query.optional[i].score())
+            }
+            if requiredMatched == query.required.count && query.admits(doc) && !query.isExcluded(doc) {
                 collector.collect(query.scored(doc, &matched))
             }
-            for e in scoring where e.scorer.doc == doc { _ = e.scorer.nextDoc() }
+            for i in query.required.indices where query.required[i].doc == doc { _ = query.required[i].nextDoc() }
+            for i in query.optional.indices where query.optional[i].doc == doc { _ = query.optional[i].nextDoc() }
         }
     }
 }

@@ -3,20 +3,18 @@
 ///
 /// Each scoring clause has a slot (its index among the query's scoring clauses); a doc's score is the
 /// sum of its matched clauses' scores *in slot order*, whatever order pruning visited them in, so that a
-/// pruned and an exhaustive search give bit-identical scores.
-struct SegmentQuery {
-    struct Entry {
-        let scorer: any ClauseScorer
-        let slot: Int
-    }
-
+/// pruned and an exhaustive search give bit-identical scores. Generic over the scorer type: a query of
+/// plain terms runs on `TermScorer`s directly, any other on `AnyClauseScorer`.
+struct SegmentQuery<Scorer: ClauseScorer> {
     let segment: SegmentReader
     /// `must` clauses: every collected doc matches all of them.
-    var required: [Entry]
+    var required: ContiguousArray<Scorer>
+    let requiredSlots: [Int]
     /// `should` clauses.
-    var optional: [Entry]
+    var optional: ContiguousArray<Scorer>
+    let optionalSlots: [Int]
     /// `mustNot` clauses.
-    var excluded: [any ClauseScorer]
+    var excluded: ContiguousArray<AnyClauseScorer>
     let filter: SegmentFilter
     /// A doc never collected (the source trial of a more-like-this query), or −1.
     let skippedDoc: DocID
@@ -24,11 +22,14 @@ struct SegmentQuery {
     let prior: SegmentPrior?
     private let allLive: Bool
 
-    init(segment: SegmentReader, required: [Entry], optional: [Entry], excluded: [any ClauseScorer],
-         filter: SegmentFilter, skippedDoc: DocID, prior: SegmentPrior?) {
+    init(segment: SegmentReader, required: ContiguousArray<Scorer>, requiredSlots: [Int], optional: ContiguousArray<Scorer>,
+         optionalSlots: [Int], excluded: ContiguousArray<AnyClauseScorer>, filter: SegmentFilter, skippedDoc: DocID,
+         prior: SegmentPrior?) {
         self.segment = segment
         self.required = required
+        self.requiredSlots = requiredSlots
         self.optional = optional
+        self.optionalSlots = optionalSlots
         self.excluded = excluded
         self.filter = filter
         self.skippedDoc = skippedDoc
@@ -54,8 +55,8 @@ struct SegmentQuery {
 
     /// Whether an excluded clause matches `doc` (docs must be asked in increasing order).
     @inline(__always)
-    func isExcluded(_ doc: DocID) -> Bool {
-        for e in excluded where e.advance(to: doc) == doc { return true }
+    mutating func isExcluded(_ doc: DocID) -> Bool {
+        for i in excluded.indices where excluded[i].advance(to: doc) == doc { return true }
         return false
     }
 }

@@ -2,35 +2,44 @@
 /// `ScoringModel`'s field factors, and bounds its scores from the postings' block `Impacts`.
 ///
 /// A clause restricted to one field (`title:ovarian`) skips the docs that hold the term only elsewhere.
-final class TermScorer: ClauseScorer {
+/// The hot state (cursor, factor table, norms rows, weight) is held inline; the model and the term's
+/// weight description are only read by `explain()`.
+struct TermScorer: ClauseScorer {
     private(set) var doc: DocID = -1
     let cost: Int
     let maxScore: Float
-    let weight: TermWeight
     private var cursor: PostingsCursor
-    private let model: ScoringModel
     private let factors: UnsafeMutablePointer<Float>
-    private let norms: Norms
+    /// Norm bytes of doc 0 (`IndexFormat.fieldCount` per doc, doc-major).
+    private let normRows: UnsafePointer<UInt8>
     private let fields: UInt16
     private let restricted: Bool
     private let scoreWeight: Float
+    private let k1: Float
+    private let saturates: Bool
+    private let sqrtTermFreq: Bool
     private var window = ImpactsWindow()
+    let weight: TermWeight
+    private let model: ScoringModel
 
     init(weight: TermWeight, info: TermInfo, segment: SegmentReader, model: ScoringModel) {
         self.weight = weight
         self.model = model
         factors = model.factors
-        norms = segment.norms
+        normRows = segment.norms.row(0)
         fields = weight.fields
         restricted = weight.fields != TermWeight.allFields
         scoreWeight = weight.weight
+        k1 = model.k1
+        saturates = model.saturates
+        sqrtTermFreq = model.sqrtTermFreq
         cursor = segment.postings(info)
         cost = weight.field.map { info.docFreq(in: $0) } ?? info.docFreq
         maxScore = model.bound(weight: weight.weight, impacts: cursor.termImpacts, fields: weight.fields)
     }
 
     @inline(__always)
-    func nextDoc() -> DocID {
+    mutating func nextDoc() -> DocID {
         var d = cursor.next()
         if restricted {
             while d != PostingsCursor.noMoreDocs && cursor.fieldMask & fields == 0 { d = cursor.next() }
@@ -40,7 +49,7 @@ final class TermScorer: ClauseScorer {
     }
 
     @inline(__always)
-    func advance(to target: DocID) -> DocID {
+    mutating func advance(to target: DocID) -> DocID {
         if target <= doc { return doc }
         var d = cursor.advance(to: target)
         if restricted {
@@ -52,10 +61,10 @@ final class TermScorer: ClauseScorer {
 
     /// x = Σ_f tfT(tf_f) · factor[f][norm_f] over the clause's fields, then the similarity's score.
     @inline(__always)
-    func score() -> Float {
-        let row = norms.row(doc)
+    mutating func score() -> Float {
+        let row = normRows + Int(doc) &* IndexFormat.fieldCount
         var x: Float = 0
-        let sqrt = model.sqrtTermFreq
+        let sqrt = sqrtTermFreq
         let fields = self.fields
         let factors = self.factors
         cursor.forEachTermFreq { field, tf in
@@ -64,22 +73,24 @@ final class TermScorer: ClauseScorer {
             let t = sqrt ? Float(tf).squareRoot() : Float(tf)
             x += t * factors[f &* 256 &+ Int(row[f])]
         }
-        return model.score(weight: scoreWeight, x: x)
+        guard x > 0 else { return 0 }
+        return saturates ? scoreWeight * (x / (k1 + x)) : scoreWeight * x
     }
 
-    func advanceShallow(to target: DocID) -> DocID {
+    mutating func advanceShallow(to target: DocID) -> DocID {
         window.advanceShallow(&cursor, to: target, model: model, weight: scoreWeight, fields: fields)
     }
 
-    func maxScore(upTo: DocID) -> Float {
+    mutating func maxScore(upTo: DocID) -> Float {
         window.maxScore(&cursor, upTo: upTo, segmentMax: maxScore, model: model, weight: scoreWeight, fields: fields)
     }
 
-    func explain() -> Explanation {
-        let row = norms.row(doc)
+    mutating func explain() -> Explanation {
+        let row = normRows + Int(doc) &* IndexFormat.fieldCount
         var x: Float = 0
         var details: [Explanation] = []
         let fields = self.fields
+        let model = self.model
         cursor.forEachTermFreq { field, tf in
             let f = Int(field.rawValue)
             guard fields & (1 << UInt16(f)) != 0 else { return }

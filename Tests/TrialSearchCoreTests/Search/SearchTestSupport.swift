@@ -15,11 +15,15 @@ final class SyntheticSearchIndex: Sendable {
         self.trials = trials
         let deleting = stride(from: 5, to: trials.count, by: 37).map { trials[$0].id }
         deleted = Set(deleting)
-        // A small RAM budget and two workers: several segments, so statistics must be global.
-        let options = IndexWriterOptions(ramBudgetBytes: 3 << 20, workerCount: 2)
-        try indexTrials(trials, into: directory.path, options: options, workers: 2)
+        // Two commits of two workers each: four segments, so statistics must be global. No merges.
+        let noMerges = MergePolicy(mergeFactor: 1_000)
+        let options = IndexWriterOptions(workerCount: 2, mergePolicy: noMerges)
+        let half = trials.count / 2
+        try indexTrials(Array(trials[..<half]), into: directory.path, options: options, workers: 2)
+        try indexTrials(Array(trials[half...]), into: directory.path, options: options, workers: 2)
         // Deletes apply to committed trials: a second commit.
-        let summary = try indexTrials([], into: directory.path, deleting: deleting)
+        let summary = try indexTrials([], into: directory.path, options: IndexWriterOptions(mergePolicy: noMerges),
+                                      deleting: deleting)
         precondition(summary.deleted == deleting.count, "deleted \(summary.deleted) of \(deleting.count)")
         reader = try IndexReader.open(directory: directory.path)
     }
