@@ -129,7 +129,7 @@ public final class IndexWriter: Sendable {
 
     /// Resolves updates and duplicates, writes deletes, merges, and atomically replaces the manifest.
     /// Every worker must have called `finish()`. Does nothing (and commits nothing) when the run
-    /// changed nothing.
+    /// changed nothing and no merge is due.
     /// - Complexity: O(records · log records) for the resolution plus the merges' cost.
     public func commit() throws -> IndexSummary {
         let snapshot = state.withLock { s -> State in
@@ -173,15 +173,22 @@ public final class IndexWriter: Sendable {
         let isRebuild = options.rebuild
         if isRebuild && segments.isEmpty { changed = false }
         if isRebuild && !segments.isEmpty { changed = true }
-        guard changed else {
+        // An unchanged index is committed again only when the policy wants a merge (a force merge).
+        let mergeDue = !segments.isEmpty && options.mergePolicy.nextMerge(segments) != nil
+        guard changed || mergeDue else {
             summary.generation = base?.generation ?? 0
             summary.segmentCount = base?.segments.count ?? 0
             summary.liveDocCount = existing?.liveDocCount ?? 0
             return summary
         }
 
-        // Merges.
-        while let group = options.mergePolicy.nextMerge(segments) {
+        // Merges: the run's small segments into one, then whatever the policy asks for.
+        var policy = options.mergePolicy
+        if policy.singleSegmentForNewIndex && (existing == nil || isRebuild) { policy.maxSegments = 1 }
+        let newNames = Set(snapshot.flushed.map(\.name))
+        var pending = policy.runMerge(segments, new: newNames)
+        while let group = pending ?? policy.nextMerge(segments) {
+            pending = nil
             let (name, id) = allocateSegment()
             let merged = try SegmentMerger.merge(group.map { segments[$0] }, directory: directory, into: name, id: id)
             var next: [SegmentInfo] = []

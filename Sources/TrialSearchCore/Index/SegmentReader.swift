@@ -47,6 +47,12 @@ public struct SegmentReader: Sendable {
         PostingsCursor(info: termInfo, postings: postingsFile, positions: positionsFile)
     }
 
+    /// A cursor that decodes into the buffers of `previous` (a cursor no longer used): saves the
+    /// allocation when one loop opens many cursors in turn (merging, long queries).
+    public func postings(_ termInfo: TermInfo, reusing previous: PostingsCursor) -> PostingsCursor {
+        PostingsCursor(info: termInfo, postings: postingsFile, positions: positionsFile, buffers: previous.buffers)
+    }
+
     /// A cursor over the postings of `term`, or nil when the segment does not contain it.
     public func postings(term: String) throws -> PostingsCursor? {
         try terms.lookup(term).map(postings)

@@ -20,6 +20,7 @@ import Testing
         #expect(summary.added == 300 && summary.committed && summary.generation == 1)
         let reader = try IndexReader.open(directory: dir.path)
         #expect(reader.liveDocCount == 300)
+        #expect(reader.segments.count == 1, "a small run's per-worker segments are merged into one")
         for t in trials.prefix(20) { #expect(try reader.trial(t.id) == t) }
         // Re-indexing the same records changes nothing and commits nothing.
         let again = try indexTrials(trials, into: dir.path, workers: 2)
@@ -106,6 +107,18 @@ import Testing
         // Only the new segment's files remain.
         let owned = try FileSystem.list(dir.path).filter { SegmentName.isOwnedFile($0) }
         #expect(Set(owned) == reader.manifest.referencedFiles)
+    }
+
+    @Test func forceMergeOfAnUnchangedIndex() throws {
+        let dir = TemporaryDirectory("force")
+        defer { dir.remove() }
+        try indexTrials(SyntheticTrials.make(count: 30, seed: 1, idPrefix: "NCTA"), into: dir.path)
+        try indexTrials(SyntheticTrials.make(count: 30, seed: 2, idPrefix: "NCTB"), into: dir.path, deleting: [TrialID("NCTA0000003")!])
+        #expect(try IndexReader.open(directory: dir.path).segments.count == 2)
+        let s = try indexTrials([], into: dir.path, options: IndexWriterOptions(mergePolicy: MergePolicy(maxSegments: 1)))
+        #expect(s.committed && s.mergesDone == 1 && s.segmentCount == 1 && s.liveDocCount == 59)
+        let reader = try IndexReader.open(directory: dir.path)
+        #expect(reader.segments.count == 1 && reader.docCount == 59 && reader.lookup(TrialID("NCTB0000007")!) != nil)
     }
 
     @Test func mergesKeepEveryLiveDoc() throws {

@@ -19,18 +19,27 @@ enum BitPacking {
     static func pack(_ values: UnsafeBufferPointer<UInt32>, width: Int, into out: inout [UInt8]) {
         precondition(width >= 0 && width <= 32, "bit width \(width)")
         guard width > 0, !values.isEmpty else { return }
-        var acc: UInt64 = 0
-        var bits = 0
-        for v in values {
-            acc |= UInt64(v) << UInt64(bits)
-            bits += width
-            while bits >= 8 {
-                out.append(UInt8(truncatingIfNeeded: acc))
-                acc >>= 8
-                bits -= 8
+        let start = out.count
+        let length = byteCount(count: values.count, width: width)
+        out.append(contentsOf: repeatElement(0, count: length))
+        out.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            let p = base + start
+            var acc: UInt64 = 0
+            var bits = 0
+            var o = 0
+            for v in values {
+                acc |= UInt64(v) << UInt64(bits)
+                bits += width
+                while bits >= 8 {
+                    p[o] = UInt8(truncatingIfNeeded: acc)
+                    o += 1
+                    acc >>= 8
+                    bits -= 8
+                }
             }
+            if bits > 0 { p[o] = UInt8(truncatingIfNeeded: acc) }
         }
-        if bits > 0 { out.append(UInt8(truncatingIfNeeded: acc)) }
     }
 
     /// Unpacks `count` values of `width` bits from `source` into `out`.

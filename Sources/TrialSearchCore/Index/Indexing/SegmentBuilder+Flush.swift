@@ -21,9 +21,8 @@ extension SegmentBuilder {
             guard let rows = normRows.baseAddress else { return }
             for t in table.sortedTermIDs() {
                 let state = table.terms[Int(t)]
-                let starts = table.streams[Int(t)]
-                var docStream = SliceReader(pool: table.pool, start: starts.docStart, upto: state.docUpto)
-                var positionStream = SliceReader(pool: table.pool, start: starts.positionsStart, upto: state.positionsUpto)
+                var docStream = SliceReader(pool: table.pool, start: state.docStart, upto: state.docUpto)
+                var positionStream = SliceReader(pool: table.pool, start: state.positionsStart, upto: state.positionsUpto)
                 // Both streams into contiguous buffers; the positions are already in the file's format.
                 entries.removeAll(keepingCapacity: true)
                 docStream.copyAll(into: &entries)

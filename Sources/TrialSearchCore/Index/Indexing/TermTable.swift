@@ -2,8 +2,8 @@
 import Glibc
 #endif
 
-/// The indexing state of one term in an in-memory segment: 64 bytes in a 64-byte aligned array, so a
-/// token touches exactly one cache line of term state (the fields every token reads come first).
+/// The indexing state of one term in an in-memory segment: 64 bytes, one cache line of the hash table
+/// (the fields every token reads come first). `textLength == 0` marks an empty slot.
 struct TermState {
     /// The first 8 bytes of the term (zero-padded): most terms compare without touching the arena.
     var prefix: UInt64 = 0
@@ -22,18 +22,18 @@ struct TermState {
     /// Doc of the last entry written to the doc stream (−1 before the first).
     var lastWrittenDoc: Int32 = -1
     var textStart: Int32 = 0
-    var docFreq: Int32 = 0
+    /// Where the two streams start (read at flush).
+    var docStart: Int32 = 0, positionsStart: Int32 = 0
     var docLevel: UInt8 = 0
 }
 
-/// Where a term's two streams start: read only at flush, so kept apart from the hot `TermState`.
-struct TermStreams {
-    var docStart: Int32
-    var positionsStart: Int32
-}
-
-/// The terms of an in-memory segment: an open-addressing hash table over a byte arena, and for each
-/// term its `TermState` and two `ByteBlockPool` streams.
+/// The terms of an in-memory segment: an open-addressing hash table whose slots *are* the terms'
+/// `TermState`s (64-byte aligned, load ≤ 1/2), a byte arena of term texts, and for each term two
+/// `ByteBlockPool` streams.
+///
+/// Keeping the state in the slot means a token costs one cache line (probe, compare on hash, length and
+/// first 8 bytes, update) instead of two; a term's id is its slot, which changes when the table grows,
+/// so nothing holds ids across `add` calls (flush collects the occupied slots).
 ///
 /// Doc stream of a term, one entry per (doc, field) in doc order then field order:
 /// `code:vint [termFreq:vint]` with `code = docDelta·32 + field·2 + (termFreq == 1 ? 1 : 0)` and
@@ -44,11 +44,9 @@ struct TermStreams {
 /// A value type with manually managed memory (see `ByteBlockPool`); the owner calls `deallocate()`.
 struct TermTable {
     private(set) var pool = ByteBlockPool()
+    /// The hash table of term states (`tableMask + 1` slots).
     private(set) var terms: UnsafeMutablePointer<TermState>
-    private(set) var streams: UnsafeMutablePointer<TermStreams>
     private(set) var termCount = 0
-    private var termCapacity: Int
-    private var table: UnsafeMutablePointer<Int32>
     private var tableMask: Int
     private(set) var text: UnsafeMutablePointer<UInt8>
     private var textCount = 0
@@ -58,35 +56,29 @@ struct TermTable {
     static let maxTermLength = 255
 
     init() {
-        termCapacity = 1 << 14
-        terms = Self.allocateStates(termCapacity)
-        streams = .allocate(capacity: termCapacity)
         tableMask = (1 << 15) - 1
-        table = .allocate(capacity: tableMask + 1)
-        table.initialize(repeating: -1, count: tableMask + 1)
+        terms = Self.allocateStates(tableMask + 1)
         textCapacity = 1 << 18
         text = .allocate(capacity: textCapacity)
     }
 
     private static func allocateStates(_ count: Int) -> UnsafeMutablePointer<TermState> {
         precondition(MemoryLayout<TermState>.stride == 64, "TermState is \(MemoryLayout<TermState>.stride) bytes")
-        return UnsafeMutableRawPointer.allocate(byteCount: count * 64, alignment: 64).bindMemory(to: TermState.self, capacity: count)
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: count * 64, alignment: 64)
+        raw.initializeMemory(as: UInt8.self, repeating: 0, count: count * 64)
+        return raw.bindMemory(to: TermState.self, capacity: count)
     }
 
     mutating func deallocate() {
         pool.deallocate()
         terms.deallocate()
-        streams.deallocate()
-        table.deallocate()
         text.deallocate()
     }
 
     /// Bytes allocated.
-    var memoryUsage: Int {
-        pool.memoryUsage + termCapacity * (MemoryLayout<TermState>.stride + 8) + (tableMask + 1) * 4 + textCapacity
-    }
+    var memoryUsage: Int { pool.memoryUsage + (tableMask + 1) * 64 + textCapacity }
 
-    /// The bytes of term `t`.
+    /// The bytes of the term in slot `t`.
     @inline(__always)
     func termBytes(_ t: Int) -> UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(start: text + Int(terms[t].textStart), count: Int(terms[t].textLength))
@@ -116,38 +108,29 @@ struct TermTable {
         return (UInt32(truncatingIfNeeded: h >> 32), prefix)
     }
 
-    /// The id of `term` (non-empty), added when new.
-    /// Slots hold term ids (−1 = empty), 4 bytes so the table stays small in cache; a probe compares the
-    /// term's hash, length and first 8 bytes, all in its state's cache line, and the arena only beyond.
+    /// The slot of `term` (non-empty), added when new.
     @inline(__always)
-    mutating func id(of base: UnsafePointer<UInt8>, count n: Int) -> Int {
+    mutating func slot(of base: UnsafePointer<UInt8>, count n: Int) -> Int {
         let (h, prefix) = Self.hash(base, n)
         var slot = Int(h) & tableMask
         while true {
-            let t = Int(table[slot])
-            if t < 0 { break }
-            let s = terms + t
-            if s.pointee.prefix == prefix && s.pointee.hash == h && Int(s.pointee.textLength) == n
+            let s = terms + slot
+            let length = Int(s.pointee.textLength)
+            if length == 0 { break }
+            if s.pointee.prefix == prefix && s.pointee.hash == h && length == n
                 && (n <= 8 || memcmp(text + Int(s.pointee.textStart) + 8, base + 8, n - 8) == 0) {
-                return t
+                return slot
             }
             slot = (slot + 1) & tableMask
+        }
+        if (termCount + 1) * 2 > tableMask + 1 {
+            growTable()
+            return self.slot(of: base, count: n)
         }
         return add(base, count: n, hash: h, prefix: prefix, slot: slot)
     }
 
     private mutating func add(_ base: UnsafePointer<UInt8>, count n: Int, hash h: UInt32, prefix: UInt64, slot: Int) -> Int {
-        if termCount == termCapacity {
-            let bigger = Self.allocateStates(termCapacity * 2)
-            bigger.moveInitialize(from: terms, count: termCount)
-            terms.deallocate()
-            terms = bigger
-            let biggerStreams = UnsafeMutablePointer<TermStreams>.allocate(capacity: termCapacity * 2)
-            biggerStreams.moveInitialize(from: streams, count: termCount)
-            streams.deallocate()
-            streams = biggerStreams
-            termCapacity *= 2
-        }
         if textCount + n > textCapacity {
             var capacity = textCapacity * 2
             while textCount + n > capacity { capacity *= 2 }
@@ -158,38 +141,35 @@ struct TermTable {
             textCapacity = capacity
         }
         (text + textCount).update(from: base, count: n)
-        let t = termCount
         var s = TermState()
         s.textStart = Int32(textCount)
         s.textLength = UInt16(n)
         s.hash = h
         s.prefix = prefix
-        let docStart = pool.allocateSlice(level: 0)
-        s.docUpto = docStart
-        s.docEnd = docStart + ByteBlockPool.size(level: 0) - 4
-        let positionsStart = pool.allocateSlice(level: 0)
-        s.positionsUpto = positionsStart
-        s.positionsEnd = positionsStart + ByteBlockPool.size(level: 0) - 4
-        (terms + t).initialize(to: s)
-        (streams + t).initialize(to: TermStreams(docStart: docStart, positionsStart: positionsStart))
+        s.docStart = pool.allocateSlice(level: 0)
+        s.docUpto = s.docStart
+        s.docEnd = s.docStart + ByteBlockPool.size(level: 0) - 4
+        s.positionsStart = pool.allocateSlice(level: 0)
+        s.positionsUpto = s.positionsStart
+        s.positionsEnd = s.positionsStart + ByteBlockPool.size(level: 0) - 4
+        terms[slot] = s
         textCount += n
         termCount += 1
-        table[slot] = Int32(t)
-        if termCount * 2 > tableMask + 1 { growTable() }
-        return t
+        return slot
     }
 
+    /// Doubles the table, moving every state to its slot in the new one.
     private mutating func growTable() {
-        let size = (tableMask + 1) * 2
-        table.deallocate()
-        table = .allocate(capacity: size)
-        table.initialize(repeating: -1, count: size)
-        tableMask = size - 1
-        for t in 0..<termCount {
-            var slot = Int(terms[t].hash) & tableMask
-            while table[slot] >= 0 { slot = (slot + 1) & tableMask }
-            table[slot] = Int32(t)
+        let oldMask = tableMask
+        let old = terms
+        tableMask = (oldMask + 1) * 2 - 1
+        terms = Self.allocateStates(tableMask + 1)
+        for i in 0...oldMask where old[i].textLength != 0 {
+            var slot = Int(old[i].hash) & tableMask
+            while terms[slot].textLength != 0 { slot = (slot + 1) & tableMask }
+            terms[slot] = old[i]
         }
+        old.deallocate()
     }
 
     /// Records one occurrence of `term` in (`doc`, `field`) at `position`. Docs arrive in increasing
@@ -198,8 +178,9 @@ struct TermTable {
     @inline(__always)
     mutating func add(_ term: UnsafeBufferPointer<UInt8>, doc: Int32, field: UInt8, position: Int32) -> Bool {
         guard let base = term.baseAddress, term.count > 0, term.count <= Self.maxTermLength else { return false }
-        let t = id(of: base, count: term.count)
-        let s = terms + t
+        // The slot first: adding a term may grow the table and move `terms`.
+        let slot = slot(of: base, count: term.count)
+        let s = terms + slot
         let delta: Int32
         if s.pointee.lastDoc == doc && s.pointee.lastField == field {
             s.pointee.pendingFreq += 1
@@ -208,7 +189,6 @@ struct TermTable {
             s.pointee.lastPosition += delta
         } else {
             if s.pointee.pendingFreq > 0 { writePending(s) }
-            if s.pointee.lastDoc != doc { s.pointee.docFreq += 1 }
             s.pointee.lastDoc = doc
             s.pointee.lastField = field
             s.pointee.pendingFreq = 1
@@ -236,12 +216,14 @@ struct TermTable {
 
     /// Writes every pending entry (before reading the streams back).
     mutating func finishPending() {
-        for t in 0..<termCount where terms[t].pendingFreq > 0 { writePending(terms + t) }
+        for t in 0...tableMask where terms[t].textLength != 0 && terms[t].pendingFreq > 0 { writePending(terms + t) }
     }
 
-    /// Term ids sorted by their bytes.
+    /// The occupied slots, sorted by their terms' bytes.
     func sortedTermIDs() -> [Int32] {
-        var ids = (0..<Int32(termCount)).map { $0 }
+        var ids: [Int32] = []
+        ids.reserveCapacity(termCount)
+        for t in 0...tableMask where terms[t].textLength != 0 { ids.append(Int32(t)) }
         let text = self.text
         let terms = self.terms
         ids.sort { a, b in

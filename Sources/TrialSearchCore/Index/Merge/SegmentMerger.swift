@@ -68,6 +68,8 @@ enum SegmentMerger {
         for i in enums.indices { current.append(enums[i].next()) }
         var released = [(postings: Int, positions: Int)](repeating: (0, 0), count: readers.count)
         var positions: [UInt8] = []
+        // One cursor's decode buffers per source, reused for every term.
+        var spent: [PostingsCursor?] = readers.map { _ in nil }
         let termFreqs = UnsafeMutablePointer<UInt32>.allocate(capacity: IndexFormat.fieldCount)
         defer { termFreqs.deallocate() }
         termFreqs.initialize(repeating: 0, count: IndexFormat.fieldCount)
@@ -87,7 +89,8 @@ enum SegmentMerger {
                 for i in enums.indices where current[i] && enums[i].term == term {
                     let info = enums[i].info
                     let r = readers[i]
-                    var cursor = r.postings(info)
+                    var cursor = spent[i].map { r.postings(info, reusing: $0) } ?? r.postings(info)
+                    defer { spent[i] = cursor }
                     let map = docMaps[i]
                     var source = ByteReader(base: r.positionsFile.base, end: info.positionsOffset + info.positionsLength,
                                             position: info.positionsOffset)

@@ -57,7 +57,7 @@ public struct PostingsCursor {
     private let skipStart: Int
     private let blocksStart: Int
     private let blockCount: Int
-    private let buffers: PostingsBuffers
+    let buffers: PostingsBuffers
 
     // Current block.
     private var block = -1
@@ -70,7 +70,7 @@ public struct PostingsCursor {
     // Block of the last shallow advance.
     private var shallowBlock = 0
 
-    init(info: TermInfo, postings: IndexFile, positions: IndexFile) {
+    init(info: TermInfo, postings: IndexFile, positions: IndexFile, buffers: PostingsBuffers? = nil) {
         self.info = info
         base = postings.base
         positionsBase = positions.base
@@ -79,7 +79,7 @@ public struct PostingsCursor {
         let start = info.postingsOffset
         termEnd = min(start + info.postingsLength, postings.body.upperBound)
         blockCount = info.blockCount
-        buffers = PostingsBuffers()
+        self.buffers = buffers ?? PostingsBuffers()
         if blockCount > 1 {
             var r = ByteReader(base: base, end: termEnd, position: start)
             Impacts.skip(&r)

@@ -31,13 +31,11 @@
 /// 0x02 with indices 0 and 1 at width 1, freqs − 1 = 0, 1, 0 at width 1.
 struct PostingsWriter {
     private let output: IndexOutput
-    private let fieldCount = IndexFormat.fieldCount
+    private let buffers = PostingsWriterBuffers()
 
     // The block being filled.
-    private var docs = [UInt32](repeating: 0, count: IndexFormat.blockSize)
-    private var masks = [UInt16](repeating: 0, count: IndexFormat.blockSize)
-    private var freqs: [UInt32] = []
     private var count = 0
+    private var freqCount = 0
     private var blockImpacts = Impacts()
     private var blockPositionsStart = 0
     private var lastDoc: Int64 = -1
@@ -51,32 +49,34 @@ struct PostingsWriter {
     private var docFreq = 0
     private var totalTermFreq = 0
     private var fieldDocFreqs = FieldCounts()
-    private var scratch: [UInt32] = []
 
     init(output: IndexOutput) {
         self.output = output
-        freqs.reserveCapacity(IndexFormat.blockSize * 2)
         blocks.reserveCapacity(1 << 16)
     }
 
     /// Adds the next doc of the current term. `termFreqs[f]` is the termFreq in field f (read for the
     /// fields of `mask` only), `norms[f]` the doc's norm byte of field f, `positionsStart` the offset of
-    /// the doc's positions from the term's first position byte.
+    /// the doc's positions from the term's first position byte (read only for a block's first doc).
     @inline(__always)
     mutating func add(doc: DocID, mask: UInt16, termFreqs: UnsafePointer<UInt32>, norms: UnsafePointer<UInt8>,
                       positionsStart: Int) {
         precondition(Int64(doc) > lastDoc && mask != 0, "doc \(doc) after \(lastDoc), mask \(mask)")
         if count == 0 { blockPositionsStart = positionsStart }
-        docs[count] = UInt32(doc)
-        masks[count] = mask
+        let b = buffers
+        b.docs[count] = UInt32(doc)
+        b.masks[count] = mask
+        var n = freqCount
         forEachField(in: mask) { f in
             let tf = termFreqs[f]
             precondition(tf > 0, "zero termFreq in a field of the mask")
-            freqs.append(tf)
+            b.freqs[n] = tf - 1
+            n += 1
             totalTermFreq += Int(tf)
             fieldDocFreqs[f] += 1
             blockImpacts.add(field: f, termFreq: tf, norm: norms[f])
         }
+        freqCount = n
         count += 1
         docFreq += 1
         lastDoc = Int64(doc)
@@ -119,58 +119,81 @@ struct PostingsWriter {
 
     private mutating func encodeBlock() {
         let n = count
-        skip.appendU32(docs[n - 1])
+        let b = buffers
+        skip.appendU32(b.docs[n - 1])
         skip.appendU32(UInt32(blocks.count))
         precondition(blockPositionsStart <= Int(UInt32.max), "positions of one term exceed 4 GB")
         skip.appendU32(UInt32(blockPositionsStart))
         blockImpacts.encode(into: &blocks)
         termImpacts.add(blockImpacts)
 
-        // Doc deltas.
-        scratch.removeAll(keepingCapacity: true)
-        var previous = previousBlockLastDoc
+        // Doc deltas − 1.
+        var previous = UInt32(truncatingIfNeeded: previousBlockLastDoc)
         var maxDelta: UInt32 = 0
         for i in 0..<n {
-            let delta = UInt32(Int64(docs[i]) - previous - 1)
-            scratch.append(delta)
+            let delta = b.docs[i] &- previous &- 1
+            b.scratch[i] = delta
             maxDelta |= delta
-            previous = Int64(docs[i])
+            previous = b.docs[i]
         }
         let docWidth = BitPacking.bitsRequired(maxDelta)
         blocks.append(UInt8(docWidth))
-        scratch.withUnsafeBufferPointer { BitPacking.pack($0, width: docWidth, into: &blocks) }
+        BitPacking.pack(UnsafeBufferPointer(start: b.scratch, count: n), width: docWidth, into: &blocks)
 
         // Field masks: a small dictionary, then an index per doc.
-        var dictionary: [UInt16] = []
-        scratch.removeAll(keepingCapacity: true)
+        var dictionaryCount = 0
+        var lastMask: UInt16 = 0
+        var lastIndex: UInt32 = 0
         for i in 0..<n {
-            let m = masks[i]
-            if let k = dictionary.firstIndex(of: m) {
-                scratch.append(UInt32(k))
-            } else {
-                scratch.append(UInt32(dictionary.count))
-                dictionary.append(m)
+            let m = b.masks[i]
+            if dictionaryCount > 0 && m == lastMask {
+                b.scratch[i] = lastIndex
+                continue
             }
+            var k = 0
+            while k < dictionaryCount && b.dictionary[k] != m { k += 1 }
+            if k == dictionaryCount {
+                b.dictionary[k] = m
+                dictionaryCount += 1
+            }
+            lastMask = m
+            lastIndex = UInt32(k)
+            b.scratch[i] = lastIndex
         }
-        blocks.append(UInt8(dictionary.count))
-        for m in dictionary { blocks.appendU16(m) }
-        let indexWidth = BitPacking.bitsRequired(UInt32(dictionary.count - 1))
-        scratch.withUnsafeBufferPointer { BitPacking.pack($0, width: indexWidth, into: &blocks) }
+        blocks.append(UInt8(dictionaryCount))
+        for k in 0..<dictionaryCount { blocks.appendU16(b.dictionary[k]) }
+        let indexWidth = BitPacking.bitsRequired(UInt32(dictionaryCount - 1))
+        BitPacking.pack(UnsafeBufferPointer(start: b.scratch, count: n), width: indexWidth, into: &blocks)
 
         // Freqs − 1.
         var maxFreq: UInt32 = 0
-        for i in freqs.indices {
-            freqs[i] -= 1
-            maxFreq |= freqs[i]
-        }
+        for i in 0..<freqCount { maxFreq |= b.freqs[i] }
         let freqWidth = BitPacking.bitsRequired(maxFreq)
         blocks.append(UInt8(freqWidth))
-        freqs.withUnsafeBufferPointer { BitPacking.pack($0, width: freqWidth, into: &blocks) }
+        BitPacking.pack(UnsafeBufferPointer(start: b.freqs, count: freqCount), width: freqWidth, into: &blocks)
 
-        previousBlockLastDoc = Int64(docs[n - 1])
+        previousBlockLastDoc = Int64(b.docs[n - 1])
         blockCount += 1
         count = 0
-        freqs.removeAll(keepingCapacity: true)
+        freqCount = 0
         blockImpacts = Impacts()
+    }
+}
+
+/// The block being encoded, in manually managed memory (one owner, freed in `deinit`): no array
+/// uniqueness checks in the per-posting path.
+final class PostingsWriterBuffers {
+    let docs = UnsafeMutablePointer<UInt32>.allocate(capacity: IndexFormat.blockSize)
+    let masks = UnsafeMutablePointer<UInt16>.allocate(capacity: IndexFormat.blockSize)
+    let dictionary = UnsafeMutablePointer<UInt16>.allocate(capacity: IndexFormat.blockSize)
+    let freqs = UnsafeMutablePointer<UInt32>.allocate(capacity: IndexFormat.blockSize * IndexFormat.fieldCount)
+    let scratch = UnsafeMutablePointer<UInt32>.allocate(capacity: IndexFormat.blockSize)
+
+    deinit {
+        docs.deallocate()
+        masks.deallocate()
+        dictionary.deallocate()
+        freqs.deallocate()
+        scratch.deallocate()
     }
 }
