@@ -67,6 +67,10 @@ public struct PostingsCursor {
     private var masksOffset = 0
     private var freqsDecoded = false
     private var positionsDecoded = false
+    // Where the last `positions(in:into:)` call stopped in the block (vints read, byte offset), so that
+    // the next call, for a later doc or field, skips from there instead of from the block's start.
+    private var positionsResumeVints = 0
+    private var positionsResumeOffset = 0
     // Block of the last shallow advance.
     private var shallowBlock = 0
 
@@ -322,6 +326,8 @@ public struct PostingsCursor {
             }
             before[blockDocs] = sum
             positionsDecoded = true
+            positionsResumeVints = 0
+            positionsResumeOffset = info.positionsOffset + (blockCount == 1 ? 0 : skipPositionsStart(block))
         }
         // Vints to skip: docs before this one, then this doc's fields before `field`.
         var skipCount = Int(buffers.positionsBefore[index])
@@ -329,10 +335,17 @@ public struct PostingsCursor {
         let fieldsBefore = (mask & (bit - 1)).nonzeroBitCount
         for k in 0..<fieldsBefore { skipCount += Int(buffers.freqs[first + k]) }
         let count = Int(buffers.freqs[first + fieldsBefore])
-        let blockStart = blockCount == 1 ? 0 : skipPositionsStart(block)
-        var r = ByteReader(base: positionsBase, end: info.positionsOffset + info.positionsLength,
+        var r: ByteReader
+        var skipped: Int
+        if skipCount >= positionsResumeVints {
+            r = ByteReader(base: positionsBase, end: info.positionsOffset + info.positionsLength, position: positionsResumeOffset)
+            skipped = positionsResumeVints
+        } else {
+            let blockStart = blockCount == 1 ? 0 : skipPositionsStart(block)
+            r = ByteReader(base: positionsBase, end: info.positionsOffset + info.positionsLength,
                            position: info.positionsOffset + blockStart)
-        var skipped = 0
+            skipped = 0
+        }
         while skipped < skipCount && r.position < r.end {
             if r.base.load(fromByteOffset: r.position, as: UInt8.self) < 0x80 { skipped += 1 }
             r.position += 1
@@ -343,6 +356,8 @@ public struct PostingsCursor {
             position &+= Int32(truncatingIfNeeded: r.readVInt())
             positions.append(position)
         }
+        positionsResumeVints = skipCount + count
+        positionsResumeOffset = r.position
         if r.failed { positions.removeAll(); isCorrupt = true }
     }
 
