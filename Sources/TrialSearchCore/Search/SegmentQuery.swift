@@ -20,6 +20,8 @@ struct SegmentQuery<Scorer: ClauseScorer> {
     let skippedDoc: DocID
     /// The rescoring factor (≤ 1) of each collected doc, or nil.
     let prior: SegmentPrior?
+    /// Whether `admits` can skip every check: no deleted doc, no filter, no skipped doc.
+    let admitsAll: Bool
     private let allLive: Bool
 
     init(segment: SegmentReader, required: ContiguousArray<Scorer>, requiredSlots: [Int], optional: ContiguousArray<Scorer>,
@@ -35,6 +37,7 @@ struct SegmentQuery<Scorer: ClauseScorer> {
         self.skippedDoc = skippedDoc
         self.prior = prior
         allLive = segment.liveDocs.liveCount == segment.docCount
+        admitsAll = allLive && filter.isEmpty && skippedDoc < 0
     }
 
     /// The collected form of a doc whose clause scores are `matched`: their canonical sum times the
@@ -50,43 +53,52 @@ struct SegmentQuery<Scorer: ClauseScorer> {
     /// made before scoring).
     @inline(__always)
     func admits(_ doc: DocID) -> Bool {
-        (allLive || segment.isLive(doc)) && doc != skippedDoc && filter.accepts(doc)
+        admitsAll || ((allLive || segment.isLive(doc)) && doc != skippedDoc && filter.accepts(doc))
     }
 
     /// Whether an excluded clause matches `doc` (docs must be asked in increasing order).
     @inline(__always)
     mutating func isExcluded(_ doc: DocID) -> Bool {
+        if excluded.isEmpty { return false }
         for i in excluded.indices where excluded[i].advance(to: doc) == doc { return true }
         return false
     }
 }
 
-/// The matched clauses of one candidate doc, summed in slot order.
-struct MatchedClauses {
-    private(set) var slots: [Int] = []
-    private(set) var scores: [Float] = []
+/// The matched clauses of one candidate doc, summed in slot order: two fixed buffers of the query's
+/// clause count, reused for every candidate (no allocation or uniqueness checks per doc).
+struct MatchedClauses: ~Copyable {
+    private let slots: UnsafeMutablePointer<Int>
+    private let scores: UnsafeMutablePointer<Float>
+    private let capacity: Int
+    private(set) var count = 0
 
     init(capacity: Int) {
-        slots.reserveCapacity(capacity)
-        scores.reserveCapacity(capacity)
+        self.capacity = max(capacity, 1)
+        slots = .allocate(capacity: self.capacity)
+        scores = .allocate(capacity: self.capacity)
+    }
+
+    deinit {
+        slots.deallocate()
+        scores.deallocate()
     }
 
     @inline(__always)
-    mutating func removeAll() {
-        slots.removeAll(keepingCapacity: true)
-        scores.removeAll(keepingCapacity: true)
-    }
+    mutating func removeAll() { count = 0 }
 
     @inline(__always)
     mutating func append(slot: Int, score: Float) {
-        slots.append(slot)
-        scores.append(score)
+        precondition(count < capacity, "more matched clauses (\(count + 1)) than clauses (\(capacity))")
+        slots[count] = slot
+        scores[count] = score
+        count += 1
     }
 
     /// Σ scores in increasing slot order (insertion sort: a doc matches few clauses).
     @inline(__always)
     mutating func canonicalSum() -> Float {
-        let n = slots.count
+        let n = count
         if n > 1 {
             for i in 1..<n {
                 let slot = slots[i], score = scores[i]
