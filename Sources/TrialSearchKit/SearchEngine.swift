@@ -21,11 +21,17 @@ public final class SearchEngine {
 
     /// Opens the index in `directory` (a point-in-time snapshot) for ranking with `configuration`.
     /// - Throws: `IndexError` (no index, corrupt file, other analyzer), `RankingConfigurationError`.
-    public init(directory: String, configuration: RankingConfiguration = .default) throws {
+    public convenience init(directory: String, configuration: RankingConfiguration = .default) throws {
+        try self.init(reader: IndexReader.open(directory: directory), configuration: configuration)
+    }
+
+    /// An engine over an open snapshot, ranking with `configuration`.
+    /// - Throws: `RankingConfigurationError` for a parameter out of range.
+    public init(reader: IndexReader, configuration: RankingConfiguration = .default) throws {
         try configuration.validate()
-        self.directory = directory
+        directory = reader.directory
         self.configuration = configuration
-        reader = try IndexReader.open(directory: directory)
+        self.reader = reader
         searcher = try IndexSearcher(reader: reader, similarity: configuration.similarity)
         analyzer = Analyzer()
         parser = QueryParser(analyzer: analyzer)

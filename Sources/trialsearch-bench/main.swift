@@ -3,12 +3,15 @@ import Foundation
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
+case "ingest":
+    exit(IngestBenchmark.run(Array(arguments.dropFirst())))
 case "analyze":
     exit(AnalyzeBenchmark.run(Array(arguments.dropFirst())))
 case "tokens":
     exit(AnalyzeBenchmark.printTokens(Array(arguments.dropFirst())))
 default:
-    print("usage: trialsearch-bench analyze [--repeat N] [--no-cache] [--checksum] [--field NAME] PATH...")
+    print("usage: trialsearch-bench ingest PATH... [--workers N] [--ordered]")
+    print("       trialsearch-bench analyze [--repeat N] [--no-cache] [--checksum] [--field NAME] PATH...")
     print("       trialsearch-bench tokens [--field NAME] TEXT")
     exit(2)
 }

@@ -56,7 +56,7 @@ extension TrialSearchCommand {
             if let id, let trialID = TrialID(id) {
                 let result = try Session.run { try engine.related(to: trialID, options: options) }
                 Session.emit(try printer.lines(qid: nil, hits: result.hits, terms: result.query.terms.asSet, source: result.source))
-                if result.hits.isEmpty { throw ExitCode(SearchExitStatus.noMatch.rawValue) }
+                if result.hits.isEmpty { throw ExitCode(ExitStatus.noMatch.rawValue) }
                 return
             }
             guard let ids else { return }

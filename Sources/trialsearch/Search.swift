@@ -39,8 +39,8 @@ extension TrialSearchCommand {
 
                 EXIT STATUS
                   0 hits printed (a batch: every query ran); 1 nothing matched; 2 malformed query (the
-                  error points at it); 3 index missing, damaged or built by another analyzer; 4 a file
-                  given could not be read; 64 bad command-line usage.
+                  error points at it); 4 the topics file could not be read; 5 the index is missing,
+                  damaged or built by another analyzer; 64 bad command-line usage.
                 """)
 
         @Argument(parsing: .allUnrecognized, help: "The query (see QUERY LANGUAGE).")
@@ -79,7 +79,7 @@ extension TrialSearchCommand {
                 let text = query.joined(separator: " ")
                 let result = try Session.run { try engine.search(text, mode: queryMode, options: options) }
                 Session.emit(try printer.lines(qid: nil, hits: result.hits, terms: result.query.terms))
-                if result.hits.isEmpty { throw ExitCode(SearchExitStatus.noMatch.rawValue) }
+                if result.hits.isEmpty { throw ExitCode(ExitStatus.noMatch.rawValue) }
                 return
             }
             let batch = try Session.run { try BatchInput.topics(path: topics) }

@@ -2,18 +2,21 @@
 import Glibc
 #endif
 import ArgumentParser
+import TrialIngest
 import TrialSearchCore
 import TrialSearchKit
 
 /// What the index-reading commands share: opening the engine, printing, and turning failures into
-/// messages on standard error and the documented exit statuses (`SearchExitStatus`).
+/// messages on standard error and the documented exit statuses (`ExitStatus`).
 enum Session {
-    /// The engine over the index folder of `options` (built from `./Corpus` first when needed).
+    /// The engine over the index folder of `options` (built from `./Corpus` first on a fresh clone,
+    /// see `SearchIndex.open`).
     static func openEngine(_ options: IndexOptions, similarity: Similarity = .default) throws -> SearchEngine {
-        let directory = IndexDirectory.resolve(options.index)
         var configuration = RankingConfiguration.default
         configuration.similarity = similarity
-        return try run { try SearchEngine(directory: directory, configuration: configuration) }
+        return try run {
+            try SearchEngine(reader: SearchIndex.open(option: options.index), configuration: configuration)
+        }
     }
 
     /// The output format: JSON, TREC, or human with bold marks when standard output is a terminal.
@@ -43,14 +46,16 @@ enum Session {
         } catch let error as EngineError {
             switch error {
             case .unknownTrial: fail("\(error)", .unknownTrial)
-            case .unreadableFile, .badBatchFile: fail("\(error)", .unreadableInput)
+            case .unreadableFile, .badBatchFile: fail("\(error)", .nothingRead)
             }
         } catch let error as RankingConfigurationError {
             fail("\(error)", .usage)
+        } catch let error as IngestError {
+            fail("\(error)", .indexUnavailable)
         }
     }
 
-    static func fail(_ message: String, _ status: SearchExitStatus) -> Never {
+    static func fail(_ message: String, _ status: ExitStatus) -> Never {
         var text = "trialsearch: " + message + "\n"
         text.withUTF8 { _ = write(STDERR_FILENO, $0.baseAddress, $0.count) }
         exit(status.rawValue)

@@ -85,6 +85,10 @@ public final class IndexWriter: Sendable {
         }
     }
 
+    /// Whether the folder held a committed index when the writer took the lock (a writer that waited
+    /// for another can see that the index it meant to build now exists).
+    public var foundCommittedIndex: Bool { base != nil }
+
     /// A worker for the calling thread (each thread needs its own).
     public func makeWorker() -> IndexWorker {
         state.withLock { $0.activeWorkers += 1 }

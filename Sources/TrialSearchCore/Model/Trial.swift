@@ -58,6 +58,10 @@ public struct Trial: Sendable, Hashable {
     public var studyType: String
     /// Number of participants (actual or anticipated), if given.
     public var enrollment: Int?
+    /// Allocation, intervention model, purpose, masking (observational model and time perspective for
+    /// observational studies). Added with the readers (issue 2): every CT.gov format and trial pages
+    /// publish it.
+    public var design: StudyDesign
 
     /// When the study started (actual or anticipated).
     public var startDate: PartialDate?
@@ -77,6 +81,9 @@ public struct Trial: Sendable, Hashable {
     public var countries: [String]
     /// Sites.
     public var locations: [Location]
+    /// Overall officials / principal investigators, in the registry's order. Added with the readers
+    /// (issue 2): every CT.gov format and trial pages publish them.
+    public var officials: [Official]
 
     /// Trials that the source itself lists as related (a trial page's "More Related Trials").
     public var relatedIds: [String]
@@ -107,6 +114,7 @@ public struct Trial: Sendable, Hashable {
         self.phases = []
         self.studyType = ""
         self.enrollment = nil
+        self.design = StudyDesign()
         self.startDate = nil
         self.completionDate = nil
         self.firstPosted = nil
@@ -115,6 +123,7 @@ public struct Trial: Sendable, Hashable {
         self.collaborators = []
         self.countries = []
         self.locations = []
+        self.officials = []
         self.relatedIds = []
         self.source = source
     }

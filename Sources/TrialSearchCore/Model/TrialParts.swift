@@ -61,3 +61,56 @@ public struct Location: Sendable, Hashable {
         self.country = country
     }
 }
+
+/// A person responsible for the scientific conduct of a trial: an overall official or principal
+/// investigator (legacy XML `overall_official`, API v2 `overallOfficials`, a trial page's "Principal
+/// Investigators").
+public struct Official: Sendable, Hashable {
+    /// The name as published, degrees included ("Guangshu Han, phD").
+    public var name: String
+    /// "Principal Investigator", "Study Director", "Study Chair", … (ClinicalTrials.gov's display words;
+    /// API v2 `PRINCIPAL_INVESTIGATOR` becomes "Principal Investigator"), or "".
+    public var role: String
+    public var affiliation: String
+
+    public init(name: String = "", role: String = "", affiliation: String = "") {
+        self.name = name
+        self.role = role
+        self.affiliation = affiliation
+    }
+}
+
+/// How a study is designed, in ClinicalTrials.gov's legacy-XML display words (API v2 and trial-page
+/// codes such as `PARALLEL` become "Parallel Assignment"). Every property is "" when not given.
+public struct StudyDesign: Sendable, Hashable {
+    /// "Randomized", "Non-Randomized", "N/A".
+    public var allocation: String
+    /// "Parallel Assignment", "Single Group Assignment", "Crossover Assignment", "Factorial Assignment",
+    /// "Sequential Assignment".
+    public var interventionModel: String
+    /// "Treatment", "Prevention", "Diagnostic", "Supportive Care", "Basic Science", …
+    public var primaryPurpose: String
+    /// "None (Open Label)", "Single", "Double", "Triple", "Quadruple", followed by who is masked in
+    /// parentheses when given: "Triple (Participant, Care Provider, Investigator)".
+    public var masking: String
+    /// Observational studies: "Cohort", "Case-Control", "Case-Only", …
+    public var observationalModel: String
+    /// Observational studies: "Prospective", "Retrospective", "Cross-Sectional", "Other".
+    public var timePerspective: String
+
+    public init(allocation: String = "", interventionModel: String = "", primaryPurpose: String = "",
+                masking: String = "", observationalModel: String = "", timePerspective: String = "") {
+        self.allocation = allocation
+        self.interventionModel = interventionModel
+        self.primaryPurpose = primaryPurpose
+        self.masking = masking
+        self.observationalModel = observationalModel
+        self.timePerspective = timePerspective
+    }
+
+    /// Whether no property is given.
+    public var isEmpty: Bool {
+        allocation.isEmpty && interventionModel.isEmpty && primaryPurpose.isEmpty && masking.isEmpty
+            && observationalModel.isEmpty && timePerspective.isEmpty
+    }
+}

@@ -145,6 +145,21 @@ import Testing
         _ = try IndexWriter(directory: dir.path, options: IndexWriterOptions(rebuild: true, analyzer: other))
     }
 
+    /// `TrialCodec` lists every stored property by hand: this fails when `Trial` or its parts gain one,
+    /// so that the codec (and `IndexFormat.version`) are updated with it.
+    @Test func trialCodecKnowsEveryProperty() {
+        let t = Trial(id: TrialID("NCT1")!)
+        #expect(Mirror(reflecting: t).children.count == 33)
+        #expect(Mirror(reflecting: t.eligibility).children.count == 9)
+        #expect(Mirror(reflecting: Intervention()).children.count == 5)
+        #expect(Mirror(reflecting: ArmGroup()).children.count == 3)
+        #expect(Mirror(reflecting: Outcome()).children.count == 3)
+        #expect(Mirror(reflecting: Location()).children.count == 4)
+        #expect(Mirror(reflecting: StudyDesign()).children.count == 6)
+        #expect(Mirror(reflecting: Official()).children.count == 3)
+        #expect(Mirror(reflecting: RecordSource()).children.count == 3)
+    }
+
     @Test func trialCodecRoundTripsEveryProperty() throws {
         var t = Trial(id: TrialID("NCT05308342")!, registry: "ClinicalTrials.gov",
                       source: RecordSource(file: "a.zip", entry: "x/y.xml", format: .studyJSON))
@@ -167,6 +182,9 @@ import Testing
         t.leadSponsor = "S"; t.collaborators = ["C"]; t.countries = ["China"]
         t.locations = [Location(facility: "F", city: "Nanjing", state: "", country: "China")]
         t.relatedIds = ["NCT06132542"]
+        t.design = StudyDesign(allocation: "Randomized", interventionModel: "Parallel Assignment", primaryPurpose: "Treatment",
+                               masking: "None (Open Label)", observationalModel: "", timePerspective: "")
+        t.officials = [Official(name: "A. Person, MD", role: "Principal Investigator", affiliation: "Hospital")]
         var bytes: [UInt8] = []
         let sourceStart = TrialCodec.encode(t, into: &bytes)
         let decoded = try bytes.withUnsafeBytes { try TrialCodec.decode($0, file: "test") }

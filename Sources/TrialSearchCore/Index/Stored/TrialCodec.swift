@@ -9,16 +9,19 @@
 ///                 conditionMeshTerms:StrList interventionMeshTerms:StrList
 ///                 count:vint Intervention^count count:vint ArmGroup^count
 ///                 count:vint Outcome^count (primary) count:vint Outcome^count (secondary)
-///                 Eligibility overallStatus:Str phases:StrList studyType:Str enrollment:OptInt
+///                 Eligibility overallStatus:Str phases:StrList studyType:Str enrollment:OptInt Design
 ///                 startDate:Date completionDate:Date firstPosted:Date lastUpdated:Date
 ///                 leadSponsor:Str collaborators:StrList countries:StrList count:vint Location^count
-///                 relatedIds:StrList Source
+///                 count:vint Official^count relatedIds:StrList Source
 /// Intervention := type:Str name:Str description:Str otherNames:StrList armGroupLabels:StrList
 /// ArmGroup     := label:Str type:Str description:Str
 /// Outcome      := measure:Str timeFrame:Str description:Str
 /// Eligibility  := criteria:Str inclusion:StrList exclusion:StrList sex:Str minimumAge:Str maximumAge:Str
 ///                 minimumAgeYears:OptDouble maximumAgeYears:OptDouble healthyVolunteers:u8 (0 nil, 1 no, 2 yes)
 /// Location     := facility:Str city:Str state:Str country:Str
+/// Design       := allocation:Str interventionModel:Str primaryPurpose:Str masking:Str observationalModel:Str
+///                 timePerspective:Str
+/// Official     := name:Str role:Str affiliation:Str
 /// Source       := file:Str entry:Str format:Str (RecordFormat raw value)
 /// Str := length:vint utf8   StrList := count:vint Str^count   OptInt := 0 | 1 zigzag:vint
 /// OptDouble := 0 | 1 bits:u64   Date := 0 | year:vint month:u8 day:u8 (0 = month only)
@@ -52,10 +55,15 @@ enum TrialCodec {
         w.str(e.maximumAge); w.double(e.minimumAgeYears); w.double(e.maximumAgeYears)
         w.out.append(e.healthyVolunteers.map { $0 ? 2 : 1 } ?? 0)
         w.str(t.overallStatus); w.list(t.phases); w.str(t.studyType); w.int(t.enrollment)
+        let g = t.design
+        w.str(g.allocation); w.str(g.interventionModel); w.str(g.primaryPurpose); w.str(g.masking)
+        w.str(g.observationalModel); w.str(g.timePerspective)
         w.date(t.startDate); w.date(t.completionDate); w.date(t.firstPosted); w.date(t.lastUpdated)
         w.str(t.leadSponsor); w.list(t.collaborators); w.list(t.countries)
         w.count(t.locations.count)
         for l in t.locations { w.str(l.facility); w.str(l.city); w.str(l.state); w.str(l.country) }
+        w.count(t.officials.count)
+        for o in t.officials { w.str(o.name); w.str(o.role); w.str(o.affiliation) }
         w.list(t.relatedIds)
         let sourceStart = w.out.count
         w.str(t.source.file); w.str(t.source.entry); w.str(t.source.format.rawValue)
@@ -94,9 +102,12 @@ enum TrialCodec {
         }
         t.eligibility = e
         t.overallStatus = r.str(); t.phases = r.list(); t.studyType = r.str(); t.enrollment = r.int()
+        t.design = StudyDesign(allocation: r.str(), interventionModel: r.str(), primaryPurpose: r.str(), masking: r.str(),
+                               observationalModel: r.str(), timePerspective: r.str())
         t.startDate = r.date(); t.completionDate = r.date(); t.firstPosted = r.date(); t.lastUpdated = r.date()
         t.leadSponsor = r.str(); t.collaborators = r.list(); t.countries = r.list()
         t.locations = (0..<r.count()).map { _ in Location(facility: r.str(), city: r.str(), state: r.str(), country: r.str()) }
+        t.officials = (0..<r.count()).map { _ in Official(name: r.str(), role: r.str(), affiliation: r.str()) }
         t.relatedIds = r.list()
         let sourceFile = r.str(), entry = r.str(), formatName = r.str()
         guard let format = RecordFormat(rawValue: formatName) else {

@@ -1,0 +1,171 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import TrialSearchCore
+
+/// Reads any mix of registry dumps (files, folders, zip archives; every format `FormatSniffer`
+/// recognizes) into `Trial`s, in parallel, one error per bad record.
+///
+/// The parallel read: `workers` threads each take the next unit of work from a shared `WorkQueue` (a
+/// single-record file, a zip entry, or one record of a multi-record file), parse it with their own
+/// `RecordDecoder` (own libxml2 context, own buffers), and hand each result to the consumer:
+/// - `read(workers:progress:_:)` calls `body(worker, result)` on the worker threads as results come,
+///   in no particular order: for building index segments, one per worker.
+/// - `readInOrder(workers:progress:_:)` calls `body(result)` on the calling thread in input order
+///   (files in the order listed, entries in archive order, records in file order) through a reorder
+///   step: for `trialsearch convert`, whose output must not depend on thread timing.
+///
+/// Input order: the paths as given; a folder's files recursively, sorted by name (byte order), hidden
+/// names (starting with ".") and README files skipped, symbolic links to folders not followed. Memory stays bounded by
+/// the largest record (times the number of workers and, in order, the reorder window), not by the
+/// dump: archives are read entry by entry with `pread`, multi-record files record by record.
+///
+/// Limits (`IngestOptions`): record, entry and compression-ratio sizes, archive nesting, XML and JSON
+/// nesting, folder depth, reorder window. Exceeding one is an error for that record, entry or file.
+public struct DumpReader: Sendable {
+    public let options: IngestOptions
+    /// Every file to read, in input order (folders expanded).
+    public let files: [String]
+    /// The total size of `files` in bytes.
+    public let totalBytes: Int
+
+    /// Lists the inputs.
+    /// - Throws: `IngestError.pathNotFound` when a path does not exist or a folder cannot be listed:
+    ///   nothing is read then (bad usage, not bad data).
+    public init(paths: [String], options: IngestOptions = IngestOptions()) throws(IngestError) {
+        self.options = options
+        var files: [String] = []
+        var total = 0
+        for path in paths {
+            try DumpReader.collect(path, depth: 0, options: options, into: &files, total: &total, given: true)
+        }
+        self.files = files
+        self.totalBytes = total
+    }
+
+    /// Reads everything, calling `body(worker, result)` on the worker threads (concurrently, in no
+    /// particular order). Returns when every input has been read.
+    /// - Parameter workers: the number of threads (at least 1).
+    public func read(workers: Int, progress: IngestProgress? = nil,
+                     _ body: @Sendable (_ worker: Int, _ result: Result<Trial, IngestError>) -> Void) {
+        precondition(workers >= 1, "workers \(workers)")
+        let queue = WorkQueue(files: files, options: options)
+        let options = self.options
+        withoutActuallyEscaping(body) { body in
+            runThreads(workers) { worker in
+                let decoder = RecordDecoder(options: options)
+                while let unit = queue.next() {
+                    DumpReader.process(unit, decoder) { result in
+                        progress?.count(result)
+                        body(worker, result)
+                    }
+                    progress?.add(bytes: unit.bytes, content: unit.contentBytes)
+                }
+            }
+        }
+        progress?.finish()
+    }
+
+    /// Reads everything, calling `body(result)` on the calling thread in input order. Returns when
+    /// every input has been read.
+    /// - Parameter workers: the number of parsing threads (at least 1).
+    public func readInOrder(workers: Int, progress: IngestProgress? = nil,
+                            _ body: (_ result: Result<Trial, IngestError>) -> Void) {
+        precondition(workers >= 1, "workers \(workers)")
+        let queue = WorkQueue(files: files, options: options)
+        let reorder = ReorderBuffer(window: options.reorderWindow)
+        let options = self.options
+        let threads = ThreadGroup.start(workers) { _ in
+            let decoder = RecordDecoder(options: options)
+            while let unit = queue.next() {
+                reorder.waitForRoom(unit.sequence)
+                DumpReader.process(unit, decoder) { result in
+                    progress?.count(result)
+                    reorder.append(unit.sequence, result)
+                }
+                reorder.finish(unit.sequence)
+                progress?.add(bytes: unit.bytes, content: unit.contentBytes)
+            }
+            reorder.workerDone(unitCount: queue.unitCount)
+        }
+        if threads.count == 0 {
+            // No thread could be started: read on this thread, already in order.
+            let decoder = RecordDecoder(options: options)
+            while let unit = queue.next() {
+                DumpReader.process(unit, decoder) { result in
+                    progress?.count(result)
+                    body(result)
+                }
+                progress?.add(bytes: unit.bytes, content: unit.contentBytes)
+            }
+        } else {
+            reorder.drain(workers: threads.count, body)
+        }
+        threads.join()
+        progress?.finish()
+    }
+
+    private static func process(_ unit: WorkUnit, _ decoder: RecordDecoder, _ emit: (Result<Trial, IngestError>) -> Void) {
+        switch unit.kind {
+        case .file(let file, let kind):
+            decoder.decodeFile(file, kind: kind, emit: emit)
+        case .entry(let archive, let index):
+            decoder.decodeEntry(index, of: archive, depth: 1, emit: emit)
+        case .record(let record, let grammar, let encoding, let file):
+            decoder.decodeRecord(record, grammar: grammar, encoding: encoding, file: file, entry: "", emit: emit)
+        case .failure(let error):
+            emit(.failure(error))
+        }
+    }
+
+    // MARK: - Listing
+
+    /// Documentation that dump folders carry (`README`, `README.md`, `readme.txt`): skipped when a
+    /// folder is listed, read when given explicitly.
+    static func isReadme(_ name: String) -> Bool {
+        let base = name.split(separator: ".", maxSplits: 1).first.map { $0.lowercased() } ?? ""
+        return base == "readme"
+    }
+
+    private static func collect(_ path: String, depth: Int, options: IngestOptions, into files: inout [String],
+                                total: inout Int, given: Bool) throws(IngestError) {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            if given { throw .pathNotFound(path: path, reason: systemError()) }
+            return  // a dangling link inside a folder
+        }
+        if (info.st_mode & S_IFMT) == S_IFDIR {
+            guard depth <= options.maxFolderDepth else { return }
+            guard let directory = opendir(path) else {
+                throw .pathNotFound(path: path, reason: systemError())
+            }
+            var names: [String] = []
+            while let entry = readdir(directory) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+                }
+                if name.hasPrefix(".") || DumpReader.isReadme(name) { continue }
+                names.append(name)
+            }
+            closedir(directory)
+            names.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            for name in names {
+                let child = path.hasSuffix("/") ? path + name : path + "/" + name
+                // Do not follow links to folders (cycles); links to files are read.
+                var linkInfo = stat()
+                if lstat(child, &linkInfo) == 0, (linkInfo.st_mode & S_IFMT) == S_IFLNK {
+                    var target = stat()
+                    if stat(child, &target) == 0, (target.st_mode & S_IFMT) == S_IFDIR { continue }
+                }
+                try collect(child, depth: depth + 1, options: options, into: &files, total: &total, given: false)
+            }
+        } else {
+            files.append(path)
+            total += Int(info.st_size)
+        }
+    }
+}

@@ -1,0 +1,176 @@
+import TrialSearchCore
+
+/// Everything one worker needs to turn input bytes into `Trial`s: a reader per format, with their
+/// libxml2 contexts and buffers reused from record to record. Not thread-safe: one per worker.
+final class RecordDecoder {
+    let options: IngestOptions
+    private let clinicalStudy: ClinicalStudyXML
+    private let ictrp: ICTRPExport
+    /// One entry reader per archive nesting level (an entry's buffer is in use while the archive
+    /// inside it is read).
+    private var entryReaders: [ZipEntryReader] = []
+    private var fileBuffer: [UInt8] = []
+
+    init(options: IngestOptions) {
+        self.options = options
+        clinicalStudy = ClinicalStudyXML(options: options)
+        ictrp = ICTRPExport(options: options)
+    }
+
+    /// Reads a whole single-record file (ClinicalTrials.gov XML, one ICTRP trial, a text dump, plain
+    /// text) and decodes it.
+    func decodeFile(_ file: InputFile, kind: FormatSniffer.Kind, emit: (Result<Trial, IngestError>) -> Void) {
+        let location = IngestLocation(file: file.path)
+        guard file.size <= options.maxRecordBytes else {
+            emit(.failure(.tooLarge(location, what: "file", size: file.size, limit: options.maxRecordBytes)))
+            return
+        }
+        if fileBuffer.count < file.size { fileBuffer = [UInt8](repeating: 0, count: file.size) }
+        let size = file.size
+        let read = fileBuffer.withUnsafeMutableBytes { buffer in
+            catching { () throws(IngestError) in
+                try file.read(at: 0, into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<size]), location: location)
+            }
+        }
+        if case .failure(let error) = read {
+            emit(.failure(error))
+            return
+        }
+        fileBuffer.withUnsafeBytes { buffer in
+            decode(UnsafeRawBufferPointer(rebasing: buffer[0..<size]), kind: kind, file: file.path, entry: "",
+                   archiveDepth: 0, emit: emit)
+        }
+        if fileBuffer.count > 16 << 20 { fileBuffer = [] }
+    }
+
+    /// Reads archive entry `index` of `archive` (at nesting `depth`, 1 for a zip given directly) and
+    /// decodes it.
+    func decodeEntry(_ index: Int, of archive: ZipArchive, depth: Int, emit: (Result<Trial, IngestError>) -> Void) {
+        let entry = archive.entries[index]
+        let entryName = archive.location.entry.isEmpty ? entry.name : archive.location.entry + "/" + entry.name
+        let location = IngestLocation(file: archive.location.file, entry: entryName)
+        while entryReaders.count < depth { entryReaders.append(ZipEntryReader(options: options)) }
+        let reader = entryReaders[depth - 1]
+        do {
+            try reader.withContents(of: entry, in: archive, location: location) { (bytes) throws(IngestError) in
+                decode(bytes, kind: nil, file: archive.location.file, entry: entryName, archiveDepth: depth, emit: emit)
+            }
+        } catch {
+            emit(.failure(error))
+        }
+        reader.trimBuffers()
+    }
+
+    /// Decodes one record cut out of a multi-record input by `RecordSplitter`.
+    func decodeRecord(_ record: SplitRecord, grammar: RecordSplitter.Grammar, encoding: String?, file: String,
+                      entry: String, emit: (Result<Trial, IngestError>) -> Void) {
+        let location = IngestLocation(file: file, entry: entry, record: record.index, line: record.line)
+        var recordLocation = location
+        recordLocation.line = nil
+        record.bytes.withUnsafeBytes { bytes in
+            switch grammar {
+            case .ictrp:
+                let source = RecordSource(file: file, entry: entry, format: .ictrp)
+                emit(catching { () throws(IngestError) in
+                    try ictrp.read(bytes, encoding: encoding, source: source, at: recordLocation, firstLine: record.line)
+                })
+            case .json:
+                decodeJSON(bytes, file: file, entry: entry, location: location, emit: emit)
+            }
+        }
+    }
+
+    /// Decodes an input held in memory, of any format (`kind` nil: sniff it).
+    func decode(_ bytes: UnsafeRawBufferPointer, kind: FormatSniffer.Kind?, file: String, entry: String,
+                archiveDepth: Int, emit: (Result<Trial, IngestError>) -> Void) {
+        let location = IngestLocation(file: file, entry: entry)
+        let kind = kind ?? FormatSniffer.sniff(UnsafeRawBufferPointer(rebasing: bytes.prefix(FormatSniffer.headLength)))
+        switch kind {
+        case .clinicalStudyXML:
+            let source = RecordSource(file: file, entry: entry, format: .clinicalStudyXML)
+            emit(catching { () throws(IngestError) in try clinicalStudy.read(bytes, source: source, at: location) })
+        case .ictrpTrial:
+            let source = RecordSource(file: file, entry: entry, format: .ictrp)
+            emit(catching { () throws(IngestError) in
+                try ictrp.read(bytes, encoding: nil, source: source, at: location, firstLine: 1)
+            })
+        case .textDump:
+            let source = RecordSource(file: file, entry: entry, format: .textDump)
+            emit(catching { () throws(IngestError) in try TextDump.read(bytes, source: source, at: location) })
+        case .plainText:
+            let source = RecordSource(file: file, entry: entry, format: .plainText)
+            emit(catching { () throws(IngestError) in try PlainText.read(bytes, source: source, at: location) })
+        case .ictrpExport, .json:
+            let grammar: RecordSplitter.Grammar = kind == .json ? .json : .ictrp
+            let encoding = kind == .json ? nil : ICTRPExport.declaredEncoding(bytes)
+            var splitter = RecordSplitter(.bytes(Array(bytes.bindMemory(to: UInt8.self))), grammar: grammar,
+                                          location: location, maxRecordBytes: options.maxRecordBytes)
+            while let next = splitter.next() {
+                switch next {
+                case .success(let record):
+                    decodeRecord(record, grammar: grammar, encoding: encoding, file: file, entry: entry, emit: emit)
+                case .failure(let error):
+                    emit(.failure(error))
+                }
+            }
+        case .zip:
+            guard archiveDepth < options.maxArchiveDepth else {
+                emit(.failure(.tooDeep(location, what: "zip archives", limit: options.maxArchiveDepth)))
+                return
+            }
+            let archive: ZipArchive
+            do {
+                archive = try ZipArchive(storage: .memory(Array(bytes.bindMemory(to: UInt8.self))), location: location,
+                                         options: options)
+            } catch {
+                emit(.failure(error))
+                return
+            }
+            for index in archive.entries.indices where !ZipArchive.isJunk(archive.entries[index].name) {
+                decodeEntry(index, of: archive, depth: archiveDepth + 1, emit: emit)
+            }
+        case .unrecognized(let found):
+            emit(.failure(.unrecognizedFormat(location, found: found)))
+        }
+    }
+
+    /// One JSON record: an API v2 study, an API response `{"studies": [...]}`, or a `Trial` object.
+    private func decodeJSON(_ bytes: UnsafeRawBufferPointer, file: String, entry: String, location: IngestLocation,
+                            emit: (Result<Trial, IngestError>) -> Void) {
+        let tape: JSONTape
+        do {
+            tape = try JSONTape(parsing: bytes, maxDepth: options.maxJSONDepth)
+        } catch {
+            var at = location
+            at.line = nil
+            emit(.failure(IngestError(error, at: at)))
+            return
+        }
+        let root = tape.root
+        var at = location
+        at.line = nil
+        if StudyJSON.isStudy(root) {
+            let source = RecordSource(file: file, entry: entry, format: .studyJSON)
+            emit(catching { () throws(IngestError) in try StudyJSON.read(root, source: source, at: at) })
+        } else if let studies = root["studies"], studies.kind == .array {
+            let source = RecordSource(file: file, entry: entry, format: .studyJSON)
+            for study in studies.elements {
+                emit(catching { () throws(IngestError) in try StudyJSON.read(study, source: source, at: at) })
+            }
+        } else if TrialJSONReader.isTrial(root) {
+            emit(catching { () throws(IngestError) in try TrialJSONReader.read(root, at: at) })
+        } else {
+            let found = root.kind == .object ? "a JSON object without \"protocolSection\" or \"id\"" : "a JSON \(root.kind)"
+            emit(.failure(.unrecognizedFormat(at, found: found)))
+        }
+    }
+}
+
+extension ZipArchive {
+    /// Entries that are not content: macOS resource forks (`__MACOSX/…`, `._name`) and `.DS_Store`.
+    static func isJunk(_ name: String) -> Bool {
+        if name.hasPrefix("__MACOSX/") { return true }
+        let base = name.split(separator: "/").last ?? Substring(name)
+        return base.hasPrefix("._") || base == ".DS_Store"
+    }
+}

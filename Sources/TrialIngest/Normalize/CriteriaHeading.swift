@@ -1,0 +1,163 @@
+/// Recognizes the headings that open the inclusion and exclusion parts of eligibility criteria.
+///
+/// A heading is a line whose first words (after a list marker or an outline number such as "A." or
+/// "II.", and Markdown emphasis) are, case-insensitively:
+/// - up to three qualifier words ("Key", "Recipient", "Prevention Study", "The", …; not negations or
+///   verbs such as "no", "are", "must", "meet", and not the other kind: "Inclusion/Exclusion
+///   Criteria" and "Inclusion and exclusion criteria" are not headings),
+/// - then "inclusion criteria" or "exclusion criteria" (also "criterion", the misspelling
+///   "critieria", "criteria for inclusion/exclusion", or "inclusion"/"exclusion(s)" directly followed
+///   by ":" or ending the line),
+/// - then optionally a short qualifier and a colon ("Inclusion Criteria for Cohort A:").
+/// What follows the colon on the same line ("Inclusion criteria: aged 18 to 65"), or more than three
+/// words that follow the phrase without a colon, is the first criterion.
+enum CriteriaHeading {
+    enum Kind: Sendable { case inclusion, exclusion }
+
+    /// Whether `line` (trimmed) is a heading. Cheap for ordinary lines: a heading has "clusion" within
+    /// its first 56 bytes.
+    static func matches(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        parse(line) != nil
+    }
+
+    /// The heading's kind and the byte offset where the rest of the line (the first criterion, if
+    /// any) starts, or nil when `line` is not a heading.
+    static func parse(_ line: UnsafeBufferPointer<UInt8>) -> (kind: Kind, rest: Int)? {
+        guard containsClusion(line) else { return nil }
+        let count = line.count
+        var i = ListMarker.length(in: line)
+        i = skipOutlineNumber(line, from: i)
+        // The first words: letters only, with their byte ranges.
+        var words: [(start: Int, end: Int, text: String)] = []
+        var j = i
+        while j < count, words.count < 12 {
+            while j < count, !isLetter(line[j]) { j += 1 }
+            let start = j
+            while j < count, isLetter(line[j]) { j += 1 }
+            if start < j {
+                words.append((start, j, String(decoding: line[start..<j].map(lowercased), as: UTF8.self)))
+            }
+        }
+        for k in 0..<min(words.count, 4) {
+            let word = words[k].text
+            var kind: Kind? = nil
+            var phraseEnd = 0
+            if let found = self.kind(word), k + 1 < words.count, isCriteria(words[k + 1].text) {
+                kind = found
+                phraseEnd = words[k + 1].end
+            } else if word == "criteria", k + 2 < words.count, words[k + 1].text == "for",
+                      let found = self.kind(words[k + 2].text) {
+                kind = found
+                phraseEnd = words[k + 2].end
+            } else if let found = self.kind(word.hasSuffix("s") ? String(word.dropLast()) : word),
+                      nextNonSpace(line, from: words[k].end) == UInt8(ascii: ":") || words.count == k + 1 {
+                kind = found
+                phraseEnd = words[k].end
+            }
+            guard let kind else { continue }
+            // The words before must be qualifiers, and the line must not name both kinds.
+            for before in words[0..<k] {
+                if blocked.contains(before.text) || self.kind(before.text) != nil { return nil }
+            }
+            if let punctuation = firstNonSpace(line, from: i), punctuation == UInt8(ascii: "/") { return nil }
+            return (kind, rest(line, after: phraseEnd, words: words))
+        }
+        return nil
+    }
+
+    private static func kind(_ word: String) -> Kind? {
+        word == "inclusion" ? .inclusion : word == "exclusion" ? .exclusion : nil
+    }
+
+    private static func isCriteria(_ word: String) -> Bool {
+        word == "criteria" || word == "criterion" || word == "critieria"
+    }
+
+    /// Words that make "… inclusion criteria" a sentence rather than a heading.
+    private static let blocked: Set<String> = [
+        "no", "not", "are", "is", "be", "must", "meet", "meets", "met", "all", "will", "see", "any", "and", "or",
+        "if", "with", "without", "as", "per", "by", "these", "those", "of", "to", "in",
+    ]
+
+    /// Where the first criterion on the heading's line starts: after a colon that closes the heading
+    /// within its next six words; else after the phrase when more than three words follow it; else the
+    /// end of the line.
+    private static func rest(_ line: UnsafeBufferPointer<UInt8>, after phraseEnd: Int,
+                             words: [(start: Int, end: Int, text: String)]) -> Int {
+        let count = line.count
+        var j = phraseEnd
+        var wordsSeen = 0
+        var inWord = false
+        while j < count {
+            let byte = line[j]
+            if byte == UInt8(ascii: ":") {
+                j += 1
+                while j < count, isSpace(line[j]) || line[j] == UInt8(ascii: "*") { j += 1 }
+                return j
+            }
+            if isLetter(byte) || isDigit(byte) {
+                if !inWord { wordsSeen += 1 }
+                inWord = true
+            } else {
+                inWord = false
+            }
+            if wordsSeen > 6 { break }
+            j += 1
+        }
+        let following = words.filter { $0.start >= phraseEnd }.count
+        if following > 3 {
+            var start = phraseEnd
+            while start < count, !isLetter(line[start]) && !isDigit(line[start]) { start += 1 }
+            return start
+        }
+        return count
+    }
+
+    /// Skips "A. ", "II) ", "(b) " outline numbers that `ListMarker` does not accept.
+    private static func skipOutlineNumber(_ line: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        var j = start
+        let count = line.count
+        while j < count, line[j] == UInt8(ascii: "*") || line[j] == UInt8(ascii: "#") || isSpace(line[j]) { j += 1 }
+        var k = j
+        while k < count, k - j < 4, isLetter(line[k]) || isDigit(line[k]) { k += 1 }
+        if k > j, k < count, line[k] == UInt8(ascii: ".") || line[k] == UInt8(ascii: ")"),
+           k + 1 < count, isSpace(line[k + 1]) {
+            let token = String(decoding: line[j..<k].map(lowercased), as: UTF8.self)
+            if token.count == 1 || token.allSatisfy({ "ivx".contains($0) }) || token.allSatisfy(\.isNumber) {
+                return k + 2
+            }
+        }
+        return j
+    }
+
+    private static func nextNonSpace(_ line: UnsafeBufferPointer<UInt8>, from start: Int) -> UInt8? {
+        var j = start
+        while j < line.count, isSpace(line[j]) { j += 1 }
+        return j < line.count ? line[j] : nil
+    }
+
+    /// The first byte that is neither a letter nor white space (to spot "Inclusion/Exclusion").
+    private static func firstNonSpace(_ line: UnsafeBufferPointer<UInt8>, from start: Int) -> UInt8? {
+        var j = start
+        while j < line.count, isLetter(line[j]) || isSpace(line[j]) { j += 1 }
+        return j < line.count ? line[j] : nil
+    }
+
+    /// Whether "clusion" (any case) starts within the first 56 bytes: a cheap filter that most lines
+    /// fail, one 4-byte load and compare per position ("clus" lowercased with `| 0x20202020`).
+    private static func containsClusion(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        let limit = min(line.count, 56 + 7)
+        guard limit >= 9, let base = line.baseAddress else { return false }
+        let clus: UInt32 = 0x7375_6C63  // "clus" little-endian
+        var i = 0
+        while i + 7 <= limit {
+            let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt32.self) | 0x2020_2020
+            if word == clus, lowercased(line[i + 4]) == UInt8(ascii: "i"), lowercased(line[i + 5]) == UInt8(ascii: "o"),
+               lowercased(line[i + 6]) == UInt8(ascii: "n") {
+                return true
+            }
+            i += 1
+        }
+        return false
+    }
+}

@@ -1,0 +1,178 @@
+/// Turns a registry's text into the `Trial` text form: paragraphs separated by "\n\n", list items on
+/// their own line, wrapped lines joined, no markup noise.
+///
+/// What the registries publish, and what is done with it:
+/// - ClinicalTrials.gov XML text blocks are indented by 6–8 spaces and wrapped at about 80 columns;
+///   2022–2023 dumps end every line with a `&#xD;` character reference (a CR before the newline).
+///   Lines are dedented and trimmed, CR/LF, lone CR and LF all end a line, and a wrapped line is
+///   joined to the previous one with a space unless it starts a list item ("-", "*", "•", "1.", "2)",
+///   "(3)", "a)") or a criteria heading ("Exclusion Criteria:"), which start a new line ("\n").
+///   Blank lines separate paragraphs ("\n\n"). Runs of spaces and tabs inside a line become one space.
+/// - API v2 JSON and trial-page dumps are Markdown: `\<`, `\>`, `\*`, … are escapes of the punctuation
+///   and `&#39;`, `&lt;` are character references (`TextCleanup.markdown` turns both into text).
+/// - The ICTRP export carries HTML inside its XML: `<br>` line breaks and character references such as
+///   `&#32;` and `&amp;` (`TextCleanup.htmlNoise` turns them into text).
+/// The ClinicalTrials.gov XML's own double escapes (`&amp;amp;`, 10 records) are kept as published.
+///
+/// Works on UTF-8 bytes and writes the result straight into the new String's storage: the output is
+/// never longer than the input (every rewrite shortens or keeps the length). Never splits a multi-byte
+/// sequence: every byte it inspects or drops is ASCII.
+enum TextNormalizer {
+    /// Normalizes multi-paragraph text (summaries, descriptions, criteria).
+    static func paragraphs(_ text: UnsafeBufferPointer<UInt8>, _ cleanup: TextCleanup = []) -> String {
+        if let decoded = decodeReferences(text, cleanup) {
+            return decoded.withUnsafeBufferPointer { paragraphs($0, cleanup.subtracting(.references)) }
+        }
+        guard !text.isEmpty else { return "" }
+        return String(unsafeUninitializedCapacity: text.count) { out in
+            writeParagraphs(text, cleanup.contains(.markdownEscapes), into: out)
+        }
+    }
+
+    /// Normalizes a one-line value (titles, names, dates): every run of white space, line breaks
+    /// included, becomes one space; leading and trailing white space is dropped.
+    static func line(_ text: UnsafeBufferPointer<UInt8>, _ cleanup: TextCleanup = []) -> String {
+        if let decoded = decodeReferences(text, cleanup) {
+            return decoded.withUnsafeBufferPointer { line($0, cleanup.subtracting(.references)) }
+        }
+        guard !text.isEmpty else { return "" }
+        let unescape = cleanup.contains(.markdownEscapes)
+        return String(unsafeUninitializedCapacity: text.count) { out in
+            var w = 0
+            var pendingSpace = false
+            var i = 0
+            let count = text.count
+            while i < count {
+                let byte = text[i]
+                if byte <= 0x20, isSpace(byte) || byte == 0x0A || byte == 0x0D {
+                    pendingSpace = w > 0
+                    i += 1
+                    continue
+                }
+                if pendingSpace { out[w] = 0x20; w += 1; pendingSpace = false }
+                if unescape, byte == UInt8(ascii: "\\"), i + 1 < count, isMarkdownEscapable(text[i + 1]) {
+                    out[w] = text[i + 1]
+                    w += 1
+                    i += 2
+                    continue
+                }
+                out[w] = byte
+                w += 1
+                i += 1
+            }
+            return w
+        }
+    }
+
+    /// `text` with its character references (and, for `.htmlNoise`, `<br>` tags) decoded, or nil when
+    /// `cleanup` asks for neither or the text has no "&" or "<".
+    private static func decodeReferences(_ text: UnsafeBufferPointer<UInt8>, _ cleanup: TextCleanup) -> [UInt8]? {
+        guard !cleanup.isDisjoint(with: .references),
+              text.contains(where: { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") }) else { return nil }
+        var decoded: [UInt8] = []
+        decoded.reserveCapacity(text.count)
+        HTMLNoise.decode(text, lineBreaks: cleanup.contains(.htmlNoise),
+                         backslashEscapes: cleanup.contains(.markdownEscapes), into: &decoded)
+        return decoded
+    }
+
+    static func paragraphs(_ text: String, _ cleanup: TextCleanup = []) -> String {
+        var text = text
+        return text.withUTF8 { paragraphs($0, cleanup) }
+    }
+
+    static func line(_ text: String, _ cleanup: TextCleanup = []) -> String {
+        var text = text
+        return text.withUTF8 { line($0, cleanup) }
+    }
+
+    /// Writes the normalized paragraphs of `text` into `out` (at least `text.count` bytes); returns
+    /// the number of bytes written.
+    private static func writeParagraphs(_ text: UnsafeBufferPointer<UInt8>, _ unescape: Bool,
+                                        into out: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        let count = text.count
+        var w = 0
+        var i = 0
+        var paragraphBreak = false
+        while i < count {
+            // One line: [i, end).
+            var end = i
+            while end < count, text[end] != 0x0A, text[end] != 0x0D { end += 1 }
+            let next = end + 1 < count && text[end] == 0x0D && text[end + 1] == 0x0A ? end + 2 : end + 1
+            var start = i
+            while start < end, isSpace(text[start]) { start += 1 }
+            var stop = end
+            while stop > start, isSpace(text[stop - 1]) { stop -= 1 }
+            i = next
+            if start == stop {
+                if w > 0 { paragraphBreak = true }
+                continue
+            }
+            let line = UnsafeBufferPointer(rebasing: text[start..<stop])
+            if w > 0 {
+                if paragraphBreak {
+                    out[w] = 0x0A
+                    out[w + 1] = 0x0A
+                    w += 2
+                } else if ListMarker.length(in: line) > 0 || CriteriaHeading.matches(line) {
+                    out[w] = 0x0A
+                    w += 1
+                } else {
+                    out[w] = 0x20
+                    w += 1
+                }
+            }
+            paragraphBreak = false
+            // The line, with runs of spaces collapsed and escapes removed.
+            var previousSpace = false
+            var j = 0
+            let lineCount = line.count
+            while j < lineCount {
+                let byte = line[j]
+                if byte <= 0x20, isSpace(byte) {
+                    if !previousSpace { out[w] = 0x20; w += 1 }
+                    previousSpace = true
+                    j += 1
+                    continue
+                }
+                previousSpace = false
+                if unescape, byte == UInt8(ascii: "\\"), j + 1 < lineCount, isMarkdownEscapable(line[j + 1]) {
+                    out[w] = line[j + 1]
+                    w += 1
+                    j += 2
+                    continue
+                }
+                out[w] = byte
+                w += 1
+                j += 1
+            }
+        }
+        return w
+    }
+}
+
+/// Source-specific markup to remove during text normalization.
+struct TextCleanup: OptionSet, Sendable {
+    let rawValue: UInt8
+    /// Markdown backslash escapes of ASCII punctuation (API v2 JSON, trial-page dumps).
+    static let markdownEscapes = TextCleanup(rawValue: 1)
+    /// HTML line breaks and character references inside XML text (ICTRP).
+    static let htmlNoise = TextCleanup(rawValue: 2)
+    /// Character references (`&#39;`, `&lt;`, `&amp;`) in text that is not XML.
+    static let characterReferences = TextCleanup(rawValue: 4)
+    /// Markdown (API v2 JSON, trial-page dumps): backslash escapes and character references.
+    static let markdown: TextCleanup = [.markdownEscapes, .characterReferences]
+    /// Either kind of reference decoding.
+    static let references: TextCleanup = [.htmlNoise, .characterReferences]
+}
+
+/// Space, tab, vertical tab and form feed (not line ends).
+@inline(__always) func isSpace(_ byte: UInt8) -> Bool {
+    byte == 0x20 || byte == 0x09 || byte == 0x0B || byte == 0x0C
+}
+
+/// CommonMark: a backslash before ASCII punctuation escapes it.
+@inline(__always) func isMarkdownEscapable(_ byte: UInt8) -> Bool {
+    (0x21...0x2F).contains(byte) || (0x3A...0x40).contains(byte) || (0x5B...0x60).contains(byte)
+        || (0x7B...0x7E).contains(byte)
+}

@@ -1,0 +1,42 @@
+/// Finds the first byte that is not part of a well-formed UTF-8 sequence (RFC 3629: no overlong forms,
+/// no surrogates, nothing above U+10FFFF).
+///
+/// Runs of ASCII are skipped eight bytes at a time, so validating registry text costs well under a
+/// byte-compare per byte.
+enum UTF8Validation {
+    /// The offset of the first invalid byte, or nil when all of `bytes` is UTF-8.
+    static func firstInvalidOffset(_ bytes: UnsafeRawBufferPointer) -> Int? {
+        let count = bytes.count
+        guard let base = bytes.baseAddress else { return nil }
+        var i = 0
+        while i < count {
+            // ASCII fast path, 8 bytes at a time.
+            while i + 8 <= count, base.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                i += 8
+            }
+            guard i < count else { break }
+            let b0 = bytes[i]
+            if b0 < 0x80 { i += 1; continue }
+            let length: Int
+            var lower: UInt8 = 0x80
+            var upper: UInt8 = 0xBF
+            switch b0 {
+            case 0xC2...0xDF: length = 2
+            case 0xE0: length = 3; lower = 0xA0
+            case 0xE1...0xEC, 0xEE...0xEF: length = 3
+            case 0xED: length = 3; upper = 0x9F
+            case 0xF0: length = 4; lower = 0x90
+            case 0xF1...0xF3: length = 4
+            case 0xF4: length = 4; upper = 0x8F
+            default: return i
+            }
+            guard i + length <= count else { return i }
+            let b1 = bytes[i + 1]
+            guard b1 >= lower, b1 <= upper else { return i }
+            if length >= 3 { guard bytes[i + 2] & 0xC0 == 0x80 else { return i } }
+            if length == 4 { guard bytes[i + 3] & 0xC0 == 0x80 else { return i } }
+            i += length
+        }
+        return nil
+    }
+}

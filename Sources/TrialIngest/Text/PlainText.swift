@@ -1,0 +1,43 @@
+import TrialSearchCore
+
+/// Turns a plain text file that is no registry format into a free-text `Trial` record, so that a piece
+/// of text (a patient note, an abstract) can be searched with or compared against the trials.
+///
+/// The record's id is the file's name without its directory and last extension
+/// (`notes/patient-12.txt` → `patient-12`; inside an archive, the entry's name; "text" if that leaves
+/// nothing), its registry is empty, its brief title is the first non-empty line (cut at 200 bytes, at
+/// a word boundary when there is one), and its brief summary is the whole text, normalized like
+/// registry text (paragraphs kept, wrapped lines joined).
+enum PlainText {
+    /// - Throws: `IngestError.notUTF8` for text in another encoding.
+    static func read(_ bytes: UnsafeRawBufferPointer, source: RecordSource, at location: IngestLocation) throws(IngestError) -> Trial {
+        if let bad = UTF8Validation.firstInvalidOffset(bytes) { throw .notUTF8(location, offset: bad) }
+        let id = TrialID(idFromName(source.entry.isEmpty ? source.file : source.entry)) ?? TrialID("text")
+        guard let id else { preconditionFailure("\"text\" is a valid TrialID") }
+        var trial = Trial(id: id, registry: "", source: source)
+        let summary = TextNormalizer.paragraphs(bytes.bindMemory(to: UInt8.self))
+        trial.briefSummary = summary
+        let firstLine = summary.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? ""
+        trial.briefTitle = cut(firstLine, at: 200)
+        return trial
+    }
+
+    /// `dir/name.ext` → `name`.
+    static func idFromName(_ path: String) -> String {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return name }
+        return String(name[..<dot])
+    }
+
+    /// `text` cut to at most `limit` bytes, at the last space before the limit when there is one.
+    private static func cut(_ text: String, at limit: Int) -> String {
+        guard text.utf8.count > limit else { return text }
+        var end = text.utf8.index(text.utf8.startIndex, offsetBy: limit)
+        while end > text.startIndex, !text.utf8[end...].isEmpty, (text.utf8[end] & 0xC0) == 0x80 {
+            end = text.utf8.index(before: end)
+        }
+        let prefix = text[..<end]
+        if let space = prefix.lastIndex(of: " "), space > prefix.startIndex { return String(prefix[..<space]) }
+        return String(prefix)
+    }
+}

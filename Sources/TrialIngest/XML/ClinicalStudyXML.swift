@@ -1,0 +1,280 @@
+import TrialSearchCore
+
+/// Reads one ClinicalTrials.gov legacy XML record (`<clinical_study>`) into a `Trial`.
+///
+/// Every variant of the registry's dumps is read the same way: 2013 files with a DTD reference, the
+/// 2016–2017 date tags (`firstreceived_date`, `lastchanged_date`) and the 2018+ ones
+/// (`study_first_posted`, `last_update_posted`), CRLF files, the 2022–2023 `&#xD;` line ends, search
+/// results with `<clinical_study rank="N">`. `clinical_results` and the other elements `Trial` has no
+/// property for are skipped without being looked at. One reader per worker: it owns a `SAXParser` and
+/// reuses its buffers across records.
+public final class ClinicalStudyXML {
+    private let parser: SAXParser
+    private let handler = ClinicalStudyXMLHandler()
+
+    public init(options: IngestOptions = IngestOptions()) {
+        parser = SAXParser(maxDepth: options.maxXMLDepth)
+    }
+
+    /// Parses one record.
+    /// - Throws: `IngestError.malformedXML` (with libxml2's message and line), `.tooDeep`, or
+    ///   `.missingField` when the record has no `nct_id`.
+    public func read(_ bytes: UnsafeRawBufferPointer, source: RecordSource,
+                     at location: IngestLocation) throws(IngestError) -> Trial {
+        handler.reset(source: source)
+        try parser.parse(bytes, delegate: handler, at: location)
+        guard handler.sawRoot else {
+            throw .missingField(location, format: .clinicalStudyXML, field: "<clinical_study> root element")
+        }
+        guard let id = TrialID(handler.nctId) else {
+            throw .missingField(location, format: .clinicalStudyXML, field: "<nct_id>")
+        }
+        return handler.finish(id: id)
+    }
+}
+
+/// The SAX state machine behind `ClinicalStudyXML`: a stack of tags, text captured only inside the
+/// leaf elements that `Trial` uses, subtrees of every other element skipped.
+final class ClinicalStudyXMLHandler: SAXDelegate {
+    @exclusivity(unchecked) private var stack = [ClinicalStudyTag](repeating: .other, count: 8)
+    @exclusivity(unchecked) private var depth = 0
+    /// The depth at which a skipped subtree started, or 0.
+    @exclusivity(unchecked) private var skipFrom = 0
+    @exclusivity(unchecked) private var capturing = false
+    @exclusivity(unchecked) private var text: [UInt8] = []
+    @exclusivity(unchecked) private var cache = TagCache()
+    private var cacheGeneration = -1
+
+    private(set) var sawRoot = false
+    private(set) var nctId = ""
+    @exclusivity(unchecked) private var trial = Trial(id: ClinicalStudyXMLHandler.placeholder)
+    @exclusivity(unchecked) private var arm = ArmGroup()
+    @exclusivity(unchecked) private var intervention = Intervention()
+    @exclusivity(unchecked) private var outcome = Outcome()
+    @exclusivity(unchecked) private var official = Official()
+    @exclusivity(unchecked) private var location = Location()
+
+    private static let placeholder = TrialID("placeholder") ?? { preconditionFailure("TrialID") }()
+
+    override init() {
+        text.reserveCapacity(1 << 16)
+    }
+
+    func reset(source: RecordSource) {
+        depth = 0
+        skipFrom = 0
+        capturing = false
+        sawRoot = false
+        nctId = ""
+        text.removeAll(keepingCapacity: true)
+        trial = Trial(id: ClinicalStudyXMLHandler.placeholder, registry: "ClinicalTrials.gov", source: source)
+    }
+
+    func finish(id: TrialID) -> Trial {
+        var result = trial
+        result.id = id
+        if result.countries.isEmpty {
+            for location in result.locations where !location.country.isEmpty { result.countries.append(location.country) }
+        }
+        result.countries = uniqued(result.countries)
+        let split = CriteriaSplitter.split(result.eligibility.criteria)
+        result.eligibility.inclusion = split.inclusion
+        result.eligibility.exclusion = split.exclusion
+        trial = Trial(id: ClinicalStudyXMLHandler.placeholder)
+        return result
+    }
+
+    override func startDocument(generation: Int) {
+        if generation != cacheGeneration {
+            cache.reset()
+            cacheGeneration = generation
+        }
+    }
+
+    override func startElement(_ name: UnsafePointer<UInt8>) {
+        depth += 1
+        if skipFrom != 0 { return }
+        let tag = cache.tag(name)
+        let parent: ClinicalStudyTag = depth >= 2 ? stack[depth - 2] : .other
+        if depth > stack.count { stack.append(contentsOf: repeatElement(.other, count: depth)) }
+        stack[depth - 1] = tag
+        switch role(of: tag, in: parent, depth: depth) {
+        case .skip:
+            skipFrom = depth
+        case .container:
+            open(tag)
+        case .leaf:
+            capturing = true
+            text.removeAll(keepingCapacity: true)
+        }
+    }
+
+    override func endElement() {
+        defer { depth -= 1 }
+        if skipFrom != 0 {
+            if depth == skipFrom { skipFrom = 0 }
+            return
+        }
+        let tag = stack[depth - 1]
+        let parent: ClinicalStudyTag = depth >= 2 ? stack[depth - 2] : .other
+        if capturing {
+            capturing = false
+            text.withUnsafeBufferPointer { assign(tag, in: parent, $0) }
+        } else {
+            close(tag, in: parent)
+        }
+    }
+
+    override func characters(_ bytes: UnsafeBufferPointer<UInt8>) {
+        if capturing { text.append(contentsOf: bytes) }
+    }
+
+    private enum Role { case skip, container, leaf }
+
+    /// What an element is to `Trial`, given its parent.
+    private func role(of tag: ClinicalStudyTag, in parent: ClinicalStudyTag, depth: Int) -> Role {
+        if depth == 1 {
+            if tag == .clinicalStudy { sawRoot = true; return .container }
+            return .skip
+        }
+        switch (parent, tag) {
+        case (.clinicalStudy, .idInfo), (.clinicalStudy, .sponsors), (.clinicalStudy, .briefSummary),
+             (.clinicalStudy, .detailedDescription), (.clinicalStudy, .studyDesignInfo),
+             (.clinicalStudy, .primaryOutcome), (.clinicalStudy, .secondaryOutcome),
+             (.clinicalStudy, .armGroup), (.clinicalStudy, .intervention), (.clinicalStudy, .eligibility),
+             (.clinicalStudy, .overallOfficial), (.clinicalStudy, .location),
+             (.clinicalStudy, .locationCountries), (.clinicalStudy, .conditionBrowse),
+             (.clinicalStudy, .interventionBrowse),
+             (.sponsors, .leadSponsor), (.sponsors, .collaborator), (.eligibility, .criteria),
+             (.location, .facility), (.facility, .address):
+            return .container
+        case (.clinicalStudy, .briefTitle), (.clinicalStudy, .acronym), (.clinicalStudy, .officialTitle),
+             (.clinicalStudy, .overallStatus), (.clinicalStudy, .startDate), (.clinicalStudy, .completionDate),
+             (.clinicalStudy, .phase), (.clinicalStudy, .studyType), (.clinicalStudy, .enrollment),
+             (.clinicalStudy, .condition), (.clinicalStudy, .keyword), (.clinicalStudy, .studyFirstPosted),
+             (.clinicalStudy, .firstreceivedDate), (.clinicalStudy, .lastUpdatePosted),
+             (.clinicalStudy, .lastchangedDate),
+             (.idInfo, .orgStudyId), (.idInfo, .secondaryId), (.idInfo, .nctId), (.idInfo, .nctAlias),
+             (.leadSponsor, .agency), (.collaborator, .agency),
+             (.briefSummary, .textblock), (.detailedDescription, .textblock), (.criteria, .textblock),
+             (.studyDesignInfo, .allocation), (.studyDesignInfo, .interventionModel),
+             (.studyDesignInfo, .primaryPurpose), (.studyDesignInfo, .masking),
+             (.studyDesignInfo, .observationalModel), (.studyDesignInfo, .timePerspective),
+             (.primaryOutcome, .measure), (.primaryOutcome, .timeFrame), (.primaryOutcome, .description),
+             (.secondaryOutcome, .measure), (.secondaryOutcome, .timeFrame), (.secondaryOutcome, .description),
+             (.armGroup, .armGroupLabel), (.armGroup, .armGroupType), (.armGroup, .description),
+             (.intervention, .interventionType), (.intervention, .interventionName),
+             (.intervention, .description), (.intervention, .armGroupLabel), (.intervention, .otherName),
+             (.eligibility, .gender), (.eligibility, .minimumAge), (.eligibility, .maximumAge),
+             (.eligibility, .healthyVolunteers),
+             (.overallOfficial, .lastName), (.overallOfficial, .role), (.overallOfficial, .affiliation),
+             (.facility, .name), (.address, .city), (.address, .state), (.address, .country),
+             (.locationCountries, .country), (.conditionBrowse, .meshTerm), (.interventionBrowse, .meshTerm):
+            return .leaf
+        default:
+            return .skip
+        }
+    }
+
+    private func open(_ tag: ClinicalStudyTag) {
+        switch tag {
+        case .armGroup: arm = ArmGroup()
+        case .intervention: intervention = Intervention()
+        case .primaryOutcome, .secondaryOutcome: outcome = Outcome()
+        case .overallOfficial: official = Official()
+        case .location: location = Location()
+        default: break
+        }
+    }
+
+    private func close(_ tag: ClinicalStudyTag, in parent: ClinicalStudyTag) {
+        switch tag {
+        case .armGroup: trial.armGroups.append(arm)
+        case .intervention: trial.interventions.append(intervention)
+        case .primaryOutcome: trial.primaryOutcomes.append(outcome)
+        case .secondaryOutcome: trial.secondaryOutcomes.append(outcome)
+        case .overallOfficial: trial.officials.append(official)
+        case .location: trial.locations.append(location)
+        default: break
+        }
+    }
+
+    /// Stores the text of a leaf element.
+    private func assign(_ tag: ClinicalStudyTag, in parent: ClinicalStudyTag, _ raw: UnsafeBufferPointer<UInt8>) {
+        switch tag {
+        case .textblock:
+            let value = TextNormalizer.paragraphs(raw)
+            switch parent {
+            case .briefSummary: trial.briefSummary = value
+            case .detailedDescription: trial.detailedDescription = value
+            default: trial.eligibility.criteria = value
+            }
+            return
+        case .description:
+            let value = TextNormalizer.paragraphs(raw)
+            switch parent {
+            case .armGroup: arm.description = value
+            case .intervention: intervention.description = value
+            default: outcome.description = value
+            }
+            return
+        default:
+            break
+        }
+        let value = TextNormalizer.line(raw)
+        guard !value.isEmpty else { return }
+        switch tag {
+        case .nctId: nctId = value
+        case .orgStudyId, .secondaryId, .nctAlias: trial.secondaryIds.append(value)
+        case .briefTitle: trial.briefTitle = value
+        case .acronym: trial.acronym = value
+        case .officialTitle: trial.officialTitle = value
+        case .agency:
+            if parent == .leadSponsor { trial.leadSponsor = value } else { trial.collaborators.append(value) }
+        case .overallStatus: trial.overallStatus = Vocabulary.status(value)
+        case .startDate: trial.startDate = RegistryDate.parse(value)
+        case .completionDate: trial.completionDate = RegistryDate.parse(value)
+        case .studyFirstPosted, .firstreceivedDate: trial.firstPosted = RegistryDate.parse(value)
+        case .lastUpdatePosted, .lastchangedDate: trial.lastUpdated = RegistryDate.parse(value)
+        case .phase: trial.phases.append(contentsOf: Vocabulary.phases(value))
+        case .studyType: trial.studyType = Vocabulary.studyType(value)
+        case .enrollment: trial.enrollment = Int(value)
+        case .condition: trial.conditions.append(value)
+        case .keyword: trial.keywords.append(value)
+        case .allocation: trial.design.allocation = value
+        case .interventionModel: trial.design.interventionModel = value
+        case .primaryPurpose: trial.design.primaryPurpose = value
+        case .masking: trial.design.masking = value
+        case .observationalModel: trial.design.observationalModel = value
+        case .timePerspective: trial.design.timePerspective = value
+        case .measure: outcome.measure = value
+        case .timeFrame: outcome.timeFrame = value
+        case .armGroupLabel:
+            if parent == .armGroup { arm.label = value } else { intervention.armGroupLabels.append(value) }
+        case .armGroupType: arm.type = value
+        case .interventionType: intervention.type = Vocabulary.titleWords(value)
+        case .interventionName: intervention.name = value
+        case .otherName: intervention.otherNames.append(value)
+        case .gender: trial.eligibility.sex = Vocabulary.sex(value)
+        case .minimumAge:
+            trial.eligibility.minimumAgeYears = AgeLimit.years(value)
+            trial.eligibility.minimumAge = AgeLimit.published(value)
+        case .maximumAge:
+            trial.eligibility.maximumAgeYears = AgeLimit.years(value)
+            trial.eligibility.maximumAge = AgeLimit.published(value)
+        case .healthyVolunteers: trial.eligibility.healthyVolunteers = Vocabulary.yesNo(value)
+        case .lastName: official.name = value
+        case .role: official.role = value
+        case .affiliation: official.affiliation = value
+        case .name: location.facility = value
+        case .city: location.city = value
+        case .state: location.state = value
+        case .country:
+            if parent == .address { location.country = value } else { trial.countries.append(value) }
+        case .meshTerm:
+            if parent == .conditionBrowse { trial.conditionMeshTerms.append(value) }
+            else { trial.interventionMeshTerms.append(value) }
+        default: break
+        }
+    }
+}

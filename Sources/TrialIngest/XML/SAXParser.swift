@@ -1,0 +1,188 @@
+import CLibXML2
+
+/// Receives the SAX events of one XML document. Subclasses (`ClinicalStudyXMLHandler`,
+/// `ICTRPTrialHandler`) override the three events; the names and text are libxml2's buffers, valid
+/// only during the call.
+class SAXDelegate {
+    /// A document starts. `generation` changes whenever the parser replaced its context, which
+    /// invalidates any cache keyed by name pointers.
+    func startDocument(generation: Int) {}
+    /// An element starts; `name` is the NUL-terminated local name, interned in the parser's dictionary
+    /// (the same pointer for the same name while one `SAXParser` lives, so it may key a cache).
+    func startElement(_ name: UnsafePointer<UInt8>) {}
+    func endElement() {}
+    /// Text content (possibly in several pieces per element), entity and character references already
+    /// replaced by their text.
+    func characters(_ text: UnsafeBufferPointer<UInt8>) {}
+}
+
+/// libxml2's SAX2 parser, fenced off: the one place where libxml2 is called and where its errors become
+/// `IngestError`s.
+///
+/// Wraps `xmlNewParserCtxt`, `xmlCtxtReadMemory` and `xmlFreeParserCtxt`. One parser per worker thread,
+/// reused for every document (the context and its name dictionary are recycled; it is replaced after
+/// `recycleAfter` documents so a hostile stream of distinct names cannot grow the dictionary forever).
+/// Parsing options: `XML_PARSE_NONET` (no network), no `XML_PARSE_NOENT` (entities are not
+/// substituted), no `XML_PARSE_DTDLOAD`/`DTDATTR`/`DTDVALID` (no DTD is loaded), so external entities
+/// and entity-expansion bombs are inert: an undeclared entity reference is a well-formedness error.
+/// The context pointer never leaves this object; `deinit` frees it.
+final class SAXParser {
+    private var context: xmlParserCtxtPtr
+    private var documents = 0
+    private var generation = 0
+    private let maxDepth: Int
+    @exclusivity(unchecked) private var depth = 0
+    /// The delegate of the document being parsed (`idle` between documents). Unowned: `parse` holds
+    /// the delegate for the whole parse, and the callbacks must not pay a retain per event.
+    @exclusivity(unchecked) private unowned(unsafe) var delegate: SAXDelegate?
+    /// The first error libxml2 reported for the current document, or the depth limit.
+    private var firstError: (message: String, line: Int, code: Int32)?
+    private var depthExceeded = false
+
+    static let recycleAfter = 4096
+
+    init(maxDepth: Int) {
+        precondition(maxDepth > 0, "maxDepth \(maxDepth)")
+        _ = SAXParser.libraryInitialized
+        self.maxDepth = maxDepth
+        self.context = SAXParser.makeContext()
+    }
+
+    deinit {
+        xmlFreeParserCtxt(context)
+    }
+
+    /// Parses the document `bytes`, sending its events to `delegate`.
+    /// - Parameters:
+    ///   - encoding: the document's encoding when the bytes lack their XML declaration (a record cut
+    ///     out of a larger file), else nil to detect it.
+    ///   - firstLine: the line of the file on which `bytes` start, so error lines are the file's.
+    /// - Throws: `IngestError.malformedXML` with libxml2's first error message and its line,
+    ///   `.notUTF8` when libxml2 stopped at bytes that are not UTF-8 (Latin-1 text in a UTF-8
+    ///   document), `.tooDeep` past `maxDepth`, `.tooLarge` past 2 GiB (libxml2 takes an `int` size).
+    func parse(_ bytes: UnsafeRawBufferPointer, delegate: SAXDelegate, encoding: String? = nil,
+               at location: IngestLocation, firstLine: Int = 1) throws(IngestError) {
+        guard bytes.count < Int(Int32.max) else {
+            throw .tooLarge(location, what: "XML document", size: bytes.count, limit: Int(Int32.max))
+        }
+        if documents >= SAXParser.recycleAfter {
+            xmlFreeParserCtxt(context)
+            context = SAXParser.makeContext()
+            documents = 0
+            generation += 1
+        }
+        documents += 1
+        self.delegate = delegate
+        depth = 0
+        firstError = nil
+        depthExceeded = false
+        defer { self.delegate = nil }
+        delegate.startDocument(generation: generation)
+
+        let options = Int32(XML_PARSE_NONET.rawValue)
+        let unmanaged = Unmanaged.passUnretained(self)
+        context.pointee._private = unmanaged.toOpaque()
+        let base = bytes.baseAddress?.assumingMemoryBound(to: CChar.self)
+        let empty: [CChar] = [0]
+        let document: xmlDocPtr? = empty.withUnsafeBufferPointer { emptyBuffer in
+            let start = base ?? emptyBuffer.baseAddress
+            if let encoding {
+                return encoding.withCString {
+                    xmlCtxtReadMemory(context, start, Int32(bytes.count), nil, $0, options)
+                }
+            }
+            return xmlCtxtReadMemory(context, start, Int32(bytes.count), nil, nil, options)
+        }
+        if let document { xmlFreeDoc(document) }
+        context.pointee._private = nil
+
+        if depthExceeded {
+            throw .tooDeep(location, what: "XML elements", limit: maxDepth)
+        }
+        if let error = firstError {
+            let at = location.at(line: error.line > 0 ? firstLine + error.line - 1 : nil)
+            // "Input is not proper UTF-8": report it as such, with the offset of the first bad byte.
+            if error.code == Int32(XML_ERR_INVALID_CHAR.rawValue), let bad = UTF8Validation.firstInvalidOffset(bytes) {
+                throw .notUTF8(at, offset: bad)
+            }
+            throw .malformedXML(at, message: error.message)
+        }
+        if context.pointee.wellFormed == 0 {
+            throw .malformedXML(location, message: "not well formed")
+        }
+    }
+
+    // MARK: - Callbacks (C function pointers; the context's `_private` is this parser)
+
+    /// Runs `body` with the parser whose context is `ctx`, without retaining it (the parser is alive:
+    /// it is inside `parse`).
+    @inline(__always)
+    private static func withParser(_ ctx: UnsafeMutableRawPointer?, _ body: (SAXParser) -> Void) {
+        guard let ctx, let opaque = ctx.assumingMemoryBound(to: xmlParserCtxt.self).pointee._private else { return }
+        Unmanaged<SAXParser>.fromOpaque(opaque)._withUnsafeGuaranteedRef(body)
+    }
+
+    private static let startElement: startElementNsSAX2Func = { ctx, localname, _, _, _, _, _, _, _ in
+        guard let localname else { return }
+        withParser(ctx) { parser in
+            parser.depth += 1
+            if parser.depth > parser.maxDepth {
+                if !parser.depthExceeded, let ctx {
+                    parser.depthExceeded = true
+                    xmlStopParser(ctx.assumingMemoryBound(to: xmlParserCtxt.self))
+                }
+                return
+            }
+            parser.delegate?.startElement(localname)
+        }
+    }
+
+    private static let endElement: endElementNsSAX2Func = { ctx, _, _, _ in
+        withParser(ctx) { parser in
+            if parser.depth <= parser.maxDepth { parser.delegate?.endElement() }
+            parser.depth -= 1
+        }
+    }
+
+    private static let characters: charactersSAXFunc = { ctx, text, length in
+        guard let text, length > 0 else { return }
+        withParser(ctx) { parser in
+            parser.delegate?.characters(UnsafeBufferPointer(start: text, count: Int(length)))
+        }
+    }
+
+    private static let structuredError: xmlStructuredErrorFunc = { ctx, error in
+        guard let error else { return }
+        withParser(ctx) { parser in
+            // Warnings (level 1) do not make a document malformed.
+            guard error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue, parser.firstError == nil else { return }
+            var message = error.pointee.message.map { String(cString: $0) } ?? "libxml2 error \(error.pointee.code)"
+            while message.last == "\n" || message.last == " " { message.removeLast() }
+            parser.firstError = (message, Int(error.pointee.line), error.pointee.code)
+        }
+    }
+
+    /// A context whose SAX handler is ours (only element, text and error events; no document tree, no
+    /// DTD, no entity handlers).
+    private static func makeContext() -> xmlParserCtxtPtr {
+        guard let context = xmlNewParserCtxt(), let sax = context.pointee.sax else {
+            preconditionFailure("libxml2 could not allocate a parser context (out of memory)")
+        }
+        var handler = xmlSAXHandler()
+        handler.initialized = UInt32(XML_SAX2_MAGIC)
+        handler.startElementNs = startElement
+        handler.endElementNs = endElement
+        handler.characters = characters
+        handler.cdataBlock = characters
+        handler.ignorableWhitespace = characters
+        handler.serror = structuredError
+        sax.pointee = handler
+        return context
+    }
+
+    /// `xmlInitParser` must run once before threads use libxml2.
+    private static let libraryInitialized: Bool = {
+        xmlInitParser()
+        return true
+    }()
+}

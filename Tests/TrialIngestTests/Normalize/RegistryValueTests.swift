@@ -1,0 +1,103 @@
+import Testing
+@testable import TrialIngest
+import TrialSearchCore
+
+@Suite struct RegistryDateTests {
+    @Test(arguments: [
+        ("August 7, 2020", "2020-08-07"), ("August 2020", "2020-08"), ("2020-08-07", "2020-08-07"),
+        ("2020-08", "2020-08"), ("17 February 2020", "2020-02-17"), ("20200217", "2020-02-17"),
+        ("Aug 7 2020", "2020-08-07"), ("Sept 1, 2019", "2019-09-01"), ("30/08/2007", "2007-08-30"),
+        ("08/30/2007", "2007-08-30"), ("2019/11/20", "2019-11-20"), ("202002", "2020-02"),
+        ("  October 2, 1991 ", "1991-10-02"),
+    ])
+    func parses(_ text: String, _ iso: String) {
+        #expect(RegistryDate.parse(text)?.description == iso)
+    }
+
+    @Test(arguments: ["", "N/A", "February 30, 2020", "2020-13-01", "Spring 2020", "2020", "12345", "tomorrow"])
+    func rejects(_ text: String) {
+        #expect(RegistryDate.parse(text) == nil)
+    }
+}
+
+@Suite struct AgeLimitTests {
+    static let ages: [(String, Double)] = [
+        ("18 Years", 18), ("6 Months", 0.5), ("18Y", 18), ("18", 18), ("65 years old", 65), ("2 Weeks", 14 / 365.25),
+        ("10 Days", 10 / 365.25), ("1 Year", 1), ("1.5 Years", 1.5), ("30 Minutes", 30 / 525_960.0), ("12 Hours", 12 / 8766.0),
+    ]
+
+    @Test func years() throws {
+        for (text, years) in AgeLimitTests.ages {
+            let value = try #require(AgeLimit.years(text), "\(text)")
+            #expect(abs(value - years) < 1e-9, "\(text)")
+        }
+    }
+
+    @Test(arguments: ["N/A", "no limit", "None", "-", "??", "", "≥18", "adult"])
+    func noLimit(_ text: String) {
+        #expect(AgeLimit.years(text) == nil)
+        #expect(AgeLimit.published(text) == "")
+    }
+}
+
+@Suite struct VocabularyTests {
+    @Test func statuses() {
+        #expect(Vocabulary.status("RECRUITING") == "Recruiting")
+        #expect(Vocabulary.status("UNKNOWN") == "Unknown status")
+        #expect(Vocabulary.status("ACTIVE_NOT_RECRUITING") == "Active, not recruiting")
+        #expect(Vocabulary.status("NOT_YET_RECRUITING") == "Not yet recruiting")
+        #expect(Vocabulary.status("ENROLLING_BY_INVITATION") == "Enrolling by invitation")
+        #expect(Vocabulary.status("Not Recruiting") == "Not recruiting")
+        #expect(Vocabulary.status("Completed") == "Completed")
+        #expect(Vocabulary.status("Pending (Not yet recruiting)") == "Pending (Not yet recruiting)")
+    }
+
+    @Test func phases() {
+        #expect(Vocabulary.phases("PHASE2") == ["Phase 2"])
+        #expect(Vocabulary.phases("NA") == ["N/A"])
+        #expect(Vocabulary.phases("N/A") == ["N/A"])
+        #expect(Vocabulary.phases("EARLY_PHASE1") == ["Early Phase 1"])
+        #expect(Vocabulary.phases("Early Phase 1") == ["Early Phase 1"])
+        #expect(Vocabulary.phases("Phase 1/Phase 2") == ["Phase 1", "Phase 2"])
+        #expect(Vocabulary.phases("PHASE12") == ["Phase 1", "Phase 2"])
+        #expect(Vocabulary.phases("PHASE2, PHASE3") == ["Phase 2", "Phase 3"])
+        #expect(Vocabulary.phases("1-2") == ["Phase 1", "Phase 2"])
+        #expect(Vocabulary.phases("4") == ["Phase 4"])
+        #expect(Vocabulary.phases("0") == ["Early Phase 1"])
+        #expect(Vocabulary.phases("Retrospective study") == ["Retrospective study"])
+        #expect(Vocabulary.phases("") == [])
+    }
+
+    @Test func sexStudyTypeAndCodes() {
+        #expect(Vocabulary.sex("Both") == "All")
+        #expect(Vocabulary.sex("ALL") == "All")
+        #expect(Vocabulary.sex("FEMALE") == "Female")
+        #expect(Vocabulary.sex("Male") == "Male")
+        #expect(Vocabulary.studyType("INTERVENTIONAL") == "Interventional")
+        #expect(Vocabulary.studyType("EXPANDED_ACCESS") == "Expanded Access")
+        #expect(Vocabulary.studyType("Observational study") == "Observational")
+        #expect(Vocabulary.studyType("OBSERVATIONAL", patientRegistry: true) == "Observational [Patient Registry]")
+        #expect(Vocabulary.studyType("N/A") == "")
+        #expect(Vocabulary.titleWords("DRUG") == "Drug")
+        #expect(Vocabulary.titleWords("DIETARY_SUPPLEMENT") == "Dietary Supplement")
+        #expect(Vocabulary.titleWords("Procedure") == "Procedure")
+        #expect(Vocabulary.design("PARALLEL") == "Parallel Assignment")
+        #expect(Vocabulary.design("NON_RANDOMIZED") == "Non-Randomized")
+        #expect(Vocabulary.masking("NONE", whoMasked: []) == "None (Open Label)")
+        #expect(Vocabulary.masking("TRIPLE", whoMasked: ["PARTICIPANT", "CARE_PROVIDER", "INVESTIGATOR"])
+                == "Triple (Participant, Care Provider, Investigator)")
+    }
+}
+
+@Suite struct UTF8ValidationTests {
+    @Test func findsTheFirstInvalidByte() {
+        func check(_ bytes: [UInt8]) -> Int? { bytes.withUnsafeBytes { UTF8Validation.firstInvalidOffset($0) } }
+        #expect(check(Array("plain ASCII text that is longer than eight bytes".utf8)) == nil)
+        #expect(check(Array("≥90% naïve 中文 😀".utf8)) == nil)
+        #expect(check(Array("Saint-".utf8) + [0xC9] + Array("tienne".utf8)) == 6)  // Latin-1 É
+        #expect(check([0xC0, 0x80]) == 0)  // overlong
+        #expect(check([0xED, 0xA0, 0x80]) == 0)  // surrogate
+        #expect(check([0xF4, 0x90, 0x80, 0x80]) == 0)  // above U+10FFFF
+        #expect(check(Array("abc".utf8) + [0xE2, 0x89]) == 3)  // truncated
+    }
+}

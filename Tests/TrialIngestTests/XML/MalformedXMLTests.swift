@@ -1,0 +1,139 @@
+import Testing
+@testable import TrialIngest
+import TrialSearchCore
+
+/// Broken and hostile XML, built by corrupting real records: each gives its documented error, and the
+/// next record is still read.
+@Suite struct MalformedXMLTests {
+    /// Writes `broken` as the first file of a folder and an intact record as the second, reads the
+    /// folder, and returns the error of the first (checking the second was read).
+    private func errorReading(_ broken: [UInt8], options: IngestOptions = IngestOptions()) throws -> IngestError {
+        let folder = try Fixtures.temporaryFolder()
+        defer { Fixtures.remove(folder) }
+        try Fixtures.write(broken, to: folder + "/a.xml")
+        try Fixtures.write(try Fixtures.bytes("ctgov-xml/NCT01827488.xml"), to: folder + "/b.xml")
+        let (trials, errors, results) = try readAll([folder], options: options)
+        #expect(trials.map(\.id.rawValue) == ["NCT01827488"], "the next record is still read")
+        #expect(errors.count == 1)
+        guard case .failure(let error) = try #require(results.first) else {
+            throw Failure.expectedError
+        }
+        #expect(error.location?.file == folder + "/a.xml")
+        return error
+    }
+
+    enum Failure: Error { case expectedError }
+
+    @Test func truncatedRecord() throws {
+        let bytes = try Fixtures.bytes("ctgov-xml/NCT04500626.xml")
+        let error = try errorReading(Array(bytes.prefix(bytes.count / 2)))
+        guard case .malformedXML(let location, let message) = error else {
+            Issue.record("expected malformedXML, got \(error)")
+            return
+        }
+        #expect(location.line != nil)
+        #expect(!message.isEmpty)
+        #expect(error.description.hasPrefix(location.file + ": line "))
+    }
+
+    @Test func latin1BytesInAUTF8Record() throws {
+        var bytes = try Fixtures.bytes("ctgov-xml/NCT04556630.xml")
+        // "Bérengère" in Latin-1: é (C3 A9) → E9.
+        let index = try #require(indexOf([0xC3, 0xA9], in: bytes))
+        bytes.replaceSubrange(index..<(index + 2), with: [0xE9])
+        let error = try errorReading(bytes)
+        guard case .notUTF8(let location, let offset) = error else {
+            Issue.record("expected notUTF8, got \(error)")
+            return
+        }
+        #expect(offset == index)
+        #expect(location.line == 85)
+    }
+
+    @Test func externalEntitiesAreNeverLoaded() throws {
+        let bytes = try Fixtures.bytes("ctgov-xml/NCT01827488.xml")
+        var text = String(decoding: bytes, as: UTF8.self)
+        text = text.replacingOccurrences(
+            of: "<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
+            with: "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE clinical_study [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>")
+        text = text.replacingOccurrences(of: "<brief_title>", with: "<brief_title>&xxe;")
+        let folder = try Fixtures.temporaryFolder()
+        defer { Fixtures.remove(folder) }
+        try Fixtures.write(Array(text.utf8), to: folder + "/xxe.xml")
+        let (trials, errors, _) = try readAll([folder])
+        // Either rejected, or read without the file's content: never /etc/passwd.
+        for trial in trials { #expect(!trial.briefTitle.contains("root:")) }
+        if let error = errors.first, case .malformedXML(_, let message) = error {
+            #expect(message.contains("xxe"))
+        } else {
+            Issue.record("an undeclared (unloaded) entity is a well-formedness error, got \(errors) \(trials)")
+        }
+    }
+
+    @Test func entityExpansionBombIsRejected() throws {
+        var text = "<?xml version=\"1.0\"?>\n<!DOCTYPE clinical_study [\n<!ENTITY a \"aaaaaaaaaa\">\n"
+        for n in 1...9 { text += "<!ENTITY a\(n) \"" + String(repeating: "&a\(n == 1 ? "" : String(n - 1));", count: 10) + "\">\n" }
+        text += "]>\n<clinical_study><id_info><nct_id>NCT00000001</nct_id></id_info><brief_title>&a9;</brief_title></clinical_study>"
+        let error = try errorReading(Array(text.utf8))
+        guard case .malformedXML = error else {
+            Issue.record("expected malformedXML, got \(error)")
+            return
+        }
+    }
+
+    @Test func nestingDeeperThanTheLimit() throws {
+        let bytes = try Fixtures.bytes("ctgov-xml/NCT01827488.xml")
+        var text = String(decoding: bytes, as: UTF8.self)
+        let deep = String(repeating: "<x>", count: 80) + String(repeating: "</x>", count: 80)
+        text = text.replacingOccurrences(of: "</clinical_study>", with: deep + "</clinical_study>")
+        let error = try errorReading(Array(text.utf8))
+        guard case .tooDeep(_, _, let limit) = error else {
+            Issue.record("expected tooDeep, got \(error)")
+            return
+        }
+        #expect(limit == 64)
+    }
+
+    @Test func recordWithoutNCTId() throws {
+        let bytes = try Fixtures.bytes("ctgov-xml/NCT01827488.xml")
+        let text = String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: "<nct_id>NCT01827488</nct_id>", with: "")
+        let error = try errorReading(Array(text.utf8))
+        guard case .missingField(_, .clinicalStudyXML, let field) = error else {
+            Issue.record("expected missingField, got \(error)")
+            return
+        }
+        #expect(field == "<nct_id>")
+    }
+
+    @Test func xmlOfAnotherKind() throws {
+        let error = try errorReading(Array("<?xml version=\"1.0\"?><rss><channel/></rss>".utf8))
+        guard case .unrecognizedFormat(_, let found) = error else {
+            Issue.record("expected unrecognizedFormat, got \(error)")
+            return
+        }
+        #expect(found == "XML with root element <rss>")
+    }
+
+    @Test func oneParserReadsManyRecordsAfterErrors() throws {
+        // The reused libxml2 context recovers from an error: read good, bad, good with one reader.
+        let reader = ClinicalStudyXML()
+        let good = try Fixtures.bytes("ctgov-xml/NCT00501553.xml")
+        let bad = Array(good.prefix(500))
+        let location = IngestLocation(file: "x")
+        for (bytes, ok) in [(good, true), (bad, false), (good, true)] {
+            let result = bytes.withUnsafeBytes { raw in
+                catching { () throws(IngestError) in try reader.read(raw, source: RecordSource(), at: location) }
+            }
+            switch result {
+            case .success(let trial): #expect(ok && trial.id.rawValue == "NCT00501553")
+            case .failure(let error): #expect(!ok, "\(error)")
+            }
+        }
+    }
+}
+
+func indexOf(_ pattern: [UInt8], in bytes: [UInt8]) -> Int? {
+    guard pattern.count <= bytes.count else { return nil }
+    for i in 0...(bytes.count - pattern.count) where Array(bytes[i..<(i + pattern.count)]) == pattern { return i }
+    return nil
+}
