@@ -27,12 +27,9 @@ public enum BatchInput {
         try lines(path).map(\.trimmed).filter { !$0.isEmpty && !$0.hasPrefix("#") }
     }
 
-    /// The file's lines (LF or CRLF).
+    /// The file's lines (LF, CRLF or CR line ends).
     static func lines(_ path: String) throws -> [Substring] {
-        let text = try readFile(path)
-        return text.split(separator: "\n", omittingEmptySubsequences: false).map {
-            $0.hasSuffix("\r") ? $0.dropLast() : $0
-        }
+        try readFile(path).split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
     }
 
     /// The whole file as UTF-8 text (invalid bytes replaced).

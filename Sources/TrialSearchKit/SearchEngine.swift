@@ -18,6 +18,8 @@ public final class SearchEngine {
     public let configuration: RankingConfiguration
     public let analyzer: Analyzer
     private let parser: QueryParser
+    /// `LongQueryStopWords` as the analyzer makes them.
+    private let longQueryStopTerms: Set<String>
 
     /// Opens the index in `directory` (a point-in-time snapshot) for ranking with `configuration`.
     /// - Throws: `IndexError` (no index, corrupt file, other analyzer), `RankingConfigurationError`.
@@ -35,6 +37,7 @@ public final class SearchEngine {
         searcher = try IndexSearcher(reader: reader, similarity: configuration.similarity)
         analyzer = Analyzer()
         parser = QueryParser(analyzer: analyzer)
+        longQueryStopTerms = LongQueryRewriter.stopTerms(analyzer: analyzer)
     }
 
     // MARK: Stages
@@ -46,16 +49,18 @@ public final class SearchEngine {
         switch resolved {
         case .syntax, .automatic:
             let query = try parser.parse(text)
-            return RewrittenQuery(text: text, mode: .syntax, query: WeightedQuery(query), terms: Set(query.terms), profile: nil)
+            return RewrittenQuery(text: text, mode: .syntax, query: WeightedQuery(query), terms: Set(query.terms), profile: nil,
+                                  lookups: nil)
         case .text:
             let natural = try parser.parseNaturalLanguage(text)
-            let rewriter = LongQueryRewriter(parameters: configuration.longQuery)
-            guard let query = try rewriter.rewrite(natural, reader: reader, similarity: configuration.similarity) else {
+            let rewriter = LongQueryRewriter(parameters: configuration.longQuery, stopTerms: longQueryStopTerms)
+            var lookups = ResolvedTerms(reader: reader)
+            guard let query = try rewriter.rewrite(natural, lookups: &lookups, similarity: configuration.similarity) else {
                 throw QueryError.noSearchableTerms(query: text)
             }
             let profile = configuration.rescoring.usesPatientProfile ? PatientProfile(text: text) : nil
             return RewrittenQuery(text: text, mode: .text, query: query, terms: Set(query.terms),
-                                  profile: profile?.isEmpty == false ? profile : nil)
+                                  profile: profile?.isEmpty == false ? profile : nil, lookups: lookups)
         }
     }
 
@@ -66,7 +71,7 @@ public final class SearchEngine {
         if let profile = rewritten.profile {
             options.patient = PatientPrior(profile: profile, parameters: configuration.rescoring)
         }
-        return try searcher.search(rewritten.query, options: options)
+        return try searcher.search(rewritten.query, options: options, lookups: rewritten.lookups)
     }
 
     // MARK: Operations
@@ -88,12 +93,13 @@ public final class SearchEngine {
     /// The trials most like `source` (indexed or not), excluding any trial with its id.
     public func related(to source: Trial, options: SearchOptions = SearchOptions()) throws -> RelatedResult {
         let mlt = MoreLikeThis(parameters: configuration.moreLikeThis)
-        guard let query = try mlt.query(for: source, analyzer: analyzer, reader: reader, similarity: configuration.similarity) else {
+        var lookups = ResolvedTerms(reader: reader)
+        guard let query = try mlt.query(for: source, analyzer: analyzer, lookups: &lookups, similarity: configuration.similarity) else {
             return RelatedResult(source: source, query: WeightedQuery(clauses: []), hits: [], scoredDocs: 0)
         }
         var options = options
         options.excluding = source.id
-        let top = try searcher.search(query, options: options)
+        let top = try searcher.search(query, options: options, lookups: lookups)
         return RelatedResult(source: source, query: query, hits: top.hits, scoredDocs: top.scoredDocs)
     }
 
@@ -124,6 +130,8 @@ public struct RewrittenQuery: Sendable {
     public var terms: Set<String>
     /// The patient a long query describes, when it says.
     public var profile: PatientProfile?
+    /// The terms the rewriting stage looked up, for the searcher.
+    public var lookups: ResolvedTerms?
 }
 
 /// The hits of a search, with the query as the engine understood it.

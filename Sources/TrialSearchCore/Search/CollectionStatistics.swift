@@ -48,7 +48,7 @@ public struct ResolvedTerm: Sendable {
         try bytes.withUTF8 { utf8 in
             let raw = UnsafeRawBufferPointer(utf8)
             for segment in reader.segments {
-                let info = try segment.terms.lookup(raw)
+                let info = try segment.terms.seek(raw)
                 if let info { statistics.add(info) }
                 infos.append(info)
             }
@@ -61,5 +61,22 @@ public struct ResolvedTerm: Sendable {
     public func docFreq(in field: Field?) -> Int {
         guard let field else { return statistics.docFreq }
         return statistics.docFreq(in: field)
+    }
+}
+
+/// Query terms resolved so far (`ResolvedTerm`s by term), shared by the query-rewriting stage and the
+/// searcher so that each term is looked up once per query.
+public struct ResolvedTerms: Sendable {
+    public private(set) var terms: [String: ResolvedTerm] = [:]
+    let reader: IndexReader
+
+    public init(reader: IndexReader) { self.reader = reader }
+
+    /// The term's statistics and per-segment infos (looked up on first use).
+    public mutating func resolve(_ term: String) throws -> ResolvedTerm {
+        if let known = terms[term] { return known }
+        let resolved = try ResolvedTerm(term: term, reader: reader)
+        terms[term] = resolved
+        return resolved
     }
 }

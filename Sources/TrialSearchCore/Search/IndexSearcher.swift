@@ -29,8 +29,11 @@ public struct IndexSearcher: Sendable {
     /// (`ExhaustiveSearch`).
     /// - Complexity: one term lookup per distinct term and segment, then (with pruning) a fraction of
     ///   the postings of the query's terms; O(postings) at worst.
-    public func search(_ query: WeightedQuery, options: SearchOptions = SearchOptions()) throws -> TopHits {
-        let prepared = try PreparedQuery(query, reader: reader, model: model)
+    /// `lookups` holds terms the caller already resolved (a rewriting stage), so they are not looked up
+    /// again.
+    public func search(_ query: WeightedQuery, options: SearchOptions = SearchOptions(),
+                       lookups: ResolvedTerms? = nil) throws -> TopHits {
+        let prepared = try PreparedQuery(query, reader: reader, model: model, lookups: lookups)
         var collector = TopHitsCollector(limit: options.limit, segments: reader.segments)
         let termsOnly = prepared.scoresTermsOnly
         for segment in reader.segments {

@@ -5,22 +5,43 @@ import Glibc
 /// The query-rewriting stage for long free text (a patient's case notes, a trial's description): keeps
 /// the informative terms, once each, weighted, instead of OR-ing three hundred words.
 ///
-/// 1. Each distinct analyzed term once (stop words are already gone), with its count in the text.
-/// 2. Dropped: terms absent from the index, numbers (ages, doses, dates: noise as search terms; the
-///    patient's age is read apart by `PatientProfile`), terms shorter than `minimumTermLength`, and
-///    terms in more than `maxDocFreqRatio` of the docs (they say nothing about which trials fit).
-/// 3. Ranked by `count^countExponent · idf` and cut to the `maxTerms` best.
-/// 4. Each kept term becomes an optional clause with boost `count^countExponent`: the scorer multiplies
-///    by idf itself.
+/// 1. Each distinct analyzed term once (the index's few stop words are already gone), with its count.
+/// 2. Dropped: the narrative words of `LongQueryStopWords` (stemmed like the index), numbers (ages,
+///    doses, dates: noise as search terms; the patient's age is read apart by `PatientProfile`), the
+///    joined forms of hyphenated words (`yearold`), terms shorter than `minimumTermLength`, terms absent
+///    from the index and terms in more than `maxDocFreqRatio` of the docs.
+/// 3. Each term's *concept ratio* c ∈ [0, 1]: the share of the docs holding it that hold it in a field
+///    saying what a trial is about (title, conditions, keywords, MeSH terms): `min(1, Σ_f df_f / df)`.
+///    Disease, drug and procedure names score high; narrative words ("flank", "cough", "eat") low. It
+///    comes from the index's own per-field statistics, no vocabulary needed.
+/// 4. Ranked by `count^countExponent · idf · ((1 − conceptSelection) + conceptSelection · c)` and cut to
+///    the `maxTerms` best.
+/// 5. Each kept term becomes an optional clause with boost
+///    `count^countExponent · ((1 − conceptBoost) + conceptBoost · c)`; the scorer multiplies by idf.
 ///
 /// The result is a disjunction of at most `maxTerms` terms, which MaxScore evaluates fast: the frequent
 /// terms soon become non-essential.
 public struct LongQueryRewriter: Sendable {
     public var parameters: LongQueryParameters
+    /// Stemmed narrative words to drop (`LongQueryStopWords` through the index's analyzer).
+    public var stopTerms: Set<String>
 
-    public init(parameters: LongQueryParameters = LongQueryParameters()) {
+    public init(parameters: LongQueryParameters = LongQueryParameters(), stopTerms: Set<String> = []) {
         self.parameters = parameters
+        self.stopTerms = stopTerms
     }
+
+    /// `LongQueryStopWords`, analyzed as the index analyzes text (stop words and stems).
+    public static func stopTerms(analyzer: Analyzer) -> Set<String> {
+        var terms = Set<String>()
+        for word in LongQueryStopWords.english + LongQueryStopWords.clinicalNarrative {
+            analyzer.analyze(word, field: .summary) { terms.insert($0.text) }
+        }
+        return terms
+    }
+
+    /// Fields that say what a trial is about.
+    static let conceptFields: [Field] = [.title, .condition, .keyword, .mesh]
 
     /// One distinct term of the text and how often it occurs.
     public struct TermCount: Sendable, Hashable {
@@ -36,25 +57,44 @@ public struct LongQueryRewriter: Sendable {
         }
     }
 
+    /// The concept ratio of a term (see the type's documentation).
+    public static func conceptRatio(_ statistics: TermStatistics) -> Double {
+        guard statistics.docFreq > 0 else { return 0 }
+        let inConceptFields = conceptFields.reduce(0) { $0 + statistics.docFreq(in: $1) }
+        return min(1, Double(inConceptFields) / Double(statistics.docFreq))
+    }
+
     /// The weighted query for `terms` over `reader`'s statistics; nil when no term survives.
     /// - Complexity: one term lookup per distinct term and segment.
     public func rewrite(_ terms: [TermCount], reader: IndexReader, similarity: Similarity) throws -> WeightedQuery? {
+        var lookups = ResolvedTerms(reader: reader)
+        return try rewrite(terms, lookups: &lookups, similarity: similarity)
+    }
+
+    /// As `rewrite(_:reader:similarity:)`, keeping the terms it resolved in `lookups` for the searcher.
+    public func rewrite(_ terms: [TermCount], lookups: inout ResolvedTerms, similarity: Similarity) throws -> WeightedQuery? {
+        let reader = lookups.reader
         let p = parameters
         let docCount = max(reader.docCount, 1)
         var candidates: [(term: String, boost: Double, weight: Double, order: Int)] = []
         for (order, t) in terms.enumerated() {
             if p.dropNumbers && t.isNumber { continue }
-            if t.term.utf8.count < p.minimumTermLength { continue }
-            let docFreq = try reader.docFreq(t.term)
+            if t.term.utf8.count < p.minimumTermLength || stopTerms.contains(t.term) { continue }
+            let statistics = try lookups.resolve(t.term).statistics
+            let docFreq = statistics.docFreq
             guard docFreq > 0, Double(docFreq) <= p.maxDocFreqRatio * Double(docCount) else { continue }
-            let boost = pow(Double(max(t.count, 1)), p.countExponent)
+            let count = pow(Double(max(t.count, 1)), p.countExponent)
+            let concept = Self.conceptRatio(statistics)
             let idf = similarity.idf(docFreq: docFreq, docCount: docCount)
-            candidates.append((t.term, boost, boost * idf, order))
+            let weight = count * idf * ((1 - p.conceptSelection) + p.conceptSelection * concept)
+            let boost = count * ((1 - p.conceptBoost) + p.conceptBoost * concept)
+            candidates.append((t.term, boost, weight, order))
         }
         guard !candidates.isEmpty else { return nil }
         // Best weight first; ties by first occurrence, so the rewrite is deterministic.
         candidates.sort { $0.weight != $1.weight ? $0.weight > $1.weight : $0.order < $1.order }
-        let kept = candidates.prefix(p.maxTerms).sorted { $0.order < $1.order }
+        let kept = candidates.prefix(p.maxTerms).filter { $0.boost > 0 }.sorted { $0.order < $1.order }
+        guard !kept.isEmpty else { return nil }
         return WeightedQuery(clauses: kept.map { WeightedClause(match: .term($0.term), boost: $0.boost) })
     }
 }
@@ -75,12 +115,20 @@ public struct LongQueryParameters: Sendable, Equatable {
     public var dropNumbers: Bool
     /// Drop terms shorter than this many bytes.
     public var minimumTermLength: Int
-    /// Drop the joined forms of hyphenated words (`covid19` beside `covid`, `19`), which repeat their parts.
+    /// Drop the joined forms of hyphenated words (`yearold`, `covid19` beside `covid`, `19`), which
+    /// repeat their parts.
     public var dropJoinedForms: Bool
+    /// How much the concept ratio decides which terms are kept (0: idf alone; 1: idf · ratio).
+    public var conceptSelection: Double
+    /// How much the concept ratio weighs a kept term's clause (0: boost 1; 1: boost = ratio).
+    public var conceptBoost: Double
 
     public init(minimumWords: Int = 12, maxTerms: Int = 32, maxDocFreqRatio: Double = 0.3, countExponent: Double = 0,
-                dropNumbers: Bool = true, minimumTermLength: Int = 2, dropJoinedForms: Bool = false) {
+                dropNumbers: Bool = true, minimumTermLength: Int = 2, dropJoinedForms: Bool = true,
+                conceptSelection: Double = 0.25, conceptBoost: Double = 0.75) {
         self.dropJoinedForms = dropJoinedForms
+        self.conceptSelection = conceptSelection
+        self.conceptBoost = conceptBoost
         self.minimumWords = minimumWords
         self.maxTerms = maxTerms
         self.maxDocFreqRatio = maxDocFreqRatio
@@ -96,6 +144,10 @@ public struct LongQueryParameters: Sendable, Equatable {
         guard maxDocFreqRatio > 0, maxDocFreqRatio <= 1 else {
             throw .invalid(parameter: "longQuery.maxDocFreqRatio", value: maxDocFreqRatio, expected: "0 < ratio ≤ 1")
         }
+        for (name, value) in [("conceptSelection", conceptSelection), ("conceptBoost", conceptBoost)]
+            where !(value >= 0 && value <= 1) {
+            throw .invalid(parameter: "longQuery.\(name)", value: value, expected: "0 ≤ weight ≤ 1")
+        }
         guard countExponent >= 0, countExponent.isFinite else {
             throw .invalid(parameter: "longQuery.countExponent", value: countExponent, expected: "≥ 0")
         }
@@ -104,9 +156,9 @@ public struct LongQueryParameters: Sendable, Equatable {
 
 extension LongQueryRewriter {
     /// The weighted query for free text analyzed by `QueryParser.parseNaturalLanguage`.
-    public func rewrite(_ query: NaturalLanguageQuery, reader: IndexReader, similarity: Similarity) throws -> WeightedQuery? {
+    public func rewrite(_ query: NaturalLanguageQuery, lookups: inout ResolvedTerms, similarity: Similarity) throws -> WeightedQuery? {
         try rewrite(query.terms.filter { $0.kind != .joined || !parameters.dropJoinedForms }.map {
             TermCount(term: $0.term, count: $0.count, isNumber: $0.kind == .number)
-        }, reader: reader, similarity: similarity)
+        }, lookups: &lookups, similarity: similarity)
     }
 }

@@ -11,8 +11,10 @@ import Glibc
 /// 3. Drop numbers, terms shorter than `minimumTermLength`, terms in fewer than `minDocFreq` docs
 ///    (typos, ids: they find nothing similar) or in more than `maxDocFreqRatio` of them (they find
 ///    everything), and terms whose weighted frequency is below `minTermFrequency`.
-/// 4. Score the rest by `tf^tfExponent · idf`, keep the `maxQueryTerms` best, and query each as an
-///    optional clause over all fields with boost `score / bestScore`.
+/// 4. Score the rest by `tf^tfExponent · idf · ((1 − conceptWeight) + conceptWeight · c)`, where c is the
+///    term's concept ratio (`LongQueryRewriter.conceptRatio`: how often the index holds it in a field that
+///    says what a trial is about), keep the `maxQueryTerms` best, and query each as an optional clause
+///    over all fields with boost `score / bestScore`.
 /// The caller excludes the source trial from the results.
 public struct MoreLikeThis: Sendable {
     public var parameters: MoreLikeThisParameters
@@ -53,26 +55,29 @@ public struct MoreLikeThis: Sendable {
 
     /// The `maxQueryTerms` best terms of `trial`, best first.
     /// - Complexity: analysis of the source plus one term lookup per distinct term and segment.
-    public func selectTerms(of trial: Trial, analyzer: Analyzer, reader: IndexReader,
+    public func selectTerms(of trial: Trial, analyzer: Analyzer, lookups: inout ResolvedTerms,
                             similarity: Similarity) throws -> [SelectedTerm] {
         let p = parameters
+        let reader = lookups.reader
         let docCount = max(reader.docCount, 1)
         var selected: [SelectedTerm] = []
         for (term, frequency) in termFrequencies(of: trial, analyzer: analyzer) where frequency >= p.minTermFrequency {
-            let docFreq = try reader.docFreq(term)
+            let statistics = try lookups.resolve(term).statistics
+            let docFreq = statistics.docFreq
             guard docFreq >= p.minDocFreq, Double(docFreq) <= p.maxDocFreqRatio * Double(docCount) else { continue }
             let idf = similarity.idf(docFreq: docFreq, docCount: docCount)
-            selected.append(SelectedTerm(term: term, weightedFrequency: frequency, docFreq: docFreq,
-                                         score: pow(frequency, p.tfExponent) * idf))
+            let concept = LongQueryRewriter.conceptRatio(statistics)
+            let score = pow(frequency, p.tfExponent) * idf * ((1 - p.conceptWeight) + p.conceptWeight * concept)
+            selected.append(SelectedTerm(term: term, weightedFrequency: frequency, docFreq: docFreq, score: score))
         }
         selected.sort { $0.score != $1.score ? $0.score > $1.score : $0.term < $1.term }
         return Array(selected.prefix(p.maxQueryTerms))
     }
 
     /// The query for trials like `trial`, nil when none of its terms qualifies.
-    public func query(for trial: Trial, analyzer: Analyzer, reader: IndexReader,
+    public func query(for trial: Trial, analyzer: Analyzer, lookups: inout ResolvedTerms,
                       similarity: Similarity) throws -> WeightedQuery? {
-        let terms = try selectTerms(of: trial, analyzer: analyzer, reader: reader, similarity: similarity)
+        let terms = try selectTerms(of: trial, analyzer: analyzer, lookups: &lookups, similarity: similarity)
         guard let best = terms.first?.score, best > 0 else { return nil }
         return WeightedQuery(clauses: terms.map { WeightedClause(match: .term($0.term), boost: $0.score / best) })
     }
@@ -95,10 +100,13 @@ public struct MoreLikeThisParameters: Sendable, Equatable {
     public var tfExponent: Double
     public var dropNumbers: Bool
     public var minimumTermLength: Int
+    /// How much a term's concept ratio weighs in its score (0: tf · idf alone).
+    public var conceptWeight: Double
 
     public init(fieldWeights: FieldParameters = MoreLikeThisParameters.defaultFieldWeights, maxQueryTerms: Int = 32,
                 minDocFreq: Int = 2, maxDocFreqRatio: Double = 0.3, minTermFrequency: Double = 0, tfExponent: Double = 0.5,
-                dropNumbers: Bool = true, minimumTermLength: Int = 2) {
+                dropNumbers: Bool = true, minimumTermLength: Int = 2, conceptWeight: Double = 0.25) {
+        self.conceptWeight = conceptWeight
         self.fieldWeights = fieldWeights
         self.maxQueryTerms = maxQueryTerms
         self.minDocFreq = minDocFreq
@@ -134,6 +142,9 @@ public struct MoreLikeThisParameters: Sendable, Equatable {
         }
         guard maxDocFreqRatio > 0, maxDocFreqRatio <= 1 else {
             throw .invalid(parameter: "moreLikeThis.maxDocFreqRatio", value: maxDocFreqRatio, expected: "0 < ratio ≤ 1")
+        }
+        guard conceptWeight >= 0, conceptWeight <= 1 else {
+            throw .invalid(parameter: "moreLikeThis.conceptWeight", value: conceptWeight, expected: "0 ≤ weight ≤ 1")
         }
         guard tfExponent >= 0, tfExponent.isFinite else {
             throw .invalid(parameter: "moreLikeThis.tfExponent", value: tfExponent, expected: "≥ 0")

@@ -22,9 +22,10 @@ struct PreparedQuery {
     let isEmpty: Bool
 
     /// - Complexity: one term-dictionary lookup per distinct term and segment.
-    init(_ query: WeightedQuery, reader: IndexReader, model: ScoringModel) throws {
+    init(_ query: WeightedQuery, reader: IndexReader, model: ScoringModel, lookups: ResolvedTerms? = nil) throws {
+        var lookups = lookups ?? ResolvedTerms(reader: reader)
         var resolved: [String: ResolvedTerm] = [:]
-        for term in query.terms { resolved[term] = try ResolvedTerm(term: term, reader: reader) }
+        for term in query.terms { resolved[term] = try lookups.resolve(term) }
         let similarity = model.similarity
         let docCount = max(reader.docCount, 1)
 

@@ -2,7 +2,8 @@
 ///
 /// `Snippet.make` re-analyzes the trial's text with the index's analyzer (so `ovaries` is marked for the
 /// query term `ovari`), picks the field value holding the most distinct query terms (summary first on
-/// ties, then title, conditions, description, interventions, keywords, eligibility), and within it the
+/// ties, then conditions, description, interventions, keywords, eligibility, outcomes; the titles, which
+/// are displayed anyway, only when nothing else matches), and within it the
 /// window of about `maxWords` words holding the most distinct query terms. Offsets are the analyzer's
 /// byte offsets, so marks fall on whole words.
 public struct Snippet: Sendable, Hashable {
@@ -24,7 +25,7 @@ public struct Snippet: Sendable, Hashable {
         parts.map { $0.isMatch ? open + $0.text + close : $0.text }.joined()
     }
 
-    static let fieldOrder: [Field] = [.summary, .title, .condition, .description, .intervention, .keyword, .eligibility, .outcome]
+    static let fieldOrder: [Field] = [.summary, .condition, .description, .intervention, .keyword, .eligibility, .outcome, .title]
 
     /// The best passage of `trial` for `terms` (analyzed query terms); nil when no field holds any of
     /// them.

@@ -9,6 +9,9 @@ final class PostingsBuffers {
     let positionsBefore: UnsafeMutablePointer<UInt32>
     let freqs: UnsafeMutablePointer<UInt32>
     let scratch: UnsafeMutablePointer<UInt32>
+    /// The block's field-mask dictionary and the number of fields of each entry.
+    let dictionaryMasks: UnsafeMutablePointer<UInt16>
+    let dictionaryCounts: UnsafeMutablePointer<UInt32>
 
     init() {
         let n = IndexFormat.blockSize
@@ -18,6 +21,8 @@ final class PostingsBuffers {
         positionsBefore = .allocate(capacity: n + 1)
         freqs = .allocate(capacity: n * IndexFormat.fieldCount)
         scratch = .allocate(capacity: n)
+        dictionaryMasks = .allocate(capacity: n)
+        dictionaryCounts = .allocate(capacity: n)
     }
 
     deinit {
@@ -27,6 +32,8 @@ final class PostingsBuffers {
         positionsBefore.deallocate()
         freqs.deallocate()
         scratch.deallocate()
+        dictionaryMasks.deallocate()
+        dictionaryCounts.deallocate()
     }
 }
 
@@ -65,7 +72,12 @@ public struct PostingsCursor {
     private var index = 0
     private var blockLastDoc: DocID = -1
     private var masksOffset = 0
+    /// Masks and each doc's first termFreq index decoded (`decodeFreqs`); the termFreqs themselves are
+    /// read one by one from the packed bits (`freqsOffset`, `freqWidth`) until `freqsUnpacked`.
     private var freqsDecoded = false
+    private var freqsUnpacked = false
+    private var freqsOffset = 0
+    private var freqWidth = 0
     private var positionsDecoded = false
     // Where the last `positions(in:into:)` call stopped in the block (vints read, byte offset), so that
     // the next call, for a later doc or field, skips from there instead of from the block's start.
@@ -217,13 +229,16 @@ public struct PostingsCursor {
         blockLastDoc = DocID(bitPattern: buffers.docs[n - 1])
         if blockCount > 1 && blockLastDoc != skipLastDoc(b) { isCorrupt = true }
         freqsDecoded = false
+        freqsUnpacked = false
         positionsDecoded = false
         doc = DocID(bitPattern: buffers.docs[0])
     }
 
     // MARK: Frequencies
 
-    /// Unpacks the field masks and termFreqs of the current block.
+    /// Decodes the field masks of the current block and where each doc's termFreqs start; the termFreqs
+    /// stay packed and are read per doc (`termFreq(at:)`), since most docs of a block are never scored.
+    /// - Complexity: O(docs of the block) table look-ups, plus O(distinct masks) popcounts.
     private mutating func decodeFreqs() {
         let n = blockDocs
         var r = ByteReader(base: base, end: termEnd, position: masksOffset)
@@ -234,29 +249,64 @@ public struct PostingsCursor {
         let indexWidth = BitPacking.bitsRequired(UInt32(maskCount - 1))
         let indexBytes = BitPacking.byteCount(count: n, width: indexWidth)
         guard r.position + indexBytes + 8 <= mappingEnd, r.position + indexBytes <= termEnd else { return markCorrupt() }
-        BitPacking.unpack(base + r.position, count: n, width: indexWidth, into: buffers.scratch)
-        r.position += indexBytes
+        let validFields: UInt16 = (1 << UInt16(IndexFormat.fieldCount)) - 1
+        let dictionaryMasks = buffers.dictionaryMasks
+        let dictionaryCounts = buffers.dictionaryCounts
+        for k in 0..<maskCount {
+            let mask = UInt16(littleEndian: base.loadUnaligned(fromByteOffset: dictionaryStart + 2 * k, as: UInt16.self)) & validFields
+            dictionaryMasks[k] = mask
+            dictionaryCounts[k] = UInt32(mask.nonzeroBitCount)
+        }
         let masks = buffers.masks
         let freqStart = buffers.freqStart
         var total: UInt32 = 0
-        let validFields: UInt16 = (1 << UInt16(IndexFormat.fieldCount)) - 1
-        for i in 0..<n {
-            let k = Int(buffers.scratch[i])
-            guard k < maskCount else { return markCorrupt() }
-            let mask = UInt16(littleEndian: base.loadUnaligned(fromByteOffset: dictionaryStart + 2 * k, as: UInt16.self))
-            masks[i] = mask & validFields
-            freqStart[i] = total
-            total += UInt32(masks[i].nonzeroBitCount)
+        if maskCount == 1 {
+            let mask = dictionaryMasks[0], count = dictionaryCounts[0]
+            for i in 0..<n {
+                masks[i] = mask
+                freqStart[i] = total
+                total &+= count
+            }
+        } else {
+            BitPacking.unpack(base + r.position, count: n, width: indexWidth, into: buffers.scratch)
+            for i in 0..<n {
+                let k = Int(buffers.scratch[i])
+                guard k < maskCount else { return markCorrupt() }
+                masks[i] = dictionaryMasks[k]
+                freqStart[i] = total
+                total &+= dictionaryCounts[k]
+            }
         }
+        r.position += indexBytes
         freqStart[n] = total
-        let freqWidth = Int(r.readU8())
-        let freqBytes = BitPacking.byteCount(count: Int(total), width: freqWidth)
-        guard !r.failed, freqWidth <= 32, r.position + freqBytes <= termEnd, r.position + freqBytes + 8 <= mappingEnd else {
+        let width = Int(r.readU8())
+        let freqBytes = BitPacking.byteCount(count: Int(total), width: width)
+        guard !r.failed, width <= 32, r.position + freqBytes <= termEnd, r.position + freqBytes + 8 <= mappingEnd else {
             return markCorrupt()
         }
-        BitPacking.unpack(base + r.position, count: Int(total), width: freqWidth, into: buffers.freqs)
-        for i in 0..<Int(total) { buffers.freqs[i] &+= 1 }
+        freqsOffset = r.position
+        freqWidth = width
         freqsDecoded = true
+    }
+
+    /// The `k`-th termFreq of the block (termFreqs are stored minus one, `freqWidth` bits each).
+    @inline(__always)
+    private func termFreq(at k: Int) -> UInt32 {
+        if freqsUnpacked { return buffers.freqs[k] }
+        guard freqWidth > 0 else { return 1 }
+        let bit = k &* freqWidth
+        let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: freqsOffset &+ (bit >> 3), as: UInt64.self))
+        return UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & ((1 << UInt64(freqWidth)) - 1)) &+ 1
+    }
+
+    /// Unpacks every termFreq of the block (positions need the counts of all the docs before one).
+    private mutating func unpackFreqs() {
+        if !freqsDecoded { decodeFreqs() }
+        guard !freqsUnpacked, !isCorrupt else { return }
+        let total = Int(buffers.freqStart[blockDocs])
+        BitPacking.unpack(base + freqsOffset, count: total, width: freqWidth, into: buffers.freqs)
+        for i in 0..<total { buffers.freqs[i] &+= 1 }
+        freqsUnpacked = true
     }
 
     private mutating func markCorrupt() {
@@ -265,6 +315,7 @@ public struct PostingsCursor {
         for i in 0..<blockDocs { masks[i] = 0; buffers.freqStart[i] = 0 }
         buffers.freqStart[blockDocs] = 0
         freqsDecoded = true
+        freqsUnpacked = true
     }
 
     /// Fields of the current doc that contain the term (bit f for field f).
@@ -283,7 +334,7 @@ public struct PostingsCursor {
         let bit = UInt16(1) << UInt16(field.rawValue)
         guard mask & bit != 0 else { return 0 }
         let offset = Int(buffers.freqStart[index]) + (mask & (bit - 1)).nonzeroBitCount
-        return Int(buffers.freqs[offset])
+        return Int(termFreq(at: offset))
     }
 
     /// Calls `body(field, termFreq)` for each field of the current doc that contains the term.
@@ -293,7 +344,7 @@ public struct PostingsCursor {
         let mask = buffers.masks[index]
         var offset = Int(buffers.freqStart[index])
         forEachField(in: mask) { f in
-            body(Field(rawValue: UInt8(f)) ?? .id, Int(buffers.freqs[offset]))
+            body(Field(rawValue: UInt8(f)) ?? .id, Int(termFreq(at: offset)))
             offset += 1
         }
     }
@@ -302,7 +353,7 @@ public struct PostingsCursor {
     public mutating func totalTermFreq() -> Int {
         if !freqsDecoded { decodeFreqs() }
         var sum = 0
-        for k in Int(buffers.freqStart[index])..<Int(buffers.freqStart[index + 1]) { sum += Int(buffers.freqs[k]) }
+        for k in Int(buffers.freqStart[index])..<Int(buffers.freqStart[index + 1]) { sum += Int(termFreq(at: k)) }
         return sum
     }
 
@@ -313,7 +364,7 @@ public struct PostingsCursor {
     /// - Complexity: O(position vints of the block before this doc) on the first call in a block.
     public mutating func positions(in field: Field, into positions: inout [Int32]) {
         positions.removeAll(keepingCapacity: true)
-        if !freqsDecoded { decodeFreqs() }
+        if !freqsUnpacked { unpackFreqs() }
         let mask = buffers.masks[index]
         let bit = UInt16(1) << UInt16(field.rawValue)
         guard mask & bit != 0, !isCorrupt else { return }
