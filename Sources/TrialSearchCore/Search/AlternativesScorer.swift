@@ -7,6 +7,9 @@ struct AlternativesScorer: ClauseScorer {
     let maxScore: Float
     private var alternatives: [AnyClauseScorer]
     private let description: String
+    /// The alternative that matched the current doc (−1: none, or not checked yet).
+    private var matchedAlternative = -1
+    private var checkedDoc: DocID = -1
 
     init(alternatives: [AnyClauseScorer], description: String) {
         precondition(!alternatives.isEmpty, "no alternatives")
@@ -26,10 +29,21 @@ struct AlternativesScorer: ClauseScorer {
         return smallest
     }
 
+    mutating func matches() -> Bool {
+        if checkedDoc != doc {
+            checkedDoc = doc
+            matchedAlternative = -1
+            for i in alternatives.indices where alternatives[i].doc == doc && alternatives[i].matches() {
+                matchedAlternative = i
+                break
+            }
+        }
+        return matchedAlternative >= 0
+    }
+
     mutating func score() -> Float {
-        var best: Float = 0
-        for i in alternatives.indices where alternatives[i].doc == doc { best = max(best, alternatives[i].score()) }
-        return best
+        guard matches() else { return 0 }
+        return alternatives[matchedAlternative].score()
     }
 
     mutating func advanceShallow(to target: DocID) -> DocID {
@@ -45,9 +59,9 @@ struct AlternativesScorer: ClauseScorer {
     }
 
     mutating func explain() -> Explanation {
-        var details: [Explanation] = []
-        for i in alternatives.indices where alternatives[i].doc == doc { details.append(alternatives[i].explain()) }
-        // The value is `score()`'s own maximum so that it equals the score exactly.
-        return Explanation(value: score(), description: "best of \(description)", combination: .max, details: details)
+        guard matches() else { return Explanation(value: 0, description: "none of \(description)") }
+        let chosen = alternatives[matchedAlternative].explain()
+        return Explanation(value: chosen.value, description: "first matching alternative of \(description)",
+                           combination: .max, details: [chosen])
     }
 }

@@ -1,28 +1,32 @@
 /// A clause being matched and scored in one segment, doc at a time, with upper bounds of its scores
 /// for dynamic pruning.
 ///
-/// Iteration follows `PostingsCursor`: `doc` starts at −1, `nextDoc()`/`advance(to:)` move forward
-/// only, to docs the clause truly matches (a phrase's positions are checked before it stops), and end at
-/// `PostingsCursor.noMoreDocs`. Deleted docs are not filtered here. Bounds: `maxScore` over the whole
-/// segment; `advanceShallow(to:)` + `maxScore(upTo:)` over a window of docs, from the postings' block
-/// `Impacts`, without decoding docs.
+/// Iteration is two-phase (as Lucene's `TwoPhaseIterator`): `nextDoc()`/`advance(to:)` move forward only,
+/// to docs that *may* match (a phrase: docs holding all its terms), `doc` starts at −1 and ends at
+/// `PostingsCursor.noMoreDocs`; `matches()` then confirms the current doc (a phrase checks its
+/// positions), and must return true before `score()` or `explain()`. Searches call it only for docs that
+/// can still compete, so positions are read for few docs. Deleted docs are not filtered here. Bounds:
+/// `maxScore` over the whole segment; `advanceShallow(to:)` + `maxScore(upTo:)` over a window of docs,
+/// from the postings' block `Impacts`, without decoding docs.
 ///
-/// Scorers are structs kept in contiguous arrays and mutated in place (`scorers[i].advance(to:)`), and
-/// the searches are generic over them, so that a query of plain terms (keywords, long queries,
-/// more-like-this) runs on `TermScorer`s without reference counting or dynamic dispatch.
+/// Scorers are structs kept in contiguous buffers and mutated in place, and the searches are generic
+/// over them, so that a query of plain terms (keywords, long queries, more-like-this) runs on
+/// `TermScorer`s without reference counting or dynamic dispatch.
 protocol ClauseScorer {
-    /// The current doc.
+    /// The current doc (a candidate until `matches()` confirms it).
     var doc: DocID { get }
     /// An estimate of the docs the clause visits (its rarest term's docFreq).
     var cost: Int { get }
     /// No doc of the segment scores more.
     var maxScore: Float { get }
 
-    /// Moves to the next matching doc.
+    /// Moves to the next candidate doc.
     mutating func nextDoc() -> DocID
-    /// Moves to the first matching doc ≥ `target` (stays when already there).
+    /// Moves to the first candidate doc ≥ `target` (stays when already there).
     mutating func advance(to target: DocID) -> DocID
-    /// The score of the current doc.
+    /// Whether the current candidate truly matches (always true for a term).
+    mutating func matches() -> Bool
+    /// The score of the current doc (after `matches()` returned true).
     mutating func score() -> Float
     /// Prepares bounds for the docs from `target` on; returns the last doc of the first window whose
     /// bound `maxScore(upTo:)` can give cheaply (a postings block's end).
@@ -34,22 +38,97 @@ protocol ClauseScorer {
     mutating func explain() -> Explanation
 }
 
+/// A scorer behind a class reference, so that a mixed query's scorers are mutated through the reference
+/// (no copy-on-write of an existential box per call).
+protocol ClauseScorerBox: AnyObject {
+    var doc: DocID { get }
+    var cost: Int { get }
+    var maxScore: Float { get }
+    func nextDoc() -> DocID
+    func advance(to target: DocID) -> DocID
+    func matches() -> Bool
+    func score() -> Float
+    func advanceShallow(to target: DocID) -> DocID
+    func maxScore(upTo: DocID) -> Float
+    func explain() -> Explanation
+}
+
+/// Owns one concrete scorer for `AnyClauseScorer`: one non-generic class per scorer type, so that
+/// every forwarding method is compiled for its type (a generic box would copy the scorer to read
+/// `doc`). The stored scorer is only reached through its box, one search at a time, so its dynamic
+/// exclusivity checks are off.
+final class TermScorerBox: ClauseScorerBox {
+    @exclusivity(unchecked) var scorer: TermScorer
+
+    init(_ scorer: TermScorer) { self.scorer = scorer }
+
+    var doc: DocID { scorer.doc }
+    var cost: Int { scorer.cost }
+    var maxScore: Float { scorer.maxScore }
+    func nextDoc() -> DocID { scorer.nextDoc() }
+    func advance(to target: DocID) -> DocID { scorer.advance(to: target) }
+    func matches() -> Bool { scorer.matches() }
+    func score() -> Float { scorer.score() }
+    func advanceShallow(to target: DocID) -> DocID { scorer.advanceShallow(to: target) }
+    func maxScore(upTo: DocID) -> Float { scorer.maxScore(upTo: upTo) }
+    func explain() -> Explanation { scorer.explain() }
+}
+
+/// `PhraseScorer` behind a reference (see `TermScorerBox`).
+final class PhraseScorerBox: ClauseScorerBox {
+    @exclusivity(unchecked) var scorer: PhraseScorer
+
+    init(_ scorer: PhraseScorer) { self.scorer = scorer }
+
+    var doc: DocID { scorer.doc }
+    var cost: Int { scorer.cost }
+    var maxScore: Float { scorer.maxScore }
+    func nextDoc() -> DocID { scorer.nextDoc() }
+    func advance(to target: DocID) -> DocID { scorer.advance(to: target) }
+    func matches() -> Bool { scorer.matches() }
+    func score() -> Float { scorer.score() }
+    func advanceShallow(to target: DocID) -> DocID { scorer.advanceShallow(to: target) }
+    func maxScore(upTo: DocID) -> Float { scorer.maxScore(upTo: upTo) }
+    func explain() -> Explanation { scorer.explain() }
+}
+
+/// `AlternativesScorer` behind a reference (see `TermScorerBox`).
+final class AlternativesScorerBox: ClauseScorerBox {
+    @exclusivity(unchecked) var scorer: AlternativesScorer
+
+    init(_ scorer: AlternativesScorer) { self.scorer = scorer }
+
+    var doc: DocID { scorer.doc }
+    var cost: Int { scorer.cost }
+    var maxScore: Float { scorer.maxScore }
+    func nextDoc() -> DocID { scorer.nextDoc() }
+    func advance(to target: DocID) -> DocID { scorer.advance(to: target) }
+    func matches() -> Bool { scorer.matches() }
+    func score() -> Float { scorer.score() }
+    func advanceShallow(to target: DocID) -> DocID { scorer.advanceShallow(to: target) }
+    func maxScore(upTo: DocID) -> Float { scorer.maxScore(upTo: upTo) }
+    func explain() -> Explanation { scorer.explain() }
+}
+
 /// Any scorer (a phrase, alternatives, a term in a query that has those), for the searches' generic
 /// code when a query mixes kinds.
 struct AnyClauseScorer: ClauseScorer {
-    var base: any ClauseScorer
+    let box: any ClauseScorerBox
 
-    init(_ base: any ClauseScorer) { self.base = base }
+    init(_ scorer: TermScorer) { box = TermScorerBox(scorer) }
+    init(_ scorer: PhraseScorer) { box = PhraseScorerBox(scorer) }
+    init(_ scorer: AlternativesScorer) { box = AlternativesScorerBox(scorer) }
 
-    var doc: DocID { base.doc }
-    var cost: Int { base.cost }
-    var maxScore: Float { base.maxScore }
-    mutating func nextDoc() -> DocID { base.nextDoc() }
-    mutating func advance(to target: DocID) -> DocID { base.advance(to: target) }
-    mutating func score() -> Float { base.score() }
-    mutating func advanceShallow(to target: DocID) -> DocID { base.advanceShallow(to: target) }
-    mutating func maxScore(upTo: DocID) -> Float { base.maxScore(upTo: upTo) }
-    mutating func explain() -> Explanation { base.explain() }
+    var doc: DocID { box.doc }
+    var cost: Int { box.cost }
+    var maxScore: Float { box.maxScore }
+    func nextDoc() -> DocID { box.nextDoc() }
+    func advance(to target: DocID) -> DocID { box.advance(to: target) }
+    func matches() -> Bool { box.matches() }
+    func score() -> Float { box.score() }
+    func advanceShallow(to target: DocID) -> DocID { box.advanceShallow(to: target) }
+    func maxScore(upTo: DocID) -> Float { box.maxScore(upTo: upTo) }
+    func explain() -> Explanation { box.explain() }
 }
 
 /// A term's (or a phrase's) part in a query, the same in every segment: its idf and the weight its
@@ -60,8 +139,10 @@ struct TermWeight: Sendable {
     /// Fields the clause scores (bit f for field f): all of them, or the one named in the query.
     let fields: UInt16
     let idf: Double
-    /// How `idf` was computed (statistics, or the sum over a phrase's terms).
-    let idfExplanation: Explanation
+    /// Where `idf` comes from: the docFreq of each term (one for a term, several for a phrase), out of
+    /// `docCount` docs. The explanation is built from it only when asked for.
+    let idfSources: [(term: String, docFreq: Int, idf: Double)]
+    let docCount: Int
     let boost: Double
     /// The multiplier of the saturated (BM25F) or linear (TF-IDF) field sum: boost · idf, or
     /// queryNorm · boost · idf² (see `ScoringModel`).
@@ -83,6 +164,17 @@ struct TermWeight: Sendable {
 
     /// `title:` for a clause restricted to the title, "" otherwise.
     var scope: String { field.map { "\($0.name):" } ?? "" }
+
+    /// How `idf` was computed (statistics, or the sum over a phrase's terms).
+    func idfExplanation(_ similarity: Similarity) -> Explanation {
+        if idfSources.count == 1, let only = idfSources.first {
+            return Explanation(value: Float(idf), description: similarity.idfDescription(docFreq: only.docFreq, docCount: docCount))
+        }
+        let details = idfSources.map {
+            Explanation(value: Float($0.idf), description: "\($0.term): " + similarity.idfDescription(docFreq: $0.docFreq, docCount: docCount))
+        }
+        return Explanation(value: Float(idf), description: "idf of the phrase = Σ idf of its terms", combination: .sum, details: details)
+    }
 }
 
 extension ScoringModel {
@@ -94,7 +186,8 @@ extension ScoringModel {
         let value = score(weight: weight.weight, x: x)
         let sum = Explanation(value: x, description: "tf̃ = Σ over fields of weight · tf / length norm",
                               combination: .sum, details: fieldDetails)
-        var weightParts: [Explanation] = [.leaf(weight.boost, "boost (query-term weight)"), weight.idfExplanation]
+        let idfExplanation = weight.idfExplanation(similarity)
+        var weightParts: [Explanation] = [.leaf(weight.boost, "boost (query-term weight)"), idfExplanation]
         if saturates {
             let saturation = Explanation(value: x > 0 ? x / (k1 + x) : 0, description: "tf̃ / (k1 + tf̃), saturation",
                                          details: [sum, .leaf(Double(k1), "k1")])
@@ -102,7 +195,7 @@ extension ScoringModel {
                                 details: weightParts)
             return Explanation(value: value, description: what, combination: .product, details: [w, saturation])
         }
-        weightParts.append(weight.idfExplanation)
+        weightParts.append(idfExplanation)
         weightParts.append(.leaf(weight.queryNorm, "queryNorm = 1 / √(Σ (boost · idf)²) over the query's clauses"))
         let w = Explanation(value: weight.weight, description: "weight = boost · idf² · queryNorm", combination: .product,
                             details: weightParts)

@@ -54,10 +54,10 @@ public struct IndexSearcher: Sendable {
         var hits: [Hit] = []
         hits.reserveCapacity(collector.heap.count)
         for scored in collector.sorted() {
-            let segment = reader.segments[Int(scored.segment)]
-            var hit = Hit(id: segment.trialID(scored.doc), score: scored.score, segment: Int(scored.segment), doc: scored.doc)
+            let s = Int(scored.segment)
+            var hit = Hit(id: reader.segments[s].docValues.trialID(scored.doc), score: scored.score, segment: s, doc: scored.doc)
             if options.explain {
-                hit.explanation = explain(prepared, segment: segment, doc: scored.doc, options: options)
+                hit.explanation = explain(prepared, segment: reader.segments[s], doc: scored.doc, options: options)
             }
             hits.append(hit)
         }
@@ -88,8 +88,8 @@ public struct IndexSearcher: Sendable {
         var total: Float = 0
         var excluded: [String] = []
         for clause in prepared.clauses {
-            guard var scorer = PreparedQuery.scorer(clause.match, segment: segment, model: model) else { continue }
-            guard scorer.advance(to: doc) == doc else { continue }
+            guard let scorer = PreparedQuery.scorer(clause.match, segment: segment, model: model) else { continue }
+            guard scorer.advance(to: doc) == doc, scorer.matches() else { continue }
             if clause.occur == .mustNot { continue }
             let explanation = scorer.explain()
             total += explanation.value

@@ -22,15 +22,28 @@ enum MaxScoreSearch {
     /// - Complexity: O(windows · clauses · log clauses) for the bounds, plus the candidates' scoring;
     ///   at worst (no pruning possible) every posting of every clause.
     static func run<S: ClauseScorer>(_ query: inout SegmentQuery<S>, into collector: inout TopHitsCollector) {
-        let n = query.optional.count
+        // The scorers leave the query while they run, so that they are mutated through a buffer pointer
+        // (no uniqueness checks or copies per access) while the query's other parts stay usable.
+        var optional = ContiguousArray<S>()
+        swap(&optional, &query.optional)
+        defer { swap(&optional, &query.optional) }
+        optional.withUnsafeMutableBufferPointer { scorers in
+            run(scorers, &query, &collector)
+        }
+    }
+
+    private static func run<S: ClauseScorer>(_ scorers: UnsafeMutableBufferPointer<S>, _ query: inout SegmentQuery<S>,
+                                             _ collector: inout TopHitsCollector) {
+        let n = scorers.count
         guard n > 0 else { return }
         let slots = query.optionalSlots
-        for i in 0..<n { _ = query.optional[i].nextDoc() }
+        for i in 0..<n { _ = scorers[i].nextDoc() }
         var order = Array(0..<n)
         var bounds = [Float](repeating: 0, count: n)
         // prefix[k] = Σ bounds of order[0...k]
         var prefix = [Float](repeating: 0, count: n)
         var matched = MatchedClauses(capacity: n)
+        let admitsAll = query.admitsAll
         var firstEssential = 0
         var windowMin: DocID = 0
 
@@ -43,19 +56,19 @@ enum MaxScoreSearch {
         while windowMin < PostingsCursor.noMoreDocs {
             // Window end: the nearest block end among the essential clauses of the last partition.
             var nextDoc = PostingsCursor.noMoreDocs
-            for i in 0..<n { nextDoc = min(nextDoc, query.optional[i].doc) }
+            for i in 0..<n { nextDoc = min(nextDoc, scorers[i].doc) }
             if nextDoc == PostingsCursor.noMoreDocs { break }
             windowMin = max(windowMin, nextDoc)
             var windowMax = PostingsCursor.noMoreDocs
             for k in 0..<n {
                 let i = order[k]
-                let end = query.optional[i].advanceShallow(to: max(query.optional[i].doc, windowMin))
+                let end = scorers[i].advanceShallow(to: max(scorers[i].doc, windowMin))
                 if k >= firstEssential { windowMax = min(windowMax, end) }
             }
             if windowMax < PostingsCursor.noMoreDocs - 1 {
                 windowMax = max(windowMax, windowMin &+ minimumWindow - 1)
             }
-            for i in 0..<n { bounds[i] = query.optional[i].maxScore(upTo: windowMax) }
+            for i in 0..<n { bounds[i] = scorers[i].maxScore(upTo: windowMax) }
             order.sort { bounds[$0] < bounds[$1] }
             var sum: Float = 0
             for k in 0..<n {
@@ -71,36 +84,36 @@ enum MaxScoreSearch {
                 continue
             }
             // Essential clauses left behind while they were non-essential catch up.
-            for k in firstEssential..<n where query.optional[order[k]].doc < windowMin {
-                _ = query.optional[order[k]].advance(to: windowMin)
+            for k in firstEssential..<n where scorers[order[k]].doc < windowMin {
+                _ = scorers[order[k]].advance(to: windowMin)
             }
 
             while true {
                 var doc = PostingsCursor.noMoreDocs
-                for k in firstEssential..<n { doc = min(doc, query.optional[order[k]].doc) }
+                for k in firstEssential..<n { doc = min(doc, scorers[order[k]].doc) }
                 if doc > windowMax || doc == PostingsCursor.noMoreDocs { break }
-                if query.admits(doc) {
+                if admitsAll || query.admits(doc) {
                     matched.removeAll()
                     var partial: Float = 0
                     for k in firstEssential..<n {
                         let i = order[k]
-                        if query.optional[i].doc == doc {
-                            let score = query.optional[i].score()
+                        if scorers[i].doc == doc && scorers[i].matches() {
+                            let score = scorers[i].score()
                             partial += score
                             matched.append(slot: slots[i], score: score)
                         }
                     }
-                    var competitive = true
+                    var competitive = matched.count > 0
                     var k = firstEssential - 1
-                    while k >= 0 {
+                    while competitive && k >= 0 {
                         if boundIsBelow(partial + prefix[k], threshold) {
                             competitive = false
                             break
                         }
                         let i = order[k]
-                        if query.optional[i].doc < doc { _ = query.optional[i].advance(to: doc) }
-                        if query.optional[i].doc == doc {
-                            let score = query.optional[i].score()
+                        if scorers[i].doc < doc { _ = scorers[i].advance(to: doc) }
+                        if scorers[i].doc == doc && scorers[i].matches() {
+                            let score = scorers[i].score()
                             partial += score
                             matched.append(slot: slots[i], score: score)
                         }
@@ -115,8 +128,8 @@ enum MaxScoreSearch {
                     }
                 }
                 if firstEssential == n { break }
-                for k in firstEssential..<n where query.optional[order[k]].doc == doc {
-                    _ = query.optional[order[k]].nextDoc()
+                for k in firstEssential..<n where scorers[order[k]].doc == doc {
+                    _ = scorers[order[k]].nextDoc()
                 }
             }
             if windowMax >= PostingsCursor.noMoreDocs - 1 { break }

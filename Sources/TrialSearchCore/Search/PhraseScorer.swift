@@ -1,5 +1,6 @@
 /// Scores an exact phrase in one segment: the docs holding all its terms (a conjunction led by the
-/// rarest), kept when, in some field of the clause, the terms occur at the phrase's relative positions.
+/// rarest) are candidates, and `matches()` keeps those where, in some field of the clause, the terms
+/// occur at the phrase's relative positions.
 ///
 /// The phrase is scored like a term whose termFreq in a field is the number of positions where the
 /// whole phrase starts there (`phraseFreq`), with the sum of its terms' idfs. A phrase never matches
@@ -26,6 +27,9 @@ struct PhraseScorer: ClauseScorer {
     /// Phrase occurrences per field in the current doc.
     private var frequencies = FieldCounts()
     private var frequencyMask: UInt16 = 0
+    /// The doc whose positions were checked, and the outcome.
+    private var checkedDoc: DocID = -1
+    private var matched = false
 
     /// - Parameter infos: each part's `TermInfo` in this segment, in phrase order.
     init(weight: TermWeight, parts: [PhraseTerm], infos: [TermInfo], segment: SegmentReader, model: ScoringModel) {
@@ -48,8 +52,9 @@ struct PhraseScorer: ClauseScorer {
 
     mutating func nextDoc() -> DocID { advance(to: doc + 1) }
 
-    /// Leapfrogs the parts' cursors to a common doc, then checks positions; repeats until a match.
-    /// - Complexity: O(docs of the rarest part skipped through, plus their positions).
+    /// Leapfrogs the parts' cursors to a doc holding all of them (a candidate: `matches()` checks the
+    /// positions).
+    /// - Complexity: O(docs of the rarest part skipped through).
     mutating func advance(to target: DocID) -> DocID {
         if target <= doc { return doc }
         var candidate = target
@@ -67,15 +72,22 @@ struct PhraseScorer: ClauseScorer {
             }
             if candidate == PostingsCursor.noMoreDocs { break }
             if aligned {
-                if matchPositions() {
-                    doc = candidate
-                    return candidate
-                }
-                candidate += 1
+                doc = candidate
+                checkedDoc = -1
+                return candidate
             }
         }
         doc = PostingsCursor.noMoreDocs
         return doc
+    }
+
+    /// Whether the phrase occurs in the current doc (positions read once per doc).
+    mutating func matches() -> Bool {
+        if checkedDoc != doc {
+            checkedDoc = doc
+            matched = matchPositions()
+        }
+        return matched
     }
 
     /// Counts the phrase's occurrences in each field the parts share; true when there is one.

@@ -29,8 +29,9 @@ struct PreparedQuery {
         let similarity = model.similarity
         let docCount = max(reader.docCount, 1)
 
-        func termWeight(_ label: String, idf: Double, explanation: Explanation, field: Field?, boost: Double) -> TermWeight {
-            TermWeight(term: label, fields: TermWeight.fields(field), idf: idf, idfExplanation: explanation,
+        func termWeight(_ label: String, idf: Double, sources: [(term: String, docFreq: Int, idf: Double)], field: Field?,
+                        boost: Double) -> TermWeight {
+            TermWeight(term: label, fields: TermWeight.fields(field), idf: idf, idfSources: sources, docCount: docCount,
                        boost: boost, weight: Float(model.weight(idf: idf, boost: boost)))
         }
         func prepare(_ match: QueryMatch, field: Field?, boost: Double) -> Match {
@@ -39,24 +40,21 @@ struct PreparedQuery {
                 guard let r = resolved[term], r.docFreq(in: field) > 0 else { return .nothing }
                 let n = r.docFreq(in: field)
                 let idf = similarity.idf(docFreq: n, docCount: docCount)
-                let explanation = Explanation(value: Float(idf), description: similarity.idfDescription(docFreq: n, docCount: docCount))
-                return .term(termWeight(term, idf: idf, explanation: explanation, field: field, boost: boost), r)
+                return .term(termWeight(term, idf: idf, sources: [(term, n, idf)], field: field, boost: boost), r)
             case let .phrase(parts):
                 if parts.count == 1 { return prepare(.term(parts[0].term), field: field, boost: boost) }
                 var terms: [ResolvedTerm] = []
                 var idf = 0.0
-                var details: [Explanation] = []
+                var sources: [(term: String, docFreq: Int, idf: Double)] = []
                 for part in parts {
                     guard let r = resolved[part.term], r.docFreq(in: field) > 0 else { return .nothing }
                     let n = r.docFreq(in: field)
                     let partIDF = similarity.idf(docFreq: n, docCount: docCount)
                     idf += partIDF
-                    details.append(Explanation(value: Float(partIDF), description: "\(part.term): " + similarity.idfDescription(docFreq: n, docCount: docCount)))
+                    sources.append((part.term, n, partIDF))
                     terms.append(r)
                 }
-                let explanation = Explanation(value: Float(idf), description: "idf of the phrase = Σ idf of its terms",
-                                              combination: .sum, details: details)
-                return .phrase(termWeight(match.description, idf: idf, explanation: explanation, field: field, boost: boost), parts, terms)
+                return .phrase(termWeight(match.description, idf: idf, sources: sources, field: field, boost: boost), parts, terms)
             case let .anyOf(alternatives):
                 let prepared = alternatives.map { prepare($0, field: field, boost: boost) }.filter {
                     if case .nothing = $0 { return false }

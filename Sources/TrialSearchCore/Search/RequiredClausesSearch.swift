@@ -11,48 +11,66 @@ enum RequiredClausesSearch {
     /// - Complexity: O(docs of the rarest required clause) advances at worst, much less when blocks are
     ///   skipped.
     static func run<S: ClauseScorer>(_ query: inout SegmentQuery<S>, into collector: inout TopHitsCollector) {
-        let required = query.required.indices.sorted { query.required[$0].cost < query.required[$1].cost }
+        var required = ContiguousArray<S>(), optional = ContiguousArray<S>()
+        swap(&required, &query.required)
+        swap(&optional, &query.optional)
+        defer {
+            swap(&required, &query.required)
+            swap(&optional, &query.optional)
+        }
+        required.withUnsafeMutableBufferPointer { required in
+            optional.withUnsafeMutableBufferPointer { optional in
+                run(required, optional, &query, &collector)
+            }
+        }
+    }
+
+    private static func run<S: ClauseScorer>(_ requiredScorers: UnsafeMutableBufferPointer<S>,
+                                             _ optionalScorers: UnsafeMutableBufferPointer<S>,
+                                             _ query: inout SegmentQuery<S>, _ collector: inout TopHitsCollector) {
+        let required = requiredScorers.indices.sorted { requiredScorers[$0].cost < requiredScorers[$1].cost }
         guard let lead = required.first else { return }
-        let optional = query.optional.indices.sorted { query.optional[$0].maxScore > query.optional[$1].maxScore }
+        let optional = optionalScorers.indices.sorted { optionalScorers[$0].maxScore > optionalScorers[$1].maxScore }
         // remaining[k] = Σ maxScore of optional[k...]
         var remaining = [Float](repeating: 0, count: optional.count + 1)
         for k in stride(from: optional.count - 1, through: 0, by: -1) {
-            remaining[k] = remaining[k + 1] + query.optional[optional[k]].maxScore
+            remaining[k] = remaining[k + 1] + optionalScorers[optional[k]].maxScore
         }
         var matched = MatchedClauses(capacity: required.count + optional.count)
+        let admitsAll = query.admitsAll
         var upTo: DocID = -1
         var blockBound: Float = .infinity
-        var doc = query.required[lead].nextDoc()
+        var doc = requiredScorers[lead].nextDoc()
         while doc != PostingsCursor.noMoreDocs {
             let threshold = collector.threshold
             if threshold > -.infinity {
                 if doc > upTo {
                     upTo = PostingsCursor.noMoreDocs
-                    for r in required { upTo = min(upTo, query.required[r].advanceShallow(to: doc)) }
+                    for r in required { upTo = min(upTo, requiredScorers[r].advanceShallow(to: doc)) }
                     blockBound = remaining[0]
-                    for r in required { blockBound += query.required[r].maxScore(upTo: upTo) }
+                    for r in required { blockBound += requiredScorers[r].maxScore(upTo: upTo) }
                 }
                 if boundIsBelow(blockBound, threshold) {
                     if upTo >= PostingsCursor.noMoreDocs - 1 { break }
-                    doc = query.required[lead].advance(to: upTo + 1)
+                    doc = requiredScorers[lead].advance(to: upTo + 1)
                     continue
                 }
             }
             var aligned = true
             for r in required.dropFirst() {
-                let d = query.required[r].advance(to: doc)
+                let d = requiredScorers[r].advance(to: doc)
                 if d != doc {
                     aligned = false
-                    doc = query.required[lead].advance(to: d)
+                    doc = requiredScorers[lead].advance(to: d)
                     break
                 }
             }
             guard aligned else { continue }
-            if query.admits(doc) {
+            if (admitsAll || query.admits(doc)) && required.allSatisfy({ requiredScorers[$0].matches() }) {
                 matched.removeAll()
                 var partial: Float = 0
                 for r in required {
-                    let score = query.required[r].score()
+                    let score = requiredScorers[r].score()
                     partial += score
                     matched.append(slot: query.requiredSlots[r], score: score)
                 }
@@ -62,8 +80,8 @@ enum RequiredClausesSearch {
                         competitive = false
                         break
                     }
-                    if query.optional[o].advance(to: doc) == doc {
-                        let score = query.optional[o].score()
+                    if optionalScorers[o].advance(to: doc) == doc && optionalScorers[o].matches() {
+                        let score = optionalScorers[o].score()
                         partial += score
                         matched.append(slot: query.optionalSlots[o], score: score)
                     }
@@ -72,7 +90,7 @@ enum RequiredClausesSearch {
                     collector.collect(query.scored(doc, &matched))
                 }
             }
-            doc = query.required[lead].nextDoc()
+            doc = requiredScorers[lead].nextDoc()
         }
     }
 }
@@ -92,14 +110,14 @@ enum ExhaustiveSearch {
             if doc == PostingsCursor.noMoreDocs { break }
             matched.removeAll()
             var requiredMatched = 0
-            for i in query.required.indices where query.required[i].doc == doc {
+            for i in query.required.indices where query.required[i].doc == doc && query.required[i].matches() {
                 requiredMatched += 1
                 matched.append(slot: query.requiredSlots[i], score: query.required[i].score())
             }
-            for i in query.optional.indices where query.optional[i].doc == doc {
+            for i in query.optional.indices where query.optional[i].doc == doc && query.optional[i].matches() {
                 matched.append(slot: query.optionalSlots[i], score: query.optional[i].score())
             }
-            if requiredMatched == query.required.count && query.admits(doc) && !query.isExcluded(doc) {
+            if requiredMatched == query.required.count && matched.count > 0 && query.admits(doc) && !query.isExcluded(doc) {
                 collector.collect(query.scored(doc, &matched))
             }
             for i in query.required.indices where query.required[i].doc == doc { _ = query.required[i].nextDoc() }

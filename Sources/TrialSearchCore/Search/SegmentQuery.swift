@@ -51,7 +51,7 @@ struct SegmentQuery<Scorer: ClauseScorer> {
 
     /// Whether `doc` may be collected as far as deletions, filters and the skipped doc go (cheap checks,
     /// made before scoring).
-    @inline(__always)
+    /// Searches check `admitsAll` first (a local copy), so that the common case reads nothing here.
     func admits(_ doc: DocID) -> Bool {
         admitsAll || ((allLive || segment.isLive(doc)) && doc != skippedDoc && filter.accepts(doc))
     }
@@ -60,7 +60,7 @@ struct SegmentQuery<Scorer: ClauseScorer> {
     @inline(__always)
     mutating func isExcluded(_ doc: DocID) -> Bool {
         if excluded.isEmpty { return false }
-        for i in excluded.indices where excluded[i].advance(to: doc) == doc { return true }
+        for i in excluded.indices where excluded[i].advance(to: doc) == doc && excluded[i].matches() { return true }
         return false
     }
 }

@@ -59,6 +59,10 @@ struct TermScorer: ClauseScorer {
         return d
     }
 
+    /// Every candidate of a term is a match (a field restriction is applied while advancing).
+    @inline(__always)
+    func matches() -> Bool { true }
+
     /// x = Σ_f tfT(tf_f) · factor[f][norm_f] over the clause's fields, then the similarity's score.
     @inline(__always)
     mutating func score() -> Float {
