@@ -36,6 +36,27 @@ protocol ClauseScorer {
     mutating func maxScore(upTo: DocID) -> Float
     /// The score of the current doc as a tree of factors (its value equals `score()`).
     mutating func explain() -> Explanation
+    /// Adds the score of every matching doc from the current one up to `last` into
+    /// `accumulator[doc − base]`, marks it in the bit set `marks`, and moves past `last`: the term-at-a-time
+    /// step of `MaxScoreSearch`.
+    mutating func accumulate(through last: DocID, base: Int, into accumulator: UnsafeMutablePointer<Double>,
+                             marks: UnsafeMutablePointer<UInt64>)
+}
+
+extension ClauseScorer {
+    /// Doc by doc: `matches()`, `score()`, `nextDoc()`.
+    mutating func accumulate(through last: DocID, base: Int, into accumulator: UnsafeMutablePointer<Double>,
+                             marks: UnsafeMutablePointer<UInt64>) {
+        var d = doc
+        while d <= last {
+            if matches() {
+                let o = Int(d) - base
+                accumulator[o] += Double(score())
+                marks[o >> 6] |= 1 << UInt64(o & 63)
+            }
+            d = nextDoc()
+        }
+    }
 }
 
 /// A scorer behind a class reference, so that a mixed query's scorers are mutated through the reference
@@ -51,6 +72,8 @@ protocol ClauseScorerBox: AnyObject {
     func advanceShallow(to target: DocID) -> DocID
     func maxScore(upTo: DocID) -> Float
     func explain() -> Explanation
+    func accumulate(through last: DocID, base: Int, into accumulator: UnsafeMutablePointer<Double>,
+                    marks: UnsafeMutablePointer<UInt64>)
 }
 
 /// Owns one concrete scorer for `AnyClauseScorer`: one non-generic class per scorer type, so that
@@ -72,6 +95,10 @@ final class TermScorerBox: ClauseScorerBox {
     func advanceShallow(to target: DocID) -> DocID { scorer.advanceShallow(to: target) }
     func maxScore(upTo: DocID) -> Float { scorer.maxScore(upTo: upTo) }
     func explain() -> Explanation { scorer.explain() }
+    func accumulate(through last: DocID, base: Int, into accumulator: UnsafeMutablePointer<Double>,
+                    marks: UnsafeMutablePointer<UInt64>) {
+        scorer.accumulate(through: last, base: base, into: accumulator, marks: marks)
+    }
 }
 
 /// `PhraseScorer` behind a reference (see `TermScorerBox`).
@@ -90,6 +117,10 @@ final class PhraseScorerBox: ClauseScorerBox {
     func advanceShallow(to target: DocID) -> DocID { scorer.advanceShallow(to: target) }
     func maxScore(upTo: DocID) -> Float { scorer.maxScore(upTo: upTo) }
     func explain() -> Explanation { scorer.explain() }
+    func accumulate(through last: DocID, base: Int, into accumulator: UnsafeMutablePointer<Double>,
+                    marks: UnsafeMutablePointer<UInt64>) {
+        scorer.accumulate(through: last, base: base, into: accumulator, marks: marks)
+    }
 }
 
 /// `AlternativesScorer` behind a reference (see `TermScorerBox`).
@@ -108,6 +139,10 @@ final class AlternativesScorerBox: ClauseScorerBox {
     func advanceShallow(to target: DocID) -> DocID { scorer.advanceShallow(to: target) }
     func maxScore(upTo: DocID) -> Float { scorer.maxScore(upTo: upTo) }
     func explain() -> Explanation { scorer.explain() }
+    func accumulate(through last: DocID, base: Int, into accumulator: UnsafeMutablePointer<Double>,
+                    marks: UnsafeMutablePointer<UInt64>) {
+        scorer.accumulate(through: last, base: base, into: accumulator, marks: marks)
+    }
 }
 
 /// Any scorer (a phrase, alternatives, a term in a query that has those), for the searches' generic
@@ -129,6 +164,10 @@ struct AnyClauseScorer: ClauseScorer {
     func advanceShallow(to target: DocID) -> DocID { box.advanceShallow(to: target) }
     func maxScore(upTo: DocID) -> Float { box.maxScore(upTo: upTo) }
     func explain() -> Explanation { box.explain() }
+    func accumulate(through last: DocID, base: Int, into accumulator: UnsafeMutablePointer<Double>,
+                    marks: UnsafeMutablePointer<UInt64>) {
+        box.accumulate(through: last, base: base, into: accumulator, marks: marks)
+    }
 }
 
 /// A term's (or a phrase's) part in a query, the same in every segment: its idf and the weight its

@@ -69,7 +69,7 @@ public struct IndexSearcher: Sendable {
         if options.exhaustive {
             ExhaustiveSearch.run(&q, into: &collector)
         } else if q.required.isEmpty {
-            MaxScoreSearch.run(&q, into: &collector)
+            MaxScoreSearch.run(&q, into: &collector, windows: options.windows)
         } else {
             RequiredClausesSearch.run(&q, into: &collector)
         }
@@ -85,14 +85,14 @@ public struct IndexSearcher: Sendable {
     func explain(_ prepared: PreparedQuery, segment: SegmentReader, doc: DocID, options: SearchOptions) -> Explanation {
         let filter = options.filter
         var details: [Explanation] = []
-        var total: Float = 0
+        var sum = 0.0
         var excluded: [String] = []
         for clause in prepared.clauses {
             guard let scorer = PreparedQuery.scorer(clause.match, segment: segment, model: model) else { continue }
             guard scorer.advance(to: doc) == doc, scorer.matches() else { continue }
             if clause.occur == .mustNot { continue }
             let explanation = scorer.explain()
-            total += explanation.value
+            sum += Double(explanation.value)
             details.append(explanation)
         }
         for clause in prepared.clauses where clause.occur == .mustNot {
@@ -104,13 +104,14 @@ public struct IndexSearcher: Sendable {
         if !filter.isEmpty {
             details.append(Explanation(value: 0, description: "no score: passes the filters \(filter)"))
         }
-        let sum = Explanation(value: total, description: "score (\(model.similarity.name)), sum of the matched clauses",
-                              combination: .sum, details: details)
-        guard let patient = options.patient else { return sum }
+        let total = Float(sum)
+        let sumNode = Explanation(value: total, description: "score (\(model.similarity.name)), sum of the matched clauses",
+                                  combination: .sum, details: details)
+        guard let patient = options.patient else { return sumNode }
         let prior = patient.segmentPrior(segment)
         let factor = prior.explain(doc, profile: patient.profile)
         return Explanation(value: total * factor.value, description: "score (\(model.similarity.name)) with the patient's eligibility, product of",
-                           combination: .product, details: [sum, factor])
+                           combination: .product, details: [sumNode, factor])
     }
 
     private static func label(_ match: PreparedQuery.Match) -> String {

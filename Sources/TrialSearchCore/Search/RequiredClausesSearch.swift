@@ -36,7 +36,6 @@ enum RequiredClausesSearch {
         for k in stride(from: optional.count - 1, through: 0, by: -1) {
             remaining[k] = remaining[k + 1] + optionalScorers[optional[k]].maxScore
         }
-        var matched = MatchedClauses(capacity: required.count + optional.count)
         let admitsAll = query.admitsAll
         var upTo: DocID = -1
         var blockBound: Float = .infinity
@@ -67,27 +66,20 @@ enum RequiredClausesSearch {
             }
             guard aligned else { continue }
             if (admitsAll || query.admits(doc)) && required.allSatisfy({ requiredScorers[$0].matches() }) {
-                matched.removeAll()
-                var partial: Float = 0
-                for r in required {
-                    let score = requiredScorers[r].score()
-                    partial += score
-                    matched.append(slot: query.requiredSlots[r], score: score)
-                }
+                var partial = 0.0
+                for r in required { partial += Double(requiredScorers[r].score()) }
                 var competitive = true
                 for (k, o) in optional.enumerated() {
-                    if boundIsBelow(partial + remaining[k], threshold) {
+                    if boundIsBelow(Float(partial) + remaining[k], threshold) {
                         competitive = false
                         break
                     }
                     if optionalScorers[o].advance(to: doc) == doc && optionalScorers[o].matches() {
-                        let score = optionalScorers[o].score()
-                        partial += score
-                        matched.append(slot: query.optionalSlots[o], score: score)
+                        partial += Double(optionalScorers[o].score())
                     }
                 }
-                if competitive && !boundIsBelow(partial, threshold) && !query.isExcluded(doc) {
-                    collector.collect(query.scored(doc, &matched))
+                if competitive && !boundIsBelow(Float(partial), threshold) && !query.isExcluded(doc) {
+                    collector.collect(query.scored(doc, partial))
                 }
             }
             doc = requiredScorers[lead].nextDoc()
@@ -102,23 +94,24 @@ enum ExhaustiveSearch {
     static func run<S: ClauseScorer>(_ query: inout SegmentQuery<S>, into collector: inout TopHitsCollector) {
         for i in query.required.indices { _ = query.required[i].nextDoc() }
         for i in query.optional.indices { _ = query.optional[i].nextDoc() }
-        var matched = MatchedClauses(capacity: query.required.count + query.optional.count)
         while true {
             var doc = PostingsCursor.noMoreDocs
             for i in query.required.indices { doc = min(doc, query.required[i].doc) }
             for i in query.optional.indices { doc = min(doc, query.optional[i].doc) }
             if doc == PostingsCursor.noMoreDocs { break }
-            matched.removeAll()
-            var requiredMatched = 0
+            var sum = 0.0
+            var requiredMatched = 0, optionalMatched = 0
             for i in query.required.indices where query.required[i].doc == doc && query.required[i].matches() {
                 requiredMatched += 1
-                matched.append(slot: query.requiredSlots[i], score: query.required[i].score())
+                sum += Double(query.required[i].score())
             }
             for i in query.optional.indices where query.optional[i].doc == doc && query.optional[i].matches() {
-                matched.append(slot: query.optionalSlots[i], score: query.optional[i].score())
+                optionalMatched += 1
+                sum += Double(query.optional[i].score())
             }
-            if requiredMatched == query.required.count && matched.count > 0 && query.admits(doc) && !query.isExcluded(doc) {
-                collector.collect(query.scored(doc, &matched))
+            if requiredMatched == query.required.count && requiredMatched + optionalMatched > 0 && query.admits(doc)
+                && !query.isExcluded(doc) {
+                collector.collect(query.scored(doc, sum))
             }
             for i in query.required.indices where query.required[i].doc == doc { _ = query.required[i].nextDoc() }
             for i in query.optional.indices where query.optional[i].doc == doc { _ = query.optional[i].nextDoc() }

@@ -81,6 +81,47 @@ struct TermScorer: ClauseScorer {
         return saturates ? scoreWeight * (x / (k1 + x)) : scoreWeight * x
     }
 
+    /// Whole runs of a block at a time (`PostingsCursor.scanBlock`): the same arithmetic as `score()`,
+    /// in a tight loop over the block's unpacked termFreqs.
+    mutating func accumulate(through last: DocID, base: Int, into accumulator: UnsafeMutablePointer<Double>,
+                             marks: UnsafeMutablePointer<UInt64>) {
+        let row0 = normRows
+        let sqrt = sqrtTermFreq
+        let fields = self.fields
+        let factors = self.factors
+        let weight = scoreWeight, k1 = self.k1, saturates = self.saturates
+        var d = doc
+        while d <= last {
+            d = cursor.scanBlock(through: last) { doc, mask, freqs in
+                guard mask & fields != 0 else { return }
+                let row = row0 + Int(doc) &* IndexFormat.fieldCount
+                var x: Float = 0
+                // The doc's termFreqs are in field order: the k-th set bit of `mask` has freqs[k].
+                var m = mask
+                var k = 0
+                while m != 0 {
+                    let f = m.trailingZeroBitCount
+                    if fields & (1 << UInt16(f)) != 0 {
+                        let tf = freqs[k]
+                        let t = sqrt ? Float(tf).squareRoot() : Float(tf)
+                        x += t * factors[f &* 256 &+ Int(row[f])]
+                    }
+                    k &+= 1
+                    m &= m - 1
+                }
+                guard x > 0 else { return }
+                let score = saturates ? weight * (x / (k1 + x)) : weight * x
+                let o = Int(doc) - base
+                accumulator[o] += Double(score)
+                marks[o >> 6] |= 1 << UInt64(o & 63)
+            }
+            if restricted {
+                while d != PostingsCursor.noMoreDocs && cursor.fieldMask & fields == 0 { d = cursor.next() }
+            }
+        }
+        doc = d
+    }
+
     mutating func advanceShallow(to target: DocID) -> DocID {
         window.advanceShallow(&cursor, to: target, model: model, weight: scoreWeight, fields: fields)
     }

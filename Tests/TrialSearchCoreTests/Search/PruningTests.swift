@@ -19,7 +19,10 @@ import Testing
             let filter = queries.filter()
             let patient = queries.int(4) == 0 ? PatientPrior(profile: PatientProfile(ageYears: 10, sex: .female),
                                                              parameters: RescoringParameters(ageMismatchFactor: 0.5)) : nil
-            let pruned = try searcher.search(query, options: SearchOptions(limit: limit, filter: filter, patient: patient))
+            var options = SearchOptions(limit: limit, filter: filter, patient: patient)
+            // Small windows in half the rounds: many window and inner-window boundaries.
+            if round % 2 == 1 { options.windows = (minimum: 1 + queries.int(300), inner: 64 * (1 + queries.int(4))) }
+            let pruned = try searcher.search(query, options: options)
             let exhaustive = try searcher.search(query, options: SearchOptions(limit: limit, filter: filter, exhaustive: true,
                                                                                patient: patient))
             #expect(pruned.hits.map(\.id) == exhaustive.hits.map(\.id), "round \(round): \(query) limit \(limit) \(filter)")
