@@ -102,7 +102,7 @@ struct TermScorer: ClauseScorer {
                 while m != 0 {
                     let f = m.trailingZeroBitCount
                     if fields & (1 << UInt16(f)) != 0 {
-                        let tf = freqs[k]
+                        let tf = freqs[k] &+ 1
                         let t = sqrt ? Float(tf).squareRoot() : Float(tf)
                         x += t * factors[f &* 256 &+ Int(row[f])]
                     }

@@ -292,20 +292,20 @@ public struct PostingsCursor {
     /// The `k`-th termFreq of the block (termFreqs are stored minus one, `freqWidth` bits each).
     @inline(__always)
     private func termFreq(at k: Int) -> UInt32 {
-        if freqsUnpacked { return buffers.freqs[k] }
+        if freqsUnpacked { return buffers.freqs[k] &+ 1 }
         guard freqWidth > 0 else { return 1 }
         let bit = k &* freqWidth
         let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: freqsOffset &+ (bit >> 3), as: UInt64.self))
         return UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & ((1 << UInt64(freqWidth)) - 1)) &+ 1
     }
 
-    /// Unpacks every termFreq of the block (positions need the counts of all the docs before one).
+    /// Unpacks every termFreq of the block, as stored (minus one): positions need the counts of all the
+    /// docs before one, and `scanBlock` reads them in order.
     private mutating func unpackFreqs() {
         if !freqsDecoded { decodeFreqs() }
         guard !freqsUnpacked, !isCorrupt else { return }
         let total = Int(buffers.freqStart[blockDocs])
         BitPacking.unpack(base + freqsOffset, count: total, width: freqWidth, into: buffers.freqs)
-        for i in 0..<total { buffers.freqs[i] &+= 1 }
         freqsUnpacked = true
     }
 
@@ -358,7 +358,8 @@ public struct PostingsCursor {
     }
 
     /// Calls `body(doc, fieldMask, termFreqs)` for the current doc and the following docs of its block
-    /// up to `last` (inclusive), with `termFreqs` pointing at the doc's termFreqs in field order, then
+    /// up to `last` (inclusive), with `termFreqs` pointing at the doc's termFreqs *minus one* (as stored)
+    /// in field order, then
     /// moves to the doc after the last one visited and returns it. Scoring a run of docs this way reads
     /// the block's termFreqs once, sequentially, instead of doc by doc.
     /// - Complexity: O(docs visited), plus one unpacking of the block's termFreqs.
@@ -394,7 +395,7 @@ public struct PostingsCursor {
             var sum: UInt32 = 0
             for i in 0..<blockDocs {
                 before[i] = sum
-                for k in Int(buffers.freqStart[i])..<Int(buffers.freqStart[i + 1]) { sum &+= buffers.freqs[k] }
+                for k in Int(buffers.freqStart[i])..<Int(buffers.freqStart[i + 1]) { sum &+= buffers.freqs[k] &+ 1 }
             }
             before[blockDocs] = sum
             positionsDecoded = true
@@ -405,8 +406,8 @@ public struct PostingsCursor {
         var skipCount = Int(buffers.positionsBefore[index])
         let first = Int(buffers.freqStart[index])
         let fieldsBefore = (mask & (bit - 1)).nonzeroBitCount
-        for k in 0..<fieldsBefore { skipCount += Int(buffers.freqs[first + k]) }
-        let count = Int(buffers.freqs[first + fieldsBefore])
+        for k in 0..<fieldsBefore { skipCount += Int(buffers.freqs[first + k]) + 1 }
+        let count = Int(buffers.freqs[first + fieldsBefore]) + 1
         var r: ByteReader
         var skipped: Int
         if skipCount >= positionsResumeVints {
