@@ -1,142 +1,91 @@
 import TrialSearchCore
 
-/// The JSON Lines form of a hit (`--json`): one object per hit, keys in this order (absent values
-/// omitted):
+/// The JSON Lines form of a hit (`--json`): one compact object per hit, keys in this order:
 ///
 ///     qid (in batches) rank id score title status phase conditions registry url
-///     possibleDuplicate{evidence[…]} (related trials) explanation{value description combination details[…]}
+///     possibleDuplicate{evidence[…] sharedId textSimilarity} (related trials, when there is evidence)
+///     explanation{value description combination details[…]} (with --explain)
 ///
-/// `phase` is the record's phases joined by "/" ("Phase 1/Phase 2"); `conditions` an array;
-/// `url` the registry's page (ClinicalTrials.gov for NCT ids, else the WHO ICTRP trial page);
-/// `explanation` (with `--explain`) is the score's tree, each node with its `value`, `description`, how
-/// it combines its children (`sum`, `product`, `max`, `formula`) and `details`.
+/// `rank`, `id`, `score`, `title`, `status`, `phase`, `conditions` and `registry` are always present
+/// (`status`, `phase` and `registry` may be ""); `phase` is the record's phases joined by "/"
+/// ("Phase 1/Phase 2"); `conditions` an array; `url` the registry's page (ClinicalTrials.gov's for NCT
+/// ids, else the WHO ICTRP trial page), absent when the id's registry is unknown. `score` and the
+/// explanation's values are the `Float`s the engine computed, written in their shortest form. Each
+/// explanation node has its `value`, `description`, how it combines its `details` (`sum`, `product`,
+/// `max`, or `formula`: the description says), and `details` when it has children.
 /// Example: `{"rank":1,"id":"NCT01742533","score":14.21,"title":"…","status":"Unknown status",
 /// "phase":"Phase 1/Phase 2","conditions":["Premature Ovarian Failure"],"registry":"ClinicalTrials.gov",
 /// "url":"https://clinicaltrials.gov/study/NCT01742533"}`
 public enum HitJSON {
     public static func line(_ display: HitDisplay, qid: String? = nil) -> String {
-        var out = JSONText()
-        out.begin()
-        if let qid { out.field("qid", qid) }
+        var out = JSONWriter(capacity: 512)
+        out.beginObject()
+        if let qid {
+            out.key("qid")
+            out.string(qid)
+        }
         out.key("rank")
-        out.raw(String(display.rank))
-        out.field("id", display.trial.id.rawValue)
+        out.integer(display.rank)
+        out.key("id")
+        out.string(display.trial.id.rawValue)
         out.key("score")
-        out.raw(String(display.hit.score))
-        out.field("title", display.trial.displayTitle)
-        out.field("status", display.trial.overallStatus)
-        out.field("phase", display.phase)
+        out.number(shortest(display.hit.score))
+        out.key("title")
+        out.string(display.trial.displayTitle)
+        out.key("status")
+        out.string(display.trial.overallStatus)
+        out.key("phase")
+        out.string(display.phase)
         out.key("conditions")
-        out.array(display.trial.conditions)
-        out.field("registry", display.trial.registry)
-        if let url = display.url { out.field("url", url) }
+        out.beginArray()
+        for condition in display.trial.conditions { out.string(condition) }
+        out.endArray()
+        out.key("registry")
+        out.string(display.trial.registry)
+        if let url = display.url {
+            out.key("url")
+            out.string(url)
+        }
         if let duplicate = display.duplicate {
             out.key("possibleDuplicate")
-            out.begin()
-            out.key("evidence")
-            out.array(duplicate.evidence.map(\.description))
+            out.beginObject()
+            out.field("evidence", duplicate.evidence.map(\.description))
             for evidence in duplicate.evidence {
                 switch evidence {
-                case let .sharedID(id): out.field("sharedId", id)
+                case let .sharedID(id):
+                    out.field("sharedId", id)
                 case let .nearIdenticalText(similarity):
                     out.key("textSimilarity")
-                    out.raw(Explanation.format(Float(similarity)))
+                    out.number((similarity * 10_000).rounded() / 10_000)
                 }
             }
-            out.end()
+            out.endObject()
         }
         if let explanation = display.hit.explanation {
             out.key("explanation")
             write(explanation, to: &out)
         }
-        out.end()
-        return out.text
+        out.endObject()
+        return String(decoding: out.bytes, as: UTF8.self)
     }
 
-    static func write(_ e: Explanation, to out: inout JSONText) {
-        out.begin()
+    static func write(_ e: Explanation, to out: inout JSONWriter) {
+        out.beginObject()
         out.key("value")
-        out.raw(e.value.isFinite ? String(e.value) : "0")
+        out.number(e.value.isFinite ? shortest(e.value) : 0)
         out.field("description", e.description)
         out.field("combination", e.combination.rawValue)
         if !e.details.isEmpty {
             out.key("details")
-            out.text += "["
-            for (i, child) in e.details.enumerated() {
-                if i > 0 { out.text += "," }
-                out.needsComma = false
-                write(child, to: &out)
-            }
-            out.text += "]"
-            out.needsComma = true
+            out.beginArray()
+            for child in e.details { write(child, to: &out) }
+            out.endArray()
         }
-        out.end()
-    }
-}
-
-/// A minimal compact JSON builder for hit lines (keys in the caller's order, strings escaped per
-/// RFC 8259).
-struct JSONText {
-    var text = ""
-    var needsComma = false
-
-    mutating func begin() {
-        if needsComma { text += "," }
-        text += "{"
-        needsComma = false
+        out.endObject()
     }
 
-    mutating func end() {
-        text += "}"
-        needsComma = true
-    }
-
-    mutating func key(_ name: String) {
-        if needsComma { text += "," }
-        text += "\"\(name)\":"
-        needsComma = false
-    }
-
-    mutating func raw(_ value: String) {
-        text += value
-        needsComma = true
-    }
-
-    mutating func string(_ value: String) {
-        text += "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": text += "\\\""
-            case "\\": text += "\\\\"
-            case "\n": text += "\\n"
-            case "\r": text += "\\r"
-            case "\t": text += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    text.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        text += "\""
-        needsComma = true
-    }
-
-    mutating func field(_ name: String, _ value: String) {
-        key(name)
-        string(value)
-    }
-
-    mutating func array(_ values: [String]) {
-        text += "["
-        for (i, v) in values.enumerated() {
-            if i > 0 { text += "," }
-            needsComma = false
-            string(v)
-        }
-        text += "]"
-        needsComma = true
+    /// The `Double` whose shortest decimal form is the `Float`'s (`4.3238444`, not `4.323844432830811`).
+    static func shortest(_ value: Float) -> Double {
+        Double(String(value)) ?? Double(value)
     }
 }

@@ -41,7 +41,7 @@ enum RankingEvaluation {
             var configuration = RankingConfiguration.default
             for (key, value) in overrides { try apply(key, value, to: &configuration) }
             let engine = try SearchEngine(directory: index, configuration: configuration)
-            let judgments = try readQrels(qrels)
+            let judgments = qrels.isEmpty ? [:] : try readQrels(qrels)
             var run: [String: [String]] = [:]
             let options = SearchOptions(limit: 1000)
             if !topics.isEmpty {
@@ -64,7 +64,15 @@ enum RankingEvaluation {
             } else {
                 for id in try BatchInput.ids(path: related) {
                     guard let trialID = TrialID(id) else { continue }
-                    run[id] = try engine.related(to: trialID, options: options).hits.map(\.id.rawValue)
+                    let result = try engine.related(to: trialID, options: options)
+                    run[id] = result.hits.map(\.id.rawValue)
+                    if id == show {
+                        print("query: \(result.query)")
+                        for hit in result.hits.prefix(10) {
+                            let trial = try engine.trial(for: hit)
+                            print("\(judgments[id]?[hit.id.rawValue].map(String.init) ?? "-") \(hit.id) \(hit.score) \(trial.displayTitle)")
+                        }
+                    }
                 }
             }
             let m = measures(judgments, run)
@@ -118,6 +126,7 @@ enum RankingEvaluation {
         case "mlt.maxDocFreqRatio": c.moreLikeThis.maxDocFreqRatio = number
         case "mlt.tfExponent": c.moreLikeThis.tfExponent = number
         case "mlt.concept": c.moreLikeThis.conceptWeight = number
+        case "mlt.descriptionShare": c.moreLikeThis.descriptionShare = number
         default:
             if parts.count == 3, parts[0] == "mlt", parts[1] == "w" { c.moreLikeThis.fieldWeights[try field(parts[2])] = number }
         }

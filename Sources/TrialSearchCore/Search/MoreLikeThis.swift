@@ -7,7 +7,8 @@ import Glibc
 ///
 /// 1. Re-analyze the source record's fields with the index's analyzer and count each term per field.
 /// 2. A term's source frequency is `Σ_f w_f · tf_f` over the fields (`fieldWeights`: what a trial is
-///    about, its title, conditions and MeSH terms, counts more than its eligibility text).
+///    about, its title, conditions and MeSH terms, counts more than its eligibility text; intervention
+///    and arm descriptions count `descriptionShare` of the intervention weight, their names all of it).
 /// 3. Drop numbers, terms shorter than `minimumTermLength`, terms in fewer than `minDocFreq` docs
 ///    (typos, ids: they find nothing similar) or in more than `maxDocFreqRatio` of them (they find
 ///    everything), and terms whose weighted frequency is below `minTermFrequency`.
@@ -37,18 +38,31 @@ public struct MoreLikeThis: Sendable {
     public func termFrequencies(of trial: Trial, analyzer: Analyzer) -> [String: Double] {
         var frequencies: [String: Double] = [:]
         let p = parameters
+        func count(_ value: String, _ field: Field, _ weight: Double) {
+            guard weight > 0 else { return }
+            analyzer.analyze(value, field: field) { token in
+                let bytes = token.term
+                guard bytes.count >= p.minimumTermLength, !token.isDerived else { return }
+                if p.dropNumbers && bytes.allSatisfy({ ($0 >= 48 && $0 <= 57) || $0 == 46 }) { return }
+                frequencies[String(decoding: bytes, as: UTF8.self), default: 0] += weight
+            }
+        }
         for field in Field.allCases {
             let w = p.fieldWeights[field]
             guard w > 0 else { continue }
-            var position: Int32 = 0
-            trial.forEachValue(of: field) { value in
-                position = analyzer.analyze(value, field: field, firstPosition: position) { token in
-                    let bytes = token.term
-                    guard bytes.count >= p.minimumTermLength else { return }
-                    if p.dropNumbers && bytes.allSatisfy({ ($0 >= 48 && $0 <= 57) || $0 == 46 }) { return }
-                    frequencies[String(decoding: bytes, as: UTF8.self), default: 0] += w
+            if field == .intervention {
+                // Names say what is given; descriptions ramble (devices, sites, doses): weighed apart.
+                for i in trial.interventions {
+                    for name in [i.type, i.name] + i.otherNames where !name.isEmpty { count(name, field, w) }
+                    count(i.description, field, w * p.descriptionShare)
                 }
+                for a in trial.armGroups {
+                    count(a.label, field, w)
+                    count(a.description, field, w * p.descriptionShare)
+                }
+                continue
             }
+            trial.forEachValue(of: field) { count($0, field, w) }
         }
         return frequencies
     }
@@ -102,11 +116,16 @@ public struct MoreLikeThisParameters: Sendable, Equatable {
     public var minimumTermLength: Int
     /// How much a term's concept ratio weighs in its score (0: tf · idf alone).
     public var conceptWeight: Double
+    /// The share of the intervention weight that intervention and arm *descriptions* get (their names
+    /// and types get all of it).
+    public var descriptionShare: Double
 
     public init(fieldWeights: FieldParameters = MoreLikeThisParameters.defaultFieldWeights, maxQueryTerms: Int = 32,
                 minDocFreq: Int = 2, maxDocFreqRatio: Double = 0.3, minTermFrequency: Double = 0, tfExponent: Double = 0.5,
-                dropNumbers: Bool = true, minimumTermLength: Int = 2, conceptWeight: Double = 0.25) {
+                dropNumbers: Bool = true, minimumTermLength: Int = 2, conceptWeight: Double = 0.25,
+                descriptionShare: Double = 0.25) {
         self.conceptWeight = conceptWeight
+        self.descriptionShare = descriptionShare
         self.fieldWeights = fieldWeights
         self.maxQueryTerms = maxQueryTerms
         self.minDocFreq = minDocFreq
