@@ -8,27 +8,35 @@ extension TrialSearchCommand {
         static let configuration = CommandConfiguration(
             abstract: "Find the trials most like a trial.",
             discussion: """
-                More-like-this: the source record's (an indexed trial's, or --file's) most characteristic \
-                terms are searched, each boosted by its score / the best score. A term's source frequency is \
-                counted per field (titles and conditions weigh 3, MeSH terms 2, keywords 1.5, interventions \
-                and summary 1, description 0.5, eligibility and outcomes 0.25); numbers, terms in fewer than \
-                2 trials or in more than 30% of them are dropped; the rest are ranked by √frequency · idf, \
-                weighted towards terms the index holds in titles, conditions, keywords and MeSH terms, and \
-                the best 32 kept. The source trial itself is never returned.
+                More-like-this: the source record's (an indexed trial's, or
+                --file's) most characteristic terms are searched, each boosted by
+                its score / the best score. A term's source frequency is counted
+                per field (titles and conditions weigh 3, MeSH terms 2, keywords
+                1.5, intervention names and the summary 1, the description 0.5,
+                eligibility, outcomes and intervention descriptions 0.25);
+                numbers and terms in fewer than 2 trials or in more than 30% of
+                them are dropped; the rest are ranked by √frequency · idf,
+                favouring terms the index uses in titles, conditions, keywords
+                and MeSH terms, and the best 32 kept. The source trial itself is
+                never returned.
 
-                A hit that is likely the same trial registered twice (under two ids or in two \
-                registries) is marked "possible duplicate registration" with the evidence: an id one \
-                record lists among the other's secondary ids, or near-identical title and summary \
-                (Jaccard similarity of word 3-shingles ≥ 0.6).
+                A hit that is likely the same trial registered twice (under two
+                ids or in two registries) is marked "possible duplicate
+                registration" with the evidence: an id one record lists among the
+                other's secondary ids, or near-identical title and summary
+                (Jaccard similarity of word 3-shingles ≥ 0.8).
 
-                --ids FILE runs a batch, one trial id per line; the qid of each ranking is the source \
-                id. --timings FILE writes "qid<TAB>microseconds" per source, measured around reading \
-                the source record, selecting its terms, searching and collecting (not printing).
+                --ids FILE runs a batch, one trial id per line; the qid of each
+                ranking is the source id. --timings FILE writes
+                "qid<TAB>microseconds" per source, measured around reading the
+                source record, selecting its terms, searching and collecting (not
+                printing).
 
                 EXIT STATUS
-                  0 hits printed (a batch: every source ran); 1 no trial like the source; 4 the --file \
-                record or the --ids file could not be read; 5 index missing or damaged; 6 no such trial in \
-                the index; 64 bad usage.
+                0 hits printed (a batch: every source ran); 1 no trial like the
+                source; 4 the --file record or the --ids file could not be read;
+                5 the index is missing or damaged; 6 no such trial in the index;
+                64 bad command-line usage.
                 """)
 
         @Argument(help: "The id of an indexed trial (e.g. NCT05308342).")

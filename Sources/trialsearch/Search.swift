@@ -9,38 +9,44 @@ extension TrialSearchCommand {
             abstract: "Search the index: ranked trials for a query.",
             discussion: """
                 QUERY LANGUAGE (quote the query so the shell keeps it whole)
-                  word            optional, ranked: a trial matching more and rarer words ranks higher
-                  "a phrase"      the words next to each other, in this order (stop words may fill gaps)
-                  +word  +"…"     required: every hit has it
-                  -word  -"…"     excluded: no hit has it
-                  field:word      only in that field, also field:"a phrase", +field:…, -field:…; fields:
-                                  title condition keyword mesh intervention summary description
-                                  eligibility outcome sponsor location id
-                  Words are analyzed like the index (case, accents, plurals and word endings do not
-                  matter; COVID-19 also matches "COVID 19"). No AND/OR/NOT operators: AND and OR are
-                  stop words, NOT is the word "not".
+                  word          optional, ranked: more and rarer words rank higher
+                  "a phrase"    the words next to each other, in this order
+                  +word +"…"    required: every hit has it
+                  -word -"…"    excluded: no hit has it
+                  field:word    only in that field (also field:"a phrase",
+                                +field:…, -field:…); the fields: title condition
+                                keyword mesh intervention summary description
+                                eligibility outcome sponsor location id
+                Words are analyzed like the index: case, accents, plurals and word
+                endings do not matter, and COVID-19 also matches "COVID 19". There
+                are no AND/OR/NOT operators: AND and OR are stop words, NOT is the
+                word "not".
 
                 LONG QUERIES
-                  Text of 12 words or more (a patient's case notes, an abstract) is read as free text
-                  (--mode text): no syntax, its most informative terms weighted by idf, and the
-                  patient's age and sex ("a 45-year-old man") re-weigh trials by their eligibility.
-                  --mode syntax or --mode text forces one reading.
+                Text of 12 words or more (a patient's case notes, an abstract) is
+                read as free text: no syntax; its informative terms, weighted by
+                idf and by how often the index uses them to name conditions or
+                treatments; and the patient's age and sex ("a 45-year-old man")
+                re-weigh trials by their eligibility. --mode syntax or --mode text
+                forces one reading.
 
                 RANKING
-                  BM25F over all fields with per-field weights (title, conditions and MeSH terms weigh
-                  most), or classic TF-IDF cosine with --similarity tfidf. Equal scores are ordered by
-                  trial id. --explain shows each score as a tree of factors.
+                BM25F over all fields, conditions, titles and MeSH terms weighing
+                most, or classic TF-IDF cosine (--similarity tfidf). Equal scores
+                are ordered by trial id. --explain shows each score as a tree of
+                factors.
 
                 BATCHES
-                  --topics FILE reads one query per line, "qid<TAB>query text", and prints one ranking
-                  per qid (--format trec: "qid Q0 id rank score tag"). --timings FILE writes one line
-                  per query, "qid<TAB>microseconds", measured around parsing, searching and collecting
-                  (not printing).
+                --topics FILE reads one "qid<TAB>query text" per line and prints a
+                ranking per qid (--format trec: "qid Q0 id rank score tag").
+                --timings FILE writes "qid<TAB>microseconds" per query, measured
+                around parsing, searching and collecting (not printing).
 
                 EXIT STATUS
-                  0 hits printed (a batch: every query ran); 1 nothing matched; 2 malformed query (the
-                  error points at it); 4 the topics file could not be read; 5 the index is missing,
-                  damaged or built by another analyzer; 64 bad command-line usage.
+                0 hits printed (a batch: every query ran); 1 nothing matched;
+                2 malformed query (the error points at it); 4 the topics file
+                could not be read; 5 the index is missing, damaged or built by
+                another analyzer; 64 bad command-line usage.
                 """)
 
         @Argument(parsing: .allUnrecognized, help: "The query (see QUERY LANGUAGE).")

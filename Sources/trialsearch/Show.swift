@@ -8,12 +8,13 @@ extension TrialSearchCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print a trial's whole stored record.",
             discussion: """
-                Prints every property of the record the index holds for ID, labeled, for people; with \
-                --json, one JSON object exactly as `trialsearch convert` prints records.
+                Prints every property of the record the index holds for ID,
+                labeled, for people; with --json, one JSON object exactly as
+                `trialsearch convert` prints records.
 
                 EXIT STATUS
-                  0 the record printed; 5 the index is missing or damaged; 6 no such trial in the index; \
-                64 bad usage.
+                0 the record printed; 5 the index is missing or damaged; 6 no
+                such trial in the index; 64 bad command-line usage.
                 """)
 
         @Argument(help: "The trial id (e.g. NCT05308342).")
