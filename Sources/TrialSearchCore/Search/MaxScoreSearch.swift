@@ -62,7 +62,7 @@ enum MaxScoreSearch {
             accumulator.deallocate()
             candidates.deallocate()
         }
-        let admitsAll = query.admitsAll
+        let simple = query.admitsAllButSkipped, skipped = query.skippedDoc
         var firstEssential = 0
         var windowMin = 0
 
@@ -128,7 +128,7 @@ enum MaxScoreSearch {
                         var partial = accumulator[o]
                         accumulator[o] = 0
                         let doc = DocID(innerMin + o)
-                        guard admitsAll || query.admits(doc) else { continue }
+                        guard simple ? doc != skipped : query.admits(doc) else { continue }
                         var competitive = true
                         var k = firstEssential - 1
                         while k >= 0 {

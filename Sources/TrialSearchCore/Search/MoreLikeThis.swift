@@ -68,21 +68,39 @@ public struct MoreLikeThis: Sendable {
     }
 
     /// The `maxQueryTerms` best terms of `trial`, best first.
-    /// - Complexity: analysis of the source plus one term lookup per distinct term and segment.
+    ///
+    /// Terms are looked up in decreasing order of weighted frequency, and the look-ups stop once even the
+    /// largest idf a kept term can have (that of a term in `minDocFreq` docs) could not lift the next
+    /// term above the `maxQueryTerms`-th score found so far: a long record's hundreds of once-mentioned
+    /// words are never looked up.
+    /// - Complexity: analysis of the source plus one term lookup per segment for each term looked up.
     public func selectTerms(of trial: Trial, analyzer: Analyzer, lookups: inout ResolvedTerms,
                             similarity: Similarity) throws -> [SelectedTerm] {
         let p = parameters
         let reader = lookups.reader
         let docCount = max(reader.docCount, 1)
+        let bestIDF = similarity.idf(docFreq: max(p.minDocFreq, 1), docCount: docCount)
+        let candidates = termFrequencies(of: trial, analyzer: analyzer)
+            .filter { $0.value >= p.minTermFrequency }
+            .sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
         var selected: [SelectedTerm] = []
-        for (term, frequency) in termFrequencies(of: trial, analyzer: analyzer) where frequency >= p.minTermFrequency {
+        // The lowest score among the best `maxQueryTerms` so far (once there are that many).
+        var cutoff = -Double.infinity
+        for (term, frequency) in candidates {
+            let tf = pow(frequency, p.tfExponent)
+            if selected.count >= p.maxQueryTerms && tf * bestIDF < cutoff { break }
             let statistics = try lookups.resolve(term).statistics
             let docFreq = statistics.docFreq
             guard docFreq >= p.minDocFreq, Double(docFreq) <= p.maxDocFreqRatio * Double(docCount) else { continue }
             let idf = similarity.idf(docFreq: docFreq, docCount: docCount)
             let concept = LongQueryRewriter.conceptRatio(statistics)
-            let score = pow(frequency, p.tfExponent) * idf * ((1 - p.conceptWeight) + p.conceptWeight * concept)
+            let score = tf * idf * ((1 - p.conceptWeight) + p.conceptWeight * concept)
             selected.append(SelectedTerm(term: term, weightedFrequency: frequency, docFreq: docFreq, score: score))
+            if selected.count >= p.maxQueryTerms {
+                selected.sort { $0.score != $1.score ? $0.score > $1.score : $0.term < $1.term }
+                selected.removeLast(selected.count - p.maxQueryTerms)
+                cutoff = selected[selected.count - 1].score
+            }
         }
         selected.sort { $0.score != $1.score ? $0.score > $1.score : $0.term < $1.term }
         return Array(selected.prefix(p.maxQueryTerms))

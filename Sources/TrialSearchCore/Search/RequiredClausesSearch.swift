@@ -36,7 +36,7 @@ enum RequiredClausesSearch {
         for k in stride(from: optional.count - 1, through: 0, by: -1) {
             remaining[k] = remaining[k + 1] + optionalScorers[optional[k]].maxScore
         }
-        let admitsAll = query.admitsAll
+        let simple = query.admitsAllButSkipped, skipped = query.skippedDoc
         var upTo: DocID = -1
         var blockBound: Float = .infinity
         var doc = requiredScorers[lead].nextDoc()
@@ -65,7 +65,7 @@ enum RequiredClausesSearch {
                 }
             }
             guard aligned else { continue }
-            if (admitsAll || query.admits(doc)) && required.allSatisfy({ requiredScorers[$0].matches() }) {
+            if (simple ? doc != skipped : query.admits(doc)) && required.allSatisfy({ requiredScorers[$0].matches() }) {
                 var partial = 0.0
                 for r in required { partial += Double(requiredScorers[r].score()) }
                 var competitive = true

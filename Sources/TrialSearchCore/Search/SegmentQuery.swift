@@ -22,8 +22,8 @@ struct SegmentQuery<Scorer: ClauseScorer> {
     let skippedDoc: DocID
     /// The rescoring factor (≤ 1) of each collected doc, or nil.
     let prior: SegmentPrior?
-    /// Whether `admits` can skip every check: no deleted doc, no filter, no skipped doc.
-    let admitsAll: Bool
+    /// Whether `admits` reduces to `doc != skippedDoc`: no deleted doc and no filter.
+    let admitsAllButSkipped: Bool
     private let allLive: Bool
 
     init(segment: SegmentReader, required: ContiguousArray<Scorer>, requiredSlots: [Int], optional: ContiguousArray<Scorer>,
@@ -39,7 +39,7 @@ struct SegmentQuery<Scorer: ClauseScorer> {
         self.skippedDoc = skippedDoc
         self.prior = prior
         allLive = segment.liveDocs.liveCount == segment.docCount
-        admitsAll = allLive && filter.isEmpty && skippedDoc < 0
+        admitsAllButSkipped = allLive && filter.isEmpty
     }
 
     /// The collected form of a doc whose clause scores sum to `sum`, times the prior's factor.
@@ -52,9 +52,10 @@ struct SegmentQuery<Scorer: ClauseScorer> {
 
     /// Whether `doc` may be collected as far as deletions, filters and the skipped doc go (cheap checks,
     /// made before scoring).
-    /// Searches check `admitsAll` first (a local copy), so that the common case reads nothing here.
+    /// Searches check `admitsAllButSkipped` and `skippedDoc` first (local copies), so that the common
+    /// case reads nothing here.
     func admits(_ doc: DocID) -> Bool {
-        admitsAll || ((allLive || segment.isLive(doc)) && doc != skippedDoc && filter.accepts(doc))
+        (allLive || segment.isLive(doc)) && doc != skippedDoc && filter.accepts(doc)
     }
 
     /// Whether an excluded clause matches `doc` (docs must be asked in increasing order).
