@@ -55,7 +55,13 @@ public final class SearchEngine {
             let natural = try parser.parseNaturalLanguage(text)
             let rewriter = LongQueryRewriter(parameters: configuration.longQuery, stopTerms: longQueryStopTerms)
             var lookups = ResolvedTerms(reader: reader)
-            guard let query = try rewriter.rewrite(natural, lookups: &lookups, similarity: configuration.similarity) else {
+            var affirmed: Set<String>?
+            if configuration.longQuery.dropNegated {
+                let stated = (try? parser.parseNaturalLanguage(Negation.affirmedText(text)))?.terms ?? []
+                affirmed = Set(stated.map(\.term))
+            }
+            guard let query = try rewriter.rewrite(natural, lookups: &lookups, similarity: configuration.similarity,
+                                                   affirmed: affirmed) else {
                 throw QueryError.noSearchableTerms(query: text)
             }
             let profile = configuration.rescoring.usesPatientProfile ? PatientProfile(text: text) : nil

@@ -118,6 +118,7 @@ enum RankingEvaluation {
         case "long.conceptSelection": c.longQuery.conceptSelection = number
         case "long.conceptBoost": c.longQuery.conceptBoost = number
         case "long.dropJoined": c.longQuery.dropJoinedForms = number != 0
+        case "long.dropNegated": c.longQuery.dropNegated = number != 0
         case "rescore.on": c.rescoring.usesPatientProfile = number != 0
         case "rescore.age": c.rescoring.ageMismatchFactor = number
         case "rescore.sex": c.rescoring.sexMismatchFactor = number

@@ -6,7 +6,8 @@ import Glibc
 /// the informative terms, once each, weighted, instead of OR-ing three hundred words.
 ///
 /// 1. Each distinct analyzed term once (the index's few stop words are already gone), with its count.
-/// 2. Dropped: the narrative words of `LongQueryStopWords` (stemmed like the index), numbers (ages,
+/// 2. Dropped: terms the note only states negated (`Negation`: "denies chest pain", "no fever"), the
+///    narrative words of `LongQueryStopWords` (stemmed like the index), numbers (ages,
 ///    doses, dates: noise as search terms; the patient's age is read apart by `PatientProfile`), the
 ///    joined forms of hyphenated words (`yearold`), terms shorter than `minimumTermLength`, terms absent
 ///    from the index and terms in more than `maxDocFreqRatio` of the docs.
@@ -72,7 +73,9 @@ public struct LongQueryRewriter: Sendable {
     }
 
     /// As `rewrite(_:reader:similarity:)`, keeping the terms it resolved in `lookups` for the searcher.
-    public func rewrite(_ terms: [TermCount], lookups: inout ResolvedTerms, similarity: Similarity) throws -> WeightedQuery? {
+    /// `affirmed`, when given, holds the terms the text states without negation; the others are dropped.
+    public func rewrite(_ terms: [TermCount], lookups: inout ResolvedTerms, similarity: Similarity,
+                        affirmed: Set<String>? = nil) throws -> WeightedQuery? {
         let reader = lookups.reader
         let p = parameters
         let docCount = max(reader.docCount, 1)
@@ -80,6 +83,7 @@ public struct LongQueryRewriter: Sendable {
         for (order, t) in terms.enumerated() {
             if p.dropNumbers && t.isNumber { continue }
             if t.term.utf8.count < p.minimumTermLength || stopTerms.contains(t.term) { continue }
+            if let affirmed, !affirmed.contains(t.term) { continue }
             let statistics = try lookups.resolve(t.term).statistics
             let docFreq = statistics.docFreq
             guard docFreq > 0, Double(docFreq) <= p.maxDocFreqRatio * Double(docCount) else { continue }
@@ -122,10 +126,13 @@ public struct LongQueryParameters: Sendable, Equatable {
     public var conceptSelection: Double
     /// How much the concept ratio weighs a kept term's clause (0: boost 1; 1: boost = ratio).
     public var conceptBoost: Double
+    /// Drop the terms the text states only under a negation (`Negation`).
+    public var dropNegated: Bool
 
     public init(minimumWords: Int = 12, maxTerms: Int = 32, maxDocFreqRatio: Double = 0.3, countExponent: Double = 0,
                 dropNumbers: Bool = true, minimumTermLength: Int = 2, dropJoinedForms: Bool = true,
-                conceptSelection: Double = 0.25, conceptBoost: Double = 0.75) {
+                conceptSelection: Double = 0.25, conceptBoost: Double = 0.75, dropNegated: Bool = true) {
+        self.dropNegated = dropNegated
         self.dropJoinedForms = dropJoinedForms
         self.conceptSelection = conceptSelection
         self.conceptBoost = conceptBoost
@@ -156,9 +163,10 @@ public struct LongQueryParameters: Sendable, Equatable {
 
 extension LongQueryRewriter {
     /// The weighted query for free text analyzed by `QueryParser.parseNaturalLanguage`.
-    public func rewrite(_ query: NaturalLanguageQuery, lookups: inout ResolvedTerms, similarity: Similarity) throws -> WeightedQuery? {
+    public func rewrite(_ query: NaturalLanguageQuery, lookups: inout ResolvedTerms, similarity: Similarity,
+                        affirmed: Set<String>? = nil) throws -> WeightedQuery? {
         try rewrite(query.terms.filter { $0.kind != .joined || !parameters.dropJoinedForms }.map {
             TermCount(term: $0.term, count: $0.count, isNumber: $0.kind == .number)
-        }, lookups: &lookups, similarity: similarity)
+        }, lookups: &lookups, similarity: similarity, affirmed: affirmed)
     }
 }
