@@ -128,20 +128,33 @@ import Testing
         let options = IndexWriterOptions(mergePolicy: policy)
         var all: [Trial] = []
         for run in 0..<3 {
-            let trials = SyntheticTrials.make(count: 40, seed: UInt64(run), idPrefix: "NCT\(run)")
+            let trials = SyntheticTrials.make(count: 100, seed: UInt64(run), idPrefix: "NCT\(run)")
             all += trials
             try indexTrials(trials, into: dir.path, options: options, deleting: run == 1 ? [all[5].id] : [])
         }
         let reader = try IndexReader.open(directory: dir.path)
         #expect(reader.segments.count == 1, "three level-0 segments merge at factor 3")
-        #expect(reader.liveDocCount == 119 && reader.docCount == 119)
+        #expect(reader.liveDocCount == 299 && reader.docCount == 299)
         #expect(reader.lookup(all[5].id) == nil)
         let live = all.enumerated().filter { $0.offset != 5 }.map(\.element)
         let naive = NaiveIndex(live)
         let segment = reader.segments[0]
-        for (term, docs) in naive.postings.prefix(200) {
+        var positions: [Int32] = []
+        #expect(naive.postings.values.contains { $0.count > 2 * IndexFormat.blockSize }, "multi-block terms")
+        for (term, docs) in naive.postings.sorted(by: { $0.key < $1.key }).prefix(300) {
             let info = try #require(try segment.terms.lookup(term))
             #expect(info.docFreq == docs.count)
+            // Doc ids, per-field freqs and positions survive the merge (docs renumbered in order).
+            var cursor = segment.postings(info)
+            for doc in docs.keys.sorted() {
+                #expect(cursor.next() == DocID(doc))
+                for (f, expected) in docs[doc] ?? [:] {
+                    let field = try #require(Field(rawValue: UInt8(f)))
+                    cursor.positions(in: field, into: &positions)
+                    #expect(positions == expected, "\(term) doc \(doc) \(field)")
+                }
+            }
+            #expect(cursor.next() == PostingsCursor.noMoreDocs)
         }
         for t in live.prefix(10) { #expect(try reader.trial(t.id) == t) }
         #expect(reader.fieldLengthSums[Int(Field.summary.rawValue)]

@@ -62,6 +62,18 @@ import Testing
         }
         #expect(multiBlock > 10, "the test corpus must exercise multi-block postings")
         #expect(try reader.terms.lookup("nosuchterm") == nil)
+        // Absent terms next to present ones (shared prefixes, extensions, truncations) are not found.
+        var rng = SeededRandom(seed: 17)
+        for term in naive.postings.keys.sorted().prefix(300) {
+            let variants = [term + "0", String(term.dropLast()), term + "z", "0" + term, String(term.dropFirst())]
+            for v in variants where !v.isEmpty {
+                #expect((try reader.terms.lookup(v) != nil) == (naive.postings[v] != nil), "\(v)")
+            }
+            if rng.next() % 7 == 0 {
+                var e = reader.terms.makeTermsEnum()
+                #expect(e.seek(ceiling: Array(term.utf8)) && e.term == Array(term.utf8))
+            }
+        }
         // Norms and doc values.
         for (doc, row) in naive.lengths.enumerated() {
             for field in Field.allCases {

@@ -17,7 +17,7 @@ public enum IndexFormat {
     /// summary each).
     public static let blockSize = 128
     /// Terms per term-dictionary block (prefix-compressed; the first term of each is indexed).
-    static let termBlockSize = 64
+    static let termBlockSize = 32
     /// Uncompressed bytes of stored records gathered before a stored block is compressed.
     static let storedBlockSize = 48 * 1024
     /// libdeflate compression level of stored blocks (1…12). Measured on the 10,614-trial corpus (68 MB

@@ -4,7 +4,7 @@
 /// deletes generation (segments are immutable, deletes are not). Each writer's doc comment specifies
 /// its file's format.
 public enum SegmentFile: String, CaseIterable, Sendable {
-    /// Term dictionary: sorted terms in prefix-compressed blocks of 64, each with its `TermInfo`
+    /// Term dictionary: sorted terms in prefix-compressed blocks of 32, each with its `TermInfo`
     /// (docFreq, per-field docFreq, postings and positions extents). `TermDictionaryWriter`.
     case terms = "tdx"
     /// Postings: per term, blocks of 128 docs (delta-coded bit-packed DocIDs, field masks, per-field

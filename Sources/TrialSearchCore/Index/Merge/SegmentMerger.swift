@@ -86,29 +86,55 @@ enum SegmentMerger {
                 let term = enums[smallest].term
                 positions.removeAll(keepingCapacity: true)
                 var docs = 0
+                // Position vints before the current doc in `positions`, and a scan mark: byte offsets
+                // are needed only where a postings block starts (every 128 docs).
+                var positionsBefore = 0
+                var scanCount = 0
+                var scanOffset = 0
                 for i in enums.indices where current[i] && enums[i].term == term {
                     let info = enums[i].info
                     let r = readers[i]
                     var cursor = spent[i].map { r.postings(info, reusing: $0) } ?? r.postings(info)
                     defer { spent[i] = cursor }
                     let map = docMaps[i]
+                    let allLive = r.liveDocs.deletedCount == 0
                     var source = ByteReader(base: r.positionsFile.base, end: info.positionsOffset + info.positionsLength,
                                             position: info.positionsOffset)
+                    if allLive {
+                        // Every doc is kept: the term's positions are copied in one piece.
+                        positions.append(contentsOf: source.readBytes(info.positionsLength))
+                    }
                     while cursor.next() != PostingsCursor.noMoreDocs {
                         let total = cursor.totalTermFreq()
-                        let start = source.position
-                        var seen = 0
-                        while seen < total && source.position < source.end {
-                            if source.base.load(fromByteOffset: source.position, as: UInt8.self) < 0x80 { seen += 1 }
-                            source.position += 1
-                        }
                         let newDoc = map[Int(cursor.doc)]
-                        guard newDoc >= 0 else { continue }
+                        if !allLive {
+                            let start = source.position
+                            var seen = 0
+                            while seen < total && source.position < source.end {
+                                if source.base.load(fromByteOffset: source.position, as: UInt8.self) < 0x80 { seen += 1 }
+                                source.position += 1
+                            }
+                            guard newDoc >= 0 else { continue }
+                            positions.append(contentsOf: UnsafeRawBufferPointer(start: source.base + start, count: source.position - start))
+                        }
+                        var positionsStart = 0
+                        if docs % IndexFormat.blockSize == 0 {
+                            try positions.withUnsafeBufferPointer { p in
+                                while scanCount < positionsBefore {
+                                    guard scanOffset < p.count else {
+                                        throw r.positionsFile.corrupt("positions of a term end before its postings")
+                                    }
+                                    if p[scanOffset] < 0x80 { scanCount += 1 }
+                                    scanOffset += 1
+                                }
+                            }
+                            positionsStart = scanOffset
+                        }
                         let mask = cursor.fieldMask
                         cursor.forEachTermFreq { field, tf in termFreqs[Int(field.rawValue)] = UInt32(tf) }
                         postings.add(doc: newDoc, mask: mask, termFreqs: termFreqs,
-                                     norms: rows + Int(newDoc) * IndexFormat.fieldCount, positionsStart: positions.count)
-                        positions.append(contentsOf: UnsafeRawBufferPointer(start: source.base + start, count: source.position - start))
+                                     norms: rows + Int(newDoc) * IndexFormat.fieldCount, positionsStart: positionsStart)
+                        positionsBefore += total
                         docs += 1
                     }
                     if cursor.isCorrupt || enums[i].failed {

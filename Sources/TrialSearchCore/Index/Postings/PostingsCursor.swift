@@ -383,7 +383,8 @@ public struct PostingsCursor {
 
     /// Replaces `positions` with the positions of the term in `field` of the current doc (empty when the
     /// term is not in that field).
-    /// - Complexity: O(position vints of the block before this doc) on the first call in a block.
+    /// - Complexity: O(position vints between the previous call's doc and this one) when docs are
+    ///   visited in order (each position of a block is scanned once), else from the block's start.
     public mutating func positions(in field: Field, into positions: inout [Int32]) {
         positions.removeAll(keepingCapacity: true)
         if !freqsUnpacked { unpackFreqs() }

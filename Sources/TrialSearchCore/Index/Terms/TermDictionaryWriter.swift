@@ -15,7 +15,7 @@ import Glibc
 /// Index   := blockOffset:u64^blockCount   (file offset of each block)
 /// Trailer := termCount:u64 blockCount:u32 indexOffset:u64
 /// ```
-/// Blocks hold 64 terms (the last fewer). A term shares `prefixLength` bytes with the previous term of
+/// Blocks hold 32 terms (the last fewer). A term shares `prefixLength` bytes with the previous term of
 /// its block; the first term of a block is whole (prefix 0), so a reader binary-searches the blocks by
 /// their first term straight from the mapped file (no index to load) and scans one block. A term's
 /// postings start at `postingsBase` plus the `postingsLength` of the terms before it in the block
