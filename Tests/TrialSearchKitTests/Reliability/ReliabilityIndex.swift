@@ -65,12 +65,14 @@ enum ReliabilityIndex {
         try index([updates], into: directory, deleting: [TrialID("NCT00461812")].compactMap { $0 })
     }
 
-    /// What a snapshot holds and answers, exactly: its live trials (id and stored JSON) and the live
-    /// ids that contain each of `probeTerms` (term-level queries over postings). Equal fingerprints
-    /// mean equal answers to every query the engine can ask of those terms.
+    /// What a snapshot holds and answers, exactly: its live trials (id and stored JSON), the live
+    /// ids that contain each term of `probeQueries` (term-level queries over postings), and the ranked
+    /// hits (id and score, as `trialsearch search` ranks them) of each of `probeQueries`. Equal
+    /// fingerprints mean equal answers to every query the engine can ask of those terms.
     struct Fingerprint: Equatable, CustomStringConvertible {
         var trials: [String: String] = [:]
         var postings: [String: [String]] = [:]
+        var searches: [String: [String]] = [:]
 
         var description: String { "\(trials.count) trials, \(postings.values.map(\.count)) matches" }
     }
@@ -101,6 +103,10 @@ enum ReliabilityIndex {
                 }
                 print.postings[term] = ids.sorted()
             }
+        }
+        let engine = try SearchEngine(reader: reader)
+        for query in probeQueries {
+            print.searches[query] = try engine.search(query, options: SearchOptions(limit: 50)).hits.map { "\($0.id.rawValue) \($0.score)" }
         }
         return print
     }

@@ -184,8 +184,11 @@ public struct Manifest: Sendable, Equatable {
         }
         try output.write(body)
         try output.finish()
+        KillPoint.reach("commit.manifestWritten")
         let path = FileSystem.join(directory, IndexFormat.manifestName)
         guard rename(temp, path) == 0 else { throw IndexError.system("rename \(temp) to", path) }
+        KillPoint.reach("commit.renamed")
         try FileSystem.syncDirectory(directory)
+        KillPoint.reach("commit.synced")
     }
 }
