@@ -34,26 +34,46 @@ import Testing
         #expect(quick.status == 0 && !quick.stdout.contains(" postings"))
     }
 
-    /// One flipped byte in each file kind: `check` names the file with "actual X vs expected Y" and
-    /// exits 5; `stats` (a normal open) fails naming the file.
-    @Test func aFlippedByteInEachFileIsNamedByCheckAndByAnOpen() throws {
+    /// Damage to each file kind, as a user meets it: a flipped byte in the header (the format name),
+    /// the middle and the footer (the CRC-32), and the file cut in half. Each time `check` names the
+    /// file and exits 5, and `search` (a normal open) exits 5 with a corrupt-index error naming the
+    /// file: no crash, no results from a damaged index. A mid-file flip also fails `stats`.
+    @Test func damageToEachFileIsNamedByCheckAndBySearch() throws {
         let (root, directory) = try Self.index()
         defer { ReliabilityIndex.remove(root) }
+        var cases = 0
         for name in try Self.files(directory) {
             let path = directory + "/" + name
             let original = try Data(contentsOf: URL(fileURLWithPath: path))
-            var bytes = [UInt8](original)
-            bytes[bytes.count / 2] ^= 0x01
-            try Data(bytes).write(to: URL(fileURLWithPath: path))
-            let check = try ChildProcess.run(["check", "--index", directory])
-            #expect(check.status == 5, "\(name): \(check.stdout)")
-            #expect(check.stdout.contains("error: \(path): checksum: actual 0x"), "\(name): \(check.stdout)")
-            #expect(check.stdout.contains("the index is damaged; rebuild it with `trialsearch index --rebuild"))
-            let stats = try ChildProcess.run(["stats", "--index", directory])
-            #expect(stats.status != 0 && stats.stderr.contains("corrupt index file \(path): checksum: actual 0x"), "\(name): \(stats.stderr)")
+            let flips = [("header", 6), ("middle", original.count / 2), ("footer", original.count - 9)]
+            var damages = flips.map { label, offset -> (String, Data) in
+                var bytes = [UInt8](original)
+                bytes[offset] ^= 0x01
+                return ("\(label) flip at \(offset)", Data(bytes))
+            }
+            damages.append(("cut to \(original.count / 2) bytes", original.prefix(original.count / 2)))
+            for (label, bytes) in damages {
+                try bytes.write(to: URL(fileURLWithPath: path))
+                let check = try ChildProcess.run(["check", "--index", directory])
+                #expect(check.status == 5, "\(name) \(label): \(check.stdout)")
+                #expect(check.stdout.contains("error: \(path): "), "\(name) \(label): \(check.stdout)")
+                #expect(check.stdout.contains("the index is damaged; rebuild it with `trialsearch index --rebuild"))
+                let search = try ChildProcess.run(["search", "--index", directory, "mesenchymal stem cells"])
+                #expect(search.status == 5 && search.stdout.isEmpty, "\(name) \(label): \(search.stdout) \(search.stderr)")
+                #expect(search.stderr.contains("corrupt index file \(path): "), "\(name) \(label): \(search.stderr)")
+                if label.hasPrefix("middle") {
+                    #expect(check.stdout.contains("error: \(path): checksum: actual 0x"), "\(name): \(check.stdout)")
+                    let stats = try ChildProcess.run(["stats", "--index", directory])
+                    #expect(stats.status != 0 && stats.stderr.contains("corrupt index file \(path): checksum: actual 0x"), "\(name): \(stats.stderr)")
+                }
+                cases += 1
+            }
             try original.write(to: URL(fileURLWithPath: path))
         }
+        #expect(cases == 4 * 14)
         #expect(try IndexCheck.run(directory: directory).isClean)
+        let search = try ChildProcess.run(["search", "--index", directory, "mesenchymal stem cells"])
+        #expect(search.status == 0 && !search.stdout.isEmpty)
     }
 
     /// A deletes file of an earlier commit put back in place of the current one (a restore from a
