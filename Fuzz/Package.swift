@@ -22,5 +22,6 @@ let package = Package(
         .executableTarget(name: "FuzzJSON", dependencies: ["FuzzSupport"]),
         .executableTarget(name: "FuzzICTRP", dependencies: ["FuzzSupport"]),
         .executableTarget(name: "FuzzTextDump", dependencies: ["FuzzSupport"]),
+        .executableTarget(name: "FuzzIndex", dependencies: ["FuzzSupport"]),
     ]
 )

@@ -58,6 +58,15 @@ PY
   touch "$corpus/.shared-seeded"
 fi
 
+# The index target's scratch index (tmpfs: it is rewritten for every input) and seeds.
+if [ "$target" = index ]; then
+  FUZZ_INDEX_DIR=$(mktemp -d "$( [ -w /dev/shm ] && echo /dev/shm || echo /tmp )/trialsearch-fuzz-index.XXXXXX")
+  export FUZZ_INDEX_DIR
+  trap 'rm -rf "$FUZZ_INDEX_DIR"' EXIT
+fi
+# The index target's seeds: the files of the small real index it builds (IndexFuzzing).
+if [ "$target" = index ] && [ ! -e "$corpus/seed-0" ]; then FUZZ_INDEX_SEEDS=$corpus "$binary"; fi
+
 echo "fuzzing $product for $seconds s (corpus $corpus)" >&2
 SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1 \
   "$binary" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len="$maxlen" \

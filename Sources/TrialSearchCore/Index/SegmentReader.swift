@@ -44,13 +44,14 @@ public struct SegmentReader: Sendable {
 
     /// A cursor over the postings of a term of this segment (from `terms.lookup`).
     public func postings(_ termInfo: TermInfo) -> PostingsCursor {
-        PostingsCursor(info: termInfo, postings: postingsFile, positions: positionsFile)
+        PostingsCursor(info: termInfo, postings: postingsFile, positions: positionsFile, docCount: docCount)
     }
 
     /// A cursor that decodes into the buffers of `previous` (a cursor no longer used): saves the
     /// allocation when one loop opens many cursors in turn (merging, long queries).
     public func postings(_ termInfo: TermInfo, reusing previous: PostingsCursor) -> PostingsCursor {
-        PostingsCursor(info: termInfo, postings: postingsFile, positions: positionsFile, buffers: previous.buffers)
+        PostingsCursor(info: termInfo, postings: postingsFile, positions: positionsFile, docCount: docCount,
+                       buffers: previous.buffers)
     }
 
     /// A cursor over the postings of `term`, or nil when the segment does not contain it.
