@@ -72,6 +72,16 @@ import TrialSearchCore
             #expect(result.hits.map(\.score) == direct.hits.map(\.score))
         }
         #expect(result.hits.map(\.score) != keyword.hits.map(\.score))
+        // --explain names what a boost is made of.
+        let explained = try engine.search(Self.note, mode: .text, options: SearchOptions(limit: 1, explain: true))
+        let tree = try #require(explained.hits.first?.explanation).render()
+        #expect(tree.contains("condition prior ×(1 + 2 · condition share"), "\(tree)")
+        #expect(tree.contains("k1"))
+        let poi = try #require(TrialID("NCT03033277"))
+        let source = try #require(try engine.trial(poi))
+        let relatedTree = try #require(try engine.related(to: source, options: SearchOptions(limit: 1, explain: true))
+            .hits.first?.explanation).render()
+        #expect(relatedTree.contains("source term score"), "\(relatedTree)")
         // --similarity tfidf scores every kind with TF-IDF.
         let tfidf = RankingConfiguration.tfidf
         for similarity in [tfidf.similarity, tfidf.longQuerySimilarity, tfidf.relatedSimilarity] {

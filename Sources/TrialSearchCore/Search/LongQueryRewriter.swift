@@ -102,7 +102,7 @@ public struct LongQueryRewriter: Sendable {
         let reader = lookups.reader
         let p = parameters
         let docCount = max(reader.docCount, 1)
-        var candidates: [(term: String, boost: Double, weight: Double, order: Int)] = []
+        var candidates: [(term: String, boost: Double, weight: Double, order: Int, reason: String)] = []
         for (order, t) in terms.enumerated() {
             if p.dropNumbers && t.isNumber { continue }
             if t.term.utf8.count < p.minimumTermLength || unitTerms.contains(t.term) { continue }
@@ -115,17 +115,23 @@ public struct LongQueryRewriter: Sendable {
             let concept = Self.conceptRatio(statistics)
             let idf = similarity.idf(docFreq: docFreq, docCount: docCount)
             let weight = count * idf * ((1 - p.conceptSelection) + p.conceptSelection * concept)
-            let prior = 1 + p.conditionPrior * Self.conditionShare(statistics)
+            let share = Self.conditionShare(statistics)
+            let prior = 1 + p.conditionPrior * share
             let first = firstSentence.contains(t.term) ? p.firstSentenceBoost : 1
             let boost = count * ((1 - p.conceptBoost) + p.conceptBoost * concept) * prior * first
-            candidates.append((t.term, boost, weight, order))
+            var reasons: [String] = []
+            if p.conditionPrior > 0 {
+                reasons.append("condition prior ×(1 + \(Explanation.format(Float(p.conditionPrior))) · condition share \(Explanation.format(Float(share))))")
+            }
+            if first != 1 { reasons.append("first sentence ×\(Explanation.format(Float(first)))") }
+            candidates.append((t.term, boost, weight, order, reasons.joined(separator: " · ")))
         }
         guard !candidates.isEmpty else { return nil }
         // Best weight first; ties by first occurrence, so the rewrite is deterministic.
         candidates.sort { $0.weight != $1.weight ? $0.weight > $1.weight : $0.order < $1.order }
         let kept = candidates.prefix(p.maxTerms).filter { $0.boost > 0 }.sorted { $0.order < $1.order }
         guard !kept.isEmpty else { return nil }
-        return WeightedQuery(clauses: kept.map { WeightedClause(match: .term($0.term), boost: $0.boost) })
+        return WeightedQuery(clauses: kept.map { WeightedClause(match: .term($0.term), boost: $0.boost, boostReason: $0.reason) })
     }
 }
 

@@ -117,7 +117,10 @@ public struct MoreLikeThis: Sendable {
                       similarity: Similarity) throws -> WeightedQuery? {
         let terms = try selectTerms(of: trial, analyzer: analyzer, lookups: &lookups, similarity: similarity)
         guard let best = terms.first?.score, best > 0 else { return nil }
-        return WeightedQuery(clauses: terms.map { WeightedClause(match: .term($0.term), boost: $0.score / best) })
+        return WeightedQuery(clauses: terms.map {
+            WeightedClause(match: .term($0.term), boost: $0.score / best,
+                           boostReason: "source term score \(Explanation.format(Float($0.score))) / best \(Explanation.format(Float(best)))")
+        })
     }
 }
 
