@@ -170,10 +170,10 @@ public struct MoreLikeThisParameters: Sendable, Equatable {
     /// weight 1 each; intervention *names* 0.5; summaries, descriptions, outcomes, sponsors and sites 0.
     ///
     /// FINDINGS.md R08 (no intervention terms) measures best on the co-relevance set, whose related trials
-    /// are those of one patient: NDCG@10 0.373 here. That set does not ask for trials of the same
+    /// are those of one patient: NDCG@10 0.373 here (`Benchmarks/eval.sh`). That set does not ask for trials of the same
     /// treatment, which the "More Related Trials" box of a trial page is for: with intervention names at
     /// 0.5 the nine mesenchymal/stem-cell POI trials of the shipped corpus are the ten trials most like
-    /// NCT05308342 but one (8 of 9 without them), for NDCG@10 0.368 (`trialsearch-bench rank`).
+    /// NCT05308342 but one (8 of 9 without them), for NDCG@10 0.365.
     public static let defaultFieldWeights: FieldParameters = {
         var w = FieldParameters(all: 0)
         for field in [Field.title, .condition, .keyword, .mesh, .eligibility] { w[field] = 1 }
