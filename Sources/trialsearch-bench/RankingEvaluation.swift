@@ -9,7 +9,8 @@ import TrialSearchKit
 ///     trialsearch-bench rank --index DIR --related IDS --qrels QRELS [key=value...]
 ///
 /// Prints NDCG@10, P@10, recall@100 and MAP computed as `../shared/eval/score.py` does (gain = grade,
-/// topics with at least one relevant judgment, unjudged = not relevant). Overrides: `k1`, `b.FIELD`,
+/// topics with at least one relevant judgment, unjudged = not relevant), and the median time of a top-10
+/// search of each query (parse, rewrite, retrieve). Overrides: `k1`, `b.FIELD`,
 /// `w.FIELD`, `similarity=tfidf`, `long.maxTerms`, `long.maxDocFreqRatio`, `long.countExponent`,
 /// `long.dropNumbers`, `long.minimumWords`, `long.narrative`, `long.conditionPrior`, `long.firstBoost`,
 /// `long.k1`, `long.b.FIELD`, `long.w.FIELD`, `mlt.k1`, `mlt.b.FIELD`, `mlt.sw.FIELD` (search-side weight),
@@ -45,9 +46,14 @@ enum RankingEvaluation {
             let engine = try SearchEngine(directory: index, configuration: configuration)
             let judgments = qrels.isEmpty ? [:] : try readQrels(qrels)
             var run: [String: [String]] = [:]
+            var latencies: [Double] = []
             let options = SearchOptions(limit: 1000)
+            let top10 = SearchOptions(limit: 10)
             if !topics.isEmpty {
                 for (qid, text) in try BatchInput.topics(path: topics) {
+                    let start = WallClock.now
+                    _ = try engine.search(text, options: top10)
+                    latencies.append(WallClock.now - start)
                     let result = try engine.search(text, options: options)
                     run[qid] = result.hits.map(\.id.rawValue)
                     if qid == show {
@@ -66,6 +72,9 @@ enum RankingEvaluation {
             } else {
                 for id in try BatchInput.ids(path: related) {
                     guard let trialID = TrialID(id) else { continue }
+                    let start = WallClock.now
+                    _ = try engine.related(to: trialID, options: top10)
+                    latencies.append(WallClock.now - start)
                     let result = try engine.related(to: trialID, options: options)
                     run[id] = result.hits.map(\.id.rawValue)
                     if id == show {
@@ -78,8 +87,10 @@ enum RankingEvaluation {
                 }
             }
             let m = measures(judgments, run)
-            print(String(format: "ndcg@10 %.4f  p@10 %.4f  recall@100 %.4f  map %.4f  (%d topics)",
-                         m.ndcg, m.precision, m.recall, m.map, m.topics))
+            latencies.sort()
+            let median = latencies.isEmpty ? 0 : latencies[latencies.count / 2] * 1000
+            print(String(format: "ndcg@10 %.4f  p@10 %.4f  recall@100 %.4f  map %.4f  (%d topics)  top-10 median %.3f ms",
+                         m.ndcg, m.precision, m.recall, m.map, m.topics, median))
             return 0
         } catch {
             print("rank: \(error)")
