@@ -55,6 +55,7 @@ let package = Package(
             dependencies: ["TrialIngest", "TrialSearchCore"]),
         .testTarget(
             name: "TrialSearchKitTests",
-            dependencies: ["TrialSearchKit", "TrialSearchCore", "TrialIngest", "trialsearch"]),
+            dependencies: ["TrialSearchKit", "TrialSearchCore", "TrialIngest", "trialsearch"],
+            exclude: ["Scenarios", "Golden"]),
     ]
 )

@@ -9,6 +9,9 @@ final class PostingsBuffers {
     let positionsBefore: UnsafeMutablePointer<UInt32>
     let freqs: UnsafeMutablePointer<UInt32>
     let scratch: UnsafeMutablePointer<UInt32>
+    /// The block's field-mask dictionary and the number of fields of each entry.
+    let dictionaryMasks: UnsafeMutablePointer<UInt16>
+    let dictionaryCounts: UnsafeMutablePointer<UInt32>
 
     init() {
         let n = IndexFormat.maxBlockDocs
@@ -18,6 +21,8 @@ final class PostingsBuffers {
         positionsBefore = .allocate(capacity: n + 1)
         freqs = .allocate(capacity: n * IndexFormat.fieldCount)
         scratch = .allocate(capacity: n)
+        dictionaryMasks = .allocate(capacity: n)
+        dictionaryCounts = .allocate(capacity: n)
     }
 
     deinit {
@@ -27,6 +32,8 @@ final class PostingsBuffers {
         positionsBefore.deallocate()
         freqs.deallocate()
         scratch.deallocate()
+        dictionaryMasks.deallocate()
+        dictionaryCounts.deallocate()
     }
 }
 
@@ -65,12 +72,17 @@ public struct PostingsCursor {
     private var index = 0
     private var blockLastDoc: DocID = -1
     private var masksOffset = 0
+    /// Masks and each doc's first termFreq index decoded (`decodeFreqs`); the termFreqs themselves are
+    /// read one by one from the packed bits (`freqsOffset`, `freqWidth`) until `freqsUnpacked`.
     private var freqsDecoded = false
+    private var freqsUnpacked = false
+    private var freqsOffset = 0
+    private var freqWidth = 0
     private var positionsDecoded = false
-    /// A known point of the block's positions: `positionsMarkCount` vints lie before file offset
-    /// `positionsMarkOffset` (so reading docs in order scans each position once).
-    private var positionsMarkCount = 0
-    private var positionsMarkOffset = 0
+    // Where the last `positions(in:into:)` call stopped in the block (vints read, byte offset), so that
+    // the next call, for a later doc or field, skips from there instead of from the block's start.
+    private var positionsResumeVints = 0
+    private var positionsResumeOffset = 0
     // Block of the last shallow advance.
     private var shallowBlock = 0
 
@@ -225,13 +237,16 @@ public struct PostingsCursor {
         blockLastDoc = DocID(bitPattern: buffers.docs[n - 1])
         if blockCount > 1 && blockLastDoc != skipLastDoc(b) { isCorrupt = true }
         freqsDecoded = false
+        freqsUnpacked = false
         positionsDecoded = false
         doc = DocID(bitPattern: buffers.docs[0])
     }
 
     // MARK: Frequencies
 
-    /// Unpacks the field masks and termFreqs of the current block.
+    /// Decodes the field masks of the current block and where each doc's termFreqs start; the termFreqs
+    /// stay packed and are read per doc (`termFreq(at:)`), since most docs of a block are never scored.
+    /// - Complexity: O(docs of the block) table look-ups, plus O(distinct masks) popcounts.
     private mutating func decodeFreqs() {
         let n = blockDocs
         var r = ByteReader(base: base, end: termEnd, position: masksOffset)
@@ -242,29 +257,64 @@ public struct PostingsCursor {
         let indexWidth = BitPacking.bitsRequired(UInt32(maskCount - 1))
         let indexBytes = BitPacking.byteCount(count: n, width: indexWidth)
         guard r.position + indexBytes + 8 <= mappingEnd, r.position + indexBytes <= termEnd else { return markCorrupt() }
-        BitPacking.unpack(base + r.position, count: n, width: indexWidth, into: buffers.scratch)
-        r.position += indexBytes
+        let validFields: UInt16 = (1 << UInt16(IndexFormat.fieldCount)) - 1
+        let dictionaryMasks = buffers.dictionaryMasks
+        let dictionaryCounts = buffers.dictionaryCounts
+        for k in 0..<maskCount {
+            let mask = UInt16(littleEndian: base.loadUnaligned(fromByteOffset: dictionaryStart + 2 * k, as: UInt16.self)) & validFields
+            dictionaryMasks[k] = mask
+            dictionaryCounts[k] = UInt32(mask.nonzeroBitCount)
+        }
         let masks = buffers.masks
         let freqStart = buffers.freqStart
         var total: UInt32 = 0
-        let validFields: UInt16 = (1 << UInt16(IndexFormat.fieldCount)) - 1
-        for i in 0..<n {
-            let k = Int(buffers.scratch[i])
-            guard k < maskCount else { return markCorrupt() }
-            let mask = UInt16(littleEndian: base.loadUnaligned(fromByteOffset: dictionaryStart + 2 * k, as: UInt16.self))
-            masks[i] = mask & validFields
-            freqStart[i] = total
-            total += UInt32(masks[i].nonzeroBitCount)
+        if maskCount == 1 {
+            let mask = dictionaryMasks[0], count = dictionaryCounts[0]
+            for i in 0..<n {
+                masks[i] = mask
+                freqStart[i] = total
+                total &+= count
+            }
+        } else {
+            BitPacking.unpack(base + r.position, count: n, width: indexWidth, into: buffers.scratch)
+            for i in 0..<n {
+                let k = Int(buffers.scratch[i])
+                guard k < maskCount else { return markCorrupt() }
+                masks[i] = dictionaryMasks[k]
+                freqStart[i] = total
+                total &+= dictionaryCounts[k]
+            }
         }
+        r.position += indexBytes
         freqStart[n] = total
-        let freqWidth = Int(r.readU8())
-        let freqBytes = BitPacking.byteCount(count: Int(total), width: freqWidth)
-        guard !r.failed, freqWidth <= 32, r.position + freqBytes <= termEnd, r.position + freqBytes + 8 <= mappingEnd else {
+        let width = Int(r.readU8())
+        let freqBytes = BitPacking.byteCount(count: Int(total), width: width)
+        guard !r.failed, width <= 32, r.position + freqBytes <= termEnd, r.position + freqBytes + 8 <= mappingEnd else {
             return markCorrupt()
         }
-        BitPacking.unpack(base + r.position, count: Int(total), width: freqWidth, into: buffers.freqs)
-        for i in 0..<Int(total) { buffers.freqs[i] &+= 1 }
+        freqsOffset = r.position
+        freqWidth = width
         freqsDecoded = true
+    }
+
+    /// The `k`-th termFreq of the block (termFreqs are stored minus one, `freqWidth` bits each).
+    @inline(__always)
+    private func termFreq(at k: Int) -> UInt32 {
+        if freqsUnpacked { return buffers.freqs[k] &+ 1 }
+        guard freqWidth > 0 else { return 1 }
+        let bit = k &* freqWidth
+        let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: freqsOffset &+ (bit >> 3), as: UInt64.self))
+        return UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & ((1 << UInt64(freqWidth)) - 1)) &+ 1
+    }
+
+    /// Unpacks every termFreq of the block, as stored (minus one): positions need the counts of all the
+    /// docs before one, and `scanBlock` reads them in order.
+    private mutating func unpackFreqs() {
+        if !freqsDecoded { decodeFreqs() }
+        guard !freqsUnpacked, !isCorrupt else { return }
+        let total = Int(buffers.freqStart[blockDocs])
+        BitPacking.unpack(base + freqsOffset, count: total, width: freqWidth, into: buffers.freqs)
+        freqsUnpacked = true
     }
 
     private mutating func markCorrupt() {
@@ -273,6 +323,7 @@ public struct PostingsCursor {
         for i in 0..<blockDocs { masks[i] = 0; buffers.freqStart[i] = 0 }
         buffers.freqStart[blockDocs] = 0
         freqsDecoded = true
+        freqsUnpacked = true
     }
 
     /// Fields of the current doc that contain the term (bit f for field f).
@@ -291,7 +342,7 @@ public struct PostingsCursor {
         let bit = UInt16(1) << UInt16(field.rawValue)
         guard mask & bit != 0 else { return 0 }
         let offset = Int(buffers.freqStart[index]) + (mask & (bit - 1)).nonzeroBitCount
-        return Int(buffers.freqs[offset])
+        return Int(termFreq(at: offset))
     }
 
     /// Calls `body(field, termFreq)` for each field of the current doc that contains the term.
@@ -301,7 +352,7 @@ public struct PostingsCursor {
         let mask = buffers.masks[index]
         var offset = Int(buffers.freqStart[index])
         forEachField(in: mask) { f in
-            body(Field(rawValue: UInt8(f)) ?? .id, Int(buffers.freqs[offset]))
+            body(Field(rawValue: UInt8(f)) ?? .id, Int(termFreq(at: offset)))
             offset += 1
         }
     }
@@ -310,8 +361,30 @@ public struct PostingsCursor {
     public mutating func totalTermFreq() -> Int {
         if !freqsDecoded { decodeFreqs() }
         var sum = 0
-        for k in Int(buffers.freqStart[index])..<Int(buffers.freqStart[index + 1]) { sum += Int(buffers.freqs[k]) }
+        for k in Int(buffers.freqStart[index])..<Int(buffers.freqStart[index + 1]) { sum += Int(termFreq(at: k)) }
         return sum
+    }
+
+    /// Calls `body(doc, fieldMask, termFreqs)` for the current doc and the following docs of its block
+    /// up to `last` (inclusive), with `termFreqs` pointing at the doc's termFreqs *minus one* (as stored)
+    /// in field order, then
+    /// moves to the doc after the last one visited and returns it. Scoring a run of docs this way reads
+    /// the block's termFreqs once, sequentially, instead of doc by doc.
+    /// - Complexity: O(docs visited), plus one unpacking of the block's termFreqs.
+    public mutating func scanBlock(through last: DocID, _ body: (DocID, UInt16, UnsafeMutablePointer<UInt32>) -> Void) -> DocID {
+        guard doc >= 0, doc != Self.noMoreDocs, doc <= last else { return doc }
+        if !freqsUnpacked { unpackFreqs() }
+        guard !isCorrupt else { return exhaust() }
+        let docs = buffers.docs, masks = buffers.masks, starts = buffers.freqStart, freqs = buffers.freqs
+        var i = index
+        while i < blockDocs {
+            let d = DocID(bitPattern: docs[i])
+            if d > last { break }
+            body(d, masks[i], freqs + Int(starts[i]))
+            i += 1
+        }
+        index = i - 1
+        return next()
     }
 
     // MARK: Positions
@@ -322,7 +395,7 @@ public struct PostingsCursor {
     ///   visited in order (each position of a block is scanned once), else from the block's start.
     public mutating func positions(in field: Field, into positions: inout [Int32]) {
         positions.removeAll(keepingCapacity: true)
-        if !freqsDecoded { decodeFreqs() }
+        if !freqsUnpacked { unpackFreqs() }
         let mask = buffers.masks[index]
         let bit = UInt16(1) << UInt16(field.rawValue)
         guard mask & bit != 0, !isCorrupt else { return }
@@ -331,39 +404,42 @@ public struct PostingsCursor {
             var sum: UInt32 = 0
             for i in 0..<blockDocs {
                 before[i] = sum
-                for k in Int(buffers.freqStart[i])..<Int(buffers.freqStart[i + 1]) { sum &+= buffers.freqs[k] }
+                for k in Int(buffers.freqStart[i])..<Int(buffers.freqStart[i + 1]) { sum &+= buffers.freqs[k] &+ 1 }
             }
             before[blockDocs] = sum
             positionsDecoded = true
-            positionsMarkCount = 0
-            positionsMarkOffset = info.positionsOffset + (blockCount == 1 ? 0 : skipPositionsStart(block))
+            positionsResumeVints = 0
+            positionsResumeOffset = info.positionsOffset + (blockCount == 1 ? 0 : skipPositionsStart(block))
         }
         // Vints to skip: docs before this one, then this doc's fields before `field`.
         var skipCount = Int(buffers.positionsBefore[index])
         let first = Int(buffers.freqStart[index])
         let fieldsBefore = (mask & (bit - 1)).nonzeroBitCount
-        for k in 0..<fieldsBefore { skipCount += Int(buffers.freqs[first + k]) }
-        let count = Int(buffers.freqs[first + fieldsBefore])
-        // Scan forward from the mark when it lies before this doc's positions, else from the block's start.
-        if positionsMarkCount > skipCount {
-            positionsMarkCount = 0
-            positionsMarkOffset = info.positionsOffset + (blockCount == 1 ? 0 : skipPositionsStart(block))
+        for k in 0..<fieldsBefore { skipCount += Int(buffers.freqs[first + k]) + 1 }
+        let count = Int(buffers.freqs[first + fieldsBefore]) + 1
+        var r: ByteReader
+        var skipped: Int
+        if skipCount >= positionsResumeVints {
+            r = ByteReader(base: positionsBase, end: info.positionsOffset + info.positionsLength, position: positionsResumeOffset)
+            skipped = positionsResumeVints
+        } else {
+            let blockStart = blockCount == 1 ? 0 : skipPositionsStart(block)
+            r = ByteReader(base: positionsBase, end: info.positionsOffset + info.positionsLength,
+                           position: info.positionsOffset + blockStart)
+            skipped = 0
         }
-        var r = ByteReader(base: positionsBase, end: info.positionsOffset + info.positionsLength,
-                           position: positionsMarkOffset)
-        var skipped = positionsMarkCount
         while skipped < skipCount && r.position < r.end {
             if r.base.load(fromByteOffset: r.position, as: UInt8.self) < 0x80 { skipped += 1 }
             r.position += 1
         }
-        positionsMarkCount = skipped
-        positionsMarkOffset = r.position
         var position: Int32 = 0
         positions.reserveCapacity(count)
         for _ in 0..<count {
             position &+= Int32(truncatingIfNeeded: r.readVInt())
             positions.append(position)
         }
+        positionsResumeVints = skipCount + count
+        positionsResumeOffset = r.position
         if r.failed { positions.removeAll(); isCorrupt = true }
     }
 

@@ -1,0 +1,263 @@
+/// A clause being matched and scored in one segment, doc at a time, with upper bounds of its scores
+/// for dynamic pruning.
+///
+/// Iteration is two-phase (as Lucene's `TwoPhaseIterator`): `nextDoc()`/`advance(to:)` move forward only,
+/// to docs that *may* match (a phrase: docs holding all its terms), `doc` starts at −1 and ends at
+/// `PostingsCursor.noMoreDocs`; `matches()` then confirms the current doc (a phrase checks its
+/// positions), and must return true before `score()` or `explain()`. Searches call it only for docs that
+/// can still compete, so positions are read for few docs. Deleted docs are not filtered here. Bounds:
+/// `maxScore` over the whole segment; `advanceShallow(to:)` + `maxScore(upTo:)` over a window of docs,
+/// from the postings' block `Impacts`, without decoding docs.
+///
+/// Scorers are structs kept in contiguous buffers and mutated in place, and the searches are generic
+/// over them, so that a query of plain terms (keywords, long queries, more-like-this) runs on
+/// `TermScorer`s without reference counting or dynamic dispatch.
+protocol ClauseScorer {
+    /// The current doc (a candidate until `matches()` confirms it).
+    var doc: DocID { get }
+    /// An estimate of the docs the clause visits (its rarest term's docFreq).
+    var cost: Int { get }
+    /// No doc of the segment scores more.
+    var maxScore: Float { get }
+
+    /// Moves to the next candidate doc.
+    mutating func nextDoc() -> DocID
+    /// Moves to the first candidate doc ≥ `target` (stays when already there).
+    mutating func advance(to target: DocID) -> DocID
+    /// Whether the current candidate truly matches (always true for a term).
+    mutating func matches() -> Bool
+    /// The score of the current doc (after `matches()` returned true).
+    mutating func score() -> Float
+    /// Prepares bounds for the docs from `target` on; returns the last doc of the first window whose
+    /// bound `maxScore(upTo:)` can give cheaply (a postings block's end).
+    mutating func advanceShallow(to target: DocID) -> DocID
+    /// An upper bound of the scores of the docs from the last `advanceShallow(to:)` target up to
+    /// `upTo` (inclusive).
+    mutating func maxScore(upTo: DocID) -> Float
+    /// The score of the current doc as a tree of factors (its value equals `score()`).
+    mutating func explain() -> Explanation
+    /// Adds the score of every matching doc from the current one up to `last` into
+    /// `accumulator[doc − base]`, marks it in the bit set `marks`, and moves past `last`: the term-at-a-time
+    /// step of `MaxScoreSearch`.
+    mutating func accumulate(through last: DocID, base: Int, into accumulator: UnsafeMutablePointer<Double>,
+                             marks: UnsafeMutablePointer<UInt64>)
+}
+
+extension ClauseScorer {
+    /// Doc by doc: `matches()`, `score()`, `nextDoc()`.
+    mutating func accumulate(through last: DocID, base: Int, into accumulator: UnsafeMutablePointer<Double>,
+                             marks: UnsafeMutablePointer<UInt64>) {
+        var d = doc
+        while d <= last {
+            if matches() {
+                let o = Int(d) - base
+                accumulator[o] += Double(score())
+                marks[o >> 6] |= 1 << UInt64(o & 63)
+            }
+            d = nextDoc()
+        }
+    }
+}
+
+/// A scorer behind a class reference, so that a mixed query's scorers are mutated through the reference
+/// (no copy-on-write of an existential box per call).
+protocol ClauseScorerBox: AnyObject {
+    var doc: DocID { get }
+    var cost: Int { get }
+    var maxScore: Float { get }
+    func nextDoc() -> DocID
+    func advance(to target: DocID) -> DocID
+    func matches() -> Bool
+    func score() -> Float
+    func advanceShallow(to target: DocID) -> DocID
+    func maxScore(upTo: DocID) -> Float
+    func explain() -> Explanation
+    func accumulate(through last: DocID, base: Int, into accumulator: UnsafeMutablePointer<Double>,
+                    marks: UnsafeMutablePointer<UInt64>)
+}
+
+/// Owns one concrete scorer for `AnyClauseScorer`: one non-generic class per scorer type, so that
+/// every forwarding method is compiled for its type (a generic box would copy the scorer to read
+/// `doc`). The stored scorer is only reached through its box, one search at a time, so its dynamic
+/// exclusivity checks are off.
+final class TermScorerBox: ClauseScorerBox {
+    @exclusivity(unchecked) var scorer: TermScorer
+
+    init(_ scorer: TermScorer) { self.scorer = scorer }
+
+    var doc: DocID { scorer.doc }
+    var cost: Int { scorer.cost }
+    var maxScore: Float { scorer.maxScore }
+    func nextDoc() -> DocID { scorer.nextDoc() }
+    func advance(to target: DocID) -> DocID { scorer.advance(to: target) }
+    func matches() -> Bool { scorer.matches() }
+    func score() -> Float { scorer.score() }
+    func advanceShallow(to target: DocID) -> DocID { scorer.advanceShallow(to: target) }
+    func maxScore(upTo: DocID) -> Float { scorer.maxScore(upTo: upTo) }
+    func explain() -> Explanation { scorer.explain() }
+    func accumulate(through last: DocID, base: Int, into accumulator: UnsafeMutablePointer<Double>,
+                    marks: UnsafeMutablePointer<UInt64>) {
+        scorer.accumulate(through: last, base: base, into: accumulator, marks: marks)
+    }
+}
+
+/// `PhraseScorer` behind a reference (see `TermScorerBox`).
+final class PhraseScorerBox: ClauseScorerBox {
+    @exclusivity(unchecked) var scorer: PhraseScorer
+
+    init(_ scorer: PhraseScorer) { self.scorer = scorer }
+
+    var doc: DocID { scorer.doc }
+    var cost: Int { scorer.cost }
+    var maxScore: Float { scorer.maxScore }
+    func nextDoc() -> DocID { scorer.nextDoc() }
+    func advance(to target: DocID) -> DocID { scorer.advance(to: target) }
+    func matches() -> Bool { scorer.matches() }
+    func score() -> Float { scorer.score() }
+    func advanceShallow(to target: DocID) -> DocID { scorer.advanceShallow(to: target) }
+    func maxScore(upTo: DocID) -> Float { scorer.maxScore(upTo: upTo) }
+    func explain() -> Explanation { scorer.explain() }
+    func accumulate(through last: DocID, base: Int, into accumulator: UnsafeMutablePointer<Double>,
+                    marks: UnsafeMutablePointer<UInt64>) {
+        scorer.accumulate(through: last, base: base, into: accumulator, marks: marks)
+    }
+}
+
+/// `AlternativesScorer` behind a reference (see `TermScorerBox`).
+final class AlternativesScorerBox: ClauseScorerBox {
+    @exclusivity(unchecked) var scorer: AlternativesScorer
+
+    init(_ scorer: AlternativesScorer) { self.scorer = scorer }
+
+    var doc: DocID { scorer.doc }
+    var cost: Int { scorer.cost }
+    var maxScore: Float { scorer.maxScore }
+    func nextDoc() -> DocID { scorer.nextDoc() }
+    func advance(to target: DocID) -> DocID { scorer.advance(to: target) }
+    func matches() -> Bool { scorer.matches() }
+    func score() -> Float { scorer.score() }
+    func advanceShallow(to target: DocID) -> DocID { scorer.advanceShallow(to: target) }
+    func maxScore(upTo: DocID) -> Float { scorer.maxScore(upTo: upTo) }
+    func explain() -> Explanation { scorer.explain() }
+    func accumulate(through last: DocID, base: Int, into accumulator: UnsafeMutablePointer<Double>,
+                    marks: UnsafeMutablePointer<UInt64>) {
+        scorer.accumulate(through: last, base: base, into: accumulator, marks: marks)
+    }
+}
+
+/// Any scorer (a phrase, alternatives, a term in a query that has those), for the searches' generic
+/// code when a query mixes kinds.
+struct AnyClauseScorer: ClauseScorer {
+    let box: any ClauseScorerBox
+
+    init(_ scorer: TermScorer) { box = TermScorerBox(scorer) }
+    init(_ scorer: PhraseScorer) { box = PhraseScorerBox(scorer) }
+    init(_ scorer: AlternativesScorer) { box = AlternativesScorerBox(scorer) }
+
+    var doc: DocID { box.doc }
+    var cost: Int { box.cost }
+    var maxScore: Float { box.maxScore }
+    func nextDoc() -> DocID { box.nextDoc() }
+    func advance(to target: DocID) -> DocID { box.advance(to: target) }
+    func matches() -> Bool { box.matches() }
+    func score() -> Float { box.score() }
+    func advanceShallow(to target: DocID) -> DocID { box.advanceShallow(to: target) }
+    func maxScore(upTo: DocID) -> Float { box.maxScore(upTo: upTo) }
+    func explain() -> Explanation { box.explain() }
+    func accumulate(through last: DocID, base: Int, into accumulator: UnsafeMutablePointer<Double>,
+                    marks: UnsafeMutablePointer<UInt64>) {
+        box.accumulate(through: last, base: base, into: accumulator, marks: marks)
+    }
+}
+
+/// A term's (or a phrase's) part in a query, the same in every segment: its idf and the weight its
+/// score is multiplied by.
+struct TermWeight: Sendable {
+    /// The term, or the phrase in query syntax (for explanations).
+    let term: String
+    /// Fields the clause scores (bit f for field f): all of them, or the one named in the query.
+    let fields: UInt16
+    let idf: Double
+    /// Where `idf` comes from: the docFreq of each term (one for a term, several for a phrase), out of
+    /// `docCount` docs. The explanation is built from it only when asked for.
+    let idfSources: [(term: String, docFreq: Int, idf: Double)]
+    let docCount: Int
+    let boost: Double
+    /// The multiplier of the saturated (BM25F) or linear (TF-IDF) field sum: boost · idf, or
+    /// queryNorm · boost · idf² (see `ScoringModel`).
+    var weight: Float
+    /// TF-IDF's queryNorm folded into `weight` (1 for BM25F).
+    var queryNorm: Double = 1
+
+    /// Every field.
+    static let allFields: UInt16 = (1 << UInt16(IndexFormat.fieldCount)) - 1
+
+    static func fields(_ field: Field?) -> UInt16 {
+        field.map { UInt16(1) << UInt16($0.rawValue) } ?? allFields
+    }
+
+    /// The field a restricted clause scores, nil for all fields.
+    var field: Field? {
+        fields == Self.allFields ? nil : Field(rawValue: UInt8(fields.trailingZeroBitCount))
+    }
+
+    /// `title:` for a clause restricted to the title, "" otherwise.
+    var scope: String { field.map { "\($0.name):" } ?? "" }
+
+    /// How `idf` was computed (statistics, or the sum over a phrase's terms).
+    func idfExplanation(_ similarity: Similarity) -> Explanation {
+        if idfSources.count == 1, let only = idfSources.first {
+            return Explanation(value: Float(idf), description: similarity.idfDescription(docFreq: only.docFreq, docCount: docCount))
+        }
+        let details = idfSources.map {
+            Explanation(value: Float($0.idf), description: "\($0.term): " + similarity.idfDescription(docFreq: $0.docFreq, docCount: docCount))
+        }
+        return Explanation(value: Float(idf), description: "idf of the phrase = Σ idf of its terms", combination: .sum, details: details)
+    }
+}
+
+extension ScoringModel {
+    /// The explanation of a score from the weighted field sum `x` of a term or phrase.
+    /// `fieldDetails` are the per-field contributions whose sum is `x`.
+    /// The explanation of a score from the weighted field sum `x` of a term or phrase.
+    /// `fieldDetails` are the per-field contributions whose sum is `x`.
+    func explainScore(weight: TermWeight, x: Float, fieldDetails: [Explanation], what: String) -> Explanation {
+        let value = score(weight: weight.weight, x: x)
+        let sum = Explanation(value: x, description: "tf̃ = Σ over fields of weight · tf / length norm",
+                              combination: .sum, details: fieldDetails)
+        let idfExplanation = weight.idfExplanation(similarity)
+        var weightParts: [Explanation] = [.leaf(weight.boost, "boost (query-term weight)"), idfExplanation]
+        if saturates {
+            let saturation = Explanation(value: x > 0 ? x / (k1 + x) : 0, description: "tf̃ / (k1 + tf̃), saturation",
+                                         details: [sum, .leaf(Double(k1), "k1")])
+            let w = Explanation(value: weight.weight, description: "weight = boost · idf", combination: .product,
+                                details: weightParts)
+            return Explanation(value: value, description: what, combination: .product, details: [w, saturation])
+        }
+        weightParts.append(idfExplanation)
+        weightParts.append(.leaf(weight.queryNorm, "queryNorm = 1 / √(Σ (boost · idf)²) over the query's clauses"))
+        let w = Explanation(value: weight.weight, description: "weight = boost · idf² · queryNorm", combination: .product,
+                            details: weightParts)
+        return Explanation(value: value, description: what, combination: .product, details: [w, sum])
+    }
+
+    /// The explanation of one field's part of tf̃: `w · tfT(tf) / B(len)`.
+    func explainField(_ field: Field, termFreq: UInt32, norm: UInt8, frequencyName: String) -> Explanation {
+        let f = Int(field.rawValue)
+        let tfValue = termFreqValue(termFreq)
+        let factor = self.factor(field: f, norm: norm)
+        let length = FieldNorm.decode(norm)
+        let average = statistics.averageFieldLengths[f]
+        var details: [Explanation] = [.leaf(Double(termFreq), frequencyName)]
+        switch similarity {
+        case let .bm25f(p):
+            details += [.leaf(p.weights[field], "field weight w"), .leaf(Double(length), "field length"),
+                        .leaf(average, "average field length"), .leaf(p.b[field], "b")]
+            return Explanation(value: tfValue * factor, description: "\(field.name): w · tf / (1 − b + b · length / average length)",
+                               details: details)
+        case let .tfidf(p):
+            details += [.leaf(p.weights[field], "field weight w"), .leaf(Double(length), "field length")]
+            return Explanation(value: tfValue * factor, description: "\(field.name): w · √tf / √length", details: details)
+        }
+    }
+}

@@ -1,0 +1,82 @@
+/// Where scoring statistics come from: the whole index snapshot, summed over all segments.
+///
+/// Kept apart from the scoring formulas (`Similarity`) as in tantivy and Lucene: idf and average field
+/// lengths are global, so a trial scores the same whichever segment holds it, and the statistics can be
+/// replaced (for example by a larger background collection) without touching the maths.
+public struct CollectionStatistics: Sendable, Equatable {
+    /// Docs over all segments, deleted ones included (the N of idf, as in Lucene).
+    public var docCount: Int
+    /// Average length of each field over all docs (deleted included), indexed by `Field.rawValue`:
+    /// Σ field lengths / `docCount`.
+    public var averageFieldLengths: [Double]
+
+    public init(docCount: Int, averageFieldLengths: [Double]) {
+        precondition(averageFieldLengths.count == IndexFormat.fieldCount,
+                     "average lengths of \(averageFieldLengths.count) fields, expected \(IndexFormat.fieldCount)")
+        self.docCount = docCount
+        self.averageFieldLengths = averageFieldLengths
+    }
+
+    /// The statistics of a snapshot.
+    /// - Complexity: O(fields).
+    public init(reader: IndexReader) {
+        self.init(docCount: reader.docCount,
+                  averageFieldLengths: Field.allCases.map { reader.averageFieldLength($0) })
+    }
+
+    /// Average length of `field`.
+    public func averageLength(_ field: Field) -> Double { averageFieldLengths[Int(field.rawValue)] }
+}
+
+/// A query term resolved against a snapshot: its global statistics and its `TermInfo` in each segment
+/// (looked up once, then shared by statistics and postings cursors).
+public struct ResolvedTerm: Sendable {
+    public let term: String
+    /// Summed over all segments.
+    public let statistics: TermStatistics
+    /// The term's info in each segment (by `SegmentReader.ordinal`), nil where absent.
+    public let segmentInfos: [TermInfo?]
+
+    /// Looks `term` up in every segment of `reader`.
+    /// - Complexity: one term-dictionary lookup per segment.
+    public init(term: String, reader: IndexReader) throws {
+        self.term = term
+        var statistics = TermStatistics()
+        var infos: [TermInfo?] = []
+        infos.reserveCapacity(reader.segments.count)
+        var bytes = term
+        try bytes.withUTF8 { utf8 in
+            let raw = UnsafeRawBufferPointer(utf8)
+            for segment in reader.segments {
+                let info = try segment.terms.seek(raw)
+                if let info { statistics.add(info) }
+                infos.append(info)
+            }
+        }
+        self.statistics = statistics
+        self.segmentInfos = infos
+    }
+
+    /// Docs containing the term in `field`, or in any field when `field` is nil.
+    public func docFreq(in field: Field?) -> Int {
+        guard let field else { return statistics.docFreq }
+        return statistics.docFreq(in: field)
+    }
+}
+
+/// Query terms resolved so far (`ResolvedTerm`s by term), shared by the query-rewriting stage and the
+/// searcher so that each term is looked up once per query.
+public struct ResolvedTerms: Sendable {
+    public private(set) var terms: [String: ResolvedTerm] = [:]
+    let reader: IndexReader
+
+    public init(reader: IndexReader) { self.reader = reader }
+
+    /// The term's statistics and per-segment infos (looked up on first use).
+    public mutating func resolve(_ term: String) throws -> ResolvedTerm {
+        if let known = terms[term] { return known }
+        let resolved = try ResolvedTerm(term: term, reader: reader)
+        terms[term] = resolved
+        return resolved
+    }
+}

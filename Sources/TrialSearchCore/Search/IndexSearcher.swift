@@ -1,0 +1,125 @@
+/// Searches a point-in-time snapshot of the index: runs a `WeightedQuery` over every segment with
+/// global statistics and returns the top hits, with dynamic pruning.
+///
+/// Statistics (`CollectionStatistics`, `TermStatistics`) come from all segments, so a trial scores the
+/// same wherever it is stored; the formulas come from the `Similarity`, prepared once per searcher as a
+/// `ScoringModel`. Segments share one collector, so the threshold reached in one prunes the next.
+/// Results are deterministic: equal scores are ordered by trial id (bytes), whatever the segments.
+///
+/// Immutable and `Sendable`; searches may run concurrently.
+public struct IndexSearcher: Sendable {
+    public let reader: IndexReader
+    public let model: ScoringModel
+
+    /// A searcher over `reader` scoring with `similarity` (validated).
+    /// - Throws: `RankingConfigurationError` for a parameter out of range.
+    public init(reader: IndexReader, similarity: Similarity = .default) throws(RankingConfigurationError) {
+        try similarity.validate()
+        self.reader = reader
+        model = ScoringModel(similarity: similarity, statistics: CollectionStatistics(reader: reader))
+    }
+
+    public var similarity: Similarity { model.similarity }
+    public var statistics: CollectionStatistics { model.statistics }
+
+    /// The best `options.limit` trials for `query`, best first.
+    ///
+    /// Without required clauses the search is a block-max MaxScore disjunction (`MaxScoreSearch`); with
+    /// them a block-max conjunction (`RequiredClausesSearch`); `options.exhaustive` scores every match
+    /// (`ExhaustiveSearch`).
+    /// - Complexity: one term lookup per distinct term and segment, then (with pruning) a fraction of
+    ///   the postings of the query's terms; O(postings) at worst.
+    /// `lookups` holds terms the caller already resolved (a rewriting stage), so they are not looked up
+    /// again.
+    public func search(_ query: WeightedQuery, options: SearchOptions = SearchOptions(),
+                       lookups: ResolvedTerms? = nil) throws -> TopHits {
+        let prepared = try PreparedQuery(query, reader: reader, model: model, lookups: lookups)
+        var collector = TopHitsCollector(limit: options.limit, segments: reader.segments)
+        let termsOnly = prepared.scoresTermsOnly
+        for segment in reader.segments {
+            if termsOnly {
+                let model = self.model
+                let q = prepared.segmentQuery(segment, model: model, options: options) { match -> TermScorer? in
+                    guard case let .term(weight, resolved) = match else { return nil }
+                    return PreparedQuery.termScorer(weight, resolved, segment: segment, model: model)
+                }
+                if var q { Self.run(&q, options: options, into: &collector) }
+            } else {
+                let q = prepared.segmentQuery(segment, model: model, options: options) { match in
+                    PreparedQuery.scorer(match, segment: segment, model: self.model)
+                }
+                if var q { Self.run(&q, options: options, into: &collector) }
+            }
+        }
+        var hits: [Hit] = []
+        hits.reserveCapacity(collector.heap.count)
+        for scored in collector.sorted() {
+            let s = Int(scored.segment)
+            var hit = Hit(id: reader.segments[s].docValues.trialID(scored.doc), score: scored.score, segment: s, doc: scored.doc)
+            if options.explain {
+                hit.explanation = explain(prepared, segment: reader.segments[s], doc: scored.doc, options: options)
+            }
+            hits.append(hit)
+        }
+        return TopHits(hits: hits, scoredDocs: collector.scoredCount)
+    }
+
+    private static func run<S: ClauseScorer>(_ q: inout SegmentQuery<S>, options: SearchOptions,
+                                             into collector: inout TopHitsCollector) {
+        if options.exhaustive {
+            ExhaustiveSearch.run(&q, into: &collector)
+        } else if q.required.isEmpty {
+            MaxScoreSearch.run(&q, into: &collector, windows: options.windows)
+        } else {
+            RequiredClausesSearch.run(&q, into: &collector)
+        }
+    }
+
+    /// The stored record of a hit.
+    public func trial(_ hit: Hit) throws -> Trial {
+        try reader.segments[hit.segment].trial(hit.doc)
+    }
+
+    /// The explanation of `doc`'s score: the sum, in clause order, of its matched scoring clauses, plus
+    /// zero-valued notes for the filters and excluded clauses it passed.
+    func explain(_ prepared: PreparedQuery, segment: SegmentReader, doc: DocID, options: SearchOptions) -> Explanation {
+        let filter = options.filter
+        var details: [Explanation] = []
+        var sum = 0.0
+        var excluded: [String] = []
+        for clause in prepared.clauses {
+            guard let scorer = PreparedQuery.scorer(clause.match, segment: segment, model: model) else { continue }
+            guard scorer.advance(to: doc) == doc, scorer.matches() else { continue }
+            if clause.occur == .mustNot { continue }
+            let explanation = scorer.explain()
+            sum += Double(explanation.value)
+            details.append(explanation)
+        }
+        for clause in prepared.clauses where clause.occur == .mustNot {
+            excluded.append(Self.label(clause.match))
+        }
+        if !excluded.isEmpty {
+            details.append(Explanation(value: 0, description: "no score: does not match the excluded \(excluded.joined(separator: ", "))"))
+        }
+        if !filter.isEmpty {
+            details.append(Explanation(value: 0, description: "no score: passes the filters \(filter)"))
+        }
+        let total = Float(sum)
+        let sumNode = Explanation(value: total, description: "score (\(model.similarity.name)), sum of the matched clauses",
+                                  combination: .sum, details: details)
+        guard let patient = options.patient else { return sumNode }
+        let prior = patient.segmentPrior(segment)
+        let factor = prior.explain(doc, profile: patient.profile)
+        return Explanation(value: total * factor.value, description: "score (\(model.similarity.name)) with the patient's eligibility, product of",
+                           combination: .product, details: [sumNode, factor])
+    }
+
+    private static func label(_ match: PreparedQuery.Match) -> String {
+        switch match {
+        case let .term(w, _): return "term \(w.scope)\(w.term)"
+        case let .phrase(w, _, _): return "phrase \(w.scope)\(w.term)"
+        case let .anyOf(_, description): return description
+        case .nothing: return "(absent term)"
+        }
+    }
+}

@@ -1,0 +1,172 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The query-rewriting stage for long free text (a patient's case notes, a trial's description): keeps
+/// the informative terms, once each, weighted, instead of OR-ing three hundred words.
+///
+/// 1. Each distinct analyzed term once (the index's few stop words are already gone), with its count.
+/// 2. Dropped: terms the note only states negated (`Negation`: "denies chest pain", "no fever"), the
+///    narrative words of `LongQueryStopWords` (stemmed like the index), numbers (ages,
+///    doses, dates: noise as search terms; the patient's age is read apart by `PatientProfile`), the
+///    joined forms of hyphenated words (`yearold`), terms shorter than `minimumTermLength`, terms absent
+///    from the index and terms in more than `maxDocFreqRatio` of the docs.
+/// 3. Each term's *concept ratio* c ∈ [0, 1]: the share of the docs holding it that hold it in a field
+///    saying what a trial is about (title, conditions, keywords, MeSH terms): `min(1, Σ_f df_f / df)`.
+///    Disease, drug and procedure names score high; narrative words ("flank", "cough", "eat") low. It
+///    comes from the index's own per-field statistics, no vocabulary needed.
+/// 4. Ranked by `count^countExponent · idf · ((1 − conceptSelection) + conceptSelection · c)` and cut to
+///    the `maxTerms` best.
+/// 5. Each kept term becomes an optional clause with boost
+///    `count^countExponent · ((1 − conceptBoost) + conceptBoost · c)`; the scorer multiplies by idf.
+///
+/// The result is a disjunction of at most `maxTerms` terms, which MaxScore evaluates fast: the frequent
+/// terms soon become non-essential.
+public struct LongQueryRewriter: Sendable {
+    public var parameters: LongQueryParameters
+    /// Stemmed narrative words to drop (`LongQueryStopWords` through the index's analyzer).
+    public var stopTerms: Set<String>
+
+    public init(parameters: LongQueryParameters = LongQueryParameters(), stopTerms: Set<String> = []) {
+        self.parameters = parameters
+        self.stopTerms = stopTerms
+    }
+
+    /// `LongQueryStopWords`, analyzed as the index analyzes text (stop words and stems).
+    public static func stopTerms(analyzer: Analyzer) -> Set<String> {
+        var terms = Set<String>()
+        for word in LongQueryStopWords.english + LongQueryStopWords.clinicalNarrative {
+            analyzer.analyze(word, field: .summary) { terms.insert($0.text) }
+        }
+        return terms
+    }
+
+    /// Fields that say what a trial is about.
+    static let conceptFields: [Field] = [.title, .condition, .keyword, .mesh]
+
+    /// One distinct term of the text and how often it occurs.
+    public struct TermCount: Sendable, Hashable {
+        public var term: String
+        public var count: Int
+        /// Digits only (with decimal points): an age, a dose, a date.
+        public var isNumber: Bool
+
+        public init(term: String, count: Int, isNumber: Bool) {
+            self.term = term
+            self.count = count
+            self.isNumber = isNumber
+        }
+    }
+
+    /// The concept ratio of a term (see the type's documentation).
+    public static func conceptRatio(_ statistics: TermStatistics) -> Double {
+        guard statistics.docFreq > 0 else { return 0 }
+        let inConceptFields = conceptFields.reduce(0) { $0 + statistics.docFreq(in: $1) }
+        return min(1, Double(inConceptFields) / Double(statistics.docFreq))
+    }
+
+    /// The weighted query for `terms` over `reader`'s statistics; nil when no term survives.
+    /// - Complexity: one term lookup per distinct term and segment.
+    public func rewrite(_ terms: [TermCount], reader: IndexReader, similarity: Similarity) throws -> WeightedQuery? {
+        var lookups = ResolvedTerms(reader: reader)
+        return try rewrite(terms, lookups: &lookups, similarity: similarity)
+    }
+
+    /// As `rewrite(_:reader:similarity:)`, keeping the terms it resolved in `lookups` for the searcher.
+    /// `affirmed`, when given, holds the terms the text states without negation; the others are dropped.
+    public func rewrite(_ terms: [TermCount], lookups: inout ResolvedTerms, similarity: Similarity,
+                        affirmed: Set<String>? = nil) throws -> WeightedQuery? {
+        let reader = lookups.reader
+        let p = parameters
+        let docCount = max(reader.docCount, 1)
+        var candidates: [(term: String, boost: Double, weight: Double, order: Int)] = []
+        for (order, t) in terms.enumerated() {
+            if p.dropNumbers && t.isNumber { continue }
+            if t.term.utf8.count < p.minimumTermLength || stopTerms.contains(t.term) { continue }
+            if let affirmed, !affirmed.contains(t.term) { continue }
+            let statistics = try lookups.resolve(t.term).statistics
+            let docFreq = statistics.docFreq
+            guard docFreq > 0, Double(docFreq) <= p.maxDocFreqRatio * Double(docCount) else { continue }
+            let count = pow(Double(max(t.count, 1)), p.countExponent)
+            let concept = Self.conceptRatio(statistics)
+            let idf = similarity.idf(docFreq: docFreq, docCount: docCount)
+            let weight = count * idf * ((1 - p.conceptSelection) + p.conceptSelection * concept)
+            let boost = count * ((1 - p.conceptBoost) + p.conceptBoost * concept)
+            candidates.append((t.term, boost, weight, order))
+        }
+        guard !candidates.isEmpty else { return nil }
+        // Best weight first; ties by first occurrence, so the rewrite is deterministic.
+        candidates.sort { $0.weight != $1.weight ? $0.weight > $1.weight : $0.order < $1.order }
+        let kept = candidates.prefix(p.maxTerms).filter { $0.boost > 0 }.sorted { $0.order < $1.order }
+        guard !kept.isEmpty else { return nil }
+        return WeightedQuery(clauses: kept.map { WeightedClause(match: .term($0.term), boost: $0.boost) })
+    }
+}
+
+/// Parameters of `LongQueryRewriter`, with the defaults chosen on `../shared/eval`.
+public struct LongQueryParameters: Sendable, Equatable {
+    /// Free text of at least this many words is read as a long query (when the mode is automatic).
+    public var minimumWords: Int
+    /// Terms kept, the most informative first.
+    public var maxTerms: Int
+    /// Terms found in more than this fraction of the docs are dropped.
+    public var maxDocFreqRatio: Double
+    /// Query-term weight `count^countExponent`: 0 counts every term once whatever its repeats (which
+    /// measured best on the TREC topics: a note repeats what it describes at length, not what matters),
+    /// 1 weighs by raw count.
+    public var countExponent: Double
+    /// Drop terms made of digits only.
+    public var dropNumbers: Bool
+    /// Drop terms shorter than this many bytes.
+    public var minimumTermLength: Int
+    /// Drop the joined forms of hyphenated words (`yearold`, `covid19` beside `covid`, `19`), which
+    /// repeat their parts.
+    public var dropJoinedForms: Bool
+    /// How much the concept ratio decides which terms are kept (0: idf alone; 1: idf · ratio).
+    public var conceptSelection: Double
+    /// How much the concept ratio weighs a kept term's clause (0: boost 1; 1: boost = ratio).
+    public var conceptBoost: Double
+    /// Drop the terms the text states only under a negation (`Negation`).
+    public var dropNegated: Bool
+
+    public init(minimumWords: Int = 12, maxTerms: Int = 32, maxDocFreqRatio: Double = 0.3, countExponent: Double = 0,
+                dropNumbers: Bool = true, minimumTermLength: Int = 2, dropJoinedForms: Bool = true,
+                conceptSelection: Double = 0.25, conceptBoost: Double = 0.75, dropNegated: Bool = true) {
+        self.dropNegated = dropNegated
+        self.dropJoinedForms = dropJoinedForms
+        self.conceptSelection = conceptSelection
+        self.conceptBoost = conceptBoost
+        self.minimumWords = minimumWords
+        self.maxTerms = maxTerms
+        self.maxDocFreqRatio = maxDocFreqRatio
+        self.countExponent = countExponent
+        self.dropNumbers = dropNumbers
+        self.minimumTermLength = minimumTermLength
+    }
+
+    /// Throws for a parameter out of range.
+    public func validate() throws(RankingConfigurationError) {
+        guard minimumWords >= 1 else { throw .invalid(parameter: "longQuery.minimumWords", value: Double(minimumWords), expected: "≥ 1") }
+        guard maxTerms >= 1 else { throw .invalid(parameter: "longQuery.maxTerms", value: Double(maxTerms), expected: "≥ 1") }
+        guard maxDocFreqRatio > 0, maxDocFreqRatio <= 1 else {
+            throw .invalid(parameter: "longQuery.maxDocFreqRatio", value: maxDocFreqRatio, expected: "0 < ratio ≤ 1")
+        }
+        for (name, value) in [("conceptSelection", conceptSelection), ("conceptBoost", conceptBoost)]
+            where !(value >= 0 && value <= 1) {
+            throw .invalid(parameter: "longQuery.\(name)", value: value, expected: "0 ≤ weight ≤ 1")
+        }
+        guard countExponent >= 0, countExponent.isFinite else {
+            throw .invalid(parameter: "longQuery.countExponent", value: countExponent, expected: "≥ 0")
+        }
+    }
+}
+
+extension LongQueryRewriter {
+    /// The weighted query for free text analyzed by `QueryParser.parseNaturalLanguage`.
+    public func rewrite(_ query: NaturalLanguageQuery, lookups: inout ResolvedTerms, similarity: Similarity,
+                        affirmed: Set<String>? = nil) throws -> WeightedQuery? {
+        try rewrite(query.terms.filter { $0.kind != .joined || !parameters.dropJoinedForms }.map {
+            TermCount(term: $0.term, count: $0.count, isNumber: $0.kind == .number)
+        }, lookups: &lookups, similarity: similarity, affirmed: affirmed)
+    }
+}

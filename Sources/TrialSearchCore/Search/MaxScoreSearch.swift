@@ -1,0 +1,157 @@
+/// Top-k over a disjunction (no required clause) with block-max MaxScore dynamic pruning, as in
+/// Lucene's `MaxScoreBulkScorer` (Turtle & Flood's MaxScore, with the per-window bounds of block-max
+/// indexes, Ding & Suel):
+///
+/// 1. The docs are cut into *outer windows* that end at the nearest postings-block end of an
+///    essential clause (at least `minimumWindow` docs when the query has many clauses, so that the
+///    bounds are not recomputed too often).
+/// 2. In each outer window every clause gets a bound (`maxScore(upTo:)` from block `Impacts`); sorted
+///    by bound, the longest prefix whose bounds sum below the collector's threshold is
+///    *non-essential*: a doc matching only those clauses cannot enter the top k. If every clause is
+///    non-essential the window is skipped without decoding a doc.
+/// 3. The window is scored in *inner windows* of `innerWindow` docs, term at a time: each essential
+///    clause adds the scores of its docs into an accumulator (a bit set marks the candidates).
+/// 4. Each candidate, in doc order, then gets the non-essential clauses from the highest bound down,
+///    stopping as soon as its partial score plus the remaining bounds falls below the threshold;
+///    survivors are collected.
+/// 5. As the threshold rises, more clauses become non-essential for the next inner windows.
+///
+/// Long queries gain most: the many frequent, low-idf terms of a patient note soon become non-essential
+/// and are only probed (`advance`) for the few candidates that can still compete; and the essential
+/// clauses' postings are walked in tight loops rather than merged doc by doc.
+enum MaxScoreSearch {
+    /// Smallest outer window, in docs, for queries of more than `smallQuery` clauses.
+    static let minimumWindow = 2048
+    /// Queries of at most this many clauses use windows of single postings blocks (tight bounds; the
+    /// per-window cost is small).
+    static let smallQuery = 4
+    /// Docs per inner window (the accumulator's size).
+    static let innerWindow = 2048
+
+    /// - Complexity: O(windows · clauses · log clauses) for the bounds, plus the essential clauses'
+    ///   postings in the windows not skipped and the candidates' probes; at worst every posting.
+    static func run<S: ClauseScorer>(_ query: inout SegmentQuery<S>, into collector: inout TopHitsCollector,
+                                     windows: (minimum: Int, inner: Int) = (minimumWindow, innerWindow)) {
+        precondition(windows.inner >= 64 && windows.inner % 64 == 0 && windows.minimum >= 1, "windows \(windows)")
+        // The scorers leave the query while they run, so that they are mutated through a buffer pointer
+        // (no uniqueness checks or copies per access) while the query's other parts stay usable.
+        var optional = ContiguousArray<S>()
+        swap(&optional, &query.optional)
+        defer { swap(&optional, &query.optional) }
+        optional.withUnsafeMutableBufferPointer { scorers in
+            run(scorers, &query, &collector, minimumWindow: windows.minimum, innerWindow: windows.inner)
+        }
+    }
+
+    private static func run<S: ClauseScorer>(_ scorers: UnsafeMutableBufferPointer<S>, _ query: inout SegmentQuery<S>,
+                                             _ collector: inout TopHitsCollector, minimumWindow: Int, innerWindow: Int) {
+        let n = scorers.count
+        guard n > 0 else { return }
+        let end = Int(PostingsCursor.noMoreDocs)
+        for i in 0..<n { _ = scorers[i].nextDoc() }
+        var order = Array(0..<n)
+        var bounds = [Float](repeating: 0, count: n)
+        // prefix[k] = Σ bounds of order[0...k]
+        var prefix = [Float](repeating: 0, count: n)
+        let accumulator = UnsafeMutablePointer<Double>.allocate(capacity: innerWindow)
+        accumulator.initialize(repeating: 0, count: innerWindow)
+        let words = innerWindow / 64
+        let candidates = UnsafeMutablePointer<UInt64>.allocate(capacity: words)
+        candidates.initialize(repeating: 0, count: words)
+        defer {
+            accumulator.deallocate()
+            candidates.deallocate()
+        }
+        let simple = query.admitsAllButSkipped, skipped = query.skippedDoc
+        var firstEssential = 0
+        var windowMin = 0
+
+        func partition(_ threshold: Float) -> Int {
+            var k = 0
+            while k < n && boundIsBelow(prefix[k], threshold) { k += 1 }
+            return k
+        }
+
+        while windowMin < end {
+            var nextDoc = end
+            for i in 0..<n { nextDoc = min(nextDoc, Int(scorers[i].doc)) }
+            if nextDoc >= end { break }
+            windowMin = max(windowMin, nextDoc)
+            // The outer window ends at the nearest block end among the last partition's essential clauses.
+            var windowMax = end
+            for k in 0..<n {
+                let i = order[k]
+                let blockEnd = scorers[i].advanceShallow(to: DocID(max(Int(scorers[i].doc), windowMin)))
+                if k >= firstEssential { windowMax = min(windowMax, Int(blockEnd)) }
+            }
+            if n > smallQuery && windowMax < end - 1 { windowMax = max(windowMax, windowMin + minimumWindow - 1) }
+            windowMax = min(windowMax, end - 1)
+            for i in 0..<n { bounds[i] = scorers[i].maxScore(upTo: DocID(windowMax)) }
+            order.sort { bounds[$0] < bounds[$1] }
+            var sum: Float = 0
+            for k in 0..<n {
+                sum += bounds[order[k]]
+                prefix[k] = sum
+            }
+            var threshold = collector.threshold
+            firstEssential = partition(threshold)
+
+            var innerMin = windowMin
+            while firstEssential < n && innerMin <= windowMax {
+                // Start at the first essential doc: empty stretches cost nothing.
+                var first = end
+                for k in firstEssential..<n { first = min(first, Int(scorers[order[k]].doc)) }
+                if first < innerMin {
+                    first = end
+                    for k in firstEssential..<n {
+                        let i = order[k]
+                        if scorers[i].doc < innerMin { _ = scorers[i].advance(to: DocID(innerMin)) }
+                        first = min(first, Int(scorers[i].doc))
+                    }
+                }
+                if first > windowMax { break }
+                innerMin = first
+                let innerMax = min(windowMax, innerMin + innerWindow - 1)
+                // Term at a time: the essential clauses' scores into the accumulator.
+                for k in firstEssential..<n {
+                    let i = order[k]
+                    if Int(scorers[i].doc) < innerMin { _ = scorers[i].advance(to: DocID(innerMin)) }
+                    scorers[i].accumulate(through: DocID(innerMax), base: innerMin, into: accumulator, marks: candidates)
+                }
+                // The candidates in doc order, completed by the non-essential clauses while they compete.
+                for w in 0..<((innerMax - innerMin) / 64 + 1) {
+                    var word = candidates[w]
+                    candidates[w] = 0
+                    while word != 0 {
+                        let o = w * 64 + word.trailingZeroBitCount
+                        word &= word - 1
+                        var partial = accumulator[o]
+                        accumulator[o] = 0
+                        let doc = DocID(innerMin + o)
+                        guard simple ? doc != skipped : query.admits(doc) else { continue }
+                        var competitive = true
+                        var k = firstEssential - 1
+                        while k >= 0 {
+                            if boundIsBelow(Float(partial) + prefix[k], threshold) {
+                                competitive = false
+                                break
+                            }
+                            let i = order[k]
+                            if scorers[i].doc < doc { _ = scorers[i].advance(to: doc) }
+                            if scorers[i].doc == doc && scorers[i].matches() { partial += Double(scorers[i].score()) }
+                            k -= 1
+                        }
+                        if competitive && !boundIsBelow(Float(partial), threshold) && !query.isExcluded(doc) {
+                            collector.collect(query.scored(doc, partial))
+                            threshold = collector.threshold
+                        }
+                    }
+                }
+                innerMin = innerMax + 1
+                // A higher threshold makes more clauses non-essential for the rest of the window.
+                firstEssential = partition(threshold)
+            }
+            windowMin = windowMax + 1
+        }
+    }
+}

@@ -1,0 +1,190 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// "Trials like this one": a query made of a record's most characteristic terms (Lucene's
+/// MoreLikeThis, with per-field weights on the source side).
+///
+/// 1. Re-analyze the source record's fields with the index's analyzer and count each term per field.
+/// 2. A term's source frequency is `Σ_f w_f · tf_f` over the fields (`fieldWeights`: what a trial is
+///    about, its title, conditions and MeSH terms, counts more than its eligibility text; intervention
+///    and arm descriptions count `descriptionShare` of the intervention weight, their names all of it).
+/// 3. Drop numbers, terms shorter than `minimumTermLength`, terms in fewer than `minDocFreq` docs
+///    (typos, ids: they find nothing similar) or in more than `maxDocFreqRatio` of them (they find
+///    everything), and terms whose weighted frequency is below `minTermFrequency`.
+/// 4. Score the rest by `tf^tfExponent · idf · ((1 − conceptWeight) + conceptWeight · c)`, where c is the
+///    term's concept ratio (`LongQueryRewriter.conceptRatio`: how often the index holds it in a field that
+///    says what a trial is about), keep the `maxQueryTerms` best, and query each as an optional clause
+///    over all fields with boost `score / bestScore`.
+/// The caller excludes the source trial from the results.
+public struct MoreLikeThis: Sendable {
+    public var parameters: MoreLikeThisParameters
+
+    public init(parameters: MoreLikeThisParameters = MoreLikeThisParameters()) {
+        self.parameters = parameters
+    }
+
+    /// A term chosen to represent the source, with why.
+    public struct SelectedTerm: Sendable, Hashable {
+        public var term: String
+        /// Σ_f w_f · tf_f over the source's fields.
+        public var weightedFrequency: Double
+        public var docFreq: Int
+        public var score: Double
+    }
+
+    /// The source's terms per field: term → weighted frequency (Σ_f w_f · tf_f).
+    /// - Complexity: O(text of the weighted fields).
+    public func termFrequencies(of trial: Trial, analyzer: Analyzer) -> [String: Double] {
+        var frequencies: [String: Double] = [:]
+        let p = parameters
+        func count(_ value: String, _ field: Field, _ weight: Double) {
+            guard weight > 0 else { return }
+            analyzer.analyze(value, field: field) { token in
+                let bytes = token.term
+                guard bytes.count >= p.minimumTermLength, !token.isDerived else { return }
+                if p.dropNumbers && bytes.allSatisfy({ ($0 >= 48 && $0 <= 57) || $0 == 46 }) { return }
+                frequencies[String(decoding: bytes, as: UTF8.self), default: 0] += weight
+            }
+        }
+        for field in Field.allCases {
+            let w = p.fieldWeights[field]
+            guard w > 0 else { continue }
+            if field == .intervention {
+                // Names say what is given; descriptions ramble (devices, sites, doses): weighed apart.
+                for i in trial.interventions {
+                    for name in [i.type, i.name] + i.otherNames where !name.isEmpty { count(name, field, w) }
+                    count(i.description, field, w * p.descriptionShare)
+                }
+                for a in trial.armGroups {
+                    count(a.label, field, w)
+                    count(a.description, field, w * p.descriptionShare)
+                }
+                continue
+            }
+            trial.forEachValue(of: field) { count($0, field, w) }
+        }
+        return frequencies
+    }
+
+    /// The `maxQueryTerms` best terms of `trial`, best first.
+    ///
+    /// Terms are looked up in decreasing order of weighted frequency, and the look-ups stop once even the
+    /// largest idf a kept term can have (that of a term in `minDocFreq` docs) could not lift the next
+    /// term above the `maxQueryTerms`-th score found so far: a long record's hundreds of once-mentioned
+    /// words are never looked up.
+    /// - Complexity: analysis of the source plus one term lookup per segment for each term looked up.
+    public func selectTerms(of trial: Trial, analyzer: Analyzer, lookups: inout ResolvedTerms,
+                            similarity: Similarity) throws -> [SelectedTerm] {
+        let p = parameters
+        let reader = lookups.reader
+        let docCount = max(reader.docCount, 1)
+        let bestIDF = similarity.idf(docFreq: max(p.minDocFreq, 1), docCount: docCount)
+        let candidates = termFrequencies(of: trial, analyzer: analyzer)
+            .filter { $0.value >= p.minTermFrequency }
+            .sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+        var selected: [SelectedTerm] = []
+        // The lowest score among the best `maxQueryTerms` so far (once there are that many).
+        var cutoff = -Double.infinity
+        for (term, frequency) in candidates {
+            let tf = pow(frequency, p.tfExponent)
+            if selected.count >= p.maxQueryTerms && tf * bestIDF < cutoff { break }
+            let statistics = try lookups.resolve(term).statistics
+            let docFreq = statistics.docFreq
+            guard docFreq >= p.minDocFreq, Double(docFreq) <= p.maxDocFreqRatio * Double(docCount) else { continue }
+            let idf = similarity.idf(docFreq: docFreq, docCount: docCount)
+            let concept = LongQueryRewriter.conceptRatio(statistics)
+            let score = tf * idf * ((1 - p.conceptWeight) + p.conceptWeight * concept)
+            selected.append(SelectedTerm(term: term, weightedFrequency: frequency, docFreq: docFreq, score: score))
+            if selected.count >= p.maxQueryTerms {
+                selected.sort { $0.score != $1.score ? $0.score > $1.score : $0.term < $1.term }
+                selected.removeLast(selected.count - p.maxQueryTerms)
+                cutoff = selected[selected.count - 1].score
+            }
+        }
+        selected.sort { $0.score != $1.score ? $0.score > $1.score : $0.term < $1.term }
+        return Array(selected.prefix(p.maxQueryTerms))
+    }
+
+    /// The query for trials like `trial`, nil when none of its terms qualifies.
+    public func query(for trial: Trial, analyzer: Analyzer, lookups: inout ResolvedTerms,
+                      similarity: Similarity) throws -> WeightedQuery? {
+        let terms = try selectTerms(of: trial, analyzer: analyzer, lookups: &lookups, similarity: similarity)
+        guard let best = terms.first?.score, best > 0 else { return nil }
+        return WeightedQuery(clauses: terms.map { WeightedClause(match: .term($0.term), boost: $0.score / best) })
+    }
+}
+
+/// Parameters of `MoreLikeThis`, with the defaults chosen on the related-trials set of `../shared/eval`.
+public struct MoreLikeThisParameters: Sendable, Equatable {
+    /// Source-side weight of each field's terms (0 ignores the field).
+    public var fieldWeights: FieldParameters
+    /// Terms kept for the query.
+    public var maxQueryTerms: Int
+    /// Terms in fewer docs are dropped.
+    public var minDocFreq: Int
+    /// Terms in more than this fraction of the docs are dropped.
+    public var maxDocFreqRatio: Double
+    /// Terms whose weighted frequency in the source is lower are dropped.
+    public var minTermFrequency: Double
+    /// Exponent of the weighted frequency in a term's score (1: Lucene's tf · idf; lower values keep a
+    /// long description's repeated words from crowding out the title's).
+    public var tfExponent: Double
+    public var dropNumbers: Bool
+    public var minimumTermLength: Int
+    /// How much a term's concept ratio weighs in its score (0: tf · idf alone).
+    public var conceptWeight: Double
+    /// The share of the intervention weight that intervention and arm *descriptions* get (their names
+    /// and types get all of it).
+    public var descriptionShare: Double
+
+    public init(fieldWeights: FieldParameters = MoreLikeThisParameters.defaultFieldWeights, maxQueryTerms: Int = 32,
+                minDocFreq: Int = 2, maxDocFreqRatio: Double = 0.3, minTermFrequency: Double = 0, tfExponent: Double = 0.5,
+                dropNumbers: Bool = true, minimumTermLength: Int = 2, conceptWeight: Double = 0.25,
+                descriptionShare: Double = 0.25) {
+        self.conceptWeight = conceptWeight
+        self.descriptionShare = descriptionShare
+        self.fieldWeights = fieldWeights
+        self.maxQueryTerms = maxQueryTerms
+        self.minDocFreq = minDocFreq
+        self.maxDocFreqRatio = maxDocFreqRatio
+        self.minTermFrequency = minTermFrequency
+        self.tfExponent = tfExponent
+        self.dropNumbers = dropNumbers
+        self.minimumTermLength = minimumTermLength
+    }
+
+    /// What a trial is about weighs most; ids, sponsors and sites not at all.
+    public static let defaultFieldWeights: FieldParameters = {
+        var w = FieldParameters(all: 0)
+        w[.title] = 3
+        w[.condition] = 3
+        w[.keyword] = 1.5
+        w[.mesh] = 2
+        w[.intervention] = 1
+        w[.summary] = 1
+        w[.description] = 0.5
+        w[.eligibility] = 0.25
+        w[.outcome] = 0.25
+        return w
+    }()
+
+    /// Throws for a parameter out of range.
+    public func validate() throws(RankingConfigurationError) {
+        for field in Field.allCases where !(fieldWeights[field] >= 0 && fieldWeights[field].isFinite) {
+            throw .invalid(parameter: "moreLikeThis.fieldWeights[\(field.name)]", value: fieldWeights[field], expected: "≥ 0")
+        }
+        guard maxQueryTerms >= 1 else {
+            throw .invalid(parameter: "moreLikeThis.maxQueryTerms", value: Double(maxQueryTerms), expected: "≥ 1")
+        }
+        guard maxDocFreqRatio > 0, maxDocFreqRatio <= 1 else {
+            throw .invalid(parameter: "moreLikeThis.maxDocFreqRatio", value: maxDocFreqRatio, expected: "0 < ratio ≤ 1")
+        }
+        guard conceptWeight >= 0, conceptWeight <= 1 else {
+            throw .invalid(parameter: "moreLikeThis.conceptWeight", value: conceptWeight, expected: "0 ≤ weight ≤ 1")
+        }
+        guard tfExponent >= 0, tfExponent.isFinite else {
+            throw .invalid(parameter: "moreLikeThis.tfExponent", value: tfExponent, expected: "≥ 0")
+        }
+    }
+}

@@ -1,0 +1,167 @@
+/// Scores an exact phrase in one segment: the docs holding all its terms (a conjunction led by the
+/// rarest) are candidates, and `matches()` keeps those where, in some field of the clause, the terms
+/// occur at the phrase's relative positions.
+///
+/// The phrase is scored like a term whose termFreq in a field is the number of positions where the
+/// whole phrase starts there (`phraseFreq`), with the sum of its terms' idfs. A phrase never matches
+/// across two values of a multi-valued field: the analyzer leaves a gap of `Analyzer.valueGap` positions
+/// between them. Bounds come from the rarest term's impacts (a phrase occurs at most as often as any of
+/// its terms).
+struct PhraseScorer: ClauseScorer {
+    private(set) var doc: DocID = -1
+    let cost: Int
+    let maxScore: Float
+    let weight: TermWeight
+    private var cursors: [PostingsCursor]
+    /// Position of each part relative to the phrase's first.
+    private let offsets: [Int32]
+    private let parts: [String]
+    /// Index of the rarest part, which leads the conjunction and gives the bounds.
+    private let lead: Int
+    private let model: ScoringModel
+    private let norms: Norms
+    private let fields: UInt16
+    private var window = ImpactsWindow()
+    /// Per part, its positions in the field being checked.
+    private var positions: [[Int32]]
+    /// Phrase occurrences per field in the current doc.
+    private var frequencies = FieldCounts()
+    private var frequencyMask: UInt16 = 0
+    /// The doc whose positions were checked, and the outcome.
+    private var checkedDoc: DocID = -1
+    private var matched = false
+
+    /// - Parameter infos: each part's `TermInfo` in this segment, in phrase order.
+    init(weight: TermWeight, parts: [PhraseTerm], infos: [TermInfo], segment: SegmentReader, model: ScoringModel) {
+        precondition(parts.count == infos.count && parts.count >= 2, "phrase of \(parts.count) parts, \(infos.count) infos")
+        self.weight = weight
+        self.model = model
+        norms = segment.norms
+        fields = weight.fields
+        offsets = parts.map(\.position)
+        self.parts = parts.map(\.term)
+        cursors = infos.map { segment.postings($0) }
+        let costs = infos.map { info in weight.field.map { info.docFreq(in: $0) } ?? info.docFreq }
+        var rarest = 0
+        for i in costs.indices where costs[i] < costs[rarest] { rarest = i }
+        lead = rarest
+        cost = costs[rarest]
+        positions = Array(repeating: [], count: parts.count)
+        maxScore = model.bound(weight: weight.weight, impacts: cursors[rarest].termImpacts, fields: weight.fields)
+    }
+
+    mutating func nextDoc() -> DocID { advance(to: doc + 1) }
+
+    /// Leapfrogs the parts' cursors to a doc holding all of them (a candidate: `matches()` checks the
+    /// positions).
+    /// - Complexity: O(docs of the rarest part skipped through).
+    mutating func advance(to target: DocID) -> DocID {
+        if target <= doc { return doc }
+        var candidate = target
+        while true {
+            candidate = cursors[lead].advance(to: candidate)
+            if candidate == PostingsCursor.noMoreDocs { break }
+            var aligned = true
+            for i in cursors.indices where i != lead {
+                let d = cursors[i].advance(to: candidate)
+                if d != candidate {
+                    aligned = false
+                    candidate = d
+                    break
+                }
+            }
+            if candidate == PostingsCursor.noMoreDocs { break }
+            if aligned {
+                doc = candidate
+                checkedDoc = -1
+                return candidate
+            }
+        }
+        doc = PostingsCursor.noMoreDocs
+        return doc
+    }
+
+    /// Whether the phrase occurs in the current doc (positions read once per doc).
+    mutating func matches() -> Bool {
+        if checkedDoc != doc {
+            checkedDoc = doc
+            matched = matchPositions()
+        }
+        return matched
+    }
+
+    /// Counts the phrase's occurrences in each field the parts share; true when there is one.
+    private mutating func matchPositions() -> Bool {
+        var mask = fields
+        for i in cursors.indices { mask &= cursors[i].fieldMask }
+        frequencyMask = 0
+        while mask != 0 {
+            let f = mask.trailingZeroBitCount
+            mask &= mask - 1
+            guard let field = Field(rawValue: UInt8(f)) else { continue }
+            for i in cursors.indices { cursors[i].positions(in: field, into: &positions[i]) }
+            let count = Self.countOccurrences(positions, offsets)
+            if count > 0 {
+                frequencies[f] = UInt32(count)
+                frequencyMask |= 1 << UInt16(f)
+            }
+        }
+        return frequencyMask != 0
+    }
+
+    /// Start positions p such that every part i occurs at p + offsets[i] (positions sorted ascending).
+    static func countOccurrences(_ positions: [[Int32]], _ offsets: [Int32]) -> Int {
+        var next = [Int](repeating: 0, count: positions.count)
+        var count = 0
+        outer: for p in positions[0] {
+            let start = p - offsets[0]
+            for i in 1..<positions.count {
+                let want = start + offsets[i]
+                let list = positions[i]
+                var j = next[i]
+                while j < list.count && list[j] < want { j += 1 }
+                next[i] = j
+                if j == list.count { break outer }
+                if list[j] != want { continue outer }
+            }
+            count += 1
+        }
+        return count
+    }
+
+    mutating func score() -> Float {
+        let row = norms.row(doc)
+        var x: Float = 0
+        var mask = frequencyMask
+        while mask != 0 {
+            let f = mask.trailingZeroBitCount
+            mask &= mask - 1
+            x += model.termFreqValue(frequencies[f]) * model.factor(field: f, norm: row[f])
+        }
+        return model.score(weight: weight.weight, x: x)
+    }
+
+    mutating func advanceShallow(to target: DocID) -> DocID {
+        window.advanceShallow(&cursors[lead], to: target, model: model, weight: weight.weight, fields: fields)
+    }
+
+    mutating func maxScore(upTo: DocID) -> Float {
+        window.maxScore(&cursors[lead], upTo: upTo, segmentMax: maxScore, model: model, weight: weight.weight, fields: fields)
+    }
+
+    mutating func explain() -> Explanation {
+        let row = norms.row(doc)
+        var x: Float = 0
+        var details: [Explanation] = []
+        var mask = frequencyMask
+        while mask != 0 {
+            let f = mask.trailingZeroBitCount
+            mask &= mask - 1
+            x += model.termFreqValue(frequencies[f]) * model.factor(field: f, norm: row[f])
+            if let field = Field(rawValue: UInt8(f)) {
+                details.append(model.explainField(field, termFreq: frequencies[f], norm: row[f], frequencyName: "phraseFreq"))
+            }
+        }
+        return model.explainScore(weight: weight, x: x, fieldDetails: details, what: "phrase \(weight.scope)\(weight.term)")
+    }
+}

@@ -1,0 +1,191 @@
+/// A `WeightedQuery` resolved against a snapshot: every term looked up once in every segment, every
+/// clause given its idf and weight from the global statistics. Building its scorers for a segment is
+/// then allocation of cursors only.
+struct PreparedQuery {
+    indirect enum Match {
+        case term(TermWeight, ResolvedTerm)
+        case phrase(TermWeight, [PhraseTerm], [ResolvedTerm])
+        case anyOf([Match], description: String)
+        /// A clause no doc of the index can match (a term absent from the index).
+        case nothing
+    }
+
+    struct Clause {
+        let occur: WeightedClause.Occur
+        let match: Match
+        /// Index among the scoring (`must`/`should`) clauses, or −1 for `mustNot`.
+        let slot: Int
+    }
+
+    let clauses: [Clause]
+    /// A required clause matches nothing: no doc can match.
+    let isEmpty: Bool
+
+    /// - Complexity: one term-dictionary lookup per distinct term and segment.
+    init(_ query: WeightedQuery, reader: IndexReader, model: ScoringModel, lookups: ResolvedTerms? = nil) throws {
+        var lookups = lookups ?? ResolvedTerms(reader: reader)
+        var resolved: [String: ResolvedTerm] = [:]
+        for term in query.terms { resolved[term] = try lookups.resolve(term) }
+        let similarity = model.similarity
+        let docCount = max(reader.docCount, 1)
+
+        func termWeight(_ label: String, idf: Double, sources: [(term: String, docFreq: Int, idf: Double)], field: Field?,
+                        boost: Double) -> TermWeight {
+            TermWeight(term: label, fields: TermWeight.fields(field), idf: idf, idfSources: sources, docCount: docCount,
+                       boost: boost, weight: Float(model.weight(idf: idf, boost: boost)))
+        }
+        func prepare(_ match: QueryMatch, field: Field?, boost: Double) -> Match {
+            switch match {
+            case let .term(term):
+                guard let r = resolved[term], r.docFreq(in: field) > 0 else { return .nothing }
+                let n = r.docFreq(in: field)
+                let idf = similarity.idf(docFreq: n, docCount: docCount)
+                return .term(termWeight(term, idf: idf, sources: [(term, n, idf)], field: field, boost: boost), r)
+            case let .phrase(parts):
+                if parts.count == 1 { return prepare(.term(parts[0].term), field: field, boost: boost) }
+                var terms: [ResolvedTerm] = []
+                var idf = 0.0
+                var sources: [(term: String, docFreq: Int, idf: Double)] = []
+                for part in parts {
+                    guard let r = resolved[part.term], r.docFreq(in: field) > 0 else { return .nothing }
+                    let n = r.docFreq(in: field)
+                    let partIDF = similarity.idf(docFreq: n, docCount: docCount)
+                    idf += partIDF
+                    sources.append((part.term, n, partIDF))
+                    terms.append(r)
+                }
+                return .phrase(termWeight(match.description, idf: idf, sources: sources, field: field, boost: boost), parts, terms)
+            case let .anyOf(alternatives):
+                let prepared = alternatives.map { prepare($0, field: field, boost: boost) }.filter {
+                    if case .nothing = $0 { return false }
+                    return true
+                }
+                if prepared.isEmpty { return .nothing }
+                if prepared.count == 1 { return prepared[0] }
+                return .anyOf(prepared, description: match.description)
+            }
+        }
+
+        var clauses: [Clause] = []
+        var slot = 0
+        var empty = false
+        for clause in query.clauses {
+            let match = prepare(clause.match, field: clause.field, boost: clause.boost)
+            if clause.occur == .mustNot {
+                clauses.append(Clause(occur: .mustNot, match: match, slot: -1))
+            } else {
+                if case .nothing = match, clause.occur == .must { empty = true }
+                clauses.append(Clause(occur: clause.occur, match: match, slot: slot))
+                slot += 1
+            }
+        }
+        if case .tfidf = similarity {
+            // queryNorm = 1 / √(Σ (boost · idf)²) over the scoring leaves.
+            var sumOfSquares = 0.0
+            func add(_ match: Match) {
+                switch match {
+                case let .term(w, _), let .phrase(w, _, _): sumOfSquares += (w.boost * w.idf) * (w.boost * w.idf)
+                case let .anyOf(alternatives, _): alternatives.forEach(add)
+                case .nothing: break
+                }
+            }
+            for c in clauses where c.occur != .mustNot { add(c.match) }
+            let norm = sumOfSquares > 0 ? 1 / sumOfSquares.squareRoot() : 1
+            func normalize(_ match: Match) -> Match {
+                switch match {
+                case .term(var w, let r):
+                    w.queryNorm = norm
+                    w.weight = Float(model.weight(idf: w.idf, boost: w.boost) * norm)
+                    return .term(w, r)
+                case .phrase(var w, let parts, let terms):
+                    w.queryNorm = norm
+                    w.weight = Float(model.weight(idf: w.idf, boost: w.boost) * norm)
+                    return .phrase(w, parts, terms)
+                case let .anyOf(alternatives, description):
+                    return .anyOf(alternatives.map(normalize), description: description)
+                case .nothing:
+                    return .nothing
+                }
+            }
+            clauses = clauses.map { Clause(occur: $0.occur, match: normalize($0.match), slot: $0.slot) }
+        }
+        self.clauses = clauses
+        isEmpty = empty || !clauses.contains { c in
+            guard c.occur != .mustNot else { return false }
+            if case .nothing = c.match { return false }
+            return true
+        }
+    }
+
+    /// Whether every scoring clause is a single term (the fast path: `TermScorer`s only).
+    var scoresTermsOnly: Bool {
+        clauses.allSatisfy { c in
+            if c.occur == .mustNot { return true }
+            switch c.match {
+            case .term, .nothing: return true
+            case .phrase, .anyOf: return false
+            }
+        }
+    }
+
+    /// The scorer of a term in `segment`, or nil when the segment holds no doc it could match.
+    static func termScorer(_ weight: TermWeight, _ resolved: ResolvedTerm, segment: SegmentReader, model: ScoringModel) -> TermScorer? {
+        guard let info = resolved.segmentInfos[segment.ordinal], weight.field.map({ info.docFreq(in: $0) > 0 }) ?? true else {
+            return nil
+        }
+        return TermScorer(weight: weight, info: info, segment: segment, model: model)
+    }
+
+    /// The scorer of `match` in `segment`, or nil when the segment holds no doc it could match.
+    static func scorer(_ match: Match, segment: SegmentReader, model: ScoringModel) -> AnyClauseScorer? {
+        let s = segment.ordinal
+        switch match {
+        case let .term(weight, resolved):
+            return termScorer(weight, resolved, segment: segment, model: model).map(AnyClauseScorer.init)
+        case let .phrase(weight, parts, terms):
+            var infos: [TermInfo] = []
+            for t in terms {
+                guard let info = t.segmentInfos[s], weight.field.map({ info.docFreq(in: $0) > 0 }) ?? true else { return nil }
+                infos.append(info)
+            }
+            return AnyClauseScorer(PhraseScorer(weight: weight, parts: parts, infos: infos, segment: segment, model: model))
+        case let .anyOf(alternatives, description):
+            let scorers = alternatives.compactMap { scorer($0, segment: segment, model: model) }
+            if scorers.count <= 1 { return scorers.first }
+            return AnyClauseScorer(AlternativesScorer(alternatives: scorers, description: description))
+        case .nothing:
+            return nil
+        }
+    }
+
+    /// The query's scorers in `segment` as `S` (built by `make`), or nil when no doc of the segment can
+    /// match.
+    func segmentQuery<S: ClauseScorer>(_ segment: SegmentReader, model: ScoringModel, options: SearchOptions,
+                                       make: (Match) -> S?) -> SegmentQuery<S>? {
+        guard !isEmpty else { return nil }
+        var required = ContiguousArray<S>(), requiredSlots: [Int] = []
+        var optional = ContiguousArray<S>(), optionalSlots: [Int] = []
+        var excluded = ContiguousArray<AnyClauseScorer>()
+        for clause in clauses {
+            switch clause.occur {
+            case .must:
+                guard let scorer = make(clause.match) else { return nil }
+                required.append(scorer)
+                requiredSlots.append(clause.slot)
+            case .should:
+                if let scorer = make(clause.match) {
+                    optional.append(scorer)
+                    optionalSlots.append(clause.slot)
+                }
+            case .mustNot:
+                if let scorer = Self.scorer(clause.match, segment: segment, model: model) { excluded.append(scorer) }
+            }
+        }
+        guard !required.isEmpty || !optional.isEmpty else { return nil }
+        let skipped = options.excluding.flatMap { segment.liveDoc(for: $0) } ?? -1
+        return SegmentQuery(segment: segment, required: required, requiredSlots: requiredSlots, optional: optional,
+                            optionalSlots: optionalSlots, excluded: excluded,
+                            filter: SegmentFilter(options.filter, segment: segment), skippedDoc: skipped,
+                            prior: options.patient.map { $0.segmentPrior(segment) })
+    }
+}

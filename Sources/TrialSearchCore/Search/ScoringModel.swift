@@ -1,0 +1,93 @@
+/// A `Similarity` prepared for one snapshot: for every field and every norm byte, the factor by which a
+/// termFreq counts, so that scoring a doc for a term is a few multiply-adds and one division.
+///
+/// With `x = Σ_f tfT(tf_f) · factor[f][norm_f]` (the fields of the clause that hold the term):
+/// - BM25F: `tfT(tf) = tf`, `factor[f][n] = w_f / (1 − b_f + b_f · decode(n) / avglen_f)`,
+///   score = weight · x / (k1 + x) with weight = boost · idf;
+/// - TF-IDF: `tfT(tf) = √tf`, `factor[f][n] = w_f / √max(decode(n), 1)`, score = weight · x with
+///   weight = queryNorm · boost · idf².
+/// `decode` is `FieldNorm.decode`, the same lossy lengths that `Impacts` bounds use, so a bound computed
+/// with these factors from a block's max termFreq and min norm byte is never below a doc's score.
+///
+/// Immutable once built; owns its table (freed in `deinit`).
+public final class ScoringModel: @unchecked Sendable {
+    public let similarity: Similarity
+    public let statistics: CollectionStatistics
+    /// BM25F's k1 (0 for TF-IDF).
+    let k1: Float
+    /// Whether scores saturate (BM25F) or grow linearly (TF-IDF).
+    let saturates: Bool
+    /// Whether termFreqs count by their square root (TF-IDF).
+    let sqrtTermFreq: Bool
+    /// `factor[f * 256 + normByte]`.
+    let factors: UnsafeMutablePointer<Float>
+
+    public init(similarity: Similarity, statistics: CollectionStatistics) {
+        self.similarity = similarity
+        self.statistics = statistics
+        factors = .allocate(capacity: IndexFormat.fieldCount * 256)
+        let table = FieldNorm.decodeTable
+        switch similarity {
+        case let .bm25f(p):
+            k1 = Float(p.k1)
+            saturates = true
+            sqrtTermFreq = false
+            for field in Field.allCases {
+                let f = Int(field.rawValue)
+                let average = statistics.averageFieldLengths[f]
+                let b = p.b[field]
+                let w = p.weights[field]
+                for n in 0..<256 {
+                    let relative = average > 0 ? Double(table[n]) / average : 1
+                    factors[f * 256 + n] = Float(w / (1 - b + b * relative))
+                }
+            }
+        case let .tfidf(p):
+            k1 = 0
+            saturates = false
+            sqrtTermFreq = true
+            for field in Field.allCases {
+                let f = Int(field.rawValue)
+                let w = p.weights[field]
+                for n in 0..<256 { factors[f * 256 + n] = Float(w / Double(max(table[n], 1)).squareRoot()) }
+            }
+        }
+    }
+
+    deinit { factors.deallocate() }
+
+    /// How a termFreq counts: itself (BM25F) or its square root (TF-IDF).
+    @inline(__always)
+    func termFreqValue(_ tf: UInt32) -> Float {
+        sqrtTermFreq ? Float(tf).squareRoot() : Float(tf)
+    }
+
+    /// The factor of field `f` (raw value) for a doc whose norm byte in it is `norm`.
+    @inline(__always)
+    func factor(field f: Int, norm: UInt8) -> Float { factors[f &* 256 &+ Int(norm)] }
+
+    /// The score of a clause of weight `weight` for a doc whose weighted termFreq sum is `x`.
+    @inline(__always)
+    func score(weight: Float, x: Float) -> Float {
+        guard x > 0 else { return 0 }
+        return saturates ? weight * (x / (k1 + x)) : weight * x
+    }
+
+    /// The clause weight for a term or phrase of idf `idf` (before TF-IDF's queryNorm).
+    func weight(idf: Double, boost: Double) -> Double {
+        saturates ? boost * idf : boost * idf * idf
+    }
+
+    /// An upper bound of `score` over the docs that `impacts` summarizes, restricted to `fields`.
+    /// - Complexity: O(fields in the mask).
+    func bound(weight: Float, impacts: Impacts, fields: UInt16) -> Float {
+        var x: Float = 0
+        var mask = impacts.fieldMask & fields
+        while mask != 0 {
+            let f = mask.trailingZeroBitCount
+            mask &= mask - 1
+            x += termFreqValue(impacts.maxTermFreq[f]) * factor(field: f, norm: UInt8(truncatingIfNeeded: impacts.minNorm[f]))
+        }
+        return score(weight: weight, x: x)
+    }
+}

@@ -1,0 +1,96 @@
+import TrialSearchCore
+
+/// What is shown of one hit: its rank, score and the stored record's display fields, and for related
+/// trials the evidence of a duplicate registration.
+public struct HitDisplay: Sendable {
+    public var rank: Int
+    public var hit: Hit
+    public var trial: Trial
+    public var snippet: Snippet?
+    public var duplicate: DuplicateRegistration?
+
+    public init(rank: Int, hit: Hit, trial: Trial, snippet: Snippet? = nil, duplicate: DuplicateRegistration? = nil) {
+        self.rank = rank
+        self.hit = hit
+        self.trial = trial
+        self.snippet = snippet
+        self.duplicate = duplicate
+    }
+
+    /// "Phase 1/Phase 2", or "" when the record gives none.
+    public var phase: String { trial.phases.joined(separator: "/") }
+
+    /// The registry's public page: ClinicalTrials.gov's for NCT ids, else the ICTRP trial page for ids
+    /// the WHO portal knows (every other registry's), nil when the id has no known registry.
+    public var url: String? { Self.url(for: trial) }
+
+    public static func url(for trial: Trial) -> String? {
+        let id = trial.id.rawValue
+        if id.hasPrefix("NCT") { return "https://clinicaltrials.gov/study/\(id)" }
+        let registry = trial.id.impliedRegistry ?? (trial.registry.isEmpty ? nil : trial.registry)
+        guard registry != nil else { return nil }
+        let escaped = id.unicodeScalars.map { s -> String in
+            s.properties.isAlphabetic || ("0"..."9").contains(s) || s == "-" || s == "_" || s == "." ? String(s)
+                : String(s.value, radix: 16).uppercased().withPercent
+        }.joined()
+        return "https://trialsearch.who.int/Trial2.aspx?TrialID=\(escaped)"
+    }
+}
+
+extension String {
+    fileprivate var withPercent: String { count == 1 ? "%0" + self : "%" + self }
+}
+
+/// Prints hits for people: one block per hit (rank, id, score, status, phase; title; conditions; a
+/// snippet with the matched words in bold when `bold` is set, i.e. on a terminal), then the explanation
+/// tree when there is one.
+public enum HumanFormat {
+    public static let boldOn = "\u{1B}[1m"
+    public static let boldOff = "\u{1B}[0m"
+
+    public static func format(_ display: HitDisplay, bold: Bool) -> String {
+        let t = display.trial
+        var head = "\(display.rank). \(t.id)  \(Explanation.format(display.hit.score))"
+        let status = [t.overallStatus, display.phase].filter { !$0.isEmpty }.joined(separator: " · ")
+        if !status.isEmpty { head += "  \(status)" }
+        var lines = [bold ? boldOn + head + boldOff : head]
+        lines.append("   " + t.displayTitle.replacingLineBreaks())
+        if !t.conditions.isEmpty { lines.append("   Conditions: " + t.conditions.joined(separator: "; ").replacingLineBreaks()) }
+        if let snippet = display.snippet {
+            lines.append("   " + (bold ? snippet.rendered(open: boldOn, close: boldOff) : snippet.plainText))
+        }
+        if let duplicate = display.duplicate {
+            lines.append("   possible duplicate registration: " + duplicate.evidence.map(\.description).joined(separator: "; "))
+        }
+        if let explanation = display.hit.explanation {
+            lines.append(explanation.render(indent: 2))
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Prints TREC run lines: `qid Q0 id rank score tag`.
+public enum TRECFormat {
+    public static func line(qid: String, hit: Hit, rank: Int, tag: String) -> String {
+        "\(qid) Q0 \(hit.id) \(rank) \(hit.score) \(tag)"
+    }
+}
+
+extension String {
+    /// Line breaks and tabs as spaces, runs of spaces as one.
+    func replacingLineBreaks() -> String {
+        var out = ""
+        out.reserveCapacity(utf8.count)
+        var lastSpace = false
+        for c in self {
+            let space = c == "\n" || c == "\r\n" || c == "\r" || c == "\t" || c == " "
+            if space {
+                if !lastSpace { out.append(" ") }
+            } else {
+                out.append(c)
+            }
+            lastSpace = space
+        }
+        return out
+    }
+}

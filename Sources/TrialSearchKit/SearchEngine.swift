@@ -1,0 +1,178 @@
+import TrialSearchCore
+
+/// An open index answering searches, related-trial requests and record look-ups: what `trialsearch
+/// search`, `related` and `show` run.
+///
+/// A search goes through the stages of `RankingConfiguration`: parse (`QueryParser`, or free text in
+/// long-query mode), rewrite (`WeightedQuery`; `LongQueryRewriter`; `MoreLikeThis`), retrieve
+/// (`IndexSearcher`, pruned top-k) with the rescoring of long queries by the patient's profile
+/// (`PatientPrior`). Each stage is a method here, so a caller (or a research harness) can run them
+/// one at a time.
+///
+/// Not thread-safe (it owns an `Analyzer`): use one engine per thread; the index snapshot they open is
+/// shared by the operating system's page cache.
+public final class SearchEngine {
+    public let directory: String
+    public let reader: IndexReader
+    public let searcher: IndexSearcher
+    public let configuration: RankingConfiguration
+    public let analyzer: Analyzer
+    private let parser: QueryParser
+    /// `LongQueryStopWords` as the analyzer makes them.
+    private let longQueryStopTerms: Set<String>
+
+    /// Opens the index in `directory` (a point-in-time snapshot) for ranking with `configuration`.
+    /// - Throws: `IndexError` (no index, corrupt file, other analyzer), `RankingConfigurationError`.
+    public convenience init(directory: String, configuration: RankingConfiguration = .default) throws {
+        try self.init(reader: IndexReader.open(directory: directory), configuration: configuration)
+    }
+
+    /// An engine over an open snapshot, ranking with `configuration`.
+    /// - Throws: `RankingConfigurationError` for a parameter out of range.
+    public init(reader: IndexReader, configuration: RankingConfiguration = .default) throws {
+        try configuration.validate()
+        directory = reader.directory
+        self.configuration = configuration
+        self.reader = reader
+        searcher = try IndexSearcher(reader: reader, similarity: configuration.similarity)
+        analyzer = Analyzer()
+        parser = QueryParser(analyzer: analyzer)
+        longQueryStopTerms = LongQueryRewriter.stopTerms(analyzer: analyzer)
+    }
+
+    // MARK: Stages
+
+    /// Stage 1 and 2: the query text read in `mode` and rewritten into what the searcher runs.
+    /// - Throws: `QueryError` pointing at the problem of a malformed query.
+    public func rewrite(_ text: String, mode: QueryMode = .automatic) throws -> RewrittenQuery {
+        let resolved = mode.resolve(text, minimumWords: configuration.longQuery.minimumWords)
+        switch resolved {
+        case .syntax, .automatic:
+            let query = try parser.parse(text)
+            return RewrittenQuery(text: text, mode: .syntax, query: WeightedQuery(query), terms: Set(query.terms), profile: nil,
+                                  lookups: nil)
+        case .text:
+            let natural = try parser.parseNaturalLanguage(text)
+            let rewriter = LongQueryRewriter(parameters: configuration.longQuery, stopTerms: longQueryStopTerms)
+            var lookups = ResolvedTerms(reader: reader)
+            var affirmed: Set<String>?
+            if configuration.longQuery.dropNegated {
+                let stated = (try? parser.parseNaturalLanguage(Negation.affirmedText(text)))?.terms ?? []
+                affirmed = Set(stated.map(\.term))
+            }
+            guard let query = try rewriter.rewrite(natural, lookups: &lookups, similarity: configuration.similarity,
+                                                   affirmed: affirmed) else {
+                throw QueryError.noSearchableTerms(query: text)
+            }
+            let profile = configuration.rescoring.usesPatientProfile ? PatientProfile(text: text) : nil
+            return RewrittenQuery(text: text, mode: .text, query: query, terms: Set(query.terms),
+                                  profile: profile?.isEmpty == false ? profile : nil, lookups: lookups)
+        }
+    }
+
+    /// Stage 3 and 4: retrieval of the best `options.limit` trials, rescored by the query's patient
+    /// profile when it has one.
+    public func retrieve(_ rewritten: RewrittenQuery, options: SearchOptions) throws -> TopHits {
+        var options = options
+        if let profile = rewritten.profile {
+            options.patient = PatientPrior(profile: profile, parameters: configuration.rescoring)
+        }
+        return try searcher.search(rewritten.query, options: options, lookups: rewritten.lookups)
+    }
+
+    // MARK: Operations
+
+    /// Searches for `text`: parse, rewrite, retrieve.
+    public func search(_ text: String, mode: QueryMode = .automatic, options: SearchOptions = SearchOptions()) throws -> SearchResult {
+        let rewritten = try rewrite(text, mode: mode)
+        let top = try retrieve(rewritten, options: options)
+        return SearchResult(query: rewritten, hits: top.hits, scoredDocs: top.scoredDocs)
+    }
+
+    /// The trials most like the indexed trial `id`, excluding itself.
+    /// - Throws: `EngineError.unknownTrial` when the index does not hold `id`.
+    public func related(to id: TrialID, options: SearchOptions = SearchOptions()) throws -> RelatedResult {
+        guard let source = try reader.trial(id) else { throw EngineError.unknownTrial(id: id, directory: directory) }
+        return try related(to: source, options: options)
+    }
+
+    /// The trials most like `source` (indexed or not), excluding any trial with its id.
+    public func related(to source: Trial, options: SearchOptions = SearchOptions()) throws -> RelatedResult {
+        let mlt = MoreLikeThis(parameters: configuration.moreLikeThis)
+        var lookups = ResolvedTerms(reader: reader)
+        guard let query = try mlt.query(for: source, analyzer: analyzer, lookups: &lookups, similarity: configuration.similarity) else {
+            return RelatedResult(source: source, query: WeightedQuery(clauses: []), hits: [], scoredDocs: 0)
+        }
+        var options = options
+        options.excluding = source.id
+        let top = try searcher.search(query, options: options, lookups: lookups)
+        return RelatedResult(source: source, query: query, hits: top.hits, scoredDocs: top.scoredDocs)
+    }
+
+    /// The stored record of the live trial `id`, or nil.
+    public func trial(_ id: TrialID) throws -> Trial? { try reader.trial(id) }
+
+    /// The stored record of a hit.
+    public func trial(for hit: Hit) throws -> Trial { try searcher.trial(hit) }
+
+    /// A snippet of `trial` with `terms` marked.
+    public func snippet(_ trial: Trial, terms: Set<String>) -> Snippet? {
+        Snippet.make(trial: trial, terms: terms, analyzer: analyzer)
+    }
+
+    /// Evidence that `source` and `other` are one trial registered twice.
+    public func duplicate(_ source: Trial, _ other: Trial) -> DuplicateRegistration? {
+        DuplicateRegistration.compare(source, other, analyzer: analyzer)
+    }
+}
+
+/// A query after parsing and rewriting.
+public struct RewrittenQuery: Sendable {
+    public var text: String
+    /// How the text was read (never `.automatic`).
+    public var mode: QueryMode
+    public var query: WeightedQuery
+    /// The analyzed terms, for snippets.
+    public var terms: Set<String>
+    /// The patient a long query describes, when it says.
+    public var profile: PatientProfile?
+    /// The terms the rewriting stage looked up, for the searcher.
+    public var lookups: ResolvedTerms?
+}
+
+/// The hits of a search, with the query as the engine understood it.
+public struct SearchResult: Sendable {
+    public var query: RewrittenQuery
+    public var hits: [Hit]
+    public var scoredDocs: Int
+}
+
+/// The trials like a source record.
+public struct RelatedResult: Sendable {
+    public var source: Trial
+    /// The source's selected terms with their boosts.
+    public var query: WeightedQuery
+    public var hits: [Hit]
+    public var scoredDocs: Int
+}
+
+/// Failures of the engine's operations that are not query syntax or index damage.
+public enum EngineError: Error, Sendable, CustomStringConvertible {
+    /// The index holds no live trial with this id.
+    case unknownTrial(id: TrialID, directory: String)
+    /// A batch file (topics, ids) or an output file could not be read or written.
+    case unreadableFile(path: String, reason: String)
+    /// A line of a batch file is not in the expected form.
+    case badBatchFile(path: String, line: Int, expected: String, found: String)
+
+    public var description: String {
+        switch self {
+        case let .unknownTrial(id, directory):
+            return "no trial \(id) in the index \(directory)"
+        case let .unreadableFile(path, reason):
+            return "\(path): \(reason)"
+        case let .badBatchFile(path, line, expected, found):
+            return "\(path):\(line): expected \(expected), found \"\(found)\""
+        }
+    }
+}

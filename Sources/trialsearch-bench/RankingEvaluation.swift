@@ -1,0 +1,171 @@
+import Foundation
+import TrialSearchCore
+import TrialSearchKit
+
+/// `trialsearch-bench rank`: ranking quality of a `RankingConfiguration` on a relevance set, in
+/// process, so that parameters can be compared quickly (tuning is done on `../shared/eval` only).
+///
+///     trialsearch-bench rank --index DIR --topics TSV --qrels QRELS [key=value...]
+///     trialsearch-bench rank --index DIR --related IDS --qrels QRELS [key=value...]
+///
+/// Prints NDCG@10, P@10, recall@100 and MAP computed as `../shared/eval/score.py` does (gain = grade,
+/// topics with at least one relevant judgment, unjudged = not relevant). Overrides: `k1`, `b.FIELD`,
+/// `w.FIELD`, `similarity=tfidf`, `long.maxTerms`, `long.maxDocFreqRatio`, `long.countExponent`,
+/// `long.dropNumbers`, `long.minimumWords`, `rescore.on`, `rescore.age`, `rescore.sex`, `mlt.maxTerms`,
+/// `mlt.minDocFreq`, `mlt.maxDocFreqRatio`, `mlt.tfExponent`, `mlt.w.FIELD`.
+enum RankingEvaluation {
+    static func run(_ arguments: [String]) -> Int32 {
+        var index = "", topics = "", related = "", qrels = ""
+        var overrides: [(String, String)] = []
+        var show: String?
+        var i = 0
+        while i < arguments.count {
+            let a = arguments[i]
+            func next() -> String { i += 1; return i < arguments.count ? arguments[i] : "" }
+            switch a {
+            case "--index": index = next()
+            case "--topics": topics = next()
+            case "--related": related = next()
+            case "--qrels": qrels = next()
+            case "--show": show = next()
+            default:
+                guard let eq = a.firstIndex(of: "=") else {
+                    print("rank: unknown argument \(a)")
+                    return 2
+                }
+                overrides.append((String(a[..<eq]), String(a[a.index(after: eq)...])))
+            }
+            i += 1
+        }
+        do {
+            var configuration = RankingConfiguration.default
+            for (key, value) in overrides { try apply(key, value, to: &configuration) }
+            let engine = try SearchEngine(directory: index, configuration: configuration)
+            let judgments = qrels.isEmpty ? [:] : try readQrels(qrels)
+            var run: [String: [String]] = [:]
+            let options = SearchOptions(limit: 1000)
+            if !topics.isEmpty {
+                for (qid, text) in try BatchInput.topics(path: topics) {
+                    let result = try engine.search(text, options: options)
+                    run[qid] = result.hits.map(\.id.rawValue)
+                    if qid == show {
+                        print("query: \(result.query.query)")
+                        print("profile: \(result.query.profile.map(String.init(describing:)) ?? "none")")
+                        for hit in result.hits.prefix(10) {
+                            let trial = try engine.trial(for: hit)
+                            print("\(judgments[qid]?[hit.id.rawValue].map(String.init) ?? "-") \(hit.id) \(hit.score) \(trial.displayTitle)")
+                        }
+                        for (id, grade) in (judgments[qid] ?? [:]).sorted(by: { $0.key < $1.key }) where grade > 0 {
+                            let rank = result.hits.firstIndex { $0.id.rawValue == id }.map { String($0 + 1) } ?? "-"
+                            print("relevant \(id) grade \(grade) rank \(rank)")
+                        }
+                    }
+                }
+            } else {
+                for id in try BatchInput.ids(path: related) {
+                    guard let trialID = TrialID(id) else { continue }
+                    let result = try engine.related(to: trialID, options: options)
+                    run[id] = result.hits.map(\.id.rawValue)
+                    if id == show {
+                        print("query: \(result.query)")
+                        for hit in result.hits.prefix(10) {
+                            let trial = try engine.trial(for: hit)
+                            print("\(judgments[id]?[hit.id.rawValue].map(String.init) ?? "-") \(hit.id) \(hit.score) \(trial.displayTitle)")
+                        }
+                    }
+                }
+            }
+            let m = measures(judgments, run)
+            print(String(format: "ndcg@10 %.4f  p@10 %.4f  recall@100 %.4f  map %.4f  (%d topics)",
+                         m.ndcg, m.precision, m.recall, m.map, m.topics))
+            return 0
+        } catch {
+            print("rank: \(error)")
+            return 1
+        }
+    }
+
+    static func apply(_ key: String, _ value: String, to c: inout RankingConfiguration) throws {
+        guard let number = Double(value) ?? (value == "true" ? 1 : value == "false" ? 0 : nil) else {
+            if key == "similarity" && value == "tfidf" {
+                c.similarity = .tfidf(TFIDFParameters())
+                return
+            }
+            throw RankingConfigurationError.invalid(parameter: key, value: .nan, expected: "a number")
+        }
+        func field(_ name: Substring) throws -> Field {
+            guard let f = Field(name: name) else {
+                throw RankingConfigurationError.invalid(parameter: key, value: number, expected: "a field name")
+            }
+            return f
+        }
+        let parts = key.split(separator: ".")
+        if case var .bm25f(p) = c.similarity {
+            switch parts.first {
+            case "k1": p.k1 = number
+            case "b": p.b[try field(parts[1])] = number
+            case "w": p.weights[try field(parts[1])] = number
+            default: break
+            }
+            c.similarity = .bm25f(p)
+        }
+        switch key {
+        case "long.maxTerms": c.longQuery.maxTerms = Int(number)
+        case "long.maxDocFreqRatio": c.longQuery.maxDocFreqRatio = number
+        case "long.countExponent": c.longQuery.countExponent = number
+        case "long.dropNumbers": c.longQuery.dropNumbers = number != 0
+        case "long.minimumWords": c.longQuery.minimumWords = Int(number)
+        case "long.conceptSelection": c.longQuery.conceptSelection = number
+        case "long.conceptBoost": c.longQuery.conceptBoost = number
+        case "long.dropJoined": c.longQuery.dropJoinedForms = number != 0
+        case "long.dropNegated": c.longQuery.dropNegated = number != 0
+        case "rescore.on": c.rescoring.usesPatientProfile = number != 0
+        case "rescore.age": c.rescoring.ageMismatchFactor = number
+        case "rescore.sex": c.rescoring.sexMismatchFactor = number
+        case "mlt.maxTerms": c.moreLikeThis.maxQueryTerms = Int(number)
+        case "mlt.minDocFreq": c.moreLikeThis.minDocFreq = Int(number)
+        case "mlt.maxDocFreqRatio": c.moreLikeThis.maxDocFreqRatio = number
+        case "mlt.tfExponent": c.moreLikeThis.tfExponent = number
+        case "mlt.concept": c.moreLikeThis.conceptWeight = number
+        case "mlt.descriptionShare": c.moreLikeThis.descriptionShare = number
+        default:
+            if parts.count == 3, parts[0] == "mlt", parts[1] == "w" { c.moreLikeThis.fieldWeights[try field(parts[2])] = number }
+        }
+    }
+
+    static func readQrels(_ path: String) throws -> [String: [String: Int]] {
+        var qrels: [String: [String: Int]] = [:]
+        for line in try String(contentsOfFile: path, encoding: .utf8).split(whereSeparator: \.isNewline) {
+            let parts = line.split(whereSeparator: \.isWhitespace)
+            guard parts.count >= 4, let grade = Int(parts[3]) else { continue }
+            qrels[String(parts[0]), default: [:]][String(parts[2])] = grade
+        }
+        return qrels
+    }
+
+    /// score.py's measures: NDCG@10 (gain = grade), P@10, recall@100, MAP over topics with a relevant doc.
+    static func measures(_ qrels: [String: [String: Int]], _ run: [String: [String]])
+        -> (ndcg: Double, precision: Double, recall: Double, map: Double, topics: Int) {
+        func dcg(_ gains: [Int]) -> Double {
+            gains.enumerated().reduce(0) { $0 + Double($1.element) / log2(Double($1.offset) + 2) }
+        }
+        var ndcg = 0.0, precision = 0.0, recall = 0.0, map = 0.0
+        let topics = qrels.filter { $0.value.values.contains { $0 > 0 } }
+        for (topic, judged) in topics {
+            let gains = (run[topic] ?? []).map { max(judged[$0] ?? 0, 0) }
+            let ideal = judged.values.filter { $0 > 0 }.sorted(by: >)
+            ndcg += dcg(Array(gains.prefix(10))) / dcg(Array(ideal.prefix(10)))
+            let relevant = Double(ideal.count)
+            precision += Double(gains.prefix(10).filter { $0 > 0 }.count) / 10
+            recall += Double(gains.prefix(100).filter { $0 > 0 }.count) / relevant
+            var hits = 0.0, sum = 0.0
+            for (rank, gain) in gains.enumerated() where gain > 0 {
+                hits += 1
+                sum += hits / Double(rank + 1)
+            }
+            map += sum / relevant
+        }
+        let n = Double(max(topics.count, 1))
+        return (ndcg / n, precision / n, recall / n, map / n, topics.count)
+    }
+}

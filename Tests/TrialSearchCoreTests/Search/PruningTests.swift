@@ -1,0 +1,61 @@
+import Testing
+@testable import TrialSearchCore
+
+/// Dynamic pruning (block-max MaxScore, block-max conjunction) against exhaustive scoring: the same
+/// top-k, with bit-identical scores, on randomized queries over a multi-segment index with deletions.
+@Suite struct PruningTests {
+    @Test(arguments: [Similarity.default, .tfidf(TFIDFParameters())])
+    func prunedSearchEqualsExhaustiveSearch(similarity: Similarity) throws {
+        let index = try #require(SyntheticSearchIndex.shared)
+        #expect(index.reader.segments.count > 1, "the test needs several segments")
+        let searcher = try IndexSearcher(reader: index.reader, similarity: similarity)
+        var queries = RandomQueries(seed: similarity == .default ? 7 : 8, trials: index.trials)
+        var prunedWork = 0
+        var exhaustiveWork = 0
+        var nonEmpty = 0
+        for round in 0..<300 {
+            let query = queries.query()
+            let limit = [1, 3, 10, 10, 50][queries.int(5)]
+            let filter = queries.filter()
+            let patient = queries.int(4) == 0 ? PatientPrior(profile: PatientProfile(ageYears: 10, sex: .female),
+                                                             parameters: RescoringParameters(ageMismatchFactor: 0.5)) : nil
+            var options = SearchOptions(limit: limit, filter: filter, patient: patient)
+            // Small windows in half the rounds: many window and inner-window boundaries.
+            if round % 2 == 1 { options.windows = (minimum: 1 + queries.int(300), inner: 64 * (1 + queries.int(4))) }
+            let pruned = try searcher.search(query, options: options)
+            let exhaustive = try searcher.search(query, options: SearchOptions(limit: limit, filter: filter, exhaustive: true,
+                                                                               patient: patient))
+            #expect(pruned.hits.map(\.id) == exhaustive.hits.map(\.id), "round \(round): \(query) limit \(limit) \(filter)")
+            #expect(pruned.hits.map(\.score) == exhaustive.hits.map(\.score), "round \(round): \(query)")
+            for hit in pruned.hits { #expect(!index.deleted.contains(hit.id), "deleted \(hit.id) returned") }
+            prunedWork += pruned.scoredDocs
+            exhaustiveWork += exhaustive.scoredDocs
+            if !pruned.hits.isEmpty { nonEmpty += 1 }
+        }
+        #expect(nonEmpty > 200, "most random queries should match something: \(nonEmpty)")
+        // Pruning must actually prune: far fewer docs fully scored.
+        #expect(prunedWork * 3 < exhaustiveWork, "pruned \(prunedWork) vs exhaustive \(exhaustiveWork) scored docs")
+    }
+
+    @Test func resultsAreOrderedByScoreThenTrialID() throws {
+        let index = try #require(SyntheticSearchIndex.shared)
+        let searcher = try IndexSearcher(reader: index.reader)
+        // A frequent term with boost 0 in an optional clause gives many equal scores.
+        let query = WeightedQuery(clauses: [WeightedClause(match: .term("w0"), boost: 0), WeightedClause(match: .term("w1"))])
+        let hits = try searcher.search(query, options: SearchOptions(limit: 200)).hits
+        #expect(hits.count == 200)
+        for (a, b) in zip(hits, hits.dropFirst()) {
+            #expect(a.score > b.score || (a.score == b.score && a.id < b.id), "\(a.id) \(a.score) before \(b.id) \(b.score)")
+        }
+    }
+
+    @Test func excludingATrialNeverReturnsIt() throws {
+        let index = try #require(SyntheticSearchIndex.shared)
+        let searcher = try IndexSearcher(reader: index.reader)
+        let query = WeightedQuery(clauses: [WeightedClause(match: .term("w3"))])
+        let first = try #require(try searcher.search(query).hits.first)
+        let again = try searcher.search(query, options: SearchOptions(excluding: first.id))
+        #expect(!again.hits.contains { $0.id == first.id })
+        #expect(again.hits.count == 10)
+    }
+}

@@ -1,0 +1,122 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Testing
+@testable import TrialSearchCore
+
+/// Scores against the formulas computed naively from the trials' text, and explanations against scores.
+@Suite struct ScoringTests {
+    /// BM25F written out from its definition over the naive index (lossy lengths as the index keeps them).
+    struct ReferenceBM25F {
+        let naive: NaiveIndex
+        let parameters: BM25FParameters
+        let averages: [Double]
+        let docCount: Int
+
+        init(trials: [Trial], parameters: BM25FParameters) {
+            let naive = NaiveIndex(trials)
+            self.naive = naive
+            self.parameters = parameters
+            docCount = trials.count
+            averages = (0..<IndexFormat.fieldCount).map { f in
+                Double(naive.lengths.reduce(0) { $0 + $1[f] }) / Double(trials.count)
+            }
+        }
+
+        /// Scores of every doc matching a clause of `clauses` (term clauses only).
+        func scores(_ clauses: [WeightedClause]) -> [Int: Double] {
+            var totals: [Int: Double] = [:]
+            for clause in clauses {
+                guard case let .term(term) = clause.match, let docs = naive.postings[term] else { continue }
+                let fieldFilter = clause.field.map { Int($0.rawValue) }
+                let matching = docs.filter { _, fields in fieldFilter.map { fields[$0] != nil } ?? true }
+                let n = Double(matching.count)
+                let idf = log(1 + (Double(docCount) - n + 0.5) / (n + 0.5))
+                for (doc, fields) in matching {
+                    var x = 0.0
+                    for (f, positions) in fields where fieldFilter == nil || fieldFilter == f {
+                        let field = Field(rawValue: UInt8(f)) ?? .id
+                        let length = Double(FieldNorm.decode(FieldNorm.encode(naive.lengths[doc][f])))
+                        let b = parameters.b[field]
+                        x += parameters.weights[field] * Double(positions.count) / (1 - b + b * length / averages[f])
+                    }
+                    if x > 0 { totals[doc, default: 0] += clause.boost * idf * x / (parameters.k1 + x) }
+                }
+            }
+            return totals
+        }
+    }
+
+    @Test func termScoresFollowTheBM25FFormula() throws {
+        let index = try #require(SyntheticSearchIndex.shared)
+        var parameters = BM25FParameters(k1: 0.9)
+        parameters.b[.summary] = 0.3
+        parameters.weights[.eligibility] = 0
+        let searcher = try IndexSearcher(reader: index.reader, similarity: .bm25f(parameters))
+        let reference = ReferenceBM25F(trials: index.trials, parameters: parameters)
+        let docOf = Dictionary(uniqueKeysWithValues: index.trials.enumerated().map { ($1.id, $0) })
+        var queries = RandomQueries(seed: 3, trials: index.trials)
+        for _ in 0..<30 {
+            let clauses = (0..<(1 + queries.int(4))).map { _ in
+                WeightedClause(field: [nil, nil, Field.title, .summary][queries.int(4)], match: .term(queries.word()),
+                               boost: [1, 2, 0.5][queries.int(3)])
+            }
+            let hits = try searcher.search(WeightedQuery(clauses: clauses), options: SearchOptions(limit: 10)).hits
+            let scores = reference.scores(clauses)
+            let expected = scores.filter { !index.deleted.contains(index.trials[$0.key].id) }.values.sorted(by: >)
+            #expect(hits.count == min(10, expected.count))
+            for hit in hits {
+                let want = scores[try #require(docOf[hit.id])] ?? 0
+                #expect(abs(Double(hit.score) - want) <= 1e-4 * max(1, want), "\(hit.id): \(hit.score) vs \(want)")
+            }
+            if let last = hits.last, expected.count >= hits.count {
+                let kth = expected[hits.count - 1]
+                #expect(Double(last.score) >= kth - 1e-4 * kth, "the k-th best is missing")
+            }
+        }
+    }
+
+    @Test(arguments: [Similarity.default, .tfidf(TFIDFParameters())])
+    func explanationsEqualScores(similarity: Similarity) throws {
+        let index = try #require(SyntheticSearchIndex.shared)
+        let searcher = try IndexSearcher(reader: index.reader, similarity: similarity)
+        var queries = RandomQueries(seed: 11, trials: index.trials)
+        var explained = 0
+        for _ in 0..<60 {
+            let query = queries.query()
+            let filter = queries.filter()
+            let patient = queries.int(3) == 0 ? PatientPrior(profile: PatientProfile(ageYears: 12), parameters: RescoringParameters()) : nil
+            let hits = try searcher.search(query, options: SearchOptions(limit: 5, filter: filter, explain: true, patient: patient)).hits
+            for hit in hits {
+                let explanation = try #require(hit.explanation)
+                #expect(explanation.value == hit.score, "\(query): explanation \(explanation.value) vs score \(hit.score)")
+                #expect(explanation.isConsistent(), "\(explanation.render())")
+                explained += 1
+            }
+        }
+        #expect(explained > 150)
+    }
+
+    @Test func explanationNamesTheFactors() throws {
+        let index = try #require(SyntheticSearchIndex.shared)
+        let searcher = try IndexSearcher(reader: index.reader)
+        let query = WeightedQuery(clauses: [WeightedClause(match: .term("w5")), WeightedClause(occur: .mustNot, match: .term("w399"))])
+        let hit = try #require(try searcher.search(query, options: SearchOptions(limit: 1, filter: SearchFilter(statuses: ["completed"]), explain: true)).hits.first)
+        let text = try #require(hit.explanation).render()
+        for factor in ["idf = ln(1 + (N − n + 0.5) / (n + 0.5))", "termFreq", "field length", "average field length",
+                       "field weight w", "k1", "b", "boost", "excluded term w399", "status ∈ {completed}"] {
+            #expect(text.contains(factor), "\(factor) missing from\n\(text)")
+        }
+    }
+
+    @Test func invalidParametersAreRejected() {
+        #expect(throws: RankingConfigurationError.self) { try BM25FParameters(k1: -1).validate() }
+        var b = FieldParameters.defaultB
+        b[.title] = 1.5
+        #expect(throws: RankingConfigurationError.self) { try BM25FParameters(b: b).validate() }
+        var w = FieldWeights.default
+        w[.summary] = -0.1
+        #expect(throws: RankingConfigurationError.self) { try Similarity.tfidf(TFIDFParameters(weights: w)).validate() }
+        #expect(throws: Never.self) { try Similarity.default.validate() }
+    }
+}
