@@ -76,6 +76,28 @@ import Testing
             }
             #expect(cursor.next() == PostingsCursor.noMoreDocs)
             #expect(!cursor.isCorrupt)
+            // The search's block scan (MaxScore) over the same postings, blocks of up to 255 docs
+            // included: every doc once, in order, with its field mask and termFreqs (stored minus one).
+            var scan = segment.postings(info)
+            var scanned: [Int] = []
+            var doc = scan.next()
+            while doc != PostingsCursor.noMoreDocs {
+                let before = scanned.count
+                doc = scan.scanBlock(through: PostingsCursor.noMoreDocs - 1) { d, mask, freqs in
+                    scanned.append(Int(d))
+                    let fields = docs[Int(d)] ?? [:]
+                    var k = 0
+                    for f in 0..<IndexFormat.fieldCount where mask & (1 << UInt16(f)) != 0 {
+                        #expect(Int(freqs[k]) + 1 == fields[f]?.count, "\(term) doc \(d) field \(f): scanned termFreq")
+                        k += 1
+                    }
+                    #expect(k == fields.count, "\(term) doc \(d): scanned field mask")
+                }
+                #expect(scanned.count > before, "\(term): scanBlock advances")
+                if scanned.count == before { break }
+            }
+            #expect(scanned == expectedDocs, "\(term): scanned docs")
+            #expect(!scan.isCorrupt)
             // Advancing to random targets lands on the first doc at or after each.
             if expectedDocs.count > 50 {
                 var c = segment.postings(info)
