@@ -4,7 +4,7 @@
 /// an older trialsearch refuses the files instead of misreading them.
 public enum IndexFormat {
     /// The format version written into every file header.
-    public static let version: UInt32 = 1
+    public static let version: UInt32 = 2
 
     /// First 4 bytes of every index file: "TSIX" little-endian.
     static let headerMagic: UInt32 = 0x5849_5354
@@ -16,6 +16,9 @@ public enum IndexFormat {
     /// Documents per postings block (delta-coded, bit-packed, with one skip entry and one impacts
     /// summary each).
     public static let blockSize = 128
+    /// Most docs a postings block may hold: a merge copies blocks whole and joins the last block of one
+    /// source with the first of the next, up to this many (the count fits the skip entry's byte).
+    public static let maxBlockDocs = 255
     /// Terms per term-dictionary block (prefix-compressed; the first term of each is indexed).
     static let termBlockSize = 32
     /// Uncompressed bytes of stored records gathered before a stored block is compressed.
