@@ -8,11 +8,12 @@ import TrialSearchCore
 /// `trialsearch index`: registry dumps → the on-disk index, updated in place (or rebuilt), committed
 /// atomically.
 ///
-/// Pipeline: `DumpReader.readInOrder` parses on `parseWorkers` threads and hands records back in
-/// input order, numbered; a bounded queue feeds `indexWorkers` threads, each with its own
-/// `IndexWorker` (analyzer and in-memory segment); then `IndexWriter.commit()` resolves updates and
-/// duplicates by those input numbers (so the result never depends on thread timing), merges and swaps
-/// the manifest.
+/// Pipeline: `DumpReader.read` runs `workers` threads; each parses the next unit of input and indexes
+/// its records itself, with its own `IndexWorker` (analyzer and in-memory segment), so a record never
+/// changes threads and both cores stay busy (no reading thread, queue or reorder step in between).
+/// Each record carries its place in input order (`RecordOrder`); `IndexWriter.commit()` resolves
+/// updates and duplicates by it (so the result never depends on thread timing), merges and swaps the
+/// manifest.
 public enum Indexing {
     public struct Request: Sendable {
         public var paths: [String]
@@ -22,8 +23,8 @@ public enum Indexing {
         public var ramBudgetMB: Int
         /// Trials to delete by id.
         public var deletions: [TrialID]
-        public var parseWorkers: Int
-        public var indexWorkers: Int
+        /// Threads that read and index (each with its own in-memory segment).
+        public var workers: Int
         /// Wait for another writer instead of failing.
         public var waitForLock: Bool
         /// Merge down to at most this many segments at commit.
@@ -33,16 +34,16 @@ public enum Indexing {
         public var onlyIfNoIndex = false
 
         public init(paths: [String], directory: String, rebuild: Bool = false, ramBudgetMB: Int = 256,
-                    deletions: [TrialID] = [], parseWorkers: Int = 2, indexWorkers: Int = 2, waitForLock: Bool = false,
+                    deletions: [TrialID] = [], workers: Int = 2, waitForLock: Bool = false,
                     maxSegments: Int? = nil) {
+            precondition(workers >= 1, "workers \(workers)")
             self.maxSegments = maxSegments
             self.paths = paths
             self.directory = directory
             self.rebuild = rebuild
             self.ramBudgetMB = ramBudgetMB
             self.deletions = deletions
-            self.parseWorkers = parseWorkers
-            self.indexWorkers = indexWorkers
+            self.workers = workers
             self.waitForLock = waitForLock
         }
     }
@@ -92,7 +93,7 @@ public enum Indexing {
     public static func run(_ request: Request, progress: ((IngestProgress) -> Void)? = nil) throws -> Report {
         let start = monotonicSeconds()
         let reader = try DumpReader(paths: request.paths)
-        let options = IndexWriterOptions(ramBudgetBytes: request.ramBudgetMB << 20, workerCount: request.indexWorkers,
+        let options = IndexWriterOptions(ramBudgetBytes: request.ramBudgetMB << 20, workerCount: request.workers,
                                          rebuild: request.rebuild, waitForLock: request.waitForLock,
                                          mergePolicy: MergePolicy(maxSegments: request.maxSegments))
         let writer = try IndexWriter(directory: request.directory, options: options)
@@ -102,41 +103,42 @@ public enum Indexing {
         }
         let ingest = IngestProgress(totalBytes: reader.totalBytes)
         progress?(ingest)
-        let queue = RecordQueue(capacity: 256)
-        let firstError = Mutex<(any Error)?>(nil)
-        let threads = WorkerThreads.start(request.indexWorkers) { _ in
-                let worker = writer.makeWorker()
-                while let (trial, sequence) = queue.pop() {
-                    do {
-                        try worker.add(trial, sequence: sequence)
-                    } catch {
-                        firstError.withLock { if $0 == nil { $0 = error } }
-                        queue.close()
-                    }
-                }
-                do { try worker.finish() } catch { firstError.withLock { if $0 == nil { $0 = error } } }
-        }
-        guard threads.count > 0 else {
-            throw IndexError.io(file: request.directory, operation: "start index threads for", message: "pthread_create failed")
-        }
-        var failures: [String] = []
-        var sequence = 0
-        reader.readInOrder(workers: request.parseWorkers, progress: ingest) { result in
+        let slots = WorkerSlots(count: request.workers)
+        let outcome = Mutex(RunOutcome())
+        reader.read(workers: request.workers, progress: ingest, { thread, order, result in
             switch result {
             case .success(let trial):
-                queue.push((trial, sequence))
-                sequence += 1
+                guard !outcome.withLock({ $0.firstError != nil }) else { return }
+                do {
+                    try slots.worker(thread, writer).add(trial, sequence: order.sequence)
+                    outcome.withLock { $0.records += 1 }
+                } catch {
+                    outcome.withLock { if $0.firstError == nil { $0.firstError = error } }
+                }
             case .failure(let error):
-                failures.append(error.description)
+                outcome.withLock { $0.failures.append((order, error.description)) }
             }
-        }
-        queue.close()
-        threads.join()
-        if let error = firstError.withLock({ $0 }) { throw error }
+        }, workerDone: { thread in
+            do {
+                try slots.finish(thread)
+            } catch {
+                outcome.withLock { if $0.firstError == nil { $0.firstError = error } }
+            }
+        })
+        let run = outcome.withLock { $0 }
+        if let error = run.firstError { throw error }
+        let failures = run.failures.sorted { $0.0 < $1.0 }.map(\.1)
         writer.delete(request.deletions)
         let summary = try writer.commit()
-        return Report(summary: summary, failures: failures, records: sequence, files: reader.files.count,
+        return Report(summary: summary, failures: failures, records: run.records, files: reader.files.count,
                       bytes: reader.totalBytes, seconds: monotonicSeconds() - start)
+    }
+
+    /// What the worker threads report, under a lock.
+    private struct RunOutcome: Sendable {
+        var records = 0
+        var failures: [(RecordOrder, String)] = []
+        var firstError: (any Error)?
     }
 
     static func monotonicSeconds() -> Double {

@@ -14,12 +14,19 @@ import TrialSearchCore
 public final class SearchEngine {
     public let directory: String
     public let reader: IndexReader
+    /// Scores keyword queries (`RankingConfiguration.similarity`).
     public let searcher: IndexSearcher
+    /// Scores long free-text queries (`RankingConfiguration.longQuerySimilarity`).
+    public let longQuerySearcher: IndexSearcher
+    /// Scores related-trials queries (`RankingConfiguration.relatedSimilarity`).
+    public let relatedSearcher: IndexSearcher
     public let configuration: RankingConfiguration
     public let analyzer: Analyzer
     private let parser: QueryParser
     /// `LongQueryStopWords` as the analyzer makes them.
     private let longQueryStopTerms: Set<String>
+    /// `LongQueryStopWords.units` as the analyzer makes them.
+    private let longQueryUnitTerms: Set<String>
 
     /// Opens the index in `directory` (a point-in-time snapshot) for ranking with `configuration`.
     /// - Throws: `IndexError` (no index, corrupt file, other analyzer), `RankingConfigurationError`.
@@ -35,9 +42,12 @@ public final class SearchEngine {
         self.configuration = configuration
         self.reader = reader
         searcher = try IndexSearcher(reader: reader, similarity: configuration.similarity)
+        longQuerySearcher = try IndexSearcher(reader: reader, similarity: configuration.longQuerySimilarity)
+        relatedSearcher = try IndexSearcher(reader: reader, similarity: configuration.relatedSimilarity)
         analyzer = Analyzer()
         parser = QueryParser(analyzer: analyzer)
         longQueryStopTerms = LongQueryRewriter.stopTerms(analyzer: analyzer)
+        longQueryUnitTerms = LongQueryRewriter.unitTerms(analyzer: analyzer)
     }
 
     // MARK: Stages
@@ -53,15 +63,23 @@ public final class SearchEngine {
                                   lookups: nil)
         case .text:
             let natural = try parser.parseNaturalLanguage(text)
-            let rewriter = LongQueryRewriter(parameters: configuration.longQuery, stopTerms: longQueryStopTerms)
+            let rewriter = LongQueryRewriter(parameters: configuration.longQuery, stopTerms: longQueryStopTerms,
+                                             unitTerms: longQueryUnitTerms)
             var lookups = ResolvedTerms(reader: reader)
             var affirmed: Set<String>?
-            if configuration.longQuery.dropNegated {
+            let dropNegated = configuration.longQuery.dropNegated
+            if dropNegated {
                 let stated = (try? parser.parseNaturalLanguage(Negation.affirmedText(text)))?.terms ?? []
                 affirmed = Set(stated.map(\.term))
             }
-            guard let query = try rewriter.rewrite(natural, lookups: &lookups, similarity: configuration.similarity,
-                                                   affirmed: affirmed) else {
+            var firstSentence = Set<String>()
+            if configuration.longQuery.firstSentenceBoost != 1 {
+                let sentence = String(LongQueryRewriter.firstSentence(of: text))
+                let stated = (try? parser.parseNaturalLanguage(dropNegated ? Negation.affirmedText(sentence) : sentence))?.terms ?? []
+                firstSentence = Set(stated.map(\.term))
+            }
+            guard let query = try rewriter.rewrite(natural, lookups: &lookups, similarity: configuration.longQuerySimilarity,
+                                                   affirmed: affirmed, firstSentence: firstSentence) else {
                 throw QueryError.noSearchableTerms(query: text)
             }
             let profile = configuration.rescoring.usesPatientProfile ? PatientProfile(text: text) : nil
@@ -77,6 +95,7 @@ public final class SearchEngine {
         if let profile = rewritten.profile {
             options.patient = PatientPrior(profile: profile, parameters: configuration.rescoring)
         }
+        let searcher = rewritten.mode == .text ? longQuerySearcher : searcher
         return try searcher.search(rewritten.query, options: options, lookups: rewritten.lookups)
     }
 
@@ -100,12 +119,13 @@ public final class SearchEngine {
     public func related(to source: Trial, options: SearchOptions = SearchOptions()) throws -> RelatedResult {
         let mlt = MoreLikeThis(parameters: configuration.moreLikeThis)
         var lookups = ResolvedTerms(reader: reader)
-        guard let query = try mlt.query(for: source, analyzer: analyzer, lookups: &lookups, similarity: configuration.similarity) else {
+        guard let query = try mlt.query(for: source, analyzer: analyzer, lookups: &lookups,
+                                        similarity: configuration.relatedSimilarity) else {
             return RelatedResult(source: source, query: WeightedQuery(clauses: []), hits: [], scoredDocs: 0)
         }
         var options = options
         options.excluding = source.id
-        let top = try searcher.search(query, options: options, lookups: lookups)
+        let top = try relatedSearcher.search(query, options: options, lookups: lookups)
         return RelatedResult(source: source, query: query, hits: top.hits, scoredDocs: top.scoredDocs)
     }
 

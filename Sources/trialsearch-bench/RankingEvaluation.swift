@@ -9,9 +9,12 @@ import TrialSearchKit
 ///     trialsearch-bench rank --index DIR --related IDS --qrels QRELS [key=value...]
 ///
 /// Prints NDCG@10, P@10, recall@100 and MAP computed as `../shared/eval/score.py` does (gain = grade,
-/// topics with at least one relevant judgment, unjudged = not relevant). Overrides: `k1`, `b.FIELD`,
+/// topics with at least one relevant judgment, unjudged = not relevant), and the median time of a top-10
+/// search of each query (parse, rewrite, retrieve). Overrides: `k1`, `b.FIELD`,
 /// `w.FIELD`, `similarity=tfidf`, `long.maxTerms`, `long.maxDocFreqRatio`, `long.countExponent`,
-/// `long.dropNumbers`, `long.minimumWords`, `rescore.on`, `rescore.age`, `rescore.sex`, `mlt.maxTerms`,
+/// `long.dropNumbers`, `long.minimumWords`, `long.narrative`, `long.conditionPrior`, `long.firstBoost`,
+/// `long.k1`, `long.b.FIELD`, `long.w.FIELD`, `mlt.k1`, `mlt.b.FIELD`, `mlt.sw.FIELD` (search-side weight),
+/// `mlt.classicIDF`, `rescore.on`, `rescore.age`, `rescore.sex`, `mlt.maxTerms`,
 /// `mlt.minDocFreq`, `mlt.maxDocFreqRatio`, `mlt.tfExponent`, `mlt.w.FIELD`.
 enum RankingEvaluation {
     static func run(_ arguments: [String]) -> Int32 {
@@ -43,9 +46,14 @@ enum RankingEvaluation {
             let engine = try SearchEngine(directory: index, configuration: configuration)
             let judgments = qrels.isEmpty ? [:] : try readQrels(qrels)
             var run: [String: [String]] = [:]
+            var latencies: [Double] = []
             let options = SearchOptions(limit: 1000)
+            let top10 = SearchOptions(limit: 10)
             if !topics.isEmpty {
                 for (qid, text) in try BatchInput.topics(path: topics) {
+                    let start = WallClock.now
+                    _ = try engine.search(text, options: top10)
+                    latencies.append(WallClock.now - start)
                     let result = try engine.search(text, options: options)
                     run[qid] = result.hits.map(\.id.rawValue)
                     if qid == show {
@@ -64,6 +72,9 @@ enum RankingEvaluation {
             } else {
                 for id in try BatchInput.ids(path: related) {
                     guard let trialID = TrialID(id) else { continue }
+                    let start = WallClock.now
+                    _ = try engine.related(to: trialID, options: top10)
+                    latencies.append(WallClock.now - start)
                     let result = try engine.related(to: trialID, options: options)
                     run[id] = result.hits.map(\.id.rawValue)
                     if id == show {
@@ -76,8 +87,10 @@ enum RankingEvaluation {
                 }
             }
             let m = measures(judgments, run)
-            print(String(format: "ndcg@10 %.4f  p@10 %.4f  recall@100 %.4f  map %.4f  (%d topics)",
-                         m.ndcg, m.precision, m.recall, m.map, m.topics))
+            latencies.sort()
+            let median = latencies.isEmpty ? 0 : latencies[latencies.count / 2] * 1000
+            print(String(format: "ndcg@10 %.4f  p@10 %.4f  recall@100 %.4f  map %.4f  (%d topics)  top-10 median %.3f ms",
+                         m.ndcg, m.precision, m.recall, m.map, m.topics, median))
             return 0
         } catch {
             print("rank: \(error)")
@@ -88,7 +101,7 @@ enum RankingEvaluation {
     static func apply(_ key: String, _ value: String, to c: inout RankingConfiguration) throws {
         guard let number = Double(value) ?? (value == "true" ? 1 : value == "false" ? 0 : nil) else {
             if key == "similarity" && value == "tfidf" {
-                c.similarity = .tfidf(TFIDFParameters())
+                c = .tfidf
                 return
             }
             throw RankingConfigurationError.invalid(parameter: key, value: .nan, expected: "a number")
@@ -100,15 +113,23 @@ enum RankingEvaluation {
             return f
         }
         let parts = key.split(separator: ".")
-        if case var .bm25f(p) = c.similarity {
+        // k1, b.FIELD, w.FIELD: keyword queries; long.k1 ...: long queries; mlt.k1, mlt.b.FIELD, mlt.sw.FIELD: related.
+        func bm25(_ similarity: inout Similarity, _ parts: ArraySlice<Substring>) throws {
+            guard case var .bm25f(p) = similarity else { return }
             switch parts.first {
             case "k1": p.k1 = number
-            case "b": p.b[try field(parts[1])] = number
-            case "w": p.weights[try field(parts[1])] = number
-            default: break
+            case "b": p.b[try field(parts[parts.startIndex + 1])] = number
+            case "w" where parts.count == 2: p.weights[try field(parts[parts.startIndex + 1])] = number
+            default: return
             }
-            c.similarity = .bm25f(p)
+            similarity = .bm25f(p)
         }
+        if parts.first == "long" { try bm25(&c.longQuerySimilarity, parts.dropFirst()) }
+        else if parts.first == "mlt" {
+            if parts.count == 3, parts[1] == "sw" {
+                if case var .bm25f(p) = c.relatedSimilarity { p.weights[try field(parts[2])] = number; c.relatedSimilarity = .bm25f(p) }
+            } else { try bm25(&c.relatedSimilarity, parts.dropFirst()) }
+        } else { try bm25(&c.similarity, parts[...]) }
         switch key {
         case "long.maxTerms": c.longQuery.maxTerms = Int(number)
         case "long.maxDocFreqRatio": c.longQuery.maxDocFreqRatio = number
@@ -119,6 +140,13 @@ enum RankingEvaluation {
         case "long.conceptBoost": c.longQuery.conceptBoost = number
         case "long.dropJoined": c.longQuery.dropJoinedForms = number != 0
         case "long.dropNegated": c.longQuery.dropNegated = number != 0
+        case "long.narrative": c.longQuery.dropNarrativeWords = number != 0
+        case "long.conditionPrior": c.longQuery.conditionPrior = number
+        case "long.firstBoost": c.longQuery.firstSentenceBoost = number
+        case "long.minimumTermLength": c.longQuery.minimumTermLength = Int(number)
+        case "mlt.classicIDF": c.moreLikeThis.classicSelectionIDF = number != 0
+        case "mlt.dropNumbers": c.moreLikeThis.dropNumbers = number != 0
+        case "mlt.minimumTermLength": c.moreLikeThis.minimumTermLength = Int(number)
         case "rescore.on": c.rescoring.usesPatientProfile = number != 0
         case "rescore.age": c.rescoring.ageMismatchFactor = number
         case "rescore.sex": c.rescoring.sexMismatchFactor = number

@@ -13,7 +13,7 @@ enum Session {
     /// see `SearchIndex.open`).
     static func openEngine(_ options: IndexOptions, similarity: Similarity = .default) throws -> SearchEngine {
         var configuration = RankingConfiguration.default
-        configuration.similarity = similarity
+        if case .tfidf = similarity { configuration = .tfidf } else { configuration.similarity = similarity }
         return try run {
             try SearchEngine(reader: SearchIndex.open(option: options.index), configuration: configuration)
         }

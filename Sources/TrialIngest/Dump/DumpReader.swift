@@ -52,18 +52,36 @@ public struct DumpReader: Sendable {
     /// - Parameter workers: the number of threads (at least 1).
     public func read(workers: Int, progress: IngestProgress? = nil,
                      _ body: @Sendable (_ worker: Int, _ result: Result<Trial, IngestError>) -> Void) {
+        read(workers: workers, progress: progress, { worker, _, result in body(worker, result) }, workerDone: { _ in })
+    }
+
+    /// Reads everything, calling `body(worker, order, result)` on the worker threads (concurrently, in
+    /// no particular order) with each result's place in input order, and `workerDone(worker)` on each
+    /// worker thread after its last result. Returns when every input has been read.
+    ///
+    /// For consumers that do their own work per result on the parsing thread (an index worker per
+    /// thread: no hand-off between threads) and need input order only to settle ties afterwards.
+    /// - Parameter workers: the number of threads (at least 1).
+    public func read(workers: Int, progress: IngestProgress? = nil,
+                     _ body: @Sendable (_ worker: Int, _ order: RecordOrder, _ result: Result<Trial, IngestError>) -> Void,
+                     workerDone: @Sendable (_ worker: Int) -> Void) {
         precondition(workers >= 1, "workers \(workers)")
         let queue = WorkQueue(files: files, options: options)
         let options = self.options
         withoutActuallyEscaping(body) { body in
-            runThreads(workers) { worker in
-                let decoder = RecordDecoder(options: options)
-                while let unit = queue.next() {
-                    DumpReader.process(unit, decoder) { result in
-                        progress?.count(result)
-                        body(worker, result)
+            withoutActuallyEscaping(workerDone) { workerDone in
+                runThreads(workers) { worker in
+                    let decoder = RecordDecoder(options: options)
+                    while let unit = queue.next() {
+                        var index = 0
+                        DumpReader.process(unit, decoder) { result in
+                            progress?.count(result)
+                            body(worker, RecordOrder(unit: unit.sequence, index: index), result)
+                            index += 1
+                        }
+                        progress?.add(bytes: unit.bytes, content: unit.contentBytes)
                     }
-                    progress?.add(bytes: unit.bytes, content: unit.contentBytes)
+                    workerDone(worker)
                 }
             }
         }

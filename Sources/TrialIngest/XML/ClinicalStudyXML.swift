@@ -5,7 +5,8 @@ import TrialSearchCore
 /// Every variant of the registry's dumps is read the same way: 2013 files with a DTD reference, the
 /// 2016–2017 date tags (`firstreceived_date`, `lastchanged_date`) and the 2018+ ones
 /// (`study_first_posted`, `last_update_posted`), CRLF files, the 2022–2023 `&#xD;` line ends, search
-/// results with `<clinical_study rank="N">`. `clinical_results` and the other elements `Trial` has no
+/// results with `<clinical_study rank="N">`. `clinical_results` is cut out before libxml2 parses the
+/// record (`ClinicalResultsSection`: not read, not validated); the other elements `Trial` has no
 /// property for are skipped without being looked at. One reader per worker: it owns a `SAXParser` and
 /// reuses its buffers across records.
 public final class ClinicalStudyXML {
@@ -22,7 +23,7 @@ public final class ClinicalStudyXML {
     public func read(_ bytes: UnsafeRawBufferPointer, source: RecordSource,
                      at location: IngestLocation) throws(IngestError) -> Trial {
         handler.reset(source: source)
-        try parser.parse(bytes, delegate: handler, at: location)
+        try parser.parse(bytes, delegate: handler, at: location, omitting: ClinicalResultsSection.range(in: bytes))
         guard handler.sawRoot else {
             throw .missingField(location, format: .clinicalStudyXML, field: "<clinical_study> root element")
         }

@@ -43,6 +43,8 @@ final class SAXParser {
     /// The first error libxml2 reported for the current document, or the depth limit.
     private var firstError: (message: String, line: Int, code: Int32)?
     private var depthExceeded = false
+    /// A document with a range left out (see `parse(…omitting:)`).
+    private var shortened: [UInt8] = []
 
     static let recycleAfter = 4096
 
@@ -62,9 +64,31 @@ final class SAXParser {
     ///   - encoding: the document's encoding when the bytes lack their XML declaration (a record cut
     ///     out of a larger file), else nil to detect it.
     ///   - firstLine: the line of the file on which `bytes` start, so error lines are the file's.
+    ///   - omitting: a range of `bytes` left out of the parse (an element the caller does not read);
+    ///     its line ends are kept, so error lines stay the file's.
     /// - Throws: `IngestError.malformedXML` with libxml2's first error message and its line,
     ///   `.notUTF8` when libxml2 stopped at bytes that are not UTF-8 (Latin-1 text in a UTF-8
     ///   document), `.tooDeep` past `maxDepth`, `.tooLarge` past 2 GiB (libxml2 takes an `int` size).
+    func parse(_ bytes: UnsafeRawBufferPointer, delegate: SAXDelegate, encoding: String? = nil,
+               at location: IngestLocation, firstLine: Int = 1, omitting: Range<Int>?) throws(IngestError) {
+        guard let cut = omitting?.clamped(to: 0..<bytes.count), !cut.isEmpty else {
+            return try parse(bytes, delegate: delegate, encoding: encoding, at: location, firstLine: firstLine)
+        }
+        if shortened.capacity > 64 << 20 && bytes.count < 16 << 20 { shortened = [] }
+        shortened.removeAll(keepingCapacity: true)
+        shortened.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[..<cut.lowerBound]))
+        for byte in UnsafeRawBufferPointer(rebasing: bytes[cut]) where byte == 0x0A { shortened.append(0x0A) }
+        shortened.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[cut.upperBound...]))
+        let document = shortened
+        try document.withUnsafeBytes { shortBytes in
+            catching { () throws(IngestError) in
+                try parse(shortBytes, delegate: delegate, encoding: encoding, at: location, firstLine: firstLine)
+            }
+        }.get()
+    }
+
+    /// Parses the document `bytes`, sending its events to `delegate` (see the overload with
+    /// `omitting`).
     func parse(_ bytes: UnsafeRawBufferPointer, delegate: SAXDelegate, encoding: String? = nil,
                at location: IngestLocation, firstLine: Int = 1) throws(IngestError) {
         guard bytes.count < Int(Int32.max) else {

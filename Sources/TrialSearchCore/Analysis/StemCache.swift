@@ -1,33 +1,47 @@
 /// A per-analyzer memo of what the stop-word and stemming filters make of each distinct word, so that
 /// each is looked up in the stop list and stemmed once, not at every occurrence.
 ///
-/// Open addressing with linear probing over a power-of-two slot array; keys and stems live in one byte
-/// arena (`key bytes | stem bytes` per entry), entries are fixed-size records pointing into it, so a
-/// lookup touches one slot, one entry and the arena, and allocates nothing. It grows by doubling up to
-/// `maxEntries` distinct words (262,144) and an 8 MB arena, then starts over empty, which bounds its
-/// memory (about 11 MB) whatever the input. Words longer than `maxKeyLength` bytes bypass it.
+/// Open addressing with linear probing over a power-of-two array of 32-byte slots, each slot holding
+/// one word: its hash, lengths, and the first 8 bytes of the word and of its stem. A word of at most 8
+/// bytes whose stem has at most 8 bytes (nine words in ten in registry text) is found, compared and
+/// returned from that one slot, two slots to a cache line; only longer words and stems keep their
+/// bytes in an arena (`key bytes | stem bytes`). A lookup is thus one memory access where a slot →
+/// entry → arena chain was three dependent ones: the cache is consulted at every token, and its slots
+/// are too many to stay in the CPU's caches. It grows by doubling up to `maxSlots` (8 MB) and a
+/// load of 3/4 (`maxEntries`, 196,608 distinct words) and an 8 MB arena, then starts over empty, which
+/// bounds its memory whatever the input. Words longer than `maxKeyLength` bytes bypass it.
 ///
 /// The cache owns its buffers and is freed by its owner (`AnalysisEngine`, owned by `Analyzer`, whose
 /// `deinit` calls `deallocate()`); pointers into it are valid until the next `insert`.
 struct StemCache {
-    /// One cached word.
-    struct Entry {
+    /// One cached word (`keyLength == 0`: an empty slot).
+    struct Slot {
+        /// The first 8 bytes of the word, zero-padded.
+        var keyWord: UInt64
+        /// The first 8 bytes of the stem, zero-padded.
+        var stemWord: UInt64
         var hash: UInt32
-        var keyOffset: UInt32
+        /// Where the word's bytes, then the stem's, are in the arena (when either is longer than 8).
+        var arenaOffset: UInt32
         var keyLength: UInt8
-        /// Length of the stem that follows the key in the arena, or `stopMarker`.
+        /// Length of the stem, or `stopMarker`.
         var stemLength: UInt8
+        var reserved: UInt16
+        var reserved2: UInt32
     }
 
     static let stopMarker: UInt8 = 0xFF
     static let maxKeyLength = 64
-    static let maxEntries = 1 << 18
+    /// Most slots (32 bytes each: 8 MB).
+    static let maxSlots = 1 << 18
+    /// Most words cached: a load of 3/4 of `maxSlots`.
+    static let maxEntries = maxSlots / 4 * 3
     static let maxArenaBytes = 8 << 20
+    /// Byte offset of `Slot.stemWord` (checked in `init`).
+    private static let stemWordOffset = 8
 
-    private var slots: UnsafeMutablePointer<UInt32>
+    private var slots: UnsafeMutablePointer<Slot>
     private var slotMask: Int
-    private var entries: UnsafeMutablePointer<Entry>
-    private var entryCapacity: Int
     private var arena: UnsafeMutablePointer<UInt8>
     private var arenaCapacity: Int
     private var arenaUsed = 0
@@ -37,21 +51,19 @@ struct StemCache {
     private(set) var resets = 0
 
     init(initialSlots: Int = 1 << 12) {
-        precondition(initialSlots > 0 && initialSlots & (initialSlots - 1) == 0,
-                     "slot count \(initialSlots) is not a power of two")
-        slots = .allocate(capacity: initialSlots)
-        slots.initialize(repeating: 0, count: initialSlots)
+        precondition(initialSlots >= 4 && initialSlots & (initialSlots - 1) == 0 && initialSlots <= Self.maxSlots,
+                     "slot count \(initialSlots) is not a power of two in 4...\(Self.maxSlots)")
+        precondition(MemoryLayout<Slot>.stride == 32 && MemoryLayout<Slot>.offset(of: \Slot.stemWord) == Self.stemWordOffset,
+                     "StemCache.Slot is \(MemoryLayout<Slot>.stride) bytes")
+        slots = Self.allocateSlots(initialSlots)
         slotMask = initialSlots - 1
-        entryCapacity = initialSlots / 2
-        entries = .allocate(capacity: entryCapacity)
-        arenaCapacity = initialSlots * 8
+        arenaCapacity = 1 << 16
         arena = Self.allocateArena(arenaCapacity)
     }
 
     /// Frees the buffers; the cache must not be used afterwards.
     func deallocate() {
         slots.deallocate()
-        entries.deallocate()
         arena.deallocate()
     }
 
@@ -63,8 +75,7 @@ struct StemCache {
         var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: length)
         if length <= 8 {
             // Most words: one masked load.
-            let word = UnsafeRawPointer(key).loadUnaligned(as: UInt64.self) & mask(length)
-            h = (h ^ word) &* 0xFF51_AFD7_ED55_8CCD
+            h = (h ^ firstWord(key, length)) &* 0xFF51_AFD7_ED55_8CCD
         } else {
             var i = 0
             while i < length {
@@ -80,89 +91,113 @@ struct StemCache {
         return UInt32(truncatingIfNeeded: h ^ (h >> 32))
     }
 
+    /// The first (up to) 8 bytes of `key`, zero-padded; `key` must stay readable 7 bytes past `length`.
+    @inline(__always)
+    static func firstWord(_ key: UnsafePointer<UInt8>, _ length: Int) -> UInt64 {
+        UnsafeRawPointer(key).loadUnaligned(as: UInt64.self) & mask(min(length, 8))
+    }
+
     /// The low `count` bytes set (count 1...8).
     @inline(__always)
     static func mask(_ count: Int) -> UInt64 {
         count >= 8 ? ~0 : (1 &<< (UInt64(truncatingIfNeeded: count) &* 8)) &- 1
     }
 
-    /// The entry index for `key`, or -1.
-    /// - Complexity: O(1) expected (load factor at most 1/2).
+    /// The slot index of `key`, or -1.
+    /// - Complexity: O(1) expected (load factor at most 3/4).
     @inline(__always)
     func find(_ key: UnsafePointer<UInt8>, _ length: Int, hash: UInt32) -> Int {
+        let word = Self.firstWord(key, length)
         var slot = Int(hash) & slotMask
         while true {
-            let stored = slots[slot]
+            let s = slots + slot
+            let stored = Int(s.pointee.keyLength)
             if stored == 0 { return -1 }
-            let index = Int(stored &- 1)
-            let entry = entries[index]
-            if entry.hash == hash && Int(entry.keyLength) == length
-                && Self.equal(arena + Int(entry.keyOffset), key, length) {
-                return index
+            if s.pointee.hash == hash && stored == length && s.pointee.keyWord == word
+                && (length <= 8 || Self.equal(arena + Int(s.pointee.arenaOffset) + 8, key + 8, length - 8)) {
+                return slot
             }
             slot = (slot &+ 1) & slotMask
         }
     }
 
-    /// The stem cached in entry `index`, or nil when the word is a stop word.
+    /// The stem cached in slot `index`, or nil when the word is a stop word.
     @inline(__always)
     func stem(at index: Int) -> UnsafeBufferPointer<UInt8>? {
-        let entry = entries[index]
-        if entry.stemLength == Self.stopMarker { return nil }
-        return UnsafeBufferPointer(start: arena + Int(entry.keyOffset) + Int(entry.keyLength),
-                                   count: Int(entry.stemLength))
+        let s = slots + index
+        let length = s.pointee.stemLength
+        if length == Self.stopMarker { return nil }
+        if length <= 8 {
+            let inline = UnsafeMutableRawPointer(s) + Self.stemWordOffset
+            return UnsafeBufferPointer(start: inline.assumingMemoryBound(to: UInt8.self), count: Int(length))
+        }
+        return UnsafeBufferPointer(start: arena + Int(s.pointee.arenaOffset) + Int(s.pointee.keyLength),
+                                   count: Int(length))
     }
 
-    /// Caches `key` → `stem` (nil: stop word) and returns the new entry's index. `key` must not be cached.
+    /// Caches `key` → `stem` (nil: stop word) and returns the new slot's index. `key` must not be cached.
     mutating func insert(_ key: UnsafePointer<UInt8>, _ length: Int, hash: UInt32,
                          stem: UnsafeBufferPointer<UInt8>?) -> Int {
-        precondition(length <= Self.maxKeyLength && (stem?.count ?? 0) <= Self.maxKeyLength * 2,
-                     "key of \(length) bytes or stem of \(stem?.count ?? 0) bytes too long for the cache")
+        precondition(length > 0 && length <= Self.maxKeyLength && (stem?.count ?? 0) <= Self.maxKeyLength * 2,
+                     "key of \(length) bytes or stem of \(stem?.count ?? 0) bytes out of the cache's range")
         let stemLength = stem?.count ?? 0
-        if count == entryCapacity || arenaUsed + length + stemLength > arenaCapacity { makeRoom(length + stemLength) }
-        let offset = arenaUsed
-        (arena + offset).update(from: key, count: length)
-        if let stem, let base = stem.baseAddress { (arena + offset + length).update(from: base, count: stemLength) }
-        arenaUsed += length + stemLength
-        let index = count
-        entries[index] = Entry(hash: hash, keyOffset: UInt32(offset), keyLength: UInt8(length),
-                               stemLength: stem == nil ? Self.stopMarker : UInt8(stemLength))
-        count += 1
+        let usesArena = length > 8 || stemLength > 8
+        if count == Self.maxEntries || (usesArena && arenaUsed + length + stemLength > Self.maxArenaBytes) {
+            reset()
+        } else if (count + 1) * 4 > (slotMask + 1) * 3 {
+            grow()
+        }
+        var s = Slot(keyWord: Self.firstWord(key, length), stemWord: 0, hash: hash, arenaOffset: 0,
+                     keyLength: UInt8(length), stemLength: stem == nil ? Self.stopMarker : UInt8(stemLength),
+                     reserved: 0, reserved2: 0)
+        if let stem, let base = stem.baseAddress {
+            withUnsafeMutableBytes(of: &s.stemWord) { $0.copyMemory(from: UnsafeRawBufferPointer(start: base, count: min(stemLength, 8))) }
+        }
+        if usesArena {
+            if arenaUsed + length + stemLength > arenaCapacity { growArena(arenaUsed + length + stemLength) }
+            s.arenaOffset = UInt32(arenaUsed)
+            (arena + arenaUsed).update(from: key, count: length)
+            if let stem, let base = stem.baseAddress { (arena + arenaUsed + length).update(from: base, count: stemLength) }
+            arenaUsed += length + stemLength
+        }
         var slot = Int(hash) & slotMask
-        while slots[slot] != 0 { slot = (slot &+ 1) & slotMask }
-        slots[slot] = UInt32(index + 1)
-        return index
+        while slots[slot].keyLength != 0 { slot = (slot &+ 1) & slotMask }
+        slots[slot] = s
+        count += 1
+        return slot
     }
 
-    /// Grows the slots, entries or arena, or empties the cache when it has reached its limits.
-    private mutating func makeRoom(_ bytes: Int) {
-        if count == entryCapacity {
-            guard entryCapacity < Self.maxEntries else { return reset() }
-            let newSlots = (slotMask + 1) * 2
-            entryCapacity = newSlots / 2
-            let newEntries = UnsafeMutablePointer<Entry>.allocate(capacity: entryCapacity)
-            newEntries.moveInitialize(from: entries, count: count)
-            entries.deallocate()
-            entries = newEntries
-            slots.deallocate()
-            slots = .allocate(capacity: newSlots)
-            slots.initialize(repeating: 0, count: newSlots)
-            slotMask = newSlots - 1
-            for index in 0..<count {
-                var slot = Int(entries[index].hash) & slotMask
-                while slots[slot] != 0 { slot = (slot &+ 1) & slotMask }
-                slots[slot] = UInt32(index + 1)
-            }
+    /// Doubles the slots (up to `maxSlots`), moving every word to its slot in the new array.
+    private mutating func grow() {
+        let oldMask = slotMask
+        guard oldMask + 1 < Self.maxSlots else { return }
+        let old = slots
+        slotMask = (oldMask + 1) * 2 - 1
+        slots = Self.allocateSlots(slotMask + 1)
+        for i in 0...oldMask where old[i].keyLength != 0 {
+            var slot = Int(old[i].hash) & slotMask
+            while slots[slot].keyLength != 0 { slot = (slot &+ 1) & slotMask }
+            slots[slot] = old[i]
         }
-        if arenaUsed + bytes > arenaCapacity {
-            guard arenaCapacity < Self.maxArenaBytes else { return reset() }
-            let newCapacity = min(arenaCapacity * 2, Self.maxArenaBytes)
-            let newArena = Self.allocateArena(newCapacity)
-            newArena.update(from: arena, count: arenaUsed)
-            arena.deallocate()
-            arena = newArena
-            arenaCapacity = newCapacity
-        }
+        old.deallocate()
+    }
+
+    /// Grows the arena to hold at least `bytes` (at most `maxArenaBytes`).
+    private mutating func growArena(_ bytes: Int) {
+        var capacity = arenaCapacity * 2
+        while capacity < bytes { capacity *= 2 }
+        capacity = min(capacity, Self.maxArenaBytes)
+        let newArena = Self.allocateArena(capacity)
+        newArena.update(from: arena, count: arenaUsed)
+        arena.deallocate()
+        arena = newArena
+        arenaCapacity = capacity
+    }
+
+    private static func allocateSlots(_ count: Int) -> UnsafeMutablePointer<Slot> {
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Slot>.stride, alignment: 64)
+        raw.initializeMemory(as: UInt8.self, repeating: 0, count: count * MemoryLayout<Slot>.stride)
+        return raw.bindMemory(to: Slot.self, capacity: count)
     }
 
     /// An arena of `capacity` bytes plus the 8 bytes of padding that word-wise comparison reads.
@@ -174,7 +209,8 @@ struct StemCache {
 
     /// Forgets every word, keeping the buffers.
     mutating func reset() {
-        slots.update(repeating: 0, count: slotMask + 1)
+        slots.update(repeating: Slot(keyWord: 0, stemWord: 0, hash: 0, arenaOffset: 0, keyLength: 0, stemLength: 0,
+                                     reserved: 0, reserved2: 0), count: slotMask + 1)
         count = 0
         arenaUsed = 0
         resets += 1
@@ -183,11 +219,6 @@ struct StemCache {
     /// Whether `a` and `b` hold the same `length` bytes; both must stay readable 7 bytes past `length`.
     @inline(__always)
     private static func equal(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ length: Int) -> Bool {
-        if length <= 8 {
-            let difference = UnsafeRawPointer(a).loadUnaligned(as: UInt64.self)
-                ^ UnsafeRawPointer(b).loadUnaligned(as: UInt64.self)
-            return difference & mask(length) == 0
-        }
         var i = 0
         while i < length {
             var difference = UnsafeRawPointer(a + i).loadUnaligned(as: UInt64.self)

@@ -24,9 +24,10 @@ struct Candidate: Sendable {
 /// merges per the `MergePolicy`, and atomically replaces the manifest. The lock is released when the
 /// writer is released.
 ///
-/// Commit protocol (crash safety): every file is written under a new name and fsynced; then the
-/// manifest is written to a temporary name, fsynced, renamed over `trialsearch.manifest`, and the
-/// folder fsynced. A process killed at any point leaves the previous manifest and all its files;
+/// Commit protocol (crash safety): every file is written under a new name and fsynced (a flushed
+/// segment only once the commit knows the manifest will name it, since most are merged away before);
+/// then the manifest is written to a temporary name, fsynced, renamed over `trialsearch.manifest`, and
+/// the folder fsynced. A process killed at any point leaves the previous manifest and all its files;
 /// files no manifest references are removed by the next writer (only names trialsearch owns).
 public final class IndexWriter: Sendable {
     public let directory: String
@@ -212,6 +213,13 @@ public final class IndexWriter: Sendable {
             summary.mergesDone += 1
         }
 
+        // This run's flushed segments were written without fsync (most are merged away first): sync
+        // those the manifest will name.
+        for info in segments where newNames.contains(info.name) {
+            for kind in SegmentFile.immutable {
+                try FileSystem.syncFile(FileSystem.join(directory, kind.fileName(segment: info.name)))
+            }
+        }
         let manifest = Manifest(
             generation: (base?.generation ?? 0) + 1, commitTime: Int64(time(nil)),
             analyzerFingerprint: options.analyzer.fingerprint,

@@ -183,6 +183,8 @@ struct TermWeight: Sendable {
     let idfSources: [(term: String, docFreq: Int, idf: Double)]
     let docCount: Int
     let boost: Double
+    /// What the boost is made of, for explanations (`WeightedClause.boostReason`).
+    var boostReason = ""
     /// The multiplier of the saturated (BM25F) or linear (TF-IDF) field sum: boost · idf, or
     /// queryNorm · boost · idf² (see `ScoringModel`).
     var weight: Float
@@ -226,7 +228,8 @@ extension ScoringModel {
         let sum = Explanation(value: x, description: "tf̃ = Σ over fields of weight · tf / length norm",
                               combination: .sum, details: fieldDetails)
         let idfExplanation = weight.idfExplanation(similarity)
-        var weightParts: [Explanation] = [.leaf(weight.boost, "boost (query-term weight)"), idfExplanation]
+        var weightParts: [Explanation] = [.leaf(weight.boost, weight.boostReason.isEmpty ? "boost (query-term weight)"
+                                                                 : "boost (query-term weight: \(weight.boostReason))"), idfExplanation]
         if saturates {
             let saturation = Explanation(value: x > 0 ? x / (k1 + x) : 0, description: "tf̃ / (k1 + tf̃), saturation",
                                          details: [sum, .leaf(Double(k1), "k1")])

@@ -3,39 +3,54 @@ import Glibc
 #endif
 
 /// The query-rewriting stage for long free text (a patient's case notes, a trial's description): keeps
-/// the informative terms, once each, weighted, instead of OR-ing three hundred words.
+/// the informative terms, once each, weighted, instead of OR-ing three hundred words. The defaults are
+/// the method of `Benchmarks/research/FINDINGS.md` (NDCG@10 0.43 on the 2021 TREC topics).
 ///
 /// 1. Each distinct analyzed term once (the index's few stop words are already gone), with its count.
-/// 2. Dropped: terms the note only states negated (`Negation`: "denies chest pain", "no fever"), the
-///    narrative words of `LongQueryStopWords` (stemmed like the index), numbers (ages,
-///    doses, dates: noise as search terms; the patient's age is read apart by `PatientProfile`), the
-///    joined forms of hyphenated words (`yearold`), terms shorter than `minimumTermLength`, terms absent
-///    from the index and terms in more than `maxDocFreqRatio` of the docs.
+/// 2. Dropped: terms the note only states negated (`Negation`: "denies chest pain", "no fever"),
+///    numbers (ages, doses, dates: noise as search terms) and units of measure (`LongQueryStopWords.units`),
+///    the narrative words of `LongQueryStopWords` when `dropNarrativeWords` is set, the joined forms of
+///    hyphenated words (`yearold`), terms shorter than `minimumTermLength`, terms absent from the index
+///    and terms in more than `maxDocFreqRatio` of the docs.
 /// 3. Each term's *concept ratio* c ∈ [0, 1]: the share of the docs holding it that hold it in a field
-///    saying what a trial is about (title, conditions, keywords, MeSH terms): `min(1, Σ_f df_f / df)`.
-///    Disease, drug and procedure names score high; narrative words ("flank", "cough", "eat") low. It
-///    comes from the index's own per-field statistics, no vocabulary needed.
+///    saying what a trial is about (title, conditions, keywords, MeSH terms): `min(1, Σ_f df_f / df)`;
+///    and its *condition share* s = max(df_condition, df_mesh) / df: how often the term names a condition.
 /// 4. Ranked by `count^countExponent · idf · ((1 − conceptSelection) + conceptSelection · c)` and cut to
 ///    the `maxTerms` best.
 /// 5. Each kept term becomes an optional clause with boost
-///    `count^countExponent · ((1 − conceptBoost) + conceptBoost · c)`; the scorer multiplies by idf.
+///    `count^countExponent · ((1 − conceptBoost) + conceptBoost · c) · (1 + conditionPrior · s)`, times
+///    `firstSentenceBoost` when the note's first sentence states it (case notes give age, sex and the main
+///    diagnosis first); the scorer multiplies by idf.
 ///
-/// The result is a disjunction of at most `maxTerms` terms, which MaxScore evaluates fast: the frequent
-/// terms soon become non-essential.
+/// The result is a disjunction of the note's informative terms, which MaxScore evaluates fast: the
+/// frequent terms soon become non-essential.
 public struct LongQueryRewriter: Sendable {
     public var parameters: LongQueryParameters
     /// Stemmed narrative words to drop (`LongQueryStopWords` through the index's analyzer).
     public var stopTerms: Set<String>
+    /// Stemmed units of measure to drop (`LongQueryStopWords.units` through the index's analyzer).
+    public var unitTerms: Set<String>
 
-    public init(parameters: LongQueryParameters = LongQueryParameters(), stopTerms: Set<String> = []) {
+    public init(parameters: LongQueryParameters = LongQueryParameters(), stopTerms: Set<String> = [],
+                unitTerms: Set<String> = []) {
         self.parameters = parameters
         self.stopTerms = stopTerms
+        self.unitTerms = unitTerms
     }
 
     /// `LongQueryStopWords`, analyzed as the index analyzes text (stop words and stems).
     public static func stopTerms(analyzer: Analyzer) -> Set<String> {
         var terms = Set<String>()
         for word in LongQueryStopWords.english + LongQueryStopWords.clinicalNarrative {
+            analyzer.analyze(word, field: .summary) { terms.insert($0.text) }
+        }
+        return terms
+    }
+
+    /// `LongQueryStopWords.units`, analyzed as the index analyzes text.
+    public static func unitTerms(analyzer: Analyzer) -> Set<String> {
+        var terms = Set<String>()
+        for word in LongQueryStopWords.units {
             analyzer.analyze(word, field: .summary) { terms.insert($0.text) }
         }
         return terms
@@ -65,6 +80,13 @@ public struct LongQueryRewriter: Sendable {
         return min(1, Double(inConceptFields) / Double(statistics.docFreq))
     }
 
+    /// The condition share of a term: `max(df_condition, df_mesh) / df` (see the type's documentation).
+    public static func conditionShare(_ statistics: TermStatistics) -> Double {
+        guard statistics.docFreq > 0 else { return 0 }
+        let named = max(statistics.docFreq(in: .condition), statistics.docFreq(in: .mesh))
+        return min(1, Double(named) / Double(statistics.docFreq))
+    }
+
     /// The weighted query for `terms` over `reader`'s statistics; nil when no term survives.
     /// - Complexity: one term lookup per distinct term and segment.
     public func rewrite(_ terms: [TermCount], reader: IndexReader, similarity: Similarity) throws -> WeightedQuery? {
@@ -74,15 +96,17 @@ public struct LongQueryRewriter: Sendable {
 
     /// As `rewrite(_:reader:similarity:)`, keeping the terms it resolved in `lookups` for the searcher.
     /// `affirmed`, when given, holds the terms the text states without negation; the others are dropped.
+    /// `firstSentence` holds the terms of the text's first sentence (boosted by `firstSentenceBoost`).
     public func rewrite(_ terms: [TermCount], lookups: inout ResolvedTerms, similarity: Similarity,
-                        affirmed: Set<String>? = nil) throws -> WeightedQuery? {
+                        affirmed: Set<String>? = nil, firstSentence: Set<String> = []) throws -> WeightedQuery? {
         let reader = lookups.reader
         let p = parameters
         let docCount = max(reader.docCount, 1)
-        var candidates: [(term: String, boost: Double, weight: Double, order: Int)] = []
+        var candidates: [(term: String, boost: Double, weight: Double, order: Int, reason: String)] = []
         for (order, t) in terms.enumerated() {
             if p.dropNumbers && t.isNumber { continue }
-            if t.term.utf8.count < p.minimumTermLength || stopTerms.contains(t.term) { continue }
+            if t.term.utf8.count < p.minimumTermLength || unitTerms.contains(t.term) { continue }
+            if p.dropNarrativeWords && stopTerms.contains(t.term) { continue }
             if let affirmed, !affirmed.contains(t.term) { continue }
             let statistics = try lookups.resolve(t.term).statistics
             let docFreq = statistics.docFreq
@@ -91,15 +115,23 @@ public struct LongQueryRewriter: Sendable {
             let concept = Self.conceptRatio(statistics)
             let idf = similarity.idf(docFreq: docFreq, docCount: docCount)
             let weight = count * idf * ((1 - p.conceptSelection) + p.conceptSelection * concept)
-            let boost = count * ((1 - p.conceptBoost) + p.conceptBoost * concept)
-            candidates.append((t.term, boost, weight, order))
+            let share = Self.conditionShare(statistics)
+            let prior = 1 + p.conditionPrior * share
+            let first = firstSentence.contains(t.term) ? p.firstSentenceBoost : 1
+            let boost = count * ((1 - p.conceptBoost) + p.conceptBoost * concept) * prior * first
+            var reasons: [String] = []
+            if p.conditionPrior > 0 {
+                reasons.append("condition prior ×(1 + \(Explanation.format(Float(p.conditionPrior))) · condition share \(Explanation.format(Float(share))))")
+            }
+            if first != 1 { reasons.append("first sentence ×\(Explanation.format(Float(first)))") }
+            candidates.append((t.term, boost, weight, order, reasons.joined(separator: " · ")))
         }
         guard !candidates.isEmpty else { return nil }
         // Best weight first; ties by first occurrence, so the rewrite is deterministic.
         candidates.sort { $0.weight != $1.weight ? $0.weight > $1.weight : $0.order < $1.order }
         let kept = candidates.prefix(p.maxTerms).filter { $0.boost > 0 }.sorted { $0.order < $1.order }
         guard !kept.isEmpty else { return nil }
-        return WeightedQuery(clauses: kept.map { WeightedClause(match: .term($0.term), boost: $0.boost) })
+        return WeightedQuery(clauses: kept.map { WeightedClause(match: .term($0.term), boost: $0.boost, boostReason: $0.reason) })
     }
 }
 
@@ -128,11 +160,21 @@ public struct LongQueryParameters: Sendable, Equatable {
     public var conceptBoost: Double
     /// Drop the terms the text states only under a negation (`Negation`).
     public var dropNegated: Bool
+    /// Drop the narrative words of `LongQueryStopWords` ("presented", "weeks").
+    public var dropNarrativeWords: Bool
+    /// Weight of a term's condition share: boost × (1 + conditionPrior · share).
+    public var conditionPrior: Double
+    /// Boost of the terms of the text's first sentence.
+    public var firstSentenceBoost: Double
 
-    public init(minimumWords: Int = 12, maxTerms: Int = 32, maxDocFreqRatio: Double = 0.3, countExponent: Double = 0,
-                dropNumbers: Bool = true, minimumTermLength: Int = 2, dropJoinedForms: Bool = true,
-                conceptSelection: Double = 0.25, conceptBoost: Double = 0.75, dropNegated: Bool = true) {
+    public init(minimumWords: Int = 12, maxTerms: Int = 1000, maxDocFreqRatio: Double = 1, countExponent: Double = 0,
+                dropNumbers: Bool = true, minimumTermLength: Int = 1, dropJoinedForms: Bool = true,
+                conceptSelection: Double = 0, conceptBoost: Double = 0, dropNegated: Bool = true,
+                dropNarrativeWords: Bool = false, conditionPrior: Double = 2, firstSentenceBoost: Double = 1.25) {
         self.dropNegated = dropNegated
+        self.dropNarrativeWords = dropNarrativeWords
+        self.conditionPrior = conditionPrior
+        self.firstSentenceBoost = firstSentenceBoost
         self.dropJoinedForms = dropJoinedForms
         self.conceptSelection = conceptSelection
         self.conceptBoost = conceptBoost
@@ -155,6 +197,12 @@ public struct LongQueryParameters: Sendable, Equatable {
             where !(value >= 0 && value <= 1) {
             throw .invalid(parameter: "longQuery.\(name)", value: value, expected: "0 ≤ weight ≤ 1")
         }
+        guard conditionPrior >= 0, conditionPrior.isFinite else {
+            throw .invalid(parameter: "longQuery.conditionPrior", value: conditionPrior, expected: "≥ 0")
+        }
+        guard firstSentenceBoost > 0, firstSentenceBoost.isFinite else {
+            throw .invalid(parameter: "longQuery.firstSentenceBoost", value: firstSentenceBoost, expected: "> 0")
+        }
         guard countExponent >= 0, countExponent.isFinite else {
             throw .invalid(parameter: "longQuery.countExponent", value: countExponent, expected: "≥ 0")
         }
@@ -164,9 +212,30 @@ public struct LongQueryParameters: Sendable, Equatable {
 extension LongQueryRewriter {
     /// The weighted query for free text analyzed by `QueryParser.parseNaturalLanguage`.
     public func rewrite(_ query: NaturalLanguageQuery, lookups: inout ResolvedTerms, similarity: Similarity,
-                        affirmed: Set<String>? = nil) throws -> WeightedQuery? {
+                        affirmed: Set<String>? = nil, firstSentence: Set<String> = []) throws -> WeightedQuery? {
         try rewrite(query.terms.filter { $0.kind != .joined || !parameters.dropJoinedForms }.map {
             TermCount(term: $0.term, count: $0.count, isNumber: $0.kind == .number)
-        }, lookups: &lookups, similarity: similarity, affirmed: affirmed)
+        }, lookups: &lookups, similarity: similarity, affirmed: affirmed, firstSentence: firstSentence)
+    }
+}
+
+extension LongQueryRewriter {
+    /// The first sentence of `text`: up to and including the first `.`, `!` or `?` followed by white
+    /// space or the end of the text; the whole text when there is none.
+    public static func firstSentence(of text: String) -> Substring {
+        let bytes = Array(text.utf8)
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == UInt8(ascii: ".") || b == UInt8(ascii: "!") || b == UInt8(ascii: "?") {
+                let next = i + 1
+                if next == bytes.count || bytes[next] == 0x20 || bytes[next] == 0x0A || bytes[next] == 0x09 || bytes[next] == 0x0D {
+                    let end = text.utf8.index(text.utf8.startIndex, offsetBy: next)
+                    return text[..<end]
+                }
+            }
+            i += 1
+        }
+        return text[...]
     }
 }

@@ -5,7 +5,8 @@
 /// criteria stay searchable); a patient's note, though, is mostly narrative, and its rare narrative
 /// words (`though`, `underwent`, `ago`) have high idf without being about anything. `LongQueryRewriter`
 /// drops these words, compared after stemming with the index's analyzer (so `presents`, `presented`
-/// and `presenting` all go).
+/// and `presenting` all go) when `LongQueryParameters.dropNarrativeWords` is set; the units of
+/// measure always.
 public enum LongQueryStopWords {
     /// English function words (pronouns, auxiliaries, prepositions, conjunctions, adverbs of time and
     /// degree), after the SMART and Lucene lists.
@@ -46,5 +47,14 @@ public enum LongQueryStopWords {
         "said", "say", "says", "seen", "sent", "show", "showed", "shown", "shows", "son", "state", "stated",
         "states", "subsequently", "team", "time", "times", "today", "underwent", "undergo", "visit", "week",
         "weeks", "wife", "woman", "women", "year", "yearold", "years", "yesterday", "yo",
+    ]
+
+    /// Units of measure that case notes attach to their numbers (`120 mg/dl`, `38.5 C`, `98 bpm`): the
+    /// numbers are dropped, and these would otherwise remain as terms that match every lab table. The
+    /// list of Benchmarks/research/FINDINGS.md (dropping numbers and units: +0.015 NDCG@10).
+    public static let units: [String] = [
+        "bpm", "c", "cc", "cm", "dl", "f", "g", "h", "hr", "hrs", "iu", "kg", "l", "lb", "lbs", "m", "mcg", "mcl",
+        "meq", "mg", "min", "ml", "mm", "mm3", "mmhg", "mmol", "mol", "mosm", "ng", "nmol", "oz", "pg", "pmol",
+        "s", "sec", "u", "ug", "ul", "umol", "x",
     ]
 }

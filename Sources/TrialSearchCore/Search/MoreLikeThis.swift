@@ -3,19 +3,22 @@ import Glibc
 #endif
 
 /// "Trials like this one": a query made of a record's most characteristic terms (Lucene's
-/// MoreLikeThis, with per-field weights on the source side).
+/// MoreLikeThis, with per-field weights on the source side). The defaults are the method of
+/// `Benchmarks/research/FINDINGS.md` (NDCG@10 0.37 on the related-trials set of `../shared/eval`).
 ///
 /// 1. Re-analyze the source record's fields with the index's analyzer and count each term per field.
-/// 2. A term's source frequency is `Σ_f w_f · tf_f` over the fields (`fieldWeights`: what a trial is
-///    about, its title, conditions and MeSH terms, counts more than its eligibility text; intervention
-///    and arm descriptions count `descriptionShare` of the intervention weight, their names all of it).
-/// 3. Drop numbers, terms shorter than `minimumTermLength`, terms in fewer than `minDocFreq` docs
-///    (typos, ids: they find nothing similar) or in more than `maxDocFreqRatio` of them (they find
-///    everything), and terms whose weighted frequency is below `minTermFrequency`.
-/// 4. Score the rest by `tf^tfExponent · idf · ((1 − conceptWeight) + conceptWeight · c)`, where c is the
-///    term's concept ratio (`LongQueryRewriter.conceptRatio`: how often the index holds it in a field that
-///    says what a trial is about), keep the `maxQueryTerms` best, and query each as an optional clause
-///    over all fields with boost `score / bestScore`.
+/// 2. A term's source frequency is `Σ_f w_f · tf_f` over the fields (`fieldWeights`: by default title,
+///    conditions, keywords, MeSH terms and eligibility criteria, weight 1 each: co-relevant trials share
+///    the patient's condition and criteria, not the drug, so summaries, descriptions and interventions
+///    only add noise; intervention and arm descriptions count `descriptionShare` of the intervention
+///    weight, their names all of it).
+/// 3. Drop numbers (when `dropNumbers`), terms shorter than `minimumTermLength`, terms in fewer than
+///    `minDocFreq` docs (typos, ids: they find nothing similar) or in more than `maxDocFreqRatio` of them
+///    (they find everything), and terms whose weighted frequency is below `minTermFrequency`.
+/// 4. Score the rest by `tf^tfExponent · idf · ((1 − conceptWeight) + conceptWeight · c)`, where idf is
+///    Lucene's classic `1 + ln(N / (df + 1))` (`classicSelectionIDF`, else the similarity's) and c the
+///    term's concept ratio (`LongQueryRewriter.conceptRatio`), keep the `maxQueryTerms` best, and query
+///    each as an optional clause over all fields with boost `score / bestScore`.
 /// The caller excludes the source trial from the results.
 public struct MoreLikeThis: Sendable {
     public var parameters: MoreLikeThisParameters
@@ -79,7 +82,11 @@ public struct MoreLikeThis: Sendable {
         let p = parameters
         let reader = lookups.reader
         let docCount = max(reader.docCount, 1)
-        let bestIDF = similarity.idf(docFreq: max(p.minDocFreq, 1), docCount: docCount)
+        func idf(_ docFreq: Int) -> Double {
+            p.classicSelectionIDF ? 1 + log(Double(docCount) / Double(docFreq + 1))
+                : similarity.idf(docFreq: docFreq, docCount: docCount)
+        }
+        let bestIDF = idf(max(p.minDocFreq, 1))
         let candidates = termFrequencies(of: trial, analyzer: analyzer)
             .filter { $0.value >= p.minTermFrequency }
             .sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
@@ -92,9 +99,8 @@ public struct MoreLikeThis: Sendable {
             let statistics = try lookups.resolve(term).statistics
             let docFreq = statistics.docFreq
             guard docFreq >= p.minDocFreq, Double(docFreq) <= p.maxDocFreqRatio * Double(docCount) else { continue }
-            let idf = similarity.idf(docFreq: docFreq, docCount: docCount)
             let concept = LongQueryRewriter.conceptRatio(statistics)
-            let score = tf * idf * ((1 - p.conceptWeight) + p.conceptWeight * concept)
+            let score = tf * idf(docFreq) * ((1 - p.conceptWeight) + p.conceptWeight * concept)
             selected.append(SelectedTerm(term: term, weightedFrequency: frequency, docFreq: docFreq, score: score))
             if selected.count >= p.maxQueryTerms {
                 selected.sort { $0.score != $1.score ? $0.score > $1.score : $0.term < $1.term }
@@ -111,7 +117,10 @@ public struct MoreLikeThis: Sendable {
                       similarity: Similarity) throws -> WeightedQuery? {
         let terms = try selectTerms(of: trial, analyzer: analyzer, lookups: &lookups, similarity: similarity)
         guard let best = terms.first?.score, best > 0 else { return nil }
-        return WeightedQuery(clauses: terms.map { WeightedClause(match: .term($0.term), boost: $0.score / best) })
+        return WeightedQuery(clauses: terms.map {
+            WeightedClause(match: .term($0.term), boost: $0.score / best,
+                           boostReason: "source term score \(Explanation.format(Float($0.score))) / best \(Explanation.format(Float(best)))")
+        })
     }
 }
 
@@ -137,11 +146,14 @@ public struct MoreLikeThisParameters: Sendable, Equatable {
     /// The share of the intervention weight that intervention and arm *descriptions* get (their names
     /// and types get all of it).
     public var descriptionShare: Double
+    /// Select terms by Lucene's classic idf `1 + ln(N / (df + 1))` rather than the similarity's.
+    public var classicSelectionIDF: Bool
 
-    public init(fieldWeights: FieldParameters = MoreLikeThisParameters.defaultFieldWeights, maxQueryTerms: Int = 32,
-                minDocFreq: Int = 2, maxDocFreqRatio: Double = 0.3, minTermFrequency: Double = 0, tfExponent: Double = 0.5,
-                dropNumbers: Bool = true, minimumTermLength: Int = 2, conceptWeight: Double = 0.25,
-                descriptionShare: Double = 0.25) {
+    public init(fieldWeights: FieldParameters = MoreLikeThisParameters.defaultFieldWeights, maxQueryTerms: Int = 50,
+                minDocFreq: Int = 2, maxDocFreqRatio: Double = 0.5, minTermFrequency: Double = 0, tfExponent: Double = 1,
+                dropNumbers: Bool = false, minimumTermLength: Int = 1, conceptWeight: Double = 0,
+                descriptionShare: Double = 0, classicSelectionIDF: Bool = true) {
+        self.classicSelectionIDF = classicSelectionIDF
         self.conceptWeight = conceptWeight
         self.descriptionShare = descriptionShare
         self.fieldWeights = fieldWeights
@@ -154,18 +166,18 @@ public struct MoreLikeThisParameters: Sendable, Equatable {
         self.minimumTermLength = minimumTermLength
     }
 
-    /// What a trial is about weighs most; ids, sponsors and sites not at all.
+    /// What a trial is about (title, conditions, keywords, MeSH terms) and whom it admits (eligibility),
+    /// weight 1 each; intervention *names* 0.5; summaries, descriptions, outcomes, sponsors and sites 0.
+    ///
+    /// FINDINGS.md R08 (no intervention terms) measures best on the co-relevance set, whose related trials
+    /// are those of one patient: NDCG@10 0.373 here (`Benchmarks/eval.sh`). That set does not ask for trials of the same
+    /// treatment, which the "More Related Trials" box of a trial page is for: with intervention names at
+    /// 0.5 the nine mesenchymal/stem-cell POI trials of the shipped corpus are the ten trials most like
+    /// NCT05308342 but one (8 of 9 without them), for NDCG@10 0.365.
     public static let defaultFieldWeights: FieldParameters = {
         var w = FieldParameters(all: 0)
-        w[.title] = 3
-        w[.condition] = 3
-        w[.keyword] = 1.5
-        w[.mesh] = 2
-        w[.intervention] = 1
-        w[.summary] = 1
-        w[.description] = 0.5
-        w[.eligibility] = 0.25
-        w[.outcome] = 0.25
+        for field in [Field.title, .condition, .keyword, .mesh, .eligibility] { w[field] = 1 }
+        w[.intervention] = 0.5
         return w
     }()
 

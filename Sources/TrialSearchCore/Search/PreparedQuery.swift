@@ -32,7 +32,7 @@ struct PreparedQuery {
         func termWeight(_ label: String, idf: Double, sources: [(term: String, docFreq: Int, idf: Double)], field: Field?,
                         boost: Double) -> TermWeight {
             TermWeight(term: label, fields: TermWeight.fields(field), idf: idf, idfSources: sources, docCount: docCount,
-                       boost: boost, weight: Float(model.weight(idf: idf, boost: boost)))
+                       boost: boost, boostReason: boostReason, weight: Float(model.weight(idf: idf, boost: boost)))
         }
         func prepare(_ match: QueryMatch, field: Field?, boost: Double) -> Match {
             switch match {
@@ -69,7 +69,9 @@ struct PreparedQuery {
         var clauses: [Clause] = []
         var slot = 0
         var empty = false
+        var boostReason = ""
         for clause in query.clauses {
+            boostReason = clause.boostReason
             let match = prepare(clause.match, field: clause.field, boost: clause.boost)
             if clause.occur == .mustNot {
                 clauses.append(Clause(occur: .mustNot, match: match, slot: -1))

@@ -10,8 +10,14 @@
 /// 4. rescore (`Rescorer`: the long query's `PatientProfile` against each candidate's eligibility).
 /// A ranking-research effort changes values here, or adds a stage, without touching the others.
 public struct RankingConfiguration: Sendable, Equatable {
-    /// BM25F (k1, per-field b and weights) or classic TF-IDF.
+    /// BM25F (k1, per-field b and weights) or classic TF-IDF: keyword queries in the query language.
     public var similarity: Similarity
+    /// The scoring of long free-text queries (patient notes): BM25F with a large k1 over the eight text
+    /// fields (`BM25FParameters.longQuery`), since a note's hundred terms summed over eight fields
+    /// saturate far too early at k1 = 1.2.
+    public var longQuerySimilarity: Similarity
+    /// The scoring of related-trials queries (`BM25FParameters.related`).
+    public var relatedSimilarity: Similarity
     /// Long free-text queries (patient notes).
     public var longQuery: LongQueryParameters
     /// Related trials.
@@ -19,10 +25,14 @@ public struct RankingConfiguration: Sendable, Equatable {
     /// The rescoring of long queries' candidates by the patient's age and sex.
     public var rescoring: RescoringParameters
 
-    public init(similarity: Similarity = .default, longQuery: LongQueryParameters = LongQueryParameters(),
+    public init(similarity: Similarity = .default, longQuerySimilarity: Similarity = .bm25f(.longQuery),
+                relatedSimilarity: Similarity = .bm25f(.related),
+                longQuery: LongQueryParameters = LongQueryParameters(),
                 moreLikeThis: MoreLikeThisParameters = MoreLikeThisParameters(),
                 rescoring: RescoringParameters = RescoringParameters()) {
         self.similarity = similarity
+        self.longQuerySimilarity = longQuerySimilarity
+        self.relatedSimilarity = relatedSimilarity
         self.longQuery = longQuery
         self.moreLikeThis = moreLikeThis
         self.rescoring = rescoring
@@ -30,9 +40,16 @@ public struct RankingConfiguration: Sendable, Equatable {
 
     public static let `default` = RankingConfiguration()
 
+    /// The default configuration scoring every kind of query with classic TF-IDF (`--similarity tfidf`).
+    public static let tfidf = RankingConfiguration(similarity: .tfidf(TFIDFParameters()),
+                                                   longQuerySimilarity: .tfidf(TFIDFParameters(weights: BM25FParameters.longQuery.weights)),
+                                                   relatedSimilarity: .tfidf(TFIDFParameters(weights: BM25FParameters.related.weights)))
+
     /// Throws for the first parameter out of range.
     public func validate() throws(RankingConfigurationError) {
         try similarity.validate()
+        try longQuerySimilarity.validate()
+        try relatedSimilarity.validate()
         try longQuery.validate()
         try moreLikeThis.validate()
         try rescoring.validate()

@@ -104,6 +104,16 @@ public struct BM25FParameters: Sendable, Equatable {
         self.weights = weights
     }
 
+    /// Long free-text queries (patient notes), chosen on `../shared/eval` (Benchmarks/research/FINDINGS.md,
+    /// NDCG@10 0.43, 0.43 under cross-validation): k1 = 6 (a plateau from 4 to 15), b = 0.75 and weight 1
+    /// on the eight text fields; ids, outcome measures, sponsors and sites not searched (they only add
+    /// noise to a note's many terms).
+    public static let longQuery = BM25FParameters(k1: 6, b: FieldParameters(all: 0.75), weights: .textFields)
+
+    /// Related-trials queries, chosen on the related-trials set of `../shared/eval` (FINDINGS.md: k1 = 8,
+    /// the same fields as `longQuery`).
+    public static let related = BM25FParameters(k1: 8, b: FieldParameters(all: 0.75), weights: .textFields)
+
     /// Throws for k1 < 0 (or not finite), any b outside 0…1, any weight < 0.
     public func validate() throws(RankingConfigurationError) {
         guard k1.isFinite, k1 >= 0 else { throw .invalid(parameter: "k1", value: k1, expected: "k1 ≥ 0") }
@@ -181,6 +191,14 @@ public struct FieldWeights: Sendable, Equatable {
         w[.outcome] = 0
         w[.sponsor] = 0.5
         w[.location] = 0.3
+        return FieldWeights(w)
+    }()
+
+    /// Weight 1 on the eight fields of text about the trial (title, conditions, keywords, MeSH terms,
+    /// interventions, summary, description, eligibility), 0 on ids, outcome measures, sponsors and sites.
+    public static let textFields: FieldWeights = {
+        var w = FieldParameters(all: 1)
+        for field in [Field.id, .outcome, .sponsor, .location] { w[field] = 0 }
         return FieldWeights(w)
     }()
 

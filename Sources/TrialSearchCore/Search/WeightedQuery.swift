@@ -39,9 +39,13 @@ public struct WeightedClause: Sendable, Hashable, CustomStringConvertible {
     public var match: QueryMatch
     /// Query-side weight (≥ 0) multiplying the clause's score.
     public var boost: Double
+    /// What `boost` is made of, named for `--explain` (`condition prior ×1.38 · first sentence ×1.25`);
+    /// empty for a plain boost.
+    public var boostReason: String
 
-    public init(occur: Occur = .should, field: Field? = nil, match: QueryMatch, boost: Double = 1) {
+    public init(occur: Occur = .should, field: Field? = nil, match: QueryMatch, boost: Double = 1, boostReason: String = "") {
         precondition(boost >= 0 && boost.isFinite, "clause boost \(boost)")
+        self.boostReason = boostReason
         self.occur = occur
         self.field = field
         self.match = match

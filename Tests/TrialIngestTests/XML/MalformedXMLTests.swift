@@ -114,6 +114,43 @@ import TrialSearchCore
         #expect(found == "XML with root element <rss>")
     }
 
+    /// `<clinical_results>` is cut out before parsing: a broken tag inside it goes unnoticed (and the
+    /// record reads as the intact one), an error after it keeps its line in the file, and a section
+    /// cut short is still an error.
+    @Test func resultsSectionsAreNeitherReadNorValidated() throws {
+        let intact = try Fixtures.bytes("ctgov-xml/NCT01101477.xml")
+        let reader = ClinicalStudyXML()
+        func read(_ bytes: [UInt8]) -> Result<Trial, IngestError> {
+            bytes.withUnsafeBytes { raw in
+                catching { () throws(IngestError) in
+                    try reader.read(raw, source: RecordSource(file: "f.xml"), at: IngestLocation(file: "f.xml"))
+                }
+            }
+        }
+        let expected = try read(intact).get()
+        #expect(!expected.primaryOutcomes.isEmpty)
+        // A tag inside the results section (line 229) broken: not reported.
+        var brokenInside = intact
+        let inside = try #require(indexOf(Array("<participant_flow>".utf8), in: intact))
+        brokenInside.replaceSubrange(inside..<(inside + 1), with: Array("<<".utf8))
+        #expect(try read(brokenInside).get() == expected)
+        // The end tag after the section (line 581) broken: reported at line 581.
+        var brokenAfter = intact
+        let after = try #require(indexOf(Array("</clinical_study>".utf8), in: intact))
+        brokenAfter.replaceSubrange(after..<(after + 17), with: Array("</clinical_stud>".utf8))
+        guard case .failure(.malformedXML(let location, _)) = read(brokenAfter) else {
+            Issue.record("expected malformedXML for a broken end tag")
+            return
+        }
+        #expect(location.line == 581)
+        // Cut short inside the section: no end tag, so it is parsed, and the truncation reported.
+        let truncated = Array(intact.prefix(inside + 2_000))
+        guard case .failure(.malformedXML) = read(truncated) else {
+            Issue.record("expected malformedXML for a record cut short in its results")
+            return
+        }
+    }
+
     @Test func oneParserReadsManyRecordsAfterErrors() throws {
         // The reused libxml2 context recovers from an error: read good, bad, good with one reader.
         let reader = ClinicalStudyXML()

@@ -144,8 +144,9 @@ struct DocValuesWriter {
         String(decoding: idBytes[Int(idOffsets[d])..<Int(idOffsets[d + 1])], as: UTF8.self)
     }
 
-    func write(path: String, segmentID: UInt64) throws -> Int {
-        let output = try IndexOutput(path: path, formatName: SegmentFile.docValues.formatName, segmentID: segmentID)
+    func write(path: String, segmentID: UInt64, durable: Bool = true) throws -> Int {
+        let output = try IndexOutput(path: path, formatName: SegmentFile.docValues.formatName, segmentID: segmentID,
+                                     durable: durable)
         var columns: [[UInt8]] = []
         for column in DocValuesColumn.allCases { columns.append(encode(column)) }
         var head: [UInt8] = []

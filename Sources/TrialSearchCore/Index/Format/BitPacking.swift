@@ -18,28 +18,42 @@ enum BitPacking {
     /// Appends `values` packed at `width` bits to `out`.
     static func pack(_ values: UnsafeBufferPointer<UInt32>, width: Int, into out: inout [UInt8]) {
         precondition(width >= 0 && width <= 32, "bit width \(width)")
-        guard width > 0, !values.isEmpty else { return }
+        guard width > 0, let source = values.baseAddress, !values.isEmpty else { return }
         let start = out.count
         let length = byteCount(count: values.count, width: width)
         out.append(contentsOf: repeatElement(0, count: length))
         out.withUnsafeMutableBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return }
-            let p = base + start
-            var acc: UInt64 = 0
-            var bits = 0
-            var o = 0
-            for v in values {
-                acc |= UInt64(v) << UInt64(bits)
-                bits += width
-                while bits >= 8 {
-                    p[o] = UInt8(truncatingIfNeeded: acc)
-                    o += 1
-                    acc >>= 8
-                    bits -= 8
-                }
-            }
-            if bits > 0 { p[o] = UInt8(truncatingIfNeeded: acc) }
+            _ = pack(source, count: values.count, width: width, into: base + start)
         }
+    }
+
+    /// Writes `count` values at `width` bits to `out` (which has room for `byteCount(count:width:)`
+    /// bytes) and returns that byte count. Whole 32-bit words are stored as they fill.
+    @inline(__always)
+    static func pack(_ values: UnsafePointer<UInt32>, count: Int, width: Int, into out: UnsafeMutablePointer<UInt8>) -> Int {
+        precondition(width >= 0 && width <= 32, "bit width \(width)")
+        guard width > 0, count > 0 else { return 0 }
+        var acc: UInt64 = 0
+        var bits = 0
+        var o = 0
+        for i in 0..<count {
+            acc |= UInt64(values[i]) << UInt64(bits)
+            bits &+= width
+            if bits >= 32 {
+                UnsafeMutableRawPointer(out + o).storeBytes(of: UInt32(truncatingIfNeeded: acc).littleEndian, as: UInt32.self)
+                o &+= 4
+                acc >>= 32
+                bits &-= 32
+            }
+        }
+        while bits > 0 {
+            out[o] = UInt8(truncatingIfNeeded: acc)
+            o &+= 1
+            acc >>= 8
+            bits &-= 8
+        }
+        return o
     }
 
     /// Unpacks `count` values of `width` bits from `source` into `out`.

@@ -3,9 +3,10 @@
 /// Changing any of these (or the layout a writer documents) changes the format: bump `version` so that
 /// an older trialsearch refuses the files instead of misreading them.
 public enum IndexFormat {
-    /// The format version written into every file header. 2: the manifest records each file's length
+    /// The format version written into every file header. 2: postings format 2 (skip entries carry a
+    /// block's doc count; merged blocks of up to 255 docs). 3: the manifest records each file's length
     /// and CRC-32.
-    public static let version: UInt32 = 2
+    public static let version: UInt32 = 3
 
     /// First 4 bytes of every index file: "TSIX" little-endian.
     static let headerMagic: UInt32 = 0x5849_5354
@@ -17,6 +18,9 @@ public enum IndexFormat {
     /// Documents per postings block (delta-coded, bit-packed, with one skip entry and one impacts
     /// summary each).
     public static let blockSize = 128
+    /// Most docs a postings block may hold: a merge copies blocks whole and joins the last block of one
+    /// source with the first of the next, up to this many (the count fits the skip entry's byte).
+    public static let maxBlockDocs = 255
     /// Terms per term-dictionary block (prefix-compressed; the first term of each is indexed).
     static let termBlockSize = 32
     /// Uncompressed bytes of stored records gathered before a stored block is compressed.

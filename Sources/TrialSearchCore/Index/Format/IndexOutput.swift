@@ -17,7 +17,10 @@ import CLibDeflate
 /// Example: the header of a postings file of segment id 7 is
 /// `54 53 49 58 | 08 | 70 6F 73 74 69 6E 67 73 ("postings") | 01 00 00 00 | 07 00 00 00 00 00 00 00`.
 ///
-/// Files are created with `O_EXCL`: the index never overwrites a file, it writes new names.
+/// Files are created with `O_EXCL`: the index never overwrites a file, it writes new names. A
+/// `durable` output is `fsync`ed by `finish()`; the segments a worker flushes are not (most are merged
+/// and deleted before any commit names them): `IndexWriter.commit()` syncs those that a manifest will
+/// name before writing it (`FileSystem.syncFile`).
 final class IndexOutput {
     let path: String
     private var fd: Int32
@@ -26,10 +29,13 @@ final class IndexOutput {
     /// Bytes written so far, buffered ones included: the offset the next byte will have.
     private(set) var position: Int = 0
     private static let bufferCapacity = 1 << 16
+    /// Whether `finish()` syncs the file to disk.
+    let durable: Bool
 
     /// Creates `path` (which must not exist) and writes the header.
-    init(path: String, formatName: String, segmentID: UInt64) throws {
+    init(path: String, formatName: String, segmentID: UInt64, durable: Bool = true) throws {
         self.path = path
+        self.durable = durable
         fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw IndexError.system("create", path) }
         KillPoint.reach("output.created")
@@ -71,7 +77,7 @@ final class IndexOutput {
     func writeU32(_ v: UInt32) throws { var b: [UInt8] = []; b.appendU32(v); try write(b) }
     func writeU64(_ v: UInt64) throws { var b: [UInt8] = []; b.appendU64(v); try write(b) }
 
-    /// Writes the footer, flushes, `fsync`s and closes. Returns the file's length.
+    /// Writes the footer, flushes, `fsync`s (when `durable`) and closes. Returns the file's length.
     @discardableResult
     func finish() throws -> Int {
         var magic: [UInt8] = []
@@ -83,7 +89,7 @@ final class IndexOutput {
         tail.appendU64(UInt64(position + 12))
         try tail.withUnsafeBytes { try writeAll($0) }
         position += 12
-        guard fsync(fd) == 0 else { throw IndexError.system("fsync", path) }
+        if durable { guard fsync(fd) == 0 else { throw IndexError.system("fsync", path) } }
         KillPoint.reach("output.synced")
         guard close(fd) == 0 else { fd = -1; throw IndexError.system("close", path) }
         fd = -1
@@ -123,6 +129,14 @@ enum FileSystem {
         guard fd >= 0 else { throw IndexError.system("open folder", path) }
         defer { close(fd) }
         guard fsync(fd) == 0 else { throw IndexError.system("fsync folder", path) }
+    }
+
+    /// `fsync` on a file written earlier without it.
+    static func syncFile(_ path: String) throws {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw IndexError.system("open", path) }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw IndexError.system("fsync", path) }
     }
 
     /// The names in a folder (no `.` and `..`).

@@ -7,8 +7,8 @@ public enum SegmentFile: String, CaseIterable, Sendable {
     /// Term dictionary: sorted terms in prefix-compressed blocks of 32, each with its `TermInfo`
     /// (docFreq, per-field docFreq, postings and positions extents). `TermDictionaryWriter`.
     case terms = "tdx"
-    /// Postings: per term, blocks of 128 docs (delta-coded bit-packed DocIDs, field masks, per-field
-    /// termFreqs) with block-max impacts and a skip table. `PostingsWriter`.
+    /// Postings: per term, blocks of 128 docs (up to 255 after a merge; delta-coded bit-packed DocIDs,
+    /// field masks, per-field termFreqs) with block-max impacts and a skip table. `PostingsWriter`.
     case postings = "pst"
     /// Positions: per term, per (doc, field), the delta-coded token positions. `PostingsWriter`.
     case positions = "pos"

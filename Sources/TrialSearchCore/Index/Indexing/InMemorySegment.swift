@@ -52,7 +52,8 @@ final class InMemorySegment {
         self.directory = directory
         self.name = name
         self.id = id
-        stored = try StoredWriter(path: FileSystem.join(directory, SegmentFile.stored.fileName(segment: name)), segmentID: id)
+        stored = try StoredWriter(path: FileSystem.join(directory, SegmentFile.stored.fileName(segment: name)), segmentID: id,
+                                  durable: false)
     }
 
     deinit { builder.table.deallocate() }
@@ -71,7 +72,8 @@ final class InMemorySegment {
     /// The trial id of a doc added so far.
     func trialID(_ doc: Int) -> String { builder.docValues.id(doc) }
 
-    /// Writes every file of the segment (fsynced) and returns its manifest entry.
+    /// Writes every file of the segment (not fsynced: `IndexWriter.commit()` syncs it if a manifest is
+    /// to name it) and returns its manifest entry.
     /// - Complexity: O(terms · log terms + postings + positions).
     func flush() throws -> SegmentInfo {
         _ = try stored.finish()

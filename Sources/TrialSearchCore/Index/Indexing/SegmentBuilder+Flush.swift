@@ -1,12 +1,16 @@
 extension SegmentBuilder {
     /// Serializes the in-memory terms, postings, positions, norms and doc values into the segment's
-    /// files (the stored file is written by `StoredWriter` as docs arrive). Each file is fsynced.
+    /// files (the stored file is written by `StoredWriter` as docs arrive). The files are not fsynced
+    /// (see `IndexOutput.durable`).
     mutating func writeFiles(directory: String, name: String, id: UInt64) throws {
         func path(_ kind: SegmentFile) -> String { FileSystem.join(directory, kind.fileName(segment: name)) }
         table.finishPending()
-        let termsOut = try IndexOutput(path: path(.terms), formatName: SegmentFile.terms.formatName, segmentID: id)
-        let postingsOut = try IndexOutput(path: path(.postings), formatName: SegmentFile.postings.formatName, segmentID: id)
-        let positionsOut = try IndexOutput(path: path(.positions), formatName: SegmentFile.positions.formatName, segmentID: id)
+        let termsOut = try IndexOutput(path: path(.terms), formatName: SegmentFile.terms.formatName, segmentID: id,
+                                       durable: false)
+        let postingsOut = try IndexOutput(path: path(.postings), formatName: SegmentFile.postings.formatName, segmentID: id,
+                                          durable: false)
+        let positionsOut = try IndexOutput(path: path(.positions), formatName: SegmentFile.positions.formatName,
+                                           segmentID: id, durable: false)
         var dictionary = TermDictionaryWriter(output: termsOut)
         var postings = PostingsWriter(output: postingsOut)
         var positions: [UInt8] = []
@@ -101,8 +105,8 @@ extension SegmentBuilder {
         try positionsOut.finish()
         try norms.withUnsafeBytes { rows in
             _ = try NormsWriter.write(path: path(.norms), segmentID: id, docCount: docCount, rows: rows,
-                                      lengthSums: lengthSums, docsWithField: docsWithField)
+                                      lengthSums: lengthSums, docsWithField: docsWithField, durable: false)
         }
-        _ = try docValues.write(path: path(.docValues), segmentID: id)
+        _ = try docValues.write(path: path(.docValues), segmentID: id, durable: false)
     }
 }

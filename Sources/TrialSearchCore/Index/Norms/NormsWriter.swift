@@ -13,9 +13,10 @@
 /// 01 05 00 … 00 | 01 08 00 … 00`.
 enum NormsWriter {
     static func write(path: String, segmentID: UInt64, docCount: Int, rows: UnsafeRawBufferPointer,
-                      lengthSums: [UInt64], docsWithField: [UInt32]) throws -> Int {
+                      lengthSums: [UInt64], docsWithField: [UInt32], durable: Bool = true) throws -> Int {
         precondition(rows.count == docCount * IndexFormat.fieldCount, "norms rows \(rows.count) for \(docCount) docs")
-        let output = try IndexOutput(path: path, formatName: SegmentFile.norms.formatName, segmentID: segmentID)
+        let output = try IndexOutput(path: path, formatName: SegmentFile.norms.formatName, segmentID: segmentID,
+                                     durable: durable)
         var head: [UInt8] = []
         head.appendU32(UInt32(docCount))
         head.append(UInt8(IndexFormat.fieldCount))

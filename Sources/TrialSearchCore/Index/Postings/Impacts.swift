@@ -64,6 +64,22 @@ public struct Impacts: Sendable, Equatable {
         }
     }
 
+    /// Most bytes `encode` writes: the mask and, per field, a 5-byte vint and a byte.
+    static let maxEncodedLength = 2 + 6 * IndexFormat.fieldCount
+
+    /// `encode` into a buffer with at least `maxEncodedLength` bytes reserved.
+    @inline(__always)
+    func encode(into out: inout ByteBuffer) {
+        out.u16(fieldMask)
+        var m = fieldMask
+        while m != 0 {
+            let f = m.trailingZeroBitCount
+            out.vint(UInt64(maxTermFreq[f]))
+            out.u8(UInt8(truncatingIfNeeded: minNorm[f]))
+            m &= m - 1
+        }
+    }
+
     static func decode(_ reader: inout ByteReader) -> Impacts {
         var impacts = Impacts()
         impacts.fieldMask = reader.readU16() & ((1 << UInt16(IndexFormat.fieldCount)) - 1)

@@ -14,7 +14,7 @@ final class PostingsBuffers {
     let dictionaryCounts: UnsafeMutablePointer<UInt32>
 
     init() {
-        let n = IndexFormat.blockSize
+        let n = IndexFormat.maxBlockDocs
         docs = .allocate(capacity: n)
         masks = .allocate(capacity: n)
         freqStart = .allocate(capacity: n + 1)
@@ -97,18 +97,21 @@ public struct PostingsCursor {
         positionsEnd = positions.body.upperBound
         let start = info.postingsOffset
         termEnd = min(start + info.postingsLength, postings.body.upperBound)
-        blockCount = info.blockCount
         self.buffers = buffers ?? PostingsBuffers()
-        if blockCount > 1 {
+        var blocks = 1
+        if info.docFreq > IndexFormat.blockSize {
             var r = ByteReader(base: base, end: termEnd, position: start)
             Impacts.skip(&r)
+            blocks = r.readCount(limit: info.docFreq)
             skipStart = r.position
-            blocksStart = skipStart + 12 * blockCount
+            blocksStart = skipStart + Self.skipEntryLength * blocks
+            if r.failed || blocks < 2 { blocks = 0 }
         } else {
             skipStart = start
             blocksStart = start
         }
-        if start < postings.body.lowerBound || blocksStart > termEnd || info.positionsOffset < positions.body.lowerBound
+        blockCount = blocks
+        if blocks == 0 || start < postings.body.lowerBound || blocksStart > termEnd || info.positionsOffset < positions.body.lowerBound
             || info.positionsOffset + info.positionsLength > positionsEnd {
             isCorrupt = true
             doc = Self.noMoreDocs
@@ -120,19 +123,22 @@ public struct PostingsCursor {
 
     // MARK: Skip table
 
+    /// Bytes of a skip entry: lastDoc u32, blockStart u32, positionsStart u32, docCount u8.
+    static let skipEntryLength = 13
+
     @inline(__always)
     private func skipLastDoc(_ b: Int) -> DocID {
-        DocID(bitPattern: UInt32(littleEndian: base.loadUnaligned(fromByteOffset: skipStart + 12 * b, as: UInt32.self)))
+        DocID(bitPattern: UInt32(littleEndian: base.loadUnaligned(fromByteOffset: skipStart + Self.skipEntryLength * b, as: UInt32.self)))
     }
 
     @inline(__always)
     private func skipBlockStart(_ b: Int) -> Int {
-        Int(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: skipStart + 12 * b + 4, as: UInt32.self)))
+        Int(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: skipStart + Self.skipEntryLength * b + 4, as: UInt32.self)))
     }
 
     @inline(__always)
     private func skipPositionsStart(_ b: Int) -> Int {
-        Int(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: skipStart + 12 * b + 8, as: UInt32.self)))
+        Int(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: skipStart + Self.skipEntryLength * b + 8, as: UInt32.self)))
     }
 
     // MARK: Iteration
@@ -177,6 +183,7 @@ public struct PostingsCursor {
     /// The first block at or after `from` whose last doc is ≥ target, or nil.
     private func findBlock(_ target: DocID, from: Int) -> Int? {
         if blockCount == 1 { return 0 }
+        guard blockCount > 1 else { return nil }
         var low = from
         var high = blockCount - 1
         if skipLastDoc(high) < target { return nil }
@@ -213,13 +220,14 @@ public struct PostingsCursor {
             start = blocksStart + skipBlockStart(b)
             previous = b == 0 ? UInt32.max : UInt32(bitPattern: skipLastDoc(b - 1))
         }
-        let n = b == blockCount - 1 ? info.docFreq - IndexFormat.blockSize * b : IndexFormat.blockSize
+        let n = blockCount == 1 ? info.docFreq
+            : Int(base.load(fromByteOffset: skipStart + Self.skipEntryLength * b + 12, as: UInt8.self))
         var r = ByteReader(base: base, end: termEnd, position: start)
         Impacts.skip(&r)
         let width = Int(r.readU8())
         let packed = BitPacking.byteCount(count: n, width: width)
         guard !r.failed, width <= 32, r.position + packed <= termEnd, r.position + packed + 8 <= mappingEnd,
-              n > 0, n <= IndexFormat.blockSize else {
+              n > 0, n <= IndexFormat.maxBlockDocs else {
             isCorrupt = true
             _ = exhaust()
             return

@@ -3,9 +3,9 @@
 ///
 /// Postings format (one list per term across all fields):
 /// ```
-/// TermPostings := Block                                   (docFreq ≤ 128)
-///               | TermImpacts SkipEntry^blockCount Block^blockCount
-/// SkipEntry    := lastDoc:u32 blockStart:u32 positionsStart:u32
+/// TermPostings := Block                                   (docFreq ≤ 128: one block)
+///               | TermImpacts blockCount:vint SkipEntry^blockCount Block^blockCount   (docFreq > 128)
+/// SkipEntry    := lastDoc:u32 blockStart:u32 positionsStart:u32 docCount:u8
 /// Block        := Impacts docWidth:u8 DocDeltas maskCount:u8 mask:u16^maskCount MaskIndices
 ///                 freqWidth:u8 Freqs
 /// Impacts      := fieldMask:u16 (maxTermFreq:vint minNorm:u8)^popcount(fieldMask)
@@ -15,7 +15,12 @@
 /// Freqs        := Σ popcount(mask) values of freqWidth bits: termFreq − 1 for each (doc, field),
 ///                 docs in order, fields ascending
 /// ```
-/// Blocks hold 128 docs, the last `docFreq − 128·(blockCount − 1)`. Values are packed by `BitPacking`.
+/// A block holds n = 1…255 docs: `docFreq` for a single-block term, the skip entry's `docCount`
+/// otherwise; the first block never holds more than 128, so a term has one block exactly when its
+/// docFreq is at most 128. A flush writes blocks of 128 docs (the last one fewer). A merge copies the
+/// blocks of its sources as they are and re-encodes only where one source's postings meet the next
+/// (`appendBlock`, `encodePendingBlock`): its blocks hold 128…255 docs but the last (and, rarely, one
+/// before a copied block of more than 127 docs). Values are packed by `BitPacking`.
 /// `blockStart` is relative to the first block, `positionsStart` to the term's first position byte.
 /// `Impacts` (see `Impacts` for the maths) bound the BM25F score of every doc of the block; the
 /// `TermImpacts` of a multi-block term bound the whole term, and for a single block the block's own
@@ -28,8 +33,10 @@
 /// doc 7 once in `title` (length 8). One block:
 /// `42 00 01 05 02 28 | 02 0F | 02 42 00 02 00 02 | 01 02`: impacts (title and summary: title max tf 1,
 /// min norm 5; summary max tf 2, min norm 40), deltas 3 and 3 at width 2 (`0b1111`), masks 0x42 and
-/// 0x02 with indices 0 and 1 at width 1, freqs − 1 = 0, 1, 0 at width 1.
-struct PostingsWriter {
+/// 0x02 with indices 0 and 1 at width 1, freqs − 1 = 0, 1, 0 at width 1. With 300 such docs the term
+/// would start with its `TermImpacts`, `03` (three blocks) and three 13-byte skip entries, the first
+/// `lastDoc` of the 128th doc, `blockStart` 0, `positionsStart` 0, `docCount` `80` (128).
+struct PostingsWriter: ~Copyable {
     private let output: IndexOutput
     private let buffers = PostingsWriterBuffers()
 
@@ -43,17 +50,37 @@ struct PostingsWriter {
 
     // The term being written.
     private var termImpacts = Impacts()
-    private var blocks: [UInt8] = []
-    private var skip: [UInt8] = []
+    private var blocks = ByteBuffer(capacity: 1 << 16)
+    private var skip = ByteBuffer(capacity: 1 << 12)
+    /// The term's header (impacts, block count, skip table) when it has several blocks.
+    private var head = ByteBuffer(capacity: 1 << 12)
     private var blockCount = 0
     private var docFreq = 0
-    private var totalTermFreq = 0
+    private var termFreqSum = 0
     private var fieldDocFreqs = FieldCounts()
 
-    init(output: IndexOutput) {
+    /// Docs at which a block after a term's first is encoded (see `blockLimit`).
+    private let blockDocs: Int
+
+    /// A writer into `output` whose blocks hold `blockDocs` docs (a term's first block at most 128): a
+    /// flush's 128, or a merge's `IndexFormat.maxBlockDocs`, where the merge ends blocks itself.
+    init(output: IndexOutput, blockDocs: Int = IndexFormat.blockSize) {
+        precondition(blockDocs >= IndexFormat.blockSize && blockDocs <= IndexFormat.maxBlockDocs, "block of \(blockDocs) docs")
         self.output = output
-        blocks.reserveCapacity(1 << 16)
+        self.blockDocs = blockDocs
     }
+
+    /// Docs waiting in the block being filled.
+    var pendingCount: Int { count }
+    /// The last doc added or copied to the current term (−1 before the first).
+    var lastAddedDoc: Int64 { lastDoc }
+    /// Blocks written for the current term so far.
+    var blocksWritten: Int { blockCount }
+
+    /// Docs at which the block being filled is encoded: 128 for a term's first block (so that a term of
+    /// at most 128 docs has one block), `blockDocs` after it.
+    @inline(__always)
+    private var blockLimit: Int { blockCount == 0 ? IndexFormat.blockSize : blockDocs }
 
     /// Adds the next doc of the current term. `termFreqs[f]` is the termFreq in field f (read for the
     /// fields of `mask` only), `norms[f]` the doc's norm byte of field f, `positionsStart` the offset of
@@ -72,7 +99,7 @@ struct PostingsWriter {
             precondition(tf > 0, "zero termFreq in a field of the mask")
             b.freqs[n] = tf - 1
             n += 1
-            totalTermFreq += Int(tf)
+            termFreqSum += Int(tf)
             fieldDocFreqs[f] += 1
             blockImpacts.add(field: f, termFreq: tf, norm: norms[f])
         }
@@ -80,7 +107,80 @@ struct PostingsWriter {
         count += 1
         docFreq += 1
         lastDoc = Int64(doc)
-        if count == IndexFormat.blockSize { encodeBlock() }
+        if count == blockLimit { encodeBlock() }
+    }
+
+    /// Adds the next doc of the current term like `add(doc:mask:termFreqs:norms:positionsStart:)` but
+    /// without folding it into the block's impacts: the caller bounds the block with `addImpacts`
+    /// instead (a merge re-encoding whole source blocks, whose impacts it has, and so does not read
+    /// every doc's norms row: a cache miss per doc).
+    @inline(__always)
+    mutating func add(doc: DocID, mask: UInt16, termFreqs: UnsafePointer<UInt32>, positionsStart: Int) {
+        precondition(Int64(doc) > lastDoc && mask != 0, "doc \(doc) after \(lastDoc), mask \(mask)")
+        if count == 0 { blockPositionsStart = positionsStart }
+        let b = buffers
+        b.docs[count] = UInt32(doc)
+        b.masks[count] = mask
+        var n = freqCount
+        var m = mask
+        while m != 0 {
+            let f = m.trailingZeroBitCount
+            let tf = termFreqs[f]
+            precondition(tf > 0, "zero termFreq in a field of the mask")
+            b.freqs[n] = tf - 1
+            n += 1
+            termFreqSum += Int(tf)
+            fieldDocFreqs[f] += 1
+            m &= m - 1
+        }
+        freqCount = n
+        count += 1
+        docFreq += 1
+        lastDoc = Int64(doc)
+        if count == blockLimit { encodeBlock() }
+    }
+
+    /// Widens the bound of the block being filled by `impacts` (see the `add` without norms).
+    @inline(__always)
+    mutating func addImpacts(_ impacts: Impacts) {
+        blockImpacts.add(impacts)
+    }
+
+    /// Encodes the docs added since the last block as a block of their own (a merge ending a block
+    /// before copying the next one whole).
+    mutating func encodePendingBlock() {
+        if count > 0 { encodeBlock() }
+    }
+
+    /// Copies an encoded block (`Block` of the grammar, impacts first) of `docCount` docs whose deltas
+    /// follow the last doc of the current term, as a merge does with a source segment's block when the
+    /// docs keep their gaps. Nothing may be pending. The statistics of the copied docs are not known
+    /// here: give them with `addStatistics` before `finishTerm`.
+    mutating func appendBlock(_ encoded: UnsafeRawBufferPointer, docCount: Int, lastDoc last: DocID, positionsStart: Int) {
+        precondition(count == 0 && docCount > 0 && docCount <= IndexFormat.maxBlockDocs && Int64(last) > lastDoc,
+                     "block of \(docCount) docs ending at \(last) after \(lastDoc), \(count) pending")
+        precondition(blockCount > 0 || docCount <= IndexFormat.blockSize, "first block of \(docCount) docs")
+        var r = ByteReader(encoded)
+        let impacts = Impacts.decode(&r)
+        precondition(!r.failed && positionsStart <= Int(UInt32.max), "copied block does not start with impacts")
+        skip.reserve(PostingsCursor.skipEntryLength)
+        skip.u32(UInt32(bitPattern: last))
+        skip.u32(UInt32(blocks.count))
+        skip.u32(UInt32(positionsStart))
+        skip.u8(UInt8(docCount))
+        blocks.append(encoded)
+        termImpacts.add(impacts)
+        previousBlockLastDoc = Int64(last)
+        lastDoc = Int64(last)
+        docFreq += docCount
+        blockCount += 1
+    }
+
+    /// Adds the statistics of docs copied with `appendBlock` (their termFreqs summed over fields, and
+    /// per field the docs having the term).
+    mutating func addStatistics(totalTermFreq: Int, fieldDocFreqs: FieldCounts) {
+        termFreqSum += totalTermFreq
+        for f in 0..<IndexFormat.fieldCount { self.fieldDocFreqs[f] += fieldDocFreqs[f] }
     }
 
     /// Writes the current term's postings and returns its statistics and postings extent (positions
@@ -88,42 +188,54 @@ struct PostingsWriter {
     mutating func finishTerm() throws -> TermInfo {
         precondition(docFreq > 0, "term without docs")
         if count > 0 { encodeBlock() }
+        precondition((blockCount == 1) == (docFreq <= IndexFormat.blockSize),
+                     "\(blockCount) blocks for \(docFreq) docs")
         let start = output.position
         if blockCount > 1 {
-            var head: [UInt8] = []
-            head.reserveCapacity(skip.count + 64)
+            head.removeAll()
+            head.reserve(Impacts.maxEncodedLength + 10 + skip.count)
             termImpacts.encode(into: &head)
-            head.append(contentsOf: skip)
-            try output.write(head)
+            head.vint(blockCount)
+            try output.write(head.bytes)
+            try output.write(skip.bytes)
         }
-        try output.write(blocks)
+        try output.write(blocks.bytes)
         var info = TermInfo()
         info.docFreq = docFreq
-        info.totalTermFreq = totalTermFreq
+        info.totalTermFreq = termFreqSum
         info.fieldMask = termImpacts.fieldMask
         info.fieldDocFreqs = fieldDocFreqs
         info.postingsOffset = start
         info.postingsLength = output.position - start
         // Reset for the next term.
         termImpacts = Impacts()
-        blocks.removeAll(keepingCapacity: true)
-        skip.removeAll(keepingCapacity: true)
+        blockImpacts = Impacts()
+        blocks.removeAll()
+        skip.removeAll()
         blockCount = 0
         docFreq = 0
-        totalTermFreq = 0
+        termFreqSum = 0
         fieldDocFreqs = FieldCounts()
         lastDoc = -1
         previousBlockLastDoc = -1
         return info
     }
 
+    /// Most bytes one encoded block takes: impacts, the three widths and mask count, a 32-bit delta per
+    /// doc, the mask dictionary and an 8-bit index per doc, a 32-bit termFreq per (doc, field).
+    private static let maxBlockBytes = Impacts.maxEncodedLength + 4
+        + IndexFormat.maxBlockDocs * (4 + 2 + 1 + 4 * IndexFormat.fieldCount)
+
     private mutating func encodeBlock() {
         let n = count
         let b = buffers
-        skip.appendU32(b.docs[n - 1])
-        skip.appendU32(UInt32(blocks.count))
         precondition(blockPositionsStart <= Int(UInt32.max), "positions of one term exceed 4 GB")
-        skip.appendU32(UInt32(blockPositionsStart))
+        skip.reserve(PostingsCursor.skipEntryLength)
+        skip.u32(b.docs[n - 1])
+        skip.u32(UInt32(blocks.count))
+        skip.u32(UInt32(blockPositionsStart))
+        skip.u8(UInt8(n))
+        blocks.reserve(Self.maxBlockBytes)
         blockImpacts.encode(into: &blocks)
         termImpacts.add(blockImpacts)
 
@@ -137,8 +249,8 @@ struct PostingsWriter {
             previous = b.docs[i]
         }
         let docWidth = BitPacking.bitsRequired(maxDelta)
-        blocks.append(UInt8(docWidth))
-        BitPacking.pack(UnsafeBufferPointer(start: b.scratch, count: n), width: docWidth, into: &blocks)
+        blocks.u8(UInt8(docWidth))
+        blocks.pack(b.scratch, count: n, width: docWidth)
 
         // Field masks: a small dictionary, then an index per doc.
         var dictionaryCount = 0
@@ -160,17 +272,17 @@ struct PostingsWriter {
             lastIndex = UInt32(k)
             b.scratch[i] = lastIndex
         }
-        blocks.append(UInt8(dictionaryCount))
-        for k in 0..<dictionaryCount { blocks.appendU16(b.dictionary[k]) }
+        blocks.u8(UInt8(dictionaryCount))
+        for k in 0..<dictionaryCount { blocks.u16(b.dictionary[k]) }
         let indexWidth = BitPacking.bitsRequired(UInt32(dictionaryCount - 1))
-        BitPacking.pack(UnsafeBufferPointer(start: b.scratch, count: n), width: indexWidth, into: &blocks)
+        blocks.pack(b.scratch, count: n, width: indexWidth)
 
         // Freqs − 1.
         var maxFreq: UInt32 = 0
         for i in 0..<freqCount { maxFreq |= b.freqs[i] }
         let freqWidth = BitPacking.bitsRequired(maxFreq)
-        blocks.append(UInt8(freqWidth))
-        BitPacking.pack(UnsafeBufferPointer(start: b.freqs, count: freqCount), width: freqWidth, into: &blocks)
+        blocks.u8(UInt8(freqWidth))
+        blocks.pack(b.freqs, count: freqCount, width: freqWidth)
 
         previousBlockLastDoc = Int64(b.docs[n - 1])
         blockCount += 1
@@ -183,11 +295,11 @@ struct PostingsWriter {
 /// The block being encoded, in manually managed memory (one owner, freed in `deinit`): no array
 /// uniqueness checks in the per-posting path.
 final class PostingsWriterBuffers {
-    let docs = UnsafeMutablePointer<UInt32>.allocate(capacity: IndexFormat.blockSize)
-    let masks = UnsafeMutablePointer<UInt16>.allocate(capacity: IndexFormat.blockSize)
-    let dictionary = UnsafeMutablePointer<UInt16>.allocate(capacity: IndexFormat.blockSize)
-    let freqs = UnsafeMutablePointer<UInt32>.allocate(capacity: IndexFormat.blockSize * IndexFormat.fieldCount)
-    let scratch = UnsafeMutablePointer<UInt32>.allocate(capacity: IndexFormat.blockSize)
+    let docs = UnsafeMutablePointer<UInt32>.allocate(capacity: IndexFormat.maxBlockDocs)
+    let masks = UnsafeMutablePointer<UInt16>.allocate(capacity: IndexFormat.maxBlockDocs)
+    let dictionary = UnsafeMutablePointer<UInt16>.allocate(capacity: IndexFormat.maxBlockDocs)
+    let freqs = UnsafeMutablePointer<UInt32>.allocate(capacity: IndexFormat.maxBlockDocs * IndexFormat.fieldCount)
+    let scratch = UnsafeMutablePointer<UInt32>.allocate(capacity: IndexFormat.maxBlockDocs)
 
     deinit {
         docs.deallocate()

@@ -26,8 +26,9 @@ final class StoredWriter {
     private var blockCount = 0
     private(set) var docCount = 0
 
-    init(path: String, segmentID: UInt64) throws {
-        output = try IndexOutput(path: path, formatName: SegmentFile.stored.formatName, segmentID: segmentID)
+    init(path: String, segmentID: UInt64, durable: Bool = true) throws {
+        output = try IndexOutput(path: path, formatName: SegmentFile.stored.formatName, segmentID: segmentID,
+                                 durable: durable)
         guard let c = libdeflate_alloc_compressor(IndexFormat.storedCompressionLevel) else {
             throw IndexError.io(file: path, operation: "allocate compressor for", message: "out of memory")
         }

@@ -34,9 +34,6 @@ public struct TermInfo: Sendable, Equatable {
         self.positionsLength = positionsLength
     }
 
-    /// Postings blocks of 128 docs (the last one partial).
-    public var blockCount: Int { (docFreq + IndexFormat.blockSize - 1) / IndexFormat.blockSize }
-
     /// Docs containing the term in `field`.
     public func docFreq(in field: Field) -> Int { Int(fieldDocFreqs[field]) }
 }

@@ -1,0 +1,121 @@
+import Testing
+@testable import TrialSearchCore
+
+@Suite struct SegmentMergerTests {
+    /// Flushes `trials` as segment `name` of `dir`.
+    static func flush(_ trials: [Trial], name: String, id: UInt64, in dir: TemporaryDirectory) throws -> SegmentInfo {
+        let segment = try InMemorySegment(directory: dir.path, name: name, id: id)
+        let analyzer = Analyzer()
+        var record: [UInt8] = []
+        for t in trials {
+            let sourceStart = TrialCodec.encode(t, into: &record)
+            let hash = record.withUnsafeBytes { TrialCodec.contentHash($0, sourceStart: sourceStart) }
+            _ = try record.withUnsafeBytes { try segment.add(t, record: $0, contentHash: hash, analyzer: analyzer) }
+        }
+        return try segment.flush()
+    }
+
+    /// Segments that end in partial blocks, single-block terms next to multi-block ones, and a second
+    /// merge that copies the first merge's blocks of more than 128 docs: the merged segment must read
+    /// exactly like the naive model of all the trials in order (docs, per-field termFreqs, positions,
+    /// advancing, block bounds, stored records, norms).
+    @Test func mergedSegmentsReadLikeTheNaiveModel() throws {
+        let dir = TemporaryDirectory("merger")
+        defer { dir.remove() }
+        let sizes = [150, 77, 300, 1, 211]
+        var all: [Trial] = []
+        var sources: [SegmentInfo] = []
+        for (i, n) in sizes.enumerated() {
+            let trials = SyntheticTrials.make(count: n, seed: UInt64(10 + i), idPrefix: "NCT\(i)")
+            all += trials
+            sources.append(try Self.flush(trials, name: SegmentName.make(i + 1), id: UInt64(100 + i), in: dir))
+        }
+        let first = try #require(try SegmentMerger.merge(Array(sources[0..<3]), directory: dir.path,
+                                                         into: SegmentName.make(10), id: 200))
+        let second = try #require(try SegmentMerger.merge(Array(sources[3...]), directory: dir.path,
+                                                          into: SegmentName.make(11), id: 201))
+        let merged = try #require(try SegmentMerger.merge([first, second], directory: dir.path,
+                                                          into: SegmentName.make(12), id: 202))
+        let segment = try SegmentReader(directory: dir.path, info: merged, ordinal: 0)
+        let naive = NaiveIndex(all)
+        #expect(segment.docCount == all.count)
+        #expect(segment.terms.termCount == naive.postings.count)
+        #expect(naive.postings.values.contains { $0.count > 3 * IndexFormat.blockSize }, "multi-block terms")
+
+        var positions: [Int32] = []
+        var rng = SeededRandom(seed: 99)
+        for (term, docs) in naive.postings.sorted(by: { $0.key < $1.key }) {
+            let info = try #require(try segment.terms.lookup(term))
+            let expectedDocs = docs.keys.sorted()
+            #expect(info.docFreq == docs.count, "\(term)")
+            #expect(info.totalTermFreq == docs.values.reduce(0) { $0 + $1.values.reduce(0) { $0 + $1.count } }, "\(term)")
+            for f in 0..<IndexFormat.fieldCount {
+                #expect(Int(info.fieldDocFreqs[f]) == docs.values.filter { $0[f] != nil }.count, "\(term) field \(f)")
+            }
+            // Every doc, its termFreqs and positions; every block's bound covers its docs.
+            var cursor = segment.postings(info)
+            var blockEnd: DocID = -1
+            var bound = Impacts()
+            for doc in expectedDocs {
+                #expect(cursor.next() == DocID(doc), "\(term)")
+                if DocID(doc) > blockEnd {
+                    blockEnd = cursor.advanceShallow(to: DocID(doc))
+                    bound = cursor.blockImpacts
+                    #expect(blockEnd >= DocID(doc))
+                    #expect(info.docFreq > IndexFormat.blockSize || blockEnd == PostingsCursor.noMoreDocs - 1,
+                            "a term of at most 128 docs is one block")
+                }
+                for (f, expected) in docs[doc] ?? [:] {
+                    let field = try #require(Field(rawValue: UInt8(f)))
+                    #expect(cursor.termFreq(in: field) == expected.count)
+                    #expect(UInt32(expected.count) <= bound.maxTermFreq[f], "\(term) doc \(doc): bound")
+                    #expect(bound.minNorm[f] <= UInt32(segment.norms.normByte(DocID(doc), field)))
+                    cursor.positions(in: field, into: &positions)
+                    #expect(positions == expected, "\(term) doc \(doc) \(field)")
+                }
+            }
+            #expect(cursor.next() == PostingsCursor.noMoreDocs)
+            #expect(!cursor.isCorrupt)
+            // The search's block scan (MaxScore) over the same postings, blocks of up to 255 docs
+            // included: every doc once, in order, with its field mask and termFreqs (stored minus one).
+            var scan = segment.postings(info)
+            var scanned: [Int] = []
+            var doc = scan.next()
+            while doc != PostingsCursor.noMoreDocs {
+                let before = scanned.count
+                doc = scan.scanBlock(through: PostingsCursor.noMoreDocs - 1) { d, mask, freqs in
+                    scanned.append(Int(d))
+                    let fields = docs[Int(d)] ?? [:]
+                    var k = 0
+                    for f in 0..<IndexFormat.fieldCount where mask & (1 << UInt16(f)) != 0 {
+                        #expect(Int(freqs[k]) + 1 == fields[f]?.count, "\(term) doc \(d) field \(f): scanned termFreq")
+                        k += 1
+                    }
+                    #expect(k == fields.count, "\(term) doc \(d): scanned field mask")
+                }
+                #expect(scanned.count > before, "\(term): scanBlock advances")
+                if scanned.count == before { break }
+            }
+            #expect(scanned == expectedDocs, "\(term): scanned docs")
+            #expect(!scan.isCorrupt)
+            // Advancing to random targets lands on the first doc at or after each.
+            if expectedDocs.count > 50 {
+                var c = segment.postings(info)
+                var target = 0
+                while target < all.count {
+                    let expected = expectedDocs.first { $0 >= target }.map { DocID($0) } ?? PostingsCursor.noMoreDocs
+                    #expect(c.advance(to: DocID(target)) == expected, "\(term) advance to \(target)")
+                    target = max(target + 1, Int(c.doc)) + Int(rng.next() % 90)
+                    if c.doc == PostingsCursor.noMoreDocs { break }
+                }
+            }
+        }
+        for doc in stride(from: 0, to: all.count, by: 23) {
+            #expect(try segment.trial(DocID(doc)) == all[doc])
+            #expect(segment.trialID(DocID(doc)) == all[doc].id)
+        }
+        for f in Field.allCases {
+            #expect(segment.norms.lengthSums[Int(f.rawValue)] == UInt64(naive.lengths.reduce(0) { $0 + $1[Int(f.rawValue)] }))
+        }
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+import Testing
+import TrialSearchCore
+@testable import TrialSearchKit
+
+/// The long-query and related-trials methods of `Benchmarks/research/FINDINGS.md` as the engine runs
+/// them on the shipped corpus: which terms a note and a source record give, with which boosts, and which
+/// scoring each kind of query gets.
+@Suite struct LongQueryAndRelatedTests {
+    /// A case note in the style of the TREC topics (age and diagnosis first, numbers with units, negated
+    /// findings).
+    static let note = """
+        A 31-year-old woman with premature ovarian insufficiency and amenorrhea for 14 months. She denies \
+        hot flashes. FSH 78 mIU/ml, estradiol 12 pg/ml, AMH undetectable. Karyotype 46,XX. She wishes to \
+        conceive and asks about stem cell treatment of the ovary.
+        """
+
+    @Test func firstSentenceEndsAtTheFirstStopFollowedBySpace() {
+        #expect(LongQueryRewriter.firstSentence(of: "A 3.5 cm mass. Then more.") == "A 3.5 cm mass.")
+        #expect(LongQueryRewriter.firstSentence(of: "Fever? Yes.") == "Fever?")
+        #expect(LongQueryRewriter.firstSentence(of: "no stop at all") == "no stop at all")
+        #expect(LongQueryRewriter.firstSentence(of: "ends here.") == "ends here.")
+        #expect(LongQueryRewriter.firstSentence(of: "line one.\nline two") == "line one.")
+    }
+
+    @Test func aNoteKeepsItsInformativeTermsWithConditionPriorAndFirstSentenceBoost() throws {
+        let index = try #require(ShippedCorpusIndex.shared)
+        let engine = try index.engine()
+        let rewritten = try engine.rewrite(Self.note, mode: .text)
+        #expect(rewritten.mode == .text)
+        var boosts: [String: Double] = [:]
+        for clause in rewritten.query.clauses {
+            guard case let .term(term) = clause.match else { Issue.record("not a term: \(clause)"); continue }
+            #expect(boosts[term] == nil, "each distinct term once: \(term)")
+            boosts[term] = clause.boost
+        }
+        // Numbers and units are dropped; the negated finding ("denies hot flashes") too.
+        for dropped in ["31", "14", "78", "12", "ml", "pg", "hot", "flash"] {
+            #expect(boosts[dropped] == nil, "\(dropped) in \(rewritten.query)")
+        }
+        // Kept: the diagnosis (first sentence) and what the rest of the note asks about.
+        for kept in ["prematur", "ovarian", "insuffici", "amenorrhea", "stem", "cell", "estradiol"] {
+            #expect(boosts[kept] != nil, "\(kept) missing from \(rewritten.query)")
+        }
+        // Each boost is (1 + 2 · condition share) × 1.25 when the first sentence states the term.
+        let first: Set<String> = ["woman", "prematur", "ovarian", "insuffici", "amenorrhea", "month", "year", "old"]
+        for (term, boost) in boosts {
+            let statistics = try engine.reader.termStatistics(term)
+            let share = LongQueryRewriter.conditionShare(statistics)
+            let expected = (1 + 2 * share) * (first.contains(term) ? 1.25 : 1)
+            #expect(abs(boost - expected) < 1e-9, "\(term): boost \(boost), expected \(expected)")
+        }
+        // A condition word outweighs a narrative word of the same sentence.
+        let condition = try #require(boosts["insuffici"])
+        let narrative = try #require(boosts["woman"])
+        #expect(condition > narrative)
+    }
+
+    @Test func eachKindOfQueryIsScoredWithItsOwnSimilarity() throws {
+        let index = try #require(ShippedCorpusIndex.shared)
+        let engine = try index.engine()
+        #expect(engine.searcher.similarity == .default)
+        #expect(engine.longQuerySearcher.similarity == .bm25f(.longQuery))
+        #expect(engine.relatedSearcher.similarity == .bm25f(.related))
+        #expect(BM25FParameters.longQuery.k1 == 6 && BM25FParameters.related.k1 == 8)
+        for field in [Field.id, .outcome, .sponsor, .location] { #expect(BM25FParameters.longQuery.weights[field] == 0) }
+        // A long query's hits carry the scores of the long-query searcher, not the keyword one.
+        let result = try engine.search(Self.note, mode: .text, options: SearchOptions(limit: 5))
+        let direct = try engine.longQuerySearcher.search(result.query.query, options: SearchOptions(limit: 5))
+        let keyword = try engine.searcher.search(result.query.query, options: SearchOptions(limit: 5))
+        if result.query.profile == nil {
+            #expect(result.hits.map(\.score) == direct.hits.map(\.score))
+        }
+        #expect(result.hits.map(\.score) != keyword.hits.map(\.score))
+        // --explain names what a boost is made of.
+        let explained = try engine.search(Self.note, mode: .text, options: SearchOptions(limit: 1, explain: true))
+        let tree = try #require(explained.hits.first?.explanation).render()
+        #expect(tree.contains("condition prior ×(1 + 2 · condition share"), "\(tree)")
+        #expect(tree.contains("k1"))
+        let poi = try #require(TrialID("NCT03033277"))
+        let source = try #require(try engine.trial(poi))
+        let relatedTree = try #require(try engine.related(to: source, options: SearchOptions(limit: 1, explain: true))
+            .hits.first?.explanation).render()
+        #expect(relatedTree.contains("source term score"), "\(relatedTree)")
+        // --similarity tfidf scores every kind with TF-IDF.
+        let tfidf = RankingConfiguration.tfidf
+        for similarity in [tfidf.similarity, tfidf.longQuerySimilarity, tfidf.relatedSimilarity] {
+            #expect(similarity.name == "tfidf")
+        }
+    }
+
+    @Test func relatedTermsComeFromTheSourceFieldsWithClassicIDFAndBoostScoreOverBest() throws {
+        let index = try #require(ShippedCorpusIndex.shared)
+        let engine = try index.engine()
+        let id = try #require(TrialID("NCT03033277"))
+        let source = try #require(try engine.trial(id))
+        let mlt = MoreLikeThis(parameters: engine.configuration.moreLikeThis)
+        var lookups = ResolvedTerms(reader: engine.reader)
+        let selected = try mlt.selectTerms(of: source, analyzer: engine.analyzer, lookups: &lookups,
+                                           similarity: engine.configuration.relatedSimilarity)
+        #expect(selected.count == 50)
+        let frequencies = mlt.termFrequencies(of: source, analyzer: engine.analyzer)
+        let n = Double(engine.reader.docCount)
+        for term in selected {
+            #expect(term.docFreq >= 2 && Double(term.docFreq) <= 0.5 * n, "\(term.term) df \(term.docFreq)")
+            let expected = try #require(frequencies[term.term]) * (1 + log(n / Double(term.docFreq + 1)))
+            #expect(abs(term.score - expected) < 1e-9, "\(term.term)")
+        }
+        // Outcome measures and sponsors give no terms: "follicl" is in the source's outcomes only.
+        #expect(frequencies["follicl"] == nil)
+        #expect(frequencies["zoolog"] == nil)
+        // Intervention names count half; their descriptions (`ultrason`) not at all.
+        #expect(frequencies["ultrason"] == nil)
+        #expect(frequencies["hucmsc"] == 1 || frequencies["huc"] != nil)
+        let query = try #require(try mlt.query(for: source, analyzer: engine.analyzer, lookups: &lookups,
+                                               similarity: engine.configuration.relatedSimilarity))
+        #expect(query.clauses.first?.boost == 1)
+        #expect(query.clauses.allSatisfy { $0.boost > 0 && $0.boost <= 1 })
+        // The related trials of a POI stem-cell trial are POI trials, itself excluded.
+        let related = try engine.related(to: source, options: SearchOptions(limit: 5))
+        #expect(!related.hits.contains { $0.id == source.id })
+        for hit in related.hits {
+            let trial = try engine.trial(for: hit)
+            #expect(trial.conditions.joined(separator: " ").lowercased().contains("ovar"), "\(hit.id): \(trial.conditions)")
+        }
+    }
+}
