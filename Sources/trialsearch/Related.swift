@@ -11,14 +11,12 @@ extension TrialSearchCommand {
                 More-like-this: the source record's (an indexed trial's, or
                 --file's) most characteristic terms are searched, each boosted by
                 its score / the best score. A term's source frequency is counted
-                per field (titles and conditions weigh 3, MeSH terms 2, keywords
-                1.5, intervention names and the summary 1, the description 0.5,
-                eligibility, outcomes and intervention descriptions 0.25);
-                numbers and terms in fewer than 2 trials or in more than 30% of
-                them are dropped; the rest are ranked by √frequency · idf,
-                favouring terms the index uses in titles, conditions, keywords
-                and MeSH terms, and the best 32 kept. The source trial itself is
-                never returned.
+                over the title, conditions, keywords, MeSH terms and eligibility
+                criteria (weight 1) and intervention names (0.5); terms in fewer
+                than 2 trials or in more than half of them are dropped; the rest
+                are ranked by frequency · (1 + ln(N / (docFreq + 1))) and the
+                best 50 searched with BM25F (k1 = 8) over the text fields. The
+                source trial itself is never returned.
 
                 A hit that is likely the same trial registered twice (under two
                 ids or in two registries) is marked "possible duplicate

@@ -24,11 +24,13 @@ extension TrialSearchCommand {
 
                 LONG QUERIES
                 Text of 12 words or more (a patient's case notes, an abstract) is
-                read as free text: no syntax; its informative terms, weighted by
-                idf and by how often the index uses them to name conditions or
-                treatments; and the patient's age and sex ("a 45-year-old man")
-                re-weigh trials by their eligibility. --mode syntax or --mode text
-                forces one reading.
+                read as free text: no syntax; each distinct term once, without
+                numbers, units and what the text negates ("denies fever"),
+                weighted up when the index uses it to name conditions and when
+                the first sentence states it, scored over the text fields with a
+                high k1; the patient's age and sex ("a 45-year-old man") re-weigh
+                trials by their eligibility. --mode syntax or --mode text forces
+                one reading.
 
                 RANKING
                 BM25F over all fields, conditions, titles and MeSH terms weighing

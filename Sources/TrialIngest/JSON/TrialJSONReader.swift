@@ -7,6 +7,11 @@ import TrialSearchCore
 /// is ignored), absent keys leave the property empty, unknown keys are ignored, and `source` is taken
 /// from the record as written (the original dump), not from the JSON Lines file. A record without
 /// `"id"` or with an unknown `source.format` is an error.
+///
+/// A generic record, `{"id": "…", "title": "…", "text": "…"}` (the shape many tools export free text
+/// in), is read as a free-text record: when the object has none of `Trial`'s text keys, `title`
+/// becomes the brief title and `text` the brief summary, as `PlainText` makes them, rather than being
+/// dropped as unknown keys and leaving a record with nothing to search.
 public enum TrialJSONReader {
     /// Whether `value` looks like a `Trial` JSON object: it has a string `id` and no `protocolSection`.
     static func isTrial(_ value: JSONValue) -> Bool {
@@ -91,6 +96,12 @@ public enum TrialJSONReader {
                      country: string(v["country"]))
         }
         trial.relatedIds = strings(object["relatedIds"])
+        if trial.briefTitle.isEmpty && trial.officialTitle.isEmpty && trial.briefSummary.isEmpty
+            && trial.detailedDescription.isEmpty {
+            let text = string(object["text"])
+            let title = string(object["title"])
+            if !text.isEmpty || !title.isEmpty { PlainText.fill(&trial, text: text, title: title) }
+        }
         return trial
     }
 

@@ -17,11 +17,20 @@ enum PlainText {
         let id = TrialID(idFromName(source.entry.isEmpty ? source.file : source.entry)) ?? TrialID("text")
         guard let id else { preconditionFailure("\"text\" is a valid TrialID") }
         var trial = Trial(id: id, registry: "", source: source)
-        let summary = TextNormalizer.paragraphs(bytes.bindMemory(to: UInt8.self))
+        fill(&trial, summary: TextNormalizer.paragraphs(bytes.bindMemory(to: UInt8.self)), title: "")
+        return trial
+    }
+
+    /// Sets `trial`'s brief summary to `text`, normalized, and its brief title to `title`, or when that
+    /// is empty to the text's first line (cut at 200 bytes).
+    static func fill(_ trial: inout Trial, text: String, title: String) {
+        fill(&trial, summary: TextNormalizer.paragraphs(text), title: TextNormalizer.paragraphs(title))
+    }
+
+    private static func fill(_ trial: inout Trial, summary: String, title: String) {
         trial.briefSummary = summary
         let firstLine = summary.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? ""
-        trial.briefTitle = cut(firstLine, at: 200)
-        return trial
+        trial.briefTitle = title.isEmpty ? cut(firstLine, at: 200) : title
     }
 
     /// `dir/name.ext` → `name`.

@@ -51,4 +51,29 @@ import TrialSearchCore
         }
         #expect(location.record == 3)
     }
+
+    /// `{"id", "title", "text"}` lines (free text keyed by id, as many tools export it) are free-text
+    /// records, not id-only records with their text dropped; a Trial JSON record keeps its own fields.
+    @Test func genericIdTextRecordsKeepTheirText() throws {
+        let lines = [
+            #"{"id": "NCT04500626", "text": "Hyperbaric Versus Normobaric Oxygen Therapy for COVID-19 Patients\n\nMulticentre randomized trial."}"#,
+            #"{"id": "note-7", "title": "Patient note", "text": "A 45-year-old woman with premature ovarian insufficiency."}"#,
+            #"{"id": "NCT1", "briefTitle": "Own title", "text": "ignored: a Trial JSON record has its own text"}"#,
+        ]
+        var trials: [Trial] = []
+        for line in lines {
+            let bytes = Array(line.utf8)
+            let result = bytes.withUnsafeBytes { raw in
+                catching { () throws(IngestError) in try TrialJSONReader.read(raw, at: IngestLocation(file: "generic.jsonl")) }
+            }
+            trials.append(try result.get())
+        }
+        #expect(trials[0].briefTitle == "Hyperbaric Versus Normobaric Oxygen Therapy for COVID-19 Patients")
+        #expect(trials[0].briefSummary.contains("Multicentre randomized trial."))
+        #expect(trials[1].id.rawValue == "note-7")
+        #expect(trials[1].briefTitle == "Patient note")
+        #expect(trials[1].briefSummary == "A 45-year-old woman with premature ovarian insufficiency.")
+        #expect(trials[2].briefTitle == "Own title")
+        #expect(trials[2].briefSummary.isEmpty)
+    }
 }
