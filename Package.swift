@@ -52,7 +52,7 @@ let package = Package(
             dependencies: ["TrialSearchCore"]),
         .testTarget(
             name: "TrialIngestTests",
-            dependencies: ["TrialIngest", "TrialSearchCore"]),
+            dependencies: ["TrialIngest", "TrialSearchCore", "CLibDeflate"]),
         .testTarget(
             name: "TrialSearchKitTests",
             dependencies: ["TrialSearchKit", "TrialSearchCore", "TrialIngest", "trialsearch"],

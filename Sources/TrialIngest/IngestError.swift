@@ -57,6 +57,8 @@ public enum IngestError: Error, Sendable, Hashable, CustomStringConvertible {
     case malformedJSON(IngestLocation, offset: Int, message: String)
     /// A well-formed record lacks something every record must have (`nct_id`, `TrialID`, …).
     case missingField(IngestLocation, format: RecordFormat, field: String)
+    /// A record has a value no registry would publish (a trial id with control characters).
+    case invalidValue(IngestLocation, format: RecordFormat, field: String, reason: String)
     /// A record, archive entry or file exceeds an `IngestOptions` limit.
     case tooLarge(IngestLocation, what: String, size: Int, limit: Int)
     /// Elements, JSON containers or archives nest deeper than an `IngestOptions` limit.
@@ -74,7 +76,7 @@ public enum IngestError: Error, Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .pathNotFound: return nil
         case .unreadable(let l, _), .unrecognizedFormat(let l, _), .notUTF8(let l, _),
-             .malformedXML(let l, _), .malformedJSON(let l, _, _), .missingField(let l, _, _),
+             .malformedXML(let l, _), .malformedJSON(let l, _, _), .missingField(let l, _, _), .invalidValue(let l, _, _, _),
              .tooLarge(let l, _, _, _), .tooDeep(let l, _, _), .malformedArchive(let l, _),
              .unsupportedArchive(let l, _), .checksumMismatch(let l, _, _):
             return l
@@ -99,6 +101,8 @@ public enum IngestError: Error, Sendable, Hashable, CustomStringConvertible {
             return "\(l): malformed JSON at byte \(offset): \(message)"
         case .missingField(let l, let format, let field):
             return "\(l): \(format.rawValue) record has no \(field)"
+        case .invalidValue(let l, let format, let field, let reason):
+            return "\(l): \(format.rawValue) record has an invalid \(field): \(reason)"
         case .tooLarge(let l, let what, let size, let limit):
             return "\(l): \(what) is \(size) bytes, more than the limit of \(limit)"
         case .tooDeep(let l, let what, let limit):

@@ -24,6 +24,9 @@ public struct IngestOptions: Sendable, Hashable {
     /// Deepest folder recursion below a given path; symbolic links to folders are not followed.
     /// Default 32.
     public var maxFolderDepth: Int
+    /// Longest trial id, in UTF-8 bytes (registry ids are under 40; a plain-text record's id is its
+    /// file name, at most 255). A longer id is an error for its record. Default 256.
+    public var maxIDBytes: Int
     /// How many units of work may be finished ahead of the oldest unfinished one when records are
     /// delivered in input order (`DumpReader.readInOrder`): bounds the memory of the reorder step to
     /// about this many records. Default 256.
@@ -32,13 +35,14 @@ public struct IngestOptions: Sendable, Hashable {
     public init(
         maxRecordBytes: Int = 64 << 20, maxEntryBytes: Int = 1 << 30, maxCompressionRatio: Int = 1000,
         maxArchiveDepth: Int = 2, maxArchiveEntries: Int = 10_000_000, maxXMLDepth: Int = 64,
-        maxJSONDepth: Int = 64, maxFolderDepth: Int = 32, reorderWindow: Int = 256
+        maxJSONDepth: Int = 64, maxFolderDepth: Int = 32, reorderWindow: Int = 256, maxIDBytes: Int = 256
     ) {
         precondition(maxRecordBytes > 0 && maxEntryBytes > 0 && maxCompressionRatio > 0,
                      "sizes must be positive: \(maxRecordBytes) \(maxEntryBytes) \(maxCompressionRatio)")
         precondition(maxArchiveDepth >= 0 && maxXMLDepth > 0 && maxJSONDepth > 0 && maxFolderDepth >= 0,
                      "depths: \(maxArchiveDepth) \(maxXMLDepth) \(maxJSONDepth) \(maxFolderDepth)")
-        precondition(reorderWindow > 0 && maxArchiveEntries > 0, "window \(reorderWindow)")
+        precondition(reorderWindow > 0 && maxArchiveEntries > 0 && maxIDBytes > 0,
+                     "window \(reorderWindow) entries \(maxArchiveEntries) id \(maxIDBytes)")
         self.maxRecordBytes = maxRecordBytes
         self.maxEntryBytes = maxEntryBytes
         self.maxCompressionRatio = maxCompressionRatio
@@ -48,5 +52,6 @@ public struct IngestOptions: Sendable, Hashable {
         self.maxJSONDepth = maxJSONDepth
         self.maxFolderDepth = maxFolderDepth
         self.reorderWindow = reorderWindow
+        self.maxIDBytes = maxIDBytes
     }
 }

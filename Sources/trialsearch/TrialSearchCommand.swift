@@ -6,7 +6,7 @@ struct TrialSearchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trialsearch",
         abstract: "Search clinical-trial registries and find related trials.",
-        subcommands: [Search.self, Related.self, Show.self, Convert.self, Index.self, Stats.self],
+        subcommands: [Search.self, Related.self, Show.self, Convert.self, Index.self, Stats.self, Check.self],
         defaultSubcommand: Search.self
     )
 }

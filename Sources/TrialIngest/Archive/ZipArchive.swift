@@ -11,8 +11,8 @@
 /// extra fields (id 1) carry sizes and offsets that do not fit 32 bits. Directory entries (names ending
 /// in "/") are skipped. Entries keep the central directory's order.
 ///
-/// Read: stored (method 0) and deflate (method 8) entries. Rejected with a per-entry error: encrypted
-/// entries, other methods, entries larger than `IngestOptions.maxEntryBytes` or compressed more than
+/// Read: stored (method 0) and deflate (method 8) entries. Rejected with a per-entry error: names that
+/// leave the archive (`../x.xml`, `/etc/x`, `C:x`), encrypted entries, other methods, entries larger than `IngestOptions.maxEntryBytes` or compressed more than
 /// `maxCompressionRatio` : 1, entries whose data lies outside the archive, and a CRC-32 mismatch.
 final class ZipArchive: Sendable {
     /// Where the archive's bytes are.
@@ -71,7 +71,7 @@ final class ZipArchive: Sendable {
 
     /// Reads the central directory.
     /// - Throws: `IngestError.malformedArchive` when the end record or the directory is missing or
-    ///   broken, `.tooLarge` when it lists more than `options.maxArchiveEntries` entries or the
+    ///   broken or two entries overlap (`checkDisjoint`), `.tooLarge` when it lists more than `options.maxArchiveEntries` entries or the
     ///   directory itself is larger than `options.maxEntryBytes` (it is read whole).
     init(storage: Storage, location: IngestLocation, options: IngestOptions) throws(IngestError) {
         self.storage = storage
@@ -157,7 +157,12 @@ final class ZipArchive: Sendable {
                 }
                 e += 4 + size
             }
-            let name = String(decoding: d[nameStart..<extraStart], as: UTF8.self)
+            // Control characters would reach terminals through messages: shown as U+FFFD.
+            var nameBytes = Array(d[nameStart..<extraStart])
+            if nameBytes.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
+                nameBytes = nameBytes.flatMap { $0 < 0x20 || $0 == 0x7F ? [0xEF, 0xBF, 0xBD] : [$0] }
+            }
+            let name = String(decoding: nameBytes, as: UTF8.self)
             p = next
             if name.hasSuffix("/") { continue }
             guard offset >= 0, offset < archiveSize, compressed >= 0, uncompressed >= 0 else {
@@ -166,7 +171,42 @@ final class ZipArchive: Sendable {
             entries.append(Entry(name: name, method: method, flags: flags, crc32: crc, compressedSize: compressed,
                                  uncompressedSize: uncompressed, localHeaderOffset: offset))
         }
+        try checkDisjoint(entries, location: location)
         return entries
+    }
+
+    /// Refuses an archive whose entries share bytes: the construction of the "overlapping" zip bombs,
+    /// where thousands of entries point into the same compressed data so that each passes the
+    /// compression-ratio check while together they inflate to terabytes. A real archive stores each
+    /// entry once: its local header (30 bytes at least) and data end before the next entry starts.
+    private static func checkDisjoint(_ entries: [Entry], location: IngestLocation) throws(IngestError) {
+        let order = entries.indices.sorted { entries[$0].localHeaderOffset < entries[$1].localHeaderOffset }
+        for k in order.indices.dropFirst() {
+            let a = entries[order[k - 1]]
+            let b = entries[order[k]]
+            if a.localHeaderOffset + 30 + a.compressedSize > b.localHeaderOffset {
+                throw .malformedArchive(location, message: "entries \(a.name) (at \(a.localHeaderOffset), "
+                    + "\(a.compressedSize) bytes) and \(b.name) (at \(b.localHeaderOffset)) overlap: "
+                    + "a zip bomb construction")
+            }
+        }
+    }
+
+    /// Why `name` is not a relative path inside the archive (an absolute path, a drive letter or a
+    /// ".." component: a "zip slip" name), or nil. trialsearch never writes entries to disk, but such a
+    /// name only appears in crafted archives and would mislead a tool that uses `source.entry` as a
+    /// path, so the entry is refused.
+    static func pathTraversal(in name: String) -> String? {
+        if name.hasPrefix("/") || name.hasPrefix("\\") { return "an absolute path" }
+        let utf8 = Array(name.utf8)
+        if utf8.count >= 2, utf8[1] == UInt8(ascii: ":"), (utf8[0] | 0x20) >= UInt8(ascii: "a"), (utf8[0] | 0x20) <= UInt8(ascii: "z") {
+            return "a drive letter"
+        }
+        if utf8.split(whereSeparator: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "\\") })
+            .contains(where: { $0.elementsEqual("..".utf8) }) {
+            return "a \"..\" component"
+        }
+        return nil
     }
 
     /// The start of the last occurrence of `signature` in `bytes` with at least `minimumRemaining`

@@ -20,6 +20,9 @@ final class ZipEntryReader {
     /// - Throws: the per-entry errors listed on `ZipArchive`, or what `body` throws.
     func withContents<T>(of entry: ZipArchive.Entry, in archive: ZipArchive, location: IngestLocation,
                          _ body: (UnsafeRawBufferPointer) throws(IngestError) -> T) throws(IngestError) -> T {
+        if let problem = ZipArchive.pathTraversal(in: entry.name) {
+            throw .malformedArchive(location, message: "entry name is \(problem) (a path-traversal name)")
+        }
         guard entry.flags & 1 == 0 else {
             throw .unsupportedArchive(location, message: "entry is encrypted")
         }

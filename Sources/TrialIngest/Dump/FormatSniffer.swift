@@ -5,7 +5,9 @@
 /// `Trials_downloaded_from_ICTRP` → an ICTRP export, `Trial` → one ICTRP trial); JSON (`{` or `[`:
 /// studies, `ctg-studies.json` arrays, JSON Lines, `Trial` JSON); a trial-page text dump (a line
 /// starting "NCT ID:" within the first 20 non-empty lines); any other content without NUL bytes is
-/// plain text (whose reader rejects it when it is not UTF-8). gzip, UTF-16 and other binary content are rejected with what they look like.
+/// plain text (whose reader rejects it when it is not UTF-8). gzip, UTF-16 (with or without a
+/// byte-order mark) and other binary content are rejected with what they look like; an element name
+/// is quoted in a message only when it looks like one.
 enum FormatSniffer {
     enum Kind: Equatable, Sendable {
         case zip
@@ -32,6 +34,10 @@ enum FormatSniffer {
         if b.count >= 2, (b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF) {
             return .unrecognized("UTF-16 text (convert it to UTF-8)")
         }
+        // UTF-16 without a byte-order mark: ASCII characters with a NUL byte before or after each.
+        if b.count >= 4, (b[0] != 0 && b[1] == 0 && b[2] != 0 && b[3] == 0) || (b[0] == 0 && b[1] != 0 && b[2] == 0 && b[3] != 0) {
+            return .unrecognized("UTF-16 text without a byte-order mark (convert it to UTF-8)")
+        }
         var i = 0
         if b.count >= 3, b[0] == 0xEF, b[1] == 0xBB, b[2] == 0xBF { i = 3 }
         while i < b.count, b[i] == 0x20 || b[i] == 0x0A || b[i] == 0x0D || b[i] == 0x09 { i += 1 }
@@ -43,6 +49,7 @@ enum FormatSniffer {
             case "clinical_study": return .clinicalStudyXML
             case "Trials_downloaded_from_ICTRP": return .ictrpExport
             case "Trial": return .ictrpTrial
+            case invalidName: return .unrecognized("XML whose first element has no valid name")
             default: return .unrecognized("XML with root element <\(root)>")
             }
         case UInt8(ascii: "{"), UInt8(ascii: "["):
@@ -87,12 +94,25 @@ enum FormatSniffer {
                 while j < b.count, !(b[j] == 0x20 || b[j] == 0x0A || b[j] == 0x0D || b[j] == 0x09
                                       || b[j] == UInt8(ascii: ">") || b[j] == UInt8(ascii: "/")) { j += 1 }
                 guard j < b.count, j > i + 1 else { return nil }
+                // Only a plausible element name is quoted back in messages (never control bytes).
+                guard j - i - 1 <= 64, b[(i + 1)..<j].allSatisfy({ $0 >= 0x80 || isNameByte($0) }) else {
+                    return invalidName
+                }
                 var name = String(decoding: b[(i + 1)..<j], as: UTF8.self)
                 if let colon = name.firstIndex(of: ":") { name = String(name[name.index(after: colon)...]) }
                 return name
             }
         }
         return nil
+    }
+
+    /// What `rootElement` returns for a name that is not one (not a valid XML name).
+    private static let invalidName = "\u{0}"
+
+    /// ASCII letters, digits and `_ - . :`, the ASCII characters of XML names.
+    private static func isNameByte(_ byte: UInt8) -> Bool {
+        (byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "z")) || (byte >= 0x30 && byte <= 0x39)
+            || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: ":")
     }
 
     private static func find(_ pattern: [UInt8], in b: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
@@ -114,8 +134,8 @@ enum FormatSniffer {
             while i < b.count, b[i] == 0x20 || b[i] == 0x09 { i += 1 }
             if i + marker.count <= b.count, (0..<marker.count).allSatisfy({ b[i + $0] == marker[$0] }) { return true }
             var nonEmpty = false
-            while i < b.count, b[i] != 0x0A {
-                if b[i] != 0x0D { nonEmpty = true }
+            while i < b.count, b[i] != 0x0A, b[i] != 0x0D {  // LF, CRLF and a lone CR end a line
+                nonEmpty = true
                 i += 1
             }
             if nonEmpty { lines += 1 }

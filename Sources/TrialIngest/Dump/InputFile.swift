@@ -20,16 +20,30 @@ final class InputFile: Sendable {
     private let descriptor: Int32
 
     /// Opens `path` for reading.
-    /// - Throws: `IngestError.unreadable` with the system's reason.
+    /// - Throws: `IngestError.unreadable` with the system's reason, or when `path` is not a regular
+    ///   file (a named pipe in a dump folder would block the reader forever; a device has no size).
     init(path: String) throws(IngestError) {
         self.path = path
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // O_NONBLOCK: opening a named pipe must not wait for a writer (it is refused just below).
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { throw .unreadable(IngestLocation(file: path), reason: systemError()) }
         var info = stat()
         guard fstat(fd, &info) == 0 else {
             let reason = systemError()
             close(fd)
             throw .unreadable(IngestLocation(file: path), reason: reason)
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            close(fd)
+            let kind: String
+            switch info.st_mode & S_IFMT {
+            case S_IFIFO: kind = "a named pipe"
+            case S_IFCHR, S_IFBLK: kind = "a device"
+            case S_IFSOCK: kind = "a socket"
+            case S_IFDIR: kind = "a folder"
+            default: kind = "a special file"
+            }
+            throw .unreadable(IngestLocation(file: path), reason: "\(kind), not a regular file")
         }
         descriptor = fd
         size = Int(info.st_size)

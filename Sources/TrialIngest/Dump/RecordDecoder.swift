@@ -71,7 +71,7 @@ final class RecordDecoder {
             switch grammar {
             case .ictrp:
                 let source = RecordSource(file: file, entry: entry, format: .ictrp)
-                emit(catching { () throws(IngestError) in
+                emit(validated(at: recordLocation) { () throws(IngestError) in
                     try ictrp.read(bytes, encoding: encoding, source: source, at: recordLocation, firstLine: record.line)
                 })
             case .json:
@@ -86,20 +86,30 @@ final class RecordDecoder {
         let location = IngestLocation(file: file, entry: entry)
         let kind = kind ?? FormatSniffer.sniff(UnsafeRawBufferPointer(rebasing: bytes.prefix(FormatSniffer.headLength)))
         switch kind {
+        case .clinicalStudyXML, .ictrpTrial, .textDump, .plainText:
+            // A single-record archive entry is one record: the same limit as a single-record file.
+            guard bytes.count <= options.maxRecordBytes else {
+                emit(.failure(.tooLarge(location, what: "record", size: bytes.count, limit: options.maxRecordBytes)))
+                return
+            }
+        default:
+            break
+        }
+        switch kind {
         case .clinicalStudyXML:
             let source = RecordSource(file: file, entry: entry, format: .clinicalStudyXML)
-            emit(catching { () throws(IngestError) in try clinicalStudy.read(bytes, source: source, at: location) })
+            emit(validated(at: location) { () throws(IngestError) in try clinicalStudy.read(bytes, source: source, at: location) })
         case .ictrpTrial:
             let source = RecordSource(file: file, entry: entry, format: .ictrp)
-            emit(catching { () throws(IngestError) in
+            emit(validated(at: location) { () throws(IngestError) in
                 try ictrp.read(bytes, encoding: nil, source: source, at: location, firstLine: 1)
             })
         case .textDump:
             let source = RecordSource(file: file, entry: entry, format: .textDump)
-            emit(catching { () throws(IngestError) in try TextDump.read(bytes, source: source, at: location) })
+            emit(validated(at: location) { () throws(IngestError) in try TextDump.read(bytes, source: source, at: location) })
         case .plainText:
             let source = RecordSource(file: file, entry: entry, format: .plainText)
-            emit(catching { () throws(IngestError) in try PlainText.read(bytes, source: source, at: location) })
+            emit(validated(at: location) { () throws(IngestError) in try PlainText.read(bytes, source: source, at: location) })
         case .ictrpExport, .json:
             let grammar: RecordSplitter.Grammar = kind == .json ? .json : .ictrp
             let encoding = kind == .json ? nil : ICTRPExport.declaredEncoding(bytes)
@@ -134,6 +144,22 @@ final class RecordDecoder {
         }
     }
 
+    /// The outcome of reading one record, with its id checked: no control characters (they would
+    /// reach terminals and file names) and at most `IngestOptions.maxIDBytes` bytes.
+    private func validated(at location: IngestLocation, _ read: () throws(IngestError) -> Trial) -> Result<Trial, IngestError> {
+        let result = catching(read)
+        guard case .success(let trial) = result else { return result }
+        let id = trial.id.rawValue.utf8
+        if id.count > options.maxIDBytes {
+            return .failure(.tooLarge(location, what: "trial id", size: id.count, limit: options.maxIDBytes))
+        }
+        if let control = id.first(where: { $0 < 0x20 || $0 == 0x7F }) {
+            return .failure(.invalidValue(location, format: trial.source.format, field: "id",
+                                          reason: "it contains the control character \(describe(control))"))
+        }
+        return result
+    }
+
     /// One JSON record: an API v2 study, an API response `{"studies": [...]}`, or a `Trial` object.
     private func decodeJSON(_ bytes: UnsafeRawBufferPointer, file: String, entry: String, location: IngestLocation,
                             emit: (Result<Trial, IngestError>) -> Void) {
@@ -151,14 +177,14 @@ final class RecordDecoder {
         at.line = nil
         if StudyJSON.isStudy(root) {
             let source = RecordSource(file: file, entry: entry, format: .studyJSON)
-            emit(catching { () throws(IngestError) in try StudyJSON.read(root, source: source, at: at) })
+            emit(validated(at: at) { () throws(IngestError) in try StudyJSON.read(root, source: source, at: at) })
         } else if let studies = root["studies"], studies.kind == .array {
             let source = RecordSource(file: file, entry: entry, format: .studyJSON)
             for study in studies.elements {
-                emit(catching { () throws(IngestError) in try StudyJSON.read(study, source: source, at: at) })
+                emit(validated(at: at) { () throws(IngestError) in try StudyJSON.read(study, source: source, at: at) })
             }
         } else if TrialJSONReader.isTrial(root) {
-            emit(catching { () throws(IngestError) in try TrialJSONReader.read(root, at: at) })
+            emit(validated(at: at) { () throws(IngestError) in try TrialJSONReader.read(root, at: at) })
         } else {
             let found = root.kind == .object ? "a JSON object without \"protocolSection\" or \"id\"" : "a JSON \(root.kind)"
             emit(.failure(.unrecognizedFormat(at, found: found)))

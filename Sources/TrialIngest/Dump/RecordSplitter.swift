@@ -130,6 +130,9 @@ struct RecordSplitter {
     // MARK: - JSON
 
     private mutating func nextJSON() throws(IngestError) -> SplitRecord? {
+        if inArray == nil, position == 0, try window.fill(to: 3), window[0] == 0xEF, window[1] == 0xBB, window[2] == 0xBF {
+            position = 3  // a UTF-8 byte-order mark (Windows tools write one); RFC 8259 lets readers skip it
+        }
         var i = try skipSpace(position)
         if inArray == nil {
             let available = try window.fill(to: i + 1)

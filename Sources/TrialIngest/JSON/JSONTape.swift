@@ -5,8 +5,8 @@
 /// array; strings and numbers are decoded only when read. Each node records its kind, where its text
 /// starts and ends, and the index just past its subtree, so a reader skips an unwanted object in one
 /// step. An object's children alternate key and value nodes. The input must be UTF-8 (checked once,
-/// up front); anything else, control characters in strings, bad escapes, trailing garbage and
-/// nesting deeper than `maxDepth` are errors with the byte offset.
+/// up front); anything else, control characters in strings, bad escapes, trailing garbage, an object
+/// that repeats a key and nesting deeper than `maxDepth` are errors with the byte offset.
 final class JSONTape {
     enum Kind: UInt8 { case object, array, string, number, `true`, `false`, null }
 
@@ -131,12 +131,79 @@ final class JSONTape {
                 i = skipSpace(b, i + 1)
                 expectValue = true
             } else if byte == closer {
+                if top.isObject { try checkUniqueKeys(top.index, b) }
                 close(&stack, at: i)
                 i = skipSpace(b, i + 1)
             } else {
                 throw Failure(offset: i, message: "expected \",\" or \(describe(closer)), found \(describe(byte))")
             }
         }
+    }
+
+    /// Refuses an object whose members repeat a key (RFC 8259 leaves the meaning open: some readers
+    /// take the first, some the last, so a crafted record could show one id to one tool and another
+    /// to the next). `object` is the index of the object being closed: its members are the nodes from
+    /// it to the end of the tape. Pairwise for small objects (no allocation), sorted by a hash for
+    /// large ones.
+    private func checkUniqueKeys(_ object: Int, _ b: UnsafeBufferPointer<UInt8>) throws(Failure) {
+        var keys = 0
+        var child = object + 1
+        while child < nodes.count {
+            keys += 1
+            child = Int(nodes[child + 1].next)
+        }
+        guard keys > 1 else { return }
+        if keys <= 32 {
+            var first = object + 1
+            while first < nodes.count {
+                var second = Int(nodes[first + 1].next)
+                while second < nodes.count {
+                    if keysEqual(first, second, b) { throw duplicate(first, second, b) }
+                    second = Int(nodes[second + 1].next)
+                }
+                first = Int(nodes[first + 1].next)
+            }
+            return
+        }
+        var hashed: [(hash: UInt64, key: Int)] = []
+        hashed.reserveCapacity(keys)
+        child = object + 1
+        while child < nodes.count {
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a of the raw bytes (escaped keys: of the decoded text)
+            let node = nodes[child]
+            let text = node.escaped ? Array(JSONValue.unescape(UnsafeBufferPointer(rebasing: b[Int(node.start)..<Int(node.end)])).utf8)
+                                    : Array(b[Int(node.start)..<Int(node.end)])
+            for byte in text { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+            hashed.append((hash, child))
+            child = Int(nodes[child + 1].next)
+        }
+        hashed.sort { $0.hash < $1.hash || ($0.hash == $1.hash && $0.key < $1.key) }
+        for k in hashed.indices.dropFirst() where hashed[k].hash == hashed[k - 1].hash {
+            if keysEqual(hashed[k - 1].key, hashed[k].key, b) { throw duplicate(hashed[k - 1].key, hashed[k].key, b) }
+        }
+    }
+
+    private func keysEqual(_ x: Int, _ y: Int, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        let p = nodes[x]
+        let q = nodes[y]
+        if p.escaped || q.escaped {
+            return JSONValue.unescape(UnsafeBufferPointer(rebasing: b[Int(p.start)..<Int(p.end)]))
+                == JSONValue.unescape(UnsafeBufferPointer(rebasing: b[Int(q.start)..<Int(q.end)]))
+        }
+        let length = Int(p.end - p.start)
+        guard length == Int(q.end - q.start) else { return false }
+        let i = Int(p.start)
+        let j = Int(q.start)
+        for k in 0..<length where b[i + k] != b[j + k] { return false }
+        return true
+    }
+
+    private func duplicate(_ first: Int, _ second: Int, _ b: UnsafeBufferPointer<UInt8>) -> Failure {
+        let node = nodes[second]
+        var key = String(decoding: b[Int(node.start)..<min(Int(node.end), Int(node.start) + 64)], as: UTF8.self)
+        if node.end - node.start > 64 { key += "…" }
+        return Failure(offset: Int(node.start) - 1,
+                       message: "duplicate key \"\(key)\" in an object (first at byte \(nodes[first].start - 1))")
     }
 
     /// Closes the innermost container at its closer `b[i]`; it becomes a value of its parent.

@@ -4,6 +4,13 @@
 /// Runs of ASCII are skipped eight bytes at a time, so validating registry text costs well under a
 /// byte-compare per byte.
 enum UTF8Validation {
+    /// `bytes` without a leading UTF-8 byte-order mark (EF BB BF), which Windows editors write and which
+    /// would otherwise start a record's first line.
+    static func droppingByteOrderMark(_ bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        guard bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF else { return bytes }
+        return UnsafeRawBufferPointer(rebasing: bytes[3...])
+    }
+
     /// The offset of the first invalid byte, or nil when all of `bytes` is UTF-8.
     static func firstInvalidOffset(_ bytes: UnsafeRawBufferPointer) -> Int? {
         let count = bytes.count

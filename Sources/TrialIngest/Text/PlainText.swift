@@ -11,7 +11,9 @@ import TrialSearchCore
 enum PlainText {
     /// - Throws: `IngestError.notUTF8` for text in another encoding.
     static func read(_ bytes: UnsafeRawBufferPointer, source: RecordSource, at location: IngestLocation) throws(IngestError) -> Trial {
-        if let bad = UTF8Validation.firstInvalidOffset(bytes) { throw .notUTF8(location, offset: bad) }
+        let text = UTF8Validation.droppingByteOrderMark(bytes)
+        if let bad = UTF8Validation.firstInvalidOffset(text) { throw .notUTF8(location, offset: bad + bytes.count - text.count) }
+        let bytes = text
         let id = TrialID(idFromName(source.entry.isEmpty ? source.file : source.entry)) ?? TrialID("text")
         guard let id else { preconditionFailure("\"text\" is a valid TrialID") }
         var trial = Trial(id: id, registry: "", source: source)

@@ -18,7 +18,9 @@ import TrialSearchCore
 enum TextDump {
     /// - Throws: `IngestError.missingField` when there is no "NCT ID:" line.
     static func read(_ bytes: UnsafeRawBufferPointer, source: RecordSource, at location: IngestLocation) throws(IngestError) -> Trial {
-        if let bad = UTF8Validation.firstInvalidOffset(bytes) { throw .notUTF8(location, offset: bad) }
+        let text = UTF8Validation.droppingByteOrderMark(bytes)
+        if let bad = UTF8Validation.firstInvalidOffset(text) { throw .notUTF8(location, offset: bad + bytes.count - text.count) }
+        let bytes = text
         let page = TextDumpPage(String(decoding: bytes, as: UTF8.self))
         guard let id = TrialID(page.header("NCT ID:")) else {
             throw .missingField(location, format: .textDump, field: "\"NCT ID:\" line")
@@ -113,8 +115,14 @@ enum TextDump {
 
     /// Study Groups: each "Group Type X" line closes an arm: its label and description are the lines
     /// before it (after the previous arm's interventions: name, "Intervention Type", description).
+    /// - Complexity: O(lines + interventions): names are looked up in a dictionary and each
+    ///   intervention's labels kept in a set, so a crafted page with thousands of arms and
+    ///   interventions costs no more than a real one per line.
     private static func readGroups(_ lines: [String], into trial: inout Trial) {
         let descriptions = Set(trial.interventions.map(\.description))
+        var byName: [String: [Int]] = [:]
+        for (index, item) in trial.interventions.enumerated() { byName[item.name, default: []].append(index) }
+        var given = trial.interventions.map { Set($0.armGroupLabels) }
         var groupStart = 0
         for (k, line) in lines.enumerated() where line.hasPrefix("Group Type ") {
             // The lines of this arm before "Group Type": label and optional description; earlier lines
@@ -132,10 +140,8 @@ enum TextDump {
             var j = k + 1
             while j + 1 < lines.count, lines[j + 1].hasPrefix("Intervention Type ") {
                 let name = clean(lines[j])
-                for index in trial.interventions.indices where trial.interventions[index].name == name {
-                    if !trial.interventions[index].armGroupLabels.contains(label) {
-                        trial.interventions[index].armGroupLabels.append(label)
-                    }
+                for index in byName[name] ?? [] where given[index].insert(label).inserted {
+                    trial.interventions[index].armGroupLabels.append(label)
                 }
                 j += 2
                 if j < lines.count, descriptions.contains(clean(lines[j])) { j += 1 }
@@ -144,17 +150,30 @@ enum TextDump {
         }
     }
 
+    /// - Complexity: O(names × interventions) substring searches up to `otherNameSearchLimit` pairs
+    ///   (real pages have a handful of each); past it, on a crafted page, only whole names and
+    ///   initials are matched, through dictionaries.
     private static func assignOtherNames(_ names: [String], to interventions: inout [Intervention]) {
         guard !interventions.isEmpty else { return }
+        let lowered = interventions.map { $0.name.lowercased() }
+        let initials = interventions.map { String($0.name.split(separator: " ").compactMap(\.first)).lowercased() }
+        let search = names.count * interventions.count <= otherNameSearchLimit
+        var exact: [String: Int] = [:]
+        if !search {
+            for k in interventions.indices.reversed() {
+                exact[lowered[k]] = k  // descending: the first intervention wins
+                exact[initials[k]] = k
+            }
+        }
         for other in names {
             let lower = other.lowercased()
-            let index = interventions.firstIndex { item in
-                let initials = String(item.name.split(separator: " ").compactMap(\.first)).lowercased()
-                return item.name.lowercased().contains(lower) || initials == lower
-            } ?? 0
-            interventions[index].otherNames.append(other)
+            let index = search ? interventions.indices.first { lowered[$0].contains(lower) || initials[$0] == lower } : exact[lower]
+            interventions[index ?? 0].otherNames.append(other)
         }
     }
+
+    /// Most (other name, intervention) pairs searched by substring; see `assignOtherNames`.
+    static let otherNameSearchLimit = 100_000
 
     private static func readEligibility(_ page: TextDumpPage, into trial: inout Trial) {
         let labels = ["Minimum Eligible Age", "Maximum Eligible Age", "Eligible Sex", "Accepts Healthy Volunteers"]

@@ -26,7 +26,7 @@ struct TextDumpPage {
 
     init(_ text: String) {
         var blank = false
-        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for raw in TextDumpPage.lines(of: text) {
             let line = String(raw).trimmed
             if line.isEmpty {
                 blank = true
@@ -44,6 +44,28 @@ struct TextDumpPage {
             current = (line, start)
         }
         if let current { sections[current.name] = current.start..<max(current.start, lines.count) }
+    }
+
+    /// The lines of `text`, ended by LF, CRLF or a lone CR (a `Character` split would miss CRLF, which
+    /// Swift treats as one grapheme, and a lone CR).
+    static func lines(of text: String) -> [Substring] {
+        var lines: [Substring] = []
+        let utf8 = text.utf8
+        var start = utf8.startIndex
+        var i = start
+        while i != utf8.endIndex {
+            let byte = utf8[i]
+            guard byte == 0x0A || byte == 0x0D else {
+                i = utf8.index(after: i)
+                continue
+            }
+            lines.append(text[start..<i])
+            i = utf8.index(after: i)
+            if byte == 0x0D, i != utf8.endIndex, utf8[i] == 0x0A { i = utf8.index(after: i) }
+            start = i
+        }
+        lines.append(text[start...])
+        return lines
     }
 
     private func isBlurb(_ line: String) -> Bool {

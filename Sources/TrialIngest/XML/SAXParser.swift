@@ -22,9 +22,14 @@ class SAXDelegate {
 /// Wraps `xmlNewParserCtxt`, `xmlCtxtReadMemory` and `xmlFreeParserCtxt`. One parser per worker thread,
 /// reused for every document (the context and its name dictionary are recycled; it is replaced after
 /// `recycleAfter` documents so a hostile stream of distinct names cannot grow the dictionary forever).
-/// Parsing options: `XML_PARSE_NONET` (no network), no `XML_PARSE_NOENT` (entities are not
-/// substituted), no `XML_PARSE_DTDLOAD`/`DTDATTR`/`DTDVALID` (no DTD is loaded), so external entities
-/// and entity-expansion bombs are inert: an undeclared entity reference is a well-formedness error.
+/// Parsing options: `XML_PARSE_NONET` (no network), no `XML_PARSE_NOENT` (external entities are not
+/// loaded), no `XML_PARSE_DTDLOAD`/`DTDATTR`/`DTDVALID` (no external DTD is loaded). libxml2 still
+/// records the entities that a document's internal subset declares and expands *internal* ones in
+/// SAX mode ("expat compatibility"), which lets a 40 KB file expand to 50 MB of text (the quadratic
+/// blow-up; billion-laughs nesting is caught by libxml2's own amplification check). No registry
+/// declares entities, so the first entity declaration (`<!ENTITY …>`, general or parameter) stops
+/// the parse with an error: every entity reference but the five predefined ones and character
+/// references is then an error, and nothing is ever expanded or loaded.
 /// The context pointer never leaves this object; `deinit` frees it.
 final class SAXParser {
     private var context: xmlParserCtxtPtr
@@ -175,6 +180,18 @@ final class SAXParser {
         }
     }
 
+    /// An entity declaration: refused (see the type's comment), before libxml2 records it.
+    private static let entityDeclaration: entityDeclSAXFunc = { ctx, name, _, _, _, _ in
+        withParser(ctx) { parser in
+            guard parser.firstError == nil, let ctx else { return }
+            let entity = name.map { String(cString: $0) } ?? ""
+            parser.firstError = ("the document declares entity \"\(entity)\"; entity declarations are refused "
+                + "(no registry uses them; they enable entity-expansion bombs)",
+                Int(xmlSAX2GetLineNumber(ctx)), Int32(XML_ERR_ENTITY_PROCESSING.rawValue))
+            xmlStopParser(ctx.assumingMemoryBound(to: xmlParserCtxt.self))
+        }
+    }
+
     private static let structuredError: xmlStructuredErrorFunc = { ctx, error in
         guard let error else { return }
         withParser(ctx) { parser in
@@ -186,8 +203,8 @@ final class SAXParser {
         }
     }
 
-    /// A context whose SAX handler is ours (only element, text and error events; no document tree, no
-    /// DTD, no entity handlers).
+    /// A context whose SAX handler is ours (only element, text and error events, and the entity
+    /// declaration that stops the parse; no document tree, no DTD handlers).
     private static func makeContext() -> xmlParserCtxtPtr {
         guard let context = xmlNewParserCtxt(), let sax = context.pointee.sax else {
             preconditionFailure("libxml2 could not allocate a parser context (out of memory)")
@@ -200,6 +217,7 @@ final class SAXParser {
         handler.cdataBlock = characters
         handler.ignorableWhitespace = characters
         handler.serror = structuredError
+        handler.entityDecl = entityDeclaration
         sax.pointee = handler
         return context
     }

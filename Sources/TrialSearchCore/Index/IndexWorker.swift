@@ -54,6 +54,7 @@ public final class IndexWorker {
         guard let segment, segment.docCount > 0 else { return }
         flushed.append(try segment.flush())
         self.segment = nil
+        KillPoint.reach("flush.done")
     }
 
     /// Flushes the last segment and hands everything to the writer.

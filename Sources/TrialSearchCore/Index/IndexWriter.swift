@@ -54,6 +54,7 @@ public final class IndexWriter: Sendable {
         self.options = options
         try FileSystem.makeDirectory(directory)
         lock = try IndexLock(directory: directory, wait: options.waitForLock)
+        KillPoint.reach("writer.locked")
         var manifest: Manifest?
         do {
             manifest = try Manifest.read(directory: directory)
@@ -84,6 +85,7 @@ public final class IndexWriter: Sendable {
         } else {
             existing = nil
         }
+        KillPoint.reach("writer.opened")
     }
 
     /// Whether the folder held a committed index when the writer took the lock (a writer that waited
@@ -122,6 +124,7 @@ public final class IndexWriter: Sendable {
     static func removeUnreferenced(directory: String, keeping: Set<String>) throws {
         for name in try FileSystem.list(directory) where SegmentName.isOwnedFile(name) && !keeping.contains(name) {
             unlink(FileSystem.join(directory, name))
+            KillPoint.reach("files.removed")
         }
     }
 
@@ -143,6 +146,7 @@ public final class IndexWriter: Sendable {
             s.committed = true
             return s
         }
+        KillPoint.reach("commit.begin")
         var summary = IndexSummary()
         var resolution = UpdateResolution(existing: existing)
         resolution.resolve(snapshot.candidates, summary: &summary)
@@ -159,6 +163,7 @@ public final class IndexWriter: Sendable {
                     info.deletedCount = deleted.count
                     let name = SegmentFile.deletes.fileName(segment: info.name, generation: info.deletesGeneration)
                     _ = try LiveDocsWriter.write(path: FileSystem.join(directory, name), segmentID: info.id, deleted: deleted)
+                    KillPoint.reach("commit.deletesWritten")
                     changed = true
                 }
                 if info.liveCount > 0 { segments.append(info) } else { changed = true }
@@ -171,6 +176,7 @@ public final class IndexWriter: Sendable {
                 info.deletedCount = deleted.count
                 let name = SegmentFile.deletes.fileName(segment: info.name, generation: 1)
                 _ = try LiveDocsWriter.write(path: FileSystem.join(directory, name), segmentID: info.id, deleted: deleted)
+                KillPoint.reach("commit.deletesWritten")
             }
             segments.append(info)
             changed = true
@@ -195,7 +201,9 @@ public final class IndexWriter: Sendable {
         while let group = pending ?? policy.nextMerge(segments) {
             pending = nil
             let (name, id) = allocateSegment()
+            KillPoint.reach("merge.begin")
             let merged = try SegmentMerger.merge(group.map { segments[$0] }, directory: directory, into: name, id: id)
+            KillPoint.reach("merge.done")
             var next: [SegmentInfo] = []
             for (i, s) in segments.enumerated() {
                 if i == group[0], let merged { next.append(merged) }
@@ -218,6 +226,7 @@ public final class IndexWriter: Sendable {
             nextSegmentNumber: state.withLock { $0.nextSegmentNumber }, segments: segments)
         try manifest.commit(directory: directory)
         try Self.removeUnreferenced(directory: directory, keeping: manifest.referencedFiles)
+        KillPoint.reach("commit.done")
         summary.committed = true
         summary.generation = manifest.generation
         summary.segmentCount = segments.count

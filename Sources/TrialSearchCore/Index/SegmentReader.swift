@@ -20,8 +20,11 @@ public struct SegmentReader: Sendable {
         self.info = info
         self.ordinal = ordinal
         func open(_ kind: SegmentFile) throws -> IndexFile {
-            try IndexFile(path: FileSystem.join(directory, kind.fileName(segment: info.name)),
-                          formatName: kind.formatName, segmentID: info.id, releasePages: releasePages)
+            let name = kind.fileName(segment: info.name, generation: info.deletesGeneration)
+            let file = try IndexFile(path: FileSystem.join(directory, name), formatName: kind.formatName,
+                                     segmentID: info.id, releasePages: releasePages)
+            try info.checkDigest(of: file, name: name)
+            return file
         }
         terms = try TermDictionary(file: open(.terms))
         postingsFile = try open(.postings)
@@ -30,10 +33,7 @@ public struct SegmentReader: Sendable {
         docValues = try DocValues(file: open(.docValues), expectedDocCount: info.docCount)
         stored = try StoredRecords(file: open(.stored), expectedDocCount: info.docCount)
         if info.deletesGeneration > 0 {
-            let name = SegmentFile.deletes.fileName(segment: info.name, generation: info.deletesGeneration)
-            let file = try IndexFile(path: FileSystem.join(directory, name), formatName: SegmentFile.deletes.formatName,
-                                     segmentID: info.id, releasePages: releasePages)
-            liveDocs = try LiveDocs(file: file, docCount: info.docCount, deletedCount: info.deletedCount)
+            liveDocs = try LiveDocs(file: open(.deletes), docCount: info.docCount, deletedCount: info.deletedCount)
         } else {
             liveDocs = LiveDocs(docCount: info.docCount)
         }
@@ -44,13 +44,14 @@ public struct SegmentReader: Sendable {
 
     /// A cursor over the postings of a term of this segment (from `terms.lookup`).
     public func postings(_ termInfo: TermInfo) -> PostingsCursor {
-        PostingsCursor(info: termInfo, postings: postingsFile, positions: positionsFile)
+        PostingsCursor(info: termInfo, postings: postingsFile, positions: positionsFile, docCount: docCount)
     }
 
     /// A cursor that decodes into the buffers of `previous` (a cursor no longer used): saves the
     /// allocation when one loop opens many cursors in turn (merging, long queries).
     public func postings(_ termInfo: TermInfo, reusing previous: PostingsCursor) -> PostingsCursor {
-        PostingsCursor(info: termInfo, postings: postingsFile, positions: positionsFile, buffers: previous.buffers)
+        PostingsCursor(info: termInfo, postings: postingsFile, positions: positionsFile, docCount: docCount,
+                       buffers: previous.buffers)
     }
 
     /// A cursor over the postings of `term`, or nil when the segment does not contain it.

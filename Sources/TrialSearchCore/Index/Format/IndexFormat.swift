@@ -3,8 +3,10 @@
 /// Changing any of these (or the layout a writer documents) changes the format: bump `version` so that
 /// an older trialsearch refuses the files instead of misreading them.
 public enum IndexFormat {
-    /// The format version written into every file header.
-    public static let version: UInt32 = 2
+    /// The format version written into every file header. 2: postings format 2 (skip entries carry a
+    /// block's doc count; merged blocks of up to 255 docs). 3: the manifest records each file's length
+    /// and CRC-32.
+    public static let version: UInt32 = 3
 
     /// First 4 bytes of every index file: "TSIX" little-endian.
     static let headerMagic: UInt32 = 0x5849_5354

@@ -38,6 +38,7 @@ final class IndexOutput {
         self.durable = durable
         fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw IndexError.system("create", path) }
+        KillPoint.reach("output.created")
         buffer.reserveCapacity(Self.bufferCapacity)
         var header: [UInt8] = []
         header.appendU32(IndexFormat.headerMagic)
@@ -89,8 +90,10 @@ final class IndexOutput {
         try tail.withUnsafeBytes { try writeAll($0) }
         position += 12
         if durable { guard fsync(fd) == 0 else { throw IndexError.system("fsync", path) } }
+        KillPoint.reach("output.synced")
         guard close(fd) == 0 else { fd = -1; throw IndexError.system("close", path) }
         fd = -1
+        KillPoint.reach("output.closed")
         return position
     }
 
@@ -101,6 +104,7 @@ final class IndexOutput {
             try writeAll(bytes)
         }
         buffer.removeAll(keepingCapacity: true)
+        KillPoint.reach("output.written")
     }
 
     private func writeAll(_ bytes: UnsafeRawBufferPointer) throws {

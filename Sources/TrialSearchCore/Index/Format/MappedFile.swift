@@ -61,7 +61,8 @@ public final class MappedFile: @unchecked Sendable {
 }
 
 /// An index file mapped and verified: footer, length, CRC-32, header magic, format name, version and
-/// segment id, in that order.
+/// segment id, in that order (the id is not checked when `segmentID` is nil: `IndexCheck` verifies
+/// files no manifest names).
 ///
 /// Opening verifies the whole file, so any flipped byte or truncation is an `IndexError.corrupt`
 /// naming the file ("actual X vs expected Y") before anything is decoded.
@@ -74,11 +75,13 @@ public struct IndexFile: @unchecked Sendable {
     /// The whole mapping (offsets in the format are file offsets).
     var bytes: UnsafeRawBufferPointer { file.bytes }
     var path: String { file.path }
+    /// The file's CRC-32 (verified against its footer): with the length, what a manifest records.
+    let checksum: UInt32
 
     /// `releasePages` drops the pages from the process's resident set as the checksum passes them (for
     /// writers and merges, whose memory is budgeted; readers keep them warm).
     /// - Complexity: O(n) in the file length (the checksum).
-    init(path: String, formatName: String, segmentID: UInt64, releasePages: Bool = false) throws {
+    init(path: String, formatName: String, segmentID: UInt64?, releasePages: Bool = false) throws {
         let file = try MappedFile(path: path)
         self.file = file
         let headerLength = IndexOutput.headerLength(formatName: formatName)
@@ -113,6 +116,7 @@ public struct IndexFile: @unchecked Sendable {
         guard crc == storedCRC else {
             throw corrupt("checksum: actual \(hex(crc)) vs expected \(hex(storedCRC))")
         }
+        checksum = crc
         var header = ByteReader(file.bytes)
         let magic = header.readU32()
         guard magic == IndexFormat.headerMagic else {
@@ -128,7 +132,7 @@ public struct IndexFile: @unchecked Sendable {
             throw IndexError.unsupportedVersion(file: path, found: Int(version), supported: Int(IndexFormat.version))
         }
         let id = header.readU64()
-        guard id == segmentID else {
+        if let segmentID, id != segmentID {
             throw corrupt("segment id: actual \(hex(id)) vs expected \(hex(segmentID)) (a file of another segment)")
         }
         body = headerLength..<(size - IndexFormat.footerLength)

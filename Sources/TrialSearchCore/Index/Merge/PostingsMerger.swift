@@ -18,6 +18,7 @@ struct PostingsMerger: ~Copyable {
     private struct Source {
         let postings: IndexFile
         let positions: IndexFile
+        let docCount: Int
     }
 
     private let sources: [Source]
@@ -32,7 +33,7 @@ struct PostingsMerger: ~Copyable {
     private(set) var positions: [UInt8] = []
 
     init(readers: [SegmentReader], docMaps: [DocMap], norms: UnsafePointer<UInt8>, output: IndexOutput) {
-        sources = readers.map { Source(postings: $0.postingsFile, positions: $0.positionsFile) }
+        sources = readers.map { Source(postings: $0.postingsFile, positions: $0.positionsFile, docCount: $0.docCount) }
         self.docMaps = docMaps
         self.norms = norms
         writer = PostingsWriter(output: output, blockDocs: IndexFormat.maxBlockDocs)
@@ -52,7 +53,7 @@ struct PostingsMerger: ~Copyable {
         for (k, i) in members.enumerated() {
             let source = sources[i]
             var cursor = PostingsCursor(info: infos[k], postings: source.postings, positions: source.positions,
-                                        buffers: spent[i])
+                                        docCount: source.docCount, buffers: spent[i])
             defer { spent[i] = cursor.buffers }
             if docMaps[i].allLive {
                 try copyLive(i, infos[k], cursor: &cursor, isLast: k == members.count - 1)

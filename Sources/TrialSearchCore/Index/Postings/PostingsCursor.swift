@@ -64,6 +64,8 @@ public struct PostingsCursor {
     private let skipStart: Int
     private let blocksStart: Int
     private let blockCount: Int
+    /// The segment's docCount: every doc id decoded must be below it.
+    private let docLimit: UInt32
     let buffers: PostingsBuffers
 
     // Current block.
@@ -86,8 +88,9 @@ public struct PostingsCursor {
     // Block of the last shallow advance.
     private var shallowBlock = 0
 
-    init(info: TermInfo, postings: IndexFile, positions: IndexFile, buffers: PostingsBuffers? = nil) {
+    init(info: TermInfo, postings: IndexFile, positions: IndexFile, docCount: Int, buffers: PostingsBuffers? = nil) {
         self.info = info
+        docLimit = UInt32(clamping: docCount)
         base = postings.base
         positionsBase = positions.base
         mappingEnd = postings.bytes.count
@@ -230,6 +233,17 @@ public struct PostingsCursor {
             return
         }
         BitPacking.unpackDeltas(base + r.position, count: n, width: width, previous: previous, into: buffers.docs)
+        // Doc ids index the per-doc arrays (norms, doc values, deletes), and a file that passed its
+        // checksum can still hold any number (a writer bug, an edit): they must increase strictly,
+        // from after the previous block's last, and stay below docCount (no wrap-around either).
+        let docs = buffers.docs
+        var outOfOrder = docs[n - 1] >= docLimit || (b > 0 && docs[0] <= previous)
+        for i in 1..<n where docs[i] <= docs[i - 1] { outOfOrder = true }
+        guard !outOfOrder else {
+            isCorrupt = true
+            _ = exhaust()
+            return
+        }
         masksOffset = r.position + packed
         block = b
         blockDocs = n

@@ -1,0 +1,153 @@
+/// Walks everything one opened segment holds and checks it against itself: what a checksum cannot
+/// catch (a writer bug, a file rewritten with a valid checksum) and what would otherwise give silently
+/// wrong results.
+///
+/// - Terms: `termCount` of them, in strictly increasing byte order, each with docFreq > 0 and a field
+///   mask of known fields (`.tdx`).
+/// - Postings of every term (`.pst`): docs strictly increasing within 0..<docCount, as many as docFreq;
+///   each doc's fields within the term's mask with termFreqs ≥ 1; per-field doc counts equal to
+///   fieldDocFreqs and the termFreqs summing to totalTermFreq; every termFreq and norm within the
+///   block's and the term's impacts (the bounds dynamic pruning trusts).
+/// - Positions (`.pos`): as many per (doc, field) as the termFreq, non-decreasing, non-negative.
+/// - Every doc is reachable: it has postings in the `id` field.
+/// - Stored records (`.sto`): every doc decodes, with the trial id of its doc values (`.dvs`), which
+///   finds the doc again.
+struct SegmentCheck {
+    let segment: SegmentReader
+    let directory: String
+
+    private func path(_ kind: SegmentFile) -> String {
+        FileSystem.join(directory, kind.fileName(segment: segment.info.name, generation: segment.info.deletesGeneration))
+    }
+
+    /// Adds the problems found to `report` (at most a few per kind, so a badly broken file does not
+    /// print a line per posting).
+    func run(into report: inout IndexCheckReport) {
+        var problems = Problems()
+        checkTerms(&problems, &report)
+        checkStored(&problems)
+        report.problems += problems.list
+    }
+
+    /// Collects problems, keeping the first `limit` of each file.
+    private struct Problems {
+        var list: [IndexProblem] = []
+        var counts: [String: Int] = [:]
+        static let limit = 5
+
+        mutating func add(_ file: String, _ message: String) {
+            let count = counts[file, default: 0] + 1
+            counts[file] = count
+            if count <= Problems.limit { list.append(IndexProblem(file: file, message: message)) }
+            if count == Problems.limit + 1 { list.append(IndexProblem(file: file, message: "(more problems not shown)")) }
+        }
+    }
+
+    private func checkTerms(_ problems: inout Problems, _ report: inout IndexCheckReport) {
+        let docCount = segment.docCount
+        let termsPath = path(.terms)
+        let postingsPath = path(.postings)
+        let positionsPath = path(.positions)
+        var reachable = [Bool](repeating: false, count: docCount)
+        var terms = segment.terms.makeTermsEnum()
+        var previous: [UInt8]? = nil
+        var termCount = 0
+        var positions: [Int32] = []
+        var freqs: [(Field, Int)] = []
+        var cursor: PostingsCursor? = nil
+        while terms.next() {
+            termCount += 1
+            let term = terms.term
+            let info = terms.info
+            let name = String(decoding: term.prefix(64), as: UTF8.self)
+            if let previous, !previous.lexicographicallyPrecedes(term) {
+                problems.add(termsPath, "term \"\(name)\" does not follow \"\(String(decoding: previous.prefix(64), as: UTF8.self))\"")
+            }
+            previous = term
+            guard info.docFreq > 0, info.docFreq <= docCount, info.fieldMask != 0,
+                  Int(info.fieldMask) < 1 << IndexFormat.fieldCount else {
+                problems.add(termsPath, "term \"\(name)\": docFreq \(info.docFreq) of \(docCount) docs, field mask \(hex(info.fieldMask))")
+                continue
+            }
+            var postings = cursor.map { segment.postings(info, reusing: $0) } ?? segment.postings(info)
+            var count = 0
+            var last: DocID = -1
+            var fieldDocs = FieldCounts()
+            var occurrences = 0
+            let termImpacts = postings.termImpacts
+            while true {
+                let doc = postings.next()
+                if doc == PostingsCursor.noMoreDocs { break }
+                count += 1
+                guard doc > last, doc < docCount else {
+                    problems.add(postingsPath, "term \"\(name)\": doc \(doc) after doc \(last) (docs 0..<\(docCount))")
+                    break
+                }
+                last = doc
+                let mask = postings.fieldMask
+                if mask == 0 || mask & ~info.fieldMask != 0 {
+                    problems.add(postingsPath, "term \"\(name)\", doc \(doc): fields \(hex(mask)) outside the term's \(hex(info.fieldMask))")
+                }
+                if mask & (1 << UInt16(Field.id.rawValue)) != 0 { reachable[Int(doc)] = true }
+                _ = postings.advanceShallow(to: doc)
+                let block = postings.blockImpacts
+                var bad: String? = nil
+                freqs.removeAll(keepingCapacity: true)
+                postings.forEachTermFreq { freqs.append(($0, $1)) }
+                for (field, freq) in freqs {
+                    let f = Int(field.rawValue)
+                    fieldDocs[f] += 1
+                    occurrences += freq
+                    let norm = UInt32(segment.norms.normByte(doc, field))
+                    if freq < 1 || UInt32(freq) > block.maxTermFreq[f] || norm < block.minNorm[f]
+                        || UInt32(freq) > termImpacts.maxTermFreq[f] || norm < termImpacts.minNorm[f] {
+                        bad = "term \"\(name)\", doc \(doc), \(field): termFreq \(freq) and norm \(norm) outside the impacts "
+                            + "(block: max termFreq \(block.maxTermFreq[f]), min norm \(block.minNorm[f]))"
+                    }
+                    postings.positions(in: field, into: &positions)
+                    if positions.count != freq || zip(positions, positions.dropFirst()).contains(where: { $0 > $1 })
+                        || (positions.first ?? 0) < 0 {
+                        problems.add(positionsPath, "term \"\(name)\", doc \(doc), \(field): positions \(positions.prefix(8)) "
+                            + "for termFreq \(freq)")
+                    }
+                }
+                if let bad { problems.add(postingsPath, bad) }
+            }
+            if postings.isCorrupt {
+                problems.add(postingsPath, "term \"\(name)\": postings extent outside the file")
+            } else if count != info.docFreq || occurrences != info.totalTermFreq || fieldDocs != info.fieldDocFreqs {
+                problems.add(postingsPath, "term \"\(name)\": \(count) docs and \(occurrences) occurrences vs docFreq "
+                    + "\(info.docFreq) and totalTermFreq \(info.totalTermFreq) in the term dictionary")
+            }
+            report.postings += count
+            cursor = postings
+        }
+        if terms.failed { problems.add(termsPath, "a block of the term dictionary could not be decoded") }
+        if termCount != segment.terms.termCount {
+            problems.add(termsPath, "\(termCount) terms walked vs \(segment.terms.termCount) in the trailer")
+        }
+        report.terms += termCount
+        if let doc = reachable.firstIndex(of: false) {
+            problems.add(postingsPath, "doc \(doc) (\(segment.trialID(DocID(doc)))) has no postings in the id field: "
+                + "no query can find it")
+        }
+    }
+
+    private func checkStored(_ problems: inout Problems) {
+        for d in 0..<segment.docCount {
+            let doc = DocID(d)
+            let id = segment.trialID(doc)
+            do {
+                let trial = try segment.trial(doc)
+                if trial.id != id {
+                    problems.add(path(.stored), "doc \(d): stored trial \(trial.id) vs \(id) in the doc values")
+                }
+            } catch {
+                problems.add(path(.stored), "doc \(d) (\(id)): \(error)")
+            }
+            if !segment.docValues.docs(for: id).contains(doc) {
+                problems.add(path(.docValues), "doc \(d): looking up its id \(id) does not find it")
+            }
+        }
+    }
+}
