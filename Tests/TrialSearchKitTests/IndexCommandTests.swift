@@ -6,18 +6,7 @@ import TrialSearchCore
 /// (exit statuses, summary lines on stderr, `stats --json` keys, help text).
 @Suite struct IndexCommandTests {
     private func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ConvertTests.binary)
-        process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+        try SearchCommandTests.run(arguments)
     }
 
     @Test func indexThenStatsThenDelete() throws {
