@@ -4,14 +4,14 @@ import Glibc
 
 /// "Trials like this one": a query made of a record's most characteristic terms (Lucene's
 /// MoreLikeThis, with per-field weights on the source side). The defaults are the method of
-/// `Benchmarks/research/FINDINGS.md` (NDCG@10 0.37 on the related-trials set of `../shared/eval`).
+/// `Benchmarks/research/FINDINGS.md` with intervention names added (NDCG@10 0.365 on the related-trials
+/// set of `../shared/eval`; see `MoreLikeThisParameters.defaultFieldWeights`).
 ///
 /// 1. Re-analyze the source record's fields with the index's analyzer and count each term per field.
 /// 2. A term's source frequency is `Σ_f w_f · tf_f` over the fields (`fieldWeights`: by default title,
-///    conditions, keywords, MeSH terms and eligibility criteria, weight 1 each: co-relevant trials share
-///    the patient's condition and criteria, not the drug, so summaries, descriptions and interventions
-///    only add noise; intervention and arm descriptions count `descriptionShare` of the intervention
-///    weight, their names all of it).
+///    conditions, keywords, MeSH terms and eligibility criteria, weight 1 each, and intervention names
+///    0.5; summaries and descriptions only add noise; intervention and arm descriptions count
+///    `descriptionShare` of the intervention weight, 0 by default).
 /// 3. Drop numbers (when `dropNumbers`), terms shorter than `minimumTermLength`, terms in fewer than
 ///    `minDocFreq` docs (typos, ids: they find nothing similar) or in more than `maxDocFreqRatio` of them
 ///    (they find everything), and terms whose weighted frequency is below `minTermFrequency`.
