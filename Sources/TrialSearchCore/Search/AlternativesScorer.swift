@@ -6,6 +6,7 @@ struct AlternativesScorer: ClauseScorer {
     let cost: Int
     let maxScore: Float
     private var alternatives: [AnyClauseScorer]
+    var isCorrupt: Bool { alternatives.contains { $0.isCorrupt } }
     private let description: String
     /// The alternative that matched the current doc (−1: none, or not checked yet).
     private var matchedAlternative = -1

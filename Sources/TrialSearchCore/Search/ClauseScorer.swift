@@ -19,6 +19,9 @@ protocol ClauseScorer {
     var cost: Int { get }
     /// No doc of the segment scores more.
     var maxScore: Float { get }
+    /// Whether a postings list the scorer read turned out malformed (its docs then ended early): the
+    /// search reports the segment's file as corrupt rather than return quietly incomplete hits.
+    var isCorrupt: Bool { get }
 
     /// Moves to the next candidate doc.
     mutating func nextDoc() -> DocID
@@ -65,6 +68,7 @@ protocol ClauseScorerBox: AnyObject {
     var doc: DocID { get }
     var cost: Int { get }
     var maxScore: Float { get }
+    var isCorrupt: Bool { get }
     func nextDoc() -> DocID
     func advance(to target: DocID) -> DocID
     func matches() -> Bool
@@ -88,6 +92,7 @@ final class TermScorerBox: ClauseScorerBox {
     var doc: DocID { scorer.doc }
     var cost: Int { scorer.cost }
     var maxScore: Float { scorer.maxScore }
+    var isCorrupt: Bool { scorer.isCorrupt }
     func nextDoc() -> DocID { scorer.nextDoc() }
     func advance(to target: DocID) -> DocID { scorer.advance(to: target) }
     func matches() -> Bool { scorer.matches() }
@@ -110,6 +115,7 @@ final class PhraseScorerBox: ClauseScorerBox {
     var doc: DocID { scorer.doc }
     var cost: Int { scorer.cost }
     var maxScore: Float { scorer.maxScore }
+    var isCorrupt: Bool { scorer.isCorrupt }
     func nextDoc() -> DocID { scorer.nextDoc() }
     func advance(to target: DocID) -> DocID { scorer.advance(to: target) }
     func matches() -> Bool { scorer.matches() }
@@ -132,6 +138,7 @@ final class AlternativesScorerBox: ClauseScorerBox {
     var doc: DocID { scorer.doc }
     var cost: Int { scorer.cost }
     var maxScore: Float { scorer.maxScore }
+    var isCorrupt: Bool { scorer.isCorrupt }
     func nextDoc() -> DocID { scorer.nextDoc() }
     func advance(to target: DocID) -> DocID { scorer.advance(to: target) }
     func matches() -> Bool { scorer.matches() }
@@ -157,6 +164,7 @@ struct AnyClauseScorer: ClauseScorer {
     var doc: DocID { box.doc }
     var cost: Int { box.cost }
     var maxScore: Float { box.maxScore }
+    var isCorrupt: Bool { box.isCorrupt }
     func nextDoc() -> DocID { box.nextDoc() }
     func advance(to target: DocID) -> DocID { box.advance(to: target) }
     func matches() -> Bool { box.matches() }

@@ -43,12 +43,18 @@ public struct IndexSearcher: Sendable {
                     guard case let .term(weight, resolved) = match else { return nil }
                     return PreparedQuery.termScorer(weight, resolved, segment: segment, model: model)
                 }
-                if var q { Self.run(&q, options: options, into: &collector) }
+                if var q {
+                    Self.run(&q, options: options, into: &collector)
+                    if q.isCorrupt { throw Self.corrupt(segment) }
+                }
             } else {
                 let q = prepared.segmentQuery(segment, model: model, options: options) { match in
                     PreparedQuery.scorer(match, segment: segment, model: self.model)
                 }
-                if var q { Self.run(&q, options: options, into: &collector) }
+                if var q {
+                    Self.run(&q, options: options, into: &collector)
+                    if q.isCorrupt { throw Self.corrupt(segment) }
+                }
             }
         }
         var hits: [Hit] = []
@@ -62,6 +68,12 @@ public struct IndexSearcher: Sendable {
             hits.append(hit)
         }
         return TopHits(hits: hits, scoredDocs: collector.scoredCount)
+    }
+
+    /// The error for a segment whose postings (checksums valid) turned out malformed during a search.
+    private static func corrupt(_ segment: SegmentReader) -> IndexError {
+        .corrupt(file: segment.postingsFile.path,
+                 reason: "a postings list (or its positions in \(segment.positionsFile.path)) is malformed although its checksums are valid; run `trialsearch check`")
     }
 
     private static func run<S: ClauseScorer>(_ q: inout SegmentQuery<S>, options: SearchOptions,

@@ -13,6 +13,7 @@ struct PhraseScorer: ClauseScorer {
     let maxScore: Float
     let weight: TermWeight
     private var cursors: [PostingsCursor]
+    var isCorrupt: Bool { cursors.contains { $0.isCorrupt } }
     /// Position of each part relative to the phrase's first.
     private let offsets: [Int32]
     private let parts: [String]

@@ -26,6 +26,11 @@ struct SegmentQuery<Scorer: ClauseScorer> {
     let admitsAllButSkipped: Bool
     private let allLive: Bool
 
+    /// Whether some clause read a malformed postings list (see `ClauseScorer.isCorrupt`).
+    var isCorrupt: Bool {
+        required.contains { $0.isCorrupt } || optional.contains { $0.isCorrupt } || excluded.contains { $0.isCorrupt }
+    }
+
     init(segment: SegmentReader, required: ContiguousArray<Scorer>, requiredSlots: [Int], optional: ContiguousArray<Scorer>,
          optionalSlots: [Int], excluded: ContiguousArray<AnyClauseScorer>, filter: SegmentFilter, skippedDoc: DocID,
          prior: SegmentPrior?) {

@@ -9,6 +9,7 @@ struct TermScorer: ClauseScorer {
     let cost: Int
     let maxScore: Float
     private var cursor: PostingsCursor
+    var isCorrupt: Bool { cursor.isCorrupt }
     private let factors: UnsafeMutablePointer<Float>
     /// Norm bytes of doc 0 (`IndexFormat.fieldCount` per doc, doc-major).
     private let normRows: UnsafePointer<UInt8>
