@@ -52,15 +52,8 @@ public struct FileDigest: Sendable, Equatable, CustomStringConvertible {
     /// file is not read whole (the commit that records it has just written and synced it).
     /// - Throws: `IndexError.missingFile`, or `.corrupt` when the footer is not one.
     static func read(path: String) throws -> FileDigest {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            if errno == ENOENT { throw IndexError.missingFile(file: path) }
-            throw IndexError.system("open", path)
-        }
+        let (fd, size) = try MappedFile.openForReading(path)
         defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { throw IndexError.system("stat", path) }
-        let size = Int(st.st_size)
         var footer = [UInt8](repeating: 0, count: IndexFormat.footerLength)
         let n = footer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(max(0, size - IndexFormat.footerLength))) }
         var r = ByteReader(footer.withUnsafeBytes { $0 }, position: 0)

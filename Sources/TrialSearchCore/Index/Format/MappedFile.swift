@@ -16,15 +16,8 @@ public final class MappedFile: @unchecked Sendable {
 
     init(path: String) throws {
         self.path = path
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            if errno == ENOENT { throw IndexError.missingFile(file: path) }
-            throw IndexError.system("open", path)
-        }
+        let (fd, size) = try Self.openForReading(path)
         defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { throw IndexError.system("stat", path) }
-        let size = Int(st.st_size)
         if size == 0 {
             mapping = nil
             bytes = UnsafeRawBufferPointer(start: nil, count: 0)
@@ -38,6 +31,22 @@ public final class MappedFile: @unchecked Sendable {
 
     deinit {
         if let mapping { munmap(mapping, bytes.count) }
+    }
+
+    /// Opens an index file read-only: its descriptor (the caller closes it) and size.
+    /// - Throws: `IndexError.missingFile` when there is no such file, `.system` for other failures.
+    static func openForReading(_ path: String) throws -> (fd: Int32, size: Int) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            if errno == ENOENT { throw IndexError.missingFile(file: path) }
+            throw IndexError.system("open", path)
+        }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else {
+            close(fd)
+            throw IndexError.system("stat", path)
+        }
+        return (fd, Int(st.st_size))
     }
 
     var count: Int { bytes.count }
