@@ -37,6 +37,15 @@ public struct QueryClause: Sendable, Hashable, CustomStringConvertible {
         case must
         /// Excluded (`-word`): a matching document is dropped.
         case mustNot
+
+        /// The operator written before a clause: none, `+` or `-`.
+        public var symbol: String {
+            switch self {
+            case .should: return ""
+            case .must: return "+"
+            case .mustNot: return "-"
+            }
+        }
     }
 
     public var occur: Occur
@@ -54,13 +63,7 @@ public struct QueryClause: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String {
-        let prefix: String
-        switch occur {
-        case .should: prefix = ""
-        case .must: prefix = "+"
-        case .mustNot: prefix = "-"
-        }
-        return prefix + (field.map { "\($0.name):" } ?? "") + match.description
+        occur.symbol + (field.map { "\($0.name):" } ?? "") + match.description
     }
 }
 

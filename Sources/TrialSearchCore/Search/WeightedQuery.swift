@@ -53,14 +53,8 @@ public struct WeightedClause: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String {
-        let prefix: String
-        switch occur {
-        case .should: prefix = ""
-        case .must: prefix = "+"
-        case .mustNot: prefix = "-"
-        }
         let suffix = boost == 1 ? "" : "^" + Explanation.format(Float(boost))
-        return prefix + (field.map { "\($0.name):" } ?? "") + match.description + suffix
+        return occur.symbol + (field.map { "\($0.name):" } ?? "") + match.description + suffix
     }
 }
 
