@@ -88,6 +88,22 @@ struct PostingsWriter: ~Copyable {
     @inline(__always)
     mutating func add(doc: DocID, mask: UInt16, termFreqs: UnsafePointer<UInt32>, norms: UnsafePointer<UInt8>,
                       positionsStart: Int) {
+        append(doc: doc, mask: mask, termFreqs: termFreqs, norms: norms, positionsStart: positionsStart)
+    }
+
+    /// Adds the next doc of the current term like `add(doc:mask:termFreqs:norms:positionsStart:)` but
+    /// without folding it into the block's impacts: the caller bounds the block with `addImpacts`
+    /// instead (a merge re-encoding whole source blocks, whose impacts it has, and so does not read
+    /// every doc's norms row: a cache miss per doc).
+    @inline(__always)
+    mutating func add(doc: DocID, mask: UInt16, termFreqs: UnsafePointer<UInt32>, positionsStart: Int) {
+        append(doc: doc, mask: mask, termFreqs: termFreqs, norms: nil, positionsStart: positionsStart)
+    }
+
+    /// The two `add`s: with `norms`, the doc is folded into the block's impacts; without, it is not.
+    @inline(__always)
+    private mutating func append(doc: DocID, mask: UInt16, termFreqs: UnsafePointer<UInt32>, norms: UnsafePointer<UInt8>?,
+                                 positionsStart: Int) {
         precondition(Int64(doc) > lastDoc && mask != 0, "doc \(doc) after \(lastDoc), mask \(mask)")
         if count == 0 { blockPositionsStart = positionsStart }
         let b = buffers
@@ -101,37 +117,7 @@ struct PostingsWriter: ~Copyable {
             n += 1
             termFreqSum += Int(tf)
             fieldDocFreqs[f] += 1
-            blockImpacts.add(field: f, termFreq: tf, norm: norms[f])
-        }
-        freqCount = n
-        count += 1
-        docFreq += 1
-        lastDoc = Int64(doc)
-        if count == blockLimit { encodeBlock() }
-    }
-
-    /// Adds the next doc of the current term like `add(doc:mask:termFreqs:norms:positionsStart:)` but
-    /// without folding it into the block's impacts: the caller bounds the block with `addImpacts`
-    /// instead (a merge re-encoding whole source blocks, whose impacts it has, and so does not read
-    /// every doc's norms row: a cache miss per doc).
-    @inline(__always)
-    mutating func add(doc: DocID, mask: UInt16, termFreqs: UnsafePointer<UInt32>, positionsStart: Int) {
-        precondition(Int64(doc) > lastDoc && mask != 0, "doc \(doc) after \(lastDoc), mask \(mask)")
-        if count == 0 { blockPositionsStart = positionsStart }
-        let b = buffers
-        b.docs[count] = UInt32(doc)
-        b.masks[count] = mask
-        var n = freqCount
-        var m = mask
-        while m != 0 {
-            let f = m.trailingZeroBitCount
-            let tf = termFreqs[f]
-            precondition(tf > 0, "zero termFreq in a field of the mask")
-            b.freqs[n] = tf - 1
-            n += 1
-            termFreqSum += Int(tf)
-            fieldDocFreqs[f] += 1
-            m &= m - 1
+            if let norms { blockImpacts.add(field: f, termFreq: tf, norm: norms[f]) }
         }
         freqCount = n
         count += 1
