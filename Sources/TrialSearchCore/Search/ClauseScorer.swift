@@ -183,7 +183,11 @@ struct AnyClauseScorer: ClauseScorer {
 struct TermWeight: Sendable {
     /// The term, or the phrase in query syntax (for explanations).
     let term: String
-    /// Fields the clause scores (bit f for field f): all of them, or the one named in the query.
+    /// The field named in the query (`title:ovarian`), nil for a clause over the default fields.
+    let field: Field?
+    /// Fields the clause scores (bit f for field f): the similarity's searched fields (those of positive
+    /// weight, `ScoringModel.searchedFields`), or the one named in the query. A doc holding the term only
+    /// in other fields does not match the clause.
     let fields: UInt16
     let idf: Double
     /// Where `idf` comes from: the docFreq of each term (one for a term, several for a phrase), out of
@@ -198,18 +202,6 @@ struct TermWeight: Sendable {
     var weight: Float
     /// TF-IDF's queryNorm folded into `weight` (1 for BM25F).
     var queryNorm: Double = 1
-
-    /// Every field.
-    static let allFields: UInt16 = (1 << UInt16(IndexFormat.fieldCount)) - 1
-
-    static func fields(_ field: Field?) -> UInt16 {
-        field.map { UInt16(1) << UInt16($0.rawValue) } ?? allFields
-    }
-
-    /// The field a restricted clause scores, nil for all fields.
-    var field: Field? {
-        fields == Self.allFields ? nil : Field(rawValue: UInt8(fields.trailingZeroBitCount))
-    }
 
     /// `title:` for a clause restricted to the title, "" otherwise.
     var scope: String { field.map { "\($0.name):" } ?? "" }
@@ -262,12 +254,12 @@ extension ScoringModel {
         var details: [Explanation] = [.leaf(Double(termFreq), frequencyName)]
         switch similarity {
         case let .bm25f(p):
-            details += [.leaf(p.weights[field], "field weight w"), .leaf(Double(length), "field length"),
+            details += [.leaf(Self.explicitWeight(p.weights[field]), "field weight w"), .leaf(Double(length), "field length"),
                         .leaf(average, "average field length"), .leaf(p.b[field], "b")]
             return Explanation(value: tfValue * factor, description: "\(field.name): w · tf / (1 − b + b · length / average length)",
                                details: details)
         case let .tfidf(p):
-            details += [.leaf(p.weights[field], "field weight w"), .leaf(Double(length), "field length")]
+            details += [.leaf(Self.explicitWeight(p.weights[field]), "field weight w"), .leaf(Double(length), "field length")]
             return Explanation(value: tfValue * factor, description: "\(field.name): w · √tf / √length", details: details)
         }
     }

@@ -31,7 +31,7 @@ struct PreparedQuery {
 
         func termWeight(_ label: String, idf: Double, sources: [(term: String, docFreq: Int, idf: Double)], field: Field?,
                         boost: Double) -> TermWeight {
-            TermWeight(term: label, fields: TermWeight.fields(field), idf: idf, idfSources: sources, docCount: docCount,
+            TermWeight(term: label, field: field, fields: model.fields(for: field), idf: idf, idfSources: sources, docCount: docCount,
                        boost: boost, boostReason: boostReason, weight: Float(model.weight(idf: idf, boost: boost)))
         }
         func prepare(_ match: QueryMatch, field: Field?, boost: Double) -> Match {

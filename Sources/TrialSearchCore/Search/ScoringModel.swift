@@ -21,11 +21,18 @@ public final class ScoringModel: @unchecked Sendable {
     let sqrtTermFreq: Bool
     /// `factor[f * 256 + normByte]`.
     let factors: UnsafeMutablePointer<Float>
+    /// The fields a clause without a field prefix scores: those of positive weight (bit f for field f).
+    /// A field of weight 0 (outcomes, by default) is not searched unless a query names it
+    /// (`outcome:survival`); its factors are then computed with weight 1, so that naming it finds its
+    /// docs instead of scoring them all 0.
+    let searchedFields: UInt16
 
     public init(similarity: Similarity, statistics: CollectionStatistics) {
         self.similarity = similarity
         self.statistics = statistics
         factors = .allocate(capacity: IndexFormat.fieldCount * 256)
+        let weights = similarity.fieldWeights
+        searchedFields = Field.allCases.reduce(UInt16(0)) { weights[$1] > 0 ? $0 | 1 << UInt16($1.rawValue) : $0 }
         let table = FieldNorm.decodeTable
         switch similarity {
         case let .bm25f(p):
@@ -36,7 +43,7 @@ public final class ScoringModel: @unchecked Sendable {
                 let f = Int(field.rawValue)
                 let average = statistics.averageFieldLengths[f]
                 let b = p.b[field]
-                let w = p.weights[field]
+                let w = Self.explicitWeight(p.weights[field])
                 for n in 0..<256 {
                     let relative = average > 0 ? Double(table[n]) / average : 1
                     factors[f * 256 + n] = Float(w / (1 - b + b * relative))
@@ -48,13 +55,22 @@ public final class ScoringModel: @unchecked Sendable {
             sqrtTermFreq = true
             for field in Field.allCases {
                 let f = Int(field.rawValue)
-                let w = p.weights[field]
+                let w = Self.explicitWeight(p.weights[field])
                 for n in 0..<256 { factors[f * 256 + n] = Float(w / Double(max(table[n], 1)).squareRoot()) }
             }
         }
     }
 
     deinit { factors.deallocate() }
+
+    /// A field's weight in the factor table: its weight, or 1 for a field of weight 0, which only a
+    /// clause naming it scores (`searchedFields`).
+    static func explicitWeight(_ w: Double) -> Double { w > 0 ? w : 1 }
+
+    /// The fields a clause scores: the one it names, or `searchedFields`.
+    func fields(for field: Field?) -> UInt16 {
+        field.map { UInt16(1) << UInt16($0.rawValue) } ?? searchedFields
+    }
 
     /// How a termFreq counts: itself (BM25F) or its square root (TF-IDF).
     @inline(__always)

@@ -29,12 +29,13 @@ struct TermScorer: ClauseScorer {
         factors = model.factors
         normRows = segment.norms.row(0)
         fields = weight.fields
-        restricted = weight.fields != TermWeight.allFields
         scoreWeight = weight.weight
         k1 = model.k1
         saturates = model.saturates
         sqrtTermFreq = model.sqrtTermFreq
         cursor = segment.postings(info)
+        // Docs are skipped field by field only when the term occurs in fields the clause does not score.
+        restricted = cursor.termImpacts.fieldMask & ~weight.fields != 0
         cost = weight.field.map { info.docFreq(in: $0) } ?? info.docFreq
         maxScore = model.bound(weight: weight.weight, impacts: cursor.termImpacts, fields: weight.fields)
     }

@@ -15,7 +15,7 @@ import Testing
         var nonEmpty = 0
         for round in 0..<300 {
             let query = queries.query()
-            let limit = [1, 3, 10, 10, 50][queries.int(5)]
+            let limit = [1, 3, 10, 10, 50, 5_000][queries.int(6)]
             let filter = queries.filter()
             let patient = queries.int(4) == 0 ? PatientPrior(profile: PatientProfile(ageYears: 10, sex: .female),
                                                              parameters: RescoringParameters(ageMismatchFactor: 0.5)) : nil
@@ -35,6 +35,43 @@ import Testing
         #expect(nonEmpty > 200, "most random queries should match something: \(nonEmpty)")
         // Pruning must actually prune: far fewer docs fully scored.
         #expect(prunedWork * 3 < exhaustiveWork, "pruned \(prunedWork) vs exhaustive \(exhaustiveWork) scored docs")
+    }
+
+    /// A field of weight 0 is not searched by a clause without a field prefix, pruned or not: with a
+    /// limit above the number of matches both return exactly the docs holding the term in a searched
+    /// field (a doc holding it only in the zero-weight field is no hit, not a hit scoring 0). A clause
+    /// naming that field searches it with weight 1.
+    @Test(arguments: [Similarity.bm25f(BM25FParameters(weights: FieldWeights({ var w = FieldWeights.default.parameters; w[.title] = 0; return w }()))),
+                      .tfidf(TFIDFParameters(weights: FieldWeights({ var w = FieldWeights.default.parameters; w[.title] = 0; return w }())))])
+    func aZeroWeightFieldIsSearchedOnlyWhenNamed(similarity: Similarity) throws {
+        let index = try #require(SyntheticSearchIndex.shared)
+        let searcher = try IndexSearcher(reader: index.reader, similarity: similarity)
+        let naive = NaiveIndex(index.trials)
+        let title = Int(Field.title.rawValue)
+        var titleOnlyDocs = 0
+        for word in SyntheticTrials.vocabulary.prefix(60) {
+            // The live trials holding the word, with the fields that hold it.
+            var fieldsOf: [TrialID: Set<Int>] = [:]
+            for (doc, fields) in naive.postings[word] ?? [:] where !index.deleted.contains(index.trials[doc].id) {
+                fieldsOf[index.trials[doc].id] = Set(fields.keys)
+            }
+            let all = WeightedQuery(clauses: [WeightedClause(match: .term(word))])
+            let pruned = try searcher.search(all, options: SearchOptions(limit: 10_000)).hits
+            let exhaustive = try searcher.search(all, options: SearchOptions(limit: 10_000, exhaustive: true)).hits
+            #expect(pruned.map(\.id) == exhaustive.map(\.id), "\(word)")
+            #expect(pruned.allSatisfy { $0.score > 0 }, "\(word): a hit scoring 0")
+            let expected = Set(fieldsOf.filter { !$0.value.subtracting([title]).isEmpty }.keys)
+            titleOnlyDocs += fieldsOf.count - expected.count
+            #expect(Set(pruned.map(\.id)) == expected, "\(word): the hits are the trials holding it outside the title")
+
+            let named = WeightedQuery(clauses: [WeightedClause(field: .title, match: .term(word))])
+            let titleHits = try searcher.search(named, options: SearchOptions(limit: 10_000)).hits
+            let titleExhaustive = try searcher.search(named, options: SearchOptions(limit: 10_000, exhaustive: true)).hits
+            #expect(titleHits.map(\.id) == titleExhaustive.map(\.id), "title:\(word)")
+            #expect(titleHits.allSatisfy { $0.score > 0 }, "title:\(word): a hit scoring 0")
+            #expect(Set(titleHits.map(\.id)) == Set(fieldsOf.filter { $0.value.contains(title) }.keys), "title:\(word)")
+        }
+        #expect(titleOnlyDocs > 0, "some trials should hold a word only in their title")
     }
 
     @Test func resultsAreOrderedByScoreThenTrialID() throws {
