@@ -58,7 +58,7 @@ public struct IndexSearcher: Sendable {
             }
         }
         var hits: [Hit] = []
-        hits.reserveCapacity(collector.heap.count)
+        hits.reserveCapacity(collector.count)
         for scored in collector.sorted() {
             let s = Int(scored.segment)
             var hit = Hit(id: reader.segments[s].docValues.trialID(scored.doc), score: scored.score, segment: s, doc: scored.doc)

@@ -6,16 +6,33 @@ struct ScoredDoc: Sendable {
     var doc: DocID
 }
 
-/// Keeps the best `limit` docs seen so far: a binary min-heap whose root is the worst kept doc, with
-/// ties broken by trial id (the smaller id ranks first), so that results do not depend on segment
-/// layout or traversal order.
+/// Keeps the best `limit` docs seen so far, ranked by score and, for equal scores, by trial id (the
+/// smaller id ranks first), so that results do not depend on segment layout or traversal order.
 ///
-/// `threshold` is the score a doc must reach to enter once the heap is full (−∞ before): pruning may
+/// Two strategies, by depth:
+/// - up to `heapLimit` docs (the usual top 10), a binary min-heap whose root is the worst kept doc: the
+///   threshold rises with every doc that enters, which is what prunes best, and log(limit) is small;
+/// - deeper lists (top 1000), a buffer of up to 2 · limit docs; when it is full, a selection
+///   (quickselect, `TopSelection`) keeps the best `limit` and the threshold becomes the score of the
+///   worst of them (Tantivy's `TopNComputer`). A doc costs one comparison with the threshold and an
+///   append, plus its share of the selections: O(1) comparisons on average, where a heap of 1000 pays
+///   O(log limit) on every entering doc, and with ties (the same text registered twice) each of those
+///   is a trial-id comparison. Between selections the threshold lags behind the best `limit` seen;
+///   that costs a little pruning and buys the cheap appends.
+///
+/// `threshold` is the score a doc must reach to be kept (−∞ until `limit` docs are kept): pruning may
 /// skip any doc whose score bound is *below* it (a doc scoring exactly the threshold can still enter on
 /// a smaller id).
 struct TopHitsCollector {
+    /// The deepest list kept in a heap; deeper ones use the buffer and selections.
+    static let heapLimit = 64
+
     let limit: Int
-    private(set) var heap: [ScoredDoc] = []
+    /// The candidates: a heap (`usesHeap`), or, after a selection, the best `limit` followed by the newer
+    /// docs, not yet compared.
+    private var buffer: [ScoredDoc] = []
+    private let usesHeap: Bool
+    private let capacity: Int
     private let segments: [SegmentReader]
     private(set) var threshold: Float = -.infinity
     /// Docs offered (competitive or not): the docs whose full score was computed.
@@ -25,64 +42,101 @@ struct TopHitsCollector {
         precondition(limit > 0, "limit \(limit)")
         self.limit = limit
         self.segments = segments
-        heap.reserveCapacity(min(limit, 1 << 16))
+        usesHeap = limit <= Self.heapLimit
+        capacity = usesHeap ? limit : 2 * limit
+        buffer.reserveCapacity(min(capacity, 1 << 17))
     }
 
-    /// Whether `a` ranks below `b`: a lower score, or an equal score and a larger trial id.
-    @inline(__always)
-    private func ranksBelow(_ a: ScoredDoc, _ b: ScoredDoc) -> Bool {
-        if a.score != b.score { return a.score < b.score }
-        let idA = segments[Int(a.segment)].docValues.idBytes(a.doc)
-        let idB = segments[Int(b.segment)].docValues.idBytes(b.doc)
-        let c = compareBytes(idA, idB)
-        if c != 0 { return c > 0 }
-        return (a.segment, a.doc) > (b.segment, b.doc)
-    }
+    /// How many docs `sorted()` returns.
+    var count: Int { min(buffer.count, limit) }
 
     /// Offers a scored doc.
-    /// - Complexity: O(log limit).
+    /// - Complexity: O(log limit) in a heap; amortized O(1) with the buffer.
     @inline(__always)
     mutating func collect(_ candidate: ScoredDoc) {
         scoredCount += 1
-        if heap.count < limit {
-            heap.append(candidate)
-            siftUp(heap.count - 1)
-            if heap.count == limit { threshold = heap[0].score }
+        guard candidate.score >= threshold else { return }
+        if usesHeap {
+            offerToHeap(candidate)
             return
         }
-        guard candidate.score >= threshold, ranksBelow(heap[0], candidate) else { return }
-        heap[0] = candidate
+        buffer.append(candidate)
+        if buffer.count >= capacity { keepBest() }
+    }
+
+    private mutating func offerToHeap(_ candidate: ScoredDoc) {
+        if buffer.count < limit {
+            buffer.append(candidate)
+            siftUp(buffer.count - 1)
+            if buffer.count == limit { threshold = buffer[0].score }
+            return
+        }
+        guard Self.ranksAbove(candidate, buffer[0], segments) else { return }
+        buffer[0] = candidate
         siftDown(0)
-        threshold = heap[0].score
+        threshold = buffer[0].score
     }
 
     private mutating func siftUp(_ start: Int) {
         var i = start
         while i > 0 {
             let parent = (i - 1) / 2
-            guard ranksBelow(heap[i], heap[parent]) else { break }
-            heap.swapAt(i, parent)
+            guard Self.ranksAbove(buffer[parent], buffer[i], segments) else { break }
+            buffer.swapAt(i, parent)
             i = parent
         }
     }
 
     private mutating func siftDown(_ start: Int) {
         var i = start
-        let n = heap.count
+        let n = buffer.count
         while true {
             let l = 2 * i + 1
             guard l < n else { break }
             var worst = l
-            if l + 1 < n && ranksBelow(heap[l + 1], heap[l]) { worst = l + 1 }
-            guard ranksBelow(heap[worst], heap[i]) else { break }
-            heap.swapAt(i, worst)
+            if l + 1 < n && Self.ranksAbove(buffer[l], buffer[l + 1], segments) { worst = l + 1 }
+            guard Self.ranksAbove(buffer[i], buffer[worst], segments) else { break }
+            buffer.swapAt(i, worst)
             i = worst
         }
     }
 
+    /// Keeps the best `limit` candidates and raises the threshold to the worst kept score.
+    private mutating func keepBest() {
+        let segments = self.segments
+        let limit = self.limit
+        let kth = buffer.withUnsafeMutableBufferPointer { b -> Float in
+            TopSelection.select(b, count: limit) { Self.ranksAbove($0, $1, segments) }
+            var worst = Float.infinity
+            for i in 0..<limit where b[i].score < worst { worst = b[i].score }
+            return worst
+        }
+        buffer.removeLast(buffer.count - limit)
+        threshold = kth
+    }
+
+    /// Whether `a` ranks above `b`: a higher score, or an equal score and a smaller trial id (then, for
+    /// the same id in two segments, which only a corrupt snapshot has, the smaller segment and doc).
+    @inline(__always)
+    static func ranksAbove(_ a: ScoredDoc, _ b: ScoredDoc, _ segments: [SegmentReader]) -> Bool {
+        if a.score != b.score { return a.score > b.score }
+        let idA = segments[Int(a.segment)].docValues.idBytes(a.doc)
+        let idB = segments[Int(b.segment)].docValues.idBytes(b.doc)
+        let c = compareBytes(idA, idB)
+        if c != 0 { return c < 0 }
+        return (a.segment, a.doc) < (b.segment, b.doc)
+    }
+
     /// The kept docs, best first.
-    /// - Complexity: O(limit · log limit).
+    /// - Complexity: O(buffer) for a selection, then O(limit · log limit).
     func sorted() -> [ScoredDoc] {
-        heap.sorted { ranksBelow($1, $0) }
+        var best = buffer
+        let segments = self.segments
+        if best.count > limit {
+            best.withUnsafeMutableBufferPointer { b in TopSelection.select(b, count: limit) { Self.ranksAbove($0, $1, segments) } }
+            best.removeLast(best.count - limit)
+        }
+        best.sort { Self.ranksAbove($0, $1, segments) }
+        return best
     }
 }

@@ -1,0 +1,56 @@
+import Testing
+@testable import TrialSearchCore
+
+/// The collector against a full sort: whatever the depth (heap up to `heapLimit`, buffer and selections
+/// beyond), the kept docs are the first `limit` by score then trial id, in that order, and the
+/// threshold never exceeds the score of the `limit`-th best doc seen so far (pruning stays safe).
+@Suite struct TopHitsCollectorTests {
+    @Test(arguments: [1, 3, 10, 64, 65, 100, 999, 2_000])
+    func keepsTheBestByScoreThenTrialID(limit: Int) throws {
+        let index = try #require(SyntheticSearchIndex.shared)
+        let segments = index.reader.segments
+        var rng = SeededRandom(seed: UInt64(limit))
+        // Every doc of every segment, with scores from a small set: many ties, broken by id.
+        var docs: [ScoredDoc] = []
+        for (s, segment) in segments.enumerated() {
+            for d in 0..<segment.docCount {
+                docs.append(ScoredDoc(score: Float(rng.next() % 40) / 8, segment: Int32(s), doc: DocID(d)))
+            }
+        }
+        docs.shuffle(using: &rng)
+        var collector = TopHitsCollector(limit: limit, segments: segments)
+        var seen: [Float] = []
+        for (i, doc) in docs.enumerated() {
+            collector.collect(doc)
+            seen.append(doc.score)
+            if i % 97 == 0 && seen.count >= limit {
+                let kth = seen.sorted(by: >)[limit - 1]
+                #expect(collector.threshold <= kth, "threshold \(collector.threshold) above the \(limit)-th best \(kth)")
+            }
+        }
+        let expected = docs.sorted { TopHitsCollector.ranksAbove($0, $1, segments) }.prefix(limit)
+        let got = collector.sorted()
+        #expect(got.map(\.score) == expected.map(\.score))
+        #expect(got.map { "\($0.segment):\($0.doc)" } == expected.map { "\($0.segment):\($0.doc)" })
+        let ids = got.map { segments[Int($0.segment)].docValues.trialID($0.doc).rawValue }
+        for (a, (b, (sa, sb))) in zip(ids, zip(ids.dropFirst(), zip(got, got.dropFirst()))) {
+            #expect(sa.score > sb.score || (sa.score == sb.score && Array(a.utf8).lexicographicallyPrecedes(Array(b.utf8))), "\(a) before \(b)")
+        }
+        #expect(collector.scoredCount == docs.count)
+    }
+
+    @Test func selectionPutsTheFirstElementsInFront() {
+        var rng = SeededRandom(seed: 11)
+        for n in [2, 3, 10, 100, 1_000] {
+            for _ in 0..<20 {
+                // Few distinct values (ties) and sorted runs (a degenerate pivot's case).
+                var values = (0..<n).map { _ in Int(rng.next() % UInt64(1 + n / 4)) }
+                if rng.next() % 3 == 0 { values.sort() }
+                let count = 1 + Int(rng.next() % UInt64(n))
+                values.withUnsafeMutableBufferPointer { TopSelection.select($0, count: count, by: <) }
+                let front = values.prefix(count).sorted(), rest = values.dropFirst(count)
+                #expect(front.last.map { last in rest.allSatisfy { $0 >= last } } ?? true, "n \(n) count \(count)")
+            }
+        }
+    }
+}
