@@ -41,9 +41,12 @@ public struct Snippet: Sendable, Hashable {
                     let term = token.text
                     let isMatch = terms.contains(term)
                     if isMatch { matched.insert(term) }
-                    // A joined form shares its first part's start: keep one token per word start.
-                    if let last = tokens.last, last.0 == Int(token.startOffset) {
-                        if isMatch { tokens[tokens.count - 1] = (last.0, max(last.1, Int(token.endOffset)), term) }
+                    // A hyphenated word gives its parts and its joined form (`high-risk`: `high`,
+                    // `highrisk`, `risk`), which overlap: keep one token per span, matched when any of
+                    // its forms matches, so the word is shown (and marked) once.
+                    if let last = tokens.last, Int(token.startOffset) < last.1 {
+                        let end = isMatch ? max(last.1, Int(token.endOffset)) : last.1
+                        tokens[tokens.count - 1] = (last.0, end, last.2 ?? (isMatch ? term : nil))
                         return
                     }
                     tokens.append((Int(token.startOffset), Int(token.endOffset), isMatch ? term : nil))
