@@ -129,4 +129,26 @@ import Testing
             #expect(out == values)
         }
     }
+
+    /// Skipping vints eight bytes at a time lands where reading them one by one does, for values of one
+    /// to five bytes, any count, and a truncated stream (stops at its end).
+    @Test func skippingVIntsMatchesReadingThem() {
+        var rng = SeededRandom(seed: 5)
+        for round in 0..<300 {
+            let n = Int(rng.next() % 120)
+            var bytes: [UInt8] = []
+            var ends: [Int] = []
+            for _ in 0..<n {
+                let size = [0, 7, 14, 21, 28][Int(rng.next() % 5)]
+                bytes.appendVInt(UInt64(rng.next() % (UInt64(1) << UInt64(size + 7))))
+                ends.append(bytes.count)
+            }
+            let cut = round % 7 == 0 && !bytes.isEmpty ? Int(rng.next() % UInt64(bytes.count)) : bytes.count
+            let stream = Array(bytes[..<cut]) + [UInt8](repeating: 0x80, count: 8)
+            let count = n == 0 ? 0 : Int(rng.next() % UInt64(n + 1))
+            let expected = count == 0 ? 0 : min(ends[count - 1], cut)
+            let got = stream.withUnsafeBytes { PostingsCursor.skipVInts(count, base: $0.baseAddress!, from: 0, end: cut) }
+            #expect(got == expected, "round \(round): \(count) of \(n) vints, \(cut) bytes")
+        }
+    }
 }

@@ -442,10 +442,7 @@ public struct PostingsCursor {
                            position: info.positionsOffset + blockStart)
             skipped = 0
         }
-        while skipped < skipCount && r.position < r.end {
-            if r.base.load(fromByteOffset: r.position, as: UInt8.self) < 0x80 { skipped += 1 }
-            r.position += 1
-        }
+        r.position = Self.skipVInts(skipCount - skipped, base: r.base, from: r.position, end: r.end)
         var position: Int32 = 0
         positions.reserveCapacity(count)
         for _ in 0..<count {
@@ -455,6 +452,24 @@ public struct PostingsCursor {
         positionsResumeVints = skipCount + count
         positionsResumeOffset = r.position
         if r.failed { positions.removeAll(); isCorrupt = true }
+    }
+
+    /// The offset after `count` vints from `position` (or `end`, if they run past it): eight bytes at a
+    /// time while at least eight vints remain (a vint ends at each byte below 0x80), then byte by byte.
+    /// - Complexity: O(bytes / 8).
+    @inline(__always)
+    static func skipVInts(_ count: Int, base: UnsafeRawPointer, from position: Int, end: Int) -> Int {
+        var remaining = count, p = position
+        while remaining >= 8 && p + 8 <= end {
+            let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: p, as: UInt64.self))
+            remaining -= 8 - (word & 0x8080_8080_8080_8080).nonzeroBitCount
+            p += 8
+        }
+        while remaining > 0 && p < end {
+            if base.load(fromByteOffset: p, as: UInt8.self) < 0x80 { remaining -= 1 }
+            p += 1
+        }
+        return p
     }
 
     // MARK: Impacts
