@@ -138,23 +138,44 @@ struct PreparedQuery {
         return TermScorer(weight: weight, info: info, segment: segment, model: model)
     }
 
+    static func phraseScorer(_ weight: TermWeight, _ parts: [PhraseTerm], _ terms: [ResolvedTerm], segment: SegmentReader,
+                             model: ScoringModel) -> PhraseScorer? {
+        var infos: [TermInfo] = []
+        for t in terms {
+            guard let info = t.segmentInfos[segment.ordinal], weight.field.map({ info.docFreq(in: $0) > 0 }) ?? true else { return nil }
+            infos.append(info)
+        }
+        return PhraseScorer(weight: weight, parts: parts, infos: infos, segment: segment, model: model)
+    }
+
     /// The scorer of `match` in `segment`, or nil when the segment holds no doc it could match.
     static func scorer(_ match: Match, segment: SegmentReader, model: ScoringModel) -> AnyClauseScorer? {
-        let s = segment.ordinal
         switch match {
         case let .term(weight, resolved):
             return termScorer(weight, resolved, segment: segment, model: model).map(AnyClauseScorer.init)
         case let .phrase(weight, parts, terms):
-            var infos: [TermInfo] = []
-            for t in terms {
-                guard let info = t.segmentInfos[s], weight.field.map({ info.docFreq(in: $0) > 0 }) ?? true else { return nil }
-                infos.append(info)
-            }
-            return AnyClauseScorer(PhraseScorer(weight: weight, parts: parts, infos: infos, segment: segment, model: model))
+            return phraseScorer(weight, parts, terms, segment: segment, model: model).map(AnyClauseScorer.init)
         case let .anyOf(alternatives, description):
-            let scorers = alternatives.compactMap { scorer($0, segment: segment, model: model) }
-            if scorers.count <= 1 { return scorers.first }
-            return AnyClauseScorer(AlternativesScorer(alternatives: scorers, description: description))
+            var list: [AlternativesScorer.Alternative] = []
+            for alternative in alternatives {
+                switch alternative {
+                case let .term(weight, resolved):
+                    if let t = termScorer(weight, resolved, segment: segment, model: model) { list.append(.term(t)) }
+                case let .phrase(weight, parts, terms):
+                    if let p = phraseScorer(weight, parts, terms, segment: segment, model: model) { list.append(.phrase(p)) }
+                default:
+                    if let other = scorer(alternative, segment: segment, model: model) { list.append(.other(other)) }
+                }
+            }
+            guard list.count > 1 else {
+                switch list.first {
+                case let .term(t): return AnyClauseScorer(t)
+                case let .phrase(p): return AnyClauseScorer(p)
+                case let .other(other): return other
+                case nil: return nil
+                }
+            }
+            return AnyClauseScorer(AlternativesScorer(alternatives: list, description: description))
         case .nothing:
             return nil
         }
