@@ -111,23 +111,32 @@ struct PhraseScorer: ClauseScorer {
     }
 
     /// Start positions p such that every part i occurs at p + offsets[i] (positions sorted ascending).
+    /// - Complexity: O(Σ positions); the cursors live in a temporary (stack) allocation.
     static func countOccurrences(_ positions: [[Int32]], _ offsets: [Int32]) -> Int {
-        var next = [Int](repeating: 0, count: positions.count)
-        var count = 0
-        outer: for p in positions[0] {
-            let start = p - offsets[0]
-            for i in 1..<positions.count {
-                let want = start + offsets[i]
-                let list = positions[i]
-                var j = next[i]
-                while j < list.count && list[j] < want { j += 1 }
-                next[i] = j
-                if j == list.count { break outer }
-                if list[j] != want { continue outer }
+        let parts = positions.count
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: parts) { next in
+            next.initialize(repeating: 0)
+            var count = 0
+            let first = positions[0]
+            outer: for p in first {
+                let start = p - offsets[0]
+                for i in 1..<parts {
+                    let want = start + offsets[i]
+                    let found: Bool = positions[i].withUnsafeBufferPointer { list in
+                        var j = next[i]
+                        while j < list.count && list[j] < want { j += 1 }
+                        next[i] = j
+                        return j < list.count && list[j] == want
+                    }
+                    if !found {
+                        if next[i] == positions[i].count { break outer }
+                        continue outer
+                    }
+                }
+                count += 1
             }
-            count += 1
+            return count
         }
-        return count
     }
 
     mutating func score() -> Float {
