@@ -45,9 +45,10 @@ public struct SearchOptions: Sendable {
     public var excluding: TrialID?
     /// The rescoring of each candidate by the patient a long query describes, or nil.
     public var patient: PatientPrior?
-    /// MaxScore's outer-window minimum and inner-window size (tests shrink them to exercise window
-    /// boundaries on small indexes).
-    var windows = (minimum: MaxScoreSearch.minimumWindow, inner: MaxScoreSearch.innerWindow)
+    /// MaxScore's outer-window minimum, inner-window size and outer-window docs per clause (tests
+    /// shrink them to exercise window boundaries on small indexes).
+    var windows = (minimum: MaxScoreSearch.minimumWindow, inner: MaxScoreSearch.innerWindow,
+                   perClause: MaxScoreSearch.windowPerClause)
 
     public init(limit: Int = 10, filter: SearchFilter = SearchFilter(), explain: Bool = false,
                 exhaustive: Bool = false, excluding: TrialID? = nil, patient: PatientPrior? = nil) {

@@ -93,6 +93,31 @@ struct TermScorer: ClauseScorer {
         let factors = self.factors
         let weight = scoreWeight, k1 = self.k1, saturates = self.saturates
         var d = doc
+        if !restricted && !sqrt && saturates {
+            // BM25F over all fields, the common case, without the per-field and per-model tests (a field
+            // the model does not weigh has factor 0); the same arithmetic in the same order. Callgrind,
+            // 75 TREC 2021 topics at top-10 on the 16x replica: see BENCHMARKS.md.
+            while d <= last {
+                d = cursor.scanBlock(through: last) { doc, mask, freqs in
+                    let row = row0 + Int(doc) &* IndexFormat.fieldCount
+                    var x: Float = 0
+                    var m = mask
+                    var k = 0
+                    while m != 0 {
+                        let f = m.trailingZeroBitCount
+                        x += Float(freqs[k] &+ 1) * factors[f &* 256 &+ Int(row[f])]
+                        k &+= 1
+                        m &= m - 1
+                    }
+                    guard x > 0 else { return }
+                    let o = Int(doc) &- base
+                    accumulator[o] += Double(weight * (x / (k1 + x)))
+                    marks[o >> 6] |= 1 << UInt64(o & 63)
+                }
+            }
+            doc = d
+            return
+        }
         while d <= last {
             d = cursor.scanBlock(through: last) { doc, mask, freqs in
                 guard mask & fields != 0 else { return }

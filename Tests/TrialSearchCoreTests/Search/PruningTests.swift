@@ -21,7 +21,7 @@ import Testing
                                                              parameters: RescoringParameters(ageMismatchFactor: 0.5)) : nil
             var options = SearchOptions(limit: limit, filter: filter, patient: patient)
             // Small windows in half the rounds: many window and inner-window boundaries.
-            if round % 2 == 1 { options.windows = (minimum: 1 + queries.int(300), inner: 64 * (1 + queries.int(4))) }
+            if round % 2 == 1 { options.windows = (minimum: 1 + queries.int(300), inner: 64 * (1 + queries.int(4)), perClause: round % 4 == 1 ? 0 : 16) }
             let pruned = try searcher.search(query, options: options)
             let exhaustive = try searcher.search(query, options: SearchOptions(limit: limit, filter: filter, exhaustive: true,
                                                                                patient: patient))

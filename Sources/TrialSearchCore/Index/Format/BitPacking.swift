@@ -72,23 +72,28 @@ enum BitPacking {
         }
     }
 
-    /// Unpacks `count` deltas (each stored as `delta - 1`) and turns them into absolute values after
-    /// `previous`: `out[i] = out[i-1] + stored[i] + 1`.
+    /// Unpacks `count` doc-id deltas (each stored as `delta − 1`) and turns them into absolute values
+    /// after `previous` (−1 before a term's first doc): `out[i] = out[i−1] + stored[i] + 1`. The sum is
+    /// kept in 64 bits so that the caller validates a whole block with one comparison: every delta is
+    /// at least 1, so the 64-bit values increase strictly, and they all lie below a limit ≤ 2³² (the
+    /// segment's docCount) exactly when the last one does, in which case `out` holds them unchanged.
+    /// Returns the last value (`previous` when `count` is 0).
     @inline(__always)
-    static func unpackDeltas(_ source: UnsafeRawPointer, count: Int, width: Int, previous: UInt32,
-                             into out: UnsafeMutablePointer<UInt32>) {
+    static func unpackDocs(_ source: UnsafeRawPointer, count: Int, width: Int, after previous: Int64,
+                           into out: UnsafeMutablePointer<UInt32>) -> Int64 {
         var last = previous
         if width == 0 {
-            for i in 0..<count { last &+= 1; out[i] = last }
-            return
+            for i in 0..<count { last &+= 1; out[i] = UInt32(truncatingIfNeeded: last) }
+            return last
         }
         let mask: UInt64 = (1 << UInt64(width)) - 1
         var bit = 0
         for i in 0..<count {
             let word = UInt64(littleEndian: source.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self))
-            last &+= UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask) &+ 1
-            out[i] = last
-            bit += width
+            last &+= Int64(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask) &+ 1
+            out[i] = UInt32(truncatingIfNeeded: last)
+            bit &+= width
         }
+        return last
     }
 }

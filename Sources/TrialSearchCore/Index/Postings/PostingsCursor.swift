@@ -212,13 +212,14 @@ public struct PostingsCursor {
     /// Unpacks the doc ids of block `b` and positions the cursor on its first doc.
     private mutating func loadBlock(_ b: Int) {
         let start: Int
-        let previous: UInt32
+        // The previous block's last doc, −1 before the first block.
+        let previous: Int64
         if blockCount == 1 {
             start = blocksStart
-            previous = UInt32.max
+            previous = -1
         } else {
             start = blocksStart + skipBlockStart(b)
-            previous = b == 0 ? UInt32.max : UInt32(bitPattern: skipLastDoc(b - 1))
+            previous = b == 0 ? -1 : Int64(UInt32(bitPattern: skipLastDoc(b - 1)))
         }
         let n = blockCount == 1 ? info.docFreq
             : Int(base.load(fromByteOffset: skipStart + Self.skipEntryLength * b + 12, as: UInt8.self))
@@ -232,14 +233,13 @@ public struct PostingsCursor {
             _ = exhaust()
             return
         }
-        BitPacking.unpackDeltas(base + r.position, count: n, width: width, previous: previous, into: buffers.docs)
         // Doc ids index the per-doc arrays (norms, doc values, deletes), and a file that passed its
         // checksum can still hold any number (a writer bug, an edit): they must increase strictly,
-        // from after the previous block's last, and stay below docCount (no wrap-around either).
-        let docs = buffers.docs
-        var outOfOrder = docs[n - 1] >= docLimit || (b > 0 && docs[0] <= previous)
-        for i in 1..<n where docs[i] <= docs[i - 1] { outOfOrder = true }
-        guard !outOfOrder else {
+        // from after the previous block's last, and stay below docCount (no wrap-around either). Summed
+        // in 64 bits from deltas ≥ 1 they increase strictly, so the last one below docCount is the
+        // whole check (`BitPacking.unpackDocs`).
+        let lastDoc = BitPacking.unpackDocs(base + r.position, count: n, width: width, after: previous, into: buffers.docs)
+        guard lastDoc < Int64(docLimit) else {
             isCorrupt = true
             _ = exhaust()
             return
@@ -290,9 +290,15 @@ public struct PostingsCursor {
                 total &+= count
             }
         } else {
-            BitPacking.unpack(base + r.position, count: n, width: indexWidth, into: buffers.scratch)
+            // The docs' indexes into the dictionary, unpacked in the same pass (`BitPacking.unpack`'s
+            // reads: 8 bytes at a time, the extent checked above).
+            let source = base + r.position
+            let indexMask: UInt64 = (1 << UInt64(indexWidth)) - 1
+            var bit = 0
             for i in 0..<n {
-                let k = Int(buffers.scratch[i])
+                let word = UInt64(littleEndian: source.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self))
+                let k = Int(truncatingIfNeeded: (word >> UInt64(bit & 7)) & indexMask)
+                bit &+= indexWidth
                 guard k < maskCount else { return markCorrupt() }
                 masks[i] = dictionaryMasks[k]
                 freqStart[i] = total
