@@ -19,8 +19,12 @@ public final class ScoringModel: @unchecked Sendable {
     let saturates: Bool
     /// Whether termFreqs count by their square root (TF-IDF).
     let sqrtTermFreq: Bool
-    /// `factor[f * 256 + normByte]`.
+    /// `factor[f * 256 + normByte]`, for a clause naming its field and for bounds: a field of weight 0
+    /// counts with weight 1 here.
     let factors: UnsafeMutablePointer<Float>
+    /// The same for a clause without a field prefix: a field of weight 0 has factor 0, so that summing
+    /// over every field of a doc needs no test of the field (`TermScorer.accumulate`).
+    let searchedFactors: UnsafeMutablePointer<Float>
     /// The fields a clause without a field prefix scores: those of positive weight (bit f for field f).
     /// A field of weight 0 (outcomes, by default) is not searched unless a query names it
     /// (`outcome:survival`); its factors are then computed with weight 1, so that naming it finds its
@@ -30,7 +34,8 @@ public final class ScoringModel: @unchecked Sendable {
     public init(similarity: Similarity, statistics: CollectionStatistics) {
         self.similarity = similarity
         self.statistics = statistics
-        factors = .allocate(capacity: IndexFormat.fieldCount * 256)
+        factors = .allocate(capacity: 2 * IndexFormat.fieldCount * 256)
+        searchedFactors = factors + IndexFormat.fieldCount * 256
         let weights = similarity.fieldWeights
         searchedFields = Field.allCases.reduce(UInt16(0)) { weights[$1] > 0 ? $0 | 1 << UInt16($1.rawValue) : $0 }
         let table = FieldNorm.decodeTable
@@ -47,6 +52,7 @@ public final class ScoringModel: @unchecked Sendable {
                 for n in 0..<256 {
                     let relative = average > 0 ? Double(table[n]) / average : 1
                     factors[f * 256 + n] = Float(w / (1 - b + b * relative))
+                    searchedFactors[f * 256 + n] = p.weights[field] > 0 ? factors[f * 256 + n] : 0
                 }
             }
         case let .tfidf(p):
@@ -56,7 +62,10 @@ public final class ScoringModel: @unchecked Sendable {
             for field in Field.allCases {
                 let f = Int(field.rawValue)
                 let w = Self.explicitWeight(p.weights[field])
-                for n in 0..<256 { factors[f * 256 + n] = Float(w / Double(max(table[n], 1)).squareRoot()) }
+                for n in 0..<256 {
+                    factors[f * 256 + n] = Float(w / Double(max(table[n], 1)).squareRoot())
+                    searchedFactors[f * 256 + n] = p.weights[field] > 0 ? factors[f * 256 + n] : 0
+                }
             }
         }
     }

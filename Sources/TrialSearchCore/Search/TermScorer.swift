@@ -15,6 +15,8 @@ struct TermScorer: ClauseScorer {
     private let normRows: UnsafePointer<UInt8>
     private let fields: UInt16
     private let restricted: Bool
+    /// A clause without a field prefix: its factor table is 0 for the fields it does not search.
+    private let searchesDefaultFields: Bool
     private let scoreWeight: Float
     private let k1: Float
     private let saturates: Bool
@@ -26,7 +28,8 @@ struct TermScorer: ClauseScorer {
     init(weight: TermWeight, info: TermInfo, segment: SegmentReader, model: ScoringModel) {
         self.weight = weight
         self.model = model
-        factors = model.factors
+        factors = weight.field == nil ? model.searchedFactors : model.factors
+        searchesDefaultFields = weight.field == nil
         normRows = segment.norms.row(0)
         fields = weight.fields
         scoreWeight = weight.weight
@@ -93,10 +96,11 @@ struct TermScorer: ClauseScorer {
         let factors = self.factors
         let weight = scoreWeight, k1 = self.k1, saturates = self.saturates
         var d = doc
-        if !restricted && !sqrt && saturates {
-            // BM25F over all fields, the common case, without the per-field and per-model tests (a field
-            // the model does not weigh has factor 0); the same arithmetic in the same order. Callgrind,
-            // 75 TREC 2021 topics at top-10 on the 16x replica: see BENCHMARKS.md.
+        if searchesDefaultFields && !sqrt && saturates {
+            // BM25F over the default fields, the common case, without the per-field and per-model tests
+            // (a field the clause does not search has factor 0 in `searchedFactors`); the same
+            // arithmetic in the same order. Callgrind, 75 TREC 2021 topics at top-10 on the 16x
+            // replica: see BENCHMARKS.md.
             while d <= last {
                 d = cursor.scanBlock(through: last) { doc, mask, freqs in
                     let row = row0 + Int(doc) &* IndexFormat.fieldCount
@@ -113,6 +117,9 @@ struct TermScorer: ClauseScorer {
                     let o = Int(doc) &- base
                     accumulator[o] += Double(weight * (x / (k1 + x)))
                     marks[o >> 6] |= 1 << UInt64(o & 63)
+                }
+                if restricted {
+                    while d != PostingsCursor.noMoreDocs && cursor.fieldMask & fields == 0 { d = cursor.next() }
                 }
             }
             doc = d
