@@ -483,6 +483,23 @@ public struct PostingsCursor {
         return skipLastDoc(b)
     }
 
+    /// Calls `body(field, maxTermFreq, minNorm)` for each field of the bound of the block selected by
+    /// the last `advanceShallow(to:)` (none past the end), in field order: `blockImpacts` read in place,
+    /// without building an `Impacts`, for the bounds a search computes in every window.
+    @inline(__always)
+    public func forEachBlockImpact(_ body: (Int, UInt32, UInt8) -> Void) {
+        guard shallowBlock < blockCount else { return }
+        let start = blockCount == 1 ? blocksStart : blocksStart + skipBlockStart(shallowBlock)
+        var r = ByteReader(base: base, end: termEnd, position: start)
+        var mask = r.readU16() & ((1 << UInt16(IndexFormat.fieldCount)) - 1)
+        while mask != 0 {
+            let f = mask.trailingZeroBitCount
+            mask &= mask - 1
+            let maxTermFreq = UInt32(truncatingIfNeeded: r.readVInt())
+            body(f, maxTermFreq, r.readU8())
+        }
+    }
+
     /// The bound of the block selected by the last `advanceShallow(to:)` (empty past the end).
     public var blockImpacts: Impacts {
         guard shallowBlock < blockCount else { return Impacts() }
