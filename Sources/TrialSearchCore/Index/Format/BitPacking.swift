@@ -73,22 +73,26 @@ enum BitPacking {
     }
 
     /// Unpacks `count` deltas (each stored as `delta - 1`) and turns them into absolute values after
-    /// `previous`: `out[i] = out[i-1] + stored[i] + 1`.
+    /// `previous` (`UInt64.max`: before value 0): `out[i] = out[i-1] + stored[i] + 1`. Returns the last
+    /// value as computed in 64 bits, without wrapping: the values grow by at least 1 each, so they all
+    /// fit in 32 bits, increase strictly and stay below a limit ≤ 2³² exactly when the returned value is
+    /// below it (one comparison instead of a pass over the block).
     @inline(__always)
-    static func unpackDeltas(_ source: UnsafeRawPointer, count: Int, width: Int, previous: UInt32,
-                             into out: UnsafeMutablePointer<UInt32>) {
+    static func unpackDeltas(_ source: UnsafeRawPointer, count: Int, width: Int, previous: UInt64,
+                             into out: UnsafeMutablePointer<UInt32>) -> UInt64 {
         var last = previous
         if width == 0 {
-            for i in 0..<count { last &+= 1; out[i] = last }
-            return
+            for i in 0..<count { last &+= 1; out[i] = UInt32(truncatingIfNeeded: last) }
+            return last
         }
         let mask: UInt64 = (1 << UInt64(width)) - 1
         var bit = 0
         for i in 0..<count {
             let word = UInt64(littleEndian: source.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self))
-            last &+= UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask) &+ 1
-            out[i] = last
+            last &+= ((word >> UInt64(bit & 7)) & mask) &+ 1
+            out[i] = UInt32(truncatingIfNeeded: last)
             bit += width
         }
+        return last
     }
 }

@@ -212,13 +212,13 @@ public struct PostingsCursor {
     /// Unpacks the doc ids of block `b` and positions the cursor on its first doc.
     private mutating func loadBlock(_ b: Int) {
         let start: Int
-        let previous: UInt32
+        let previous: UInt64
         if blockCount == 1 {
             start = blocksStart
-            previous = UInt32.max
+            previous = .max
         } else {
             start = blocksStart + skipBlockStart(b)
-            previous = b == 0 ? UInt32.max : UInt32(bitPattern: skipLastDoc(b - 1))
+            previous = b == 0 ? .max : UInt64(UInt32(bitPattern: skipLastDoc(b - 1)))
         }
         let n = blockCount == 1 ? info.docFreq
             : Int(base.load(fromByteOffset: skipStart + Self.skipEntryLength * b + 12, as: UInt8.self))
@@ -232,14 +232,13 @@ public struct PostingsCursor {
             _ = exhaust()
             return
         }
-        BitPacking.unpackDeltas(base + r.position, count: n, width: width, previous: previous, into: buffers.docs)
+        let last = BitPacking.unpackDeltas(base + r.position, count: n, width: width, previous: previous,
+                                           into: buffers.docs)
         // Doc ids index the per-doc arrays (norms, doc values, deletes), and a file that passed its
         // checksum can still hold any number (a writer bug, an edit): they must increase strictly,
-        // from after the previous block's last, and stay below docCount (no wrap-around either).
-        let docs = buffers.docs
-        var outOfOrder = docs[n - 1] >= docLimit || (b > 0 && docs[0] <= previous)
-        for i in 1..<n where docs[i] <= docs[i - 1] { outOfOrder = true }
-        guard !outOfOrder else {
+        // from after the previous block's last, and stay below docCount (no wrap-around either), which
+        // holds exactly when the last, summed without wrapping, is below docCount (`unpackDeltas`).
+        guard last < UInt64(docLimit) else {
             isCorrupt = true
             _ = exhaust()
             return
