@@ -132,7 +132,7 @@ public struct MoreLikeThisParameters: Sendable, Equatable {
     /// `../shared/eval` NDCG@10 is flat from 15 to 50 terms (0.361–0.367 in `trialsearch-bench rank`;
     /// 0.3646 at both 35 and 50) and falls below 12 (0.359 at 10); all nine POI stem-cell trials stay
     /// within the ten most like NCT05308342 only from 35 terms on (8 of 9 at 25 and 30, 7 at 20); and
-    /// each term dropped is a postings list less to search (35 terms: 0.73× the instructions of 50 for
+    /// each term dropped is a postings list less to search (35 terms: 0.72× the instructions of 50 for
     /// `related --ids` on the 169,824-trial replica, callgrind).
     public var maxQueryTerms: Int
     /// Terms in fewer docs are dropped.
