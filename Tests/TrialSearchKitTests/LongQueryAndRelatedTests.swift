@@ -98,7 +98,8 @@ import TrialSearchCore
         var lookups = ResolvedTerms(reader: engine.reader)
         let selected = try mlt.selectTerms(of: source, analyzer: engine.analyzer, lookups: &lookups,
                                            similarity: engine.configuration.relatedSimilarity)
-        #expect(selected.count == 50)
+        #expect(MoreLikeThisParameters().maxQueryTerms == 35)
+        #expect(selected.count == 35)
         let frequencies = mlt.termFrequencies(of: source, analyzer: engine.analyzer)
         let n = Double(engine.reader.docCount)
         for term in selected {

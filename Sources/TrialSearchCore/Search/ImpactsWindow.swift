@@ -17,7 +17,7 @@ struct ImpactsWindow {
     mutating func advanceShallow(_ cursor: inout PostingsCursor, to target: DocID, model: ScoringModel,
                                  weight: Float, fields: UInt16) -> DocID {
         end = cursor.advanceShallow(to: target)
-        bound = end == PostingsCursor.noMoreDocs ? 0 : model.bound(weight: weight, impacts: cursor.blockImpacts, fields: fields)
+        bound = end == PostingsCursor.noMoreDocs ? 0 : model.blockBound(weight: weight, cursor: &cursor, fields: fields)
         return end
     }
 
@@ -38,7 +38,7 @@ struct ImpactsWindow {
             }
             last = cursor.advanceShallow(to: last + 1)
             if last == PostingsCursor.noMoreDocs { break }
-            best = max(best, model.bound(weight: weight, impacts: cursor.blockImpacts, fields: fields))
+            best = max(best, model.blockBound(weight: weight, cursor: &cursor, fields: fields))
             visited += 1
         }
         end = last

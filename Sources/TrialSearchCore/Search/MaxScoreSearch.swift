@@ -62,6 +62,8 @@ enum MaxScoreSearch {
         for i in 0..<n { _ = scorers[i].nextDoc() }
         var order = Array(0..<n)
         var bounds = [Float](repeating: 0, count: n)
+        // Postings per clause: the order below weighs a bound against the cost of walking the clause.
+        let costs = (0..<n).map { Float(max(scorers[$0].cost, 1)) }
         // prefix[k] = Σ bounds of order[0...k]
         var prefix = [Float](repeating: 0, count: n)
         let accumulator = UnsafeMutablePointer<Double>.allocate(capacity: innerWindow)
@@ -98,7 +100,9 @@ enum MaxScoreSearch {
             if n > smallQuery && windowMax < end - 1 { windowMax = max(windowMax, windowMin + minimumWindow - 1) }
             windowMax = min(windowMax, end - 1)
             for i in 0..<n { bounds[i] = scorers[i].maxScore(upTo: DocID(windowMax)) }
-            order.sort { bounds[$0] < bounds[$1] }
+            // By bound per posting, as Lucene's MaxScoreBulkScorer: the clauses left non-essential first are
+            // the frequent ones that add least for their postings, whatever the order pruning stays exact.
+            order.sort { bounds[$0] * costs[$1] < bounds[$1] * costs[$0] }
             var sum: Float = 0
             for k in 0..<n {
                 sum += bounds[order[k]]

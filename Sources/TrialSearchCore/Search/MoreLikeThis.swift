@@ -128,7 +128,12 @@ public struct MoreLikeThis: Sendable {
 public struct MoreLikeThisParameters: Sendable, Equatable {
     /// Source-side weight of each field's terms (0 ignores the field).
     public var fieldWeights: FieldParameters
-    /// Terms kept for the query.
+    /// Terms kept for the query. 35 rather than FINDINGS.md's 50: on the related-trials set of
+    /// `../shared/eval` NDCG@10 is flat from 15 to 50 terms (0.361–0.367 in `trialsearch-bench rank`;
+    /// 0.3646 at both 35 and 50) and falls below 12 (0.359 at 10); all nine POI stem-cell trials stay
+    /// within the ten most like NCT05308342 only from 35 terms on (8 of 9 at 25 and 30, 7 at 20); and
+    /// each term dropped is a postings list less to search (35 terms: 0.72× the instructions of 50 for
+    /// `related --ids` on the 169,824-trial replica, callgrind).
     public var maxQueryTerms: Int
     /// Terms in fewer docs are dropped.
     public var minDocFreq: Int
@@ -149,7 +154,7 @@ public struct MoreLikeThisParameters: Sendable, Equatable {
     /// Select terms by Lucene's classic idf `1 + ln(N / (df + 1))` rather than the similarity's.
     public var classicSelectionIDF: Bool
 
-    public init(fieldWeights: FieldParameters = MoreLikeThisParameters.defaultFieldWeights, maxQueryTerms: Int = 50,
+    public init(fieldWeights: FieldParameters = MoreLikeThisParameters.defaultFieldWeights, maxQueryTerms: Int = 35,
                 minDocFreq: Int = 2, maxDocFreqRatio: Double = 0.5, minTermFrequency: Double = 0, tfExponent: Double = 1,
                 dropNumbers: Bool = false, minimumTermLength: Int = 1, conceptWeight: Double = 0,
                 descriptionShare: Double = 0, classicSelectionIDF: Bool = true) {

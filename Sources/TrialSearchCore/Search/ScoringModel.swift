@@ -115,4 +115,17 @@ public final class ScoringModel: @unchecked Sendable {
         }
         return score(weight: weight, x: x)
     }
+
+    /// `bound(weight:impacts:fields:)` of the block that `cursor`'s last shallow advance selected, read
+    /// in place (`PostingsCursor.forEachBlockImpact`): the same sum in the same order, so the same value.
+    /// - Complexity: O(fields of the block's bound).
+    @inline(__always)
+    func blockBound(weight: Float, cursor: inout PostingsCursor, fields: UInt16) -> Float {
+        var x: Float = 0
+        cursor.forEachBlockImpact { f, maxTermFreq, minNorm in
+            guard fields & (1 << UInt16(f)) != 0 else { return }
+            x += termFreqValue(maxTermFreq) * factor(field: f, norm: minNorm)
+        }
+        return score(weight: weight, x: x)
+    }
 }

@@ -72,6 +72,10 @@ import Testing
                         upTo = c.advanceShallow(to: c.doc)
                         #expect(upTo >= c.doc)
                         blockBound = scorer.bound(c.blockImpacts)
+                        // Read in place (as searches do), the block's bound is the decoded one.
+                        var inPlace = Impacts()
+                        c.forEachBlockImpact { f, maxTermFreq, minNorm in inPlace.add(field: f, termFreq: maxTermFreq, norm: minNorm) }
+                        #expect(inPlace == c.blockImpacts, "\(term) block of doc \(c.doc)")
                         #expect(blockBound <= termBound + 1e-12)
                         checkedBlocks += 1
                     }
@@ -94,6 +98,9 @@ import Testing
         var cursor = segment.postings(info)
         #expect(cursor.advanceShallow(to: DocID(trials.count + 5)) == PostingsCursor.noMoreDocs)
         #expect(cursor.blockImpacts.fieldMask == 0)
+        var fields = 0
+        cursor.forEachBlockImpact { _, _, _ in fields += 1 }
+        #expect(fields == 0)
         // Shallow advancing does not move the cursor.
         #expect(cursor.doc == -1)
         #expect(cursor.next() >= 0)

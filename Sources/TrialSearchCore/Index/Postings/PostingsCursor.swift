@@ -21,8 +21,11 @@ final class PostingsBuffers {
         positionsBefore = .allocate(capacity: n + 1)
         freqs = .allocate(capacity: n * IndexFormat.fieldCount)
         scratch = .allocate(capacity: n)
-        dictionaryMasks = .allocate(capacity: n)
-        dictionaryCounts = .allocate(capacity: n)
+        // Every index a block's dictionary-index width can express (≥ n), so that indices past a damaged
+        // block's dictionary read empty entries (`PostingsCursor.decodeFreqs`).
+        let entries = 1 << BitPacking.bitsRequired(UInt32(n - 1))
+        dictionaryMasks = .allocate(capacity: entries)
+        dictionaryCounts = .allocate(capacity: entries)
     }
 
     deinit {
@@ -274,10 +277,12 @@ public struct PostingsCursor {
         let validFields: UInt16 = (1 << UInt16(IndexFormat.fieldCount)) - 1
         let dictionaryMasks = buffers.dictionaryMasks
         let dictionaryCounts = buffers.dictionaryCounts
-        for k in 0..<maskCount {
-            let mask = UInt16(littleEndian: base.loadUnaligned(fromByteOffset: dictionaryStart + 2 * k, as: UInt16.self)) & validFields
-            dictionaryMasks[k] = mask
-            dictionaryCounts[k] = UInt32(mask.nonzeroBitCount)
+        Self.fieldCounts.withUnsafeBufferPointer { fieldCounts in
+            for k in 0..<maskCount {
+                let mask = UInt16(littleEndian: base.loadUnaligned(fromByteOffset: dictionaryStart + 2 * k, as: UInt16.self)) & validFields
+                dictionaryMasks[k] = mask
+                dictionaryCounts[k] = UInt32(fieldCounts[Int(mask)])
+            }
         }
         let masks = buffers.masks
         let freqStart = buffers.freqStart
@@ -290,20 +295,22 @@ public struct PostingsCursor {
                 total &+= count
             }
         } else {
-            // The docs' indexes into the dictionary, unpacked in the same pass (`BitPacking.unpack`'s
-            // reads: 8 bytes at a time, the extent checked above).
-            let source = base + r.position
-            let indexMask: UInt64 = (1 << UInt64(indexWidth)) - 1
-            var bit = 0
-            for i in 0..<n {
-                let word = UInt64(littleEndian: source.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self))
-                let k = Int(truncatingIfNeeded: (word >> UInt64(bit & 7)) & indexMask)
-                bit &+= indexWidth
-                guard k < maskCount else { return markCorrupt() }
-                masks[i] = dictionaryMasks[k]
-                freqStart[i] = total
-                total &+= dictionaryCounts[k]
+            // An index past the dictionary (a damaged block) reads an empty entry and is caught after the
+            // loop, which then has no exit.
+            for k in maskCount..<(1 << indexWidth) {
+                dictionaryMasks[k] = 0
+                dictionaryCounts[k] = 0
             }
+            BitPacking.unpack(base + r.position, count: n, width: indexWidth, into: buffers.scratch)
+            var largest: UInt32 = 0
+            for i in 0..<n {
+                let k = buffers.scratch[i]
+                largest = max(largest, k)
+                masks[i] = dictionaryMasks[Int(k)]
+                freqStart[i] = total
+                total &+= dictionaryCounts[Int(k)]
+            }
+            guard Int(largest) < maskCount else { return markCorrupt() }
         }
         r.position += indexBytes
         freqStart[n] = total
@@ -316,6 +323,11 @@ public struct PostingsCursor {
         freqWidth = width
         freqsDecoded = true
     }
+
+    /// The number of fields of each field mask (masks have `IndexFormat.fieldCount` bits): a table, since
+    /// without the POPCNT instruction (not in the x86-64 baseline) `nonzeroBitCount` is a dozen
+    /// instructions, and a block's dictionary holds dozens of masks.
+    private static let fieldCounts: [UInt8] = (0..<(1 << IndexFormat.fieldCount)).map { UInt8(UInt16($0).nonzeroBitCount) }
 
     /// The `k`-th termFreq of the block (termFreqs are stored minus one, `freqWidth` bits each).
     @inline(__always)
@@ -502,6 +514,23 @@ public struct PostingsCursor {
         }
         shallowBlock = b
         return skipLastDoc(b)
+    }
+
+    /// Calls `body(field, maxTermFreq, minNorm)` for each field of the bound of the block selected by
+    /// the last `advanceShallow(to:)` (none past the end), in field order: `blockImpacts` read in place,
+    /// without building an `Impacts`, for the bounds a search computes in every window.
+    @inline(__always)
+    public func forEachBlockImpact(_ body: (Int, UInt32, UInt8) -> Void) {
+        guard shallowBlock < blockCount else { return }
+        let start = blockCount == 1 ? blocksStart : blocksStart + skipBlockStart(shallowBlock)
+        var r = ByteReader(base: base, end: termEnd, position: start)
+        var mask = r.readU16() & ((1 << UInt16(IndexFormat.fieldCount)) - 1)
+        while mask != 0 {
+            let f = mask.trailingZeroBitCount
+            mask &= mask - 1
+            let maxTermFreq = UInt32(truncatingIfNeeded: r.readVInt())
+            body(f, maxTermFreq, r.readU8())
+        }
     }
 
     /// The bound of the block selected by the last `advanceShallow(to:)` (empty past the end).
