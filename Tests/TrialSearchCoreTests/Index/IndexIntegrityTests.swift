@@ -209,11 +209,11 @@ import Testing
     @Test func trialCodecWorkedExample() {
         var bytes: [UInt8] = []
         let sourceStart = TrialCodec.encode(Trial(id: TrialID("NCT01")!), into: &bytes)
-        #expect(Array(bytes[0..<9]) == [0x0B, 0x19, 0x04, 0x01, 0x01, 0x01, 0x02, 0x02, 0x03])
-        #expect(Array(bytes[9..<20]) == [0x05, 0x4E, 0x43, 0x54, 0x30, 0x31, 0, 0, 0, 0, 0])
+        #expect(Array(bytes[0..<8]) == [0x0B, 0x19, 0x04, 0x02, 0x01, 0x02, 0x02, 0x03])
+        #expect(Array(bytes[8..<19]) == [0x05, 0x4E, 0x43, 0x54, 0x30, 0x31, 0, 0, 0, 0, 0])
         #expect(Array(bytes[sourceStart...]) == [0, 0, 0x0A] + Array("plain-text".utf8))
-        #expect(bytes.count == 9 + 63)
-        #expect(bytes[20..<sourceStart].allSatisfy { $0 == 0 })
+        #expect(bytes.count == 8 + 63)
+        #expect(bytes[19..<sourceStart].allSatisfy { $0 == 0 })
     }
 
     /// Inclusion and exclusion items found in the criteria text in order are stored as byte ranges of

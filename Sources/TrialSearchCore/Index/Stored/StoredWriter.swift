@@ -19,8 +19,8 @@ import CLibDeflate
 /// A doc's `TrialCodec` record is its P part lengths but the last, then its P parts. Fetching one record
 /// inflates one block (≤ 256 KB plus one record) and sums the part lengths of the docs before it.
 /// Example: a segment of one doc `Trial(id: "NCT01")` (see `TrialCodec`) has one block inflating to
-/// `0B 19 04 01 01 01 02 02 03 0D` followed by the 63 bytes of its parts, and the index
-/// `00 00 00 00 | <offset:u64> | <compressed:u32> | 49 00 00 00`.
+/// `0B 19 04 02 01 02 02 03 0D` followed by the 63 bytes of its parts, and the index
+/// `00 00 00 00 | <offset:u64> | <compressed:u32> | 48 00 00 00`.
 ///
 /// The owner of a libdeflate compressor (freed in `deinit`).
 final class StoredWriter {

@@ -5,7 +5,7 @@ import Glibc
 /// The compact binary coding of a `Trial` in the stored-records file: exact round trip, so that
 /// `show --json` prints exactly what `convert` printed.
 ///
-/// A record is cut into `Part`s of alike content (titles, facts, summaries, descriptions, criteria,
+/// A record is cut into `Part`s of alike content (titles, facts, summaries with descriptions, criteria,
 /// sites, …) so that `StoredWriter` can gather each part of all the records of a block together: deflate
 /// finds far more matches between 50 eligibility criteria than between a criteria text and the site
 /// list that followed it (its window is 32 KB). Inclusion and exclusion criteria, which readers cut out
@@ -14,8 +14,8 @@ import Glibc
 /// Grammar (each part's values in `Trial`'s declaration order; `source` is the last part so that the
 /// content hash can exclude it):
 /// ```
-/// Record       := length:vint^(partCount−1) Head Facts Terms Summary Description Criteria Outcomes
-///                 Interventions Sites Source      (the lengths of every part but the last, in order)
+/// Record       := length:vint^(partCount−1) Head Facts Terms Texts Criteria Outcomes Interventions Sites
+///                 Source                          (the lengths of every part but the last, in order)
 /// Head         := id:Str registry:Str secondaryIds:StrList briefTitle:Str officialTitle:Str acronym:Str
 /// Facts        := inclusion:ExcerptList exclusion:ExcerptList sex:Str minimumAge:Str maximumAge:Str
 ///                 minimumAgeYears:OptDouble maximumAgeYears:OptDouble healthyVolunteers:u8 (0 nil, 1 no, 2 yes)
@@ -23,7 +23,8 @@ import Glibc
 ///                 startDate:Date completionDate:Date firstPosted:Date lastUpdated:Date
 ///                 leadSponsor:Str collaborators:StrList countries:StrList
 /// Terms        := conditions:StrList keywords:StrList conditionMeshTerms:StrList interventionMeshTerms:StrList
-/// Summary      := briefSummary:Str           Description := detailedDescription:Str
+/// Texts        := briefSummary:Str detailedDescription:Str   (together: a description often restates
+///                 the summary, which deflate then finds within its window)
 /// Criteria     := eligibility.criteria:Str
 /// Outcomes     := count:vint Outcome^count (primary) count:vint Outcome^count (secondary)
 /// Interventions := count:vint Intervention^count count:vint ArmGroup^count
@@ -44,13 +45,13 @@ import Glibc
 /// OptDouble := 0 | 1 bits:u64   Date := 0 | year:vint month:u8 day:u8 (0 = month only)
 /// ```
 /// Example: `Trial(id: "NCT01")` with every other property empty codes as the part lengths
-/// `0B 19 04 01 01 01 02 02 03` (head 11 bytes, facts 25, terms 4, …, sites 3), the head
+/// `0B 19 04 02 01 02 02 03` (head 11 bytes, facts 25, terms 4, texts 2, …, sites 3), the head
 /// `05 4E 43 54 30 31 00 00 00 00 00`, zeros for the other parts' empty values (a nil date is one
 /// zero), and the source `00 00 0A 70 6C 61 69 6E 2D 74 65 78 74`.
 enum TrialCodec {
     /// The parts of a record, in the order they are written.
     enum Part: Int, CaseIterable {
-        case head, facts, terms, summary, description, criteria, outcomes, interventions, sites, source
+        case head, facts, terms, texts, criteria, outcomes, interventions, sites, source
     }
 
     static let partCount = Part.allCases.count
@@ -79,7 +80,7 @@ enum TrialCodec {
         w.str(.facts, t.leadSponsor); w.list(.facts, t.collaborators); w.list(.facts, t.countries)
         w.list(.terms, t.conditions); w.list(.terms, t.keywords); w.list(.terms, t.conditionMeshTerms)
         w.list(.terms, t.interventionMeshTerms)
-        w.str(.summary, t.briefSummary); w.str(.description, t.detailedDescription)
+        w.str(.texts, t.briefSummary); w.str(.texts, t.detailedDescription)
         w.str(.criteria, e.criteria)
         for outcomes in [t.primaryOutcomes, t.secondaryOutcomes] {
             w.count(.outcomes, outcomes.count)
@@ -132,7 +133,7 @@ enum TrialCodec {
         var t = Trial(id: id, registry: r.str(.head))
         t.secondaryIds = r.list(.head)
         t.briefTitle = r.str(.head); t.officialTitle = r.str(.head); t.acronym = r.str(.head)
-        t.briefSummary = r.str(.summary); t.detailedDescription = r.str(.description)
+        t.briefSummary = r.str(.texts); t.detailedDescription = r.str(.texts)
         t.conditions = r.list(.terms); t.keywords = r.list(.terms); t.conditionMeshTerms = r.list(.terms)
         t.interventionMeshTerms = r.list(.terms)
         t.interventions = (0..<r.count(.interventions)).map { _ in
