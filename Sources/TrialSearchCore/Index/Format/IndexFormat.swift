@@ -25,13 +25,14 @@ public enum IndexFormat {
     /// Terms per term-dictionary block (prefix-compressed; the first term of each is indexed).
     static let termBlockSize = 32
     /// Uncompressed bytes of stored records gathered before a stored block is compressed. Fetching a
-    /// record inflates its block (256 KB: about a quarter of a millisecond). Measured with the records
-    /// of the 10,614-trial corpus gathered per part (61 MB), level 6: 128 KB blocks compress 3.32:1,
-    /// 256 KB 3.39:1 (a row-ordered 48 KB block at level 1 of the older format: 3.21:1).
+    /// record inflates its block (at 256 KB about 2 M instructions). Measured on the 61 MB of records
+    /// of the 10,614-trial corpus, parts together, level 6: 48 KB blocks compress 3.12:1, 128 KB 3.32:1,
+    /// 256 KB 3.44:1 (format 3's 69 MB of row-ordered records in 48 KB blocks at level 1: 3.21:1).
     static let storedBlockSize = 256 * 1024
     /// libdeflate compression level of stored blocks (1…12). Compression runs once, when a segment
-    /// is flushed (merges copy whole blocks); 256 KB blocks of parts: level 6 3.39:1 at about 50 MB/s,
-    /// level 9 3.43:1 at 23 MB/s, level 12 3.53:1 at 5.5 MB/s.
+    /// is flushed (merges copy whole blocks). 256 KB blocks of parts: level 1 3.17:1 at about
+    /// 155 MB/s, level 4 3.35:1 at 65 MB/s, level 6 3.44:1 at 50 MB/s, level 9 about 3.48:1 at half
+    /// that, level 12 about 3.58:1 at 5.5 MB/s.
     static let storedCompressionLevel: Int32 = 6
     /// Number of fields (`Field.allCases.count`): the width of a norms row and of field masks.
     public static let fieldCount = 12
