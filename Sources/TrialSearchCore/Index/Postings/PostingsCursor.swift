@@ -446,6 +446,9 @@ public struct PostingsCursor {
             if r.base.load(fromByteOffset: r.position, as: UInt8.self) < 0x80 { skipped += 1 }
             r.position += 1
         }
+        // Every position takes at least one byte: a termFreq larger than the bytes left is corrupt (and
+        // would otherwise reserve memory for billions of positions).
+        guard count <= r.end - r.position else { isCorrupt = true; return }
         var position: Int32 = 0
         positions.reserveCapacity(count)
         for _ in 0..<count {
