@@ -204,4 +204,38 @@ import Testing
             #expect(throws: IndexError.self) { _ = try bytes[0..<n].withUnsafeBytes { try TrialCodec.decode($0, file: "test") } }
         }
     }
+
+    /// The worked example of `TrialCodec`'s doc comment, byte for byte.
+    @Test func trialCodecWorkedExample() {
+        var bytes: [UInt8] = []
+        let sourceStart = TrialCodec.encode(Trial(id: TrialID("NCT01")!), into: &bytes)
+        #expect(Array(bytes[0..<8]) == [0x0B, 0x19, 0x04, 0x02, 0x01, 0x02, 0x02, 0x03])
+        #expect(Array(bytes[8..<19]) == [0x05, 0x4E, 0x43, 0x54, 0x30, 0x31, 0, 0, 0, 0, 0])
+        #expect(Array(bytes[sourceStart...]) == [0, 0, 0x0A] + Array("plain-text".utf8))
+        #expect(bytes.count == 8 + 63)
+        #expect(bytes[19..<sourceStart].allSatisfy { $0 == 0 })
+    }
+
+    /// Inclusion and exclusion items found in the criteria text in order are stored as byte ranges of
+    /// it; items that are not (reordered, edited, empty) as text; both decode to the same strings.
+    @Test func trialCodecExcerptsOfTheCriteria() throws {
+        var t = Trial(id: TrialID("NCT02")!)
+        let criteria = "Inclusion Criteria:\n\n- Âge ≥ 18 ans\n- ECOG 0–1\n\nExclusion Criteria:\n\n- pregnancy\n- ECOG 0–1"
+        t.eligibility = Eligibility(criteria: criteria, inclusion: ["Âge ≥ 18 ans", "ECOG 0–1"],
+                                    exclusion: ["pregnancy", "ECOG 0–1", "Âge ≥ 18 ans", "", "not in the text"])
+        var bytes: [UInt8] = []
+        TrialCodec.encode(t, into: &bytes)
+        let decoded = try bytes.withUnsafeBytes { try TrialCodec.decode($0, file: "test") }
+        #expect(decoded == t)
+        #expect(decoded.eligibility.inclusion.elementsEqual(t.eligibility.inclusion) { Array($0.utf8) == Array($1.utf8) })
+        #expect(decoded.eligibility.exclusion.elementsEqual(t.eligibility.exclusion) { Array($0.utf8) == Array($1.utf8) })
+        // The found items cost a few bytes, not their text: only the text of the three others is there.
+        var plain = t
+        plain.eligibility.inclusion = []; plain.eligibility.exclusion = []
+        var plainBytes: [UInt8] = []
+        TrialCodec.encode(plain, into: &plainBytes)
+        let literal = ("Âge ≥ 18 ans" + "not in the text").utf8.count
+        #expect(bytes.count - plainBytes.count < literal + 20)
+        #expect(bytes.count - plainBytes.count >= literal)
+    }
 }

@@ -118,4 +118,34 @@ import Testing
             #expect(segment.norms.lengthSums[Int(f.rawValue)] == UInt64(naive.lengths.reduce(0) { $0 + $1[Int(f.rawValue)] }))
         }
     }
+
+    /// Stored records through a merge whose source has deletes in one block (its live records copied
+    /// one by one out of the block's parts) and none in the others (copied whole), over several
+    /// stored blocks: every live trial reads back exactly, the deleted ones are gone.
+    @Test func storedRecordsSurviveAMergeWithDeletes() throws {
+        let dir = TemporaryDirectory("stored-merge")
+        defer { dir.remove() }
+        var trials = SyntheticTrials.make(count: 1_500, seed: 5, idPrefix: "NCT5")
+        try indexTrials(trials, into: dir.path)
+        let before = try IndexReader.open(directory: dir.path)
+        #expect(before.segments.count == 1)
+        #expect(before.segments[0].stored.blockCount >= 3, "the records span several stored blocks")
+        var updates: [Trial] = []
+        for i in stride(from: 0, to: 40, by: 3) {
+            trials[i].briefTitle = "updated \(i)"
+            trials[i].lastUpdated = PartialDate(year: 2030, month: 1)
+            updates.append(trials[i])
+        }
+        var options = IndexWriterOptions()
+        options.mergePolicy.maxSegments = 1
+        let summary = try indexTrials(updates, into: dir.path, options: options, deleting: [trials[1_400].id])
+        #expect(summary.replaced == updates.count && summary.deleted == 1)
+        let after = try IndexReader.open(directory: dir.path)
+        #expect(after.segments.count == 1)
+        for (i, t) in trials.enumerated() where i != 1_400 {
+            #expect(try after.trial(t.id) == t)
+        }
+        #expect(try after.trial(trials[1_400].id) == nil)
+    }
 }
+

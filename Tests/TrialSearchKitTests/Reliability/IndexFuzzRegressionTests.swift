@@ -15,6 +15,8 @@ import TrialIngest
 /// - crash-496417ac…: doc ids past the segment's docCount in the one-doc segment's postings, which
 ///   the searcher used to index doc values with (a heap overflow). `PostingsCursor` now requires doc
 ///   ids strictly increasing and below docCount.
+/// - oom-40860ecf…: a termFreq of about 3 billion in the postings, for which reading the positions
+///   reserved 12 GB. `PostingsCursor.positions` now requires a byte of positions for each.
 @Suite struct IndexFuzzRegressionTests {
     static let folder = ConvertTests.root + "/Tests/Fixtures/fuzz/index"
 
@@ -46,7 +48,7 @@ import TrialIngest
     }
 
     @Test func crashInputsOfTheIndexTargetAreHandled() throws {
-        let inputs = try FileManager.default.contentsOfDirectory(atPath: Self.folder).filter { $0.hasPrefix("crash-") }.sorted()
+        let inputs = try FileManager.default.contentsOfDirectory(atPath: Self.folder).filter { $0.hasPrefix("crash-") || $0.hasPrefix("oom-") }.sorted()
         #expect(!inputs.isEmpty)
         for input in inputs {
             let root = try ReliabilityIndex.folder("fuzz-regression")

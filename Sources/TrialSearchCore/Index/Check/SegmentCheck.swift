@@ -134,17 +134,28 @@ struct SegmentCheck {
     }
 
     private func checkStored(_ problems: inout Problems) {
+        // Block by block: each block is inflated once, not once per doc.
+        let stored = segment.stored
+        for b in 0..<stored.blockCount {
+            do {
+                try stored.forEachRecord(inBlock: b) { d, record in
+                    let id = segment.trialID(DocID(d))
+                    do {
+                        let trial = try TrialCodec.decode(record, file: stored.file.path)
+                        if trial.id != id {
+                            problems.add(path(.stored), "doc \(d): stored trial \(trial.id) vs \(id) in the doc values")
+                        }
+                    } catch {
+                        problems.add(path(.stored), "doc \(d) (\(id)): \(error)")
+                    }
+                }
+            } catch {
+                problems.add(path(.stored), "stored block \(b): \(error)")
+            }
+        }
         for d in 0..<segment.docCount {
             let doc = DocID(d)
             let id = segment.trialID(doc)
-            do {
-                let trial = try segment.trial(doc)
-                if trial.id != id {
-                    problems.add(path(.stored), "doc \(d): stored trial \(trial.id) vs \(id) in the doc values")
-                }
-            } catch {
-                problems.add(path(.stored), "doc \(d) (\(id)): \(error)")
-            }
             if !segment.docValues.docs(for: id).contains(doc) {
                 problems.add(path(.docValues), "doc \(d): looking up its id \(id) does not find it")
             }

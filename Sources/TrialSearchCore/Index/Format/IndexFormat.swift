@@ -5,8 +5,9 @@
 public enum IndexFormat {
     /// The format version written into every file header. 2: postings format 2 (skip entries carry a
     /// block's doc count; merged blocks of up to 255 docs). 3: the manifest records each file's length
-    /// and CRC-32.
-    public static let version: UInt32 = 3
+    /// and CRC-32. 4: stored records cut into parts, gathered per part in blocks of 256 KB at
+    /// libdeflate level 6, inclusion and exclusion criteria as excerpts of the criteria text.
+    public static let version: UInt32 = 4
 
     /// First 4 bytes of every index file: "TSIX" little-endian.
     static let headerMagic: UInt32 = 0x5849_5354
@@ -23,12 +24,19 @@ public enum IndexFormat {
     public static let maxBlockDocs = 255
     /// Terms per term-dictionary block (prefix-compressed; the first term of each is indexed).
     static let termBlockSize = 32
-    /// Uncompressed bytes of stored records gathered before a stored block is compressed.
-    static let storedBlockSize = 48 * 1024
-    /// libdeflate compression level of stored blocks (1…12). Measured on the 10,614-trial corpus (68 MB
-    /// of records in 48 KB blocks): level 1 compresses 3.14:1 at about 180 MB/s, level 6 3.31:1 at
-    /// about 60 MB/s; indexing speed wins.
-    static let storedCompressionLevel: Int32 = 1
+    /// Uncompressed bytes of stored records gathered before a stored block is compressed. Fetching a
+    /// record inflates its block (at 256 KB about 2 M instructions, half that at 128 KB), and every
+    /// displayed hit, `show` and the source of a related-trials query fetch one. Measured on the 61 MB
+    /// of records of the 10,614-trial corpus, parts together, level 6: 48 KB blocks compress 3.12:1,
+    /// 128 KB 3.32:1, 256 KB 3.44:1 (format 3's 69 MB of row-ordered records in 48 KB blocks at level
+    /// 1: 3.21:1). 128 KB: 8 MB more on the replica than 256 KB, for fetches that cost half as much
+    /// (related trials over 200 sources: +8 % instructions over format 3 instead of +20 %).
+    static let storedBlockSize = 128 * 1024
+    /// libdeflate compression level of stored blocks (1…12). Compression runs once, when a segment
+    /// is flushed (merges copy whole blocks). 256 KB blocks of parts: level 1 3.17:1 at about
+    /// 155 MB/s, level 4 3.35:1 at 65 MB/s, level 6 3.44:1 at 50 MB/s, level 9 about 3.48:1 at half
+    /// that, level 12 about 3.58:1 at 5.5 MB/s.
+    static let storedCompressionLevel: Int32 = 6
     /// Number of fields (`Field.allCases.count`): the width of a norms row and of field masks.
     public static let fieldCount = 12
 

@@ -17,7 +17,8 @@ public enum SegmentFile: String, CaseIterable, Sendable {
     /// Doc values: fixed-width columns (trial id, registry, status, phases, ages, countries, dates,
     /// authority, content hash) for filters and updates. `DocValuesWriter`.
     case docValues = "dvs"
-    /// Stored records: binary-coded `Trial`s in deflate-compressed blocks with a doc → block index.
+    /// Stored records: binary-coded `Trial`s cut into parts, in deflate-compressed blocks that keep each
+    /// part of their records together, with a doc → block index.
     /// `StoredWriter`.
     case stored = "sto"
     /// Deleted docs: a bitset, one file per deletes generation (`_<gen>.del`). `LiveDocsWriter`.

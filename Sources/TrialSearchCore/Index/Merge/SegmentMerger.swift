@@ -154,15 +154,8 @@ enum SegmentMerger {
             if map.allLive || docs.allSatisfy({ reader.isLive(DocID($0)) }) {
                 try out.addCompressedBlock(block.bytes, docs: block.docs, uncompressedLength: block.uncompressedLength)
             } else {
-                let bytes = try stored.inflate(b)
-                try bytes.withUnsafeBytes { raw in
-                    var r = ByteReader(raw)
-                    for d in docs {
-                        let length = r.readCount(limit: 1 << 30)
-                        let record = r.readBytes(length)
-                        guard !r.failed else { throw stored.file.corrupt("stored block \(b) ends before doc \(d)") }
-                        if reader.isLive(DocID(d)) { try out.add(record) }
-                    }
+                try stored.forEachRecord(inBlock: b) { d, record in
+                    if reader.isLive(DocID(d)) { try out.add(record) }
                 }
             }
             if (b & 63) == 63 { stored.file.file.dropPages(0..<(e.offset + block.bytes.count)) }

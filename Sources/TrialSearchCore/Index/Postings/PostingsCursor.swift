@@ -461,6 +461,9 @@ public struct PostingsCursor {
             skipped = 0
         }
         r.position = Self.skipVInts(skipCount - skipped, base: r.base, from: r.position, end: r.end)
+        // Every position takes at least one byte: a termFreq larger than the bytes left is corrupt (and
+        // would otherwise reserve memory for billions of positions).
+        guard count <= r.end - r.position else { isCorrupt = true; return }
         var position: Int32 = 0
         positions.reserveCapacity(count)
         for _ in 0..<count {

@@ -57,19 +57,55 @@ public struct StoredRecords: Sendable {
     }
 
     /// The stored trial of `doc`.
-    /// - Complexity: inflates one block (about 48 KB).
+    /// - Complexity: inflates one block (about 128 KB).
     public func trial(_ doc: DocID) throws -> Trial {
         precondition(doc >= 0 && Int(doc) < docCount, "doc \(doc) outside 0..<\(docCount)")
         let b = block(of: Int(doc))
+        var found: Trial?
+        try forEachRecord(inBlock: b, docs: Int(doc)...Int(doc)) { _, record in
+            found = try TrialCodec.decode(record, file: file.path)
+        }
+        guard let found else { throw file.corrupt("stored block \(b) does not hold doc \(doc)") }
+        return found
+    }
+
+    /// Calls `body` with the DocID and the `TrialCodec` record of each doc of block `b` that is in `docs`
+    /// (all of them by default), in order.
+    /// - Complexity: inflates the block once.
+    func forEachRecord(inBlock b: Int, docs: ClosedRange<Int>? = nil,
+                       _ body: (Int, UnsafeRawBufferPointer) throws -> Void) throws {
         let e = entry(b)
-        let block = try inflate(b)
-        return try block.withUnsafeBytes { bytes in
-            var r = ByteReader(bytes)
-            for _ in e.firstDoc..<Int(doc) { r.skip(r.readCount(limit: 1 << 30)) }
-            let length = r.readCount(limit: 1 << 30)
-            let record = r.readBytes(length)
-            guard !r.failed else { throw file.corrupt("stored block \(b) ends before doc \(doc)") }
-            return try TrialCodec.decode(record, file: file.path)
+        let count = (b + 1 < blockCount ? entry(b + 1).firstDoc : docCount) - e.firstDoc
+        let partCount = TrialCodec.partCount
+        let bytes = try inflate(b)
+        try bytes.withUnsafeBytes { raw in
+            // The part lengths of every doc, then where each part's run starts.
+            var r = ByteReader(raw)
+            var lengths = [Int](repeating: 0, count: count * partCount)
+            var partStarts = [Int](repeating: 0, count: partCount + 1)
+            for i in 0..<lengths.count {
+                lengths[i] = r.readCount(limit: 1 << 30)
+                partStarts[i % partCount + 1] += lengths[i]
+            }
+            partStarts[0] = r.position
+            for p in 0..<partCount { partStarts[p + 1] += partStarts[p] }
+            guard !r.failed, partStarts[partCount] == raw.count else {
+                throw file.corrupt("stored block \(b): \(count) docs' parts end at \(partStarts[partCount]) "
+                    + "vs the block's \(raw.count) bytes")
+            }
+            var record: [UInt8] = []
+            var next = partStarts
+            for d in 0..<count {
+                let row = lengths[(d * partCount)..<((d + 1) * partCount)]
+                defer { for p in 0..<partCount { next[p] += row[row.startIndex + p] } }
+                guard docs.map({ $0.contains(e.firstDoc + d) }) ?? true else { continue }
+                record.removeAll(keepingCapacity: true)
+                for length in row.dropLast() { record.appendVInt(length) }
+                for p in 0..<partCount {
+                    record.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[next[p]..<(next[p] + row[row.startIndex + p])]))
+                }
+                try record.withUnsafeBytes { try body(e.firstDoc + d, $0) }
+            }
         }
     }
 

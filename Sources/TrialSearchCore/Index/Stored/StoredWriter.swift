@@ -1,24 +1,35 @@
 import CLibDeflate
 
 /// Writes a segment's stored records (`.sto`): `TrialCodec` records gathered into blocks of about
-/// 48 KB, each compressed with libdeflate (raw DEFLATE), and a doc → block index.
+/// 128 KB, each compressed with libdeflate (raw DEFLATE), and a doc → block index.
+///
+/// Inside a block, each `TrialCodec.Part` of all its records is stored together (the titles of every
+/// record, then their facts, …, their criteria texts, …): deflate's 32 KB window then holds dozens of
+/// records' texts of one kind rather than the parts of one or two records.
 ///
 /// Format:
 /// ```
 /// Body    := Block^blockCount Index Trailer
-/// Block   := DEFLATE(Record^k)                (k docs, consecutive DocIDs)
-/// Record  := length:vint TrialCodec-bytes
+/// Block   := DEFLATE(Lengths Part_0^k … Part_(P−1)^k)   (k docs, consecutive DocIDs; P = TrialCodec.partCount;
+///                                                        Part_p^k: part p of each of the k records in order)
+/// Lengths := (partLength:vint^P)^k                      (per doc, the length of each of its parts)
 /// Index   := (firstDoc:u32 offset:u64 compressedLength:u32 uncompressedLength:u32)^blockCount
 /// Trailer := docCount:u32 blockCount:u32 indexOffset:u64
 /// ```
-/// Fetching one record inflates one block (≤ 48 KB plus one record) and walks its length prefixes.
-/// Example: a segment of one doc whose record codes to 120 bytes has one block inflating to
-/// `78 00 <120 bytes>` and the index `00 00 00 00 | <offset:u64> | <compressed:u32> | 7A 00 00 00`.
+/// A doc's `TrialCodec` record is its P part lengths but the last, then its P parts. Fetching one record
+/// inflates one block (≤ 128 KB plus one record) and sums the part lengths of the docs before it.
+/// Example: a segment of one doc `Trial(id: "NCT01")` (see `TrialCodec`) has one block inflating to
+/// `0B 19 04 02 01 02 02 03 0D` followed by the 63 bytes of its parts, and the index
+/// `00 00 00 00 | <offset:u64> | <compressed:u32> | 48 00 00 00`.
 ///
 /// The owner of a libdeflate compressor (freed in `deinit`).
 final class StoredWriter {
     private let output: IndexOutput
     private let compressor: OpaquePointer
+    /// The pending block: its docs' part lengths, and per part the parts of its docs.
+    private var lengths: [UInt8] = []
+    private var parts = [[UInt8]](repeating: [], count: TrialCodec.partCount)
+    private var pendingBytes = 0
     private var block: [UInt8] = []
     private var blockDocs = 0
     private var compressed: [UInt8] = []
@@ -34,20 +45,29 @@ final class StoredWriter {
         }
         compressor = c
         block.reserveCapacity(IndexFormat.storedBlockSize + 65_536)
+        lengths.reserveCapacity(1 << 12)
     }
 
     deinit { libdeflate_free_compressor(compressor) }
 
     /// Bytes buffered (for the RAM budget).
-    var memoryUsage: Int { block.capacity + compressed.capacity + index.capacity }
+    var memoryUsage: Int {
+        block.capacity + compressed.capacity + index.capacity + lengths.capacity + parts.reduce(0) { $0 + $1.capacity }
+    }
 
     /// Appends the next doc's record (`TrialCodec` bytes).
     func add(_ record: UnsafeRawBufferPointer) throws {
-        block.appendVInt(record.count)
-        block.append(contentsOf: record)
+        guard let recordParts = TrialCodec.parts(of: record) else {
+            preconditionFailure("a stored record of \(record.count) bytes whose part lengths overrun it")
+        }
+        for (p, part) in recordParts.enumerated() {
+            lengths.appendVInt(part.count)
+            parts[p].append(contentsOf: part)
+        }
+        pendingBytes += record.count
         blockDocs += 1
         docCount += 1
-        if block.count >= IndexFormat.storedBlockSize { try flushBlock() }
+        if pendingBytes >= IndexFormat.storedBlockSize { try flushBlock() }
     }
 
     /// Appends a block compressed elsewhere (a merge copying a block whose docs are all live).
@@ -68,6 +88,14 @@ final class StoredWriter {
 
     private func flushBlock() throws {
         guard blockDocs > 0 else { return }
+        block.removeAll(keepingCapacity: true)
+        block.append(contentsOf: lengths)
+        for p in parts.indices {
+            block.append(contentsOf: parts[p])
+            parts[p].removeAll(keepingCapacity: true)
+        }
+        lengths.removeAll(keepingCapacity: true)
+        pendingBytes = 0
         let bound = libdeflate_deflate_compress_bound(compressor, block.count)
         if compressed.count < bound { compressed = [UInt8](repeating: 0, count: bound) }
         let n = block.withUnsafeBytes { src in

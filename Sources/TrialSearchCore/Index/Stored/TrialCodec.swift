@@ -1,122 +1,181 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The compact binary coding of a `Trial` in the stored-records file: exact round trip, so that
 /// `show --json` prints exactly what `convert` printed.
 ///
-/// Grammar (properties in `Trial`'s declaration order, `source` last so that the content hash can
-/// exclude it):
+/// A record is cut into `Part`s of alike content (titles, facts, summaries with descriptions, criteria,
+/// sites, …) so that `StoredWriter` can gather each part of all the records of a block together: deflate
+/// finds far more matches between 50 eligibility criteria than between a criteria text and the site
+/// list that followed it (its window is 32 KB). Inclusion and exclusion criteria, which readers cut out
+/// of the criteria text, are stored as byte ranges of it (`Excerpt`), not a second time.
+///
+/// Grammar (each part's values in `Trial`'s declaration order; `source` is the last part so that the
+/// content hash can exclude it):
 /// ```
-/// Trial        := id:Str registry:Str secondaryIds:StrList briefTitle:Str officialTitle:Str acronym:Str
-///                 briefSummary:Str detailedDescription:Str conditions:StrList keywords:StrList
-///                 conditionMeshTerms:StrList interventionMeshTerms:StrList
-///                 count:vint Intervention^count count:vint ArmGroup^count
-///                 count:vint Outcome^count (primary) count:vint Outcome^count (secondary)
-///                 Eligibility overallStatus:Str phases:StrList studyType:Str enrollment:OptInt Design
+/// Record       := length:vint^(partCount−1) Head Facts Terms Texts Criteria Outcomes Interventions Sites
+///                 Source                          (the lengths of every part but the last, in order)
+/// Head         := id:Str registry:Str secondaryIds:StrList briefTitle:Str officialTitle:Str acronym:Str
+/// Facts        := inclusion:ExcerptList exclusion:ExcerptList sex:Str minimumAge:Str maximumAge:Str
+///                 minimumAgeYears:OptDouble maximumAgeYears:OptDouble healthyVolunteers:u8 (0 nil, 1 no, 2 yes)
+///                 overallStatus:Str phases:StrList studyType:Str enrollment:OptInt Design
 ///                 startDate:Date completionDate:Date firstPosted:Date lastUpdated:Date
-///                 leadSponsor:Str collaborators:StrList countries:StrList count:vint Location^count
-///                 count:vint Official^count relatedIds:StrList Source
+///                 leadSponsor:Str collaborators:StrList countries:StrList
+/// Terms        := conditions:StrList keywords:StrList conditionMeshTerms:StrList interventionMeshTerms:StrList
+/// Texts        := briefSummary:Str detailedDescription:Str   (together: a description often restates
+///                 the summary, which deflate then finds within its window)
+/// Criteria     := eligibility.criteria:Str
+/// Outcomes     := count:vint Outcome^count (primary) count:vint Outcome^count (secondary)
+/// Interventions := count:vint Intervention^count count:vint ArmGroup^count
+/// Sites        := count:vint Location^count count:vint Official^count relatedIds:StrList
+/// Source       := file:Str entry:Str format:Str (RecordFormat raw value)
 /// Intervention := type:Str name:Str description:Str otherNames:StrList armGroupLabels:StrList
 /// ArmGroup     := label:Str type:Str description:Str
 /// Outcome      := measure:Str timeFrame:Str description:Str
-/// Eligibility  := criteria:Str inclusion:StrList exclusion:StrList sex:Str minimumAge:Str maximumAge:Str
-///                 minimumAgeYears:OptDouble maximumAgeYears:OptDouble healthyVolunteers:u8 (0 nil, 1 no, 2 yes)
 /// Location     := facility:Str city:Str state:Str country:Str
 /// Design       := allocation:Str interventionModel:Str primaryPurpose:Str masking:Str observationalModel:Str
 ///                 timePerspective:Str
 /// Official     := name:Str role:Str affiliation:Str
-/// Source       := file:Str entry:Str format:Str (RecordFormat raw value)
+/// ExcerptList  := count:vint Excerpt^count
+/// Excerpt      := 0 text:Str                  (not found in the criteria after the previous excerpt)
+///               | (gap+1):vint length:vint    (the criteria's UTF-8 bytes start..<start+length, where
+///                                              start = previous excerpt's end (0 for the first) + gap)
 /// Str := length:vint utf8   StrList := count:vint Str^count   OptInt := 0 | 1 zigzag:vint
 /// OptDouble := 0 | 1 bits:u64   Date := 0 | year:vint month:u8 day:u8 (0 = month only)
 /// ```
-/// Example: `Trial(id: "NCT01")` with every other property empty codes as `05 4E 43 54 30 31` followed by
-/// zeros (empty strings and lists, nil dates), ending in the source `00 00 0A 70 6C 61 69 6E 2D 74 65 78 74`.
+/// Example: `Trial(id: "NCT01")` with every other property empty codes as the part lengths
+/// `0B 19 04 02 01 02 02 03` (head 11 bytes, facts 25, terms 4, texts 2, …, sites 3), the head
+/// `05 4E 43 54 30 31 00 00 00 00 00`, zeros for the other parts' empty values (a nil date is one
+/// zero), and the source `00 00 0A 70 6C 61 69 6E 2D 74 65 78 74`.
 enum TrialCodec {
-    /// Replaces `out` with the coding of `trial`; returns the offset where `Source` starts (the content
-    /// hash covers the bytes before it).
+    /// The parts of a record, in the order they are written.
+    enum Part: Int, CaseIterable {
+        case head, facts, terms, texts, criteria, outcomes, interventions, sites, source
+    }
+
+    static let partCount = Part.allCases.count
+
+    /// Replaces `out` with the coding of `trial`; returns the offset where the `Source` part starts (the
+    /// content hash covers the bytes before it).
     @discardableResult
     static func encode(_ t: Trial, into out: inout [UInt8]) -> Int {
-        out.removeAll(keepingCapacity: true)
-        var w = Writer(out: out)
-        out = []
-        w.str(t.id.rawValue); w.str(t.registry); w.list(t.secondaryIds)
-        w.str(t.briefTitle); w.str(t.officialTitle); w.str(t.acronym)
-        w.str(t.briefSummary); w.str(t.detailedDescription)
-        w.list(t.conditions); w.list(t.keywords); w.list(t.conditionMeshTerms); w.list(t.interventionMeshTerms)
-        w.count(t.interventions.count)
-        for i in t.interventions {
-            w.str(i.type); w.str(i.name); w.str(i.description); w.list(i.otherNames); w.list(i.armGroupLabels)
-        }
-        w.count(t.armGroups.count)
-        for a in t.armGroups { w.str(a.label); w.str(a.type); w.str(a.description) }
-        for outcomes in [t.primaryOutcomes, t.secondaryOutcomes] {
-            w.count(outcomes.count)
-            for o in outcomes { w.str(o.measure); w.str(o.timeFrame); w.str(o.description) }
-        }
+        var w = Writer()
+        w.str(.head, t.id.rawValue); w.str(.head, t.registry); w.list(.head, t.secondaryIds)
+        w.str(.head, t.briefTitle); w.str(.head, t.officialTitle); w.str(.head, t.acronym)
         let e = t.eligibility
-        w.str(e.criteria); w.list(e.inclusion); w.list(e.exclusion); w.str(e.sex); w.str(e.minimumAge)
-        w.str(e.maximumAge); w.double(e.minimumAgeYears); w.double(e.maximumAgeYears)
-        w.out.append(e.healthyVolunteers.map { $0 ? 2 : 1 } ?? 0)
-        w.str(t.overallStatus); w.list(t.phases); w.str(t.studyType); w.int(t.enrollment)
+        var criteria = e.criteria
+        criteria.withUTF8 { text in
+            w.excerpts(e.inclusion, of: text)
+            w.excerpts(e.exclusion, of: text)
+        }
+        w.str(.facts, e.sex); w.str(.facts, e.minimumAge); w.str(.facts, e.maximumAge)
+        w.double(e.minimumAgeYears); w.double(e.maximumAgeYears)
+        w.parts[Part.facts.rawValue].append(e.healthyVolunteers.map { $0 ? 2 : 1 } ?? 0)
+        w.str(.facts, t.overallStatus); w.list(.facts, t.phases); w.str(.facts, t.studyType); w.int(t.enrollment)
         let g = t.design
-        w.str(g.allocation); w.str(g.interventionModel); w.str(g.primaryPurpose); w.str(g.masking)
-        w.str(g.observationalModel); w.str(g.timePerspective)
+        for value in [g.allocation, g.interventionModel, g.primaryPurpose, g.masking, g.observationalModel,
+                      g.timePerspective] { w.str(.facts, value) }
         w.date(t.startDate); w.date(t.completionDate); w.date(t.firstPosted); w.date(t.lastUpdated)
-        w.str(t.leadSponsor); w.list(t.collaborators); w.list(t.countries)
-        w.count(t.locations.count)
-        for l in t.locations { w.str(l.facility); w.str(l.city); w.str(l.state); w.str(l.country) }
-        w.count(t.officials.count)
-        for o in t.officials { w.str(o.name); w.str(o.role); w.str(o.affiliation) }
-        w.list(t.relatedIds)
-        let sourceStart = w.out.count
-        w.str(t.source.file); w.str(t.source.entry); w.str(t.source.format.rawValue)
-        out = w.out
-        return sourceStart
+        w.str(.facts, t.leadSponsor); w.list(.facts, t.collaborators); w.list(.facts, t.countries)
+        w.list(.terms, t.conditions); w.list(.terms, t.keywords); w.list(.terms, t.conditionMeshTerms)
+        w.list(.terms, t.interventionMeshTerms)
+        w.str(.texts, t.briefSummary); w.str(.texts, t.detailedDescription)
+        w.str(.criteria, e.criteria)
+        for outcomes in [t.primaryOutcomes, t.secondaryOutcomes] {
+            w.count(.outcomes, outcomes.count)
+            for o in outcomes { w.str(.outcomes, o.measure); w.str(.outcomes, o.timeFrame); w.str(.outcomes, o.description) }
+        }
+        w.count(.interventions, t.interventions.count)
+        for i in t.interventions {
+            w.str(.interventions, i.type); w.str(.interventions, i.name); w.str(.interventions, i.description)
+            w.list(.interventions, i.otherNames); w.list(.interventions, i.armGroupLabels)
+        }
+        w.count(.interventions, t.armGroups.count)
+        for a in t.armGroups { w.str(.interventions, a.label); w.str(.interventions, a.type); w.str(.interventions, a.description) }
+        w.count(.sites, t.locations.count)
+        for l in t.locations { w.str(.sites, l.facility); w.str(.sites, l.city); w.str(.sites, l.state); w.str(.sites, l.country) }
+        w.count(.sites, t.officials.count)
+        for o in t.officials { w.str(.sites, o.name); w.str(.sites, o.role); w.str(.sites, o.affiliation) }
+        w.list(.sites, t.relatedIds)
+        w.str(.source, t.source.file); w.str(.source, t.source.entry); w.str(.source, t.source.format.rawValue)
+
+        out.removeAll(keepingCapacity: true)
+        for part in w.parts.dropLast() { out.appendVInt(part.count) }
+        for part in w.parts { out.append(contentsOf: part) }
+        return out.count - w.parts[Part.source.rawValue].count
+    }
+
+    /// The parts of the record `bytes`, or nil when its part lengths do not fit it.
+    static func parts(of bytes: UnsafeRawBufferPointer) -> [UnsafeRawBufferPointer]? {
+        var r = ByteReader(bytes)
+        var lengths: [Int] = []
+        lengths.reserveCapacity(partCount)
+        for _ in 1..<partCount { lengths.append(r.readCount(limit: 1 << 30)) }
+        guard !r.failed else { return nil }
+        var parts: [UnsafeRawBufferPointer] = []
+        parts.reserveCapacity(partCount)
+        for length in lengths { parts.append(r.readBytes(length)) }
+        parts.append(r.readBytes(r.remaining))
+        return r.failed ? nil : parts
     }
 
     /// Decodes one trial from `bytes`; `file` names the stored file in errors.
     static func decode(_ bytes: UnsafeRawBufferPointer, file: String) throws -> Trial {
-        var r = Reader(r: ByteReader(bytes))
-        let idText = r.str()
+        guard let parts = parts(of: bytes) else {
+            throw IndexError.corrupt(file: file, reason: "stored record of \(bytes.count) bytes: its part lengths overrun it")
+        }
+        var r = Reader(parts: parts.map { ByteReader($0) })
+        let idText = r.str(.head)
         guard let id = TrialID(idText) else {
             throw IndexError.corrupt(file: file, reason: "stored record with an empty trial id")
         }
-        var t = Trial(id: id, registry: r.str())
-        t.secondaryIds = r.list()
-        t.briefTitle = r.str(); t.officialTitle = r.str(); t.acronym = r.str()
-        t.briefSummary = r.str(); t.detailedDescription = r.str()
-        t.conditions = r.list(); t.keywords = r.list(); t.conditionMeshTerms = r.list()
-        t.interventionMeshTerms = r.list()
-        t.interventions = (0..<r.count()).map { _ in
-            Intervention(type: r.str(), name: r.str(), description: r.str(), otherNames: r.list(),
-                         armGroupLabels: r.list())
+        var t = Trial(id: id, registry: r.str(.head))
+        t.secondaryIds = r.list(.head)
+        t.briefTitle = r.str(.head); t.officialTitle = r.str(.head); t.acronym = r.str(.head)
+        t.briefSummary = r.str(.texts); t.detailedDescription = r.str(.texts)
+        t.conditions = r.list(.terms); t.keywords = r.list(.terms); t.conditionMeshTerms = r.list(.terms)
+        t.interventionMeshTerms = r.list(.terms)
+        t.interventions = (0..<r.count(.interventions)).map { _ in
+            Intervention(type: r.str(.interventions), name: r.str(.interventions), description: r.str(.interventions),
+                         otherNames: r.list(.interventions), armGroupLabels: r.list(.interventions))
         }
-        t.armGroups = (0..<r.count()).map { _ in ArmGroup(label: r.str(), type: r.str(), description: r.str()) }
-        t.primaryOutcomes = (0..<r.count()).map { _ in Outcome(measure: r.str(), timeFrame: r.str(), description: r.str()) }
-        t.secondaryOutcomes = (0..<r.count()).map { _ in Outcome(measure: r.str(), timeFrame: r.str(), description: r.str()) }
+        t.armGroups = (0..<r.count(.interventions)).map { _ in
+            ArmGroup(label: r.str(.interventions), type: r.str(.interventions), description: r.str(.interventions))
+        }
+        t.primaryOutcomes = (0..<r.count(.outcomes)).map { _ in r.outcome() }
+        t.secondaryOutcomes = (0..<r.count(.outcomes)).map { _ in r.outcome() }
         var e = Eligibility()
-        e.criteria = r.str(); e.inclusion = r.list(); e.exclusion = r.list(); e.sex = r.str()
-        e.minimumAge = r.str(); e.maximumAge = r.str(); e.minimumAgeYears = r.double(); e.maximumAgeYears = r.double()
-        switch r.r.readU8() {
+        let criteria = r.bytes(.criteria)
+        e.criteria = String(decoding: criteria, as: UTF8.self)
+        e.inclusion = r.excerpts(of: criteria); e.exclusion = r.excerpts(of: criteria)
+        e.sex = r.str(.facts); e.minimumAge = r.str(.facts); e.maximumAge = r.str(.facts)
+        e.minimumAgeYears = r.double(); e.maximumAgeYears = r.double()
+        switch r.parts[Part.facts.rawValue].readU8() {
         case 0: e.healthyVolunteers = nil
         case 1: e.healthyVolunteers = false
         case 2: e.healthyVolunteers = true
-        default: r.r.failed = true
+        default: r.parts[Part.facts.rawValue].failed = true
         }
         t.eligibility = e
-        t.overallStatus = r.str(); t.phases = r.list(); t.studyType = r.str(); t.enrollment = r.int()
-        t.design = StudyDesign(allocation: r.str(), interventionModel: r.str(), primaryPurpose: r.str(), masking: r.str(),
-                               observationalModel: r.str(), timePerspective: r.str())
+        t.overallStatus = r.str(.facts); t.phases = r.list(.facts); t.studyType = r.str(.facts); t.enrollment = r.int()
+        t.design = StudyDesign(allocation: r.str(.facts), interventionModel: r.str(.facts), primaryPurpose: r.str(.facts),
+                               masking: r.str(.facts), observationalModel: r.str(.facts), timePerspective: r.str(.facts))
         t.startDate = r.date(); t.completionDate = r.date(); t.firstPosted = r.date(); t.lastUpdated = r.date()
-        t.leadSponsor = r.str(); t.collaborators = r.list(); t.countries = r.list()
-        t.locations = (0..<r.count()).map { _ in Location(facility: r.str(), city: r.str(), state: r.str(), country: r.str()) }
-        t.officials = (0..<r.count()).map { _ in Official(name: r.str(), role: r.str(), affiliation: r.str()) }
-        t.relatedIds = r.list()
-        let sourceFile = r.str(), entry = r.str(), formatName = r.str()
+        t.leadSponsor = r.str(.facts); t.collaborators = r.list(.facts); t.countries = r.list(.facts)
+        t.locations = (0..<r.count(.sites)).map { _ in
+            Location(facility: r.str(.sites), city: r.str(.sites), state: r.str(.sites), country: r.str(.sites))
+        }
+        t.officials = (0..<r.count(.sites)).map { _ in Official(name: r.str(.sites), role: r.str(.sites), affiliation: r.str(.sites)) }
+        t.relatedIds = r.list(.sites)
+        let sourceFile = r.str(.source), entry = r.str(.source), formatName = r.str(.source)
         guard let format = RecordFormat(rawValue: formatName) else {
             throw IndexError.corrupt(file: file, reason: "stored record \(idText): unknown record format \"\(formatName)\"")
         }
         t.source = RecordSource(file: sourceFile, entry: entry, format: format)
-        guard !r.r.failed, r.r.position == r.r.end else {
-            throw IndexError.corrupt(file: file, reason: "stored record \(idText) does not decode "
-                + "(read \(r.r.position) of \(r.r.end) bytes)")
+        for (p, part) in r.parts.enumerated() where part.failed || part.position != part.end {
+            throw IndexError.corrupt(file: file, reason: "stored record \(idText) does not decode: "
+                + "read \(part.position) of \(part.end) bytes of part \(Part(rawValue: p).map { "\($0)" } ?? "\(p)")")
         }
         return t
     }
@@ -127,85 +186,103 @@ enum TrialCodec {
         Hash64.hash(UnsafeRawBufferPointer(rebasing: encoded[0..<sourceStart]))
     }
 
+    /// Where `needle` first occurs in `text` at or after `from` (nil for an empty needle): `memchr` for
+    /// its first byte, `memcmp` for the rest.
+    static func firstIndex(of needle: UnsafeBufferPointer<UInt8>, in text: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
+        guard let n = needle.baseAddress, let base = text.baseAddress, !needle.isEmpty else { return nil }
+        var i = from
+        while i + needle.count <= text.count {
+            guard let hit = memchr(base + i, Int32(n.pointee), text.count - needle.count + 1 - i) else { return nil }
+            i = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+            if memcmp(base + i, n, needle.count) == 0 { return i }
+            i += 1
+        }
+        return nil
+    }
+
     private struct Writer {
-        var out: [UInt8]
-        mutating func str(_ s: String) { out.appendString(s) }
-        mutating func count(_ n: Int) { out.appendVInt(n) }
-        mutating func list(_ l: [String]) { out.appendVInt(l.count); for s in l { out.appendString(s) } }
+        var parts = [[UInt8]](repeating: [], count: TrialCodec.partCount)
+        mutating func str(_ p: Part, _ s: String) { parts[p.rawValue].appendString(s) }
+        mutating func count(_ p: Part, _ n: Int) { parts[p.rawValue].appendVInt(n) }
+        mutating func list(_ p: Part, _ l: [String]) {
+            parts[p.rawValue].appendVInt(l.count)
+            for s in l { parts[p.rawValue].appendString(s) }
+        }
         mutating func int(_ v: Int?) {
-            guard let v else { out.append(0); return }
-            out.append(1)
-            out.appendVInt(UInt64(bitPattern: Int64((v << 1) ^ (v >> 63))))
+            guard let v else { parts[Part.facts.rawValue].append(0); return }
+            parts[Part.facts.rawValue].append(1)
+            parts[Part.facts.rawValue].appendVInt(UInt64(bitPattern: Int64((v << 1) ^ (v >> 63))))
         }
         mutating func double(_ v: Double?) {
-            guard let v else { out.append(0); return }
-            out.append(1)
-            out.appendU64(v.bitPattern)
+            guard let v else { parts[Part.facts.rawValue].append(0); return }
+            parts[Part.facts.rawValue].append(1)
+            parts[Part.facts.rawValue].appendU64(v.bitPattern)
         }
         mutating func date(_ d: PartialDate?) {
-            guard let d else { out.append(0); return }
-            out.appendVInt(d.year)
-            out.append(UInt8(d.month))
-            out.append(UInt8(d.day ?? 0))
+            guard let d else { parts[Part.facts.rawValue].append(0); return }
+            parts[Part.facts.rawValue].appendVInt(d.year)
+            parts[Part.facts.rawValue].append(UInt8(d.month))
+            parts[Part.facts.rawValue].append(UInt8(d.day ?? 0))
+        }
+        /// `items` as excerpts of `text` (the criteria) where they occur in it in order, else as text.
+        mutating func excerpts(_ items: [String], of text: UnsafeBufferPointer<UInt8>) {
+            parts[Part.facts.rawValue].appendVInt(items.count)
+            var end = 0
+            for var item in items {
+                let start = item.withUTF8 { TrialCodec.firstIndex(of: $0, in: text, from: end) }
+                if let start {
+                    parts[Part.facts.rawValue].appendVInt(start - end + 1)
+                    parts[Part.facts.rawValue].appendVInt(item.utf8.count)
+                    end = start + item.utf8.count
+                } else {
+                    parts[Part.facts.rawValue].append(0)
+                    parts[Part.facts.rawValue].appendString(item)
+                }
+            }
         }
     }
 
     private struct Reader {
-        var r: ByteReader
-        mutating func str() -> String { r.readString(limit: 1 << 30) }
-        mutating func count() -> Int { r.readCount(limit: 1 << 24) }
-        mutating func list() -> [String] { (0..<count()).map { _ in str() } }
+        var parts: [ByteReader]
+        mutating func str(_ p: Part) -> String { parts[p.rawValue].readString(limit: 1 << 30) }
+        mutating func bytes(_ p: Part) -> UnsafeRawBufferPointer {
+            let n = parts[p.rawValue].readCount(limit: 1 << 30)
+            return parts[p.rawValue].readBytes(n)
+        }
+        mutating func count(_ p: Part) -> Int { parts[p.rawValue].readCount(limit: 1 << 24) }
+        mutating func list(_ p: Part) -> [String] { (0..<count(p)).map { _ in str(p) } }
+        mutating func outcome() -> Outcome { Outcome(measure: str(.outcomes), timeFrame: str(.outcomes), description: str(.outcomes)) }
         mutating func int() -> Int? {
-            guard r.readU8() == 1 else { return nil }
-            let z = r.readVInt()
+            guard parts[Part.facts.rawValue].readU8() == 1 else { return nil }
+            let z = parts[Part.facts.rawValue].readVInt()
             return Int(Int64(bitPattern: (z >> 1) ^ (0 &- (z & 1))))
         }
         mutating func double() -> Double? {
-            guard r.readU8() == 1 else { return nil }
-            return Double(bitPattern: r.readU64())
+            guard parts[Part.facts.rawValue].readU8() == 1 else { return nil }
+            return Double(bitPattern: parts[Part.facts.rawValue].readU64())
         }
         mutating func date() -> PartialDate? {
-            let year = Int(r.readVInt() & 0xFFFF)
+            let year = Int(parts[Part.facts.rawValue].readVInt() & 0xFFFF)
             guard year != 0 else { return nil }
-            let month = Int(r.readU8()), day = Int(r.readU8())
+            let month = Int(parts[Part.facts.rawValue].readU8()), day = Int(parts[Part.facts.rawValue].readU8())
             guard let d = PartialDate(year: year, month: month, day: day == 0 ? nil : day) else {
-                r.failed = true
+                parts[Part.facts.rawValue].failed = true
                 return nil
             }
             return d
         }
-    }
-}
-
-/// A fast 64-bit hash of bytes (multiply-xorshift over 8-byte words), for change detection.
-enum Hash64 {
-    static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
-        let k: UInt64 = 0x9E37_79B9_7F4A_7C15
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325 ^ UInt64(bytes.count)
-        guard let base = bytes.baseAddress else { return mix(h) }
-        var i = 0
-        while i + 8 <= bytes.count {
-            let w = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-            h = (h ^ mix(w &* k)) &* k
-            h ^= h >> 32
-            i += 8
+        /// An `ExcerptList` of `text` (the criteria's bytes).
+        mutating func excerpts(of text: UnsafeRawBufferPointer) -> [String] {
+            var end = 0
+            return (0..<count(.facts)).map { _ in
+                let tag = parts[Part.facts.rawValue].readCount(limit: 1 << 30)
+                guard tag > 0 else { return str(.facts) }
+                let start = end + tag - 1
+                let length = parts[Part.facts.rawValue].readCount(limit: 1 << 30)
+                guard start + length <= text.count else { parts[Part.facts.rawValue].failed = true; return "" }
+                end = start + length
+                return String(decoding: UnsafeRawBufferPointer(rebasing: text[start..<end]), as: UTF8.self)
+            }
         }
-        var tail: UInt64 = 0
-        var shift: UInt64 = 0
-        while i < bytes.count {
-            tail |= UInt64(base.load(fromByteOffset: i, as: UInt8.self)) << shift
-            shift += 8
-            i += 1
-        }
-        h = (h ^ mix(tail &* k &+ shift)) &* k
-        return mix(h)
-    }
-
-    @inline(__always)
-    static func mix(_ x: UInt64) -> UInt64 {
-        var z = x
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
