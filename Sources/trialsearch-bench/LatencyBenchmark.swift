@@ -15,24 +15,14 @@ import TrialSearchKit
 /// is reported as an error (exit status 1).
 enum LatencyBenchmark {
     static func run(_ arguments: [String]) -> Int32 {
-        var index = "", topics = "", related = ""
-        var limit = 10, passes = 1
-        var i = 0
-        while i < arguments.count {
-            let a = arguments[i]
-            func next() -> String { i += 1; return i < arguments.count ? arguments[i] : "" }
-            switch a {
-            case "--index": index = next()
-            case "--topics": topics = next()
-            case "--related": related = next()
-            case "--limit": limit = max(1, Int(next()) ?? 10)
-            case "--passes": passes = max(1, Int(next()) ?? 1)
-            default:
-                print("latency: unknown argument \(a)")
-                return 2
-            }
-            i += 1
+        let parsed = BenchArguments(arguments, options: ["--index", "--topics", "--related", "--limit", "--passes"])
+        if let unknown = parsed.others.first {
+            print("latency: unknown argument \(unknown)")
+            return 2
         }
+        let index = parsed["--index"] ?? "", topics = parsed["--topics"] ?? "", related = parsed["--related"] ?? ""
+        let limit = max(1, parsed["--limit"].flatMap { Int($0) } ?? 10)
+        let passes = max(1, parsed["--passes"].flatMap { Int($0) } ?? 1)
         guard !index.isEmpty, topics.isEmpty != related.isEmpty else {
             print("usage: trialsearch-bench latency --index DIR (--topics TSV | --related IDS) [--limit N] [--passes P]")
             return 2

@@ -18,27 +18,17 @@ import TrialSearchKit
 /// `mlt.minDocFreq`, `mlt.maxDocFreqRatio`, `mlt.tfExponent`, `mlt.w.FIELD`.
 enum RankingEvaluation {
     static func run(_ arguments: [String]) -> Int32 {
-        var index = "", topics = "", related = "", qrels = ""
+        let parsed = BenchArguments(arguments, options: ["--index", "--topics", "--related", "--qrels", "--show"])
+        let index = parsed["--index"] ?? "", topics = parsed["--topics"] ?? ""
+        let related = parsed["--related"] ?? "", qrels = parsed["--qrels"] ?? ""
+        let show = parsed["--show"]
         var overrides: [(String, String)] = []
-        var show: String?
-        var i = 0
-        while i < arguments.count {
-            let a = arguments[i]
-            func next() -> String { i += 1; return i < arguments.count ? arguments[i] : "" }
-            switch a {
-            case "--index": index = next()
-            case "--topics": topics = next()
-            case "--related": related = next()
-            case "--qrels": qrels = next()
-            case "--show": show = next()
-            default:
-                guard let eq = a.firstIndex(of: "=") else {
-                    print("rank: unknown argument \(a)")
-                    return 2
-                }
-                overrides.append((String(a[..<eq]), String(a[a.index(after: eq)...])))
+        for a in parsed.others {
+            guard let eq = a.firstIndex(of: "=") else {
+                print("rank: unknown argument \(a)")
+                return 2
             }
-            i += 1
+            overrides.append((String(a[..<eq]), String(a[a.index(after: eq)...])))
         }
         do {
             var configuration = RankingConfiguration.default

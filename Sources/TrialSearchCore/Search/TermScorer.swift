@@ -90,62 +90,61 @@ struct TermScorer: ClauseScorer {
     /// in a tight loop over the block's unpacked termFreqs.
     mutating func accumulate(through last: DocID, base: Int, into accumulator: UnsafeMutablePointer<Double>,
                              marks: UnsafeMutablePointer<UInt64>) {
-        let row0 = normRows
-        let sqrt = sqrtTermFreq
-        let fields = self.fields
         let factors = self.factors
-        let weight = scoreWeight, k1 = self.k1, saturates = self.saturates
-        var d = doc
-        if searchesDefaultFields && !sqrt && saturates {
+        if searchesDefaultFields && !sqrtTermFreq && saturates {
             // BM25F over the default fields, the common case, without the per-field and per-model tests
             // (a field the clause does not search has factor 0 in `searchedFactors`); the same
             // arithmetic in the same order. Callgrind, 75 TREC 2021 topics at top-10 on the 16x
             // replica: see BENCHMARKS.md.
-            while d <= last {
-                d = cursor.scanBlock(through: last) { doc, mask, freqs in
-                    let row = row0 + Int(doc) &* IndexFormat.fieldCount
-                    var x: Float = 0
-                    var m = mask
-                    var k = 0
-                    while m != 0 {
-                        let f = m.trailingZeroBitCount
-                        x += Float(freqs[k] &+ 1) * factors[f &* 256 &+ Int(row[f])]
-                        k &+= 1
-                        m &= m - 1
-                    }
-                    guard x > 0 else { return }
-                    let o = Int(doc) &- base
-                    accumulator[o] += Double(weight * (x / (k1 + x)))
-                    marks[o >> 6] |= 1 << UInt64(o & 63)
-                }
-                if restricted {
-                    while d != PostingsCursor.noMoreDocs && cursor.fieldMask & fields == 0 { d = cursor.next() }
-                }
-            }
-            doc = d
-            return
-        }
-        while d <= last {
-            d = cursor.scanBlock(through: last) { doc, mask, freqs in
-                guard mask & fields != 0 else { return }
-                let row = row0 + Int(doc) &* IndexFormat.fieldCount
+            accumulate(through: last, base: base, into: accumulator, marks: marks) { mask, freqs, row in
                 var x: Float = 0
-                // The doc's termFreqs are in field order: the k-th set bit of `mask` has freqs[k].
                 var m = mask
                 var k = 0
                 while m != 0 {
                     let f = m.trailingZeroBitCount
-                    if fields & (1 << UInt16(f)) != 0 {
-                        let tf = freqs[k] &+ 1
-                        let t = sqrt ? Float(tf).squareRoot() : Float(tf)
-                        x += t * factors[f &* 256 &+ Int(row[f])]
-                    }
+                    x += Float(freqs[k] &+ 1) * factors[f &* 256 &+ Int(row[f])]
                     k &+= 1
                     m &= m - 1
                 }
+                return x
+            }
+            return
+        }
+        let fields = self.fields, sqrt = sqrtTermFreq
+        accumulate(through: last, base: base, into: accumulator, marks: marks) { mask, freqs, row in
+            guard mask & fields != 0 else { return 0 }
+            var x: Float = 0
+            // The doc's termFreqs are in field order: the k-th set bit of `mask` has freqs[k].
+            var m = mask
+            var k = 0
+            while m != 0 {
+                let f = m.trailingZeroBitCount
+                if fields & (1 << UInt16(f)) != 0 {
+                    let tf = freqs[k] &+ 1
+                    let t = sqrt ? Float(tf).squareRoot() : Float(tf)
+                    x += t * factors[f &* 256 &+ Int(row[f])]
+                }
+                k &+= 1
+                m &= m - 1
+            }
+            return x
+        }
+    }
+
+    /// The loop of `accumulate`, with `fieldSum(mask, termFreqs, normsRow)` giving a doc's x.
+    @inline(__always)
+    private mutating func accumulate(through last: DocID, base: Int, into accumulator: UnsafeMutablePointer<Double>,
+                                     marks: UnsafeMutablePointer<UInt64>,
+                                     fieldSum: (UInt16, UnsafeMutablePointer<UInt32>, UnsafePointer<UInt8>) -> Float) {
+        let row0 = normRows, fields = self.fields
+        let weight = scoreWeight, k1 = self.k1, saturates = self.saturates
+        var d = doc
+        while d <= last {
+            d = cursor.scanBlock(through: last) { doc, mask, freqs in
+                let x = fieldSum(mask, freqs, row0 + Int(doc) &* IndexFormat.fieldCount)
                 guard x > 0 else { return }
                 let score = saturates ? weight * (x / (k1 + x)) : weight * x
-                let o = Int(doc) - base
+                let o = Int(doc) &- base
                 accumulator[o] += Double(score)
                 marks[o >> 6] |= 1 << UInt64(o & 63)
             }
