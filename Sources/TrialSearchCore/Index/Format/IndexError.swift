@@ -23,10 +23,9 @@ public enum IndexError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .corrupt(let file, let reason):
-            return "corrupt index file \(file): \(reason); rebuild the index with `trialsearch index --rebuild`"
+            return "corrupt index file \(file): \(reason); \(Self.rebuildHint(file))"
         case .missingFile(let file):
-            return "missing index file \(file): the manifest references it; "
-                + "rebuild the index with `trialsearch index --rebuild`"
+            return "missing index file \(file): the manifest references it; \(Self.rebuildHint(file))"
         case .noIndex(let directory):
             return "no index in \(directory) (no manifest file); build one with `trialsearch index PATH...`"
         case .analyzerMismatch(let directory, let indexed, let current):
@@ -35,13 +34,19 @@ public enum IndexError: Error, Sendable, Equatable, CustomStringConvertible {
                 + "--index \(directory) PATH...`"
         case .unsupportedVersion(let file, let found, let supported):
             return "index file \(file) has format version \(found), this trialsearch reads version "
-                + "\(supported); rebuild the index with `trialsearch index --rebuild`"
+                + "\(supported); \(Self.rebuildHint(file))"
         case .locked(let directory, let holder):
             return "the index in \(directory) is being written by another process (\(holder)); "
                 + "wait for it to finish"
         case .io(let file, let operation, let message):
             return "\(operation) \(file) failed: \(message)"
         }
+    }
+
+    /// How to rebuild the index that holds `file`: its folder and the dumps it was built from.
+    private static func rebuildHint(_ file: String) -> String {
+        let directory = file.lastIndex(of: "/").map { String(file[..<$0]) } ?? "."
+        return "rebuild the index from your dumps with `trialsearch index --rebuild --index \(directory.isEmpty ? "/" : directory) PATH...`"
     }
 
     /// An `.io` error for the current `errno`.

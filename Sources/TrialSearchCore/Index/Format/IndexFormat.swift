@@ -5,7 +5,7 @@
 public enum IndexFormat {
     /// The format version written into every file header. 2: postings format 2 (skip entries carry a
     /// block's doc count; merged blocks of up to 255 docs). 3: the manifest records each file's length
-    /// and CRC-32. 4: stored records cut into parts, gathered per part in blocks of 256 KB at
+    /// and CRC-32. 4: stored records cut into parts, gathered per part in blocks of 128 KB at
     /// libdeflate level 6, inclusion and exclusion criteria as excerpts of the criteria text.
     public static let version: UInt32 = 4
 
