@@ -85,43 +85,6 @@ import Testing
         _ = try IndexReader.open(directory: dir.path)
     }
 
-    /// An index of another format version (an older trialsearch's: same layout of header and footer,
-    /// its own checksum) is refused with a message naming the file, both versions, and how to rebuild:
-    /// the index's folder and the dumps.
-    @Test func anotherFormatVersionIsRefusedWithHowToRebuild() throws {
-        let dir = TemporaryDirectory("version")
-        defer { dir.remove() }
-        _ = try Self.makeIndex(dir)
-        let path = dir.file(IndexFormat.manifestName)
-        var bytes = Self.readFile(path)
-        // Header: magic u32, format name (u8 length + bytes), version u32 little-endian.
-        let versionOffset = 4 + 1 + Int(bytes[4])
-        let older = IndexFormat.version - 1
-        for k in 0..<4 { bytes[versionOffset + k] = UInt8(truncatingIfNeeded: older >> (8 * UInt32(k))) }
-        // Footer: magic u32, CRC-32 u32 of everything before it (the footer's magic included), length u64.
-        let crc = Self.crc32(bytes[0..<(bytes.count - 12)])
-        for k in 0..<4 { bytes[bytes.count - 12 + k] = UInt8(truncatingIfNeeded: crc >> (8 * UInt32(k))) }
-        Self.writeFile(path, bytes)
-        guard case let .unsupportedVersion(file, found, supported)? = Self.openError(dir) else {
-            Issue.record("expected unsupportedVersion, got \(String(describing: Self.openError(dir)))")
-            return
-        }
-        #expect(file == path && found == Int(older) && supported == Int(IndexFormat.version))
-        let message = IndexError.unsupportedVersion(file: file, found: found, supported: supported).description
-        #expect(message.contains("format version \(older), this trialsearch reads version \(IndexFormat.version)"))
-        #expect(message.contains("`trialsearch index --rebuild --index \(dir.path) PATH...`"), "\(message)")
-    }
-
-    /// CRC-32 (IEEE, reflected), as the footer stores it.
-    static func crc32(_ bytes: ArraySlice<UInt8>) -> UInt32 {
-        var crc: UInt32 = 0xFFFF_FFFF
-        for byte in bytes {
-            crc ^= UInt32(byte)
-            for _ in 0..<8 { crc = crc & 1 != 0 ? (crc >> 1) ^ 0xEDB8_8320 : crc >> 1 }
-        }
-        return ~crc
-    }
-
     @Test func filesWrittenWithoutManifestLeaveTheOldIndex() throws {
         let dir = TemporaryDirectory("atomic")
         defer { dir.remove() }

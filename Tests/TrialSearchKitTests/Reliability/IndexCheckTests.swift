@@ -133,6 +133,26 @@ import Testing
         #expect(report.problems.first?.message.contains("this trialsearch analyzes with \"\(other.fingerprint)\"") == true)
     }
 
+    /// An index of another format version (an older trialsearch's: the same frame, its own checksum) is
+    /// refused by a search with status 5 and a message naming the file, both versions, and how to
+    /// rebuild it: the index's folder and the dumps.
+    @Test func anotherFormatVersionSaysHowToRebuild() throws {
+        let (root, directory) = try Self.index()
+        defer { ReliabilityIndex.remove(root) }
+        let path = directory + "/" + IndexFormat.manifestName
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        // Header: magic u32, format name (u8 length + bytes), version u32 little-endian.
+        let versionOffset = 4 + 1 + Int(bytes[4])
+        let older = IndexFormat.version - 1
+        for k in 0..<4 { bytes[versionOffset + k] = UInt8(truncatingIfNeeded: older >> (8 * UInt32(k))) }
+        try Self.writeWithValidFrame(bytes, to: path)
+        let outcome = try ChildProcess.run(["search", "--index", directory, "ovarian"])
+        #expect(outcome.status == 5, "\(outcome.stdout) \(outcome.stderr)")
+        #expect(outcome.stderr.contains("index file \(path) has format version \(older), this trialsearch reads version \(IndexFormat.version)"),
+                "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("`trialsearch index --rebuild --index \(directory) PATH...`"), "\(outcome.stderr)")
+    }
+
     /// A body byte changed and the frame and manifest rewritten to match (what a buggy writer or a
     /// deliberate edit produces): checksums pass, so the decoders and the walk must catch it or read
     /// it without crashing. Every fourth body byte of the one-doc segment's postings, positions and
