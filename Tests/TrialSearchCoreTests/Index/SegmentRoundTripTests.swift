@@ -4,15 +4,7 @@ import Testing
 @Suite struct SegmentRoundTripTests {
     /// Builds one segment from `trials` directly (no writer) and opens it.
     static func buildSegment(_ trials: [Trial], in dir: TemporaryDirectory) throws -> SegmentReader {
-        let segment = try InMemorySegment(directory: dir.path, name: "s00001", id: 42)
-        let analyzer = Analyzer()
-        var record: [UInt8] = []
-        for t in trials {
-            let sourceStart = TrialCodec.encode(t, into: &record)
-            let hash = record.withUnsafeBytes { TrialCodec.contentHash($0, sourceStart: sourceStart) }
-            _ = try record.withUnsafeBytes { try segment.add(t, record: $0, contentHash: hash, analyzer: analyzer) }
-        }
-        let info = try segment.flush()
+        let info = try SegmentMergerTests.flush(trials, name: "s00001", id: 42, in: dir)
         return try SegmentReader(directory: dir.path, info: info, ordinal: 0)
     }
 
