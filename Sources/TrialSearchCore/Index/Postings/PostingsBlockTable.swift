@@ -22,20 +22,28 @@ struct PostingsBlockTable {
         guard start >= postings.body.lowerBound, termEnd <= postings.body.upperBound, info.docFreq > 0 else {
             throw postings.corrupt("postings extent \(start)+\(info.postingsLength) outside the file")
         }
-        if info.docFreq > IndexFormat.blockSize {
-            var r = ByteReader(base: base, end: termEnd, position: start)
-            Impacts.skip(&r)
-            blockCount = r.readCount(limit: info.docFreq)
-            skipStart = r.position
-            blocksStart = skipStart + PostingsCursor.skipEntryLength * blockCount
-            guard !r.failed, blockCount >= 2, blocksStart <= termEnd else {
-                throw postings.corrupt("skip table of \(blockCount) blocks at \(start) does not fit the term's postings")
-            }
-        } else {
-            blockCount = 1
-            skipStart = start
-            blocksStart = start
+        let layout = Self.layout(base: base, start: start, termEnd: termEnd, docFreq: info.docFreq)
+        guard layout.blockCount > 0, layout.blocksStart <= termEnd else {
+            throw postings.corrupt("skip table of \(layout.blockCount) blocks at \(start) does not fit the term's postings")
         }
+        (blockCount, skipStart, blocksStart) = layout
+    }
+
+    /// Where a term's postings (from `start` to `termEnd`) keep their skip table and blocks: one block
+    /// and no table when docFreq ≤ `IndexFormat.blockSize`; else the term's impacts, the block count
+    /// (a vint, at least 2) and `PostingsCursor.skipEntryLength` bytes per block. `blockCount` is 0
+    /// when the table's header does not decode; the caller checks `blocksStart` against `termEnd`.
+    /// - Complexity: O(1).
+    @inline(__always)
+    static func layout(base: UnsafeRawPointer, start: Int, termEnd: Int, docFreq: Int)
+        -> (blockCount: Int, skipStart: Int, blocksStart: Int) {
+        guard docFreq > IndexFormat.blockSize else { return (1, start, start) }
+        var r = ByteReader(base: base, end: termEnd, position: start)
+        Impacts.skip(&r)
+        let blocks = r.readCount(limit: docFreq)
+        let skipStart = r.position
+        let blocksStart = skipStart + PostingsCursor.skipEntryLength * blocks
+        return (r.failed || blocks < 2 ? 0 : blocks, skipStart, blocksStart)
     }
 
     @inline(__always)

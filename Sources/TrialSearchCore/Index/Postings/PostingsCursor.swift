@@ -101,20 +101,9 @@ public struct PostingsCursor {
         let start = info.postingsOffset
         termEnd = min(start + info.postingsLength, postings.body.upperBound)
         self.buffers = buffers ?? PostingsBuffers()
-        var blocks = 1
-        if info.docFreq > IndexFormat.blockSize {
-            var r = ByteReader(base: base, end: termEnd, position: start)
-            Impacts.skip(&r)
-            blocks = r.readCount(limit: info.docFreq)
-            skipStart = r.position
-            blocksStart = skipStart + Self.skipEntryLength * blocks
-            if r.failed || blocks < 2 { blocks = 0 }
-        } else {
-            skipStart = start
-            blocksStart = start
-        }
-        blockCount = blocks
-        if blocks == 0 || start < postings.body.lowerBound || blocksStart > termEnd || info.positionsOffset < positions.body.lowerBound
+        let layout = PostingsBlockTable.layout(base: base, start: start, termEnd: termEnd, docFreq: info.docFreq)
+        (blockCount, skipStart, blocksStart) = layout
+        if layout.blockCount == 0 || start < postings.body.lowerBound || blocksStart > termEnd || info.positionsOffset < positions.body.lowerBound
             || info.positionsOffset + info.positionsLength > positionsEnd {
             isCorrupt = true
             doc = Self.noMoreDocs
