@@ -9,9 +9,9 @@ final class PostingsBuffers {
     let positionsBefore: UnsafeMutablePointer<UInt32>
     let freqs: UnsafeMutablePointer<UInt32>
     let scratch: UnsafeMutablePointer<UInt32>
-    /// The block's field-mask dictionary and the number of fields of each entry.
-    let dictionaryMasks: UnsafeMutablePointer<UInt16>
-    let dictionaryCounts: UnsafeMutablePointer<UInt32>
+    /// The block's field-mask dictionary: each entry is `mask | fieldCount << 16`, so that decoding a
+    /// doc's mask and the number of its termFreqs is one look-up.
+    let dictionary: UnsafeMutablePointer<UInt32>
 
     init() {
         let n = IndexFormat.maxBlockDocs
@@ -22,10 +22,9 @@ final class PostingsBuffers {
         freqs = .allocate(capacity: n * IndexFormat.fieldCount)
         scratch = .allocate(capacity: n)
         // Every index a block's dictionary-index width can express (≥ n), so that indices past a damaged
-        // block's dictionary read empty entries (`PostingsCursor.decodeFreqs`).
+        // block's dictionary read empty entries (`PostingsCursor.readFreqHeader`).
         let entries = 1 << BitPacking.bitsRequired(UInt32(n - 1))
-        dictionaryMasks = .allocate(capacity: entries)
-        dictionaryCounts = .allocate(capacity: entries)
+        dictionary = .allocate(capacity: entries)
     }
 
     deinit {
@@ -35,8 +34,7 @@ final class PostingsBuffers {
         positionsBefore.deallocate()
         freqs.deallocate()
         scratch.deallocate()
-        dictionaryMasks.deallocate()
-        dictionaryCounts.deallocate()
+        dictionary.deallocate()
     }
 }
 
@@ -77,9 +75,18 @@ public struct PostingsCursor {
     private var index = 0
     private var blockLastDoc: DocID = -1
     private var masksOffset = 0
-    /// Masks and each doc's first termFreq index decoded (`decodeFreqs`); the termFreqs themselves are
-    /// read one by one from the packed bits (`freqsOffset`, `freqWidth`) until `freqsUnpacked`.
-    private var freqsDecoded = false
+    /// Whether the block's mask dictionary and the extents of its mask indices and termFreqs have been
+    /// read (`readFreqHeader`).
+    private var freqHeaderRead = false
+    /// Docs of the block (from its first) whose masks and first termFreq index are decoded
+    /// (`decodeMasks(through:)`); the termFreqs themselves are read one by one from the packed bits
+    /// (`freqsOffset`, `freqWidth`) until `freqsUnpacked`.
+    private var masksDecoded = 0
+    /// `freqStart[masksDecoded]`: the termFreqs of the docs decoded so far.
+    private var freqTotal: UInt32 = 0
+    private var maskCount = 0
+    private var indexWidth = 0
+    private var indicesOffset = 0
     private var freqsUnpacked = false
     private var freqsOffset = 0
     private var freqWidth = 0
@@ -242,7 +249,8 @@ public struct PostingsCursor {
         index = 0
         blockLastDoc = DocID(bitPattern: buffers.docs[n - 1])
         if blockCount > 1 && blockLastDoc != skipLastDoc(b) { isCorrupt = true }
-        freqsDecoded = false
+        freqHeaderRead = false
+        masksDecoded = 0
         freqsUnpacked = false
         positionsDecoded = false
         doc = DocID(bitPattern: buffers.docs[0])
@@ -250,67 +258,98 @@ public struct PostingsCursor {
 
     // MARK: Frequencies
 
-    /// Decodes the field masks of the current block and where each doc's termFreqs start; the termFreqs
-    /// stay packed and are read per doc (`termFreq(at:)`), since most docs of a block are never scored.
-    /// - Complexity: O(docs of the block) table look-ups, plus O(distinct masks) popcounts.
-    private mutating func decodeFreqs() {
+    /// Docs whose masks `decodeMasks(through:)` decodes at a time, beyond the one asked for: a search
+    /// probing a non-essential clause reads one doc of a block, and most docs of a block are never
+    /// scored. A multiple of 8, so that each chunk's mask indices start on a byte.
+    static let maskChunk = 16
+
+    /// Decodes the field masks of the current block and where each doc's termFreqs start, up to doc `i`
+    /// (at least) of the block; the termFreqs stay packed and are read per doc (`termFreq(at:)`).
+    @inline(__always)
+    private mutating func decodeMasks(through i: Int) {
+        if i >= masksDecoded { decodeMaskChunks(through: i) }
+    }
+
+    /// `decodeMasks(through:)` past the docs already decoded: the docs from `masksDecoded` to the end of
+    /// `i`'s chunk (`maskChunk`), or to the block's end.
+    /// - Complexity: O(docs decoded) table look-ups, plus O(distinct masks) on the block's first call.
+    private mutating func decodeMaskChunks(through i: Int) {
+        // A damaged header marks the whole block decoded (empty), which the guard below catches.
+        if !freqHeaderRead { readFreqHeader() }
         let n = blockDocs
-        var r = ByteReader(base: base, end: termEnd, position: masksOffset)
-        let maskCount = Int(r.readU8())
-        guard maskCount >= 1, maskCount <= n else { return markCorrupt() }
-        let dictionaryStart = r.position
-        r.position = dictionaryStart + 2 * maskCount
-        let indexWidth = BitPacking.bitsRequired(UInt32(maskCount - 1))
-        let indexBytes = BitPacking.byteCount(count: n, width: indexWidth)
-        guard r.position + indexBytes + 8 <= mappingEnd, r.position + indexBytes <= termEnd else { return markCorrupt() }
-        let validFields: UInt16 = (1 << UInt16(IndexFormat.fieldCount)) - 1
-        let dictionaryMasks = buffers.dictionaryMasks
-        let dictionaryCounts = buffers.dictionaryCounts
-        Self.fieldCounts.withUnsafeBufferPointer { fieldCounts in
-            for k in 0..<maskCount {
-                let mask = UInt16(littleEndian: base.loadUnaligned(fromByteOffset: dictionaryStart + 2 * k, as: UInt16.self)) & validFields
-                dictionaryMasks[k] = mask
-                dictionaryCounts[k] = UInt32(fieldCounts[Int(mask)])
-            }
-        }
-        let masks = buffers.masks
-        let freqStart = buffers.freqStart
-        var total: UInt32 = 0
+        let start = masksDecoded
+        let end = min(n, (i / Self.maskChunk + 1) * Self.maskChunk)
+        guard start < end else { return }
+        let masks = buffers.masks, freqStart = buffers.freqStart, dictionary = buffers.dictionary
+        var total = freqTotal
         if maskCount == 1 {
-            let mask = dictionaryMasks[0], count = dictionaryCounts[0]
-            for i in 0..<n {
-                masks[i] = mask
-                freqStart[i] = total
+            let entry = dictionary[0]
+            let mask = UInt16(truncatingIfNeeded: entry), count = entry >> 16
+            for j in start..<end {
+                masks[j] = mask
+                freqStart[j] = total
                 total &+= count
             }
         } else {
+            // `start` is a multiple of `maskChunk`, so its indices start on a byte.
+            let indices = buffers.scratch
+            BitPacking.unpack(base + indicesOffset + (start * indexWidth) >> 3, count: end - start, width: indexWidth,
+                              into: indices + start)
             // An index past the dictionary (a damaged block) reads an empty entry and is caught after the
             // loop, which then has no exit.
-            for k in maskCount..<(1 << indexWidth) {
-                dictionaryMasks[k] = 0
-                dictionaryCounts[k] = 0
-            }
-            BitPacking.unpack(base + r.position, count: n, width: indexWidth, into: buffers.scratch)
             var largest: UInt32 = 0
-            for i in 0..<n {
-                let k = buffers.scratch[i]
+            for j in start..<end {
+                let k = indices[j]
                 largest = max(largest, k)
-                masks[i] = dictionaryMasks[Int(k)]
-                freqStart[i] = total
-                total &+= dictionaryCounts[Int(k)]
+                let entry = dictionary[Int(k)]
+                masks[j] = UInt16(truncatingIfNeeded: entry)
+                freqStart[j] = total
+                total &+= entry >> 16
             }
             guard Int(largest) < maskCount else { return markCorrupt() }
         }
-        r.position += indexBytes
-        freqStart[n] = total
-        let width = Int(r.readU8())
-        let freqBytes = BitPacking.byteCount(count: Int(total), width: width)
-        guard !r.failed, width <= 32, r.position + freqBytes <= termEnd, r.position + freqBytes + 8 <= mappingEnd else {
-            return markCorrupt()
+        // The termFreqs of the docs decoded so far must lie in the term's postings: `termFreq(at:)`
+        // reads them in place.
+        let freqBytes = BitPacking.byteCount(count: Int(total), width: freqWidth)
+        guard freqsOffset + freqBytes <= termEnd, freqsOffset + freqBytes + 8 <= mappingEnd else { return markCorrupt() }
+        freqStart[end] = total
+        freqTotal = total
+        masksDecoded = end
+    }
+
+    /// Reads the block's mask dictionary and where its mask indices and termFreqs start.
+    /// - Complexity: O(distinct masks of the block).
+    private mutating func readFreqHeader() {
+        let n = blockDocs
+        var r = ByteReader(base: base, end: termEnd, position: masksOffset)
+        let count = Int(r.readU8())
+        guard count >= 1, count <= n else { return markCorrupt() }
+        let dictionaryStart = r.position
+        r.position = dictionaryStart + 2 * count
+        let width = BitPacking.bitsRequired(UInt32(count - 1))
+        let indexBytes = BitPacking.byteCount(count: n, width: width)
+        guard r.position + indexBytes + 8 <= mappingEnd, r.position + indexBytes <= termEnd else { return markCorrupt() }
+        let validFields: UInt16 = (1 << UInt16(IndexFormat.fieldCount)) - 1
+        let dictionary = buffers.dictionary
+        Self.fieldCounts.withUnsafeBufferPointer { fieldCounts in
+            for k in 0..<count {
+                let mask = UInt16(littleEndian: base.loadUnaligned(fromByteOffset: dictionaryStart + 2 * k, as: UInt16.self)) & validFields
+                dictionary[k] = UInt32(mask) | UInt32(fieldCounts[Int(mask)]) << 16
+            }
         }
+        // Indices past the dictionary (a damaged block) read an empty entry (`decodeMaskChunks`).
+        for k in count..<(1 << width) { dictionary[k] = 0 }
+        indicesOffset = r.position
+        r.position += indexBytes
+        let fw = Int(r.readU8())
+        guard !r.failed, fw <= 32 else { return markCorrupt() }
         freqsOffset = r.position
-        freqWidth = width
-        freqsDecoded = true
+        freqWidth = fw
+        maskCount = count
+        indexWidth = width
+        freqTotal = 0
+        masksDecoded = 0
+        freqHeaderRead = true
     }
 
     /// The number of fields of each field mask (masks have `IndexFormat.fieldCount` bits): a table, since
@@ -331,7 +370,7 @@ public struct PostingsCursor {
     /// Unpacks every termFreq of the block, as stored (minus one): positions need the counts of all the
     /// docs before one, and `scanBlock` reads them in order.
     private mutating func unpackFreqs() {
-        if !freqsDecoded { decodeFreqs() }
+        decodeMasks(through: blockDocs - 1)
         guard !freqsUnpacked, !isCorrupt else { return }
         let total = Int(buffers.freqStart[blockDocs])
         BitPacking.unpack(base + freqsOffset, count: total, width: freqWidth, into: buffers.freqs)
@@ -343,14 +382,15 @@ public struct PostingsCursor {
         let masks = buffers.masks
         for i in 0..<blockDocs { masks[i] = 0; buffers.freqStart[i] = 0 }
         buffers.freqStart[blockDocs] = 0
-        freqsDecoded = true
+        freqHeaderRead = true
+        masksDecoded = blockDocs
         freqsUnpacked = true
     }
 
     /// Fields of the current doc that contain the term (bit f for field f).
     public var fieldMask: UInt16 {
         mutating get {
-            if !freqsDecoded { decodeFreqs() }
+            decodeMasks(through: index)
             return buffers.masks[index]
         }
     }
@@ -358,7 +398,7 @@ public struct PostingsCursor {
     /// The termFreq of the current doc in `field` (0 when the term is not in that field).
     @inline(__always)
     public mutating func termFreq(in field: Field) -> Int {
-        if !freqsDecoded { decodeFreqs() }
+        decodeMasks(through: index)
         let mask = buffers.masks[index]
         let bit = UInt16(1) << UInt16(field.rawValue)
         guard mask & bit != 0 else { return 0 }
@@ -369,7 +409,7 @@ public struct PostingsCursor {
     /// Calls `body(field, termFreq)` for each field of the current doc that contains the term.
     @inline(__always)
     public mutating func forEachTermFreq(_ body: (Field, Int) -> Void) {
-        if !freqsDecoded { decodeFreqs() }
+        decodeMasks(through: index)
         let mask = buffers.masks[index]
         var offset = Int(buffers.freqStart[index])
         forEachField(in: mask) { f in
@@ -380,7 +420,7 @@ public struct PostingsCursor {
 
     /// Total termFreq of the current doc over all fields.
     public mutating func totalTermFreq() -> Int {
-        if !freqsDecoded { decodeFreqs() }
+        decodeMasks(through: index)
         var sum = 0
         for k in Int(buffers.freqStart[index])..<Int(buffers.freqStart[index + 1]) { sum += Int(termFreq(at: k)) }
         return sum

@@ -1,0 +1,182 @@
+import Testing
+@testable import TrialSearchCore
+
+/// The postings decoder (bit unpacking specialised per width; field masks decoded in chunks, as far as
+/// the docs a search probes) against the values written, on postings built by hand in the shapes that
+/// flushes and merges produce: single-doc blocks, a last block of one doc, merged blocks of 255 docs,
+/// docs holding the term in every field or in one, blocks of a single mask.
+@Suite struct PostingsDecodingTests {
+    @Test func bitUnpackingRoundTripsEveryWidthAndLength() {
+        var rng = SeededRandom(seed: 21)
+        for width in 0...32 {
+            let mask: UInt64 = width == 32 ? 0xFFFF_FFFF : (1 << UInt64(width)) - 1
+            for count in [0, 1, 7, 8, 9, 15, 16, 17, 31, 127, 128, 129, 255] {
+                let values = (0..<count).map { _ in UInt32(truncatingIfNeeded: rng.next() & mask) }
+                var packed: [UInt8] = []
+                values.withUnsafeBufferPointer { BitPacking.pack($0, width: width, into: &packed) }
+                #expect(packed.count == BitPacking.byteCount(count: count, width: width))
+                // Set bits past the packed data must not leak into the last values.
+                packed += [UInt8](repeating: 0xFF, count: 8)
+                var out = [UInt32](repeating: 7, count: count + 1)
+                packed.withUnsafeBytes { raw in
+                    out.withUnsafeMutableBufferPointer { BitPacking.unpack(raw.baseAddress!, count: count, width: width, into: $0.baseAddress!) }
+                }
+                #expect(Array(out[..<count]) == values, "width \(width), \(count) values")
+                #expect(out[count] == 7, "width \(width), \(count) values: wrote past the end")
+                // The same bits as doc deltas (stored minus one) after a previous doc.
+                let previous = Int64(rng.next() % 1000) - 1
+                var docs = [UInt32](repeating: 0, count: count + 1)
+                let last = packed.withUnsafeBytes { raw in
+                    docs.withUnsafeMutableBufferPointer {
+                        BitPacking.unpackDocs(raw.baseAddress!, count: count, width: width, after: previous, into: $0.baseAddress!)
+                    }
+                }
+                var sum = previous
+                var expected: [UInt32] = []
+                for v in values {
+                    sum += Int64(v) + 1
+                    expected.append(UInt32(truncatingIfNeeded: sum))
+                }
+                #expect(Array(docs[..<count]) == expected, "width \(width), \(count) deltas")
+                #expect(last == sum)
+            }
+        }
+    }
+
+    /// One posting as written: the doc, its field mask and its termFreq in each field (0 outside the mask).
+    struct Posting {
+        var doc: Int
+        var mask: UInt16
+        var freqs: [UInt32]
+    }
+
+    /// Writes each term's postings with a writer of `blockDocs`-doc blocks and returns a cursor factory.
+    static func write(_ terms: [[Posting]], blockDocs: Int, in dir: TemporaryDirectory, name: String) throws
+        -> (infos: [TermInfo], postings: IndexFile, positions: IndexFile, docCount: Int) {
+        let postingsPath = dir.path + "/\(name).pst", positionsPath = dir.path + "/\(name).pos"
+        let postingsName = SegmentFile.postings.formatName, positionsName = SegmentFile.positions.formatName
+        let output = try IndexOutput(path: postingsPath, formatName: postingsName, segmentID: 1, durable: false)
+        let positionsOutput = try IndexOutput(path: positionsPath, formatName: positionsName, segmentID: 1, durable: false)
+        let positionsStart = positionsOutput.position
+        try positionsOutput.finish()
+        var writer = PostingsWriter(output: output, blockDocs: blockDocs)
+        var infos: [TermInfo] = []
+        var norms = [UInt8](repeating: 0, count: IndexFormat.fieldCount)
+        for postings in terms {
+            for p in postings {
+                for f in 0..<IndexFormat.fieldCount { norms[f] = UInt8(truncatingIfNeeded: p.doc &* 7 &+ f) }
+                p.freqs.withUnsafeBufferPointer { freqs in
+                    norms.withUnsafeBufferPointer { n in
+                        writer.add(doc: DocID(p.doc), mask: p.mask, termFreqs: freqs.baseAddress!, norms: n.baseAddress!, positionsStart: 0)
+                    }
+                }
+            }
+            var info = try writer.finishTerm()
+            info.positionsOffset = positionsStart
+            info.positionsLength = 0
+            infos.append(info)
+        }
+        try output.finish()
+        let docCount = (terms.flatMap { $0.map(\.doc) }.max() ?? 0) + 1
+        return (infos, try IndexFile(path: postingsPath, formatName: postingsName, segmentID: 1),
+                try IndexFile(path: positionsPath, formatName: positionsName, segmentID: 1), docCount)
+    }
+
+    /// Postings of `count` docs from `first`, `step` apart on average; `maskOf(i, rng)` gives each mask.
+    static func postings(count: Int, first: Int, rng: inout SeededRandom, maskOf: (Int, inout SeededRandom) -> UInt16) -> [Posting] {
+        var doc = first
+        return (0..<count).map { i in
+            let mask = maskOf(i, &rng)
+            var freqs = [UInt32](repeating: 0, count: IndexFormat.fieldCount)
+            for f in 0..<IndexFormat.fieldCount where mask & (1 << UInt16(f)) != 0 {
+                // Mostly 1, sometimes large (wider termFreq blocks).
+                freqs[f] = rng.next() % 4 == 0 ? UInt32(rng.next() % 3000) + 1 : 1
+            }
+            defer { doc += 1 + Int(rng.next() % 9) }
+            return Posting(doc: doc, mask: mask, freqs: freqs)
+        }
+    }
+
+    /// Checks what `cursor` reports for the doc it is on against `p`.
+    static func expectDoc(_ cursor: inout PostingsCursor, _ p: Posting, _ label: String) {
+        #expect(Int(cursor.doc) == p.doc, "\(label)")
+        #expect(cursor.fieldMask == p.mask, "\(label) doc \(p.doc): mask")
+        for field in Field.allCases {
+            #expect(cursor.termFreq(in: field) == Int(p.freqs[Int(field.rawValue)]), "\(label) doc \(p.doc) \(field)")
+        }
+        #expect(cursor.totalTermFreq() == Int(p.freqs.reduce(0, +)), "\(label) doc \(p.doc): total")
+    }
+
+    @Test func handBuiltBlocksReadBackByEveryAccessPath() throws {
+        let dir = TemporaryDirectory("decoding")
+        defer { dir.remove() }
+        let all: UInt16 = (1 << UInt16(IndexFormat.fieldCount)) - 1
+        var rng = SeededRandom(seed: 8)
+        let varied: (Int, inout SeededRandom) -> UInt16 = { i, rng in
+            switch i % 5 {
+            case 0: return all
+            case 1: return 1 << UInt16(i % IndexFormat.fieldCount)
+            default: return UInt16(truncatingIfNeeded: rng.next() % UInt64(all)) + 1
+            }
+        }
+        // Flush-sized blocks: one doc in every field; 129 docs (a last block of one doc); 300 docs.
+        let flushTerms = [
+            Self.postings(count: 1, first: 5, rng: &rng) { _, _ in all },
+            Self.postings(count: 129, first: 0, rng: &rng, maskOf: varied),
+            Self.postings(count: 300, first: 3, rng: &rng, maskOf: varied),
+        ]
+        // Merge-sized blocks (128, then 255 docs): varied masks; a single mask per block; one doc.
+        let mergeTerms = [
+            Self.postings(count: 1000, first: 0, rng: &rng, maskOf: varied),
+            Self.postings(count: 700, first: 2, rng: &rng) { _, _ in 0b100_0000 },
+            Self.postings(count: 1, first: 0, rng: &rng) { _, _ in 1 },
+        ]
+        for (terms, blockDocs, name) in [(flushTerms, IndexFormat.blockSize, "flush"), (mergeTerms, IndexFormat.maxBlockDocs, "merge")] {
+            let written = try Self.write(terms, blockDocs: blockDocs, in: dir, name: name)
+            func cursor(_ t: Int) -> PostingsCursor {
+                PostingsCursor(info: written.infos[t], postings: written.postings, positions: written.positions, docCount: written.docCount)
+            }
+            for (t, expected) in terms.enumerated() {
+                let label = "\(name) term \(t)"
+                // Every doc in order.
+                var c = cursor(t)
+                for p in expected {
+                    _ = c.next()
+                    Self.expectDoc(&c, p, label)
+                }
+                #expect(c.next() == PostingsCursor.noMoreDocs)
+                // Probes: advancing to random targets, then reading the doc's termFreqs (masks decoded in
+                // chunks up to the probed doc), sometimes followed by a block scan from there.
+                for round in 0..<4 {
+                    var probe = cursor(t)
+                    var target = Int(rng.next() % 20)
+                    while let i = expected.firstIndex(where: { $0.doc >= target }) {
+                        #expect(probe.advance(to: DocID(target)) == DocID(expected[i].doc), "\(label) advance to \(target)")
+                        Self.expectDoc(&probe, expected[i], label)
+                        if round == 3 && rng.next() % 5 == 0 {
+                            var scanned: [Int] = []
+                            let through = expected[min(i + 40, expected.count - 1)].doc
+                            let after = probe.scanBlock(through: DocID(through)) { d, mask, freqs in
+                                let p = expected[i + scanned.count]
+                                scanned.append(Int(d))
+                                #expect(Int(d) == p.doc && mask == p.mask, "\(label) scan doc \(d)")
+                                var k = 0
+                                for f in 0..<IndexFormat.fieldCount where mask & (1 << UInt16(f)) != 0 {
+                                    #expect(freqs[k] + 1 == p.freqs[f], "\(label) scan doc \(d) field \(f)")
+                                    k += 1
+                                }
+                            }
+                            #expect(!scanned.isEmpty)
+                            let next = i + scanned.count
+                            #expect(after == (next < expected.count ? DocID(expected[next].doc) : PostingsCursor.noMoreDocs))
+                            if after == PostingsCursor.noMoreDocs { break }
+                            target = Int(after)
+                        }
+                        target = max(target, Int(probe.doc) + 1) + Int(rng.next() % UInt64(1 + 60 * round))
+                    }
+                    #expect(!probe.isCorrupt, "\(label)")
+                }
+            }
+        }
+    }
+}
