@@ -179,4 +179,49 @@ import Testing
             }
         }
     }
+
+    /// A block whose mask index points past its dictionary (a file damaged yet with a valid checksum):
+    /// the doc reads no field and the cursor reports the corruption; the same block with a valid index
+    /// reads its masks. Bytes as in `PostingsWriter`'s grammar: impacts (field 1: max tf 1, min norm 5),
+    /// deltas of docs 3, 7 and 8 at width 2 (stored 3, 3, 0), three masks (fields 1, 2, 3) with indices
+    /// 2, 0, 1 (3 when damaged) at width 2, no termFreq bits (all 1).
+    @Test func maskIndexPastTheDictionaryIsCaught() throws {
+        let dir = TemporaryDirectory("maskindex")
+        defer { dir.remove() }
+        for (name, indices) in [("valid", UInt8(0b01_00_10)), ("damaged", UInt8(0b01_00_11))] {
+            let block: [UInt8] = [0x02, 0x00, 0x01, 0x05, 0x02, 0x0F, 0x03, 0x02, 0x00, 0x04, 0x00, 0x08, 0x00, indices, 0x00]
+            let postingsPath = dir.path + "/\(name).pst", positionsPath = dir.path + "/\(name).pos"
+            let postingsName = SegmentFile.postings.formatName, positionsName = SegmentFile.positions.formatName
+            let output = try IndexOutput(path: postingsPath, formatName: postingsName, segmentID: 1, durable: false)
+            var info = TermInfo()
+            info.docFreq = 3
+            info.postingsOffset = output.position
+            try output.write(block)
+            info.postingsLength = block.count
+            try output.finish()
+            let positionsOutput = try IndexOutput(path: positionsPath, formatName: positionsName, segmentID: 1, durable: false)
+            info.positionsOffset = positionsOutput.position
+            try positionsOutput.finish()
+            // The files own the mappings the cursor reads: they must outlive it.
+            let postings = try IndexFile(path: postingsPath, formatName: postingsName, segmentID: 1)
+            let positions = try IndexFile(path: positionsPath, formatName: positionsName, segmentID: 1)
+            defer { withExtendedLifetime((postings, positions)) {} }
+            var cursor = PostingsCursor(info: info, postings: postings, positions: positions, docCount: 9)
+            #expect(cursor.next() == 3)
+            if name == "valid" {
+                #expect(cursor.fieldMask == 0b1000)
+                #expect(cursor.termFreq(in: .keyword) == 1)
+                #expect(cursor.next() == 7)
+                #expect(cursor.fieldMask == 0b10)
+                #expect(cursor.next() == 8)
+                #expect(cursor.fieldMask == 0b100)
+                #expect(cursor.next() == PostingsCursor.noMoreDocs)
+                #expect(!cursor.isCorrupt)
+            } else {
+                #expect(cursor.fieldMask == 0)
+                #expect(cursor.termFreq(in: .keyword) == 0)
+                #expect(cursor.isCorrupt)
+            }
+        }
+    }
 }

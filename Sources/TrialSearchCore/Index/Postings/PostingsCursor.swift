@@ -8,9 +8,8 @@ final class PostingsBuffers {
     /// Position vints before each doc of the block (prefix sums of the docs' total termFreq).
     let positionsBefore: UnsafeMutablePointer<UInt32>
     let freqs: UnsafeMutablePointer<UInt32>
-    let scratch: UnsafeMutablePointer<UInt32>
-    /// The block's field-mask dictionary: each entry is `mask | fieldCount << 16`, so that decoding a
-    /// doc's mask and the number of its termFreqs is one look-up.
+    /// The block's field-mask dictionary (`MaskDictionary` entries: a doc's mask and the number of its
+    /// termFreqs in one look-up).
     let dictionary: UnsafeMutablePointer<UInt32>
 
     init() {
@@ -20,9 +19,8 @@ final class PostingsBuffers {
         freqStart = .allocate(capacity: n + 1)
         positionsBefore = .allocate(capacity: n + 1)
         freqs = .allocate(capacity: n * IndexFormat.fieldCount)
-        scratch = .allocate(capacity: n)
         // Every index a block's dictionary-index width can express (≥ n), so that indices past a damaged
-        // block's dictionary read empty entries (`PostingsCursor.readFreqHeader`).
+        // block's dictionary read its `MaskDictionary.damaged` entries (`PostingsCursor.readFreqHeader`).
         let entries = 1 << BitPacking.bitsRequired(UInt32(n - 1))
         dictionary = .allocate(capacity: entries)
     }
@@ -33,7 +31,6 @@ final class PostingsBuffers {
         freqStart.deallocate()
         positionsBefore.deallocate()
         freqs.deallocate()
-        scratch.deallocate()
         dictionary.deallocate()
     }
 }
@@ -292,21 +289,11 @@ public struct PostingsCursor {
             }
         } else {
             // `start` is a multiple of `maskChunk`, so its indices start on a byte.
-            let indices = buffers.scratch
-            BitPacking.unpack(base + indicesOffset + (start * indexWidth) >> 3, count: end - start, width: indexWidth,
-                              into: indices + start)
-            // An index past the dictionary (a damaged block) reads an empty entry and is caught after the
-            // loop, which then has no exit.
-            var largest: UInt32 = 0
-            for j in start..<end {
-                let k = indices[j]
-                largest = max(largest, k)
-                let entry = dictionary[Int(k)]
-                masks[j] = UInt16(truncatingIfNeeded: entry)
-                freqStart[j] = total
-                total &+= entry >> 16
-            }
-            guard Int(largest) < maskCount else { return markCorrupt() }
+            let flags = MaskDictionary.decode(base + indicesOffset + (start * indexWidth) >> 3, count: end - start,
+                                              width: indexWidth, dictionary: dictionary, masks: masks + start,
+                                              freqStart: freqStart + start, total: &total)
+            // An index past the dictionary (a damaged block) reads the `damaged` entry.
+            guard flags & MaskDictionary.damaged == 0 else { return markCorrupt() }
         }
         // The termFreqs of the docs decoded so far must lie in the term's postings: `termFreq(at:)`
         // reads them in place.
@@ -334,11 +321,11 @@ public struct PostingsCursor {
         Self.fieldCounts.withUnsafeBufferPointer { fieldCounts in
             for k in 0..<count {
                 let mask = UInt16(littleEndian: base.loadUnaligned(fromByteOffset: dictionaryStart + 2 * k, as: UInt16.self)) & validFields
-                dictionary[k] = UInt32(mask) | UInt32(fieldCounts[Int(mask)]) << 16
+                dictionary[k] = MaskDictionary.entry(mask: mask, fields: Int(fieldCounts[Int(mask)]))
             }
         }
-        // Indices past the dictionary (a damaged block) read an empty entry (`decodeMaskChunks`).
-        for k in count..<(1 << width) { dictionary[k] = 0 }
+        // Indices past the dictionary (a damaged block) read the `damaged` entry (`decodeMaskChunks`).
+        for k in count..<(1 << width) { dictionary[k] = MaskDictionary.damaged }
         indicesOffset = r.position
         r.position += indexBytes
         let fw = Int(r.readU8())
