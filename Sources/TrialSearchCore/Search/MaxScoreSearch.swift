@@ -5,8 +5,8 @@
 /// 0. Queries of more than `smallQuery` clauses start from a threshold found in the postings of their
 ///    rarest clauses (`ThresholdSeed`), a lower bound of the k-th best score, rather than from −∞: the
 ///    first windows are pruned too. Callgrind, `related --ids` (200 sources, top 10) on the 16x
-///    replica: 4,519 M → 3,543 M instructions for the whole run, same output; 75 TREC 2021 topics at
-///    top 10: 7,823 M → 7,773 M.
+///    replica: 4,519 M → 3,306 M instructions for the whole run, same output; 75 TREC 2021 topics at
+///    top 10: 7,823 M → 7,704 M.
 /// 1. The docs are cut into *outer windows* that end at the nearest postings-block end of an
 ///    essential clause (at least `minimumWindow` docs, and `windowPerClause` docs per clause, when the
 ///    query has many clauses, so that the bounds are not recomputed too often).
