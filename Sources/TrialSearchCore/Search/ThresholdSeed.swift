@@ -10,11 +10,13 @@
 /// `limit`, which is all that pruning by the collector's threshold relies on. The search prunes with
 /// max(t, threshold) and returns the same hits with the same scores.
 ///
-/// Which clauses: the rarest ones (fewest postings), up to `maxPostings` postings in all. Their terms
+/// Which docs: those of the rarest clauses (fewest postings, up to `maxPostings` postings in all),
+/// summed term at a time in windows of docs with the search's accumulator (left cleared). Their terms
 /// have the largest idf, and the best docs of a more-like-this or long query are those that share the
-/// source's rare terms: the partial sums of the docs of those few short lists come close to the final
-/// threshold. The walk is doc at a time over fresh scorers (`ClauseScorer.restarted(in:)`), so the
-/// search's own scorers are untouched.
+/// source's rare terms. The `limit` docs with the best partial sums then get the other clauses' scores
+/// (when that takes at most `maxProbes` probes), and the lowest of their scores is the bound: on the
+/// 16x replica it is most often the final threshold itself. Every walk and probe uses fresh scorers
+/// (`ClauseScorer.restarted(in:)`), so the search's own scorers are untouched.
 enum ThresholdSeed {
     /// The most postings the seed walks (the rarest clauses whose postings fit in all).
     static let maxPostings = 4096
