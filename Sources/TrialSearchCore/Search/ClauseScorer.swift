@@ -44,9 +44,14 @@ protocol ClauseScorer {
     /// step of `MaxScoreSearch`.
     mutating func accumulate(through last: DocID, base: Int, into accumulator: UnsafeMutablePointer<Double>,
                              marks: UnsafeMutablePointer<UInt64>)
+    /// A new scorer of the same clause in `segment`, before its first doc and with its own decode
+    /// buffers (so that both can be walked independently), or nil when the scorer cannot make one.
+    func restarted(in segment: SegmentReader) -> Self?
 }
 
 extension ClauseScorer {
+    func restarted(in segment: SegmentReader) -> Self? { nil }
+
     /// Doc by doc: `matches()`, `score()`, `nextDoc()`.
     mutating func accumulate(through last: DocID, base: Int, into accumulator: UnsafeMutablePointer<Double>,
                              marks: UnsafeMutablePointer<UInt64>) {

@@ -2,6 +2,11 @@
 /// Lucene's `MaxScoreBulkScorer` (Turtle & Flood's MaxScore, with the per-window bounds of block-max
 /// indexes, Ding & Suel):
 ///
+/// 0. Queries of more than `smallQuery` clauses start from a threshold found in the postings of their
+///    rarest clauses (`ThresholdSeed`), a lower bound of the k-th best score, rather than from −∞: the
+///    first windows are pruned too. Callgrind, `related --ids` (200 sources, top 10) on the 16x
+///    replica: 4,519 M → 3,306 M instructions for the whole run, same output; 75 TREC 2021 topics at
+///    top 10: 7,823 M → 7,704 M.
 /// 1. The docs are cut into *outer windows* that end at the nearest postings-block end of an
 ///    essential clause (at least `minimumWindow` docs, and `windowPerClause` docs per clause, when the
 ///    query has many clauses, so that the bounds are not recomputed too often).
@@ -59,13 +64,6 @@ enum MaxScoreSearch {
         let n = scorers.count
         guard n > 0 else { return }
         let end = Int(PostingsCursor.noMoreDocs)
-        for i in 0..<n { _ = scorers[i].nextDoc() }
-        var order = Array(0..<n)
-        var bounds = [Float](repeating: 0, count: n)
-        // Postings per clause: the order below weighs a bound against the cost of walking the clause.
-        let costs = (0..<n).map { Float(max(scorers[$0].cost, 1)) }
-        // prefix[k] = Σ bounds of order[0...k]
-        var prefix = [Float](repeating: 0, count: n)
         let accumulator = UnsafeMutablePointer<Double>.allocate(capacity: innerWindow)
         accumulator.initialize(repeating: 0, count: innerWindow)
         let words = innerWindow / 64
@@ -75,6 +73,18 @@ enum MaxScoreSearch {
             accumulator.deallocate()
             candidates.deallocate()
         }
+        // Docs whose bound is below `seed` cannot enter the top k (`ThresholdSeed`).
+        let seed = n > smallQuery
+            ? ThresholdSeed.lowerBound(scorers, query, limit: collector.limit, accumulator: accumulator, marks: candidates,
+                                       window: innerWindow)
+            : -.infinity
+        for i in 0..<n { _ = scorers[i].nextDoc() }
+        var order = Array(0..<n)
+        var bounds = [Float](repeating: 0, count: n)
+        // Postings per clause: the order below weighs a bound against the cost of walking the clause.
+        let costs = (0..<n).map { Float(max(scorers[$0].cost, 1)) }
+        // prefix[k] = Σ bounds of order[0...k]
+        var prefix = [Float](repeating: 0, count: n)
         let simple = query.admitsAllButSkipped, skipped = query.skippedDoc
         var firstEssential = 0
         var windowMin = 0
@@ -108,7 +118,7 @@ enum MaxScoreSearch {
                 sum += bounds[order[k]]
                 prefix[k] = sum
             }
-            var threshold = collector.threshold
+            var threshold = max(seed, collector.threshold)
             firstEssential = partition(threshold)
 
             var innerMin = windowMin
@@ -158,7 +168,7 @@ enum MaxScoreSearch {
                         }
                         if competitive && !boundIsBelow(Float(partial), threshold) && !query.isExcluded(doc) {
                             collector.collect(query.scored(doc, partial))
-                            threshold = collector.threshold
+                            threshold = max(seed, collector.threshold)
                         }
                     }
                 }

@@ -43,6 +43,10 @@ struct TermScorer: ClauseScorer {
         maxScore = model.bound(weight: weight.weight, impacts: cursor.termImpacts, fields: weight.fields)
     }
 
+    func restarted(in segment: SegmentReader) -> TermScorer? {
+        TermScorer(weight: weight, info: cursor.info, segment: segment, model: model)
+    }
+
     @inline(__always)
     mutating func nextDoc() -> DocID {
         var d = cursor.next()

@@ -1,0 +1,88 @@
+import Testing
+@testable import TrialSearchCore
+
+/// `ThresholdSeed`: the threshold MaxScore starts from must never exceed the k-th best score (or
+/// pruning would drop hits), and must actually be found for queries of many terms (the more-like-this
+/// and long queries it is for).
+@Suite struct ThresholdSeedTests {
+    /// Queries of 5 to 35 plain terms, as more-like-this and long queries are: more clauses than
+    /// `MaxScoreSearch.smallQuery`, so that the seed is used.
+    private static func manyTermQuery(_ queries: inout RandomQueries) -> WeightedQuery {
+        let fields: [Field?] = [nil, nil, nil, nil, .title, .eligibility, .condition]
+        let boosts = [1.0, 0.8, 0.5, 0.3, 0.1, 2.0]
+        let count = 5 + queries.int(31)
+        return WeightedQuery(clauses: (0..<count).map { _ in
+            WeightedClause(occur: .should, field: fields[queries.int(fields.count)], match: .term(queries.word()),
+                           boost: boosts[queries.int(boosts.count)])
+        })
+    }
+
+    @Test(arguments: [Similarity.bm25f(.related), .tfidf(TFIDFParameters())])
+    func seedIsALowerBoundOfTheKthBestScore(similarity: Similarity) throws {
+        let index = try #require(SyntheticSearchIndex.shared)
+        let searcher = try IndexSearcher(reader: index.reader, similarity: similarity)
+        var queries = RandomQueries(seed: 41, trials: index.trials)
+        let window = MaxScoreSearch.innerWindow
+        let accumulator = UnsafeMutablePointer<Double>.allocate(capacity: window)
+        accumulator.initialize(repeating: 0, count: window)
+        let marks = UnsafeMutablePointer<UInt64>.allocate(capacity: window / 64)
+        marks.initialize(repeating: 0, count: window / 64)
+        defer {
+            accumulator.deallocate()
+            marks.deallocate()
+        }
+        var seeded = 0
+        for round in 0..<40 {
+            let query = Self.manyTermQuery(&queries)
+            let limit = [1, 3, 10, 10, 50][queries.int(5)]
+            let filter = queries.filter()
+            let options = SearchOptions(limit: limit, filter: filter, excluding: queries.int(2) == 0 ? index.trials[round].id : nil)
+            var exhaustiveOptions = options
+            exhaustiveOptions.exhaustive = true
+            let exhaustive = try searcher.search(query, options: exhaustiveOptions).hits
+            let kth = exhaustive.count == limit ? exhaustive[limit - 1].score : -Float.infinity
+            let prepared = try PreparedQuery(query, reader: index.reader, model: searcher.model)
+            for segment in index.reader.segments {
+                let model = searcher.model
+                guard var q = prepared.segmentQuery(segment, model: model, options: options, make: { match -> TermScorer? in
+                    guard case let .term(weight, resolved) = match else { return nil }
+                    return PreparedQuery.termScorer(weight, resolved, segment: segment, model: model)
+                }) else { continue }
+                let snapshot = q
+                let bound = q.optional.withUnsafeMutableBufferPointer {
+                    ThresholdSeed.lowerBound($0, snapshot, limit: limit, accumulator: accumulator, marks: marks, window: window)
+                }
+                #expect(bound <= kth, "round \(round), segment \(segment.ordinal): seed \(bound) above the k-th score \(kth) (limit \(limit))")
+                if bound > -.infinity { seeded += 1 }
+                // MaxScore reuses the buffers: the seed must leave them cleared.
+                #expect((0..<window).allSatisfy { accumulator[$0] == 0 }, "round \(round): accumulator left dirty")
+                #expect((0..<(window / 64)).allSatisfy { marks[$0] == 0 }, "round \(round): marks left dirty")
+            }
+        }
+        #expect(seeded > 40, "the seed should be found for most many-term queries: \(seeded)")
+    }
+
+    /// With the seed in play, pruned many-term searches still equal exhaustive ones, bit for bit, with
+    /// filters, deletions, an excluded source trial and a rescoring prior.
+    @Test(arguments: [Similarity.bm25f(.related), .default])
+    func seededSearchEqualsExhaustiveSearch(similarity: Similarity) throws {
+        let index = try #require(SyntheticSearchIndex.shared)
+        let searcher = try IndexSearcher(reader: index.reader, similarity: similarity)
+        var queries = RandomQueries(seed: 43, trials: index.trials)
+        for round in 0..<40 {
+            let query = Self.manyTermQuery(&queries)
+            let limit = [1, 3, 10, 10, 50, 1_000][queries.int(6)]
+            let patient = queries.int(4) == 0 ? PatientPrior(profile: PatientProfile(ageYears: 10, sex: .female),
+                                                             parameters: RescoringParameters(ageMismatchFactor: 0.5)) : nil
+            let excluding = queries.int(2) == 0 ? index.trials[round * 7].id : nil
+            let options = SearchOptions(limit: limit, filter: queries.filter(), excluding: excluding, patient: patient)
+            var exhaustiveOptions = options
+            exhaustiveOptions.exhaustive = true
+            let pruned = try searcher.search(query, options: options)
+            let exhaustive = try searcher.search(query, options: exhaustiveOptions)
+            #expect(pruned.hits.map(\.id) == exhaustive.hits.map(\.id), "round \(round): \(query) limit \(limit)")
+            #expect(pruned.hits.map(\.score) == exhaustive.hits.map(\.score), "round \(round): \(query)")
+            if let excluding { #expect(!pruned.hits.contains { $0.id == excluding }) }
+        }
+    }
+}
