@@ -50,6 +50,25 @@ final class IndexOutput {
         try write(header)
     }
 
+    /// An output that keeps its bytes in memory, without header, footer or file: one thread's share of
+    /// a file that another thread writes (a merge's upper half of the terms), appended to the real
+    /// output afterwards with `write(_:)`. Positions count from 0. `path` names the file in errors.
+    init(inMemoryFor path: String) {
+        self.path = path
+        durable = false
+        fd = -1
+        isInMemory = true
+    }
+
+    /// Whether the bytes stay in `buffer` (`init(inMemoryFor:)`).
+    private var isInMemory = false
+
+    /// The bytes written to an in-memory output.
+    var bytesInMemory: [UInt8] {
+        precondition(isInMemory, "bytesInMemory of the file output \(path)")
+        return buffer
+    }
+
     deinit {
         if fd >= 0 { close(fd) }
     }
@@ -63,6 +82,11 @@ final class IndexOutput {
 
     func write(_ bytes: UnsafeRawBufferPointer) throws {
         guard !bytes.isEmpty else { return }
+        if isInMemory {
+            buffer.append(contentsOf: bytes)
+            position += bytes.count
+            return
+        }
         if buffer.count + bytes.count > Self.bufferCapacity { try flushBuffer() }
         if bytes.count >= Self.bufferCapacity {
             crc = libdeflate_crc32(crc, bytes.baseAddress, bytes.count)
@@ -80,6 +104,7 @@ final class IndexOutput {
     /// Writes the footer, flushes, `fsync`s (when `durable`) and closes. Returns the file's length.
     @discardableResult
     func finish() throws -> Int {
+        precondition(!isInMemory, "finish of the in-memory output for \(path)")
         var magic: [UInt8] = []
         magic.appendU32(IndexFormat.footerMagic)
         try write(magic)
