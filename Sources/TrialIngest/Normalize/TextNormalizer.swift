@@ -38,11 +38,27 @@ enum TextNormalizer {
         guard !text.isEmpty else { return "" }
         let unescape = cleanup.contains(.markdownEscapes)
         return String(unsafeUninitializedCapacity: text.count) { out in
+            guard let base = text.baseAddress, let outBase = out.baseAddress else { return 0 }
             var w = 0
             var pendingSpace = false
             var i = 0
             let count = text.count
             while i < count {
+                // Eight bytes at a time up to the next white space or backslash (as in `writeParagraphs`;
+                // the output never runs ahead of the input, so the store stays within `out`).
+                if i + 8 <= count {
+                    let word = ByteWord.load(base + i)
+                    var special = ByteWord.below(word, 0x21)
+                    if unescape { special |= ByteWord.equal(word, UInt8(ascii: "\\")) }
+                    let plain = special == 0 ? 8 : ByteWord.firstIndex(special)
+                    if plain > 0 {
+                        if pendingSpace { out[w] = 0x20; w += 1; pendingSpace = false }
+                        UnsafeMutableRawPointer(outBase + w).storeBytes(of: word.littleEndian, as: UInt64.self)
+                        w += plain
+                        i += plain
+                        continue
+                    }
+                }
                 let byte = text[i]
                 if byte <= 0x20, isSpace(byte) || byte == 0x0A || byte == 0x0D {
                     pendingSpace = w > 0

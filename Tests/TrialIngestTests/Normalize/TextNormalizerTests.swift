@@ -94,7 +94,7 @@ import Testing
     }
 }
 
-/// `TextNormalizer.paragraphs` reads and copies eight bytes at a time; these tests hold it to the
+/// `TextNormalizer.paragraphs` and `line` read and copy eight bytes at a time; these tests hold them to the
 /// byte-at-a-time definition (`reference`) on the text blocks of the fixture records and on random
 /// texts dense in what the word-at-a-time path must stop at (spaces, control characters, line ends,
 /// backslashes, multi-byte characters, list markers), with and without Markdown escapes.
@@ -147,6 +147,34 @@ import Testing
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// `TextNormalizer.line` byte by byte.
+    static func referenceLine(_ text: [UInt8], unescape: Bool) -> String {
+        var out: [UInt8] = []
+        var pendingSpace = false
+        var i = 0
+        while i < text.count {
+            let byte = text[i]
+            if byte <= 0x20 {
+                pendingSpace = !out.isEmpty
+                i += 1
+                continue
+            }
+            if pendingSpace { out.append(0x20); pendingSpace = false }
+            if unescape, byte == UInt8(ascii: "\\"), i + 1 < text.count, isMarkdownEscapable(text[i + 1]) {
+                out.append(text[i + 1])
+                i += 2
+                continue
+            }
+            out.append(byte)
+            i += 1
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func normalizedLine(_ text: [UInt8], unescape: Bool) -> String {
+        text.withUnsafeBufferPointer { TextNormalizer.line($0, unescape ? .markdownEscapes : []) }
+    }
+
     static func normalized(_ text: [UInt8], unescape: Bool) -> String {
         text.withUnsafeBufferPointer { TextNormalizer.paragraphs($0, unescape ? .markdownEscapes : []) }
     }
@@ -161,6 +189,7 @@ import Testing
                 let bytes = Array(block.utf8)
                 for unescape in [false, true] {
                     #expect(Self.normalized(bytes, unescape: unescape) == Self.reference(bytes, unescape: unescape), "\(name)")
+                    #expect(Self.normalizedLine(bytes, unescape: unescape) == Self.referenceLine(bytes, unescape: unescape), "\(name)")
                 }
                 blocks += 1
             }
@@ -186,6 +215,8 @@ import Testing
             for unescape in [false, true] {
                 #expect(Self.normalized(text, unescape: unescape) == Self.reference(text, unescape: unescape),
                         "\(text.map { String($0, radix: 16) })")
+                #expect(Self.normalizedLine(text, unescape: unescape) == Self.referenceLine(text, unescape: unescape),
+                        "line: \(text.map { String($0, radix: 16) })")
             }
         }
     }
