@@ -31,6 +31,8 @@ final class IndexOutput {
     private static let bufferCapacity = 1 << 16
     /// Whether `finish()` syncs the file to disk.
     let durable: Bool
+    /// Whether the bytes stay in `buffer` (`init(inMemoryFor:)`).
+    private var isInMemory = false
 
     /// Creates `path` (which must not exist) and writes the header.
     init(path: String, formatName: String, segmentID: UInt64, durable: Bool = true) throws {
@@ -59,9 +61,6 @@ final class IndexOutput {
         fd = -1
         isInMemory = true
     }
-
-    /// Whether the bytes stay in `buffer` (`init(inMemoryFor:)`).
-    private var isInMemory = false
 
     /// The bytes written to an in-memory output.
     var bytesInMemory: [UInt8] {

@@ -5,11 +5,13 @@ import Synchronization
 /// New DocIDs follow the order of the source segments, live docs only: a source without deletes keeps
 /// its docs' order and gaps, shifted by the docs before it (`DocMap`). Stored blocks, norms rows and doc
 /// values are copied doc by doc (stored blocks whole when all their docs are live); the term
-/// dictionaries are merged in one streaming k-way pass, and each term's postings are copied block by
-/// block where the source has no deletes (`PostingsMerger`), so merging segments without deletes costs
-/// little more than copying their bytes. The sources are read through their mappings in file order,
-/// and consumed ranges are released (`madvise(DONTNEED)`) as the merge advances, so resident memory
-/// stays around the output buffers, not the index size.
+/// dictionaries are merged in a streaming k-way pass (two at once over the two halves of the terms,
+/// the upper half kept in memory until the lower one is written), and each term's postings are copied
+/// block by block where the source has no deletes (`PostingsMerger`), so merging segments without
+/// deletes costs little more than copying their bytes. The sources are read through their mappings in
+/// file order, and consumed ranges are released (`madvise(DONTNEED)`) as the merge advances, so
+/// resident memory stays around the output buffers and the upper half's postings and positions, not
+/// the whole index size.
 enum SegmentMerger {
     /// Bytes of a source file consumed before its pages are released.
     static let releaseStep = 16 << 20
