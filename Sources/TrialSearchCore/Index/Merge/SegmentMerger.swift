@@ -5,13 +5,12 @@ import Synchronization
 /// New DocIDs follow the order of the source segments, live docs only: a source without deletes keeps
 /// its docs' order and gaps, shifted by the docs before it (`DocMap`). Stored blocks, norms rows and doc
 /// values are copied doc by doc (stored blocks whole when all their docs are live); the term
-/// dictionaries are merged in a streaming k-way pass (two at once over the two halves of the terms,
-/// the upper half kept in memory until the lower one is written), and each term's postings are copied
-/// block by block where the source has no deletes (`PostingsMerger`), so merging segments without
-/// deletes costs little more than copying their bytes. The sources are read through their mappings in
+/// dictionaries are merged in a streaming k-way pass (two at once over the two halves of the terms, the
+/// upper half's postings and positions in unnamed scratch files until the lower one is written), and
+/// each term's postings are copied block by block where the source has no deletes (`PostingsMerger`),
+/// so merging segments without deletes costs little more than copying their bytes. The sources are read through their mappings in
 /// file order, and consumed ranges are released (`madvise(DONTNEED)`) as the merge advances, so
-/// resident memory stays around the output buffers and the upper half's postings and positions, not
-/// the whole index size.
+/// resident memory stays around the output buffers, not the index size.
 enum SegmentMerger {
     /// Bytes of a source file consumed before its pages are released.
     static let releaseStep = 16 << 20
@@ -82,8 +81,8 @@ enum SegmentMerger {
 
     /// Writes the merged segment's terms, postings and positions. The terms are cut in two ranges of
     /// about equal postings and positions bytes (`splitTerm`): the lower range is merged on this thread
-    /// straight into the files, the upper one at the same time on another thread into memory, then
-    /// appended with its terms' offsets shifted (a term's postings and positions bytes do not depend on
+    /// straight into the files, the upper one at the same time on another thread into scratch files,
+    /// then appended with its terms' offsets shifted (a term's postings and positions bytes do not depend on
     /// where they start). The files are byte for byte those of one sequential pass.
     private static func mergeTerms(_ readers: [SegmentReader], maps docMaps: [DocMap], norms: [UInt8], directory: String,
                                    name: String, id: UInt64, splitMinimumBlocks: Int) throws {
@@ -93,26 +92,26 @@ enum SegmentMerger {
         let positionsOut = try IndexOutput(path: path(.positions), formatName: SegmentFile.positions.formatName, segmentID: id)
         var dictionary = TermDictionaryWriter(output: termsOut)
         if let pivot = splitTerm(readers, minimumBlocks: splitMinimumBlocks) {
-            let postingsPath = path(.postings), positionsPath = path(.positions)
-            let upper = UpperRange()
+            // The upper range's postings and positions go to unnamed scratch files (in the page cache:
+            // half the merged segment in memory took the 16x replica's build to 542 MB).
+            let postingsScratch = try IndexOutput(scratchAt: path(.postings) + ".upper")
+            let positionsScratch = try IndexOutput(scratchAt: path(.positions) + ".upper")
+            let upper = UpperRange(postings: postingsScratch, positions: positionsScratch)
             try concurrently({
                 try mergeRange(readers, maps: docMaps, norms: norms, from: nil, below: pivot, postings: postingsOut,
                                positions: positionsOut) { try dictionary.add($0, $1) }
             }, background: {
-                let postings = IndexOutput(inMemoryFor: postingsPath), positions = IndexOutput(inMemoryFor: positionsPath)
                 var terms = MergedTerms()
-                try mergeRange(readers, maps: docMaps, norms: norms, from: pivot, below: nil, postings: postings,
-                               positions: positions) { terms.append($0, $1) }
-                terms.postings = postings.bytesInMemory
-                terms.positions = positions.bytesInMemory
+                try mergeRange(readers, maps: docMaps, norms: norms, from: pivot, below: nil, postings: upper.postings,
+                               positions: upper.positions) { terms.append($0, $1) }
                 upper.result.withLock { $0 = terms }
             })
             guard let terms = upper.result.withLock({ $0.take() }) else {
                 preconditionFailure("the upper range of the merge into \(name) left no result")
             }
             let postingsShift = postingsOut.position, positionsShift = positionsOut.position
-            try postingsOut.write(terms.postings)
-            try positionsOut.write(terms.positions)
+            try postingsScratch.append(to: postingsOut)
+            try positionsScratch.append(to: positionsOut)
             try terms.forEach { term, info in
                 var info = info
                 info.postingsOffset += postingsShift
@@ -280,12 +279,10 @@ struct DocMap {
 }
 
 
-/// The upper range of a merge's terms, merged on another thread (`SegmentMerger.mergeTerms`): its
-/// postings and positions bytes, and its terms with `TermInfo`s whose offsets count from the start of
-/// those bytes, flat (term bytes back to back) rather than one array per term.
+/// The terms of a merge's upper range, merged on another thread (`SegmentMerger.mergeTerms`), with
+/// `TermInfo`s whose offsets count from the start of the range's scratch outputs, flat (term bytes back
+/// to back) rather than one array per term.
 struct MergedTerms: Sendable {
-    var postings: [UInt8] = []
-    var positions: [UInt8] = []
     private var termBytes: [UInt8] = []
     private var termEnds: [Int] = []
     private var infos: [TermInfo] = []
@@ -308,7 +305,15 @@ struct MergedTerms: Sendable {
     }
 }
 
-/// Where the thread merging the upper range leaves its `MergedTerms`.
-private final class UpperRange: Sendable {
+/// The scratch outputs of the thread merging the upper range, used by that thread only until it has
+/// left its `MergedTerms` in `result` (then by the caller, once the thread is joined).
+private final class UpperRange: @unchecked Sendable {
+    let postings: IndexOutput
+    let positions: IndexOutput
     let result = Mutex<MergedTerms?>(nil)
+
+    init(postings: IndexOutput, positions: IndexOutput) {
+        self.postings = postings
+        self.positions = positions
+    }
 }
