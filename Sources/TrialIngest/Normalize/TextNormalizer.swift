@@ -38,11 +38,27 @@ enum TextNormalizer {
         guard !text.isEmpty else { return "" }
         let unescape = cleanup.contains(.markdownEscapes)
         return String(unsafeUninitializedCapacity: text.count) { out in
+            guard let base = text.baseAddress, let outBase = out.baseAddress else { return 0 }
             var w = 0
             var pendingSpace = false
             var i = 0
             let count = text.count
             while i < count {
+                // Eight bytes at a time up to the next white space or backslash (as in `writeParagraphs`;
+                // the output never runs ahead of the input, so the store stays within `out`).
+                if i + 8 <= count {
+                    let word = ByteWord.load(base + i)
+                    var special = ByteWord.below(word, 0x21)
+                    if unescape { special |= ByteWord.equal(word, UInt8(ascii: "\\")) }
+                    let plain = special == 0 ? 8 : ByteWord.firstIndex(special)
+                    if plain > 0 {
+                        if pendingSpace { out[w] = 0x20; w += 1; pendingSpace = false }
+                        UnsafeMutableRawPointer(outBase + w).storeBytes(of: word.littleEndian, as: UInt64.self)
+                        w += plain
+                        i += plain
+                        continue
+                    }
+                }
                 let byte = text[i]
                 if byte <= 0x20, isSpace(byte) || byte == 0x0A || byte == 0x0D {
                     pendingSpace = w > 0
@@ -88,8 +104,17 @@ enum TextNormalizer {
 
     /// Writes the normalized paragraphs of `text` into `out` (at least `text.count` bytes); returns
     /// the number of bytes written.
+    ///
+    /// Eight bytes at a time where it can (`ByteWord`): a line's end is searched a word at a time, and
+    /// the bytes of a line before its next space, control character or backslash are copied as one
+    /// word (about a word of text per store instead of a test and a store per byte). A store may write
+    /// up to 7 bytes past the ones kept; they lie before the input's end, since the output never runs
+    /// ahead of the input (`w` ≤ the offset of the byte being read: a line break or paragraph break is
+    /// written only for line ends already read).
     private static func writeParagraphs(_ text: UnsafeBufferPointer<UInt8>, _ unescape: Bool,
                                         into out: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        guard let base = text.baseAddress, let outBase = out.baseAddress else { return 0 }
+        precondition(out.count >= text.count, "output of \(out.count) bytes for \(text.count)")
         let count = text.count
         var w = 0
         var i = 0
@@ -97,6 +122,15 @@ enum TextNormalizer {
         while i < count {
             // One line: [i, end).
             var end = i
+            while end + 8 <= count {
+                let word = ByteWord.load(base + end)
+                let lineEnds = ByteWord.equal(word, 0x0A) | ByteWord.equal(word, 0x0D)
+                if lineEnds != 0 {
+                    end += ByteWord.firstIndex(lineEnds)
+                    break
+                }
+                end += 8
+            }
             while end < count, text[end] != 0x0A, text[end] != 0x0D { end += 1 }
             let next = end + 1 < count && text[end] == 0x0D && text[end + 1] == 0x0A ? end + 2 : end + 1
             var start = i
@@ -124,10 +158,24 @@ enum TextNormalizer {
             }
             paragraphBreak = false
             // The line, with runs of spaces collapsed and escapes removed.
+            let lineBase = base + start
             var previousSpace = false
             var j = 0
             let lineCount = line.count
             while j < lineCount {
+                if j + 8 <= lineCount {
+                    let word = ByteWord.load(lineBase + j)
+                    var special = ByteWord.below(word, 0x21)
+                    if unescape { special |= ByteWord.equal(word, UInt8(ascii: "\\")) }
+                    let plain = special == 0 ? 8 : ByteWord.firstIndex(special)
+                    if plain > 0 {
+                        UnsafeMutableRawPointer(outBase + w).storeBytes(of: word.littleEndian, as: UInt64.self)
+                        w += plain
+                        j += plain
+                        previousSpace = false
+                        continue
+                    }
+                }
                 let byte = line[j]
                 if byte <= 0x20, isSpace(byte) {
                     if !previousSpace { out[w] = 0x20; w += 1 }
@@ -149,6 +197,36 @@ enum TextNormalizer {
         }
         return w
     }
+}
+
+/// Eight bytes of text as one little-endian word, and the SWAR tests that find a kind of byte in it
+/// without a branch per byte. A test's result has the high bit of each matching byte set; bytes after
+/// the first match may be marked falsely (a borrow runs upward), so only `firstIndex` is read.
+enum ByteWord {
+    static let ones: UInt64 = 0x0101_0101_0101_0101
+    static let highBits: UInt64 = 0x8080_8080_8080_8080
+
+    /// The 8 bytes at `p` (unaligned), the byte at `p` lowest.
+    @inline(__always)
+    static func load(_ p: UnsafePointer<UInt8>) -> UInt64 {
+        UInt64(littleEndian: UnsafeRawPointer(p).loadUnaligned(as: UInt64.self))
+    }
+
+    /// Marks the bytes of `word` below `limit` (at most 128).
+    @inline(__always)
+    static func below(_ word: UInt64, _ limit: UInt8) -> UInt64 {
+        (word &- ones &* UInt64(limit)) & ~word & highBits
+    }
+
+    /// Marks the bytes of `word` equal to `byte`.
+    @inline(__always)
+    static func equal(_ word: UInt64, _ byte: UInt8) -> UInt64 {
+        below(word ^ (ones &* UInt64(byte)), 1)
+    }
+
+    /// The index (0…7) of the first marked byte of a non-zero test result.
+    @inline(__always)
+    static func firstIndex(_ marks: UInt64) -> Int { marks.trailingZeroBitCount >> 3 }
 }
 
 /// Source-specific markup to remove during text normalization.

@@ -11,6 +11,7 @@ public final class IndexWorker {
     private var flushed: [SegmentInfo] = []
     private var candidates: [Candidate] = []
     private var record: [UInt8] = []
+    private var codecScratch = TrialCodec.Scratch()
     private var finished = false
 
     init(writer: IndexWriter, budget: Int) {
@@ -25,7 +26,7 @@ public final class IndexWorker {
     /// is finally added, replaces, or loses to a duplicate of the same run is settled at commit.
     public func add(_ trial: Trial, sequence: Int) throws {
         precondition(!finished, "add after finish")
-        let sourceStart = TrialCodec.encode(trial, into: &record)
+        let sourceStart = TrialCodec.encode(trial, into: &record, scratch: &codecScratch)
         let hash = record.withUnsafeBytes { TrialCodec.contentHash($0, sourceStart: sourceStart) }
         var candidate = Candidate(id: trial.id.rawValue, authority: UInt8(trial.source.format.authority),
                                   dateKey: UpdateKey.dateKey(trial.lastUpdated), hash: hash, sequence: sequence,

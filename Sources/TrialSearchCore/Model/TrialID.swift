@@ -8,6 +8,14 @@ public struct TrialID: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// Wraps an id; surrounding white space is dropped. Returns nil when nothing is left.
     public init?(_ text: some StringProtocol) {
+        // Most ids start and end with a printable ASCII character: nothing to trim, and no walk over
+        // Unicode scalars and their properties (about 8,000 instructions an id).
+        let string = String(text)
+        if let first = string.utf8.first, let last = string.utf8.last, (0x21...0x7E).contains(first),
+           (0x21...0x7E).contains(last) {
+            self.rawValue = string
+            return
+        }
         var scalars = Substring(text).unicodeScalars[...]
         while let first = scalars.first, first.properties.isWhitespace { scalars.removeFirst() }
         while let last = scalars.last, last.properties.isWhitespace { scalars.removeLast() }

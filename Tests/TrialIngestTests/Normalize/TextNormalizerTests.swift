@@ -93,3 +93,131 @@ import Testing
         #expect(CriteriaSplitter.split(text).inclusion == ["Diagnosed with pneumonia requiring 21%<FIO2≤100%; to maintain saturation - by pulse oximetry", "b"])
     }
 }
+
+/// `TextNormalizer.paragraphs` and `line` read and copy eight bytes at a time; these tests hold them to the
+/// byte-at-a-time definition (`reference`) on the text blocks of the fixture records and on random
+/// texts dense in what the word-at-a-time path must stop at (spaces, control characters, line ends,
+/// backslashes, multi-byte characters, list markers), with and without Markdown escapes.
+@Suite struct TextNormalizerWordAtATimeTests {
+    /// The normalization byte by byte (the implementation before the word-at-a-time path).
+    static func reference(_ text: [UInt8], unescape: Bool) -> String {
+        var out: [UInt8] = []
+        var i = 0
+        var paragraphBreak = false
+        let count = text.count
+        while i < count {
+            var end = i
+            while end < count, text[end] != 0x0A, text[end] != 0x0D { end += 1 }
+            let next = end + 1 < count && text[end] == 0x0D && text[end + 1] == 0x0A ? end + 2 : end + 1
+            var start = i
+            while start < end, isSpace(text[start]) { start += 1 }
+            var stop = end
+            while stop > start, isSpace(text[stop - 1]) { stop -= 1 }
+            i = next
+            if start == stop {
+                if !out.isEmpty { paragraphBreak = true }
+                continue
+            }
+            let line = Array(text[start..<stop])
+            if !out.isEmpty {
+                let isItem = line.withUnsafeBufferPointer { ListMarker.length(in: $0) > 0 || CriteriaHeading.matches($0) }
+                out += paragraphBreak ? [0x0A, 0x0A] : isItem ? [0x0A] : [0x20]
+            }
+            paragraphBreak = false
+            var previousSpace = false
+            var j = 0
+            while j < line.count {
+                let byte = line[j]
+                if isSpace(byte) {
+                    if !previousSpace { out.append(0x20) }
+                    previousSpace = true
+                    j += 1
+                    continue
+                }
+                previousSpace = false
+                if unescape, byte == UInt8(ascii: "\\"), j + 1 < line.count, isMarkdownEscapable(line[j + 1]) {
+                    out.append(line[j + 1])
+                    j += 2
+                    continue
+                }
+                out.append(byte)
+                j += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `TextNormalizer.line` byte by byte.
+    static func referenceLine(_ text: [UInt8], unescape: Bool) -> String {
+        var out: [UInt8] = []
+        var pendingSpace = false
+        var i = 0
+        while i < text.count {
+            let byte = text[i]
+            if byte <= 0x20 {
+                pendingSpace = !out.isEmpty
+                i += 1
+                continue
+            }
+            if pendingSpace { out.append(0x20); pendingSpace = false }
+            if unescape, byte == UInt8(ascii: "\\"), i + 1 < text.count, isMarkdownEscapable(text[i + 1]) {
+                out.append(text[i + 1])
+                i += 2
+                continue
+            }
+            out.append(byte)
+            i += 1
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func normalizedLine(_ text: [UInt8], unescape: Bool) -> String {
+        text.withUnsafeBufferPointer { TextNormalizer.line($0, unescape ? .markdownEscapes : []) }
+    }
+
+    static func normalized(_ text: [UInt8], unescape: Bool) -> String {
+        text.withUnsafeBufferPointer { TextNormalizer.paragraphs($0, unescape ? .markdownEscapes : []) }
+    }
+
+    @Test func fixtureTextBlocksNormalizeAsByteByByte() throws {
+        let paths = try DumpReader(paths: [Fixtures.path("ctgov-xml")]).files.filter { $0.hasSuffix(".xml") }
+        var blocks = 0
+        for name in paths {
+            let xml = String(decoding: try Fixtures.bytes("ctgov-xml/" + String(name.split(separator: "/").last ?? "")), as: UTF8.self)
+            for piece in xml.components(separatedBy: "<textblock>").dropFirst() {
+                guard let block = piece.components(separatedBy: "</textblock>").first else { continue }
+                let bytes = Array(block.utf8)
+                for unescape in [false, true] {
+                    #expect(Self.normalized(bytes, unescape: unescape) == Self.reference(bytes, unescape: unescape), "\(name)")
+                    #expect(Self.normalizedLine(bytes, unescape: unescape) == Self.referenceLine(bytes, unescape: unescape), "\(name)")
+                }
+                blocks += 1
+            }
+        }
+        #expect(blocks >= 20, "text blocks in the fixtures: \(blocks)")
+    }
+
+    @Test func randomTextsNormalizeAsByteByByte() {
+        let pieces: [[UInt8]] = [
+            Array("word".utf8), Array("Inclusion".utf8), Array("criteria:".utf8), Array("Exclusion Criteria:".utf8),
+            [0x20], [0x20, 0x20, 0x20], [0x09], [0x0A], [0x0D], [0x0D, 0x0A], [0x01], [0x7F], [0x5C], [0x5C, 0x2A],
+            [0x5C, 0x61], Array("- ".utf8), Array("1. ".utf8), Array("(a) ".utf8), Array("é".utf8), Array("≥90%".utf8),
+            Array("abcdefghijklmnopq".utf8), Array("12345678".utf8),
+        ]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next() -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int(truncatingIfNeeded: state >> 33)
+        }
+        for _ in 0..<3_000 {
+            var text: [UInt8] = []
+            for _ in 0..<(next() % 60) { text += pieces[next() % pieces.count] }
+            for unescape in [false, true] {
+                #expect(Self.normalized(text, unescape: unescape) == Self.reference(text, unescape: unescape),
+                        "\(text.map { String($0, radix: 16) })")
+                #expect(Self.normalizedLine(text, unescape: unescape) == Self.referenceLine(text, unescape: unescape),
+                        "line: \(text.map { String($0, radix: 16) })")
+            }
+        }
+    }
+}

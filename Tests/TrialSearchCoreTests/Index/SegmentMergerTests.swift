@@ -119,6 +119,51 @@ import Testing
         }
     }
 
+    /// A merge whose terms are cut in two ranges (the upper one merged on another thread into memory,
+    /// then appended with shifted offsets) writes exactly the files of one sequential pass, over sources
+    /// without deletes (blocks copied) and with deletes (postings re-encoded), and reads back whole.
+    @Test func mergeSplitInTwoTermRangesWritesTheFilesOfOnePass() throws {
+        let dir = TemporaryDirectory("split-merge")
+        defer { dir.remove() }
+        var sources: [SegmentInfo] = []
+        var trialCount = 0
+        for (i, n) in [400, 250, 333].enumerated() {
+            let trials = SyntheticTrials.make(count: n, seed: UInt64(30 + i), idPrefix: "NCT\(i)")
+            sources.append(try Self.flush(trials, name: SegmentName.make(i + 1), id: UInt64(300 + i), in: dir))
+            trialCount += n
+        }
+        var deleted = DeletedDocs(docCount: sources[1].docCount)
+        for d in stride(from: 0, to: sources[1].docCount, by: 7) { deleted.insert(DocID(d)) }
+        sources[1].deletesGeneration = 1
+        sources[1].deletedCount = deleted.count
+        _ = try LiveDocsWriter.write(path: FileSystem.join(dir.path, SegmentFile.deletes.fileName(segment: sources[1].name, generation: 1)),
+                                     segmentID: sources[1].id, deleted: deleted)
+
+        let readers = try sources.enumerated().map { try SegmentReader(directory: dir.path, info: $0.element, ordinal: $0.offset) }
+        let pivot = try #require(SegmentMerger.splitTerm(readers, minimumBlocks: 2))
+        var terms = readers[0].terms.makeTermsEnum()
+        let hasFirst = terms.next()
+        #expect(hasFirst && terms.term.lexicographicallyPrecedes(pivot), "the lower range is not empty")
+        let hasUpper = terms.seek(ceiling: pivot)
+        #expect(hasUpper, "the upper range is not empty")
+        #expect(SegmentMerger.splitTerm(readers, minimumBlocks: Int.max) == nil)
+
+        let onePass = try #require(try SegmentMerger.merge(sources, directory: dir.path, into: SegmentName.make(20), id: 900,
+                                                           splitMinimumBlocks: Int.max))
+        let split = try #require(try SegmentMerger.merge(sources, directory: dir.path, into: SegmentName.make(21), id: 900,
+                                                         splitMinimumBlocks: 2))
+        #expect(split == SegmentInfo(name: SegmentName.make(21), id: 900, docCount: onePass.docCount, deletesGeneration: 0, deletedCount: 0))
+        #expect(split.docCount == trialCount - deleted.count)
+        for kind in SegmentFile.immutable {
+            let a = IndexIntegrityTests.readFile(FileSystem.join(dir.path, kind.fileName(segment: onePass.name)))
+            let b = IndexIntegrityTests.readFile(FileSystem.join(dir.path, kind.fileName(segment: split.name)))
+            #expect(!a.isEmpty && a == b, "\(kind): \(a.count) vs \(b.count) bytes")
+        }
+        var report = IndexCheckReport(directory: dir.path)
+        SegmentCheck(segment: try SegmentReader(directory: dir.path, info: split, ordinal: 0), directory: dir.path).run(into: &report)
+        #expect(report.problems.isEmpty, "\(report.problems)")
+    }
+
     /// Stored records through a merge whose source has deletes in one block (its live records copied
     /// one by one out of the block's parts) and none in the others (copied whole), over several
     /// stored blocks: every live trial reads back exactly, the deleted ones are gone.

@@ -36,4 +36,18 @@ import Testing
         #expect(a.impliedRegistry == "ClinicalTrials.gov")
         #expect(b.impliedRegistry == "ChiCTR")
     }
+
+    /// The fast path (printable ASCII at both ends, nothing to trim) and the scalar walk agree: ids
+    /// with inner spaces, non-ASCII letters, and white space (ASCII or not) at one end only.
+    @Test func trimsOnlyTheEnds() throws {
+        #expect(TrialID("NCT 0530 8342")?.rawValue == "NCT 0530 8342")
+        #expect(TrialID("ÄRZTE-1")?.rawValue == "ÄRZTE-1")
+        #expect(TrialID("ID-é")?.rawValue == "ID-é")
+        #expect(TrialID("\u{A0}JPRN-123")?.rawValue == "JPRN-123")
+        #expect(TrialID("JPRN-123\u{2003}")?.rawValue == "JPRN-123")
+        #expect(TrialID("\tX")?.rawValue == "X")
+        #expect(TrialID("X")?.rawValue == "X")
+        #expect(TrialID("NCT05308342"[...])?.rawValue == "NCT05308342")
+        #expect(TrialID("") == nil)
+    }
 }

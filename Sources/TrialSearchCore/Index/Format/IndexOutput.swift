@@ -31,6 +31,8 @@ final class IndexOutput {
     private static let bufferCapacity = 1 << 16
     /// Whether `finish()` syncs the file to disk.
     let durable: Bool
+    /// Whether this is an unnamed scratch file (`init(scratchAt:)`).
+    private var isScratch = false
 
     /// Creates `path` (which must not exist) and writes the header.
     init(path: String, formatName: String, segmentID: UInt64, durable: Bool = true) throws {
@@ -48,6 +50,38 @@ final class IndexOutput {
         header.appendU32(IndexFormat.version)
         header.appendU64(segmentID)
         try write(header)
+    }
+
+    /// A scratch output: an unnamed file (created as `path`, which must not exist, and unlinked at
+    /// once), without header or footer, whose bytes are later appended to a real output with
+    /// `append(to:)`: one thread's share of a file that another thread writes (a merge's upper half of
+    /// the terms), kept in the page cache rather than in the process's memory. Positions count from 0.
+    /// Only a crash between the `open` and the `unlink` can leave the file behind.
+    init(scratchAt path: String) throws {
+        self.path = path
+        durable = false
+        fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw IndexError.system("create", path) }
+        unlink(path)
+        isScratch = true
+        buffer.reserveCapacity(Self.bufferCapacity)
+    }
+
+    /// Appends every byte of this scratch output to `output`, reading them back in 1 MB pieces.
+    func append(to output: IndexOutput) throws {
+        precondition(isScratch, "append(to:) of the file output \(path)")
+        try flushBuffer()
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        var offset = 0
+        while offset < position {
+            let n = try chunk.withUnsafeMutableBytes { piece -> Int in
+                let n = pread(fd, piece.baseAddress, min(piece.count, position - offset), off_t(offset))
+                guard n > 0 else { throw IndexError.system("read back", path) }
+                return n
+            }
+            try chunk.withUnsafeBytes { try output.write(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+            offset += n
+        }
     }
 
     deinit {
@@ -80,6 +114,7 @@ final class IndexOutput {
     /// Writes the footer, flushes, `fsync`s (when `durable`) and closes. Returns the file's length.
     @discardableResult
     func finish() throws -> Int {
+        precondition(!isScratch, "finish of the scratch output \(path)")
         var magic: [UInt8] = []
         magic.appendU32(IndexFormat.footerMagic)
         try write(magic)

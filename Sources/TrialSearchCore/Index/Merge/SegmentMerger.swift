@@ -1,13 +1,16 @@
+import Synchronization
+
 /// Merges segments into one new segment, dropping deleted docs.
 ///
 /// New DocIDs follow the order of the source segments, live docs only: a source without deletes keeps
 /// its docs' order and gaps, shifted by the docs before it (`DocMap`). Stored blocks, norms rows and doc
 /// values are copied doc by doc (stored blocks whole when all their docs are live); the term
-/// dictionaries are merged in one streaming k-way pass, and each term's postings are copied block by
-/// block where the source has no deletes (`PostingsMerger`), so merging segments without deletes costs
-/// little more than copying their bytes. The sources are read through their mappings in file order,
-/// and consumed ranges are released (`madvise(DONTNEED)`) as the merge advances, so resident memory
-/// stays around the output buffers, not the index size.
+/// dictionaries are merged in a streaming k-way pass (two at once over the two halves of the terms, the
+/// upper half's postings and positions in unnamed scratch files until the lower one is written), and
+/// each term's postings are copied block by block where the source has no deletes (`PostingsMerger`),
+/// so merging segments without deletes costs little more than copying their bytes. The sources are read through their mappings in
+/// file order, and consumed ranges are released (`madvise(DONTNEED)`) as the merge advances, so
+/// resident memory stays around the output buffers, not the index size.
 enum SegmentMerger {
     /// Bytes of a source file consumed before its pages are released.
     static let releaseStep = 16 << 20
@@ -15,7 +18,9 @@ enum SegmentMerger {
     /// Writes segment `name` from `sources` (in `directory`); nil when no doc of them is live.
     /// - Complexity: O(bytes of the sources) for sources without deletes, plus O(postings) of the sources
     ///   with deletes (decoded and re-encoded).
-    static func merge(_ sources: [SegmentInfo], directory: String, into name: String, id: UInt64) throws -> SegmentInfo? {
+    /// `splitMinimumBlocks`: see `splitTerm` (tests lower it to split small merges).
+    static func merge(_ sources: [SegmentInfo], directory: String, into name: String, id: UInt64,
+                      splitMinimumBlocks: Int = defaultSplitMinimumBlocks) throws -> SegmentInfo? {
         let readers = try sources.enumerated().map {
             try SegmentReader(directory: directory, info: $0.element, ordinal: $0.offset, releasePages: true)
         }
@@ -54,7 +59,8 @@ enum SegmentMerger {
         let maps = docMaps
         let rows = norms, sums = lengthSums, withField = docsWithField
         try concurrently({
-            try mergeTerms(readers, maps: maps, norms: rows, directory: directory, name: name, id: id)
+            try mergeTerms(readers, maps: maps, norms: rows, directory: directory, name: name, id: id,
+                           splitMinimumBlocks: splitMinimumBlocks)
         }, background: {
             // Stored records and doc values, doc by doc, and the norms file, on another core.
             let stored = try StoredWriter(path: storedPath, segmentID: id)
@@ -73,22 +79,101 @@ enum SegmentMerger {
         return SegmentInfo(name: name, id: id, docCount: docCount, deletesGeneration: 0, deletedCount: 0)
     }
 
-    /// Writes the merged segment's terms, postings and positions.
+    /// Writes the merged segment's terms, postings and positions. The terms are cut in two ranges of
+    /// about equal postings and positions bytes (`splitTerm`): the lower range is merged on this thread
+    /// straight into the files, the upper one at the same time on another thread into scratch files,
+    /// then appended with its terms' offsets shifted (a term's postings and positions bytes do not depend on
+    /// where they start). The files are byte for byte those of one sequential pass.
     private static func mergeTerms(_ readers: [SegmentReader], maps docMaps: [DocMap], norms: [UInt8], directory: String,
-                                   name: String, id: UInt64) throws {
+                                   name: String, id: UInt64, splitMinimumBlocks: Int) throws {
         func path(_ kind: SegmentFile) -> String { FileSystem.join(directory, kind.fileName(segment: name)) }
-        // Terms, postings and positions.
         let termsOut = try IndexOutput(path: path(.terms), formatName: SegmentFile.terms.formatName, segmentID: id)
         let postingsOut = try IndexOutput(path: path(.postings), formatName: SegmentFile.postings.formatName, segmentID: id)
         let positionsOut = try IndexOutput(path: path(.positions), formatName: SegmentFile.positions.formatName, segmentID: id)
         var dictionary = TermDictionaryWriter(output: termsOut)
+        if let pivot = splitTerm(readers, minimumBlocks: splitMinimumBlocks) {
+            // The upper range's postings and positions go to unnamed scratch files (in the page cache:
+            // half the merged segment in memory took the 16x replica's build to 542 MB).
+            let postingsScratch = try IndexOutput(scratchAt: path(.postings) + ".upper")
+            let positionsScratch = try IndexOutput(scratchAt: path(.positions) + ".upper")
+            let upper = UpperRange(postings: postingsScratch, positions: positionsScratch)
+            try concurrently({
+                try mergeRange(readers, maps: docMaps, norms: norms, from: nil, below: pivot, postings: postingsOut,
+                               positions: positionsOut) { try dictionary.add($0, $1) }
+            }, background: {
+                var terms = MergedTerms()
+                try mergeRange(readers, maps: docMaps, norms: norms, from: pivot, below: nil, postings: upper.postings,
+                               positions: upper.positions) { terms.append($0, $1) }
+                upper.result.withLock { $0 = terms }
+            })
+            guard let terms = upper.result.withLock({ $0.take() }) else {
+                preconditionFailure("the upper range of the merge into \(name) left no result")
+            }
+            let postingsShift = postingsOut.position, positionsShift = positionsOut.position
+            try postingsScratch.append(to: postingsOut)
+            try positionsScratch.append(to: positionsOut)
+            try terms.forEach { term, info in
+                var info = info
+                info.postingsOffset += postingsShift
+                info.positionsOffset += positionsShift
+                try dictionary.add(term, info)
+            }
+        } else {
+            try mergeRange(readers, maps: docMaps, norms: norms, from: nil, below: nil, postings: postingsOut,
+                           positions: positionsOut) { try dictionary.add($0, $1) }
+        }
+        try dictionary.finish()
+        try termsOut.finish()
+        try postingsOut.finish()
+        try positionsOut.finish()
+    }
+
+    /// Fewest term-dictionary blocks (of 32 terms) in the largest source for a merge to cut its terms in
+    /// two ranges merged on two threads; below it one thread merges them all.
+    static let defaultSplitMinimumBlocks = 256
+
+    /// The term at which a merge's upper range starts, or nil when the largest source has fewer than
+    /// `minimumBlocks` dictionary blocks: the first term of the block of the largest source's dictionary
+    /// where half of its postings and positions bytes lie behind (the other sources, holding other docs
+    /// of the same kind of records, divide about as evenly there).
+    static func splitTerm(_ readers: [SegmentReader], minimumBlocks: Int) -> [UInt8]? {
+        guard let largest = readers.max(by: { $0.terms.blockCount < $1.terms.blockCount }) else { return nil }
+        let terms = largest.terms
+        guard terms.blockCount >= max(2, minimumBlocks) else { return nil }
+        let postings = largest.postingsFile.body, positions = largest.positionsFile.body
+        let middle = postings.lowerBound + positions.lowerBound + (postings.count + positions.count) / 2
+        // The first block (after the first) whose first term starts at or beyond the middle.
+        var low = 1
+        var high = terms.blockCount - 1
+        while low < high {
+            let mid = (low + high) >> 1
+            let start = terms.blockStart(mid)
+            if start.postings + start.positions >= middle { high = mid } else { low = mid + 1 }
+        }
+        guard let first = terms.firstTerm(ofBlock: low) else { return nil }
+        return Array(first)
+    }
+
+    /// Merges the terms `t` of `readers` with `lower ≤ t < upper` (nil: unbounded) into `postingsOut` and
+    /// `positionsOut`, handing each merged term and its `TermInfo` to `add` in byte order.
+    private static func mergeRange(_ readers: [SegmentReader], maps docMaps: [DocMap], norms: [UInt8],
+                                   from lower: [UInt8]?, below upper: [UInt8]?, postings postingsOut: IndexOutput,
+                                   positions positionsOut: IndexOutput,
+                                   _ add: (UnsafeRawBufferPointer, TermInfo) throws -> Void) throws {
         try norms.withUnsafeBufferPointer { normRows in
             guard let rows = normRows.baseAddress else { return }
             var merger = PostingsMerger(readers: readers, docMaps: docMaps, norms: rows, output: postingsOut)
             var enums = readers.map { $0.terms.makeTermsEnum() }
             var current: [Bool] = []
-            for i in enums.indices { current.append(enums[i].next()) }
-            var released = [(postings: Int, positions: Int)](repeating: (0, 0), count: readers.count)
+            for i in enums.indices {
+                if let lower { current.append(enums[i].seek(ceiling: lower)) } else { current.append(enums[i].next()) }
+                if enums[i].failed { throw readers[i].terms.file.corrupt("term dictionary does not decode") }
+            }
+            // Pages released so far: none before the range (the lower range's thread may still read them).
+            var released = enums.indices.map { i -> (postings: Int, positions: Int) in
+                guard lower != nil, current[i] else { return (0, 0) }
+                return (enums[i].info.postingsOffset, enums[i].info.positionsOffset)
+            }
             var members: [Int] = []
             while true {
                 // The smallest current term, and the sources that have it.
@@ -106,13 +191,14 @@ enum SegmentMerger {
                 }
                 guard smallest >= 0 else { break }
                 let term = enums[smallest].term
+                if let upper, compareTerms(term, upper) >= 0 { break }
                 let infos = members.map { enums[$0].info }
                 let positionsStart = positionsOut.position
                 if var info = try merger.mergeTerm(term, sources: members, infos: infos) {
                     try positionsOut.write(merger.positions)
                     info.positionsOffset = positionsStart
                     info.positionsLength = merger.positions.count
-                    try term.withUnsafeBytes { try dictionary.add($0, info) }
+                    try term.withUnsafeBytes { try add($0, info) }
                 }
                 for (k, i) in members.enumerated() {
                     current[i] = enums[i].next()
@@ -121,20 +207,16 @@ enum SegmentMerger {
                     let info = infos[k]
                     let p = info.postingsOffset + info.postingsLength, q = info.positionsOffset + info.positionsLength
                     if p - released[i].postings >= releaseStep {
-                        readers[i].postingsFile.file.dropPages(0..<p)
+                        readers[i].postingsFile.file.dropPages(released[i].postings..<p)
                         released[i].postings = p
                     }
                     if q - released[i].positions >= releaseStep {
-                        readers[i].positionsFile.file.dropPages(0..<q)
+                        readers[i].positionsFile.file.dropPages(released[i].positions..<q)
                         released[i].positions = q
                     }
                 }
             }
         }
-        try dictionary.finish()
-        try termsOut.finish()
-        try postingsOut.finish()
-        try positionsOut.finish()
     }
 
     /// Byte order of terms (negative, zero, positive).
@@ -196,3 +278,42 @@ struct DocMap {
     }
 }
 
+
+/// The terms of a merge's upper range, merged on another thread (`SegmentMerger.mergeTerms`), with
+/// `TermInfo`s whose offsets count from the start of the range's scratch outputs, flat (term bytes back
+/// to back) rather than one array per term.
+struct MergedTerms: Sendable {
+    private var termBytes: [UInt8] = []
+    private var termEnds: [Int] = []
+    private var infos: [TermInfo] = []
+
+    mutating func append(_ term: UnsafeRawBufferPointer, _ info: TermInfo) {
+        termBytes.append(contentsOf: term)
+        termEnds.append(termBytes.count)
+        infos.append(info)
+    }
+
+    /// Calls `body` with each term and its `TermInfo`, in order.
+    func forEach(_ body: (UnsafeRawBufferPointer, TermInfo) throws -> Void) throws {
+        try termBytes.withUnsafeBytes { bytes in
+            var start = 0
+            for (k, end) in termEnds.enumerated() {
+                try body(UnsafeRawBufferPointer(rebasing: bytes[start..<end]), infos[k])
+                start = end
+            }
+        }
+    }
+}
+
+/// The scratch outputs of the thread merging the upper range, used by that thread only until it has
+/// left its `MergedTerms` in `result` (then by the caller, once the thread is joined).
+private final class UpperRange: @unchecked Sendable {
+    let postings: IndexOutput
+    let positions: IndexOutput
+    let result = Mutex<MergedTerms?>(nil)
+
+    init(postings: IndexOutput, positions: IndexOutput) {
+        self.postings = postings
+        self.positions = positions
+    }
+}

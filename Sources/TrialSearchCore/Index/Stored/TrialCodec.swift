@@ -60,7 +60,25 @@ enum TrialCodec {
     /// content hash covers the bytes before it).
     @discardableResult
     static func encode(_ t: Trial, into out: inout [UInt8]) -> Int {
+        var scratch = Scratch()
+        return encode(t, into: &out, scratch: &scratch)
+    }
+
+    /// The parts' buffers, kept from record to record by a caller that encodes many (an index worker),
+    /// so that a record costs no allocation for them.
+    struct Scratch {
+        fileprivate var parts = [[UInt8]](repeating: [], count: TrialCodec.partCount)
+    }
+
+    /// `encode(_:into:)` with the parts built in `scratch`'s buffers.
+    @discardableResult
+    static func encode(_ t: Trial, into out: inout [UInt8], scratch: inout Scratch) -> Int {
         var w = Writer()
+        swap(&w.parts, &scratch.parts)
+        defer {
+            for p in w.parts.indices { w.parts[p].removeAll(keepingCapacity: true) }
+            swap(&w.parts, &scratch.parts)
+        }
         w.str(.head, t.id.rawValue); w.str(.head, t.registry); w.list(.head, t.secondaryIds)
         w.str(.head, t.briefTitle); w.str(.head, t.officialTitle); w.str(.head, t.acronym)
         let e = t.eligibility

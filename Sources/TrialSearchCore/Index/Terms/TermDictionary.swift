@@ -62,6 +62,15 @@ public struct TermDictionary: Sendable {
         return offset
     }
 
+    /// Where the postings and the positions of block `i`'s first term start (the block's header), as
+    /// file offsets: how a merge cuts its terms into two halves of about equal bytes.
+    func blockStart(_ i: Int) -> (postings: Int, positions: Int) {
+        var r = file.reader(at: blockOffset(i))
+        _ = r.readCount(limit: IndexFormat.termBlockSize)
+        let postings = r.readCount(limit: Int.max >> 1)
+        return (postings, r.readCount(limit: Int.max >> 1))
+    }
+
     /// The `TermInfo` of `term`, or nil when the segment does not contain it.
     /// - Complexity: O(log(terms/32)) comparisons of in-memory keys (a few more of terms when blocks share
     ///   an 8-byte prefix) plus a scan of at most 32 entries.
