@@ -84,7 +84,8 @@ enum SegmentMerger {
         var dictionary = TermDictionaryWriter(output: termsOut)
         try norms.withUnsafeBufferPointer { normRows in
             guard let rows = normRows.baseAddress else { return }
-            var merger = PostingsMerger(readers: readers, docMaps: docMaps, norms: rows, output: postingsOut)
+            var merger = PostingsMerger(readers: readers, docMaps: docMaps, norms: rows, output: postingsOut,
+                                        positions: positionsOut)
             var enums = readers.map { $0.terms.makeTermsEnum() }
             var current: [Bool] = []
             for i in enums.indices { current.append(enums[i].next()) }
@@ -107,11 +108,7 @@ enum SegmentMerger {
                 guard smallest >= 0 else { break }
                 let term = enums[smallest].term
                 let infos = members.map { enums[$0].info }
-                let positionsStart = positionsOut.position
-                if var info = try merger.mergeTerm(term, sources: members, infos: infos) {
-                    try positionsOut.write(merger.positions)
-                    info.positionsOffset = positionsStart
-                    info.positionsLength = merger.positions.count
+                if let info = try merger.mergeTerm(term, sources: members, infos: infos) {
                     try term.withUnsafeBytes { try dictionary.add($0, info) }
                 }
                 for (k, i) in members.enumerated() {
