@@ -137,25 +137,49 @@ import Testing
         }
     }
 
-    /// Skipping vints eight bytes at a time lands where reading them one by one does, for values of one
-    /// to five bytes, any count, and a truncated stream (stops at its end).
-    @Test func skippingVIntsMatchesReadingThem() {
+    /// A positions block reads back its values, whether read one by one or after skipping any number
+    /// (the select over unary codes), for values of 0 to 32 bits mixed in every proportion; a block cut
+    /// short fails instead of reading past its end.
+    @Test func positionsBlocksRoundTripAndSkip() {
         var rng = SeededRandom(seed: 5)
-        for round in 0..<300 {
-            let n = Int(rng.next() % 120)
-            var bytes: [UInt8] = []
-            var ends: [Int] = []
-            for _ in 0..<n {
-                let size = [0, 7, 14, 21, 28][Int(rng.next() % 5)]
-                bytes.appendVInt(UInt64(rng.next() % (UInt64(1) << UInt64(size + 7))))
-                ends.append(bytes.count)
+        for round in 0..<400 {
+            let n = Int(rng.next() % 300) + 1
+            let spread = Int(rng.next() % 33)
+            let values = (0..<n).map { _ -> UInt32 in
+                let bits = rng.next() % 20 == 0 ? Int(rng.next() % 33) : Int(rng.next() % UInt64(spread + 1))
+                return bits == 0 ? 0 : UInt32(truncatingIfNeeded: rng.next() & ((UInt64(1) << UInt64(bits)) - 1))
             }
-            let cut = round % 7 == 0 && !bytes.isEmpty ? Int(rng.next() % UInt64(bytes.count)) : bytes.count
-            let stream = Array(bytes[..<cut]) + [UInt8](repeating: 0x80, count: 8)
-            let count = n == 0 ? 0 : Int(rng.next() % UInt64(n + 1))
-            let expected = count == 0 ? 0 : min(ends[count - 1], cut)
-            let got = stream.withUnsafeBytes { PostingsCursor.skipVInts(count, base: $0.baseAddress!, from: 0, end: cut) }
-            #expect(got == expected, "round \(round): \(count) of \(n) vints, \(cut) bytes")
+            var buffer = ByteBuffer(capacity: PositionsBlock.maxEncodedLength(count: n))
+            values.withUnsafeBufferPointer { PositionsBlock.encode($0.baseAddress!, count: n, into: &buffer) }
+            let bytes = Array(buffer.bytes) + [UInt8](repeating: 0xFF, count: 8)
+            let skip = Int(rng.next() % UInt64(n + 1))
+            bytes.withUnsafeBytes { raw in
+                let end = bytes.count - 8
+                var reader = PositionsBlockReader(base: raw.baseAddress!, start: 0, end: end)
+                reader.skip(skip)
+                let rest = (skip..<n).map { _ in reader.next() }
+                #expect(!reader.failed && rest == Array(values[skip...]), "round \(round): skip \(skip) of \(n)")
+                // One byte short: the last byte holds a bit of the last mantissa (or the header's unary
+                // length runs past the end), so reading every value fails.
+                var cut = PositionsBlockReader(base: raw.baseAddress!, start: 0, end: end - 1)
+                cut.skip(n - 1)
+                _ = cut.next()
+                #expect(cut.failed, "round \(round): a block cut by one byte reads")
+            }
+        }
+    }
+
+    /// The positions block of `PostingsWriter`'s worked example, byte for byte, and `PositionsBlock`'s.
+    @Test func positionsBlockWorkedExamples() {
+        for (values, expected) in [([UInt32]([2, 0, 7, 4]), [UInt8]([0x21, 0xA6, 0x88]))] {
+            var buffer = ByteBuffer(capacity: 64)
+            values.withUnsafeBufferPointer { PositionsBlock.encode($0.baseAddress!, count: values.count, into: &buffer) }
+            #expect(Array(buffer.bytes) == expected)
+        }
+        let example: [UInt8] = [0x21, 0x06, 0x01] + [UInt8](repeating: 0, count: 8)
+        example.withUnsafeBytes { raw in
+            var reader = PositionsBlockReader(base: raw.baseAddress!, start: 0, end: 3)
+            #expect(reader.next() == 3 && reader.next() == 0 && !reader.failed)
         }
     }
 }

@@ -57,26 +57,31 @@ import Testing
         let postingsName = SegmentFile.postings.formatName, positionsName = SegmentFile.positions.formatName
         let output = try IndexOutput(path: postingsPath, formatName: postingsName, segmentID: 1, durable: false)
         let positionsOutput = try IndexOutput(path: positionsPath, formatName: positionsName, segmentID: 1, durable: false)
-        let positionsStart = positionsOutput.position
-        try positionsOutput.finish()
-        var writer = PostingsWriter(output: output, blockDocs: blockDocs)
+        var writer = PostingsWriter(output: output, positions: positionsOutput, blockDocs: blockDocs)
         var infos: [TermInfo] = []
         var norms = [UInt8](repeating: 0, count: IndexFormat.fieldCount)
         for postings in terms {
             for p in postings {
                 for f in 0..<IndexFormat.fieldCount { norms[f] = UInt8(truncatingIfNeeded: p.doc &* 7 &+ f) }
+                // Positions 0, 1, 2, … in each field of the mask: the first position, then gaps of 1.
+                var positions: [UInt32] = []
+                for f in 0..<IndexFormat.fieldCount where p.mask & (1 << UInt16(f)) != 0 {
+                    positions.append(0)
+                    positions.append(contentsOf: repeatElement(1, count: Int(p.freqs[f]) - 1))
+                }
                 p.freqs.withUnsafeBufferPointer { freqs in
                     norms.withUnsafeBufferPointer { n in
-                        writer.add(doc: DocID(p.doc), mask: p.mask, termFreqs: freqs.baseAddress!, norms: n.baseAddress!, positionsStart: 0)
+                        positions.withUnsafeBufferPointer { pos in
+                            writer.add(doc: DocID(p.doc), mask: p.mask, termFreqs: freqs.baseAddress!, norms: n.baseAddress!,
+                                       positions: pos.baseAddress!)
+                        }
                     }
                 }
             }
-            var info = try writer.finishTerm()
-            info.positionsOffset = positionsStart
-            info.positionsLength = 0
-            infos.append(info)
+            infos.append(try writer.finishTerm())
         }
         try output.finish()
+        try positionsOutput.finish()
         let docCount = (terms.flatMap { $0.map(\.doc) }.max() ?? 0) + 1
         return (infos, try IndexFile(path: postingsPath, formatName: postingsName, segmentID: 1),
                 try IndexFile(path: positionsPath, formatName: positionsName, segmentID: 1), docCount)

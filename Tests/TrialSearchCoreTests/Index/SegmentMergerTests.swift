@@ -164,6 +164,49 @@ import Testing
         #expect(report.problems.isEmpty, "\(report.problems)")
     }
 
+    /// Positions through a merge whose source has deletes (every live doc re-encoded, its positions
+    /// decoded and coded again in its new block), read the way a phrase check reads them: docs skipped
+    /// at random, and each doc's fields in descending order (so that a read goes back before the last
+    /// one and restarts from the block's start). Every (doc, field) reads the naive model's positions.
+    @Test func positionsSurviveAMergeWithDeletesReadInAnyOrder() throws {
+        let dir = TemporaryDirectory("positions-merge")
+        defer { dir.remove() }
+        let trials = SyntheticTrials.make(count: 700, seed: 21, idPrefix: "NCT7")
+        try indexTrials(Array(trials.dropLast()), into: dir.path)
+        // A second segment of the last trial, merged with the first (which has the deletes).
+        let deleted = Set(stride(from: 3, to: trials.count - 1, by: 7))
+        var options = IndexWriterOptions()
+        options.mergePolicy.maxSegments = 1
+        try indexTrials(Array(trials.suffix(1)), into: dir.path, options: options, deleting: deleted.map { trials[$0].id })
+        let reader = try IndexReader.open(directory: dir.path)
+        #expect(reader.segments.count == 1 && reader.docCount == trials.count - deleted.count, "merged without the deleted docs")
+        let segment = reader.segments[0]
+        // Old doc (index in `trials`) → new doc.
+        var newDoc: [Int: DocID] = [:]
+        for (i, t) in trials.enumerated() where !deleted.contains(i) { newDoc[i] = try #require(reader.lookup(t.id)).doc }
+        let naive = NaiveIndex(trials)
+        var rng = SeededRandom(seed: 7)
+        var positions: [Int32] = []
+        var read = 0
+        for (term, docs) in naive.postings {
+            let live = docs.filter { newDoc[$0.key] != nil }.map { (newDoc[$0.key] ?? -1, $0.value) }.sorted { $0.0 < $1.0 }
+            guard !live.isEmpty else { continue }
+            let info = try #require(try segment.terms.lookup(term))
+            #expect(info.docFreq == live.count, "\(term)")
+            var cursor = segment.postings(info)
+            for (doc, fields) in live where rng.next() % 3 != 0 {
+                #expect(cursor.advance(to: doc) == doc, "\(term)")
+                for f in fields.keys.sorted(by: >) {
+                    cursor.positions(in: Field(rawValue: UInt8(f)) ?? .id, into: &positions)
+                    #expect(positions == fields[f], "\(term) doc \(doc) field \(f)")
+                    read += 1
+                }
+            }
+            #expect(!cursor.isCorrupt, "\(term)")
+        }
+        #expect(read > 10_000)
+    }
+
     /// Stored records through a merge whose source has deletes in one block (its live records copied
     /// one by one out of the block's parts) and none in the others (copied whole), over several
     /// stored blocks: every live trial reads back exactly, the deleted ones are gone.

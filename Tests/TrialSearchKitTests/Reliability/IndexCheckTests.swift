@@ -190,6 +190,46 @@ import Testing
         #expect(tried > 150 && caught > tried / 2)
     }
 
+    /// Positions blocks whose header runs past the term's positions (a unary length of 2^21 bytes) or
+    /// holds a parameter out of range (k = 31), frame and manifest rewritten so that checksums pass:
+    /// `check` exits 5 naming the positions file and the term whose positions do not decode, and a
+    /// phrase search over the damaged term exits 5 with a corrupt-index error naming it.
+    @Test func malformedPositionsAreNamedByCheck() throws {
+        let (root, directory) = try Self.index()
+        defer { ReliabilityIndex.remove(root) }
+        let manifest = try Manifest.read(directory: directory)
+        let small = manifest.segments[1]
+        let path = directory + "/" + SegmentFile.positions.fileName(segment: small.name)
+        let original = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        // The first term's first block header is the first body byte.
+        let header = IndexOutput.headerLength(formatName: SegmentFile.positions.formatName)
+        let damages: [(String, (inout [UInt8]) -> Void)] = [
+            ("unary length past the end", { $0.replaceSubrange(header..<(header + 3), with: [0x80, 0x80, 0x80 | 0x7F >> 1]) }),
+            ("k = 31", { $0[header] |= 31 }),
+        ]
+        for (label, damage) in damages {
+            var bytes = original
+            damage(&bytes)
+            try Self.writeWithValidFrame(bytes, to: path)
+            try manifest.commit(directory: directory)
+            let check = try ChildProcess.run(["check", "--index", directory])
+            #expect(check.status == 5, "\(label): \(check.stdout)")
+            #expect(check.stdout.contains("error: \(path): term \""), "\(label): \(check.stdout)")
+            #expect(check.stdout.contains(": positions [] for termFreq "), "\(label): \(check.stdout)")
+            #expect(!check.stdout.contains(".pst"), "\(label): the postings are sound: \(check.stdout)")
+            // A phrase of the damaged term twice reads its positions: a corrupt-index error naming the
+            // positions file, no results.
+            let term = check.stdout.components(separatedBy: "term \"").dropFirst().first?.components(separatedBy: "\"").first ?? ""
+            #expect(!term.isEmpty, "\(label): \(check.stdout)")
+            let search = try ChildProcess.run(["search", "--index", directory, "\"\(term) \(term)\""])
+            #expect(search.status == 5 && search.stdout.isEmpty && search.stderr.contains("positions in \(path))"),
+                    "\(label): \(search.status) \(search.stdout) \(search.stderr)")
+        }
+        try Data(original).write(to: URL(fileURLWithPath: path))
+        try manifest.commit(directory: directory)
+        #expect(try IndexCheck.run(directory: directory).isClean)
+    }
+
     /// `bytes` with its footer's CRC-32 recomputed (IndexOutput's frame).
     static func writeWithValidFrame(_ bytes: [UInt8], to path: String) throws {
         var fixed = bytes

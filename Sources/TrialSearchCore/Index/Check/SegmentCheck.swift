@@ -8,7 +8,8 @@
 ///   each doc's fields within the term's mask with termFreqs ≥ 1; per-field doc counts equal to
 ///   fieldDocFreqs and the termFreqs summing to totalTermFreq; every termFreq and norm within the
 ///   block's and the term's impacts (the bounds dynamic pruning trusts).
-/// - Positions (`.pos`): as many per (doc, field) as the termFreq, non-decreasing, non-negative.
+/// - Positions (`.pos`): every block decodes within the term's positions (`PositionsBlockReader`), as
+///   many per (doc, field) as the termFreq, non-decreasing, non-negative.
 /// - Every doc is reachable: it has postings in the `id` field.
 /// - Stored records (`.sto`): every doc decodes, with the trial id of its doc values (`.dvs`), which
 ///   finds the doc again.
@@ -113,7 +114,9 @@ struct SegmentCheck {
                 }
                 if let bad { problems.add(postingsPath, bad) }
             }
-            if postings.isCorrupt {
+            if postings.positionsAreCorrupt {
+                // Reported above, at the (doc, field) whose positions do not decode.
+            } else if postings.isCorrupt {
                 problems.add(postingsPath, "term \"\(name)\": postings extent outside the file")
             } else if count != info.docFreq || occurrences != info.totalTermFreq || fieldDocs != info.fieldDocFreqs {
                 problems.add(postingsPath, "term \"\(name)\": \(count) docs and \(occurrences) occurrences vs docFreq "

@@ -6,8 +6,9 @@ public enum IndexFormat {
     /// The format version written into every file header. 2: postings format 2 (skip entries carry a
     /// block's doc count; merged blocks of up to 255 docs). 3: the manifest records each file's length
     /// and CRC-32. 4: stored records cut into parts, gathered per part in blocks of 128 KB at
-    /// libdeflate level 6, inclusion and exclusion criteria as excerpts of the criteria text.
-    public static let version: UInt32 = 4
+    /// libdeflate level 6, inclusion and exclusion criteria as excerpts of the criteria text. 5:
+    /// positions exp-Golomb coded per postings block (`PositionsBlock`) instead of vints.
+    public static let version: UInt32 = 5
 
     /// First 4 bytes of every index file: "TSIX" little-endian.
     static let headerMagic: UInt32 = 0x5849_5354

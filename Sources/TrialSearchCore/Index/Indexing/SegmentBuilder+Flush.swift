@@ -12,9 +12,10 @@ extension SegmentBuilder {
         let positionsOut = try IndexOutput(path: path(.positions), formatName: SegmentFile.positions.formatName,
                                            segmentID: id, durable: false)
         var dictionary = TermDictionaryWriter(output: termsOut)
-        var postings = PostingsWriter(output: postingsOut)
+        var postings = PostingsWriter(output: postingsOut, positions: positionsOut)
         var positions: [UInt8] = []
         positions.reserveCapacity(1 << 16)
+        var values = [UInt32](repeating: 0, count: 1 << 12)
         var entries: [UInt8] = []
         entries.reserveCapacity(1 << 16)
         let termFreqs = UnsafeMutablePointer<UInt32>.allocate(capacity: IndexFormat.fieldCount)
@@ -27,25 +28,39 @@ extension SegmentBuilder {
                 let state = table.terms[Int(t)]
                 var docStream = SliceReader(pool: table.pool, start: state.docStart, upto: state.docUpto)
                 var positionStream = SliceReader(pool: table.pool, start: state.positionsStart, upto: state.positionsUpto)
-                // Both streams into contiguous buffers; the positions are already in the file's format.
+                // Both streams into contiguous buffers, the position vints decoded into `values`.
                 entries.removeAll(keepingCapacity: true)
                 docStream.copyAll(into: &entries)
                 positions.removeAll(keepingCapacity: true)
                 positionStream.copyAll(into: &positions)
                 entries.append(contentsOf: [0, 0, 0, 0, 0])
-                let termPositionsStart = positionsOut.position
+                if values.count < positions.count { values = [UInt32](repeating: 0, count: positions.count * 2) }
                 var doc: Int32 = -1
                 var mask: UInt16 = 0
-                var docs = 0
-                // Byte offsets of positions are needed only where a postings block starts (every 128
-                // docs): a scan over the vints, from the last one found.
+                // Position values before the current entry, and before the current doc.
                 var positionsBefore = 0
-                var scanCount = 0
-                var scanOffset = 0
                 var docPositionsStart = 0
                 try entries.withUnsafeBufferPointer { e in
-                    try positions.withUnsafeBufferPointer { p in
-                        guard let entryBase = e.baseAddress else { return }
+                    try values.withUnsafeMutableBufferPointer { v in
+                        guard let entryBase = e.baseAddress, let valueBase = v.baseAddress else { return }
+                        var valueCount = 0
+                        positions.withUnsafeBufferPointer { p in
+                            var position = 0
+                            while position < p.count {
+                                var b = p[position]
+                                position += 1
+                                var value = UInt32(b & 0x7F)
+                                var shift: UInt32 = 7
+                                while b >= 0x80 && position < p.count {
+                                    b = p[position]
+                                    position += 1
+                                    value |= UInt32(b & 0x7F) << shift
+                                    shift += 7
+                                }
+                                valueBase[valueCount] = value
+                                valueCount += 1
+                            }
+                        }
                         var i = 0
                         let end = e.count - 5
                         @inline(__always) func vint() -> UInt32 {
@@ -70,32 +85,25 @@ extension SegmentBuilder {
                                 if mask != 0 {
                                     postings.add(doc: doc, mask: mask, termFreqs: termFreqs,
                                                  norms: rows + Int(doc) * IndexFormat.fieldCount,
-                                                 positionsStart: docPositionsStart)
-                                    docs += 1
+                                                 positions: valueBase + docPositionsStart)
                                 }
                                 doc += delta
                                 mask = 0
-                                if docs % IndexFormat.blockSize == 0 {
-                                    while scanCount < positionsBefore {
-                                        if p[scanOffset] < 0x80 { scanCount += 1 }
-                                        scanOffset += 1
-                                    }
-                                    docPositionsStart = scanOffset
-                                }
+                                docPositionsStart = positionsBefore
                             }
                             mask |= 1 << UInt16(field)
                             termFreqs[field] = freq
                             positionsBefore += Int(freq)
                         }
-                        guard doc >= 0 else { throw IndexError.corrupt(file: path(.postings), reason: "in-memory term without postings") }
+                        guard doc >= 0, positionsBefore == valueCount else {
+                            throw IndexError.corrupt(file: path(.postings), reason: "in-memory term with \(positionsBefore) "
+                                + "occurrences and \(valueCount) positions")
+                        }
+                        postings.add(doc: doc, mask: mask, termFreqs: termFreqs,
+                                     norms: rows + Int(doc) * IndexFormat.fieldCount, positions: valueBase + docPositionsStart)
                     }
                 }
-                postings.add(doc: doc, mask: mask, termFreqs: termFreqs,
-                             norms: rows + Int(doc) * IndexFormat.fieldCount, positionsStart: docPositionsStart)
-                var info = try postings.finishTerm()
-                try positionsOut.write(positions)
-                info.positionsOffset = termPositionsStart
-                info.positionsLength = positions.count
+                let info = try postings.finishTerm()
                 try dictionary.add(table.termBytes(Int(t)), info)
             }
         }

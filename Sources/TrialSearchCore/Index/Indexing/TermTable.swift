@@ -38,8 +38,8 @@ struct TermState {
 /// Doc stream of a term, one entry per (doc, field) in doc order then field order:
 /// `code:vint [termFreq:vint]` with `code = docDelta·32 + field·2 + (termFreq == 1 ? 1 : 0)` and
 /// `docDelta` the gap to the previous entry's doc (0 for another field of the same doc).
-/// Positions stream: per entry, termFreq vints, the first position then gaps (the on-disk `.pos`
-/// format, copied as is at flush).
+/// Positions stream: per entry, termFreq vints, the first position then gaps (the values of the
+/// on-disk `.pos` blocks, which flush codes block by block).
 ///
 /// A value type with manually managed memory (see `ByteBlockPool`); the owner calls `deallocate()`.
 struct TermTable {

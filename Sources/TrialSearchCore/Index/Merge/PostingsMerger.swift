@@ -8,8 +8,8 @@
 /// docs re-encoded: a source's first block when the previous source's last doc is not right before
 /// it, a source's last block when it is short and another source follows (so that short blocks join
 /// the next source's first block instead of staying in the middle of the list), and every block of a
-/// source with deletes (whose positions are then copied doc by doc, skipping deleted docs). Positions of
-/// a source without deletes are copied in one piece.
+/// source with deletes (skipping deleted docs). A copied block's positions are copied with it (its
+/// `PositionsBlock`); a re-encoded doc's positions are decoded and coded again in its new block.
 ///
 /// Not thread-safe: one per merge. Noncopyable: it owns its writer's buffers and scratch memory.
 struct PostingsMerger: ~Copyable {
@@ -29,27 +29,26 @@ struct PostingsMerger: ~Copyable {
     /// One cursor's decode buffers per source, reused for every term.
     private var spent: [PostingsBuffers?]
     private let termFreqs: UnsafeMutablePointer<UInt32>
-    /// The positions of the term being merged (the merged `.pos` bytes of the term).
-    private(set) var positions: [UInt8] = []
+    /// The position values of the doc being re-encoded.
+    private var positions: [UInt32] = []
 
-    init(readers: [SegmentReader], docMaps: [DocMap], norms: UnsafePointer<UInt8>, output: IndexOutput) {
+    init(readers: [SegmentReader], docMaps: [DocMap], norms: UnsafePointer<UInt8>, output: IndexOutput,
+         positions: IndexOutput) {
         sources = readers.map { Source(postings: $0.postingsFile, positions: $0.positionsFile, docCount: $0.docCount) }
         self.docMaps = docMaps
         self.norms = norms
-        writer = PostingsWriter(output: output, blockDocs: IndexFormat.maxBlockDocs)
+        writer = PostingsWriter(output: output, positions: positions, blockDocs: IndexFormat.maxBlockDocs)
         spent = readers.map { _ in nil }
         termFreqs = .allocate(capacity: IndexFormat.fieldCount)
         termFreqs.initialize(repeating: 0, count: IndexFormat.fieldCount)
-        positions.reserveCapacity(1 << 16)
+        self.positions.reserveCapacity(1 << 12)
     }
 
     deinit { termFreqs.deallocate() }
 
-    /// Writes the postings of `term` from the sources `sources` (ascending, each having the term with
-    /// `infos[k]`) and leaves its positions in `positions`; returns its `TermInfo` (positions extent
-    /// left to the caller), or nil when every doc with the term is deleted.
+    /// Writes the postings and positions of `term` from the sources `sources` (ascending, each having
+    /// the term with `infos[k]`); returns its `TermInfo`, or nil when every doc with the term is deleted.
     mutating func mergeTerm(_ term: [UInt8], sources members: [Int], infos: [TermInfo]) throws -> TermInfo? {
-        positions.removeAll(keepingCapacity: true)
         for (k, i) in members.enumerated() {
             let source = sources[i]
             var cursor = PostingsCursor(info: infos[k], postings: source.postings, positions: source.positions,
@@ -59,6 +58,9 @@ struct PostingsMerger: ~Copyable {
                 try copyLive(i, infos[k], cursor: &cursor, isLast: k == members.count - 1)
             } else {
                 try copyFiltered(i, infos[k], cursor: &cursor)
+            }
+            if cursor.positionsAreCorrupt {
+                throw source.positions.corrupt("positions of term \"\(String(decoding: term, as: UTF8.self))\" do not decode")
             }
             if cursor.isCorrupt {
                 throw source.postings.corrupt("postings of term \"\(String(decoding: term, as: UTF8.self))\" do not decode")
@@ -72,11 +74,7 @@ struct PostingsMerger: ~Copyable {
     private mutating func copyLive(_ i: Int, _ info: TermInfo, cursor: inout PostingsCursor, isLast: Bool) throws {
         let r = sources[i]
         let base = docMaps[i].base
-        let positionsBase = positions.count
-        var source = ByteReader(base: r.positions.base, end: info.positionsOffset + info.positionsLength,
-                                position: info.positionsOffset)
-        positions.append(contentsOf: source.readBytes(info.positionsLength))
-        if source.failed || info.positionsOffset < r.positions.body.lowerBound
+        if info.positionsOffset < r.positions.body.lowerBound
             || info.positionsOffset + info.positionsLength > r.positions.body.upperBound {
             throw r.positions.corrupt("positions of a term run past the file")
         }
@@ -100,8 +98,10 @@ struct PostingsMerger: ~Copyable {
                     }
                     last = DocID(bitPattern: cursor.buffers.docs[n - 1])
                 }
-                writer.appendBlock(table.bytes(b), docCount: n, lastDoc: last + base,
-                                   positionsStart: positionsBase + table.positionsStart(b))
+                guard let positions = table.positions(b, in: r.positions) else {
+                    throw r.positions.corrupt("positions of postings block \(b) of \(table.blockCount) outside the term's")
+                }
+                writer.appendBlock(table.bytes(b), docCount: n, lastDoc: last + base, positions: positions)
                 continue
             }
             if writer.pendingCount > 0 && writer.pendingCount + n > IndexFormat.maxBlockDocs { writer.encodePendingBlock() }
@@ -111,32 +111,28 @@ struct PostingsMerger: ~Copyable {
             let impacts = Impacts.decode(&impactsReader)
             writer.addImpacts(impacts)
             var doc = cursor.advance(to: previous + 1)
-            // Position vints of the block before the current doc, and a scan mark (byte offsets are
-            // needed only where a new block starts).
-            var vintsBefore = 0
-            var scanVints = 0
-            var scanOffset = positionsBase + table.positionsStart(b)
             for j in 0..<n {
                 guard doc != PostingsCursor.noMoreDocs, !cursor.isCorrupt else {
                     throw r.postings.corrupt("a postings block of \(n) docs ends early")
                 }
                 let total = cursor.totalTermFreq()
-                var positionsStart = 0
-                if writer.pendingCount == 0 {
-                    positionsStart = try scan(to: vintsBefore, vints: &scanVints, offset: &scanOffset, reader: r)
-                }
                 let mask = cursor.fieldMask
                 cursor.forEachTermFreq { field, tf in
                     termFreqs[Int(field.rawValue)] = UInt32(tf)
                     decodedFieldDocs[Int(field.rawValue)] += 1
                 }
-                writer.add(doc: base + doc, mask: mask, termFreqs: termFreqs, positionsStart: positionsStart)
+                cursor.positionValues(into: &positions)
+                guard positions.count == total else { break }
+                positions.withUnsafeBufferPointer { p in
+                    guard let values = p.baseAddress else { return }
+                    writer.add(doc: base + doc, mask: mask, termFreqs: termFreqs, positions: values)
+                }
                 // A block ended inside this one: the next starts with this block's bound too.
                 if writer.pendingCount == 0 && j + 1 < n { writer.addImpacts(impacts) }
                 decodedTermFreq += total
-                vintsBefore += total
                 doc = cursor.next()
             }
+            if cursor.isCorrupt { return }
             if writer.pendingCount >= IndexFormat.blockSize { writer.encodePendingBlock() }
         }
         var copiedFieldDocs = info.fieldDocFreqs
@@ -147,39 +143,21 @@ struct PostingsMerger: ~Copyable {
     /// The term's postings in source `i`, which has deletes: every live doc re-encoded, its positions
     /// copied.
     private mutating func copyFiltered(_ i: Int, _ info: TermInfo, cursor: inout PostingsCursor) throws {
-        let r = sources[i]
         let map = docMaps[i]
-        var source = ByteReader(base: r.positions.base, end: info.positionsOffset + info.positionsLength,
-                                position: info.positionsOffset)
         while cursor.next() != PostingsCursor.noMoreDocs {
-            let total = cursor.totalTermFreq()
-            let start = source.position
-            var seen = 0
-            while seen < total && source.position < source.end {
-                if source.base.load(fromByteOffset: source.position, as: UInt8.self) < 0x80 { seen += 1 }
-                source.position += 1
-            }
-            guard seen == total else { throw r.positions.corrupt("positions of a term end before its postings") }
             let newDoc = map.newDoc(cursor.doc)
             guard newDoc >= 0 else { continue }
+            let total = cursor.totalTermFreq()
             let mask = cursor.fieldMask
             cursor.forEachTermFreq { field, tf in termFreqs[Int(field.rawValue)] = UInt32(tf) }
-            writer.add(doc: newDoc, mask: mask, termFreqs: termFreqs, norms: norms + Int(newDoc) * IndexFormat.fieldCount,
-                       positionsStart: positions.count)
-            positions.append(contentsOf: UnsafeRawBufferPointer(start: source.base + start, count: source.position - start))
-        }
-    }
-
-    /// Moves a scan mark over `positions` forward to just after `target` vints; returns its byte offset.
-    private func scan(to target: Int, vints: inout Int, offset: inout Int, reader: Source) throws -> Int {
-        try positions.withUnsafeBufferPointer { p in
-            while vints < target {
-                guard offset < p.count else { throw reader.positions.corrupt("positions of a term end before its postings") }
-                if p[offset] < 0x80 { vints += 1 }
-                offset += 1
+            cursor.positionValues(into: &positions)
+            guard positions.count == total else { return }
+            positions.withUnsafeBufferPointer { p in
+                guard let values = p.baseAddress else { return }
+                writer.add(doc: newDoc, mask: mask, termFreqs: termFreqs, norms: norms + Int(newDoc) * IndexFormat.fieldCount,
+                           positions: values)
             }
         }
-        return offset
     }
 }
 

@@ -162,7 +162,8 @@ enum SegmentMerger {
                                    _ add: (UnsafeRawBufferPointer, TermInfo) throws -> Void) throws {
         try norms.withUnsafeBufferPointer { normRows in
             guard let rows = normRows.baseAddress else { return }
-            var merger = PostingsMerger(readers: readers, docMaps: docMaps, norms: rows, output: postingsOut)
+            var merger = PostingsMerger(readers: readers, docMaps: docMaps, norms: rows, output: postingsOut,
+                                        positions: positionsOut)
             var enums = readers.map { $0.terms.makeTermsEnum() }
             var current: [Bool] = []
             for i in enums.indices {
@@ -193,11 +194,7 @@ enum SegmentMerger {
                 let term = enums[smallest].term
                 if let upper, compareTerms(term, upper) >= 0 { break }
                 let infos = members.map { enums[$0].info }
-                let positionsStart = positionsOut.position
-                if var info = try merger.mergeTerm(term, sources: members, infos: infos) {
-                    try positionsOut.write(merger.positions)
-                    info.positionsOffset = positionsStart
-                    info.positionsLength = merger.positions.count
+                if let info = try merger.mergeTerm(term, sources: members, infos: infos) {
                     try term.withUnsafeBytes { try add($0, info) }
                 }
                 for (k, i) in members.enumerated() {

@@ -1,5 +1,5 @@
 /// The blocks of one term's postings as a merge sees them: how many, each one's doc count, last doc,
-/// encoded bytes and positions offset, read from the skip table (see `PostingsWriter` for the format).
+/// encoded bytes and positions, read from the skip table (see `PostingsWriter` for the format).
 ///
 /// A merge copies a source's blocks whole when their docs keep their gaps in the new segment
 /// (`PostingsWriter.appendBlock`) and decodes only the others, with a `PostingsCursor`.
@@ -71,8 +71,18 @@ struct PostingsBlockTable {
         return UnsafeRawBufferPointer(start: base + start, count: max(0, min(end, termEnd) - start))
     }
 
-    /// Offset of block `b`'s first position from the term's first position byte.
+    /// Offset of block `b`'s first position byte (its `PositionsBlock`) from the term's first.
     func positionsStart(_ b: Int) -> Int {
         blockCount == 1 ? 0 : Int(entry(b, 8))
+    }
+
+    /// The `PositionsBlock` of block `b` in `positions` (from its start to the next block's, the last
+    /// to the term's end), or nil when the skip table places it outside the term's positions.
+    func positions(_ b: Int, in positions: IndexFile) -> UnsafeRawBufferPointer? {
+        let start = positionsStart(b)
+        let end = b + 1 < blockCount ? positionsStart(b + 1) : info.positionsLength
+        guard start < end, end <= info.positionsLength, info.positionsOffset >= positions.body.lowerBound,
+              info.positionsOffset + info.positionsLength <= positions.body.upperBound else { return nil }
+        return UnsafeRawBufferPointer(start: positions.base + info.positionsOffset + start, count: end - start)
     }
 }

@@ -5,7 +5,7 @@ final class PostingsBuffers {
     let masks: UnsafeMutablePointer<UInt16>
     /// Index in `freqs` of each doc's first (field) termFreq; entry `n` is the total.
     let freqStart: UnsafeMutablePointer<UInt32>
-    /// Position vints before each doc of the block (prefix sums of the docs' total termFreq).
+    /// Position values before each doc of the block (prefix sums of the docs' total termFreq).
     let positionsBefore: UnsafeMutablePointer<UInt32>
     let freqs: UnsafeMutablePointer<UInt32>
     /// The block's field-mask dictionary (`MaskDictionary` entries: a doc's mask and the number of its
@@ -52,6 +52,8 @@ public struct PostingsCursor {
     /// Set when a block's extent falls outside the term's postings (a corrupt file that passed the
     /// checksum): the cursor then ends early.
     public private(set) var isCorrupt = false
+    /// Set (with `isCorrupt`) when a block's positions do not decode: the damage is in the positions file.
+    public private(set) var positionsAreCorrupt = false
 
     private let base: UnsafeRawPointer
     private let positionsBase: UnsafeRawPointer
@@ -88,10 +90,10 @@ public struct PostingsCursor {
     private var freqsOffset = 0
     private var freqWidth = 0
     private var positionsDecoded = false
-    // Where the last `positions(in:into:)` call stopped in the block (vints read, byte offset), so that
-    // the next call, for a later doc or field, skips from there instead of from the block's start.
-    private var positionsResumeVints = 0
-    private var positionsResumeOffset = 0
+    // Where the last positions read stopped in the block (values read, and the reader there), so that
+    // the next one, for a later doc or field, skips from there instead of from the block's start.
+    private var positionsResume = 0
+    private var positionsReader: PositionsBlockReader? = nil
     // Block of the last shallow advance.
     private var shallowBlock = 0
 
@@ -439,74 +441,99 @@ public struct PostingsCursor {
 
     /// Replaces `positions` with the positions of the term in `field` of the current doc (empty when the
     /// term is not in that field).
-    /// - Complexity: O(position vints between the previous call's doc and this one) when docs are
-    ///   visited in order (each position of a block is scanned once), else from the block's start.
+    /// - Complexity: O(values between the previous read's and this one / 56) when docs are visited in
+    ///   order (a select over the block's unary codes), else from the block's start; plus O(termFreq).
     public mutating func positions(in field: Field, into positions: inout [Int32]) {
         positions.removeAll(keepingCapacity: true)
         if !freqsUnpacked { unpackFreqs() }
         let mask = buffers.masks[index]
         let bit = UInt16(1) << UInt16(field.rawValue)
         guard mask & bit != 0, !isCorrupt else { return }
-        if !positionsDecoded {
-            let before = buffers.positionsBefore
-            var sum: UInt32 = 0
-            for i in 0..<blockDocs {
-                before[i] = sum
-                for k in Int(buffers.freqStart[i])..<Int(buffers.freqStart[i + 1]) { sum &+= buffers.freqs[k] &+ 1 }
-            }
-            before[blockDocs] = sum
-            positionsDecoded = true
-            positionsResumeVints = 0
-            positionsResumeOffset = info.positionsOffset + (blockCount == 1 ? 0 : skipPositionsStart(block))
-        }
-        // Vints to skip: docs before this one, then this doc's fields before `field`.
+        // Values to skip: docs before this one, then this doc's fields before `field`.
+        if !positionsDecoded { startPositions() }
         var skipCount = Int(buffers.positionsBefore[index])
         let first = Int(buffers.freqStart[index])
         let fieldsBefore = (mask & (bit - 1)).nonzeroBitCount
         for k in 0..<fieldsBefore { skipCount += Int(buffers.freqs[first + k]) + 1 }
         let count = Int(buffers.freqs[first + fieldsBefore]) + 1
-        var r: ByteReader
-        var skipped: Int
-        if skipCount >= positionsResumeVints {
-            r = ByteReader(base: positionsBase, end: info.positionsOffset + info.positionsLength, position: positionsResumeOffset)
-            skipped = positionsResumeVints
-        } else {
-            let blockStart = blockCount == 1 ? 0 : skipPositionsStart(block)
-            r = ByteReader(base: positionsBase, end: info.positionsOffset + info.positionsLength,
-                           position: info.positionsOffset + blockStart)
-            skipped = 0
-        }
-        r.position = Self.skipVInts(skipCount - skipped, base: r.base, from: r.position, end: r.end)
-        // Every position takes at least one byte: a termFreq larger than the bytes left is corrupt (and
-        // would otherwise reserve memory for billions of positions).
-        guard count <= r.end - r.position else { isCorrupt = true; return }
+        guard var reader = positionsReader(at: skipCount, count: count) else { return }
         var position: Int32 = 0
         positions.reserveCapacity(count)
         for _ in 0..<count {
-            position &+= Int32(truncatingIfNeeded: r.readVInt())
+            position &+= Int32(truncatingIfNeeded: reader.next())
             positions.append(position)
         }
-        positionsResumeVints = skipCount + count
-        positionsResumeOffset = r.position
-        if r.failed { positions.removeAll(); isCorrupt = true }
+        if reader.failed { positions.removeAll(); return markPositionsCorrupt() }
+        positionsResume = skipCount + count
+        positionsReader = reader
     }
 
-    /// The offset after `count` vints from `position` (or `end`, if they run past it): eight bytes at a
-    /// time while at least eight vints remain (a vint ends at each byte below 0x80), then byte by byte.
-    /// - Complexity: O(bytes / 8).
+    /// Replaces `values` with the position values of the current doc as stored: for each field of its
+    /// mask (ascending), the first position then the gaps (what `PostingsWriter.add` takes); empty and
+    /// `positionsAreCorrupt` set when they do not decode. A merge re-encoding a doc reads them.
+    /// - Complexity: as `positions(in:into:)`.
+    mutating func positionValues(into values: inout [UInt32]) {
+        values.removeAll(keepingCapacity: true)
+        if !freqsUnpacked { unpackFreqs() }
+        guard !isCorrupt, doc >= 0, doc != Self.noMoreDocs else { return }
+        if !positionsDecoded { startPositions() }
+        let skipCount = Int(buffers.positionsBefore[index])
+        let count = Int(buffers.positionsBefore[index + 1]) - skipCount
+        guard var reader = positionsReader(at: skipCount, count: count) else { return }
+        values.reserveCapacity(count)
+        for _ in 0..<count { values.append(reader.next()) }
+        if reader.failed { values.removeAll(); return markPositionsCorrupt() }
+        positionsResume = skipCount + count
+        positionsReader = reader
+    }
+
+    /// Sums the position values before each doc of the block and opens a reader at its first.
+    private mutating func startPositions() {
+        let before = buffers.positionsBefore
+        var sum: UInt32 = 0
+        for i in 0..<blockDocs {
+            before[i] = sum
+            for k in Int(buffers.freqStart[i])..<Int(buffers.freqStart[i + 1]) { sum &+= buffers.freqs[k] &+ 1 }
+        }
+        before[blockDocs] = sum
+        positionsDecoded = true
+        positionsResume = 0
+        positionsReader = openPositions()
+    }
+
+    /// A reader at the current block's `PositionsBlock`.
+    private func openPositions() -> PositionsBlockReader {
+        let blockStart = blockCount == 1 ? 0 : skipPositionsStart(block)
+        return PositionsBlockReader(base: positionsBase, start: info.positionsOffset + blockStart,
+                                    end: info.positionsOffset + info.positionsLength)
+    }
+
+    /// A reader at value `skipCount` of the block with at least `count` values left (each takes a bit),
+    /// from the last read's end when it is not past it, else from the block's start; nil (and the
+    /// positions marked corrupt) when the block does not decode that far.
     @inline(__always)
-    static func skipVInts(_ count: Int, base: UnsafeRawPointer, from position: Int, end: Int) -> Int {
-        var remaining = count, p = position
-        while remaining >= 8 && p + 8 <= end {
-            let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: p, as: UInt64.self))
-            remaining -= 8 - (word & 0x8080_8080_8080_8080).nonzeroBitCount
-            p += 8
+    private mutating func positionsReader(at skipCount: Int, count: Int) -> PositionsBlockReader? {
+        var reader: PositionsBlockReader
+        if skipCount >= positionsResume, let resumed = positionsReader {
+            reader = resumed
+            reader.skip(skipCount - positionsResume)
+        } else {
+            reader = openPositions()
+            reader.skip(skipCount)
         }
-        while remaining > 0 && p < end {
-            if base.load(fromByteOffset: p, as: UInt8.self) < 0x80 { remaining -= 1 }
-            p += 1
+        // A termFreq larger than the bits left is corrupt (and would otherwise reserve memory for
+        // billions of positions).
+        guard !reader.failed, count <= reader.remainingBound else {
+            markPositionsCorrupt()
+            return nil
         }
-        return p
+        return reader
+    }
+
+    private mutating func markPositionsCorrupt() {
+        isCorrupt = true
+        positionsAreCorrupt = true
+        positionsReader = nil
     }
 
     // MARK: Impacts

@@ -1,5 +1,5 @@
-/// Encodes the postings of one term after another into the postings file (`.pst`); the caller copies
-/// each doc's positions into the positions file (`.pos`) and passes their offsets.
+/// Encodes the postings of one term after another into the postings file (`.pst`) and their positions
+/// into the positions file (`.pos`), block by block.
 ///
 /// Postings format (one list per term across all fields):
 /// ```
@@ -21,30 +21,43 @@
 /// blocks of its sources as they are and re-encodes only where one source's postings meet the next
 /// (`appendBlock`, `encodePendingBlock`): its blocks hold 128…255 docs but the last (and, rarely, one
 /// before a copied block of more than 127 docs). Values are packed by `BitPacking`.
-/// `blockStart` is relative to the first block, `positionsStart` to the term's first position byte.
+/// `blockStart` is relative to the first block, `positionsStart` to the term's first position byte:
+/// the start of the block's `PositionsBlock`.
 /// `Impacts` (see `Impacts` for the maths) bound the BM25F score of every doc of the block; the
 /// `TermImpacts` of a multi-block term bound the whole term, and for a single block the block's own
 /// impacts do, so a term's bound is always at its postings offset.
 ///
-/// Positions format (`.pos`): for each doc of the term, for each field of its mask (ascending), termFreq
-/// vints: the first position, then the gaps to the previous one.
+/// Positions format (`.pos`), one list per term:
+/// ```
+/// TermPositions := PositionsBlock^blockCount     (one per postings block, in order)
+/// ```
+/// A `PositionsBlock` (see there for its bits) holds, for each doc of its postings block, for each
+/// field of its mask (ascending), termFreq values: the first position, then the gaps to the previous
+/// one; exp-Golomb coded with the block's parameter, so that a phrase check jumps to one doc's
+/// positions by counting bits, and a merge copies a block's positions with its postings.
 ///
 /// Worked example: doc 3 has the term once in `title` (length 5) and twice in `summary` (length 40),
 /// doc 7 once in `title` (length 8). One block:
 /// `42 00 01 05 02 28 | 02 0F | 02 42 00 02 00 02 | 01 02`: impacts (title and summary: title max tf 1,
 /// min norm 5; summary max tf 2, min norm 40), deltas 3 and 3 at width 2 (`0b1111`), masks 0x42 and
-/// 0x02 with indices 0 and 1 at width 1, freqs − 1 = 0, 1, 0 at width 1. With 300 such docs the term
+/// 0x02 with indices 0 and 1 at width 1, freqs − 1 = 0, 1, 0 at width 1. If doc 3 has the term at
+/// title position 2 and summary positions 0 and 7, doc 7 at title position 4, the block's positions
+/// are the values 2, 0, 7, 4, coded with k = 1: z = 1, 0, 2, 1, unary codes `01 1 001 01` in one byte
+/// `A6`, mantissas 0 (2 bits), 0 (1 bit), 1 (3 bits), 2 (2 bits) in one byte `88`: `21 A6 88`
+/// (unary length 1 · 32 + k, unary, mantissas). With 300 such docs the term
 /// would start with its `TermImpacts`, `03` (three blocks) and three 13-byte skip entries, the first
 /// `lastDoc` of the 128th doc, `blockStart` 0, `positionsStart` 0, `docCount` `80` (128).
 struct PostingsWriter: ~Copyable {
     private let output: IndexOutput
+    private let positionsOutput: IndexOutput
     private let buffers = PostingsWriterBuffers()
 
     // The block being filled.
     private var count = 0
     private var freqCount = 0
+    /// Position values (first positions and gaps) of the block being filled.
+    private var positionCount = 0
     private var blockImpacts = Impacts()
-    private var blockPositionsStart = 0
     private var lastDoc: Int64 = -1
     private var previousBlockLastDoc: Int64 = -1
 
@@ -52,6 +65,8 @@ struct PostingsWriter: ~Copyable {
     private var termImpacts = Impacts()
     private var blocks = ByteBuffer(capacity: 1 << 16)
     private var skip = ByteBuffer(capacity: 1 << 12)
+    /// The term's positions (`TermPositions`).
+    private var termPositions = ByteBuffer(capacity: 1 << 16)
     /// The term's header (impacts, block count, skip table) when it has several blocks.
     private var head = ByteBuffer(capacity: 1 << 12)
     private var blockCount = 0
@@ -62,11 +77,13 @@ struct PostingsWriter: ~Copyable {
     /// Docs at which a block after a term's first is encoded (see `blockLimit`).
     private let blockDocs: Int
 
-    /// A writer into `output` whose blocks hold `blockDocs` docs (a term's first block at most 128): a
-    /// flush's 128, or a merge's `IndexFormat.maxBlockDocs`, where the merge ends blocks itself.
-    init(output: IndexOutput, blockDocs: Int = IndexFormat.blockSize) {
+    /// A writer into `output` (postings) and `positions` whose blocks hold `blockDocs` docs (a term's
+    /// first block at most 128): a flush's 128, or a merge's `IndexFormat.maxBlockDocs`, where the merge
+    /// ends blocks itself.
+    init(output: IndexOutput, positions: IndexOutput, blockDocs: Int = IndexFormat.blockSize) {
         precondition(blockDocs >= IndexFormat.blockSize && blockDocs <= IndexFormat.maxBlockDocs, "block of \(blockDocs) docs")
         self.output = output
+        positionsOutput = positions
         self.blockDocs = blockDocs
     }
 
@@ -83,30 +100,30 @@ struct PostingsWriter: ~Copyable {
     private var blockLimit: Int { blockCount == 0 ? IndexFormat.blockSize : blockDocs }
 
     /// Adds the next doc of the current term. `termFreqs[f]` is the termFreq in field f (read for the
-    /// fields of `mask` only), `norms[f]` the doc's norm byte of field f, `positionsStart` the offset of
-    /// the doc's positions from the term's first position byte (read only for a block's first doc).
+    /// fields of `mask` only), `norms[f]` the doc's norm byte of field f, `positions` the doc's position
+    /// values (Σ termFreqs of the mask: per field ascending, the first position then the gaps).
     @inline(__always)
     mutating func add(doc: DocID, mask: UInt16, termFreqs: UnsafePointer<UInt32>, norms: UnsafePointer<UInt8>,
-                      positionsStart: Int) {
-        append(doc: doc, mask: mask, termFreqs: termFreqs, norms: norms, positionsStart: positionsStart)
+                      positions: UnsafePointer<UInt32>) {
+        append(doc: doc, mask: mask, termFreqs: termFreqs, norms: norms, positions: positions)
     }
 
-    /// Adds the next doc of the current term like `add(doc:mask:termFreqs:norms:positionsStart:)` but
+    /// Adds the next doc of the current term like `add(doc:mask:termFreqs:norms:positions:)` but
     /// without folding it into the block's impacts: the caller bounds the block with `addImpacts`
     /// instead (a merge re-encoding whole source blocks, whose impacts it has, and so does not read
     /// every doc's norms row: a cache miss per doc).
     @inline(__always)
-    mutating func add(doc: DocID, mask: UInt16, termFreqs: UnsafePointer<UInt32>, positionsStart: Int) {
-        append(doc: doc, mask: mask, termFreqs: termFreqs, norms: nil, positionsStart: positionsStart)
+    mutating func add(doc: DocID, mask: UInt16, termFreqs: UnsafePointer<UInt32>, positions: UnsafePointer<UInt32>) {
+        append(doc: doc, mask: mask, termFreqs: termFreqs, norms: nil, positions: positions)
     }
 
     /// The two `add`s: with `norms`, the doc is folded into the block's impacts; without, it is not.
     @inline(__always)
     private mutating func append(doc: DocID, mask: UInt16, termFreqs: UnsafePointer<UInt32>, norms: UnsafePointer<UInt8>?,
-                                 positionsStart: Int) {
+                                 positions: UnsafePointer<UInt32>) {
         precondition(Int64(doc) > lastDoc && mask != 0, "doc \(doc) after \(lastDoc), mask \(mask)")
-        if count == 0 { blockPositionsStart = positionsStart }
         let b = buffers
+        var docPositions = 0
         b.docs[count] = UInt32(doc)
         b.masks[count] = mask
         var n = freqCount
@@ -115,11 +132,15 @@ struct PostingsWriter: ~Copyable {
             precondition(tf > 0, "zero termFreq in a field of the mask")
             b.freqs[n] = tf - 1
             n += 1
+            docPositions += Int(tf)
             termFreqSum += Int(tf)
             fieldDocFreqs[f] += 1
             if let norms { blockImpacts.add(field: f, termFreq: tf, norm: norms[f]) }
         }
         freqCount = n
+        b.reservePositions(positionCount + docPositions, keeping: positionCount)
+        (b.positions + positionCount).update(from: positions, count: docPositions)
+        positionCount += docPositions
         count += 1
         docFreq += 1
         lastDoc = Int64(doc)
@@ -139,22 +160,24 @@ struct PostingsWriter: ~Copyable {
     }
 
     /// Copies an encoded block (`Block` of the grammar, impacts first) of `docCount` docs whose deltas
-    /// follow the last doc of the current term, as a merge does with a source segment's block when the
-    /// docs keep their gaps. Nothing may be pending. The statistics of the copied docs are not known
-    /// here: give them with `addStatistics` before `finishTerm`.
-    mutating func appendBlock(_ encoded: UnsafeRawBufferPointer, docCount: Int, lastDoc last: DocID, positionsStart: Int) {
+    /// follow the last doc of the current term, and its `PositionsBlock`, as a merge does with a source
+    /// segment's block when the docs keep their gaps. Nothing may be pending. The statistics of the
+    /// copied docs are not known here: give them with `addStatistics` before `finishTerm`.
+    mutating func appendBlock(_ encoded: UnsafeRawBufferPointer, docCount: Int, lastDoc last: DocID,
+                              positions: UnsafeRawBufferPointer) {
         precondition(count == 0 && docCount > 0 && docCount <= IndexFormat.maxBlockDocs && Int64(last) > lastDoc,
                      "block of \(docCount) docs ending at \(last) after \(lastDoc), \(count) pending")
         precondition(blockCount > 0 || docCount <= IndexFormat.blockSize, "first block of \(docCount) docs")
         var r = ByteReader(encoded)
         let impacts = Impacts.decode(&r)
-        precondition(!r.failed && positionsStart <= Int(UInt32.max), "copied block does not start with impacts")
+        precondition(!r.failed && termPositions.count <= Int(UInt32.max), "copied block does not start with impacts")
         skip.reserve(PostingsCursor.skipEntryLength)
         skip.u32(UInt32(bitPattern: last))
         skip.u32(UInt32(blocks.count))
-        skip.u32(UInt32(positionsStart))
+        skip.u32(UInt32(termPositions.count))
         skip.u8(UInt8(docCount))
         blocks.append(encoded)
+        termPositions.append(positions)
         termImpacts.add(impacts)
         previousBlockLastDoc = Int64(last)
         lastDoc = Int64(last)
@@ -169,8 +192,7 @@ struct PostingsWriter: ~Copyable {
         for f in 0..<IndexFormat.fieldCount { self.fieldDocFreqs[f] += fieldDocFreqs[f] }
     }
 
-    /// Writes the current term's postings and returns its statistics and postings extent (positions
-    /// extent left to the caller).
+    /// Writes the current term's postings and positions and returns its statistics and extents.
     mutating func finishTerm() throws -> TermInfo {
         precondition(docFreq > 0, "term without docs")
         if count > 0 { encodeBlock() }
@@ -186,6 +208,8 @@ struct PostingsWriter: ~Copyable {
             try output.write(skip.bytes)
         }
         try output.write(blocks.bytes)
+        let positionsStart = positionsOutput.position
+        try positionsOutput.write(termPositions.bytes)
         var info = TermInfo()
         info.docFreq = docFreq
         info.totalTermFreq = termFreqSum
@@ -193,11 +217,14 @@ struct PostingsWriter: ~Copyable {
         info.fieldDocFreqs = fieldDocFreqs
         info.postingsOffset = start
         info.postingsLength = output.position - start
+        info.positionsOffset = positionsStart
+        info.positionsLength = termPositions.count
         // Reset for the next term.
         termImpacts = Impacts()
         blockImpacts = Impacts()
         blocks.removeAll()
         skip.removeAll()
+        termPositions.removeAll()
         blockCount = 0
         docFreq = 0
         termFreqSum = 0
@@ -215,12 +242,14 @@ struct PostingsWriter: ~Copyable {
     private mutating func encodeBlock() {
         let n = count
         let b = buffers
-        precondition(blockPositionsStart <= Int(UInt32.max), "positions of one term exceed 4 GB")
+        precondition(termPositions.count <= Int(UInt32.max), "positions of one term exceed 4 GB")
         skip.reserve(PostingsCursor.skipEntryLength)
         skip.u32(b.docs[n - 1])
         skip.u32(UInt32(blocks.count))
-        skip.u32(UInt32(blockPositionsStart))
+        skip.u32(UInt32(termPositions.count))
         skip.u8(UInt8(n))
+        termPositions.reserve(PositionsBlock.maxEncodedLength(count: positionCount))
+        PositionsBlock.encode(b.positions, count: positionCount, into: &termPositions)
         blocks.reserve(Self.maxBlockBytes)
         blockImpacts.encode(into: &blocks)
         termImpacts.add(blockImpacts)
@@ -274,6 +303,7 @@ struct PostingsWriter: ~Copyable {
         blockCount += 1
         count = 0
         freqCount = 0
+        positionCount = 0
         blockImpacts = Impacts()
     }
 }
@@ -286,6 +316,22 @@ final class PostingsWriterBuffers {
     let dictionary = UnsafeMutablePointer<UInt16>.allocate(capacity: IndexFormat.maxBlockDocs)
     let freqs = UnsafeMutablePointer<UInt32>.allocate(capacity: IndexFormat.maxBlockDocs * IndexFormat.fieldCount)
     let scratch = UnsafeMutablePointer<UInt32>.allocate(capacity: IndexFormat.maxBlockDocs)
+    /// Position values of the block, grown as needed (`reservePositions`).
+    private(set) var positions = UnsafeMutablePointer<UInt32>.allocate(capacity: 1 << 12)
+    private var positionsCapacity = 1 << 12
+
+    /// Makes room for `count` position values, keeping those already there.
+    @inline(__always)
+    func reservePositions(_ count: Int, keeping used: Int) {
+        guard count > positionsCapacity else { return }
+        var capacity = positionsCapacity * 2
+        while capacity < count { capacity *= 2 }
+        let bigger = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity)
+        bigger.update(from: positions, count: used)
+        positions.deallocate()
+        positions = bigger
+        positionsCapacity = capacity
+    }
 
     deinit {
         docs.deallocate()
@@ -293,5 +339,6 @@ final class PostingsWriterBuffers {
         dictionary.deallocate()
         freqs.deallocate()
         scratch.deallocate()
+        positions.deallocate()
     }
 }

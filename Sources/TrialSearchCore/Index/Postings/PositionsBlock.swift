@@ -1,0 +1,194 @@
+/// The positions of one postings block, exp-Golomb coded with one parameter per block and the code's
+/// unary prefixes apart from its mantissas, so that the positions of a doc deep in the block are
+/// reached by counting one bits, 56 values at a time, instead of decoding every value before them.
+///
+/// Format (`PositionsBlock` of the `.pos` grammar in `PostingsWriter`):
+/// ```
+/// PositionsBlock := (unaryLength·32 + k):vint Unary Mantissas
+/// Unary          := per value, z zero bits then a one bit; padded with zero bits to unaryLength bytes
+/// Mantissas      := per value, the z + k bits of v + 2^k − 2^(z+k); padded with zero bits to a byte
+/// ```
+/// where, for a value v (a first position or a gap), z is the bit length of (v >> k) + 1 minus one:
+/// exp-Golomb of order k, whose code is v + 2^k in z + k + 1 bits after z zeros. Bits are written from
+/// the low end of each byte (`BitPacking`'s order). k (0…`maxK`) is the block's, chosen to minimise its
+/// bytes; it shares the header vint with the unary length (one byte for a block of a few values). The values are the block's positions in `.pos` order (per doc, per field of its mask
+/// ascending, termFreq values: the first position, then the gaps).
+///
+/// Value i of the block starts at the i-th one bit of `Unary` plus one, and its mantissa at
+/// i·k + (zeros of `Unary` before it): skipping n values is a select over the unary bits (popcounts of
+/// 56-bit words), the mantissa offset follows. Worked example: the values 3 and 0 with k = 1 are
+/// z = 1 (3 >> 1 = 1, + 1 = 2: two bits) and z = 0; unary `01` `1` → the byte `0b110` = `06`;
+/// mantissas 3 + 2 − 4 = 1 in 2 bits and 0 + 2 − 2 = 0 in 1 bit → `0b001` = `01`. The block is
+/// `21 06 01` (header 1·32 + 1).
+enum PositionsBlock {
+    /// Largest parameter (values are below 2^32, so a mantissa takes at most 32 + maxK ≤ 56 bits; the
+    /// header keeps it in 5 bits).
+    static let maxK = 24
+
+    /// Most bytes `encode` writes for `count` values: the header, a unary code of at most 33 bits and a
+    /// mantissa of at most 56 per value, two padding bytes.
+    static func maxEncodedLength(count: Int) -> Int { 1 + 10 + (count * (33 + 56) + 7) / 8 + 2 }
+
+    /// Appends the block of `count` values to `out` (which has room for `maxEncodedLength(count:)`).
+    /// - Complexity: O(count).
+    static func encode(_ values: UnsafePointer<UInt32>, count: Int, into out: inout ByteBuffer) {
+        // Bit lengths of the values, then the cost of each k from them: a value of b bits costs
+        // 2·max(0, b − k − 1) + 1 + k bits (exact but when v >> k is all ones and + 1 carries).
+        let k = withUnsafeTemporaryAllocation(of: Int.self, capacity: 33) { histogram in
+            histogram.initialize(repeating: 0)
+            for i in 0..<count { histogram[BitPacking.bitsRequired(values[i])] += 1 }
+            var k = 0
+            var best = Int.max
+            for candidate in 0...maxK {
+                var cost = 0
+                for b in 0..<33 where histogram[b] > 0 { cost += histogram[b] * (2 * max(0, b - candidate - 1) + 1 + candidate) }
+                if cost < best { best = cost; k = candidate }
+            }
+            return k
+        }
+        var unaryBits = 0
+        for i in 0..<count { unaryBits += Self.prefixLength(values[i], k) + 1 }
+        out.vint(((unaryBits + 7) >> 3) << 5 | k)
+        var writer = BitWriter()
+        for i in 0..<count {
+            let z = Self.prefixLength(values[i], k)
+            writer.write(1 << UInt64(z), bits: z + 1, into: &out)
+        }
+        writer.finish(into: &out)
+        for i in 0..<count {
+            let z = Self.prefixLength(values[i], k)
+            let code = UInt64(values[i]) + (1 << UInt64(k)) - (1 << UInt64(z + k))
+            writer.write(code, bits: z + k, into: &out)
+        }
+        writer.finish(into: &out)
+    }
+
+    /// z of the grammar: the bit length of (v >> k) + 1, minus one.
+    @inline(__always)
+    static func prefixLength(_ v: UInt32, _ k: Int) -> Int {
+        let q = (UInt64(v) >> UInt64(k)) + 1
+        return 63 - q.leadingZeroBitCount
+    }
+
+    /// Writes bits from the low end of each byte: a 64-bit accumulator holding fewer than 32 bits
+    /// between writes, whole 32-bit words stored as they fill.
+    private struct BitWriter {
+        var accumulator: UInt64 = 0
+        var bits = 0
+
+        /// Appends the low `bits` bits (0…56) of `value`.
+        @inline(__always)
+        mutating func write(_ value: UInt64, bits n: Int, into out: inout ByteBuffer) {
+            if n > 32 {
+                write(value & 0xFFFF_FFFF, bits: 32, into: &out)
+                write(value >> 32, bits: n - 32, into: &out)
+                return
+            }
+            accumulator |= value << UInt64(bits)
+            bits += n
+            if bits >= 32 {
+                out.u32(UInt32(truncatingIfNeeded: accumulator))
+                accumulator >>= 32
+                bits -= 32
+            }
+        }
+
+        /// Pads the bits written to a whole byte and starts again from an empty accumulator.
+        mutating func finish(into out: inout ByteBuffer) {
+            while bits > 0 {
+                out.u8(UInt8(truncatingIfNeeded: accumulator))
+                accumulator >>= 8
+                bits -= 8
+            }
+            accumulator = 0
+            bits = 0
+        }
+    }
+}
+
+/// Reads the values of one `PositionsBlock` in order, skipping runs of them without decoding.
+///
+/// Every read is bounded by the block's unary length and by `end` (the term's last position byte):
+/// a damaged block sets `failed` and reads zeros, never outside the file. It loads 8 bytes at a time
+/// and so may read up to 7 bytes past `end`: the file's 16-byte footer follows every term.
+struct PositionsBlockReader {
+    private let base: UnsafeRawPointer
+    private let k: Int
+    /// Bit offsets from `base`: the next value's unary code and mantissa, and their ends.
+    private var unaryBit = 0
+    private let unaryEnd: Int
+    private var mantissaBit = 0
+    private let mantissaEnd: Int
+    private(set) var failed = false
+
+    /// A reader of the block whose header is at byte `start`, within a term ending at byte `end`.
+    init(base: UnsafeRawPointer, start: Int, end: Int) {
+        self.base = base
+        var r = ByteReader(base: base, end: end, position: start)
+        let header = r.readVInt()
+        let unaryStart = r.position
+        let fits = !r.failed && header >> 5 <= UInt64(max(0, end - unaryStart))
+        let k = Int(header & 31)
+        self.k = min(k, PositionsBlock.maxK)
+        unaryBit = unaryStart << 3
+        unaryEnd = fits ? (unaryStart + Int(header >> 5)) << 3 : unaryBit
+        mantissaBit = unaryEnd
+        mantissaEnd = end << 3
+        failed = !fits || k > PositionsBlock.maxK
+    }
+
+    /// Upper bound of the values left (each has a unary bit).
+    var remainingBound: Int { failed ? 0 : unaryEnd - unaryBit }
+
+    @inline(__always)
+    private func word(_ bit: Int) -> UInt64 {
+        UInt64(littleEndian: base.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self)) >> UInt64(bit & 7)
+    }
+
+    /// Moves past the next `count` values.
+    /// - Complexity: O(count / 56 + bits of the skipped unary codes / 56) word loads and popcounts.
+    @inline(__always)
+    mutating func skip(_ count: Int) {
+        guard count > 0, !failed else { return }
+        var remaining = count
+        var u = unaryBit
+        let start = u
+        while true {
+            guard u < unaryEnd else { failed = true; return }
+            let chunk = word(u) & ((1 << 56) - 1)
+            let ones = chunk.nonzeroBitCount
+            if ones < remaining {
+                remaining -= ones
+                u += 56
+                continue
+            }
+            var w = chunk
+            while remaining > 1 { w &= w - 1; remaining -= 1 }
+            u += w.trailingZeroBitCount + 1
+            break
+        }
+        guard u <= unaryEnd else { failed = true; return }
+        // Bits of the skipped codes: a one per value, the rest zeros, each zero one mantissa bit.
+        mantissaBit += count * k + (u - start - count)
+        unaryBit = u
+        if mantissaBit > mantissaEnd { failed = true }
+    }
+
+    /// The next value (0 once `failed`).
+    @inline(__always)
+    mutating func next() -> UInt32 {
+        // The unary code ends within the block (z ≤ 32 also keeps the mantissa within a word load), the
+        // mantissa before the term's end; `failed` blocks every later read.
+        guard !failed else { return 0 }
+        let z = word(unaryBit).trailingZeroBitCount
+        let n = z &+ k
+        let unaryNext = unaryBit &+ z &+ 1
+        guard z <= 32, unaryNext <= unaryEnd, mantissaBit &+ n <= mantissaEnd else { failed = true; return 0 }
+        unaryBit = unaryNext
+        let code = word(mantissaBit) & ((1 << UInt64(n)) &- 1)
+        mantissaBit &+= n
+        let value = code &+ (1 << UInt64(n)) &- (1 << UInt64(k))
+        guard value <= UInt64(UInt32.max) else { failed = true; return 0 }
+        return UInt32(truncatingIfNeeded: value)
+    }
+}
