@@ -187,14 +187,15 @@ import Testing
 
     /// A block whose mask index points past its dictionary (a file damaged yet with a valid checksum):
     /// the doc reads no field and the cursor reports the corruption; the same block with a valid index
-    /// reads its masks. Bytes as in `PostingsWriter`'s grammar: impacts (field 1: max tf 1, min norm 5),
-    /// deltas of docs 3, 7 and 8 at width 2 (stored 3, 3, 0), three masks (fields 1, 2, 3) with indices
-    /// 2, 0, 1 (3 when damaged) at width 2, no termFreq bits (all 1).
+    /// reads its masks. Bytes as in `PostingsWriter`'s grammar: impacts (fields 1, 2 and 3: max tf 1, min
+    /// norm 5 each), deltas of docs 3, 7 and 8 at width 2 (stored 3, 3, 0), three masks (fields 1, 2, 3,
+    /// shifted by 1 at width 3: 1, 2, 4 in `11 01`) with indices 2, 0, 1 (3 when damaged) at width 2, no
+    /// termFreq bits (all 1).
     @Test func maskIndexPastTheDictionaryIsCaught() throws {
         let dir = TemporaryDirectory("maskindex")
         defer { dir.remove() }
         for (name, indices) in [("valid", UInt8(0b01_00_10)), ("damaged", UInt8(0b01_00_11))] {
-            let block: [UInt8] = [0x02, 0x00, 0x01, 0x05, 0x02, 0x0F, 0x03, 0x02, 0x00, 0x04, 0x00, 0x08, 0x00, indices, 0x00]
+            let block: [UInt8] = [0x0E, 0x00, 0x01, 0x05, 0x01, 0x05, 0x01, 0x05, 0x02, 0x0F, 0x03, 0x11, 0x01, indices, 0x00]
             let postingsPath = dir.path + "/\(name).pst", positionsPath = dir.path + "/\(name).pos"
             let postingsName = SegmentFile.postings.formatName, positionsName = SegmentFile.positions.formatName
             let output = try IndexOutput(path: postingsPath, formatName: postingsName, segmentID: 1, durable: false)

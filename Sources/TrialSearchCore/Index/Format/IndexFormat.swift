@@ -7,7 +7,8 @@ public enum IndexFormat {
     /// block's doc count; merged blocks of up to 255 docs). 3: the manifest records each file's length
     /// and CRC-32. 4: stored records cut into parts, gathered per part in blocks of 128 KB at
     /// libdeflate level 6, inclusion and exclusion criteria as excerpts of the criteria text. 5:
-    /// positions exp-Golomb coded per postings block (`PositionsBlock`) instead of vints.
+    /// positions exp-Golomb coded per postings block (`PositionsBlock`) instead of vints; a block's
+    /// field-mask dictionary shifted to its lowest field and as wide as its fields span (not 16 bits).
     public static let version: UInt32 = 5
 
     /// First 4 bytes of every index file: "TSIX" little-endian.

@@ -1,5 +1,5 @@
 /// The field masks of a postings block's docs, as stored: a dictionary of the block's distinct masks and,
-/// per doc, its index into it (`PostingsWriter`'s `maskCount mask^maskCount MaskIndices`).
+/// per doc, its index into it (`PostingsWriter`'s `maskCount Masks MaskIndices`).
 ///
 /// Decoded, each dictionary entry is `mask | fieldCount << 16`: one look-up gives a doc's mask and the
 /// number of its termFreqs (where the next doc's start). Entries past the block's dictionary (only a

@@ -73,6 +73,8 @@ public struct PostingsCursor {
     private var blockDocs = 0
     private var index = 0
     private var blockLastDoc: DocID = -1
+    /// Offsets of the current block's first byte (its impacts) and of its mask count.
+    private var blockOffset = 0
     private var masksOffset = 0
     /// Whether the block's mask dictionary and the extents of its mask indices and termFreqs have been
     /// read (`readFreqHeader`).
@@ -242,6 +244,7 @@ public struct PostingsCursor {
             _ = exhaust()
             return
         }
+        blockOffset = start
         masksOffset = r.position + packed
         block = b
         blockDocs = n
@@ -314,15 +317,24 @@ public struct PostingsCursor {
         let count = Int(r.readU8())
         guard count >= 1, count <= n else { return markCorrupt() }
         let dictionaryStart = r.position
-        r.position = dictionaryStart + 2 * count
+        // The masks are shifted to the lowest field of the block's impacts (its first two bytes) and
+        // as wide as its fields span.
+        let validFields: UInt16 = (1 << UInt16(IndexFormat.fieldCount)) - 1
+        let blockFields = UInt16(littleEndian: base.loadUnaligned(fromByteOffset: blockOffset, as: UInt16.self)) & validFields
+        let shift = UInt64(blockFields.trailingZeroBitCount & 15)
+        let maskWidth = BitPacking.bitsRequired(UInt32(blockFields) >> UInt32(shift))
+        r.position = dictionaryStart + BitPacking.byteCount(count: count, width: maskWidth)
         let width = BitPacking.bitsRequired(UInt32(count - 1))
         let indexBytes = BitPacking.byteCount(count: n, width: width)
         guard r.position + indexBytes + 8 <= mappingEnd, r.position + indexBytes <= termEnd else { return markCorrupt() }
-        let validFields: UInt16 = (1 << UInt16(IndexFormat.fieldCount)) - 1
         let dictionary = buffers.dictionary
+        let packedMask: UInt64 = (1 << UInt64(maskWidth)) &- 1
         Self.fieldCounts.withUnsafeBufferPointer { fieldCounts in
+            var bit = 0
             for k in 0..<count {
-                let mask = UInt16(littleEndian: base.loadUnaligned(fromByteOffset: dictionaryStart + 2 * k, as: UInt16.self)) & validFields
+                let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: dictionaryStart &+ (bit >> 3), as: UInt64.self))
+                let mask = UInt16(truncatingIfNeeded: ((word >> UInt64(bit & 7)) & packedMask) << shift) & validFields
+                bit &+= maskWidth
                 dictionary[k] = MaskDictionary.entry(mask: mask, fields: Int(fieldCounts[Int(mask)]))
             }
         }

@@ -6,11 +6,13 @@
 /// TermPostings := Block                                   (docFreq ≤ 128: one block)
 ///               | TermImpacts blockCount:vint SkipEntry^blockCount Block^blockCount   (docFreq > 128)
 /// SkipEntry    := lastDoc:u32 blockStart:u32 positionsStart:u32 docCount:u8
-/// Block        := Impacts docWidth:u8 DocDeltas maskCount:u8 mask:u16^maskCount MaskIndices
-///                 freqWidth:u8 Freqs
+/// Block        := Impacts docWidth:u8 DocDeltas maskCount:u8 Masks MaskIndices freqWidth:u8 Freqs
 /// Impacts      := fieldMask:u16 (maxTermFreq:vint minNorm:u8)^popcount(fieldMask)
 /// DocDeltas    := n values of docWidth bits: (doc − previousDoc − 1), previousDoc of the first doc
 ///                 being the last doc of the previous block (−1 for the first block)
+/// Masks        := maskCount values of w bits: the block's distinct field masks shifted right by s, s
+///                 the lowest field and s + w the highest field + 1 of the block's impacts (which
+///                 hold every field of the block's docs)
 /// MaskIndices  := n values of ⌈log2 maskCount⌉ bits: index of each doc's field mask
 /// Freqs        := Σ popcount(mask) values of freqWidth bits: termFreq − 1 for each (doc, field),
 ///                 docs in order, fields ascending
@@ -38,9 +40,10 @@
 ///
 /// Worked example: doc 3 has the term once in `title` (length 5) and twice in `summary` (length 40),
 /// doc 7 once in `title` (length 8). One block:
-/// `42 00 01 05 02 28 | 02 0F | 02 42 00 02 00 02 | 01 02`: impacts (title and summary: title max tf 1,
-/// min norm 5; summary max tf 2, min norm 40), deltas 3 and 3 at width 2 (`0b1111`), masks 0x42 and
-/// 0x02 with indices 0 and 1 at width 1, freqs − 1 = 0, 1, 0 at width 1. If doc 3 has the term at
+/// `42 00 01 05 02 28 | 02 0F | 02 61 00 02 | 01 02`: impacts (title and summary: title max tf 1, min
+/// norm 5; summary max tf 2, min norm 40), deltas 3 and 3 at width 2 (`0b1111`), masks 0x42 and 0x02
+/// shifted by 1 (title) at width 6 (up to summary): 0x21 and 0x01 (`61 00` with the bits from the
+/// low end), with indices 0 and 1 at width 1, freqs − 1 = 0, 1, 0 at width 1. If doc 3 has the term at
 /// title position 2 and summary positions 0 and 7, doc 7 at title position 4, the block's positions
 /// are the values 2, 0, 7, 4, coded with k = 1: z = 1, 0, 2, 1, unary codes `01 1 001 01` in one byte
 /// `A6`, mantissas 0 (2 bits), 0 (1 bit), 1 (3 bits), 2 (2 bits) in one byte `88`: `21 A6 88`
@@ -287,8 +290,19 @@ struct PostingsWriter: ~Copyable {
             lastIndex = UInt32(k)
             b.scratch[i] = lastIndex
         }
+        // The masks shifted to the block's lowest field, as wide as its fields span.
+        let blockFields = blockImpacts.fieldMask
+        let shift = blockFields.trailingZeroBitCount
+        let maskWidth = BitPacking.bitsRequired(UInt32(blockFields >> UInt16(truncatingIfNeeded: shift)))
         blocks.u8(UInt8(dictionaryCount))
-        for k in 0..<dictionaryCount { blocks.u16(b.dictionary[k]) }
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: dictionaryCount) { shifted in
+            for k in 0..<dictionaryCount {
+                let mask = b.dictionary[k]
+                precondition(mask & ~blockFields == 0, "field mask \(mask) outside the block's impacts \(blockFields)")
+                shifted[k] = UInt32(mask) >> UInt32(shift)
+            }
+            if let values = shifted.baseAddress { blocks.pack(values, count: dictionaryCount, width: maskWidth) }
+        }
         let indexWidth = BitPacking.bitsRequired(UInt32(dictionaryCount - 1))
         blocks.pack(b.scratch, count: n, width: indexWidth)
 
