@@ -9,8 +9,8 @@
 /// output on probe words, because the system's libstemmer could change behaviour under the same name).
 public struct AnalyzerConfiguration: Sendable, Hashable {
     /// The version of the tokenizer and filters implemented by this build. Bump it whenever analysis
-    /// output changes for any input without an option changing.
-    public static let currentVersion = 1
+    /// output changes for any input without an option changing. 2: `Analyzer.valueGap` 16 (was 100).
+    public static let currentVersion = 2
 
     /// The stemming algorithm applied to words.
     public enum Stemmer: String, Sendable, Hashable {
@@ -67,7 +67,7 @@ public struct AnalyzerConfiguration: Sendable, Hashable {
     }
 
     /// A stable one-line description stored in the index manifest and compared on open, e.g.
-    /// `trialsearch-analysis/1 tokenizer=clinical fold=diacritics,greek,symbols table=5c0ffee1
+    /// `trialsearch-analysis/2 tokenizer=clinical fold=diacritics,greek,symbols table=5c0ffee1
     /// compounds=join acronym-plurals=drop stop=english-clinical-31#0a1b2c3d stem=snowball-english#77aa0e12`
     /// (one line). Equal configurations give equal fingerprints in every process.
     public var fingerprint: String {

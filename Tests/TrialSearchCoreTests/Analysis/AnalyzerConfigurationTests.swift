@@ -14,7 +14,7 @@ struct AnalyzerConfigurationTests {
         #expect(Analyzer().configuration.fingerprint == Self.expectedDefaultFingerprint)
     }
 
-    static let expectedDefaultFingerprint = "trialsearch-analysis/1 tokenizer=clinical "
+    static let expectedDefaultFingerprint = "trialsearch-analysis/2 tokenizer=clinical "
         + "fold=diacritics,greek,symbols table=bca20e4f compounds=join acronym-plurals=drop "
         + "stop=english-clinical-31#cf885cb5 stem=snowball-english#1a2efd4c"
 
@@ -56,7 +56,7 @@ struct AnalyzerConfigurationTests {
         let message = error?.description ?? ""
         #expect(message.hasPrefix("/tmp/Index: the index was built with another text analysis and cannot be "
                                   + "searched by this version of trialsearch (index has trialsearch-analysis/0, "
-                                  + "expected trialsearch-analysis/1; index has stem=none, expected stem=snowball-english#"))
+                                  + "expected trialsearch-analysis/2; index has stem=none, expected stem=snowball-english#"))
         #expect(message.contains("rebuild it with `trialsearch index --rebuild`"))
         #expect(message.contains("index analyzer:   \(old)"))
         #expect(message.contains("current analyzer: \(configuration.fingerprint)"))

@@ -56,8 +56,8 @@ struct AnalyzerPositionTests {
         var next = analyzer.analyze("breast cancer", field: .condition) { positions.append($0.position) }
         #expect(next == 2 + Analyzer.valueGap)
         next = analyzer.analyze("ovarian cancer", field: .condition, firstPosition: next) { positions.append($0.position) }
-        #expect(positions == [0, 1, 102, 103])
-        #expect(next == 104 + Analyzer.valueGap)
+        #expect(positions == [0, 1, 2 + Analyzer.valueGap, 3 + Analyzer.valueGap])
+        #expect(next == 4 + 2 * Analyzer.valueGap)
         // Trailing stop words still count: the next value starts after them and the gap.
         #expect(analyzer.analyze("cancer of the", field: .condition) { _ in } == 3 + Analyzer.valueGap)
     }

@@ -59,5 +59,12 @@ import Testing
         // A stop word's gap: "cancer of the lung" is cancer@0, lung@3.
         let withGap = WeightedQuery(clauses: [WeightedClause(match: phrase("cancer of the lung"))])
         #expect(try searcher.search(withGap).hits.map(\.id.rawValue) == ["NCT90000002"])
+        // The longest phrase the gap keeps apart: "cancer", stop words, "lung" at offset valueGap (a's
+        // "lung" is valueGap + 1 after its "cancer"); one stop word more would reach it.
+        let stopWords = { (n: Int) in Array(repeating: "the", count: n).joined(separator: " ") }
+        let widest = WeightedQuery(clauses: [WeightedClause(match: phrase("cancer \(stopWords(Int(Analyzer.valueGap) - 1)) lung"))])
+        #expect(try searcher.search(widest).hits.isEmpty)
+        let wider = WeightedQuery(clauses: [WeightedClause(match: phrase("cancer \(stopWords(Int(Analyzer.valueGap))) lung"))])
+        #expect(try searcher.search(wider).hits.map(\.id.rawValue) == ["NCT90000001"], "past the gap, as documented")
     }
 }
