@@ -111,13 +111,15 @@ struct TermScorer: ClauseScorer {
             // arithmetic in the same order. A doc holding the term once in one field (x = 1 · factor)
             // takes x / (k1 + x) from `saturatedOnce`, the same Float computed once per model, instead of
             // a division. Callgrind, 75 TREC 2021 topics at top-10 on the 16x replica: see BENCHMARKS.md.
-            let once = model.saturatedOnce
+            // `saturatedOnce` follows `searchedFactors` (one base pointer for both: one register less).
+            let once = IndexFormat.fieldCount * 256
+            precondition(model.saturatedOnce == factors + once, "saturatedOnce does not follow searchedFactors")
             scanDocs(through: last) { doc, mask, freqs, row in
                 guard mask != 0 else { return }
                 let f = mask.trailingZeroBitCount
                 let score: Float
                 if mask & (mask &- 1) == 0 && freqs[0] == 0 {
-                    let s = once[f &* 256 &+ Int(row[f])]
+                    let s = factors[once &+ f &* 256 &+ Int(row[f])]
                     guard s > 0 else { return }
                     score = weight * s
                 } else {
