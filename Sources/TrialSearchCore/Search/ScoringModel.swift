@@ -30,12 +30,23 @@ public final class ScoringModel: @unchecked Sendable {
     /// (`outcome:survival`); its factors are then computed with weight 1, so that naming it finds its
     /// docs instead of scoring them all 0.
     let searchedFields: UInt16
+    /// BM25F: `searchedFactors[i] / (k1 + searchedFactors[i])`, computed in `Float` as `score(weight:x:)`
+    /// computes `x / (k1 + x)`, so that a doc holding a term once in a single default field (x =
+    /// 1 · factor, the commonest posting) is scored `weight · saturatedOnce[f * 256 + normByte]` with
+    /// the same bits and no division (`TermScorer.accumulate`). All 0 for TF-IDF.
+    let saturatedOnce: UnsafeMutablePointer<Float>
+    /// Whether `saturatedOnce` may replace the division: BM25F, and every entry is positive exactly when
+    /// its factor is (so that testing the entry skips the same docs as testing x > 0).
+    let hasSaturatedOnce: Bool
 
     public init(similarity: Similarity, statistics: CollectionStatistics) {
         self.similarity = similarity
         self.statistics = statistics
-        factors = .allocate(capacity: 2 * IndexFormat.fieldCount * 256)
-        searchedFactors = factors + IndexFormat.fieldCount * 256
+        let tableSize = IndexFormat.fieldCount * 256
+        factors = .allocate(capacity: 3 * tableSize)
+        searchedFactors = factors + tableSize
+        saturatedOnce = factors + 2 * tableSize
+        saturatedOnce.initialize(repeating: 0, count: tableSize)
         let weights = similarity.fieldWeights
         searchedFields = Field.allCases.reduce(UInt16(0)) { weights[$1] > 0 ? $0 | 1 << UInt16($1.rawValue) : $0 }
         let table = FieldNorm.decodeTable
@@ -55,6 +66,13 @@ public final class ScoringModel: @unchecked Sendable {
                     searchedFactors[f * 256 + n] = p.weights[field] > 0 ? factors[f * 256 + n] : 0
                 }
             }
+            var exact = true
+            for i in 0..<tableSize {
+                let x = searchedFactors[i]
+                saturatedOnce[i] = x / (k1 + x)
+                if (saturatedOnce[i] > 0) != (x > 0) { exact = false }
+            }
+            hasSaturatedOnce = exact
         case let .tfidf(p):
             k1 = 0
             saturates = false
@@ -67,6 +85,7 @@ public final class ScoringModel: @unchecked Sendable {
                     searchedFactors[f * 256 + n] = p.weights[field] > 0 ? factors[f * 256 + n] : 0
                 }
             }
+            hasSaturatedOnce = false
         }
     }
 

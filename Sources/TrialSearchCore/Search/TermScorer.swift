@@ -21,6 +21,9 @@ struct TermScorer: ClauseScorer {
     private let k1: Float
     private let saturates: Bool
     private let sqrtTermFreq: Bool
+    /// BM25F over the default fields (no field prefix): termFreqs count as themselves, a field the
+    /// clause does not search has factor 0, scores saturate; the scoring loops need no per-field test.
+    private let defaultBM25F: Bool
     private var window = ImpactsWindow()
     let weight: TermWeight
     private let model: ScoringModel
@@ -36,6 +39,7 @@ struct TermScorer: ClauseScorer {
         k1 = model.k1
         saturates = model.saturates
         sqrtTermFreq = model.sqrtTermFreq
+        defaultBM25F = weight.field == nil && !model.sqrtTermFreq && model.saturates
         cursor = segment.postings(info)
         // Docs are skipped field by field only when the term occurs in fields the clause does not score.
         restricted = cursor.termImpacts.fieldMask & ~weight.fields != 0
@@ -80,6 +84,15 @@ struct TermScorer: ClauseScorer {
         let sqrt = sqrtTermFreq
         let fields = self.fields
         let factors = self.factors
+        if defaultBM25F {
+            // As `accumulate`'s loop: a field not searched adds tf · 0, which leaves x unchanged.
+            cursor.forEachTermFreq { field, tf in
+                let f = Int(field.rawValue)
+                x += Float(tf) * factors[f &* 256 &+ Int(row[f])]
+            }
+            guard x > 0 else { return 0 }
+            return scoreWeight * (x / (k1 + x))
+        }
         cursor.forEachTermFreq { field, tf in
             let f = Int(field.rawValue)
             guard fields & (1 << UInt16(f)) != 0 else { return }
@@ -95,28 +108,44 @@ struct TermScorer: ClauseScorer {
     mutating func accumulate(through last: DocID, base: Int, into accumulator: UnsafeMutablePointer<Double>,
                              marks: UnsafeMutablePointer<UInt64>) {
         let factors = self.factors
-        if searchesDefaultFields && !sqrtTermFreq && saturates {
+        let weight = scoreWeight, k1 = self.k1
+        if defaultBM25F && model.hasSaturatedOnce {
             // BM25F over the default fields, the common case, without the per-field and per-model tests
             // (a field the clause does not search has factor 0 in `searchedFactors`); the same
-            // arithmetic in the same order. Callgrind, 75 TREC 2021 topics at top-10 on the 16x
-            // replica: see BENCHMARKS.md.
-            accumulate(through: last, base: base, into: accumulator, marks: marks) { mask, freqs, row in
-                var x: Float = 0
-                var m = mask
-                var k = 0
-                while m != 0 {
-                    let f = m.trailingZeroBitCount
-                    x += Float(freqs[k] &+ 1) * factors[f &* 256 &+ Int(row[f])]
-                    k &+= 1
-                    m &= m - 1
+            // arithmetic in the same order. A doc holding the term once in one field (x = 1 · factor)
+            // takes x / (k1 + x) from `saturatedOnce`, the same Float computed once per model, instead of
+            // a division. Callgrind, 75 TREC 2021 topics at top-10 on the 16x replica: see BENCHMARKS.md.
+            // `saturatedOnce` follows `searchedFactors` (one base pointer for both: one register less).
+            let once = IndexFormat.fieldCount * 256
+            precondition(model.saturatedOnce == factors + once, "saturatedOnce does not follow searchedFactors")
+            scanDocs(through: last) { doc, mask, freqs, row in
+                guard mask != 0 else { return }
+                let f = mask.trailingZeroBitCount
+                let score: Float
+                if mask & (mask &- 1) == 0 && freqs[0] == 0 {
+                    let s = factors[once &+ f &* 256 &+ Int(row[f])]
+                    guard s > 0 else { return }
+                    score = weight * s
+                } else {
+                    var x = Float(freqs[0] &+ 1) * factors[f &* 256 &+ Int(row[f])]
+                    var m = mask & (mask &- 1)
+                    var k = 1
+                    while m != 0 {
+                        let g = m.trailingZeroBitCount
+                        x += Float(freqs[k] &+ 1) * factors[g &* 256 &+ Int(row[g])]
+                        k &+= 1
+                        m &= m &- 1
+                    }
+                    guard x > 0 else { return }
+                    score = weight * (x / (k1 + x))
                 }
-                return x
+                Self.add(score, at: Int(doc) &- base, accumulator, marks)
             }
             return
         }
-        let fields = self.fields, sqrt = sqrtTermFreq
-        accumulate(through: last, base: base, into: accumulator, marks: marks) { mask, freqs, row in
-            guard mask & fields != 0 else { return 0 }
+        let fields = self.fields, sqrt = sqrtTermFreq, saturates = self.saturates
+        scanDocs(through: last) { doc, mask, freqs, row in
+            guard mask & fields != 0 else { return }
             var x: Float = 0
             // The doc's termFreqs are in field order: the k-th set bit of `mask` has freqs[k].
             var m = mask
@@ -131,26 +160,29 @@ struct TermScorer: ClauseScorer {
                 k &+= 1
                 m &= m - 1
             }
-            return x
+            guard x > 0 else { return }
+            Self.add(saturates ? weight * (x / (k1 + x)) : weight * x, at: Int(doc) &- base, accumulator, marks)
         }
     }
 
-    /// The loop of `accumulate`, with `fieldSum(mask, termFreqs, normsRow)` giving a doc's x.
+    /// Adds a doc's score into the accumulator at offset `o` and marks it a candidate.
     @inline(__always)
-    private mutating func accumulate(through last: DocID, base: Int, into accumulator: UnsafeMutablePointer<Double>,
-                                     marks: UnsafeMutablePointer<UInt64>,
-                                     fieldSum: (UInt16, UnsafeMutablePointer<UInt32>, UnsafePointer<UInt8>) -> Float) {
+    private static func add(_ score: Float, at o: Int, _ accumulator: UnsafeMutablePointer<Double>,
+                            _ marks: UnsafeMutablePointer<UInt64>) {
+        accumulator[o] += Double(score)
+        marks[o >> 6] |= 1 << UInt64(o & 63)
+    }
+
+    /// The loop of `accumulate`: `body(doc, fieldMask, termFreqs, normsRow)` for each doc up to `last`
+    /// (the clause's field restriction applied between blocks' runs, as `nextDoc`).
+    @inline(__always)
+    private mutating func scanDocs(through last: DocID,
+                                   _ body: (DocID, UInt16, UnsafeMutablePointer<UInt32>, UnsafePointer<UInt8>) -> Void) {
         let row0 = normRows, fields = self.fields
-        let weight = scoreWeight, k1 = self.k1, saturates = self.saturates
         var d = doc
         while d <= last {
             d = cursor.scanBlock(through: last) { doc, mask, freqs in
-                let x = fieldSum(mask, freqs, row0 + Int(doc) &* IndexFormat.fieldCount)
-                guard x > 0 else { return }
-                let score = saturates ? weight * (x / (k1 + x)) : weight * x
-                let o = Int(doc) &- base
-                accumulator[o] += Double(score)
-                marks[o >> 6] |= 1 << UInt64(o & 63)
+                body(doc, mask, freqs, row0 + Int(doc) &* IndexFormat.fieldCount)
             }
             if restricted {
                 while d != PostingsCursor.noMoreDocs && cursor.fieldMask & fields == 0 { d = cursor.next() }

@@ -439,13 +439,17 @@ public struct PostingsCursor {
         guard !isCorrupt else { return exhaust() }
         let docs = buffers.docs, masks = buffers.masks, starts = buffers.freqStart, freqs = buffers.freqs
         var i = index
-        while i < blockDocs {
-            let d = DocID(bitPattern: docs[i])
-            if d > last { break }
-            body(d, masks[i], freqs + Int(starts[i]))
+        // A run that reaches the block's end (the usual case for a frequent term) needs no test per doc.
+        var end = blockDocs
+        if DocID(bitPattern: docs[end - 1]) > last {
+            end = i + 1
+            while DocID(bitPattern: docs[end]) <= last { end += 1 }
+        }
+        while i < end {
+            body(DocID(bitPattern: docs[i]), masks[i], freqs + Int(starts[i]))
             i += 1
         }
-        index = i - 1
+        index = end - 1
         return next()
     }
 
