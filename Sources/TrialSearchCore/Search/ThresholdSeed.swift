@@ -8,7 +8,8 @@
 /// docs that the search may collect have partial sums of at least t, then `limit` docs score at least t
 /// and the `limit`-th best score is ≥ t: a doc whose score bound is below t can never enter the top
 /// `limit`, which is all that pruning by the collector's threshold relies on. The search prunes with
-/// max(t, threshold) and returns the same hits with the same scores.
+/// max(t, threshold) and returns the same hits with the same scores. (t is taken one Float step below
+/// the lowest completed score: the seed adds a doc's clause scores in another order than the search.)
 ///
 /// Which docs: those of the rarest clauses (fewest postings, up to `maxPostings` postings in all),
 /// summed term at a time in windows of docs with the search's accumulator (left cleared). Their terms
@@ -89,7 +90,9 @@ enum ThresholdSeed {
         }
         var lowest = Float.infinity
         for c in found { lowest = min(lowest, query.scored(c.doc, c.sum).score) }
-        return lowest
+        // One Float step down: a completed sum adds the same clause scores as the search but in another
+        // order, so in `Double` it may exceed the doc's own sum by an ulp, and round to the next Float.
+        return lowest.nextDown
     }
 
     /// A doc of the rarest clauses' postings with its partial sum.
