@@ -65,43 +65,7 @@ enum BitPacking {
     @inline(never)
     static func unpack(_ source: UnsafeRawPointer, count: Int, width: Int, into out: UnsafeMutablePointer<UInt32>) {
         var sum: Int64 = 0
-        switch width {
-        case 0: unpackGroups(source, count: count, width: 0, delta: false, sum: &sum, into: out)
-        case 1: unpackGroups(source, count: count, width: 1, delta: false, sum: &sum, into: out)
-        case 2: unpackGroups(source, count: count, width: 2, delta: false, sum: &sum, into: out)
-        case 3: unpackGroups(source, count: count, width: 3, delta: false, sum: &sum, into: out)
-        case 4: unpackGroups(source, count: count, width: 4, delta: false, sum: &sum, into: out)
-        case 5: unpackGroups(source, count: count, width: 5, delta: false, sum: &sum, into: out)
-        case 6: unpackGroups(source, count: count, width: 6, delta: false, sum: &sum, into: out)
-        case 7: unpackGroups(source, count: count, width: 7, delta: false, sum: &sum, into: out)
-        case 8: unpackGroups(source, count: count, width: 8, delta: false, sum: &sum, into: out)
-        case 9: unpackGroups(source, count: count, width: 9, delta: false, sum: &sum, into: out)
-        case 10: unpackGroups(source, count: count, width: 10, delta: false, sum: &sum, into: out)
-        case 11: unpackGroups(source, count: count, width: 11, delta: false, sum: &sum, into: out)
-        case 12: unpackGroups(source, count: count, width: 12, delta: false, sum: &sum, into: out)
-        case 13: unpackGroups(source, count: count, width: 13, delta: false, sum: &sum, into: out)
-        case 14: unpackGroups(source, count: count, width: 14, delta: false, sum: &sum, into: out)
-        case 15: unpackGroups(source, count: count, width: 15, delta: false, sum: &sum, into: out)
-        case 16: unpackGroups(source, count: count, width: 16, delta: false, sum: &sum, into: out)
-        case 17: unpackGroups(source, count: count, width: 17, delta: false, sum: &sum, into: out)
-        case 18: unpackGroups(source, count: count, width: 18, delta: false, sum: &sum, into: out)
-        case 19: unpackGroups(source, count: count, width: 19, delta: false, sum: &sum, into: out)
-        case 20: unpackGroups(source, count: count, width: 20, delta: false, sum: &sum, into: out)
-        case 21: unpackGroups(source, count: count, width: 21, delta: false, sum: &sum, into: out)
-        case 22: unpackGroups(source, count: count, width: 22, delta: false, sum: &sum, into: out)
-        case 23: unpackGroups(source, count: count, width: 23, delta: false, sum: &sum, into: out)
-        case 24: unpackGroups(source, count: count, width: 24, delta: false, sum: &sum, into: out)
-        case 25: unpackGroups(source, count: count, width: 25, delta: false, sum: &sum, into: out)
-        case 26: unpackGroups(source, count: count, width: 26, delta: false, sum: &sum, into: out)
-        case 27: unpackGroups(source, count: count, width: 27, delta: false, sum: &sum, into: out)
-        case 28: unpackGroups(source, count: count, width: 28, delta: false, sum: &sum, into: out)
-        case 29: unpackGroups(source, count: count, width: 29, delta: false, sum: &sum, into: out)
-        case 30: unpackGroups(source, count: count, width: 30, delta: false, sum: &sum, into: out)
-        case 31: unpackGroups(source, count: count, width: 31, delta: false, sum: &sum, into: out)
-        default:
-            precondition(width == 32, "bit width \(width)")
-            unpackGroups(source, count: count, width: 32, delta: false, sum: &sum, into: out)
-        }
+        unpackAnyWidth(source, count: count, width: width, delta: false, sum: &sum, into: out)
     }
 
     /// Unpacks `count` doc-id deltas (each stored as `delta − 1`) and turns them into absolute values
@@ -115,44 +79,52 @@ enum BitPacking {
     static func unpackDocs(_ source: UnsafeRawPointer, count: Int, width: Int, after previous: Int64,
                            into out: UnsafeMutablePointer<UInt32>) -> Int64 {
         var last = previous
+        unpackAnyWidth(source, count: count, width: width, delta: true, sum: &last, into: out)
+        return last
+    }
+
+    /// `unpackGroups` with `width` made a constant: one inlined copy per width (and, inlined into
+    /// `unpack` and `unpackDocs`, per value of `delta`).
+    @inline(__always)
+    private static func unpackAnyWidth(_ source: UnsafeRawPointer, count: Int, width: Int, delta: Bool, sum: inout Int64,
+                                       into out: UnsafeMutablePointer<UInt32>) {
         switch width {
-        case 0: unpackGroups(source, count: count, width: 0, delta: true, sum: &last, into: out)
-        case 1: unpackGroups(source, count: count, width: 1, delta: true, sum: &last, into: out)
-        case 2: unpackGroups(source, count: count, width: 2, delta: true, sum: &last, into: out)
-        case 3: unpackGroups(source, count: count, width: 3, delta: true, sum: &last, into: out)
-        case 4: unpackGroups(source, count: count, width: 4, delta: true, sum: &last, into: out)
-        case 5: unpackGroups(source, count: count, width: 5, delta: true, sum: &last, into: out)
-        case 6: unpackGroups(source, count: count, width: 6, delta: true, sum: &last, into: out)
-        case 7: unpackGroups(source, count: count, width: 7, delta: true, sum: &last, into: out)
-        case 8: unpackGroups(source, count: count, width: 8, delta: true, sum: &last, into: out)
-        case 9: unpackGroups(source, count: count, width: 9, delta: true, sum: &last, into: out)
-        case 10: unpackGroups(source, count: count, width: 10, delta: true, sum: &last, into: out)
-        case 11: unpackGroups(source, count: count, width: 11, delta: true, sum: &last, into: out)
-        case 12: unpackGroups(source, count: count, width: 12, delta: true, sum: &last, into: out)
-        case 13: unpackGroups(source, count: count, width: 13, delta: true, sum: &last, into: out)
-        case 14: unpackGroups(source, count: count, width: 14, delta: true, sum: &last, into: out)
-        case 15: unpackGroups(source, count: count, width: 15, delta: true, sum: &last, into: out)
-        case 16: unpackGroups(source, count: count, width: 16, delta: true, sum: &last, into: out)
-        case 17: unpackGroups(source, count: count, width: 17, delta: true, sum: &last, into: out)
-        case 18: unpackGroups(source, count: count, width: 18, delta: true, sum: &last, into: out)
-        case 19: unpackGroups(source, count: count, width: 19, delta: true, sum: &last, into: out)
-        case 20: unpackGroups(source, count: count, width: 20, delta: true, sum: &last, into: out)
-        case 21: unpackGroups(source, count: count, width: 21, delta: true, sum: &last, into: out)
-        case 22: unpackGroups(source, count: count, width: 22, delta: true, sum: &last, into: out)
-        case 23: unpackGroups(source, count: count, width: 23, delta: true, sum: &last, into: out)
-        case 24: unpackGroups(source, count: count, width: 24, delta: true, sum: &last, into: out)
-        case 25: unpackGroups(source, count: count, width: 25, delta: true, sum: &last, into: out)
-        case 26: unpackGroups(source, count: count, width: 26, delta: true, sum: &last, into: out)
-        case 27: unpackGroups(source, count: count, width: 27, delta: true, sum: &last, into: out)
-        case 28: unpackGroups(source, count: count, width: 28, delta: true, sum: &last, into: out)
-        case 29: unpackGroups(source, count: count, width: 29, delta: true, sum: &last, into: out)
-        case 30: unpackGroups(source, count: count, width: 30, delta: true, sum: &last, into: out)
-        case 31: unpackGroups(source, count: count, width: 31, delta: true, sum: &last, into: out)
+        case 0: unpackGroups(source, count: count, width: 0, delta: delta, sum: &sum, into: out)
+        case 1: unpackGroups(source, count: count, width: 1, delta: delta, sum: &sum, into: out)
+        case 2: unpackGroups(source, count: count, width: 2, delta: delta, sum: &sum, into: out)
+        case 3: unpackGroups(source, count: count, width: 3, delta: delta, sum: &sum, into: out)
+        case 4: unpackGroups(source, count: count, width: 4, delta: delta, sum: &sum, into: out)
+        case 5: unpackGroups(source, count: count, width: 5, delta: delta, sum: &sum, into: out)
+        case 6: unpackGroups(source, count: count, width: 6, delta: delta, sum: &sum, into: out)
+        case 7: unpackGroups(source, count: count, width: 7, delta: delta, sum: &sum, into: out)
+        case 8: unpackGroups(source, count: count, width: 8, delta: delta, sum: &sum, into: out)
+        case 9: unpackGroups(source, count: count, width: 9, delta: delta, sum: &sum, into: out)
+        case 10: unpackGroups(source, count: count, width: 10, delta: delta, sum: &sum, into: out)
+        case 11: unpackGroups(source, count: count, width: 11, delta: delta, sum: &sum, into: out)
+        case 12: unpackGroups(source, count: count, width: 12, delta: delta, sum: &sum, into: out)
+        case 13: unpackGroups(source, count: count, width: 13, delta: delta, sum: &sum, into: out)
+        case 14: unpackGroups(source, count: count, width: 14, delta: delta, sum: &sum, into: out)
+        case 15: unpackGroups(source, count: count, width: 15, delta: delta, sum: &sum, into: out)
+        case 16: unpackGroups(source, count: count, width: 16, delta: delta, sum: &sum, into: out)
+        case 17: unpackGroups(source, count: count, width: 17, delta: delta, sum: &sum, into: out)
+        case 18: unpackGroups(source, count: count, width: 18, delta: delta, sum: &sum, into: out)
+        case 19: unpackGroups(source, count: count, width: 19, delta: delta, sum: &sum, into: out)
+        case 20: unpackGroups(source, count: count, width: 20, delta: delta, sum: &sum, into: out)
+        case 21: unpackGroups(source, count: count, width: 21, delta: delta, sum: &sum, into: out)
+        case 22: unpackGroups(source, count: count, width: 22, delta: delta, sum: &sum, into: out)
+        case 23: unpackGroups(source, count: count, width: 23, delta: delta, sum: &sum, into: out)
+        case 24: unpackGroups(source, count: count, width: 24, delta: delta, sum: &sum, into: out)
+        case 25: unpackGroups(source, count: count, width: 25, delta: delta, sum: &sum, into: out)
+        case 26: unpackGroups(source, count: count, width: 26, delta: delta, sum: &sum, into: out)
+        case 27: unpackGroups(source, count: count, width: 27, delta: delta, sum: &sum, into: out)
+        case 28: unpackGroups(source, count: count, width: 28, delta: delta, sum: &sum, into: out)
+        case 29: unpackGroups(source, count: count, width: 29, delta: delta, sum: &sum, into: out)
+        case 30: unpackGroups(source, count: count, width: 30, delta: delta, sum: &sum, into: out)
+        case 31: unpackGroups(source, count: count, width: 31, delta: delta, sum: &sum, into: out)
         default:
             precondition(width == 32, "bit width \(width)")
-            unpackGroups(source, count: count, width: 32, delta: true, sum: &last, into: out)
+            unpackGroups(source, count: count, width: 32, delta: delta, sum: &sum, into: out)
         }
-        return last
     }
 
     /// Unpacks `count` values of `width` bits, eight at a time (eight values take `width` whole bytes,
