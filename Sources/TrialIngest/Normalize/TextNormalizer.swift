@@ -48,9 +48,7 @@ enum TextNormalizer {
                 // the output never runs ahead of the input, so the store stays within `out`).
                 if i + 8 <= count {
                     let word = ByteWord.load(base + i)
-                    var special = ByteWord.below(word, 0x21)
-                    if unescape { special |= ByteWord.equal(word, UInt8(ascii: "\\")) }
-                    let plain = special == 0 ? 8 : ByteWord.firstIndex(special)
+                    let plain = ByteWord.plainCount(word, backslash: unescape)
                     if plain > 0 {
                         if pendingSpace { out[w] = 0x20; w += 1; pendingSpace = false }
                         UnsafeMutableRawPointer(outBase + w).storeBytes(of: word.littleEndian, as: UInt64.self)
@@ -165,9 +163,7 @@ enum TextNormalizer {
             while j < lineCount {
                 if j + 8 <= lineCount {
                     let word = ByteWord.load(lineBase + j)
-                    var special = ByteWord.below(word, 0x21)
-                    if unescape { special |= ByteWord.equal(word, UInt8(ascii: "\\")) }
-                    let plain = special == 0 ? 8 : ByteWord.firstIndex(special)
+                    let plain = ByteWord.plainCount(word, backslash: unescape)
                     if plain > 0 {
                         UnsafeMutableRawPointer(outBase + w).storeBytes(of: word.littleEndian, as: UInt64.self)
                         w += plain
@@ -197,36 +193,6 @@ enum TextNormalizer {
         }
         return w
     }
-}
-
-/// Eight bytes of text as one little-endian word, and the SWAR tests that find a kind of byte in it
-/// without a branch per byte. A test's result has the high bit of each matching byte set; bytes after
-/// the first match may be marked falsely (a borrow runs upward), so only `firstIndex` is read.
-enum ByteWord {
-    static let ones: UInt64 = 0x0101_0101_0101_0101
-    static let highBits: UInt64 = 0x8080_8080_8080_8080
-
-    /// The 8 bytes at `p` (unaligned), the byte at `p` lowest.
-    @inline(__always)
-    static func load(_ p: UnsafePointer<UInt8>) -> UInt64 {
-        UInt64(littleEndian: UnsafeRawPointer(p).loadUnaligned(as: UInt64.self))
-    }
-
-    /// Marks the bytes of `word` below `limit` (at most 128).
-    @inline(__always)
-    static func below(_ word: UInt64, _ limit: UInt8) -> UInt64 {
-        (word &- ones &* UInt64(limit)) & ~word & highBits
-    }
-
-    /// Marks the bytes of `word` equal to `byte`.
-    @inline(__always)
-    static func equal(_ word: UInt64, _ byte: UInt8) -> UInt64 {
-        below(word ^ (ones &* UInt64(byte)), 1)
-    }
-
-    /// The index (0…7) of the first marked byte of a non-zero test result.
-    @inline(__always)
-    static func firstIndex(_ marks: UInt64) -> Int { marks.trailingZeroBitCount >> 3 }
 }
 
 /// Source-specific markup to remove during text normalization.

@@ -1,0 +1,38 @@
+/// Eight bytes of text as one little-endian word, and the SWAR tests that find a kind of byte in it
+/// without a branch per byte. A test's result has the high bit of each matching byte set; bytes after
+/// the first match may be marked falsely (a borrow runs upward), so only `firstIndex` is read.
+enum ByteWord {
+    static let ones: UInt64 = 0x0101_0101_0101_0101
+    static let highBits: UInt64 = 0x8080_8080_8080_8080
+
+    /// The 8 bytes at `p` (unaligned), the byte at `p` lowest.
+    @inline(__always)
+    static func load(_ p: UnsafePointer<UInt8>) -> UInt64 {
+        UInt64(littleEndian: UnsafeRawPointer(p).loadUnaligned(as: UInt64.self))
+    }
+
+    /// Marks the bytes of `word` below `limit` (at most 128).
+    @inline(__always)
+    static func below(_ word: UInt64, _ limit: UInt8) -> UInt64 {
+        (word &- ones &* UInt64(limit)) & ~word & highBits
+    }
+
+    /// Marks the bytes of `word` equal to `byte`.
+    @inline(__always)
+    static func equal(_ word: UInt64, _ byte: UInt8) -> UInt64 {
+        below(word ^ (ones &* UInt64(byte)), 1)
+    }
+
+    /// The index (0…7) of the first marked byte of a non-zero test result.
+    @inline(__always)
+    static func firstIndex(_ marks: UInt64) -> Int { marks.trailingZeroBitCount >> 3 }
+
+    /// How many bytes of `word`, from its first, come before a space or control character (any byte
+    /// below 0x21) or, with `backslash`, a backslash: 0…8. The run that normalization copies as it is.
+    @inline(__always)
+    static func plainCount(_ word: UInt64, backslash: Bool) -> Int {
+        var special = below(word, 0x21)
+        if backslash { special |= equal(word, UInt8(ascii: "\\")) }
+        return special == 0 ? 8 : firstIndex(special)
+    }
+}
