@@ -15,8 +15,6 @@ struct TermScorer: ClauseScorer {
     private let normRows: UnsafePointer<UInt8>
     private let fields: UInt16
     private let restricted: Bool
-    /// A clause without a field prefix: its factor table is 0 for the fields it does not search.
-    private let searchesDefaultFields: Bool
     private let scoreWeight: Float
     private let k1: Float
     private let saturates: Bool
@@ -32,7 +30,6 @@ struct TermScorer: ClauseScorer {
         self.weight = weight
         self.model = model
         factors = weight.field == nil ? model.searchedFactors : model.factors
-        searchesDefaultFields = weight.field == nil
         normRows = segment.norms.row(0)
         fields = weight.fields
         scoreWeight = weight.weight
