@@ -8,9 +8,9 @@ import Synchronization
 /// dictionaries are merged in a streaming k-way pass (two at once over the two halves of the terms, the
 /// upper half's postings and positions in unnamed scratch files until the lower one is written), and
 /// each term's postings are copied block by block where the source has no deletes (`PostingsMerger`),
-/// so merging segments without deletes costs little more than copying their bytes. The sources are read through their mappings in
-/// file order, and consumed ranges are released (`madvise(DONTNEED)`) as the merge advances, so
-/// resident memory stays around the output buffers, not the index size.
+/// so merging segments without deletes costs little more than copying their bytes. The sources are
+/// read through their mappings in file order, and consumed ranges are released (`madvise(DONTNEED)`)
+/// as the merge advances, so resident memory stays around the output buffers, not the index size.
 enum SegmentMerger {
     /// Bytes of a source file consumed before its pages are released.
     static let releaseStep = 16 << 20

@@ -11,8 +11,9 @@
 /// where, for a value v (a first position or a gap), z is the bit length of (v >> k) + 1 minus one:
 /// exp-Golomb of order k, whose code is v + 2^k in z + k + 1 bits after z zeros. Bits are written from
 /// the low end of each byte (`BitPacking`'s order). k (0…`maxK`) is the block's, chosen to minimise its
-/// bytes; it shares the header vint with the unary length (one byte for a block of a few values). The values are the block's positions in `.pos` order (per doc, per field of its mask
-/// ascending, termFreq values: the first position, then the gaps).
+/// bytes; it shares the header vint with the unary length (one byte for a block of a few values). The
+/// values are the block's positions in `.pos` order (per doc, per field of its mask ascending,
+/// termFreq values: the first position, then the gaps).
 ///
 /// Value i of the block starts at the i-th one bit of `Unary` plus one, and its mantissa at
 /// i·k + (zeros of `Unary` before it): skipping n values is a select over the unary bits (popcounts of
