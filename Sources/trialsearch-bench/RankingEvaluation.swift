@@ -5,9 +5,11 @@ import TrialSearchKit
 /// `trialsearch-bench rank`: ranking quality of a `RankingConfiguration` on a relevance set, in
 /// process, so that parameters can be compared quickly (tuning is done on `../shared/eval` only).
 ///
-///     trialsearch-bench rank --index DIR --topics TSV --qrels QRELS [key=value...]
-///     trialsearch-bench rank --index DIR --related IDS --qrels QRELS [key=value...]
+///     trialsearch-bench rank --index DIR --topics TSV --qrels QRELS [--limit N] [key=value...]
+///     trialsearch-bench rank --index DIR --related IDS --qrels QRELS [--limit N] [key=value...]
 ///
+/// `--limit` (default 1,000, at least 10) is the depth of the scored run; `--limit 10` runs only the
+/// top-10 searches (the work of `search --limit 10`, for callgrind).
 /// Prints NDCG@10, P@10, recall@100 and MAP computed as `../shared/eval/score.py` does (gain = grade,
 /// topics with at least one relevant judgment, unjudged = not relevant), and the median time of a top-10
 /// search of each query (parse, rewrite, retrieve). Overrides: `k1`, `b.FIELD`,
@@ -18,10 +20,11 @@ import TrialSearchKit
 /// `mlt.minDocFreq`, `mlt.maxDocFreqRatio`, `mlt.tfExponent`, `mlt.w.FIELD`.
 enum RankingEvaluation {
     static func run(_ arguments: [String]) -> Int32 {
-        let parsed = BenchArguments(arguments, options: ["--index", "--topics", "--related", "--qrels", "--show"])
+        let parsed = BenchArguments(arguments, options: ["--index", "--topics", "--related", "--qrels", "--show", "--limit"])
         let index = parsed["--index"] ?? "", topics = parsed["--topics"] ?? ""
         let related = parsed["--related"] ?? "", qrels = parsed["--qrels"] ?? ""
         let show = parsed["--show"]
+        let limit = max(10, parsed["--limit"].flatMap { Int($0) } ?? 1000)
         var overrides: [(String, String)] = []
         for a in parsed.others {
             guard let eq = a.firstIndex(of: "=") else {
@@ -37,14 +40,14 @@ enum RankingEvaluation {
             let judgments = qrels.isEmpty ? [:] : try readQrels(qrels)
             var run: [String: [String]] = [:]
             var latencies: [Double] = []
-            let options = SearchOptions(limit: 1000)
+            let options = SearchOptions(limit: limit)
             let top10 = SearchOptions(limit: 10)
             if !topics.isEmpty {
                 for (qid, text) in try BatchInput.topics(path: topics) {
                     let start = WallClock.now
-                    _ = try engine.search(text, options: top10)
+                    let first = try engine.search(text, options: top10)
                     latencies.append(WallClock.now - start)
-                    let result = try engine.search(text, options: options)
+                    let result = limit == 10 ? first : try engine.search(text, options: options)
                     run[qid] = result.hits.map(\.id.rawValue)
                     if qid == show {
                         print("query: \(result.query.query)")
@@ -63,9 +66,9 @@ enum RankingEvaluation {
                 for id in try BatchInput.ids(path: related) {
                     guard let trialID = TrialID(id) else { continue }
                     let start = WallClock.now
-                    _ = try engine.related(to: trialID, options: top10)
+                    let first = try engine.related(to: trialID, options: top10)
                     latencies.append(WallClock.now - start)
-                    let result = try engine.related(to: trialID, options: options)
+                    let result = limit == 10 ? first : try engine.related(to: trialID, options: options)
                     run[id] = result.hits.map(\.id.rawValue)
                     if id == show {
                         print("query: \(result.query)")

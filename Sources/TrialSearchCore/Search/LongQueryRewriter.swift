@@ -16,7 +16,10 @@ import Glibc
 ///    saying what a trial is about (title, conditions, keywords, MeSH terms): `min(1, Σ_f df_f / df)`;
 ///    and its *condition share* s = max(df_condition, df_mesh) / df: how often the term names a condition.
 /// 4. Ranked by `count^countExponent · idf · ((1 − conceptSelection) + conceptSelection · c)` and cut to
-///    the `maxTerms` best.
+///    the `maxTerms` best (with the defaults: the 60 rarest terms, as Lucene's MoreLikeThis keeps its
+///    best `maxQueryTerms`). The 75 TREC 2021 notes give 32–105 terms (median 67; 51 give more than
+///    60); the ones cut are the most frequent, which add least to any score and cost most to evaluate
+///    (their postings lists are the longest): see `LongQueryParameters.maxTerms`.
 /// 5. Each kept term becomes an optional clause with boost
 ///    `count^countExponent · ((1 − conceptBoost) + conceptBoost · c) · (1 + conditionPrior · s)`, times
 ///    `firstSentenceBoost` when the note's first sentence states it (case notes give age, sex and the main
@@ -139,7 +142,12 @@ public struct LongQueryRewriter: Sendable {
 public struct LongQueryParameters: Sendable, Equatable {
     /// Free text of at least this many words is read as a long query (when the mode is automatic).
     public var minimumWords: Int
-    /// Terms kept, the most informative first.
+    /// Terms kept, the most informative first. 60 since 2026-11-26 (before: 1,000, every term): on
+    /// `../shared/eval` (`trialsearch-bench rank`, `long.maxTerms`, other parameters as they were then),
+    /// NDCG@10 over the grid all / 80 / 60 / 50 / 40 terms was 0.431 / 0.432 / 0.430 / 0.412 / 0.406;
+    /// 60 is the fewest on the grid that keeps it. With the narrative words and single letters dropped,
+    /// all → 60 terms: NDCG@10 0.4342 → 0.4334, instructions of the 75 TREC 2021 topics at top 10 on
+    /// the 16x replica 3.28 G → 3.10 G (whole run, callgrind; BENCHMARKS.md, issue 4).
     public var maxTerms: Int
     /// Terms found in more than this fraction of the docs are dropped.
     public var maxDocFreqRatio: Double
@@ -149,7 +157,9 @@ public struct LongQueryParameters: Sendable, Equatable {
     public var countExponent: Double
     /// Drop terms made of digits only.
     public var dropNumbers: Bool
-    /// Drop terms shorter than this many bytes.
+    /// Drop terms shorter than this many bytes. 2 since 2026-11-26: single letters are the fragments of
+    /// abbreviations (`s/p`, `h/o`, `T-L`, `2+ MR`) and of units, found in most trials; NDCG@10 on
+    /// `../shared/eval` with the narrative words dropped, 1 → 2: 0.4302 → 0.4342.
     public var minimumTermLength: Int
     /// Drop the joined forms of hyphenated words (`yearold`, `covid19` beside `covid`, `19`), which
     /// repeat their parts.
@@ -160,17 +170,22 @@ public struct LongQueryParameters: Sendable, Equatable {
     public var conceptBoost: Double
     /// Drop the terms the text states only under a negation (`Negation`).
     public var dropNegated: Bool
-    /// Drop the narrative words of `LongQueryStopWords` ("presented", "weeks").
+    /// Drop the narrative words of `LongQueryStopWords` ("presented", "weeks", "his", "which"). On since
+    /// 2026-11-26: a note's function words and story-telling words say nothing about which trials fit,
+    /// yet they are its most frequent terms, so they cost most to evaluate (callgrind, 75 TREC 2021
+    /// topics at top 10 on the 16x replica: 5.93 G → 3.32 G instructions for the whole run) and the
+    /// first-sentence boost weighs "year", "old" and "man" up; NDCG@10 on `../shared/eval` 0.4306 →
+    /// 0.4302 (`trialsearch-bench rank`, `long.narrative`).
     public var dropNarrativeWords: Bool
     /// Weight of a term's condition share: boost × (1 + conditionPrior · share).
     public var conditionPrior: Double
     /// Boost of the terms of the text's first sentence.
     public var firstSentenceBoost: Double
 
-    public init(minimumWords: Int = 12, maxTerms: Int = 1000, maxDocFreqRatio: Double = 1, countExponent: Double = 0,
-                dropNumbers: Bool = true, minimumTermLength: Int = 1, dropJoinedForms: Bool = true,
+    public init(minimumWords: Int = 12, maxTerms: Int = 60, maxDocFreqRatio: Double = 1, countExponent: Double = 0,
+                dropNumbers: Bool = true, minimumTermLength: Int = 2, dropJoinedForms: Bool = true,
                 conceptSelection: Double = 0, conceptBoost: Double = 0, dropNegated: Bool = true,
-                dropNarrativeWords: Bool = false, conditionPrior: Double = 2, firstSentenceBoost: Double = 1.25) {
+                dropNarrativeWords: Bool = true, conditionPrior: Double = 2, firstSentenceBoost: Double = 1.25) {
         self.dropNegated = dropNegated
         self.dropNarrativeWords = dropNarrativeWords
         self.conditionPrior = conditionPrior
