@@ -33,10 +33,12 @@ public struct ResultPrinter {
             lines.append(source.map { "No trials like \($0.id) found." } ?? "No trials matched.")
             return lines
         }
+        // The source's shingles once for all its hits.
+        let reference = source.map { engine.duplicateReference($0) }
         for (i, hit) in hits.enumerated() {
             let trial = try engine.trial(for: hit)
             var display = HitDisplay(rank: i + 1, hit: hit, trial: trial)
-            if let source { display.duplicate = engine.duplicate(source, trial) }
+            if let reference { display.duplicate = engine.duplicate(reference, trial) }
             switch format {
             case let .human(bold):
                 display.snippet = engine.snippet(trial, terms: terms)

@@ -144,6 +144,16 @@ public final class SearchEngine {
     public func duplicate(_ source: Trial, _ other: Trial) -> DuplicateRegistration? {
         DuplicateRegistration.compare(source, other, analyzer: analyzer)
     }
+
+    /// `source` prepared for `duplicate(_:_:)` with each of many records (a related request's hits).
+    public func duplicateReference(_ source: Trial) -> DuplicateRegistration.Reference {
+        DuplicateRegistration.Reference(source, analyzer: analyzer)
+    }
+
+    /// Evidence that `reference`'s record and `other` are one trial registered twice.
+    public func duplicate(_ reference: DuplicateRegistration.Reference, _ other: Trial) -> DuplicateRegistration? {
+        reference.compare(other, analyzer: analyzer)
+    }
 }
 
 /// A query after parsing and rewriting.

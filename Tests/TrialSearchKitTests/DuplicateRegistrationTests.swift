@@ -36,6 +36,34 @@ import TrialSearchCore
         #expect(similarity >= DuplicateRegistration.textThreshold && similarity < 1)
     }
 
+    /// A source prepared once (`DuplicateRegistration.Reference`, as a related request's hits are checked)
+    /// finds the same evidence as comparing the two records: ids, text, and nothing for distinct trials.
+    @Test func aPreparedSourceFindsTheSameEvidence() throws {
+        let analyzer = Analyzer()
+        let source = try Self.source()
+        let reference = DuplicateRegistration.Reference(source, analyzer: analyzer)
+        let listed = try Self.copy(of: source, id: "ChiCTR2200000001", secondaryIds: ["NCT05308342"])
+        var reworded = try Self.copy(of: source, id: "ChiCTR2200000002", secondaryIds: [])
+        reworded.briefSummary = reworded.briefSummary.replacingOccurrences(of: "single-center", with: "single centre")
+        let trials = try IndexingTests.read([CorpusIndexTests.corpus])
+        let others = trials.filter { $0.conditions.joined().lowercased().contains("ovarian") }.prefix(20)
+        #expect(others.count == 20)
+        var found = 0
+        for other in [listed, reworded] + others {
+            let got = reference.compare(other, analyzer: analyzer)
+            #expect(got == DuplicateRegistration.compare(source, other, analyzer: analyzer), "\(other.id)")
+            // The text evidence is the two records' own similarity, each analyzed from scratch.
+            let similarity = DuplicateRegistration.textSimilarity(source, other, analyzer: analyzer)
+            let text = got?.evidence.compactMap { e -> Double? in
+                if case let .nearIdenticalText(value) = e { return value } else { return nil }
+            }.first
+            #expect(text == (similarity >= DuplicateRegistration.textThreshold ? similarity : nil), "\(other.id)")
+            if got != nil { found += 1 }
+        }
+        #expect(found >= 2)
+        #expect(reference.compare(listed, analyzer: analyzer)?.evidence.contains(.sharedID("NCT05308342")) == true)
+    }
+
     @Test func distinctTrialsAreNotDuplicates() throws {
         let analyzer = Analyzer()
         let trials = try IndexingTests.read([CorpusIndexTests.corpus])

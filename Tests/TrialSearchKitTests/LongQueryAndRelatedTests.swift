@@ -102,12 +102,12 @@ import TrialSearchCore
         var lookups = ResolvedTerms(reader: engine.reader)
         let selected = try mlt.selectTerms(of: source, analyzer: engine.analyzer, lookups: &lookups,
                                            similarity: engine.configuration.relatedSimilarity)
-        #expect(MoreLikeThisParameters().maxQueryTerms == 35)
+        #expect(MoreLikeThisParameters().maxQueryTerms == 35 && MoreLikeThisParameters().maxDocFreqRatio == 0.2)
         #expect(selected.count == 35)
         let frequencies = mlt.termFrequencies(of: source, analyzer: engine.analyzer)
         let n = Double(engine.reader.docCount)
         for term in selected {
-            #expect(term.docFreq >= 2 && Double(term.docFreq) <= 0.5 * n, "\(term.term) df \(term.docFreq)")
+            #expect(term.docFreq >= 2 && Double(term.docFreq) <= 0.2 * n, "\(term.term) df \(term.docFreq)")
             let expected = try #require(frequencies[term.term]) * (1 + log(n / Double(term.docFreq + 1)))
             #expect(abs(term.score - expected) < 1e-9, "\(term.term)")
         }
@@ -128,5 +128,36 @@ import TrialSearchCore
             let trial = try engine.trial(for: hit)
             #expect(trial.conditions.joined(separator: " ").lowercased().contains("ovar"), "\(hit.id): \(trial.conditions)")
         }
+    }
+    /// Terms in more than a fifth of the trials are not selected, however often the source says them: with
+    /// the ratio at 0.5 the source's query holds some of them, with the default none, and the rarer terms
+    /// that take their places keep the source's POI cell-therapy trials the ten most like it.
+    @Test func relatedTermsLeaveOutTermsInMoreThanAFifthOfTheTrials() throws {
+        let index = try #require(ShippedCorpusIndex.shared)
+        let engine = try index.engine()
+        let id = try #require(TrialID("NCT03033277"))
+        let source = try #require(try engine.trial(id))
+        let n = Double(engine.reader.docCount)
+        func selected(ratio: Double) throws -> [MoreLikeThis.SelectedTerm] {
+            var parameters = engine.configuration.moreLikeThis
+            parameters.maxDocFreqRatio = ratio
+            var lookups = ResolvedTerms(reader: engine.reader)
+            return try MoreLikeThis(parameters: parameters).selectTerms(of: source, analyzer: engine.analyzer, lookups: &lookups,
+                                                                       similarity: engine.configuration.relatedSimilarity)
+        }
+        let loose = try selected(ratio: 0.5)
+        let common = loose.filter { Double($0.docFreq) > 0.2 * n }
+        #expect(!common.isEmpty, "no term of the source in more than a fifth of the trials: the test shows nothing")
+        let strict = try selected(ratio: engine.configuration.moreLikeThis.maxDocFreqRatio)
+        #expect(strict.count == 35)
+        #expect(strict.allSatisfy { Double($0.docFreq) <= 0.2 * n })
+        #expect(Set(strict.map(\.term)).isDisjoint(with: common.map(\.term)))
+        // The terms both keep have the same scores (the ratio only filters).
+        let looseScores = Dictionary(uniqueKeysWithValues: loose.map { ($0.term, $0.score) })
+        for term in strict { if let score = looseScores[term.term] { #expect(score == term.score, "\(term.term)") } }
+        let poi: Set = ["NCT01742533", "NCT01853501", "NCT02043743", "NCT02603744", "NCT02644447", "NCT02779374",
+                        "NCT03816852", "NCT03877471", "NCT05308342"]
+        let related = try engine.related(to: source, options: SearchOptions(limit: 10)).hits.map(\.id.rawValue)
+        #expect(related.prefix(5).allSatisfy { poi.contains($0) }, "\(related)")
     }
 }

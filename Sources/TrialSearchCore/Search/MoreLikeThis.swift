@@ -4,8 +4,9 @@ import Glibc
 
 /// "Trials like this one": a query made of a record's most characteristic terms (Lucene's
 /// MoreLikeThis, with per-field weights on the source side). The defaults are the method of
-/// `Benchmarks/research/FINDINGS.md` with intervention names added (NDCG@10 0.365 on the related-trials
-/// set of `../shared/eval`; see `MoreLikeThisParameters.defaultFieldWeights`).
+/// `Benchmarks/research/FINDINGS.md` with intervention names added and terms in more than a fifth of the
+/// docs dropped (NDCG@10 0.362 on the related-trials set of `../shared/eval`; see
+/// `MoreLikeThisParameters.defaultFieldWeights` and `maxDocFreqRatio`).
 ///
 /// 1. Re-analyze the source record's fields with the index's analyzer and count each term per field.
 /// 2. A term's source frequency is `Σ_f w_f · tf_f` over the fields (`fieldWeights`: by default title,
@@ -137,7 +138,17 @@ public struct MoreLikeThisParameters: Sendable, Equatable {
     public var maxQueryTerms: Int
     /// Terms in fewer docs are dropped.
     public var minDocFreq: Int
-    /// Terms in more than this fraction of the docs are dropped.
+    /// Terms in more than this fraction of the docs are dropped (Lucene's `maxDocFreqPct`). 0.2 rather than
+    /// 0.5: the terms in a fifth to a half of the trials are mostly the common words of criteria
+    /// (`requir`, `greater`, `less`, `without`, `women`; also broad ones such as `heart`: the terms the
+    /// first related-trials sources of `../shared/eval` lose), whose long postings lists the search
+    /// probes for every candidate while they hardly separate one trial from another.
+    /// Coarse grid on the related-trials set of `../shared/eval` (`trialsearch-bench rank`, NDCG@10 /
+    /// recall@100): 0.5 → 0.3646 / 0.674, 0.2 → 0.3619 / 0.676, 0.1 → 0.3635 / 0.675, 0.05 → 0.3577 /
+    /// 0.639; callgrind of `related --ids` (200 sources, top 10) on the 16x replica, whole run: 0.2
+    /// takes 0.89× the instructions of 0.5, 0.1 0.78×. 0.1 loses NCT03033277 from the ten trials most
+    /// like NCT05308342 (8 of the nine POI cell-therapy trials; on the shipped corpus, where POI trials
+    /// are many, `hormon` and `replac` pass 10 %); 0.2 keeps all nine, in the same ten as 0.5.
     public var maxDocFreqRatio: Double
     /// Terms whose weighted frequency in the source is lower are dropped.
     public var minTermFrequency: Double
@@ -155,7 +166,7 @@ public struct MoreLikeThisParameters: Sendable, Equatable {
     public var classicSelectionIDF: Bool
 
     public init(fieldWeights: FieldParameters = MoreLikeThisParameters.defaultFieldWeights, maxQueryTerms: Int = 35,
-                minDocFreq: Int = 2, maxDocFreqRatio: Double = 0.5, minTermFrequency: Double = 0, tfExponent: Double = 1,
+                minDocFreq: Int = 2, maxDocFreqRatio: Double = 0.2, minTermFrequency: Double = 0, tfExponent: Double = 1,
                 dropNumbers: Bool = false, minimumTermLength: Int = 1, conceptWeight: Double = 0,
                 descriptionShare: Double = 0, classicSelectionIDF: Bool = true) {
         self.classicSelectionIDF = classicSelectionIDF
