@@ -144,18 +144,34 @@ enum CriteriaHeading {
     }
 
     /// Whether "clusion" (any case) starts within the first 56 bytes: a cheap filter that most lines
-    /// fail, one 4-byte load and compare per position ("clus" lowercased with `| 0x20202020`).
-    private static func containsClusion(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+    /// fail. The bytes that may be "c" or "C" are found eight at a time (`ByteWord`), and only at
+    /// those is "clus" compared as one 4-byte load (lowercased with `| 0x20202020`) and "ion" byte by
+    /// byte (a 4-byte load and compare at every position took about 1.5 % of ingestion's instructions).
+    static func containsClusion(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
         let limit = min(line.count, 56 + 7)
         guard limit >= 9, let base = line.baseAddress else { return false }
         let clus: UInt32 = 0x7375_6C63  // "clus" little-endian
-        var i = 0
-        while i + 7 <= limit {
+        /// Whether "clusion" starts at `i` (`i + 7 <= limit`).
+        func matches(at i: Int) -> Bool {
             let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt32.self) | 0x2020_2020
-            if word == clus, lowercased(line[i + 4]) == UInt8(ascii: "i"), lowercased(line[i + 5]) == UInt8(ascii: "o"),
-               lowercased(line[i + 6]) == UInt8(ascii: "n") {
-                return true
+            return word == clus && lowercased(line[i + 4]) == UInt8(ascii: "i")
+                && lowercased(line[i + 5]) == UInt8(ascii: "o") && lowercased(line[i + 6]) == UInt8(ascii: "n")
+        }
+        let last = limit - 7  // the last start position
+        var i = 0
+        while i + 8 <= limit {
+            // Bytes equal to "c" once lowercased; a false mark above a true one is rejected by `matches`.
+            var marks = ByteWord.equal(ByteWord.load(base + i) | 0x2020_2020_2020_2020, UInt8(ascii: "c"))
+            while marks != 0 {
+                let at = i + ByteWord.firstIndex(marks)
+                if at > last { return false }
+                if matches(at: at) { return true }
+                marks &= marks &- 1
             }
+            i += 8
+        }
+        while i <= last {
+            if matches(at: i) { return true }
             i += 1
         }
         return false

@@ -41,8 +41,13 @@ final class ClinicalStudyXMLHandler: SAXDelegate {
     @exclusivity(unchecked) private var depth = 0
     /// The depth at which a skipped subtree started, or 0.
     @exclusivity(unchecked) private var skipFrom = 0
-    @exclusivity(unchecked) private var capturing = false
-    @exclusivity(unchecked) private var text: [UInt8] = []
+    /// Whether the text of the current element is being gathered: `SAXDelegate.wantsText`, so libxml2
+    /// sends no text events (whitespace between elements, text of skipped elements) while it is false.
+    private var capturing: Bool {
+        @inline(__always) get { wantsText }
+        @inline(__always) set { wantsText = newValue }
+    }
+    @exclusivity(unchecked) private var text = TextBuffer(capacity: 1 << 16)
     @exclusivity(unchecked) private var cache = TagCache()
     private var cacheGeneration = -1
 
@@ -57,17 +62,13 @@ final class ClinicalStudyXMLHandler: SAXDelegate {
 
     private static let placeholder = TrialID("placeholder") ?? { preconditionFailure("TrialID") }()
 
-    override init() {
-        text.reserveCapacity(1 << 16)
-    }
-
     func reset(source: RecordSource) {
         depth = 0
         skipFrom = 0
         capturing = false
         sawRoot = false
         nctId = ""
-        text.removeAll(keepingCapacity: true)
+        text.removeAll()
         trial = Trial(id: ClinicalStudyXMLHandler.placeholder, registry: "ClinicalTrials.gov", source: source)
     }
 
@@ -106,7 +107,7 @@ final class ClinicalStudyXMLHandler: SAXDelegate {
             open(tag)
         case .leaf:
             capturing = true
-            text.removeAll(keepingCapacity: true)
+            text.removeAll()
         }
     }
 
@@ -120,14 +121,14 @@ final class ClinicalStudyXMLHandler: SAXDelegate {
         let parent: ClinicalStudyTag = depth >= 2 ? stack[depth - 2] : .other
         if capturing {
             capturing = false
-            text.withUnsafeBufferPointer { assign(tag, in: parent, $0) }
+            text.withBytes { assign(tag, in: parent, $0) }
         } else {
             close(tag, in: parent)
         }
     }
 
     override func characters(_ bytes: UnsafeBufferPointer<UInt8>) {
-        if capturing { text.append(contentsOf: bytes) }
+        if capturing { text.append(bytes) }
     }
 
     private enum Role { case skip, container, leaf }

@@ -4,6 +4,13 @@ import CLibXML2
 /// `ICTRPTrialHandler`) override the three events; the names and text are libxml2's buffers, valid
 /// only during the call.
 class SAXDelegate {
+    /// Whether the delegate wants text events now. The parser reads it when a document starts and
+    /// after each element event, and while it is false unhooks libxml2's text callbacks, so libxml2
+    /// sends no event for the whitespace between elements or the text of elements the delegate skips
+    /// (more than half of a registry record's text events). A delegate that never sets it gets every
+    /// text event.
+    final var wantsText = true
+
     /// A document starts. `generation` changes whenever the parser replaced its context, which
     /// invalidates any cache keyed by name pointers.
     func startDocument(generation: Int) {}
@@ -45,6 +52,8 @@ final class SAXParser {
     /// The first error libxml2 reported for the current document, or the depth limit.
     private var firstError: (message: String, line: Int, code: Int32)?
     private var depthExceeded = false
+    /// Whether the context's text callbacks are hooked (see `SAXDelegate.wantsText`).
+    @exclusivity(unchecked) private var textEvents = true
     /// A document with a range left out (see `parse(…omitting:)`).
     private var shortened: [UInt8] = []
 
@@ -79,7 +88,7 @@ final class SAXParser {
         if shortened.capacity > 64 << 20 && bytes.count < 16 << 20 { shortened = [] }
         shortened.removeAll(keepingCapacity: true)
         shortened.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[..<cut.lowerBound]))
-        for byte in UnsafeRawBufferPointer(rebasing: bytes[cut]) where byte == 0x0A { shortened.append(0x0A) }
+        shortened.append(contentsOf: repeatElement(0x0A, count: SAXParser.lineFeeds(in: UnsafeRawBufferPointer(rebasing: bytes[cut]))))
         shortened.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[cut.upperBound...]))
         let document = shortened
         try document.withUnsafeBytes { shortBytes in
@@ -87,6 +96,27 @@ final class SAXParser {
                 try parse(shortBytes, delegate: delegate, encoding: encoding, at: location, firstLine: firstLine)
             }
         }.get()
+    }
+
+    /// The number of LF bytes in `bytes`, counted eight bytes at a time (a test per byte and an append
+    /// per LF cost about 2 % of ingestion's instructions: the omitted results sections are large).
+    static func lineFeeds(in bytes: UnsafeRawBufferPointer) -> Int {
+        guard let base = bytes.baseAddress else { return 0 }
+        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        var total = 0
+        var i = 0
+        while i &+ 8 <= bytes.count {
+            let x = base.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ 0x0A0A_0A0A_0A0A_0A0A
+            // The high bit of each zero byte of x, exactly (no borrow between bytes).
+            let zeros = ~(((x & low7) &+ low7) | x | low7)
+            total &+= zeros.nonzeroBitCount
+            i &+= 8
+        }
+        while i < bytes.count {
+            if base.load(fromByteOffset: i, as: UInt8.self) == 0x0A { total &+= 1 }
+            i &+= 1
+        }
+        return total
     }
 
     /// Parses the document `bytes`, sending its events to `delegate` (see the overload with
@@ -99,6 +129,7 @@ final class SAXParser {
         if documents >= SAXParser.recycleAfter {
             xmlFreeParserCtxt(context)
             context = SAXParser.makeContext()
+            textEvents = true
             documents = 0
             generation += 1
         }
@@ -109,6 +140,7 @@ final class SAXParser {
         depthExceeded = false
         defer { self.delegate = nil }
         delegate.startDocument(generation: generation)
+        followTextWish(of: delegate)
 
         let options = Int32(XML_PARSE_NONET.rawValue)
         let unmanaged = Unmanaged.passUnretained(self)
@@ -170,13 +202,21 @@ final class SAXParser {
                 }
                 return
             }
-            parser.withDelegate { $0.startElement(localname) }
+            parser.withDelegate {
+                $0.startElement(localname)
+                parser.followTextWish(of: $0)
+            }
         }
     }
 
     private static let endElement: endElementNsSAX2Func = { ctx, _, _, _ in
         withParser(ctx) { parser in
-            if parser.depth <= parser.maxDepth { parser.withDelegate { $0.endElement() } }
+            if parser.depth <= parser.maxDepth {
+                parser.withDelegate {
+                    $0.endElement()
+                    parser.followTextWish(of: $0)
+                }
+            }
             parser.depth -= 1
         }
     }
@@ -186,6 +226,20 @@ final class SAXParser {
         withParser(ctx) { parser in
             parser.withDelegate { $0.characters(UnsafeBufferPointer(start: text, count: Int(length))) }
         }
+    }
+
+    /// Hooks or unhooks the context's text callbacks (`characters`, `cdataBlock`, `ignorableWhitespace`)
+    /// to match `delegate.wantsText`. libxml2 checks each callback for NULL before calling it, and its
+    /// well-formedness checks of text do not depend on them.
+    @inline(__always)
+    private func followTextWish(of delegate: SAXDelegate) {
+        let wanted = delegate.wantsText
+        guard wanted != textEvents, let sax = context.pointee.sax else { return }
+        let callback = wanted ? SAXParser.characters : nil
+        sax.pointee.characters = callback
+        sax.pointee.cdataBlock = callback
+        sax.pointee.ignorableWhitespace = callback
+        textEvents = wanted
     }
 
     /// An entity declaration: refused (see the type's comment), before libxml2 records it.
