@@ -200,12 +200,11 @@ struct TopHitsCollector {
     }
 
     /// The first 16 bytes of `id` as two big-endian integers, zero-padded: compared as integers, they
-    /// order as the bytes do.
+    /// order as the bytes do. One copy and two loads (a loop over the bytes cost more than the
+    /// comparisons it saved).
     private static func idPrefix(_ id: UnsafeRawBufferPointer) -> (high: UInt64, low: UInt64) {
-        var high: UInt64 = 0, low: UInt64 = 0
-        for (i, byte) in id.prefix(16).enumerated() {
-            if i < 8 { high |= UInt64(byte) << UInt64(56 - 8 * i) } else { low |= UInt64(byte) << UInt64(120 - 8 * i) }
-        }
-        return (high, low)
+        var words: (UInt64, UInt64) = (0, 0)
+        withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: id.prefix(16))) }
+        return (UInt64(bigEndian: words.0), UInt64(bigEndian: words.1))
     }
 }
