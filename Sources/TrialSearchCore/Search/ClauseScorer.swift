@@ -44,6 +44,12 @@ protocol ClauseScorer {
     /// step of `MaxScoreSearch`.
     mutating func accumulate(through last: DocID, base: Int, into accumulator: UnsafeMutablePointer<Double>,
                              marks: UnsafeMutablePointer<UInt64>)
+    /// Calls `body(doc, score)` for every matching doc from the current one up to `last`, in doc order,
+    /// except those pruned by `boundIsBelow(score + rest, threshold)`, and moves past `last`; `body`
+    /// returns the threshold for the docs after, and must not move this scorer. The docs and scores are
+    /// those `accumulate` adds: `MaxScoreSearch` scores a lone essential clause this way, without the
+    /// accumulator, and a pruned doc costs no call.
+    mutating func forEachCompetitiveScore(through last: DocID, rest: Float, threshold: Float, _ body: (DocID, Float) -> Float)
     /// A new scorer of the same clause in `segment`, before its first doc and with its own decode
     /// buffers (so that both can be walked independently), or nil when the scorer cannot make one.
     func restarted(in segment: SegmentReader) -> Self?
@@ -61,6 +67,19 @@ extension ClauseScorer {
                 let o = Int(d) - base
                 accumulator[o] += Double(score())
                 marks[o >> 6] |= 1 << UInt64(o & 63)
+            }
+            d = nextDoc()
+        }
+    }
+
+    /// Doc by doc: `matches()`, `score()`, `nextDoc()` (the docs and scores `accumulate` adds).
+    mutating func forEachCompetitiveScore(through last: DocID, rest: Float, threshold: Float, _ body: (DocID, Float) -> Float) {
+        var threshold = threshold
+        var d = doc
+        while d <= last {
+            if matches() {
+                let score = score()
+                if !boundIsBelow(score + rest, threshold) { threshold = body(d, score) }
             }
             d = nextDoc()
         }
@@ -83,6 +102,7 @@ protocol ClauseScorerBox: AnyObject {
     func explain() -> Explanation
     func accumulate(through last: DocID, base: Int, into accumulator: UnsafeMutablePointer<Double>,
                     marks: UnsafeMutablePointer<UInt64>)
+    func forEachCompetitiveScore(through last: DocID, rest: Float, threshold: Float, _ body: (DocID, Float) -> Float)
 }
 
 /// Owns one concrete scorer for `AnyClauseScorer`: one non-generic class per scorer type, so that
@@ -109,6 +129,9 @@ final class TermScorerBox: ClauseScorerBox {
                     marks: UnsafeMutablePointer<UInt64>) {
         scorer.accumulate(through: last, base: base, into: accumulator, marks: marks)
     }
+    func forEachCompetitiveScore(through last: DocID, rest: Float, threshold: Float, _ body: (DocID, Float) -> Float) {
+        scorer.forEachCompetitiveScore(through: last, rest: rest, threshold: threshold, body)
+    }
 }
 
 /// `PhraseScorer` behind a reference (see `TermScorerBox`).
@@ -132,6 +155,9 @@ final class PhraseScorerBox: ClauseScorerBox {
                     marks: UnsafeMutablePointer<UInt64>) {
         scorer.accumulate(through: last, base: base, into: accumulator, marks: marks)
     }
+    func forEachCompetitiveScore(through last: DocID, rest: Float, threshold: Float, _ body: (DocID, Float) -> Float) {
+        scorer.forEachCompetitiveScore(through: last, rest: rest, threshold: threshold, body)
+    }
 }
 
 /// `AlternativesScorer` behind a reference (see `TermScorerBox`).
@@ -154,6 +180,9 @@ final class AlternativesScorerBox: ClauseScorerBox {
     func accumulate(through last: DocID, base: Int, into accumulator: UnsafeMutablePointer<Double>,
                     marks: UnsafeMutablePointer<UInt64>) {
         scorer.accumulate(through: last, base: base, into: accumulator, marks: marks)
+    }
+    func forEachCompetitiveScore(through last: DocID, rest: Float, threshold: Float, _ body: (DocID, Float) -> Float) {
+        scorer.forEachCompetitiveScore(through: last, rest: rest, threshold: threshold, body)
     }
 }
 
@@ -180,6 +209,9 @@ struct AnyClauseScorer: ClauseScorer {
     func accumulate(through last: DocID, base: Int, into accumulator: UnsafeMutablePointer<Double>,
                     marks: UnsafeMutablePointer<UInt64>) {
         box.accumulate(through: last, base: base, into: accumulator, marks: marks)
+    }
+    func forEachCompetitiveScore(through last: DocID, rest: Float, threshold: Float, _ body: (DocID, Float) -> Float) {
+        box.forEachCompetitiveScore(through: last, rest: rest, threshold: threshold, body)
     }
 }
 

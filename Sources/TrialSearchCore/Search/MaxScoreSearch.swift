@@ -20,6 +20,10 @@
 ///    stopping as soon as its partial score plus the remaining bounds falls below the threshold;
 ///    survivors are collected.
 /// 5. As the threshold rises, more clauses become non-essential for the next inner windows.
+/// 6. When a single clause is essential (a short query once the threshold has risen), steps 3 and 4
+///    are one pass over its postings (`ClauseScorer.forEachCompetitiveScore`): a doc that the bounds of
+///    the other clauses cannot lift to the threshold is dropped inside the scorer's loop, the others are
+///    completed at once, without the accumulator.
 ///
 /// Long queries gain most: the many frequent, low-idf terms of a patient note soon become non-essential
 /// and are only probed (`advance`) for the few candidates that can still compete; and the essential
@@ -137,6 +141,40 @@ enum MaxScoreSearch {
                 if first > windowMax { break }
                 innerMin = first
                 let innerMax = min(windowMax, innerMin + innerWindow - 1)
+                if firstEssential == n - 1 {
+                    // A lone essential clause (the usual case of a short query once the threshold has
+                    // risen): each of its docs is completed at once, as step 4 would, without the
+                    // accumulator and the candidates' bit set. The same docs in the same order, the same
+                    // sums (0 + score is exact in Double) and the same tests: the same hits.
+                    // The scorer skips the docs the first test below would prune (`rest` is the bound of
+                    // all the non-essential clauses) without calling the closure. The closure captures
+                    // constants only (the threshold is read from the collector): a captured variable
+                    // would be checked for exclusive access at every read.
+                    let i = order[n - 1], byBound = order, prefixSums = prefix, lastNonEssential = firstEssential - 1
+                    let rest = lastNonEssential >= 0 ? prefix[lastNonEssential] : 0
+                    if Int(scorers[i].doc) < innerMin { _ = scorers[i].advance(to: DocID(innerMin)) }
+                    scorers[i].forEachCompetitiveScore(through: DocID(innerMax), rest: rest, threshold: threshold) { doc, score in
+                        let threshold = max(seed, collector.threshold)
+                        guard simple ? doc != skipped : query.admits(doc) else { return threshold }
+                        var partial = Double(score)
+                        var k = lastNonEssential
+                        while k >= 0 {
+                            if boundIsBelow(Float(partial) + prefixSums[k], threshold) { return threshold }
+                            let j = byBound[k]
+                            if scorers[j].doc < doc { _ = scorers[j].advance(to: doc) }
+                            if scorers[j].doc == doc && scorers[j].matches() { partial += Double(scorers[j].score()) }
+                            k -= 1
+                        }
+                        if !boundIsBelow(Float(partial), threshold) && !query.isExcluded(doc) {
+                            collector.collect(query.scored(doc, partial))
+                        }
+                        return max(seed, collector.threshold)
+                    }
+                    threshold = max(seed, collector.threshold)
+                    innerMin = innerMax + 1
+                    firstEssential = partition(threshold)
+                    continue
+                }
                 // Term at a time: the essential clauses' scores into the accumulator.
                 for k in firstEssential..<n {
                     let i = order[k]

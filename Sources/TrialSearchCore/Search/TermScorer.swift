@@ -100,12 +100,32 @@ struct TermScorer: ClauseScorer {
         return saturates ? scoreWeight * (x / (k1 + x)) : scoreWeight * x
     }
 
-    /// Whole runs of a block at a time (`PostingsCursor.scanBlock`): the same arithmetic as `score()`,
-    /// in a tight loop over the block's unpacked termFreqs.
+    /// Adds every matching doc's score up to `last` into the accumulator (`forEachCompetitiveScore`).
+    @inline(__always)
     mutating func accumulate(through last: DocID, base: Int, into accumulator: UnsafeMutablePointer<Double>,
                              marks: UnsafeMutablePointer<UInt64>) {
+        forEachCompetitiveScore(through: last, rest: 0, threshold: -.infinity) { doc, score in
+            let o = Int(doc) &- base
+            accumulator[o] += Double(score)
+            marks[o >> 6] |= 1 << UInt64(o & 63)
+            return -.infinity
+        }
+    }
+
+    /// Calls `body(doc, score)` for every doc from the current one up to `last` whose score is positive
+    /// and not pruned (`boundIsBelow(score + rest, threshold)`; `body` returns the threshold for the
+    /// docs after), and moves past `last`: the same arithmetic as `score()`, a block's run at a time
+    /// (`PostingsCursor.run(through:)`), in a loop of this function's own over the run's arrays, so that
+    /// the loop's state (the run's pointers, the factor table, the norms, the weight) stays in registers
+    /// and a pruned doc costs no call.
+    @inline(__always)
+    mutating func forEachCompetitiveScore(through last: DocID, rest: Float, threshold: Float,
+                                          _ body: (DocID, Float) -> Float) {
+        var threshold = threshold
         let factors = self.factors
         let weight = scoreWeight, k1 = self.k1
+        let rows = normRows, fields = self.fields
+        var d = doc
         if defaultBM25F && model.hasSaturatedOnce {
             // BM25F over the default fields, the common case, without the per-field and per-model tests
             // (a field the clause does not search has factor 0 in `searchedFactors`); the same
@@ -115,15 +135,26 @@ struct TermScorer: ClauseScorer {
             // `saturatedOnce` follows `searchedFactors` (one base pointer for both: one register less).
             let once = IndexFormat.fieldCount * 256
             precondition(model.saturatedOnce == factors + once, "saturatedOnce does not follow searchedFactors")
-            scanDocs(through: last) { doc, mask, freqs, row in
-                guard mask != 0 else { return }
-                let f = mask.trailingZeroBitCount
-                let score: Float
-                if mask & (mask &- 1) == 0 && freqs[0] == 0 {
-                    let s = factors[once &+ f &* 256 &+ Int(row[f])]
-                    guard s > 0 else { return }
-                    score = weight * s
-                } else {
+            while d <= last {
+                guard let run = cursor.run(through: last) else {
+                    d = cursor.doc
+                    break
+                }
+                let docs = run.docs, masks = run.masks, starts = run.freqStarts, allFreqs = run.freqs
+                for i in run.start..<run.end {
+                    let mask = masks[i]
+                    if mask == 0 { continue }
+                    let doc = DocID(bitPattern: docs[i])
+                    let row = rows + Int(doc) &* IndexFormat.fieldCount
+                    let freqs = allFreqs + Int(starts[i])
+                    let f = mask.trailingZeroBitCount
+                    if mask & (mask &- 1) == 0 && freqs[0] == 0 {
+                        let s = factors[once &+ f &* 256 &+ Int(row[f])]
+                        guard s > 0 else { continue }
+                        let score = weight * s
+                        if !boundIsBelow(score + rest, threshold) { threshold = body(doc, score) }
+                        continue
+                    }
                     var x = Float(freqs[0] &+ 1) * factors[f &* 256 &+ Int(row[f])]
                     var m = mask & (mask &- 1)
                     var k = 1
@@ -133,59 +164,57 @@ struct TermScorer: ClauseScorer {
                         k &+= 1
                         m &= m &- 1
                     }
-                    guard x > 0 else { return }
-                    score = weight * (x / (k1 + x))
+                    guard x > 0 else { continue }
+                    let score = weight * (x / (k1 + x))
+                    if !boundIsBelow(score + rest, threshold) { threshold = body(doc, score) }
                 }
-                Self.add(score, at: Int(doc) &- base, accumulator, marks)
+                d = cursor.next(after: run)
+                if restricted { d = skipUnsearched(d) }
             }
+            doc = d
             return
         }
-        let fields = self.fields, sqrt = sqrtTermFreq, saturates = self.saturates
-        scanDocs(through: last) { doc, mask, freqs, row in
-            guard mask & fields != 0 else { return }
-            var x: Float = 0
-            // The doc's termFreqs are in field order: the k-th set bit of `mask` has freqs[k].
-            var m = mask
-            var k = 0
-            while m != 0 {
-                let f = m.trailingZeroBitCount
-                if fields & (1 << UInt16(f)) != 0 {
-                    let tf = freqs[k] &+ 1
-                    let t = sqrt ? Float(tf).squareRoot() : Float(tf)
-                    x += t * factors[f &* 256 &+ Int(row[f])]
-                }
-                k &+= 1
-                m &= m - 1
-            }
-            guard x > 0 else { return }
-            Self.add(saturates ? weight * (x / (k1 + x)) : weight * x, at: Int(doc) &- base, accumulator, marks)
-        }
-    }
-
-    /// Adds a doc's score into the accumulator at offset `o` and marks it a candidate.
-    @inline(__always)
-    private static func add(_ score: Float, at o: Int, _ accumulator: UnsafeMutablePointer<Double>,
-                            _ marks: UnsafeMutablePointer<UInt64>) {
-        accumulator[o] += Double(score)
-        marks[o >> 6] |= 1 << UInt64(o & 63)
-    }
-
-    /// The loop of `accumulate`: `body(doc, fieldMask, termFreqs, normsRow)` for each doc up to `last`
-    /// (the clause's field restriction applied between blocks' runs, as `nextDoc`).
-    @inline(__always)
-    private mutating func scanDocs(through last: DocID,
-                                   _ body: (DocID, UInt16, UnsafeMutablePointer<UInt32>, UnsafePointer<UInt8>) -> Void) {
-        let row0 = normRows, fields = self.fields
-        var d = doc
+        let sqrt = sqrtTermFreq, saturates = self.saturates
         while d <= last {
-            d = cursor.scanBlock(through: last) { doc, mask, freqs in
-                body(doc, mask, freqs, row0 + Int(doc) &* IndexFormat.fieldCount)
+            guard let run = cursor.run(through: last) else {
+                d = cursor.doc
+                break
             }
-            if restricted {
-                while d != PostingsCursor.noMoreDocs && cursor.fieldMask & fields == 0 { d = cursor.next() }
+            for i in run.start..<run.end {
+                let mask = run.masks[i]
+                guard mask & fields != 0 else { continue }
+                let doc = DocID(bitPattern: run.docs[i])
+                let row = rows + Int(doc) &* IndexFormat.fieldCount
+                let freqs = run.freqs + Int(run.freqStarts[i])
+                var x: Float = 0
+                // The doc's termFreqs are in field order: the k-th set bit of `mask` has freqs[k].
+                var m = mask
+                var k = 0
+                while m != 0 {
+                    let f = m.trailingZeroBitCount
+                    if fields & (1 << UInt16(f)) != 0 {
+                        let tf = freqs[k] &+ 1
+                        let t = sqrt ? Float(tf).squareRoot() : Float(tf)
+                        x += t * factors[f &* 256 &+ Int(row[f])]
+                    }
+                    k &+= 1
+                    m &= m - 1
+                }
+                guard x > 0 else { continue }
+                let score = saturates ? weight * (x / (k1 + x)) : weight * x
+                if !boundIsBelow(score + rest, threshold) { threshold = body(doc, score) }
             }
+            d = cursor.next(after: run)
+            if restricted { d = skipUnsearched(d) }
         }
         doc = d
+    }
+
+    /// The first doc from `d` on that holds the term in a field the clause searches (as `nextDoc`).
+    private mutating func skipUnsearched(_ d: DocID) -> DocID {
+        var d = d
+        while d != PostingsCursor.noMoreDocs && cursor.fieldMask & fields == 0 { d = cursor.next() }
+        return d
     }
 
     mutating func advanceShallow(to target: DocID) -> DocID {

@@ -185,6 +185,70 @@ import Testing
         }
     }
 
+    /// `run(through:)` and `next(after:)` (the block runs a scorer loops over) hand out every doc with
+    /// its mask and termFreqs, in runs that stop at `last` or at the block's end, over every block shape
+    /// (flush blocks of 128 docs, a tail block of one doc, merged blocks of 255, a single-doc term, a
+    /// block of one mask), from the first doc or after an `advance`.
+    @Test func blockRunsHandOutEveryDocOnce() throws {
+        let dir = TemporaryDirectory("runs")
+        defer { dir.remove() }
+        let all: UInt16 = (1 << UInt16(IndexFormat.fieldCount)) - 1
+        var rng = SeededRandom(seed: 31)
+        let varied: (Int, inout SeededRandom) -> UInt16 = { _, rng in UInt16(truncatingIfNeeded: rng.next() % UInt64(all)) + 1 }
+        let terms = [
+            Self.postings(count: 1, first: 3, rng: &rng) { _, _ in all },
+            Self.postings(count: 129, first: 0, rng: &rng, maskOf: varied),
+            Self.postings(count: 600, first: 1, rng: &rng, maskOf: varied),
+            Self.postings(count: 300, first: 0, rng: &rng) { _, _ in 0b10 },
+        ]
+        for blockDocs in [IndexFormat.blockSize, IndexFormat.maxBlockDocs] {
+            let written = try Self.write(terms, blockDocs: blockDocs, in: dir, name: "runs\(blockDocs)")
+            for (t, expected) in terms.enumerated() {
+                for round in 0..<6 {
+                    let label = "\(blockDocs)-doc blocks, term \(t), round \(round)"
+                    var c = PostingsCursor(info: written.infos[t], postings: written.postings, positions: written.positions,
+                                           docCount: written.docCount)
+                    // Rounds 1…: start after an advance to a random doc.
+                    let start = round == 0 ? 0 : Int(rng.next() % UInt64(expected.count))
+                    var d = round == 0 ? c.next() : c.advance(to: DocID(expected[start].doc))
+                    var seen: [Int] = []
+                    let before = c.run(through: d - 1)
+                    #expect(before == nil, "\(label): a run ending before the current doc")
+                    while d != PostingsCursor.noMoreDocs {
+                        // Stop a few docs on (in doc ids), sometimes far past the block.
+                        let last = d + DocID(rng.next() % UInt64(round % 2 == 0 ? 40 : 4_000))
+                        let next = c.run(through: last)
+                        let run = try #require(next, "\(label) at \(d)")
+                        #expect(run.start < run.end)
+                        for i in run.start..<run.end {
+                            let p = expected[start + seen.count]
+                            #expect(Int(run.docs[i]) == p.doc && DocID(run.docs[i]) <= last, "\(label) doc \(p.doc)")
+                            #expect(run.masks[i] == p.mask, "\(label) doc \(p.doc) mask")
+                            var k = Int(run.freqStarts[i])
+                            for f in 0..<IndexFormat.fieldCount where p.mask & (1 << UInt16(f)) != 0 {
+                                #expect(run.freqs[k] + 1 == p.freqs[f], "\(label) doc \(p.doc) field \(f)")
+                                k += 1
+                            }
+                            seen.append(p.doc)
+                        }
+                        d = c.next(after: run)
+                        let following = start + seen.count
+                        #expect(d == (following < expected.count ? DocID(expected[following].doc) : PostingsCursor.noMoreDocs),
+                                "\(label)")
+                        // A run stops at `last` or at its block's end: the first block holds 128 docs, the
+                        // others `blockDocs` (`PostingsWriter`).
+                        if d <= last {
+                            #expect(following >= IndexFormat.blockSize && (following - IndexFormat.blockSize) % blockDocs == 0,
+                                    "\(label): stopped inside a block, before doc \(following)")
+                        }
+                    }
+                    #expect(seen == expected[start...].map(\.doc), "\(label): every doc once")
+                    #expect(!c.isCorrupt)
+                }
+            }
+        }
+    }
+
     /// A block whose mask index points past its dictionary (a file damaged yet with a valid checksum):
     /// the doc reads no field and the cursor reports the corruption; the same block with a valid index
     /// reads its masks. Bytes as in `PostingsWriter`'s grammar: impacts (fields 1, 2 and 3: max tf 1, min

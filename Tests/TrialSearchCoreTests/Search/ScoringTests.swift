@@ -119,4 +119,82 @@ import Testing
         #expect(throws: RankingConfigurationError.self) { try Similarity.tfidf(TFIDFParameters(weights: w)).validate() }
         #expect(throws: Never.self) { try Similarity.default.validate() }
     }
+
+    /// `TermScorer.forEachCompetitiveScore` (a block's run at a time, the loop `MaxScoreSearch` and
+    /// `accumulate` use) gives the docs and scores, bit for bit, that `nextDoc()` and `score()` give doc
+    /// by doc: for default-field clauses (BM25F with its table of single occurrences), clauses named to a
+    /// field (docs holding the term elsewhere skipped), TF-IDF, runs cut at random docs, inside and
+    /// across blocks, on every segment (deleted docs included: scorers do not filter them). With a
+    /// threshold (raised by the callback, as a top-1 collector would) it hands over exactly the docs
+    /// that `boundIsBelow(score + rest, threshold)` does not prune.
+    @Test(arguments: [Similarity.default, .tfidf(TFIDFParameters())])
+    func blockRunScoresEqualDocByDocScores(similarity: Similarity) throws {
+        let index = try #require(SyntheticSearchIndex.shared)
+        let searcher = try IndexSearcher(reader: index.reader, similarity: similarity)
+        var rng = SeededRandom(seed: 77)
+        var runs = 0
+        for word in SyntheticTrials.vocabulary.prefix(40) {
+            for field in [nil, Field.title, .condition] {
+                let query = WeightedQuery(clauses: [WeightedClause(field: field, match: .term(word))])
+                let prepared = try PreparedQuery(query, reader: index.reader, model: searcher.model)
+                guard let clause = prepared.clauses.first, case let .term(weight, resolved) = clause.match else { continue }
+                for segment in index.reader.segments {
+                    guard var byDoc = PreparedQuery.termScorer(weight, resolved, segment: segment, model: searcher.model),
+                          var byRun = PreparedQuery.termScorer(weight, resolved, segment: segment, model: searcher.model) else { continue }
+                    var expected: [String] = []
+                    var scores: [(doc: DocID, score: Float)] = []
+                    var d = byDoc.nextDoc()
+                    while d != PostingsCursor.noMoreDocs {
+                        let score = byDoc.score()
+                        if score > 0 {
+                            expected.append("\(d) \(score.bitPattern)")
+                            scores.append((d, score))
+                        }
+                        d = byDoc.nextDoc()
+                    }
+                    var got: [String] = []
+                    d = byRun.nextDoc()
+                    while d != PostingsCursor.noMoreDocs {
+                        let last = d + DocID(rng.next() % (rng.next() % 2 == 0 ? 20 : 2_000))
+                        byRun.forEachCompetitiveScore(through: last, rest: 0, threshold: -.infinity) { doc, score in
+                            #expect(doc <= last)
+                            got.append("\(doc) \(score.bitPattern)")
+                            return -.infinity
+                        }
+                        #expect(byRun.doc > last, "\(word): the run stops past \(last)")
+                        d = byRun.doc
+                        runs += 1
+                    }
+                    let label = "\(field.map { "\($0.name):" } ?? "")\(word) in segment \(segment.ordinal)"
+                    #expect(got == expected, "\(label)")
+                    // Pruned: the docs a threshold that rises to the best score so far lets through.
+                    guard var pruned = PreparedQuery.termScorer(weight, resolved, segment: segment, model: searcher.model),
+                          let best = scores.map(\.score).max() else { continue }
+                    let rest = best * Float(rng.next() % 4) / 8
+                    let start = best * Float(rng.next() % 4) / 4
+                    var expectedPassed: [DocID] = []
+                    var t = start
+                    for (doc, score) in scores where !boundIsBelow(score + rest, t) {
+                        expectedPassed.append(doc)
+                        t = max(t, score + rest)
+                    }
+                    #expect(!expectedPassed.isEmpty, "\(label): the best doc passes")
+                    var passed: [DocID] = []
+                    var current = start
+                    d = pruned.nextDoc()
+                    while d != PostingsCursor.noMoreDocs {
+                        let last = d + DocID(rng.next() % 500)
+                        pruned.forEachCompetitiveScore(through: last, rest: rest, threshold: current) { doc, score in
+                            passed.append(doc)
+                            current = max(current, score + rest)
+                            return current
+                        }
+                        d = pruned.doc
+                    }
+                    #expect(passed == expectedPassed, "\(label): pruned by threshold, rest \(rest)")
+                }
+            }
+        }
+        #expect(runs > 500)
+    }
 }

@@ -39,6 +39,34 @@ import Testing
         #expect(collector.scoredCount == docs.count)
     }
 
+    /// `selectBest` (a selection by score, then by trial id among the docs tied with the k-th score)
+    /// keeps the same docs as the first `count` of a full sort by `ranksAbove`, for every count, with
+    /// scores drawn from few values (ties across the cut) or all distinct.
+    @Test func selectionByScoreThenTiesKeepsTheFirstByRank() throws {
+        let index = try #require(SyntheticSearchIndex.shared)
+        let segments = index.reader.segments
+        var rng = SeededRandom(seed: 5)
+        var all: [ScoredDoc] = []
+        for (s, segment) in segments.enumerated() {
+            for d in 0..<segment.docCount { all.append(ScoredDoc(score: 0, segment: Int32(s), doc: DocID(d))) }
+        }
+        for distinct in [1, 3, 12, 1_000_000] {
+            for n in [2, 17, 200, min(all.count, 900)] {
+                var docs = Array(all.shuffled(using: &rng).prefix(n))
+                for i in docs.indices { docs[i].score = Float(rng.next() % UInt64(distinct)) / 4 }
+                let expected = docs.sorted { TopHitsCollector.ranksAbove($0, $1, segments) }
+                for count in Set([1, n / 3, n / 2, n - 1, 1 + Int(rng.next() % UInt64(n - 1))]) where count > 0 {
+                    var buffer = docs
+                    buffer.withUnsafeMutableBufferPointer { TopHitsCollector.selectBest($0, count: count, segments) }
+                    let key = { (d: ScoredDoc) in "\(d.segment):\(d.doc)" }
+                    #expect(Set(buffer.prefix(count).map(key)) == Set(expected.prefix(count).map(key)),
+                            "\(distinct) scores, \(n) docs, count \(count)")
+                    #expect(Set(buffer.map(key)) == Set(docs.map(key)), "a permutation")
+                }
+            }
+        }
+    }
+
     @Test func selectionPutsTheFirstElementsInFront() {
         var rng = SeededRandom(seed: 11)
         for n in [2, 3, 10, 100, 1_000] {

@@ -433,23 +433,43 @@ public struct PostingsCursor {
     /// moves to the doc after the last one visited and returns it. Scoring a run of docs this way reads
     /// the block's termFreqs once, sequentially, instead of doc by doc.
     /// - Complexity: O(docs visited), plus one unpacking of the block's termFreqs.
-    public mutating func scanBlock(through last: DocID, _ body: (DocID, UInt16, UnsafeMutablePointer<UInt32>) -> Void) -> DocID {
-        guard doc >= 0, doc != Self.noMoreDocs, doc <= last else { return doc }
+    public mutating func scanBlock(through last: DocID, _ body: (DocID, UInt16, UnsafePointer<UInt32>) -> Void) -> DocID {
+        guard let run = run(through: last) else { return doc }
+        for i in run.start..<run.end {
+            body(DocID(bitPattern: run.docs[i]), run.masks[i], run.freqs + Int(run.freqStarts[i]))
+        }
+        return next(after: run)
+    }
+
+    /// The decoded docs of the current block from the current doc up to `last` (inclusive), for a scorer
+    /// to loop over in its own code (`TermScorer.forEachCompetitiveScore`), then `next(after:)`; nil
+    /// when the current doc is not in `...last` (or is −1), or when the block turns out malformed (the
+    /// cursor is then exhausted). Handing out the block's arrays lets the scoring loop keep its state in registers,
+    /// where a closure called from inside the cursor (`scanBlock`) reloaded it for every doc.
+    /// - Complexity: O(1), plus one unpacking of the block's termFreqs.
+    @inline(__always)
+    public mutating func run(through last: DocID) -> PostingsRun? {
+        guard doc >= 0, doc != Self.noMoreDocs, doc <= last else { return nil }
         if !freqsUnpacked { unpackFreqs() }
-        guard !isCorrupt else { return exhaust() }
-        let docs = buffers.docs, masks = buffers.masks, starts = buffers.freqStart, freqs = buffers.freqs
-        var i = index
+        guard !isCorrupt else {
+            _ = exhaust()
+            return nil
+        }
+        let docs = buffers.docs
         // A run that reaches the block's end (the usual case for a frequent term) needs no test per doc.
         var end = blockDocs
         if DocID(bitPattern: docs[end - 1]) > last {
-            end = i + 1
+            end = index + 1
             while DocID(bitPattern: docs[end]) <= last { end += 1 }
         }
-        while i < end {
-            body(DocID(bitPattern: docs[i]), masks[i], freqs + Int(starts[i]))
-            i += 1
-        }
-        index = end - 1
+        return PostingsRun(docs: docs, masks: buffers.masks, freqStarts: buffers.freqStart, freqs: buffers.freqs,
+                           start: index, end: end)
+    }
+
+    /// Moves to the doc after `run` (the last `run(through:)`) and returns it.
+    @inline(__always)
+    public mutating func next(after run: PostingsRun) -> DocID {
+        index = run.end - 1
         return next()
     }
 
@@ -601,5 +621,28 @@ public struct PostingsCursor {
         let start = blockCount == 1 ? blocksStart : blocksStart + skipBlockStart(shallowBlock)
         var r = ByteReader(base: base, end: termEnd, position: start)
         return Impacts.decode(&r)
+    }
+}
+
+/// A run of decoded docs of one postings block (`PostingsCursor.run(through:)`): doc `i` of the block,
+/// for `i` in `start..<end`, is `docs[i]`, holds the term in the fields of `masks[i]` with the termFreqs
+/// `freqs[freqStarts[i]...]` minus one (as stored), one per field of the mask in field order. The
+/// pointers are the cursor's decode buffers: valid until the cursor moves.
+public struct PostingsRun {
+    public let docs: UnsafePointer<UInt32>
+    public let masks: UnsafePointer<UInt16>
+    public let freqStarts: UnsafePointer<UInt32>
+    public let freqs: UnsafePointer<UInt32>
+    public let start: Int
+    public let end: Int
+
+    init(docs: UnsafeMutablePointer<UInt32>, masks: UnsafeMutablePointer<UInt16>, freqStarts: UnsafeMutablePointer<UInt32>,
+         freqs: UnsafeMutablePointer<UInt32>, start: Int, end: Int) {
+        self.docs = UnsafePointer(docs)
+        self.masks = UnsafePointer(masks)
+        self.freqStarts = UnsafePointer(freqStarts)
+        self.freqs = UnsafePointer(freqs)
+        self.start = start
+        self.end = end
     }
 }
