@@ -96,6 +96,10 @@ final class InMemorySegment {
             for b in 0..<records.blockCount {
                 let block = records.compressedBlock(b)
                 try stored.addCompressedBlock(block.bytes, docs: block.docs, uncompressedLength: block.uncompressedLength)
+                // Copied pages leave the resident set as the copy advances (as in a merge).
+                if (b & 63) == 63 || b == records.blockCount - 1 {
+                    file.file.dropPages(0..<(records.entry(b).offset + block.bytes.count))
+                }
             }
             unlink(otherPath)
         }
