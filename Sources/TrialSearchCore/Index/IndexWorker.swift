@@ -2,7 +2,8 @@
 /// segment, flushed to disk whenever it reaches the worker's share of the RAM budget.
 ///
 /// Not thread-safe: create one per thread with `IndexWriter.makeWorker()` and call `finish()` before
-/// the writer's `commit()`.
+/// the writer's `commit()`. The segment in memory when the worker finishes is not flushed by it but
+/// handed to the writer, whose commit flushes the last segments of all the workers as one.
 public final class IndexWorker {
     private let writer: IndexWriter
     private let analyzer: Analyzer
@@ -58,14 +59,22 @@ public final class IndexWorker {
         KillPoint.reach("flush.done")
     }
 
-    /// Flushes the last segment and hands everything to the writer.
+    /// Hands everything to the writer: the flushed segments, and the last segment still in memory,
+    /// which the commit flushes together with the other workers' last segments (as one segment).
     public func finish() throws {
         guard !finished else { return }
         finished = true
-        defer {
-            writer.workerFinished(flushed: flushed, candidates: candidates)
-            candidates = []
-        }
-        try flush()
+        let last = segment.flatMap { $0.docCount > 0 ? FinishedSegment($0) : nil }
+        segment = nil
+        writer.workerFinished(flushed: flushed, last: last, candidates: candidates)
+        candidates = []
     }
+}
+
+/// A worker's last in-memory segment, handed to the writer by `IndexWorker.finish()`: from then on only
+/// the committing thread uses it (the worker never touches it again), hence `@unchecked Sendable`.
+final class FinishedSegment: @unchecked Sendable {
+    let segment: InMemorySegment
+
+    init(_ segment: InMemorySegment) { self.segment = segment }
 }

@@ -20,8 +20,9 @@ struct Candidate: Sendable {
 ///
 /// Usage: `init` takes the folder's lock, removes files a crashed writer left, and opens the current
 /// snapshot (for updates). Each indexing thread calls `makeWorker()` and feeds its `IndexWorker`;
-/// `delete(_:)` marks ids for deletion; `commit()` resolves updates and duplicates, writes deletes,
-/// merges per the `MergePolicy`, and atomically replaces the manifest. The lock is released when the
+/// `delete(_:)` marks ids for deletion; `commit()` flushes the workers' last in-memory segments as one
+/// segment, resolves updates and duplicates, writes deletes, merges per the `MergePolicy`, and
+/// atomically replaces the manifest. The lock is released when the
 /// writer is released.
 ///
 /// Commit protocol (crash safety): every file is written under a new name and fsynced (a flushed
@@ -42,6 +43,8 @@ public final class IndexWriter: Sendable {
     struct State: Sendable {
         var nextSegmentNumber: Int
         var flushed: [SegmentInfo] = []
+        /// The workers' last segments, still in memory: the commit flushes them as one.
+        var last: [FinishedSegment] = []
         var candidates: [Candidate] = []
         var deletions: [TrialID] = []
         var activeWorkers = 0
@@ -112,12 +115,40 @@ public final class IndexWriter: Sendable {
         return (SegmentName.make(number), rng.next())
     }
 
-    func workerFinished(flushed: [SegmentInfo], candidates: [Candidate]) {
+    func workerFinished(flushed: [SegmentInfo], last: FinishedSegment?, candidates: [Candidate]) {
         state.withLock { s in
             s.flushed.append(contentsOf: flushed)
+            if let last { s.last.append(last) }
             s.candidates.append(contentsOf: candidates)
             s.activeWorkers -= 1
         }
+    }
+
+    /// Flushes the workers' last in-memory segments as one segment, under the first one's name (in name
+    /// order, so the result does not depend on which worker finished first), and moves their
+    /// candidates there: the run's segments with it, and the candidates pointing into them. One flush
+    /// of the joined term tables writes what flushing each and merging them would (a merge that
+    /// decoded and re-encoded the blocks where they meet).
+    private func flushLastSegments(_ snapshot: State) throws -> (flushed: [SegmentInfo], candidates: [Candidate]) {
+        let last = snapshot.last.map(\.segment).sorted { $0.name < $1.name }
+        guard let first = last.first else { return (snapshot.flushed, snapshot.candidates) }
+        var base: [String: Int32] = [:]
+        var docs: Int32 = 0
+        for segment in last {
+            base[segment.name] = docs
+            docs += Int32(segment.docCount)
+        }
+        let info = try first.flush(joining: Array(last.dropFirst()), split: true)
+        KillPoint.reach("flush.done")
+        var candidates = snapshot.candidates
+        if last.count > 1 {
+            for i in candidates.indices {
+                guard let name = candidates[i].segment, let shift = base[name] else { continue }
+                candidates[i].segment = first.name
+                candidates[i].doc += shift
+            }
+        }
+        return (snapshot.flushed + [info], candidates)
     }
 
     /// Removes the files trialsearch owns in `directory` that `keeping` does not list.
@@ -140,16 +171,19 @@ public final class IndexWriter: Sendable {
     /// changed nothing and no merge is due.
     /// - Complexity: O(records · log records) for the resolution plus the merges' cost.
     public func commit() throws -> IndexSummary {
-        let snapshot = state.withLock { s -> State in
+        var snapshot = state.withLock { s -> State in
+            defer { s.last = [] }
             precondition(s.activeWorkers == 0, "commit with \(s.activeWorkers) workers not finished")
             precondition(!s.committed, "commit called twice")
             s.committed = true
             return s
         }
         KillPoint.reach("commit.begin")
+        let (flushed, candidates) = try flushLastSegments(snapshot)
+        snapshot.last = []  // frees the in-memory segments before the merges
         var summary = IndexSummary()
         var resolution = UpdateResolution(existing: existing)
-        resolution.resolve(snapshot.candidates, summary: &summary)
+        resolution.resolve(candidates, summary: &summary)
         resolution.delete(snapshot.deletions, summary: &summary)
 
         // The segment list: existing ones (unless rebuilding) with their new deletes, then new ones.
@@ -169,7 +203,7 @@ public final class IndexWriter: Sendable {
                 if info.liveCount > 0 { segments.append(info) } else { changed = true }
             }
         }
-        for var info in snapshot.flushed.sorted(by: { $0.name < $1.name }) {
+        for var info in flushed.sorted(by: { $0.name < $1.name }) {
             if let deleted = resolution.newDeletes[info.name], deleted.count > 0 {
                 guard deleted.count < info.docCount else { continue }
                 info.deletesGeneration = 1
@@ -196,7 +230,7 @@ public final class IndexWriter: Sendable {
         // Merges: the run's small segments into one, then whatever the policy asks for.
         var policy = options.mergePolicy
         if policy.singleSegmentForNewIndex && (existing == nil || isRebuild) { policy.maxSegments = 1 }
-        let newNames = Set(snapshot.flushed.map(\.name))
+        let newNames = Set(flushed.map(\.name))
         var pending = policy.runMerge(segments, new: newNames)
         while let group = pending ?? policy.nextMerge(segments) {
             pending = nil

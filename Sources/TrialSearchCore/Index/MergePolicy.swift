@@ -4,9 +4,11 @@
 /// defaults, segments under 10,000 live docs are level 0, under 100,000 level 1, and so on. Whenever
 /// `mergeFactor` segments share a level they are merged into one (which usually lands one level up,
 /// where the rule applies again). A segment whose deleted docs exceed `maxDeletedFraction` of its docs
-/// is rewritten alone to drop them. The segments one run flushed (one per worker at least) are first
-/// merged into one when together they hold fewer than `mergeFactor · minDocs` live docs, so that a
-/// small update adds one segment, not one per worker. Segments of a run are thus merged only once there are enough of
+/// is rewritten alone to drop them. The commit flushes the workers' last in-memory segments as one
+/// segment (`IndexWriter`), so a run that never filled a worker's share of the RAM budget adds one
+/// segment without a merge; the segments one run flushed (when budgets filled, plus that last one) are
+/// first merged into one when together they hold fewer than `mergeFactor · minDocs` live docs, so that
+/// a small update adds one segment, not one per worker. Segments of a run are thus merged only once there are enough of
 /// them, and an update of a few trials writes one small segment instead of rewriting a big one, so the
 /// total work of building an index by n updates is O(n log n).
 public struct MergePolicy: Sendable, Equatable {

@@ -137,11 +137,46 @@ import Testing
         #expect(reader.liveDocCount == 299 && reader.docCount == 299)
         #expect(reader.lookup(all[5].id) == nil)
         let live = all.enumerated().filter { $0.offset != 5 }.map(\.element)
-        let naive = NaiveIndex(live)
+        try Self.expectSegment(reader, holds: live, terms: 300)
+        for t in live.prefix(10) { #expect(try reader.trial(t.id) == t) }
+    }
+
+    /// The commit writes the workers' last in-memory segments as one segment (no merge): its docs are
+    /// the first worker's, then the second's, …, with every term's docs, freqs and positions, the field
+    /// lengths, stored records and doc values of each; a duplicate across workers is resolved in it.
+    @Test func workersLastSegmentsFlushAsOne() throws {
+        let dir = TemporaryDirectory("joined")
+        defer { dir.remove() }
+        var trials = SyntheticTrials.make(count: 600, seed: 11)
+        // A newer record of trials[4] (worker 1 of 3) read last, by worker 0: it replaces the first.
+        var newer = trials[4]
+        newer.briefTitle = "joined replacement title"
+        newer.lastUpdated = PartialDate(year: 2031, month: 1)
+        trials.append(newer)
+        let workers = 3
+        let s = try indexTrials(trials, into: dir.path, workers: workers)
+        #expect(s.added == 600 && s.older == 1 && s.committed && s.mergesDone == 0 && s.segmentCount == 1)
+        let reader = try IndexReader.open(directory: dir.path)
+        #expect(reader.segments.count == 1 && reader.docCount == 601 && reader.liveDocCount == 600)
+        // Doc order: worker by worker, each in its input order.
+        let docOrder = trials.indices.sorted { ($0 % workers, $0) < ($1 % workers, $1) }.map { trials[$0] }
+        try Self.expectSegment(reader, holds: docOrder, terms: 2_000)
+        #expect(try reader.trial(newer.id) == newer)
+        let (segment, doc) = try #require(reader.lookup(newer.id))
+        #expect(reader.segments[segment].docValues.lastUpdatedKey(doc) == UpdateKey.dateKey(newer.lastUpdated))
+        for t in trials.prefix(40) where t.id != newer.id { #expect(try reader.trial(t.id) == t) }
+        let owned = try FileSystem.list(dir.path).filter { SegmentName.isOwnedFile($0) }
+        #expect(Set(owned) == reader.manifest.referencedFiles, "the joined segments' stored files are removed")
+    }
+
+    /// Checks that the single segment of `reader` holds `trials` as docs 0, 1, … (deleted ones included):
+    /// for the first `terms` terms, each doc, its per-field positions; the summary's length sum.
+    static func expectSegment(_ reader: IndexReader, holds trials: [Trial], terms: Int) throws {
+        let naive = NaiveIndex(trials)
         let segment = reader.segments[0]
         var positions: [Int32] = []
         #expect(naive.postings.values.contains { $0.count > 2 * IndexFormat.blockSize }, "multi-block terms")
-        for (term, docs) in naive.postings.sorted(by: { $0.key < $1.key }).prefix(300) {
+        for (term, docs) in naive.postings.sorted(by: { $0.key < $1.key }).prefix(terms) {
             let info = try #require(try segment.terms.lookup(term))
             #expect(info.docFreq == docs.count)
             // Doc ids, per-field freqs and positions survive the merge (docs renumbered in order).
@@ -156,7 +191,6 @@ import Testing
             }
             #expect(cursor.next() == PostingsCursor.noMoreDocs)
         }
-        for t in live.prefix(10) { #expect(try reader.trial(t.id) == t) }
         #expect(reader.fieldLengthSums[Int(Field.summary.rawValue)]
                 == UInt64(naive.lengths.reduce(0) { $0 + $1[Int(Field.summary.rawValue)] }))
     }

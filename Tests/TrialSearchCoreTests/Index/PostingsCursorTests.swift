@@ -152,6 +152,19 @@ import Testing
             var buffer = ByteBuffer(capacity: PositionsBlock.maxEncodedLength(count: n))
             values.withUnsafeBufferPointer { PositionsBlock.encode($0.baseAddress!, count: n, into: &buffer) }
             let bytes = Array(buffer.bytes) + [UInt8](repeating: 0xFF, count: 8)
+            // The parameter is the first k of 0…maxK with the fewest bits by the encoder's cost (a value
+            // of b bits: 2·max(0, b − k − 1) + 1 + k), found by trying every k.
+            let costs = (0...PositionsBlock.maxK).map { k in
+                values.reduce(0) { $0 + 2 * max(0, BitPacking.bitsRequired($1) - k - 1) + 1 + k }
+            }
+            var header = 0, shift = 0, h = 0
+            while true {
+                header |= Int(bytes[h] & 0x7F) << shift
+                shift += 7
+                h += 1
+                if bytes[h - 1] < 0x80 { break }
+            }
+            #expect(header & 31 == costs.firstIndex(of: costs.min() ?? 0), "round \(round): parameter \(header & 31)")
             let skip = Int(rng.next() % UInt64(n + 1))
             bytes.withUnsafeBytes { raw in
                 let end = bytes.count - 8

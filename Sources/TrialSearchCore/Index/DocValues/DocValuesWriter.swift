@@ -139,6 +139,33 @@ struct DocValuesWriter {
         docCount += 1
     }
 
+    /// Appends the docs of `other` after these (a flush joining several in-memory segments), its
+    /// dictionary codes translated into this writer's.
+    mutating func append(_ other: DocValuesWriter) {
+        func translate(_ codes: [UInt16], from source: StringDictionary, into target: inout StringDictionary) -> [UInt16] {
+            let map = source.values.map { target.code($0) }
+            return codes.map { map[Int($0)] }
+        }
+        let base = UInt32(idBytes.count)
+        idBytes.append(contentsOf: other.idBytes)
+        idOffsets.append(contentsOf: other.idOffsets.dropFirst().map { $0 + base })
+        registryCodes += translate(other.registryCodes, from: other.registry, into: &registry)
+        statusCodes += translate(other.statusCodes, from: other.status, into: &status)
+        studyTypeCodes += translate(other.studyTypeCodes, from: other.studyType, into: &studyType)
+        sexCodes += translate(other.sexCodes, from: other.sex, into: &sex)
+        phases += other.phases
+        minimumAge += other.minimumAge
+        maximumAge += other.maximumAge
+        let countryBase = UInt32(countryCodes.count)
+        countryCodes += translate(other.countryCodes, from: other.countries, into: &countries)
+        countryOffsets.append(contentsOf: other.countryOffsets.dropFirst().map { $0 + countryBase })
+        lastUpdated += other.lastUpdated
+        authority += other.authority
+        contentHash += other.contentHash
+        enrollment += other.enrollment
+        docCount += other.docCount
+    }
+
     /// The id of doc `d` added so far.
     func id(_ d: Int) -> String {
         String(decoding: idBytes[Int(idOffsets[d])..<Int(idOffsets[d + 1])], as: UTF8.self)

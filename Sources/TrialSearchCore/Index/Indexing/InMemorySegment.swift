@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The mutable part of an in-memory segment, as a value type so that the per-token path (called from
 /// the analyzer's closure) has only statically checked accesses.
 struct SegmentBuilder {
@@ -73,14 +77,45 @@ final class InMemorySegment {
     func trialID(_ doc: Int) -> String { builder.docValues.id(doc) }
 
     /// Writes every file of the segment (not fsynced: `IndexWriter.commit()` syncs it if a manifest is
-    /// to name it) and returns its manifest entry.
-    /// - Complexity: O(terms · log terms + postings + positions).
-    func flush() throws -> SegmentInfo {
+    /// to name it) and returns its manifest entry. With `others`, the segment also holds their docs,
+    /// after its own (in the order given, each shifted by the docs before it): the commit writes the
+    /// workers' last in-memory segments as one segment instead of flushing each and merging them. Their
+    /// stored records are copied (compressed blocks as they are) from their `.sto` files, which are then
+    /// removed; they are left empty.
+    /// - Complexity: O(terms · log terms + postings + positions) of all of them, plus the bytes of the
+    ///   others' stored records.
+    /// `split`: write the terms on two threads (see `SegmentBuilder.writeFiles`), for a flush that no
+    /// indexing thread waits for.
+    func flush(joining others: [InMemorySegment] = [], split: Bool = false) throws -> SegmentInfo {
+        for other in others {
+            let otherPath = FileSystem.join(directory, SegmentFile.stored.fileName(segment: other.name))
+            _ = try other.stored.finish()
+            let file = try IndexFile(path: otherPath, formatName: SegmentFile.stored.formatName, segmentID: other.id,
+                                     releasePages: true)
+            let records = try StoredRecords(file: file, expectedDocCount: other.builder.docCount)
+            for b in 0..<records.blockCount {
+                let block = records.compressedBlock(b)
+                try stored.addCompressedBlock(block.bytes, docs: block.docs, uncompressedLength: block.uncompressedLength)
+                // Copied pages leave the resident set as the copy advances (as in a merge).
+                if (b & 63) == 63 || b == records.blockCount - 1 {
+                    file.file.dropPages(0..<(records.entry(b).offset + block.bytes.count))
+                }
+            }
+            unlink(otherPath)
+        }
         _ = try stored.finish()
-        let docCount = builder.docCount
-        try builder.writeFiles(directory: directory, name: name, id: id)
+        // Pending entries written before the builders are copied (writing may grow their pools).
+        builder.table.finishPending()
+        for other in others { other.builder.table.finishPending() }
+        let builders = [builder] + others.map(\.builder)
+        let docCount = builders.reduce(0) { $0 + $1.docCount }
+        try SegmentBuilder.writeFiles(builders, directory: directory, name: name, id: id, split: split)
         builder.table.deallocate()
         builder = SegmentBuilder()
+        for other in others {
+            other.builder.table.deallocate()
+            other.builder = SegmentBuilder()
+        }
         return SegmentInfo(name: name, id: id, docCount: docCount, deletesGeneration: 0, deletedCount: 0)
     }
 }

@@ -35,14 +35,22 @@ enum PositionsBlock {
     static func encode(_ values: UnsafePointer<UInt32>, count: Int, into out: inout ByteBuffer) {
         // Bit lengths of the values, then the cost of each k from them: a value of b bits costs
         // 2·max(0, b − k − 1) + 1 + k bits (exact but when v >> k is all ones and + 1 carries).
+        // Only the bit lengths present are summed, and only k up to the largest of them is tried: from
+        // there on every value costs 1 + k bits, more for each larger k (same k as trying all of them).
         let k = withUnsafeTemporaryAllocation(of: Int.self, capacity: 33) { histogram in
             histogram.initialize(repeating: 0)
-            for i in 0..<count { histogram[BitPacking.bitsRequired(values[i])] += 1 }
+            var lowest = 32, highest = 0
+            for i in 0..<count {
+                let b = BitPacking.bitsRequired(values[i])
+                histogram[b] += 1
+                lowest = min(lowest, b)
+                highest = max(highest, b)
+            }
             var k = 0
             var best = Int.max
-            for candidate in 0...maxK {
+            for candidate in 0...min(maxK, highest) {
                 var cost = 0
-                for b in 0..<33 where histogram[b] > 0 { cost += histogram[b] * (2 * max(0, b - candidate - 1) + 1 + candidate) }
+                for b in lowest...max(lowest, highest) { cost += histogram[b] * (2 * max(0, b - candidate - 1) + 1 + candidate) }
                 if cost < best { best = cost; k = candidate }
             }
             return k
