@@ -99,12 +99,17 @@ import Testing
             // No commit: the writer is dropped, like a process killed here.
         }
         Self.writeFile(dir.file(IndexFormat.manifestTempPrefix + "999"), [1, 2, 3])
+        // A merge's scratch output, left by a crash between its open and its unlink.
+        let scratch = SegmentName.make(900) + ".pst" + SegmentName.scratchSuffix
+        Self.writeFile(dir.file(scratch), [4, 5, 6])
+        #expect(SegmentName.isOwnedFile(scratch) && !SegmentName.isOwnedFile("notes" + SegmentName.scratchSuffix))
         let strays = try FileSystem.list(dir.path).filter { SegmentName.isOwnedFile($0) }
         #expect(strays.count > before.manifest.referencedFiles.count)
         let after = try IndexReader.open(directory: dir.path)
         #expect(after.manifest == before.manifest && after.liveDocCount == trials.count - 1)
         // A file trialsearch does not own is never touched.
         Self.writeFile(dir.file("README.md"), Array("notes".utf8))
+        Self.writeFile(dir.file("notes" + SegmentName.scratchSuffix), Array("notes".utf8))
         // The next writer removes the leftovers and works.
         let s = try indexTrials(SyntheticTrials.make(count: 5, seed: 4, idPrefix: "NCTY"), into: dir.path)
         #expect(s.added == 5)
@@ -112,6 +117,8 @@ import Testing
         let owned = Set(try FileSystem.list(dir.path).filter { SegmentName.isOwnedFile($0) })
         #expect(owned == reader.manifest.referencedFiles)
         #expect(FileSystem.exists(dir.file("README.md")))
+        #expect(FileSystem.exists(dir.file("notes" + SegmentName.scratchSuffix)))
+        #expect(!FileSystem.exists(dir.file(scratch)))
     }
 
     @Test func oneWriterAtATime() throws {

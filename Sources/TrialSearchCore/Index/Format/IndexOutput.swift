@@ -56,7 +56,8 @@ final class IndexOutput {
     /// once), without header or footer, whose bytes are later appended to a real output with
     /// `append(to:)`: one thread's share of a file that another thread writes (a merge's upper half of
     /// the terms), kept in the page cache rather than in the process's memory. Positions count from 0.
-    /// Only a crash between the `open` and the `unlink` can leave the file behind.
+    /// Only a crash between the `open` and the `unlink` can leave the file behind; the next writer
+    /// removes it (`SegmentName.scratchSuffix`).
     init(scratchAt path: String) throws {
         self.path = path
         durable = false

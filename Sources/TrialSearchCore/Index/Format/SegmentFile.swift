@@ -55,10 +55,17 @@ enum SegmentName {
         return "s" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits
     }
 
+    /// Suffix of a scratch output's name (`IndexOutput(scratchAt:)`: a segment file's name plus this),
+    /// which exists only between its `open` and `unlink`; a crash in between leaves the file behind, and
+    /// the next writer removes it as an unreferenced file it owns.
+    static let scratchSuffix = ".upper"
+
     /// Whether `name` is a file this code may have written (and so may delete when unreferenced): a
-    /// segment file, a deletes file or a temporary manifest. Anything else is left alone.
+    /// segment file, a deletes file, a temporary manifest or a segment file's scratch output left by a
+    /// crash. Anything else is left alone.
     static func isOwnedFile(_ name: String) -> Bool {
         if name.hasPrefix(IndexFormat.manifestTempPrefix) { return true }
+        if name.hasSuffix(scratchSuffix) { return isOwnedFile(String(name.dropLast(scratchSuffix.utf8.count))) }
         let bytes = Array(name.utf8)
         guard bytes.count >= 11, bytes[0] == UInt8(ascii: "s") else { return false }
         func isBase36(_ b: UInt8) -> Bool { (b >= 48 && b <= 57) || (b >= 97 && b <= 122) }

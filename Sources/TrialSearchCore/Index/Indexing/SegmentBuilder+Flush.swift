@@ -58,8 +58,8 @@ extension SegmentBuilder {
                                  file: path(.postings)) { try dictionary.add($0, $1) }
                 return
             }
-            let upper = UpperTerms(postings: try IndexOutput(scratchAt: path(.postings) + ".upper"),
-                                   positions: try IndexOutput(scratchAt: path(.positions) + ".upper"))
+            let upper = UpperTerms(postings: try IndexOutput(scratchAt: path(.postings) + SegmentName.scratchSuffix),
+                                   positions: try IndexOutput(scratchAt: path(.positions) + SegmentName.scratchSuffix))
             let shared = SharedRows(rows)
             let postingsPath = path(.postings)
             try concurrently({

@@ -94,8 +94,8 @@ enum SegmentMerger {
         if let pivot = splitTerm(readers, minimumBlocks: splitMinimumBlocks) {
             // The upper range's postings and positions go to unnamed scratch files (in the page cache:
             // half the merged segment in memory took the 16x replica's build to 542 MB).
-            let postingsScratch = try IndexOutput(scratchAt: path(.postings) + ".upper")
-            let positionsScratch = try IndexOutput(scratchAt: path(.positions) + ".upper")
+            let postingsScratch = try IndexOutput(scratchAt: path(.postings) + SegmentName.scratchSuffix)
+            let positionsScratch = try IndexOutput(scratchAt: path(.positions) + SegmentName.scratchSuffix)
             let upper = UpperRange(postings: postingsScratch, positions: positionsScratch)
             try concurrently({
                 try mergeRange(readers, maps: docMaps, norms: norms, from: nil, below: pivot, postings: postingsOut,
