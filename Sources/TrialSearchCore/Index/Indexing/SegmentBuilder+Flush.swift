@@ -58,8 +58,7 @@ extension SegmentBuilder {
                                  file: path(.postings)) { try dictionary.add($0, $1) }
                 return
             }
-            let upper = UpperTerms(postings: try IndexOutput(scratchAt: path(.postings) + SegmentName.scratchSuffix),
-                                   positions: try IndexOutput(scratchAt: path(.positions) + SegmentName.scratchSuffix))
+            let upper = try UpperRange(postingsPath: path(.postings), positionsPath: path(.positions))
             let shared = SharedRows(rows)
             let postingsPath = path(.postings)
             try concurrently({
@@ -71,18 +70,7 @@ extension SegmentBuilder {
                                  file: postingsPath) { terms.append($0, $1) }
                 upper.result.withLock { $0 = terms }
             })
-            guard let terms = upper.result.withLock({ $0.take() }) else {
-                preconditionFailure("the upper range of the flush of \(name) left no result")
-            }
-            let postingsShift = postingsOut.position, positionsShift = positionsOut.position
-            try upper.postings.append(to: postingsOut)
-            try upper.positions.append(to: positionsOut)
-            try terms.forEach { term, info in
-                var info = info
-                info.postingsOffset += postingsShift
-                info.positionsOffset += positionsShift
-                try dictionary.add(term, info)
-            }
+            try upper.append(to: postingsOut, positionsOut, dictionary: &dictionary, of: "the flush of \(name)")
         }
         try dictionary.finish()
         try termsOut.finish()
@@ -189,19 +177,6 @@ private struct JoinedTables: @unchecked Sendable {
 private struct SharedRows: @unchecked Sendable {
     let rows: UnsafePointer<UInt8>
     init(_ rows: UnsafePointer<UInt8>) { self.rows = rows }
-}
-
-/// The scratch outputs of a split flush's upper range, used by its thread only until it has left its
-/// `MergedTerms` in `result` (then by the caller, once the thread is joined).
-private final class UpperTerms: @unchecked Sendable {
-    let postings: IndexOutput
-    let positions: IndexOutput
-    let result = Mutex<MergedTerms?>(nil)
-
-    init(postings: IndexOutput, positions: IndexOutput) {
-        self.postings = postings
-        self.positions = positions
-    }
 }
 
 /// The buffers a flush decodes each term's in-memory streams into, reused for every term.

@@ -94,9 +94,7 @@ enum SegmentMerger {
         if let pivot = splitTerm(readers, minimumBlocks: splitMinimumBlocks) {
             // The upper range's postings and positions go to unnamed scratch files (in the page cache:
             // half the merged segment in memory took the 16x replica's build to 542 MB).
-            let postingsScratch = try IndexOutput(scratchAt: path(.postings) + SegmentName.scratchSuffix)
-            let positionsScratch = try IndexOutput(scratchAt: path(.positions) + SegmentName.scratchSuffix)
-            let upper = UpperRange(postings: postingsScratch, positions: positionsScratch)
+            let upper = try UpperRange(postingsPath: path(.postings), positionsPath: path(.positions))
             try concurrently({
                 try mergeRange(readers, maps: docMaps, norms: norms, from: nil, below: pivot, postings: postingsOut,
                                positions: positionsOut) { try dictionary.add($0, $1) }
@@ -106,18 +104,7 @@ enum SegmentMerger {
                                positions: upper.positions) { terms.append($0, $1) }
                 upper.result.withLock { $0 = terms }
             })
-            guard let terms = upper.result.withLock({ $0.take() }) else {
-                preconditionFailure("the upper range of the merge into \(name) left no result")
-            }
-            let postingsShift = postingsOut.position, positionsShift = positionsOut.position
-            try postingsScratch.append(to: postingsOut)
-            try positionsScratch.append(to: positionsOut)
-            try terms.forEach { term, info in
-                var info = info
-                info.postingsOffset += postingsShift
-                info.positionsOffset += positionsShift
-                try dictionary.add(term, info)
-            }
+            try upper.append(to: postingsOut, positionsOut, dictionary: &dictionary, of: "the merge into \(name)")
         } else {
             try mergeRange(readers, maps: docMaps, norms: norms, from: nil, below: nil, postings: postingsOut,
                            positions: positionsOut) { try dictionary.add($0, $1) }
@@ -299,18 +286,5 @@ struct MergedTerms: Sendable {
                 start = end
             }
         }
-    }
-}
-
-/// The scratch outputs of the thread merging the upper range, used by that thread only until it has
-/// left its `MergedTerms` in `result` (then by the caller, once the thread is joined).
-private final class UpperRange: @unchecked Sendable {
-    let postings: IndexOutput
-    let positions: IndexOutput
-    let result = Mutex<MergedTerms?>(nil)
-
-    init(postings: IndexOutput, positions: IndexOutput) {
-        self.postings = postings
-        self.positions = positions
     }
 }
