@@ -25,12 +25,13 @@ extension TrialSearchCommand {
                 LONG QUERIES
                 Text of 12 words or more (a patient's case notes, an abstract) is
                 read as free text: no syntax; each distinct term once, without
-                numbers, units and what the text negates ("denies fever"),
-                weighted up when the index uses it to name conditions and when
-                the first sentence states it, scored over the text fields with a
-                high k1; the patient's age and sex ("a 45-year-old man") re-weigh
-                trials by their eligibility. --mode syntax or --mode text forces
-                one reading.
+                numbers, units, single letters, narrative words ("patient",
+                "presented") and what the text negates ("denies fever"), the 60
+                rarest kept, weighted up when the index uses it to name conditions
+                and when the first sentence states it, scored over the text fields
+                with a high k1; the patient's age and sex ("a 45-year-old man")
+                re-weigh trials by their eligibility. --mode syntax or --mode text
+                forces one reading.
 
                 RANKING
                 BM25F over all fields, conditions, titles and MeSH terms weighing
