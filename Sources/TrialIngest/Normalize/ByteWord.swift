@@ -1,6 +1,7 @@
 /// Eight bytes of text as one little-endian word, and the SWAR tests that find a kind of byte in it
 /// without a branch per byte. A test's result has the high bit of each matching byte set; bytes after
-/// the first match may be marked falsely (a borrow runs upward), so only `firstIndex` is read.
+/// the first match may be marked falsely (a borrow runs upward), so only `firstIndex` is read, except
+/// of `equalExactly`.
 enum ByteWord {
     static let ones: UInt64 = 0x0101_0101_0101_0101
     static let highBits: UInt64 = 0x8080_8080_8080_8080
@@ -21,6 +22,14 @@ enum ByteWord {
     @inline(__always)
     static func equal(_ word: UInt64, _ byte: UInt8) -> UInt64 {
         below(word ^ (ones &* UInt64(byte)), 1)
+    }
+
+    /// Marks exactly the bytes of `word` equal to `byte`: no false marks (no borrow runs between bytes),
+    /// so that every mark may be read, e.g. counted, at two more operations than `equal`.
+    @inline(__always)
+    static func equalExactly(_ word: UInt64, _ byte: UInt8) -> UInt64 {
+        let x = word ^ (ones &* UInt64(byte)), low7 = ~highBits
+        return ~(((x & low7) &+ low7) | x | low7)
     }
 
     /// The index (0…7) of the first marked byte of a non-zero test result.

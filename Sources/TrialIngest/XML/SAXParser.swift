@@ -102,14 +102,11 @@ final class SAXParser {
     /// per LF cost about 2 % of ingestion's instructions: the omitted results sections are large).
     static func lineFeeds(in bytes: UnsafeRawBufferPointer) -> Int {
         guard let base = bytes.baseAddress else { return 0 }
-        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
         var total = 0
         var i = 0
         while i &+ 8 <= bytes.count {
-            let x = base.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ 0x0A0A_0A0A_0A0A_0A0A
-            // The high bit of each zero byte of x, exactly (no borrow between bytes).
-            let zeros = ~(((x & low7) &+ low7) | x | low7)
-            total &+= zeros.nonzeroBitCount
+            let word = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            total &+= ByteWord.equalExactly(word, 0x0A).nonzeroBitCount
             i &+= 8
         }
         while i < bytes.count {
