@@ -1,19 +1,13 @@
 import Synchronization
 
 extension SegmentBuilder {
-    /// Serializes the in-memory terms, postings, positions, norms and doc values into the segment's
-    /// files (the stored file is written by `StoredWriter` as docs arrive). The files are not fsynced
-    /// (see `IndexOutput.durable`).
-    mutating func writeFiles(directory: String, name: String, id: UInt64) throws {
-        table.finishPending()
-        try Self.writeFiles([self], directory: directory, name: name, id: id)
-    }
-
-    /// Serializes `builders` as one segment: the docs of `builders[0]`, then those of `builders[1]`
-    /// shifted by its doc count, and so on. Their term tables are merged term by term in byte order, so
-    /// the postings are those one builder holding every doc would write, and no merge has to decode
-    /// and re-encode the blocks where the builders' docs meet (the commit joins the workers' last
-    /// in-memory segments so). Every table must have had `finishPending()` called. Not fsynced.
+    /// Serializes the in-memory terms, postings, positions, norms and doc values of `builders` into one
+    /// segment's files (the stored file is written by `StoredWriter` as docs arrive): the docs of
+    /// `builders[0]`, then those of `builders[1]` shifted by its doc count, and so on. Their term
+    /// tables are merged term by term in byte order, so the postings are those one builder holding
+    /// every doc would write, and no merge has to decode and re-encode the blocks where the builders'
+    /// docs meet (the commit joins the workers' last in-memory segments so). Every table must have had
+    /// `finishPending()` called. The files are not fsynced (see `IndexOutput.durable`).
     ///
     /// With `split` (the commit, when no other thread is indexing), the terms are cut in two ranges of
     /// about equal doc-stream bytes: the lower range is written on this thread straight into the
