@@ -140,11 +140,6 @@ public final class SearchEngine {
         Snippet.make(trial: trial, terms: terms, analyzer: analyzer)
     }
 
-    /// Evidence that `source` and `other` are one trial registered twice.
-    public func duplicate(_ source: Trial, _ other: Trial) -> DuplicateRegistration? {
-        DuplicateRegistration.compare(source, other, analyzer: analyzer)
-    }
-
     /// `source` prepared for `duplicate(_:_:)` with each of many records (a related request's hits).
     public func duplicateReference(_ source: Trial) -> DuplicateRegistration.Reference {
         DuplicateRegistration.Reference(source, analyzer: analyzer)
