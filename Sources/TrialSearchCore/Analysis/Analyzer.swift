@@ -10,7 +10,7 @@
 /// exactly when the document text produced it.
 ///
 /// `configuration.fingerprint` is stored in the index; an index whose fingerprint differs is refused
-/// (`AnalyzerConfiguration.checkCompatible`).
+/// (`IndexError.analyzerMismatch`).
 ///
 /// An analyzer is not thread-safe (it owns scratch buffers, the cache and a C stemmer): use one per
 /// thread. It frees them in `deinit`.

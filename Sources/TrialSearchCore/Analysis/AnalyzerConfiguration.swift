@@ -2,7 +2,7 @@
 /// built by another analyzer is refused.
 ///
 /// The index manifest stores `fingerprint`; opening an index compares it with the running analyzer's
-/// and refuses a mismatch with `AnalysisError.incompatibleIndex` (see `checkCompatible`), since terms
+/// and refuses a mismatch with `IndexError.analyzerMismatch` (whose message lists `differences`), since terms
 /// made one way are not found by queries analyzed another way. The fingerprint covers everything that
 /// can change analysis output: the algorithm version, each option, the stop words (name, count and a hash
 /// of the words), the folding table (a hash of its contents) and the stemmer (its name and a hash of its
@@ -94,13 +94,17 @@ public struct AnalyzerConfiguration: Sendable, Hashable {
         ].joined(separator: " ")
     }
 
-    /// Throws `AnalysisError.incompatibleIndex` unless `indexFingerprint` (read from the index at `path`)
-    /// is this configuration's fingerprint. The index layer calls this when it opens an index.
-    public func checkCompatible(indexFingerprint: String, path: String) throws(AnalysisError) {
-        let current = fingerprint
-        guard indexFingerprint == current else {
-            throw AnalysisError.incompatibleIndex(path: path, indexFingerprint: indexFingerprint,
-                                                  currentFingerprint: current)
+    /// "index has X, expected Y; …": the space-separated `key=value` fields of two fingerprints that
+    /// differ, for the message that refuses an index built by another analyzer.
+    public static func differences(indexed: String, current: String) -> String {
+        let indexedFields = indexed.split(separator: " ")
+        let currentFields = current.split(separator: " ")
+        var differences: [String] = []
+        for index in 0..<max(indexedFields.count, currentFields.count) {
+            let actual = index < indexedFields.count ? String(indexedFields[index]) : "(missing)"
+            let wanted = index < currentFields.count ? String(currentFields[index]) : "(missing)"
+            if actual != wanted { differences.append("index has \(actual), expected \(wanted)") }
         }
+        return differences.isEmpty ? "fingerprints differ" : differences.joined(separator: "; ")
     }
 }

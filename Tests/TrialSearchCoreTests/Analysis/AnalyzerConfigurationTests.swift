@@ -45,20 +45,19 @@ struct AnalyzerConfigurationTests {
         #expect(Analyzer().isStopWord("the") && !Analyzer().isStopWord("positive"))
     }
 
-    @Test("an index built with another fingerprint is refused with a message naming both")
-    func refusal() throws {
+    @Test("an index built with another fingerprint is refused with a message naming both and what differs")
+    func refusal() {
         let configuration = AnalyzerConfiguration.default
-        try configuration.checkCompatible(indexFingerprint: configuration.fingerprint, path: "/tmp/Index")
         let old = AnalyzerConfiguration(version: 0, stemmer: nil).fingerprint
-        let error = #expect(throws: AnalysisError.self) {
-            try configuration.checkCompatible(indexFingerprint: old, path: "/tmp/Index")
-        }
-        let message = error?.description ?? ""
-        #expect(message.hasPrefix("/tmp/Index: the index was built with another text analysis and cannot be "
-                                  + "searched by this version of trialsearch (index has trialsearch-analysis/0, "
+        let message = IndexError.analyzerMismatch(directory: "/tmp/Index", indexed: old,
+                                                  current: configuration.fingerprint).description
+        #expect(message.hasPrefix("the index in /tmp/Index was built with another text analysis and cannot be "
+                                  + "used by this version of trialsearch (index has trialsearch-analysis/0, "
                                   + "expected trialsearch-analysis/2; index has stem=none, expected stem=snowball-english#"))
-        #expect(message.contains("rebuild it with `trialsearch index --rebuild`"))
+        #expect(message.contains("rebuild it from your dumps with `trialsearch index --rebuild --index /tmp/Index PATH...`"))
         #expect(message.contains("index analyzer:   \(old)"))
         #expect(message.contains("current analyzer: \(configuration.fingerprint)"))
+        #expect(AnalyzerConfiguration.differences(indexed: configuration.fingerprint,
+                                                  current: configuration.fingerprint) == "fingerprints differ")
     }
 }

@@ -29,9 +29,11 @@ public enum IndexError: Error, Sendable, Equatable, CustomStringConvertible {
         case .noIndex(let directory):
             return "no index in \(directory) (no manifest file); build one with `trialsearch index PATH...`"
         case .analyzerMismatch(let directory, let indexed, let current):
-            return "the index in \(directory) was built with analyzer \"\(indexed)\" but this trialsearch "
-                + "analyzes text with \"\(current)\"; rebuild it with `trialsearch index --rebuild "
-                + "--index \(directory) PATH...`"
+            return "the index in \(directory) was built with another text analysis and cannot be used by "
+                + "this version of trialsearch (\(AnalyzerConfiguration.differences(indexed: indexed, current: current))); "
+                + "rebuild it from your dumps with `trialsearch index --rebuild --index \(directory) PATH...`\n"
+                + "  index analyzer:   \(indexed)\n"
+                + "  current analyzer: \(current)"
         case .unsupportedVersion(let file, let found, let supported):
             return "index file \(file) has format version \(found), this trialsearch reads version "
                 + "\(supported); \(Self.rebuildHint(file))"
