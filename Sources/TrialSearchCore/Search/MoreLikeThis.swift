@@ -41,6 +41,7 @@ public struct MoreLikeThis: Sendable {
     /// - Complexity: O(text of the weighted fields).
     public func termFrequencies(of trial: Trial, analyzer: Analyzer) -> [String: Double] {
         var frequencies: [String: Double] = [:]
+        frequencies.reserveCapacity(256)  // a source has about 80 distinct terms: no rehashing
         let p = parameters
         func count(_ value: String, _ field: Field, _ weight: Double) {
             guard weight > 0 else { return }
@@ -77,6 +78,7 @@ public struct MoreLikeThis: Sendable {
     /// largest idf a kept term can have (that of a term in `minDocFreq` docs) could not lift the next
     /// term above the `maxQueryTerms`-th score found so far: a long record's hundreds of once-mentioned
     /// words are never looked up.
+    /// The kept terms' resolutions are left in `lookups` (the others are not kept).
     /// - Complexity: analysis of the source plus one term lookup per segment for each term looked up.
     public func selectTerms(of trial: Trial, analyzer: Analyzer, lookups: inout ResolvedTerms,
                             similarity: Similarity) throws -> [SelectedTerm] {
@@ -91,26 +93,32 @@ public struct MoreLikeThis: Sendable {
         let candidates = termFrequencies(of: trial, analyzer: analyzer)
             .filter { $0.value >= p.minTermFrequency }
             .sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
-        var selected: [SelectedTerm] = []
+        // Each selected term with its resolution: only the kept ones go into `lookups` (for the searcher).
+        var selected: [(term: SelectedTerm, resolved: ResolvedTerm)] = []
+        func ranksAbove(_ a: (term: SelectedTerm, resolved: ResolvedTerm), _ b: (term: SelectedTerm, resolved: ResolvedTerm)) -> Bool {
+            a.term.score != b.term.score ? a.term.score > b.term.score : a.term.term < b.term.term
+        }
         // The lowest score among the best `maxQueryTerms` so far (once there are that many).
         var cutoff = -Double.infinity
         for (term, frequency) in candidates {
             let tf = pow(frequency, p.tfExponent)
             if selected.count >= p.maxQueryTerms && tf * bestIDF < cutoff { break }
-            let statistics = try lookups.resolve(term).statistics
+            let resolved = try lookups.peek(term)
+            let statistics = resolved.statistics
             let docFreq = statistics.docFreq
             guard docFreq >= p.minDocFreq, Double(docFreq) <= p.maxDocFreqRatio * Double(docCount) else { continue }
             let concept = LongQueryRewriter.conceptRatio(statistics)
             let score = tf * idf(docFreq) * ((1 - p.conceptWeight) + p.conceptWeight * concept)
-            selected.append(SelectedTerm(term: term, weightedFrequency: frequency, docFreq: docFreq, score: score))
+            selected.append((SelectedTerm(term: term, weightedFrequency: frequency, docFreq: docFreq, score: score), resolved))
             if selected.count >= p.maxQueryTerms {
-                selected.sort { $0.score != $1.score ? $0.score > $1.score : $0.term < $1.term }
+                selected.sort(by: ranksAbove)
                 selected.removeLast(selected.count - p.maxQueryTerms)
-                cutoff = selected[selected.count - 1].score
+                cutoff = selected[selected.count - 1].term.score
             }
         }
-        selected.sort { $0.score != $1.score ? $0.score > $1.score : $0.term < $1.term }
-        return Array(selected.prefix(p.maxQueryTerms))
+        selected.sort(by: ranksAbove)
+        for s in selected { lookups.remember(s.resolved) }
+        return selected.map(\.term)
     }
 
     /// The query for trials like `trial`, nil when none of its terms qualifies.

@@ -27,7 +27,7 @@ enum ThresholdSeed {
     /// The lower bound, or −∞ when the rarest clauses do not give `limit` docs, the query has required
     /// or excluded clauses, or its scorers cannot be restarted.
     /// - Complexity: O(p · c) for the p ≤ `maxPostings` postings of the c clauses walked, plus
-    ///   O(p log p) to rank their docs.
+    ///   O(p log limit) to keep their `limit` best docs.
     static func lowerBound<S: ClauseScorer>(_ scorers: UnsafeMutableBufferPointer<S>, _ query: SegmentQuery<S>,
                                             limit: Int, accumulator: UnsafeMutablePointer<Double>,
                                             marks: UnsafeMutablePointer<UInt64>, window: Int) -> Float {
@@ -45,8 +45,15 @@ enum ThresholdSeed {
             }
         }
         guard !seeds.isEmpty, postings >= limit else { return -.infinity }
+        // The `limit` best candidates so far, a heap whose root ranks below all the others: most docs
+        // rank below the root and cost one comparison (selecting among all of them afterwards took
+        // about 40 instructions a doc).
         var found: [Candidate] = []
-        found.reserveCapacity(postings)
+        found.reserveCapacity(limit)
+        var admitted = 0
+        // As `MaxScoreSearch`: without filters or deletes, only the skipped doc (a related query's source)
+        // is left out.
+        let simple = query.admitsAllButSkipped, skipped = query.skippedDoc
         seeds.withUnsafeMutableBufferPointer { seeds in
             // Term at a time in windows of docs, as `MaxScoreSearch` scores its essential clauses.
             let end = PostingsCursor.noMoreDocs
@@ -66,20 +73,26 @@ enum ThresholdSeed {
                         let sum = accumulator[o]
                         accumulator[o] = 0
                         let doc = first + DocID(o)
-                        if query.admits(doc) { found.append(Candidate(doc: doc, sum: sum)) }
+                        guard simple ? doc != skipped : query.admits(doc) else { continue }
+                        admitted += 1
+                        let candidate = Candidate(doc: doc, sum: sum)
+                        if found.count < limit {
+                            found.append(candidate)
+                            if found.count == limit { Candidate.heapify(&found) }
+                        } else if Candidate.ranksAbove(candidate, found[0]) {
+                            found[0] = candidate
+                            Candidate.siftDown(&found, from: 0)
+                        }
                     }
                 }
             }
         }
-        guard found.count >= limit else { return -.infinity }
+        guard admitted >= limit else { return -.infinity }
         // The `limit` best candidates by partial sum, completed with the other clauses' scores (fresh
         // scorers, in doc order) when that takes few probes: the lowest of their scores is the bound.
         // (Completing twice as many candidates raised the bound too little to pay: callgrind, 50 sources
         // of `related --ids` on the 16x replica, 1,037 M vs 978 M instructions for the run.)
-        let count = limit
-        found.withUnsafeMutableBufferPointer { TopSelection.select($0, count: count, by: Candidate.ranksAbove) }
-        found.removeLast(found.count - count)
-        if count * rest.count <= maxProbes {
+        if limit * rest.count <= maxProbes {
             found.sort { $0.doc < $1.doc }
             for i in rest {
                 guard var scorer = scorers[i].restarted(in: query.segment) else { continue }
@@ -101,8 +114,30 @@ enum ThresholdSeed {
         var sum: Double
 
         /// A strict total order: the larger sum first, then the smaller doc.
+        @inline(__always)
         static func ranksAbove(_ a: Candidate, _ b: Candidate) -> Bool {
             a.sum != b.sum ? a.sum > b.sum : a.doc < b.doc
+        }
+
+        /// Orders `heap` so that every element ranks below its children (the lowest-ranked at 0).
+        static func heapify(_ heap: inout [Candidate]) {
+            for i in stride(from: heap.count / 2 - 1, through: 0, by: -1) { siftDown(&heap, from: i) }
+        }
+
+        /// Restores the heap order below `i` after `heap[i]` was replaced.
+        /// - Complexity: O(log n).
+        static func siftDown(_ heap: inout [Candidate], from i: Int) {
+            var i = i
+            let n = heap.count
+            while true {
+                var lowest = i
+                let left = 2 * i + 1, right = left + 1
+                if left < n && ranksAbove(heap[lowest], heap[left]) { lowest = left }
+                if right < n && ranksAbove(heap[lowest], heap[right]) { lowest = right }
+                if lowest == i { return }
+                heap.swapAt(i, lowest)
+                i = lowest
+            }
         }
     }
 }

@@ -116,16 +116,17 @@ public struct StoredRecords: Sendable {
             throw IndexError.io(file: file.path, operation: "allocate decompressor for", message: "out of memory")
         }
         defer { libdeflate_free_decompressor(decompressor) }
-        var out = [UInt8](repeating: 0, count: e.uncompressedLength)
-        var actual = 0
-        let result = out.withUnsafeMutableBytes { dst in
-            libdeflate_deflate_decompress(decompressor, file.base + e.offset, e.compressedLength,
-                                          dst.baseAddress, dst.count, &actual)
+        // Not zeroed first (the block is 128 KB): libdeflate writes all of it, or the block is corrupt.
+        return try [UInt8](unsafeUninitializedCapacity: e.uncompressedLength) { dst, initialized in
+            var actual = 0
+            let result = libdeflate_deflate_decompress(decompressor, file.base + e.offset, e.compressedLength,
+                                                       dst.baseAddress, dst.count, &actual)
+            guard result == LIBDEFLATE_SUCCESS, actual == e.uncompressedLength else {
+                initialized = 0
+                throw file.corrupt("stored block \(b) does not inflate: actual \(actual) bytes vs expected \(e.uncompressedLength)")
+            }
+            initialized = actual
         }
-        guard result == LIBDEFLATE_SUCCESS, actual == e.uncompressedLength else {
-            throw file.corrupt("stored block \(b) does not inflate: actual \(actual) bytes vs expected \(e.uncompressedLength)")
-        }
-        return out
     }
 
     /// The compressed bytes of block `b` (for merges that copy whole blocks).
