@@ -204,7 +204,11 @@ struct RecordSplitter {
             let byte = window[i]
             if inString {
                 if byte == UInt8(ascii: "\\") { i += 2; continue }
-                if byte == UInt8(ascii: "\"") { inString = false }
+                if byte == UInt8(ascii: "\"") {
+                    inString = false
+                } else {
+                    i = window.stringSpecial(from: i + 1) - 1  // to the next quote or backslash
+                }
             } else {
                 switch byte {
                 case UInt8(ascii: "\""): inString = true
