@@ -114,23 +114,4 @@ struct ByteWindow {
         countedTo = stop
         return line
     }
-
-    /// The first input offset at or after `offset` in the window whose byte ends a run of plain JSON
-    /// string text (a quote or a backslash), or `end` when the window has none: the record splitter's
-    /// step through a string, eight bytes at a time.
-    func stringSpecial(from offset: Int) -> Int {
-        buffer.withUnsafeBufferPointer { b in
-            var j = offset - base
-            let count = b.count
-            guard let p = b.baseAddress else { return base + count }
-            while j + 8 <= count {
-                let word = ByteWord.load(p + j)
-                let marks = ByteWord.equal(word, UInt8(ascii: "\"")) | ByteWord.equal(word, UInt8(ascii: "\\"))
-                if marks != 0 { return base + j + ByteWord.firstIndex(marks) }
-                j += 8
-            }
-            while j < count, b[j] != UInt8(ascii: "\""), b[j] != UInt8(ascii: "\\") { j += 1 }
-            return base + j
-        }
-    }
 }

@@ -52,10 +52,10 @@ extension TrialJSONDecoder {
         for _ in 0..<n {
             let candidate = keys[k]
             if candidate.utf8CodeUnitCount == length {
-                let equal = candidate.withUTF8Buffer { c in
-                    (0..<length).allSatisfy { c[$0] == b[start + $0] }
-                }
-                if equal { return k }
+                let c = candidate.utf8Start  // the tables are literals: pointer representation
+                var m = 0
+                while m < length, c[m] == b[start + m] { m += 1 }
+                if m == length { return k }
             }
             k = k + 1 == n ? 0 : k + 1
         }
