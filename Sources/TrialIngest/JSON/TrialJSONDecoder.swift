@@ -3,7 +3,7 @@ import TrialSearchCore
 /// The fast path for `Trial` JSON objects in the form `Trial.writeJSON` prints (the lines of
 /// `trialsearch convert`): one pass over the bytes that maps each key as it is scanned and decodes
 /// strings straight into the `Trial`'s `String`s, with no `JSONTape`, no copy of the record and no
-/// `JSONValue` lookups (one linear key search per property).
+/// `JSONValue` lookups (each of which walked the object's members again, once per property).
 ///
 /// It accepts only what `JSONTape` + `TrialJSONReader.read` read the same way, and gives up (nil) on
 /// anything else: invalid UTF-8, malformed or trailing text, an escaped, unknown or repeated key, a
