@@ -74,24 +74,43 @@ struct ByteWindow {
         base += drop
     }
 
-    /// The 1-based line of input offset `offset` (which must not precede earlier queries).
+    /// The 1-based line of input offset `offset` (which must not precede earlier queries). Eight bytes
+    /// at a time through text without line ends (a JSON Lines record is one line).
     mutating func lineNumber(at offset: Int) -> Int {
         precondition(offset >= countedTo, "line queries go forward: \(offset) < \(countedTo)")
-        var i = max(countedTo, base)
+        let first = max(countedTo, base)
         let stop = min(offset, end)
-        while i < stop {
-            let byte = buffer[i - base]
-            if byte == 0x0A {
-                if !lastWasCR { line += 1 }
-                lastWasCR = false
-            } else if byte == 0x0D {
-                line += 1
-                lastWasCR = true
-            } else {
-                lastWasCR = false
+        let base = base
+        var line = line
+        var lastWasCR = lastWasCR
+        buffer.withUnsafeBufferPointer { b in
+            guard let p = b.baseAddress else { return }
+            var i = first - base
+            let limit = stop - base
+            while i < limit {
+                if i + 8 <= limit {
+                    let word = ByteWord.load(p + i)
+                    if ByteWord.equal(word, 0x0A) | ByteWord.equal(word, 0x0D) == 0 {
+                        lastWasCR = false
+                        i += 8
+                        continue
+                    }
+                }
+                let byte = b[i]
+                if byte == 0x0A {
+                    if !lastWasCR { line += 1 }
+                    lastWasCR = false
+                } else if byte == 0x0D {
+                    line += 1
+                    lastWasCR = true
+                } else {
+                    lastWasCR = false
+                }
+                i += 1
             }
-            i += 1
         }
+        self.line = line
+        self.lastWasCR = lastWasCR
         countedTo = stop
         return line
     }

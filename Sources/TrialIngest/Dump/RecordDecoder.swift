@@ -163,18 +163,21 @@ final class RecordDecoder {
     /// One JSON record: an API v2 study, an API response `{"studies": [...]}`, or a `Trial` object.
     private func decodeJSON(_ bytes: UnsafeRawBufferPointer, file: String, entry: String, location: IngestLocation,
                             emit: (Result<Trial, IngestError>) -> Void) {
+        var at = location
+        at.line = nil
+        // `convert`'s own lines: one pass, no tape (anything else goes on to the tape, see the type).
+        if let trial = TrialJSONDecoder.decode(bytes, maxDepth: options.maxJSONDepth) {
+            emit(validated(at: at) { () throws(IngestError) in trial })
+            return
+        }
         let tape: JSONTape
         do {
             tape = try JSONTape(parsing: bytes, maxDepth: options.maxJSONDepth)
         } catch {
-            var at = location
-            at.line = nil
             emit(.failure(IngestError(error, at: at)))
             return
         }
         let root = tape.root
-        var at = location
-        at.line = nil
         if StudyJSON.isStudy(root) {
             let source = RecordSource(file: file, entry: entry, format: .studyJSON)
             emit(validated(at: at) { () throws(IngestError) in try StudyJSON.read(root, source: source, at: at) })

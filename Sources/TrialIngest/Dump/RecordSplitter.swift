@@ -201,30 +201,63 @@ struct RecordSplitter {
                 throw .malformedJSON(recordLocation(window.lineNumber(at: start)), offset: start,
                                      message: "the input ends inside this record")
             }
-            let byte = window[i]
-            if inString {
-                if byte == UInt8(ascii: "\\") { i += 2; continue }
-                if byte == UInt8(ascii: "\"") { inString = false }
-            } else {
-                switch byte {
-                case UInt8(ascii: "\""): inString = true
-                case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
-                case UInt8(ascii: "}"), UInt8(ascii: "]"):
-                    // At depth 0 it closes the enclosing array of records, after this value.
-                    if depth == 0 { return i }
-                    depth -= 1
-                    if depth == 0 { return i + 1 }
-                case UInt8(ascii: ","), 0x0A, 0x0D, 0x20, 0x09:
-                    if depth == 0 { return i }
-                default: break
-                }
+            // Through what the window holds, in one pass over its buffer.
+            let base = window.base
+            let scan = window.buffer.withUnsafeBufferPointer { b in
+                RecordSplitter.scanValue(b, from: i - base, depth: &depth, inString: &inString)
             }
-            i += 1
+            if scan.ended { return base + scan.offset }
+            i = base + scan.offset
             // A record too large to keep: drop what the window holds and keep scanning.
             if i - start > maxRecordBytes, i - window.base > ByteWindow.step {
                 window.discard(before: i)
             }
         }
+    }
+
+    /// Steps through the JSON value text `b[from...]` until the value ends: `(true, offset)` just past
+    /// its last byte, or `(false, offset)` where the buffer ran out (it may be one past the buffer,
+    /// after a backslash that ends it). `depth` and `inString` carry the state across buffers.
+    /// Strings are crossed eight bytes at a time to their next quote or backslash.
+    private static func scanValue(_ b: UnsafeBufferPointer<UInt8>, from: Int, depth: inout Int,
+                                  inString: inout Bool) -> (ended: Bool, offset: Int) {
+        var j = from
+        let count = b.count
+        guard let p = b.baseAddress else { return (false, j) }
+        while j < count {
+            if inString {
+                while j + 8 <= count {
+                    let word = ByteWord.load(p + j)
+                    let marks = ByteWord.equal(word, UInt8(ascii: "\"")) | ByteWord.equal(word, UInt8(ascii: "\\"))
+                    if marks != 0 {
+                        j += ByteWord.firstIndex(marks)
+                        break
+                    }
+                    j += 8
+                }
+                guard j < count else { break }
+                switch b[j] {
+                case UInt8(ascii: "\\"): j += 2
+                case UInt8(ascii: "\""): inString = false; j += 1
+                default: j += 1
+                }
+                continue
+            }
+            switch b[j] {
+            case UInt8(ascii: "\""): inString = true
+            case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                // At depth 0 it closes the enclosing array of records, after this value.
+                if depth == 0 { return (true, j) }
+                depth -= 1
+                if depth == 0 { return (true, j + 1) }
+            case UInt8(ascii: ","), 0x0A, 0x0D, 0x20, 0x09:
+                if depth == 0 { return (true, j) }
+            default: break
+            }
+            j += 1
+        }
+        return (false, j)
     }
 
     private mutating func skipSpace(_ from: Int) throws(IngestError) -> Int {

@@ -130,44 +130,63 @@ struct JSONValue {
         }
     }
 
-    /// Decodes the escapes of a JSON string's text (already validated by the tape).
+    /// Decodes the escapes of a JSON string's text (already validated by the tape) straight into the
+    /// `String`'s storage: the decoded text is never longer than the escaped one (`\\n` is 2 bytes for
+    /// 1, `\\uXXXX` 6 for at most 3, a surrogate pair 12 for 4).
     static func unescape(_ text: UnsafeBufferPointer<UInt8>) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(text.count)
-        var i = 0
-        let count = text.count
-        while i < count {
-            let byte = text[i]
-            guard byte == UInt8(ascii: "\\"), i + 1 < count else {
-                out.append(byte)
-                i += 1
-                continue
-            }
-            let e = text[i + 1]
-            i += 2
-            switch e {
-            case UInt8(ascii: "n"): out.append(0x0A)
-            case UInt8(ascii: "t"): out.append(0x09)
-            case UInt8(ascii: "r"): out.append(0x0D)
-            case UInt8(ascii: "b"): out.append(0x08)
-            case UInt8(ascii: "f"): out.append(0x0C)
-            case UInt8(ascii: "u"):
-                var scalar = hex4(text, i)
-                i += 4
-                if (0xD800..<0xDC00).contains(scalar), i + 5 < count, text[i] == UInt8(ascii: "\\"),
-                   text[i + 1] == UInt8(ascii: "u") {
-                    let low = hex4(text, i + 2)
-                    if (0xDC00..<0xE000).contains(low) {
-                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                        i += 6
-                    }
+        String(unsafeUninitializedCapacity: text.count) { out in
+            var i = 0
+            var n = 0
+            let count = text.count
+            guard let input = text.baseAddress, let output = out.baseAddress else { return 0 }
+            while i < count {
+                // Eight bytes at a time up to the next backslash (n <= i, so n + 8 <= count too).
+                while i + 8 <= count {
+                    let word = ByteWord.load(input + i)
+                    if ByteWord.equal(word, UInt8(ascii: "\\")) != 0 { break }
+                    UnsafeMutableRawPointer(output + n).storeBytes(of: word.littleEndian, as: UInt64.self)
+                    i += 8
+                    n += 8
                 }
-                let value = Unicode.Scalar(scalar) ?? "\u{FFFD}"
-                out.append(contentsOf: String(Character(value)).utf8)
-            default: out.append(e)  // \" \\ \/
+                guard i < count else { break }
+                let byte = text[i]
+                guard byte == UInt8(ascii: "\\"), i + 1 < count else {
+                    out[n] = byte
+                    n += 1
+                    i += 1
+                    continue
+                }
+                let e = text[i + 1]
+                i += 2
+                switch e {
+                case UInt8(ascii: "n"): out[n] = 0x0A
+                case UInt8(ascii: "t"): out[n] = 0x09
+                case UInt8(ascii: "r"): out[n] = 0x0D
+                case UInt8(ascii: "b"): out[n] = 0x08
+                case UInt8(ascii: "f"): out[n] = 0x0C
+                case UInt8(ascii: "u"):
+                    var scalar = hex4(text, i)
+                    i += 4
+                    if (0xD800..<0xDC00).contains(scalar), i + 5 < count, text[i] == UInt8(ascii: "\\"),
+                       text[i + 1] == UInt8(ascii: "u") {
+                        let low = hex4(text, i + 2)
+                        if (0xDC00..<0xE000).contains(low) {
+                            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                            i += 6
+                        }
+                    }
+                    let value = Unicode.Scalar(scalar) ?? "\u{FFFD}"
+                    for unit in value.utf8 {
+                        out[n] = unit
+                        n += 1
+                    }
+                    continue
+                default: out[n] = e  // \" \\ \/
+                }
+                n += 1
             }
+            return n
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     private static func hex4(_ text: UnsafeBufferPointer<UInt8>, _ i: Int) -> UInt32 {

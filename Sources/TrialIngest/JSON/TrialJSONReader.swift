@@ -21,6 +21,7 @@ public enum TrialJSONReader {
     /// Parses one JSON object (one line of `convert`'s output).
     public static func read(_ bytes: UnsafeRawBufferPointer, options: IngestOptions = IngestOptions(),
                             at location: IngestLocation) throws(IngestError) -> Trial {
+        if let trial = TrialJSONDecoder.decode(bytes, maxDepth: options.maxJSONDepth) { return trial }
         let tape: JSONTape
         do {
             tape = try JSONTape(parsing: bytes, maxDepth: options.maxJSONDepth)

@@ -66,4 +66,27 @@ import Testing
         #expect(second.index == 2)
         #expect(second.bytes == Array("{\"b\": 1}".utf8))
     }
+
+    /// A file is read through a window of `ByteWindow.step` bytes: records whose strings are all escapes
+    /// (`\"` pairs) put a backslash on the last byte of a window at one of the two offsets, and a
+    /// quote that does not end the string on the first byte of the next; every record is still cut
+    /// out whole and in order.
+    @Test func escapesAcrossWindowBoundariesOfAFile() throws {
+        let folder = try Fixtures.temporaryFolder()
+        defer { Fixtures.remove(folder) }
+        let pairs = ByteWindow.step / 2 + 10
+        for shift in 0..<2 {
+            var lines = String(repeating: " ", count: shift)
+            lines += #"{"id":"NCT1","briefTitle":"a"}"# + "\n"
+            lines += #"{"id":"NCT2","briefTitle":""# + String(repeating: #"\""#, count: pairs) + #""}"# + "\n"
+            lines += #"{"id":"NCT3","briefTitle":"[{\\"}"# + "\n"
+            let path = folder + "/escapes\(shift).jsonl"
+            try Fixtures.write(Array(lines.utf8), to: path)
+            let (trials, errors, _) = try readAll([path])
+            #expect(errors.isEmpty, "\(errors)")
+            #expect(trials.map(\.id.rawValue) == ["NCT1", "NCT2", "NCT3"])
+            #expect(trials.count == 3 && trials[1].briefTitle == String(repeating: "\"", count: pairs))
+            #expect(trials.count == 3 && trials[2].briefTitle == "[{\\")
+        }
+    }
 }

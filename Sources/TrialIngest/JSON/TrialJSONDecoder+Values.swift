@@ -1,0 +1,268 @@
+import TrialSearchCore
+
+/// The values of `TrialJSONDecoder`: JSON's grammar (RFC 8259) for the shapes the writer prints, each
+/// checked as strictly as `JSONTape` checks it (control characters and bad escapes in strings, number
+/// syntax, literals), so the fast path never accepts a record the general path refuses.
+extension TrialJSONDecoder {
+    // MARK: - Structure
+
+    mutating func skipSpace() {
+        while i < b.count, b[i] == 0x20 || b[i] == 0x0A || b[i] == 0x0D || b[i] == 0x09 { i += 1 }
+    }
+
+    /// Skips white space and the opening bracket `byte`.
+    mutating func open(_ byte: UInt8) throws(Reject) {
+        skipSpace()
+        guard i < b.count, b[i] == byte else { throw Reject() }
+        i += 1
+    }
+
+    /// After the opener or a member/element: true when another one follows (its "," consumed), false
+    /// at `closer` (consumed). The first call after the opener accepts no ",".
+    mutating func nextMember(closer: UInt8) throws(Reject) -> Bool {
+        skipSpace()
+        guard i < b.count else { throw Reject() }
+        if b[i] == closer {
+            i += 1
+            return false
+        }
+        guard b[i] == UInt8(ascii: ",") else { throw Reject() }
+        i += 1
+        return true
+    }
+
+    /// A member's key and its ":", as its position in `keys`; an escaped or unknown key ends the fast
+    /// path. The search starts at `keys[hint]` and wraps around: the writer prints keys in the order
+    /// of the tables, so the hint (just past the last key read) is usually the match.
+    mutating func key(of keys: [StaticString], hint: Int = 0) throws(Reject) -> Int {
+        skipSpace()
+        guard i < b.count, b[i] == UInt8(ascii: "\"") else { throw Reject() }
+        let start = i + 1
+        var j = start
+        while j < b.count, b[j] != UInt8(ascii: "\""), b[j] != UInt8(ascii: "\\"), b[j] >= 0x20 { j += 1 }
+        guard j < b.count, b[j] == UInt8(ascii: "\"") else { throw Reject() }
+        let length = j - start
+        i = j + 1
+        skipSpace()
+        guard i < b.count, b[i] == UInt8(ascii: ":") else { throw Reject() }
+        i += 1
+        skipSpace()
+        let n = keys.count
+        var k = hint < n ? hint : 0
+        for _ in 0..<n {
+            let candidate = keys[k]
+            if candidate.utf8CodeUnitCount == length {
+                let c = candidate.utf8Start  // the tables are literals: pointer representation
+                var m = 0
+                while m < length, c[m] == b[start + m] { m += 1 }
+                if m == length { return k }
+            }
+            k = k + 1 == n ? 0 : k + 1
+        }
+        throw Reject()
+    }
+
+    /// The next member's key among `keys`, refused when `seen` already has it.
+    mutating func member(of keys: [StaticString], seen: inout UInt64) throws(Reject) -> Int {
+        let k = try key(of: keys, hint: 64 - seen.leadingZeroBitCount)
+        guard seen & (1 << k) == 0 else { throw Reject() }
+        seen |= 1 << k
+        return k
+    }
+
+    /// An object whose members are among `keys`, each at most once: `body` reads the value of key
+    /// number `k`.
+    mutating func members(_ keys: [StaticString],
+                          _ body: (inout TrialJSONDecoder, _ k: Int) throws(Reject) -> Void) throws(Reject) {
+        try open(UInt8(ascii: "{"))
+        var seen: UInt64 = 0
+        skipSpace()
+        if i < b.count, b[i] == UInt8(ascii: "}") {
+            i += 1
+            return
+        }
+        repeat {
+            let k = try member(of: keys, seen: &seen)
+            try body(&self, k)
+        } while try nextMember(closer: UInt8(ascii: "}"))
+    }
+
+    /// An array, each element read by `element`.
+    mutating func array<T>(_ element: (inout TrialJSONDecoder) throws(Reject) -> T) throws(Reject) -> [T] {
+        try open(UInt8(ascii: "["))
+        skipSpace()
+        var result: [T] = []
+        if i < b.count, b[i] == UInt8(ascii: "]") {
+            i += 1
+            return result
+        }
+        repeat {
+            skipSpace()
+            result.append(try element(&self))
+        } while try nextMember(closer: UInt8(ascii: "]"))
+        return result
+    }
+
+    // MARK: - Strings
+
+    /// The string value here, escapes decoded as `JSONValue.string` decodes them.
+    mutating func string() throws(Reject) -> String {
+        let (start, end, escaped) = try scanString()
+        let text = UnsafeBufferPointer(rebasing: b[start..<end])
+        return escaped ? JSONValue.unescape(text) : String(decoding: text, as: UTF8.self)
+    }
+
+    mutating func strings() throws(Reject) -> [String] {
+        try array { (d: inout TrialJSONDecoder) throws(Reject) in try d.string() }
+    }
+
+    /// An array of strings, checked but not kept.
+    mutating func skipStrings() throws(Reject) {
+        try open(UInt8(ascii: "["))
+        skipSpace()
+        if i < b.count, b[i] == UInt8(ascii: "]") {
+            i += 1
+            return
+        }
+        repeat {
+            skipSpace()
+            _ = try scanString()
+        } while try nextMember(closer: UInt8(ascii: "]"))
+    }
+
+    /// Steps over the string at `i` (its quotes included): the text's range and whether it has escapes.
+    /// Eight bytes at a time through runs without a quote, backslash or control character.
+    private mutating func scanString() throws(Reject) -> (start: Int, end: Int, escaped: Bool) {
+        guard i < b.count, b[i] == UInt8(ascii: "\"") else { throw Reject() }
+        let start = i + 1
+        var j = start
+        var escaped = false
+        let count = b.count
+        guard let base = b.baseAddress else { throw Reject() }
+        while true {
+            while j + 8 <= count {
+                let word = ByteWord.load(base + j)
+                let special = ByteWord.below(word, 0x20) | ByteWord.equal(word, UInt8(ascii: "\""))
+                    | ByteWord.equal(word, UInt8(ascii: "\\"))
+                if special != 0 {
+                    j += ByteWord.firstIndex(special)
+                    break
+                }
+                j += 8
+            }
+            guard j < count else { throw Reject() }
+            let byte = b[j]
+            if byte == UInt8(ascii: "\"") { break }
+            if byte == UInt8(ascii: "\\") {
+                escaped = true
+                guard j + 1 < count else { throw Reject() }
+                switch b[j + 1] {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+                     UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                    j += 2
+                case UInt8(ascii: "u"):
+                    guard j + 5 < count, (2...5).allSatisfy({ isHexDigit(b[j + $0]) }) else { throw Reject() }
+                    j += 6
+                default:
+                    throw Reject()
+                }
+                continue
+            }
+            guard byte >= 0x20 else { throw Reject() }
+            j += 1
+        }
+        i = j + 1
+        return (start, j, escaped)
+    }
+
+    // MARK: - Numbers, literals, dates
+
+    /// An integral number that fits an `Int` (what `JSONValue.int` reads; anything else is refused).
+    mutating func int() throws(Reject) -> Int {
+        let (start, end, integral) = try scanNumber()
+        guard integral else { throw Reject() }
+        var k = start
+        let negative = b[k] == UInt8(ascii: "-")
+        if negative { k += 1 }
+        var value = 0
+        while k < end {
+            let (m, o1) = value.multipliedReportingOverflow(by: 10)
+            let (a, o2) = m.addingReportingOverflow(Int(b[k] - 48))
+            guard !o1, !o2 else { throw Reject() }
+            value = a
+            k += 1
+        }
+        return negative ? -value : value
+    }
+
+    /// Any number, as `JSONValue.double` reads it (`Double` of its text); small non-negative integers,
+    /// the usual case, without making the text.
+    mutating func double() throws(Reject) -> Double {
+        let (start, end, integral) = try scanNumber()
+        if integral, b[start] != UInt8(ascii: "-"), end - start <= 15 {
+            var value = 0
+            for k in start..<end { value = value * 10 + Int(b[k] - 48) }
+            return Double(value)
+        }
+        guard let value = Double(String(decoding: b[start..<end], as: UTF8.self)) else { throw Reject() }
+        return value
+    }
+
+    /// Steps over a number in JSON's syntax: its range, and whether it has no fraction or exponent.
+    private mutating func scanNumber() throws(Reject) -> (start: Int, end: Int, integral: Bool) {
+        let start = i
+        var j = i
+        let count = b.count
+        var integral = true
+        if j < count, b[j] == UInt8(ascii: "-") { j += 1 }
+        guard j < count, isDigit(b[j]) else { throw Reject() }
+        if b[j] == UInt8(ascii: "0") { j += 1 } else { while j < count, isDigit(b[j]) { j += 1 } }
+        if j < count, b[j] == UInt8(ascii: ".") {
+            integral = false
+            j += 1
+            guard j < count, isDigit(b[j]) else { throw Reject() }
+            while j < count, isDigit(b[j]) { j += 1 }
+        }
+        if j < count, b[j] | 0x20 == UInt8(ascii: "e") {
+            integral = false
+            j += 1
+            if j < count, b[j] == UInt8(ascii: "+") || b[j] == UInt8(ascii: "-") { j += 1 }
+            guard j < count, isDigit(b[j]) else { throw Reject() }
+            while j < count, isDigit(b[j]) { j += 1 }
+        }
+        i = j
+        return (start, j, integral)
+    }
+
+    mutating func bool() throws(Reject) -> Bool {
+        if literal("true") { return true }
+        if literal("false") { return false }
+        throw Reject()
+    }
+
+    private mutating func literal(_ word: StaticString) -> Bool {
+        let length = word.utf8CodeUnitCount
+        guard i + length <= b.count else { return false }
+        let matches = word.withUTF8Buffer { w in (0..<length).allSatisfy { b[i + $0] == w[$0] } }
+        if matches { i += length }
+        return matches
+    }
+
+    /// A date string as `PartialDate(iso:)` reads it (nil when it is not one); `YYYY-MM-DD` and
+    /// `YYYY-MM` in digits without making a `String`.
+    mutating func date() throws(Reject) -> PartialDate? {
+        let (start, end, escaped) = try scanString()
+        let length = end - start
+        if !escaped, length == 7 || length == 10, b[start + 4] == UInt8(ascii: "-"),
+           length == 7 || b[start + 7] == UInt8(ascii: "-") {
+            if (0..<length).allSatisfy({ $0 == 4 || $0 == 7 || isDigit(b[start + $0]) }) {
+                func number(_ from: Int, _ n: Int) -> Int {
+                    (0..<n).reduce(0) { $0 * 10 + Int(b[start + from + $1] - 48) }
+                }
+                return PartialDate(year: number(0, 4), month: number(5, 2), day: length == 10 ? number(8, 2) : nil)
+            }
+        }
+        let text = UnsafeBufferPointer(rebasing: b[start..<end])
+        return PartialDate(iso: escaped ? JSONValue.unescape(text) : String(decoding: text, as: UTF8.self))
+    }
+}

@@ -1,0 +1,226 @@
+import TrialSearchCore
+
+/// The fast path for `Trial` JSON objects in the form `Trial.writeJSON` prints (the lines of
+/// `trialsearch convert`): one pass over the bytes that maps each key as it is scanned and decodes
+/// strings straight into the `Trial`'s `String`s, with no `JSONTape`, no copy of the record and no
+/// `JSONValue` lookups (each of which walked the object's members again, once per property).
+///
+/// It accepts only what `JSONTape` + `TrialJSONReader.read` read the same way, and gives up (nil) on
+/// anything else: invalid UTF-8, malformed or trailing text, an escaped, unknown or repeated key, a
+/// value of another type than the writer's (`null` included), a non-integral `enrollment`, an unknown
+/// `source.format`, nesting deeper than `maxDepth`. The caller then takes the general path, which
+/// gives the same `Trial` or the exact error: the result never depends on which path read the record.
+struct TrialJSONDecoder {
+    /// Why the fast path gave up; the general path says what is wrong.
+    struct Reject: Error {}
+
+    /// The record, and the offset of the next byte to read.
+    let b: UnsafeBufferPointer<UInt8>
+    var i = 0
+
+    private init(_ bytes: UnsafeBufferPointer<UInt8>) { b = bytes }
+
+    /// The `Trial` in `bytes`, or nil when the general path must read them (see the type's comment).
+    /// - Parameter maxDepth: `IngestOptions.maxJSONDepth`; the writer's form nests four containers deep.
+    static func decode(_ bytes: UnsafeRawBufferPointer, maxDepth: Int) -> Trial? {
+        guard maxDepth >= 4, bytes.count < Int(Int32.max), UTF8Validation.firstInvalidOffset(bytes) == nil else {
+            return nil
+        }
+        let typed = bytes.bindMemory(to: UInt8.self)
+        var decoder = TrialJSONDecoder(typed)
+        do {
+            let trial = try decoder.trial()
+            decoder.skipSpace()
+            return decoder.i == typed.count ? trial : nil
+        } catch {
+            return nil
+        }
+    }
+
+    // MARK: - Records
+
+    /// The root object. The writer puts `"id"` first, and the fast path needs it there: the `Trial`
+    /// is created from it and filled member by member.
+    private mutating func trial() throws(Reject) -> Trial {
+        try open(UInt8(ascii: "{"))
+        guard try key(of: Self.trialKeys) == 0 else { throw Reject() }
+        guard let id = TrialID(try string()) else { throw Reject() }
+        var t = Trial(id: id)
+        var seen: UInt64 = 1
+        while try nextMember(closer: UInt8(ascii: "}")) {
+            let k = try member(of: Self.trialKeys, seen: &seen)
+            switch k {
+            case 1: t.registry = try string()
+            case 2: t.secondaryIds = try strings()
+            case 3: t.briefTitle = try string()
+            case 4: t.officialTitle = try string()
+            case 5: t.acronym = try string()
+            case 6: t.briefSummary = try string()
+            case 7: t.detailedDescription = try string()
+            case 8: t.conditions = try strings()
+            case 9: t.keywords = try strings()
+            case 10: try skipStrings()  // meshTerms: derived, not read back
+            case 11: t.conditionMeshTerms = try strings()
+            case 12: t.interventionMeshTerms = try strings()
+            case 13: t.interventions = try array { (d: inout TrialJSONDecoder) throws(Reject) in try d.intervention() }
+            case 14: t.armGroups = try array { (d: inout TrialJSONDecoder) throws(Reject) in try d.armGroup() }
+            case 15: t.primaryOutcomes = try array { (d: inout TrialJSONDecoder) throws(Reject) in try d.outcome() }
+            case 16: t.secondaryOutcomes = try array { (d: inout TrialJSONDecoder) throws(Reject) in try d.outcome() }
+            case 17: t.eligibility = try eligibility()
+            case 18: t.overallStatus = try string()
+            case 19: t.phases = try strings()
+            case 20: t.studyType = try string()
+            case 21: t.design = try design()
+            case 22: t.enrollment = try int()
+            case 23: t.startDate = try date()
+            case 24: t.completionDate = try date()
+            case 25: t.firstPosted = try date()
+            case 26: t.lastUpdated = try date()
+            case 27: t.leadSponsor = try string()
+            case 28: t.collaborators = try strings()
+            case 29: t.officials = try array { (d: inout TrialJSONDecoder) throws(Reject) in try d.official() }
+            case 30: t.countries = try strings()
+            case 31: t.locations = try array { (d: inout TrialJSONDecoder) throws(Reject) in try d.location() }
+            case 32: t.relatedIds = try strings()
+            case 33: t.source = try source()
+            default: throw Reject()  // a second "id"
+            }
+        }
+        return t
+    }
+
+    private static let trialKeys: [StaticString] = [
+        "id", "registry", "secondaryIds", "briefTitle", "officialTitle", "acronym", "briefSummary",
+        "detailedDescription", "conditions", "keywords", "meshTerms", "conditionMeshTerms",
+        "interventionMeshTerms", "interventions", "armGroups", "primaryOutcomes", "secondaryOutcomes",
+        "eligibility", "overallStatus", "phases", "studyType", "design", "enrollment", "startDate",
+        "completionDate", "firstPosted", "lastUpdated", "leadSponsor", "collaborators", "officials",
+        "countries", "locations", "relatedIds", "source",
+    ]
+    private static let interventionKeys: [StaticString] = ["type", "name", "description", "otherNames", "armGroupLabels"]
+    private static let armGroupKeys: [StaticString] = ["label", "type", "description"]
+    private static let outcomeKeys: [StaticString] = ["measure", "timeFrame", "description"]
+    private static let officialKeys: [StaticString] = ["name", "role", "affiliation"]
+    private static let locationKeys: [StaticString] = ["facility", "city", "state", "country"]
+    private static let sourceKeys: [StaticString] = ["file", "entry", "format"]
+    private static let designKeys: [StaticString] = [
+        "allocation", "interventionModel", "primaryPurpose", "masking", "observationalModel", "timePerspective",
+    ]
+    private static let eligibilityKeys: [StaticString] = [
+        "sex", "minimumAge", "maximumAge", "minimumAgeYears", "maximumAgeYears", "healthyVolunteers", "criteria",
+        "inclusion", "exclusion",
+    ]
+
+    private mutating func intervention() throws(Reject) -> Intervention {
+        var item = Intervention()
+        try members(Self.interventionKeys) { (d: inout TrialJSONDecoder, k: Int) throws(Reject) in
+            switch k {
+            case 0: item.type = try d.string()
+            case 1: item.name = try d.string()
+            case 2: item.description = try d.string()
+            case 3: item.otherNames = try d.strings()
+            default: item.armGroupLabels = try d.strings()
+            }
+        }
+        return item
+    }
+
+    private mutating func armGroup() throws(Reject) -> ArmGroup {
+        var group = ArmGroup()
+        try members(Self.armGroupKeys) { (d: inout TrialJSONDecoder, k: Int) throws(Reject) in
+            switch k {
+            case 0: group.label = try d.string()
+            case 1: group.type = try d.string()
+            default: group.description = try d.string()
+            }
+        }
+        return group
+    }
+
+    private mutating func outcome() throws(Reject) -> Outcome {
+        var outcome = Outcome()
+        try members(Self.outcomeKeys) { (d: inout TrialJSONDecoder, k: Int) throws(Reject) in
+            switch k {
+            case 0: outcome.measure = try d.string()
+            case 1: outcome.timeFrame = try d.string()
+            default: outcome.description = try d.string()
+            }
+        }
+        return outcome
+    }
+
+    private mutating func official() throws(Reject) -> Official {
+        var official = Official()
+        try members(Self.officialKeys) { (d: inout TrialJSONDecoder, k: Int) throws(Reject) in
+            switch k {
+            case 0: official.name = try d.string()
+            case 1: official.role = try d.string()
+            default: official.affiliation = try d.string()
+            }
+        }
+        return official
+    }
+
+    private mutating func location() throws(Reject) -> Location {
+        var location = Location()
+        try members(Self.locationKeys) { (d: inout TrialJSONDecoder, k: Int) throws(Reject) in
+            switch k {
+            case 0: location.facility = try d.string()
+            case 1: location.city = try d.string()
+            case 2: location.state = try d.string()
+            default: location.country = try d.string()
+            }
+        }
+        return location
+    }
+
+    private mutating func design() throws(Reject) -> StudyDesign {
+        var design = StudyDesign()
+        try members(Self.designKeys) { (d: inout TrialJSONDecoder, k: Int) throws(Reject) in
+            switch k {
+            case 0: design.allocation = try d.string()
+            case 1: design.interventionModel = try d.string()
+            case 2: design.primaryPurpose = try d.string()
+            case 3: design.masking = try d.string()
+            case 4: design.observationalModel = try d.string()
+            default: design.timePerspective = try d.string()
+            }
+        }
+        return design
+    }
+
+    /// `TrialJSONReader` refuses a `source` without a known `format`.
+    private mutating func source() throws(Reject) -> RecordSource {
+        var source = RecordSource()
+        var format: RecordFormat? = nil
+        try members(Self.sourceKeys) { (d: inout TrialJSONDecoder, k: Int) throws(Reject) in
+            switch k {
+            case 0: source.file = try d.string()
+            case 1: source.entry = try d.string()
+            default: format = RecordFormat(rawValue: try d.string())
+            }
+        }
+        guard let format else { throw Reject() }
+        source.format = format
+        return source
+    }
+
+    private mutating func eligibility() throws(Reject) -> Eligibility {
+        var e = Eligibility()
+        try members(Self.eligibilityKeys) { (d: inout TrialJSONDecoder, k: Int) throws(Reject) in
+            switch k {
+            case 0: e.sex = try d.string()
+            case 1: e.minimumAge = try d.string()
+            case 2: e.maximumAge = try d.string()
+            case 3: e.minimumAgeYears = try d.double()
+            case 4: e.maximumAgeYears = try d.double()
+            case 5: e.healthyVolunteers = try d.bool()
+            case 6: e.criteria = try d.string()
+            case 7: e.inclusion = try d.strings()
+            default: e.exclusion = try d.strings()
+            }
+        }
+        return e
+    }
+}
+

@@ -1,0 +1,123 @@
+import Testing
+@testable import TrialIngest
+import TrialSearchCore
+
+/// The fast path for `convert`'s lines reads every fixture record as the tape does, and gives up on
+/// every line outside the writer's form, leaving it to the tape (same `Trial` or the tape's error).
+@Suite struct TrialJSONDecoderTests {
+    /// What the general path (tape + `TrialJSONReader`) makes of `line`.
+    static func viaTape(_ line: String) -> Result<Trial, IngestError> {
+        let at = IngestLocation(file: "line")
+        let parsed = Array(line.utf8).withUnsafeBytes { raw in
+            catchingJSON { () throws(JSONTape.Failure) in try JSONTape(parsing: raw, maxDepth: 64) }
+        }
+        switch parsed {
+        case .failure(let failure):
+            return .failure(IngestError(failure, at: at))
+        case .success(let tape):
+            return catching { () throws(IngestError) in try TrialJSONReader.read(tape.root, at: at) }
+        }
+    }
+
+    static func fast(_ line: String, maxDepth: Int = 64) -> Trial? {
+        Array(line.utf8).withUnsafeBytes { TrialJSONDecoder.decode($0, maxDepth: maxDepth) }
+    }
+
+    /// `line` with white space around every structural character outside strings.
+    static func spaced(_ line: String) -> String {
+        var out: [UInt8] = []
+        var inString = false
+        var escape = false
+        for byte in line.utf8 {
+            if inString {
+                out.append(byte)
+                if escape {
+                    escape = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escape = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
+                continue
+            }
+            if byte == UInt8(ascii: "\"") { inString = true }
+            let structural = "{}[]:,".utf8.contains(byte)
+            if structural { out.append(contentsOf: " \t".utf8) }
+            out.append(byte)
+            if structural { out.append(contentsOf: "\r\n ".utf8) }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    @Test func everyFixtureReadsAsTheTapeReadsIt() throws {
+        let (trials, errors, _) = try readAll(TrialJSONRoundTripTests.fixtures, workers: 2)
+        #expect(errors.isEmpty, "\(errors)")
+        #expect(trials.count == 30)
+        var escaped = 0
+        for trial in trials {
+            let line = trial.jsonString
+            if line.contains("\\") { escaped += 1 }
+            guard let decoded = TrialJSONDecoderTests.fast(line) else {
+                Issue.record("\(trial.id): the fast path gave up on the writer's own line")
+                continue
+            }
+            #expect(decoded == trial, "\(trial.id)")
+            #expect(try decoded == TrialJSONDecoderTests.viaTape(line).get(), "\(trial.id)")
+            // Spaces between tokens, as other tools print JSON, change nothing.
+            let spaced = TrialJSONDecoderTests.spaced(line)
+            #expect(TrialJSONDecoderTests.fast(spaced) == trial, "\(trial.id) with spaces")
+        }
+        #expect(escaped > 10, "the fixtures should exercise escaped text")
+    }
+
+    /// Lines outside the writer's form: the fast path gives up, and `TrialJSONReader.read` (which tries
+    /// it first) gives exactly the tape's outcome.
+    @Test func givesUpOutsideTheWritersForm() {
+        let lines = [
+            #"{"registry":"X","id":"NCT1"}"#,  // id not first
+            #"{"id":"NCT1","title":"Free text","text":"Body"}"#,  // generic record
+            #"{"id":"NCT1","briefTitle":null}"#,
+            #"{"id":"NCT1","briefTitle":"A","briefTitle":"B"}"#,  // repeated key
+            #"{"id":"NCT1","brief\u0054itle":"A"}"#,  // escaped key
+            #"{"id":"NCT1","protocolSection":{}}"#,
+            #"{"id":"NCT1","enrollment":12.5}"#,
+            #"{"id":"NCT1","enrollment":99999999999999999999}"#,
+            #"{"id":"NCT1","enrollment":012}"#,
+            #"{"id":"NCT1","phases":["Phase 1",2]}"#,
+            #"{"id":"NCT1","interventions":["Drug"]}"#,
+            #"{"id":"NCT1","source":{"file":"a.xml","format":"mystery"}}"#,
+            #"{"id":"NCT1","source":{"file":"a.xml"}}"#,
+            #"{"id":"NCT1","eligibility":{"healthyVolunteers":1}}"#,
+            #"{"id":"NCT1","briefTitle":"bad \x escape"}"#,
+            "{\"id\":\"NCT1\",\"briefTitle\":\"tab\tinside\"}",
+            #"{"id":"NCT1"} trailing"#,
+            #"{"id":"NCT1","briefTitle":"unterminated}"#,
+            #"{"id":" "}"#,
+        ]
+        for line in lines {
+            #expect(TrialJSONDecoderTests.fast(line) == nil, "\(line)")
+            let tape = TrialJSONDecoderTests.viaTape(line)
+            let reader = Array(line.utf8).withUnsafeBytes { raw in
+                catching { () throws(IngestError) in try TrialJSONReader.read(raw, at: IngestLocation(file: "line")) }
+            }
+            #expect("\(reader)" == "\(tape)", "\(line)")
+        }
+        // Invalid UTF-8 and a depth limit below the writer's nesting also go to the tape.
+        var bad = Array(#"{"id":"NCT1","briefTitle":"x"}"#.utf8)
+        bad[27] = 0xFF
+        #expect(bad.withUnsafeBytes { TrialJSONDecoder.decode($0, maxDepth: 64) } == nil)
+        #expect(TrialJSONDecoderTests.fast(#"{"id":"NCT1"}"#, maxDepth: 3) == nil)
+    }
+
+    @Test func valuesDecodeAsTheTapeDecodesThem() throws {
+        let line = #"{"id":"NCT9","briefTitle":"caf\u00e9 \ud83d\ude00 \ud800 \"q\" a\/b","enrollment":-0,"#
+            + #""eligibility":{"minimumAgeYears":0.5,"maximumAgeYears":1e2,"healthyVolunteers":true},"#
+            + #""startDate":"2020-02-30","completionDate":"2021-07","firstPosted":"+999-01","lastUpdated":"2021-07-09"}"#
+        let fast = try #require(TrialJSONDecoderTests.fast(line))
+        #expect(try fast == TrialJSONDecoderTests.viaTape(line).get())
+        #expect(fast.briefTitle == "café 😀 \u{FFFD} \"q\" a/b")
+        #expect(fast.eligibility.minimumAgeYears == 0.5 && fast.eligibility.maximumAgeYears == 100)
+        #expect(fast.startDate == nil && fast.completionDate == PartialDate(year: 2021, month: 7))
+        #expect(fast.lastUpdated == PartialDate(year: 2021, month: 7, day: 9))
+    }
+}
