@@ -59,13 +59,13 @@ public struct IndexSearcher: Sendable {
         }
         var hits: [Hit] = []
         hits.reserveCapacity(collector.count)
+        // Each hit built in place (a `var` set then appended was copied and destroyed per hit: 16 M of
+        // the 1,180 M instructions of 200 keyword queries at top 1,000).
         for scored in collector.sorted() {
             let s = Int(scored.segment)
-            var hit = Hit(id: reader.segments[s].docValues.trialID(scored.doc), score: scored.score, segment: s, doc: scored.doc)
-            if options.explain {
-                hit.explanation = explain(prepared, segment: reader.segments[s], doc: scored.doc, options: options)
-            }
-            hits.append(hit)
+            let explanation = options.explain ? explain(prepared, segment: reader.segments[s], doc: scored.doc, options: options) : nil
+            hits.append(Hit(id: reader.segments[s].docValues.trialID(scored.doc), score: scored.score, segment: s,
+                            doc: scored.doc, explanation: explanation))
         }
         return TopHits(hits: hits, scoredDocs: collector.scoredCount)
     }

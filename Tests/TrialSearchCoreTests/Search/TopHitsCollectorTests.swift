@@ -67,6 +67,43 @@ import Testing
         }
     }
 
+    /// `sorted()`'s integer keys order scores as `ranksAbove` does, negative, zero (−0 ties with +0),
+    /// subnormal and infinite ones included, and the radix sort is a stable sort by score.
+    @Test func scoreKeysAndTheRadixSortOrderAsTheScores() throws {
+        let values: [Float] = [-.infinity, -3.5, -1, -.leastNonzeroMagnitude, -0.0, 0, .leastNonzeroMagnitude, 1e-30, 0.25, 1,
+                               1.0000001, 7.75, 3e38, .infinity]
+        for a in values {
+            for b in values {
+                let ka = TopHitsCollector.descendingKey(a), kb = TopHitsCollector.descendingKey(b)
+                #expect((ka < kb) == (a > b), "\(a) vs \(b)")
+                #expect((ka == kb) == (a == b), "\(a) vs \(b)")
+            }
+        }
+        var rng = SeededRandom(seed: 17)
+        for n in [2, 3, 10, TopHitsCollector.smallSort, TopHitsCollector.smallSort + 1, 1_000, 2_000] {
+            for spread in [1, 4, 1_000_000] {
+                let scores = (0..<n).map { _ in values[Int(rng.next() % UInt64(values.count))] * Float(1 + rng.next() % UInt64(spread)) }
+                var keys = scores.enumerated().map { UInt64(TopHitsCollector.descendingKey($0.element)) << 32 | UInt64($0.offset) }
+                keys.withUnsafeMutableBufferPointer { TopHitsCollector.radixSortByScore($0) }
+                let expected = scores.indices.sorted { scores[$0] > scores[$1] || (scores[$0] == scores[$1] && $0 < $1) }
+                #expect(keys.map { Int($0 & 0xffff_ffff) } == expected, "\(n) keys, spread \(spread)")
+            }
+        }
+        // Through the collector: negative and zero scores with ties, at a buffer's depth.
+        let index = try #require(SyntheticSearchIndex.shared)
+        let segments = index.reader.segments
+        var docs: [ScoredDoc] = []
+        for (s, segment) in segments.enumerated() {
+            for d in 0..<segment.docCount {
+                docs.append(ScoredDoc(score: values[Int(rng.next() % UInt64(values.count - 2)) + 1], segment: Int32(s), doc: DocID(d)))
+            }
+        }
+        var collector = TopHitsCollector(limit: 100, segments: segments)
+        for doc in docs { collector.collect(doc) }
+        let expected = docs.sorted { TopHitsCollector.ranksAbove($0, $1, segments) }.prefix(100)
+        #expect(collector.sorted().map { "\($0.segment):\($0.doc)" } == expected.map { "\($0.segment):\($0.doc)" })
+    }
+
     @Test func selectionPutsTheFirstElementsInFront() {
         var rng = SeededRandom(seed: 11)
         for n in [2, 3, 10, 100, 1_000] {
