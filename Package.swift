@@ -27,10 +27,12 @@ let package = Package(
         .systemLibrary(
             name: "CSnowball", path: "Sources/CSnowball",
             providers: [.apt(["libstemmer-dev"])]),
+        // A prefetch hint (`__builtin_prefetch`), which Swift cannot express; header-only.
+        .target(name: "CPrefetch"),
 
         .target(
             name: "TrialSearchCore",
-            dependencies: ["CLibDeflate", "CSnowball"]),
+            dependencies: ["CLibDeflate", "CSnowball", "CPrefetch"]),
         .target(
             name: "TrialIngest",
             dependencies: ["TrialSearchCore", "CLibXML2", "CLibDeflate"]),

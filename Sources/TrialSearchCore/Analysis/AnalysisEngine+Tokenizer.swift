@@ -51,8 +51,8 @@ extension AnalysisEngine {
                     let flags = (anyBits & 0x40 != 0 ? PartFlags.letter : 0) | (allBits & 0x40 == 0 ? PartFlags.digit : 0)
                     if Self.endsWord(p, n, j, afterDigit: flags & PartFlags.digit != 0),
                        !(out >= 3 && p[j - 1] == 0x73 && p[i] &- 0x41 < 26 && p[i + 1] &- 0x41 < 26) {
-                        emit(scratch, out, flags: flags, kind: flags == PartFlags.digit ? .number : .word,
-                             position: position, start: i, end: j, body)
+                        emitPlain(scratch, out, flags: flags, source: p + i, readable: n - i, position: position,
+                                  start: i, end: j, body)
                         position += 1
                         i = j
                     } else {

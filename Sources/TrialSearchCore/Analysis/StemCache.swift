@@ -91,6 +91,23 @@ struct StemCache {
         return UInt32(truncatingIfNeeded: h ^ (h >> 32))
     }
 
+    /// `hash(key, length)` of a key of 1...16 bytes given as two zero-padded words (bytes 0–7 and
+    /// 8–15; `w1` is 0 for a key of at most 8 bytes), computed without reading memory.
+    @inline(__always)
+    static func hash(words w0: UInt64, _ w1: UInt64, _ length: Int) -> UInt32 {
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: length)
+        if length <= 8 {
+            h = (h ^ w0) &* 0xFF51_AFD7_ED55_8CCD
+        } else {
+            h = (h ^ w0) &* 0xFF51_AFD7_ED55_8CCD
+            h ^= h >> 32
+            h = (h ^ w1) &* 0xFF51_AFD7_ED55_8CCD
+            h ^= h >> 32
+        }
+        h = (h ^ (h >> 29)) &* 0xC4CE_B9FE_1A85_EC53
+        return UInt32(truncatingIfNeeded: h ^ (h >> 32))
+    }
+
     /// The first (up to) 8 bytes of `key`, zero-padded; `key` must stay readable 7 bytes past `length`.
     @inline(__always)
     static func firstWord(_ key: UnsafePointer<UInt8>, _ length: Int) -> UInt64 {
@@ -107,7 +124,12 @@ struct StemCache {
     /// - Complexity: O(1) expected (load factor at most 3/4).
     @inline(__always)
     func find(_ key: UnsafePointer<UInt8>, _ length: Int, hash: UInt32) -> Int {
-        let word = Self.firstWord(key, length)
+        find(key, length, hash: hash, firstWord: Self.firstWord(key, length))
+    }
+
+    /// `find` given the key's `firstWord` as well.
+    @inline(__always)
+    func find(_ key: UnsafePointer<UInt8>, _ length: Int, hash: UInt32, firstWord word: UInt64) -> Int {
         var slot = Int(hash) & slotMask
         while true {
             let s = slots + slot

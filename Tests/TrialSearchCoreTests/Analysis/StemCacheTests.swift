@@ -71,6 +71,25 @@ struct StemCacheTests {
         #expect(ha == hb)
     }
 
+    @Test("the hash from registers equals the hash from memory for keys of 1...16 bytes")
+    func hashFromWords() {
+        // Words of registry text (and a few digits) of every length the tokenizer's fast path hashes.
+        let words = ["a", "of", "the", "cell", "tumor", "cancer", "therapy", "patients", "pneumonia",
+                     "randomized", "chemotherapy", "subcutaneous", "questionnaire", "gastrointestinal",
+                     "pharmacokinetics", "immunosuppressive", "x2y4z6w8v0u2t4s6"]
+        for word in words where word.utf8.count <= 16 {
+            let bytes = Array(word.utf8) + Array(repeating: 0xAB, count: 16)
+            let length = word.utf8.count
+            var w0: UInt64 = 0, w1: UInt64 = 0
+            for (k, byte) in bytes.prefix(length).enumerated() {
+                if k < 8 { w0 |= UInt64(byte) << UInt64(8 * k) } else { w1 |= UInt64(byte) << UInt64(8 * (k - 8)) }
+            }
+            let fromMemory = bytes.withUnsafeBufferPointer { StemCache.hash($0.baseAddress!, length) }
+            #expect(StemCache.hash(words: w0, w1, length) == fromMemory, "\(word)")
+            #expect(bytes.withUnsafeBufferPointer { StemCache.firstWord($0.baseAddress!, length) } == w0, "\(word)")
+        }
+    }
+
     @Test("a full cache starts over and stays correct")
     func reset() {
         var cache = StemCache(initialSlots: 8)

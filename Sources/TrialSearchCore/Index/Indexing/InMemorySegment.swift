@@ -14,23 +14,41 @@ struct SegmentBuilder {
     var docCount = 0
 
     /// Inverts `trial` as the next doc: analyzes every field's values and records each token. A field's
-    /// length counts its tokens except derived ones (`Token.isDerived`).
+    /// length counts its tokens except derived ones (`Token.isDerived`). Tokens go to the term table
+    /// in batches (`TokenBatch`), which prefetch their slots.
     mutating func add(_ trial: Trial, analyzer: Analyzer, contentHash: UInt64) -> DocID {
         let doc = Int32(docCount)
-        for field in Field.allCases {
-            var position: Int32 = 0
-            var length = 0
-            let f = field.rawValue
-            trial.forEachValue(of: field) { value in
-                position = analyzer.analyze(value, field: field, firstPosition: position) { token in
-                    // A derived token (a compound's joined form) shares its first part's position and
-                    // does not count in the field's length.
-                    if table.add(token.term, doc: doc, field: f, position: token.position) && !token.isDerived { length += 1 }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: TokenBatch.byteCapacity) { bytes in
+            withUnsafeTemporaryAllocation(of: TokenBatch.Entry.self, capacity: TokenBatch.capacity) { entries in
+                guard let bytes = bytes.baseAddress, let entries = entries.baseAddress else {
+                    preconditionFailure("no stack buffer for a token batch")
+                }
+                var batch = TokenBatch(bytes: bytes, entries: entries)
+                for field in Field.allCases {
+                    var position: Int32 = 0
+                    var length = 0
+                    let f = field.rawValue
+                    trial.forEachValue(of: field) { value in
+                        position = analyzer.analyze(value, field: field, firstPosition: position) { token in
+                            // Too long (or empty): dropped, not counted.
+                            guard token.term.count > 0 && token.term.count <= TermTable.maxTermLength else { return }
+                            // A derived token (a compound's joined form) shares its first part's position
+                            // and does not count in the field's length.
+                            if !token.isDerived { length += 1 }
+                            batch.append(token.term, position: token.position, table: table)
+                            if batch.isFull {
+                                table.add(batch, doc: doc, field: f)
+                                batch.removeAll()
+                            }
+                        }
+                    }
+                    table.add(batch, doc: doc, field: f)
+                    batch.removeAll()
+                    norms.append(FieldNorm.encode(length))
+                    lengthSums[Int(f)] += UInt64(length)
+                    if length > 0 { docsWithField[Int(f)] += 1 }
                 }
             }
-            norms.append(FieldNorm.encode(length))
-            lengthSums[Int(f)] += UInt64(length)
-            if length > 0 { docsWithField[Int(f)] += 1 }
         }
         docValues.add(DocValuesRecord(trial: trial, contentHash: contentHash))
         docCount += 1

@@ -108,10 +108,20 @@ struct TermTable {
         return (UInt32(truncatingIfNeeded: h >> 32), prefix)
     }
 
+    /// Where a term of hash `hash` is looked up first (for a prefetch).
+    @inline(__always)
+    func homeSlot(hash: UInt32) -> UnsafeRawPointer { UnsafeRawPointer(terms + (Int(hash) & tableMask)) }
+
     /// The slot of `term` (non-empty), added when new.
     @inline(__always)
     mutating func slot(of base: UnsafePointer<UInt8>, count n: Int) -> Int {
         let (h, prefix) = Self.hash(base, n)
+        return slot(of: base, count: n, hash: h, prefix: prefix)
+    }
+
+    /// `slot(of:count:)` given the term's `hash(_:_:)`.
+    @inline(__always)
+    mutating func slot(of base: UnsafePointer<UInt8>, count n: Int, hash h: UInt32, prefix: UInt64) -> Int {
         var slot = Int(h) & tableMask
         while true {
             let s = terms + slot
@@ -125,7 +135,7 @@ struct TermTable {
         }
         if (termCount + 1) * 2 > tableMask + 1 {
             growTable()
-            return self.slot(of: base, count: n)
+            return self.slot(of: base, count: n, hash: h, prefix: prefix)
         }
         return add(base, count: n, hash: h, prefix: prefix, slot: slot)
     }
@@ -172,14 +182,22 @@ struct TermTable {
         old.deallocate()
     }
 
-    /// Records one occurrence of `term` in (`doc`, `field`) at `position`. Docs arrive in increasing
-    /// order, and within a doc fields in increasing order. Returns false when the term was dropped
-    /// (too long) and must not count in the field's length.
+    /// Records one occurrence of each term of `batch` (in its order) in (`doc`, `field`) at its position.
+    /// Docs arrive in increasing order, and within a doc fields in increasing order; terms are
+    /// 1...`maxTermLength` bytes (longer tokens are dropped by the caller). Their home slots were
+    /// prefetched as they were queued.
+    mutating func add(_ batch: TokenBatch, doc: Int32, field: UInt8) {
+        for k in 0..<batch.count {
+            let e = batch.entries[k]
+            // The slot first: adding a term may grow the table and move `terms`.
+            let slot = slot(of: batch.bytes + Int(e.start), count: Int(e.length), hash: e.hash, prefix: e.prefix)
+            record(slot: slot, doc: doc, field: field, position: e.position)
+        }
+    }
+
+    /// Records one occurrence of the term in `slot` in (`doc`, `field`) at `position`.
     @inline(__always)
-    mutating func add(_ term: UnsafeBufferPointer<UInt8>, doc: Int32, field: UInt8, position: Int32) -> Bool {
-        guard let base = term.baseAddress, term.count > 0, term.count <= Self.maxTermLength else { return false }
-        // The slot first: adding a term may grow the table and move `terms`.
-        let slot = slot(of: base, count: term.count)
+    private mutating func record(slot: Int, doc: Int32, field: UInt8, position: Int32) {
         let s = terms + slot
         let delta: Int32
         if s.pointee.lastDoc == doc && s.pointee.lastField == field {
@@ -197,7 +215,6 @@ struct TermTable {
         }
         pool.appendVInt(UInt32(delta), upto: &s.pointee.positionsUpto, end: &s.pointee.positionsEnd,
                         level: &s.pointee.positionsLevel)
-        return true
     }
 
     /// Writes the pending (doc, field, termFreq) entry of a term to its doc stream.
