@@ -1,7 +1,7 @@
 import Testing
 @testable import TrialSearchCore
 
-/// Positions read the way a phrase check reads them: a few docs of a block, skipped to, fields in any
+/// Positions read the way a phrase check reads them (as an array and into a `PositionBuffer`): a few docs of a block, skipped to, fields in any
 /// order, read again, and the stored values of a doc after its positions. The cursor sums a block's
 /// position counts only up to the doc read (`PostingsCursor.sumPositions`), so each of these orders
 /// reaches its values from a different partial sum.
@@ -15,6 +15,7 @@ import Testing
         var rng = SeededRandom(seed: 29)
         var positions: [Int32] = []
         var values: [UInt32] = []
+        let buffer = PositionBuffer(capacity: 1)
         var checkedDocs = 0, multiBlockTerms = 0, reversedReads = 0
         for term in naive.postings.keys.sorted() {
             guard let docs = naive.postings[term], docs.count > 3 else { continue }
@@ -30,8 +31,16 @@ import Testing
                 let order = fields.keys.sorted()
                 // Fields last to first (each read goes back in the block's values), then the first again.
                 for f in order.reversed() + order.prefix(1) {
-                    cursor.positions(in: try #require(Field(rawValue: UInt8(f))), into: &positions)
+                    let field = try #require(Field(rawValue: UInt8(f)))
+                    cursor.positions(in: field, into: &positions)
                     #expect(positions == fields[f], "\(term) doc \(doc) field \(f)")
+                    // The phrase checks' path: into a reused buffer (grown from one position).
+                    let n = cursor.positions(in: field, into: buffer)
+                    #expect(Array(UnsafeBufferPointer(start: buffer.base, count: n)) == fields[f], "\(term) doc \(doc) field \(f), buffer")
+                }
+                // A field the term is not in gives no positions.
+                if let absent = Field.allCases.first(where: { fields[Int($0.rawValue)] == nil }) {
+                    #expect(cursor.positions(in: absent, into: buffer) == 0)
                 }
                 if order.count > 1 { reversedReads += 1 }
                 // The stored values: per field ascending, the first position then the gaps.

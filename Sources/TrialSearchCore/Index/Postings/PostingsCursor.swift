@@ -486,20 +486,7 @@ public struct PostingsCursor {
     ///   and O(docs since the last read).
     public mutating func positions(in field: Field, into positions: inout [Int32]) {
         positions.removeAll(keepingCapacity: true)
-        guard doc >= 0, doc != Self.noMoreDocs else { return }
-        if !freqsUnpacked { unpackFreqs() }
-        guard !isCorrupt else { return }
-        let mask = buffers.masks[index]
-        let bit = UInt16(1) << UInt16(field.rawValue)
-        guard mask & bit != 0 else { return }
-        // Values to skip: docs before this one, then this doc's fields before `field`.
-        sumPositions(through: index)
-        var skipCount = Int(buffers.positionsBefore[index])
-        let first = Int(buffers.freqStart[index])
-        let fieldsBefore = (mask & (bit - 1)).nonzeroBitCount
-        for k in 0..<fieldsBefore { skipCount += Int(buffers.freqs[first + k]) + 1 }
-        let count = Int(buffers.freqs[first + fieldsBefore]) + 1
-        guard var reader = positionsReader(at: skipCount, count: count) else { return }
+        guard let (start, count) = positionsOf(field), var reader = positionsReader(at: start, count: count) else { return }
         var position: Int32 = 0
         positions.reserveCapacity(count)
         for _ in 0..<count {
@@ -507,8 +494,47 @@ public struct PostingsCursor {
             positions.append(position)
         }
         if reader.failed { positions.removeAll(); return markPositionsCorrupt() }
-        positionsResume = skipCount + count
+        positionsResume = start + count
         positionsReader = reader
+    }
+
+    /// `positions(in:into:)` into `buffer` (from its start): returns how many positions it holds (0
+    /// when the term is not in `field`, or the positions do not decode, then `positionsAreCorrupt`).
+    /// - Complexity: as `positions(in:into:)`, without the array's per-value bookkeeping.
+    mutating func positions(in field: Field, into buffer: PositionBuffer) -> Int {
+        guard let (start, count) = positionsOf(field), var reader = positionsReader(at: start, count: count) else { return 0 }
+        let out = buffer.reserve(count)
+        var position: Int32 = 0
+        for j in 0..<count {
+            position &+= Int32(truncatingIfNeeded: reader.next())
+            out[j] = position
+        }
+        if reader.failed {
+            markPositionsCorrupt()
+            return 0
+        }
+        positionsResume = start + count
+        positionsReader = reader
+        return count
+    }
+
+    /// Where the current doc's positions in `field` start among the block's values, and how many there
+    /// are; nil when the term is not in that field (or the block is corrupt).
+    @inline(__always)
+    private mutating func positionsOf(_ field: Field) -> (start: Int, count: Int)? {
+        guard doc >= 0, doc != Self.noMoreDocs else { return nil }
+        if !freqsUnpacked { unpackFreqs() }
+        guard !isCorrupt else { return nil }
+        let mask = buffers.masks[index]
+        let bit = UInt16(1) << UInt16(field.rawValue)
+        guard mask & bit != 0 else { return nil }
+        // Values to skip: docs before this one, then this doc's fields before `field`.
+        sumPositions(through: index)
+        var skipCount = Int(buffers.positionsBefore[index])
+        let first = Int(buffers.freqStart[index])
+        let fieldsBefore = (mask & (bit - 1)).nonzeroBitCount
+        for k in 0..<fieldsBefore { skipCount += Int(buffers.freqs[first + k]) + 1 }
+        return (skipCount, Int(buffers.freqs[first + fieldsBefore]) + 1)
     }
 
     /// Replaces `values` with the position values of the current doc as stored: for each field of its
