@@ -23,8 +23,9 @@ struct PhraseScorer: ClauseScorer {
     private let norms: Norms
     private let fields: UInt16
     private var window = ImpactsWindow()
-    /// Per part, its positions in the field being checked.
-    private var positions: [[Int32]]
+    /// Per part, its positions in the field being checked (`counts` of them).
+    private let positions: [PositionBuffer]
+    private var counts: [Int]
     /// Phrase occurrences per field in the current doc.
     private var frequencies = FieldCounts()
     private var frequencyMask: UInt16 = 0
@@ -47,7 +48,8 @@ struct PhraseScorer: ClauseScorer {
         for i in costs.indices where costs[i] < costs[rarest] { rarest = i }
         lead = rarest
         cost = costs[rarest]
-        positions = Array(repeating: [], count: parts.count)
+        positions = parts.map { _ in PositionBuffer() }
+        counts = Array(repeating: 0, count: parts.count)
         maxScore = model.bound(weight: weight.weight, impacts: cursors[rarest].termImpacts, fields: weight.fields)
     }
 
@@ -100,8 +102,14 @@ struct PhraseScorer: ClauseScorer {
             let f = mask.trailingZeroBitCount
             mask &= mask - 1
             guard let field = Field(rawValue: UInt8(f)) else { continue }
-            for i in cursors.indices { cursors[i].positions(in: field, into: &positions[i]) }
-            let count = Self.countOccurrences(positions, offsets)
+            var count = 0
+            // A part without positions in the field (none, or undecodable) leaves nothing to match.
+            var all = true
+            for i in cursors.indices {
+                counts[i] = cursors[i].positions(in: field, into: positions[i])
+                if counts[i] == 0 { all = false; break }
+            }
+            if all { count = Self.countOccurrences(positions, counts, offsets) }
             if count > 0 {
                 frequencies[f] = UInt32(count)
                 frequencyMask |= 1 << UInt16(f)
@@ -110,28 +118,25 @@ struct PhraseScorer: ClauseScorer {
         return frequencyMask != 0
     }
 
-    /// Start positions p such that every part i occurs at p + offsets[i] (positions sorted ascending).
-    /// - Complexity: O(Σ positions); the cursors live in a temporary (stack) allocation.
-    static func countOccurrences(_ positions: [[Int32]], _ offsets: [Int32]) -> Int {
+    /// Start positions p such that every part i occurs at p + offsets[i], over part i's first
+    /// `counts[i]` positions in `positions[i]` (sorted ascending).
+    /// - Complexity: O(Σ counts); the parts' cursors live in a temporary (stack) allocation.
+    static func countOccurrences(_ positions: [PositionBuffer], _ counts: [Int], _ offsets: [Int32]) -> Int {
         let parts = positions.count
         return withUnsafeTemporaryAllocation(of: Int.self, capacity: parts) { next in
             next.initialize(repeating: 0)
             var count = 0
-            let first = positions[0]
-            outer: for p in first {
-                let start = p - offsets[0]
+            let first = positions[0].base
+            outer: for j0 in 0..<counts[0] {
+                let start = first[j0] - offsets[0]
                 for i in 1..<parts {
                     let want = start + offsets[i]
-                    let found: Bool = positions[i].withUnsafeBufferPointer { list in
-                        var j = next[i]
-                        while j < list.count && list[j] < want { j += 1 }
-                        next[i] = j
-                        return j < list.count && list[j] == want
-                    }
-                    if !found {
-                        if next[i] == positions[i].count { break outer }
-                        continue outer
-                    }
+                    let list = positions[i].base, n = counts[i]
+                    var j = next[i]
+                    while j < n && list[j] < want { j += 1 }
+                    next[i] = j
+                    if j == n { break outer }
+                    if list[j] != want { continue outer }
                 }
                 count += 1
             }
