@@ -195,7 +195,9 @@ enum MaxScoreSearch {
                 // The candidates in doc order, completed by the non-essential clauses while they compete.
                 // Most (99K of a patient note's 170K docs, 60 scored in the end) fail the first bound test
                 // below; `cutoff` lets them go with one comparison (`prefilterCutoff`).
-                var cutoff = prefilterCutoff(threshold, rest: firstEssential > 0 ? prefix[firstEssential - 1] : 0)
+                // The non-essential clauses' bound, fixed for this inner window.
+                let rest: Float = firstEssential > 0 ? prefix[firstEssential - 1] : 0
+                var cutoff = prefilterCutoff(threshold, rest: rest)
                 for w in 0..<((innerMax - innerMin) / 64 + 1) {
                     var word = candidates[w]
                     candidates[w] = 0
@@ -222,7 +224,7 @@ enum MaxScoreSearch {
                         if competitive && !boundIsBelow(Float(partial), threshold) && !query.isExcluded(doc) {
                             collector.collect(query.scored(doc, partial))
                             threshold = max(seed, collector.threshold)
-                            cutoff = prefilterCutoff(threshold, rest: firstEssential > 0 ? prefix[firstEssential - 1] : 0)
+                            cutoff = prefilterCutoff(threshold, rest: rest)
                         }
                     }
                 }
