@@ -23,12 +23,16 @@ struct TrialJSONDecoder {
     /// The `Trial` in `bytes`, or nil when the general path must read them (see the type's comment).
     /// - Parameter maxDepth: `IngestOptions.maxJSONDepth`; the writer's form nests four containers deep.
     static func decode(_ bytes: UnsafeRawBufferPointer, maxDepth: Int) -> Trial? {
-        guard maxDepth >= 4, bytes.count < Int(Int32.max), UTF8Validation.firstInvalidOffset(bytes) == nil else {
-            return nil
-        }
+        guard maxDepth >= 4, bytes.count < Int(Int32.max) else { return nil }
         let typed = bytes.bindMemory(to: UInt8.self)
         var decoder = TrialJSONDecoder(typed)
         do {
+            // The opening `{"id":` first (ASCII only, bounds-checked): an API v2 study or any other record
+            // is given up before the UTF-8 pass over all of it, which the tape then makes again.
+            try decoder.open(UInt8(ascii: "{"))
+            guard try decoder.key(of: Self.trialKeys) == 0, UTF8Validation.firstInvalidOffset(bytes) == nil else {
+                return nil
+            }
             let trial = try decoder.trial()
             decoder.skipSpace()
             return decoder.i == typed.count ? trial : nil
@@ -39,11 +43,9 @@ struct TrialJSONDecoder {
 
     // MARK: - Records
 
-    /// The root object. The writer puts `"id"` first, and the fast path needs it there: the `Trial`
-    /// is created from it and filled member by member.
+    /// The root object, after its opening `{"id":` (read by `decode`). The writer puts `"id"` first,
+    /// and the fast path needs it there: the `Trial` is created from it and filled member by member.
     private mutating func trial() throws(Reject) -> Trial {
-        try open(UInt8(ascii: "{"))
-        guard try key(of: Self.trialKeys) == 0 else { throw Reject() }
         guard let id = TrialID(try string()) else { throw Reject() }
         var t = Trial(id: id)
         var seen: UInt64 = 1
