@@ -60,11 +60,14 @@ public final class IndexWorker {
     }
 
     /// Hands everything to the writer: the flushed segments, and the last segment still in memory,
-    /// which the commit flushes together with the other workers' last segments (as one segment).
+    /// which the commit flushes together with the other workers' last segments (as one segment). That
+    /// segment's terms are sorted here (`InMemorySegment.prepareForJoin()`), on this worker's thread,
+    /// while the other workers may still be indexing.
     public func finish() throws {
         guard !finished else { return }
         finished = true
         let last = segment.flatMap { $0.docCount > 0 ? FinishedSegment($0) : nil }
+        try last?.segment.prepareForJoin()
         segment = nil
         writer.workerFinished(flushed: flushed, last: last, candidates: candidates)
         candidates = []

@@ -249,11 +249,11 @@ public final class IndexWriter: Sendable {
 
         // This run's flushed segments were written without fsync (most are merged away first): sync
         // those the manifest will name.
-        for info in segments where newNames.contains(info.name) {
-            for kind in SegmentFile.immutable {
-                try FileSystem.syncFile(FileSystem.join(directory, kind.fileName(segment: info.name)))
-            }
-        }
+        // On their own threads: ext4 joins concurrent fsyncs in one journal commit (the 10,614-trial
+        // segment's six files: about 20 ms together, 60–80 ms one after another).
+        try FileSystem.syncFiles(segments.filter { newNames.contains($0.name) }.flatMap { info in
+            SegmentFile.immutable.map { FileSystem.join(directory, $0.fileName(segment: info.name)) }
+        })
         let manifest = Manifest(
             generation: (base?.generation ?? 0) + 1, commitTime: Int64(time(nil)),
             analyzerFingerprint: options.analyzer.fingerprint,

@@ -175,6 +175,19 @@ enum FileSystem {
         guard fsync(fd) == 0 else { throw IndexError.system("fsync", path) }
     }
 
+    /// `fsync` on each of `paths` (files written earlier without it), each on its own thread, so that
+    /// the file system can write them out together rather than one after another. Throws the first
+    /// path's error, in `paths` order.
+    static func syncFiles(_ paths: [String]) throws {
+        guard paths.count > 1 else {
+            if let path = paths.first { try syncFile(path) }
+            return
+        }
+        let half = paths.count / 2
+        let upper = Array(paths[half...])
+        try concurrently({ try syncFiles(Array(paths[..<half])) }, background: { try syncFiles(upper) })
+    }
+
     /// The names in a folder (no `.` and `..`).
     static func list(_ path: String) throws -> [String] {
         guard let dir = opendir(path) else { throw IndexError.system("list", path) }

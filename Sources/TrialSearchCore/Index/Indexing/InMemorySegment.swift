@@ -69,6 +69,8 @@ final class InMemorySegment {
     let id: UInt64
     private var builder = SegmentBuilder()
     private let stored: StoredWriter
+    /// The term table's slots in term order, once `prepareForJoin()` has sorted them.
+    private var sortedTerms: [Int32]?
 
     init(directory: String, name: String, id: UInt64) throws {
         self.directory = directory
@@ -94,17 +96,50 @@ final class InMemorySegment {
     /// The trial id of a doc added so far.
     func trialID(_ doc: Int) -> String { builder.docValues.id(doc) }
 
+    /// Readies the segment for the commit's joined flush, on the worker's thread when its input ends
+    /// (the other worker may still be parsing): writes the term table's pending entries, sorts its
+    /// terms and compresses the last stored block, so that the commit's single thread does none of
+    /// it. No doc may be added after it.
+    /// - Complexity: O(terms · log terms) plus one stored block.
+    func prepareForJoin() throws {
+        precondition(sortedTerms == nil, "segment \(name) prepared twice")
+        builder.table.finishPending()
+        sortedTerms = builder.table.sortedTermIDs()
+        try stored.finishBlock()
+    }
+
     /// Writes every file of the segment (not fsynced: `IndexWriter.commit()` syncs it if a manifest is
     /// to name it) and returns its manifest entry. With `others`, the segment also holds their docs,
     /// after its own (in the order given, each shifted by the docs before it): the commit writes the
     /// workers' last in-memory segments as one segment instead of flushing each and merging them. Their
     /// stored records are copied (compressed blocks as they are) from their `.sto` files, which are then
-    /// removed; they are left empty.
+    /// removed; they are left empty. The copy runs beside the terms' write (`SegmentBuilder.writeFiles`'s
+    /// `alongside`).
     /// - Complexity: O(terms · log terms + postings + positions) of all of them, plus the bytes of the
     ///   others' stored records.
     /// `split`: write the terms on two threads (see `SegmentBuilder.writeFiles`), for a flush that no
     /// indexing thread waits for.
     func flush(joining others: [InMemorySegment] = [], split: Bool = false) throws -> SegmentInfo {
+        let segments = [self] + others
+        // Pending entries written before the builders are copied (writing may grow their pools).
+        for segment in segments where segment.sortedTerms == nil { segment.builder.table.finishPending() }
+        let builders = segments.map(\.builder)
+        let sorted = segments.map { $0.sortedTerms ?? $0.builder.table.sortedTermIDs() }
+        let docCount = builders.reduce(0) { $0 + $1.docCount }
+        try SegmentBuilder.writeFiles(builders, sorted: sorted, directory: directory, name: name, id: id, split: split) {
+            try self.appendStored(of: others)
+        }
+        for segment in segments {
+            segment.builder.table.deallocate()
+            segment.builder = SegmentBuilder()
+            segment.sortedTerms = nil
+        }
+        return SegmentInfo(name: name, id: id, docCount: docCount, deletesGeneration: 0, deletedCount: 0)
+    }
+
+    /// Copies the stored records of `others` after this segment's own (their compressed blocks as they
+    /// are, from their `.sto` files, which are then removed) and finishes the stored file.
+    private func appendStored(of others: [InMemorySegment]) throws {
         for other in others {
             let otherPath = FileSystem.join(directory, SegmentFile.stored.fileName(segment: other.name))
             _ = try other.stored.finish()
@@ -122,18 +157,5 @@ final class InMemorySegment {
             unlink(otherPath)
         }
         _ = try stored.finish()
-        // Pending entries written before the builders are copied (writing may grow their pools).
-        builder.table.finishPending()
-        for other in others { other.builder.table.finishPending() }
-        let builders = [builder] + others.map(\.builder)
-        let docCount = builders.reduce(0) { $0 + $1.docCount }
-        try SegmentBuilder.writeFiles(builders, directory: directory, name: name, id: id, split: split)
-        builder.table.deallocate()
-        builder = SegmentBuilder()
-        for other in others {
-            other.builder.table.deallocate()
-            other.builder = SegmentBuilder()
-        }
-        return SegmentInfo(name: name, id: id, docCount: docCount, deletesGeneration: 0, deletedCount: 0)
     }
 }

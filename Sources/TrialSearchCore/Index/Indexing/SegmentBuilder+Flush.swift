@@ -7,15 +7,19 @@ extension SegmentBuilder {
     /// tables are merged term by term in byte order, so the postings are those one builder holding
     /// every doc would write, and no merge has to decode and re-encode the blocks where the builders'
     /// docs meet (the commit joins the workers' last in-memory segments so). Every table must have had
-    /// `finishPending()` called. The files are not fsynced (see `IndexOutput.durable`).
+    /// `finishPending()` called; `sorted[k]` is `builders[k].table.sortedTermIDs()`. The files are not
+    /// fsynced (see `IndexOutput.durable`). `alongside` writes the rest of the segment (its stored
+    /// file), with the norms and doc values; it must touch nothing that the terms' write reads.
     ///
     /// With `split` (the commit, when no other thread is indexing), the terms are cut in two ranges of
     /// about equal doc-stream bytes: the lower range is written on this thread straight into the
     /// files, the upper one at the same time on another thread into scratch files, then appended with
     /// its terms' offsets shifted, as `SegmentMerger` does; the files are byte for byte those of one pass.
+    /// The norms, the doc values and `alongside` are written meanwhile on a third thread, so that the
+    /// two cores stay busy until the longer range is done, whichever it is.
     /// - Complexity: O(terms · log terms + postings + positions) of all the builders.
-    static func writeFiles(_ builders: [SegmentBuilder], directory: String, name: String, id: UInt64,
-                           split: Bool = false) throws {
+    static func writeFiles(_ builders: [SegmentBuilder], sorted: [[Int32]], directory: String, name: String, id: UInt64,
+                           split: Bool = false, alongside: @escaping () throws -> Void) throws {
         func path(_ kind: SegmentFile) -> String { FileSystem.join(directory, kind.fileName(segment: name)) }
         precondition(!builders.isEmpty, "a segment of no builder")
         let termsOut = try IndexOutput(path: path(.terms), formatName: SegmentFile.terms.formatName, segmentID: id,
@@ -43,21 +47,29 @@ extension SegmentBuilder {
             }
             docValues.append(b.docValues)
         }
-        let tables = JoinedTables(tables: builders.map(\.table), bases: bases, sorted: builders.map { $0.table.sortedTermIDs() })
+        precondition(sorted.count == builders.count, "\(sorted.count) sorted term lists for \(builders.count) builders")
+        let tables = JoinedTables(tables: builders.map(\.table), bases: bases, sorted: sorted)
+        // The columns and the rest of the segment, independent of the terms.
+        let others = ColumnsJob(norms: norms, lengthSums: lengthSums, docsWithField: docsWithField, docValues: docValues,
+                                docCount: docCount, normsPath: path(.norms), docValuesPath: path(.docValues), id: id,
+                                alongside: alongside)
         let cut = split ? tables.splitPoint() : nil
         try norms.withUnsafeBufferPointer { normRows in
             guard let rows = normRows.baseAddress else { return }
             guard let cut else {
                 try tables.write(from: nil, below: nil, rows: rows, postings: postingsOut, positions: positionsOut,
                                  file: path(.postings)) { try dictionary.add($0, $1) }
+                try others.run()
                 return
             }
             let upper = try UpperRange(postingsPath: path(.postings), positionsPath: path(.positions))
             let shared = SharedRows(rows)
             let postingsPath = path(.postings)
             try concurrently({
-                try tables.write(from: nil, below: cut, rows: rows, postings: postingsOut, positions: positionsOut,
-                                 file: path(.postings)) { try dictionary.add($0, $1) }
+                try concurrently({
+                    try tables.write(from: nil, below: cut, rows: rows, postings: postingsOut, positions: positionsOut,
+                                     file: path(.postings)) { try dictionary.add($0, $1) }
+                }, background: { try others.run() })
             }, background: {
                 var terms = MergedTerms()
                 try tables.write(from: cut, below: nil, rows: shared.rows, postings: upper.postings, positions: upper.positions,
@@ -70,11 +82,6 @@ extension SegmentBuilder {
         try termsOut.finish()
         try postingsOut.finish()
         try positionsOut.finish()
-        try norms.withUnsafeBytes { rows in
-            _ = try NormsWriter.write(path: path(.norms), segmentID: id, docCount: docCount, rows: rows,
-                                      lengthSums: lengthSums, docsWithField: docsWithField, durable: false)
-        }
-        _ = try docValues.write(path: path(.docValues), segmentID: id, durable: false)
     }
 }
 
@@ -164,6 +171,31 @@ private struct JoinedTables: @unchecked Sendable {
             }
             try add(term, postings.finishTerm())
         }
+    }
+}
+
+/// The norms, doc values and field statistics of a flush's docs, and the rest of the segment
+/// (`alongside`: its stored file), written on a thread of their own during a split flush. `@unchecked
+/// Sendable` for `alongside`, which touches only the segment's stored writers, and nothing else touches
+/// those until the flush returns.
+private struct ColumnsJob: @unchecked Sendable {
+    let norms: [UInt8]
+    let lengthSums: [UInt64]
+    let docsWithField: [UInt32]
+    let docValues: DocValuesWriter
+    let docCount: Int
+    let normsPath: String
+    let docValuesPath: String
+    let id: UInt64
+    let alongside: () throws -> Void
+
+    func run() throws {
+        try norms.withUnsafeBytes { rows in
+            _ = try NormsWriter.write(path: normsPath, segmentID: id, docCount: docCount, rows: rows,
+                                      lengthSums: lengthSums, docsWithField: docsWithField, durable: false)
+        }
+        _ = try docValues.write(path: docValuesPath, segmentID: id, durable: false)
+        try alongside()
     }
 }
 

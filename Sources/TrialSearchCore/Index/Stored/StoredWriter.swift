@@ -86,6 +86,11 @@ final class StoredWriter {
         blockCount += 1
     }
 
+    /// Compresses the pending block now rather than at the next `addCompressedBlock` or `finish()`,
+    /// which would compress the same bytes: a worker's last block, on the worker's thread when its
+    /// input ends, so that the commit that joins the workers' segments does not compress it alone.
+    func finishBlock() throws { try flushBlock() }
+
     private func flushBlock() throws {
         guard blockDocs > 0 else { return }
         block.removeAll(keepingCapacity: true)
