@@ -34,21 +34,8 @@ extension AnalysisEngine {
                 if Self.isAlnum(b) {
                     // Fast path: a plain word or number followed by a character that cannot continue it
                     // (about nine tokens in ten); anything else is rescanned by `compound`.
-                    let limit = min(n, i + Self.maxTermBytes)
-                    var j = i
-                    var anyBits: UInt8 = 0
-                    var allBits: UInt8 = 0xFF
-                    while j < limit {
-                        let folded = wordBytes[Int(p[j])]
-                        if folded == 0 { break }
-                        scratch[j &- i] = folded
-                        anyBits |= folded
-                        allBits &= folded
-                        j &+= 1
-                    }
+                    let (j, flags) = foldRun(p, n, from: i)
                     let out = j - i
-                    // Folded letters (0x61–0x7A) have bit 0x40, digits (0x30–0x39) do not.
-                    let flags = (anyBits & 0x40 != 0 ? PartFlags.letter : 0) | (allBits & 0x40 == 0 ? PartFlags.digit : 0)
                     if Self.endsWord(p, n, j, afterDigit: flags & PartFlags.digit != 0),
                        !(out >= 3 && p[j - 1] == 0x73 && p[i] &- 0x41 < 26 && p[i + 1] &- 0x41 < 26) {
                         emitPlain(scratch, out, flags: flags, source: p + i, readable: n - i, position: position,
@@ -89,6 +76,62 @@ extension AnalysisEngine {
             }
         }
         return position
+    }
+
+    /// Folds the run of ASCII letters and digits starting at `start` (at most `maxTermBytes` bytes) into
+    /// `scratch[0...]`, letters lowercased; returns the index after it and its `PartFlags` (`letter` if
+    /// it has a letter, `digit` if it has a digit).
+    ///
+    /// Eight bytes at a time (SWAR): per byte, bit 7 of `letters` and of `digits` says whether it is an
+    /// ASCII letter or digit, from two range tests on its low 7 bits (no carry crosses a byte) and its
+    /// bit 7 clear; the first byte that is neither ends the run; the eight bytes are stored folded at
+    /// once (`| 0x20` on letters), those past the run's end being overwritten or ignored later. The last
+    /// few bytes of the text go one at a time.
+    @inline(__always)
+    func foldRun(_ p: UnsafePointer<UInt8>, _ n: Int, from start: Int) -> (end: Int, flags: UInt8) {
+        let limit = min(n, start + Self.maxTermBytes)
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let high: UInt64 = 0x8080_8080_8080_8080
+        var j = start
+        var letterBits: UInt64 = 0
+        var digitBits: UInt64 = 0
+        let raw = UnsafeRawPointer(p)
+        let out = UnsafeMutableRawPointer(scratch)
+        while j + 8 <= limit {
+            let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: j, as: UInt64.self))
+            let low7 = w & ~high
+            let ascii = ~w & high
+            let lower = low7 | (0x20 &* ones)
+            // x + (0x80 − a) has bit 7 set iff x ≥ a, for x ≤ 0x7F.
+            let letters = (lower &+ (0x80 - 0x61) &* ones) & ~(lower &+ (0x80 - 0x7B) &* ones) & ascii
+            let digits = (low7 &+ (0x80 - 0x30) &* ones) & ~(low7 &+ (0x80 - 0x3A) &* ones) & ascii
+            let other = ~(letters | digits) & high
+            out.storeBytes(of: (w | letters >> 2).littleEndian, toByteOffset: j &- start, as: UInt64.self)
+            if other != 0 {
+                // Bytes before the first other one (its bit 7 is the lowest set bit of `other`).
+                let before = (other & (0 &- other)) &- 1
+                letterBits |= letters & before
+                digitBits |= digits & before
+                return (j &+ other.trailingZeroBitCount >> 3,
+                        (letterBits != 0 ? PartFlags.letter : 0) | (digitBits != 0 ? PartFlags.digit : 0))
+            }
+            letterBits |= letters
+            digitBits |= digits
+            j &+= 8
+        }
+        var anyBits: UInt8 = 0
+        var allBits: UInt8 = 0xFF
+        while j < limit {
+            let folded = wordBytes[Int(p[j])]
+            if folded == 0 { break }
+            scratch[j &- start] = folded
+            anyBits |= folded
+            allBits &= folded
+            j &+= 1
+        }
+        // Folded letters (0x61–0x7A) have bit 0x40, digits (0x30–0x39) do not.
+        return (j, (letterBits != 0 || anyBits & 0x40 != 0 ? PartFlags.letter : 0)
+                | (digitBits != 0 || allBits & 0x40 == 0 ? PartFlags.digit : 0))
     }
 
     /// Whether the byte at `j` ends a plain word for sure, so that the fast path may emit it: anything

@@ -101,22 +101,50 @@ struct AnalysisEngine {
     /// Hands one term to `body` after the stop-word and stemming filters.
     ///
     /// Words made of ASCII letters only are looked up in the stop list (unless `kind` is `.joined`) and
-    /// stemmed, through the cache; every other term (numbers, words with digits or non-ASCII letters,
-    /// URLs, symbols) goes to `body` as it is.
+    /// stemmed, through the cache (a cached stem goes out with its `TermHash`); every other term
+    /// (numbers, words with digits or non-ASCII letters, URLs, symbols) goes to `body` as it is. One
+    /// call of `body` (the token is built on each branch), so that the consumer's closure, inlined here
+    /// and in `emitPlain` at every use, stays small enough for the compiler to inline it.
     @inline(__always)
     mutating func emit(_ term: UnsafePointer<UInt8>, _ length: Int, flags: UInt8, kind: Token.Kind,
                        position: Int32, start: Int, end: Int, _ body: (Token) -> Void) {
         if length == 0 || flags & PartFlags.overflow != 0 { return }
-        guard flags == PartFlags.letter, kind == .word || kind == .joined else {
-            body(Token(term: UnsafeBufferPointer(start: term, count: length), position: position,
-                       startOffset: Int32(truncatingIfNeeded: start), endOffset: Int32(truncatingIfNeeded: end),
-                       kind: kind))
-            return
+        let token: Token
+        if flags != PartFlags.letter || (kind != .word && kind != .joined) {
+            token = Token(term: UnsafeBufferPointer(start: term, count: length), position: position,
+                          startOffset: Int32(truncatingIfNeeded: start), endOffset: Int32(truncatingIfNeeded: end),
+                          kind: kind)
+        } else if usesCache && length <= StemCache.maxKeyLength {
+            let index = cachedIndex(term, length, hash: StemCache.hash(term, length),
+                                    firstWord: StemCache.firstWord(term, length))
+            guard let cached = cachedToken(index, term, length, kind: kind, position: position, start: start, end: end)
+            else { return }
+            token = cached
+        } else {
+            guard let stem = uncachedFilter(UnsafeBufferPointer(start: term, count: length), isJoined: kind == .joined)
+            else { return }
+            token = Token(term: stem, position: position, startOffset: Int32(truncatingIfNeeded: start),
+                          endOffset: Int32(truncatingIfNeeded: end), kind: kind)
         }
-        let filtered = filter(term, length, isJoined: kind == .joined)
-        guard let stem = filtered else { return }
-        body(Token(term: stem, position: position, startOffset: Int32(truncatingIfNeeded: start),
-                   endOffset: Int32(truncatingIfNeeded: end), kind: kind))
+        body(token)
+    }
+
+    /// The token of the stem cached in slot `index` for the word `term` (with the stem's `TermHash`); for
+    /// a stop word nil, unless `kind` is `.joined` (then the word itself).
+    @inline(__always)
+    func cachedToken(_ index: Int, _ term: UnsafePointer<UInt8>, _ length: Int, kind: Token.Kind,
+                     position: Int32, start: Int, end: Int) -> Token? {
+        if let stem = cache.stem(at: index) {
+            let (hash, prefix) = cache.stemTermHash(at: index)
+            return Token(term: stem, position: position, startOffset: Int32(truncatingIfNeeded: start),
+                         endOffset: Int32(truncatingIfNeeded: end), kind: kind, termHash: hash, termPrefix: prefix)
+        }
+        if kind == .joined {
+            return Token(term: UnsafeBufferPointer(start: term, count: length), position: position,
+                         startOffset: Int32(truncatingIfNeeded: start), endOffset: Int32(truncatingIfNeeded: end),
+                         kind: kind)
+        }
+        return nil
     }
 
     /// `emit` for the tokenizer's fast path: a plain word or number of `length` letters and digits
@@ -140,43 +168,34 @@ struct AnalysisEngine {
         let w1 = length > 8
             ? (UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)) | lower) & StemCache.mask(length - 8)
             : 0
-        let filtered = cachedFilter(term, length, isJoined: false, hash: StemCache.hash(words: w0, w1, length),
-                                    firstWord: w0)
-        guard let stem = filtered else { return }
-        body(Token(term: stem, position: position, startOffset: Int32(truncatingIfNeeded: start),
-                   endOffset: Int32(truncatingIfNeeded: end), kind: .word))
+        let index = cachedIndex(term, length, hash: StemCache.hash(words: w0, w1, length), firstWord: w0)
+        guard let token = cachedToken(index, term, length, kind: .word, position: position, start: start, end: end)
+        else { return }
+        body(token)
     }
 
-    /// The stem of a lowercase ASCII word, or nil when it is a stop word (and not a joined form). The
-    /// result points into the cache or the stemmer and is valid until the next call.
+    /// The cache slot of a lowercase ASCII word (given its `StemCache.hash` and `StemCache.firstWord`),
+    /// filtered and cached first when it is not there.
     @inline(__always)
-    mutating func filter(_ word: UnsafePointer<UInt8>, _ length: Int, isJoined: Bool) -> UnsafeBufferPointer<UInt8>? {
-        guard usesCache, length <= StemCache.maxKeyLength else {
-            return uncachedFilter(UnsafeBufferPointer(start: word, count: length), isJoined: isJoined)
-        }
-        return cachedFilter(word, length, isJoined: isJoined, hash: StemCache.hash(word, length),
-                            firstWord: StemCache.firstWord(word, length))
+    mutating func cachedIndex(_ word: UnsafePointer<UInt8>, _ length: Int, hash: UInt32, firstWord: UInt64) -> Int {
+        let index = cache.find(word, length, hash: hash, firstWord: firstWord)
+        return index >= 0 ? index : cacheFiltered(word, length, hash: hash)
     }
 
-    /// `filter` through the cache, given the word's `StemCache.hash` and `StemCache.firstWord`.
-    @inline(__always)
-    mutating func cachedFilter(_ word: UnsafePointer<UInt8>, _ length: Int, isJoined: Bool, hash: UInt32,
-                               firstWord: UInt64) -> UnsafeBufferPointer<UInt8>? {
+    /// Looks `word` up in the stop list and stems it, caches the result and returns its slot.
+    @inline(never)
+    mutating func cacheFiltered(_ word: UnsafePointer<UInt8>, _ length: Int, hash: UInt32) -> Int {
         let input = UnsafeBufferPointer(start: word, count: length)
-        var index = cache.find(word, length, hash: hash, firstWord: firstWord)
-        if index < 0 {
-            if stopWords.contains(bytes: input) {
-                index = cache.insert(word, length, hash: hash, stem: nil)
-            } else if let stemmer, length > 2 {
-                index = stemmer.withStem(of: input) { cache.insert(word, length, hash: hash, stem: $0) }
-            } else {
-                index = cache.insert(word, length, hash: hash, stem: input)
-            }
+        if stopWords.contains(bytes: input) {
+            return cache.insert(word, length, hash: hash, stem: nil)
+        } else if let stemmer, length > 2 {
+            return stemmer.withStem(of: input) { cache.insert(word, length, hash: hash, stem: $0) }
+        } else {
+            return cache.insert(word, length, hash: hash, stem: input)
         }
-        return cache.stem(at: index) ?? (isJoined ? input : nil)
     }
 
-    /// `filter` without the cache; the stem is copied to `stemBuffer`.
+    /// The stop-word and stemming filters without the cache; the stem is copied to `stemBuffer`.
     private func uncachedFilter(_ word: UnsafeBufferPointer<UInt8>, isJoined: Bool) -> UnsafeBufferPointer<UInt8>? {
         if stopWords.contains(bytes: word) { return isJoined ? word : nil }
         guard let stemmer, word.count > 2 else { return word }

@@ -27,7 +27,8 @@ struct StemCache {
         /// Length of the stem, or `stopMarker`.
         var stemLength: UInt8
         var reserved: UInt16
-        var reserved2: UInt32
+        /// `TermHash` of the stem (its prefix is `stemWord`); 0 for a stop word.
+        var stemHash: UInt32
     }
 
     static let stopMarker: UInt8 = 0xFF
@@ -157,6 +158,12 @@ struct StemCache {
                                    count: Int(length))
     }
 
+    /// The `TermHash` of the stem cached in slot `index` (not a stop word).
+    @inline(__always)
+    func stemTermHash(at index: Int) -> (hash: UInt32, prefix: UInt64) {
+        (slots[index].stemHash, slots[index].stemWord)
+    }
+
     /// Caches `key` → `stem` (nil: stop word) and returns the new slot's index. `key` must not be cached.
     mutating func insert(_ key: UnsafePointer<UInt8>, _ length: Int, hash: UInt32,
                          stem: UnsafeBufferPointer<UInt8>?) -> Int {
@@ -171,8 +178,9 @@ struct StemCache {
         }
         var s = Slot(keyWord: Self.firstWord(key, length), stemWord: 0, hash: hash, arenaOffset: 0,
                      keyLength: UInt8(length), stemLength: stem == nil ? Self.stopMarker : UInt8(stemLength),
-                     reserved: 0, reserved2: 0)
+                     reserved: 0, stemHash: 0)
         if let stem, let base = stem.baseAddress {
+            s.stemHash = TermHash.of(base, stemLength).hash
             withUnsafeMutableBytes(of: &s.stemWord) { $0.copyMemory(from: UnsafeRawBufferPointer(start: base, count: min(stemLength, 8))) }
         }
         if usesArena {
@@ -232,7 +240,7 @@ struct StemCache {
     /// Forgets every word, keeping the buffers.
     mutating func reset() {
         slots.update(repeating: Slot(keyWord: 0, stemWord: 0, hash: 0, arenaOffset: 0, keyLength: 0, stemLength: 0,
-                                     reserved: 0, reserved2: 0), count: slotMask + 1)
+                                     reserved: 0, stemHash: 0), count: slotMask + 1)
         count = 0
         arenaUsed = 0
         resets += 1

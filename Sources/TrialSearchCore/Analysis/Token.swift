@@ -37,6 +37,13 @@ public struct Token {
     public var endOffset: Int32
     /// What the token stands for.
     public var kind: Kind
+    /// Whether `termHash` and `termPrefix` hold the term's `TermHash` (the analyzer had it at hand: a
+    /// stem from its cache), so that the indexer need not hash the term again.
+    var hasTermHash: Bool
+    /// `TermHash.of(term).hash` when `hasTermHash`, else 0.
+    var termHash: UInt32
+    /// `TermHash.of(term).prefix` (the term's first 8 bytes, zero-padded) when `hasTermHash`, else 0.
+    var termPrefix: UInt64
 
     public init(term: UnsafeBufferPointer<UInt8>, position: Int32, startOffset: Int32, endOffset: Int32,
                 kind: Kind = .word) {
@@ -45,6 +52,23 @@ public struct Token {
         self.startOffset = startOffset
         self.endOffset = endOffset
         self.kind = kind
+        hasTermHash = false
+        termHash = 0
+        termPrefix = 0
+    }
+
+    /// A token whose term's `TermHash` is known.
+    @inline(__always)
+    init(term: UnsafeBufferPointer<UInt8>, position: Int32, startOffset: Int32, endOffset: Int32, kind: Kind,
+         termHash: UInt32, termPrefix: UInt64) {
+        self.term = term
+        self.position = position
+        self.startOffset = startOffset
+        self.endOffset = endOffset
+        self.kind = kind
+        hasTermHash = true
+        self.termHash = termHash
+        self.termPrefix = termPrefix
     }
 
     /// The term as a String (for tests and diagnostics; hot paths use `term`).

@@ -35,7 +35,7 @@ struct SegmentBuilder {
                             // A derived token (a compound's joined form) shares its first part's position
                             // and does not count in the field's length.
                             if !token.isDerived { length += 1 }
-                            batch.append(token.term, position: token.position, table: table)
+                            batch.append(token, table: table)
                             if batch.isFull {
                                 table.add(batch, doc: doc, field: f)
                                 batch.removeAll()

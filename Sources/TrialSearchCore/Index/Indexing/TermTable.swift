@@ -84,30 +84,6 @@ struct TermTable {
         UnsafeRawBufferPointer(start: text + Int(terms[t].textStart), count: Int(terms[t].textLength))
     }
 
-    /// The first (up to) 8 bytes of `base[0..<n]`, zero-padded, little-endian.
-    @inline(__always)
-    static func word(_ base: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
-        if n >= 8 { return UInt64(littleEndian: UnsafeRawPointer(base).loadUnaligned(as: UInt64.self)) }
-        var w: UInt64 = 0
-        for i in 0..<n { w |= UInt64(base[i]) << UInt64(8 * i) }
-        return w
-    }
-
-    /// A hash of the term and its first 8 bytes.
-    @inline(__always)
-    static func hash(_ base: UnsafePointer<UInt8>, _ n: Int) -> (hash: UInt32, prefix: UInt64) {
-        let prefix = word(base, n)
-        var h = (0x9E37_79B9_7F4A_7C15 &* UInt64(n &+ 1) ^ prefix) &* 0xFF51_AFD7_ED55_8CCD
-        var i = 8
-        while i < n {
-            h ^= h >> 29
-            h = (h ^ word(base + i, n - i)) &* 0xFF51_AFD7_ED55_8CCD
-            i += 8
-        }
-        h = (h ^ (h >> 32)) &* 0xC4CE_B9FE_1A85_EC53
-        return (UInt32(truncatingIfNeeded: h >> 32), prefix)
-    }
-
     /// Where a term of hash `hash` is looked up first (for a prefetch).
     @inline(__always)
     func homeSlot(hash: UInt32) -> UnsafeRawPointer { UnsafeRawPointer(terms + (Int(hash) & tableMask)) }
@@ -115,31 +91,35 @@ struct TermTable {
     /// The slot of `term` (non-empty), added when new.
     @inline(__always)
     mutating func slot(of base: UnsafePointer<UInt8>, count n: Int) -> Int {
-        let (h, prefix) = Self.hash(base, n)
+        let (h, prefix) = TermHash.of(base, n)
         return slot(of: base, count: n, hash: h, prefix: prefix)
     }
 
-    /// `slot(of:count:)` given the term's `hash(_:_:)`.
+    /// `slot(of:count:)` given the term's `TermHash`. A loop rather than a recursion after growing the
+    /// table, so that it inlines into `add(_:doc:field:)`.
     @inline(__always)
     mutating func slot(of base: UnsafePointer<UInt8>, count n: Int, hash h: UInt32, prefix: UInt64) -> Int {
-        var slot = Int(h) & tableMask
         while true {
-            let s = terms + slot
-            let length = Int(s.pointee.textLength)
-            if length == 0 { break }
-            if s.pointee.prefix == prefix && s.pointee.hash == h && length == n
-                && (n <= 8 || memcmp(text + Int(s.pointee.textStart) + 8, base + 8, n - 8) == 0) {
-                return slot
+            var slot = Int(h) & tableMask
+            while true {
+                let s = terms + slot
+                let length = Int(s.pointee.textLength)
+                if length == 0 { break }
+                if s.pointee.prefix == prefix && s.pointee.hash == h && length == n
+                    && (n <= 8 || memcmp(text + Int(s.pointee.textStart) + 8, base + 8, n - 8) == 0) {
+                    return slot
+                }
+                slot = (slot + 1) & tableMask
             }
-            slot = (slot + 1) & tableMask
+            if (termCount + 1) * 2 > tableMask + 1 {
+                growTable()
+                continue
+            }
+            return add(base, count: n, hash: h, prefix: prefix, slot: slot)
         }
-        if (termCount + 1) * 2 > tableMask + 1 {
-            growTable()
-            return self.slot(of: base, count: n, hash: h, prefix: prefix)
-        }
-        return add(base, count: n, hash: h, prefix: prefix, slot: slot)
     }
 
+    @inline(never)
     private mutating func add(_ base: UnsafePointer<UInt8>, count n: Int, hash h: UInt32, prefix: UInt64, slot: Int) -> Int {
         if textCount + n > textCapacity {
             var capacity = textCapacity * 2
@@ -169,6 +149,7 @@ struct TermTable {
     }
 
     /// Doubles the table, moving every state to its slot in the new one.
+    @inline(never)
     private mutating func growTable() {
         let oldMask = tableMask
         let old = terms

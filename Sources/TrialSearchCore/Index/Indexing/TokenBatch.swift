@@ -3,13 +3,14 @@ import CPrefetch
 /// The tokens of one field waiting to go into the `TermTable`, up to `capacity` at a time, so that the
 /// table's slots for a batch are fetched from memory together instead of one cache miss after another.
 ///
-/// `append` copies a token's term, hashes it and prefetches its home slot in the table; `TermTable.add`
+/// `append` copies a token's term, hashes it (unless the analyzer already has: `Token.termHash`) and
+/// prefetches its home slot in the table; `TermTable.add`
 /// (batch) then finds the slots, by then in cache (most terms of a large in-memory segment are rare,
 /// and a table of hundreds of MB misses the CPU's caches at nearly every new term). The buffers are
 /// borrowed from the caller (stack memory of `SegmentBuilder.add`), valid for one doc.
 struct TokenBatch {
     /// One pending token: where its term's bytes are in `bytes`, its hash and first 8 bytes
-    /// (`TermTable.hash`), and its position.
+    /// (`TermHash`), and its position.
     struct Entry {
         var prefix: UInt64
         var hash: UInt32
@@ -20,8 +21,9 @@ struct TokenBatch {
 
     /// Tokens per batch: enough misses in flight to hide the memory latency.
     static let capacity = 32
-    /// Bytes of `bytes`: `capacity` terms of `TermTable.maxTermLength` bytes.
-    static let byteCapacity = capacity * (TermTable.maxTermLength + 1)
+    /// Bytes of `bytes`: `capacity` terms of `TermTable.maxTermLength` bytes, and the 8 bytes a term
+    /// shorter than 8 bytes is stored with (as one word).
+    static let byteCapacity = capacity * (TermTable.maxTermLength + 1) + 8
 
     let bytes: UnsafeMutablePointer<UInt8>
     let entries: UnsafeMutablePointer<Entry>
@@ -36,17 +38,33 @@ struct TokenBatch {
 
     var isFull: Bool { count == Self.capacity }
 
-    /// Queues `term` (1...`TermTable.maxTermLength` bytes) at `position` and prefetches its home slot in
-    /// `table`.
+    /// Queues `token`'s term (1...`TermTable.maxTermLength` bytes) at its position and prefetches its
+    /// home slot in `table`.
+    ///
+    /// The term is copied 8 bytes at a time (its first 8 bytes as the zero-padded word of its hash, the
+    /// rest with loads inside the term, the last one overlapping), not by a call to `memcpy` per token.
     @inline(__always)
-    mutating func append(_ term: UnsafeBufferPointer<UInt8>, position: Int32, table: borrowing TermTable) {
+    mutating func append(_ token: Token, table: borrowing TermTable) {
         precondition(count < Self.capacity, "append to a full batch")
-        guard let base = term.baseAddress else { return }
-        let n = term.count
-        let (hash, prefix) = TermTable.hash(base, n)
+        guard let base = token.term.baseAddress else { return }
+        let n = token.term.count
+        let (hash, prefix) = token.hasTermHash ? (token.termHash, token.termPrefix) : TermHash.of(base, n)
         trialsearch_prefetch_write(table.homeSlot(hash: hash))
-        (bytes + used).update(from: base, count: n)
-        entries[count] = Entry(prefix: prefix, hash: hash, position: position, start: Int32(used), length: Int32(n))
+        let destination = UnsafeMutableRawPointer(bytes + used)
+        destination.storeBytes(of: prefix.littleEndian, as: UInt64.self)
+        if n > 8 {
+            let source = UnsafeRawPointer(base)
+            var k = 8
+            while k + 8 < n {
+                destination.storeBytes(of: source.loadUnaligned(fromByteOffset: k, as: UInt64.self), toByteOffset: k,
+                                       as: UInt64.self)
+                k += 8
+            }
+            destination.storeBytes(of: source.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self),
+                                   toByteOffset: n - 8, as: UInt64.self)
+        }
+        entries[count] = Entry(prefix: prefix, hash: hash, position: token.position, start: Int32(used),
+                               length: Int32(n))
         used += n
         count += 1
     }
