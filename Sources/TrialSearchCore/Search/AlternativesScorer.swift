@@ -3,6 +3,9 @@
 /// by the first alternative (in query order) it matches, so a doc holding both forms of one word is not
 /// counted twice.
 ///
+/// As the lone essential clause of a search (`forEachCompetitiveScore`), it reads a phrase's positions
+/// only for the docs whose phrase score could still reach the threshold.
+///
 /// Terms and phrases, the usual alternatives, are held as concrete scorers in arrays of their own and
 /// called directly (no existential box, reference counting or dynamic dispatch per doc); any other kind
 /// of alternative goes through `AnyClauseScorer`.
@@ -29,6 +32,8 @@ struct AlternativesScorer: ClauseScorer {
     /// The alternative (position in `order`) that matched the current doc (−1: none, or not checked yet).
     private var matchedAlternative = -1
     private var checkedDoc: DocID = -1
+    /// Index in `phrases` of the phrase that is the last alternative in query order, or −1.
+    private let trailingPhrase: Int
 
     private static let termKind: UInt8 = 0, phraseKind: UInt8 = 1, otherKind: UInt8 = 2
 
@@ -57,6 +62,7 @@ struct AlternativesScorer: ClauseScorer {
             }
         }
         self.order = order
+        trailingPhrase = order.last.map { $0.kind == Self.phraseKind ? $0.index : -1 } ?? -1
         self.cost = cost
         maxScore = best
         self.description = description
@@ -105,6 +111,85 @@ struct AlternativesScorer: ClauseScorer {
         case Self.phraseKind: return phrases[i].score()
         default: return others[i].score()
         }
+    }
+
+    /// A phrase's `scoreBound()` is multiplied by this before it is compared with the threshold: the
+    /// saturation's rounding may leave the bound a few ulps (2⁻²³ relative each) below the score.
+    static let phraseBoundMargin: Float = 1 + 1.0 / 65536
+
+    /// Doc by doc, as the default, but a phrase alternative that even its bound (`scoreBound()`) cannot
+    /// lift to the threshold is not checked against positions, when no later alternative is on the doc:
+    /// were the phrase to match, the doc's score would be at most that bound and the doc pruned; were it
+    /// not, no alternative matches. Either way `body` is not called, as the default would not call it.
+    /// A phrase that is the last alternative also passes over whole blocks of its rarest part that
+    /// cannot compete (`advance(to:through:rest:threshold:)`). The docs and scores given to `body` are
+    /// the default's. Callgrind, the 134 hyphenated or slashed keyword queries at top 10 on the 16x
+    /// replica: 868.6 M → 725.9 M instructions with the per-doc bound, → 703.1 M with the blocks.
+    /// - Complexity: the alternatives' postings up to `last`, positions only for the docs that can compete.
+    mutating func forEachCompetitiveScore(through last: DocID, rest: Float, threshold: Float, _ body: (DocID, Float) -> Float) {
+        var threshold = threshold
+        var d = doc
+        while d <= last {
+            if let score = competitiveScore(rest: rest, threshold: threshold), !boundIsBelow(score + rest, threshold) {
+                threshold = body(d, score)
+            }
+            d = advance(to: d + 1, through: last, rest: rest, threshold: threshold)
+        }
+    }
+
+    /// `advance(to:)`, where a phrase that is the last alternative passes over its blocks that cannot
+    /// compete (`PhraseScorer.advance(to:through:rest:threshold:)`): a doc it alone is on would be
+    /// dropped by `forEachCompetitiveScore`, and on a doc an earlier alternative is on, that one is
+    /// chosen before the phrase is asked.
+    @inline(__always)
+    private mutating func advance(to target: DocID, through last: DocID, rest: Float, threshold: Float) -> DocID {
+        var smallest = PostingsCursor.noMoreDocs
+        for i in terms.indices { smallest = min(smallest, terms[i].advance(to: target)) }
+        for i in phrases.indices {
+            let d = i == trailingPhrase ? phrases[i].advance(to: target, through: last, rest: rest, threshold: threshold)
+                : phrases[i].advance(to: target)
+            smallest = min(smallest, d)
+        }
+        for i in others.indices { smallest = min(smallest, others[i].advance(to: target)) }
+        doc = smallest
+        return smallest
+    }
+
+    /// The current doc's score (that of the first matching alternative), or nil when no alternative
+    /// matches or the matching one's score, with `rest` added, is surely below `threshold`.
+    @inline(__always)
+    private mutating func competitiveScore(rest: Float, threshold: Float) -> Float? {
+        for k in order.indices {
+            let (kind, i) = order[k]
+            switch kind {
+            case Self.termKind:
+                if terms[i].doc == doc && terms[i].matches() { return terms[i].score() }
+            case Self.phraseKind:
+                guard phrases[i].doc == doc else { continue }
+                if boundIsBelow(phrases[i].scoreBound() * Self.phraseBoundMargin + rest, threshold) && !anyOnDoc(after: k) {
+                    return nil
+                }
+                if phrases[i].matches() { return phrases[i].score() }
+            default:
+                if others[i].doc == doc && others[i].matches() { return others[i].score() }
+            }
+        }
+        return nil
+    }
+
+    /// Whether an alternative after `k` (in query order) is on the current doc.
+    private func anyOnDoc(after k: Int) -> Bool {
+        var j = k + 1
+        while j < order.count {
+            let (kind, i) = order[j]
+            switch kind {
+            case Self.termKind: if terms[i].doc == doc { return true }
+            case Self.phraseKind: if phrases[i].doc == doc { return true }
+            default: if others[i].doc == doc { return true }
+            }
+            j += 1
+        }
+        return false
     }
 
     mutating func advanceShallow(to target: DocID) -> DocID {

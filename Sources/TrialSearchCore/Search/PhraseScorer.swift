@@ -32,6 +32,8 @@ struct PhraseScorer: ClauseScorer {
     /// The doc whose positions were checked, and the outcome.
     private var checkedDoc: DocID = -1
     private var matched = false
+    /// Last doc of the rarest part's block last found competitive by `advance(to:through:rest:threshold:)`.
+    private var competitiveThrough: DocID = -1
 
     /// - Parameter infos: each part's `TermInfo` in this segment, in phrase order.
     init(weight: TermWeight, parts: [PhraseTerm], infos: [TermInfo], segment: SegmentReader, model: ScoringModel) {
@@ -82,6 +84,36 @@ struct PhraseScorer: ClauseScorer {
         }
         doc = PostingsCursor.noMoreDocs
         return doc
+    }
+
+    /// `advance(to:)` for a search that drops the docs whose score plus `rest` is surely below
+    /// `threshold` (`AlternativesScorer.forEachCompetitiveScore`): the rarest part's postings blocks, up
+    /// to `last`, whose bound (from the block's impacts, as `maxScore(upTo:)`'s) cannot reach the
+    /// threshold are passed without a doc decoded or the other parts advanced. No doc after `last` is
+    /// passed over: the next call may come with another `rest`.
+    /// - Complexity: O(log blocks) per block bound read, plus `advance(to:)`'s.
+    mutating func advance(to target: DocID, through last: DocID, rest: Float, threshold: Float) -> DocID {
+        if target <= doc { return doc }
+        var t = target
+        while t > competitiveThrough && t <= last {
+            var x: Float = 0
+            let model = self.model, fields = self.fields
+            let end = cursors[lead].forEachImpact(ofBlockHolding: t) { f, maxTermFreq, minNorm in
+                guard fields & (1 << UInt16(f)) != 0 else { return }
+                x += model.termFreqValue(maxTermFreq) * model.factor(field: f, norm: minNorm)
+            }
+            if end == PostingsCursor.noMoreDocs { break }
+            if !boundIsBelow(model.score(weight: weight.weight, x: x) * AlternativesScorer.phraseBoundMargin + rest, threshold) {
+                competitiveThrough = end
+                break
+            }
+            if end >= last {
+                t = last + 1
+                break
+            }
+            t = end + 1
+        }
+        return advance(to: t)
     }
 
     /// Whether the phrase occurs in the current doc (positions read once per doc).
@@ -142,6 +174,30 @@ struct PhraseScorer: ClauseScorer {
             }
             return count
         }
+    }
+
+    /// An upper bound of `score()` for the current candidate, without reading positions: in each field
+    /// the parts share, the phrase occurs at most as often as its least frequent part (each occurrence
+    /// takes a distinct position of every part), so the score of the smallest termFreqs bounds it. The
+    /// same sum in the same field order as `score()` over a superset of its fields, each term at least
+    /// as large, so the `Float` sum is at least `score()`'s; the saturation `x / (k1 + x)` may round a few
+    /// ulps against it, which the caller's margin (`AlternativesScorer.phraseBoundMargin`) covers.
+    /// - Complexity: O(fields shared · parts) termFreq look-ups.
+    mutating func scoreBound() -> Float {
+        var mask = fields
+        for i in cursors.indices { mask &= cursors[i].fieldMask }
+        guard mask != 0 else { return 0 }
+        let row = norms.row(doc)
+        var x: Float = 0
+        while mask != 0 {
+            let f = mask.trailingZeroBitCount
+            mask &= mask - 1
+            guard let field = Field(rawValue: UInt8(f)) else { continue }
+            var least = Int.max
+            for i in cursors.indices { least = min(least, cursors[i].termFreq(in: field)) }
+            x += model.termFreqValue(UInt32(clamping: least)) * model.factor(field: f, norm: row[f])
+        }
+        return model.score(weight: weight.weight, x: x)
     }
 
     mutating func score() -> Float {

@@ -661,6 +661,38 @@ public struct PostingsCursor {
         }
     }
 
+    /// Calls `body(field, maxTermFreq, minNorm)` for each field of the bound of the block that holds the
+    /// first doc ≥ `target` (as `forEachBlockImpact`), and returns that block's last doc (`noMoreDocs − 1`
+    /// for a single-block term, `noMoreDocs`, without calling `body`, when no doc is ≥ `target`). Neither
+    /// the cursor nor its shallow advance moves: a scorer skipping blocks that cannot compete
+    /// (`PhraseScorer.advance(to:rest:threshold:)`) leaves the search's bounds windows alone. `target`
+    /// must be past the current doc.
+    /// - Complexity: O(log blocks) skip-table probes, plus O(fields of the block's bound).
+    @inline(__always)
+    func forEachImpact(ofBlockHolding target: DocID, _ body: (Int, UInt32, UInt8) -> Void) -> DocID {
+        let b: Int
+        let lastDoc: DocID
+        if blockCount == 1 {
+            guard block < 1 else { return Self.noMoreDocs }
+            b = 0
+            lastDoc = Self.noMoreDocs - 1
+        } else {
+            guard let found = findBlock(target, from: max(block, 0)) else { return Self.noMoreDocs }
+            b = found
+            lastDoc = skipLastDoc(found)
+        }
+        let start = blockCount == 1 ? blocksStart : blocksStart + skipBlockStart(b)
+        var r = ByteReader(base: base, end: termEnd, position: start)
+        var mask = r.readU16() & ((1 << UInt16(IndexFormat.fieldCount)) - 1)
+        while mask != 0 {
+            let f = mask.trailingZeroBitCount
+            mask &= mask - 1
+            let maxTermFreq = UInt32(truncatingIfNeeded: r.readVInt())
+            body(f, maxTermFreq, r.readU8())
+        }
+        return lastDoc
+    }
+
     /// The bound of the block selected by the last `advanceShallow(to:)` (empty past the end).
     public var blockImpacts: Impacts {
         guard shallowBlock < blockCount else { return Impacts() }
