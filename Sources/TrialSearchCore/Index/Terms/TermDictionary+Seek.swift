@@ -2,19 +2,19 @@ extension TermDictionary {
     /// The `TermInfo` of `term`, or nil: the same answer as `lookup(_:)`, found without building any
     /// term of the dictionary in memory.
     ///
-    /// The block is found by `block(containing:)` (the in-memory first-term keys). The scan of the
-    /// block keeps `same`, the length of the prefix the
-    /// previous entry shares with `term`; an entry (prefix `p`, suffix `s`) then compares without its
-    /// bytes before `p`, since terms are sorted:
+    /// The block is found by `block(containing:)` (the in-memory first-term keys). Its scan keeps
+    /// `same`, the length of the prefix the previous entry shares with `term`; an entry (prefix `p`,
+    /// suffix `s`) then compares without its bytes before `p`, since terms are sorted:
     /// - `p < same`: the entry differs from the previous one at byte `p`, where it is larger and the
     ///   previous one equals `term`: the entry, and every later one, is larger than `term`: absent;
     /// - `p > same`: the entry equals the previous one up to byte `same`, where the previous one is
     ///   smaller than `term`: the entry is smaller too: skip it;
     /// - `p == same`: compare `s` with `term[same...]`.
     /// Of a skipped entry only the mask and the two extents are decoded; its docFreqs are stepped over
-    /// eight bytes at a time (`skip`); the match's statistics are decoded whole. Search
-    /// resolves queries' terms this way: a long query or a more-like-this source looks up hundreds of
-    /// terms in every segment.
+    /// eight bytes at a time (`skip`); the match's statistics are decoded whole. Search resolves
+    /// queries' terms this way: a long query or a more-like-this source looks up hundreds of terms in
+    /// every segment (callgrind, 200 related sources on the 16x replica: 5,416 → 3,574 instructions a
+    /// look-up against a binary search over the blocks in the mapping and every entry decoded).
     /// - Complexity: O(log(terms/32)) in-memory key comparisons plus one block scan, without allocation.
     public func seek(_ term: UnsafeRawBufferPointer) throws -> TermInfo? {
         // Terms are never empty: an empty one is absent.
