@@ -125,6 +125,7 @@ public final class SearchEngine {
         }
         var options = options
         options.excluding = source.id
+        options.useMoreLikeThisWindows()
         let top = try relatedSearcher.search(query, options: options, lookups: lookups)
         return RelatedResult(source: source, query: query, hits: top.hits, scoredDocs: top.scoredDocs)
     }

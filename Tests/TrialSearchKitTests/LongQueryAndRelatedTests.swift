@@ -160,4 +160,20 @@ import TrialSearchCore
         let related = try engine.related(to: source, options: SearchOptions(limit: 10)).hits.map(\.id.rawValue)
         #expect(related.prefix(5).allSatisfy { poi.contains($0) }, "\(related)")
     }
+
+    /// A related query runs MaxScore with one outer window per segment (`useMoreLikeThisWindows`): the
+    /// same hits, in the same order with the same scores, as scoring every matching trial.
+    @Test func relatedTrialsArePrunedExactly() throws {
+        let index = try #require(ShippedCorpusIndex.shared)
+        let engine = try index.engine()
+        for raw in ["NCT03033277", "NCT05308342", "NCT01742533", "NCT02779374"] {
+            let id = try #require(TrialID(raw))
+            let source = try #require(try engine.trial(id))
+            let pruned = try engine.related(to: source, options: SearchOptions(limit: 20)).hits
+            let exhaustive = try engine.related(to: source, options: SearchOptions(limit: 20, exhaustive: true)).hits
+            #expect(pruned.count == 20)
+            #expect(pruned.map(\.id) == exhaustive.map(\.id), "\(raw)")
+            #expect(pruned.map(\.score) == exhaustive.map(\.score), "\(raw)")
+        }
+    }
 }

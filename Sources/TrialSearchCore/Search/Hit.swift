@@ -50,6 +50,12 @@ public struct SearchOptions: Sendable {
     var windows = (minimum: MaxScoreSearch.minimumWindow, inner: MaxScoreSearch.innerWindow,
                    perClause: MaxScoreSearch.windowPerClause)
 
+    /// Gives a more-like-this query one MaxScore outer window per segment
+    /// (`MaxScoreSearch.relatedWindowPerClause`); the same hits.
+    public mutating func useMoreLikeThisWindows() {
+        windows.perClause = MaxScoreSearch.relatedWindowPerClause
+    }
+
     public init(limit: Int = 10, filter: SearchFilter = SearchFilter(), explain: Bool = false,
                 exhaustive: Bool = false, excluding: TrialID? = nil, patient: PatientPrior? = nil) {
         precondition(limit >= 1, "limit \(limit)")

@@ -55,6 +55,13 @@ enum MaxScoreSearch {
     /// 2,233 M; 512 and 1,024 docs per clause 2,244 and 2,230 M (same hits); 40 related-trials queries
     /// 1,875 → 1,674 M for the whole run, 300 keyword queries unchanged.
     static let windowPerClause = 1024
+    /// Outer-window docs per clause for more-like-this queries (`SearchOptions.useMoreLikeThisWindows`):
+    /// so many that a segment is one outer window. Their 35 clauses' windows of 35,840 docs cut the
+    /// replica into five, and each new window recomputes and sorts the bounds and moves every clause
+    /// to it, which costs more than its tighter bounds save: callgrind, `related --ids` (200 sources,
+    /// top 10) on the 16x replica, whole run, 2,204 M (1,024 per clause) / 2,161 M (4,096) / 2,144 M
+    /// (one window), same runs. Patient notes keep `windowPerClause` (measured for them).
+    static let relatedWindowPerClause = 1 << 24
 
     /// - Complexity: O(windows · clauses · log clauses) for the bounds, plus the essential clauses'
     ///   postings in the windows not skipped and the candidates' probes; at worst every posting.

@@ -2,19 +2,20 @@ extension TermDictionary {
     /// The `TermInfo` of `term`, or nil: the same answer as `lookup(_:)`, found without building any
     /// term of the dictionary in memory.
     ///
-    /// The binary search compares `term` with each probed block's first term (whole, prefix 0) where it
-    /// lies in the mapping. The scan of the chosen block keeps `same`, the length of the prefix the
-    /// previous entry shares with `term`; an entry (prefix `p`, suffix `s`) then compares without its
-    /// bytes before `p`, since terms are sorted:
+    /// The block is found by `block(containing:)` (the in-memory first-term keys). Its scan keeps
+    /// `same`, the length of the prefix the previous entry shares with `term`; an entry (prefix `p`,
+    /// suffix `s`) then compares without its bytes before `p`, since terms are sorted:
     /// - `p < same`: the entry differs from the previous one at byte `p`, where it is larger and the
     ///   previous one equals `term`: the entry, and every later one, is larger than `term`: absent;
     /// - `p > same`: the entry equals the previous one up to byte `same`, where the previous one is
     ///   smaller than `term`: the entry is smaller too: skip it;
     /// - `p == same`: compare `s` with `term[same...]`.
-    /// The rest of a skipped entry is stepped over as vints, decoded inline (most are one byte). Search
-    /// resolves queries' terms this way: a long query or a more-like-this source looks up hundreds of
-    /// terms in every segment.
-    /// - Complexity: O(log(terms/64)) first-term comparisons plus one block scan, without allocation.
+    /// Of a skipped entry only the mask and the two extents are decoded; its docFreqs are stepped over
+    /// eight bytes at a time (`skip`); the match's statistics are decoded whole. Search resolves
+    /// queries' terms this way: a long query or a more-like-this source looks up hundreds of terms in
+    /// every segment (callgrind, 200 related sources on the 16x replica: 5,416 → 3,574 instructions a
+    /// look-up against a binary search over the blocks in the mapping and every entry decoded).
+    /// - Complexity: O(log(terms/32)) in-memory key comparisons plus one block scan, without allocation.
     public func seek(_ term: UnsafeRawBufferPointer) throws -> TermInfo? {
         // Terms are never empty: an empty one is absent.
         guard blockCount > 0, term.count > 0, let termBase = term.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
@@ -44,6 +45,34 @@ extension TermDictionary {
             }
         }
 
+        /// Steps over `n` vints at `i`, eight bytes at a time where the body has them: a vint ends at a
+        /// byte below 0x80, so the `n`th such byte of a word ends the last of them. 0 and `failed` past
+        /// the body's end.
+        @inline(__always)
+        func skip(_ n: Int, _ i: inout Int) {
+            var n = n
+            while n > 0 {
+                guard i &+ 8 <= end else {
+                    _ = vint(&i)
+                    n -= 1
+                    continue
+                }
+                let word = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
+                var ends = ~word & 0x8080_8080_8080_8080
+                // The ends in order, lowest first (no `nonzeroBitCount`: without POPCNT in the target,
+                // it costs about 20 instructions).
+                while ends != 0 {
+                    n -= 1
+                    if n == 0 {
+                        i &+= ends.trailingZeroBitCount >> 3 &+ 1
+                        return
+                    }
+                    ends &= ends &- 1
+                }
+                i &+= 8
+            }
+        }
+
         /// Compares `term` with `count` bytes at `start` from byte `from` of both.
         @inline(__always)
         func commonPrefix(_ start: Int, _ count: Int, from: Int) -> Int {
@@ -53,22 +82,7 @@ extension TermDictionary {
             return k
         }
 
-        var low = 0
-        var high = blockCount - 1
-        while low < high {
-            let mid = (low + high + 1) >> 1
-            var i = blockOffset(mid)
-            _ = vint(&i)
-            _ = vint(&i)
-            _ = vint(&i)
-            let prefix = vint(&i)
-            let length = vint(&i)
-            guard !failed, prefix == 0, length <= end - i else { throw corrupt(block: mid) }
-            let k = commonPrefix(i, length, from: 0)
-            // The block's first term ≤ term?
-            let notAbove = k == length || (k < termCount && base[i + k] < termBase[k])
-            if notAbove { low = mid } else { high = mid - 1 }
-        }
+        guard let low = try block(containing: term) else { return nil }
         var i = blockOffset(low)
         let count = vint(&i)
         var nextPostings = vint(&i)
@@ -82,12 +96,32 @@ extension TermDictionary {
             let suffix = i
             i += length
             if prefix < same { return nil }
-            var found = false
             if prefix == same {
                 let available = termCount - same
                 let common = available == 0 ? 0 : commonPrefix(suffix, length, from: same)
                 if common == length && common == available {
-                    found = true
+                    // The match: its statistics whole.
+                    let docFreq = vint(&i)
+                    let extraFrequency = vint(&i)
+                    let mask = vint(&i)
+                    guard mask < (1 << IndexFormat.fieldCount) else { throw corrupt(block: low) }
+                    var fieldDocFreqs = FieldCounts()
+                    if mask & (mask &- 1) != 0 {
+                        var m = mask
+                        while m != 0 {
+                            fieldDocFreqs[m.trailingZeroBitCount] = UInt32(truncatingIfNeeded: vint(&i))
+                            m &= m &- 1
+                        }
+                    } else if mask != 0 {
+                        fieldDocFreqs[mask.trailingZeroBitCount] = UInt32(truncatingIfNeeded: docFreq)
+                    }
+                    let postingsLength = vint(&i)
+                    let positionsLength = vint(&i)
+                    guard !failed, docFreq > 0 else { throw corrupt(block: low) }
+                    return TermInfo(docFreq: docFreq, totalTermFreq: docFreq + extraFrequency, fieldMask: UInt16(mask),
+                                    fieldDocFreqs: fieldDocFreqs, postingsOffset: nextPostings,
+                                    postingsLength: postingsLength, positionsOffset: nextPositions,
+                                    positionsLength: positionsLength)
                 } else if common == length {
                     same += common  // the entry is a prefix of `term`: smaller
                 } else if common == available || base[suffix + common] > termBase[same + common] {
@@ -96,30 +130,19 @@ extension TermDictionary {
                     same += common
                 }
             }
-            let docFreq = vint(&i)
-            let extraFrequency = vint(&i)
-            let mask = UInt16(truncatingIfNeeded: vint(&i))
-            guard mask < (1 << UInt16(IndexFormat.fieldCount)) else { throw corrupt(block: low) }
-            var fieldDocFreqs = FieldCounts()
-            if mask.nonzeroBitCount > 1 {
+            // A smaller entry: only its mask (how many per-field docFreqs follow) and its extents count.
+            skip(2, &i)  // docFreq, totalTermFreq − docFreq
+            let mask = vint(&i)
+            guard mask < (1 << IndexFormat.fieldCount) else { throw corrupt(block: low) }
+            if mask & (mask &- 1) != 0 {
+                var fields = 0
                 var m = mask
-                while m != 0 {
-                    fieldDocFreqs[m.trailingZeroBitCount] = UInt32(truncatingIfNeeded: vint(&i))
-                    m &= m - 1
-                }
-            } else if mask != 0 {
-                fieldDocFreqs[mask.trailingZeroBitCount] = UInt32(truncatingIfNeeded: docFreq)
+                while m != 0 { fields += 1; m &= m &- 1 }
+                skip(fields, &i)
             }
-            let postingsLength = vint(&i)
-            let positionsLength = vint(&i)
-            guard !failed, docFreq > 0 else { throw corrupt(block: low) }
-            if found {
-                return TermInfo(docFreq: docFreq, totalTermFreq: docFreq + extraFrequency, fieldMask: mask,
-                                fieldDocFreqs: fieldDocFreqs, postingsOffset: nextPostings, postingsLength: postingsLength,
-                                positionsOffset: nextPositions, positionsLength: positionsLength)
-            }
-            nextPostings += postingsLength
-            nextPositions += positionsLength
+            nextPostings += vint(&i)
+            nextPositions += vint(&i)
+            guard !failed else { throw corrupt(block: low) }
         }
         return nil
     }

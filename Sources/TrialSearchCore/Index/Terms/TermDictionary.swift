@@ -75,9 +75,20 @@ public struct TermDictionary: Sendable {
     /// - Complexity: O(log(terms/32)) comparisons of in-memory keys (a few more of terms when blocks share
     ///   an 8-byte prefix) plus a scan of at most 32 entries.
     public func lookup(_ term: UnsafeRawBufferPointer) throws -> TermInfo? {
+        guard let low = try block(containing: term) else { return nil }
+        return try scan(block: low, for: term)
+    }
+
+    /// The last block whose first term is ≤ `term` (the only block that can hold it), or nil when every
+    /// block starts above it; a block whose first term shares its 8-byte key with `term` may be returned
+    /// although its first term is above `term` (its scan then finds nothing).
+    ///
+    /// First by the 8-byte keys in memory (`key(a) < key(b)` implies `a < b`), then, among the blocks
+    /// whose key equals the term's (a shared prefix), by whole first terms in the mapping: a look-up reads
+    /// the mapped file only for the block it scans, not for the dozen blocks a binary search probes.
+    /// - Complexity: O(log(blocks)) key comparisons, plus O(log(blocks sharing the key)) term comparisons.
+    func block(containing term: UnsafeRawBufferPointer) throws -> Int? {
         guard blockCount > 0 else { return nil }
-        // The last block whose first term is ≤ term: first by 8-byte keys in memory, then, among the
-        // blocks whose key equals the term's (a shared prefix), by whole terms in the mapping.
         let key = Self.key(term)
         var low = 0
         var high = blockCount
@@ -100,7 +111,7 @@ public struct TermDictionary: Sendable {
             guard let first = firstTerm(ofBlock: mid) else { throw corrupt(block: mid) }
             if compareBytes(first, term) <= 0 { low = mid } else { high = mid - 1 }
         }
-        return try scan(block: low, for: term)
+        return low
     }
 
     /// Longest term a block scan accepts (the indexer drops terms over 255 bytes).
