@@ -22,6 +22,8 @@ struct SegmentQuery<Scorer: ClauseScorer> {
     let skippedDoc: DocID
     /// The rescoring factor (≤ 1) of each collected doc, or nil.
     let prior: SegmentPrior?
+    /// `prior != nil`, stored: what `scored` tests per doc.
+    private let hasPrior: Bool
     /// Whether `admits` reduces to `doc != skippedDoc`: no deleted doc and no filter.
     let admitsAllButSkipped: Bool
     private let allLive: Bool
@@ -43,15 +45,19 @@ struct SegmentQuery<Scorer: ClauseScorer> {
         self.filter = filter
         self.skippedDoc = skippedDoc
         self.prior = prior
+        hasPrior = prior != nil
         allLive = segment.liveDocs.liveCount == segment.docCount
         admitsAllButSkipped = allLive && filter.isEmpty
     }
 
     /// The collected form of a doc whose clause scores sum to `sum`, times the prior's factor.
+    /// `hasPrior` is tested first: reading the optional's tag copied the whole `SegmentPrior` (its
+    /// `DocValues`, a `memcpy` call) per collected doc even when there was no prior (callgrind, the
+    /// first 200 keyword queries at top 1,000 on the 16x replica: 517,613 calls, 19.7 M instructions).
     @inline(__always)
     func scored(_ doc: DocID, _ sum: Double) -> ScoredDoc {
         var score = Float(sum)
-        if let prior { score *= prior.factor(doc) }
+        if hasPrior, let prior { score *= prior.factor(doc) }
         return ScoredDoc(score: score, segment: Int32(segment.ordinal), doc: doc)
     }
 

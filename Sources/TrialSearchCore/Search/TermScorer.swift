@@ -1,3 +1,5 @@
+import CPrefetch
+
 /// Scores one term in one segment: walks its postings, weighs its per-field termFreqs by the
 /// `ScoringModel`'s field factors, and bounds its scores from the postings' block `Impacts`.
 ///
@@ -141,7 +143,15 @@ struct TermScorer: ClauseScorer {
                     break
                 }
                 let docs = run.docs, masks = run.masks, starts = run.freqStarts, allFreqs = run.freqs
-                for i in run.start..<run.end {
+                let end = run.end
+                // The norms rows of the docs `normsPrefetchDistance` ahead are asked for before they are
+                // read: a query's docs are scattered over the 2 MB of norms, and their misses overlap.
+                for i in run.start..<min(end, run.start &+ Self.normsPrefetchDistance) {
+                    Self.prefetchNorm(rows, docs[i], masks[i])
+                }
+                for i in run.start..<end {
+                    let ahead = i &+ Self.normsPrefetchDistance
+                    if ahead < end { Self.prefetchNorm(rows, docs[ahead], masks[ahead]) }
                     let mask = masks[i]
                     if mask == 0 { continue }
                     let doc = DocID(bitPattern: docs[i])
@@ -208,6 +218,15 @@ struct TermScorer: ClauseScorer {
             if restricted { d = skipUnsearched(d) }
         }
         doc = d
+    }
+
+    /// How many docs ahead of the one scored the scoring loop prefetches the norms row.
+    static let normsPrefetchDistance = 8
+
+    /// Prefetches the norm byte of `doc`'s first field in `mask` (the row's byte the loop reads first).
+    @inline(__always)
+    private static func prefetchNorm(_ rows: UnsafePointer<UInt8>, _ doc: UInt32, _ mask: UInt16) {
+        trialsearch_prefetch_read(rows + (Int(doc) &* IndexFormat.fieldCount &+ mask.trailingZeroBitCount))
     }
 
     /// The first doc from `d` on that holds the term in a field the clause searches (as `nextDoc`).

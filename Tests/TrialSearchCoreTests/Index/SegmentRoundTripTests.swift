@@ -88,3 +88,26 @@ import Testing
         }
     }
 }
+
+@Suite struct TrialIDRoundTripTests {
+    /// `DocValues.trialID` copies an id's stored bytes into a new string: ids that fit a small string
+    /// (up to 15 bytes) and longer ones, ASCII or not, come back as they were indexed.
+    @Test func idsOfEveryLengthAndScriptReadBack() throws {
+        let dir = TemporaryDirectory("trial-ids")
+        defer { dir.remove() }
+        let ids = ["NCT00000102", "ISRCTN12345678", "ChiCTR2000029308", "EUCTR2004-000446-20-DE",
+                   "CTRI/2020/03/024012", "JPRN-UMIN000012345", "KCT0001234", "Ä-Studie-Nr-7", "DRKS00012345",
+                   "ACTRN12620000123456"]
+        var trials = SyntheticTrials.make(count: ids.count, seed: 5)
+        for i in trials.indices { trials[i].id = TrialID(storedRawValue: ids[i]) }
+        let reader = try SegmentRoundTripTests.buildSegment(trials, in: dir)
+        #expect(reader.docCount == ids.count)
+        for doc in 0..<reader.docCount {
+            let id = reader.docValues.trialID(DocID(doc))
+            #expect(id.rawValue == String(decoding: reader.docValues.idBytes(DocID(doc)), as: UTF8.self))
+            #expect(id.rawValue.utf8.count == reader.docValues.idBytes(DocID(doc)).count)
+            #expect(ids.contains(id.rawValue), "\(id.rawValue)")
+        }
+        #expect(Set((0..<reader.docCount).map { reader.docValues.trialID(DocID($0)).rawValue }) == Set(ids))
+    }
+}
