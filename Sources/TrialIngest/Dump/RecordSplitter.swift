@@ -205,7 +205,7 @@ struct RecordSplitter {
             }
             // Through what the window holds, in one pass over its buffer.
             let base = window.base
-            let scan = window.buffer.withUnsafeBufferPointer { b in
+            let scan = window.withBytes { b in
                 RecordSplitter.scanValue(b, from: i - base, depth: &depth, inString: &inString)
             }
             if scan.ended { return base + scan.offset }
