@@ -72,7 +72,7 @@ final class RecordDecoder {
             case .ictrp:
                 let source = RecordSource(file: file, entry: entry, format: .ictrp)
                 emit(validated(at: recordLocation) { () throws(IngestError) in
-                    try ictrp.read(bytes, encoding: encoding, source: source, at: recordLocation, firstLine: record.line)
+                    try ictrp.read(bytes, encoding: encoding, source: source, at: recordLocation, firstLine: record.line ?? 1)
                 })
             case .json:
                 decodeJSON(bytes, file: file, entry: entry, location: location, emit: emit)

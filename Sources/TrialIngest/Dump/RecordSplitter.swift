@@ -3,8 +3,10 @@ struct SplitRecord {
     var bytes: [UInt8]
     /// 1-based position among the input's records.
     var index: Int
-    /// The line of the input where the record starts.
-    var line: Int
+    /// The line of the input where the record starts: counted for ICTRP records (their XML errors
+    /// name lines), nil for JSON records, whose errors name the record (counting would be a second
+    /// pass over every byte, in the serial part of the read; `ByteWindow.lineNumber`).
+    var line: Int?
 }
 
 /// Cuts the records out of a multi-record input one at a time, in order, holding only the current
@@ -83,7 +85,7 @@ struct RecordSplitter {
             return nil
         }
         count += 1
-        let line = window.lineNumber(at: start)
+        let line = try window.lineNumber(at: start)
         window.discard(before: start)
         if let close = try find(RecordSplitter.close, from: start, limit: start + maxRecordBytes) {
             let end = close + RecordSplitter.close.count
@@ -143,7 +145,7 @@ struct RecordSplitter {
         if inArray == true {
             guard try window.fill(to: i + 1) else {
                 finished = true
-                throw .malformedJSON(recordLocation(window.lineNumber(at: i), record: count + 1), offset: i,
+                throw .malformedJSON(recordLocation(try window.lineNumber(at: i), record: count + 1), offset: i,
                                      message: "the input ends inside the array of records (no \"]\")")
             }
             if window[i] == UInt8(ascii: "]") {
@@ -158,7 +160,7 @@ struct RecordSplitter {
                     position = i
                     commaReported = true
                     let found = describe(window[i])
-                    throw .malformedJSON(recordLocation(window.lineNumber(at: i), record: count + 1), offset: i,
+                    throw .malformedJSON(recordLocation(try window.lineNumber(at: i), record: count + 1), offset: i,
                                          message: "expected \",\" or \"]\" between records, found \(found)")
                 }
             }
@@ -171,14 +173,14 @@ struct RecordSplitter {
             }
         }
         count += 1
-        let line = window.lineNumber(at: i)
         window.discard(before: i)
         let end = try valueEnd(i)
         position = end
         guard end - i <= maxRecordBytes else {
-            throw .tooLarge(recordLocation(line), what: "record", size: end - i, limit: maxRecordBytes)
+            throw .tooLarge(recordLocation(try window.lineNumber(at: i)), what: "record", size: end - i,
+                            limit: maxRecordBytes)
         }
-        return SplitRecord(bytes: window.bytes(i, end), index: count, line: line)
+        return SplitRecord(bytes: window.bytes(i, end), index: count, line: nil)
     }
 
     /// The offset just past the JSON value starting at `start`: brackets and strings are tracked, the
@@ -198,12 +200,12 @@ struct RecordSplitter {
             guard try window.fill(to: i + 1) else {
                 finished = true
                 if depth == 0 && !inString { return i }
-                throw .malformedJSON(recordLocation(window.lineNumber(at: start)), offset: start,
+                throw .malformedJSON(recordLocation(try window.lineNumber(at: start)), offset: start,
                                      message: "the input ends inside this record")
             }
             // Through what the window holds, in one pass over its buffer.
             let base = window.base
-            let scan = window.buffer.withUnsafeBufferPointer { b in
+            let scan = window.withBytes { b in
                 RecordSplitter.scanValue(b, from: i - base, depth: &depth, inString: &inString)
             }
             if scan.ended { return base + scan.offset }

@@ -89,4 +89,60 @@ import Testing
             #expect(trials.count == 3 && trials[2].briefTitle == "[{\\")
         }
     }
+
+    /// A JSON splitter counts lines only when an error needs one, reading again from the source what
+    /// its window has dropped: errors after thousands of good records (well past a window step, with
+    /// LF, CRLF and lone CR line ends) still name the right line, from a file and from memory.
+    @Test func errorsAfterManyGoodRecordsNameTheirLine() throws {
+        let ends = ["\n", "\r\n", "\r"]
+        var text = ""
+        var line = 1
+        var expected: [(record: Int, line: Int)] = []
+        func add(_ record: String, _ k: Int) {
+            text += record + ends[k % 3]
+            line += 1
+        }
+        let filler = String(repeating: "x", count: 1_000)
+        for k in 0..<2_500 { add(#"{"id":"NCT\#(k)","t":"\#(filler)"}"#, k) }
+        expected.append((2_501, line))
+        let big = #"{"id":"big","t":""# + String(repeating: "y", count: 5_000) + #""}"#
+        add(big, 0)
+        text += "\n"  // a blank line
+        line += 1
+        for k in 0..<500 { add(#"{"id":"NCU\#(k)","t":"\#(filler)"}"#, k) }
+        expected.append((3_002, line))
+        text += #"{"id":"cut","t":"abc"#
+        let bytes = Array(text.utf8)
+        #expect(bytes.count > 2 * ByteWindow.step)
+
+        let folder = try Fixtures.temporaryFolder()
+        defer { Fixtures.remove(folder) }
+        let path = folder + "/many.jsonl"
+        try Fixtures.write(bytes, to: path)
+        let sources: [ByteWindow.Source] = [.file(try InputFile(path: path)), .bytes(bytes)]
+        for source in sources {
+            var splitter = RecordSplitter(source, grammar: .json, location: IngestLocation(file: path),
+                                          maxRecordBytes: 2_000)
+            var good = 0
+            var errors: [IngestError] = []
+            while let next = splitter.next() {
+                switch next {
+                case .success(let record):
+                    good += 1
+                    #expect(record.line == nil)
+                case .failure(let error): errors.append(error)
+                }
+            }
+            #expect(good == 3_000)
+            guard errors.count == 2, case .tooLarge(let tooLarge, _, big.utf8.count, 2_000) = errors[0],
+                  case .malformedJSON(let cut, _, let message) = errors[1] else {
+                Issue.record("\(errors)")
+                continue
+            }
+            #expect(tooLarge.file == path && tooLarge.record == expected[0].record && tooLarge.line == expected[0].line)
+            #expect(cut.file == path && cut.record == expected[1].record && cut.line == expected[1].line)
+            #expect(message == "the input ends inside this record")
+            #expect("\(errors[0])".hasPrefix("\(path): record 2501: line 2501: record is \(big.utf8.count) bytes"))
+        }
+    }
 }
