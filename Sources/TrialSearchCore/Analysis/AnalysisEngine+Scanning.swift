@@ -177,8 +177,8 @@ extension AnalysisEngine {
     }
 
     /// Emits `p[start..<end]` lowercased as one token of `kind` (a URL or an e-mail address).
-    mutating func emitWhole(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int, kind: Token.Kind,
-                            position: inout Int32, _ body: (Token) -> Void) {
+    mutating func emitWhole<Sink: TokenSink>(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int, kind: Token.Kind,
+                            position: inout Int32, _ body: inout Sink) {
         let length = end - start
         if length <= Self.maxTermBytes {
             for k in 0..<length {
@@ -186,14 +186,14 @@ extension AnalysisEngine {
                 scratch[k] = Self.isLetter(c) ? c | 0x20 : c
             }
             emit(scratch, length, flags: 0, kind: kind, position: position, start: start,
-                 end: end, body)
+                 end: end, &body)
         }
         position += 1
     }
 
     /// Emits the parts recorded in `parts` (and their joined form after the first) and advances
     /// `position` by the number of parts.
-    mutating func emitCompound(partCount: Int, flags: UInt8, position: inout Int32, _ body: (Token) -> Void) {
+    mutating func emitCompound<Sink: TokenSink>(partCount: Int, flags: UInt8, position: inout Int32, _ body: inout Sink) {
         let base = position
         let joins = joinsCompounds && partCount >= 2 && flags & PartFlags.letter != 0
         for k in 0..<partCount {
@@ -201,13 +201,13 @@ extension AnalysisEngine {
             let kind: Token.Kind = part.flags & PartFlags.letter != 0 ? .word : .number
             emit(scratch + Int(part.scratchStart), Int(part.scratchEnd - part.scratchStart), flags: part.flags,
                  kind: kind, position: base + Int32(k), start: Int(part.sourceStart), end: Int(part.sourceEnd),
-                 body)
+                 &body)
             if k == 0 && joins {
                 let last = parts[partCount - 1]
                 let length = Int(last.scratchEnd - part.scratchStart)
                 let joinedFlags = (flags & ~PartFlags.dot) | (length > Self.maxTermBytes ? PartFlags.overflow : 0)
                 emit(scratch + Int(part.scratchStart), length, flags: joinedFlags, kind: .joined,
-                     position: base, start: Int(part.sourceStart), end: Int(last.sourceEnd), body)
+                     position: base, start: Int(part.sourceStart), end: Int(last.sourceEnd), &body)
             }
         }
         position += Int32(partCount)

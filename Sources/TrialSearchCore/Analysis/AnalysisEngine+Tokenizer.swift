@@ -22,8 +22,8 @@ extension AnalysisEngine {
 
     /// Tokenizes a text field, filters each term and calls `body`; returns the next free position.
     /// - Complexity: O(n) in the byte count.
-    mutating func analyzeText(_ text: UnsafeBufferPointer<UInt8>, firstPosition: Int32,
-                              _ body: (Token) -> Void) -> Int32 {
+    mutating func analyzeText<Sink: TokenSink>(_ text: UnsafeBufferPointer<UInt8>, firstPosition: Int32,
+                              _ body: inout Sink) -> Int32 {
         guard let p = text.baseAddress else { return firstPosition }
         let n = text.count
         var i = 0
@@ -39,18 +39,18 @@ extension AnalysisEngine {
                     if Self.endsWord(p, n, j, afterDigit: flags & PartFlags.digit != 0),
                        !(out >= 3 && p[j - 1] == 0x73 && p[i] &- 0x41 < 26 && p[i + 1] &- 0x41 < 26) {
                         emitPlain(scratch, out, flags: flags, source: p + i, readable: n - i, position: position,
-                                  start: i, end: j, body)
+                                  start: i, end: j, &body)
                         position += 1
                         i = j
                     } else {
-                        i = compound(p, n, from: i, position: &position, body)
+                        i = compound(p, n, from: i, position: &position, &body)
                     }
                 } else if (b == 0x3C || b == 0x3E) && foldsSymbols {
                     let withEqual = i + 1 < n && p[i + 1] == 0x3D
                     let word: StaticString = b == 0x3E ? (withEqual ? "gte" : "gt") : (withEqual ? "lte" : "lt")
                     let end = i + (withEqual ? 2 : 1)
                     emit(word.utf8Start, word.utf8CodeUnitCount, flags: PartFlags.letter, kind: .symbol,
-                         position: position, start: i, end: end, body)
+                         position: position, start: i, end: end, &body)
                     position += 1
                     i = end
                 } else {
@@ -62,12 +62,12 @@ extension AnalysisEngine {
             let fold = classify(scalar, p, n, i, length)
             switch fold.kind {
             case .letters, .digits, .ownPart:
-                i = compound(p, n, from: i, position: &position, body)
+                i = compound(p, n, from: i, position: &position, &body)
             case .ownToken, .ideograph:
                 if let base = fold.bytes.baseAddress {
                     let kind: Token.Kind = fold.kind == .ideograph ? .ideograph : Self.isDigit(base[0]) ? .number : .symbol
                     emit(base, fold.bytes.count, flags: 0, kind: kind, position: position, start: i, end: i + length,
-                         body)
+                         &body)
                     position += 1
                 }
                 i += length
@@ -160,10 +160,10 @@ extension AnalysisEngine {
 
     /// Scans the compound (or URL, or e-mail address) starting at `start`, emits its tokens, advances
     /// `position` past it and returns the index after it.
-    mutating func compound(_ p: UnsafePointer<UInt8>, _ n: Int, from start: Int, position: inout Int32,
-                           _ body: (Token) -> Void) -> Int {
+    mutating func compound<Sink: TokenSink>(_ p: UnsafePointer<UInt8>, _ n: Int, from start: Int, position: inout Int32,
+                           _ body: inout Sink) -> Int {
         if let end = Self.urlEnd(p, n, start) {
-            emitWhole(p, start, end, kind: .url, position: &position, body)
+            emitWhole(p, start, end, kind: .url, position: &position, &body)
             return end
         }
         var i = start
@@ -291,12 +291,12 @@ extension AnalysisEngine {
             if isOwnPart && startsRun(p, n, i) { continue partLoop }
             if (b == 0x2E || b == 0x40 || b == 0x5F || b == 0x2B) && i + 1 < n && Self.isAlnum(p[i + 1]),
                let end = Self.emailEnd(p, n, start) {
-                emitWhole(p, start, end, kind: .email, position: &position, body)
+                emitWhole(p, start, end, kind: .email, position: &position, &body)
                 return end
             }
             break partLoop
         }
-        emitCompound(partCount: partCount, flags: compoundFlags, position: &position, body)
+        emitCompound(partCount: partCount, flags: compoundFlags, position: &position, &body)
         return max(i, start + 1)
     }
 }

@@ -106,8 +106,8 @@ struct AnalysisEngine {
     /// call of `body` (the token is built on each branch), so that the consumer's closure, inlined here
     /// and in `emitPlain` at every use, stays small enough for the compiler to inline it.
     @inline(__always)
-    mutating func emit(_ term: UnsafePointer<UInt8>, _ length: Int, flags: UInt8, kind: Token.Kind,
-                       position: Int32, start: Int, end: Int, _ body: (Token) -> Void) {
+    mutating func emit<Sink: TokenSink>(_ term: UnsafePointer<UInt8>, _ length: Int, flags: UInt8, kind: Token.Kind,
+                       position: Int32, start: Int, end: Int, _ body: inout Sink) {
         if length == 0 || flags & PartFlags.overflow != 0 { return }
         let token: Token
         if flags != PartFlags.letter || (kind != .word && kind != .joined) {
@@ -126,7 +126,7 @@ struct AnalysisEngine {
             token = Token(term: stem, position: position, startOffset: Int32(truncatingIfNeeded: start),
                           endOffset: Int32(truncatingIfNeeded: end), kind: kind)
         }
-        body(token)
+        body.consume(token)
     }
 
     /// The token of the stem cached in slot `index` for the word `term` (with the stem's `TermHash`); for
@@ -155,11 +155,11 @@ struct AnalysisEngine {
     /// `term`, which the tokenizer has just stored one byte at a time, as a whole word cannot be served
     /// by store forwarding and stalls until the stores retire (about 3 % of a build's time).
     @inline(__always)
-    mutating func emitPlain(_ term: UnsafePointer<UInt8>, _ length: Int, flags: UInt8, source: UnsafePointer<UInt8>,
-                            readable: Int, position: Int32, start: Int, end: Int, _ body: (Token) -> Void) {
+    mutating func emitPlain<Sink: TokenSink>(_ term: UnsafePointer<UInt8>, _ length: Int, flags: UInt8, source: UnsafePointer<UInt8>,
+                            readable: Int, position: Int32, start: Int, end: Int, _ body: inout Sink) {
         guard flags == PartFlags.letter, usesCache, length <= 16, readable >= 16 else {
             emit(term, length, flags: flags, kind: flags == PartFlags.digit ? .number : .word, position: position,
-                 start: start, end: end, body)
+                 start: start, end: end, &body)
             return
         }
         let lower: UInt64 = 0x2020_2020_2020_2020
@@ -171,7 +171,7 @@ struct AnalysisEngine {
         let index = cachedIndex(term, length, hash: StemCache.hash(words: w0, w1, length), firstWord: w0)
         guard let token = cachedToken(index, term, length, kind: .word, position: position, start: start, end: end)
         else { return }
-        body(token)
+        body.consume(token)
     }
 
     /// The cache slot of a lowercase ASCII word (given its `StemCache.hash` and `StemCache.firstWord`),

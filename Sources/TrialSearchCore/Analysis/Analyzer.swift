@@ -59,9 +59,29 @@ public final class Analyzer {
     @discardableResult
     public func analyze(bytes: UnsafeBufferPointer<UInt8>, field: Field, firstPosition: Int32 = 0,
                         _ body: (Token) -> Void) -> Int32 {
+        withoutActuallyEscaping(body) { body in
+            var sink = ClosureSink(body: body)
+            return analyze(bytes: bytes, field: field, firstPosition: firstPosition, into: &sink)
+        }
+    }
+
+    /// `analyze(_:field:firstPosition:_:)` handing the tokens to `sink`, whose `consume` the tokenizer's
+    /// emit paths are specialized for and inline (the indexer's per-token path).
+    @discardableResult
+    func analyze<Sink: TokenSink>(_ text: String, field: Field, firstPosition: Int32 = 0, into sink: inout Sink) -> Int32 {
+        var text = text
+        return text.withUTF8 { bytes in
+            analyze(bytes: bytes, field: field, firstPosition: firstPosition, into: &sink)
+        }
+    }
+
+    /// `analyze(bytes:field:firstPosition:_:)` handing the tokens to `sink`.
+    @discardableResult
+    func analyze<Sink: TokenSink>(bytes: UnsafeBufferPointer<UInt8>, field: Field, firstPosition: Int32 = 0,
+                                  into sink: inout Sink) -> Int32 {
         let next = field == .id
-            ? engine.analyzeIdentifiers(bytes, firstPosition: firstPosition, body)
-            : engine.analyzeText(bytes, firstPosition: firstPosition, body)
+            ? engine.analyzeIdentifiers(bytes, firstPosition: firstPosition) { sink.consume($0) }
+            : engine.analyzeText(bytes, firstPosition: firstPosition, &sink)
         return next + Self.valueGap
     }
 

@@ -23,30 +23,21 @@ struct SegmentBuilder {
                 guard let bytes = bytes.baseAddress, let entries = entries.baseAddress else {
                     preconditionFailure("no stack buffer for a token batch")
                 }
-                var batch = TokenBatch(bytes: bytes, entries: entries)
-                for field in Field.allCases {
-                    var position: Int32 = 0
-                    var length = 0
-                    let f = field.rawValue
-                    trial.forEachValue(of: field) { value in
-                        position = analyzer.analyze(value, field: field, firstPosition: position) { token in
-                            // Too long (or empty): dropped, not counted.
-                            guard token.term.count > 0 && token.term.count <= TermTable.maxTermLength else { return }
-                            // A derived token (a compound's joined form) shares its first part's position
-                            // and does not count in the field's length.
-                            if !token.isDerived { length += 1 }
-                            batch.append(token, table: table)
-                            if batch.isFull {
-                                table.add(batch, doc: doc, field: f)
-                                batch.removeAll()
-                            }
+                withUnsafeMutablePointer(to: &table) { table in
+                    var sink = IndexingSink(batch: TokenBatch(bytes: bytes, entries: entries), table: table, doc: doc)
+                    for field in Field.allCases {
+                        var position: Int32 = 0
+                        sink.field = field.rawValue
+                        sink.length = 0
+                        trial.forEachValue(of: field) { value in
+                            position = analyzer.analyze(value, field: field, firstPosition: position, into: &sink)
                         }
+                        sink.flush()
+                        let length = sink.length
+                        norms.append(FieldNorm.encode(length))
+                        lengthSums[Int(field.rawValue)] += UInt64(length)
+                        if length > 0 { docsWithField[Int(field.rawValue)] += 1 }
                     }
-                    table.add(batch, doc: doc, field: f)
-                    batch.removeAll()
-                    norms.append(FieldNorm.encode(length))
-                    lengthSums[Int(f)] += UInt64(length)
-                    if length > 0 { docsWithField[Int(f)] += 1 }
                 }
             }
         }
@@ -56,6 +47,41 @@ struct SegmentBuilder {
     }
 
     var memoryUsage: Int { table.memoryUsage + norms.capacity + docValues.memoryUsage }
+}
+
+/// The indexer's `TokenSink`: counts a field's length and queues each token in a `TokenBatch`, which
+/// goes to the term table when full (and at the end of each field, `flush()`). Inlined into the
+/// tokenizer's emit paths.
+struct IndexingSink: TokenSink {
+    var batch: TokenBatch
+    let table: UnsafeMutablePointer<TermTable>
+    let doc: Int32
+    var field: UInt8 = 0
+    /// Tokens of the current field, derived ones excepted.
+    var length = 0
+
+    init(batch: TokenBatch, table: UnsafeMutablePointer<TermTable>, doc: Int32) {
+        self.batch = batch
+        self.table = table
+        self.doc = doc
+    }
+
+    @inline(__always)
+    mutating func consume(_ token: Token) {
+        // Too long (or empty): dropped, not counted.
+        guard token.term.count > 0 && token.term.count <= TermTable.maxTermLength else { return }
+        // A derived token (a compound's joined form) shares its first part's position and does not count
+        // in the field's length.
+        if !token.isDerived { length += 1 }
+        batch.append(token, table: table.pointee)
+        if batch.isFull { flush() }
+    }
+
+    /// Records the queued tokens in the term table.
+    mutating func flush() {
+        table.pointee.add(batch, doc: doc, field: field)
+        batch.removeAll()
+    }
 }
 
 /// One worker's segment under construction: terms, postings and positions in memory, stored records

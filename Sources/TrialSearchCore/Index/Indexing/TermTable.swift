@@ -47,7 +47,8 @@ struct TermTable {
     /// The hash table of term states (`tableMask + 1` slots).
     private(set) var terms: UnsafeMutablePointer<TermState>
     private(set) var termCount = 0
-    private var tableMask: Int
+    /// Slots minus one (a power of two minus one).
+    private(set) var tableMask: Int
     private(set) var text: UnsafeMutablePointer<UInt8>
     private var textCount = 0
     private var textCapacity: Int
@@ -215,21 +216,5 @@ struct TermTable {
     /// Writes every pending entry (before reading the streams back).
     mutating func finishPending() {
         for t in 0...tableMask where terms[t].textLength != 0 && terms[t].pendingFreq > 0 { writePending(terms + t) }
-    }
-
-    /// The occupied slots, sorted by their terms' bytes.
-    func sortedTermIDs() -> [Int32] {
-        var ids: [Int32] = []
-        ids.reserveCapacity(termCount)
-        for t in 0...tableMask where terms[t].textLength != 0 { ids.append(Int32(t)) }
-        let text = self.text
-        let terms = self.terms
-        ids.sort { a, b in
-            let sa = terms[Int(a)], sb = terms[Int(b)]
-            let la = Int(sa.textLength), lb = Int(sb.textLength)
-            let c = memcmp(text + Int(sa.textStart), text + Int(sb.textStart), min(la, lb))
-            return c != 0 ? c < 0 : la < lb
-        }
-        return ids
     }
 }
