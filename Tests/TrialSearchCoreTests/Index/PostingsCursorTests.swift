@@ -88,6 +88,36 @@ import Testing
         #expect(checkedBlocks > 100)
     }
 
+    /// Far advances (a phrase's frequent part led by a rare one lands anywhere in a block) and advances
+    /// past a single-block term's last doc give the naive postings' next doc.
+    @Test func farAdvancesMatchTheNaivePostings() throws {
+        let dir = TemporaryDirectory("far-advance")
+        defer { dir.remove() }
+        let trials = SyntheticTrials.make(count: 900, seed: 13)
+        let segment = try SegmentRoundTripTests.buildSegment(trials, in: dir)
+        let naive = NaiveIndex(trials)
+        var rng = SeededRandom(seed: 3)
+        var advances = 0
+        for (term, docs) in naive.postings {
+            let info = try #require(try segment.terms.lookup(term))
+            let sortedDocs = docs.keys.sorted()
+            var cursor = segment.postings(info)
+            var target = -1
+            while true {
+                target += 1 + Int(rng.next() % 400)
+                let got = cursor.advance(to: DocID(target))
+                advances += 1
+                guard let expected = sortedDocs.first(where: { $0 >= target }) else {
+                    #expect(got == PostingsCursor.noMoreDocs, "\(term): advance to \(target)")
+                    break
+                }
+                #expect(Int(got) == expected, "\(term): advance to \(target)")
+                target = Int(got)
+            }
+        }
+        #expect(advances > 1000)
+    }
+
     @Test func shallowAdvancePastTheEnd() throws {
         let dir = TemporaryDirectory("shallow")
         defer { dir.remove() }
