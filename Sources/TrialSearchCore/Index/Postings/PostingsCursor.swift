@@ -650,15 +650,7 @@ public struct PostingsCursor {
     @inline(__always)
     public func forEachBlockImpact(_ body: (Int, UInt32, UInt8) -> Void) {
         guard shallowBlock < blockCount else { return }
-        let start = blockCount == 1 ? blocksStart : blocksStart + skipBlockStart(shallowBlock)
-        var r = ByteReader(base: base, end: termEnd, position: start)
-        var mask = r.readU16() & ((1 << UInt16(IndexFormat.fieldCount)) - 1)
-        while mask != 0 {
-            let f = mask.trailingZeroBitCount
-            mask &= mask - 1
-            let maxTermFreq = UInt32(truncatingIfNeeded: r.readVInt())
-            body(f, maxTermFreq, r.readU8())
-        }
+        forEachImpact(ofBlock: shallowBlock, body)
     }
 
     /// Calls `body(field, maxTermFreq, minNorm)` for each field of the bound of the block that holds the
@@ -681,6 +673,14 @@ public struct PostingsCursor {
             b = found
             lastDoc = skipLastDoc(found)
         }
+        forEachImpact(ofBlock: b, body)
+        return lastDoc
+    }
+
+    /// Calls `body(field, maxTermFreq, minNorm)` for each field of block `b`'s bound, in field order,
+    /// read in place from its skip entry.
+    @inline(__always)
+    private func forEachImpact(ofBlock b: Int, _ body: (Int, UInt32, UInt8) -> Void) {
         let start = blockCount == 1 ? blocksStart : blocksStart + skipBlockStart(b)
         var r = ByteReader(base: base, end: termEnd, position: start)
         var mask = r.readU16() & ((1 << UInt16(IndexFormat.fieldCount)) - 1)
@@ -690,7 +690,6 @@ public struct PostingsCursor {
             let maxTermFreq = UInt32(truncatingIfNeeded: r.readVInt())
             body(f, maxTermFreq, r.readU8())
         }
-        return lastDoc
     }
 
     /// The bound of the block selected by the last `advanceShallow(to:)` (empty past the end).
