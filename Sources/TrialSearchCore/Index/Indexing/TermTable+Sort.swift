@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 extension TermTable {
     /// The occupied slots, sorted by their terms' bytes (unsigned, a term before any longer term it
     /// begins), the order of the term dictionary.
@@ -57,8 +53,6 @@ extension TermTable {
             swap(&source, &destination)
         }
         var ids = [Int32](repeating: 0, count: count)
-        let text = self.text
-        let terms = self.terms
         ids.withUnsafeMutableBufferPointer { ids in
             for k in 0..<count { ids[k] = source[k].slot }
             // Runs of equal words: by the whole bytes.
@@ -67,12 +61,7 @@ extension TermTable {
                 var end = start + 1
                 while end < count && source[end].word == source[start].word { end += 1 }
                 if end - start > 1 {
-                    ids[start..<end].sort { a, b in
-                        let sa = terms + Int(a), sb = terms + Int(b)
-                        let la = Int(sa.pointee.textLength), lb = Int(sb.pointee.textLength)
-                        let c = memcmp(text + Int(sa.pointee.textStart), text + Int(sb.pointee.textStart), min(la, lb))
-                        return c != 0 ? c < 0 : la < lb
-                    }
+                    ids[start..<end].sort { compareBytes(termBytes(Int($0)), termBytes(Int($1))) < 0 }
                 }
                 start = end
             }
@@ -91,14 +80,7 @@ extension TermTable {
         var ids: [Int32] = []
         ids.reserveCapacity(termCount)
         for t in 0...tableMask where terms[t].textLength != 0 { ids.append(Int32(t)) }
-        let text = self.text
-        let terms = self.terms
-        ids.sort { a, b in
-            let sa = terms[Int(a)], sb = terms[Int(b)]
-            let la = Int(sa.textLength), lb = Int(sb.textLength)
-            let c = memcmp(text + Int(sa.textStart), text + Int(sb.textStart), min(la, lb))
-            return c != 0 ? c < 0 : la < lb
-        }
+        ids.sort { compareBytes(termBytes(Int($0)), termBytes(Int($1))) < 0 }
         return ids
     }
 }
