@@ -7,8 +7,10 @@ import TrialSearchCore
 /// (`study_first_posted`, `last_update_posted`), CRLF files, the 2022–2023 `&#xD;` line ends, search
 /// results with `<clinical_study rank="N">`. `clinical_results` is cut out before libxml2 parses the
 /// record (`ClinicalResultsSection`: not read, not validated); the other elements `Trial` has no
-/// property for are skipped without being looked at. One reader per worker: it owns a `SAXParser` and
-/// reuses its buffers across records.
+/// property for are skipped without being looked at. CRLF records are parsed with their CR LF pairs
+/// (and any other CR) as LF (`SAXParser`'s `joiningLineEnds`: the same events, libxml2's fast text path), and
+/// parsed again as published when that parse fails, so errors are the bytes'. One reader per worker:
+/// it owns a `SAXParser` and reuses its buffers across records.
 public final class ClinicalStudyXML {
     private let parser: SAXParser
     private let handler = ClinicalStudyXMLHandler()
@@ -22,8 +24,16 @@ public final class ClinicalStudyXML {
     ///   `.missingField` when the record has no `nct_id`.
     public func read(_ bytes: UnsafeRawBufferPointer, source: RecordSource,
                      at location: IngestLocation) throws(IngestError) -> Trial {
+        let results = ClinicalResultsSection.range(in: bytes)
         handler.reset(source: source)
-        try parser.parse(bytes, delegate: handler, at: location, omitting: ClinicalResultsSection.range(in: bytes))
+        do throws(IngestError) {
+            try parser.parse(bytes, delegate: handler, at: location, omitting: results, joiningLineEnds: true)
+        } catch {
+            guard parser.joinedLineEnds else { throw error }
+            // Errors come from the bytes as published (libxml2 quotes the bytes at a bad character).
+            handler.reset(source: source)
+            try parser.parse(bytes, delegate: handler, at: location, omitting: results)
+        }
         guard handler.sawRoot else {
             throw .missingField(location, format: .clinicalStudyXML, field: "<clinical_study> root element")
         }
