@@ -9,40 +9,64 @@ import TrialSearchCore
 /// dates, give nil.
 enum RegistryDate {
     static func parse(_ text: String) -> PartialDate? {
-        var tokens: [Token] = []
-        var utf8 = text.utf8[...]
-        while let first = utf8.first {
+        if let date = text.utf8.withContiguousStorageIfAvailable({ parse($0) }) { return date }
+        return Array(text.utf8).withUnsafeBufferPointer { parse($0) }
+    }
+
+    /// Parses the UTF-8 bytes of a date. On bytes, with the (at most three) tokens in variables: the
+    /// `String` form, with an array of tokens and a dictionary of month names, took about 6,000
+    /// instructions a date (about 1 % of a zip build's).
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> PartialDate? {
+        var tokens = (Token.month(0), Token.month(0), Token.month(0))
+        var count = 0
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            let first = bytes[i]
+            let token: Token
             if isDigit(first) {
-                let run = utf8.prefix { isDigit($0) }
-                guard run.count <= 8 else { return nil }
-                tokens.append(.number(run.reduce(0) { $0 * 10 + Int($1 - 48) }, digits: run.count))
-                utf8 = utf8.dropFirst(run.count)
+                var value = 0, digits = 0
+                while i < n, isDigit(bytes[i]) {
+                    guard digits < 8 else { return nil }
+                    value = value * 10 + Int(bytes[i] &- 48)
+                    digits += 1
+                    i += 1
+                }
+                token = .number(value, digits: digits)
             } else if isLetter(first) {
-                let run = utf8.prefix { isLetter($0) }
-                let word = String(decoding: run.prefix(3).map(lowercased), as: UTF8.self)
-                guard let month = months[word], run.count >= 3 else { return nil }
-                tokens.append(.month(month))
-                utf8 = utf8.dropFirst(run.count)
+                let start = i
+                while i < n, isLetter(bytes[i]) { i += 1 }
+                guard i - start >= 3,
+                      let month = month(lowercased(bytes[start]), lowercased(bytes[start + 1]), lowercased(bytes[start + 2]))
+                else { return nil }
+                token = .month(month)
             } else {
-                utf8 = utf8.dropFirst()
+                i += 1
+                continue
             }
-            if tokens.count > 3 { return nil }
+            switch count {
+            case 0: tokens.0 = token
+            case 1: tokens.1 = token
+            case 2: tokens.2 = token
+            default: return nil
+            }
+            count += 1
         }
-        switch tokens.count {
+        switch count {
         case 1:
             // 20200217, 202002
-            guard case .number(let n, let digits) = tokens[0] else { return nil }
+            guard case .number(let n, let digits) = tokens.0 else { return nil }
             if digits == 8 { return PartialDate(year: n / 10000, month: n / 100 % 100, day: n % 100) }
             if digits == 6 { return PartialDate(year: n / 100, month: n % 100) }
             return nil
         case 2:
-            switch (tokens[0], tokens[1]) {
+            switch (tokens.0, tokens.1) {
             case (.month(let m), .number(let y, 4)): return PartialDate(year: y, month: m)
             case (.number(let y, 4), .number(let m, _)): return PartialDate(year: y, month: m)
             default: return nil
             }
         case 3:
-            switch (tokens[0], tokens[1], tokens[2]) {
+            switch (tokens.0, tokens.1, tokens.2) {
             case (.month(let m), .number(let d, _), .number(let y, 4)): return PartialDate(year: y, month: m, day: d)
             case (.number(let d, _), .month(let m), .number(let y, 4)): return PartialDate(year: y, month: m, day: d)
             case (.number(let y, 4), .number(let m, _), .number(let d, _)): return PartialDate(year: y, month: m, day: d)
@@ -61,8 +85,13 @@ enum RegistryDate {
         case month(Int)
     }
 
-    private static let months: [String: Int] = [
-        "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
-        "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
-    ]
+    /// The month (1…12) whose English name starts with the three lowercase letters, or nil.
+    private static func month(_ a: UInt8, _ b: UInt8, _ c: UInt8) -> Int? {
+        let key = UInt32(a) << 16 | UInt32(b) << 8 | UInt32(c)
+        for (index, name) in monthKeys.enumerated() where name == key { return index + 1 }
+        return nil
+    }
+
+    private static let monthKeys: [UInt32] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+        .map { $0.utf8.reduce(0) { $0 << 8 | UInt32($1) } }
 }
