@@ -38,8 +38,16 @@ extension AnalysisEngine {
                     let out = j - i
                     if Self.endsWord(p, n, j, afterDigit: flags & PartFlags.digit != 0),
                        !(out >= 3 && p[j - 1] == 0x73 && p[i] &- 0x41 < 26 && p[i + 1] &- 0x41 < 26) {
-                        emitPlain(scratch, out, flags: flags, source: p + i, readable: n - i, position: position,
-                                  start: i, end: j, &body)
+                        if flags == PartFlags.letter, usesCache, out <= 16, n - i >= 16 {
+                            let index = plainWordIndex(scratch, out, source: p + i)
+                            if let token = cachedToken(index, scratch, out, kind: .word, position: position,
+                                                       start: i, end: j) {
+                                body.consume(token)
+                            }
+                        } else {
+                            emitOutOfLine(scratch, out, flags: flags, kind: flags == PartFlags.digit ? .number : .word,
+                                          position: position, start: i, end: j, &body)
+                        }
                         position += 1
                         i = j
                     } else {
@@ -49,8 +57,8 @@ extension AnalysisEngine {
                     let withEqual = i + 1 < n && p[i + 1] == 0x3D
                     let word: StaticString = b == 0x3E ? (withEqual ? "gte" : "gt") : (withEqual ? "lte" : "lt")
                     let end = i + (withEqual ? 2 : 1)
-                    emit(word.utf8Start, word.utf8CodeUnitCount, flags: PartFlags.letter, kind: .symbol,
-                         position: position, start: i, end: end, &body)
+                    emitOutOfLine(word.utf8Start, word.utf8CodeUnitCount, flags: PartFlags.letter, kind: .symbol,
+                                  position: position, start: i, end: end, &body)
                     position += 1
                     i = end
                 } else {
@@ -66,8 +74,8 @@ extension AnalysisEngine {
             case .ownToken, .ideograph:
                 if let base = fold.bytes.baseAddress {
                     let kind: Token.Kind = fold.kind == .ideograph ? .ideograph : Self.isDigit(base[0]) ? .number : .symbol
-                    emit(base, fold.bytes.count, flags: 0, kind: kind, position: position, start: i, end: i + length,
-                         &body)
+                    emitOutOfLine(base, fold.bytes.count, flags: 0, kind: kind, position: position, start: i,
+                                  end: i + length, &body)
                     position += 1
                 }
                 i += length

@@ -104,7 +104,7 @@ struct AnalysisEngine {
     /// stemmed, through the cache (a cached stem goes out with its `TermHash`); every other term
     /// (numbers, words with digits or non-ASCII letters, URLs, symbols) goes to `body` as it is. One
     /// call of `body` (the token is built on each branch), so that the consumer's closure, inlined here
-    /// and in `emitPlain` at every use, stays small enough for the compiler to inline it.
+    /// and in `analyzeText`'s fast path, stays small enough for the compiler to inline it.
     @inline(__always)
     mutating func emit<Sink: TokenSink>(_ term: UnsafePointer<UInt8>, _ length: Int, flags: UInt8, kind: Token.Kind,
                        position: Int32, start: Int, end: Int, _ body: inout Sink) {
@@ -147,31 +147,35 @@ struct AnalysisEngine {
         return nil
     }
 
-    /// `emit` for the tokenizer's fast path: a plain word or number of `length` letters and digits
-    /// (`flags`: no overflow) folded into `term` from `source`, of which `readable` bytes may be read.
+    /// The stem-cache slot of the tokenizer's fast path's word: a plain word of `length` ASCII letters
+    /// (at most 16) folded into `term` from `source`, of which at least 16 bytes may be read; filtered
+    /// and cached first when it is not there. `analyzeText` then makes the token with `cachedToken` and
+    /// hands it to the sink itself, inline: a specialized `emitPlain` doing all of it was called rather
+    /// than inlined, one call per token (the `build6` section of BENCHMARKS.md).
     ///
-    /// A word of at most 16 bytes is hashed for the stem cache from its source bytes, loaded as two
-    /// words and folded with one OR (`b | 0x20` lowercases an ASCII letter and keeps a digit): loading
-    /// `term`, which the tokenizer has just stored one byte at a time, as a whole word cannot be served
-    /// by store forwarding and stalls until the stores retire (about 3 % of a build's time).
+    /// The word is hashed for the stem cache from its source bytes, loaded as two words and folded with
+    /// one OR (`b | 0x20` lowercases an ASCII letter): loading `term`, which the tokenizer has just
+    /// stored one byte at a time, as a whole word cannot be served by store forwarding and stalls until
+    /// the stores retire (about 3 % of a build's time).
     @inline(__always)
-    mutating func emitPlain<Sink: TokenSink>(_ term: UnsafePointer<UInt8>, _ length: Int, flags: UInt8, source: UnsafePointer<UInt8>,
-                            readable: Int, position: Int32, start: Int, end: Int, _ body: inout Sink) {
-        guard flags == PartFlags.letter, usesCache, length <= 16, readable >= 16 else {
-            emit(term, length, flags: flags, kind: flags == PartFlags.digit ? .number : .word, position: position,
-                 start: start, end: end, &body)
-            return
-        }
+    mutating func plainWordIndex(_ term: UnsafePointer<UInt8>, _ length: Int, source: UnsafePointer<UInt8>) -> Int {
         let lower: UInt64 = 0x2020_2020_2020_2020
         let raw = UnsafeRawPointer(source)
         let w0 = (UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self)) | lower) & StemCache.mask(min(length, 8))
         let w1 = length > 8
             ? (UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)) | lower) & StemCache.mask(length - 8)
             : 0
-        let index = cachedIndex(term, length, hash: StemCache.hash(words: w0, w1, length), firstWord: w0)
-        guard let token = cachedToken(index, term, length, kind: .word, position: position, start: start, end: end)
-        else { return }
-        body.consume(token)
+        return cachedIndex(term, length, hash: StemCache.hash(words: w0, w1, length), firstWord: w0)
+    }
+
+    /// `emit`, called rather than inlined: for the tokenizer's rarer paths (numbers, words with digits
+    /// or past 16 bytes, `<`/`>`, non-ASCII own tokens), so that `analyzeText` stays small with the fast
+    /// path of about nine tokens in ten (`plainWordIndex`) inlined into its loop.
+    @inline(never)
+    mutating func emitOutOfLine<Sink: TokenSink>(_ term: UnsafePointer<UInt8>, _ length: Int, flags: UInt8,
+                                                 kind: Token.Kind, position: Int32, start: Int, end: Int,
+                                                 _ body: inout Sink) {
+        emit(term, length, flags: flags, kind: kind, position: position, start: start, end: end, &body)
     }
 
     /// The cache slot of a lowercase ASCII word (given its `StemCache.hash` and `StemCache.firstWord`),
