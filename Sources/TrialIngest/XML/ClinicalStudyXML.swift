@@ -8,9 +8,10 @@ import TrialSearchCore
 /// results with `<clinical_study rank="N">`. `clinical_results` is cut out before libxml2 parses the
 /// record (`ClinicalResultsSection`: not read, not validated); the other elements `Trial` has no
 /// property for are skipped without being looked at. CRLF records are parsed with their CR LF pairs
-/// (and any other CR) as LF (`SAXParser`'s `joiningLineEnds`: the same events, libxml2's fast text path), and
-/// parsed again as published when that parse fails, so errors are the bytes'. One reader per worker:
-/// it owns a `SAXParser` and reuses its buffers across records.
+/// (and any other CR) as LF, and the results section is cut without keeping its line ends
+/// (`SAXParser`'s `joiningLineEnds`: the same events, libxml2's fast text path); a record that fails to
+/// parse that way is parsed again as published (line ends kept), so errors are the bytes'. One reader
+/// per worker: it owns a `SAXParser` and reuses its buffers across records.
 public final class ClinicalStudyXML {
     private let parser: SAXParser
     private let handler = ClinicalStudyXMLHandler()
@@ -30,7 +31,7 @@ public final class ClinicalStudyXML {
             try parser.parse(bytes, delegate: handler, at: location, omitting: results, joiningLineEnds: true)
         } catch {
             guard parser.joinedLineEnds else { throw error }
-            // Errors come from the bytes as published (libxml2 quotes the bytes at a bad character).
+            // Errors come from the bytes as published: their lines, and the bytes libxml2 quotes.
             handler.reset(source: source)
             try parser.parse(bytes, delegate: handler, at: location, omitting: results)
         }
