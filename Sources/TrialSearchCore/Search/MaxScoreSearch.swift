@@ -47,9 +47,9 @@ enum MaxScoreSearch {
     static let smallQuery = 4
     /// Docs per inner window (the accumulator's size: 32 KB, and the window's norms rows 48 KB, which
     /// the essential clauses after the first read from the cache). Callgrind of the timed region, 16x
-    /// replica, top 10, same output: 75 TREC 2021 topics 2,904 / 2,874 M and 200 related sources 1,969
-    /// / 1,950 / 1,942 M instructions with 2,048 / 4,096 / 8,192 docs (the essential clauses' calls and
-    /// the partitions are per inner window).
+    /// replica, top 10, same output: 75 TREC 2021 topics 2,904 M (2,048 docs) / 2,874 M (4,096); 200
+    /// related sources 1,969 / 1,950 / 1,942 M (2,048 / 4,096 / 8,192): the essential clauses' calls
+    /// and the partitions are per inner window. See BENCHMARKS.md (`notes7`).
     static let innerWindow = 4096
     /// Outer-window docs per clause, for queries of more than `smallQuery` clauses: every window
     /// recomputes and sorts every clause's bound, which for a patient note's hundred clauses costs more
