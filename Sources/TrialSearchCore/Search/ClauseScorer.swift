@@ -44,6 +44,11 @@ protocol ClauseScorer {
     /// step of `MaxScoreSearch`.
     mutating func accumulate(through last: DocID, base: Int, into accumulator: UnsafeMutablePointer<Double>,
                              marks: UnsafeMutablePointer<UInt64>)
+    /// `accumulate` for a window whose docs' norms rows an earlier clause has just read (the second and
+    /// later essential clauses of a MaxScore inner window): the same sums, without the memory
+    /// prefetches that only pay for rows not yet in the cache.
+    mutating func accumulateCached(through last: DocID, base: Int, into accumulator: UnsafeMutablePointer<Double>,
+                                   marks: UnsafeMutablePointer<UInt64>)
     /// Calls `body(doc, score)` for every matching doc from the current one up to `last`, in doc order,
     /// except those pruned by `boundIsBelow(score + rest, threshold)`, and moves past `last`; `body`
     /// returns the threshold for the docs after, and must not move this scorer. The docs and scores are
@@ -70,6 +75,12 @@ extension ClauseScorer {
             }
             d = nextDoc()
         }
+    }
+
+    /// `accumulate` (a scorer without prefetches).
+    mutating func accumulateCached(through last: DocID, base: Int, into accumulator: UnsafeMutablePointer<Double>,
+                                   marks: UnsafeMutablePointer<UInt64>) {
+        accumulate(through: last, base: base, into: accumulator, marks: marks)
     }
 
     /// Doc by doc: `matches()`, `score()`, `nextDoc()` (the docs and scores `accumulate` adds).

@@ -45,8 +45,12 @@ enum MaxScoreSearch {
     /// Queries of at most this many clauses use windows of single postings blocks (tight bounds; the
     /// per-window cost is small).
     static let smallQuery = 4
-    /// Docs per inner window (the accumulator's size).
-    static let innerWindow = 2048
+    /// Docs per inner window (the accumulator's size: 32 KB, and the window's norms rows 48 KB, which
+    /// the essential clauses after the first read from the cache). Callgrind of the timed region, 16x
+    /// replica, top 10, same output: 75 TREC 2021 topics 2,904 M (2,048 docs) / 2,874 M (4,096); 200
+    /// related sources 1,969 / 1,950 / 1,942 M (2,048 / 4,096 / 8,192): the essential clauses' calls
+    /// and the partitions are per inner window. See BENCHMARKS.md (`notes7`).
+    static let innerWindow = 4096
     /// Outer-window docs per clause, for queries of more than `smallQuery` clauses: every window
     /// recomputes and sorts every clause's bound, which for a patient note's hundred clauses costs more
     /// than the tighter bounds of small windows save (the threshold still rises per inner window).
@@ -193,11 +197,17 @@ enum MaxScoreSearch {
                     firstEssential = partition(threshold)
                     continue
                 }
-                // Term at a time: the essential clauses' scores into the accumulator.
+                // Term at a time: the essential clauses' scores into the accumulator. The first (the least
+                // bound per posting: usually the most frequent) prefetches the norms rows of its docs; the
+                // others find most rows of the window cached (`accumulateCached`).
                 for k in firstEssential..<n {
                     let i = order[k]
                     if Int(scorers[i].doc) < innerMin { _ = scorers[i].advance(to: DocID(innerMin)) }
-                    scorers[i].accumulate(through: DocID(innerMax), base: innerMin, into: accumulator, marks: candidates)
+                    if k == firstEssential {
+                        scorers[i].accumulate(through: DocID(innerMax), base: innerMin, into: accumulator, marks: candidates)
+                    } else {
+                        scorers[i].accumulateCached(through: DocID(innerMax), base: innerMin, into: accumulator, marks: candidates)
+                    }
                 }
                 // The candidates in doc order, completed by the non-essential clauses while they compete.
                 // Most (99K of a patient note's 170K docs, 60 scored in the end) fail the first bound test

@@ -106,7 +106,23 @@ struct TermScorer: ClauseScorer {
     @inline(__always)
     mutating func accumulate(through last: DocID, base: Int, into accumulator: UnsafeMutablePointer<Double>,
                              marks: UnsafeMutablePointer<UInt64>) {
-        forEachCompetitiveScore(through: last, rest: 0, threshold: -.infinity) { doc, score in
+        forEachScore(through: last, rest: 0, threshold: -.infinity, PrefetchNorms.self) { doc, score in
+            let o = Int(doc) &- base
+            accumulator[o] += Double(score)
+            marks[o >> 6] |= 1 << UInt64(o & 63)
+            return -.infinity
+        }
+    }
+
+    /// `accumulate` without the norms prefetch: MaxScore's second and later essential clauses of an
+    /// inner window find most of its norms rows (12 bytes a doc) in the cache, where the first clause
+    /// (usually the most frequent essential one) brought them. Callgrind of the timed region, 16x
+    /// replica, top 10, same output: 75 TREC 2021 topics 2,959 → 2,904 M instructions, 200 related
+    /// sources 1,981 → 1,969 M.
+    @inline(__always)
+    mutating func accumulateCached(through last: DocID, base: Int, into accumulator: UnsafeMutablePointer<Double>,
+                                   marks: UnsafeMutablePointer<UInt64>) {
+        forEachScore(through: last, rest: 0, threshold: -.infinity, NormsCached.self) { doc, score in
             let o = Int(doc) &- base
             accumulator[o] += Double(score)
             marks[o >> 6] |= 1 << UInt64(o & 63)
@@ -123,6 +139,15 @@ struct TermScorer: ClauseScorer {
     @inline(__always)
     mutating func forEachCompetitiveScore(through last: DocID, rest: Float, threshold: Float,
                                           _ body: (DocID, Float) -> Float) {
+        forEachScore(through: last, rest: rest, threshold: threshold, PrefetchNorms.self, body)
+    }
+
+    /// `forEachCompetitiveScore`, prefetching the norms rows ahead when `P.enabled` (a type, so that each
+    /// case is a loop of its own, without a test per doc).
+    @inline(__always)
+    private mutating func forEachScore<P: NormsPrefetch>(through last: DocID, rest: Float, threshold: Float, _: P.Type,
+                                                         _ body: (DocID, Float) -> Float) {
+        let prefetch = P.enabled
         var threshold = threshold
         let factors = self.factors
         let weight = scoreWeight, k1 = self.k1
@@ -146,12 +171,14 @@ struct TermScorer: ClauseScorer {
                 let end = run.end
                 // The norms rows of the docs `normsPrefetchDistance` ahead are asked for before they are
                 // read: a query's docs are scattered over the 2 MB of norms, and their misses overlap.
-                for i in run.start..<min(end, run.start &+ Self.normsPrefetchDistance) {
-                    Self.prefetchNorm(rows, docs[i], masks[i])
+                if prefetch {
+                    for i in run.start..<min(end, run.start &+ Self.normsPrefetchDistance) {
+                        Self.prefetchNorm(rows, docs[i], masks[i])
+                    }
                 }
                 for i in run.start..<end {
                     let ahead = i &+ Self.normsPrefetchDistance
-                    if ahead < end { Self.prefetchNorm(rows, docs[ahead], masks[ahead]) }
+                    if prefetch && ahead < end { Self.prefetchNorm(rows, docs[ahead], masks[ahead]) }
                     let mask = masks[i]
                     if mask == 0 { continue }
                     let doc = DocID(bitPattern: docs[i])
@@ -258,4 +285,19 @@ struct TermScorer: ClauseScorer {
         }
         return model.explainScore(weight: weight, x: x, fieldDetails: details, what: "term \(weight.scope)\(weight.term)")
     }
+}
+
+/// Whether a scoring loop prefetches the norms rows of the docs ahead (`TermScorer.forEachScore`).
+private protocol NormsPrefetch {
+    static var enabled: Bool { get }
+}
+
+/// The rows are likely not cached: prefetch them.
+private enum PrefetchNorms: NormsPrefetch {
+    static var enabled: Bool { true }
+}
+
+/// An earlier clause of the same window read the rows: no prefetch.
+private enum NormsCached: NormsPrefetch {
+    static var enabled: Bool { false }
 }

@@ -1,0 +1,56 @@
+import Testing
+@testable import TrialSearchCore
+
+/// `TermScorer.accumulateCached` (MaxScore's essential clauses after the densest one of an inner
+/// window) must add exactly what `accumulate` adds: the same docs, the same Double sums bit for bit,
+/// the same marks, and leave the cursor at the same doc.
+@Suite struct AccumulateTests {
+    @Test(arguments: [Similarity.default, .bm25f(.related), .tfidf(TFIDFParameters())])
+    func cachedAccumulationEqualsAccumulation(similarity: Similarity) throws {
+        let index = try #require(SyntheticSearchIndex.shared)
+        let searcher = try IndexSearcher(reader: index.reader, similarity: similarity)
+        var queries = RandomQueries(seed: 47, trials: index.trials)
+        let fields: [Field?] = [nil, nil, nil, .title, .eligibility]
+        let window = 256
+        let sums = (UnsafeMutablePointer<Double>.allocate(capacity: window), UnsafeMutablePointer<Double>.allocate(capacity: window))
+        let marks = (UnsafeMutablePointer<UInt64>.allocate(capacity: window / 64), UnsafeMutablePointer<UInt64>.allocate(capacity: window / 64))
+        defer {
+            sums.0.deallocate(); sums.1.deallocate()
+            marks.0.deallocate(); marks.1.deallocate()
+        }
+        var compared = 0
+        for _ in 0..<30 {
+            let query = WeightedQuery(clauses: (0..<(2 + queries.int(6))).map { _ in
+                WeightedClause(occur: .should, field: fields[queries.int(fields.count)], match: .term(queries.word()), boost: 1)
+            })
+            let prepared = try PreparedQuery(query, reader: index.reader, model: searcher.model)
+            for segment in index.reader.segments {
+                let model = searcher.model
+                guard let q = prepared.segmentQuery(segment, model: model, options: SearchOptions(), make: { match -> TermScorer? in
+                    guard case let .term(weight, resolved) = match else { return nil }
+                    return PreparedQuery.termScorer(weight, resolved, segment: segment, model: model)
+                }) else { continue }
+                for scorer in q.optional {
+                    guard var a = scorer.restarted(in: segment), var b = scorer.restarted(in: segment) else { continue }
+                    _ = a.nextDoc()
+                    _ = b.nextDoc()
+                    while a.doc != PostingsCursor.noMoreDocs {
+                        let base = Int(a.doc)
+                        let last = DocID(base + window - 1)
+                        sums.0.initialize(repeating: 0, count: window); sums.1.initialize(repeating: 0, count: window)
+                        marks.0.initialize(repeating: 0, count: window / 64); marks.1.initialize(repeating: 0, count: window / 64)
+                        a.accumulate(through: last, base: base, into: sums.0, marks: marks.0)
+                        b.accumulateCached(through: last, base: base, into: sums.1, marks: marks.1)
+                        #expect(a.doc == b.doc)
+                        #expect((0..<window).allSatisfy { sums.0[$0].bitPattern == sums.1[$0].bitPattern })
+                        #expect((0..<(window / 64)).allSatisfy { marks.0[$0] == marks.1[$0] })
+                        #expect((0..<window).contains { sums.0[$0] > 0 }, "a window starting at a doc of the term holds it")
+                        compared += 1
+                        if a.doc != b.doc { break }
+                    }
+                }
+            }
+        }
+        #expect(compared > 100, "windows compared: \(compared)")
+    }
+}
