@@ -97,7 +97,8 @@ public struct DumpReader: Sendable {
     public func readInOrder(workers: Int, progress: IngestProgress? = nil,
                             _ body: (_ result: Result<Trial, IngestError>) -> Void) {
         precondition(workers >= 1, "workers \(workers)")
-        let queue = WorkQueue(files: files, options: options, rangeBytes: jsonRangeBytes)
+        // Smaller JSON ranges: the reorder window counts units, and a range is one.
+        let queue = WorkQueue(files: files, options: options, rangeBytes: min(jsonRangeBytes, JSONRange.inOrderBytes))
         let reorder = ReorderBuffer(window: options.reorderWindow)
         let options = self.options
         let threads = ThreadGroup.start(workers) { _ in

@@ -25,6 +25,10 @@ struct JSONRange: Sendable {
     /// The default size of a range (it ends at the first line end after this many bytes): about 140
     /// records of `convert`'s JSON Lines, a scan of a few milliseconds.
     static let defaultBytes = 1 << 20
+    /// The size of a range when records are delivered in input order (`DumpReader.readInOrder`): the
+    /// reorder window counts units of work, and a range of about 2 records keeps its memory near what
+    /// it was with a unit per record (`IngestOptions.reorderWindow`).
+    static let inOrderBytes = 16 << 10
     /// How far past its nominal end a range looks for a line end before it is cut without one (the
     /// scan then stops at its last value and the serial splitter takes over).
     static let lineEndSearch = 1 << 20

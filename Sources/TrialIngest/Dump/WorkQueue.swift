@@ -154,7 +154,7 @@ final class WorkQueue: @unchecked Sendable {
             search: while at < min(file.size, end + JSONRange.lineEndSearch) {
                 // A read error here only cuts the range without a line end; the scan then stops
                 // and the splitter reads (and reports) it.
-                guard let piece = try? file.read(at: at, count: 16 << 10, location: location), !piece.isEmpty else { break }
+                guard let piece = try? file.read(at: at, count: 8 << 10, location: location), !piece.isEmpty else { break }
                 if let i = piece.firstIndex(where: { $0 == 0x0A || $0 == 0x0D }) {
                     end = at + i + 1
                     break search

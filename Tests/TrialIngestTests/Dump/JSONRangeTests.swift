@@ -57,8 +57,11 @@ import TrialSearchCore
         let prettyAfterClean = clean + pretty + [0x0A] + clean
         let openString = Array(lines.prefix(3).joined(separator: [0x0A])) + Array("\n{\"a\": \"unterminated\n".utf8)
             + clean
+        // A top-level value longer than a range's search for a line end: cut inside it, at depth 0.
+        let longLine = clean + Array(repeating: UInt8(ascii: "1"), count: JSONRange.lineEndSearch + 5000) + [0x0A] + clean
         return [
             ("clean", clean, 64 << 20),
+            ("a line longer than the search for a line end", longLine, 64 << 20),
             ("bad records", withBad, 64 << 20),
             ("CRLF", crlf, 64 << 20),
             ("lone CR", loneCR, 64 << 20),
@@ -71,8 +74,10 @@ import TrialSearchCore
         ]
     }
 
-    private func read(_ path: String, rangeBytes: Int, workers: Int, maxRecordBytes: Int) throws -> [Outcome] {
-        var reader = try DumpReader(paths: [path], options: IngestOptions(maxRecordBytes: maxRecordBytes))
+    private func read(_ path: String, rangeBytes: Int, workers: Int, maxRecordBytes: Int, reorderWindow: Int = 256)
+        throws -> [Outcome] {
+        let options = IngestOptions(maxRecordBytes: maxRecordBytes, reorderWindow: reorderWindow)
+        var reader = try DumpReader(paths: [path], options: options)
         reader.jsonRangeBytes = rangeBytes
         var outcomes: [Outcome] = []
         reader.readInOrder(workers: workers) { outcomes.append(Outcome($0)) }
@@ -93,6 +98,10 @@ import TrialSearchCore
                     #expect(ranges == serial, "\(input.name), ranges of \(rangeBytes) B, \(workers) workers")
                 }
             }
+            // The reorder step's back-pressure: a worker holding a range may wait for room while others
+            // wait for its scan.
+            let narrow = try read(path, rangeBytes: 100, workers: 3, maxRecordBytes: input.maxRecordBytes, reorderWindow: 1)
+            #expect(narrow == serial, "\(input.name), reorder window 1")
         }
     }
 
