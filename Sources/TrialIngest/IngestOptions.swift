@@ -29,7 +29,8 @@ public struct IngestOptions: Sendable, Hashable {
     public var maxIDBytes: Int
     /// How many units of work may be finished ahead of the oldest unfinished one when records are
     /// delivered in input order (`DumpReader.readInOrder`): bounds the memory of the reorder step to
-    /// about this many records. Default 256.
+    /// about this many records (a unit of JSON Lines is a range of 16 KiB, about 2 of `convert`'s
+    /// records). Default 256.
     public var reorderWindow: Int
 
     public init(

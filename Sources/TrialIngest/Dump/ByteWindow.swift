@@ -48,6 +48,17 @@ struct ByteWindow {
         filled = buffer.count
     }
 
+    /// A window whose first byte will be input offset `offset` (the bytes before it are never
+    /// wanted, but still counted when a line is asked for).
+    init(_ source: Source, location: IngestLocation, from offset: Int) {
+        self.init(source, location: location)
+        precondition(offset >= 0 && offset <= size, "offset \(offset) of \(size)")
+        if case .file = source {
+            base = offset
+        }
+        keepFrom = offset
+    }
+
     /// The input offset just past the bytes in the window.
     var end: Int { base + filled }
 

@@ -32,6 +32,9 @@ public struct DumpReader: Sendable {
     public let files: [String]
     /// The total size of `files` in bytes.
     public let totalBytes: Int
+    /// The size of the ranges a JSON Lines input is cut in for the workers (`JSONRange`); 0 cuts every
+    /// JSON input with one serial `RecordSplitter` (tests compare the two).
+    var jsonRangeBytes = JSONRange.defaultBytes
 
     /// Lists the inputs.
     /// - Throws: `IngestError.pathNotFound` when a path does not exist or a folder cannot be listed:
@@ -66,7 +69,7 @@ public struct DumpReader: Sendable {
                      _ body: @Sendable (_ worker: Int, _ order: RecordOrder, _ result: Result<Trial, IngestError>) -> Void,
                      workerDone: @Sendable (_ worker: Int) -> Void) {
         precondition(workers >= 1, "workers \(workers)")
-        let queue = WorkQueue(files: files, options: options)
+        let queue = WorkQueue(files: files, options: options, rangeBytes: jsonRangeBytes)
         let options = self.options
         withoutActuallyEscaping(body) { body in
             withoutActuallyEscaping(workerDone) { workerDone in
@@ -74,12 +77,12 @@ public struct DumpReader: Sendable {
                     let decoder = RecordDecoder(options: options)
                     while let unit = queue.next() {
                         var index = 0
-                        DumpReader.process(unit, decoder) { result in
+                        let done = DumpReader.process(unit, decoder) { result in
                             progress?.count(result)
                             body(worker, RecordOrder(unit: unit.sequence, index: index), result)
                             index += 1
                         }
-                        progress?.add(bytes: unit.bytes, content: unit.contentBytes)
+                        progress?.add(bytes: done.bytes, content: done.content)
                     }
                     workerDone(worker)
                 }
@@ -94,19 +97,20 @@ public struct DumpReader: Sendable {
     public func readInOrder(workers: Int, progress: IngestProgress? = nil,
                             _ body: (_ result: Result<Trial, IngestError>) -> Void) {
         precondition(workers >= 1, "workers \(workers)")
-        let queue = WorkQueue(files: files, options: options)
+        // Smaller JSON ranges: the reorder window counts units, and a range is one.
+        let queue = WorkQueue(files: files, options: options, rangeBytes: min(jsonRangeBytes, JSONRange.inOrderBytes))
         let reorder = ReorderBuffer(window: options.reorderWindow)
         let options = self.options
         let threads = ThreadGroup.start(workers) { _ in
             let decoder = RecordDecoder(options: options)
             while let unit = queue.next() {
                 reorder.waitForRoom(unit.sequence)
-                DumpReader.process(unit, decoder) { result in
+                let done = DumpReader.process(unit, decoder) { result in
                     progress?.count(result)
                     reorder.append(unit.sequence, result)
                 }
                 reorder.finish(unit.sequence)
-                progress?.add(bytes: unit.bytes, content: unit.contentBytes)
+                progress?.add(bytes: done.bytes, content: done.content)
             }
             reorder.workerDone(unitCount: queue.unitCount)
         }
@@ -114,11 +118,11 @@ public struct DumpReader: Sendable {
             // No thread could be started: read on this thread, already in order.
             let decoder = RecordDecoder(options: options)
             while let unit = queue.next() {
-                DumpReader.process(unit, decoder) { result in
+                let done = DumpReader.process(unit, decoder) { result in
                     progress?.count(result)
                     body(result)
                 }
-                progress?.add(bytes: unit.bytes, content: unit.contentBytes)
+                progress?.add(bytes: done.bytes, content: done.content)
             }
         } else {
             reorder.drain(workers: threads.count, body)
@@ -127,8 +131,12 @@ public struct DumpReader: Sendable {
         progress?.finish()
     }
 
-    private static func process(_ unit: WorkUnit, _ decoder: RecordDecoder, _ emit: (Result<Trial, IngestError>) -> Void) {
+    /// Decodes `unit`; returns the input bytes and record bytes it accounts for (progress).
+    private static func process(_ unit: WorkUnit, _ decoder: RecordDecoder,
+                                _ emit: (Result<Trial, IngestError>) -> Void) -> (bytes: Int, content: Int) {
         switch unit.kind {
+        case .range(let range):
+            return decoder.decodeRange(range, emit: emit)
         case .file(let file, let kind):
             decoder.decodeFile(file, kind: kind, emit: emit)
         case .entry(let archive, let index):
@@ -138,6 +146,7 @@ public struct DumpReader: Sendable {
         case .failure(let error):
             emit(.failure(error))
         }
+        return (unit.bytes, unit.contentBytes)
     }
 
     // MARK: - Listing

@@ -10,6 +10,9 @@ final class RecordDecoder {
     /// inside it is read).
     private var entryReaders: [ZipEntryReader] = []
     private var fileBuffer: [UInt8] = []
+    /// A JSON range's bytes and its cut (`decodeRange`), reused from range to range.
+    private var rangeBuffer: [UInt8] = []
+    private var rangeCut = JSONRange.Cut()
 
     init(options: IngestOptions) {
         self.options = options
@@ -80,6 +83,51 @@ final class RecordDecoder {
         }
     }
 
+    /// Cuts a range of a JSON input into records (read into this decoder's buffer: no copy per
+    /// record), settles it with the earlier ranges (`RangeLedger.settle`) and decodes the records it
+    /// keeps: all of them when it ended cleanly, those before its stop otherwise, none when an earlier
+    /// range stopped. Returns the input bytes and record bytes it accounts for (progress).
+    func decodeRange(_ range: JSONRange, emit: (Result<Trial, IngestError>) -> Void) -> (bytes: Int, content: Int) {
+        let size = range.end - range.start
+        let file = range.file
+        if rangeBuffer.count < size { rangeBuffer = [UInt8](repeating: 0, count: size) }
+        let read = rangeBuffer.withUnsafeMutableBytes { buffer in
+            catching { () throws(IngestError) in
+                try file.read(at: range.start, into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<size]),
+                              location: IngestLocation(file: file.path))
+            }
+        }
+        var cut = rangeCut
+        if case .failure = read {
+            // Stop at once: the splitter reads the range again and reports the error.
+            cut.records.removeAll(keepingCapacity: true)
+            cut.clean = false
+            cut.stop = 0
+        } else {
+            let maxRecordBytes = options.maxRecordBytes
+            rangeBuffer.withUnsafeBufferPointer { b in
+                JSONRange.cut(UnsafeBufferPointer(rebasing: b[0..<size]), isLast: range.isLast,
+                              maxRecordBytes: maxRecordBytes, into: &cut)
+            }
+        }
+        defer { rangeCut = cut }
+        let stop = cut.clean ? nil : range.start + cut.stop
+        guard let first = range.ledger.settle(range.number, records: cut.records.count, stop: stop) else {
+            return (0, 0)
+        }
+        var content = 0
+        let buffer = rangeBuffer
+        buffer.withUnsafeBytes { b in
+            for (i, record) in cut.records.enumerated() {
+                let location = IngestLocation(file: file.path, record: first + i + 1)
+                decodeJSON(UnsafeRawBufferPointer(rebasing: b[record]), file: file.path, entry: "", location: location,
+                           emit: emit)
+                content += record.count
+            }
+        }
+        return ((stop ?? range.end) - range.start, content)
+    }
+
     /// Decodes an input held in memory, of any format (`kind` nil: sniff it).
     func decode(_ bytes: UnsafeRawBufferPointer, kind: FormatSniffer.Kind?, file: String, entry: String,
                 archiveDepth: Int, emit: (Result<Trial, IngestError>) -> Void) {
@@ -110,6 +158,8 @@ final class RecordDecoder {
         case .plainText:
             let source = RecordSource(file: file, entry: entry, format: .plainText)
             emit(validated(at: location) { () throws(IngestError) in try PlainText.read(bytes, source: source, at: location) })
+        case .json where JSONRange.firstOffset(bytes.bindMemory(to: UInt8.self)) != nil:
+            decodeJSONValues(bytes.bindMemory(to: UInt8.self), file: file, entry: entry, emit: emit)
         case .ictrpExport, .json:
             let grammar: RecordSplitter.Grammar = kind == .json ? .json : .ictrp
             let encoding = kind == .json ? nil : ICTRPExport.declaredEncoding(bytes)
@@ -141,6 +191,35 @@ final class RecordDecoder {
             }
         case .unrecognized(let found):
             emit(.failure(.unrecognizedFormat(location, found: found)))
+        }
+    }
+
+    /// A JSON input in memory that is a sequence of top-level values (JSON Lines): cut as one
+    /// `JSONRange` that ends the input, its records decoded in place; where the cut stops, a
+    /// `RecordSplitter` takes over (same records and errors as a splitter over the whole input).
+    private func decodeJSONValues(_ all: UnsafeBufferPointer<UInt8>, file: String, entry: String,
+                                  emit: (Result<Trial, IngestError>) -> Void) {
+        let first = JSONRange.firstOffset(all) ?? 0
+        var cut = JSONRange.Cut()
+        JSONRange.cut(UnsafeBufferPointer(rebasing: all[first...]), isLast: true, maxRecordBytes: options.maxRecordBytes,
+                      into: &cut)
+        let values = UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: all[first...]))
+        for (i, record) in cut.records.enumerated() {
+            let location = IngestLocation(file: file, entry: entry, record: i + 1)
+            decodeJSON(UnsafeRawBufferPointer(rebasing: values[record]), file: file, entry: entry, location: location,
+                       emit: emit)
+        }
+        guard !cut.clean else { return }
+        var splitter = RecordSplitter(.bytes(Array(all)), location: IngestLocation(file: file, entry: entry),
+                                      maxRecordBytes: options.maxRecordBytes, resumingAt: first + cut.stop,
+                                      count: cut.records.count)
+        while let next = splitter.next() {
+            switch next {
+            case .success(let record):
+                decodeRecord(record, grammar: .json, encoding: nil, file: file, entry: entry, emit: emit)
+            case .failure(let error):
+                emit(.failure(error))
+            }
         }
     }
 

@@ -42,6 +42,20 @@ struct RecordSplitter {
         self.maxRecordBytes = maxRecordBytes
     }
 
+    /// A JSON splitter that takes over a sequence of top-level values (not an array of records) at
+    /// input offset `offset`, between values, after `count` records: where a `JSONRange` stopped. It
+    /// goes on exactly as a splitter that had cut those `count` records itself (record numbers; lines,
+    /// counted from the input's start when an error asks).
+    init(_ source: ByteWindow.Source, location: IngestLocation, maxRecordBytes: Int, resumingAt offset: Int,
+         count: Int) {
+        window = ByteWindow(source, location: location, from: offset)
+        grammar = .json
+        self.maxRecordBytes = maxRecordBytes
+        position = offset
+        self.count = count
+        inArray = false
+    }
+
     var location: IngestLocation { window.location }
 
     /// How far into the input the splitter has read (for progress).
@@ -221,7 +235,7 @@ struct RecordSplitter {
     /// its last byte, or `(false, offset)` where the buffer ran out (it may be one past the buffer,
     /// after a backslash that ends it). `depth` and `inString` carry the state across buffers.
     /// Strings are crossed eight bytes at a time to their next quote or backslash.
-    private static func scanValue(_ b: UnsafeBufferPointer<UInt8>, from: Int, depth: inout Int,
+    static func scanValue(_ b: UnsafeBufferPointer<UInt8>, from: Int, depth: inout Int,
                                   inString: inout Bool) -> (ended: Bool, offset: Int) {
         var j = from
         let count = b.count

@@ -1,5 +1,3 @@
-import Synchronization
-
 /// One unit of work: what a worker takes from the queue, numbered in input order.
 struct WorkUnit: Sendable {
     enum Kind: Sendable {
@@ -9,6 +7,8 @@ struct WorkUnit: Sendable {
         case entry(ZipArchive, Int)
         /// A record cut out of a multi-record file.
         case record(SplitRecord, RecordSplitter.Grammar, encoding: String?, file: String)
+        /// A range of a JSON input, for the worker to cut into records itself.
+        case range(JSONRange)
         /// An input that could not be opened or understood.
         case failure(IngestError)
     }
@@ -26,15 +26,24 @@ struct WorkUnit: Sendable {
 /// records (cut out by `RecordSplitter` as they are asked for, so a large file is never in memory
 /// whole), any other file into one unit. The files themselves were listed, in order, by `DumpReader`.
 ///
+/// A JSON input that is a sequence of top-level values (JSON Lines) is handed out in ranges of about
+/// `rangeBytes` cut after a line end, which the workers cut into records themselves (`JSONRange`,
+/// `RangeLedger`); the input moves on to a `RecordSplitter` where a range did not end between values,
+/// and is always cut by one when it is a top-level array. The queue waits (in `next()`) for the ranges
+/// in flight to settle before it hands out what follows the input, so that units stay numbered in
+/// input order.
+///
 /// Thread-safe: workers call `next()` concurrently; the cheap, sequential part (sniffing a file's
-/// first 8 KiB, reading a central directory, cutting the next record) happens under the lock, the
-/// expensive part (inflating, parsing) in the workers.
-final class WorkQueue: Sendable {
-    private struct State: Sendable {
+/// first 8 KiB, reading a central directory, cutting the next ICTRP record or JSON array element,
+/// finding a JSON range's line end) happens under the lock, the expensive part (inflating, scanning
+/// JSON Lines, parsing) in the workers.
+final class WorkQueue: @unchecked Sendable {
+    private struct State {
         var fileIndex = 0
         var sequence = 0
         var archive: (ZipArchive, next: Int)? = nil
         var splitter: Splitting? = nil
+        var ranges: RangeLedger? = nil
         var exhausted = false
     }
 
@@ -49,22 +58,48 @@ final class WorkQueue: Sendable {
 
     private let files: [String]
     private let options: IngestOptions
-    private let state = Mutex(State())
+    /// The size of a JSON range; 0 cuts every JSON input with one `RecordSplitter`.
+    private let rangeBytes: Int
+    private let lock = ConditionLock()
+    /// Guarded by `lock`.
+    private var state = State()
 
-    init(files: [String], options: IngestOptions) {
+    init(files: [String], options: IngestOptions, rangeBytes: Int = JSONRange.defaultBytes) {
+        precondition(rangeBytes >= 0, "range bytes \(rangeBytes)")
         self.files = files
         self.options = options
+        self.rangeBytes = rangeBytes
     }
 
     /// The number of units handed out once `next()` has returned nil.
     var unitCount: Int? {
-        state.withLock { $0.exhausted ? $0.sequence : nil }
+        lock.withLock { state.exhausted ? state.sequence : nil }
     }
 
-    /// The next unit, or nil when every input has been handed out.
+    /// The next unit, or nil when every input has been handed out. May wait for the JSON ranges other
+    /// workers hold to be scanned (`RangeLedger.settle`).
     func next() -> WorkUnit? {
-        state.withLock { state in
+        lock.withLock {
             while true {
+                if let ranges = state.ranges {
+                    if let takeover = ranges.takeover {
+                        // A range stopped early: the splitter cuts the rest.
+                        state.ranges = nil
+                        state.splitter = Splitting(
+                            splitter: RecordSplitter(.file(ranges.file), location: IngestLocation(file: ranges.file.path),
+                                                     maxRecordBytes: options.maxRecordBytes,
+                                                     resumingAt: takeover.offset, count: takeover.count),
+                            grammar: .json, encoding: nil, consumed: takeover.offset)
+                    } else if ranges.next < ranges.file.size, !ranges.sawStop {
+                        let range = cutRange(ranges)
+                        return unit(&state, .range(range), bytes: range.end - range.start)
+                    } else if ranges.isComplete {
+                        state.ranges = nil
+                    } else {
+                        lock.wait()
+                        continue
+                    }
+                }
                 if let (archive, index) = state.archive {
                     var i = index
                     while i < archive.entries.count, ZipArchive.isJunk(archive.entries[i].name) { i += 1 }
@@ -105,6 +140,32 @@ final class WorkQueue: Sendable {
         }
     }
 
+    /// The next range of `ranges`' input (lock held): `rangeBytes` and up to the next line end (LF
+    /// or CR), or the rest of the input when that is about as long.
+    private func cutRange(_ ranges: RangeLedger) -> JSONRange {
+        let file = ranges.file
+        let start = ranges.next
+        var end = start + rangeBytes
+        if file.size - start <= rangeBytes + rangeBytes / 4 {
+            end = file.size
+        } else {
+            let location = IngestLocation(file: file.path)
+            var at = end
+            search: while at < min(file.size, end + JSONRange.lineEndSearch) {
+                // A read error here only cuts the range without a line end; the scan then stops
+                // and the splitter reads (and reports) it.
+                guard let piece = try? file.read(at: at, count: 8 << 10, location: location), !piece.isEmpty else { break }
+                if let i = piece.firstIndex(where: { $0 == 0x0A || $0 == 0x0D }) {
+                    end = at + i + 1
+                    break search
+                }
+                at += piece.count
+            }
+        }
+        let number = ranges.handOut(to: end)
+        return JSONRange(ledger: ranges, start: start, end: end, number: number)
+    }
+
     private func unit(_ state: inout State, _ kind: WorkUnit.Kind, bytes: Int, content: Int = 0) -> WorkUnit {
         defer { state.sequence += 1 }
         return WorkUnit(sequence: state.sequence, kind: kind, bytes: bytes, contentBytes: content)
@@ -136,6 +197,17 @@ final class WorkQueue: Sendable {
             } catch {
                 return unit(&state, .failure(error), bytes: file.size)
             }
+        case .json where rangeBytes > 0:
+            let first = head.withUnsafeBufferPointer { JSONRange.firstOffset($0) }
+            if let first, file.size > first {
+                state.ranges = RangeLedger(file: file, lock: lock, from: first)
+                return nil
+            }
+            state.splitter = Splitting(
+                splitter: RecordSplitter(.file(file), grammar: .json, location: location,
+                                         maxRecordBytes: options.maxRecordBytes),
+                grammar: .json, encoding: nil)
+            return nil
         case .ictrpExport, .json:
             let grammar: RecordSplitter.Grammar = kind == .json ? .json : .ictrp
             let encoding = kind == .json ? nil : head.withUnsafeBytes { ICTRPExport.declaredEncoding($0) }
