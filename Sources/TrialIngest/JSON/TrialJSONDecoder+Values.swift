@@ -33,33 +33,57 @@ extension TrialJSONDecoder {
 
     /// A member's key and its ":", as its position in `keys`; an escaped or unknown key ends the fast
     /// path. The search starts at `keys[hint]` and wraps around: the writer prints keys in the order
-    /// of the tables, so the hint (just past the last key read) is usually the match.
+    /// of the tables, so the hint (just past the last key read) or one of the next few (the writer
+    /// leaves out empty values) is usually the match. Each candidate is compared with the bytes
+    /// themselves (`isKey`): a key matches when its letters are followed by the closing quote, which
+    /// is what scanning the key up to its first quote, backslash or control byte and comparing it with
+    /// the candidates of its length would find (keys are distinct literals of letters).
     mutating func key(of keys: [StaticString], hint: Int = 0) throws(Reject) -> Int {
         skipSpace()
         guard i < b.count, b[i] == UInt8(ascii: "\"") else { throw Reject() }
         let start = i + 1
-        var j = start
-        while j < b.count, b[j] != UInt8(ascii: "\""), b[j] != UInt8(ascii: "\\"), b[j] >= 0x20 { j += 1 }
-        guard j < b.count, b[j] == UInt8(ascii: "\"") else { throw Reject() }
-        let length = j - start
-        i = j + 1
-        skipSpace()
-        guard i < b.count, b[i] == UInt8(ascii: ":") else { throw Reject() }
-        i += 1
-        skipSpace()
         let n = keys.count
         var k = hint < n ? hint : 0
         for _ in 0..<n {
             let candidate = keys[k]
-            if candidate.utf8CodeUnitCount == length {
-                let c = candidate.utf8Start  // the tables are literals: pointer representation
-                var m = 0
-                while m < length, c[m] == b[start + m] { m += 1 }
-                if m == length { return k }
+            if isKey(candidate, at: start) {
+                i = start + candidate.utf8CodeUnitCount + 1
+                try colon()
+                return k
             }
             k = k + 1 == n ? 0 : k + 1
         }
         throw Reject()
+    }
+
+    /// The ":" after a key, with the white space around it.
+    @inline(__always)
+    private mutating func colon() throws(Reject) {
+        skipSpace()
+        guard i < b.count, b[i] == UInt8(ascii: ":") else { throw Reject() }
+        i += 1
+        skipSpace()
+    }
+
+    /// Whether the bytes at `start` are `key` (a literal of letters) followed by a quote: eight bytes at
+    /// a time, the last word overlapping the one before it.
+    @inline(__always)
+    private func isKey(_ key: StaticString, at start: Int) -> Bool {
+        let n = key.utf8CodeUnitCount
+        guard start + n < b.count, b[start + n] == UInt8(ascii: "\""), let base = b.baseAddress else { return false }
+        let c = key.utf8Start  // the tables are literals: pointer representation
+        let p = base + start
+        if n < 8 {
+            var m = 0
+            while m < n, c[m] == p[m] { m += 1 }
+            return m == n
+        }
+        var m = 0
+        while m + 8 < n {
+            guard ByteWord.load(c + m) == ByteWord.load(p + m) else { return false }
+            m += 8
+        }
+        return ByteWord.load(c + n - 8) == ByteWord.load(p + n - 8)
     }
 
     /// The next member's key among `keys`, refused when `seen` already has it.

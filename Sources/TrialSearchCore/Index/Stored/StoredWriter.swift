@@ -55,14 +55,21 @@ final class StoredWriter {
         block.capacity + compressed.capacity + index.capacity + lengths.capacity + parts.reduce(0) { $0 + $1.capacity }
     }
 
-    /// Appends the next doc's record (`TrialCodec` bytes).
+    /// Appends the next doc's record (`TrialCodec` bytes), each part to its part of the block. The part
+    /// lengths are read in place twice (to check them, then to copy), not into arrays per record.
     func add(_ record: UnsafeRawBufferPointer) throws {
-        guard let recordParts = TrialCodec.parts(of: record) else {
-            preconditionFailure("a stored record of \(record.count) bytes whose part lengths overrun it")
-        }
-        for (p, part) in recordParts.enumerated() {
-            lengths.appendVInt(part.count)
-            parts[p].append(contentsOf: part)
+        var header = ByteReader(record)
+        var sum = 0
+        for _ in 1..<TrialCodec.partCount { sum += header.readCount(limit: 1 << 30) }
+        precondition(!header.failed && sum <= header.remaining,
+                     "a stored record of \(record.count) bytes whose part lengths overrun it")
+        var start = header.position
+        header = ByteReader(record)
+        for p in 0..<TrialCodec.partCount {
+            let length = p < TrialCodec.partCount - 1 ? header.readCount(limit: 1 << 30) : record.count - start
+            lengths.appendVInt(length)
+            parts[p].append(contentsOf: UnsafeRawBufferPointer(rebasing: record[start..<(start + length)]))
+            start += length
         }
         pendingBytes += record.count
         blockDocs += 1

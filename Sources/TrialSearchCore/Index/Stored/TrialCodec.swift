@@ -64,64 +64,76 @@ enum TrialCodec {
         return encode(t, into: &out, scratch: &scratch)
     }
 
-    /// The parts' buffers, kept from record to record by a caller that encodes many (an index worker),
-    /// so that a record costs no allocation for them.
+    /// What a caller that encodes many records (an index worker) keeps between them: the size of the
+    /// largest record so far (up to 64 KB), so that a record's buffer is usually allocated once.
     struct Scratch {
-        fileprivate var parts = [[UInt8]](repeating: [], count: TrialCodec.partCount)
+        fileprivate var capacity = 1 << 14
     }
 
-    /// `encode(_:into:)` with the parts built in `scratch`'s buffers.
+    /// `encode(_:into:)` with the record's buffer sized from `scratch`.
+    ///
+    /// The parts are written in their order (every value of the head, then of the facts, …), so the
+    /// record's body is built in one buffer with unchecked writes (`ByteBuffer`), the part boundaries
+    /// noted as it goes; `out` gets the part lengths and the body in two copies.
     @discardableResult
     static func encode(_ t: Trial, into out: inout [UInt8], scratch: inout Scratch) -> Int {
-        var w = Writer()
-        swap(&w.parts, &scratch.parts)
-        defer {
-            for p in w.parts.indices { w.parts[p].removeAll(keepingCapacity: true) }
-            swap(&w.parts, &scratch.parts)
-        }
-        w.str(.head, t.id.rawValue); w.str(.head, t.registry); w.list(.head, t.secondaryIds)
-        w.str(.head, t.briefTitle); w.str(.head, t.officialTitle); w.str(.head, t.acronym)
+        var w = Writer(capacity: scratch.capacity)
+        w.str(t.id.rawValue); w.str(t.registry); w.list(t.secondaryIds)
+        w.str(t.briefTitle); w.str(t.officialTitle); w.str(t.acronym)
+        w.end(.head)
         let e = t.eligibility
         var criteria = e.criteria
         criteria.withUTF8 { text in
             w.excerpts(e.inclusion, of: text)
             w.excerpts(e.exclusion, of: text)
         }
-        w.str(.facts, e.sex); w.str(.facts, e.minimumAge); w.str(.facts, e.maximumAge)
+        w.str(e.sex); w.str(e.minimumAge); w.str(e.maximumAge)
         w.double(e.minimumAgeYears); w.double(e.maximumAgeYears)
-        w.parts[Part.facts.rawValue].append(e.healthyVolunteers.map { $0 ? 2 : 1 } ?? 0)
-        w.str(.facts, t.overallStatus); w.list(.facts, t.phases); w.str(.facts, t.studyType); w.int(t.enrollment)
+        w.byte(e.healthyVolunteers.map { $0 ? 2 : 1 } ?? 0)
+        w.str(t.overallStatus); w.list(t.phases); w.str(t.studyType); w.int(t.enrollment)
         let g = t.design
-        for value in [g.allocation, g.interventionModel, g.primaryPurpose, g.masking, g.observationalModel,
-                      g.timePerspective] { w.str(.facts, value) }
+        w.str(g.allocation); w.str(g.interventionModel); w.str(g.primaryPurpose); w.str(g.masking)
+        w.str(g.observationalModel); w.str(g.timePerspective)
         w.date(t.startDate); w.date(t.completionDate); w.date(t.firstPosted); w.date(t.lastUpdated)
-        w.str(.facts, t.leadSponsor); w.list(.facts, t.collaborators); w.list(.facts, t.countries)
-        w.list(.terms, t.conditions); w.list(.terms, t.keywords); w.list(.terms, t.conditionMeshTerms)
-        w.list(.terms, t.interventionMeshTerms)
-        w.str(.texts, t.briefSummary); w.str(.texts, t.detailedDescription)
-        w.str(.criteria, e.criteria)
-        for outcomes in [t.primaryOutcomes, t.secondaryOutcomes] {
-            w.count(.outcomes, outcomes.count)
-            for o in outcomes { w.str(.outcomes, o.measure); w.str(.outcomes, o.timeFrame); w.str(.outcomes, o.description) }
-        }
-        w.count(.interventions, t.interventions.count)
+        w.str(t.leadSponsor); w.list(t.collaborators); w.list(t.countries)
+        w.end(.facts)
+        w.list(t.conditions); w.list(t.keywords); w.list(t.conditionMeshTerms); w.list(t.interventionMeshTerms)
+        w.end(.terms)
+        w.str(t.briefSummary); w.str(t.detailedDescription)
+        w.end(.texts)
+        w.str(e.criteria)
+        w.end(.criteria)
+        w.count(t.primaryOutcomes.count)
+        for o in t.primaryOutcomes { w.str(o.measure); w.str(o.timeFrame); w.str(o.description) }
+        w.count(t.secondaryOutcomes.count)
+        for o in t.secondaryOutcomes { w.str(o.measure); w.str(o.timeFrame); w.str(o.description) }
+        w.end(.outcomes)
+        w.count(t.interventions.count)
         for i in t.interventions {
-            w.str(.interventions, i.type); w.str(.interventions, i.name); w.str(.interventions, i.description)
-            w.list(.interventions, i.otherNames); w.list(.interventions, i.armGroupLabels)
+            w.str(i.type); w.str(i.name); w.str(i.description); w.list(i.otherNames); w.list(i.armGroupLabels)
         }
-        w.count(.interventions, t.armGroups.count)
-        for a in t.armGroups { w.str(.interventions, a.label); w.str(.interventions, a.type); w.str(.interventions, a.description) }
-        w.count(.sites, t.locations.count)
-        for l in t.locations { w.str(.sites, l.facility); w.str(.sites, l.city); w.str(.sites, l.state); w.str(.sites, l.country) }
-        w.count(.sites, t.officials.count)
-        for o in t.officials { w.str(.sites, o.name); w.str(.sites, o.role); w.str(.sites, o.affiliation) }
-        w.list(.sites, t.relatedIds)
-        w.str(.source, t.source.file); w.str(.source, t.source.entry); w.str(.source, t.source.format.rawValue)
+        w.count(t.armGroups.count)
+        for a in t.armGroups { w.str(a.label); w.str(a.type); w.str(a.description) }
+        w.end(.interventions)
+        w.count(t.locations.count)
+        for l in t.locations { w.str(l.facility); w.str(l.city); w.str(l.state); w.str(l.country) }
+        w.count(t.officials.count)
+        for o in t.officials { w.str(o.name); w.str(o.role); w.str(o.affiliation) }
+        w.list(t.relatedIds)
+        w.end(.sites)
+        w.str(t.source.file); w.str(t.source.entry); w.str(t.source.format.rawValue)
+        w.end(.source)
 
+        // The next record's first guess: this one's size, at most 64 KB (a larger one grows its buffer).
+        scratch.capacity = min(max(scratch.capacity, w.buffer.count + 1), 1 << 16)
         out.removeAll(keepingCapacity: true)
-        for part in w.parts.dropLast() { out.appendVInt(part.count) }
-        for part in w.parts { out.append(contentsOf: part) }
-        return out.count - w.parts[Part.source.rawValue].count
+        var start = 0
+        for p in 0..<(partCount - 1) {
+            out.appendVInt(w.ends[p] - start)
+            start = w.ends[p]
+        }
+        out.append(contentsOf: w.buffer.bytes)
+        return out.count - (w.buffer.count - w.ends[partCount - 2])
     }
 
     /// The parts of the record `bytes`, or nil when its part lengths do not fit it.
@@ -218,43 +230,89 @@ enum TrialCodec {
         return nil
     }
 
-    private struct Writer {
-        var parts = [[UInt8]](repeating: [], count: TrialCodec.partCount)
-        mutating func str(_ p: Part, _ s: String) { parts[p.rawValue].appendString(s) }
-        mutating func count(_ p: Part, _ n: Int) { parts[p.rawValue].appendVInt(n) }
-        mutating func list(_ p: Part, _ l: [String]) {
-            parts[p.rawValue].appendVInt(l.count)
-            for s in l { parts[p.rawValue].appendString(s) }
+    /// The body of a record being encoded: every part's values in order, and where each part ends.
+    private struct Writer: ~Copyable {
+        var buffer: ByteBuffer
+        /// The body's length at the end of each part (`end(_:)`).
+        var ends = [Int](repeating: 0, count: TrialCodec.partCount)
+        /// The next part `end(_:)` may close: parts end in their order, each once.
+        private var part = 0
+
+        init(capacity: Int) { buffer = ByteBuffer(capacity: capacity) }
+
+        /// Closes part `p`: the values written since the previous part's end are its values.
+        mutating func end(_ p: Part) {
+            precondition(p.rawValue == part, "part \(p) ended after part \(part - 1)")
+            ends[part] = buffer.count
+            part += 1
         }
+
+        mutating func byte(_ b: UInt8) {
+            buffer.reserve(1)
+            buffer.u8(b)
+        }
+
+        mutating func count(_ n: Int) {
+            buffer.reserve(10)
+            buffer.vint(n)
+        }
+
+        /// A `Str`: the vint length, then the UTF-8 bytes copied in one piece (read in place: a native
+        /// string's storage, or a small string's bytes; any other is made contiguous first).
+        mutating func str(_ s: String) {
+            let done: Void? = s.utf8.withContiguousStorageIfAvailable { bytes in raw(bytes) }
+            if done == nil {
+                var s = s
+                s.withUTF8 { bytes in raw(bytes) }
+            }
+        }
+
+        private mutating func raw(_ bytes: UnsafeBufferPointer<UInt8>) {
+            buffer.reserve(bytes.count + 10)
+            buffer.vint(bytes.count)
+            buffer.append(UnsafeRawBufferPointer(bytes))
+        }
+
+        mutating func list(_ l: [String]) {
+            count(l.count)
+            for s in l { str(s) }
+        }
+
         mutating func int(_ v: Int?) {
-            guard let v else { parts[Part.facts.rawValue].append(0); return }
-            parts[Part.facts.rawValue].append(1)
-            parts[Part.facts.rawValue].appendVInt(UInt64(bitPattern: Int64((v << 1) ^ (v >> 63))))
+            buffer.reserve(11)
+            guard let v else { buffer.u8(0); return }
+            buffer.u8(1)
+            buffer.vint(UInt64(bitPattern: Int64((v << 1) ^ (v >> 63))))
         }
+
         mutating func double(_ v: Double?) {
-            guard let v else { parts[Part.facts.rawValue].append(0); return }
-            parts[Part.facts.rawValue].append(1)
-            parts[Part.facts.rawValue].appendU64(v.bitPattern)
+            buffer.reserve(9)
+            guard let v else { buffer.u8(0); return }
+            buffer.u8(1)
+            buffer.u64(v.bitPattern)
         }
+
         mutating func date(_ d: PartialDate?) {
-            guard let d else { parts[Part.facts.rawValue].append(0); return }
-            parts[Part.facts.rawValue].appendVInt(d.year)
-            parts[Part.facts.rawValue].append(UInt8(d.month))
-            parts[Part.facts.rawValue].append(UInt8(d.day ?? 0))
+            buffer.reserve(12)
+            guard let d else { buffer.u8(0); return }
+            buffer.vint(d.year)
+            buffer.u8(UInt8(d.month))
+            buffer.u8(UInt8(d.day ?? 0))
         }
+
         /// `items` as excerpts of `text` (the criteria) where they occur in it in order, else as text.
         mutating func excerpts(_ items: [String], of text: UnsafeBufferPointer<UInt8>) {
-            parts[Part.facts.rawValue].appendVInt(items.count)
+            count(items.count)
             var end = 0
             for var item in items {
                 let start = item.withUTF8 { TrialCodec.firstIndex(of: $0, in: text, from: end) }
                 if let start {
-                    parts[Part.facts.rawValue].appendVInt(start - end + 1)
-                    parts[Part.facts.rawValue].appendVInt(item.utf8.count)
+                    count(start - end + 1)
+                    count(item.utf8.count)
                     end = start + item.utf8.count
                 } else {
-                    parts[Part.facts.rawValue].append(0)
-                    parts[Part.facts.rawValue].appendString(item)
+                    byte(0)
+                    str(item)
                 }
             }
         }
