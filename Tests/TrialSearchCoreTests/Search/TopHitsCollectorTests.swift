@@ -36,6 +36,9 @@ import Testing
         for (a, (b, (sa, sb))) in zip(ids, zip(ids.dropFirst(), zip(got, got.dropFirst()))) {
             #expect(sa.score > sb.score || (sa.score == sb.score && Array(a.utf8).lexicographicallyPrecedes(Array(b.utf8))), "\(a) before \(b)")
         }
+        let hits = collector.hits()
+        #expect(hits.map(\.id.rawValue) == ids)
+        #expect(hits.map { "\($0.score) \($0.segment):\($0.doc)" } == got.map { "\($0.score) \($0.segment):\($0.doc)" })
         #expect(collector.scoredCount == docs.count)
     }
 
