@@ -42,6 +42,21 @@ import Testing
         #expect(collector.scoredCount == docs.count)
     }
 
+    /// The ties' id prefixes from loads are the zero-padded first 16 bytes, as the copy gives them, for
+    /// every length (and so order as the bytes do).
+    @Test func idPrefixFromLoadsMatchesTheCopy() {
+        var rng = SeededRandom(seed: 11)
+        for length in 0...24 {
+            for _ in 0..<20 {
+                let bytes = (0..<length).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+                bytes.withUnsafeBytes { id in
+                    let loaded = TopHitsCollector.idPrefix(id), copied = TopHitsCollector.copiedIDPrefix(id)
+                    #expect(loaded.high == copied.high && loaded.low == copied.low, "\(bytes)")
+                }
+            }
+        }
+    }
+
     /// `selectBest` (a selection by score, then by trial id among the docs tied with the k-th score)
     /// keeps the same docs as the first `count` of a full sort by `ranksAbove`, for every count, with
     /// scores drawn from few values (ties across the cut) or all distinct.
