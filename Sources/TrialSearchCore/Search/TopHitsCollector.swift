@@ -169,7 +169,40 @@ struct TopHitsCollector {
     /// The most keys `radixSortByScore` sorts by insertion.
     static let smallSort = 48
 
-    /// The kept docs, best first.
+    /// The kept docs, best first (`rank`'s order).
+    func sorted() -> [ScoredDoc] {
+        rank { docs, keys, _ in keys.map { docs[Self.position($0)] } }
+    }
+
+    /// The kept docs as hits, best first (`rank`'s order), each with its trial id, built in place from
+    /// the id bytes `rank` read: the tied docs' ids are read once, for their order and their strings
+    /// (they were read again for the strings, and each `Hit` was built, copied into the array and
+    /// destroyed: about 300 instructions a hit, 50 M of the 1,073 M of 200 keyword queries at top 1,000).
+    /// - Complexity: `rank`'s, plus O(limit) for the hits.
+    func hits() -> [Hit] {
+        rank { docs, keys, ids in
+            Array(unsafeUninitializedCapacity: keys.count) { hits, initialized in
+                guard let base = hits.baseAddress else { return }
+                for i in 0..<keys.count {
+                    let d = docs[Self.position(keys[i])]
+                    // The release build still makes each hit in a temporary, copies it (its references
+                    // retained) and destroys the temporary: about 110 instructions a hit, 16 M of a
+                    // top 1,000 of 200 keyword queries. Neither `initializeElement(at:to:)`, this
+                    // pointer form nor `@inline(__always)` on `Hit.init` removed it (BENCHMARKS.md, `kw8`).
+                    (base + i).initialize(to: Hit(id: DocValues.trialID(ids[i]), score: d.score,
+                                                  segment: Int(d.segment), doc: d.doc))
+                }
+                initialized = keys.count
+            }
+        }
+    }
+
+    /// The index in `rank`'s docs of a sort key (its low 32 bits).
+    @inline(__always)
+    private static func position(_ key: UInt64) -> Int { Int(truncatingIfNeeded: UInt32(truncatingIfNeeded: key)) }
+
+    /// Orders the kept docs, best first, and hands `body` the docs, their sort keys in that order (each
+    /// doc's index in the docs in the low 32 bits) and the trial-id bytes of the doc at each position.
     ///
     /// One integer sort by score (each doc as a 64-bit key: its score's bits, ordered as the scores
     /// descending, above its index), then each run of equal scores ordered by trial id: the runs are
@@ -177,10 +210,11 @@ struct TopHitsCollector {
     /// them, once per doc (the first 16 bytes as two big-endian integers, then, for ids equal that far,
     /// the whole ids). Callgrind, the first 200 keyword queries at top 1,000 on the 16x replica:
     /// `sorted()` 81.7 M → 62.9 M instructions against a sort of indices comparing scores and ids in a
-    /// closure (same order).
+    /// closure (same order). Every doc's id is read once: the ties' by `sortTies`, the others' here.
     /// - Complexity: O(buffer) for a selection, then O(limit) for the radix sort by score, plus
     ///   O(t²) id comparisons per run of t ≤ 32 equal scores (O(t · log t) beyond).
-    func sorted() -> [ScoredDoc] {
+    private func rank<R>(_ body: (UnsafeBufferPointer<ScoredDoc>, UnsafeBufferPointer<UInt64>,
+                                  UnsafeBufferPointer<UnsafeRawBufferPointer>) -> R) -> R {
         var best = buffer
         let segments = self.segments
         if best.count > limit {
@@ -188,15 +222,17 @@ struct TopHitsCollector {
             best.removeLast(best.count - limit)
         }
         let n = best.count
-        guard n > 1 else { return best }
         precondition(n <= Int(UInt32.max), "\(n) docs")
         var keys = [UInt64](repeating: 0, count: n)
-        best.withUnsafeBufferPointer { docs in
+        // Trivial values: deallocated without deinitializing.
+        let ids = UnsafeMutablePointer<UnsafeRawBufferPointer>.allocate(capacity: max(n, 1))
+        defer { ids.deallocate() }
+        return best.withUnsafeBufferPointer { docs in
             keys.withUnsafeMutableBufferPointer { keys in
                 for i in 0..<n { keys[i] = UInt64(Self.descendingKey(docs[i].score)) << 32 | UInt64(i) }
                 Self.radixSortByScore(keys)
                 // Runs of equal scores, by trial id.
-                let ties = UnsafeMutablePointer<Tie>.allocate(capacity: n)
+                let ties = UnsafeMutablePointer<Tie>.allocate(capacity: max(n, 1))
                 defer { ties.deallocate() }
                 var start = 0
                 while start < n {
@@ -204,13 +240,17 @@ struct TopHitsCollector {
                     var end = start + 1
                     while end < n && keys[end] >> 32 == score { end += 1 }
                     if end - start > 1 {
-                        Self.sortTies(UnsafeMutableBufferPointer(rebasing: keys[start..<end]), docs, segments, scratch: ties)
+                        Self.sortTies(UnsafeMutableBufferPointer(rebasing: keys[start..<end]), docs, segments, scratch: ties,
+                                      ids: ids + start)
+                    } else {
+                        let doc = docs[Self.position(keys[start])]
+                        (ids + start).initialize(to: segments[Int(doc.segment)].docValues.idBytes(doc.doc))
                     }
                     start = end
                 }
+                return body(docs, UnsafeBufferPointer(keys), UnsafeBufferPointer(start: ids, count: n))
             }
         }
-        return keys.map { best[Int(truncatingIfNeeded: UInt32(truncatingIfNeeded: $0))] }
     }
 
     /// Sorts keys whose low 32 bits are their positions (`sorted()`'s) by score, i.e. as whole integers:
@@ -301,9 +341,11 @@ struct TopHitsCollector {
     }
 
     /// Orders the keys of docs tied on score (index in the low 32 bits) by trial id, then segment and
-    /// doc, as `ranksAbove`: an insertion sort for the usual short runs, `scratch` holding a run.
+    /// doc, as `ranksAbove`: an insertion sort for the usual short runs, `scratch` holding a run. The
+    /// ids' bytes go to `ids`, in the new order.
     private static func sortTies(_ run: UnsafeMutableBufferPointer<UInt64>, _ docs: UnsafeBufferPointer<ScoredDoc>,
-                                 _ segments: [SegmentReader], scratch ties: UnsafeMutablePointer<Tie>) {
+                                 _ segments: [SegmentReader], scratch ties: UnsafeMutablePointer<Tie>,
+                                 ids: UnsafeMutablePointer<UnsafeRawBufferPointer>) {
         let t = run.count
         for i in 0..<t {
             let key = run[i]
@@ -326,14 +368,31 @@ struct TopHitsCollector {
                 ties[j] = x
             }
         }
-        for i in 0..<t { run[i] = ties[i].key }
+        for i in 0..<t {
+            run[i] = ties[i].key
+            (ids + i).initialize(to: ties[i].id)
+        }
         ties.deinitialize(count: t)
     }
 
     /// The first 16 bytes of `id` as two big-endian integers, zero-padded: compared as integers, they
-    /// order as the bytes do. One copy and two loads (a loop over the bytes cost more than the
-    /// comparisons it saved).
-    private static func idPrefix(_ id: UnsafeRawBufferPointer) -> (high: UInt64, low: UInt64) {
+    /// order as the bytes do. Ids of 8 bytes or more: two loads (the second, for 9–15 bytes, of the last
+    /// 8 bytes, shifted); shorter ones: one copy. The copy (a `memcpy` call) for every id cost about 40
+    /// instructions a tied hit more.
+    @inline(__always)
+    static func idPrefix(_ id: UnsafeRawBufferPointer) -> (high: UInt64, low: UInt64) {
+        let n = id.count
+        guard n >= 8, let base = id.baseAddress else { return copiedIDPrefix(id) }
+        let high = UInt64(bigEndian: base.loadUnaligned(as: UInt64.self))
+        if n >= 16 { return (high, UInt64(bigEndian: base.loadUnaligned(fromByteOffset: 8, as: UInt64.self))) }
+        if n == 8 { return (high, 0) }
+        // Bytes n-8..<n, the first of them on top; bytes 8..<n moved to the top, zeros below.
+        let last = UInt64(bigEndian: base.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self))
+        return (high, last &<< UInt64(8 * (16 - n)))
+    }
+
+    /// `idPrefix` of ids shorter than 8 bytes: one copy and two loads.
+    static func copiedIDPrefix(_ id: UnsafeRawBufferPointer) -> (high: UInt64, low: UInt64) {
         var words: (UInt64, UInt64) = (0, 0)
         withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: id.prefix(16))) }
         return (UInt64(bigEndian: words.0), UInt64(bigEndian: words.1))

@@ -36,7 +36,25 @@ import Testing
         for (a, (b, (sa, sb))) in zip(ids, zip(ids.dropFirst(), zip(got, got.dropFirst()))) {
             #expect(sa.score > sb.score || (sa.score == sb.score && Array(a.utf8).lexicographicallyPrecedes(Array(b.utf8))), "\(a) before \(b)")
         }
+        let hits = collector.hits()
+        #expect(hits.map(\.id.rawValue) == ids)
+        #expect(hits.map { "\($0.score) \($0.segment):\($0.doc)" } == got.map { "\($0.score) \($0.segment):\($0.doc)" })
         #expect(collector.scoredCount == docs.count)
+    }
+
+    /// The ties' id prefixes from loads are the zero-padded first 16 bytes, as the copy gives them, for
+    /// every length (and so order as the bytes do).
+    @Test func idPrefixFromLoadsMatchesTheCopy() {
+        var rng = SeededRandom(seed: 11)
+        for length in 0...24 {
+            for _ in 0..<20 {
+                let bytes = (0..<length).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+                bytes.withUnsafeBytes { id in
+                    let loaded = TopHitsCollector.idPrefix(id), copied = TopHitsCollector.copiedIDPrefix(id)
+                    #expect(loaded.high == copied.high && loaded.low == copied.low, "\(bytes)")
+                }
+            }
+        }
     }
 
     /// `selectBest` (a selection by score, then by trial id among the docs tied with the k-th score)

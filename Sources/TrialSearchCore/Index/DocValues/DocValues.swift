@@ -107,13 +107,21 @@ public struct DocValues: Sendable {
     @inline(__always)
     public func trialID(_ doc: DocID) -> TrialID { Self.trialID(idBytes(doc)) }
 
-    /// The trial id whose stored bytes are `bytes`: copied into the new string's storage (a small
-    /// string for ids of up to 15 bytes), which repairs invalid UTF-8 as `String(decoding:as:)` does;
-    /// that took about 190 instructions an id (its generic validation path), for every hit. Static and
-    /// not inlined: an instance method that is not inlined had the hits' loop copy the whole
-    /// `DocValues` (its arrays retained and released) for every hit.
-    @inline(never)
+    /// The trial id whose stored bytes are `bytes`. Ids of 8–15 ASCII bytes (`NCT00000102`) are built
+    /// as small strings from two loads (`SmallASCIIString`, about 15 instructions); others are copied
+    /// into the new string's storage, which repairs invalid UTF-8 as `String(decoding:as:)` does (that
+    /// took about 190 instructions an id, its generic validation path; the copy about 150).
+    @inline(__always)
     static func trialID(_ bytes: UnsafeRawBufferPointer) -> TrialID {
+        if let small = SmallASCIIString.make(bytes) { return TrialID(storedRawValue: small) }
+        return copiedTrialID(bytes)
+    }
+
+    /// `trialID` for ids that are not small ASCII strings. Static and not inlined: an instance method
+    /// that is not inlined had the hits' loop copy the whole `DocValues` (its arrays retained and
+    /// released) for every hit.
+    @inline(never)
+    static func copiedTrialID(_ bytes: UnsafeRawBufferPointer) -> TrialID {
         TrialID(storedRawValue: String(unsafeUninitializedCapacity: bytes.count) { target in
             // Ids are a dozen bytes: a loop, not a `memcpy` call.
             for i in 0..<bytes.count { target[i] = bytes[i] }
