@@ -91,12 +91,21 @@ public final class SearchEngine {
     /// Stage 3 and 4: retrieval of the best `options.limit` trials, rescored by the query's patient
     /// profile when it has one.
     public func retrieve(_ rewritten: RewrittenQuery, options: SearchOptions) throws -> TopHits {
+        let searcher = rewritten.mode == .text ? longQuerySearcher : searcher
+        return try searcher.search(rewritten.query, options: retrievalOptions(rewritten, options), lookups: rewritten.lookups)
+    }
+
+    /// `options` for retrieving `rewritten`: with the rescoring by its patient profile when it has one,
+    /// and, for a long query, one MaxScore outer window per segment (`SearchOptions.useLongQueryWindows`:
+    /// a note's 40–60 clauses otherwise cut the replica into windows that each recompute and sort every
+    /// clause's bound).
+    func retrievalOptions(_ rewritten: RewrittenQuery, _ options: SearchOptions) -> SearchOptions {
         var options = options
         if let profile = rewritten.profile {
             options.patient = PatientPrior(profile: profile, parameters: configuration.rescoring)
         }
-        let searcher = rewritten.mode == .text ? longQuerySearcher : searcher
-        return try searcher.search(rewritten.query, options: options, lookups: rewritten.lookups)
+        if rewritten.mode == .text { options.useLongQueryWindows() }
+        return options
     }
 
     // MARK: Operations

@@ -102,4 +102,25 @@ import TrialSearchCore
             #expect(syncope.contains(kept), "topic 19 lacks \(kept): \(syncope.sorted())")
         }
     }
+
+    /// A note runs MaxScore with one outer window per segment (`SearchOptions.useLongQueryWindows`), a
+    /// keyword query does not; a note's hits are the same, in the same order with the same scores, as
+    /// scoring every matching trial.
+    @Test func notesArePrunedExactlyInOneWindowPerSegment() throws {
+        #expect(Self.notes.count == 3, "fixture notes")
+        let index = try #require(ShippedCorpusIndex.shared)
+        let engine = try index.engine()
+        let keywords = try engine.rewrite("ovarian insufficiency", mode: .syntax)
+        #expect(!engine.retrievalOptions(keywords, SearchOptions()).usesOneWindowPerSegment)
+        for (topic, note) in Self.notes.sorted(by: { $0.key < $1.key }) {
+            let rewritten = try engine.rewrite(note, mode: .text)
+            #expect(rewritten.query.clauses.count > 4, "topic \(topic): a query MaxScore cuts into windows")
+            #expect(engine.retrievalOptions(rewritten, SearchOptions()).usesOneWindowPerSegment, "topic \(topic)")
+            let pruned = try engine.retrieve(rewritten, options: SearchOptions(limit: 20)).hits
+            let exhaustive = try engine.retrieve(rewritten, options: SearchOptions(limit: 20, exhaustive: true)).hits
+            #expect(pruned.count == 20, "topic \(topic)")
+            #expect(pruned.map(\.id) == exhaustive.map(\.id), "topic \(topic)")
+            #expect(pruned.map(\.score) == exhaustive.map(\.score), "topic \(topic)")
+        }
+    }
 }

@@ -58,10 +58,15 @@ protocol ClauseScorer {
     /// A new scorer of the same clause in `segment`, before its first doc and with its own decode
     /// buffers (so that both can be walked independently), or nil when the scorer cannot make one.
     func restarted(in segment: SegmentReader) -> Self?
+    /// `restarted(in:)` for a walk that ends before this scorer moves (`ThresholdSeed`, before the
+    /// search starts): it may share this scorer's decode buffers (`TermScorer`'s copy of itself while
+    /// unstarted), so no two of them may be walked at once.
+    func restartedForUseBeforeThis(in segment: SegmentReader) -> Self?
 }
 
 extension ClauseScorer {
     func restarted(in segment: SegmentReader) -> Self? { nil }
+    func restartedForUseBeforeThis(in segment: SegmentReader) -> Self? { restarted(in: segment) }
 
     /// Doc by doc: `matches()`, `score()`, `nextDoc()`.
     mutating func accumulate(through last: DocID, base: Int, into accumulator: UnsafeMutablePointer<Double>,

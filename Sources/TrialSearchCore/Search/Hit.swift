@@ -56,6 +56,17 @@ public struct SearchOptions: Sendable {
         windows.perClause = MaxScoreSearch.relatedWindowPerClause
     }
 
+    /// Gives a long (patient-note) query one MaxScore outer window per segment, as
+    /// `useMoreLikeThisWindows` does for more-like-this queries (`MaxScoreSearch.relatedWindowPerClause`):
+    /// the same hits.
+    public mutating func useLongQueryWindows() {
+        windows.perClause = MaxScoreSearch.relatedWindowPerClause
+    }
+
+    /// Whether MaxScore cuts each segment into one outer window only (`useMoreLikeThisWindows`,
+    /// `useLongQueryWindows`).
+    public var usesOneWindowPerSegment: Bool { windows.perClause == MaxScoreSearch.relatedWindowPerClause }
+
     public init(limit: Int = 10, filter: SearchFilter = SearchFilter(), explain: Bool = false,
                 exhaustive: Bool = false, excluding: TrialID? = nil, patient: PatientPrior? = nil) {
         precondition(limit >= 1, "limit \(limit)")

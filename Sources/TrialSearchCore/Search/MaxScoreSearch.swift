@@ -64,7 +64,10 @@ enum MaxScoreSearch {
     /// replica into five, and each new window recomputes and sorts the bounds and moves every clause
     /// to it, which costs more than its tighter bounds save: callgrind, `related --ids` (200 sources,
     /// top 10) on the 16x replica, whole run, 2,204 M (1,024 per clause) / 2,161 M (4,096) / 2,144 M
-    /// (one window), same runs. Patient notes keep `windowPerClause` (measured for them).
+    /// (one window), same runs. Patient notes too (`SearchOptions.useLongQueryWindows`, `notes8`): 75
+    /// TREC 2021 topics at top 10, timed region, 2,872.6 → 2,872.4 M, same runs (fewer windows'
+    /// bookkeeping against looser bounds: no measurable gain alone on main `7837ad4`; kept so that both
+    /// kinds of many-clause query follow one rule). See BENCHMARKS.md (`notes8`).
     static let relatedWindowPerClause = 1 << 24
 
     /// - Complexity: O(windows · clauses · log clauses) for the bounds, plus the essential clauses'

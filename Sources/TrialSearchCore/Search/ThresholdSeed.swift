@@ -17,7 +17,9 @@
 /// source's rare terms. The `limit` docs with the best partial sums then get the other clauses' scores
 /// (when that takes at most `maxProbes` probes), and the lowest of their scores is the bound: on the
 /// 16x replica it is most often the final threshold itself. Every walk and probe uses fresh scorers
-/// (`ClauseScorer.restarted(in:)`), so the search's own scorers are untouched.
+/// (`ClauseScorer.restartedForUseBeforeThis(in:)`: of a term, a copy of the search's unstarted scorer
+/// that shares its decode buffers, walked alone and dropped before the search starts), so the search's
+/// own scorers are untouched.
 enum ThresholdSeed {
     /// The most postings the seed walks (the rarest clauses whose postings fit in all).
     static let maxPostings = 4096
@@ -37,7 +39,7 @@ enum ThresholdSeed {
         var rest: [Int] = []
         for i in scorers.indices.sorted(by: { scorers[$0].cost < scorers[$1].cost }) {
             let cost = scorers[i].cost
-            if rest.isEmpty, postings + cost <= maxPostings, let seed = scorers[i].restarted(in: query.segment) {
+            if rest.isEmpty, postings + cost <= maxPostings, let seed = scorers[i].restartedForUseBeforeThis(in: query.segment) {
                 postings += cost
                 seeds.append(seed)
             } else {
@@ -95,7 +97,7 @@ enum ThresholdSeed {
         if limit * rest.count <= maxProbes {
             found.sort { $0.doc < $1.doc }
             for i in rest {
-                guard var scorer = scorers[i].restarted(in: query.segment) else { continue }
+                guard var scorer = scorers[i].restartedForUseBeforeThis(in: query.segment) else { continue }
                 for c in found.indices where scorer.advance(to: found[c].doc) == found[c].doc && scorer.matches() {
                     found[c].sum += Double(scorer.score())
                 }

@@ -85,4 +85,54 @@ import Testing
             if let excluding { #expect(!pruned.hits.contains { $0.id == excluding }) }
         }
     }
+
+    /// The seed's scorers (`restartedForUseBeforeThis`): a copy of an unstarted `TermScorer` shares its
+    /// decode buffers; walked (and dropped) before the original moves, it leaves the original's walk as
+    /// it was. A started scorer's is a scorer of its own: both walk on independently.
+    @Test func restartedScorersWalkAsTheOriginals() throws {
+        let index = try #require(SyntheticSearchIndex.shared)
+        let searcher = try IndexSearcher(reader: index.reader, similarity: .default)
+        var queries = RandomQueries(seed: 47, trials: index.trials)
+        let model = searcher.model
+        func walk(_ scorer: inout TermScorer) -> [(DocID, Float)] {
+            var out: [(DocID, Float)] = []
+            while scorer.nextDoc() != PostingsCursor.noMoreDocs { if scorer.matches() { out.append((scorer.doc, scorer.score())) } }
+            return out
+        }
+        var walked = 0
+        for _ in 0..<10 {
+            let prepared = try PreparedQuery(Self.manyTermQuery(&queries), reader: index.reader, model: model)
+            for segment in index.reader.segments {
+                guard let q = prepared.segmentQuery(segment, model: model, options: SearchOptions(), make: { match -> TermScorer? in
+                    guard case let .term(weight, resolved) = match else { return nil }
+                    return PreparedQuery.termScorer(weight, resolved, segment: segment, model: model)
+                }) else { continue }
+                guard let r = prepared.segmentQuery(segment, model: model, options: SearchOptions(), make: { match -> TermScorer? in
+                    guard case let .term(weight, resolved) = match else { return nil }
+                    return PreparedQuery.termScorer(weight, resolved, segment: segment, model: model)
+                }) else { continue }
+                for (c, var original) in q.optional.enumerated() {
+                    var reference = r.optional[c]
+                    let expected = walk(&reference)
+                    // Unstarted: the copy walks the term's docs, then the original does.
+                    var copy = try #require(original.restartedForUseBeforeThis(in: segment))
+                    let copied = walk(&copy)
+                    #expect(copied.map(\.0) == expected.map(\.0) && copied.map(\.1) == expected.map(\.1))
+                    // Started (half way): a scorer of its own, walked while the original waits mid-block.
+                    var head: [(DocID, Float)] = []
+                    while head.count < expected.count / 2 && original.nextDoc() != PostingsCursor.noMoreDocs {
+                        head.append((original.doc, original.score()))
+                    }
+                    var fresh = try #require(original.restartedForUseBeforeThis(in: segment))
+                    #expect(fresh.doc == -1)
+                    let again = walk(&fresh)
+                    #expect(again.map(\.0) == expected.map(\.0) && again.map(\.1) == expected.map(\.1))
+                    let whole = head + walk(&original)
+                    #expect(whole.map(\.0) == expected.map(\.0) && whole.map(\.1) == expected.map(\.1))
+                    if expected.count > 256 { walked += 1 }
+                }
+            }
+        }
+        #expect(walked > 0, "no term of more than one postings block: the test shows little")
+    }
 }

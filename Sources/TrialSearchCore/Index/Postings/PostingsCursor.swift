@@ -121,6 +121,10 @@ public struct PostingsCursor {
         }
     }
 
+    /// Whether the cursor has not moved yet and reads `postings`: no block of it is in its decode
+    /// buffers, so a copy may use them (and be done with them) before it moves.
+    func isUnstarted(over postings: IndexFile) -> Bool { doc == -1 && block < 0 && postings.base == base }
+
     /// Docs in the postings (an upper bound of the docs `next()` visits).
     public var cost: Int { info.docFreq }
 
