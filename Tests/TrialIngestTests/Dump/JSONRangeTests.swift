@@ -84,7 +84,10 @@ import TrialSearchCore
         return outcomes
     }
 
-    @Test func rangesFromAFileGiveTheSplittersRecordsAndErrors() throws {
+    /// Calls `body` with each input written to a file, and the serial splitter's outcomes of it.
+    private func forEachInputFile(
+        _ body: ((name: String, bytes: [UInt8], maxRecordBytes: Int), String, [Outcome]) throws -> Void
+    ) throws {
         let folder = try Fixtures.temporaryFolder()
         defer { Fixtures.remove(folder) }
         for input in try JSONRangeTests.inputs() {
@@ -92,6 +95,12 @@ import TrialSearchCore
             try Fixtures.write(input.bytes, to: path)
             let serial = try read(path, rangeBytes: 0, workers: 1, maxRecordBytes: input.maxRecordBytes)
             #expect(serial.count >= 3, "\(input.name)")
+            try body(input, path, serial)
+        }
+    }
+
+    @Test func rangesFromAFileGiveTheSplittersRecordsAndErrors() throws {
+        try forEachInputFile { input, path, serial in
             for rangeBytes in [1, 100, 5000, JSONRange.defaultBytes] {
                 for workers in [1, 2, 3] {
                     let ranges = try read(path, rangeBytes: rangeBytes, workers: workers, maxRecordBytes: input.maxRecordBytes)
@@ -127,12 +136,7 @@ import TrialSearchCore
     }
 
     @Test func theParallelReadKeepsInputOrderAndCounts() throws {
-        let folder = try Fixtures.temporaryFolder()
-        defer { Fixtures.remove(folder) }
-        for input in try JSONRangeTests.inputs() {
-            let path = folder + "/input.jsonl"
-            try Fixtures.write(input.bytes, to: path)
-            let serial = try read(path, rangeBytes: 0, workers: 1, maxRecordBytes: input.maxRecordBytes)
+        try forEachInputFile { input, path, serial in
             var reader = try DumpReader(paths: [path], options: IngestOptions(maxRecordBytes: input.maxRecordBytes))
             reader.jsonRangeBytes = 100
             let progress = IngestProgress(totalBytes: reader.totalBytes)
