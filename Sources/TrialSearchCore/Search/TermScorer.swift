@@ -114,12 +114,7 @@ struct TermScorer: ClauseScorer {
     @inline(__always)
     mutating func accumulate(through last: DocID, base: Int, into accumulator: UnsafeMutablePointer<Double>,
                              marks: UnsafeMutablePointer<UInt64>) {
-        forEachScore(through: last, rest: 0, threshold: -.infinity, PrefetchNorms.self) { doc, score in
-            let o = Int(doc) &- base
-            accumulator[o] += Double(score)
-            marks[o >> 6] |= 1 << UInt64(o & 63)
-            return -.infinity
-        }
+        accumulate(through: last, base: base, into: accumulator, marks: marks, PrefetchNorms.self)
     }
 
     /// `accumulate` without the norms prefetch: MaxScore's second and later essential clauses of an
@@ -130,7 +125,14 @@ struct TermScorer: ClauseScorer {
     @inline(__always)
     mutating func accumulateCached(through last: DocID, base: Int, into accumulator: UnsafeMutablePointer<Double>,
                                    marks: UnsafeMutablePointer<UInt64>) {
-        forEachScore(through: last, rest: 0, threshold: -.infinity, NormsCached.self) { doc, score in
+        accumulate(through: last, base: base, into: accumulator, marks: marks, NormsCached.self)
+    }
+
+    /// The two `accumulate`s: the scores into the accumulator, each doc marked, prefetching as `P` says.
+    @inline(__always)
+    private mutating func accumulate<P: NormsPrefetch>(through last: DocID, base: Int, into accumulator: UnsafeMutablePointer<Double>,
+                                                       marks: UnsafeMutablePointer<UInt64>, _ prefetch: P.Type) {
+        forEachScore(through: last, rest: 0, threshold: -.infinity, prefetch) { doc, score in
             let o = Int(doc) &- base
             accumulator[o] += Double(score)
             marks[o >> 6] |= 1 << UInt64(o & 63)
