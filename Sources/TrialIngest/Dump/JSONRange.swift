@@ -53,14 +53,9 @@ struct JSONRange: Sendable {
         var i = 0
         if head.count >= 3, head[0] == 0xEF, head[1] == 0xBB, head[2] == 0xBF { i = 3 }
         let start = i
-        while i < head.count, isSpace(head[i]) { i += 1 }
+        while i < head.count, RecordSplitter.isJSONSpace(head[i]) { i += 1 }
         guard i < head.count, head[i] != UInt8(ascii: "[") else { return nil }
         return start
-    }
-
-    @inline(__always)
-    static func isSpace(_ byte: UInt8) -> Bool {
-        byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
     }
 
     /// Cuts `b` (the bytes of a range; `isLast`: it ends the input) into records as `RecordSplitter`
@@ -77,11 +72,11 @@ struct JSONRange: Sendable {
         let n = b.count
         var i = 0
         while true {
-            while i < n, isSpace(b[i]) { i += 1 }
+            while i < n, RecordSplitter.isJSONSpace(b[i]) { i += 1 }
             guard i < n else { return }
             let end: Int
             let first = b[i]
-            if first == UInt8(ascii: ",") || first == UInt8(ascii: "]") || first == UInt8(ascii: "}") {
+            if RecordSplitter.isStraySeparator(first) {
                 end = i + 1  // a stray separator is a record of its own, as in the splitter
             } else {
                 var depth = 0

@@ -203,8 +203,7 @@ struct RecordSplitter {
     private mutating func valueEnd(_ start: Int) throws(IngestError) -> Int {
         // A stray separator at the top level is a record of its own (rejected by the parser), so the
         // splitter always moves forward.
-        if try window.fill(to: start + 1),
-           window[start] == UInt8(ascii: ",") || window[start] == UInt8(ascii: "]") || window[start] == UInt8(ascii: "}") {
+        if try window.fill(to: start + 1), RecordSplitter.isStraySeparator(window[start]) {
             return start + 1
         }
         var i = start
@@ -279,11 +278,25 @@ struct RecordSplitter {
     private mutating func skipSpace(_ from: Int) throws(IngestError) -> Int {
         var i = from
         while try window.fill(to: i + 1) {
-            let byte = window[i]
-            guard byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 else { break }
+            guard RecordSplitter.isJSONSpace(window[i]) else { break }
             i += 1
         }
         return i
+    }
+
+    /// JSON's white space between values (RFC 8259: space, LF, CR, tab). `JSONRange` cuts by the same
+    /// rule.
+    @inline(__always)
+    static func isJSONSpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
+    }
+
+    /// A separator where a value should start (`,`, `]`, `}` at the top level): a record of its own, one
+    /// byte long, which the parser rejects, so that the splitter always moves forward. `JSONRange` cuts
+    /// by the same rule.
+    @inline(__always)
+    static func isStraySeparator(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: ",") || byte == UInt8(ascii: "]") || byte == UInt8(ascii: "}")
     }
 
     private func recordLocation(_ line: Int, record: Int? = nil) -> IngestLocation {
