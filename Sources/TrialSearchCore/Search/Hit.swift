@@ -7,15 +7,30 @@ public struct Hit: Sendable {
     public let segment: Int
     public let doc: DocID
     /// The score as a tree of factors whose root value is `score` (with `SearchOptions.explain`).
-    public var explanation: Explanation?
+    public var explanation: Explanation? {
+        get { explained?.explanation }
+        set { explained = newValue.map(ExplanationBox.init) }
+    }
+    /// `explanation` behind one reference, so that a hit is a few words (an id, numbers, a pointer)
+    /// rather than an `Explanation` inline: the collector built each hit of a top 1,000 in a temporary,
+    /// copied it (every reference of the optional `Explanation` retained) and destroyed it, about 110
+    /// instructions a hit (BENCHMARKS.md, `kw8`, `kw9`).
+    private var explained: ExplanationBox?
 
     public init(id: TrialID, score: Float, segment: Int, doc: DocID, explanation: Explanation? = nil) {
         self.id = id
         self.score = score
         self.segment = segment
         self.doc = doc
-        self.explanation = explanation
+        self.explained = explanation.map(ExplanationBox.init)
     }
+}
+
+/// An `Explanation` held by reference (`Hit.explanation`); immutable, so sharing it is safe.
+final class ExplanationBox: Sendable {
+    let explanation: Explanation
+
+    init(_ explanation: Explanation) { self.explanation = explanation }
 }
 
 /// The best hits of a search, best first (equal scores by trial id), and what it cost.
