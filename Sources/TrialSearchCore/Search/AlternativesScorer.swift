@@ -113,6 +113,68 @@ struct AlternativesScorer: ClauseScorer {
         }
     }
 
+    /// Whether the alternatives are one term then one phrase (a hyphenated or slashed word: `covid19`,
+    /// then `"covid 19"`), the case `accumulate` handles a clause at a time.
+    private var isTermThenPhrase: Bool {
+        order.count == 2 && order[0].kind == Self.termKind && order[1].kind == Self.phraseKind
+    }
+
+    /// The most docs `accumulate` handles a clause at a time (its bit set of the term's docs is on the
+    /// stack): MaxScore's inner windows and `ThresholdSeed`'s windows are far smaller.
+    static let clauseAtATimeWindow = 1 << 16
+
+    /// Adds every matching doc's score up to `last` into the accumulator, as the default (doc by doc:
+    /// `matches()`, `score()`, `nextDoc()`) does. A term then a phrase (`isTermThenPhrase`) go a clause
+    /// at a time: the term's docs through its own scoring loop (`TermScorer.accumulate`, each doc's
+    /// score added once, as `score()` computes it), marked in a bit set of the window's own; then the
+    /// phrase's candidates that the term is not on, checked against positions and scored. The same docs
+    /// get the same single addition (the first matching alternative's score) and the same marks, where
+    /// doc by doc each of the term's docs cost a union step over both alternatives, `matches()`, and a
+    /// `score()` through `forEachTermFreq`. Both alternatives end on their first doc after `last`, as
+    /// the default leaves them.
+    /// - Complexity: the alternatives' postings up to `last`, positions for the phrase's candidates
+    ///   without the term.
+    mutating func accumulate(through last: DocID, base: Int, into accumulator: UnsafeMutablePointer<Double>,
+                             marks: UnsafeMutablePointer<UInt64>) {
+        let span = Int(last) - base
+        guard isTermThenPhrase, Int(doc) >= base, span >= 0, span < Self.clauseAtATimeWindow else {
+            accumulateDocByDoc(through: last, base: base, into: accumulator, marks: marks)
+            return
+        }
+        let words = span / 64 + 1
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: words) { own in
+            guard let termDocs = own.baseAddress else { return }
+            termDocs.initialize(repeating: 0, count: words)
+            terms[0].accumulate(through: last, base: base, into: accumulator, marks: termDocs)
+            var d = phrases[0].doc
+            while d <= last {
+                let o = Int(d) &- base
+                let bit: UInt64 = 1 << UInt64(o & 63)
+                if termDocs[o >> 6] & bit == 0 && phrases[0].matches() {
+                    accumulator[o] += Double(phrases[0].score())
+                    marks[o >> 6] |= bit
+                }
+                d = phrases[0].nextDoc()
+            }
+            for w in 0..<words { marks[w] |= termDocs[w] }
+        }
+        doc = min(terms[0].doc, phrases[0].doc)
+    }
+
+    /// The protocol's default `accumulate`: doc by doc.
+    private mutating func accumulateDocByDoc(through last: DocID, base: Int, into accumulator: UnsafeMutablePointer<Double>,
+                                             marks: UnsafeMutablePointer<UInt64>) {
+        var d = doc
+        while d <= last {
+            if matches() {
+                let o = Int(d) - base
+                accumulator[o] += Double(score())
+                marks[o >> 6] |= 1 << UInt64(o & 63)
+            }
+            d = nextDoc()
+        }
+    }
+
     /// A phrase's `scoreBound()` is multiplied by this before it is compared with the threshold: the
     /// saturation's rounding may leave the bound a few ulps (2⁻²³ relative each) below the score.
     static let phraseBoundMargin: Float = 1 + 1.0 / 65536

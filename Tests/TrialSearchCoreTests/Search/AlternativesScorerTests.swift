@@ -110,6 +110,71 @@ import Testing
         #expect(boundBelow > 100 && boundAbove > 100, "phrase bounds below / above half the segment's largest: \(boundBelow) / \(boundAbove)")
     }
 
+    /// `accumulate` of a term then a phrase goes a clause at a time (the term's own loop, then the
+    /// phrase's candidates without the term): over windows as MaxScore's and `ThresholdSeed`'s, some
+    /// after an `advance(to:)`, it must add each matching doc's doc-by-doc score once, mark exactly
+    /// those docs, and leave the scorer past the window.
+    @Test(arguments: [Similarity.default, .tfidf(TFIDFParameters())])
+    func accumulationEqualsTheDocByDocWalk(similarity: Similarity) throws {
+        let index = try #require(SyntheticSearchIndex.shared)
+        let searcher = try IndexSearcher(reader: index.reader, similarity: similarity)
+        var queries = RandomQueries(seed: similarity == .default ? 34 : 35, trials: index.trials)
+        var added = 0, phraseOnly = 0
+        let window = 4096
+        let accumulator = UnsafeMutablePointer<Double>.allocate(capacity: window)
+        let marks = UnsafeMutablePointer<UInt64>.allocate(capacity: window / 64)
+        defer {
+            accumulator.deallocate()
+            marks.deallocate()
+        }
+        for round in 0..<60 {
+            let query = WeightedQuery(clauses: [WeightedClause(field: round % 5 == 4 ? .summary : nil, match: Self.alternatives(&queries))])
+            let prepared = try PreparedQuery(query, reader: index.reader, model: searcher.model)
+            for segment in index.reader.segments {
+                guard var reference = PreparedQuery.scorer(prepared.clauses[0].match, segment: segment, model: searcher.model),
+                      let scorer = PreparedQuery.scorer(prepared.clauses[0].match, segment: segment, model: searcher.model)
+                else { continue }
+                let all = Self.allScores(&reference)
+                // The docs of the first alternative (the joined term) alone.
+                var termDocs = Set<DocID>()
+                if case let .anyOf(alternatives, _) = prepared.clauses[0].match, let joinedTerm = alternatives.first,
+                   let joined = PreparedQuery.scorer(joinedTerm, segment: segment, model: searcher.model) {
+                    var d = joined.nextDoc()
+                    while d != PostingsCursor.noMoreDocs {
+                        termDocs.insert(d)
+                        d = joined.nextDoc()
+                    }
+                }
+                var first = DocID(0), k = 0
+                _ = scorer.nextDoc()
+                while Int(first) < segment.docCount {
+                    let last = first + DocID(queries.int(window))
+                    if queries.int(4) == 0 { first += DocID(queries.int(20)) }
+                    if scorer.doc < first { _ = scorer.advance(to: first) }
+                    let base = Int(first)
+                    accumulator.initialize(repeating: 0, count: window)
+                    marks.initialize(repeating: 0, count: window / 64)
+                    scorer.accumulate(through: last, base: base, into: accumulator, marks: marks)
+                    #expect(scorer.doc > last, "the scorer must move past \(last)")
+                    var expected = [Double](repeating: 0, count: window), expectedMarks = [UInt64](repeating: 0, count: window / 64)
+                    while k < all.count && all[k].doc < first { k += 1 }
+                    while k < all.count && all[k].doc <= last {
+                        let o = Int(all[k].doc) - base
+                        expected[o] += Double(all[k].score)
+                        expectedMarks[o >> 6] |= 1 << UInt64(o & 63)
+                        added += 1
+                        if !termDocs.contains(all[k].doc) { phraseOnly += 1 }
+                        k += 1
+                    }
+                    #expect(Array(UnsafeBufferPointer(start: accumulator, count: window)) == expected, "round \(round): \(query)")
+                    #expect(Array(UnsafeBufferPointer(start: marks, count: window / 64)) == expectedMarks, "round \(round): \(query)")
+                    first = last + 1
+                }
+            }
+        }
+        #expect(added > 1000 && phraseOnly > 50, "docs added \(added), of which by the phrase alone \(phraseOnly)")
+    }
+
     /// A query of alternatives and a term (alternatives most often the lone essential clause), searched
     /// with pruning over the index with deleted trials, against exhaustive scoring.
     @Test func prunedAlternativesEqualExhaustiveSearch() throws {
