@@ -189,6 +189,11 @@ struct AlternativesScorer: ClauseScorer {
     /// replica: 868.6 M → 725.9 M instructions with the per-doc bound, → 703.1 M with the blocks.
     /// - Complexity: the alternatives' postings up to `last`, positions only for the docs that can compete.
     mutating func forEachCompetitiveScore(through last: DocID, rest: Float, threshold: Float, _ body: (DocID, Float) -> Float) {
+        let span = Int(last) - Int(doc)
+        if isTermThenPhrase && span >= 0 && span < Self.clauseAtATimeWindow {
+            termThenPhraseCompetitiveScores(through: last, count: span + 1, rest: rest, threshold: threshold, body)
+            return
+        }
         var threshold = threshold
         var d = doc
         while d <= last {
@@ -197,6 +202,58 @@ struct AlternativesScorer: ClauseScorer {
             }
             d = advance(to: d + 1, through: last, rest: rest, threshold: threshold)
         }
+    }
+
+    /// A doc of the term and its score (`termThenPhraseCompetitiveScores`).
+    private struct TermHit {
+        var doc: DocID
+        var score: Float
+    }
+
+    /// `forEachCompetitiveScore` of a term then a phrase (`isTermThenPhrase`): the term's docs up to
+    /// `last` (at most `count`) and their scores first, through its own scoring loop (each as `score()`
+    /// computes it; doc by doc, each cost a union step over both alternatives and a `score()` through
+    /// `forEachTermFreq`), then merged in doc order with the phrase's candidates. A doc the term is on
+    /// is the term's (the first alternative), whatever the phrase; a candidate of the phrase alone is
+    /// checked as doc by doc (its bound, then its positions). The phrase moves on, with the threshold
+    /// of the moment, exactly when the doc-by-doc walk would move it (on its own doc), so it passes over
+    /// the same blocks: the same docs and scores reach `body`, in the same order, with the same
+    /// thresholds.
+    /// - Complexity: the term's postings up to `last`, plus the phrase's as `forEachCompetitiveScore`'s.
+    private mutating func termThenPhraseCompetitiveScores(through last: DocID, count: Int, rest: Float, threshold: Float,
+                                                          _ body: (DocID, Float) -> Float) {
+        var threshold = threshold
+        withUnsafeTemporaryAllocation(of: TermHit.self, capacity: count) { buffer in
+            guard let hits = buffer.baseAddress else { return }
+            var n = 0
+            withUnsafeMutablePointer(to: &n) { n in
+                // Every doc of the term (rest 0, no threshold: none is dropped), in doc order.
+                terms[0].forEachCompetitiveScore(through: last, rest: 0, threshold: -.infinity) { d, score in
+                    (hits + n.pointee).initialize(to: TermHit(doc: d, score: score))
+                    n.pointee &+= 1
+                    return -.infinity
+                }
+            }
+            var p = phrases[0].doc
+            var i = 0
+            while true {
+                let next = i < n ? hits[i].doc : PostingsCursor.noMoreDocs
+                // The phrase's candidates before the term's next doc: the phrase alone is on them.
+                while p < next && p <= last {
+                    if !boundIsBelow(phrases[0].scoreBound() * Self.phraseBoundMargin + rest, threshold) && phrases[0].matches() {
+                        let score = phrases[0].score()
+                        if !boundIsBelow(score + rest, threshold) { threshold = body(p, score) }
+                    }
+                    p = phrases[0].advance(to: p + 1, through: last, rest: rest, threshold: threshold)
+                }
+                if i == n { break }
+                let score = hits[i].score
+                if !boundIsBelow(score + rest, threshold) { threshold = body(next, score) }
+                if p == next { p = phrases[0].advance(to: next + 1, through: last, rest: rest, threshold: threshold) }
+                i += 1
+            }
+        }
+        doc = min(terms[0].doc, phrases[0].doc)
     }
 
     /// `advance(to:)`, where a phrase that is the last alternative passes over its blocks that cannot
