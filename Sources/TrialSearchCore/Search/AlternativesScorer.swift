@@ -34,6 +34,12 @@ struct AlternativesScorer: ClauseScorer {
     private var checkedDoc: DocID = -1
     /// Index in `phrases` of the phrase that is the last alternative in query order, or −1.
     private let trailingPhrase: Int
+    /// Whether the alternatives are one term then one phrase (a hyphenated or slashed word: `covid19`,
+    /// then `"covid 19"`): the case `advance(to:)`, `accumulate` and `forEachCompetitiveScore` handle
+    /// with the phrase behind. On a doc the term is on, the term is the first matching alternative,
+    /// so `advance(to:)` leaves the phrase where it is (possibly before the doc: its leapfrog there
+    /// would be work for nothing); whatever reads the phrase's doc first moves it on (`phraseCaughtUp`).
+    private let isTermThenPhrase: Bool
 
     private static let termKind: UInt8 = 0, phraseKind: UInt8 = 1, otherKind: UInt8 = 2
 
@@ -63,6 +69,7 @@ struct AlternativesScorer: ClauseScorer {
         }
         self.order = order
         trailingPhrase = order.last.map { $0.kind == Self.phraseKind ? $0.index : -1 } ?? -1
+        isTermThenPhrase = order.count == 2 && order[0].kind == Self.termKind && order[1].kind == Self.phraseKind
         self.cost = cost
         maxScore = best
         self.description = description
@@ -72,6 +79,15 @@ struct AlternativesScorer: ClauseScorer {
 
     mutating func advance(to target: DocID) -> DocID {
         if target <= doc { return doc }
+        if isTermThenPhrase {
+            let t = terms[0].advance(to: target)
+            if t == target {
+                doc = t
+                return t
+            }
+            doc = min(t, phrases[0].advance(to: target))
+            return doc
+        }
         var smallest = PostingsCursor.noMoreDocs
         for i in terms.indices { smallest = min(smallest, terms[i].advance(to: target)) }
         for i in phrases.indices { smallest = min(smallest, phrases[i].advance(to: target)) }
@@ -113,10 +129,11 @@ struct AlternativesScorer: ClauseScorer {
         }
     }
 
-    /// Whether the alternatives are one term then one phrase (a hyphenated or slashed word: `covid19`,
-    /// then `"covid 19"`), the case `accumulate` handles a clause at a time.
-    private var isTermThenPhrase: Bool {
-        order.count == 2 && order[0].kind == Self.termKind && order[1].kind == Self.phraseKind
+    /// Moves a phrase left behind by `advance(to:)` (`isTermThenPhrase`) to the current doc, where
+    /// advancing with the term would have left it: its first candidate from the doc on.
+    @inline(__always)
+    private mutating func phraseCaughtUp() {
+        if isTermThenPhrase && phrases[0].doc < doc { _ = phrases[0].advance(to: doc) }
     }
 
     /// The most docs `accumulate` handles a clause at a time (its bit set of the term's docs is on the
@@ -136,6 +153,7 @@ struct AlternativesScorer: ClauseScorer {
     ///   without the term.
     mutating func accumulate(through last: DocID, base: Int, into accumulator: UnsafeMutablePointer<Double>,
                              marks: UnsafeMutablePointer<UInt64>) {
+        phraseCaughtUp()
         let span = Int(last) - base
         guard isTermThenPhrase, Int(doc) >= base, span >= 0, span < Self.clauseAtATimeWindow else {
             accumulateDocByDoc(through: last, base: base, into: accumulator, marks: marks)
@@ -189,6 +207,7 @@ struct AlternativesScorer: ClauseScorer {
     /// replica: 868.6 M → 725.9 M instructions with the per-doc bound, → 703.1 M with the blocks.
     /// - Complexity: the alternatives' postings up to `last`, positions only for the docs that can compete.
     mutating func forEachCompetitiveScore(through last: DocID, rest: Float, threshold: Float, _ body: (DocID, Float) -> Float) {
+        phraseCaughtUp()
         let span = Int(last) - Int(doc)
         if isTermThenPhrase && span >= 0 && span < Self.clauseAtATimeWindow {
             termThenPhraseCompetitiveScores(through: last, count: span + 1, rest: rest, threshold: threshold, body)
