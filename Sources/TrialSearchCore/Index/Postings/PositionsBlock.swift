@@ -44,18 +44,21 @@ enum PositionsBlock {
                 unaryBits += z + 1
             }
             out.vint(((unaryBits + 7) >> 3) << 5 | k)
-            var writer = BitWriter()
-            for i in 0..<count {
-                let z = Int(prefixes[i])
-                writer.write(1 << UInt64(z), bits: z + 1, into: &out)
+            out.appendInPlace { start in
+                var writer = BitWriter(at: start)
+                for i in 0..<count {
+                    let z = Int(prefixes[i])
+                    writer.write(1 << UInt64(z), bits: z + 1)
+                }
+                writer.finish()
+                for i in 0..<count {
+                    let z = Int(prefixes[i])
+                    let code = UInt64(values[i]) + (1 << UInt64(k)) - (1 << UInt64(z + k))
+                    writer.write(code, bits: z + k)
+                }
+                writer.finish()
+                return start.distance(to: writer.cursor)
             }
-            writer.finish(into: &out)
-            for i in 0..<count {
-                let z = Int(prefixes[i])
-                let code = UInt64(values[i]) + (1 << UInt64(k)) - (1 << UInt64(z + k))
-                writer.write(code, bits: z + k, into: &out)
-            }
-            writer.finish(into: &out)
         }
     }
 
@@ -106,36 +109,45 @@ enum PositionsBlock {
     private struct BitWriter {
         var accumulator: UInt64 = 0
         var bits = 0
+        /// Where the next byte goes (in room the caller reserved: `maxEncodedLength`).
+        private(set) var cursor: UnsafeMutablePointer<UInt8>
+
+        init(at start: UnsafeMutablePointer<UInt8>) {
+            cursor = start
+        }
 
         /// Appends the low `bits` bits (0…56) of `value`.
         /// Not recursive (a call of itself for the upper half made it an out-of-line call for every
         /// code, about 33 instructions each): a code of more than 32 bits is written as two halves.
         @inline(__always)
-        mutating func write(_ value: UInt64, bits n: Int, into out: inout ByteBuffer) {
+        mutating func write(_ value: UInt64, bits n: Int) {
             if n > 32 {
-                put(value & 0xFFFF_FFFF, bits: 32, into: &out)
-                put(value >> 32, bits: n - 32, into: &out)
+                put(value & 0xFFFF_FFFF, bits: 32)
+                put(value >> 32, bits: n - 32)
             } else {
-                put(value, bits: n, into: &out)
+                put(value, bits: n)
             }
         }
 
         /// Appends the `n` ≤ 32 low bits of `value` (the bits above them zero).
         @inline(__always)
-        private mutating func put(_ value: UInt64, bits n: Int, into out: inout ByteBuffer) {
+        private mutating func put(_ value: UInt64, bits n: Int) {
             accumulator |= value << UInt64(bits)
             bits += n
             if bits >= 32 {
-                out.u32(UInt32(truncatingIfNeeded: accumulator))
+                UnsafeMutableRawPointer(cursor).storeBytes(of: UInt32(truncatingIfNeeded: accumulator).littleEndian,
+                                                           as: UInt32.self)
+                cursor += 4
                 accumulator >>= 32
                 bits -= 32
             }
         }
 
         /// Pads the bits written to a whole byte and starts again from an empty accumulator.
-        mutating func finish(into out: inout ByteBuffer) {
+        mutating func finish() {
             while bits > 0 {
-                out.u8(UInt8(truncatingIfNeeded: accumulator))
+                cursor.pointee = UInt8(truncatingIfNeeded: accumulator)
+                cursor += 1
                 accumulator >>= 8
                 bits -= 8
             }
