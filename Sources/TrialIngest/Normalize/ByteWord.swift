@@ -36,6 +36,29 @@ enum ByteWord {
     @inline(__always)
     static func firstIndex(_ marks: UInt64) -> Int { marks.trailingZeroBitCount >> 3 }
 
+    /// Marks exactly the bytes of `word` below 0x21 (spaces and control characters): no false marks.
+    @inline(__always)
+    static func belowSpaceExactly(_ word: UInt64) -> UInt64 {
+        // (low 7 bits) + 0x5F carries into the high bit exactly when they are ≥ 0x21, never into the next
+        // byte; a byte with its own high bit set is not below.
+        let low7 = ~highBits
+        return ~(((word & low7) &+ ones &* 0x5F) | word) & highBits
+    }
+
+    /// How many bytes of `word`, from its first, come before a control character, a space that follows
+    /// a space or a control character (the byte before the word counts as one when `afterSpace`), or,
+    /// with `backslash`, a backslash: 0…8. The run that paragraph normalization copies as it is: a
+    /// single space between words is copied with them, where `plainCount` stops at every space.
+    @inline(__always)
+    static func plainOrSingleSpaceCount(_ word: UInt64, afterSpace: Bool, backslash: Bool) -> Int {
+        let below = belowSpaceExactly(word)
+        let spaces = equalExactly(word, 0x20)
+        let afterBelow = below << 8 | (afterSpace ? 0x80 : 0)
+        var special = (below & ~spaces) | (spaces & afterBelow)
+        if backslash { special |= equal(word, UInt8(ascii: "\\")) }
+        return special == 0 ? 8 : firstIndex(special)
+    }
+
     /// How many bytes of `word`, from its first, come before a space or control character (any byte
     /// below 0x21) or, with `backslash`, a backslash: 0…8. The run that normalization copies as it is.
     @inline(__always)

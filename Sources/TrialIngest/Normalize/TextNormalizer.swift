@@ -162,13 +162,15 @@ enum TextNormalizer {
             let lineCount = line.count
             while j < lineCount {
                 if j + 8 <= lineCount {
+                    // A single space between words is copied with them (it is what the collapse would
+                    // write); the run ends before a second space, a control character or a backslash.
                     let word = ByteWord.load(lineBase + j)
-                    let plain = ByteWord.plainCount(word, backslash: unescape)
+                    let plain = ByteWord.plainOrSingleSpaceCount(word, afterSpace: previousSpace, backslash: unescape)
                     if plain > 0 {
                         UnsafeMutableRawPointer(outBase + w).storeBytes(of: word.littleEndian, as: UInt64.self)
                         w += plain
                         j += plain
-                        previousSpace = false
+                        previousSpace = lineBase[j - 1] == 0x20
                         continue
                     }
                 }

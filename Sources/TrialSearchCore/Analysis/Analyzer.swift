@@ -16,7 +16,10 @@
 /// thread. It frees them in `deinit`.
 public final class Analyzer {
     public let configuration: AnalyzerConfiguration
-    private var engine: AnalysisEngine
+    /// Unchecked: an analyzer is used by one thread at a time and `engine`'s accesses never overlap, and
+    /// the runtime's dynamic exclusivity check cost about 0.3 % of a build's instructions (one
+    /// `swift_beginAccess` per analyzed value).
+    @exclusivity(unchecked) private var engine: AnalysisEngine
 
     public convenience init(configuration: AnalyzerConfiguration = .default) {
         self.init(configuration: configuration, usesStemCache: true)

@@ -220,4 +220,47 @@ import Testing
             }
         }
     }
+
+    /// The word tests the paragraph copy stops at, against their byte-by-byte definitions: every byte
+    /// value in every lane, beside neighbours drawn from the bytes near the tests' edges.
+    @Test func wordTestsMatchTheirByteDefinitions() {
+        let edges: [UInt8] = [0x00, 0x09, 0x1F, 0x20, 0x21, 0x5C, 0x61, 0x7F, 0x80, 0xA0, 0xFF]
+        var state: UInt64 = 0x2545_F491_4F6C_DD1D
+        func next() -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int(truncatingIfNeeded: state >> 33)
+        }
+        var checked = 0
+        for lane in 0..<8 {
+            for value in 0...255 {
+                for _ in 0..<4 {
+                    var bytes = (0..<8).map { _ in edges[next() % edges.count] }
+                    bytes[lane] = UInt8(value)
+                    let word = bytes.withUnsafeBufferPointer { ByteWord.load($0.baseAddress! ) }
+                    let below = ByteWord.belowSpaceExactly(word)
+                    for i in 0..<8 {
+                        #expect((below >> UInt64(8 * i + 7)) & 1 == (bytes[i] < 0x21 ? 1 : 0), "\(bytes) byte \(i)")
+                    }
+                    for afterSpace in [false, true] {
+                        for backslash in [false, true] {
+                            // The run: bytes copied as they are, up to a control character, a space after
+                            // a space or control character, or (with `backslash`) a backslash.
+                            var run = 0
+                            var previousBelow = afterSpace
+                            while run < 8 {
+                                let b = bytes[run]
+                                if b < 0x20 || (b == 0x20 && previousBelow) || (backslash && b == 0x5C) { break }
+                                previousBelow = b < 0x21
+                                run += 1
+                            }
+                            #expect(ByteWord.plainOrSingleSpaceCount(word, afterSpace: afterSpace, backslash: backslash) == run,
+                                    "\(bytes) afterSpace \(afterSpace) backslash \(backslash)")
+                            checked += 1
+                        }
+                    }
+                }
+            }
+        }
+        #expect(checked == 8 * 256 * 4 * 4)
+    }
 }

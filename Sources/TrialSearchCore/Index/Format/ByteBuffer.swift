@@ -39,6 +39,16 @@ struct ByteBuffer: ~Copyable {
 
     // Unchecked writes: the caller has reserved room.
 
+    /// Runs `body` with the address just past the bytes; `body` writes there and returns how many bytes
+    /// it wrote (into room the caller reserved). A writer of many small pieces keeps its cursor in a
+    /// register instead of reloading and storing `base` and `count` around every write.
+    @inline(__always)
+    mutating func appendInPlace(_ body: (UnsafeMutablePointer<UInt8>) -> Int) {
+        let written = body(base + count)
+        precondition(written >= 0 && count + written <= capacity, "wrote \(written) bytes past \(count) of \(capacity)")
+        count &+= written
+    }
+
     @inline(__always)
     mutating func u8(_ v: UInt8) {
         base[count] = v

@@ -33,43 +33,68 @@ enum PositionsBlock {
     /// Appends the block of `count` values to `out` (which has room for `maxEncodedLength(count:)`).
     /// - Complexity: O(count).
     static func encode(_ values: UnsafePointer<UInt32>, count: Int, into out: inout ByteBuffer) {
-        // Bit lengths of the values, then the cost of each k from them: a value of b bits costs
-        // 2·max(0, b − k − 1) + 1 + k bits (exact but when v >> k is all ones and + 1 carries).
-        // Only the bit lengths present are summed, and only k up to the largest of them is tried: from
-        // there on every value costs 1 + k bits, more for each larger k (same k as trying all of them).
-        let k = withUnsafeTemporaryAllocation(of: Int.self, capacity: 33) { histogram in
-            histogram.initialize(repeating: 0)
-            var lowest = 32, highest = 0
+        let k = parameter(values, count: count)
+        // Each value's z, found once (the unary pass, the byte count before it and the mantissa pass
+        // read it).
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(count, 1)) { prefixes in
+            var unaryBits = 0
+            for i in 0..<count {
+                let z = Self.prefixLength(values[i], k)
+                prefixes[i] = UInt8(truncatingIfNeeded: z)
+                unaryBits += z + 1
+            }
+            out.vint(((unaryBits + 7) >> 3) << 5 | k)
+            out.appendInPlace { start in
+                var writer = BitWriter(at: start)
+                for i in 0..<count {
+                    let z = Int(prefixes[i])
+                    writer.write(1 << UInt64(z), bits: z + 1)
+                }
+                writer.finish()
+                for i in 0..<count {
+                    let z = Int(prefixes[i])
+                    let code = UInt64(values[i]) + (1 << UInt64(k)) - (1 << UInt64(z + k))
+                    writer.write(code, bits: z + k)
+                }
+                writer.finish()
+                return start.distance(to: writer.cursor)
+            }
+        }
+    }
+
+    /// The block's k: the first of 0…min(`maxK`, largest bit length) with the fewest bits. A value of b
+    /// bits costs 2·max(0, b − k − 1) + 1 + k bits (exact but when v >> k is all ones and + 1 carries),
+    /// so the block costs count·(1 + k) + 2·(S1(k + 2) − (k + 1)·S0(k + 2)), where S0(j) and S1(j) are
+    /// the number and the sum of the bit lengths of the values of at least j bits: suffix sums of the
+    /// bit lengths' histogram, one pass each instead of a sum over the lengths for every k (the same
+    /// costs, so the same k).
+    @inline(__always)
+    private static func parameter(_ values: UnsafePointer<UInt32>, count: Int) -> Int {
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * 35) { table in
+            table.initialize(repeating: 0)
+            // table[0..<35]: histogram; [35..<70]: S0; [70..<105]: S1 (index 33 and 34 stay 0).
+            guard let histogram = table.baseAddress else { return 0 }
+            var highest = 0
             for i in 0..<count {
                 let b = BitPacking.bitsRequired(values[i])
                 histogram[b] += 1
-                lowest = min(lowest, b)
                 highest = max(highest, b)
+            }
+            let s0 = histogram + 35, s1 = histogram + 70
+            var b = 32
+            while b >= 0 {
+                s0[b] = s0[b + 1] + histogram[b]
+                s1[b] = s1[b + 1] + histogram[b] * b
+                b -= 1
             }
             var k = 0
             var best = Int.max
             for candidate in 0...min(maxK, highest) {
-                var cost = 0
-                for b in lowest...max(lowest, highest) { cost += histogram[b] * (2 * max(0, b - candidate - 1) + 1 + candidate) }
+                let cost = count * (1 + candidate) + 2 * (s1[candidate + 2] - (candidate + 1) * s0[candidate + 2])
                 if cost < best { best = cost; k = candidate }
             }
             return k
         }
-        var unaryBits = 0
-        for i in 0..<count { unaryBits += Self.prefixLength(values[i], k) + 1 }
-        out.vint(((unaryBits + 7) >> 3) << 5 | k)
-        var writer = BitWriter()
-        for i in 0..<count {
-            let z = Self.prefixLength(values[i], k)
-            writer.write(1 << UInt64(z), bits: z + 1, into: &out)
-        }
-        writer.finish(into: &out)
-        for i in 0..<count {
-            let z = Self.prefixLength(values[i], k)
-            let code = UInt64(values[i]) + (1 << UInt64(k)) - (1 << UInt64(z + k))
-            writer.write(code, bits: z + k, into: &out)
-        }
-        writer.finish(into: &out)
     }
 
     /// z of the grammar: the bit length of (v >> k) + 1, minus one.
@@ -84,28 +109,45 @@ enum PositionsBlock {
     private struct BitWriter {
         var accumulator: UInt64 = 0
         var bits = 0
+        /// Where the next byte goes (in room the caller reserved: `maxEncodedLength`).
+        private(set) var cursor: UnsafeMutablePointer<UInt8>
+
+        init(at start: UnsafeMutablePointer<UInt8>) {
+            cursor = start
+        }
 
         /// Appends the low `bits` bits (0…56) of `value`.
+        /// Not recursive (a call of itself for the upper half made it an out-of-line call for every
+        /// code, about 33 instructions each): a code of more than 32 bits is written as two halves.
         @inline(__always)
-        mutating func write(_ value: UInt64, bits n: Int, into out: inout ByteBuffer) {
+        mutating func write(_ value: UInt64, bits n: Int) {
             if n > 32 {
-                write(value & 0xFFFF_FFFF, bits: 32, into: &out)
-                write(value >> 32, bits: n - 32, into: &out)
-                return
+                put(value & 0xFFFF_FFFF, bits: 32)
+                put(value >> 32, bits: n - 32)
+            } else {
+                put(value, bits: n)
             }
+        }
+
+        /// Appends the `n` ≤ 32 low bits of `value` (the bits above them zero).
+        @inline(__always)
+        private mutating func put(_ value: UInt64, bits n: Int) {
             accumulator |= value << UInt64(bits)
             bits += n
             if bits >= 32 {
-                out.u32(UInt32(truncatingIfNeeded: accumulator))
+                UnsafeMutableRawPointer(cursor).storeBytes(of: UInt32(truncatingIfNeeded: accumulator).littleEndian,
+                                                           as: UInt32.self)
+                cursor += 4
                 accumulator >>= 32
                 bits -= 32
             }
         }
 
         /// Pads the bits written to a whole byte and starts again from an empty accumulator.
-        mutating func finish(into out: inout ByteBuffer) {
+        mutating func finish() {
             while bits > 0 {
-                out.u8(UInt8(truncatingIfNeeded: accumulator))
+                cursor.pointee = UInt8(truncatingIfNeeded: accumulator)
+                cursor += 1
                 accumulator >>= 8
                 bits -= 8
             }
