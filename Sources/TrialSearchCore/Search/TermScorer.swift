@@ -46,8 +46,8 @@ struct TermScorer: ClauseScorer {
         let impactsBound = model.bound(weight: weight.weight, impacts: cursor.termImpacts, fields: weight.fields)
         // A clause over the default fields, scored with the parameters of the segment's term maxima, is
         // bounded by its exact maximum x where the segment stores one (`TermMaxima`): 1.34–1.41× tighter.
-        if weight.field == nil, weight.weight >= 0, let maxima = segment.termMaxima, let x = cursor.termMaximum,
-           let scale = model.termMaximumScale(maxima) {
+        if weight.field == nil, weight.weight >= 0, let maxima = segment.termMaxima, let scale = model.termMaximumScale(maxima),
+           let x = cursor.termMaximum {
             maxScore = min(impactsBound, model.bound(weight: weight.weight, maximum: x, scale: scale))
         } else {
             maxScore = impactsBound

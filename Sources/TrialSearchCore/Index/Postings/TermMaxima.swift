@@ -110,20 +110,30 @@ final class TermMaximumFactors: @unchecked Sendable {
     }
 
     /// The largest x over the docs of `cursor` (unstarted), whose doc d has norms row
-    /// `rows + (d + base) · fieldCount`: a walk of every posting (a merge's copied blocks, `check`).
+    /// `rows + (d + base) · fieldCount`: a walk of every posting (a merge's copied blocks), a block's
+    /// run at a time (`PostingsCursor.run(through:)`), as the scorer's loop reads them.
     /// - Complexity: O(docFreq + Σ fields per doc).
     func maximum(_ cursor: inout PostingsCursor, rows: UnsafePointer<UInt8>, base: Int) -> Float {
         var best: Float = 0
-        while true {
-            let doc = cursor.next()
-            if doc == PostingsCursor.noMoreDocs { break }
-            let row = rows + (Int(doc) + base) * IndexFormat.fieldCount
-            var x: Float = 0
-            cursor.forEachTermFreq { field, tf in
-                let f = Int(field.rawValue)
-                x += Float(tf) * table[f &* 256 &+ Int(row[f])]
+        var d = cursor.next()
+        while d != PostingsCursor.noMoreDocs {
+            guard let run = cursor.run(through: PostingsCursor.noMoreDocs - 1) else { break }
+            let docs = run.docs, masks = run.masks, starts = run.freqStarts, allFreqs = run.freqs
+            for i in run.start..<run.end {
+                let row = rows + (Int(docs[i]) &+ base) &* IndexFormat.fieldCount
+                let freqs = allFreqs + Int(starts[i])
+                var x: Float = 0
+                var m = masks[i]
+                var k = 0
+                while m != 0 {
+                    let f = m.trailingZeroBitCount
+                    x += Float(freqs[k] &+ 1) * table[f &* 256 &+ Int(row[f])]
+                    k &+= 1
+                    m &= m &- 1
+                }
+                best = max(best, x)
             }
-            best = max(best, x)
+            d = cursor.next(after: run)
         }
         return best
     }
