@@ -13,6 +13,8 @@ public struct SegmentReader: Sendable {
     public let docValues: DocValues
     public let stored: StoredRecords
     public let liveDocs: LiveDocs
+    /// What the postings' term maxima were computed with (format 6), nil for a format-5 segment.
+    let termMaxima: TermMaxima?
 
     /// Opens and verifies every file of `info` in `directory`.
     /// - Complexity: O(total file size) for the checksums.
@@ -30,6 +32,8 @@ public struct SegmentReader: Sendable {
         postingsFile = try open(.postings)
         positionsFile = try open(.positions)
         norms = try Norms(file: open(.norms), expectedDocCount: info.docCount)
+        termMaxima = postingsFile.version >= 6
+            ? try TermMaxima.decode(postingsFile, lengthSums: norms.lengthSums, docCount: info.docCount) : nil
         docValues = try DocValues(file: open(.docValues), expectedDocCount: info.docCount)
         stored = try StoredRecords(file: open(.stored), expectedDocCount: info.docCount)
         if info.deletesGeneration > 0 {

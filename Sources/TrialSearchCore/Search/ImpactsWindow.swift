@@ -26,7 +26,7 @@ struct ImpactsWindow {
     /// - Complexity: O(min(blocks in the window, maxBlocksPerWindow) · log blocks).
     mutating func maxScore(_ cursor: inout PostingsCursor, upTo: DocID, segmentMax: Float, model: ScoringModel,
                            weight: Float, fields: UInt16) -> Float {
-        if upTo <= end || end >= PostingsCursor.noMoreDocs - 1 { return bound }
+        if upTo <= end || end >= PostingsCursor.noMoreDocs - 1 { return min(bound, segmentMax) }
         var best = bound
         var last = end
         var visited = 1
@@ -43,6 +43,6 @@ struct ImpactsWindow {
         }
         end = last
         bound = best
-        return best
+        return min(best, segmentMax)
     }
 }

@@ -117,6 +117,33 @@ public final class ScoringModel: @unchecked Sendable {
         return saturates ? weight * (x / (k1 + x)) : weight * x
     }
 
+    /// The factor c ≥ 1 by which a segment's stored maximum x (`TermMaxima`) must be multiplied to bound
+    /// the x of this model's clauses without a field prefix, or nil when the maxima do not apply: not
+    /// BM25F, or other weights or b than the segment's. c = max(1, max_f avg_f / segavg_f) over the
+    /// searched fields: with a larger collection average a field's factor w / (1 − b + b · len / avg)
+    /// grows by at most avg / segavg, with a smaller one it shrinks. 1 for an index of one segment.
+    /// - Complexity: O(fields).
+    func termMaximumScale(_ maxima: TermMaxima) -> Double? {
+        guard case let .bm25f(p) = similarity, p.b.values == maxima.b, p.weights.parameters.values == maxima.weights else {
+            return nil
+        }
+        var scale = 1.0
+        for f in 0..<IndexFormat.fieldCount where maxima.weights[f] > 0 && maxima.averages[f] > 0 {
+            scale = max(scale, statistics.averageFieldLengths[f] / maxima.averages[f])
+        }
+        return scale
+    }
+
+    /// A bound of `score(weight:x:)` over every doc whose x is at most `maximum · scale`: computed in
+    /// `Double` and widened by 10⁻⁶ relative, then rounded up to `Float`, so that the `Float` roundings
+    /// of the scorer's factors, sum and saturation (a few 10⁻⁷ relative) cannot put a doc's score above it.
+    func bound(weight: Float, maximum x: Float, scale: Double) -> Float {
+        let xs = Double(x) * scale
+        guard weight >= 0, xs > 0 else { return 0 }
+        let s = saturates ? Double(weight) * (xs / (Double(k1) + xs)) : Double(weight) * xs
+        return Float(s * (1 + 1e-6)).nextUp
+    }
+
     /// The clause weight for a term or phrase of idf `idf` (before TF-IDF's queryNorm).
     func weight(idf: Double, boost: Double) -> Double {
         saturates ? boost * idf : boost * idf * idf

@@ -57,7 +57,7 @@ import Testing
         let postingsName = SegmentFile.postings.formatName, positionsName = SegmentFile.positions.formatName
         let output = try IndexOutput(path: postingsPath, formatName: postingsName, segmentID: 1, durable: false)
         let positionsOutput = try IndexOutput(path: positionsPath, formatName: positionsName, segmentID: 1, durable: false)
-        var writer = PostingsWriter(output: output, positions: positionsOutput, blockDocs: blockDocs)
+        var writer = PostingsWriter(output: output, positions: positionsOutput, blockDocs: blockDocs, maxima: nil)
         var infos: [TermInfo] = []
         var norms = [UInt8](repeating: 0, count: IndexFormat.fieldCount)
         for postings in terms {

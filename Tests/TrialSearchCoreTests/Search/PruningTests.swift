@@ -4,12 +4,14 @@ import Testing
 /// Dynamic pruning (block-max MaxScore, block-max conjunction) against exhaustive scoring: the same
 /// top-k, with bit-identical scores, on randomized queries over a multi-segment index with deletions.
 @Suite struct PruningTests {
-    @Test(arguments: [Similarity.default, .tfidf(TFIDFParameters())])
+    /// `.related` and `.longQuery`: bounds from the segments' stored term maxima (`TermMaxima`), scaled
+    /// by the collection's averages over each segment's.
+    @Test(arguments: [Similarity.default, .tfidf(TFIDFParameters()), .bm25f(.related), .bm25f(.longQuery)])
     func prunedSearchEqualsExhaustiveSearch(similarity: Similarity) throws {
         let index = try #require(SyntheticSearchIndex.shared)
         #expect(index.reader.segments.count > 1, "the test needs several segments")
         let searcher = try IndexSearcher(reader: index.reader, similarity: similarity)
-        var queries = RandomQueries(seed: similarity == .default ? 7 : 8, trials: index.trials)
+        var queries = RandomQueries(seed: similarity == .default ? 7 : similarity == .bm25f(.related) ? 9 : 8, trials: index.trials)
         var prunedWork = 0
         var exhaustiveWork = 0
         var nonEmpty = 0

@@ -143,7 +143,8 @@ import Testing
         var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
         // Header: magic u32, format name (u8 length + bytes), version u32 little-endian.
         let versionOffset = 4 + 1 + Int(bytes[4])
-        let older = IndexFormat.version - 1
+        // One older than the oldest version still read (format 5 indexes open: `TermMaximaTests`).
+        let older = IndexFormat.oldestReadableVersion - 1
         for k in 0..<4 { bytes[versionOffset + k] = UInt8(truncatingIfNeeded: older >> (8 * UInt32(k))) }
         try Self.writeWithValidFrame(bytes, to: path)
         let outcome = try ChildProcess.run(["search", "--index", directory, "ovarian"])

@@ -7,7 +7,9 @@
 /// - Postings of every term (`.pst`): docs strictly increasing within 0..<docCount, as many as docFreq;
 ///   each doc's fields within the term's mask with termFreqs ≥ 1; per-field doc counts equal to
 ///   fieldDocFreqs and the termFreqs summing to totalTermFreq; every termFreq and norm within the
-///   block's and the term's impacts (the bounds dynamic pruning trusts).
+///   block's and the term's impacts (the bounds dynamic pruning trusts); for a term of several blocks
+///   of a format-6 segment, the stored maximum x (`TermMaxima`) equal to the largest x recomputed from
+///   its docs' termFreqs and norms (a bound that pruning trusts too).
 /// - Positions (`.pos`): every block decodes within the term's positions (`PositionsBlockReader`), as
 ///   many per (doc, field) as the termFreq, non-decreasing, non-negative.
 /// - Every doc is reachable: it has postings in the `id` field.
@@ -56,6 +58,7 @@ struct SegmentCheck {
         var positions: [Int32] = []
         var freqs: [(Field, Int)] = []
         var cursor: PostingsCursor? = nil
+        let maxima = segment.termMaxima.map(TermMaximumFactors.init)
         while terms.next() {
             termCount += 1
             let term = terms.term
@@ -76,6 +79,7 @@ struct SegmentCheck {
             var fieldDocs = FieldCounts()
             var occurrences = 0
             let termImpacts = postings.termImpacts
+            var largestX: Float = 0
             while true {
                 let doc = postings.next()
                 if doc == PostingsCursor.noMoreDocs { break }
@@ -95,6 +99,13 @@ struct SegmentCheck {
                 var bad: String? = nil
                 freqs.removeAll(keepingCapacity: true)
                 postings.forEachTermFreq { freqs.append(($0, $1)) }
+                if let maxima {
+                    var x: Float = 0
+                    for (field, freq) in freqs {
+                        x += Float(freq) * maxima.factor(Int(field.rawValue), segment.norms.normByte(doc, field))
+                    }
+                    largestX = max(largestX, x)
+                }
                 for (field, freq) in freqs {
                     let f = Int(field.rawValue)
                     fieldDocs[f] += 1
@@ -121,6 +132,13 @@ struct SegmentCheck {
             } else if count != info.docFreq || occurrences != info.totalTermFreq || fieldDocs != info.fieldDocFreqs {
                 problems.add(postingsPath, "term \"\(name)\": \(count) docs and \(occurrences) occurrences vs docFreq "
                     + "\(info.docFreq) and totalTermFreq \(info.totalTermFreq) in the term dictionary")
+            }
+            if maxima != nil && info.docFreq > IndexFormat.blockSize && !postings.isCorrupt {
+                let stored = postings.termMaximum
+                if stored != largestX {
+                    problems.add(postingsPath, "term \"\(name)\": stored maximum x \(stored.map { "\($0)" } ?? "missing") "
+                        + "vs \(largestX) recomputed from its docs")
+                }
             }
             report.postings += count
             cursor = postings

@@ -9,7 +9,13 @@ public enum IndexFormat {
     /// libdeflate level 6, inclusion and exclusion criteria as excerpts of the criteria text. 5:
     /// positions exp-Golomb coded per postings block (`PositionsBlock`) instead of vints; a block's
     /// field-mask dictionary shifted to its lowest field and as wide as its fields span (not 16 bits).
-    public static let version: UInt32 = 5
+    /// 6: the postings file starts with the BM25F parameters of its term maxima, and a term of several
+    /// blocks stores after its impacts the exact maximum of BM25F's pseudo-frequency over its docs
+    /// (`TermMaxima`, `PostingsWriter`); the other files are as in 5.
+    public static let version: UInt32 = 6
+    /// The oldest version this trialsearch still reads: 5, whose postings have no term maxima (their
+    /// scorers bound terms by their impacts alone). Writers always write `version`.
+    public static let oldestReadableVersion: UInt32 = 5
 
     /// First 4 bytes of every index file: "TSIX" little-endian.
     static let headerMagic: UInt32 = 0x5849_5354

@@ -86,6 +86,8 @@ public struct IndexFile: @unchecked Sendable {
     var path: String { file.path }
     /// The file's CRC-32 (verified against its footer): with the length, what a manifest records.
     let checksum: UInt32
+    /// The header's format version (`IndexFormat.oldestReadableVersion` … `IndexFormat.version`).
+    let version: UInt32
 
     /// `releasePages` drops the pages from the process's resident set as the checksum passes them (for
     /// writers and merges, whose memory is budgeted; readers keep them warm).
@@ -137,9 +139,10 @@ public struct IndexFile: @unchecked Sendable {
             throw corrupt("format name: actual \"\(name)\" vs expected \"\(formatName)\"")
         }
         let version = header.readU32()
-        guard version == IndexFormat.version else {
+        guard version >= IndexFormat.oldestReadableVersion && version <= IndexFormat.version else {
             throw IndexError.unsupportedVersion(file: path, found: Int(version), supported: Int(IndexFormat.version))
         }
+        self.version = version
         let id = header.readU64()
         if let segmentID, id != segmentID {
             throw corrupt("segment id: actual \(hex(id)) vs expected \(hex(segmentID)) (a file of another segment)")

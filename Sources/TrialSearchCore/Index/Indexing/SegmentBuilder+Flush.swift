@@ -48,6 +48,8 @@ extension SegmentBuilder {
             docValues.append(b.docValues)
         }
         precondition(sorted.count == builders.count, "\(sorted.count) sorted term lists for \(builders.count) builders")
+        let maxima = TermMaximumFactors(TermMaxima(lengthSums: lengthSums, docCount: docCount))
+        try PostingsWriter.writeMaximaParameters(maxima.maxima, to: postingsOut)
         let tables = JoinedTables(tables: builders.map(\.table), bases: bases, sorted: sorted)
         // The columns and the rest of the segment, independent of the terms.
         let others = ColumnsJob(norms: norms, lengthSums: lengthSums, docsWithField: docsWithField, docValues: docValues,
@@ -57,7 +59,7 @@ extension SegmentBuilder {
         try norms.withUnsafeBufferPointer { normRows in
             guard let rows = normRows.baseAddress else { return }
             guard let cut else {
-                try tables.write(from: nil, below: nil, rows: rows, postings: postingsOut, positions: positionsOut,
+                try tables.write(from: nil, below: nil, rows: rows, maxima: maxima, postings: postingsOut, positions: positionsOut,
                                  file: path(.postings)) { try dictionary.add($0, $1) }
                 try others.run()
                 return
@@ -67,12 +69,12 @@ extension SegmentBuilder {
             let postingsPath = path(.postings)
             try concurrently({
                 try concurrently({
-                    try tables.write(from: nil, below: cut, rows: rows, postings: postingsOut, positions: positionsOut,
+                    try tables.write(from: nil, below: cut, rows: rows, maxima: maxima, postings: postingsOut, positions: positionsOut,
                                      file: path(.postings)) { try dictionary.add($0, $1) }
                 }, background: { try others.run() })
             }, background: {
                 var terms = MergedTerms()
-                try tables.write(from: cut, below: nil, rows: shared.rows, postings: upper.postings, positions: upper.positions,
+                try tables.write(from: cut, below: nil, rows: shared.rows, maxima: maxima, postings: upper.postings, positions: upper.positions,
                                  file: postingsPath) { terms.append($0, $1) }
                 upper.result.withLock { $0 = terms }
             })
@@ -130,10 +132,11 @@ private struct JoinedTables: @unchecked Sendable {
     /// Writes the terms from position `from[k]` up to `below[k]` of each table's sorted slots (nil: from
     /// the start, to the end) in byte order into `postingsOut` and `positionsOut`, handing each term
     /// and its `TermInfo` to `add`.
-    func write(from lower: [Int]?, below upper: [Int]?, rows: UnsafePointer<UInt8>, postings postingsOut: IndexOutput,
+    func write(from lower: [Int]?, below upper: [Int]?, rows: UnsafePointer<UInt8>, maxima: TermMaximumFactors,
+               postings postingsOut: IndexOutput,
                positions positionsOut: IndexOutput, file: String,
                _ add: (UnsafeRawBufferPointer, TermInfo) throws -> Void) throws {
-        var postings = PostingsWriter(output: postingsOut, positions: positionsOut)
+        var postings = PostingsWriter(output: postingsOut, positions: positionsOut, maxima: maxima)
         var scratch = FlushScratch()
         defer { scratch.termFreqs.deallocate() }
         var next = lower ?? [Int](repeating: 0, count: tables.count)

@@ -26,19 +26,25 @@ struct PostingsMerger: ~Copyable {
     /// The merged segment's norms rows (`fieldCount` bytes per new doc).
     private let norms: UnsafePointer<UInt8>
     private var writer: PostingsWriter
+    /// The merged segment's `maxX` factors.
+    private let maxima: TermMaximumFactors
+    /// A second cursor's decode buffers per source, for the walks of `maxX`.
+    private var spentMaximum: [PostingsBuffers?]
     /// One cursor's decode buffers per source, reused for every term.
     private var spent: [PostingsBuffers?]
     private let termFreqs: UnsafeMutablePointer<UInt32>
     /// The position values of the doc being re-encoded.
     private var positions: [UInt32] = []
 
-    init(readers: [SegmentReader], docMaps: [DocMap], norms: UnsafePointer<UInt8>, output: IndexOutput,
-         positions: IndexOutput) {
+    init(readers: [SegmentReader], docMaps: [DocMap], norms: UnsafePointer<UInt8>, maxima: TermMaximumFactors,
+         output: IndexOutput, positions: IndexOutput) {
         sources = readers.map { Source(postings: $0.postingsFile, positions: $0.positionsFile, docCount: $0.docCount) }
         self.docMaps = docMaps
         self.norms = norms
-        writer = PostingsWriter(output: output, positions: positions, blockDocs: IndexFormat.maxBlockDocs)
+        writer = PostingsWriter(output: output, positions: positions, blockDocs: IndexFormat.maxBlockDocs, maxima: maxima)
+        self.maxima = maxima
         spent = readers.map { _ in nil }
+        spentMaximum = readers.map { _ in nil }
         termFreqs = .allocate(capacity: IndexFormat.fieldCount)
         termFreqs.initialize(repeating: 0, count: IndexFormat.fieldCount)
         self.positions.reserveCapacity(1 << 12)
@@ -49,7 +55,18 @@ struct PostingsMerger: ~Copyable {
     /// Writes the postings and positions of `term` from the sources `sources` (ascending, each having
     /// the term with `infos[k]`); returns its `TermInfo`, or nil when every doc with the term is deleted.
     mutating func mergeTerm(_ term: [UInt8], sources members: [Int], infos: [TermInfo]) throws -> TermInfo? {
+        // A term of several merged blocks stores its maximum x over the merged docs, with the merged
+        // segment's norms and averages: the docs of sources without deletes are walked for it here (their
+        // blocks are mostly copied, without their norms); those of the others are added with their norms.
+        let multiBlock = infos.reduce(0) { $0 + $1.docFreq } > IndexFormat.blockSize
         for (k, i) in members.enumerated() {
+            if multiBlock && docMaps[i].allLive {
+                let source = sources[i]
+                var walk = PostingsCursor(info: infos[k], postings: source.postings, positions: source.positions,
+                                          docCount: source.docCount, buffers: spentMaximum[i])
+                writer.noteMaximum(maxima.maximum(&walk, rows: norms, base: Int(docMaps[i].base)))
+                spentMaximum[i] = walk.buffers
+            }
             let source = sources[i]
             var cursor = PostingsCursor(info: infos[k], postings: source.postings, positions: source.positions,
                                         docCount: source.docCount, buffers: spent[i])

@@ -62,7 +62,7 @@ enum SegmentMerger {
         let maps = docMaps
         let rows = norms, sums = lengthSums, withField = docsWithField
         try concurrently({
-            try mergeTerms(readers, maps: maps, norms: rows, directory: directory, name: name, id: id,
+            try mergeTerms(readers, maps: maps, norms: rows, lengthSums: sums, directory: directory, name: name, id: id,
                            splitMinimumBlocks: splitMinimumBlocks)
         }, background: {
             // Stored records and doc values, doc by doc, and the norms file, on another core.
@@ -87,29 +87,33 @@ enum SegmentMerger {
     /// straight into the files, the upper one at the same time on another thread into scratch files,
     /// then appended with its terms' offsets shifted (a term's postings and positions bytes do not depend on
     /// where they start). The files are byte for byte those of one sequential pass.
-    private static func mergeTerms(_ readers: [SegmentReader], maps docMaps: [DocMap], norms: [UInt8], directory: String,
+    private static func mergeTerms(_ readers: [SegmentReader], maps docMaps: [DocMap], norms: [UInt8], lengthSums: [UInt64],
+                                   directory: String,
                                    name: String, id: UInt64, splitMinimumBlocks: Int) throws {
         func path(_ kind: SegmentFile) -> String { FileSystem.join(directory, kind.fileName(segment: name)) }
         let termsOut = try IndexOutput(path: path(.terms), formatName: SegmentFile.terms.formatName, segmentID: id)
         let postingsOut = try IndexOutput(path: path(.postings), formatName: SegmentFile.postings.formatName, segmentID: id)
         let positionsOut = try IndexOutput(path: path(.positions), formatName: SegmentFile.positions.formatName, segmentID: id)
         var dictionary = TermDictionaryWriter(output: termsOut)
+        // The merged segment's maxima, with its own field averages (never the sources').
+        let maxima = TermMaximumFactors(TermMaxima(lengthSums: lengthSums, docCount: norms.count / IndexFormat.fieldCount))
+        try PostingsWriter.writeMaximaParameters(maxima.maxima, to: postingsOut)
         if let pivot = splitTerm(readers, minimumBlocks: splitMinimumBlocks) {
             // The upper range's postings and positions go to unnamed scratch files (in the page cache:
             // half the merged segment in memory took the 16x replica's build to 542 MB).
             let upper = try UpperRange(postingsPath: path(.postings), positionsPath: path(.positions))
             try concurrently({
-                try mergeRange(readers, maps: docMaps, norms: norms, from: nil, below: pivot, postings: postingsOut,
+                try mergeRange(readers, maps: docMaps, norms: norms, maxima: maxima, from: nil, below: pivot, postings: postingsOut,
                                positions: positionsOut) { try dictionary.add($0, $1) }
             }, background: {
                 var terms = MergedTerms()
-                try mergeRange(readers, maps: docMaps, norms: norms, from: pivot, below: nil, postings: upper.postings,
+                try mergeRange(readers, maps: docMaps, norms: norms, maxima: maxima, from: pivot, below: nil, postings: upper.postings,
                                positions: upper.positions) { terms.append($0, $1) }
                 upper.result.withLock { $0 = terms }
             })
             try upper.append(to: postingsOut, positionsOut, dictionary: &dictionary, of: "the merge into \(name)")
         } else {
-            try mergeRange(readers, maps: docMaps, norms: norms, from: nil, below: nil, postings: postingsOut,
+            try mergeRange(readers, maps: docMaps, norms: norms, maxima: maxima, from: nil, below: nil, postings: postingsOut,
                            positions: positionsOut) { try dictionary.add($0, $1) }
         }
         try dictionary.finish()
@@ -146,13 +150,13 @@ enum SegmentMerger {
 
     /// Merges the terms `t` of `readers` with `lower ≤ t < upper` (nil: unbounded) into `postingsOut` and
     /// `positionsOut`, handing each merged term and its `TermInfo` to `add` in byte order.
-    private static func mergeRange(_ readers: [SegmentReader], maps docMaps: [DocMap], norms: [UInt8],
+    private static func mergeRange(_ readers: [SegmentReader], maps docMaps: [DocMap], norms: [UInt8], maxima: TermMaximumFactors,
                                    from lower: [UInt8]?, below upper: [UInt8]?, postings postingsOut: IndexOutput,
                                    positions positionsOut: IndexOutput,
                                    _ add: (UnsafeRawBufferPointer, TermInfo) throws -> Void) throws {
         try norms.withUnsafeBufferPointer { normRows in
             guard let rows = normRows.baseAddress else { return }
-            var merger = PostingsMerger(readers: readers, docMaps: docMaps, norms: rows, output: postingsOut,
+            var merger = PostingsMerger(readers: readers, docMaps: docMaps, norms: rows, maxima: maxima, output: postingsOut,
                                         positions: positionsOut)
             var enums = readers.map { $0.terms.makeTermsEnum() }
             var current: [Bool] = []

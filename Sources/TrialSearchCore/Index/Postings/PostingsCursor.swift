@@ -64,6 +64,8 @@ public struct PostingsCursor {
     private let skipStart: Int
     private let blocksStart: Int
     private let blockCount: Int
+    /// Whether a term of several blocks stores its maximum x after its impacts (format 6).
+    private let hasMaximum: Bool
     /// The segment's docCount: every doc id decoded must be below it.
     private let docLimit: UInt32
     let buffers: PostingsBuffers
@@ -112,7 +114,9 @@ public struct PostingsCursor {
         let start = info.postingsOffset
         termEnd = min(start + info.postingsLength, postings.body.upperBound)
         self.buffers = buffers ?? PostingsBuffers()
-        let layout = PostingsBlockTable.layout(base: base, start: start, termEnd: termEnd, docFreq: info.docFreq)
+        hasMaximum = postings.version >= 6
+        let layout = PostingsBlockTable.layout(base: base, start: start, termEnd: termEnd, docFreq: info.docFreq,
+                                               hasMaximum: hasMaximum)
         (blockCount, skipStart, blocksStart) = layout
         if layout.blockCount == 0 || start < postings.body.lowerBound || blocksStart > termEnd || info.positionsOffset < positions.body.lowerBound
             || info.positionsOffset + info.positionsLength > positionsEnd {
@@ -628,6 +632,17 @@ public struct PostingsCursor {
     public var termImpacts: Impacts {
         var r = ByteReader(base: base, end: termEnd, position: info.postingsOffset)
         return Impacts.decode(&r)
+    }
+
+    /// The exact maximum of BM25F's pseudo-frequency x over the term's docs (`TermMaxima`): stored for
+    /// a term of several blocks in a format-6 segment, nil otherwise (and when not finite and ≥ 0).
+    /// - Complexity: O(fields of the term's impacts).
+    var termMaximum: Float? {
+        guard hasMaximum && blockCount > 1 else { return nil }
+        var r = ByteReader(base: base, end: termEnd, position: info.postingsOffset)
+        Impacts.skip(&r)
+        let x = Float(bitPattern: r.readU32())
+        return !r.failed && x.isFinite && x >= 0 ? x : nil
     }
 
     /// Moves the impacts window to the block that contains `target` (without decoding docs) and returns

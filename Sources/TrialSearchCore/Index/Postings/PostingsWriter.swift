@@ -1,10 +1,12 @@
 /// Encodes the postings of one term after another into the postings file (`.pst`) and their positions
 /// into the positions file (`.pos`), block by block.
 ///
-/// Postings format (one list per term across all fields):
+/// Postings format (one list per term across all fields), format 6:
 /// ```
+/// PostingsBody := MaximaParameters TermPostings^terms
+/// MaximaParameters := b:f64^12 weight:f64^12               (per field, `Field` order: `TermMaxima`)
 /// TermPostings := Block                                   (docFreq ≤ 128: one block)
-///               | TermImpacts blockCount:vint SkipEntry^blockCount Block^blockCount   (docFreq > 128)
+///               | TermImpacts maxX:f32 blockCount:vint SkipEntry^blockCount Block^blockCount   (docFreq > 128)
 /// SkipEntry    := lastDoc:u32 blockStart:u32 positionsStart:u32 docCount:u8
 /// Block        := Impacts docWidth:u8 DocDeltas maskCount:u8 Masks MaskIndices freqWidth:u8 Freqs
 /// Impacts      := fieldMask:u16 (maxTermFreq:vint minNorm:u8)^popcount(fieldMask)
@@ -28,6 +30,12 @@
 /// `Impacts` (see `Impacts` for the maths) bound the BM25F score of every doc of the block; the
 /// `TermImpacts` of a multi-block term bound the whole term, and for a single block the block's own
 /// impacts do, so a term's bound is always at its postings offset.
+/// `maxX` (format 6) is the exact maximum over the term's docs of BM25F's pseudo-frequency
+/// x = Σ_f tf_f · w_f / (1 − b_f + b_f · len_f / avg_f), with the w_f and b_f of `MaximaParameters`,
+/// the decoded norm bytes and the segment's own average field lengths, in the scorer's `Float`
+/// arithmetic (`TermMaxima`): a score bound for every k1 and clause weight under those parameters,
+/// tighter than the impacts'. A term of one block has none (its impacts bound it well enough, and
+/// most terms are such: 4 bytes each would cost). Format 5 has neither `MaximaParameters` nor `maxX`.
 ///
 /// Positions format (`.pos`), one list per term:
 /// ```
@@ -48,7 +56,8 @@
 /// are the values 2, 0, 7, 4, coded with k = 1: z = 1, 0, 2, 1, unary codes `01 1 001 01` in one byte
 /// `A6`, mantissas 0 (2 bits), 0 (1 bit), 1 (3 bits), 2 (2 bits) in one byte `88`: `21 A6 88`
 /// (unary length 1 · 32 + k, unary, mantissas). With 300 such docs the term
-/// would start with its `TermImpacts`, `03` (three blocks) and three 13-byte skip entries, the first
+/// would start with its `TermImpacts`, its maxX (x = 1.5 as f32: `00 00 C0 3F`), `03` (three blocks)
+/// and three 13-byte skip entries, the first
 /// `lastDoc` of the 128th doc, `blockStart` 0, `positionsStart` 0, `docCount` `80` (128).
 struct PostingsWriter: ~Copyable {
     private let output: IndexOutput
@@ -79,15 +88,35 @@ struct PostingsWriter: ~Copyable {
 
     /// Docs at which a block after a term's first is encoded (see `blockLimit`).
     private let blockDocs: Int
+    /// The factors of `maxX`; nil writes +∞ (no bound: a test's writer without a segment).
+    private let maxima: TermMaximumFactors?
+    /// The current term's largest x so far (docs added with norms, and `noteMaximum`).
+    private var termMaximum: Float = 0
 
     /// A writer into `output` (postings) and `positions` whose blocks hold `blockDocs` docs (a term's
     /// first block at most 128): a flush's 128, or a merge's `IndexFormat.maxBlockDocs`, where the merge
     /// ends blocks itself.
-    init(output: IndexOutput, positions: IndexOutput, blockDocs: Int = IndexFormat.blockSize) {
+    init(output: IndexOutput, positions: IndexOutput, blockDocs: Int = IndexFormat.blockSize,
+         maxima: TermMaximumFactors?) {
         precondition(blockDocs >= IndexFormat.blockSize && blockDocs <= IndexFormat.maxBlockDocs, "block of \(blockDocs) docs")
         self.output = output
         positionsOutput = positions
         self.blockDocs = blockDocs
+        self.maxima = maxima
+    }
+
+    /// Writes `MaximaParameters` at the start of a new postings file's body (once per file, before
+    /// any term: a scratch output of a split write has none).
+    static func writeMaximaParameters(_ maxima: TermMaxima, to output: IndexOutput) throws {
+        var bytes: [UInt8] = []
+        maxima.encodeParameters(into: &bytes)
+        try output.write(bytes)
+    }
+
+    /// Raises the current term's maximum x to `x`: a merge's docs added without norms or in copied
+    /// blocks (`TermMaximumFactors.maximum`).
+    mutating func noteMaximum(_ x: Float) {
+        termMaximum = max(termMaximum, x)
     }
 
     /// Docs waiting in the block being filled.
@@ -140,6 +169,7 @@ struct PostingsWriter: ~Copyable {
             fieldDocFreqs[f] += 1
             if let norms { blockImpacts.add(field: f, termFreq: tf, norm: norms[f]) }
         }
+        if let norms, let maxima { termMaximum = max(termMaximum, maxima.x(mask: mask, termFreqs: termFreqs, row: norms)) }
         freqCount = n
         b.reservePositions(positionCount + docPositions, keeping: positionCount)
         (b.positions + positionCount).update(from: positions, count: docPositions)
@@ -204,8 +234,9 @@ struct PostingsWriter: ~Copyable {
         let start = output.position
         if blockCount > 1 {
             head.removeAll()
-            head.reserve(Impacts.maxEncodedLength + 10 + skip.count)
+            head.reserve(Impacts.maxEncodedLength + 14 + skip.count)
             termImpacts.encode(into: &head)
+            head.u32((maxima == nil ? Float.infinity : termMaximum).bitPattern)
             head.vint(blockCount)
             try output.write(head.bytes)
             try output.write(skip.bytes)
@@ -225,6 +256,7 @@ struct PostingsWriter: ~Copyable {
         // Reset for the next term.
         termImpacts = Impacts()
         blockImpacts = Impacts()
+        termMaximum = 0
         blocks.removeAll()
         skip.removeAll()
         termPositions.removeAll()

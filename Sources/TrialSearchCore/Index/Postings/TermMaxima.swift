@@ -1,0 +1,140 @@
+/// The BM25F field weights, length normalizations and field averages under which a segment's postings
+/// store each long term's exact maximum pseudo-frequency (format 6), and the arithmetic that computes
+/// it: the same `Float` factors and sums as the scorer's, so that the stored value is the scorer's own
+/// largest x over the term's docs.
+///
+/// For a doc d holding the term, BM25F's pseudo-frequency is
+/// ```
+/// x(d) = Σ_f tf_f(d) · factor_f(norm_f(d))      factor_f(n) = w_f / (1 − b_f + b_f · decode(n) / avg_f)
+/// ```
+/// (fields in ascending order, `Float` products and sums, `factor` rounded to `Float` from `Double`:
+/// `ScoringModel.searchedFactors`), and the term's score is weight · x / (k1 + x) whatever k1 and the
+/// clause's weight (idf · boost) are. So the maximum of x over a term's docs, stored once per segment,
+/// bounds the term's score for every query scored with these w_f and b_f, usually far tighter than the
+/// per-field `Impacts` (whose largest termFreq and shortest length come from different docs: on the
+/// 16x replica the impacts bound is 1.34–1.41× the exact maximum, BENCHMARKS.md `notes7`).
+///
+/// The weights and b are those of the text-field scoring that related-trials and patient-note queries
+/// share (`BM25FParameters.related` and `.longQuery` differ only in k1); `avg_f` is the segment's own
+/// average length (its norms' exact length sum over its doc count, deleted docs included): for an index
+/// of one segment exactly the scorer's, otherwise `ScoringModel.termMaximumScale` widens the bound.
+/// They are written at the start of the postings file's body (`PostingsWriter`'s grammar), so a segment
+/// says what its maxima mean, and a scorer with other parameters ignores them.
+struct TermMaxima: Sendable, Equatable {
+    /// b_f per field (`Field` order).
+    let b: [Double]
+    /// w_f per field (`Field` order); a field of weight 0 adds nothing to x.
+    let weights: [Double]
+    /// The segment's average length of each field (0 when no doc has the field).
+    let averages: [Double]
+
+    /// The parameters new segments store maxima for: the related-trials and patient-note scoring.
+    static let currentB: [Double] = BM25FParameters.related.b.values
+    static let currentWeights: [Double] = BM25FParameters.related.weights.parameters.values
+
+    /// Bytes of the parameters at the start of a format-6 postings body: b_f then w_f, f64 each.
+    static let parametersLength = 16 * IndexFormat.fieldCount
+
+    init(b: [Double] = currentB, weights: [Double] = currentWeights, lengthSums: [UInt64], docCount: Int) {
+        precondition(b.count == IndexFormat.fieldCount && weights.count == IndexFormat.fieldCount
+                     && lengthSums.count == IndexFormat.fieldCount, "field parameters \(b.count), \(weights.count), \(lengthSums.count)")
+        self.b = b
+        self.weights = weights
+        averages = lengthSums.map { docCount == 0 ? 0 : Double($0) / Double(docCount) }
+    }
+
+    /// `MaximaParameters := b:f64^fieldCount weight:f64^fieldCount` (little-endian IEEE 754).
+    func encodeParameters(into out: inout [UInt8]) {
+        for v in b + weights { out.appendU64(v.bitPattern) }
+    }
+
+    /// The parameters at the start of a format-6 postings body, with the segment's field statistics.
+    static func decode(_ postings: IndexFile, lengthSums: [UInt64], docCount: Int) throws -> TermMaxima {
+        var r = postings.reader()
+        var values: [Double] = []
+        for _ in 0..<(2 * IndexFormat.fieldCount) { values.append(Double(bitPattern: r.readU64())) }
+        let b = Array(values[0..<IndexFormat.fieldCount]), w = Array(values[IndexFormat.fieldCount...])
+        guard !r.failed, b.allSatisfy({ $0 >= 0 && $0 <= 1 }), w.allSatisfy({ $0.isFinite && $0 >= 0 }) else {
+            throw postings.corrupt("term maxima parameters: b \(b.prefix(4))…, weights \(w.prefix(4))… vs expected 0 ≤ b ≤ 1, weights ≥ 0")
+        }
+        return TermMaxima(b: b, weights: w, lengthSums: lengthSums, docCount: docCount)
+    }
+
+    /// `factor_f(n)` for every field and norm byte (`f * 256 + n`), as `ScoringModel.searchedFactors`
+    /// computes it from the same inputs.
+    func factors() -> [Float] {
+        let table = FieldNorm.decodeTable
+        var out = [Float](repeating: 0, count: IndexFormat.fieldCount * 256)
+        for f in 0..<IndexFormat.fieldCount where weights[f] > 0 {
+            let average = averages[f]
+            for n in 0..<256 {
+                let relative = average > 0 ? Double(table[n]) / average : 1
+                out[f * 256 + n] = Float(weights[f] / (1 - b[f] + b[f] * relative))
+            }
+        }
+        return out
+    }
+}
+
+/// `TermMaxima.factors()` in manually managed memory, for the per-posting loops of the writers and
+/// `check` (no array checks); one owner, freed in `deinit`.
+final class TermMaximumFactors: @unchecked Sendable {
+    let maxima: TermMaxima
+    private let table: UnsafeMutablePointer<Float>
+
+    init(_ maxima: TermMaxima) {
+        self.maxima = maxima
+        let values = maxima.factors()
+        table = .allocate(capacity: values.count)
+        table.initialize(from: values, count: values.count)
+    }
+
+    deinit { table.deallocate() }
+
+    /// factor_f(n).
+    @inline(__always)
+    func factor(_ f: Int, _ norm: UInt8) -> Float { table[f &* 256 &+ Int(norm)] }
+
+    /// x of a doc holding the term in the fields of `mask` with termFreqs `termFreqs[f]` and norm bytes
+    /// `row[f]`: the scorer's sum, fields ascending.
+    @inline(__always)
+    func x(mask: UInt16, termFreqs: UnsafePointer<UInt32>, row: UnsafePointer<UInt8>) -> Float {
+        var x: Float = 0
+        var m = mask
+        while m != 0 {
+            let f = m.trailingZeroBitCount
+            x += Float(termFreqs[f]) * table[f &* 256 &+ Int(row[f])]
+            m &= m &- 1
+        }
+        return x
+    }
+
+    /// The largest x over the docs of `cursor` (unstarted), whose doc d has norms row
+    /// `rows + (d + base) · fieldCount`: a walk of every posting (a merge's copied blocks), a block's
+    /// run at a time (`PostingsCursor.run(through:)`), as the scorer's loop reads them.
+    /// - Complexity: O(docFreq + Σ fields per doc).
+    func maximum(_ cursor: inout PostingsCursor, rows: UnsafePointer<UInt8>, base: Int) -> Float {
+        var best: Float = 0
+        var d = cursor.next()
+        while d != PostingsCursor.noMoreDocs {
+            guard let run = cursor.run(through: PostingsCursor.noMoreDocs - 1) else { break }
+            let docs = run.docs, masks = run.masks, starts = run.freqStarts, allFreqs = run.freqs
+            for i in run.start..<run.end {
+                let row = rows + (Int(docs[i]) &+ base) &* IndexFormat.fieldCount
+                let freqs = allFreqs + Int(starts[i])
+                var x: Float = 0
+                var m = masks[i]
+                var k = 0
+                while m != 0 {
+                    let f = m.trailingZeroBitCount
+                    x += Float(freqs[k] &+ 1) * table[f &* 256 &+ Int(row[f])]
+                    k &+= 1
+                    m &= m &- 1
+                }
+                best = max(best, x)
+            }
+            d = cursor.next(after: run)
+        }
+        return best
+    }
+}
