@@ -1,5 +1,5 @@
 @testable import TrialIngest
-import TrialSearchCore
+@testable import TrialSearchCore
 
 /// Feeds fuzzer inputs to the ingestion layer as `RecordDecoder` sees a file of a given kind, and
 /// checks what comes out: every error names the input, and every record read survives its JSON form
@@ -29,6 +29,9 @@ public final class RecordFuzzing {
     }
 
     public func run(_ bytes: UnsafeRawBufferPointer) {
+        if kind == .clinicalStudyXML, bytes.count <= RecordFuzzing.options.maxRecordBytes {
+            checkLineEnds(bytes)
+        }
         decoder.decode(bytes, kind: kind, file: "fuzz-input", entry: "", archiveDepth: 0) { result in
             switch result {
             case .success(let trial):
@@ -38,6 +41,48 @@ public final class RecordFuzzing {
                 precondition(!error.description.utf8.contains(0x1B), "escape character in a message: \(error)")
             }
         }
+    }
+
+    /// A ClinicalTrials.gov record with CR LF (or lone CR) line ends and its twin with LF line ends give
+    /// the same `Trial`, or the same error (same line): XML reads every line end as LF, and the reader
+    /// hands CRLF records to libxml2 with LF line ends (re-parsing the bytes as published on error).
+    /// An input without CR is compared with its CRLF twin.
+    func checkLineEnds(_ bytes: UnsafeRawBufferPointer) {
+        var twin: [UInt8] = []
+        twin.reserveCapacity(bytes.count + bytes.count / 8)
+        if bytes.contains(0x0D) {
+            var i = 0
+            while i < bytes.count {
+                if bytes[i] == 0x0D {
+                    twin.append(0x0A)
+                    if i + 1 < bytes.count, bytes[i + 1] == 0x0A { i += 1 }
+                } else {
+                    twin.append(bytes[i])
+                }
+                i += 1
+            }
+        } else if bytes.contains(0x0A) {
+            for byte in bytes {
+                if byte == 0x0A { twin.append(0x0D) }
+                twin.append(byte)
+            }
+        } else {
+            return
+        }
+        let original = outcomes(bytes)
+        let other = twin.withUnsafeBytes { outcomes($0) }
+        precondition(original == other, "line ends changed the outcome:\n\(original)\nvs\n\(other)")
+    }
+
+    private func outcomes(_ bytes: UnsafeRawBufferPointer) -> [String] {
+        var outcomes: [String] = []
+        decoder.decode(bytes, kind: kind, file: "fuzz-input", entry: "", archiveDepth: 0) { result in
+            switch result {
+            case .success(let trial): outcomes.append(trial.jsonString)
+            case .failure(let error): outcomes.append(error.description)
+            }
+        }
+        return outcomes
     }
 
     /// `convert`'s JSON of `trial`, read back, is `trial`.
@@ -52,6 +97,15 @@ public final class RecordFuzzing {
             precondition(copy == trial, "JSON round trip changed the record:\n\(trial)\n\(copy)")
         case .failure(let error):
             preconditionFailure("JSON round trip failed: \(error)\n\(trial.jsonString)")
+        }
+        // The stored record's coding (one buffer, unchecked writes) reads back the same `Trial`.
+        var stored: [UInt8] = []
+        TrialCodec.encode(trial, into: &stored)
+        do {
+            let decoded = try stored.withUnsafeBytes { try TrialCodec.decode($0, file: "round-trip") }
+            precondition(decoded == trial, "stored-record round trip changed the record:\n\(trial)\n\(decoded)")
+        } catch {
+            preconditionFailure("stored-record round trip failed: \(error)")
         }
     }
 }
