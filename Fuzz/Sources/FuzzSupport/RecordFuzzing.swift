@@ -44,9 +44,10 @@ public final class RecordFuzzing {
     }
 
     /// A ClinicalTrials.gov record with CR LF (or lone CR) line ends and its twin with LF line ends give
-    /// the same `Trial`, or the same error (same line): XML reads every line end as LF, and the reader
-    /// hands CRLF records to libxml2 with LF line ends (re-parsing the bytes as published on error).
-    /// An input without CR is compared with its CRLF twin.
+    /// the same `Trial`, or the same kind of error at the same place (file, record, line; a byte
+    /// offset in the message counts the CRs, so messages may differ there): XML reads every line end
+    /// as LF, and the reader hands CRLF records to libxml2 with LF line ends (re-parsing the bytes as
+    /// published on error). An input without CR is compared with its CRLF twin.
     func checkLineEnds(_ bytes: UnsafeRawBufferPointer) {
         var twin: [UInt8] = []
         twin.reserveCapacity(bytes.count + bytes.count / 8)
@@ -79,10 +80,18 @@ public final class RecordFuzzing {
         decoder.decode(bytes, kind: kind, file: "fuzz-input", entry: "", archiveDepth: 0) { result in
             switch result {
             case .success(let trial): outcomes.append(trial.jsonString)
-            case .failure(let error): outcomes.append(error.description)
+            case .failure(let error): outcomes.append(RecordFuzzing.kindAndPlace(error))
             }
         }
         return outcomes
+    }
+
+    /// An error's case and location (`malformedXML fuzz-input line 3`), without its message.
+    static func kindAndPlace(_ error: IngestError) -> String {
+        let kind = Mirror(reflecting: error).children.first?.label ?? "\(error)"
+        let at = error.location
+        return "\(kind) \(at?.file ?? "-") \(at?.entry ?? "-") record \(at?.record.map(String.init) ?? "-") "
+            + "line \(at?.line.map(String.init) ?? "-")"
     }
 
     /// `convert`'s JSON of `trial`, read back, is `trial`.

@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+@testable import TrialIngest
+import TrialSearchCore
+
+/// A ClinicalTrials.gov record with CR LF (or lone CR) line ends and its twin with LF line ends give
+/// the same `Trial`, or the same kind of error at the same place (file, record, line): XML reads every
+/// line end as LF, and the reader hands CRLF records to libxml2 with LF line ends, re-parsing the
+/// bytes as published on error (the `xml` fuzz target checks this on every input; the inputs it
+/// stopped on are in `Tests/Fixtures/fuzz/xml/`). A byte offset in a message counts the CRs, so the
+/// messages may differ there: `crash-79f1…` (a byte that is not UTF-8 after a line end) is
+/// "line 2: … at byte 7" with LF and "line 2: … at byte 8" with CR LF, both right.
+@Suite struct LineEndTwinTests {
+    /// `bytes` with every CR LF and lone CR made LF, or (without CR) every LF made CR LF.
+    static func twin(_ bytes: [UInt8]) -> [UInt8] {
+        var twin: [UInt8] = []
+        if bytes.contains(0x0D) {
+            var i = 0
+            while i < bytes.count {
+                if bytes[i] == 0x0D {
+                    twin.append(0x0A)
+                    if i + 1 < bytes.count, bytes[i + 1] == 0x0A { i += 1 }
+                } else {
+                    twin.append(bytes[i])
+                }
+                i += 1
+            }
+        } else {
+            for byte in bytes {
+                if byte == 0x0A { twin.append(0x0D) }
+                twin.append(byte)
+            }
+        }
+        return twin
+    }
+
+    static func outcomes(_ bytes: [UInt8]) -> [String] {
+        let decoder = RecordDecoder(options: IngestOptions())
+        var outcomes: [String] = []
+        bytes.withUnsafeBytes { raw in
+            decoder.decode(raw, kind: .clinicalStudyXML, file: "record.xml", entry: "", archiveDepth: 0) { result in
+                switch result {
+                case .success(let trial): outcomes.append(trial.jsonString)
+                case .failure(let error):
+                    let kind = Mirror(reflecting: error).children.first?.label ?? "\(error)"
+                    outcomes.append("\(kind) \(String(describing: error.location))")
+                }
+            }
+        }
+        return outcomes
+    }
+
+    static var inputs: [String] {
+        let folder = Fixtures.path("fuzz/xml")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        return names.filter { $0.hasPrefix("crash-") }.sorted().map { "fuzz/xml/" + $0 }
+            + ["ctgov-xml/NCT00001070.xml", "ctgov-xml/NCT04500626.xml", "hostile/xml/truncated-4033.xml",
+               "hostile/xml/mismatched-tags.xml"]
+    }
+
+    @Test(arguments: LineEndTwinTests.inputs)
+    func aRecordAndItsLineEndTwinGiveTheSameOutcome(_ relative: String) throws {
+        let bytes = try Fixtures.bytes(relative)
+        let twin = LineEndTwinTests.twin(bytes)
+        #expect(twin != bytes)
+        #expect(LineEndTwinTests.outcomes(bytes) == LineEndTwinTests.outcomes(twin))
+    }
+}
