@@ -65,4 +65,11 @@ import TrialSearchCore
         #expect(twin != bytes)
         #expect(LineEndTwinTests.outcomes(bytes) == LineEndTwinTests.outcomes(twin))
     }
+
+    /// libxml2 counts no line at a lone CR: a record with lone-CR line ends had every error on line 1
+    /// (`crash-55e8…`: a declaration and a CR). Its error is on the file's line now.
+    @Test func anErrorAfterLoneCRsIsOnItsLine() {
+        let outcomes = LineEndTwinTests.outcomes(Array("<clinical_study>\r<a>\r</b>\r</clinical_study>".utf8))
+        #expect(outcomes == ["malformedXML Optional(record.xml: line 3)"])
+    }
 }
