@@ -11,9 +11,19 @@ import TrialSearchCore
 /// messages may differ there: `crash-79f1…` (a byte that is not UTF-8 after a line end) is
 /// "line 2: … at byte 7" with LF and "line 2: … at byte 8" with CR LF, both right.
 @Suite struct LineEndTwinTests {
-    /// `bytes` with every CR LF and lone CR made LF, or (without CR) every LF made CR LF.
+    /// `bytes` with every CR LF and lone CR made LF, or (without CR) every LF made CR LF; a UTF-16BE
+    /// input (first byte 0: `crash-65d8…`, which the fuzz target's byte-wise twin got wrong) code unit
+    /// by code unit.
     static func twin(_ bytes: [UInt8]) -> [UInt8] {
-        var twin: [UInt8] = []
+        if bytes.first == 0, bytes.count % 2 == 0 {
+            let units = stride(from: 0, to: bytes.count, by: 2).map { UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]) }
+            return unitTwin(units).flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }
+        }
+        return unitTwin(bytes)
+    }
+
+    static func unitTwin<Unit: FixedWidthInteger>(_ bytes: [Unit]) -> [Unit] {
+        var twin: [Unit] = []
         if bytes.contains(0x0D) {
             var i = 0
             while i < bytes.count {
