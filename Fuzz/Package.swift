@@ -23,5 +23,8 @@ let package = Package(
         .executableTarget(name: "FuzzICTRP", dependencies: ["FuzzSupport"]),
         .executableTarget(name: "FuzzTextDump", dependencies: ["FuzzSupport"]),
         .executableTarget(name: "FuzzIndex", dependencies: ["FuzzSupport"]),
+        .executableTarget(name: "FuzzJSONRange", dependencies: ["FuzzSupport"]),
+        .executableTarget(name: "FuzzDate", dependencies: ["FuzzSupport"]),
+        .executableTarget(name: "FuzzAnalyzer", dependencies: ["FuzzSupport"]),
     ]
 )

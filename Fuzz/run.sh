@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Runs one libFuzzer target for a bounded time:  Fuzz/run.sh TARGET SECONDS
 #   TARGET: xml (ClinicalTrials.gov XML), json (API v2 JSON and Trial JSON), ictrp (WHO ICTRP export),
-#           text (trial-page text dumps), index (index files, see Sources/FuzzIndex)
+#           text (trial-page text dumps), index (index files, see Sources/FuzzIndex),
+#           jsonrange (JSON Lines cut in ranges by the workers vs the serial splitter), date (RegistryDate vs
+#           a reference parse of its documented grammar), analyzer (the tokenizer's stem-cache fast path vs
+#           the uncached analyzer)
 # Builds the target (release, -sanitize=fuzzer,address), seeds it with the real records of
 # Tests/Fixtures (and the shared corpus when it is there), keeps the inputs it finds in
 # Fuzz/corpus-TARGET/ and writes any crashing, leaking or slow (> 10 s) input to Fuzz/artifacts-TARGET/.
@@ -20,7 +23,10 @@ case $target in
   ictrp) product=FuzzICTRP;    maxlen=65536;  seeds=("$fixtures/ictrp" "$fixtures/hostile/ictrp") ;;
   text)  product=FuzzTextDump; maxlen=65536;  seeds=("$fixtures/text" "$fixtures/hostile/text") ;;
   index) product=FuzzIndex;    maxlen=262144; seeds=() ;;
-  *) echo "unknown target $target (xml, json, ictrp, text, index)" >&2; exit 64 ;;
+  jsonrange) product=FuzzJSONRange; maxlen=16384; seeds=("$fixtures/fuzz/jsonrange") ;;
+  date)  product=FuzzDate;     maxlen=64;     seeds=("$fixtures/fuzz/date") ;;
+  analyzer) product=FuzzAnalyzer; maxlen=4096; seeds=("$fixtures/analysis" "$fixtures/text") ;;
+  *) echo "unknown target $target (xml, json, ictrp, text, index, jsonrange, date, analyzer)" >&2; exit 64 ;;
 esac
 
 flags=(-c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld -Xswiftc -enable-testing)
@@ -52,6 +58,15 @@ elif target == "ictrp":
         for i in range(0, len(trials), 40):
             put(f"{f}-{i}.xml", b"<?xml version='1.0' encoding='UTF-8' ?><Trials_downloaded_from_ICTRP>"
                 + b"".join(trials[i:i + 5]) + b"</Trials_downloaded_from_ICTRP>")
+elif target == "date":
+    # The dates of real records (ClinicalTrials.gov XML, the ICTRP export), one per seed.
+    dates = set()
+    with zipfile.ZipFile(os.path.join(shared, "ctgov-xml.zip")) as z:
+        for n in [n for n in z.namelist() if n.endswith(".xml")][::100]:
+            dates.update(re.findall(rb"<(?:start_date|completion_date|study_first_posted|last_update_posted)[^>]*>([^<]{1,40})<", z.read(n)))
+    for f in os.listdir(os.path.join(shared, "ictrp")):
+        dates.update(re.findall(rb"<Date_(?:registration3?|enrollement)>([^<]{1,40})<", open(os.path.join(shared, "ictrp", f), "rb").read()))
+    for k, d in enumerate(sorted(dates)[:300]): put(f"date-{k}", d)
 elif target == "text":
     for f in os.listdir(os.path.join(shared, "text")): put(f, open(os.path.join(shared, "text", f), "rb").read())
 PY

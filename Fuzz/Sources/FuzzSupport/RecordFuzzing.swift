@@ -1,5 +1,5 @@
 @testable import TrialIngest
-import TrialSearchCore
+@testable import TrialSearchCore
 
 /// Feeds fuzzer inputs to the ingestion layer as `RecordDecoder` sees a file of a given kind, and
 /// checks what comes out: every error names the input, and every record read survives its JSON form
@@ -29,6 +29,9 @@ public final class RecordFuzzing {
     }
 
     public func run(_ bytes: UnsafeRawBufferPointer) {
+        if kind == .clinicalStudyXML, bytes.count <= RecordFuzzing.options.maxRecordBytes {
+            checkLineEnds(bytes)
+        }
         decoder.decode(bytes, kind: kind, file: "fuzz-input", entry: "", archiveDepth: 0) { result in
             switch result {
             case .success(let trial):
@@ -38,6 +41,60 @@ public final class RecordFuzzing {
                 precondition(!error.description.utf8.contains(0x1B), "escape character in a message: \(error)")
             }
         }
+    }
+
+    /// A ClinicalTrials.gov record with CR LF (or lone CR) line ends and its twin with LF line ends give
+    /// the same `Trial`, or the same kind of error at the same place (file, record, line; a byte
+    /// offset in the message counts the CRs, so messages may differ there): XML reads every line end
+    /// as LF, and the reader hands CRLF records to libxml2 with LF line ends (re-parsing the bytes as
+    /// published on error). An input without CR is compared with its CRLF twin.
+    /// Inputs with a NUL byte (UTF-16 or UTF-32 records, whose CR is not one byte) are skipped: the
+    /// twin is made byte by byte (the input `crash-65d8…`, UTF-16BE, in `Tests/Fixtures/fuzz/xml/`).
+    func checkLineEnds(_ bytes: UnsafeRawBufferPointer) {
+        guard !bytes.contains(0) else { return }
+        var twin: [UInt8] = []
+        twin.reserveCapacity(bytes.count + bytes.count / 8)
+        if bytes.contains(0x0D) {
+            var i = 0
+            while i < bytes.count {
+                if bytes[i] == 0x0D {
+                    twin.append(0x0A)
+                    if i + 1 < bytes.count, bytes[i + 1] == 0x0A { i += 1 }
+                } else {
+                    twin.append(bytes[i])
+                }
+                i += 1
+            }
+        } else if bytes.contains(0x0A) {
+            for byte in bytes {
+                if byte == 0x0A { twin.append(0x0D) }
+                twin.append(byte)
+            }
+        } else {
+            return
+        }
+        let original = outcomes(bytes)
+        let other = twin.withUnsafeBytes { outcomes($0) }
+        precondition(original == other, "line ends changed the outcome:\n\(original)\nvs\n\(other)")
+    }
+
+    private func outcomes(_ bytes: UnsafeRawBufferPointer) -> [String] {
+        var outcomes: [String] = []
+        decoder.decode(bytes, kind: kind, file: "fuzz-input", entry: "", archiveDepth: 0) { result in
+            switch result {
+            case .success(let trial): outcomes.append(trial.jsonString)
+            case .failure(let error): outcomes.append(RecordFuzzing.kindAndPlace(error))
+            }
+        }
+        return outcomes
+    }
+
+    /// An error's case and location (`malformedXML fuzz-input line 3`), without its message.
+    static func kindAndPlace(_ error: IngestError) -> String {
+        let kind = Mirror(reflecting: error).children.first?.label ?? "\(error)"
+        let at = error.location
+        return "\(kind) \(at?.file ?? "-") \(at?.entry ?? "-") record \(at?.record.map(String.init) ?? "-") "
+            + "line \(at?.line.map(String.init) ?? "-")"
     }
 
     /// `convert`'s JSON of `trial`, read back, is `trial`.
@@ -52,6 +109,15 @@ public final class RecordFuzzing {
             precondition(copy == trial, "JSON round trip changed the record:\n\(trial)\n\(copy)")
         case .failure(let error):
             preconditionFailure("JSON round trip failed: \(error)\n\(trial.jsonString)")
+        }
+        // The stored record's coding (one buffer, unchecked writes) reads back the same `Trial`.
+        var stored: [UInt8] = []
+        TrialCodec.encode(trial, into: &stored)
+        do {
+            let decoded = try stored.withUnsafeBytes { try TrialCodec.decode($0, file: "round-trip") }
+            precondition(decoded == trial, "stored-record round trip changed the record:\n\(trial)\n\(decoded)")
+        } catch {
+            preconditionFailure("stored-record round trip failed: \(error)")
         }
     }
 }

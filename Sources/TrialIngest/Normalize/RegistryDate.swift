@@ -7,6 +7,15 @@ import TrialSearchCore
 /// export's `Date_registration` for ClinicalTrials.gov trials; when the first number exceeds 12 it
 /// must be the day, when the second does it is month-first "08/30/2007"). Anything else, and impossible
 /// dates, give nil.
+///
+/// The grammar: the text is cut into words, runs of ASCII digits (a number, at most 8 digits) and
+/// runs of ASCII letters (a month: its English name, its first three letters, or "Sept", in any case;
+/// any other word makes the text not a date); every other byte only separates words. The words must
+/// be one number of 8 digits (`YYYYMMDD`) or 6 (`YYYYMM`); month year; year month; month day year;
+/// day month year; year month day; or two numbers and a year (day first unless the second number
+/// exceeds 12). A year has exactly four digits and lies in 1000–9999, and the date must be on the
+/// calendar. (The fuzz target `FuzzDate` compares this parse with a reference written from this
+/// grammar.)
 enum RegistryDate {
     static func parse(_ text: String) -> PartialDate? {
         if let date = text.utf8.withContiguousStorageIfAvailable({ parse($0) }) { return date }
@@ -36,9 +45,7 @@ enum RegistryDate {
             } else if isLetter(first) {
                 let start = i
                 while i < n, isLetter(bytes[i]) { i += 1 }
-                guard i - start >= 3,
-                      let month = month(lowercased(bytes[start]), lowercased(bytes[start + 1]), lowercased(bytes[start + 2]))
-                else { return nil }
+                guard let month = month(bytes, start, i) else { return nil }
                 token = .month(month)
             } else {
                 i += 1
@@ -84,6 +91,26 @@ enum RegistryDate {
         case number(Int, digits: Int)
         case month(Int)
     }
+
+    /// The month (1…12) named by the letters `bytes[start..<end]`: its English name, its first three
+    /// letters, or "Sept", in any case; nil for any other word (a word that only begins like a month,
+    /// "Junk 2020" or "Decade 2020", is not one).
+    private static func month(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int? {
+        let length = end - start
+        guard length >= 3,
+              let month = month(lowercased(bytes[start]), lowercased(bytes[start + 1]), lowercased(bytes[start + 2]))
+        else { return nil }
+        if length == 3 { return month }
+        if month == 9, length == 4, lowercased(bytes[start + 3]) == UInt8(ascii: "t") { return month }
+        let name = monthNames[month - 1]
+        guard length == name.count else { return nil }
+        for k in 3..<length where lowercased(bytes[start + k]) != name[k] { return nil }
+        return month
+    }
+
+    /// The months' English names, lowercase.
+    private static let monthNames: [[UInt8]] = ["january", "february", "march", "april", "may", "june", "july",
+                                                "august", "september", "october", "november", "december"].map { Array($0.utf8) }
 
     /// The month (1…12) whose English name starts with the three lowercase letters, or nil.
     private static func month(_ a: UInt8, _ b: UInt8, _ c: UInt8) -> Int? {

@@ -20,6 +20,17 @@ public final class ClinicalStudyXML {
         parser = SAXParser(maxDepth: options.maxXMLDepth)
     }
 
+    /// A copy of `bytes` with each CR that does not start a CR LF pair made LF, or nil when there is
+    /// none (for an error's re-parse only).
+    static func loneCRsAsLF(_ bytes: UnsafeRawBufferPointer) -> [UInt8]? {
+        var copy: [UInt8]? = nil
+        for i in bytes.indices where bytes[i] == 0x0D && (i + 1 == bytes.count || bytes[i + 1] != 0x0A) {
+            if copy == nil { copy = Array(bytes) }
+            copy?[i] = 0x0A
+        }
+        return copy
+    }
+
     /// Parses one record.
     /// - Throws: `IngestError.malformedXML` (with libxml2's message and line), `.tooDeep`, or
     ///   `.missingField` when the record has no `nct_id`.
@@ -33,7 +44,18 @@ public final class ClinicalStudyXML {
             guard parser.joinedLineEnds else { throw error }
             // Errors come from the bytes as published: their lines, and the bytes libxml2 quotes.
             handler.reset(source: source)
-            try parser.parse(bytes, delegate: handler, at: location, omitting: results)
+            if let loneCR = ClinicalStudyXML.loneCRsAsLF(bytes) {
+                // libxml2 counts no line at a lone CR (a line end to XML): every error of a record
+                // with lone-CR line ends was on line 1. Its bytes with each lone CR as LF (same length,
+                // CR LF pairs and offsets kept) give the file's lines (fuzz xml, LineEndTwinTests).
+                try loneCR.withUnsafeBytes { raw in
+                    catching { () throws(IngestError) in
+                        try parser.parse(raw, delegate: handler, at: location, omitting: results)
+                    }
+                }.get()
+            } else {
+                try parser.parse(bytes, delegate: handler, at: location, omitting: results)
+            }
         }
         guard handler.sawRoot else {
             throw .missingField(location, format: .clinicalStudyXML, field: "<clinical_study> root element")

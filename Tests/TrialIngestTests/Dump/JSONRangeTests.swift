@@ -79,10 +79,17 @@ import TrialSearchCore
         let options = IngestOptions(maxRecordBytes: maxRecordBytes, reorderWindow: reorderWindow)
         var reader = try DumpReader(paths: [path], options: options)
         reader.jsonRangeBytes = rangeBytes
-        var outcomes: [Outcome] = []
-        reader.readInOrder(workers: workers) { outcomes.append(Outcome($0)) }
-        return outcomes
+        let reading = reader
+        // A range never settled (a lost wake-up) fails the test instead of hanging it.
+        return try withDeadline(JSONRangeTests.deadline, "reading \(path) in ranges of \(rangeBytes) B with \(workers) workers") {
+            var outcomes: [Outcome] = []
+            reading.readInOrder(workers: workers) { outcomes.append(Outcome($0)) }
+            return outcomes
+        }
     }
+
+    /// Seconds a read of one input may take (they take milliseconds).
+    static let deadline = 60
 
     /// Calls `body` with each input written to a file, and the serial splitter's outcomes of it.
     private func forEachInputFile(
@@ -140,11 +147,14 @@ import TrialSearchCore
             var reader = try DumpReader(paths: [path], options: IngestOptions(maxRecordBytes: input.maxRecordBytes))
             reader.jsonRangeBytes = 100
             let progress = IngestProgress(totalBytes: reader.totalBytes)
-            let collected = Mutex<[(RecordOrder, Outcome)]>([])
-            reader.read(workers: 2, progress: progress, { _, order, result in
-                collected.withLock { $0.append((order, Outcome(result))) }
-            }, workerDone: { _ in })
-            let parallel = collected.withLock { $0 }.sorted { $0.0 < $1.0 }.map(\.1)
+            let reading = reader
+            let parallel = try withDeadline(JSONRangeTests.deadline, "reading \(input.name) in parallel") {
+                let collected = Mutex<[(RecordOrder, Outcome)]>([])
+                reading.read(workers: 2, progress: progress, { _, order, result in
+                    collected.withLock { $0.append((order, Outcome(result))) }
+                }, workerDone: { _ in })
+                return collected.withLock { $0 }.sorted { $0.0 < $1.0 }.map(\.1)
+            }
             #expect(parallel == serial, "\(input.name)")
             #expect(progress.records + progress.errors == serial.count, "\(input.name)")
         }

@@ -139,6 +139,10 @@ enum HostileArchiveCases {
             HostileCase(name: "zip/invalid-deflate-data.zip", build: { _ in
                 try zip(entry { $0.data = [UInt8](repeating: 0xFF, count: $0.data.count) })
             }, outcome: .error(.malformedArchive, "invalid DEFLATE data"), alsoRead: [intactID]),
+            // The DEFLATE stream cut in half (sizes declared for the half): the stream ends early.
+            HostileCase(name: "zip/truncated-deflate.zip", build: { _ in
+                try zip(entry { $0.data = Array($0.data.prefix($0.data.count / 2)); $0.uncompressedSize = $0.uncompressed?.count })
+            }, outcome: .error(.malformedArchive, "invalid DEFLATE data", entry: "NCT0450xxxx/NCT04500626.xml"), alsoRead: [intactID]),
             HostileCase(name: "zip/local-header-offset-wrong.zip", build: { _ in try zip(entry { $0.offset = 7 }) },
                         outcome: .error(.malformedArchive, "no local header at offset 7"), alsoRead: [intactID]),
             HostileCase(name: "zip/data-past-the-end.zip", build: { _ in

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import TrialIngest
 import TrialSearchCore
@@ -8,15 +9,31 @@ import TrialSearchCore
         ("2020-08", "2020-08"), ("17 February 2020", "2020-02-17"), ("20200217", "2020-02-17"),
         ("Aug 7 2020", "2020-08-07"), ("Sept 1, 2019", "2019-09-01"), ("30/08/2007", "2007-08-30"),
         ("08/30/2007", "2007-08-30"), ("2019/11/20", "2019-11-20"), ("202002", "2020-02"),
-        ("  October 2, 1991 ", "1991-10-02"),
+        ("  October 2, 1991 ", "1991-10-02"), ("SEPTEMBER 2020", "2020-09"), ("sept 2020", "2020-09"),
+        ("dec 31 1999", "1999-12-31"),
     ])
     func parses(_ text: String, _ iso: String) {
         #expect(RegistryDate.parse(text)?.description == iso)
     }
 
-    @Test(arguments: ["", "N/A", "February 30, 2020", "2020-13-01", "Spring 2020", "2020", "12345", "tomorrow"])
+    @Test(arguments: ["", "N/A", "February 30, 2020", "2020-13-01", "Spring 2020", "2020", "12345", "tomorrow",
+                      // Words that only begin like a month (FuzzDate: the prefix was enough).
+                      "Junk 2020", "Decade 2020", "Marching 7, 2020", "Augusta 2020", "Septe 2020", "Janu 5 2020"])
     func rejects(_ text: String) {
         #expect(RegistryDate.parse(text) == nil)
+    }
+
+    /// The inputs FuzzDate found where the parse disagreed with its documented grammar
+    /// (`Tests/Fixtures/fuzz/date/crash-*`): none is a date.
+    @Test func fuzzFindingsAreNotDates() throws {
+        let folder = Fixtures.path("fuzz/date")
+        let crashes = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasPrefix("crash-") }
+        #expect(!crashes.isEmpty)
+        for name in crashes {
+            let bytes = try Fixtures.bytes("fuzz/date/" + name)
+            let date = bytes.withUnsafeBufferPointer { RegistryDate.parse($0) }
+            #expect(date == nil, "\(name): \(String(decoding: bytes, as: UTF8.self)) gave \(String(describing: date))")
+        }
     }
 }
 
