@@ -179,20 +179,6 @@ struct AlternativesScorer: ClauseScorer {
         doc = min(terms[0].doc, phrases[0].doc)
     }
 
-    /// The protocol's default `accumulate`: doc by doc.
-    private mutating func accumulateDocByDoc(through last: DocID, base: Int, into accumulator: UnsafeMutablePointer<Double>,
-                                             marks: UnsafeMutablePointer<UInt64>) {
-        var d = doc
-        while d <= last {
-            if matches() {
-                let o = Int(d) - base
-                accumulator[o] += Double(score())
-                marks[o >> 6] |= 1 << UInt64(o & 63)
-            }
-            d = nextDoc()
-        }
-    }
-
     /// A phrase's `scoreBound()` is multiplied by this before it is compared with the threshold: the
     /// saturation's rounding may leave the bound a few ulps (2⁻²³ relative each) below the score.
     static let phraseBoundMargin: Float = 1 + 1.0 / 65536

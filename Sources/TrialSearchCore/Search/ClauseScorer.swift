@@ -68,9 +68,17 @@ extension ClauseScorer {
     func restarted(in segment: SegmentReader) -> Self? { nil }
     func restartedForUseBeforeThis(in segment: SegmentReader) -> Self? { restarted(in: segment) }
 
-    /// Doc by doc: `matches()`, `score()`, `nextDoc()`.
+    /// Doc by doc: `matches()`, `score()`, `nextDoc()` (`accumulateDocByDoc`).
     mutating func accumulate(through last: DocID, base: Int, into accumulator: UnsafeMutablePointer<Double>,
                              marks: UnsafeMutablePointer<UInt64>) {
+        accumulateDocByDoc(through: last, base: base, into: accumulator, marks: marks)
+    }
+
+    /// `accumulate` doc by doc: `matches()`, `score()`, `nextDoc()`; each matching doc's score added
+    /// once and marked. The default, and what a scorer with its own `accumulate` falls back to.
+    @inline(__always)
+    mutating func accumulateDocByDoc(through last: DocID, base: Int, into accumulator: UnsafeMutablePointer<Double>,
+                                     marks: UnsafeMutablePointer<UInt64>) {
         var d = doc
         while d <= last {
             if matches() {
