@@ -214,7 +214,7 @@ final class SAXParser {
         guard var error = firstError else {
             return .malformedXML(location, message: "not well formed")
         }
-        if error.line > 0, let copy = XMLErrorPlace.loneCRsAsLF(parsed) {
+        if error.line > 0, SAXParser.containsCR(parsed), let copy = XMLErrorPlace.loneCRsAsLF(parsed) {
             let failed = copy.withUnsafeBytes { raw in
                 (try? run(raw, delegate: ignoring, encoding: encoding, at: location)) ?? false
             }
