@@ -10,7 +10,9 @@ import TrialSearchCore
 /// property for are skipped without being looked at. CRLF records are parsed with their CR LF pairs
 /// (and any other CR) as LF, and the results section is cut without keeping its line ends
 /// (`SAXParser`'s `joiningLineEnds`: the same events, libxml2's fast text path); a record that fails to
-/// parse that way is parsed again as published (line ends kept), so errors are the bytes'. One reader
+/// parse that way is parsed again as published (line ends kept), so errors are the bytes'. A record
+/// that fails and is not UTF-8 is "not UTF-8" at its first bad byte, whatever else is wrong (which
+/// error libxml2 met first depended on the line ends: `XMLErrorPlace`). One reader
 /// per worker: it owns a `SAXParser` and reuses its buffers across records.
 public final class ClinicalStudyXML {
     private let parser: SAXParser
@@ -20,20 +22,9 @@ public final class ClinicalStudyXML {
         parser = SAXParser(maxDepth: options.maxXMLDepth)
     }
 
-    /// A copy of `bytes` with each CR that does not start a CR LF pair made LF, or nil when there is
-    /// none (for an error's re-parse only).
-    static func loneCRsAsLF(_ bytes: UnsafeRawBufferPointer) -> [UInt8]? {
-        var copy: [UInt8]? = nil
-        for i in bytes.indices where bytes[i] == 0x0D && (i + 1 == bytes.count || bytes[i + 1] != 0x0A) {
-            if copy == nil { copy = Array(bytes) }
-            copy?[i] = 0x0A
-        }
-        return copy
-    }
-
     /// Parses one record.
-    /// - Throws: `IngestError.malformedXML` (with libxml2's message and line), `.tooDeep`, or
-    ///   `.missingField` when the record has no `nct_id`.
+    /// - Throws: `IngestError.notUTF8` (the first bad byte and its line), `.malformedXML` (with
+    ///   libxml2's message and line), `.tooDeep`, or `.missingField` when the record has no `nct_id`.
     public func read(_ bytes: UnsafeRawBufferPointer, source: RecordSource,
                      at location: IngestLocation) throws(IngestError) -> Trial {
         let results = ClinicalResultsSection.range(in: bytes)
@@ -41,21 +32,12 @@ public final class ClinicalStudyXML {
         do throws(IngestError) {
             try parser.parse(bytes, delegate: handler, at: location, omitting: results, joiningLineEnds: true)
         } catch {
+            // Errors come from the bytes as published: their lines, and the bytes libxml2 quotes (a
+            // byte that is not UTF-8 was already found in them; lone CRs: `SAXParser`'s error path).
             guard parser.joinedLineEnds else { throw error }
-            // Errors come from the bytes as published: their lines, and the bytes libxml2 quotes.
+            if case .notUTF8 = error { throw error }
             handler.reset(source: source)
-            if let loneCR = ClinicalStudyXML.loneCRsAsLF(bytes) {
-                // libxml2 counts no line at a lone CR (a line end to XML): every error of a record
-                // with lone-CR line ends was on line 1. Its bytes with each lone CR as LF (same length,
-                // CR LF pairs and offsets kept) give the file's lines (fuzz xml, LineEndTwinTests).
-                try loneCR.withUnsafeBytes { raw in
-                    catching { () throws(IngestError) in
-                        try parser.parse(raw, delegate: handler, at: location, omitting: results)
-                    }
-                }.get()
-            } else {
-                try parser.parse(bytes, delegate: handler, at: location, omitting: results)
-            }
+            try parser.parse(bytes, delegate: handler, at: location, omitting: results)
         }
         guard handler.sawRoot else {
             throw .missingField(location, format: .clinicalStudyXML, field: "<clinical_study> root element")

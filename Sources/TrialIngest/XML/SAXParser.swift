@@ -51,6 +51,9 @@ class SAXDelegate {
 /// line in a CRLF file), and parses the rest of that text a character at a time (`xmlCurrentChar`,
 /// about 70 instructions a character against 4 a byte): 87 % of the characters of ClinicalTrials.gov
 /// records that took that slow path did so after a blank CRLF line.
+/// Errors are found on the error path only, from the bytes as published (`XMLErrorPlace`): a byte
+/// that is not UTF-8 comes first, and lines are counted at lone CRs, so a record and its line-end
+/// twin fail with the same kind of error on the same line.
 /// The context pointer never leaves this object; `deinit` frees it.
 final class SAXParser {
     private var context: xmlParserCtxtPtr
@@ -74,6 +77,12 @@ final class SAXParser {
     /// Whether the last `parse(…omitting:joiningLineEnds:)` handed libxml2 a document with its line
     /// ends joined or an omitted range's line ends dropped, so that a caller may parse the bytes as published again to report an error.
     private(set) var joinedLineEnds = false
+    /// The delegate of an error's re-parse (see `failure`): no event wanted.
+    private let ignoring: SAXDelegate = {
+        let delegate = SAXDelegate()
+        delegate.wantsText = false
+        return delegate
+    }()
 
     static let recycleAfter = 4096
 
@@ -102,9 +111,11 @@ final class SAXParser {
     ///     instructions). The events are the same but for the white space where `omitting` was; an
     ///     error's line and message may not be (libxml2 quotes the bytes at a bad character), so a caller
     ///     reports errors from a parse without it (`joinedLineEnds` says whether it applied).
-    /// - Throws: `IngestError.malformedXML` with libxml2's first error message and its line,
-    ///   `.notUTF8` when libxml2 stopped at bytes that are not UTF-8 (Latin-1 text in a UTF-8
-    ///   document), `.tooDeep` past `maxDepth`, `.tooLarge` past 2 GiB (libxml2 takes an `int` size).
+    /// - Throws: when the document fails, from `bytes` as published (see `failure`): `.notUTF8` when
+    ///   a document read as UTF-8 has bytes that are not (Latin-1 text in a UTF-8 document), whatever
+    ///   else is wrong, at the first bad byte and its line; `.tooDeep` past `maxDepth`;
+    ///   `.malformedXML` with libxml2's first error message and its line (the file's, lone CRs
+    ///   counted); `.tooLarge` past 2 GiB (libxml2 takes an `int` size).
     func parse(_ bytes: UnsafeRawBufferPointer, delegate: SAXDelegate, encoding: String? = nil,
                at location: IngestLocation, firstLine: Int = 1, omitting: Range<Int>?,
                joiningLineEnds: Bool = false) throws(IngestError) {
@@ -114,20 +125,24 @@ final class SAXParser {
             && bytes[0] == UInt8(ascii: "<") && bytes[1] != 0 && SAXParser.containsCR(bytes)
         joinedLineEnds = join || (joiningLineEnds && cut != nil)
         guard cut != nil || join else {
-            return try parse(bytes, delegate: delegate, encoding: encoding, at: location, firstLine: firstLine)
+            guard try run(bytes, delegate: delegate, encoding: encoding, at: location) else { return }
+            throw failure(published: bytes, omitting: nil, parsed: bytes, encoding: encoding, at: location, firstLine: firstLine)
         }
         document.removeAll(keepingCapacityUpTo: 64 << 20)
         if let cut {
             SAXParser.append(UnsafeRawBufferPointer(rebasing: bytes[..<cut.lowerBound]), joiningLineEnds: join, to: &document)
             if !joiningLineEnds {
-                document.append(repeating: 0x0A, count: SAXParser.lineFeeds(in: UnsafeRawBufferPointer(rebasing: bytes[cut])))
+                // An error's re-parse (ClinicalStudyXML): its LFs and lone CRs, the file's lines.
+                document.append(repeating: 0x0A, count: XMLErrorPlace.lineEnds(in: bytes, cut))
             }
             SAXParser.append(UnsafeRawBufferPointer(rebasing: bytes[cut.upperBound...]), joiningLineEnds: join, to: &document)
         } else {
             SAXParser.append(bytes, joiningLineEnds: join, to: &document)
         }
         try document.withBytes { (copy) throws(IngestError) in
-            try parse(UnsafeRawBufferPointer(copy), delegate: delegate, encoding: encoding, at: location, firstLine: firstLine)
+            let parsed = UnsafeRawBufferPointer(copy)
+            guard try run(parsed, delegate: delegate, encoding: encoding, at: location) else { return }
+            throw failure(published: bytes, omitting: cut, parsed: parsed, encoding: encoding, at: location, firstLine: firstLine)
         }
     }
 
@@ -178,6 +193,40 @@ final class SAXParser {
     /// `omitting`).
     func parse(_ bytes: UnsafeRawBufferPointer, delegate: SAXDelegate, encoding: String? = nil,
                at location: IngestLocation, firstLine: Int = 1) throws(IngestError) {
+        try parse(bytes, delegate: delegate, encoding: encoding, at: location, firstLine: firstLine, omitting: nil)
+    }
+
+    /// The error of a document whose `run` failed, from the bytes as published (`XMLErrorPlace`):
+    /// in a document read as UTF-8, its first byte that is not UTF-8 (outside `omitting`) before
+    /// anything else, on the line of that byte; then the depth limit; then libxml2's first error, on
+    /// its line, found again in a copy of `parsed` (the document libxml2 was given) with each lone CR
+    /// as LF when there is one (the re-parse sends no event: a delegate that ignores them).
+    private func failure(published bytes: UnsafeRawBufferPointer, omitting cut: Range<Int>?,
+                         parsed: UnsafeRawBufferPointer, encoding: String?, at location: IngestLocation,
+                         firstLine: Int) -> IngestError {
+        if XMLErrorPlace.readsAsUTF8(bytes, encoding: encoding),
+           let bad = XMLErrorPlace.firstInvalidUTF8(bytes, omitting: cut) {
+            return .notUTF8(location.at(line: firstLine + XMLErrorPlace.lineEnds(in: bytes, 0..<bad)), offset: bad)
+        }
+        if depthExceeded {
+            return .tooDeep(location, what: "XML elements", limit: maxDepth)
+        }
+        guard var error = firstError else {
+            return .malformedXML(location, message: "not well formed")
+        }
+        if error.line > 0, SAXParser.containsCR(parsed), let copy = XMLErrorPlace.loneCRsAsLF(parsed) {
+            let failed = copy.withUnsafeBytes { raw in
+                (try? run(raw, delegate: ignoring, encoding: encoding, at: location)) ?? false
+            }
+            if failed, !depthExceeded, let again = firstError { error = again }
+        }
+        return .malformedXML(location.at(line: error.line > 0 ? firstLine + error.line - 1 : nil), message: error.message)
+    }
+
+    /// Runs libxml2 on the document `bytes`, sending its events to `delegate`; true when the document
+    /// failed (`firstError`, `depthExceeded`, or libxml2 found it not well formed without an error).
+    private func run(_ bytes: UnsafeRawBufferPointer, delegate: SAXDelegate, encoding: String?,
+                     at location: IngestLocation) throws(IngestError) -> Bool {
         guard bytes.count < Int(Int32.max) else {
             throw .tooLarge(location, what: "XML document", size: bytes.count, limit: Int(Int32.max))
         }
@@ -214,20 +263,7 @@ final class SAXParser {
         if let document { xmlFreeDoc(document) }
         context.pointee._private = nil
 
-        if depthExceeded {
-            throw .tooDeep(location, what: "XML elements", limit: maxDepth)
-        }
-        if let error = firstError {
-            let at = location.at(line: error.line > 0 ? firstLine + error.line - 1 : nil)
-            // "Input is not proper UTF-8": report it as such, with the offset of the first bad byte.
-            if error.code == Int32(XML_ERR_INVALID_CHAR.rawValue), let bad = UTF8Validation.firstInvalidOffset(bytes) {
-                throw .notUTF8(at, offset: bad)
-            }
-            throw .malformedXML(at, message: error.message)
-        }
-        if context.pointee.wellFormed == 0 {
-            throw .malformedXML(location, message: "not well formed")
-        }
+        return depthExceeded || firstError != nil || context.pointee.wellFormed == 0
     }
 
     // MARK: - Callbacks (C function pointers; the context's `_private` is this parser)

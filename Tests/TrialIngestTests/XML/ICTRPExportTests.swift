@@ -158,4 +158,36 @@ import TrialSearchCore
         let none = Array("<Trials_downloaded_from_ICTRP>".utf8)
         #expect(none.withUnsafeBytes { ICTRPExport.declaredEncoding($0) } == nil)
     }
+
+    /// libxml2 counts no line at a lone CR: an error in a `<Trial>` after lone-CR line ends was on a
+    /// line too early (with lone CRs only, on the record's first line). Trial 2 of the export as
+    /// published has 11 lone CRs in `Exclusion_Criteria` (CR LF elsewhere); a tag opened in its
+    /// `<Condition>` is an error on that line as published, with LF, CR LF and lone-CR line ends.
+    @Test func anErrorAfterLoneCRsIsOnItsLine() throws {
+        let published = try Fixtures.bytes(ICTRPExportTests.part)
+        let second = try #require(indexOf(Array("<TrialID>ChiCTR2000029935".utf8), in: published))
+        let condition = try #require(indexOf(Array("<Condition>".utf8), in: Array(published[second...]))) + second
+        let lineEnds = { (bytes: [UInt8], end: Int) in
+            (0..<end).filter { bytes[$0] == 0x0A || (bytes[$0] == 0x0D && bytes[$0 + 1] != 0x0A) }.count
+        }
+        let loneCRs = (second..<condition).filter { published[$0] == 0x0D && published[$0 + 1] != 0x0A }.count
+        #expect(loneCRs == 11)
+        var broken = published
+        broken.insert(contentsOf: Array("<x>".utf8), at: condition + "<Condition>".utf8.count)
+        let line = lineEnds(broken, condition) + 1
+        #expect(line == 81)
+        let lf = LineEndTwinTests.unitTwin(broken)
+        let variants = [("published", broken), ("lf", lf), ("crlf", LineEndTwinTests.unitTwin(lf)),
+                        ("cr", lf.map { $0 == 0x0A ? 0x0D : $0 })]
+        let folder = try Fixtures.temporaryFolder()
+        defer { Fixtures.remove(folder) }
+        for (name, bytes) in variants {
+            let path = folder + "/\(name).xml"
+            try Fixtures.write(bytes, to: path)
+            let (trials, errors, _) = try readAll([path])
+            #expect(trials.count == 7, "\(name)")
+            #expect(errors == [.malformedXML(IngestLocation(file: path, record: 2, line: line),
+                                             message: "Opening and ending tag mismatch: x line 42 and Condition")], "\(name)")
+        }
+    }
 }

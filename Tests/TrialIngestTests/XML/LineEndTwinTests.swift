@@ -44,20 +44,40 @@ import TrialSearchCore
         return twin
     }
 
-    static func outcomes(_ bytes: [UInt8]) -> [String] {
+    static func results(_ bytes: [UInt8]) -> [Result<Trial, IngestError>] {
         let decoder = RecordDecoder(options: IngestOptions())
-        var outcomes: [String] = []
+        var results: [Result<Trial, IngestError>] = []
         bytes.withUnsafeBytes { raw in
-            decoder.decode(raw, kind: .clinicalStudyXML, file: "record.xml", entry: "", archiveDepth: 0) { result in
-                switch result {
-                case .success(let trial): outcomes.append(trial.jsonString)
-                case .failure(let error):
-                    let kind = Mirror(reflecting: error).children.first?.label ?? "\(error)"
-                    outcomes.append("\(kind) \(String(describing: error.location))")
-                }
+            decoder.decode(raw, kind: .clinicalStudyXML, file: "record.xml", entry: "", archiveDepth: 0) { results.append($0) }
+        }
+        return results
+    }
+
+    static func outcomes(_ bytes: [UInt8]) -> [String] {
+        results(bytes).map { result in
+            switch result {
+            case .success(let trial): return trial.jsonString
+            case .failure(let error):
+                let kind = Mirror(reflecting: error).children.first?.label ?? "\(error)"
+                return "\(kind) \(String(describing: error.location))"
             }
         }
-        return outcomes
+    }
+
+    /// The one error of reading `bytes` (a test failure when there is none).
+    static func error(_ bytes: [UInt8]) throws -> IngestError {
+        let all = results(bytes)
+        #expect(all.count == 1)
+        guard case .failure(let error) = try #require(all.first) else { throw NoError() }
+        return error
+    }
+
+    struct NoError: Error {}
+
+    /// `bytes` (CR LF, LF or mixed line ends) with LF line ends, with CR LF ones and with lone CRs.
+    static func lineEndVariants(_ bytes: [UInt8]) -> (lf: [UInt8], crlf: [UInt8], cr: [UInt8]) {
+        let lf = bytes.contains(0x0D) ? unitTwin(bytes) : bytes
+        return (lf, unitTwin(lf), lf.map { $0 == 0x0A ? 0x0D : $0 })
     }
 
     static var inputs: [String] {
@@ -81,5 +101,62 @@ import TrialSearchCore
     @Test func anErrorAfterLoneCRsIsOnItsLine() {
         let outcomes = LineEndTwinTests.outcomes(Array("<clinical_study>\r<a>\r</b>\r</clinical_study>".utf8))
         #expect(outcomes == ["malformedXML Optional(record.xml: line 3)"])
+    }
+
+    /// A record both malformed and not UTF-8 is "not UTF-8" at its first bad byte, whatever the line
+    /// ends: `crash-1aa7…` (`<?ao` 0xF4 `~` LF: a processing instruction without the space after its
+    /// target, and a byte that is not UTF-8) was "malformed XML" with LF and "not UTF-8" with CR LF,
+    /// libxml2 meeting the other error first.
+    @Test func aRecordBothMalformedAndNotUTF8IsNotUTF8AtItsBadByte() throws {
+        let variants = LineEndTwinTests.lineEndVariants(try Fixtures.bytes("fuzz/xml/crash-1aa7a9d64339cee8937cd8c0fba286c6f6dacf8a"))
+        for bytes in [variants.lf, variants.crlf, variants.cr] {
+            let error = try LineEndTwinTests.error(bytes)
+            #expect(error == .notUTF8(IngestLocation(file: "record.xml", line: 1), offset: 4), "\(bytes)")
+        }
+    }
+
+    /// The same in a real record (CR LF as published): a mismatched tag on line 15 and Latin-1 "é" on
+    /// line 85 give "line 85: not UTF-8" at the byte's offset with every line end (libxml2 alone
+    /// stops at the tag: "line 15: malformed XML").
+    @Test func aRealRecordMalformedBeforeALatin1ByteIsNotUTF8AtThatByte() throws {
+        var published = try Fixtures.bytes("ctgov-xml/NCT04556630.xml")
+        let e = try #require(indexOf(Array("Bérengère".utf8), in: published)) + 1
+        published.replaceSubrange(e..<(e + 2), with: [0xE9])
+        let title = try #require(indexOf(Array("<brief_title>".utf8), in: published))
+        published.insert(contentsOf: Array("<x>".utf8), at: title + "<brief_title>".utf8.count)
+        let variants = LineEndTwinTests.lineEndVariants(published)
+        for bytes in [variants.lf, variants.crlf, variants.cr] {
+            let bad = try #require(bytes.firstIndex(of: 0xE9))
+            #expect(try LineEndTwinTests.error(bytes) == .notUTF8(IngestLocation(file: "record.xml", line: 85), offset: bad))
+        }
+        // Without the Latin-1 byte, the tag is the error, on its line with every line end.
+        for bytes in [variants.lf, variants.crlf, variants.cr] {
+            let fixed = bytes.map { $0 == 0xE9 ? UInt8(ascii: "e") : $0 }
+            #expect(try LineEndTwinTests.error(fixed) == .malformedXML(IngestLocation(file: "record.xml", line: 15),
+                message: "Opening and ending tag mismatch: x line 15 and brief_title"))
+        }
+    }
+
+    /// After the omitted `<clinical_results>` section (214 lines here), a bad byte's offset is the
+    /// published bytes' (it was the offset in libxml2's copy, where the section is only its line
+    /// ends) and its line counts the section's line ends, lone CRs too; so does a malformation's.
+    @Test func errorsAfterTheResultsSectionAreAtTheirByteAndLine() throws {
+        let published = try Fixtures.bytes("ctgov-xml/NCT00461812.xml")
+        let end = try #require(indexOf(Array("</clinical_study>".utf8), in: published))
+        #expect(published[..<end].filter { $0 == 0x0A }.count == 365)
+        var latin1 = published
+        latin1.insert(contentsOf: Array("  <keyword>Caf".utf8) + [0xE9] + Array("</keyword>\n".utf8), at: end)
+        var malformed = published
+        malformed.insert(contentsOf: Array("  <x>\n".utf8), at: end)
+        let latin1Variants = LineEndTwinTests.lineEndVariants(latin1)
+        let malformedVariants = LineEndTwinTests.lineEndVariants(malformed)
+        for bytes in [latin1Variants.lf, latin1Variants.crlf, latin1Variants.cr] {
+            let bad = try #require(bytes.firstIndex(of: 0xE9))
+            #expect(try LineEndTwinTests.error(bytes) == .notUTF8(IngestLocation(file: "record.xml", line: 366), offset: bad))
+        }
+        for bytes in [malformedVariants.lf, malformedVariants.crlf, malformedVariants.cr] {
+            #expect(try LineEndTwinTests.error(bytes) == .malformedXML(IngestLocation(file: "record.xml", line: 367),
+                message: "Opening and ending tag mismatch: x line 366 and clinical_study"))
+        }
     }
 }

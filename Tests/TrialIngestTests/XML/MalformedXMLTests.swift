@@ -50,6 +50,35 @@ import TrialSearchCore
         #expect(location.line == 85)
     }
 
+    /// A record that declares Latin-1 is read as Latin-1 (libxml2 converts it), so its Latin-1 bytes
+    /// are not an error; when it is malformed (a control character in its title), the error is
+    /// libxml2's, not "not UTF-8" (it was, before errors were checked for UTF-8 only in documents read
+    /// as UTF-8).
+    @Test func aRecordDeclaredLatin1IsNeverNotUTF8() throws {
+        var bytes = try Fixtures.bytes("ctgov-xml/NCT04556630.xml")
+        let declaration = Array("encoding=\"UTF-8\"".utf8)
+        let at = try #require(indexOf(declaration, in: bytes))
+        bytes.replaceSubrange(at..<(at + declaration.count), with: Array("encoding=\"ISO-8859-1\"".utf8))
+        // Its non-ASCII characters (é, è) are all Latin-1: C3 xx → xx + 0x40.
+        while let index = bytes.firstIndex(of: 0xC3) { bytes.replaceSubrange(index..<(index + 2), with: [bytes[index + 1] + 0x40]) }
+        #expect(bytes.allSatisfy { $0 < 0x80 || $0 >= 0xC0 })
+        let folder = try Fixtures.temporaryFolder()
+        defer { Fixtures.remove(folder) }
+        try Fixtures.write(bytes, to: folder + "/latin1.xml")
+        let (trials, errors, _) = try readAll([folder + "/latin1.xml"])
+        #expect(errors.isEmpty, "\(errors)")
+        #expect(trials.first?.officials.first?.name == "Bérengère DUCROCQ, MD")
+
+        let title = try #require(indexOf(Array("<brief_title>".utf8), in: bytes)) + "<brief_title>".utf8.count
+        bytes.insert(0x01, at: title)
+        guard case .malformedXML(let location, let message) = try errorReading(bytes) else {
+            Issue.record("expected malformedXML")
+            return
+        }
+        #expect(location.line == 15)
+        #expect(message.contains("invalid Char value 1"), "\(message)")
+    }
+
     @Test func externalEntitiesAreNeverLoaded() throws {
         let bytes = try Fixtures.bytes("ctgov-xml/NCT01827488.xml")
         var text = String(decoding: bytes, as: UTF8.self)
