@@ -67,7 +67,7 @@ final class SAXParser {
     /// records); they reach it through `withDelegate`.
     @exclusivity(unchecked) private var delegate: Unmanaged<SAXDelegate>?
     /// The first error libxml2 reported for the current document, or the depth limit.
-    private var firstError: (message: String, line: Int, code: Int32)?
+    private var firstError: (message: String, line: Int)?
     private var depthExceeded = false
     /// Whether the context's text callbacks are hooked (see `SAXDelegate.wantsText`).
     @exclusivity(unchecked) private var textEvents = true
@@ -340,7 +340,7 @@ final class SAXParser {
             let entity = name.map { String(cString: $0) } ?? ""
             parser.firstError = ("the document declares entity \"\(entity)\"; entity declarations are refused "
                 + "(no registry uses them; they enable entity-expansion bombs)",
-                Int(xmlSAX2GetLineNumber(ctx)), Int32(XML_ERR_ENTITY_PROCESSING.rawValue))
+                Int(xmlSAX2GetLineNumber(ctx)))
             xmlStopParser(ctx.assumingMemoryBound(to: xmlParserCtxt.self))
         }
     }
@@ -352,7 +352,7 @@ final class SAXParser {
             guard error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue, parser.firstError == nil else { return }
             var message = error.pointee.message.map { String(cString: $0) } ?? "libxml2 error \(error.pointee.code)"
             while message.last == "\n" || message.last == " " { message.removeLast() }
-            parser.firstError = (message, Int(error.pointee.line), error.pointee.code)
+            parser.firstError = (message, Int(error.pointee.line))
         }
     }
 
