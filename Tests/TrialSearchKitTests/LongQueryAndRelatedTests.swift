@@ -124,6 +124,21 @@ import TrialSearchCore
         return frequencies
     }
 
+    @Test func relatedBoostReasonsAreWrittenOnlyWhenExplaining() throws {
+        let index = try #require(ShippedCorpusIndex.shared)
+        let engine = try index.engine()
+        let id = try #require(TrialID("NCT03033277"))
+        let plain = try engine.related(to: id, options: SearchOptions(limit: 10))
+        let explained = try engine.related(to: id, options: SearchOptions(limit: 10, explain: true))
+        #expect(plain.query.clauses.count == 35 && plain.query.clauses.allSatisfy { $0.boostReason.isEmpty })
+        #expect(explained.query.clauses.allSatisfy { $0.boostReason.hasPrefix("source term score ") })
+        // The same terms, boosts and hits either way.
+        #expect(plain.query.description == explained.query.description)
+        #expect(plain.hits.map(\.doc) == explained.hits.map(\.doc) && plain.hits.map(\.score) == explained.hits.map(\.score))
+        let reason = try #require(explained.hits.first?.explanation?.render())
+        #expect(reason.contains("source term score"))
+    }
+
     @Test func relatedTermCountsMatchAStringDictionaryOnShippedRecords() throws {
         let index = try #require(ShippedCorpusIndex.shared)
         let engine = try index.engine()
