@@ -129,7 +129,7 @@ public final class SearchEngine {
         let mlt = MoreLikeThis(parameters: configuration.moreLikeThis)
         var lookups = ResolvedTerms(reader: reader)
         guard let query = try mlt.query(for: source, analyzer: analyzer, lookups: &lookups,
-                                        similarity: configuration.relatedSimilarity) else {
+                                        similarity: configuration.relatedSimilarity, explain: options.explain) else {
             return RelatedResult(source: source, query: WeightedQuery(clauses: []), hits: [], scoredDocs: 0)
         }
         var options = options

@@ -93,6 +93,72 @@ import TrialSearchCore
         }
     }
 
+    /// The source's terms as a `[String: Double]` counted token by token (how `MoreLikeThis` counted
+    /// before `SourceTermCounts`): the reference for the byte-keyed table.
+    static func referenceFrequencies(_ trial: Trial, _ p: MoreLikeThisParameters, _ analyzer: Analyzer) -> [String: Double] {
+        var frequencies: [String: Double] = [:]
+        func count(_ value: String, _ field: Field, _ weight: Double) {
+            guard weight > 0 else { return }
+            analyzer.analyze(value, field: field) { token in
+                let bytes = token.term
+                guard bytes.count >= p.minimumTermLength, !token.isDerived else { return }
+                if p.dropNumbers && bytes.allSatisfy({ ($0 >= 48 && $0 <= 57) || $0 == 46 }) { return }
+                frequencies[String(decoding: bytes, as: UTF8.self), default: 0] += weight
+            }
+        }
+        for field in Field.allCases where p.fieldWeights[field] > 0 {
+            let w = p.fieldWeights[field]
+            if field == .intervention {
+                for i in trial.interventions {
+                    for name in [i.type, i.name] + i.otherNames where !name.isEmpty { count(name, field, w) }
+                    count(i.description, field, w * p.descriptionShare)
+                }
+                for a in trial.armGroups {
+                    count(a.label, field, w)
+                    count(a.description, field, w * p.descriptionShare)
+                }
+                continue
+            }
+            trial.forEachValue(of: field) { count($0, field, w) }
+        }
+        return frequencies
+    }
+
+    @Test func relatedBoostReasonsAreWrittenOnlyWhenExplaining() throws {
+        let index = try #require(ShippedCorpusIndex.shared)
+        let engine = try index.engine()
+        let id = try #require(TrialID("NCT03033277"))
+        let plain = try engine.related(to: id, options: SearchOptions(limit: 10))
+        let explained = try engine.related(to: id, options: SearchOptions(limit: 10, explain: true))
+        #expect(plain.query.clauses.count == 35 && plain.query.clauses.allSatisfy { $0.boostReason.isEmpty })
+        #expect(explained.query.clauses.allSatisfy { $0.boostReason.hasPrefix("source term score ") })
+        // The same terms, boosts and hits either way.
+        #expect(plain.query.description == explained.query.description)
+        #expect(plain.hits.map(\.doc) == explained.hits.map(\.doc) && plain.hits.map(\.score) == explained.hits.map(\.score))
+        let reason = try #require(explained.hits.first?.explanation?.render())
+        #expect(reason.contains("source term score"))
+    }
+
+    @Test func relatedTermCountsMatchAStringDictionaryOnShippedRecords() throws {
+        let index = try #require(ShippedCorpusIndex.shared)
+        let engine = try index.engine()
+        var everyField = MoreLikeThisParameters(dropNumbers: true, minimumTermLength: 3, descriptionShare: 0.25)
+        everyField.fieldWeights = FieldParameters(all: 1)
+        var largest = 0
+        for parameters in [engine.configuration.moreLikeThis, everyField] {
+            let mlt = MoreLikeThis(parameters: parameters)
+            let segment = try #require(engine.reader.segments.first)
+            for doc in 0..<min(segment.docCount, 150) {
+                let trial = try segment.trial(DocID(doc))
+                let counted = mlt.termFrequencies(of: trial, analyzer: engine.analyzer)
+                #expect(counted == Self.referenceFrequencies(trial, parameters, engine.analyzer), "\(trial.id)")
+                largest = max(largest, counted.count)
+            }
+        }
+        // Some source has more distinct terms than the table's first 512 slots hold at half load.
+        #expect(largest > 256, "largest source: \(largest) terms")
+    }
+
     @Test func relatedTermsComeFromTheSourceFieldsWithClassicIDFAndBoostScoreOverBest() throws {
         let index = try #require(ShippedCorpusIndex.shared)
         let engine = try index.engine()

@@ -39,7 +39,7 @@ public struct ResolvedTerm: Sendable {
 
     /// Looks `term` up in every segment of `reader`.
     /// - Complexity: one term-dictionary lookup per segment.
-    public init(term: String, reader: IndexReader) throws {
+    public init(term: String, reader: borrowing IndexReader) throws {
         self.term = term
         var statistics = TermStatistics()
         var infos: [TermInfo?] = []
@@ -88,6 +88,11 @@ public struct ResolvedTerms: Sendable {
     public func peek(_ term: String) throws -> ResolvedTerm {
         if !terms.isEmpty, let known = terms[term] { return known }
         return try ResolvedTerm(term: term, reader: reader)
+    }
+
+    /// Room for `count` more terms without rehashing (a more-like-this query remembers its 35 at once).
+    public mutating func reserveCapacity(_ count: Int) {
+        terms.reserveCapacity(terms.count + count)
     }
 
     /// Keeps `resolved` (from `peek`) for the searcher.

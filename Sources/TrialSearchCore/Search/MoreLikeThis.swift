@@ -40,8 +40,17 @@ public struct MoreLikeThis: Sendable {
     /// The source's terms per field: term → weighted frequency (Σ_f w_f · tf_f).
     /// - Complexity: O(text of the weighted fields).
     public func termFrequencies(of trial: Trial, analyzer: Analyzer) -> [String: Double] {
+        let counts = termCounts(of: trial, analyzer: analyzer)
         var frequencies: [String: Double] = [:]
-        frequencies.reserveCapacity(256)  // a source has about 80 distinct terms: no rehashing
+        frequencies.reserveCapacity(counts.entries.count)
+        for e in counts.entries { frequencies[counts.term(e)] = e.frequency }
+        return frequencies
+    }
+
+    /// `termFrequencies` on the analyzer's bytes, without a `String` per token.
+    /// - Complexity: O(text of the weighted fields).
+    func termCounts(of trial: Trial, analyzer: Analyzer) -> SourceTermCounts {
+        var counts = SourceTermCounts()
         let p = parameters
         func count(_ value: String, _ field: Field, _ weight: Double) {
             guard weight > 0 else { return }
@@ -49,7 +58,7 @@ public struct MoreLikeThis: Sendable {
                 let bytes = token.term
                 guard bytes.count >= p.minimumTermLength, !token.isDerived else { return }
                 if p.dropNumbers && bytes.allSatisfy({ ($0 >= 48 && $0 <= 57) || $0 == 46 }) { return }
-                frequencies[String(decoding: bytes, as: UTF8.self), default: 0] += weight
+                counts.add(token, weight: weight)
             }
         }
         for field in Field.allCases {
@@ -69,7 +78,7 @@ public struct MoreLikeThis: Sendable {
             }
             trial.forEachValue(of: field) { count($0, field, w) }
         }
-        return frequencies
+        return counts
     }
 
     /// The `maxQueryTerms` best terms of `trial`, best first.
@@ -77,7 +86,9 @@ public struct MoreLikeThis: Sendable {
     /// Terms are looked up in decreasing order of weighted frequency, and the look-ups stop once even the
     /// largest idf a kept term can have (that of a term in `minDocFreq` docs) could not lift the next
     /// term above the `maxQueryTerms`-th score found so far: a long record's hundreds of once-mentioned
-    /// words are never looked up.
+    /// words are never looked up. A term is passed over only when it cannot reach the final cutoff, so
+    /// the kept terms are the `maxQueryTerms` best by (score, term) whatever the order of equally
+    /// frequent candidates.
     /// The kept terms' resolutions are left in `lookups` (the others are not kept).
     /// - Complexity: analysis of the source plus one term lookup per segment for each term looked up.
     public func selectTerms(of trial: Trial, analyzer: Analyzer, lookups: inout ResolvedTerms,
@@ -90,9 +101,11 @@ public struct MoreLikeThis: Sendable {
                 : similarity.idf(docFreq: docFreq, docCount: docCount)
         }
         let bestIDF = idf(max(p.minDocFreq, 1))
-        let candidates = termFrequencies(of: trial, analyzer: analyzer)
-            .filter { $0.value >= p.minTermFrequency }
-            .sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+        // The candidates by decreasing frequency (ties by their bytes: the order of the look-ups does not
+        // change which terms are kept, see above).
+        let counts = termCounts(of: trial, analyzer: analyzer)
+        var candidates = counts.entries.filter { $0.frequency >= p.minTermFrequency }
+        candidates.sort { $0.frequency != $1.frequency ? $0.frequency > $1.frequency : counts.termPrecedes($0, $1) }
         // Each selected term with its resolution: only the kept ones go into `lookups` (for the searcher).
         var selected: [(term: SelectedTerm, resolved: ResolvedTerm)] = []
         func ranksAbove(_ a: (term: SelectedTerm, resolved: ResolvedTerm), _ b: (term: SelectedTerm, resolved: ResolvedTerm)) -> Bool {
@@ -100,9 +113,11 @@ public struct MoreLikeThis: Sendable {
         }
         // The lowest score among the best `maxQueryTerms` so far (once there are that many).
         var cutoff = -Double.infinity
-        for (term, frequency) in candidates {
-            let tf = pow(frequency, p.tfExponent)
+        for candidate in candidates {
+            let frequency = candidate.frequency
+            let tf = p.tfExponent == 1 ? frequency : pow(frequency, p.tfExponent)
             if selected.count >= p.maxQueryTerms && tf * bestIDF < cutoff { break }
+            let term = counts.term(candidate)
             let resolved = try lookups.peek(term)
             let statistics = resolved.statistics
             let docFreq = statistics.docFreq
@@ -117,18 +132,22 @@ public struct MoreLikeThis: Sendable {
             }
         }
         selected.sort(by: ranksAbove)
+        lookups.reserveCapacity(selected.count)
         for s in selected { lookups.remember(s.resolved) }
         return selected.map(\.term)
     }
 
-    /// The query for trials like `trial`, nil when none of its terms qualifies.
+    /// The query for trials like `trial`, nil when none of its terms qualifies. Each clause's
+    /// `boostReason` (what `--explain` prints) is written only when `explain`: formatting the two scores
+    /// of 35 clauses cost about a tenth of the term selection (callgrind, `related --ids`).
     public func query(for trial: Trial, analyzer: Analyzer, lookups: inout ResolvedTerms,
-                      similarity: Similarity) throws -> WeightedQuery? {
+                      similarity: Similarity, explain: Bool = true) throws -> WeightedQuery? {
         let terms = try selectTerms(of: trial, analyzer: analyzer, lookups: &lookups, similarity: similarity)
         guard let best = terms.first?.score, best > 0 else { return nil }
         return WeightedQuery(clauses: terms.map {
-            WeightedClause(match: .term($0.term), boost: $0.score / best,
-                           boostReason: "source term score \(Explanation.format(Float($0.score))) / best \(Explanation.format(Float(best)))")
+            let reason = explain
+                ? "source term score \(Explanation.format(Float($0.score))) / best \(Explanation.format(Float(best)))" : ""
+            return WeightedClause(match: .term($0.term), boost: $0.score / best, boostReason: reason)
         })
     }
 }

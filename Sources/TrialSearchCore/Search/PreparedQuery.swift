@@ -24,8 +24,17 @@ struct PreparedQuery {
     /// - Complexity: one term-dictionary lookup per distinct term and segment.
     init(_ query: WeightedQuery, reader: IndexReader, model: ScoringModel, lookups: ResolvedTerms? = nil) throws {
         var lookups = lookups ?? ResolvedTerms(reader: reader)
+        // Each distinct term once, without `query.terms`' set and array (a more-like-this query's 35
+        // clauses: 0.05 M instructions a source).
         var resolved: [String: ResolvedTerm] = [:]
-        for term in query.terms { resolved[term] = try lookups.resolve(term) }
+        resolved.reserveCapacity(query.clauses.count)
+        for clause in query.clauses {
+            if case let .term(term) = clause.match {
+                if resolved[term] == nil { resolved[term] = try lookups.resolve(term) }
+                continue
+            }
+            for term in clause.match.terms where resolved[term] == nil { resolved[term] = try lookups.resolve(term) }
+        }
         let similarity = model.similarity
         let docCount = max(reader.docCount, 1)
 
