@@ -43,7 +43,8 @@ public struct MoreLikeThis: Sendable {
         let counts = termCounts(of: trial, analyzer: analyzer)
         var frequencies: [String: Double] = [:]
         frequencies.reserveCapacity(counts.entries.count)
-        for e in counts.entries { frequencies[counts.term(e)] = e.frequency }
+        // `+=`: two byte-different spellings that `String` holds equal stay one key, as before.
+        for e in counts.entries { frequencies[counts.term(e), default: 0] += e.frequency }
         return frequencies
     }
 
