@@ -114,7 +114,7 @@ enum MaxScoreSearch {
         let costs = (0..<n).map { Float(max(scorers[$0].cost, 1)) }
         // prefix[k] = Σ bounds of order[0...k]
         var prefix = [Float](repeating: 0, count: n)
-        let simple = query.admitsAllButSkipped, skipped = query.skippedDoc
+        let simple = query.admitsAllButSkipped, skipped = query.skippedDoc, admission = query.admission
         var firstEssential = 0
         var windowMin = 0
 
@@ -180,7 +180,7 @@ enum MaxScoreSearch {
                     if Int(scorers[i].doc) < innerMin { _ = scorers[i].advance(to: DocID(innerMin)) }
                     scorers[i].forEachCompetitiveScore(through: DocID(innerMax), rest: rest, threshold: threshold) { doc, score in
                         let threshold = max(seed, collector.threshold)
-                        guard simple ? doc != skipped : query.admits(doc) else { return threshold }
+                        guard simple ? doc != skipped : admission.admits(doc) else { return threshold }
                         var partial = Double(score)
                         var k = lastNonEssential
                         while k >= 0 {
@@ -228,7 +228,7 @@ enum MaxScoreSearch {
                         accumulator[o] = 0
                         if partial < cutoff { continue }
                         let doc = DocID(innerMin + o)
-                        guard simple ? doc != skipped : query.admits(doc) else { continue }
+                        guard simple ? doc != skipped : admission.admits(doc) else { continue }
                         var competitive = true
                         var k = firstEssential - 1
                         while k >= 0 {

@@ -36,7 +36,7 @@ enum RequiredClausesSearch {
         for k in stride(from: optional.count - 1, through: 0, by: -1) {
             remaining[k] = remaining[k + 1] + optionalScorers[optional[k]].maxScore
         }
-        let simple = query.admitsAllButSkipped, skipped = query.skippedDoc
+        let simple = query.admitsAllButSkipped, skipped = query.skippedDoc, admission = query.admission
         var upTo: DocID = -1
         var blockBound: Float = .infinity
         var doc = requiredScorers[lead].nextDoc()
@@ -65,7 +65,7 @@ enum RequiredClausesSearch {
                 }
             }
             guard aligned else { continue }
-            if (simple ? doc != skipped : query.admits(doc)) && required.allSatisfy({ requiredScorers[$0].matches() }) {
+            if (simple ? doc != skipped : admission.admits(doc)) && required.allSatisfy({ requiredScorers[$0].matches() }) {
                 var partial = 0.0
                 for r in required { partial += Double(requiredScorers[r].score()) }
                 var competitive = true
@@ -92,6 +92,7 @@ enum RequiredClausesSearch {
 enum ExhaustiveSearch {
     /// - Complexity: O(postings of every clause).
     static func run<S: ClauseScorer>(_ query: inout SegmentQuery<S>, into collector: inout TopHitsCollector) {
+        let admission = query.admission
         for i in query.required.indices { _ = query.required[i].nextDoc() }
         for i in query.optional.indices { _ = query.optional[i].nextDoc() }
         while true {
@@ -109,7 +110,7 @@ enum ExhaustiveSearch {
                 optionalMatched += 1
                 sum += Double(query.optional[i].score())
             }
-            if requiredMatched == query.required.count && requiredMatched + optionalMatched > 0 && query.admits(doc)
+            if requiredMatched == query.required.count && requiredMatched + optionalMatched > 0 && admission.admits(doc)
                 && !query.isExcluded(doc) {
                 collector.collect(query.scored(doc, sum))
             }

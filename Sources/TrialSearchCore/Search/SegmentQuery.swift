@@ -17,7 +17,11 @@ struct SegmentQuery<Scorer: ClauseScorer> {
     let optionalSlots: [Int]
     /// `mustNot` clauses.
     var excluded: ContiguousArray<AnyClauseScorer>
-    let filter: SegmentFilter
+    /// Whether a doc may be collected as far as deletions, the filter and the skipped doc go (cheap
+    /// checks, made before scoring): a small value that a search takes once into a local. Searches check
+    /// `admitsAllButSkipped` and `skippedDoc` first (local copies), so that the common case reads nothing
+    /// more.
+    let admission: DocAdmission
     /// A doc never collected (the source trial of a more-like-this query), or −1.
     let skippedDoc: DocID
     /// The rescoring factor (≤ 1) of each collected doc, or nil; behind a reference (`PriorBox`), so
@@ -25,9 +29,8 @@ struct SegmentQuery<Scorer: ClauseScorer> {
     private let priorBox: PriorBox?
     /// `segment.ordinal`, stored: what `scored` puts in every `ScoredDoc`.
     private let segmentOrdinal: Int32
-    /// Whether `admits` reduces to `doc != skippedDoc`: no deleted doc and no filter.
+    /// Whether `admission` reduces to `doc != skippedDoc`: no deleted doc and no filter.
     let admitsAllButSkipped: Bool
-    private let allLive: Bool
 
     /// Whether some clause read a malformed postings list (see `ClauseScorer.isCorrupt`).
     var isCorrupt: Bool {
@@ -43,12 +46,13 @@ struct SegmentQuery<Scorer: ClauseScorer> {
         self.optional = optional
         self.optionalSlots = optionalSlots
         self.excluded = excluded
-        self.filter = filter
         self.skippedDoc = skippedDoc
         priorBox = prior.map(PriorBox.init)
         segmentOrdinal = Int32(segment.ordinal)
-        allLive = segment.liveDocs.liveCount == segment.docCount
+        let allLive = segment.liveDocs.liveCount == segment.docCount
         admitsAllButSkipped = allLive && filter.isEmpty
+        admission = DocAdmission(allLive: allLive, liveDocs: segment.liveDocs, skippedDoc: skippedDoc,
+                                 filter: filter.isEmpty ? nil : FilterBox(filter))
     }
 
     /// The collected form of a doc whose clause scores sum to `sum`, times the prior's factor.
@@ -62,14 +66,6 @@ struct SegmentQuery<Scorer: ClauseScorer> {
         var score = Float(sum)
         if let priorBox { score *= priorBox.prior.factor(doc) }
         return ScoredDoc(score: score, segment: segmentOrdinal, doc: doc)
-    }
-
-    /// Whether `doc` may be collected as far as deletions, filters and the skipped doc go (cheap checks,
-    /// made before scoring).
-    /// Searches check `admitsAllButSkipped` and `skippedDoc` first (local copies), so that the common
-    /// case reads nothing here.
-    func admits(_ doc: DocID) -> Bool {
-        (allLive || segment.isLive(doc)) && doc != skippedDoc && filter.accepts(doc)
     }
 
     /// Whether an excluded clause matches `doc` (docs must be asked in increasing order).

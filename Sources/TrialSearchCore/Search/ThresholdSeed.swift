@@ -55,7 +55,7 @@ enum ThresholdSeed {
         var admitted = 0
         // As `MaxScoreSearch`: without filters or deletes, only the skipped doc (a related query's source)
         // is left out.
-        let simple = query.admitsAllButSkipped, skipped = query.skippedDoc
+        let simple = query.admitsAllButSkipped, skipped = query.skippedDoc, admission = query.admission
         seeds.withUnsafeMutableBufferPointer { seeds in
             // Term at a time in windows of docs, as `MaxScoreSearch` scores its essential clauses.
             let end = PostingsCursor.noMoreDocs
@@ -75,7 +75,7 @@ enum ThresholdSeed {
                         let sum = accumulator[o]
                         accumulator[o] = 0
                         let doc = first + DocID(o)
-                        guard simple ? doc != skipped : query.admits(doc) else { continue }
+                        guard simple ? doc != skipped : admission.admits(doc) else { continue }
                         admitted += 1
                         let candidate = Candidate(doc: doc, sum: sum)
                         if found.count < limit {
