@@ -135,6 +135,13 @@ def main(argv=None):
         share = f", {upd['wall_s'] / rebuild:.1%} of the rebuild" if rebuild else ""
         lines += ["", f"Update: {fmt(upd.get('wall_s'))} s{share}; trials {upd.get('trials_before')} → "
                   f"{upd.get('trials_after')}; the changed word finds {upd.get('marker_hits')} trials (1,000 expected)."]
+        after = [(name, get(ts[REPLICA], "latency_ms", f"{key}_after_update"), get(ts[REPLICA], "latency_ms", key))
+                 for name, key in (("keywords top-10", "keywords_top10"), ("keywords top-1000", "keywords_top1000"),
+                                   ("topics top-10", "topics_top10"), ("related top-10", "related_top10"))]
+        if any(a is not None for _, a, _ in after):
+            lines += ["", "After the update (two segments, deletes in the first), trialsearch's medians per query: "
+                      + ", ".join(f"{name} {fmt(a)} ms (before the update {fmt(b)} ms)" for name, a, b in after
+                                  if a is not None) + "."]
     if ps and get(ps, "process_start", "median_ms") is not None:
         p = ps["process_start"]
         lines += ["", f"`trialsearch \"{p['query']}\"` on the shipped corpus, process start included: median "

@@ -240,6 +240,21 @@ def main(argv=None):
                                                            10, count_lines(args.related_ids)))
             if args.updates_zip:
                 r.step("update", lambda: r.update(index_dir, args.updates_zip, args.update_marker))
+            if args.updates_zip and "update" in r.fig:
+                # The same latencies on the updated index (a second segment, the changed trials' old
+                # versions deleted in the first): what users search after indexing a newer dump.
+                if args.keywords:
+                    for limit in (10, 1000):
+                        key = f"keywords_top{limit}_after_update"
+                        r.step(key, lambda: r.latency(index_dir, key, "search", args.keywords, limit, n))
+                if args.topics:
+                    r.step("topics_top10_after_update",
+                           lambda: r.latency(index_dir, "topics_top10_after_update", "search", args.topics, 10,
+                                             count_lines(args.topics)))
+                if args.related_ids:
+                    r.step("related_top10_after_update",
+                           lambda: r.latency(index_dir, "related_top10_after_update", "related", args.related_ids,
+                                             10, count_lines(args.related_ids)))
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     with open(args.out, "w") as fh:
         json.dump(r.fig, fh, indent=1)
