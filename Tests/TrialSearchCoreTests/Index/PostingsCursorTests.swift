@@ -173,15 +173,9 @@ import Testing
     @Test func positionsBlocksRoundTripAndSkip() {
         var rng = SeededRandom(seed: 5)
         for round in 0..<400 {
-            let n = Int(rng.next() % 300) + 1
-            let spread = Int(rng.next() % 33)
-            let values = (0..<n).map { _ -> UInt32 in
-                let bits = rng.next() % 20 == 0 ? Int(rng.next() % 33) : Int(rng.next() % UInt64(spread + 1))
-                return bits == 0 ? 0 : UInt32(truncatingIfNeeded: rng.next() & ((UInt64(1) << UInt64(bits)) - 1))
-            }
-            var buffer = ByteBuffer(capacity: PositionsBlock.maxEncodedLength(count: n))
-            values.withUnsafeBufferPointer { PositionsBlock.encode($0.baseAddress!, count: n, into: &buffer) }
-            let bytes = Array(buffer.bytes) + [UInt8](repeating: 0xFF, count: 8)
+            let values = Self.randomPositionsBlock(&rng, maxCount: 300, outlierOneIn: 20)
+            let n = values.count
+            let bytes = Self.encodedPositionsBlock(values) + [UInt8](repeating: 0xFF, count: 8)
             // The parameter is the first k of 0…maxK with the fewest bits by the encoder's cost (a value
             // of b bits: 2·max(0, b − k − 1) + 1 + k), found by trying every k.
             let costs = (0...PositionsBlock.maxK).map { k in
@@ -244,29 +238,38 @@ import Testing
         }
         var rng = SeededRandom(seed: 11)
         for round in 0..<300 {
-            let n = Int(rng.next() % 200) + 1
-            let spread = Int(rng.next() % 33)
-            let values = (0..<n).map { _ -> UInt32 in
-                let bits = rng.next() % 10 == 0 ? Int(rng.next() % 33) : Int(rng.next() % UInt64(spread + 1))
-                return bits == 0 ? 0 : UInt32(truncatingIfNeeded: rng.next() & ((UInt64(1) << UInt64(bits)) - 1))
-            }
-            var buffer = ByteBuffer(capacity: PositionsBlock.maxEncodedLength(count: n))
-            values.withUnsafeBufferPointer { PositionsBlock.encode($0.baseAddress!, count: n, into: &buffer) }
-            #expect(Array(buffer.bytes) == reference(values), "round \(round): \(n) values")
+            let values = Self.randomPositionsBlock(&rng, maxCount: 200, outlierOneIn: 10)
+            #expect(Self.encodedPositionsBlock(values) == reference(values), "round \(round): \(values.count) values")
         }
     }
 
     /// The positions block of `PostingsWriter`'s worked example, byte for byte, and `PositionsBlock`'s.
     @Test func positionsBlockWorkedExamples() {
         for (values, expected) in [([UInt32]([2, 0, 7, 4]), [UInt8]([0x21, 0xA6, 0x88]))] {
-            var buffer = ByteBuffer(capacity: 64)
-            values.withUnsafeBufferPointer { PositionsBlock.encode($0.baseAddress!, count: values.count, into: &buffer) }
-            #expect(Array(buffer.bytes) == expected)
+            #expect(Self.encodedPositionsBlock(values) == expected)
         }
         let example: [UInt8] = [0x21, 0x06, 0x01] + [UInt8](repeating: 0, count: 8)
         example.withUnsafeBytes { raw in
             var reader = PositionsBlockReader(base: raw.baseAddress!, start: 0, end: 3)
             #expect(reader.next() == 3 && reader.next() == 0 && !reader.failed)
         }
+    }
+
+    /// 1…`maxCount` random position values for a block: most of up to a random bit length (0…32), one
+    /// in `outlierOneIn` of any length up to 32 bits.
+    static func randomPositionsBlock(_ rng: inout SeededRandom, maxCount: Int, outlierOneIn: UInt64) -> [UInt32] {
+        let n = Int(rng.next() % UInt64(maxCount)) + 1
+        let spread = Int(rng.next() % 33)
+        return (0..<n).map { _ -> UInt32 in
+            let bits = rng.next() % outlierOneIn == 0 ? Int(rng.next() % 33) : Int(rng.next() % UInt64(spread + 1))
+            return bits == 0 ? 0 : UInt32(truncatingIfNeeded: rng.next() & ((UInt64(1) << UInt64(bits)) - 1))
+        }
+    }
+
+    /// `values` as `PositionsBlock.encode` writes them.
+    static func encodedPositionsBlock(_ values: [UInt32]) -> [UInt8] {
+        var buffer = ByteBuffer(capacity: PositionsBlock.maxEncodedLength(count: values.count))
+        values.withUnsafeBufferPointer { PositionsBlock.encode($0.baseAddress!, count: values.count, into: &buffer) }
+        return Array(buffer.bytes)
     }
 }
