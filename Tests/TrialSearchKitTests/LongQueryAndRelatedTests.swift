@@ -66,7 +66,7 @@ import TrialSearchCore
         #expect(engine.searcher.similarity == .default)
         #expect(engine.longQuerySearcher.similarity == .bm25f(.longQuery))
         #expect(engine.relatedSearcher.similarity == .bm25f(.related))
-        #expect(BM25FParameters.longQuery.k1 == 6 && BM25FParameters.related.k1 == 8)
+        #expect(BM25FParameters.longQuery.k1 == 3 && BM25FParameters.related.k1 == 8)
         for field in [Field.id, .outcome, .sponsor, .location] { #expect(BM25FParameters.longQuery.weights[field] == 0) }
         // A long query's hits carry the scores of the long-query searcher, not the keyword one.
         let result = try engine.search(Self.note, mode: .text, options: SearchOptions(limit: 5))

@@ -16,7 +16,7 @@ import Glibc
 ///    saying what a trial is about (title, conditions, keywords, MeSH terms): `min(1, Σ_f df_f / df)`;
 ///    and its *condition share* s = max(df_condition, df_mesh) / df: how often the term names a condition.
 /// 4. Ranked by `count^countExponent · idf · ((1 − conceptSelection) + conceptSelection · c)` and cut to
-///    the `maxTerms` best (with the defaults: the 60 rarest terms, as Lucene's MoreLikeThis keeps its
+///    the `maxTerms` best (with the defaults: the 45 rarest terms, as Lucene's MoreLikeThis keeps its
 ///    best `maxQueryTerms`). The 75 TREC 2021 notes give 32–105 terms (median 67; 51 give more than
 ///    60); the ones cut are the most frequent, which add least to any score and cost most to evaluate
 ///    (their postings lists are the longest): see `LongQueryParameters.maxTerms`.
@@ -142,12 +142,16 @@ public struct LongQueryRewriter: Sendable {
 public struct LongQueryParameters: Sendable, Equatable {
     /// Free text of at least this many words is read as a long query (when the mode is automatic).
     public var minimumWords: Int
-    /// Terms kept, the most informative first. 60 since 2026-11-26 (before: 1,000, every term): on
-    /// `../shared/eval` (`trialsearch-bench rank`, `long.maxTerms`, other parameters as they were then),
-    /// NDCG@10 over the grid all / 80 / 60 / 50 / 40 terms was 0.431 / 0.432 / 0.430 / 0.412 / 0.406;
-    /// 60 is the fewest on the grid that keeps it. With the narrative words and single letters dropped,
-    /// all → 60 terms: NDCG@10 0.4342 → 0.4334, instructions of the 75 TREC 2021 topics at top 10 on
-    /// the 16x replica 3.28 G → 3.10 G (whole run, callgrind; BENCHMARKS.md, issue 4).
+    /// Terms kept, the most informative first. 45 since 2026-11-26, with k1 = 3 (`BM25FParameters.longQuery`;
+    /// before: 60 with k1 = 6, and until branch `longq` 1,000, every term). The terms cut are a note's most
+    /// frequent, whose postings lists are the longest: the search's cost grows with the terms kept, its
+    /// quality stops growing at a plateau. NDCG@10 on `../shared/eval` (`trialsearch-bench rank`,
+    /// `long.maxTerms`) at k1 = 3, 35 / 40 / 45 / 50 / 55 / 60 / 70 terms: 0.413 / 0.432 / 0.439 / 0.432 /
+    /// 0.444 / 0.440 / 0.437; at k1 = 6 the plateau began only at 55 (45: 0.421, 50: 0.426). 45 is a step
+    /// inside the plateau's start (40), below which quality falls; on both halves of the topics (odd,
+    /// even) 40–50 terms at k1 = 3 score as 60 at k1 = 6. Instructions of the 75 TREC 2021 topics at top
+    /// 10 on the 16x replica (callgrind, whole `trialsearch-bench rank` run): 60 terms, k1 = 6: 2.59 G;
+    /// 45, k1 = 3: 2.07 G (BENCHMARKS.md, issue 4, branch `notes9`).
     public var maxTerms: Int
     /// Terms found in more than this fraction of the docs are dropped.
     public var maxDocFreqRatio: Double
@@ -182,7 +186,7 @@ public struct LongQueryParameters: Sendable, Equatable {
     /// Boost of the terms of the text's first sentence.
     public var firstSentenceBoost: Double
 
-    public init(minimumWords: Int = 12, maxTerms: Int = 60, maxDocFreqRatio: Double = 1, countExponent: Double = 0,
+    public init(minimumWords: Int = 12, maxTerms: Int = 45, maxDocFreqRatio: Double = 1, countExponent: Double = 0,
                 dropNumbers: Bool = true, minimumTermLength: Int = 2, dropJoinedForms: Bool = true,
                 conceptSelection: Double = 0, conceptBoost: Double = 0, dropNegated: Bool = true,
                 dropNarrativeWords: Bool = true, conditionPrior: Double = 2, firstSentenceBoost: Double = 1.25) {

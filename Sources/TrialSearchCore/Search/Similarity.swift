@@ -104,11 +104,18 @@ public struct BM25FParameters: Sendable, Equatable {
         self.weights = weights
     }
 
-    /// Long free-text queries (patient notes), chosen on `../shared/eval` (Benchmarks/research/FINDINGS.md,
-    /// NDCG@10 0.43, 0.43 under cross-validation): k1 = 6 (a plateau from 4 to 15), b = 0.75 and weight 1
-    /// on the eight text fields; ids, outcome measures, sponsors and sites not searched (they only add
-    /// noise to a note's many terms).
-    public static let longQuery = BM25FParameters(k1: 6, b: FieldParameters(all: 0.75), weights: .textFields)
+    /// Long free-text queries (patient notes): b = 0.75 and weight 1 on the eight text fields (ids,
+    /// outcome measures, sponsors and sites not searched: they only add noise to a note's many terms), as
+    /// Benchmarks/research/FINDINGS.md chose them, and k1 = 3 since 2026-11-26 (before: 6, FINDINGS.md's
+    /// choice when a note kept all its terms). k1 is how soon a term's repeats stop adding: once a note
+    /// keeps only its rarest terms (`LongQueryParameters`), each term is one aspect of the patient, and a
+    /// lower k1 ranks trials by how many aspects they mention rather than by how often they repeat a few.
+    /// It also brings a clause's largest score nearer its usual one, so MaxScore skips more (and fewer
+    /// terms keep the quality, see `LongQueryParameters.maxTerms`). NDCG@10 on `../shared/eval`
+    /// (`trialsearch-bench rank`, `long.k1`) at 45 terms, k1 = 2 / 2.5 / 3 / 3.5 / 4 / 5 / 6: 0.427 /
+    /// 0.432 / 0.439 / 0.431 / 0.431 / 0.426 / 0.421 (at 60 terms, 3 to 6 are all 0.433–0.440); 3 is the
+    /// middle of the plateau (BENCHMARKS.md, issue 4, branch `notes9`).
+    public static let longQuery = BM25FParameters(k1: 3, b: FieldParameters(all: 0.75), weights: .textFields)
 
     /// Related-trials queries, chosen on the related-trials set of `../shared/eval` (FINDINGS.md: k1 = 8,
     /// the same fields as `longQuery`).
