@@ -16,7 +16,7 @@ import Glibc
 ///    saying what a trial is about (title, conditions, keywords, MeSH terms): `min(1, Σ_f df_f / df)`;
 ///    and its *condition share* s = max(df_condition, df_mesh) / df: how often the term names a condition.
 /// 4. Ranked by `count^countExponent · idf · ((1 − conceptSelection) + conceptSelection · c)` and cut to
-///    the `maxTerms` best (with the defaults: the 45 rarest terms, as Lucene's MoreLikeThis keeps its
+///    the `maxTerms` best (with the defaults: the 50 rarest terms, as Lucene's MoreLikeThis keeps its
 ///    best `maxQueryTerms`). The 75 TREC 2021 notes give 32–105 terms (median 67; 51 give more than
 ///    60); the ones cut are the most frequent, which add least to any score and cost most to evaluate
 ///    (their postings lists are the longest): see `LongQueryParameters.maxTerms`.
@@ -142,16 +142,19 @@ public struct LongQueryRewriter: Sendable {
 public struct LongQueryParameters: Sendable, Equatable {
     /// Free text of at least this many words is read as a long query (when the mode is automatic).
     public var minimumWords: Int
-    /// Terms kept, the most informative first. 45 since 2026-11-26, with k1 = 3 (`BM25FParameters.longQuery`;
+    /// Terms kept, the most informative first. 50 since 2026-11-26, with k1 = 3 (`BM25FParameters.longQuery`;
     /// before: 60 with k1 = 6, and until branch `longq` 1,000, every term). The terms cut are a note's most
     /// frequent, whose postings lists are the longest: the search's cost grows with the terms kept, its
-    /// quality stops growing at a plateau. NDCG@10 on `../shared/eval` (`trialsearch-bench rank`,
-    /// `long.maxTerms`) at k1 = 3, 35 / 40 / 45 / 50 / 55 / 60 / 70 terms: 0.413 / 0.432 / 0.439 / 0.432 /
-    /// 0.444 / 0.440 / 0.437; at k1 = 6 the plateau began only at 55 (45: 0.421, 50: 0.426). 45 is a step
-    /// inside the plateau's start (40), below which quality falls; on both halves of the topics (odd,
-    /// even) 40–50 terms at k1 = 3 score as 60 at k1 = 6. Instructions of the 75 TREC 2021 topics at top
-    /// 10 on the 16x replica (callgrind, whole `trialsearch-bench rank` run): 60 terms, k1 = 6: 2.59 G;
-    /// 45, k1 = 3: 2.07 G (BENCHMARKS.md, issue 4, branch `notes9`).
+    /// quality stops growing at a plateau. On `../shared/eval` (`trialsearch-bench rank`, `long.maxTerms`)
+    /// at k1 = 3, 35 / 40 / 45 / 48 / 50 / 52 / 55 / 60 / 70 terms: NDCG@10 0.413 / 0.432 / 0.439 / 0.436 /
+    /// 0.432 / 0.434 / 0.444 / 0.440 / 0.437, recall@100 0.758 / 0.767 / 0.728 / 0.752 / 0.763 / 0.768 /
+    /// 0.766 / 0.764 / 0.765; at k1 = 6 the plateau began only at 55 (45: 0.421, 50: 0.426). The plateau
+    /// starts at 40, below which quality falls; 50 keeps ten terms of margin above that cliff (notes
+    /// unlike the dev set's may need them) and stays in recall@100's flat band, where 45 (NDCG@10's best
+    /// point) dips to 0.728. On both halves of the topics (odd, even) 40–50 terms at k1 = 3 score as 60 at
+    /// k1 = 6. Instructions of the 75 TREC 2021 topics at top 10 on the 16x replica (callgrind, whole
+    /// `trialsearch-bench rank` run): 60 terms, k1 = 6: 2.59 G; 50, k1 = 3: 2.26 G (BENCHMARKS.md, issue 4,
+    /// branch `notes9` and the lead's choice after it).
     public var maxTerms: Int
     /// Terms found in more than this fraction of the docs are dropped.
     public var maxDocFreqRatio: Double
@@ -186,7 +189,7 @@ public struct LongQueryParameters: Sendable, Equatable {
     /// Boost of the terms of the text's first sentence.
     public var firstSentenceBoost: Double
 
-    public init(minimumWords: Int = 12, maxTerms: Int = 45, maxDocFreqRatio: Double = 1, countExponent: Double = 0,
+    public init(minimumWords: Int = 12, maxTerms: Int = 50, maxDocFreqRatio: Double = 1, countExponent: Double = 0,
                 dropNumbers: Bool = true, minimumTermLength: Int = 2, dropJoinedForms: Bool = true,
                 conceptSelection: Double = 0, conceptBoost: Double = 0, dropNegated: Bool = true,
                 dropNarrativeWords: Bool = true, conditionPrior: Double = 2, firstSentenceBoost: Double = 1.25) {
