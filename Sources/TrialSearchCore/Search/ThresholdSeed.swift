@@ -26,6 +26,14 @@
 enum ThresholdSeed {
     /// The most postings the seed walks (the rarest clauses whose postings fit in all).
     static let maxPostings = 4096
+    /// And at most one posting per `docsPerPosting` docs of the segment (but `limit` at least): on a
+    /// small index a walk of 4,096 postings costs more than its higher bound saves. Callgrind of the
+    /// timed region, same runs, 200 related sources at top 10 on the 10,614 trials (`b10-17`): 895.2 M
+    /// at 4,096 postings; 1,024 / 2,048 postings 850.6 / 863.5 M; one per 80 / 40 / 33 / 20 / 12 docs
+    /// (127 / 254 / 318 / 530 / 849 postings) 851.5 / 847.2 / 846.3 / 845.2 / 848.1 M; 75 TREC topics
+    /// 499.6 → 480.8 M (one per 20). The replica (169,824 docs) keeps 4,096 (flat from 1,024 to 4,096
+    /// there, BENCHMARKS.md `related4`); the segment of 1,000 docs an update adds walks 50.
+    static let docsPerPosting = 20
     /// The most probes (candidates × other clauses) spent completing the best candidates' scores.
     static let maxProbes = 1024
 
@@ -78,6 +86,7 @@ enum ThresholdSeed {
         guard query.required.isEmpty, query.excluded.isEmpty, scorers.count > 1 else { return }
         var seeds: [S] = []
         var postings = 0
+        let maxPostings = min(Self.maxPostings, max(limit, query.segment.docCount / docsPerPosting))
         var rest: [Int] = []
         for i in scorers.indices.sorted(by: { scorers[$0].cost < scorers[$1].cost }) {
             let cost = scorers[i].cost
