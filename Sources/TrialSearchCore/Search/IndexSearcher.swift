@@ -35,26 +35,16 @@ public struct IndexSearcher: Sendable {
                        lookups: ResolvedTerms? = nil) throws -> TopHits {
         let prepared = try PreparedQuery(query, reader: reader, model: model, lookups: lookups)
         var collector = TopHitsCollector(limit: options.limit, segments: reader.segments)
-        let termsOnly = prepared.scoresTermsOnly
-        for segment in reader.segments {
-            if termsOnly {
-                let model = self.model
-                let q = prepared.segmentQuery(segment, model: model, options: options) { match -> TermScorer? in
-                    guard case let .term(weight, resolved) = match else { return nil }
-                    return PreparedQuery.termScorer(weight, resolved, segment: segment, model: model)
-                }
-                if var q {
-                    Self.run(&q, options: options, into: &collector)
-                    if q.isCorrupt { throw Self.corrupt(segment) }
-                }
-            } else {
-                let q = prepared.segmentQuery(segment, model: model, options: options) { match in
-                    PreparedQuery.scorer(match, segment: segment, model: self.model)
-                }
-                if var q {
-                    Self.run(&q, options: options, into: &collector)
-                    if q.isCorrupt { throw Self.corrupt(segment) }
-                }
+        if prepared.scoresTermsOnly {
+            let model = self.model
+            try searchSegments(prepared, options: options, into: &collector) { match, segment -> TermScorer? in
+                guard case let .term(weight, resolved) = match else { return nil }
+                return PreparedQuery.termScorer(weight, resolved, segment: segment, model: model)
+            }
+        } else {
+            let model = self.model
+            try searchSegments(prepared, options: options, into: &collector) { match, segment in
+                PreparedQuery.scorer(match, segment: segment, model: model)
             }
         }
         var hits = collector.hits()
@@ -66,18 +56,36 @@ public struct IndexSearcher: Sendable {
         return TopHits(hits: hits, scoredDocs: collector.scoredCount)
     }
 
+    /// Every segment's query (scorers made by `make`), seeded together (`ThresholdSeed`: the k-th best
+    /// of all segments' candidates bounds each segment's search), then searched in segment order into
+    /// `collector`.
+    private func searchSegments<S: ClauseScorer>(_ prepared: PreparedQuery, options: SearchOptions,
+                                                 into collector: inout TopHitsCollector,
+                                                 make: (PreparedQuery.Match, SegmentReader) -> S?) throws {
+        var queries: [SegmentQuery<S>] = []
+        queries.reserveCapacity(reader.segments.count)
+        for segment in reader.segments {
+            if let q = prepared.segmentQuery(segment, model: model, options: options, make: { make($0, segment) }) { queries.append(q) }
+        }
+        let seed = options.exhaustive ? -.infinity : ThresholdSeed.lowerBound(queries, limit: collector.limit, window: options.windows.inner)
+        for i in queries.indices {
+            Self.run(&queries[i], options: options, seed: seed, into: &collector)
+            if queries[i].isCorrupt { throw Self.corrupt(queries[i].segment) }
+        }
+    }
+
     /// The error for a segment whose postings (checksums valid) turned out malformed during a search.
     private static func corrupt(_ segment: SegmentReader) -> IndexError {
         .corrupt(file: segment.postingsFile.path,
                  reason: "a postings list (or its positions in \(segment.positionsFile.path)) is malformed although its checksums are valid; run `trialsearch check`")
     }
 
-    private static func run<S: ClauseScorer>(_ q: inout SegmentQuery<S>, options: SearchOptions,
+    private static func run<S: ClauseScorer>(_ q: inout SegmentQuery<S>, options: SearchOptions, seed: Float,
                                              into collector: inout TopHitsCollector) {
         if options.exhaustive {
             ExhaustiveSearch.run(&q, into: &collector)
         } else if q.required.isEmpty {
-            MaxScoreSearch.run(&q, into: &collector, windows: options.windows)
+            MaxScoreSearch.run(&q, into: &collector, windows: options.windows, seed: seed)
         } else {
             RequiredClausesSearch.run(&q, into: &collector)
         }

@@ -3,10 +3,10 @@
 /// indexes, Ding & Suel):
 ///
 /// 0. Queries of more than `smallQuery` clauses start from a threshold found in the postings of their
-///    rarest clauses (`ThresholdSeed`), a lower bound of the k-th best score, rather than from −∞: the
-///    first windows are pruned too. Callgrind, `related --ids` (200 sources, top 10) on the 16x
-///    replica: 4,519 M → 3,306 M instructions for the whole run, same output; 75 TREC 2021 topics at
-///    top 10: 7,823 M → 7,704 M.
+///    rarest clauses in every segment (`ThresholdSeed`, passed in as `seed`), a lower bound of the k-th
+///    best score, rather than from −∞: the first windows are pruned too. Callgrind, `related --ids`
+///    (200 sources, top 10) on the 16x replica: 4,519 M → 3,306 M instructions for the whole run, same
+///    output; 75 TREC 2021 topics at top 10: 7,823 M → 7,704 M.
 /// 1. The docs are cut into *outer windows* that end at the nearest postings-block end of an
 ///    essential clause (at least `minimumWindow` docs, and `windowPerClause` docs per clause, when the
 ///    query has many clauses, so that the bounds are not recomputed too often).
@@ -70,11 +70,12 @@ enum MaxScoreSearch {
     /// kinds of many-clause query follow one rule). See BENCHMARKS.md (`notes8`).
     static let relatedWindowPerClause = 1 << 24
 
+    /// `seed` is a lower bound of the k-th best score over the whole index (`ThresholdSeed`), or −∞.
     /// - Complexity: O(windows · clauses · log clauses) for the bounds, plus the essential clauses'
     ///   postings in the windows not skipped and the candidates' probes; at worst every posting.
     static func run<S: ClauseScorer>(_ query: inout SegmentQuery<S>, into collector: inout TopHitsCollector,
                                      windows: (minimum: Int, inner: Int, perClause: Int)
-                                         = (minimumWindow, innerWindow, windowPerClause)) {
+                                         = (minimumWindow, innerWindow, windowPerClause), seed: Float = -.infinity) {
         precondition(windows.inner >= 64 && windows.inner % 64 == 0 && windows.minimum >= 1 && windows.perClause >= 0,
                      "windows \(windows)")
         // The scorers leave the query while they run, so that they are mutated through a buffer pointer
@@ -84,12 +85,13 @@ enum MaxScoreSearch {
         defer { swap(&optional, &query.optional) }
         optional.withUnsafeMutableBufferPointer { scorers in
             let minimum = scorers.count > smallQuery ? max(windows.minimum, scorers.count * windows.perClause) : windows.minimum
-            run(scorers, &query, &collector, minimumWindow: minimum, innerWindow: windows.inner)
+            run(scorers, &query, &collector, minimumWindow: minimum, innerWindow: windows.inner, seed: seed)
         }
     }
 
     private static func run<S: ClauseScorer>(_ scorers: UnsafeMutableBufferPointer<S>, _ query: inout SegmentQuery<S>,
-                                             _ collector: inout TopHitsCollector, minimumWindow: Int, innerWindow: Int) {
+                                             _ collector: inout TopHitsCollector, minimumWindow: Int, innerWindow: Int,
+                                             seed: Float) {
         let n = scorers.count
         guard n > 0 else { return }
         let end = Int(PostingsCursor.noMoreDocs)
@@ -103,10 +105,6 @@ enum MaxScoreSearch {
             candidates.deallocate()
         }
         // Docs whose bound is below `seed` cannot enter the top k (`ThresholdSeed`).
-        let seed = n > smallQuery
-            ? ThresholdSeed.lowerBound(scorers, query, limit: collector.limit, accumulator: accumulator, marks: candidates,
-                                       window: innerWindow)
-            : -.infinity
         for i in 0..<n { _ = scorers[i].nextDoc() }
         var order = Array(0..<n)
         var bounds = [Float](repeating: 0, count: n)

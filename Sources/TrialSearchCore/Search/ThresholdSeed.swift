@@ -8,34 +8,85 @@
 /// docs that the search may collect have partial sums of at least t, then `limit` docs score at least t
 /// and the `limit`-th best score is ≥ t: a doc whose score bound is below t can never enter the top
 /// `limit`, which is all that pruning by the collector's threshold relies on. The search prunes with
-/// max(t, threshold) and returns the same hits with the same scores. (t is taken one Float step below
-/// the lowest completed score: the seed adds a doc's clause scores in another order than the search.)
+/// max(t, threshold) and returns the same hits with the same scores. Docs of different segments are
+/// distinct, so the candidates of all segments count together. (t is taken one Float step below the
+/// `limit`-th completed score: the seed adds a doc's clause scores in another order than the search.)
 ///
 /// Which docs: those of the rarest clauses (fewest postings, up to `maxPostings` postings in all),
 /// summed term at a time in windows of docs with the search's accumulator (left cleared). Their terms
 /// have the largest idf, and the best docs of a more-like-this or long query are those that share the
 /// source's rare terms. The `limit` docs with the best partial sums then get the other clauses' scores
-/// (when that takes at most `maxProbes` probes), and the lowest of their scores is the bound: on the
-/// 16x replica it is most often the final threshold itself. Every walk and probe uses fresh scorers
+/// (when that takes at most `maxProbes` probes), and the `limit`-th best of the candidates of all the
+/// index's segments is the bound: on the 16x replica it is most often the final threshold itself. All
+/// segments are seeded before any is searched, so a segment searched first is pruned by the good docs
+/// of those searched after it. Every walk and probe uses fresh scorers
 /// (`ClauseScorer.restartedForUseBeforeThis(in:)`: of a term, a copy of the search's unstarted scorer
-/// that shares its decode buffers, walked alone and dropped before the search starts), so the search's
-/// own scorers are untouched.
+/// that shares its decode buffers, walked alone and dropped before any segment's search starts), so the
+/// search's own scorers are untouched.
 enum ThresholdSeed {
     /// The most postings the seed walks (the rarest clauses whose postings fit in all).
     static let maxPostings = 4096
+    /// And at most one posting per `docsPerPosting` docs of the segment (but `limit` at least): on a
+    /// small index a walk of 4,096 postings costs more than its higher bound saves. Callgrind of the
+    /// timed region, same runs, 200 related sources at top 10 on the 10,614 trials (`b10-17`): 895.2 M
+    /// at 4,096 postings; 1,024 / 2,048 postings 850.6 / 863.5 M; one per 80 / 40 / 33 / 20 / 12 docs
+    /// (127 / 254 / 318 / 530 / 849 postings) 851.5 / 847.2 / 846.3 / 845.2 / 848.1 M; 75 TREC topics
+    /// 499.6 → 480.8 M (one per 20). The replica (169,824 docs) keeps 4,096 (flat from 1,024 to 4,096
+    /// there, BENCHMARKS.md `related4`); the segment of 1,000 docs an update adds walks 50.
+    static let docsPerPosting = 20
     /// The most probes (candidates × other clauses) spent completing the best candidates' scores.
     static let maxProbes = 1024
 
-    /// The lower bound, or −∞ when the rarest clauses do not give `limit` docs, the query has required
-    /// or excluded clauses, or its scorers cannot be restarted.
+    /// The lower bound for a search of `queries` (one per segment, searched into one collector), or
+    /// −∞ when their rarest clauses do not give `limit` docs. Each segment's query of more than
+    /// `MaxScoreSearch.smallQuery` clauses, without required or excluded clauses and with scorers that
+    /// can be restarted, offers its `limit` best candidates (`candidateScores`); the bound is the
+    /// `limit`-th best of all the segments' candidates, distinct docs all. So a segment's bound also
+    /// counts the good docs of the others: after an update, a related query's source and half its
+    /// copies sit in the small new segment, and the big one alone reached a far lower `limit`-th score
+    /// (BENCHMARKS.md, `relupd`). Every scorer of `queries` is left unstarted.
+    /// - Complexity: O(p · c) for the p ≤ `maxPostings` postings of the c clauses walked per segment,
+    ///   plus O(p log limit) to keep their `limit` best docs.
+    static func lowerBound<S: ClauseScorer>(_ queries: [SegmentQuery<S>], limit: Int, window: Int) -> Float {
+        guard limit > 0, queries.contains(where: { $0.optional.count > MaxScoreSearch.smallQuery }) else { return -.infinity }
+        let accumulator = UnsafeMutablePointer<Double>.allocate(capacity: window)
+        accumulator.initialize(repeating: 0, count: window)
+        let marks = UnsafeMutablePointer<UInt64>.allocate(capacity: window / 64)
+        marks.initialize(repeating: 0, count: window / 64)
+        defer {
+            accumulator.deallocate()
+            marks.deallocate()
+        }
+        var scores: [Float] = []
+        for query in queries where query.optional.count > MaxScoreSearch.smallQuery {
+            candidateScores(query, limit: limit, accumulator: accumulator, marks: marks, window: window, into: &scores)
+        }
+        guard scores.count >= limit else { return -.infinity }
+        let kth: Float
+        if scores.count == limit {
+            kth = scores.min() ?? -.infinity
+        } else {
+            scores.sort(by: >)
+            kth = scores[limit - 1]
+        }
+        // One Float step down: a completed sum adds the same clause scores as the search but in another
+        // order, so in `Double` it may exceed the doc's own sum by an ulp, and round to the next Float.
+        return kth.nextDown
+    }
+
+    /// Appends to `scores` the scores (or partial sums: lower bounds) of at most `limit` distinct docs
+    /// of `query`'s segment that its search may collect, the best by the rarest clauses' partial sums;
+    /// none when the query has required or excluded clauses or its scorers cannot be restarted. The
+    /// accumulator and marks (`window` docs) are left cleared.
     /// - Complexity: O(p · c) for the p ≤ `maxPostings` postings of the c clauses walked, plus
     ///   O(p log limit) to keep their `limit` best docs.
-    static func lowerBound<S: ClauseScorer>(_ scorers: UnsafeMutableBufferPointer<S>, _ query: SegmentQuery<S>,
-                                            limit: Int, accumulator: UnsafeMutablePointer<Double>,
-                                            marks: UnsafeMutablePointer<UInt64>, window: Int) -> Float {
-        guard query.required.isEmpty, query.excluded.isEmpty, scorers.count > 1 else { return -.infinity }
+    static func candidateScores<S: ClauseScorer>(_ query: SegmentQuery<S>, limit: Int, accumulator: UnsafeMutablePointer<Double>,
+                                                 marks: UnsafeMutablePointer<UInt64>, window: Int, into scores: inout [Float]) {
+        let scorers = query.optional
+        guard query.required.isEmpty, query.excluded.isEmpty, scorers.count > 1 else { return }
         var seeds: [S] = []
         var postings = 0
+        let maxPostings = min(Self.maxPostings, max(limit, query.segment.docCount / docsPerPosting))
         var rest: [Int] = []
         for i in scorers.indices.sorted(by: { scorers[$0].cost < scorers[$1].cost }) {
             let cost = scorers[i].cost
@@ -46,13 +97,12 @@ enum ThresholdSeed {
                 rest.append(i)
             }
         }
-        guard !seeds.isEmpty, postings >= limit else { return -.infinity }
+        guard !seeds.isEmpty else { return }
         // The `limit` best candidates so far, a heap whose root ranks below all the others: most docs
         // rank below the root and cost one comparison (selecting among all of them afterwards took
         // about 40 instructions a doc).
         var found: [Candidate] = []
         found.reserveCapacity(limit)
-        var admitted = 0
         // As `MaxScoreSearch`: without filters or deletes, only the skipped doc (a related query's source)
         // is left out.
         let simple = query.admitsAllButSkipped, skipped = query.skippedDoc, admission = query.admission
@@ -76,7 +126,6 @@ enum ThresholdSeed {
                         accumulator[o] = 0
                         let doc = first + DocID(o)
                         guard simple ? doc != skipped : admission.admits(doc) else { continue }
-                        admitted += 1
                         let candidate = Candidate(doc: doc, sum: sum)
                         if found.count < limit {
                             found.append(candidate)
@@ -89,7 +138,6 @@ enum ThresholdSeed {
                 }
             }
         }
-        guard admitted >= limit else { return -.infinity }
         // The `limit` best candidates by partial sum, completed with the other clauses' scores (fresh
         // scorers, in doc order) when that takes few probes: the lowest of their scores is the bound.
         // (Completing twice as many candidates raised the bound too little to pay: callgrind, 50 sources
@@ -103,11 +151,7 @@ enum ThresholdSeed {
                 }
             }
         }
-        var lowest = Float.infinity
-        for c in found { lowest = min(lowest, query.scored(c.doc, c.sum).score) }
-        // One Float step down: a completed sum adds the same clause scores as the search but in another
-        // order, so in `Double` it may exceed the doc's own sum by an ulp, and round to the next Float.
-        return lowest.nextDown
+        for c in found { scores.append(query.scored(c.doc, c.sum).score) }
     }
 
     /// A doc of the rarest clauses' postings with its partial sum.
