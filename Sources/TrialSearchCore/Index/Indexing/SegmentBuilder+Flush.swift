@@ -235,7 +235,7 @@ private struct FlushScratch {
         docStream.copyAll(into: &entries)
         positions.removeAll(keepingCapacity: true)
         positionStream.copyAll(into: &positions)
-        entries.append(contentsOf: [0, 0, 0, 0, 0])
+        for _ in 0..<5 { entries.append(0) }
         if values.count < positions.count { values = [UInt32](repeating: 0, count: positions.count * 2) }
         var doc: Int32 = -1
         var mask: UInt16 = 0
