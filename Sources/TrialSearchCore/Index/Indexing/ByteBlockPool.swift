@@ -117,7 +117,7 @@ struct SliceReader {
     var atEnd: Bool { address == limit }
 
     /// Appends the whole stream to `out`, a slice at a time.
-    mutating func copyAll(into out: inout [UInt8]) {
+    mutating func copyAll(into out: inout ByteScratch) {
         while address != limit {
             if address == end {
                 let next = Int32(littleEndian: UnsafeRawPointer(pool.pointer(end)).loadUnaligned(as: Int32.self))
@@ -126,7 +126,7 @@ struct SliceReader {
                 end = next + ByteBlockPool.size(level: level) - 4
             }
             let stop = limit >= address && limit <= end ? limit : end
-            out.append(contentsOf: UnsafeBufferPointer(start: pool.pointer(address), count: Int(stop - address)))
+            out.append(pool.pointer(address), count: Int(stop - address))
             address = stop
         }
     }
@@ -155,5 +155,66 @@ struct SliceReader {
             shift += 7
         }
         return v
+    }
+}
+
+/// Bytes in manually managed memory, emptied and refilled term after term by a flush (`SliceReader`'s
+/// copies): no array uniqueness or capacity paths per slice, and a slice of a few bytes (most terms' first
+/// slice holds 4) copied by a loop instead of a `memcpy` call. The owner calls `deallocate()`.
+struct ByteScratch {
+    private(set) var base: UnsafeMutablePointer<UInt8>
+    private(set) var count = 0
+    private var capacity: Int
+
+    init(capacity: Int) {
+        precondition(capacity > 0, "capacity \(capacity)")
+        self.capacity = capacity
+        base = .allocate(capacity: capacity)
+    }
+
+    mutating func deallocate() {
+        base.deallocate()
+        count = 0
+        capacity = 0
+    }
+
+    mutating func removeAll() { count = 0 }
+
+    @inline(__always)
+    private mutating func reserve(_ n: Int) {
+        guard count + n > capacity else { return }
+        var bigger = capacity * 2
+        while bigger < count + n { bigger *= 2 }
+        let new = UnsafeMutablePointer<UInt8>.allocate(capacity: bigger)
+        new.update(from: base, count: count)
+        base.deallocate()
+        base = new
+        capacity = bigger
+    }
+
+    /// Appends the `n` bytes at `source`.
+    @inline(__always)
+    mutating func append(_ source: UnsafePointer<UInt8>, count n: Int) {
+        reserve(n)
+        let target = base + count
+        if n <= 16 {
+            for i in 0..<n { target[i] = source[i] }
+        } else {
+            target.update(from: source, count: n)
+        }
+        count += n
+    }
+
+    /// Appends `n` zero bytes.
+    mutating func appendZeros(_ n: Int) {
+        reserve(n)
+        (base + count).initialize(repeating: 0, count: n)
+        count += n
+    }
+
+    /// The bytes.
+    @inline(__always)
+    func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try body(UnsafeBufferPointer(start: base, count: count))
     }
 }

@@ -138,7 +138,7 @@ private struct JoinedTables: @unchecked Sendable {
                _ add: (UnsafeRawBufferPointer, TermInfo) throws -> Void) throws {
         var postings = PostingsWriter(output: postingsOut, positions: positionsOut, maxima: maxima)
         var scratch = FlushScratch()
-        defer { scratch.termFreqs.deallocate() }
+        defer { scratch.deallocate() }
         var next = lower ?? [Int](repeating: 0, count: tables.count)
         let end = upper ?? sorted.map(\.count)
         if tables.count == 1 {
@@ -208,18 +208,23 @@ private struct SharedRows: @unchecked Sendable {
     init(_ rows: UnsafePointer<UInt8>) { self.rows = rows }
 }
 
-/// The buffers a flush decodes each term's in-memory streams into, reused for every term.
+/// The buffers a flush decodes each term's in-memory streams into, reused for every term; the owner
+/// calls `deallocate()`.
 private struct FlushScratch {
-    var entries: [UInt8] = []
-    var positions: [UInt8] = []
+    var entries = ByteScratch(capacity: 1 << 16)
+    var positions = ByteScratch(capacity: 1 << 16)
     var values = [UInt32](repeating: 0, count: 1 << 12)
     let termFreqs: UnsafeMutablePointer<UInt32>
 
     init() {
-        entries.reserveCapacity(1 << 16)
-        positions.reserveCapacity(1 << 16)
         termFreqs = .allocate(capacity: IndexFormat.fieldCount)
         termFreqs.initialize(repeating: 0, count: IndexFormat.fieldCount)
+    }
+
+    mutating func deallocate() {
+        termFreqs.deallocate()
+        entries.deallocate()
+        positions.deallocate()
     }
 
     /// Adds the docs of term `t` of `table` (its doc stream of (docDelta, field, termFreq) entries and its
@@ -231,11 +236,11 @@ private struct FlushScratch {
         var docStream = SliceReader(pool: table.pool, start: state.docStart, upto: state.docUpto)
         var positionStream = SliceReader(pool: table.pool, start: state.positionsStart, upto: state.positionsUpto)
         // Both streams into contiguous buffers, the position vints decoded into `values`.
-        entries.removeAll(keepingCapacity: true)
+        entries.removeAll()
         docStream.copyAll(into: &entries)
-        positions.removeAll(keepingCapacity: true)
+        positions.removeAll()
         positionStream.copyAll(into: &positions)
-        entries.append(contentsOf: [0, 0, 0, 0, 0])
+        entries.appendZeros(5)
         if values.count < positions.count { values = [UInt32](repeating: 0, count: positions.count * 2) }
         var doc: Int32 = -1
         var mask: UInt16 = 0

@@ -90,6 +90,8 @@ struct PostingsWriter: ~Copyable {
     private let blockDocs: Int
     /// The factors of `maxX`; nil writes +∞ (no bound: a test's writer without a segment).
     private let maxima: TermMaximumFactors?
+    /// `maxima`'s `factorTable` (read per posting without touching the object).
+    private let factorTable: UnsafePointer<Float>?
     /// The current term's largest x so far (docs added with norms, and `noteMaximum`).
     private var termMaximum: Float = 0
 
@@ -103,6 +105,7 @@ struct PostingsWriter: ~Copyable {
         positionsOutput = positions
         self.blockDocs = blockDocs
         self.maxima = maxima
+        factorTable = maxima?.factorTable
     }
 
     /// Writes `MaximaParameters` at the start of a new postings file's body (once per file, before
@@ -154,25 +157,40 @@ struct PostingsWriter: ~Copyable {
     private mutating func append(doc: DocID, mask: UInt16, termFreqs: UnsafePointer<UInt32>, norms: UnsafePointer<UInt8>?,
                                  positions: UnsafePointer<UInt32>) {
         precondition(Int64(doc) > lastDoc && mask != 0, "doc \(doc) after \(lastDoc), mask \(mask)")
-        let b = buffers
+        // Not retained per doc: `self` holds the buffers for the whole call (a strong copy and a closure
+        // over it cost a retain, a release and a call per posting of a flush).
+        unowned(unsafe) let b = buffers
         var docPositions = 0
         b.docs[count] = UInt32(doc)
         b.masks[count] = mask
         var n = freqCount
-        forEachField(in: mask) { f in
+        var m = mask
+        while m != 0 {
+            let f = m.trailingZeroBitCount
+            m &= m &- 1
             let tf = termFreqs[f]
             precondition(tf > 0, "zero termFreq in a field of the mask")
             b.freqs[n] = tf - 1
             n += 1
             docPositions += Int(tf)
-            termFreqSum += Int(tf)
             fieldDocFreqs[f] += 1
             if let norms { blockImpacts.add(field: f, termFreq: tf, norm: norms[f]) }
         }
-        if let norms, let maxima { termMaximum = max(termMaximum, maxima.x(mask: mask, termFreqs: termFreqs, row: norms)) }
+        termFreqSum += docPositions
+        if let norms, let factorTable {
+            termMaximum = max(termMaximum, TermMaximumFactors.x(table: factorTable, mask: mask, termFreqs: termFreqs, row: norms))
+        }
         freqCount = n
-        b.reservePositions(positionCount + docPositions, keeping: positionCount)
-        (b.positions + positionCount).update(from: positions, count: docPositions)
+        if positionCount + docPositions > b.positionsCapacity {
+            buffers.reservePositions(positionCount + docPositions, keeping: positionCount)
+        }
+        let target = b.positions + positionCount
+        if docPositions <= 8 {
+            // Most docs hold a term a few times: a loop instead of a `memcpy` call.
+            for j in 0..<docPositions { target[j] = positions[j] }
+        } else {
+            target.update(from: positions, count: docPositions)
+        }
         positionCount += docPositions
         count += 1
         docFreq += 1
@@ -364,10 +382,11 @@ final class PostingsWriterBuffers {
     let scratch = UnsafeMutablePointer<UInt32>.allocate(capacity: IndexFormat.maxBlockDocs)
     /// Position values of the block, grown as needed (`reservePositions`).
     private(set) var positions = UnsafeMutablePointer<UInt32>.allocate(capacity: 1 << 12)
-    private var positionsCapacity = 1 << 12
+    private(set) var positionsCapacity = 1 << 12
 
-    /// Makes room for `count` position values, keeping those already there.
-    @inline(__always)
+    /// Makes room for `count` position values, keeping those already there. Called only when
+    /// `positionsCapacity` is short (a method call on the object retains it for the call).
+    @inline(never)
     func reservePositions(_ count: Int, keeping used: Int) {
         guard count > positionsCapacity else { return }
         var capacity = positionsCapacity * 2

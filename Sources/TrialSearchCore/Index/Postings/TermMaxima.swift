@@ -95,10 +95,21 @@ final class TermMaximumFactors: @unchecked Sendable {
     @inline(__always)
     func factor(_ f: Int, _ norm: UInt8) -> Float { table[f &* 256 &+ Int(norm)] }
 
+    /// The factors' memory, valid while this object lives: for a per-posting loop whose owner holds
+    /// the object (reading it through the object costs a retain and a release per posting).
+    var factorTable: UnsafePointer<Float> { UnsafePointer(table) }
+
     /// x of a doc holding the term in the fields of `mask` with termFreqs `termFreqs[f]` and norm bytes
     /// `row[f]`: the scorer's sum, fields ascending.
     @inline(__always)
     func x(mask: UInt16, termFreqs: UnsafePointer<UInt32>, row: UnsafePointer<UInt8>) -> Float {
+        Self.x(table: table, mask: mask, termFreqs: termFreqs, row: row)
+    }
+
+    /// `x(mask:termFreqs:row:)` with the factors of `table` (a `factorTable`).
+    @inline(__always)
+    static func x(table: UnsafePointer<Float>, mask: UInt16, termFreqs: UnsafePointer<UInt32>,
+                  row: UnsafePointer<UInt8>) -> Float {
         var x: Float = 0
         var m = mask
         while m != 0 {
