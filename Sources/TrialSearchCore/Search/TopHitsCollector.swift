@@ -34,11 +34,16 @@ struct TopHitsCollector {
     static let bufferSlackPercent = 60
 
     let limit: Int
-    /// The candidates of a heap (`usesHeap`).
+    /// The candidates of a heap (`usesHeap`), or a deep list's docs collected since its last selection.
     private var buffer: [ScoredDoc] = []
-    /// The candidates of a deep list, as `deepKey`s: after a selection, the best `limit` followed by the
-    /// newer docs, not yet compared.
+    /// A deep list's docs kept by its last selection, as `deepKey`s. The new docs wait in `buffer` and
+    /// become keys at the next selection, so that `collect` stays the small append it was (built into
+    /// a key there, it grew MaxScore's lone-essential closure, which inlines `collect`, so that
+    /// `PostingsCursor.advance(to:)` was no longer inlined there: +13 M instructions for the 1,000
+    /// keyword queries at top 10; BENCHMARKS.md, `kw10`).
     private var keys: [UInt64] = []
+    /// New docs that a deep list takes before its next selection: `capacity` less the kept keys.
+    private var room: Int
     private let usesHeap: Bool
     private let capacity: Int
     private let segments: [SegmentReader]
@@ -54,16 +59,13 @@ struct TopHitsCollector {
         self.segments = segments
         usesHeap = limit <= Self.heapLimit
         capacity = usesHeap ? limit : limit + limit * Self.bufferSlackPercent / 100
+        room = capacity
         bases = usesHeap ? [] : Self.bases(of: segments)
-        if usesHeap {
-            buffer.reserveCapacity(capacity)
-        } else {
-            keys.reserveCapacity(min(capacity, 1 << 17))
-        }
+        buffer.reserveCapacity(min(capacity, 1 << 17))
     }
 
     /// How many docs `sorted()` returns.
-    var count: Int { min(usesHeap ? buffer.count : keys.count, limit) }
+    var count: Int { min(buffer.count + keys.count, limit) }
 
     /// Offers a scored doc.
     /// - Complexity: O(log limit) in a heap; amortized O(1) with the buffer.
@@ -75,8 +77,8 @@ struct TopHitsCollector {
             offerToHeap(candidate)
             return
         }
-        keys.append(Self.deepKey(candidate, base: bases[Int(candidate.segment)]))
-        if keys.count >= capacity { keepBest() }
+        buffer.append(candidate)
+        if buffer.count >= room { keepBest() }
     }
 
     /// Each segment's first number in the snapshot's doc numbering: the docs of the segments before it.
@@ -105,6 +107,20 @@ struct TopHitsCollector {
     static func deepKey(_ doc: ScoredDoc, base: UInt32) -> UInt64 {
         let negativeZero = doc.score.bitPattern == 0x8000_0000 ? negativeZeroBit : 0
         return UInt64(descendingKey(doc.score)) << 32 | negativeZero | UInt64(base &+ UInt32(bitPattern: doc.doc))
+    }
+
+    /// Appends the `deepKey`s of `docs` to `keys`, through buffer pointers (an `append` per doc paid a
+    /// uniqueness check and a capacity test each).
+    static func appendKeys(of docs: [ScoredDoc], to keys: inout [UInt64], _ bases: [UInt32]) {
+        let old = keys.count, n = docs.count
+        keys.append(contentsOf: repeatElement(0, count: n))
+        keys.withUnsafeMutableBufferPointer { k in
+            docs.withUnsafeBufferPointer { d in
+                bases.withUnsafeBufferPointer { b in
+                    for i in 0..<n { k[old + i] = deepKey(d[i], base: b[Int(d[i].segment)]) }
+                }
+            }
+        }
     }
 
     /// The doc a `deepKey` stands for.
@@ -167,7 +183,13 @@ struct TopHitsCollector {
     /// here, so that the buffer keeps its room.
     /// - Complexity: O(buffer) on average.
     private mutating func keepBest() {
-        let limit = self.limit, room = capacity - limit, segments = self.segments, bases = self.bases
+        let limit = self.limit, slack = capacity - limit, segments = self.segments, bases = self.bases
+        Self.appendKeys(of: buffer, to: &keys, bases)
+        buffer.removeAll(keepingCapacity: true)
+        guard keys.count > limit else {
+            room = capacity - keys.count
+            return
+        }
         let (kth, kept) = keys.withUnsafeMutableBufferPointer { b -> (UInt32, Int) in
             TopSelection.selectSmallest(b, count: limit)
             let kth = b[limit - 1] >> 32
@@ -176,10 +198,11 @@ struct TopHitsCollector {
                 b.swapAt(i, tied)
                 tied += 1
             }
-            if tied - limit > room / 2 { return (Self.selectBest(b, count: limit, segments, bases), limit) }
+            if tied - limit > slack / 2 { return (Self.selectBest(b, count: limit, segments, bases), limit) }
             return (UInt32(truncatingIfNeeded: kth), tied)
         }
         keys.removeLast(keys.count - kept)
+        room = capacity - kept
         threshold = Self.scoredDoc(UInt64(kth) << 32, bases: bases).score
     }
 
@@ -289,8 +312,9 @@ struct TopHitsCollector {
         if usesHeap {
             best = buffer
         } else {
-            var kept = keys
             let bases = self.bases, limit = self.limit
+            var kept = keys
+            Self.appendKeys(of: buffer, to: &kept, bases)
             if kept.count > limit {
                 _ = kept.withUnsafeMutableBufferPointer { b in Self.selectBest(b, count: limit, segments, bases) }
                 kept.removeLast(kept.count - limit)
