@@ -13,8 +13,10 @@ struct ScoredDoc: Sendable {
 /// - up to `heapLimit` docs (the usual top 10), a binary min-heap whose root is the worst kept doc: the
 ///   threshold rises with every doc that enters, which is what prunes best, and log(limit) is small;
 /// - deeper lists (top 1000), a buffer of up to 1.6 · limit docs (`bufferSlackPercent`); when it is full, a selection
-///   (quickselect, `TopSelection`) keeps the best `limit` and the threshold becomes the score of the
-///   worst of them (Tantivy's `TopNComputer`). A doc costs one comparison with the threshold and an
+///   of the docs as 64-bit integer keys (`deepKey`; `TopSelection.selectSmallest`) keeps the best
+///   `limit`, and the docs tied with the `limit`-th score, and the threshold becomes that score
+///   (Tantivy's `TopNComputer`); which of the tied docs rank within the `limit` (by trial id) is decided
+///   once, when the hits are ranked. A doc costs one comparison with the threshold and an
 ///   append, plus its share of the selections: O(1) comparisons on average, where a heap of 1000 pays
 ///   O(log limit) on every entering doc, and with ties (the same text registered twice) each of those
 ///   is a trial-id comparison. Between selections the threshold lags behind the best `limit` seen;
