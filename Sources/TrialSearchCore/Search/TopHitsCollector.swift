@@ -13,8 +13,10 @@ struct ScoredDoc: Sendable {
 /// - up to `heapLimit` docs (the usual top 10), a binary min-heap whose root is the worst kept doc: the
 ///   threshold rises with every doc that enters, which is what prunes best, and log(limit) is small;
 /// - deeper lists (top 1000), a buffer of up to 1.6 · limit docs (`bufferSlackPercent`); when it is full, a selection
-///   (quickselect, `TopSelection`) keeps the best `limit` and the threshold becomes the score of the
-///   worst of them (Tantivy's `TopNComputer`). A doc costs one comparison with the threshold and an
+///   of the docs as 64-bit integer keys (`deepKey`; `TopSelection.selectSmallest`) keeps the best
+///   `limit`, and the docs tied with the `limit`-th score, and the threshold becomes that score
+///   (Tantivy's `TopNComputer`); which of the tied docs rank within the `limit` (by trial id) is decided
+///   once, when the hits are ranked. A doc costs one comparison with the threshold and an
 ///   append, plus its share of the selections: O(1) comparisons on average, where a heap of 1000 pays
 ///   O(log limit) on every entering doc, and with ties (the same text registered twice) each of those
 ///   is a trial-id comparison. Between selections the threshold lags behind the best `limit` seen;
@@ -34,12 +36,21 @@ struct TopHitsCollector {
     static let bufferSlackPercent = 60
 
     let limit: Int
-    /// The candidates: a heap (`usesHeap`), or, after a selection, the best `limit` followed by the newer
-    /// docs, not yet compared.
+    /// The candidates of a heap (`usesHeap`), or a deep list's docs collected since its last selection.
     private var buffer: [ScoredDoc] = []
+    /// A deep list's docs kept by its last selection, as `deepKey`s. The new docs wait in `buffer` and
+    /// become keys at the next selection, so that `collect` stays the small append it was (built into
+    /// a key there, it grew MaxScore's lone-essential closure, which inlines `collect`, so that
+    /// `PostingsCursor.advance(to:)` was no longer inlined there: +13 M instructions for the 1,000
+    /// keyword queries at top 10; BENCHMARKS.md, `kw10`).
+    private var keys: [UInt64] = []
+    /// New docs that a deep list takes before its next selection: `capacity` less the kept keys.
+    private var room: Int
     private let usesHeap: Bool
     private let capacity: Int
     private let segments: [SegmentReader]
+    /// Each segment's first number in the snapshot's doc numbering (`deepKey`; deep lists only).
+    private let bases: [UInt32]
     private(set) var threshold: Float = -.infinity
     /// Docs offered (competitive or not): the docs whose full score was computed.
     private(set) var scoredCount = 0
@@ -50,11 +61,13 @@ struct TopHitsCollector {
         self.segments = segments
         usesHeap = limit <= Self.heapLimit
         capacity = usesHeap ? limit : limit + limit * Self.bufferSlackPercent / 100
+        room = capacity
+        bases = usesHeap ? [] : Self.bases(of: segments)
         buffer.reserveCapacity(min(capacity, 1 << 17))
     }
 
     /// How many docs `sorted()` returns.
-    var count: Int { min(buffer.count, limit) }
+    var count: Int { min(buffer.count + keys.count, limit) }
 
     /// Offers a scored doc.
     /// - Complexity: O(log limit) in a heap; amortized O(1) with the buffer.
@@ -67,7 +80,62 @@ struct TopHitsCollector {
             return
         }
         buffer.append(candidate)
-        if buffer.count >= capacity { keepBest() }
+        if buffer.count >= room { keepBest() }
+    }
+
+    /// Each segment's first number in the snapshot's doc numbering: the docs of the segments before it.
+    static func bases(of segments: [SegmentReader]) -> [UInt32] {
+        var bases: [UInt32] = []
+        var total = 0
+        for segment in segments {
+            bases.append(UInt32(total))
+            total += segment.docCount
+        }
+        precondition(total <= Int(globalDocMask), "\(total) docs in the snapshot")
+        return bases
+    }
+
+    /// The low bits of a `deepKey` that hold the doc's number in the snapshot (base of its segment plus
+    /// its `DocID`).
+    static let globalDocMask: UInt64 = 0x7fff_ffff
+    /// The bit of a `deepKey` that marks a score of −0 (its `descendingKey` is +0's).
+    static let negativeZeroBit: UInt64 = 1 << 31
+
+    /// A deep list's doc as one integer whose order is the descending order of scores: `descendingKey`
+    /// above bit 32, a −0 mark (bit 31: −0 and +0 tie as `ranksAbove` has them, and the score comes back
+    /// as it was) and the doc's number in the snapshot (31 bits). Selections then compare integers, and
+    /// the trial ids are read only for the docs tied with the `limit`-th score.
+    @inline(__always)
+    static func deepKey(_ doc: ScoredDoc, base: UInt32) -> UInt64 {
+        let negativeZero = doc.score.bitPattern == 0x8000_0000 ? negativeZeroBit : 0
+        return UInt64(descendingKey(doc.score)) << 32 | negativeZero | UInt64(base &+ UInt32(bitPattern: doc.doc))
+    }
+
+    /// Appends the `deepKey`s of `docs` to `keys`, through buffer pointers (an `append` per doc paid a
+    /// uniqueness check and a capacity test each).
+    static func appendKeys(of docs: [ScoredDoc], to keys: inout [UInt64], _ bases: [UInt32]) {
+        let old = keys.count, n = docs.count
+        keys.append(contentsOf: repeatElement(0, count: n))
+        keys.withUnsafeMutableBufferPointer { k in
+            docs.withUnsafeBufferPointer { d in
+                bases.withUnsafeBufferPointer { b in
+                    for i in 0..<n { k[old + i] = deepKey(d[i], base: b[Int(d[i].segment)]) }
+                }
+            }
+        }
+    }
+
+    /// The doc a `deepKey` stands for.
+    @inline(__always)
+    static func scoredDoc(_ key: UInt64, bases: [UInt32]) -> ScoredDoc {
+        let descending = UInt32(truncatingIfNeeded: key >> 32)
+        let ascending = ~descending
+        var bits = ascending & 0x8000_0000 != 0 ? ascending & 0x7fff_ffff : ~ascending
+        if key & negativeZeroBit != 0 { bits = 0x8000_0000 }
+        let global = UInt32(truncatingIfNeeded: key & globalDocMask)
+        var segment = bases.count - 1
+        while segment > 0 && bases[segment] > global { segment -= 1 }
+        return ScoredDoc(score: Float(bitPattern: bits), segment: Int32(segment), doc: DocID(bitPattern: global &- bases[segment]))
     }
 
     private mutating func offerToHeap(_ candidate: ScoredDoc) {
@@ -107,51 +175,77 @@ struct TopHitsCollector {
         }
     }
 
-    /// Keeps the best `limit` candidates and raises the threshold to the worst kept score.
+    /// Keeps the best `limit` candidates, and those tied with the `limit`-th, and raises the threshold to
+    /// the `limit`-th score.
     ///
-    /// The selection compares scores only (`Float`s); trial ids are compared only among the docs tied
-    /// with the `limit`-th score, to choose which of them stay: the kept set is the same as a selection
-    /// by `ranksAbove` would keep (the best `limit` of a total order), with a trial-id comparison for few
-    /// docs instead of for every tie met while partitioning (a corpus holding each text 16 times ties
-    /// constantly).
+    /// The docs tied with the `limit`-th score all stay (a tie run is short: about 16 docs on the 16x
+    /// replica), so no trial id is read here: which of them rank within the `limit` is decided once, by
+    /// `rank`'s final `selectBest`. Every doc that can still rank within the `limit` stays. When the ties
+    /// would fill more than half the buffer's room (scores from few values), they are decided by id
+    /// here, so that the buffer keeps its room.
     /// - Complexity: O(buffer) on average.
     private mutating func keepBest() {
-        let segments = self.segments
-        let limit = self.limit
-        let kth = buffer.withUnsafeMutableBufferPointer { b -> Float in
-            Self.selectBest(b, count: limit, segments)
-            var worst = Float.infinity
-            for i in 0..<limit where b[i].score < worst { worst = b[i].score }
-            return worst
+        let limit = self.limit, slack = capacity - limit, segments = self.segments, bases = self.bases
+        Self.appendKeys(of: buffer, to: &keys, bases)
+        buffer.removeAll(keepingCapacity: true)
+        guard keys.count > limit else {
+            room = capacity - keys.count
+            return
         }
-        buffer.removeLast(buffer.count - limit)
-        threshold = kth
+        let (kth, kept) = keys.withUnsafeMutableBufferPointer { b -> (UInt32, Int) in
+            TopSelection.selectSmallest(b, count: limit)
+            let kth = b[limit - 1] >> 32
+            var tied = limit
+            for i in limit..<b.count where b[i] >> 32 == kth {
+                b.swapAt(i, tied)
+                tied += 1
+            }
+            if tied - limit > slack / 2 { return (Self.selectBest(b, count: limit, segments, bases), limit) }
+            return (UInt32(truncatingIfNeeded: kth), tied)
+        }
+        keys.removeLast(keys.count - kept)
+        room = capacity - kept
+        threshold = Self.scoredDoc(UInt64(kth) << 32, bases: bases).score
     }
 
-    /// Moves the best `count` docs of `b` (by `ranksAbove`) to its front, in no particular order: a
-    /// selection by score, then, among the docs tied with the `count`-th score, a selection by
-    /// `ranksAbove`.
-    /// - Complexity: O(n) comparisons of scores on average, plus O(ties) of trial ids.
-    static func selectBest(_ b: UnsafeMutableBufferPointer<ScoredDoc>, count: Int, _ segments: [SegmentReader]) {
-        guard count > 0, count < b.count else { return }
-        TopSelection.select(b, count: count) { $0.score > $1.score }
-        var kth = Float.infinity
-        for i in 0..<count where b[i].score < kth { kth = b[i].score }
-        // The docs above the k-th score are kept whatever their ids; gather those tied with it right
-        // after them (from both sides of `count`), then keep the best of the ties by trial id.
-        var above = 0
-        for i in 0..<count where b[i].score > kth {
-            b.swapAt(i, above)
-            above += 1
-        }
-        var tied = above
-        for i in above..<b.count where b[i].score == kth {
+    /// Moves the best `count` docs of `b` (`deepKey`s; by `ranksAbove`) to its front, in no particular
+    /// order, and returns the `count`-th best's `descendingKey`: a selection of the `count` smallest
+    /// keys (by score, then snapshot number), then, if docs tied with the `count`-th score lie on both
+    /// sides of the cut, a selection among those by trial id.
+    ///
+    /// The kept set is the same as a selection by `ranksAbove` would keep (the best `count` of a total
+    /// order), with trial ids read for the few docs tied across the cut only (a corpus holding each text
+    /// 16 times ties constantly).
+    /// - Complexity: O(n) integer comparisons on average, plus O(ties) of trial ids.
+    @discardableResult
+    static func selectBest(_ b: UnsafeMutableBufferPointer<UInt64>, count: Int, _ segments: [SegmentReader],
+                           _ bases: [UInt32]) -> UInt32 {
+        precondition(count > 0 && count < b.count, "count \(count) of \(b.count)")
+        TopSelection.selectSmallest(b, count: count)
+        let kth = b[count - 1] >> 32
+        // The docs tied with the k-th score after the cut, gathered right after it.
+        var tied = count
+        for i in count..<b.count where b[i] >> 32 == kth {
             b.swapAt(i, tied)
             tied += 1
         }
-        guard tied > count else { return }
+        if tied == count { return UInt32(truncatingIfNeeded: kth) }
+        // Those before it, gathered right before it; the docs above the k-th score are kept whatever
+        // their ids.
+        var above = count
+        var i = count - 1
+        while i >= 0 {
+            if b[i] >> 32 == kth {
+                above -= 1
+                b.swapAt(i, above)
+            }
+            i -= 1
+        }
         let ties = UnsafeMutableBufferPointer(rebasing: b[above..<tied])
-        TopSelection.select(ties, count: count - above) { ranksAbove($0, $1, segments) }
+        TopSelection.select(ties, count: count - above) { x, y in
+            ranksAbove(scoredDoc(x, bases: bases), scoredDoc(y, bases: bases), segments)
+        }
+        return UInt32(truncatingIfNeeded: kth)
     }
 
     /// Whether `a` ranks above `b`: a higher score, or an equal score and a smaller trial id (then, for
@@ -215,11 +309,19 @@ struct TopHitsCollector {
     ///   O(t²) id comparisons per run of t ≤ 32 equal scores (O(t · log t) beyond).
     private func rank<R>(_ body: (UnsafeBufferPointer<ScoredDoc>, UnsafeBufferPointer<UInt64>,
                                   UnsafeBufferPointer<UnsafeRawBufferPointer>) -> R) -> R {
-        var best = buffer
         let segments = self.segments
-        if best.count > limit {
-            best.withUnsafeMutableBufferPointer { b in Self.selectBest(b, count: limit, segments) }
-            best.removeLast(best.count - limit)
+        var best: [ScoredDoc]
+        if usesHeap {
+            best = buffer
+        } else {
+            let bases = self.bases, limit = self.limit
+            var kept = keys
+            Self.appendKeys(of: buffer, to: &kept, bases)
+            if kept.count > limit {
+                _ = kept.withUnsafeMutableBufferPointer { b in Self.selectBest(b, count: limit, segments, bases) }
+                kept.removeLast(kept.count - limit)
+            }
+            best = kept.map { Self.scoredDoc($0, bases: bases) }
         }
         let n = best.count
         precondition(n <= Int(UInt32.max), "\(n) docs")
@@ -233,7 +335,11 @@ struct TopHitsCollector {
                 Self.radixSortByScore(keys)
                 // Runs of equal scores, by trial id.
                 let ties = UnsafeMutablePointer<Tie>.allocate(capacity: max(n, 1))
-                defer { ties.deallocate() }
+                let idAt = UnsafeMutablePointer<UnsafeRawBufferPointer>.allocate(capacity: max(n, 1))
+                defer {
+                    ties.deallocate()
+                    idAt.deallocate()
+                }
                 var start = 0
                 while start < n {
                     let score = keys[start] >> 32
@@ -241,7 +347,7 @@ struct TopHitsCollector {
                     while end < n && keys[end] >> 32 == score { end += 1 }
                     if end - start > 1 {
                         Self.sortTies(UnsafeMutableBufferPointer(rebasing: keys[start..<end]), docs, segments, scratch: ties,
-                                      ids: ids + start)
+                                      idAt: idAt, ids: ids + start)
                     } else {
                         let doc = docs[Self.position(keys[start])]
                         (ids + start).initialize(to: segments[Int(doc.segment)].docValues.idBytes(doc.doc))
@@ -312,23 +418,32 @@ struct TopHitsCollector {
         if source != base { base.update(from: source, count: n) }
     }
 
-    /// A doc tied on score with others, with what orders it among them.
+    /// A doc tied on score with others, with what orders it among them: its trial id's first 16 bytes
+    /// (`idPrefix`) and its sort key (its position in `rank`'s docs in the low 32 bits). 24 bytes, so
+    /// that the insertion sort moves three words (with the id's bytes and the doc inline, 48 bytes,
+    /// the moves were the largest part of `sortTies`: BENCHMARKS.md, `kw10`).
     private struct Tie {
         var high: UInt64, low: UInt64
-        var id: UnsafeRawBufferPointer
         var key: UInt64
-        var doc: ScoredDoc
 
-        /// `ranksAbove` for equal scores: trial id (its first 16 bytes, then the whole id), then
-        /// segment and doc.
+        /// `ranksAbove` for equal scores: trial id (its first 16 bytes, then, rarely, the whole id from
+        /// `idAt`), then segment and doc.
         @inline(__always)
-        static func precedes(_ a: Tie, _ b: Tie) -> Bool {
+        static func precedes(_ a: Tie, _ b: Tie, _ docs: UnsafeBufferPointer<ScoredDoc>,
+                             _ idAt: UnsafeMutablePointer<UnsafeRawBufferPointer>) -> Bool {
             if a.high != b.high { return a.high < b.high }
             if a.low != b.low { return a.low < b.low }
-            let c = compareBytes(a.id, b.id)
-            if c != 0 { return c < 0 }
-            return (a.doc.segment, a.doc.doc) < (b.doc.segment, b.doc.doc)
+            return samePrefixPrecedes(position(a.key), position(b.key), docs, idAt)
         }
+    }
+
+    /// `Tie.precedes` for ids equal in their first 16 bytes: the whole ids, then segment and doc.
+    @inline(never)
+    private static func samePrefixPrecedes(_ a: Int, _ b: Int, _ docs: UnsafeBufferPointer<ScoredDoc>,
+                                           _ idAt: UnsafeMutablePointer<UnsafeRawBufferPointer>) -> Bool {
+        let c = compareBytes(idAt[a], idAt[b])
+        if c != 0 { return c < 0 }
+        return (docs[a].segment, docs[a].doc) < (docs[b].segment, docs[b].doc)
     }
 
     /// A key whose unsigned order is the descending order of scores (−0 as +0, so that they tie as
@@ -341,27 +456,30 @@ struct TopHitsCollector {
     }
 
     /// Orders the keys of docs tied on score (index in the low 32 bits) by trial id, then segment and
-    /// doc, as `ranksAbove`: an insertion sort for the usual short runs, `scratch` holding a run. The
-    /// ids' bytes go to `ids`, in the new order.
+    /// doc, as `ranksAbove`: an insertion sort for the usual short runs, `scratch` holding a run and
+    /// `idAt` the ids' bytes by position in `docs`. The ids' bytes go to `ids`, in the new order.
     private static func sortTies(_ run: UnsafeMutableBufferPointer<UInt64>, _ docs: UnsafeBufferPointer<ScoredDoc>,
                                  _ segments: [SegmentReader], scratch ties: UnsafeMutablePointer<Tie>,
+                                 idAt: UnsafeMutablePointer<UnsafeRawBufferPointer>,
                                  ids: UnsafeMutablePointer<UnsafeRawBufferPointer>) {
         let t = run.count
         for i in 0..<t {
             let key = run[i]
-            let doc = docs[Int(truncatingIfNeeded: UInt32(truncatingIfNeeded: key))]
+            let p = position(key)
+            let doc = docs[p]
             let id = segments[Int(doc.segment)].docValues.idBytes(doc.doc)
+            idAt[p] = id
             let prefix = idPrefix(id)
-            (ties + i).initialize(to: Tie(high: prefix.high, low: prefix.low, id: id, key: key, doc: doc))
+            (ties + i).initialize(to: Tie(high: prefix.high, low: prefix.low, key: key))
         }
         var buffer = UnsafeMutableBufferPointer(start: ties, count: t)
         if t > 32 {
-            buffer.sort(by: Tie.precedes)
+            buffer.sort { Tie.precedes($0, $1, docs, idAt) }
         } else {
             for i in 1..<t {
                 let x = ties[i]
                 var j = i
-                while j > 0 && Tie.precedes(x, ties[j - 1]) {
+                while j > 0 && Tie.precedes(x, ties[j - 1], docs, idAt) {
                     ties[j] = ties[j - 1]
                     j -= 1
                 }
@@ -369,10 +487,10 @@ struct TopHitsCollector {
             }
         }
         for i in 0..<t {
-            run[i] = ties[i].key
-            (ids + i).initialize(to: ties[i].id)
+            let key = ties[i].key
+            run[i] = key
+            (ids + i).initialize(to: idAt[position(key)])
         }
-        ties.deinitialize(count: t)
     }
 
     /// The first 16 bytes of `id` as two big-endian integers, zero-padded: compared as integers, they

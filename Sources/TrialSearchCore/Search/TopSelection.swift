@@ -43,3 +43,87 @@ enum TopSelection {
         return store
     }
 }
+
+extension TopSelection {
+    /// Reorders `keys` so that `keys[count - 1]` is the `count`-th smallest key, with no larger key before
+    /// it and no smaller one after it (C++'s `nth_element`): Floyd and Rivest's SELECT (CACM algorithm
+    /// 489), whose pivot is the `count`-th key of a sample (itself selected recursively) rather than a
+    /// median of three, so that a partition leaves few keys on the side that holds the target.
+    ///
+    /// On plain integers a key visited by a partition costs a load, a comparison and a step: the
+    /// generic `select` on 12-byte `ScoredDoc`s through a comparison closure cost about 57 instructions a
+    /// doc per selection of the top-1,000 collector; a median-of-three quickselect of integer keys
+    /// visits about 3.9 keys a key there (1,600 keys, the 1,000th wanted), this about 1.5
+    /// (BENCHMARKS.md, `kw10`).
+    /// - Complexity: O(n) on average (n + min(count, n − count) + o(n) comparisons), O(n log n) at worst
+    ///   (a full sort of a range whose partitions degenerate).
+    static func selectSmallest(_ keys: UnsafeMutableBufferPointer<UInt64>, count: Int) {
+        guard count > 0, count < keys.count, let p = keys.baseAddress else { return }
+        floydRivest(p, left: 0, right: keys.count - 1, target: count - 1)
+    }
+
+    /// The longest range `selectSmallest` finishes by insertion.
+    static let smallRange = 16
+    /// The shortest range whose pivot comes from a sample.
+    static let sampledRange = 400
+
+    private static func floydRivest(_ p: UnsafeMutablePointer<UInt64>, left start: Int, right end: Int, target k: Int) {
+        var left = start, right = end
+        var budget = 2 * (Int.bitWidth - (end - start + 1).leadingZeroBitCount)
+        while right - left > smallRange {
+            if budget == 0 {
+                var range = UnsafeMutableBufferPointer(start: p + left, count: right - left + 1)
+                range.sort()
+                return
+            }
+            budget -= 1
+            let n = right - left + 1
+            if n > sampledRange {
+                // A sample of about 2·√n keys, spread over the range (the collector's buffer is not in
+                // random order), moved around the target and selected there: its target-th key is the
+                // pivot, shifted by about two standard deviations of its rank towards the smaller side.
+                let rank = k - left + 1
+                let size = 2 * Double(n).squareRoot()
+                let logN = 0.693 * Double(n.bitWidth - n.leadingZeroBitCount)
+                let spread = 0.5 * (logN * size * (Double(n) - size) / Double(n)).squareRoot() * (2 * rank < n ? -1 : 1)
+                let sampleLeft = max(left, Int(Double(k) - Double(rank) * size / Double(n) + spread))
+                let sampleRight = min(right, Int(Double(k) + Double(n - rank) * size / Double(n) + spread))
+                let m = sampleRight - sampleLeft + 1
+                let stride = n / m
+                for i in 0..<m { swap(&p[sampleLeft + i], &p[left + i * stride]) }
+                floydRivest(p, left: sampleLeft, right: sampleRight, target: k)
+            }
+            // Partition around t = p[k], with sentinels at both ends (t at `left`, a key ≥ t at `right`).
+            let t = p[k]
+            var i = left, j = right
+            swap(&p[left], &p[k])
+            if p[right] > t { swap(&p[right], &p[left]) }
+            while i < j {
+                swap(&p[i], &p[j])
+                i += 1
+                j -= 1
+                while p[i] < t { i += 1 }
+                while p[j] > t { j -= 1 }
+            }
+            if p[left] == t {
+                swap(&p[left], &p[j])
+            } else {
+                j += 1
+                swap(&p[j], &p[right])
+            }
+            if j <= k { left = j + 1 }
+            if k <= j { right = j - 1 }
+        }
+        if right > left {
+            for i in (left + 1)...right {
+                let x = p[i]
+                var j = i
+                while j > left && p[j - 1] > x {
+                    p[j] = p[j - 1]
+                    j -= 1
+                }
+                p[j] = x
+            }
+        }
+    }
+}

@@ -57,12 +57,13 @@ import Testing
         }
     }
 
-    /// `selectBest` (a selection by score, then by trial id among the docs tied with the k-th score)
-    /// keeps the same docs as the first `count` of a full sort by `ranksAbove`, for every count, with
-    /// scores drawn from few values (ties across the cut) or all distinct.
+    /// `selectBest` (a selection of the docs' integer keys, then by trial id among the docs tied with the
+    /// k-th score) keeps the same docs as the first `count` of a full sort by `ranksAbove`, for every
+    /// count, with scores drawn from few values (ties across the cut) or all distinct.
     @Test func selectionByScoreThenTiesKeepsTheFirstByRank() throws {
         let index = try #require(SyntheticSearchIndex.shared)
         let segments = index.reader.segments
+        let bases = TopHitsCollector.bases(of: segments)
         var rng = SeededRandom(seed: 5)
         var all: [ScoredDoc] = []
         for (s, segment) in segments.enumerated() {
@@ -74,12 +75,14 @@ import Testing
                 for i in docs.indices { docs[i].score = Float(rng.next() % UInt64(distinct)) / 4 }
                 let expected = docs.sorted { TopHitsCollector.ranksAbove($0, $1, segments) }
                 for count in Set([1, n / 3, n / 2, n - 1, 1 + Int(rng.next() % UInt64(n - 1))]) where count > 0 {
-                    var buffer = docs
-                    buffer.withUnsafeMutableBufferPointer { TopHitsCollector.selectBest($0, count: count, segments) }
+                    var buffer = docs.map { TopHitsCollector.deepKey($0, base: bases[Int($0.segment)]) }
+                    let kth = buffer.withUnsafeMutableBufferPointer { TopHitsCollector.selectBest($0, count: count, segments, bases) }
                     let key = { (d: ScoredDoc) in "\(d.segment):\(d.doc)" }
-                    #expect(Set(buffer.prefix(count).map(key)) == Set(expected.prefix(count).map(key)),
+                    let kept = buffer.map { TopHitsCollector.scoredDoc($0, bases: bases) }
+                    #expect(Set(kept.prefix(count).map(key)) == Set(expected.prefix(count).map(key)),
                             "\(distinct) scores, \(n) docs, count \(count)")
-                    #expect(Set(buffer.map(key)) == Set(docs.map(key)), "a permutation")
+                    #expect(Set(kept.map(key)) == Set(docs.map(key)), "a permutation")
+                    #expect(kth == TopHitsCollector.descendingKey(expected[count - 1].score), "the k-th score")
                 }
             }
         }
@@ -120,6 +123,53 @@ import Testing
         for doc in docs { collector.collect(doc) }
         let expected = docs.sorted { TopHitsCollector.ranksAbove($0, $1, segments) }.prefix(100)
         #expect(collector.sorted().map { "\($0.segment):\($0.doc)" } == expected.map { "\($0.segment):\($0.doc)" })
+    }
+
+    /// A deep list's integer key gives back the doc and its score, −0 included, and orders as the
+    /// scores descending.
+    @Test func deepKeysRoundTrip() throws {
+        let index = try #require(SyntheticSearchIndex.shared)
+        let segments = index.reader.segments
+        let bases = TopHitsCollector.bases(of: segments)
+        let scores: [Float] = [-.infinity, -3.5, -0.0, 0, .leastNonzeroMagnitude, 0.25, 7.75, .infinity]
+        for (s, segment) in segments.enumerated() {
+            for d in [0, segment.docCount / 2, segment.docCount - 1] where d >= 0 {
+                for score in scores {
+                    let doc = ScoredDoc(score: score, segment: Int32(s), doc: DocID(d))
+                    let back = TopHitsCollector.scoredDoc(TopHitsCollector.deepKey(doc, base: bases[s]), bases: bases)
+                    #expect(back.score.bitPattern == score.bitPattern && back.segment == doc.segment && back.doc == doc.doc,
+                            "\(score) \(s):\(d)")
+                }
+            }
+        }
+        for a in scores {
+            for b in scores where a > b {
+                let ka = TopHitsCollector.deepKey(ScoredDoc(score: a, segment: 0, doc: 5), base: 0)
+                let kb = TopHitsCollector.deepKey(ScoredDoc(score: b, segment: 0, doc: 0), base: 0)
+                #expect(ka < kb, "\(a) vs \(b)")
+            }
+        }
+    }
+
+    /// The integer selection leaves the `count`-th smallest key at `count - 1`, none larger before it and
+    /// none smaller after it, on random, sorted, reversed and few-valued keys.
+    @Test func integerSelectionIsAnNthElement() {
+        var rng = SeededRandom(seed: 23)
+        for n in [2, 3, 17, 18, 100, 1_000, 1_600] {
+            for shape in 0..<4 {
+                var keys = (0..<n).map { _ in shape == 3 ? rng.next() % 5 : rng.next() }
+                if shape == 1 { keys.sort() }
+                if shape == 2 { keys.sort(by: >) }
+                for count in Set([1, n / 2, n - 1, 1 + Int(rng.next() % UInt64(n - 1))]) where count > 0 && count < n {
+                    var b = keys
+                    b.withUnsafeMutableBufferPointer { TopSelection.selectSmallest($0, count: count) }
+                    #expect(b[count - 1] == keys.sorted()[count - 1], "n \(n) shape \(shape) count \(count)")
+                    #expect(b.prefix(count).allSatisfy { $0 <= b[count - 1] } && b.dropFirst(count).allSatisfy { $0 >= b[count - 1] },
+                            "n \(n) shape \(shape) count \(count)")
+                    #expect(b.sorted() == keys.sorted(), "a permutation")
+                }
+            }
+        }
     }
 
     @Test func selectionPutsTheFirstElementsInFront() {
