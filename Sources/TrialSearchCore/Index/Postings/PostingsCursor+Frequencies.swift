@@ -1,0 +1,216 @@
+/// A postings cursor's field masks and termFreqs: decoded per chunk of docs on demand, and runs of a
+/// block's decoded docs for scoring loops (see `PostingsCursor`).
+extension PostingsCursor {
+    /// Docs whose masks `decodeMasks(through:)` decodes at a time, beyond the one asked for: a search
+    /// probing a non-essential clause reads one doc of a block, and most docs of a block are never
+    /// scored. A multiple of 8, so that each chunk's mask indices start on a byte.
+    static let maskChunk = 16
+
+    /// Decodes the field masks of the current block and where each doc's termFreqs start, up to doc `i`
+    /// (at least) of the block; the termFreqs stay packed and are read per doc (`termFreq(at:)`).
+    @inline(__always)
+    mutating func decodeMasks(through i: Int) {
+        if i >= masksDecoded { decodeMaskChunks(through: i) }
+    }
+
+    /// `decodeMasks(through:)` past the docs already decoded: the docs from `masksDecoded` to the end of
+    /// `i`'s chunk (`maskChunk`), or to the block's end.
+    /// - Complexity: O(docs decoded) table look-ups, plus O(distinct masks) on the block's first call.
+    mutating func decodeMaskChunks(through i: Int) {
+        // A damaged header marks the whole block decoded (empty), which the guard below catches.
+        if !freqHeaderRead { readFreqHeader() }
+        let n = blockDocs
+        let start = masksDecoded
+        let end = min(n, (i / Self.maskChunk + 1) * Self.maskChunk)
+        guard start < end else { return }
+        let masks = buffers.masks, freqStart = buffers.freqStart, dictionary = buffers.dictionary
+        var total = freqTotal
+        if maskCount == 1 {
+            let entry = dictionary[0]
+            let mask = UInt16(truncatingIfNeeded: entry), count = entry >> 16
+            for j in start..<end {
+                masks[j] = mask
+                freqStart[j] = total
+                total &+= count
+            }
+        } else {
+            // `start` is a multiple of `maskChunk`, so its indices start on a byte.
+            let flags = MaskDictionary.decode(base + indicesOffset + (start * indexWidth) >> 3, count: end - start,
+                                              width: indexWidth, dictionary: dictionary, masks: masks + start,
+                                              freqStart: freqStart + start, total: &total)
+            // An index past the dictionary (a damaged block) reads the `damaged` entry.
+            guard flags & MaskDictionary.damaged == 0 else { return markCorrupt() }
+        }
+        // The termFreqs of the docs decoded so far must lie in the term's postings: `termFreq(at:)`
+        // reads them in place.
+        let freqBytes = BitPacking.byteCount(count: Int(total), width: freqWidth)
+        guard freqsOffset + freqBytes <= termEnd, freqsOffset + freqBytes + 8 <= mappingEnd else { return markCorrupt() }
+        freqStart[end] = total
+        freqTotal = total
+        masksDecoded = end
+    }
+
+    /// Reads the block's mask dictionary and where its mask indices and termFreqs start.
+    /// - Complexity: O(distinct masks of the block).
+    mutating func readFreqHeader() {
+        let n = blockDocs
+        var r = ByteReader(base: base, end: termEnd, position: masksOffset)
+        let count = Int(r.readU8())
+        guard count >= 1, count <= n else { return markCorrupt() }
+        let dictionaryStart = r.position
+        // The masks are shifted to the lowest field of the block's impacts (its first two bytes) and
+        // as wide as its fields span.
+        let validFields: UInt16 = (1 << UInt16(IndexFormat.fieldCount)) - 1
+        let blockFields = UInt16(littleEndian: base.loadUnaligned(fromByteOffset: blockOffset, as: UInt16.self)) & validFields
+        let shift = UInt64(blockFields.trailingZeroBitCount & 15)
+        let maskWidth = BitPacking.bitsRequired(UInt32(blockFields) >> UInt32(shift))
+        r.position = dictionaryStart + BitPacking.byteCount(count: count, width: maskWidth)
+        let width = BitPacking.bitsRequired(UInt32(count - 1))
+        let indexBytes = BitPacking.byteCount(count: n, width: width)
+        guard r.position + indexBytes + 8 <= mappingEnd, r.position + indexBytes <= termEnd else { return markCorrupt() }
+        let dictionary = buffers.dictionary
+        let packedMask: UInt64 = (1 << UInt64(maskWidth)) &- 1
+        Self.fieldCounts.withUnsafeBufferPointer { fieldCounts in
+            var bit = 0
+            for k in 0..<count {
+                let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: dictionaryStart &+ (bit >> 3), as: UInt64.self))
+                let mask = UInt16(truncatingIfNeeded: ((word >> UInt64(bit & 7)) & packedMask) << shift) & validFields
+                bit &+= maskWidth
+                dictionary[k] = MaskDictionary.entry(mask: mask, fields: Int(fieldCounts[Int(mask)]))
+            }
+        }
+        // Indices past the dictionary (a damaged block) read the `damaged` entry (`decodeMaskChunks`).
+        for k in count..<(1 << width) { dictionary[k] = MaskDictionary.damaged }
+        indicesOffset = r.position
+        r.position += indexBytes
+        let fw = Int(r.readU8())
+        guard !r.failed, fw <= 32 else { return markCorrupt() }
+        freqsOffset = r.position
+        freqWidth = fw
+        maskCount = count
+        indexWidth = width
+        freqTotal = 0
+        masksDecoded = 0
+        freqHeaderRead = true
+    }
+
+    /// The number of fields of each field mask (masks have `IndexFormat.fieldCount` bits): a table, since
+    /// without the POPCNT instruction (not in the x86-64 baseline) `nonzeroBitCount` is a dozen
+    /// instructions, and a block's dictionary holds dozens of masks.
+    static let fieldCounts: [UInt8] = (0..<(1 << IndexFormat.fieldCount)).map { UInt8(UInt16($0).nonzeroBitCount) }
+
+    /// The `k`-th termFreq of the block (termFreqs are stored minus one, `freqWidth` bits each).
+    @inline(__always)
+    func termFreq(at k: Int) -> UInt32 {
+        if freqsUnpacked { return buffers.freqs[k] &+ 1 }
+        guard freqWidth > 0 else { return 1 }
+        let bit = k &* freqWidth
+        let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: freqsOffset &+ (bit >> 3), as: UInt64.self))
+        return UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & ((1 << UInt64(freqWidth)) - 1)) &+ 1
+    }
+
+    /// Unpacks every termFreq of the block, as stored (minus one): positions need the counts of all the
+    /// docs before one, and `scanBlock` reads them in order.
+    mutating func unpackFreqs() {
+        decodeMasks(through: blockDocs - 1)
+        guard !freqsUnpacked, !isCorrupt else { return }
+        let total = Int(buffers.freqStart[blockDocs])
+        BitPacking.unpack(base + freqsOffset, count: total, width: freqWidth, into: buffers.freqs)
+        freqsUnpacked = true
+    }
+
+    mutating func markCorrupt() {
+        isCorrupt = true
+        let masks = buffers.masks
+        for i in 0..<blockDocs { masks[i] = 0; buffers.freqStart[i] = 0 }
+        buffers.freqStart[blockDocs] = 0
+        freqHeaderRead = true
+        masksDecoded = blockDocs
+        freqsUnpacked = true
+    }
+
+    /// Fields of the current doc that contain the term (bit f for field f).
+    public var fieldMask: UInt16 {
+        mutating get {
+            decodeMasks(through: index)
+            return buffers.masks[index]
+        }
+    }
+
+    /// The termFreq of the current doc in `field` (0 when the term is not in that field).
+    @inline(__always)
+    public mutating func termFreq(in field: Field) -> Int {
+        decodeMasks(through: index)
+        let mask = buffers.masks[index]
+        let bit = UInt16(1) << UInt16(field.rawValue)
+        guard mask & bit != 0 else { return 0 }
+        let offset = Int(buffers.freqStart[index]) + (mask & (bit - 1)).nonzeroBitCount
+        return Int(termFreq(at: offset))
+    }
+
+    /// Calls `body(field, termFreq)` for each field of the current doc that contains the term.
+    @inline(__always)
+    public mutating func forEachTermFreq(_ body: (Field, Int) -> Void) {
+        decodeMasks(through: index)
+        let mask = buffers.masks[index]
+        var offset = Int(buffers.freqStart[index])
+        forEachField(in: mask) { f in
+            body(Field(rawValue: UInt8(f)) ?? .id, Int(termFreq(at: offset)))
+            offset += 1
+        }
+    }
+
+    /// Total termFreq of the current doc over all fields.
+    public mutating func totalTermFreq() -> Int {
+        decodeMasks(through: index)
+        var sum = 0
+        for k in Int(buffers.freqStart[index])..<Int(buffers.freqStart[index + 1]) { sum += Int(termFreq(at: k)) }
+        return sum
+    }
+
+    /// Calls `body(doc, fieldMask, termFreqs)` for the current doc and the following docs of its block
+    /// up to `last` (inclusive), with `termFreqs` pointing at the doc's termFreqs *minus one* (as stored)
+    /// in field order, then
+    /// moves to the doc after the last one visited and returns it. Scoring a run of docs this way reads
+    /// the block's termFreqs once, sequentially, instead of doc by doc.
+    /// - Complexity: O(docs visited), plus one unpacking of the block's termFreqs.
+    public mutating func scanBlock(through last: DocID, _ body: (DocID, UInt16, UnsafePointer<UInt32>) -> Void) -> DocID {
+        guard let run = run(through: last) else { return doc }
+        for i in run.start..<run.end {
+            body(DocID(bitPattern: run.docs[i]), run.masks[i], run.freqs + Int(run.freqStarts[i]))
+        }
+        return next(after: run)
+    }
+
+    /// The decoded docs of the current block from the current doc up to `last` (inclusive), for a scorer
+    /// to loop over in its own code (`TermScorer.forEachCompetitiveScore`), then `next(after:)`; nil
+    /// when the current doc is not in `...last` (or is −1), or when the block turns out malformed (the
+    /// cursor is then exhausted). Handing out the block's arrays lets the scoring loop keep its state in registers,
+    /// where a closure called from inside the cursor (`scanBlock`) reloaded it for every doc.
+    /// - Complexity: O(1), plus one unpacking of the block's termFreqs.
+    @inline(__always)
+    public mutating func run(through last: DocID) -> PostingsRun? {
+        guard doc >= 0, doc != Self.noMoreDocs, doc <= last else { return nil }
+        if !freqsUnpacked { unpackFreqs() }
+        guard !isCorrupt else {
+            _ = exhaust()
+            return nil
+        }
+        let docs = buffers.docs
+        // A run that reaches the block's end (the usual case for a frequent term) needs no test per doc.
+        var end = blockDocs
+        if DocID(bitPattern: docs[end - 1]) > last {
+            end = index + 1
+            while DocID(bitPattern: docs[end]) <= last { end += 1 }
+        }
+        return PostingsRun(docs: docs, masks: buffers.masks, freqStarts: buffers.freqStart, freqs: buffers.freqs,
+                           start: index, end: end)
+    }
+
+    /// Moves to the doc after `run` (the last `run(through:)`) and returns it.
+    @inline(__always)
+    public mutating func next(after run: PostingsRun) -> DocID {
+        index = run.end - 1
+        return next()
+    }
+}
