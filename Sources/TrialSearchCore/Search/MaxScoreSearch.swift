@@ -95,15 +95,9 @@ enum MaxScoreSearch {
         let n = scorers.count
         guard n > 0 else { return }
         let end = Int(PostingsCursor.noMoreDocs)
-        let accumulator = UnsafeMutablePointer<Double>.allocate(capacity: innerWindow)
-        accumulator.initialize(repeating: 0, count: innerWindow)
-        let words = innerWindow / 64
-        let candidates = UnsafeMutablePointer<UInt64>.allocate(capacity: words)
-        candidates.initialize(repeating: 0, count: words)
-        defer {
-            accumulator.deallocate()
-            candidates.deallocate()
-        }
+        let scratch = AccumulatorWindow(window: innerWindow)
+        let accumulator = scratch.accumulator, candidates = scratch.marks
+        defer { scratch.deallocate() }
         // Docs whose bound is below `seed` cannot enter the top k (`ThresholdSeed`).
         for i in 0..<n { _ = scorers[i].nextDoc() }
         var order = Array(0..<n)

@@ -49,14 +49,9 @@ enum ThresholdSeed {
     ///   plus O(p log limit) to keep their `limit` best docs.
     static func lowerBound<S: ClauseScorer>(_ queries: [SegmentQuery<S>], limit: Int, window: Int) -> Float {
         guard limit > 0, queries.contains(where: { $0.optional.count > MaxScoreSearch.smallQuery }) else { return -.infinity }
-        let accumulator = UnsafeMutablePointer<Double>.allocate(capacity: window)
-        accumulator.initialize(repeating: 0, count: window)
-        let marks = UnsafeMutablePointer<UInt64>.allocate(capacity: window / 64)
-        marks.initialize(repeating: 0, count: window / 64)
-        defer {
-            accumulator.deallocate()
-            marks.deallocate()
-        }
+        let scratch = AccumulatorWindow(window: window)
+        let accumulator = scratch.accumulator, marks = scratch.marks
+        defer { scratch.deallocate() }
         var scores: [Float] = []
         for query in queries where query.optional.count > MaxScoreSearch.smallQuery {
             candidateScores(query, limit: limit, accumulator: accumulator, marks: marks, window: window, into: &scores)

@@ -27,14 +27,9 @@ import Testing
         let searcher = try IndexSearcher(reader: index.reader, similarity: similarity)
         var queries = RandomQueries(seed: 41, trials: index.trials)
         let window = MaxScoreSearch.innerWindow
-        let accumulator = UnsafeMutablePointer<Double>.allocate(capacity: window)
-        accumulator.initialize(repeating: 0, count: window)
-        let marks = UnsafeMutablePointer<UInt64>.allocate(capacity: window / 64)
-        marks.initialize(repeating: 0, count: window / 64)
-        defer {
-            accumulator.deallocate()
-            marks.deallocate()
-        }
+        let scratch = AccumulatorWindow(window: window)
+        let accumulator = scratch.accumulator, marks = scratch.marks
+        defer { scratch.deallocate() }
         var seeded = 0, raised = 0
         for round in 0..<40 {
             let query = Self.manyTermQuery(&queries)
