@@ -260,9 +260,6 @@ struct TopHitsCollector {
         return (a.segment, a.doc) < (b.segment, b.doc)
     }
 
-    /// The most keys `radixSortByScore` sorts by insertion.
-    static let smallSort = 48
-
     /// The kept docs, best first (`rank`'s order).
     func sorted() -> [ScoredDoc] {
         rank { docs, keys, _ in keys.map { docs[Self.position($0)] } }
@@ -305,7 +302,7 @@ struct TopHitsCollector {
     /// the whole ids). Callgrind, the first 200 keyword queries at top 1,000 on the 16x replica:
     /// `sorted()` 81.7 M → 62.9 M instructions against a sort of indices comparing scores and ids in a
     /// closure (same order). Every doc's id is read once: the ties' by `sortTies`, the others' here.
-    /// - Complexity: O(buffer) for a selection, then O(limit) for the radix sort by score, plus
+    /// - Complexity: O(buffer) for a selection, then O(limit) for the sort by score (`sortByScore`), plus
     ///   O(t²) id comparisons per run of t ≤ 32 equal scores (O(t · log t) beyond).
     private func rank<R>(_ body: (UnsafeBufferPointer<ScoredDoc>, UnsafeBufferPointer<UInt64>,
                                   UnsafeBufferPointer<UnsafeRawBufferPointer>) -> R) -> R {
@@ -332,7 +329,7 @@ struct TopHitsCollector {
         return best.withUnsafeBufferPointer { docs in
             keys.withUnsafeMutableBufferPointer { keys in
                 for i in 0..<n { keys[i] = UInt64(Self.descendingKey(docs[i].score)) << 32 | UInt64(i) }
-                Self.radixSortByScore(keys)
+                Self.sortByScore(keys)
                 // Runs of equal scores, by trial id.
                 let ties = UnsafeMutablePointer<Tie>.allocate(capacity: max(n, 1))
                 let idAt = UnsafeMutablePointer<UnsafeRawBufferPointer>.allocate(capacity: max(n, 1))
@@ -357,65 +354,6 @@ struct TopHitsCollector {
                 return body(docs, UnsafeBufferPointer(keys), UnsafeBufferPointer(start: ids, count: n))
             }
         }
-    }
-
-    /// Sorts keys whose low 32 bits are their positions (`sorted()`'s) by score, i.e. as whole integers:
-    /// a least-significant-digit radix sort of the high 32 bits (stable, so positions stay ascending
-    /// within a score), a byte a pass, skipping the bytes every key shares (the exponent of scores in a
-    /// narrow range); up to `smallSort` keys, an insertion sort. The standard library's comparison sort
-    /// cost about 200 instructions a key here.
-    /// - Complexity: O(n) per byte sorted, plus 4 · 256 counters; O(n²) up to `smallSort` keys.
-    static func radixSortByScore(_ keys: UnsafeMutableBufferPointer<UInt64>) {
-        let n = keys.count
-        guard n > 1, let base = keys.baseAddress else { return }
-        if n <= smallSort {
-            // A top 10: an insertion sort of the whole keys (their low halves, the indices, are
-            // distinct), cheaper than the radix sort's counters.
-            for i in 1..<n {
-                let k = base[i]
-                var j = i
-                while j > 0 && base[j - 1] > k {
-                    base[j] = base[j - 1]
-                    j -= 1
-                }
-                base[j] = k
-            }
-            return
-        }
-        let counts = UnsafeMutablePointer<Int>.allocate(capacity: 4 * 256)
-        counts.initialize(repeating: 0, count: 4 * 256)
-        let scratch = UnsafeMutablePointer<UInt64>.allocate(capacity: n)
-        defer {
-            counts.deallocate()
-            scratch.deallocate()
-        }
-        for i in 0..<n {
-            let k = keys[i] >> 32
-            counts[Int(k & 0xff)] += 1
-            counts[256 + Int(k >> 8 & 0xff)] += 1
-            counts[512 + Int(k >> 16 & 0xff)] += 1
-            counts[768 + Int(k >> 24)] += 1
-        }
-        var source = base, target = scratch
-        for pass in 0..<4 {
-            let shift = UInt64(32 + 8 * pass)
-            let count = counts + 256 * pass
-            if count[Int(source[0] >> shift & 0xff)] == n { continue }
-            var offset = 0
-            for b in 0..<256 {
-                let c = count[b]
-                count[b] = offset
-                offset += c
-            }
-            for i in 0..<n {
-                let k = source[i]
-                let b = Int(k >> shift & 0xff)
-                target[count[b]] = k
-                count[b] += 1
-            }
-            swap(&source, &target)
-        }
-        if source != base { base.update(from: source, count: n) }
     }
 
     /// A doc tied on score with others, with what orders it among them: its trial id's first 16 bytes

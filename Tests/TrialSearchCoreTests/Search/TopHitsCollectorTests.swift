@@ -89,7 +89,8 @@ import Testing
     }
 
     /// `sorted()`'s integer keys order scores as `ranksAbove` does, negative, zero (−0 ties with +0),
-    /// subnormal and infinite ones included, and the radix sort is a stable sort by score.
+    /// subnormal and infinite ones included, and the radix sort and the bucket sort (`sortByScore`) are
+    /// stable sorts by score.
     @Test func scoreKeysAndTheRadixSortOrderAsTheScores() throws {
         let values: [Float] = [-.infinity, -3.5, -1, -.leastNonzeroMagnitude, -0.0, 0, .leastNonzeroMagnitude, 1e-30, 0.25, 1,
                                1.0000001, 7.75, 3e38, .infinity]
@@ -104,10 +105,26 @@ import Testing
         for n in [2, 3, 10, TopHitsCollector.smallSort, TopHitsCollector.smallSort + 1, 1_000, 2_000] {
             for spread in [1, 4, 1_000_000] {
                 let scores = (0..<n).map { _ in values[Int(rng.next() % UInt64(values.count))] * Float(1 + rng.next() % UInt64(spread)) }
-                var keys = scores.enumerated().map { UInt64(TopHitsCollector.descendingKey($0.element)) << 32 | UInt64($0.offset) }
-                keys.withUnsafeMutableBufferPointer { TopHitsCollector.radixSortByScore($0) }
+                let keys = scores.enumerated().map { UInt64(TopHitsCollector.descendingKey($0.element)) << 32 | UInt64($0.offset) }
                 let expected = scores.indices.sorted { scores[$0] > scores[$1] || (scores[$0] == scores[$1] && $0 < $1) }
-                #expect(keys.map { Int($0 & 0xffff_ffff) } == expected, "\(n) keys, spread \(spread)")
+                var radix = keys, bucketed = keys
+                radix.withUnsafeMutableBufferPointer { TopHitsCollector.radixSortByScore($0) }
+                bucketed.withUnsafeMutableBufferPointer { TopHitsCollector.sortByScore($0) }
+                #expect(radix.map { Int($0 & 0xffff_ffff) } == expected, "\(n) keys, spread \(spread)")
+                #expect(bucketed == radix, "\(n) keys, spread \(spread)")
+            }
+        }
+        // The bucket sort on a top 1,000's kind of scores (a narrow range, runs of equal scores), with and
+        // without an outlier that crowds them into a few buckets (the insertion sort's budget runs out).
+        for outlier in [Float?.none, 1e30, -1e30] {
+            for n in [TopHitsCollector.smallSort + 1, 1_000, 1_600, 5_000] {
+                var scores = (0..<n).map { _ in 5 + Float(rng.next() % 4_000) / 400 }
+                scores = scores.flatMap { score in Array(repeating: score, count: 1 + Int(rng.next() % 4)) }
+                if let outlier { scores[Int(rng.next() % UInt64(scores.count))] = outlier }
+                let keys = scores.enumerated().map { UInt64(TopHitsCollector.descendingKey($0.element)) << 32 | UInt64($0.offset) }
+                var bucketed = keys
+                bucketed.withUnsafeMutableBufferPointer { TopHitsCollector.sortByScore($0) }
+                #expect(bucketed == keys.sorted(), "\(scores.count) keys, outlier \(String(describing: outlier))")
             }
         }
         // Through the collector: negative and zero scores with ties, at a buffer's depth.
