@@ -193,19 +193,29 @@ struct TopHitsCollector {
             return
         }
         let (kth, kept) = keys.withUnsafeMutableBufferPointer { b -> (UInt32, Int) in
-            TopSelection.selectSmallest(b, count: limit)
-            let kth = b[limit - 1] >> 32
-            var tied = limit
-            for i in limit..<b.count where b[i] >> 32 == kth {
-                b.swapAt(i, tied)
-                tied += 1
-            }
+            let (kth, tied) = Self.selectWithTies(b, count: limit)
             if tied - limit > slack / 2 { return (Self.selectBest(b, count: limit, segments, bases), limit) }
             return (UInt32(truncatingIfNeeded: kth), tied)
         }
         keys.removeLast(keys.count - kept)
         room = capacity - kept
         threshold = Self.scoredDoc(UInt64(kth) << 32, bases: bases).score
+    }
+
+    /// Selects the `count` smallest keys of `b` to its front (`TopSelection.selectSmallest`: by score,
+    /// then snapshot number) and gathers the keys tied with the `count`-th one's score right after them;
+    /// returns that score's half of the key and the end of the gathered ties.
+    /// - Complexity: O(n) integer comparisons on average.
+    @inline(__always)
+    static func selectWithTies(_ b: UnsafeMutableBufferPointer<UInt64>, count: Int) -> (kth: UInt64, tied: Int) {
+        TopSelection.selectSmallest(b, count: count)
+        let kth = b[count - 1] >> 32
+        var tied = count
+        for i in count..<b.count where b[i] >> 32 == kth {
+            b.swapAt(i, tied)
+            tied += 1
+        }
+        return (kth, tied)
     }
 
     /// Moves the best `count` docs of `b` (`deepKey`s; by `ranksAbove`) to its front, in no particular
@@ -221,14 +231,7 @@ struct TopHitsCollector {
     static func selectBest(_ b: UnsafeMutableBufferPointer<UInt64>, count: Int, _ segments: [SegmentReader],
                            _ bases: [UInt32]) -> UInt32 {
         precondition(count > 0 && count < b.count, "count \(count) of \(b.count)")
-        TopSelection.selectSmallest(b, count: count)
-        let kth = b[count - 1] >> 32
-        // The docs tied with the k-th score after the cut, gathered right after it.
-        var tied = count
-        for i in count..<b.count where b[i] >> 32 == kth {
-            b.swapAt(i, tied)
-            tied += 1
-        }
+        let (kth, tied) = selectWithTies(b, count: count)
         if tied == count { return UInt32(truncatingIfNeeded: kth) }
         // Those before it, gathered right before it; the docs above the k-th score are kept whatever
         // their ids.
