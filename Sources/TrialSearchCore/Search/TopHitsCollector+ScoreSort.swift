@@ -53,7 +53,19 @@ extension TopHitsCollector {
             counts[b] += 1
         }
         base.update(from: scratch, count: n)
-        var budget = 8 * n
+        if !insertionSort(base, count: n, maxMoves: 8 * n) {
+            // Stable so far (equal scores never passed each other): the radix sort keeps their order.
+            radixSortByScore(keys)
+        }
+    }
+
+    /// Sorts the `n` keys at `base` as integers by insertion, unless that takes more than `maxMoves`
+    /// moves: then it stops (the keys partly sorted, none lost) and returns false.
+    /// - Complexity: O(n + moves).
+    @inline(__always)
+    static func insertionSort(_ base: UnsafeMutablePointer<UInt64>, count n: Int, maxMoves: Int) -> Bool {
+        guard n > 1 else { return true }
+        var budget = maxMoves
         for i in 1..<n {
             let k = base[i]
             var j = i
@@ -63,12 +75,9 @@ extension TopHitsCollector {
             }
             base[j] = k
             budget -= i - j
-            if budget < 0 {
-                // Stable so far (equal scores never passed each other): the radix sort keeps their order.
-                radixSortByScore(keys)
-                return
-            }
+            if budget < 0 { return false }
         }
+        return true
     }
 
     /// Sorts keys whose low 32 bits are their positions (`sorted()`'s) by score, i.e. as whole integers:
@@ -83,15 +92,7 @@ extension TopHitsCollector {
         if n <= smallSort {
             // A top 10: an insertion sort of the whole keys (their low halves, the indices, are
             // distinct), cheaper than the radix sort's counters.
-            for i in 1..<n {
-                let k = base[i]
-                var j = i
-                while j > 0 && base[j - 1] > k {
-                    base[j] = base[j - 1]
-                    j -= 1
-                }
-                base[j] = k
-            }
+            _ = insertionSort(base, count: n, maxMoves: .max)
             return
         }
         let counts = UnsafeMutablePointer<Int>.allocate(capacity: 4 * 256)
