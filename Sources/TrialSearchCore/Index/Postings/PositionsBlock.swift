@@ -67,30 +67,42 @@ enum PositionsBlock {
     /// so the block costs count·(1 + k) + 2·(S1(k + 2) − (k + 1)·S0(k + 2)), where S0(j) and S1(j) are
     /// the number and the sum of the bit lengths of the values of at least j bits: suffix sums of the
     /// bit lengths' histogram, one pass each instead of a sum over the lengths for every k (the same
-    /// costs, so the same k).
+    /// costs, so the same k). The suffix sums start at the largest bit length (above it they are 0),
+    /// not at 32: most blocks are a rare term's few positions, where the fixed 33 steps cost more
+    /// than the values.
+    ///
+    /// A block of one value (a term once in one doc: the commonest block of a flush) takes the same k
+    /// without the table: its cost is 2b − 1 − k up to k = b − 1, where it is b bits, then 1 + k, so the
+    /// first minimum is k = b − 1 (0 for b ≤ 1), capped at `maxK` (`PostingsCursorTests` checks the
+    /// blocks of one value of every bit length against the grammar).
     @inline(__always)
     private static func parameter(_ values: UnsafePointer<UInt32>, count: Int) -> Int {
-        withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * 35) { table in
-            table.initialize(repeating: 0)
-            // table[0..<35]: histogram; [35..<70]: S0; [70..<105]: S1 (index 33 and 34 stay 0).
+        if count == 1 { return min(maxK, max(0, BitPacking.bitsRequired(values[0]) - 1)) }
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * 35) { table in
+            // table[0..<35]: histogram; [35..<70]: S0; [70..<105]: S1, each read up to index highest + 2.
             guard let histogram = table.baseAddress else { return 0 }
+            histogram.initialize(repeating: 0, count: 33)
             var highest = 0
             for i in 0..<count {
                 let b = BitPacking.bitsRequired(values[i])
-                histogram[b] += 1
+                histogram[b] &+= 1
                 highest = max(highest, b)
             }
             let s0 = histogram + 35, s1 = histogram + 70
-            var b = 32
+            s0[highest + 1] = 0
+            s0[highest + 2] = 0
+            s1[highest + 1] = 0
+            s1[highest + 2] = 0
+            var b = highest
             while b >= 0 {
-                s0[b] = s0[b + 1] + histogram[b]
-                s1[b] = s1[b + 1] + histogram[b] * b
+                s0[b] = s0[b + 1] &+ histogram[b]
+                s1[b] = s1[b + 1] &+ histogram[b] &* b
                 b -= 1
             }
             var k = 0
             var best = Int.max
             for candidate in 0...min(maxK, highest) {
-                let cost = count * (1 + candidate) + 2 * (s1[candidate + 2] - (candidate + 1) * s0[candidate + 2])
+                let cost = count &* (1 &+ candidate) &+ 2 &* (s1[candidate + 2] &- (candidate &+ 1) &* s0[candidate + 2])
                 if cost < best { best = cost; k = candidate }
             }
             return k
