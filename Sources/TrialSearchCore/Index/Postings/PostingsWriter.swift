@@ -165,21 +165,26 @@ struct PostingsWriter: ~Copyable {
         b.masks[count] = mask
         var n = freqCount
         var m = mask
+        // The doc's x (`TermMaximumFactors.x`: the same products summed in the same field order) in the
+        // fields' loop rather than a loop of its own.
+        var x: Float = 0
         while m != 0 {
             let f = m.trailingZeroBitCount
             m &= m &- 1
             let tf = termFreqs[f]
             precondition(tf > 0, "zero termFreq in a field of the mask")
-            b.freqs[n] = tf - 1
-            n += 1
-            docPositions += Int(tf)
-            fieldDocFreqs[f] += 1
-            if let norms { blockImpacts.add(field: f, termFreq: tf, norm: norms[f]) }
+            b.freqs[n] = tf &- 1
+            n &+= 1
+            docPositions &+= Int(tf)
+            fieldDocFreqs[f] &+= 1
+            if let norms {
+                let norm = norms[f]
+                blockImpacts.add(field: f, termFreq: tf, norm: norm)
+                if let factorTable { x += Float(tf) * factorTable[f &* 256 &+ Int(norm)] }
+            }
         }
         termFreqSum += docPositions
-        if let norms, let factorTable {
-            termMaximum = max(termMaximum, TermMaximumFactors.x(table: factorTable, mask: mask, termFreqs: termFreqs, row: norms))
-        }
+        if norms != nil, factorTable != nil { termMaximum = max(termMaximum, x) }
         freqCount = n
         if positionCount + docPositions > b.positionsCapacity {
             buffers.reservePositions(positionCount + docPositions, keeping: positionCount)
