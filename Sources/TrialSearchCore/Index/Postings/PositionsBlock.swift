@@ -41,20 +41,22 @@ enum PositionsBlock {
             for i in 0..<count {
                 let z = Self.prefixLength(values[i], k)
                 prefixes[i] = UInt8(truncatingIfNeeded: z)
-                unaryBits += z + 1
+                unaryBits &+= z &+ 1
             }
             out.vint(((unaryBits + 7) >> 3) << 5 | k)
             out.appendInPlace { start in
                 var writer = BitWriter(at: start)
+                // Shifts and sums without overflow checks: z ≤ 32 and z + k ≤ 56 (a value below 2^32),
+                // and a code is v − (2^(z+k) − 2^k) ≥ 0 by the choice of z.
                 for i in 0..<count {
                     let z = Int(prefixes[i])
-                    writer.write(1 << UInt64(z), bits: z + 1)
+                    writer.write(1 &<< UInt64(z), bits: z &+ 1)
                 }
                 writer.finish()
                 for i in 0..<count {
                     let z = Int(prefixes[i])
-                    let code = UInt64(values[i]) + (1 << UInt64(k)) - (1 << UInt64(z + k))
-                    writer.write(code, bits: z + k)
+                    let code = UInt64(values[i]) &+ (1 &<< UInt64(k)) &- (1 &<< UInt64(z &+ k))
+                    writer.write(code, bits: z &+ k)
                 }
                 writer.finish()
                 return start.distance(to: writer.cursor)
@@ -112,8 +114,8 @@ enum PositionsBlock {
     /// z of the grammar: the bit length of (v >> k) + 1, minus one.
     @inline(__always)
     static func prefixLength(_ v: UInt32, _ k: Int) -> Int {
-        let q = (UInt64(v) >> UInt64(k)) + 1
-        return 63 - q.leadingZeroBitCount
+        let q = (UInt64(v) &>> UInt64(k)) &+ 1  // k ≤ maxK: the masking shift is the plain one
+        return 63 &- q.leadingZeroBitCount
     }
 
     /// Writes bits from the low end of each byte: a 64-bit accumulator holding fewer than 32 bits
@@ -135,7 +137,7 @@ enum PositionsBlock {
         mutating func write(_ value: UInt64, bits n: Int) {
             if n > 32 {
                 put(value & 0xFFFF_FFFF, bits: 32)
-                put(value >> 32, bits: n - 32)
+                put(value &>> 32, bits: n &- 32)
             } else {
                 put(value, bits: n)
             }
@@ -144,14 +146,15 @@ enum PositionsBlock {
         /// Appends the `n` ≤ 32 low bits of `value` (the bits above them zero).
         @inline(__always)
         private mutating func put(_ value: UInt64, bits n: Int) {
-            accumulator |= value << UInt64(bits)
-            bits += n
+            // bits < 32 here, so the masking shift is the plain one.
+            accumulator |= value &<< UInt64(bits)
+            bits &+= n
             if bits >= 32 {
                 UnsafeMutableRawPointer(cursor).storeBytes(of: UInt32(truncatingIfNeeded: accumulator).littleEndian,
                                                            as: UInt32.self)
                 cursor += 4
-                accumulator >>= 32
-                bits -= 32
+                accumulator &>>= 32
+                bits &-= 32
             }
         }
 
