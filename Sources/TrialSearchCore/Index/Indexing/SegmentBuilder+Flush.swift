@@ -278,14 +278,14 @@ private struct FlushScratch {
                 let end = e.count - 5
                 @inline(__always) func vint() -> UInt32 {
                     var b = entryBase[i]
-                    i += 1
+                    i &+= 1
                     var v = UInt32(b & 0x7F)
                     var shift: UInt32 = 7
                     while b >= 0x80 {
                         b = entryBase[i]
-                        i += 1
+                        i &+= 1
                         v |= UInt32(b & 0x7F) << shift
-                        shift += 7
+                        shift &+= 7
                     }
                     return v
                 }
@@ -300,13 +300,13 @@ private struct FlushScratch {
                                          norms: rows + Int(docBase + doc) * IndexFormat.fieldCount,
                                          positions: valueBase + docPositionsStart)
                         }
-                        doc += delta
+                        doc &+= delta
                         mask = 0
                         docPositionsStart = positionsBefore
                     }
-                    mask |= 1 << UInt16(field)
+                    mask |= 1 &<< UInt16(field)
                     termFreqs[field] = freq
-                    positionsBefore += Int(freq)
+                    positionsBefore &+= Int(freq)
                 }
                 guard doc >= 0, positionsBefore == valueCount else {
                     throw IndexError.corrupt(file: file(), reason: "in-memory term with \(positionsBefore) "

@@ -183,11 +183,11 @@ struct PostingsWriter: ~Copyable {
                 if let factorTable { x += Float(tf) * factorTable[f &* 256 &+ Int(norm)] }
             }
         }
-        termFreqSum += docPositions
+        termFreqSum &+= docPositions
         if norms != nil, factorTable != nil { termMaximum = max(termMaximum, x) }
         freqCount = n
-        if positionCount + docPositions > b.positionsCapacity {
-            buffers.reservePositions(positionCount + docPositions, keeping: positionCount)
+        if positionCount &+ docPositions > b.positionsCapacity {
+            buffers.reservePositions(positionCount &+ docPositions, keeping: positionCount)
         }
         let target = b.positions + positionCount
         if docPositions <= 8 {
@@ -196,9 +196,9 @@ struct PostingsWriter: ~Copyable {
         } else {
             target.update(from: positions, count: docPositions)
         }
-        positionCount += docPositions
-        count += 1
-        docFreq += 1
+        positionCount &+= docPositions
+        count &+= 1
+        docFreq &+= 1
         lastDoc = Int64(doc)
         if count == blockLimit { encodeBlock() }
     }
