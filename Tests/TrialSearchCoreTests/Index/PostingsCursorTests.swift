@@ -209,38 +209,53 @@ import Testing
     /// `PositionsBlock.encode` (a word-at-a-time bit writer, k from suffix sums) writes the bytes of the
     /// grammar written bit by bit with k found by trying every k, for values of 0 to 32 bits.
     @Test func positionsBlocksEncodeAsTheGrammarBitByBit() {
-        func reference(_ values: [UInt32]) -> [UInt8] {
-            let costs = (0...PositionsBlock.maxK).map { k in
-                values.reduce(0) { $0 + 2 * max(0, BitPacking.bitsRequired($1) - k - 1) + 1 + k }
-            }
-            let k = costs.firstIndex(of: costs.min() ?? 0) ?? 0
-            var unary: [Bool] = [], mantissas: [Bool] = []
-            for v in values {
-                let z = 63 - ((UInt64(v) >> UInt64(k)) + 1).leadingZeroBitCount
-                unary += [Bool](repeating: false, count: z)
-                unary.append(true)
-                let code: UInt64 = UInt64(v) + (UInt64(1) << UInt64(k)) - (UInt64(1) << UInt64(z + k))
-                for bit in 0..<(z + k) { mantissas.append((code >> UInt64(bit)) & 1 == 1) }
-            }
-            func bytes(_ bits: [Bool]) -> [UInt8] {
-                var out = [UInt8](repeating: 0, count: (bits.count + 7) / 8)
-                for (i, bit) in bits.enumerated() where bit {
-                    out[i / 8] |= UInt8(1) << UInt8(i % 8)
-                }
-                return out
-            }
-            let unaryBytes = bytes(unary)
-            var header: [UInt8] = []
-            var h = UInt64(unaryBytes.count << 5 | k)
-            while h >= 0x80 { header.append(UInt8(h & 0x7F) | 0x80); h >>= 7 }
-            header.append(UInt8(h))
-            return header + unaryBytes + bytes(mantissas)
-        }
         var rng = SeededRandom(seed: 11)
         for round in 0..<300 {
             let values = Self.randomPositionsBlock(&rng, maxCount: 200, outlierOneIn: 10)
-            #expect(Self.encodedPositionsBlock(values) == reference(values), "round \(round): \(values.count) values")
+            #expect(Self.encodedPositionsBlock(values) == Self.referencePositionsBlock(values), "round \(round): \(values.count) values")
         }
+    }
+
+    /// A block of one value (the commonest block of a flush: a term once in one doc), whose k the
+    /// encoder finds without the bit lengths' table: the grammar's bytes for the smallest, the largest
+    /// and a middle value of every bit length 0…32.
+    @Test func positionsBlocksOfOneValueEncodeAsTheGrammar() {
+        for bits in 0...32 {
+            let low: UInt32 = bits == 0 ? 0 : UInt32(truncatingIfNeeded: UInt64(1) << UInt64(bits - 1))
+            let high: UInt32 = bits == 0 ? 0 : UInt32(truncatingIfNeeded: (UInt64(1) << UInt64(bits)) - 1)
+            for value in [low, high, low | (high >> 1 & 0x5555_5555)] {
+                #expect(Self.encodedPositionsBlock([value]) == Self.referencePositionsBlock([value]), "\(value) (\(bits) bits)")
+            }
+        }
+    }
+
+    /// `values` as the grammar writes them, bit by bit, with k found by trying every k.
+    static func referencePositionsBlock(_ values: [UInt32]) -> [UInt8] {
+        let costs = (0...PositionsBlock.maxK).map { k in
+            values.reduce(0) { $0 + 2 * max(0, BitPacking.bitsRequired($1) - k - 1) + 1 + k }
+        }
+        let k = costs.firstIndex(of: costs.min() ?? 0) ?? 0
+        var unary: [Bool] = [], mantissas: [Bool] = []
+        for v in values {
+            let z = 63 - ((UInt64(v) >> UInt64(k)) + 1).leadingZeroBitCount
+            unary += [Bool](repeating: false, count: z)
+            unary.append(true)
+            let code: UInt64 = UInt64(v) + (UInt64(1) << UInt64(k)) - (UInt64(1) << UInt64(z + k))
+            for bit in 0..<(z + k) { mantissas.append((code >> UInt64(bit)) & 1 == 1) }
+        }
+        func bytes(_ bits: [Bool]) -> [UInt8] {
+            var out = [UInt8](repeating: 0, count: (bits.count + 7) / 8)
+            for (i, bit) in bits.enumerated() where bit {
+                out[i / 8] |= UInt8(1) << UInt8(i % 8)
+            }
+            return out
+        }
+        let unaryBytes = bytes(unary)
+        var header: [UInt8] = []
+        var h = UInt64(unaryBytes.count << 5 | k)
+        while h >= 0x80 { header.append(UInt8(h & 0x7F) | 0x80); h >>= 7 }
+        header.append(UInt8(h))
+        return header + unaryBytes + bytes(mantissas)
     }
 
     /// The positions block of `PostingsWriter`'s worked example, byte for byte, and `PositionsBlock`'s.

@@ -240,7 +240,10 @@ private struct FlushScratch {
         docStream.copyAll(into: &entries)
         positions.removeAll()
         positionStream.copyAll(into: &positions)
+        // Five zero bytes after each stream: a vint cut short by the stream's end stops on them, so
+        // the decoding loops test a byte's high bit, not the end, per byte.
         entries.appendZeros(5)
+        positions.appendZeros(5)
         if values.count < positions.count { values = [UInt32](repeating: 0, count: positions.count * 2) }
         var doc: Int32 = -1
         var mask: UInt16 = 0
@@ -253,34 +256,36 @@ private struct FlushScratch {
                 guard let entryBase = e.baseAddress, let valueBase = v.baseAddress else { return }
                 var valueCount = 0
                 positions.withUnsafeBufferPointer { p in
+                    guard let bytes = p.baseAddress else { return }
+                    let end = p.count - 5
                     var position = 0
-                    while position < p.count {
-                        var b = p[position]
-                        position += 1
+                    while position < end {
+                        var b = bytes[position]
+                        position &+= 1
                         var value = UInt32(b & 0x7F)
                         var shift: UInt32 = 7
-                        while b >= 0x80 && position < p.count {
-                            b = p[position]
-                            position += 1
+                        while b >= 0x80 {
+                            b = bytes[position]
+                            position &+= 1
                             value |= UInt32(b & 0x7F) << shift
-                            shift += 7
+                            shift &+= 7
                         }
                         valueBase[valueCount] = value
-                        valueCount += 1
+                        valueCount &+= 1
                     }
                 }
                 var i = 0
                 let end = e.count - 5
                 @inline(__always) func vint() -> UInt32 {
                     var b = entryBase[i]
-                    i += 1
+                    i &+= 1
                     var v = UInt32(b & 0x7F)
                     var shift: UInt32 = 7
                     while b >= 0x80 {
                         b = entryBase[i]
-                        i += 1
+                        i &+= 1
                         v |= UInt32(b & 0x7F) << shift
-                        shift += 7
+                        shift &+= 7
                     }
                     return v
                 }
@@ -295,13 +300,13 @@ private struct FlushScratch {
                                          norms: rows + Int(docBase + doc) * IndexFormat.fieldCount,
                                          positions: valueBase + docPositionsStart)
                         }
-                        doc += delta
+                        doc &+= delta
                         mask = 0
                         docPositionsStart = positionsBefore
                     }
-                    mask |= 1 << UInt16(field)
+                    mask |= 1 &<< UInt16(field)
                     termFreqs[field] = freq
-                    positionsBefore += Int(freq)
+                    positionsBefore &+= Int(freq)
                 }
                 guard doc >= 0, positionsBefore == valueCount else {
                     throw IndexError.corrupt(file: file(), reason: "in-memory term with \(positionsBefore) "

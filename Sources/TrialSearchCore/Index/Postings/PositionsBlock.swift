@@ -41,20 +41,22 @@ enum PositionsBlock {
             for i in 0..<count {
                 let z = Self.prefixLength(values[i], k)
                 prefixes[i] = UInt8(truncatingIfNeeded: z)
-                unaryBits += z + 1
+                unaryBits &+= z &+ 1
             }
             out.vint(((unaryBits + 7) >> 3) << 5 | k)
             out.appendInPlace { start in
                 var writer = BitWriter(at: start)
+                // Shifts and sums without overflow checks: z ≤ 32 and z + k ≤ 56 (a value below 2^32),
+                // and a code is v − (2^(z+k) − 2^k) ≥ 0 by the choice of z.
                 for i in 0..<count {
                     let z = Int(prefixes[i])
-                    writer.write(1 << UInt64(z), bits: z + 1)
+                    writer.write(1 &<< UInt64(z), bits: z &+ 1)
                 }
                 writer.finish()
                 for i in 0..<count {
                     let z = Int(prefixes[i])
-                    let code = UInt64(values[i]) + (1 << UInt64(k)) - (1 << UInt64(z + k))
-                    writer.write(code, bits: z + k)
+                    let code = UInt64(values[i]) &+ (1 &<< UInt64(k)) &- (1 &<< UInt64(z &+ k))
+                    writer.write(code, bits: z &+ k)
                 }
                 writer.finish()
                 return start.distance(to: writer.cursor)
@@ -67,30 +69,42 @@ enum PositionsBlock {
     /// so the block costs count·(1 + k) + 2·(S1(k + 2) − (k + 1)·S0(k + 2)), where S0(j) and S1(j) are
     /// the number and the sum of the bit lengths of the values of at least j bits: suffix sums of the
     /// bit lengths' histogram, one pass each instead of a sum over the lengths for every k (the same
-    /// costs, so the same k).
+    /// costs, so the same k). The suffix sums start at the largest bit length (above it they are 0),
+    /// not at 32: most blocks are a rare term's few positions, where the fixed 33 steps cost more
+    /// than the values.
+    ///
+    /// A block of one value (a term once in one doc: the commonest block of a flush) takes the same k
+    /// without the table: its cost is 2b − 1 − k up to k = b − 1, where it is b bits, then 1 + k, so the
+    /// first minimum is k = b − 1 (0 for b ≤ 1), capped at `maxK` (`PostingsCursorTests` checks the
+    /// blocks of one value of every bit length against the grammar).
     @inline(__always)
     private static func parameter(_ values: UnsafePointer<UInt32>, count: Int) -> Int {
-        withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * 35) { table in
-            table.initialize(repeating: 0)
-            // table[0..<35]: histogram; [35..<70]: S0; [70..<105]: S1 (index 33 and 34 stay 0).
+        if count == 1 { return min(maxK, max(0, BitPacking.bitsRequired(values[0]) - 1)) }
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * 35) { table in
+            // table[0..<35]: histogram; [35..<70]: S0; [70..<105]: S1, each read up to index highest + 2.
             guard let histogram = table.baseAddress else { return 0 }
+            histogram.initialize(repeating: 0, count: 33)
             var highest = 0
             for i in 0..<count {
                 let b = BitPacking.bitsRequired(values[i])
-                histogram[b] += 1
+                histogram[b] &+= 1
                 highest = max(highest, b)
             }
             let s0 = histogram + 35, s1 = histogram + 70
-            var b = 32
+            s0[highest + 1] = 0
+            s0[highest + 2] = 0
+            s1[highest + 1] = 0
+            s1[highest + 2] = 0
+            var b = highest
             while b >= 0 {
-                s0[b] = s0[b + 1] + histogram[b]
-                s1[b] = s1[b + 1] + histogram[b] * b
+                s0[b] = s0[b + 1] &+ histogram[b]
+                s1[b] = s1[b + 1] &+ histogram[b] &* b
                 b -= 1
             }
             var k = 0
             var best = Int.max
             for candidate in 0...min(maxK, highest) {
-                let cost = count * (1 + candidate) + 2 * (s1[candidate + 2] - (candidate + 1) * s0[candidate + 2])
+                let cost = count &* (1 &+ candidate) &+ 2 &* (s1[candidate + 2] &- (candidate &+ 1) &* s0[candidate + 2])
                 if cost < best { best = cost; k = candidate }
             }
             return k
@@ -100,8 +114,8 @@ enum PositionsBlock {
     /// z of the grammar: the bit length of (v >> k) + 1, minus one.
     @inline(__always)
     static func prefixLength(_ v: UInt32, _ k: Int) -> Int {
-        let q = (UInt64(v) >> UInt64(k)) + 1
-        return 63 - q.leadingZeroBitCount
+        let q = (UInt64(v) &>> UInt64(k)) &+ 1  // k ≤ maxK: the masking shift is the plain one
+        return 63 &- q.leadingZeroBitCount
     }
 
     /// Writes bits from the low end of each byte: a 64-bit accumulator holding fewer than 32 bits
@@ -123,7 +137,7 @@ enum PositionsBlock {
         mutating func write(_ value: UInt64, bits n: Int) {
             if n > 32 {
                 put(value & 0xFFFF_FFFF, bits: 32)
-                put(value >> 32, bits: n - 32)
+                put(value &>> 32, bits: n &- 32)
             } else {
                 put(value, bits: n)
             }
@@ -132,14 +146,15 @@ enum PositionsBlock {
         /// Appends the `n` ≤ 32 low bits of `value` (the bits above them zero).
         @inline(__always)
         private mutating func put(_ value: UInt64, bits n: Int) {
-            accumulator |= value << UInt64(bits)
-            bits += n
+            // bits < 32 here, so the masking shift is the plain one.
+            accumulator |= value &<< UInt64(bits)
+            bits &+= n
             if bits >= 32 {
                 UnsafeMutableRawPointer(cursor).storeBytes(of: UInt32(truncatingIfNeeded: accumulator).littleEndian,
                                                            as: UInt32.self)
                 cursor += 4
-                accumulator >>= 32
-                bits -= 32
+                accumulator &>>= 32
+                bits &-= 32
             }
         }
 

@@ -165,24 +165,29 @@ struct PostingsWriter: ~Copyable {
         b.masks[count] = mask
         var n = freqCount
         var m = mask
+        // The doc's x (`TermMaximumFactors.x`: the same products summed in the same field order) in the
+        // fields' loop rather than a loop of its own.
+        var x: Float = 0
         while m != 0 {
             let f = m.trailingZeroBitCount
             m &= m &- 1
             let tf = termFreqs[f]
             precondition(tf > 0, "zero termFreq in a field of the mask")
-            b.freqs[n] = tf - 1
-            n += 1
-            docPositions += Int(tf)
-            fieldDocFreqs[f] += 1
-            if let norms { blockImpacts.add(field: f, termFreq: tf, norm: norms[f]) }
+            b.freqs[n] = tf &- 1
+            n &+= 1
+            docPositions &+= Int(tf)
+            fieldDocFreqs[f] &+= 1
+            if let norms {
+                let norm = norms[f]
+                blockImpacts.add(field: f, termFreq: tf, norm: norm)
+                if let factorTable { x += Float(tf) * factorTable[f &* 256 &+ Int(norm)] }
+            }
         }
-        termFreqSum += docPositions
-        if let norms, let factorTable {
-            termMaximum = max(termMaximum, TermMaximumFactors.x(table: factorTable, mask: mask, termFreqs: termFreqs, row: norms))
-        }
+        termFreqSum &+= docPositions
+        if norms != nil, factorTable != nil { termMaximum = max(termMaximum, x) }
         freqCount = n
-        if positionCount + docPositions > b.positionsCapacity {
-            buffers.reservePositions(positionCount + docPositions, keeping: positionCount)
+        if positionCount &+ docPositions > b.positionsCapacity {
+            buffers.reservePositions(positionCount &+ docPositions, keeping: positionCount)
         }
         let target = b.positions + positionCount
         if docPositions <= 8 {
@@ -191,9 +196,9 @@ struct PostingsWriter: ~Copyable {
         } else {
             target.update(from: positions, count: docPositions)
         }
-        positionCount += docPositions
-        count += 1
-        docFreq += 1
+        positionCount &+= docPositions
+        count &+= 1
+        docFreq &+= 1
         lastDoc = Int64(doc)
         if count == blockLimit { encodeBlock() }
     }
@@ -324,22 +329,27 @@ struct PostingsWriter: ~Copyable {
         var dictionaryCount = 0
         var lastMask: UInt16 = 0
         var lastIndex: UInt32 = 0
+        // A mask's index is found in `maskSlots` (index + 1 per mask seen in this block, 0 otherwise),
+        // not by a scan of the dictionary; the slots of the block's masks are cleared after it.
+        let slots = b.maskSlots
         for i in 0..<n {
             let m = b.masks[i]
             if dictionaryCount > 0 && m == lastMask {
                 b.scratch[i] = lastIndex
                 continue
             }
-            var k = 0
-            while k < dictionaryCount && b.dictionary[k] != m { k += 1 }
-            if k == dictionaryCount {
+            var k = Int(slots[Int(m)]) &- 1
+            if k < 0 {
+                k = dictionaryCount
                 b.dictionary[k] = m
-                dictionaryCount += 1
+                dictionaryCount &+= 1
+                slots[Int(m)] = UInt8(truncatingIfNeeded: dictionaryCount)
             }
             lastMask = m
-            lastIndex = UInt32(k)
+            lastIndex = UInt32(truncatingIfNeeded: k)
             b.scratch[i] = lastIndex
         }
+        for k in 0..<dictionaryCount { slots[Int(b.dictionary[k])] = 0 }
         // The masks shifted to the block's lowest field, as wide as its fields span.
         let blockFields = blockImpacts.fieldMask
         let shift = blockFields.trailingZeroBitCount
@@ -380,6 +390,15 @@ final class PostingsWriterBuffers {
     let dictionary = UnsafeMutablePointer<UInt16>.allocate(capacity: IndexFormat.maxBlockDocs)
     let freqs = UnsafeMutablePointer<UInt32>.allocate(capacity: IndexFormat.maxBlockDocs * IndexFormat.fieldCount)
     let scratch = UnsafeMutablePointer<UInt32>.allocate(capacity: IndexFormat.maxBlockDocs)
+    /// Per field mask, its index in the block's mask dictionary plus one, or 0 (`encodeBlock`; all 0
+    /// between blocks). A block has at most `maxBlockDocs` (255) masks, so an index + 1 fits a byte;
+    /// a mask is below 2^fieldCount (`append` counts each of its fields in a `FieldCounts`, which traps
+    /// on a field past `fieldCount`).
+    let maskSlots: UnsafeMutablePointer<UInt8> = {
+        let slots = UnsafeMutablePointer<UInt8>.allocate(capacity: 1 << IndexFormat.fieldCount)
+        slots.initialize(repeating: 0, count: 1 << IndexFormat.fieldCount)
+        return slots
+    }()
     /// Position values of the block, grown as needed (`reservePositions`).
     private(set) var positions = UnsafeMutablePointer<UInt32>.allocate(capacity: 1 << 12)
     private(set) var positionsCapacity = 1 << 12
@@ -404,6 +423,7 @@ final class PostingsWriterBuffers {
         dictionary.deallocate()
         freqs.deallocate()
         scratch.deallocate()
+        maskSlots.deallocate()
         positions.deallocate()
     }
 }
