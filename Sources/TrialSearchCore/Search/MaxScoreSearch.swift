@@ -95,9 +95,9 @@ enum MaxScoreSearch {
         let n = scorers.count
         guard n > 0 else { return }
         let end = Int(PostingsCursor.noMoreDocs)
-        let scratch = AccumulatorWindow(window: innerWindow)
+        let scratch = AccumulatorWindow.take(window: innerWindow)
         let accumulator = scratch.accumulator, candidates = scratch.marks
-        defer { scratch.deallocate() }
+        defer { scratch.recycle() }
         // Docs whose bound is below `seed` cannot enter the top k (`ThresholdSeed`).
         for i in 0..<n { _ = scorers[i].nextDoc() }
         var order = Array(0..<n)
