@@ -47,7 +47,8 @@ struct TopHitsCollector {
     /// `PostingsCursor.advance(to:)` was no longer inlined there: +13 M instructions for the 1,000
     /// keyword queries at top 10; BENCHMARKS.md, `kw10`).
     private var keys: [UInt64] = []
-    /// New docs that a deep list takes before its next selection: `capacity` less the kept keys.
+    /// New docs that a deep list takes before its next selection: `capacity` less the kept keys, and at
+    /// most `pending.capacity` (so that `collect` needs no capacity test).
     private var room: Int
     private let usesHeap: Bool
     private let capacity: Int
@@ -64,15 +65,20 @@ struct TopHitsCollector {
         self.segments = segments
         usesHeap = limit <= Self.heapLimit
         capacity = usesHeap ? limit : limit + limit * Self.bufferSlackPercent / 100
-        room = capacity
+        room = 0
         bases = usesHeap ? [] : Self.bases(of: segments)
         if usesHeap {
             buffer.reserveCapacity(capacity)
             pending = PendingDocs.none
         } else {
-            pending = PendingDocs(capacity: min(capacity, 1 << 17))
+            pending = PendingDocs(capacity: min(capacity, Self.firstPendingCapacity))
         }
+        room = min(capacity, pending.capacity)
     }
+
+    /// The most docs a deep list's first pending storage holds (more for a `limit` so deep that the
+    /// docs kept leave more room, as they come: `setRoom`).
+    static let firstPendingCapacity = 1 << 17
 
     /// How many docs `sorted()` returns.
     var count: Int { min(buffer.count + pendingCount + keys.count, limit) }
@@ -87,18 +93,18 @@ struct TopHitsCollector {
             offerToHeap(candidate)
             return
         }
-        if pendingCount == pending.capacity { growPending() }
         pending.base[pendingCount] = candidate
         pendingCount += 1
         if pendingCount >= room { keepBest() }
     }
 
-    /// Room for twice the pending docs (a `limit` so deep that the first storage was capped).
-    @inline(never)
-    private mutating func growPending() {
-        let larger = PendingDocs(capacity: max(2 * pending.capacity, 16))
-        larger.base.update(from: pending.base, count: pendingCount)
-        pending = larger
+    /// The room for new docs once `kept` keys are held and no doc is pending: `capacity` less them, and
+    /// no more than the pending storage holds, which grows (up to twice a step) if it holds less.
+    private mutating func setRoom(kept: Int) {
+        precondition(pendingCount == 0, "\(pendingCount) pending docs")
+        let free = capacity - kept
+        if free > pending.capacity { pending = PendingDocs(capacity: min(free, 2 * pending.capacity)) }
+        room = min(free, pending.capacity)
     }
 
     /// The docs collected since the last selection.
@@ -208,7 +214,7 @@ struct TopHitsCollector {
         Self.appendKeys(of: pendingDocs, to: &keys, bases)
         pendingCount = 0
         guard keys.count > limit else {
-            room = capacity - keys.count
+            setRoom(kept: keys.count)
             return
         }
         let (kth, kept) = keys.withUnsafeMutableBufferPointer { b -> (UInt32, Int) in
@@ -217,7 +223,7 @@ struct TopHitsCollector {
             return (UInt32(truncatingIfNeeded: kth), tied)
         }
         keys.removeLast(keys.count - kept)
-        room = capacity - kept
+        setRoom(kept: kept)
         threshold = Self.scoredDoc(UInt64(kth) << 32, bases: bases).score
     }
 
