@@ -1,9 +1,16 @@
+import Synchronization
+
 /// The scratch of a window-at-a-time walk over postings (`MaxScoreSearch`, `ThresholdSeed`): one
-/// `Double` score sum per doc of the window and one bit per doc marking the docs a clause touched,
-/// allocated zeroed once per walk and freed by the walk's owner (`deallocate()`, in a `defer`). The
+/// `Double` score sum per doc of the window and one bit per doc marking the docs a clause touched. The
 /// walks leave both cleared after each window, so that the next window starts from zero without
-/// clearing the whole window again.
-struct AccumulatorWindow {
+/// clearing the whole window again; and so that the next walk, of this query or the next one of a
+/// batch, can take it over as it is (`take(window:)`, `recycle()`) instead of allocating and zeroing
+/// 36 KB again (two walks a keyword query: 10.9 M instructions of 1,029 M for the middle third of the
+/// keyword queries at top 1,000 on the 16x replica, plus the allocations; BENCHMARKS.md, `kw12`).
+///
+/// `@unchecked Sendable`: the buffers belong to one walk at a time, the one that took the window,
+/// until it recycles it; between walks they sit in `spares`, behind its lock.
+struct AccumulatorWindow: @unchecked Sendable {
     /// Docs of the window: a positive multiple of 64 (one mark word per 64 docs).
     let window: Int
     /// `window` score sums, all 0 outside a window's walk.
@@ -11,6 +18,7 @@ struct AccumulatorWindow {
     /// `window / 64` words of marks, all 0 outside a window's walk.
     let marks: UnsafeMutablePointer<UInt64>
 
+    /// A new window, zeroed.
     init(window: Int) {
         precondition(window >= 64 && window % 64 == 0, "window \(window)")
         self.window = window
@@ -18,6 +26,41 @@ struct AccumulatorWindow {
         accumulator.initialize(repeating: 0, count: window)
         marks = .allocate(capacity: window / 64)
         marks.initialize(repeating: 0, count: window / 64)
+    }
+
+    /// The most cleared windows kept for later walks: a search holds one at a time (the seed's walk
+    /// recycles its window before the search's walk takes one), so this is the number of searches
+    /// that can run concurrently without allocating.
+    static let maxSpares = 4
+
+    /// Cleared windows that walks gave back (`recycle()`).
+    private static let spares = Mutex<[AccumulatorWindow]>([])
+
+    /// A cleared window of `window` docs, for one walk: a spare one of that size, or a new one. The
+    /// walk gives it back with `recycle()` (in a `defer`).
+    static func take(window: Int) -> AccumulatorWindow {
+        let spare = spares.withLock { list -> AccumulatorWindow? in
+            guard let i = list.lastIndex(where: { $0.window == window }) else { return nil }
+            return list.remove(at: i)
+        }
+        return spare ?? AccumulatorWindow(window: window)
+    }
+
+    /// Gives the window back for a later walk, or frees it when `maxSpares` are kept already. The
+    /// walk must leave it cleared (checked in debug builds).
+    func recycle() {
+        assert(isCleared, "an accumulator window recycled with nonzero sums or marks")
+        let kept = Self.spares.withLock { list -> Bool in
+            guard list.count < Self.maxSpares else { return false }
+            list.append(self)
+            return true
+        }
+        if !kept { deallocate() }
+    }
+
+    /// Whether every sum and mark is 0 (what a walk leaves).
+    var isCleared: Bool {
+        (0..<window).allSatisfy { accumulator[$0] == 0 } && (0..<window / 64).allSatisfy { marks[$0] == 0 }
     }
 
     /// Frees both buffers (once, by the walk that allocated them).

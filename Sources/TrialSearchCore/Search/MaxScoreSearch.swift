@@ -70,6 +70,18 @@ enum MaxScoreSearch {
     /// kinds of many-clause query follow one rule). See BENCHMARKS.md (`notes8`).
     static let relatedWindowPerClause = 1 << 24
 
+    /// The number of clauses, in bound order, whose bounds sum (`prefix[k]` = Σ bounds of the first k + 1)
+    /// stays below `threshold`: the non-essential prefix; the clauses from there on are essential. A
+    /// function of its own, not nested in `run`: a nested one reading `run`'s `prefix` variable paid a
+    /// dynamic exclusivity check per call (4.9 M instructions of the middle third of the keyword queries
+    /// at top 1,000 on the 16x replica; BENCHMARKS.md, `kw12`).
+    @inline(__always)
+    private static func essentialStart(_ prefix: [Float], _ threshold: Float) -> Int {
+        var k = 0
+        while k < prefix.count && boundIsBelow(prefix[k], threshold) { k += 1 }
+        return k
+    }
+
     /// `seed` is a lower bound of the k-th best score over the whole index (`ThresholdSeed`), or −∞.
     /// - Complexity: O(windows · clauses · log clauses) for the bounds, plus the essential clauses'
     ///   postings in the windows not skipped and the candidates' probes; at worst every posting.
@@ -95,9 +107,9 @@ enum MaxScoreSearch {
         let n = scorers.count
         guard n > 0 else { return }
         let end = Int(PostingsCursor.noMoreDocs)
-        let scratch = AccumulatorWindow(window: innerWindow)
+        let scratch = AccumulatorWindow.take(window: innerWindow)
         let accumulator = scratch.accumulator, candidates = scratch.marks
-        defer { scratch.deallocate() }
+        defer { scratch.recycle() }
         // Docs whose bound is below `seed` cannot enter the top k (`ThresholdSeed`).
         for i in 0..<n { _ = scorers[i].nextDoc() }
         var order = Array(0..<n)
@@ -109,12 +121,6 @@ enum MaxScoreSearch {
         let simple = query.admitsAllButSkipped, skipped = query.skippedDoc, admission = query.admission
         var firstEssential = 0
         var windowMin = 0
-
-        func partition(_ threshold: Float) -> Int {
-            var k = 0
-            while k < n && boundIsBelow(prefix[k], threshold) { k += 1 }
-            return k
-        }
 
         while windowMin < end {
             var nextDoc = end
@@ -140,7 +146,7 @@ enum MaxScoreSearch {
                 prefix[k] = sum
             }
             var threshold = max(seed, collector.threshold)
-            firstEssential = partition(threshold)
+            firstEssential = Self.essentialStart(prefix, threshold)
 
             var innerMin = windowMin
             while firstEssential < n && innerMin <= windowMax {
@@ -189,7 +195,7 @@ enum MaxScoreSearch {
                     }
                     threshold = max(seed, collector.threshold)
                     innerMin = innerMax + 1
-                    firstEssential = partition(threshold)
+                    firstEssential = Self.essentialStart(prefix, threshold)
                     continue
                 }
                 // Term at a time: the essential clauses' scores into the accumulator. The first (the least
@@ -242,7 +248,7 @@ enum MaxScoreSearch {
                 }
                 innerMin = innerMax + 1
                 // A higher threshold makes more clauses non-essential for the rest of the window.
-                firstEssential = partition(threshold)
+                firstEssential = Self.essentialStart(prefix, threshold)
             }
             windowMin = windowMax + 1
         }

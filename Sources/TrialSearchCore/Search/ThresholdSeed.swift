@@ -49,9 +49,9 @@ enum ThresholdSeed {
     ///   plus O(p log limit) to keep their `limit` best docs.
     static func lowerBound<S: ClauseScorer>(_ queries: [SegmentQuery<S>], limit: Int, window: Int) -> Float {
         guard limit > 0, queries.contains(where: { $0.optional.count > MaxScoreSearch.smallQuery }) else { return -.infinity }
-        let scratch = AccumulatorWindow(window: window)
+        let scratch = AccumulatorWindow.take(window: window)
         let accumulator = scratch.accumulator, marks = scratch.marks
-        defer { scratch.deallocate() }
+        defer { scratch.recycle() }
         var scores: [Float] = []
         for query in queries where query.optional.count > MaxScoreSearch.smallQuery {
             candidateScores(query, limit: limit, accumulator: accumulator, marks: marks, window: window, into: &scores)

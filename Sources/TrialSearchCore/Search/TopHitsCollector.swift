@@ -36,15 +36,19 @@ struct TopHitsCollector {
     static let bufferSlackPercent = 60
 
     let limit: Int
-    /// The candidates of a heap (`usesHeap`), or a deep list's docs collected since its last selection.
+    /// The candidates of a heap (`usesHeap`).
     private var buffer: [ScoredDoc] = []
+    /// A deep list's docs collected since its last selection: `pendingCount` of them in `pending`.
+    private var pending: PendingDocs
+    private var pendingCount = 0
     /// A deep list's docs kept by its last selection, as `deepKey`s. The new docs wait in `buffer` and
     /// become keys at the next selection, so that `collect` stays the small append it was (built into
     /// a key there, it grew MaxScore's lone-essential closure, which inlines `collect`, so that
     /// `PostingsCursor.advance(to:)` was no longer inlined there: +13 M instructions for the 1,000
     /// keyword queries at top 10; BENCHMARKS.md, `kw10`).
     private var keys: [UInt64] = []
-    /// New docs that a deep list takes before its next selection: `capacity` less the kept keys.
+    /// New docs that a deep list takes before its next selection: `capacity` less the kept keys, and at
+    /// most `pending.capacity` (so that `collect` needs no capacity test).
     private var room: Int
     private let usesHeap: Bool
     private let capacity: Int
@@ -61,13 +65,23 @@ struct TopHitsCollector {
         self.segments = segments
         usesHeap = limit <= Self.heapLimit
         capacity = usesHeap ? limit : limit + limit * Self.bufferSlackPercent / 100
-        room = capacity
+        room = 0
         bases = usesHeap ? [] : Self.bases(of: segments)
-        buffer.reserveCapacity(min(capacity, 1 << 17))
+        if usesHeap {
+            buffer.reserveCapacity(capacity)
+            pending = PendingDocs.none
+        } else {
+            pending = PendingDocs(capacity: min(capacity, Self.firstPendingCapacity))
+        }
+        room = min(capacity, pending.capacity)
     }
 
+    /// The most docs a deep list's first pending storage holds (more for a `limit` so deep that the
+    /// docs kept leave more room, as they come: `setRoom`).
+    static let firstPendingCapacity = 1 << 17
+
     /// How many docs `sorted()` returns.
-    var count: Int { min(buffer.count + keys.count, limit) }
+    var count: Int { min(buffer.count + pendingCount + keys.count, limit) }
 
     /// Offers a scored doc.
     /// - Complexity: O(log limit) in a heap; amortized O(1) with the buffer.
@@ -79,9 +93,22 @@ struct TopHitsCollector {
             offerToHeap(candidate)
             return
         }
-        buffer.append(candidate)
-        if buffer.count >= room { keepBest() }
+        pending.base[pendingCount] = candidate
+        pendingCount += 1
+        if pendingCount >= room { keepBest() }
     }
+
+    /// The room for new docs once `kept` keys are held and no doc is pending: `capacity` less them, and
+    /// no more than the pending storage holds, which grows (up to twice a step) if it holds less.
+    private mutating func setRoom(kept: Int) {
+        precondition(pendingCount == 0, "\(pendingCount) pending docs")
+        let free = capacity - kept
+        if free > pending.capacity { pending = PendingDocs(capacity: min(free, 2 * pending.capacity)) }
+        room = min(free, pending.capacity)
+    }
+
+    /// The docs collected since the last selection.
+    private var pendingDocs: UnsafeBufferPointer<ScoredDoc> { UnsafeBufferPointer(start: pending.base, count: pendingCount) }
 
     /// Each segment's first number in the snapshot's doc numbering: the docs of the segments before it.
     static func bases(of segments: [SegmentReader]) -> [UInt32] {
@@ -113,14 +140,12 @@ struct TopHitsCollector {
 
     /// Appends the `deepKey`s of `docs` to `keys`, through buffer pointers (an `append` per doc paid a
     /// uniqueness check and a capacity test each).
-    static func appendKeys(of docs: [ScoredDoc], to keys: inout [UInt64], _ bases: [UInt32]) {
-        let old = keys.count, n = docs.count
+    static func appendKeys(of d: UnsafeBufferPointer<ScoredDoc>, to keys: inout [UInt64], _ bases: [UInt32]) {
+        let old = keys.count, n = d.count
         keys.append(contentsOf: repeatElement(0, count: n))
         keys.withUnsafeMutableBufferPointer { k in
-            docs.withUnsafeBufferPointer { d in
-                bases.withUnsafeBufferPointer { b in
-                    for i in 0..<n { k[old + i] = deepKey(d[i], base: b[Int(d[i].segment)]) }
-                }
+            bases.withUnsafeBufferPointer { b in
+                for i in 0..<n { k[old + i] = deepKey(d[i], base: b[Int(d[i].segment)]) }
             }
         }
     }
@@ -186,10 +211,10 @@ struct TopHitsCollector {
     /// - Complexity: O(buffer) on average.
     private mutating func keepBest() {
         let limit = self.limit, slack = capacity - limit, segments = self.segments, bases = self.bases
-        Self.appendKeys(of: buffer, to: &keys, bases)
-        buffer.removeAll(keepingCapacity: true)
+        Self.appendKeys(of: pendingDocs, to: &keys, bases)
+        pendingCount = 0
         guard keys.count > limit else {
-            room = capacity - keys.count
+            setRoom(kept: keys.count)
             return
         }
         let (kth, kept) = keys.withUnsafeMutableBufferPointer { b -> (UInt32, Int) in
@@ -198,7 +223,7 @@ struct TopHitsCollector {
             return (UInt32(truncatingIfNeeded: kth), tied)
         }
         keys.removeLast(keys.count - kept)
-        room = capacity - kept
+        setRoom(kept: kept)
         threshold = Self.scoredDoc(UInt64(kth) << 32, bases: bases).score
     }
 
@@ -316,7 +341,7 @@ struct TopHitsCollector {
         } else {
             let bases = self.bases, limit = self.limit
             var kept = keys
-            Self.appendKeys(of: buffer, to: &kept, bases)
+            Self.appendKeys(of: pendingDocs, to: &kept, bases)
             if kept.count > limit {
                 _ = kept.withUnsafeMutableBufferPointer { b in Self.selectBest(b, count: limit, segments, bases) }
                 kept.removeLast(kept.count - limit)

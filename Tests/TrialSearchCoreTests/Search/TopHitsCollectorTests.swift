@@ -42,6 +42,33 @@ import Testing
         #expect(collector.scoredCount == docs.count)
     }
 
+    /// A limit so deep that the pending docs' first storage (`firstPendingCapacity`, 2¹⁷ docs) is too
+    /// small: it grows, and the kept docs are still the first `limit` by score then trial id (every doc
+    /// offered several times).
+    @Test func aVeryDeepListGrowsItsPendingStorage() throws {
+        let index = try #require(SyntheticSearchIndex.shared)
+        let segments = index.reader.segments
+        var rng = SeededRandom(seed: 5)
+        var docs: [ScoredDoc] = []
+        while docs.count < 270_000 {
+            for (s, segment) in segments.enumerated() {
+                for d in 0..<segment.docCount {
+                    docs.append(ScoredDoc(score: Float(rng.next() % 1_000) / 16, segment: Int32(s), doc: DocID(d)))
+                }
+            }
+        }
+        let limit = 200_000
+        #expect(limit > TopHitsCollector.firstPendingCapacity && limit + limit * TopHitsCollector.bufferSlackPercent / 100
+            - TopHitsCollector.firstPendingCapacity > TopHitsCollector.firstPendingCapacity)
+        var collector = TopHitsCollector(limit: limit, segments: segments)
+        for doc in docs { collector.collect(doc) }
+        let expected = docs.sorted { TopHitsCollector.ranksAbove($0, $1, segments) }.prefix(limit)
+        let got = collector.sorted()
+        #expect(got.count == limit)
+        #expect(got.map(\.score) == expected.map(\.score))
+        #expect(got.map { "\($0.segment):\($0.doc)" } == expected.map { "\($0.segment):\($0.doc)" })
+    }
+
     /// The ties' id prefixes from loads are the zero-padded first 16 bytes, as the copy gives them, for
     /// every length (and so order as the bytes do).
     @Test func idPrefixFromLoadsMatchesTheCopy() {
