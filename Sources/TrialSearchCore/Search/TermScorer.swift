@@ -194,7 +194,11 @@ struct TermScorer: ClauseScorer {
                         Self.prefetchNorm(rows, docs[i], masks[i])
                     }
                 }
-                for i in run.start..<end {
+                // A `while` over the run: a `for` over its range checked `i < end` twice a doc.
+                var next = run.start
+                while next < end {
+                    let i = next
+                    next &+= 1
                     let ahead = i &+ Self.normsPrefetchDistance
                     if prefetch && ahead < end { Self.prefetchNorm(rows, docs[ahead], masks[ahead]) }
                     let mask = masks[i]
