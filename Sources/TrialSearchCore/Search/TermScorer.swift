@@ -76,20 +76,23 @@ struct TermScorer: ClauseScorer {
         return d
     }
 
+    /// Moves to the first doc ≥ `target` of the term's postings: for a clause that scores only some of
+    /// the term's fields, a candidate that `matches()` confirms. A search probing a non-essential clause
+    /// for one doc lands past it about half the time, and only the doc it asked for needs its mask read
+    /// (75 TREC 2021 topics at top 10 on the 16x replica, where the notes' frequent terms also occur in
+    /// fields a long query does not score: see BENCHMARKS.md, `notes10`).
     @inline(__always)
     mutating func advance(to target: DocID) -> DocID {
         if target <= doc { return doc }
-        var d = cursor.advance(to: target)
-        if restricted {
-            while d != PostingsCursor.noMoreDocs && cursor.fieldMask & fields == 0 { d = cursor.next() }
-        }
+        let d = cursor.advance(to: target)
         doc = d
         return d
     }
 
-    /// Every candidate of a term is a match (a field restriction is applied while advancing).
+    /// Whether the current doc holds the term in a field the clause scores (`advance` leaves the check
+    /// to here; `nextDoc` and the scoring loops skip the other docs themselves).
     @inline(__always)
-    func matches() -> Bool { true }
+    mutating func matches() -> Bool { !restricted || cursor.fieldMask & fields != 0 }
 
     /// x = Σ_f tfT(tf_f) · factor[f][norm_f] over the clause's fields, then the similarity's score.
     @inline(__always)
