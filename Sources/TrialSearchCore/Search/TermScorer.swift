@@ -3,7 +3,9 @@ import CPrefetch
 /// Scores one term in one segment: walks its postings, weighs its per-field termFreqs by the
 /// `ScoringModel`'s field factors, and bounds its scores from the postings' block `Impacts`.
 ///
-/// A clause restricted to one field (`title:ovarian`) skips the docs that hold the term only elsewhere.
+/// A clause restricted to one field (`title:ovarian`), or over the default fields when the term also
+/// occurs in a field of weight 0, skips the docs that hold the term only elsewhere when it walks
+/// (`nextDoc`, the scoring loops) and leaves the check to `matches()` when it probes (`advance(to:)`).
 /// The hot state (cursor, factor table, norms rows, weight) is held inline; the model and the term's
 /// weight description are only read by `explain()`.
 struct TermScorer: ClauseScorer {

@@ -139,7 +139,7 @@ extension PostingsCursor {
     }
 
     /// The current doc's mask, past the decoded docs, read alone from its packed index: a clause that
-    /// scores only some of its term's fields checks each doc it advances to (`TermScorer.advance`), and
+    /// scores only some of its term's fields checks the docs it probes (`TermScorer.matches()`), and
     /// the masks and termFreq starts of every doc before it in the block (`decodeMasks`) are not needed
     /// for that. Marks the cursor corrupt, and returns 0, for an index past the dictionary.
     /// - Complexity: O(1), plus `readFreqHeader` on the block's first call.
