@@ -105,10 +105,16 @@ struct TermScorer: ClauseScorer {
         let fields = self.fields
         let factors = self.factors
         if defaultBM25F {
-            // As `accumulate`'s loop: a field not searched adds tf · 0, which leaves x unchanged.
-            cursor.forEachTermFreq { field, tf in
-                let f = Int(field.rawValue)
-                x += Float(tf) * factors[f &* 256 &+ Int(row[f])]
+            // As `accumulate`'s loop, on the doc's mask and termFreqs as the cursor reads them for one doc
+            // (a non-essential clause's probe): a field not searched adds tf · 0, which leaves x unchanged.
+            let (mask, start) = cursor.maskAndFreqStart()
+            var m = mask
+            var k = start
+            while m != 0 {
+                let f = m.trailingZeroBitCount
+                x += Float(cursor.termFreq(at: k)) * factors[f &* 256 &+ Int(row[f])]
+                k &+= 1
+                m &= m &- 1
             }
             guard x > 0 else { return 0 }
             return scoreWeight * (x / (k1 + x))
