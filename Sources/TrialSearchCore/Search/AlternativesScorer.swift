@@ -36,8 +36,8 @@ struct AlternativesScorer: ClauseScorer {
     private let trailingPhrase: Int
     /// Whether the alternatives are one term then one phrase (a hyphenated or slashed word: `covid19`,
     /// then `"covid 19"`): the case `advance(to:)`, `accumulate` and `forEachCompetitiveScore` handle
-    /// with the phrase behind. On a doc the term is on, the term is the first matching alternative,
-    /// so `advance(to:)` leaves the phrase where it is (possibly before the doc: its leapfrog there
+    /// with the phrase behind. On a doc the term is on and matches (in a field the clause scores), the
+    /// term is the first matching alternative, so `advance(to:)` leaves the phrase where it is (possibly before the doc: its leapfrog there
     /// would be work for nothing); whatever reads the phrase's doc first moves it on (`phraseCaughtUp`).
     private let isTermThenPhrase: Bool
 
@@ -81,7 +81,7 @@ struct AlternativesScorer: ClauseScorer {
         if target <= doc { return doc }
         if isTermThenPhrase {
             let t = terms[0].advance(to: target)
-            if t == target {
+            if t == target && terms[0].matches() {
                 doc = t
                 return t
             }

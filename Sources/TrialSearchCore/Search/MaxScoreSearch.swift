@@ -220,12 +220,13 @@ enum MaxScoreSearch {
                     var word = candidates[w]
                     candidates[w] = 0
                     while word != 0 {
-                        let o = w * 64 + word.trailingZeroBitCount
-                        word &= word - 1
+                        let o = w &* 64 &+ word.trailingZeroBitCount
+                        word &= word &- 1
                         var partial = accumulator[o]
                         accumulator[o] = 0
                         if partial < cutoff { continue }
-                        let doc = DocID(innerMin + o)
+                        // A doc of the segment: below docCount, so below 2³¹ (no conversion check needed).
+                        let doc = DocID(truncatingIfNeeded: innerMin &+ o)
                         guard simple ? doc != skipped : admission.admits(doc) else { continue }
                         var competitive = true
                         var k = firstEssential - 1

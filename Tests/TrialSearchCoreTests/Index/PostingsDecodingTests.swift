@@ -185,6 +185,51 @@ import Testing
         }
     }
 
+    /// A probe reads one doc of a block: its mask alone (`fieldMask`: a clause that scores only some of
+    /// the term's fields) or its termFreqs (`forEachTermFreq`: a scorer's `score()`), without decoding the
+    /// docs before it where the block's termFreqs are all 1 (width 0) or its docs share one mask. Either
+    /// read, in either order, agrees with the postings written, and so do the docs decoded after it.
+    @Test func probedDocsReadAloneAgreeWithThePostings() throws {
+        let dir = TemporaryDirectory("probes")
+        defer { dir.remove() }
+        let all: UInt16 = (1 << UInt16(IndexFormat.fieldCount)) - 1
+        var rng = SeededRandom(seed: 21)
+        let varied: (Int, inout SeededRandom) -> UInt16 = { i, rng in
+            i % 4 == 0 ? 1 << UInt16(i % IndexFormat.fieldCount) : UInt16(truncatingIfNeeded: rng.next() % UInt64(all)) + 1
+        }
+        var ones = Self.postings(count: 1000, first: 1, rng: &rng, maskOf: varied)
+        for i in ones.indices { ones[i].freqs = ones[i].freqs.map { min($0, 1) } }
+        let terms = [
+            Self.postings(count: 1000, first: 0, rng: &rng, maskOf: varied),
+            ones,
+            Self.postings(count: 700, first: 2, rng: &rng) { _, _ in 0b1_0100_0000 },
+        ]
+        for blockDocs in [IndexFormat.blockSize, IndexFormat.maxBlockDocs] {
+            let written = try Self.write(terms, blockDocs: blockDocs, in: dir, name: "probes\(blockDocs)")
+            for (t, expected) in terms.enumerated() {
+                for round in 0..<3 {
+                    let label = "\(blockDocs)-doc blocks, term \(t), round \(round)"
+                    var probe = PostingsCursor(info: written.infos[t], postings: written.postings, positions: written.positions,
+                                               docCount: written.docCount)
+                    var target = Int(rng.next() % 20)
+                    while let i = expected.firstIndex(where: { $0.doc >= target }) {
+                        let p = expected[i]
+                        #expect(probe.advance(to: DocID(target)) == DocID(p.doc), "\(label): advance to \(target)")
+                        if round == 1 { #expect(probe.fieldMask == p.mask, "\(label) doc \(p.doc): mask first") }
+                        var freqs = [UInt32](repeating: 0, count: IndexFormat.fieldCount)
+                        probe.forEachTermFreq { field, tf in freqs[Int(field.rawValue)] = UInt32(tf) }
+                        #expect(freqs == p.freqs, "\(label) doc \(p.doc): termFreqs")
+                        #expect(probe.fieldMask == p.mask, "\(label) doc \(p.doc): mask")
+                        // Round 2 decodes the rest of the block in order after the probe.
+                        if round == 2 && rng.next() % 3 == 0 { Self.expectDoc(&probe, p, label) }
+                        target = Int(probe.doc) + 1 + Int(rng.next() % UInt64(1 + 30 * round))
+                    }
+                    #expect(!probe.isCorrupt, "\(label)")
+                }
+            }
+        }
+    }
+
     /// `run(through:)` and `next(after:)` (the block runs a scorer loops over) hand out every doc with
     /// its mask and termFreqs, in runs that stop at `last` or at the block's end, over every block shape
     /// (flush blocks of 128 docs, a tail block of one doc, merged blocks of 255, a single-doc term, a

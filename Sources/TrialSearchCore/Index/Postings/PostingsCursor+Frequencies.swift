@@ -131,10 +131,73 @@ extension PostingsCursor {
 
     /// Fields of the current doc that contain the term (bit f for field f).
     public var fieldMask: UInt16 {
+        @inline(__always)
         mutating get {
-            decodeMasks(through: index)
-            return buffers.masks[index]
+            if index < masksDecoded { return buffers.masks[index] }
+            return maskOfCurrentDoc()
         }
+    }
+
+    /// The current doc's mask, past the decoded docs, read alone from its packed index: a clause that
+    /// scores only some of its term's fields checks the docs it probes (`TermScorer.matches()`), and
+    /// the masks and termFreq starts of every doc before it in the block (`decodeMasks`) are not needed
+    /// for that. Marks the cursor corrupt, and returns 0, for an index past the dictionary.
+    /// - Complexity: O(1), plus `readFreqHeader` on the block's first call.
+    mutating func maskOfCurrentDoc() -> UInt16 {
+        if !freqHeaderRead { readFreqHeader() }
+        // A damaged header marks the whole block decoded (empty masks).
+        if index < masksDecoded { return buffers.masks[index] }
+        let entry = currentDictionaryEntry()
+        guard entry & MaskDictionary.damaged == 0 else {
+            markCorrupt()
+            return 0
+        }
+        return UInt16(truncatingIfNeeded: entry)
+    }
+
+    /// The dictionary entry of the current doc (its mask and field count), from its packed mask index;
+    /// the block's header must have been read (`readFreqHeader` checked that 8 bytes can be read past
+    /// the indices).
+    @inline(__always)
+    func currentDictionaryEntry() -> UInt32 {
+        if maskCount == 1 { return buffers.dictionary[0] }
+        let bit = index &* indexWidth
+        let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: indicesOffset &+ (bit >> 3), as: UInt64.self))
+        return buffers.dictionary[Int(truncatingIfNeeded: (word >> UInt64(bit & 7)) & ((1 << UInt64(indexWidth)) &- 1))]
+    }
+
+    /// The current doc's mask and the index of its first termFreq in the block (`termFreq(at:)`). Past
+    /// the decoded docs, where the block's termFreqs are all 1 (width 0: the index is not needed) or its
+    /// docs all have the same mask (the index is the doc's times the mask's fields), without decoding the
+    /// docs before it (a non-essential clause's probe, `TermScorer.score()`); otherwise as far as the doc
+    /// (`decodeMasks`).
+    @inline(__always)
+    mutating func maskAndFreqStart() -> (mask: UInt16, start: Int) {
+        if index < masksDecoded { return (buffers.masks[index], Int(buffers.freqStart[index])) }
+        return decodeCurrentDoc()
+    }
+
+    /// `maskAndFreqStart()` past the decoded docs.
+    mutating func decodeCurrentDoc() -> (mask: UInt16, start: Int) {
+        if !freqHeaderRead { readFreqHeader() }
+        if index >= masksDecoded {
+            // termFreqs of width 0 are all 1 (`termFreq(at:)` reads nothing): where they start does not matter.
+            if freqWidth == 0 { return (maskOfCurrentDoc(), 0) }
+            if maskCount == 1 {
+                let entry = buffers.dictionary[0]
+                let fields = Int(entry >> 16)
+                let start = index &* fields
+                // The doc's termFreqs must lie in the term's postings, as `decodeMaskChunks` checks.
+                let freqBytes = BitPacking.byteCount(count: start &+ fields, width: freqWidth)
+                guard freqsOffset + freqBytes <= termEnd, freqsOffset + freqBytes + 8 <= mappingEnd else {
+                    markCorrupt()
+                    return (0, 0)
+                }
+                return (UInt16(truncatingIfNeeded: entry), start)
+            }
+            decodeMaskChunks(through: index)
+        }
+        return (buffers.masks[index], Int(buffers.freqStart[index]))
     }
 
     /// The termFreq of the current doc in `field` (0 when the term is not in that field).
@@ -151,9 +214,8 @@ extension PostingsCursor {
     /// Calls `body(field, termFreq)` for each field of the current doc that contains the term.
     @inline(__always)
     public mutating func forEachTermFreq(_ body: (Field, Int) -> Void) {
-        decodeMasks(through: index)
-        let mask = buffers.masks[index]
-        var offset = Int(buffers.freqStart[index])
+        let (mask, start) = maskAndFreqStart()
+        var offset = start
         forEachField(in: mask) { f in
             body(Field(rawValue: UInt8(f)) ?? .id, Int(termFreq(at: offset)))
             offset += 1

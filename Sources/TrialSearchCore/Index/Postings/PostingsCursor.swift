@@ -144,7 +144,10 @@ public struct PostingsCursor {
         let docs = buffers.docs
         let t = UInt32(target)
         var i = index
-        while i < blockDocs && docs[i] < t { i += 1 }
+        // Eight docs at a time while the eighth is below the target (the docs increase), then one by one:
+        // a probe into a block it has just loaded can land far from its first doc.
+        while i &+ 8 < blockDocs && docs[i &+ 7] < t { i &+= 8 }
+        while i < blockDocs && docs[i] < t { i &+= 1 }
         if i == blockDocs {
             // Only possible for the last block of a single-block term: past its last doc.
             return exhaust()
