@@ -28,9 +28,9 @@ struct AccumulatorWindow: @unchecked Sendable {
         marks.initialize(repeating: 0, count: window / 64)
     }
 
-    /// The most cleared windows kept for later walks: a search holds one at a time (the seed's walk
-    /// recycles its window before the search's walk takes one), so this is the number of searches
-    /// that can run concurrently without allocating.
+    /// The most cleared windows kept for later walks: a search holds one (`IndexSearcher` takes it for
+    /// the seed's walk and every segment's MaxScore walk, which leave it cleared), so this is the number
+    /// of searches that can run concurrently without allocating.
     static let maxSpares = 4
 
     /// Cleared windows that walks gave back (`recycle()`).

@@ -59,6 +59,37 @@ public struct ResolvedTerm: Sendable {
         self.segmentInfos = infos
     }
 
+    /// Looks `term` up in every segment of `reader` but `segment`, whose info (`seek(_:segment:reader:)`)
+    /// is `known`: a look-up in two steps, for a caller that may drop the term on one segment's
+    /// statistics alone (the sums over all segments are at least that segment's counts). The same
+    /// statistics as `init(term:reader:)` (integer sums).
+    /// - Complexity: one term-dictionary lookup per other segment.
+    public init(term: String, reader: borrowing IndexReader, segment: Int, known: TermInfo?) throws {
+        self.term = term
+        var statistics = TermStatistics()
+        var infos: [TermInfo?] = []
+        infos.reserveCapacity(reader.segments.count)
+        var bytes = term
+        try bytes.withUTF8 { utf8 in
+            let raw = UnsafeRawBufferPointer(utf8)
+            for s in reader.segments.indices {
+                let info = try s == segment ? known : reader.segments[s].terms.seek(raw)
+                if let info { statistics.add(info) }
+                infos.append(info)
+            }
+        }
+        self.statistics = statistics
+        self.segmentInfos = infos
+    }
+
+    /// The info of `term` in segment `segment` of `reader` alone (the first step of
+    /// `init(term:reader:segment:known:)`).
+    /// - Complexity: one term-dictionary lookup.
+    public static func seek(_ term: String, segment: Int, reader: borrowing IndexReader) throws -> TermInfo? {
+        var bytes = term
+        return try bytes.withUTF8 { try reader.segments[segment].terms.seek(UnsafeRawBufferPointer($0)) }
+    }
+
     /// Docs containing the term in `field`, or in any field when `field` is nil.
     public func docFreq(in field: Field?) -> Int {
         guard let field else { return statistics.docFreq }
@@ -86,8 +117,14 @@ public struct ResolvedTerms: Sendable {
     /// many candidate terms and keeps few (more-like-this: about 90 looked up, 35 kept), which then
     /// `remember`s those it keeps.
     public func peek(_ term: String) throws -> ResolvedTerm {
-        if !terms.isEmpty, let known = terms[term] { return known }
+        if let known = known(term) { return known }
         return try ResolvedTerm(term: term, reader: reader)
+    }
+
+    /// The term if it is already resolved here (no look-up).
+    @inline(__always)
+    public func known(_ term: String) -> ResolvedTerm? {
+        terms.isEmpty ? nil : terms[term]
     }
 
     /// Room for `count` more terms without rehashing (a more-like-this query remembers its 35 at once).

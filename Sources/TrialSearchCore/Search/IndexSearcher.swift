@@ -67,9 +67,14 @@ public struct IndexSearcher: Sendable {
         for segment in reader.segments {
             if let q = prepared.segmentQuery(segment, model: model, options: options, make: { make($0, segment) }) { queries.append(q) }
         }
-        let seed = options.exhaustive ? -.infinity : ThresholdSeed.lowerBound(queries, limit: collector.limit, window: options.windows.inner)
+        // One accumulator window for the seed and every segment's MaxScore walk (each leaves it cleared),
+        // taken from the spares of earlier searches: allocating and zeroing its 32 KB once per walk cost
+        // about 33,000 instructions each (BENCHMARKS.md, `rel11` and `kw12`).
+        let scratch = AccumulatorWindow.take(window: options.windows.inner)
+        defer { scratch.recycle() }
+        let seed = options.exhaustive ? -.infinity : ThresholdSeed.lowerBound(queries, limit: collector.limit, scratch: scratch)
         for i in queries.indices {
-            Self.run(&queries[i], options: options, seed: seed, into: &collector)
+            Self.run(&queries[i], options: options, seed: seed, scratch: scratch, into: &collector)
             if queries[i].isCorrupt { throw Self.corrupt(queries[i].segment) }
         }
     }
@@ -81,11 +86,11 @@ public struct IndexSearcher: Sendable {
     }
 
     private static func run<S: ClauseScorer>(_ q: inout SegmentQuery<S>, options: SearchOptions, seed: Float,
-                                             into collector: inout TopHitsCollector) {
+                                             scratch: AccumulatorWindow, into collector: inout TopHitsCollector) {
         if options.exhaustive {
             ExhaustiveSearch.run(&q, into: &collector)
         } else if q.required.isEmpty {
-            MaxScoreSearch.run(&q, into: &collector, windows: options.windows, seed: seed)
+            MaxScoreSearch.run(&q, into: &collector, windows: options.windows, seed: seed, scratch: scratch)
         } else {
             RequiredClausesSearch.run(&q, into: &collector)
         }

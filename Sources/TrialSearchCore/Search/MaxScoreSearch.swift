@@ -83,11 +83,14 @@ enum MaxScoreSearch {
     }
 
     /// `seed` is a lower bound of the k-th best score over the whole index (`ThresholdSeed`), or −∞.
+    /// `scratch`, when given, is the accumulator window to walk in (of `windows.inner` docs, cleared; left
+    /// cleared), else one is allocated.
     /// - Complexity: O(windows · clauses · log clauses) for the bounds, plus the essential clauses'
     ///   postings in the windows not skipped and the candidates' probes; at worst every posting.
     static func run<S: ClauseScorer>(_ query: inout SegmentQuery<S>, into collector: inout TopHitsCollector,
                                      windows: (minimum: Int, inner: Int, perClause: Int)
-                                         = (minimumWindow, innerWindow, windowPerClause), seed: Float = -.infinity) {
+                                         = (minimumWindow, innerWindow, windowPerClause), seed: Float = -.infinity,
+                                     scratch: AccumulatorWindow? = nil) {
         precondition(windows.inner >= 64 && windows.inner % 64 == 0 && windows.minimum >= 1 && windows.perClause >= 0,
                      "windows \(windows)")
         // The scorers leave the query while they run, so that they are mutated through a buffer pointer
@@ -97,19 +100,25 @@ enum MaxScoreSearch {
         defer { swap(&optional, &query.optional) }
         optional.withUnsafeMutableBufferPointer { scorers in
             let minimum = scorers.count > smallQuery ? max(windows.minimum, scorers.count * windows.perClause) : windows.minimum
-            run(scorers, &query, &collector, minimumWindow: minimum, innerWindow: windows.inner, seed: seed)
+            if let scratch {
+                precondition(scratch.window == windows.inner, "scratch of \(scratch.window) docs for windows \(windows)")
+                run(scorers, &query, &collector, minimumWindow: minimum, scratch: scratch, seed: seed)
+            } else {
+                let scratch = AccumulatorWindow.take(window: windows.inner)
+                defer { scratch.recycle() }
+                run(scorers, &query, &collector, minimumWindow: minimum, scratch: scratch, seed: seed)
+            }
         }
     }
 
     private static func run<S: ClauseScorer>(_ scorers: UnsafeMutableBufferPointer<S>, _ query: inout SegmentQuery<S>,
-                                             _ collector: inout TopHitsCollector, minimumWindow: Int, innerWindow: Int,
+                                             _ collector: inout TopHitsCollector, minimumWindow: Int, scratch: AccumulatorWindow,
                                              seed: Float) {
         let n = scorers.count
         guard n > 0 else { return }
         let end = Int(PostingsCursor.noMoreDocs)
-        let scratch = AccumulatorWindow.take(window: innerWindow)
+        let innerWindow = scratch.window
         let accumulator = scratch.accumulator, candidates = scratch.marks
-        defer { scratch.recycle() }
         // Docs whose bound is below `seed` cannot enter the top k (`ThresholdSeed`).
         for i in 0..<n { _ = scorers[i].nextDoc() }
         var order = Array(0..<n)

@@ -91,6 +91,14 @@ public struct MoreLikeThis: Sendable {
     /// the kept terms are the `maxQueryTerms` best by (score, term) whatever the order of equally
     /// frequent candidates.
     /// The kept terms' resolutions are left in `lookups` (the others are not kept).
+    ///
+    /// With several segments (after an update), a term is first looked up in the largest segment alone
+    /// when the score is tf · classic idf (`classicSelectionIDF`, `conceptWeight` 0): its docFreq there
+    /// is a lower bound of the sum, so the largest idf the term can have is known. A term already in
+    /// more than `maxDocFreqRatio` of the docs, or whose score even at that idf is below the cutoff of a
+    /// full selection (it would be dropped at once), is passed over without the other segments'
+    /// look-ups. The same terms are kept. Callgrind, `related --ids` (200 sources, top 10) on the 16x
+    /// replica after the update: see BENCHMARKS.md (`rel11`).
     /// - Complexity: analysis of the source plus one term lookup per segment for each term looked up.
     public func selectTerms(of trial: Trial, analyzer: Analyzer, lookups: inout ResolvedTerms,
                             similarity: Similarity) throws -> [SelectedTerm] {
@@ -102,6 +110,11 @@ public struct MoreLikeThis: Sendable {
                 : similarity.idf(docFreq: docFreq, docCount: docCount)
         }
         let bestIDF = idf(max(p.minDocFreq, 1))
+        // The segment looked up first (see above), when there are several and the score allows it.
+        let segments = reader.segments
+        let firstSegment: Int? = segments.count > 1 && p.classicSelectionIDF && p.conceptWeight == 0
+            ? segments.indices.max { segments[$0].docCount != segments[$1].docCount
+                ? segments[$0].docCount < segments[$1].docCount : $0 > $1 } : nil
         // The candidates by decreasing frequency (ties by their bytes: the order of the look-ups does not
         // change which terms are kept, see above).
         let counts = termCounts(of: trial, analyzer: analyzer)
@@ -119,7 +132,16 @@ public struct MoreLikeThis: Sendable {
             let tf = p.tfExponent == 1 ? frequency : pow(frequency, p.tfExponent)
             if selected.count >= p.maxQueryTerms && tf * bestIDF < cutoff { break }
             let term = counts.term(candidate)
-            let resolved = try lookups.peek(term)
+            let resolved: ResolvedTerm
+            if let first = firstSegment, lookups.known(term) == nil {
+                let info = try ResolvedTerm.seek(term, segment: first, reader: reader)
+                let leastDocFreq = info?.docFreq ?? 0
+                if Double(leastDocFreq) > p.maxDocFreqRatio * Double(docCount) { continue }
+                if selected.count >= p.maxQueryTerms && tf * idf(leastDocFreq) < cutoff { continue }
+                resolved = try ResolvedTerm(term: term, reader: reader, segment: first, known: info)
+            } else {
+                resolved = try lookups.peek(term)
+            }
             let statistics = resolved.statistics
             let docFreq = statistics.docFreq
             guard docFreq >= p.minDocFreq, Double(docFreq) <= p.maxDocFreqRatio * Double(docCount) else { continue }

@@ -48,10 +48,16 @@ enum ThresholdSeed {
     /// - Complexity: O(p · c) for the p ≤ `maxPostings` postings of the c clauses walked per segment,
     ///   plus O(p log limit) to keep their `limit` best docs.
     static func lowerBound<S: ClauseScorer>(_ queries: [SegmentQuery<S>], limit: Int, window: Int) -> Float {
-        guard limit > 0, queries.contains(where: { $0.optional.count > MaxScoreSearch.smallQuery }) else { return -.infinity }
         let scratch = AccumulatorWindow.take(window: window)
-        let accumulator = scratch.accumulator, marks = scratch.marks
         defer { scratch.recycle() }
+        return lowerBound(queries, limit: limit, scratch: scratch)
+    }
+
+    /// `lowerBound(_:limit:window:)` walking in `scratch` (cleared, and left cleared), which the search
+    /// then uses too.
+    static func lowerBound<S: ClauseScorer>(_ queries: [SegmentQuery<S>], limit: Int, scratch: AccumulatorWindow) -> Float {
+        guard limit > 0, queries.contains(where: { $0.optional.count > MaxScoreSearch.smallQuery }) else { return -.infinity }
+        let accumulator = scratch.accumulator, marks = scratch.marks, window = scratch.window
         var scores: [Float] = []
         for query in queries where query.optional.count > MaxScoreSearch.smallQuery {
             candidateScores(query, limit: limit, accumulator: accumulator, marks: marks, window: window, into: &scores)

@@ -1,5 +1,15 @@
+import Synchronization
+
 /// Decoded state of the current block of a cursor, in manually managed memory (one owner, freed in
 /// `deinit`), so that a `PostingsCursor` stays a small struct.
+///
+/// The six arrays are cut from one block of storage, which a released buffer set gives back to a
+/// process-wide pool (`StoragePool`, at most `StoragePool.capacity` blocks kept) for the next cursor:
+/// a more-like-this query opens about 35 cursors a segment, and six `malloc`s and `free`s each cost
+/// about 1,000 instructions a cursor; one `malloc` of the whole block per cursor saved them, but glibc
+/// gave the freed blocks back to the top of the heap and trimmed it, and the next query faulted fresh
+/// pages (BENCHMARKS.md, `rel11`). Every decoder writes within its array's capacity (`BitPacking`,
+/// `MaskDictionary` write exactly `count` values), so no array reaches into the next.
 final class PostingsBuffers {
     let docs: UnsafeMutablePointer<UInt32>
     let masks: UnsafeMutablePointer<UInt16>
@@ -11,26 +21,64 @@ final class PostingsBuffers {
     /// The block's field-mask dictionary (`MaskDictionary` entries: a doc's mask and the number of its
     /// termFreqs in one look-up).
     let dictionary: UnsafeMutablePointer<UInt32>
+    /// The storage the arrays are cut from (`StoragePool.byteCount` bytes).
+    private let storage: UnsafeMutableRawPointer
+
+    /// Docs of a block.
+    private static let n = IndexFormat.maxBlockDocs
+    /// Every index a block's dictionary-index width can express (≥ n), so that indices past a damaged
+    /// block's dictionary read its `MaskDictionary.damaged` entries (`PostingsCursor.readFreqHeader`).
+    private static let entries = 1 << BitPacking.bitsRequired(UInt32(n - 1))
+    /// The masks' bytes, rounded up to keep the termFreqs after them 4-byte aligned.
+    private static let maskBytes = (2 * n + 3) & ~3
 
     init() {
-        let n = IndexFormat.maxBlockDocs
-        docs = .allocate(capacity: n)
-        masks = .allocate(capacity: n)
-        freqStart = .allocate(capacity: n + 1)
-        positionsBefore = .allocate(capacity: n + 1)
-        freqs = .allocate(capacity: n * IndexFormat.fieldCount)
-        // Every index a block's dictionary-index width can express (≥ n), so that indices past a damaged
-        // block's dictionary read its `MaskDictionary.damaged` entries (`PostingsCursor.readFreqHeader`).
-        let entries = 1 << BitPacking.bitsRequired(UInt32(n - 1))
-        dictionary = .allocate(capacity: entries)
+        let n = Self.n
+        storage = StoragePool.take()
+        var next = storage
+        func take(_ count: Int) -> UnsafeMutablePointer<UInt32> {
+            defer { next += 4 * count }
+            return next.bindMemory(to: UInt32.self, capacity: count)
+        }
+        docs = take(n)
+        freqStart = take(n + 1)
+        dictionary = take(Self.entries)
+        masks = next.bindMemory(to: UInt16.self, capacity: n)
+        next += Self.maskBytes
+        freqs = take(n * IndexFormat.fieldCount)
+        positionsBefore = take(n + 1)
     }
 
     deinit {
-        docs.deallocate()
-        masks.deallocate()
-        freqStart.deallocate()
-        positionsBefore.deallocate()
-        freqs.deallocate()
-        dictionary.deallocate()
+        StoragePool.give(storage)
+    }
+
+    /// Storage blocks of released buffer sets, kept for the next (a `Mutex` over their addresses: a
+    /// pointer is not `Sendable`).
+    enum StoragePool {
+        /// Bytes of one block: the arrays of `PostingsBuffers`, in the order they are cut.
+        static let byteCount = 4 * (n + (n + 1) + entries + n * IndexFormat.fieldCount + (n + 1)) + maskBytes
+        /// The most blocks kept idle (about 4 MB): more than the cursors of a patient note's search.
+        static let capacity = 256
+        private static let idle = Mutex<[UInt]>([])
+
+        /// A block from the pool, or a new one.
+        static func take() -> UnsafeMutableRawPointer {
+            if let address = idle.withLock({ $0.popLast() }), let block = UnsafeMutableRawPointer(bitPattern: address) {
+                return block
+            }
+            return .allocate(byteCount: byteCount, alignment: MemoryLayout<UInt32>.alignment)
+        }
+
+        /// Gives `block` back (freed when the pool is full).
+        static func give(_ block: UnsafeMutableRawPointer) {
+            let address = UInt(bitPattern: block)
+            let kept = idle.withLock { pool -> Bool in
+                guard pool.count < capacity else { return false }
+                pool.append(address)
+                return true
+            }
+            if !kept { block.deallocate() }
+        }
     }
 }

@@ -6,6 +6,8 @@ public struct StoredRecords: Sendable {
     public let docCount: Int
     let blockCount: Int
     private let indexOffset: Int
+    /// Decompressors reused across reads (copies of this struct share them).
+    private let decompressors = Decompressors()
 
     struct BlockEntry {
         var firstDoc: Int
@@ -109,23 +111,21 @@ public struct StoredRecords: Sendable {
         }
     }
 
-    /// The uncompressed bytes of block `b`.
+    /// The uncompressed bytes of block `b`, inflated by a reused decompressor (`Decompressors`).
     func inflate(_ b: Int) throws -> [UInt8] {
         let e = entry(b)
-        guard let decompressor = libdeflate_alloc_decompressor() else {
-            throw IndexError.io(file: file.path, operation: "allocate decompressor for", message: "out of memory")
-        }
-        defer { libdeflate_free_decompressor(decompressor) }
         // Not zeroed first (the block is 128 KB): libdeflate writes all of it, or the block is corrupt.
-        return try [UInt8](unsafeUninitializedCapacity: e.uncompressedLength) { dst, initialized in
-            var actual = 0
-            let result = libdeflate_deflate_decompress(decompressor, file.base + e.offset, e.compressedLength,
-                                                       dst.baseAddress, dst.count, &actual)
-            guard result == LIBDEFLATE_SUCCESS, actual == e.uncompressedLength else {
-                initialized = 0
-                throw file.corrupt("stored block \(b) does not inflate: actual \(actual) bytes vs expected \(e.uncompressedLength)")
+        return try decompressors.with(file: file.path) { decompressor in
+            try [UInt8](unsafeUninitializedCapacity: e.uncompressedLength) { dst, initialized in
+                var actual = 0
+                let result = libdeflate_deflate_decompress(decompressor, file.base + e.offset, e.compressedLength,
+                                                           dst.baseAddress, dst.count, &actual)
+                guard result == LIBDEFLATE_SUCCESS, actual == e.uncompressedLength else {
+                    initialized = 0
+                    throw file.corrupt("stored block \(b) does not inflate: actual \(actual) bytes vs expected \(e.uncompressedLength)")
+                }
+                initialized = actual
             }
-            initialized = actual
         }
     }
 

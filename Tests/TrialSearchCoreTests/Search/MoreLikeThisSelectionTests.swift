@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+@testable import TrialSearchCore
+
+/// `MoreLikeThis.selectTerms` on an index of several segments, where a candidate is first looked up in
+/// the largest segment and may be passed over on that segment's docFreq alone: the kept terms, their
+/// docFreqs and scores must be those of the definition (every candidate resolved in every segment,
+/// scored tf · (1 + ln(N / (df + 1))), the `maxQueryTerms` best by score then term), and the kept
+/// resolutions those of a one-step look-up.
+@Suite struct MoreLikeThisSelectionTests {
+    /// The selection by its definition, every candidate resolved in all segments.
+    private static func reference(_ trial: Trial, _ p: MoreLikeThisParameters, analyzer: Analyzer,
+                                  reader: IndexReader) throws -> [MoreLikeThis.SelectedTerm] {
+        let n = Double(max(reader.docCount, 1))
+        var all: [MoreLikeThis.SelectedTerm] = []
+        for (term, frequency) in MoreLikeThis(parameters: p).termFrequencies(of: trial, analyzer: analyzer)
+        where frequency >= p.minTermFrequency {
+            let docFreq = try ResolvedTerm(term: term, reader: reader).statistics.docFreq
+            guard docFreq >= p.minDocFreq, Double(docFreq) <= p.maxDocFreqRatio * n else { continue }
+            all.append(.init(term: term, weightedFrequency: frequency, docFreq: docFreq,
+                             score: frequency * (1 + log(n / Double(docFreq + 1)))))
+        }
+        all.sort { $0.score != $1.score ? $0.score > $1.score : $0.term < $1.term }
+        return Array(all.prefix(p.maxQueryTerms))
+    }
+
+    @Test(arguments: [0.2, 0.05, 1.0])
+    func selectionOverSeveralSegmentsIsTheDefinitions(maxDocFreqRatio: Double) throws {
+        let index = try #require(SyntheticSearchIndex.shared)
+        let reader = index.reader
+        #expect(reader.segments.count > 1, "the two-step look-up needs several segments")
+        let analyzer = Analyzer()
+        for maxQueryTerms in [35, 8] {
+            var p = MoreLikeThisParameters()
+            p.maxDocFreqRatio = maxDocFreqRatio
+            p.maxQueryTerms = maxQueryTerms
+            let mlt = MoreLikeThis(parameters: p)
+            for trial in index.trials.prefix(60) {
+                var lookups = ResolvedTerms(reader: reader)
+                let selected = try mlt.selectTerms(of: trial, analyzer: analyzer, lookups: &lookups, similarity: .default)
+                let expected = try Self.reference(trial, p, analyzer: analyzer, reader: reader)
+                #expect(selected.map(\.term) == expected.map(\.term), "\(trial.id), ratio \(maxDocFreqRatio), \(maxQueryTerms) terms")
+                #expect(selected.map(\.docFreq) == expected.map(\.docFreq), "\(trial.id)")
+                #expect(selected.map(\.score) == expected.map(\.score), "\(trial.id)")
+                // The kept resolutions are the one-step look-up's, segment by segment.
+                for term in selected {
+                    let kept = try #require(lookups.terms[term.term])
+                    let direct = try ResolvedTerm(term: term.term, reader: reader)
+                    #expect(kept.statistics == direct.statistics, "\(term.term)")
+                    #expect(kept.segmentInfos.map { $0?.postingsOffset } == direct.segmentInfos.map { $0?.postingsOffset }, "\(term.term)")
+                }
+            }
+        }
+    }
+}
