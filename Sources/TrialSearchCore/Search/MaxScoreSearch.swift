@@ -136,12 +136,18 @@ enum MaxScoreSearch {
             for i in 0..<n { nextDoc = min(nextDoc, Int(scorers[i].doc)) }
             if nextDoc >= end { break }
             windowMin = max(windowMin, nextDoc)
-            // The outer window ends at the nearest block end among the last partition's essential clauses.
+            // The outer window ends at the nearest block end among the last partition's essential clauses;
+            // after a window that had none (skipped whole), a one-clause query's window is still its
+            // clause's block: without that it ran to the end of the postings under the segment's bound,
+            // and the rest of the list was scored unpruned by its blocks' bounds. (Ending the window at a
+            // clause's block after a skipped one for queries of 2–4 clauses too cost more in windows than
+            // it saved: BENCHMARKS.md, `kw10b`.)
             var windowMax = end
+            let ending = n == 1 ? 0 : firstEssential
             for k in 0..<n {
                 let i = order[k]
                 let blockEnd = scorers[i].advanceShallow(to: DocID(max(Int(scorers[i].doc), windowMin)))
-                if k >= firstEssential { windowMax = min(windowMax, Int(blockEnd)) }
+                if k >= ending { windowMax = min(windowMax, Int(blockEnd)) }
             }
             if n > smallQuery && windowMax < end - 1 { windowMax = max(windowMax, windowMin + minimumWindow - 1) }
             windowMax = min(windowMax, end - 1)

@@ -39,6 +39,29 @@ import Testing
         #expect(prunedWork * 3 < exhaustiveWork, "pruned \(prunedWork) vs exhaustive \(exhaustiveWork) scored docs")
     }
 
+    /// One-clause queries (a keyword query of one word) over the frequent words, whose blocks' bounds
+    /// often fall below the threshold so that whole windows are skipped: the window after a skipped one
+    /// is again one postings block (`MaxScoreSearch`), and the hits and scores stay the exhaustive ones,
+    /// at small limits and with small inner windows too.
+    @Test func oneClauseQueriesPrunedEqualExhaustive() throws {
+        let index = try #require(SyntheticSearchIndex.shared)
+        let searcher = try IndexSearcher(reader: index.reader)
+        for word in SyntheticTrials.vocabulary.prefix(20) {
+            for limit in [1, 3, 10] {
+                for inner in [64, MaxScoreSearch.innerWindow] {
+                    let query = WeightedQuery(clauses: [WeightedClause(match: .term(word))])
+                    var options = SearchOptions(limit: limit)
+                    options.windows = (minimum: MaxScoreSearch.minimumWindow, inner: inner, perClause: MaxScoreSearch.windowPerClause)
+                    let pruned = try searcher.search(query, options: options)
+                    let exhaustive = try searcher.search(query, options: SearchOptions(limit: limit, exhaustive: true))
+                    #expect(!pruned.hits.isEmpty, "\(word) matches nothing")
+                    #expect(pruned.hits.map(\.id) == exhaustive.hits.map(\.id), "\(word) limit \(limit) inner \(inner)")
+                    #expect(pruned.hits.map(\.score) == exhaustive.hits.map(\.score), "\(word) limit \(limit) inner \(inner)")
+                }
+            }
+        }
+    }
+
     /// A field of weight 0 is not searched by a clause without a field prefix, pruned or not: with a
     /// limit above the number of matches both return exactly the docs holding the term in a searched
     /// field (a doc holding it only in the zero-weight field is no hit, not a hit scoring 0). A clause
