@@ -67,15 +67,17 @@ public final class SearchEngine {
                                              unitTerms: longQueryUnitTerms)
             var lookups = ResolvedTerms(reader: reader)
             var affirmed: Set<String>?
-            let dropNegated = configuration.longQuery.dropNegated
-            if dropNegated {
-                let stated = (try? parser.parseNaturalLanguage(Negation.affirmedText(text)))?.terms ?? []
+            // The affirmed text once: its prefix as long as the first sentence is the sentence's (`Negation`).
+            let affirmedText = configuration.longQuery.dropNegated ? Negation.affirmedText(text) : nil
+            if let affirmedText {
+                let stated = (try? parser.parseNaturalLanguage(affirmedText))?.terms ?? []
                 affirmed = Set(stated.map(\.term))
             }
             var firstSentence = Set<String>()
             if configuration.longQuery.firstSentenceBoost != 1 {
-                let sentence = String(LongQueryRewriter.firstSentence(of: text))
-                let stated = (try? parser.parseNaturalLanguage(dropNegated ? Negation.affirmedText(sentence) : sentence))?.terms ?? []
+                let length = LongQueryRewriter.firstSentence(of: text).utf8.count
+                let sentence = String(decoding: (affirmedText ?? text).utf8.prefix(length), as: UTF8.self)
+                let stated = (try? parser.parseNaturalLanguage(sentence))?.terms ?? []
                 firstSentence = Set(stated.map(\.term))
             }
             guard let query = try rewriter.rewrite(natural, lookups: &lookups, similarity: configuration.longQuerySimilarity,
