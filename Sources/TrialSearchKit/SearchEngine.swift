@@ -62,24 +62,26 @@ public final class SearchEngine {
             return RewrittenQuery(text: text, mode: .syntax, query: WeightedQuery(query), terms: Set(query.terms), profile: nil,
                                   lookups: nil)
         case .text:
-            let natural = try parser.parseNaturalLanguage(text)
             let rewriter = LongQueryRewriter(parameters: configuration.longQuery, stopTerms: longQueryStopTerms,
                                              unitTerms: longQueryUnitTerms)
             var lookups = ResolvedTerms(reader: reader)
-            var affirmed: Set<String>?
-            // The affirmed text once: its prefix as long as the first sentence is the sentence's (`Negation`).
+            // The note analyzed once; its affirmed text and first sentence only mark which of its terms
+            // they state. The affirmed text is negated once: its prefix as long as the first sentence is
+            // the sentence's (`Negation`).
             let affirmedText = configuration.longQuery.dropNegated ? Negation.affirmedText(text) : nil
-            if let affirmedText {
-                let stated = (try? parser.parseNaturalLanguage(affirmedText))?.terms ?? []
-                affirmed = Set(stated.map(\.term))
-            }
-            var firstSentence = Set<String>()
-            if configuration.longQuery.firstSentenceBoost != 1 {
+            var others: [String] = []
+            if let affirmedText { others.append(affirmedText) }
+            let boostsFirstSentence = configuration.longQuery.firstSentenceBoost != 1
+            if boostsFirstSentence {
                 let length = LongQueryRewriter.firstSentence(of: text).utf8.count
-                let sentence = String(decoding: (affirmedText ?? text).utf8.prefix(length), as: UTF8.self)
-                let stated = (try? parser.parseNaturalLanguage(sentence))?.terms ?? []
-                firstSentence = Set(stated.map(\.term))
+                others.append(String(decoding: (affirmedText ?? text).utf8.prefix(length), as: UTF8.self))
             }
+            let (natural, stated) = try parser.parseNaturalLanguage(text, marking: others)
+            func terms(_ marks: [Bool]) -> Set<String> {
+                Set(natural.terms.indices.lazy.filter { marks[$0] }.map { natural.terms[$0].term })
+            }
+            let affirmed: Set<String>? = affirmedText == nil ? nil : terms(stated[0])
+            let firstSentence = boostsFirstSentence ? terms(stated[stated.count - 1]) : []
             guard let query = try rewriter.rewrite(natural, lookups: &lookups, similarity: configuration.longQuerySimilarity,
                                                    affirmed: affirmed, firstSentence: firstSentence) else {
                 throw QueryError.noSearchableTerms(query: text)
