@@ -51,8 +51,17 @@ extension QueryParser {
     public func parseNaturalLanguage(_ text: String, marking others: [String], field: Field = .summary)
         throws(QueryError) -> (query: NaturalLanguageQuery, stated: [[Bool]]) {
         var table = DistinctTermTable()
-        var index: [String: Int] = [:]
         var terms: [NaturalLanguageQuery.Term] = []
+        // The terms first spelled with a byte above ASCII.
+        var nonASCII: [Int] = []
+        // The term that bytes not filed yet spell, by `String` equality, if any. Two distinct ASCII
+        // spellings are never canonically equivalent, so an ASCII one can only equal a non-ASCII term.
+        func equivalent(_ bytes: UnsafeBufferPointer<UInt8>) -> (term: String, number: Int?, isASCII: Bool) {
+            let term = String(decoding: bytes, as: UTF8.self)
+            let isASCII = bytes.allSatisfy { $0 < 0x80 }
+            let number = isASCII ? nonASCII.first { terms[$0].term == term } : terms.indices.first { terms[$0].term == term }
+            return (term, number, isASCII)
+        }
         var length = 0
         analyzer.analyze(text, field: field) { token in
             if !token.isDerived { length += 1 }
@@ -62,14 +71,14 @@ extension QueryParser {
                 return
             }
             // Bytes not seen yet: a new term, or a canonically equivalent spelling of one.
-            let term = token.text
+            let (term, existing, isASCII) = equivalent(token.term)
             let number: Int
-            if let existing = index[term] {
+            if let existing {
                 number = existing
                 terms[existing].count += 1
             } else {
                 number = terms.count
-                index[term] = number
+                if !isASCII { nonASCII.append(number) }
                 terms.append(NaturalLanguageQuery.Term(term: term, count: 1, firstPosition: token.position,
                                                        kind: token.kind))
             }
@@ -85,7 +94,7 @@ extension QueryParser {
             analyzer.analyze(other, field: field) { token in
                 if let number = table.number(of: token.term, hash: DistinctTermTable.hash(token.term)) {
                     marks[number] = true
-                } else if let number = index[token.text] {
+                } else if let number = equivalent(token.term).number {
                     marks[number] = true
                 }
             }
