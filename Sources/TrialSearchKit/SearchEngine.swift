@@ -87,7 +87,12 @@ public final class SearchEngine {
                 throw QueryError.noSearchableTerms(query: text)
             }
             let profile = configuration.rescoring.usesPatientProfile ? PatientProfile(text: text) : nil
-            return RewrittenQuery(text: text, mode: .text, query: query, terms: Set(query.terms),
+            // The clauses' terms straight into the set (`WeightedQuery.terms` would build a set and an array first).
+            var terms = Set<String>(minimumCapacity: query.clauses.count)
+            for clause in query.clauses {
+                if case let .term(term) = clause.match { terms.insert(term) } else { terms.formUnion(clause.match.terms) }
+            }
+            return RewrittenQuery(text: text, mode: .text, query: query, terms: terms,
                                   profile: profile?.isEmpty == false ? profile : nil, lookups: lookups)
         }
     }
