@@ -62,28 +62,37 @@ public final class SearchEngine {
             return RewrittenQuery(text: text, mode: .syntax, query: WeightedQuery(query), terms: Set(query.terms), profile: nil,
                                   lookups: nil)
         case .text:
-            let natural = try parser.parseNaturalLanguage(text)
             let rewriter = LongQueryRewriter(parameters: configuration.longQuery, stopTerms: longQueryStopTerms,
                                              unitTerms: longQueryUnitTerms)
             var lookups = ResolvedTerms(reader: reader)
-            var affirmed: Set<String>?
-            let dropNegated = configuration.longQuery.dropNegated
-            if dropNegated {
-                let stated = (try? parser.parseNaturalLanguage(Negation.affirmedText(text)))?.terms ?? []
-                affirmed = Set(stated.map(\.term))
+            // The note analyzed once; its affirmed text and first sentence only mark which of its terms
+            // they state. The affirmed text is negated once: its prefix as long as the first sentence is
+            // the sentence's (`Negation`).
+            let affirmedText = configuration.longQuery.dropNegated ? Negation.affirmedText(text) : nil
+            var others: [String] = []
+            if let affirmedText { others.append(affirmedText) }
+            let boostsFirstSentence = configuration.longQuery.firstSentenceBoost != 1
+            if boostsFirstSentence {
+                let length = LongQueryRewriter.firstSentence(of: text).utf8.count
+                others.append(String(decoding: (affirmedText ?? text).utf8.prefix(length), as: UTF8.self))
             }
-            var firstSentence = Set<String>()
-            if configuration.longQuery.firstSentenceBoost != 1 {
-                let sentence = String(LongQueryRewriter.firstSentence(of: text))
-                let stated = (try? parser.parseNaturalLanguage(dropNegated ? Negation.affirmedText(sentence) : sentence))?.terms ?? []
-                firstSentence = Set(stated.map(\.term))
+            let (natural, stated) = try parser.parseNaturalLanguage(text, marking: others)
+            func terms(_ marks: [Bool]) -> Set<String> {
+                Set(natural.terms.indices.lazy.filter { marks[$0] }.map { natural.terms[$0].term })
             }
+            let affirmed: Set<String>? = affirmedText == nil ? nil : terms(stated[0])
+            let firstSentence = boostsFirstSentence ? terms(stated[stated.count - 1]) : []
             guard let query = try rewriter.rewrite(natural, lookups: &lookups, similarity: configuration.longQuerySimilarity,
                                                    affirmed: affirmed, firstSentence: firstSentence) else {
                 throw QueryError.noSearchableTerms(query: text)
             }
             let profile = configuration.rescoring.usesPatientProfile ? PatientProfile(text: text) : nil
-            return RewrittenQuery(text: text, mode: .text, query: query, terms: Set(query.terms),
+            // The clauses' terms straight into the set (`WeightedQuery.terms` would build a set and an array first).
+            var terms = Set<String>(minimumCapacity: query.clauses.count)
+            for clause in query.clauses {
+                if case let .term(term) = clause.match { terms.insert(term) } else { terms.formUnion(clause.match.terms) }
+            }
+            return RewrittenQuery(text: text, mode: .text, query: query, terms: terms,
                                   profile: profile?.isEmpty == false ? profile : nil, lookups: lookups)
         }
     }

@@ -106,6 +106,10 @@ public struct LongQueryRewriter: Sendable {
         let p = parameters
         let docCount = max(reader.docCount, 1)
         var candidates: [(term: String, boost: Double, weight: Double, order: Int, reason: String)] = []
+        // The reasons' constant parts, formatted once.
+        let priorReason = p.conditionPrior > 0
+            ? "condition prior ×(1 + \(Explanation.format(Float(p.conditionPrior))) · condition share " : nil
+        let firstSentenceReason = "first sentence ×\(Explanation.format(Float(p.firstSentenceBoost)))"
         for (order, t) in terms.enumerated() {
             if p.dropNumbers && t.isNumber { continue }
             if t.term.utf8.count < p.minimumTermLength || unitTerms.contains(t.term) { continue }
@@ -122,12 +126,10 @@ public struct LongQueryRewriter: Sendable {
             let prior = 1 + p.conditionPrior * share
             let first = firstSentence.contains(t.term) ? p.firstSentenceBoost : 1
             let boost = count * ((1 - p.conceptBoost) + p.conceptBoost * concept) * prior * first
-            var reasons: [String] = []
-            if p.conditionPrior > 0 {
-                reasons.append("condition prior ×(1 + \(Explanation.format(Float(p.conditionPrior))) · condition share \(Explanation.format(Float(share))))")
-            }
-            if first != 1 { reasons.append("first sentence ×\(Explanation.format(Float(first)))") }
-            candidates.append((t.term, boost, weight, order, reasons.joined(separator: " · ")))
+            var reason = ""
+            if let priorReason { reason = priorReason + Explanation.format(Float(share)) + ")" }
+            if first != 1 { reason += reason.isEmpty ? firstSentenceReason : " · " + firstSentenceReason }
+            candidates.append((t.term, boost, weight, order, reason))
         }
         guard !candidates.isEmpty else { return nil }
         // Best weight first; ties by first occurrence, so the rewrite is deterministic.

@@ -40,24 +40,66 @@ extension QueryParser {
     /// - Complexity: O(n) in the text's length, plus analysis.
     public func parseNaturalLanguage(_ text: String, field: Field = .summary) throws(QueryError)
         -> NaturalLanguageQuery {
-        var index: [String: Int] = [:]
+        try parseNaturalLanguage(text, marking: [], field: field).query
+    }
+
+    /// As `parseNaturalLanguage(_:field:)`, with, for each of `others`, which of the query's terms its
+    /// analysis gives too (`stated[j][k]`: `others[j]` states `query.terms[k]`): what `SearchEngine`
+    /// asks of a note's affirmed text and first sentence. The same as parsing each of `others` and
+    /// testing its terms' `Set` (a term's identity is `String` equality), without a `String` a token.
+    /// - Complexity: O(n) in the texts' length, plus analysis.
+    public func parseNaturalLanguage(_ text: String, marking others: [String], field: Field = .summary)
+        throws(QueryError) -> (query: NaturalLanguageQuery, stated: [[Bool]]) {
+        var table = DistinctTermTable()
         var terms: [NaturalLanguageQuery.Term] = []
+        // The terms first spelled with a byte above ASCII.
+        var nonASCII: [Int] = []
+        // The term that bytes not filed yet spell, by `String` equality, if any. Two distinct ASCII
+        // spellings are never canonically equivalent, so an ASCII one can only equal a non-ASCII term.
+        func equivalent(_ bytes: UnsafeBufferPointer<UInt8>) -> (term: String, number: Int?, isASCII: Bool) {
+            let term = String(decoding: bytes, as: UTF8.self)
+            let isASCII = bytes.allSatisfy { $0 < 0x80 }
+            let number = isASCII ? nonASCII.first { terms[$0].term == term } : terms.indices.first { terms[$0].term == term }
+            return (term, number, isASCII)
+        }
         var length = 0
         analyzer.analyze(text, field: field) { token in
             if !token.isDerived { length += 1 }
-            let term = token.text
-            if let existing = index[term] {
+            let hash = DistinctTermTable.hash(token.term)
+            if let number = table.number(of: token.term, hash: hash) {
+                terms[number].count += 1
+                return
+            }
+            // Bytes not seen yet: a new term, or a canonically equivalent spelling of one.
+            let (term, existing, isASCII) = equivalent(token.term)
+            let number: Int
+            if let existing {
+                number = existing
                 terms[existing].count += 1
             } else {
-                index[term] = terms.count
+                number = terms.count
+                if !isASCII { nonASCII.append(number) }
                 terms.append(NaturalLanguageQuery.Term(term: term, count: 1, firstPosition: token.position,
                                                        kind: token.kind))
             }
+            table.file(token.term, hash: hash, number: number)
         }
         guard !terms.isEmpty else {
             if text.utf8.allSatisfy(Self.isSpace) { throw .emptyQuery }
             throw .noSearchableTerms(query: text)
         }
-        return NaturalLanguageQuery(terms: terms, length: length)
+        var stated: [[Bool]] = []
+        for other in others {
+            var marks = [Bool](repeating: false, count: terms.count)
+            analyzer.analyze(other, field: field) { token in
+                if let number = table.number(of: token.term, hash: DistinctTermTable.hash(token.term)) {
+                    marks[number] = true
+                } else if let number = equivalent(token.term).number {
+                    marks[number] = true
+                }
+            }
+            stated.append(marks)
+        }
+        return (NaturalLanguageQuery(terms: terms, length: length), stated)
     }
 }

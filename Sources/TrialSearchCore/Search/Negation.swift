@@ -19,7 +19,17 @@ public enum Negation {
     static let terminators: Set<String> = ["but", "however", "although", "except", "which", "who", "though", "aside",
                                            "whereas", "yet"]
 
+    /// `triggers` and `terminators` as lowercase UTF-8 bytes: a word is matched in place, without a
+    /// `String` (all are ASCII, so byte equality after ASCII lowercasing is the sets' string equality).
+    static let triggerBytes: [[UInt8]] = triggers.sorted().map { Array($0.utf8) }
+    static let terminatorBytes: [[UInt8]] = terminators.sorted().map { Array($0.utf8) }
+    private static let unremarkable = Array("unremarkable".utf8)
+
     /// `text` with every negated scope (and its trigger) replaced by spaces: the affirmed findings.
+    ///
+    /// Byte for byte as long as `text`, and a scan from left to right that looks at most one byte ahead
+    /// and never past a `.`, `!` or `?` followed by white space: the affirmed text of a prefix of `text`
+    /// ending there (`LongQueryRewriter.firstSentence(of:)`) is the same prefix of `text`'s affirmed text.
     /// - Complexity: O(n) in the text's length.
     public static func affirmedText(_ text: String) -> String {
         var bytes = Array(text.utf8)
@@ -45,13 +55,12 @@ public enum Negation {
             while i < n, isWordByte(bytes[i]) || (bytes[i] == UInt8(ascii: "'") && i + 1 < n && isWordByte(bytes[i + 1])) {
                 i += 1
             }
-            let word = String(decoding: bytes[start..<i].map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }, as: UTF8.self)
-            if terminators.contains(word) {
+            if matches(bytes, start, i, terminatorBytes) {
                 scope = 0
                 continue
             }
-            if triggers.contains(word) {
-                scope = word == "unremarkable" ? 0 : maxScope
+            if matches(bytes, start, i, triggerBytes) {
+                scope = matches(bytes, start, i, [unremarkable]) ? 0 : maxScope
                 for k in start..<i { bytes[k] = 0x20 }
                 continue
             }
@@ -61,6 +70,22 @@ public enum Negation {
             }
         }
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Whether `bytes[start..<end]`, ASCII-lowercased, is one of `words`.
+    @inline(__always)
+    private static func matches(_ bytes: [UInt8], _ start: Int, _ end: Int, _ words: [[UInt8]]) -> Bool {
+        let length = end - start
+        for word in words where word.count == length {
+            var k = 0
+            while k < length {
+                let b = bytes[start + k]
+                if (b >= 65 && b <= 90 ? b + 32 : b) != word[k] { break }
+                k += 1
+            }
+            if k == length { return true }
+        }
+        return false
     }
 
     @inline(__always)

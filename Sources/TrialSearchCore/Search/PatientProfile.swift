@@ -32,78 +32,136 @@ public struct PatientProfile: Sendable, Hashable, CustomStringConvertible {
     static let maleWords: Set<String> = ["man", "male", "boy", "gentleman", "he", "him", "his", "himself", "father",
                                          "men", "husband", "son"]
 
+    /// `femaleWords` and `maleWords` as UTF-8 bytes, matched against a word in place.
+    static let femaleBytes: [[UInt8]] = femaleWords.sorted().map { Array($0.utf8) }
+    static let maleBytes: [[UInt8]] = maleWords.sorted().map { Array($0.utf8) }
+
     /// Reads the profile from `text`.
     /// - Complexity: O(n) in the text's length.
     public init(text: String) {
-        // Lowercase ASCII words and numbers, in order.
-        var words: [String] = []
-        var current: [UInt8] = []
+        // Lowercase ASCII words and numbers, in order, one after another in one buffer.
+        var words = Words()
         var previousWasDigit = false
-        func flush() {
-            if !current.isEmpty { words.append(String(decoding: current, as: UTF8.self)) }
-            current.removeAll(keepingCapacity: true)
-        }
         for byte in text.utf8 {
             let b = byte >= 65 && byte <= 90 ? byte + 32 : byte
             let isDigit = b >= 48 && b <= 57
             let isLetter = b >= 97 && b <= 122
             if isDigit || isLetter {
                 // "45f", "6yo": split digits from letters.
-                if !current.isEmpty && isDigit != previousWasDigit { flush() }
-                current.append(b)
+                if words.hasCurrent && isDigit != previousWasDigit { words.flush() }
+                words.bytes.append(b)
                 previousWasDigit = isDigit
-            } else if b == UInt8(ascii: "/") && current == [UInt8(ascii: "y")] {
-                current.append(b)  // y/o
+            } else if b == UInt8(ascii: "/") && words.currentIs("y") {
+                words.bytes.append(b)  // y/o
             } else {
-                flush()
+                words.flush()
             }
         }
-        flush()
+        words.flush()
 
         var age: Double?
         var female = 0
         var male = 0
-        for (i, word) in words.enumerated() {
-            if Self.femaleWords.contains(word) { female += 1 }
-            if Self.maleWords.contains(word) { male += 1 }
-            guard age == nil, let first = word.utf8.first, first >= 48 && first <= 57, word.utf8.count <= 3,
-                  let n = Double(word) else { continue }
-            if i > 0, words[i - 1] == "aged" || words[i - 1] == "age" {
+        for i in 0..<words.count {
+            if words.isAny(i, Self.femaleBytes) { female += 1 }
+            if words.isAny(i, Self.maleBytes) { male += 1 }
+            guard age == nil, let n = words.smallNumber(i) else { continue }
+            if i > 0, words.is(i - 1, "aged") || words.is(i - 1, "age") {
                 age = n
                 continue
             }
             guard i + 1 < words.count else { continue }
-            let unit = words[i + 1]
-            let followedByOld = i + 2 < words.count && words[i + 2] == "old"
+            let unit = i + 1
+            let followedByOld = i + 2 < words.count && words.is(i + 2, "old")
             let yearsOld: Double?
-            switch unit {
-            case "year", "years", "yr", "yrs": yearsOld = 1
-            case "month", "months", "mo", "mos": yearsOld = 1.0 / 12
-            case "week", "weeks", "wk", "wks": yearsOld = 1.0 / 52
-            case "day", "days": yearsOld = 1.0 / 365
-            default: yearsOld = nil
+            if words.is(unit, "year") || words.is(unit, "years") || words.is(unit, "yr") || words.is(unit, "yrs") {
+                yearsOld = 1
+            } else if words.is(unit, "month") || words.is(unit, "months") || words.is(unit, "mo") || words.is(unit, "mos") {
+                yearsOld = 1.0 / 12
+            } else if words.is(unit, "week") || words.is(unit, "weeks") || words.is(unit, "wk") || words.is(unit, "wks") {
+                yearsOld = 1.0 / 52
+            } else if words.is(unit, "day") || words.is(unit, "days") {
+                yearsOld = 1.0 / 365
+            } else {
+                yearsOld = nil
             }
             if let yearsOld {
                 if followedByOld { age = n * yearsOld }
                 continue
             }
-            switch unit {
-            case "yo", "y/o":
+            if words.is(unit, "yo") || words.is(unit, "y/o") {
                 age = n
-            case "y" where i + 2 < words.count && words[i + 2] == "o":
+            } else if words.is(unit, "y") && i + 2 < words.count && words.is(i + 2, "o") {
                 age = n
-            case "m":
+            } else if words.is(unit, "m") {
                 age = n
                 male += 2
-            case "f":
+            } else if words.is(unit, "f") {
                 age = n
                 female += 2
-            default:
-                break
             }
         }
         ageYears = age.flatMap { $0 > 0 && $0 < 120 ? $0 : nil }
         sex = female > male ? .female : male > female ? .male : nil
+    }
+}
+
+extension PatientProfile {
+    /// The lowercase ASCII words and numbers of a text, one after another in one buffer: compared with
+    /// the rules' words byte for byte, without a `String` per word.
+    struct Words {
+        var bytes: [UInt8] = []
+        /// Where each word ends in `bytes` (the next starts there).
+        var ends: [Int] = []
+
+        var count: Int { ends.count }
+
+        /// Whether a word is being read (bytes after the last word's end).
+        var hasCurrent: Bool { bytes.count > (ends.last ?? 0) }
+
+        /// Ends the word being read, if any.
+        mutating func flush() {
+            if hasCurrent { ends.append(bytes.count) }
+        }
+
+        /// Whether the word being read is `word`.
+        func currentIs(_ word: StaticString) -> Bool {
+            matches(bytes, from: ends.last ?? 0, to: bytes.count, word)
+        }
+
+        /// Whether word `k` is `word`.
+        func `is`(_ k: Int, _ word: StaticString) -> Bool {
+            matches(bytes, from: k == 0 ? 0 : ends[k - 1], to: ends[k], word)
+        }
+
+        /// Whether word `k` is one of `words`.
+        func isAny(_ k: Int, _ words: [[UInt8]]) -> Bool {
+            let start = k == 0 ? 0 : ends[k - 1], length = ends[k] - start
+            for word in words where word.count == length {
+                var j = 0
+                while j < length, bytes[start + j] == word[j] { j += 1 }
+                if j == length { return true }
+            }
+            return false
+        }
+
+        /// Word `k`'s value when it is a number of at most three digits (a number's word is digits only).
+        func smallNumber(_ k: Int) -> Double? {
+            let start = k == 0 ? 0 : ends[k - 1], end = ends[k]
+            guard end - start <= 3, bytes[start] >= 48 && bytes[start] <= 57 else { return nil }
+            var value = 0
+            for j in start..<end { value = value * 10 + Int(bytes[j] - 48) }
+            return Double(value)
+        }
+
+        private func matches(_ bytes: [UInt8], from start: Int, to end: Int, _ word: StaticString) -> Bool {
+            guard end - start == word.utf8CodeUnitCount else { return false }
+            return word.withUTF8Buffer { literal in
+                var j = 0
+                while j < literal.count, bytes[start + j] == literal[j] { j += 1 }
+                return j == literal.count
+            }
+        }
     }
 }
 

@@ -28,6 +28,27 @@ struct NaturalLanguageQueryTests {
         #expect(query.length > 120 && query.length < 173, "173 words less stop words")
     }
 
+    @Test("the terms other texts state, marked as their own parses' sets would say")
+    func marking() throws {
+        // Topic 2 of the TREC 2021 Clinical Trials track, its affirmed text and its first sentence.
+        let text = String(decoding: try AnalysisFixtures.bytes("trec-2021-topic-2.txt"), as: UTF8.self)
+        let affirmed = Negation.affirmedText(text)
+        let sentence = String(LongQueryRewriter.firstSentence(of: affirmed))
+        // A text with words of its own, a canonically equivalent spelling ("cafe\u{301}" for "café")
+        // and no words at all.
+        let others = [affirmed, sentence, "aortic café murmur zebra", "cafe\u{301} and", "..."]
+        let parser = QueryParser(analyzer: Analyzer())
+        let (query, stated) = try parser.parseNaturalLanguage(text + " café", marking: others)
+        #expect(query == (try parser.parseNaturalLanguage(text + " café")))
+        #expect(stated.count == others.count)
+        for (other, marks) in zip(others, stated) {
+            let own = Set(((try? parser.parseNaturalLanguage(other))?.terms ?? []).map(\.term))
+            #expect(marks == query.terms.map { own.contains($0.term) }, "\(other.prefix(40))")
+        }
+        #expect(stated[0].contains(false) && stated[0].contains(true), "the note negates some of its terms")
+        #expect(stated[4].allSatisfy { !$0 })
+    }
+
     @Test("quotes, colons and minus signs are text")
     func noSyntax() throws {
         let query = try QueryParser(analyzer: Analyzer()).parseNaturalLanguage(

@@ -19,6 +19,28 @@ import Testing
         #expect(words(text) == kept, "\(text)")
     }
 
+    @Test func triggersAndTerminatorsMatchInAnyCase() {
+        #expect(words("DENIES CHEST PAIN WHICH started today") == ["which", "started", "today"])
+        #expect(words("NEGATIVE for HIV, HOWEVER hepatitis C positive") == ["however", "hepatitis", "c", "positive"])
+        #expect(words("denial of symptoms, nothing else") == ["denial", "of", "symptoms", "nothing", "else"])
+    }
+
+    /// What `SearchEngine.rewrite` relies on to negate a note once: the affirmed text of its first
+    /// sentence is the prefix of the note's affirmed text.
+    @Test(arguments: [
+        "A 58-year-old African-American woman presents to the ER with episodic pressing/burning anterior chest pain. She denies fever.",
+        "Patient denies chest pain. Has fever.",
+        "No fever, chills or cough 2.5 weeks ago! Then a rash.",
+        "Hgb 2.5 without transfusion, then stable",
+        "Denies CP/SOB",
+    ])
+    func theFirstSentenceIsNegatedAsAPrefix(text: String) {
+        let sentence = String(LongQueryRewriter.firstSentence(of: text))
+        let whole = Negation.affirmedText(text)
+        #expect(Array(Negation.affirmedText(sentence).utf8) == Array(whole.utf8.prefix(sentence.utf8.count)))
+        #expect(whole.utf8.count == text.utf8.count)
+    }
+
     @Test func aScopeEndsAfterSixWords() {
         #expect(words("no one two three four five six seven eight") == ["seven", "eight"])
     }
