@@ -318,7 +318,7 @@ struct TopHitsCollector {
 
     /// The index in `rank`'s docs of a sort key (its low 32 bits).
     @inline(__always)
-    private static func position(_ key: UInt64) -> Int { Int(truncatingIfNeeded: UInt32(truncatingIfNeeded: key)) }
+    static func position(_ key: UInt64) -> Int { Int(truncatingIfNeeded: UInt32(truncatingIfNeeded: key)) }
 
     /// Orders the kept docs, best first, and hands `body` the docs, their sort keys in that order (each
     /// doc's index in the docs in the low 32 bits) and the trial-id bytes of the doc at each position.
@@ -382,103 +382,5 @@ struct TopHitsCollector {
                 return body(docs, UnsafeBufferPointer(keys), UnsafeBufferPointer(start: ids, count: n))
             }
         }
-    }
-
-    /// A doc tied on score with others, with what orders it among them: its trial id's first 16 bytes
-    /// (`idPrefix`) and its sort key (its position in `rank`'s docs in the low 32 bits). 24 bytes, so
-    /// that the insertion sort moves three words (with the id's bytes and the doc inline, 48 bytes,
-    /// the moves were the largest part of `sortTies`: BENCHMARKS.md, `kw10`).
-    private struct Tie {
-        var high: UInt64, low: UInt64
-        var key: UInt64
-
-        /// `ranksAbove` for equal scores: trial id (its first 16 bytes, then, rarely, the whole id from
-        /// `idAt`), then segment and doc.
-        @inline(__always)
-        static func precedes(_ a: Tie, _ b: Tie, _ docs: UnsafeBufferPointer<ScoredDoc>,
-                             _ idAt: UnsafeMutablePointer<UnsafeRawBufferPointer>) -> Bool {
-            if a.high != b.high { return a.high < b.high }
-            if a.low != b.low { return a.low < b.low }
-            return samePrefixPrecedes(position(a.key), position(b.key), docs, idAt)
-        }
-    }
-
-    /// `Tie.precedes` for ids equal in their first 16 bytes: the whole ids, then segment and doc.
-    @inline(never)
-    private static func samePrefixPrecedes(_ a: Int, _ b: Int, _ docs: UnsafeBufferPointer<ScoredDoc>,
-                                           _ idAt: UnsafeMutablePointer<UnsafeRawBufferPointer>) -> Bool {
-        let c = compareBytes(idAt[a], idAt[b])
-        if c != 0 { return c < 0 }
-        return (docs[a].segment, docs[a].doc) < (docs[b].segment, docs[b].doc)
-    }
-
-    /// A key whose unsigned order is the descending order of scores (−0 as +0, so that they tie as
-    /// `ranksAbove` has them): the IEEE bits flipped so that they order as the values, then inverted.
-    @inline(__always)
-    static func descendingKey(_ score: Float) -> UInt32 {
-        let bits = (score == 0 ? Float(0) : score).bitPattern
-        let ascending = bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000
-        return ~ascending
-    }
-
-    /// Orders the keys of docs tied on score (index in the low 32 bits) by trial id, then segment and
-    /// doc, as `ranksAbove`: an insertion sort for the usual short runs, `scratch` holding a run and
-    /// `idAt` the ids' bytes by position in `docs`. The ids' bytes go to `ids`, in the new order.
-    private static func sortTies(_ run: UnsafeMutableBufferPointer<UInt64>, _ docs: UnsafeBufferPointer<ScoredDoc>,
-                                 _ segments: [SegmentReader], scratch ties: UnsafeMutablePointer<Tie>,
-                                 idAt: UnsafeMutablePointer<UnsafeRawBufferPointer>,
-                                 ids: UnsafeMutablePointer<UnsafeRawBufferPointer>) {
-        let t = run.count
-        for i in 0..<t {
-            let key = run[i]
-            let p = position(key)
-            let doc = docs[p]
-            let id = segments[Int(doc.segment)].docValues.idBytes(doc.doc)
-            idAt[p] = id
-            let prefix = idPrefix(id)
-            (ties + i).initialize(to: Tie(high: prefix.high, low: prefix.low, key: key))
-        }
-        var buffer = UnsafeMutableBufferPointer(start: ties, count: t)
-        if t > 32 {
-            buffer.sort { Tie.precedes($0, $1, docs, idAt) }
-        } else {
-            for i in 1..<t {
-                let x = ties[i]
-                var j = i
-                while j > 0 && Tie.precedes(x, ties[j - 1], docs, idAt) {
-                    ties[j] = ties[j - 1]
-                    j -= 1
-                }
-                ties[j] = x
-            }
-        }
-        for i in 0..<t {
-            let key = ties[i].key
-            run[i] = key
-            (ids + i).initialize(to: idAt[position(key)])
-        }
-    }
-
-    /// The first 16 bytes of `id` as two big-endian integers, zero-padded: compared as integers, they
-    /// order as the bytes do. Ids of 8 bytes or more: two loads (the second, for 9–15 bytes, of the last
-    /// 8 bytes, shifted); shorter ones: one copy. The copy (a `memcpy` call) for every id cost about 40
-    /// instructions a tied hit more.
-    @inline(__always)
-    static func idPrefix(_ id: UnsafeRawBufferPointer) -> (high: UInt64, low: UInt64) {
-        let n = id.count
-        guard n >= 8, let base = id.baseAddress else { return copiedIDPrefix(id) }
-        let high = UInt64(bigEndian: base.loadUnaligned(as: UInt64.self))
-        if n >= 16 { return (high, UInt64(bigEndian: base.loadUnaligned(fromByteOffset: 8, as: UInt64.self))) }
-        if n == 8 { return (high, 0) }
-        // Bytes n-8..<n, the first of them on top; bytes 8..<n moved to the top, zeros below.
-        let last = UInt64(bigEndian: base.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self))
-        return (high, last &<< UInt64(8 * (16 - n)))
-    }
-
-    /// `idPrefix` of ids shorter than 8 bytes: one copy and two loads.
-    static func copiedIDPrefix(_ id: UnsafeRawBufferPointer) -> (high: UInt64, low: UInt64) {
-        var words: (UInt64, UInt64) = (0, 0)
-        withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: id.prefix(16))) }
-        return (UInt64(bigEndian: words.0), UInt64(bigEndian: words.1))
     }
 }
