@@ -40,29 +40,13 @@ public struct ResolvedTerm: Sendable {
     /// Looks `term` up in every segment of `reader`.
     /// - Complexity: one term-dictionary lookup per segment.
     public init(term: String, reader: borrowing IndexReader) throws {
-        self.term = term
-        var statistics = TermStatistics()
-        var infos: [TermInfo?] = []
-        infos.reserveCapacity(reader.segments.count)
-        var bytes = term
-        try bytes.withUTF8 { utf8 in
-            let raw = UnsafeRawBufferPointer(utf8)
-            // By index: a `SegmentReader` copy per segment (retaining each of its files) cost as much as
-            // a fifth of the look-up.
-            for s in reader.segments.indices {
-                let info = try reader.segments[s].terms.seek(raw)
-                if let info { statistics.add(info) }
-                infos.append(info)
-            }
-        }
-        self.statistics = statistics
-        self.segmentInfos = infos
+        try self.init(term: term, reader: reader, segment: -1, known: nil)
     }
 
-    /// Looks `term` up in every segment of `reader` but `segment`, whose info (`seek(_:segment:reader:)`)
-    /// is `known`: a look-up in two steps, for a caller that may drop the term on one segment's
-    /// statistics alone (the sums over all segments are at least that segment's counts). The same
-    /// statistics as `init(term:reader:)` (integer sums).
+    /// Looks `term` up in every segment of `reader` but `segment` (none when it is not a segment's
+    /// index), whose info (`seek(_:segment:reader:)`) is `known`: a look-up in two steps, for a caller
+    /// that may drop the term on one segment's statistics alone (the sums over all segments are at least
+    /// that segment's counts; integer sums, so the same statistics whatever the order).
     /// - Complexity: one term-dictionary lookup per other segment.
     public init(term: String, reader: borrowing IndexReader, segment: Int, known: TermInfo?) throws {
         self.term = term
@@ -72,6 +56,8 @@ public struct ResolvedTerm: Sendable {
         var bytes = term
         try bytes.withUTF8 { utf8 in
             let raw = UnsafeRawBufferPointer(utf8)
+            // By index: a `SegmentReader` copy per segment (retaining each of its files) cost as much as
+            // a fifth of the look-up.
             for s in reader.segments.indices {
                 let info = try s == segment ? known : reader.segments[s].terms.seek(raw)
                 if let info { statistics.add(info) }
