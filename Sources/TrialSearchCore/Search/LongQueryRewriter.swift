@@ -105,11 +105,11 @@ public struct LongQueryRewriter: Sendable {
         let reader = lookups.reader
         let p = parameters
         let docCount = max(reader.docCount, 1)
-        var candidates: [(term: String, boost: Double, weight: Double, order: Int, reason: String)] = []
-        // The reasons' constant parts, formatted once.
-        let priorReason = p.conditionPrior > 0
-            ? "condition prior ×(1 + \(Explanation.format(Float(p.conditionPrior))) · condition share " : nil
-        let firstSentenceReason = "first sentence ×\(Explanation.format(Float(p.firstSentenceBoost)))"
+        // A candidate keeps its condition share and first-sentence mark; the reason (`--explain`'s text)
+        // is formatted for the kept clauses only.
+        var candidates: [(term: String, boost: Double, weight: Double, order: Int, share: Double, isFirst: Bool)] = []
+        candidates.reserveCapacity(terms.count)
+        lookups.reserveCapacity(terms.count)
         for (order, t) in terms.enumerated() {
             if p.dropNumbers && t.isNumber { continue }
             if t.term.utf8.count < p.minimumTermLength || unitTerms.contains(t.term) { continue }
@@ -124,19 +124,25 @@ public struct LongQueryRewriter: Sendable {
             let weight = count * idf * ((1 - p.conceptSelection) + p.conceptSelection * concept)
             let share = Self.conditionShare(statistics)
             let prior = 1 + p.conditionPrior * share
-            let first = firstSentence.contains(t.term) ? p.firstSentenceBoost : 1
-            let boost = count * ((1 - p.conceptBoost) + p.conceptBoost * concept) * prior * first
-            var reason = ""
-            if let priorReason { reason = priorReason + Explanation.format(Float(share)) + ")" }
-            if first != 1 { reason += reason.isEmpty ? firstSentenceReason : " · " + firstSentenceReason }
-            candidates.append((t.term, boost, weight, order, reason))
+            let isFirst = p.firstSentenceBoost != 1 && firstSentence.contains(t.term)
+            let boost = count * ((1 - p.conceptBoost) + p.conceptBoost * concept) * prior * (isFirst ? p.firstSentenceBoost : 1)
+            candidates.append((t.term, boost, weight, order, share, isFirst))
         }
         guard !candidates.isEmpty else { return nil }
         // Best weight first; ties by first occurrence, so the rewrite is deterministic.
         candidates.sort { $0.weight != $1.weight ? $0.weight > $1.weight : $0.order < $1.order }
         let kept = candidates.prefix(p.maxTerms).filter { $0.boost > 0 }.sorted { $0.order < $1.order }
         guard !kept.isEmpty else { return nil }
-        return WeightedQuery(clauses: kept.map { WeightedClause(match: .term($0.term), boost: $0.boost, boostReason: $0.reason) })
+        // The reasons' constant parts, formatted once.
+        let priorReason = p.conditionPrior > 0
+            ? "condition prior ×(1 + \(Explanation.format(Float(p.conditionPrior))) · condition share " : nil
+        let firstSentenceReason = "first sentence ×\(Explanation.format(Float(p.firstSentenceBoost)))"
+        return WeightedQuery(clauses: kept.map {
+            var reason = ""
+            if let priorReason { reason = priorReason + Explanation.format(Float($0.share)) + ")" }
+            if $0.isFirst { reason += reason.isEmpty ? firstSentenceReason : " · " + firstSentenceReason }
+            return WeightedClause(match: .term($0.term), boost: $0.boost, boostReason: reason)
+        })
     }
 }
 
