@@ -68,11 +68,17 @@ public struct LongQueryRewriter: Sendable {
         public var count: Int
         /// Digits only (with decimal points): an age, a dose, a date.
         public var isNumber: Bool
+        /// Stated without negation somewhere in the text (a term that is not is dropped).
+        public var isAffirmed: Bool
+        /// Stated in the text's first sentence (boosted by `firstSentenceBoost`).
+        public var isInFirstSentence: Bool
 
-        public init(term: String, count: Int, isNumber: Bool) {
+        public init(term: String, count: Int, isNumber: Bool, isAffirmed: Bool = true, isInFirstSentence: Bool = false) {
             self.term = term
             self.count = count
             self.isNumber = isNumber
+            self.isAffirmed = isAffirmed
+            self.isInFirstSentence = isInFirstSentence
         }
     }
 
@@ -102,6 +108,18 @@ public struct LongQueryRewriter: Sendable {
     /// `firstSentence` holds the terms of the text's first sentence (boosted by `firstSentenceBoost`).
     public func rewrite(_ terms: [TermCount], lookups: inout ResolvedTerms, similarity: Similarity,
                         affirmed: Set<String>? = nil, firstSentence: Set<String> = []) throws -> WeightedQuery? {
+        guard affirmed != nil || !firstSentence.isEmpty else { return try rewrite(marked: terms, lookups: &lookups, similarity: similarity) }
+        return try rewrite(marked: terms.map {
+            var term = $0
+            if let affirmed, !affirmed.contains(term.term) { term.isAffirmed = false }
+            if firstSentence.contains(term.term) { term.isInFirstSentence = true }
+            return term
+        }, lookups: &lookups, similarity: similarity)
+    }
+
+    /// As `rewrite(_:lookups:similarity:affirmed:firstSentence:)`, with the terms' own `isAffirmed` and
+    /// `isInFirstSentence` marks.
+    public func rewrite(marked terms: [TermCount], lookups: inout ResolvedTerms, similarity: Similarity) throws -> WeightedQuery? {
         let reader = lookups.reader
         let p = parameters
         let docCount = max(reader.docCount, 1)
@@ -114,7 +132,7 @@ public struct LongQueryRewriter: Sendable {
             if p.dropNumbers && t.isNumber { continue }
             if t.term.utf8.count < p.minimumTermLength || unitTerms.contains(t.term) { continue }
             if p.dropNarrativeWords && stopTerms.contains(t.term) { continue }
-            if let affirmed, !affirmed.contains(t.term) { continue }
+            if !t.isAffirmed { continue }
             let statistics = try lookups.resolve(t.term).statistics
             let docFreq = statistics.docFreq
             guard docFreq > 0, Double(docFreq) <= p.maxDocFreqRatio * Double(docCount) else { continue }
@@ -124,7 +142,7 @@ public struct LongQueryRewriter: Sendable {
             let weight = count * idf * ((1 - p.conceptSelection) + p.conceptSelection * concept)
             let share = Self.conditionShare(statistics)
             let prior = 1 + p.conditionPrior * share
-            let isFirst = p.firstSentenceBoost != 1 && firstSentence.contains(t.term)
+            let isFirst = p.firstSentenceBoost != 1 && t.isInFirstSentence
             let boost = count * ((1 - p.conceptBoost) + p.conceptBoost * concept) * prior * (isFirst ? p.firstSentenceBoost : 1)
             candidates.append((t.term, boost, weight, order, share, isFirst))
         }
@@ -240,12 +258,19 @@ public struct LongQueryParameters: Sendable, Equatable {
 }
 
 extension LongQueryRewriter {
-    /// The weighted query for free text analyzed by `QueryParser.parseNaturalLanguage`.
+    /// The weighted query for free text analyzed by `QueryParser.parseNaturalLanguage`. `affirmed`, when
+    /// given, and `firstSentence`, when given, hold one mark per term of `query` (in order): whether the
+    /// text states it without negation, whether its first sentence states it (the `stated` marks of
+    /// `parseNaturalLanguage(_:marking:field:)`).
     public func rewrite(_ query: NaturalLanguageQuery, lookups: inout ResolvedTerms, similarity: Similarity,
-                        affirmed: Set<String>? = nil, firstSentence: Set<String> = []) throws -> WeightedQuery? {
-        try rewrite(query.terms.filter { $0.kind != .joined || !parameters.dropJoinedForms }.map {
-            TermCount(term: $0.term, count: $0.count, isNumber: $0.kind == .number)
-        }, lookups: &lookups, similarity: similarity, affirmed: affirmed, firstSentence: firstSentence)
+                        affirmed: [Bool]? = nil, firstSentence: [Bool]? = nil) throws -> WeightedQuery? {
+        var terms: [TermCount] = []
+        terms.reserveCapacity(query.terms.count)
+        for (k, term) in query.terms.enumerated() where term.kind != .joined || !parameters.dropJoinedForms {
+            terms.append(TermCount(term: term.term, count: term.count, isNumber: term.kind == .number,
+                                   isAffirmed: affirmed?[k] ?? true, isInFirstSentence: firstSentence?[k] ?? false))
+        }
+        return try rewrite(marked: terms, lookups: &lookups, similarity: similarity)
     }
 }
 
