@@ -77,11 +77,8 @@ public final class SearchEngine {
                 others.append(String(decoding: (affirmedText ?? text).utf8.prefix(length), as: UTF8.self))
             }
             let (natural, stated) = try parser.parseNaturalLanguage(text, marking: others)
-            func terms(_ marks: [Bool]) -> Set<String> {
-                Set(natural.terms.indices.lazy.filter { marks[$0] }.map { natural.terms[$0].term })
-            }
-            let affirmed: Set<String>? = affirmedText == nil ? nil : terms(stated[0])
-            let firstSentence = boostsFirstSentence ? terms(stated[stated.count - 1]) : []
+            let affirmed = affirmedText == nil ? nil : stated[0]
+            let firstSentence = boostsFirstSentence ? stated[stated.count - 1] : nil
             guard let query = try rewriter.rewrite(natural, lookups: &lookups, similarity: configuration.longQuerySimilarity,
                                                    affirmed: affirmed, firstSentence: firstSentence) else {
                 throw QueryError.noSearchableTerms(query: text)

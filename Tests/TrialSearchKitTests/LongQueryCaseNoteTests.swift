@@ -103,6 +103,33 @@ import TrialSearchCore
         }
     }
 
+    /// The engine marks the terms a note affirms and its first sentence states by their number in the
+    /// analyzed note (`rewrite(_:lookups:similarity:affirmed:firstSentence:)` with `[Bool]` marks); the
+    /// same terms given as sets of strings give the same clauses, boosts and reasons.
+    @Test func termMarksRewriteAsTheirSetsOfStrings() throws {
+        #expect(Self.notes.count == 3, "fixture notes")
+        let index = try #require(ShippedCorpusIndex.shared)
+        let engine = try index.engine()
+        let parameters = engine.configuration.longQuery
+        let rewriter = LongQueryRewriter(parameters: parameters, stopTerms: LongQueryRewriter.stopTerms(analyzer: engine.analyzer),
+                                         unitTerms: LongQueryRewriter.unitTerms(analyzer: engine.analyzer))
+        for (topic, note) in Self.notes.sorted(by: { $0.key < $1.key }) {
+            let affirmedText = Negation.affirmedText(note)
+            let firstSentence = String(decoding: affirmedText.utf8.prefix(LongQueryRewriter.firstSentence(of: note).utf8.count), as: UTF8.self)
+            let (natural, stated) = try QueryParser(analyzer: engine.analyzer).parseNaturalLanguage(note, marking: [affirmedText, firstSentence])
+            func terms(_ marks: [Bool]) -> Set<String> { Set(natural.terms.indices.filter { marks[$0] }.map { natural.terms[$0].term }) }
+            let counts = natural.terms.filter { $0.kind != .joined }.map {
+                LongQueryRewriter.TermCount(term: $0.term, count: $0.count, isNumber: $0.kind == .number)
+            }
+            var lookups = ResolvedTerms(reader: engine.reader)
+            let bySets = try #require(try rewriter.rewrite(counts, lookups: &lookups, similarity: engine.configuration.longQuerySimilarity,
+                                                           affirmed: terms(stated[0]), firstSentence: terms(stated[1])))
+            let byMarks = try engine.rewrite(note, mode: .text).query
+            #expect(byMarks == bySets, "topic \(topic)")
+            #expect(byMarks.clauses.contains { $0.boostReason.contains("first sentence") }, "topic \(topic)")
+        }
+    }
+
     /// A note runs MaxScore with one outer window per segment (`SearchOptions.useLongQueryWindows`), a
     /// keyword query does not; a note's hits are the same, in the same order with the same scores, as
     /// scoring every matching trial.

@@ -68,11 +68,17 @@ public struct LongQueryRewriter: Sendable {
         public var count: Int
         /// Digits only (with decimal points): an age, a dose, a date.
         public var isNumber: Bool
+        /// Stated without negation somewhere in the text (a term that is not is dropped).
+        public var isAffirmed: Bool
+        /// Stated in the text's first sentence (boosted by `firstSentenceBoost`).
+        public var isInFirstSentence: Bool
 
-        public init(term: String, count: Int, isNumber: Bool) {
+        public init(term: String, count: Int, isNumber: Bool, isAffirmed: Bool = true, isInFirstSentence: Bool = false) {
             self.term = term
             self.count = count
             self.isNumber = isNumber
+            self.isAffirmed = isAffirmed
+            self.isInFirstSentence = isInFirstSentence
         }
     }
 
@@ -102,19 +108,31 @@ public struct LongQueryRewriter: Sendable {
     /// `firstSentence` holds the terms of the text's first sentence (boosted by `firstSentenceBoost`).
     public func rewrite(_ terms: [TermCount], lookups: inout ResolvedTerms, similarity: Similarity,
                         affirmed: Set<String>? = nil, firstSentence: Set<String> = []) throws -> WeightedQuery? {
+        guard affirmed != nil || !firstSentence.isEmpty else { return try rewrite(marked: terms, lookups: &lookups, similarity: similarity) }
+        return try rewrite(marked: terms.map {
+            var term = $0
+            if let affirmed, !affirmed.contains(term.term) { term.isAffirmed = false }
+            if firstSentence.contains(term.term) { term.isInFirstSentence = true }
+            return term
+        }, lookups: &lookups, similarity: similarity)
+    }
+
+    /// As `rewrite(_:lookups:similarity:affirmed:firstSentence:)`, with the terms' own `isAffirmed` and
+    /// `isInFirstSentence` marks.
+    public func rewrite(marked terms: [TermCount], lookups: inout ResolvedTerms, similarity: Similarity) throws -> WeightedQuery? {
         let reader = lookups.reader
         let p = parameters
         let docCount = max(reader.docCount, 1)
-        var candidates: [(term: String, boost: Double, weight: Double, order: Int, reason: String)] = []
-        // The reasons' constant parts, formatted once.
-        let priorReason = p.conditionPrior > 0
-            ? "condition prior ×(1 + \(Explanation.format(Float(p.conditionPrior))) · condition share " : nil
-        let firstSentenceReason = "first sentence ×\(Explanation.format(Float(p.firstSentenceBoost)))"
+        // A candidate keeps its condition share and first-sentence mark; the reason (`--explain`'s text)
+        // is formatted for the kept clauses only.
+        var candidates: [(term: String, boost: Double, weight: Double, order: Int, share: Double, isFirst: Bool)] = []
+        candidates.reserveCapacity(terms.count)
+        lookups.reserveCapacity(terms.count)
         for (order, t) in terms.enumerated() {
             if p.dropNumbers && t.isNumber { continue }
             if t.term.utf8.count < p.minimumTermLength || unitTerms.contains(t.term) { continue }
             if p.dropNarrativeWords && stopTerms.contains(t.term) { continue }
-            if let affirmed, !affirmed.contains(t.term) { continue }
+            if !t.isAffirmed { continue }
             let statistics = try lookups.resolve(t.term).statistics
             let docFreq = statistics.docFreq
             guard docFreq > 0, Double(docFreq) <= p.maxDocFreqRatio * Double(docCount) else { continue }
@@ -124,19 +142,25 @@ public struct LongQueryRewriter: Sendable {
             let weight = count * idf * ((1 - p.conceptSelection) + p.conceptSelection * concept)
             let share = Self.conditionShare(statistics)
             let prior = 1 + p.conditionPrior * share
-            let first = firstSentence.contains(t.term) ? p.firstSentenceBoost : 1
-            let boost = count * ((1 - p.conceptBoost) + p.conceptBoost * concept) * prior * first
-            var reason = ""
-            if let priorReason { reason = priorReason + Explanation.format(Float(share)) + ")" }
-            if first != 1 { reason += reason.isEmpty ? firstSentenceReason : " · " + firstSentenceReason }
-            candidates.append((t.term, boost, weight, order, reason))
+            let isFirst = p.firstSentenceBoost != 1 && t.isInFirstSentence
+            let boost = count * ((1 - p.conceptBoost) + p.conceptBoost * concept) * prior * (isFirst ? p.firstSentenceBoost : 1)
+            candidates.append((t.term, boost, weight, order, share, isFirst))
         }
         guard !candidates.isEmpty else { return nil }
         // Best weight first; ties by first occurrence, so the rewrite is deterministic.
         candidates.sort { $0.weight != $1.weight ? $0.weight > $1.weight : $0.order < $1.order }
         let kept = candidates.prefix(p.maxTerms).filter { $0.boost > 0 }.sorted { $0.order < $1.order }
         guard !kept.isEmpty else { return nil }
-        return WeightedQuery(clauses: kept.map { WeightedClause(match: .term($0.term), boost: $0.boost, boostReason: $0.reason) })
+        // The reasons' constant parts, formatted once.
+        let priorReason = p.conditionPrior > 0
+            ? "condition prior ×(1 + \(Explanation.format(Float(p.conditionPrior))) · condition share " : nil
+        let firstSentenceReason = "first sentence ×\(Explanation.format(Float(p.firstSentenceBoost)))"
+        return WeightedQuery(clauses: kept.map {
+            var reason = ""
+            if let priorReason { reason = priorReason + Explanation.format(Float($0.share)) + ")" }
+            if $0.isFirst { reason += reason.isEmpty ? firstSentenceReason : " · " + firstSentenceReason }
+            return WeightedClause(match: .term($0.term), boost: $0.boost, boostReason: reason)
+        })
     }
 }
 
@@ -234,12 +258,19 @@ public struct LongQueryParameters: Sendable, Equatable {
 }
 
 extension LongQueryRewriter {
-    /// The weighted query for free text analyzed by `QueryParser.parseNaturalLanguage`.
+    /// The weighted query for free text analyzed by `QueryParser.parseNaturalLanguage`. `affirmed`, when
+    /// given, and `firstSentence`, when given, hold one mark per term of `query` (in order): whether the
+    /// text states it without negation, whether its first sentence states it (the `stated` marks of
+    /// `parseNaturalLanguage(_:marking:field:)`).
     public func rewrite(_ query: NaturalLanguageQuery, lookups: inout ResolvedTerms, similarity: Similarity,
-                        affirmed: Set<String>? = nil, firstSentence: Set<String> = []) throws -> WeightedQuery? {
-        try rewrite(query.terms.filter { $0.kind != .joined || !parameters.dropJoinedForms }.map {
-            TermCount(term: $0.term, count: $0.count, isNumber: $0.kind == .number)
-        }, lookups: &lookups, similarity: similarity, affirmed: affirmed, firstSentence: firstSentence)
+                        affirmed: [Bool]? = nil, firstSentence: [Bool]? = nil) throws -> WeightedQuery? {
+        var terms: [TermCount] = []
+        terms.reserveCapacity(query.terms.count)
+        for (k, term) in query.terms.enumerated() where term.kind != .joined || !parameters.dropJoinedForms {
+            terms.append(TermCount(term: term.term, count: term.count, isNumber: term.kind == .number,
+                                   isAffirmed: affirmed?[k] ?? true, isInFirstSentence: firstSentence?[k] ?? false))
+        }
+        return try rewrite(marked: terms, lookups: &lookups, similarity: similarity)
     }
 }
 

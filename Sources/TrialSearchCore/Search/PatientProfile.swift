@@ -41,6 +41,10 @@ public struct PatientProfile: Sendable, Hashable, CustomStringConvertible {
     public init(text: String) {
         // Lowercase ASCII words and numbers, in order, one after another in one buffer.
         var words = Words()
+        // At most one byte per byte of the text; about a word per two bytes or less (the array grows past
+        // this if needed: "4f4f" is four words).
+        words.bytes.reserveCapacity(text.utf8.count)
+        words.ends.reserveCapacity(text.utf8.count / 2 + 1)
         var previousWasDigit = false
         for byte in text.utf8 {
             let b = byte >= 65 && byte <= 90 ? byte + 32 : byte
