@@ -62,20 +62,29 @@ public struct IndexSearcher: Sendable {
     private func searchSegments<S: ClauseScorer>(_ prepared: PreparedQuery, options: SearchOptions,
                                                  into collector: inout TopHitsCollector,
                                                  make: (PreparedQuery.Match, SegmentReader) -> S?) throws {
-        var queries: [SegmentQuery<S>] = []
-        queries.reserveCapacity(reader.segments.count)
-        for segment in reader.segments {
-            if let q = prepared.segmentQuery(segment, model: model, options: options, make: { make($0, segment) }) { queries.append(q) }
-        }
-        // One accumulator window for the seed and every segment's MaxScore walk (each leaves it cleared),
-        // taken from the spares of earlier searches: allocating and zeroing its 32 KB once per walk cost
-        // about 33,000 instructions each (BENCHMARKS.md, `rel11` and `kw12`).
-        let scratch = AccumulatorWindow.take(window: options.windows.inner)
-        defer { scratch.recycle() }
-        let seed = options.exhaustive ? -.infinity : ThresholdSeed.lowerBound(queries, limit: collector.limit, scratch: scratch)
-        for i in queries.indices {
-            Self.run(&queries[i], options: options, seed: seed, scratch: scratch, into: &collector)
-            if queries[i].isCorrupt { throw Self.corrupt(queries[i].segment) }
+        // The queries in a temporary allocation (on the stack), not an array: the array's storage was
+        // allocated and its elements destroyed through the runtime's `swift_arrayDestroy` and the type's
+        // value witnesses at every search, about 1,900 instructions a query (BENCHMARKS.md, `kw13`).
+        try withUnsafeTemporaryAllocation(of: SegmentQuery<S>.self, capacity: reader.segments.count) { buffer in
+            var count = 0
+            defer { UnsafeMutableBufferPointer(rebasing: buffer[..<count]).deinitialize() }
+            for segment in reader.segments {
+                if let q = prepared.segmentQuery(segment, model: model, options: options, make: { make($0, segment) }) {
+                    buffer.initializeElement(at: count, to: q)
+                    count += 1
+                }
+            }
+            let queries = UnsafeMutableBufferPointer(rebasing: buffer[..<count])
+            // One accumulator window for the seed and every segment's MaxScore walk (each leaves it
+            // cleared), taken from the spares of earlier searches: allocating and zeroing its 32 KB once
+            // per walk cost about 33,000 instructions each (BENCHMARKS.md, `rel11` and `kw12`).
+            let scratch = AccumulatorWindow.take(window: options.windows.inner)
+            defer { scratch.recycle() }
+            let seed = options.exhaustive ? -.infinity : ThresholdSeed.lowerBound(queries, limit: collector.limit, scratch: scratch)
+            for i in queries.indices {
+                Self.run(&queries[i], options: options, seed: seed, scratch: scratch, into: &collector)
+                if queries[i].isCorrupt { throw Self.corrupt(queries[i].segment) }
+            }
         }
     }
 

@@ -121,6 +121,18 @@ struct SegmentFilter {
         let dv = segment.docValues
         docValues = dv
         isEmpty = filter.isEmpty
+        // No filter (every keyword query of the benchmark): nothing to match against the vocabularies,
+        // whose arguments (the country and registry aliases, the doc values' lists) cost about 1,300
+        // instructions a query and segment to pass (BENCHMARKS.md, `kw13`).
+        guard !isEmpty else {
+            statusCodes = nil
+            studyTypeCodes = nil
+            sexCodes = nil
+            countryCodes = nil
+            registryCodes = nil
+            updatedAfter = nil
+            return
+        }
         func codes(_ vocabulary: [String], _ wanted: [String], prefix: Bool,
                    aliases: [String: String] = [:]) -> [Bool]? {
             guard !wanted.isEmpty else { return nil }

@@ -47,7 +47,8 @@ enum ThresholdSeed {
     /// (BENCHMARKS.md, `relupd`). Every scorer of `queries` is left unstarted.
     /// - Complexity: O(p · c) for the p ≤ `maxPostings` postings of the c clauses walked per segment,
     ///   plus O(p log limit) to keep their `limit` best docs.
-    static func lowerBound<S: ClauseScorer>(_ queries: [SegmentQuery<S>], limit: Int, window: Int) -> Float {
+    static func lowerBound<S: ClauseScorer, Queries: Collection<SegmentQuery<S>>>(_ queries: Queries, limit: Int,
+                                                                                window: Int) -> Float {
         let scratch = AccumulatorWindow.take(window: window)
         defer { scratch.recycle() }
         return lowerBound(queries, limit: limit, scratch: scratch)
@@ -55,7 +56,8 @@ enum ThresholdSeed {
 
     /// `lowerBound(_:limit:window:)` walking in `scratch` (cleared, and left cleared), which the search
     /// then uses too.
-    static func lowerBound<S: ClauseScorer>(_ queries: [SegmentQuery<S>], limit: Int, scratch: AccumulatorWindow) -> Float {
+    static func lowerBound<S: ClauseScorer, Queries: Collection<SegmentQuery<S>>>(_ queries: Queries, limit: Int,
+                                                                                scratch: AccumulatorWindow) -> Float {
         guard limit > 0, queries.contains(where: { $0.optional.count > MaxScoreSearch.smallQuery }) else { return -.infinity }
         let accumulator = scratch.accumulator, marks = scratch.marks, window = scratch.window
         var scores: [Float] = []
