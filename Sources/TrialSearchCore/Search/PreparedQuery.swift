@@ -141,10 +141,18 @@ struct PreparedQuery {
 
     /// The scorer of a term in `segment`, or nil when the segment holds no doc it could match.
     static func termScorer(_ weight: TermWeight, _ resolved: ResolvedTerm, segment: SegmentReader, model: ScoringModel) -> TermScorer? {
+        termScorer(weight, resolved, segment: segment, model: model,
+                   maximumScale: segment.termMaxima.flatMap { model.termMaximumScale($0) })
+    }
+
+    /// `termScorer` with the segment's `ScoringModel.termMaximumScale` computed by the caller, once per
+    /// segment (`TermScorer.init(weight:info:segment:model:maximumScale:)`).
+    static func termScorer(_ weight: TermWeight, _ resolved: ResolvedTerm, segment: SegmentReader, model: ScoringModel,
+                           maximumScale: Double?) -> TermScorer? {
         guard let info = resolved.segmentInfos[segment.ordinal], weight.field.map({ info.docFreq(in: $0) > 0 }) ?? true else {
             return nil
         }
-        return TermScorer(weight: weight, info: info, segment: segment, model: model)
+        return TermScorer(weight: weight, info: info, segment: segment, model: model, maximumScale: maximumScale)
     }
 
     static func phraseScorer(_ weight: TermWeight, _ parts: [PhraseTerm], _ terms: [ResolvedTerm], segment: SegmentReader,
@@ -197,6 +205,10 @@ struct PreparedQuery {
         guard !isEmpty else { return nil }
         var required = ContiguousArray<S>(), requiredSlots: [Int] = []
         var optional = ContiguousArray<S>(), optionalSlots: [Int] = []
+        // Sized once: grown by appends, a related query's ~35 scorers were copied through about six
+        // reallocations a segment (BENCHMARKS.md, `rel12`).
+        optional.reserveCapacity(clauses.count)
+        optionalSlots.reserveCapacity(clauses.count)
         var excluded = ContiguousArray<AnyClauseScorer>()
         for clause in clauses {
             switch clause.occur {

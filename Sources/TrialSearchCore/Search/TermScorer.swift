@@ -31,6 +31,13 @@ struct TermScorer: ClauseScorer {
     private let model: ScoringModel
 
     init(weight: TermWeight, info: TermInfo, segment: SegmentReader, model: ScoringModel) {
+        self.init(weight: weight, info: info, segment: segment, model: model,
+                  maximumScale: segment.termMaxima.flatMap { model.termMaximumScale($0) })
+    }
+
+    /// `maximumScale`: `model.termMaximumScale` of the segment's `TermMaxima` (nil without maxima or
+    /// when they do not apply), computed once per segment by a search instead of once per scorer.
+    init(weight: TermWeight, info: TermInfo, segment: SegmentReader, model: ScoringModel, maximumScale: Double?) {
         self.weight = weight
         self.model = model
         factors = weight.field == nil ? model.searchedFactors : model.factors
@@ -42,14 +49,15 @@ struct TermScorer: ClauseScorer {
         sqrtTermFreq = model.sqrtTermFreq
         defaultBM25F = weight.field == nil && !model.sqrtTermFreq && model.saturates
         cursor = segment.postings(info)
+        // The term's impacts and stored maximum, read once (they are consecutive in its header).
+        let (impacts, maximum) = cursor.termImpactsAndMaximum
         // Docs are skipped field by field only when the term occurs in fields the clause does not score.
-        restricted = cursor.termImpacts.fieldMask & ~weight.fields != 0
+        restricted = impacts.fieldMask & ~weight.fields != 0
         cost = weight.field.map { info.docFreq(in: $0) } ?? info.docFreq
-        let impactsBound = model.bound(weight: weight.weight, impacts: cursor.termImpacts, fields: weight.fields)
+        let impactsBound = model.bound(weight: weight.weight, impacts: impacts, fields: weight.fields)
         // A clause over the default fields, scored with the parameters of the segment's term maxima, is
         // bounded by its exact maximum x where the segment stores one (`TermMaxima`): 1.34–1.41× tighter.
-        if weight.field == nil, weight.weight >= 0, let maxima = segment.termMaxima, let scale = model.termMaximumScale(maxima),
-           let x = cursor.termMaximum {
+        if weight.field == nil, weight.weight >= 0, let scale = maximumScale, let x = maximum {
             maxScore = min(impactsBound, model.bound(weight: weight.weight, maximum: x, scale: scale))
         } else {
             maxScore = impactsBound

@@ -31,10 +31,18 @@ import Testing
                 var e = segment.terms.makeTermsEnum()
                 while e.next() {
                     let info = e.info
+                    // A scorer's set-up reads the impacts and the maximum at once: the same as apart.
+                    let header = segment.postings(info).termImpactsAndMaximum
+                    #expect(header.impacts == segment.postings(info).termImpacts)
+                    #expect(header.maximum == segment.postings(info).termMaximum)
                     guard info.docFreq > IndexFormat.blockSize else { continue }
                     let term = String(decoding: e.term, as: UTF8.self)
                     let docFreq = try reader.docFreq(term)
                     var s = scorer(term, info, segment, model, docFreq: docFreq, docCount: reader.docCount)
+                    // A search's scorers take the segment's scale computed once (`IndexSearcher.search`).
+                    let scale = segment.termMaxima.flatMap { model.termMaximumScale($0) }
+                    #expect(TermScorer(weight: s.weight, info: info, segment: segment, model: model,
+                                       maximumScale: scale).maxScore == s.maxScore)
                     #expect(segment.postings(info).termMaximum != nil, "\(term): no stored maximum")
                     let impacts = model.bound(weight: s.weight.weight, impacts: segment.postings(info).termImpacts,
                                               fields: s.weight.fields)

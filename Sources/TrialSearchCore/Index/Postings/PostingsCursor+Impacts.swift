@@ -18,6 +18,16 @@ extension PostingsCursor {
         return !r.failed && x.isFinite && x >= 0 ? x : nil
     }
 
+    /// `termImpacts` and `termMaximum` from one read of the term's header (a scorer's set-up).
+    /// - Complexity: O(fields of the term's impacts).
+    var termImpactsAndMaximum: (impacts: Impacts, maximum: Float?) {
+        var r = ByteReader(base: base, end: termEnd, position: info.postingsOffset)
+        let impacts = Impacts.decode(&r)
+        guard hasMaximum && blockCount > 1 else { return (impacts, nil) }
+        let x = Float(bitPattern: r.readU32())
+        return (impacts, !r.failed && x.isFinite && x >= 0 ? x : nil)
+    }
+
     /// Moves the impacts window to the block that contains `target` (without decoding docs) and returns
     /// the last doc up to which `blockImpacts` bounds the scores: the block's last doc,
     /// `noMoreDocs − 1` for a single-block term (its bound is the term's), or `noMoreDocs` when
