@@ -50,9 +50,22 @@ import Testing
         var freqs: [UInt32]
     }
 
-    /// Writes each term's postings with a writer of `blockDocs`-doc blocks and returns a cursor factory.
+    /// Postings that `write` wrote: each term's info, the two files, and a cursor on any of the terms.
+    struct WrittenPostings {
+        let infos: [TermInfo]
+        let postings: IndexFile
+        let positions: IndexFile
+        let docCount: Int
+
+        /// A new cursor on term `t` (its index in `write`'s terms).
+        func cursor(_ t: Int) -> PostingsCursor {
+            PostingsCursor(info: infos[t], postings: postings, positions: positions, docCount: docCount)
+        }
+    }
+
+    /// Writes each term's postings with a writer of `blockDocs`-doc blocks.
     static func write(_ terms: [[Posting]], blockDocs: Int, in dir: TemporaryDirectory, name: String) throws
-        -> (infos: [TermInfo], postings: IndexFile, positions: IndexFile, docCount: Int) {
+        -> WrittenPostings {
         let postingsPath = dir.path + "/\(name).pst", positionsPath = dir.path + "/\(name).pos"
         let postingsName = SegmentFile.postings.formatName, positionsName = SegmentFile.positions.formatName
         let output = try IndexOutput(path: postingsPath, formatName: postingsName, segmentID: 1, durable: false)
@@ -83,8 +96,9 @@ import Testing
         try output.finish()
         try positionsOutput.finish()
         let docCount = (terms.flatMap { $0.map(\.doc) }.max() ?? 0) + 1
-        return (infos, try IndexFile(path: postingsPath, formatName: postingsName, segmentID: 1),
-                try IndexFile(path: positionsPath, formatName: positionsName, segmentID: 1), docCount)
+        return WrittenPostings(infos: infos, postings: try IndexFile(path: postingsPath, formatName: postingsName, segmentID: 1),
+                               positions: try IndexFile(path: positionsPath, formatName: positionsName, segmentID: 1),
+                               docCount: docCount)
     }
 
     /// Postings of `count` docs from `first`, `step` apart on average; `maskOf(i, rng)` gives each mask.
@@ -138,9 +152,7 @@ import Testing
         ]
         for (terms, blockDocs, name) in [(flushTerms, IndexFormat.blockSize, "flush"), (mergeTerms, IndexFormat.maxBlockDocs, "merge")] {
             let written = try Self.write(terms, blockDocs: blockDocs, in: dir, name: name)
-            func cursor(_ t: Int) -> PostingsCursor {
-                PostingsCursor(info: written.infos[t], postings: written.postings, positions: written.positions, docCount: written.docCount)
-            }
+            let cursor = written.cursor
             for (t, expected) in terms.enumerated() {
                 let label = "\(name) term \(t)"
                 // Every doc in order.
@@ -209,8 +221,7 @@ import Testing
             for (t, expected) in terms.enumerated() {
                 for round in 0..<3 {
                     let label = "\(blockDocs)-doc blocks, term \(t), round \(round)"
-                    var probe = PostingsCursor(info: written.infos[t], postings: written.postings, positions: written.positions,
-                                               docCount: written.docCount)
+                    var probe = written.cursor(t)
                     var target = Int(rng.next() % 20)
                     while let i = expected.firstIndex(where: { $0.doc >= target }) {
                         let p = expected[i]
@@ -251,8 +262,7 @@ import Testing
             for (t, expected) in terms.enumerated() {
                 for round in 0..<6 {
                     let label = "\(blockDocs)-doc blocks, term \(t), round \(round)"
-                    var c = PostingsCursor(info: written.infos[t], postings: written.postings, positions: written.positions,
-                                           docCount: written.docCount)
+                    var c = written.cursor(t)
                     // Rounds 1…: start after an advance to a random doc.
                     let start = round == 0 ? 0 : Int(rng.next() % UInt64(expected.count))
                     var d = round == 0 ? c.next() : c.advance(to: DocID(expected[start].doc))
