@@ -23,7 +23,6 @@ public enum Negation {
     /// `String` (all are ASCII, so byte equality after ASCII lowercasing is the sets' string equality).
     static let triggerBytes: [[UInt8]] = triggers.sorted().map { Array($0.utf8) }
     static let terminatorBytes: [[UInt8]] = terminators.sorted().map { Array($0.utf8) }
-    private static let unremarkable = Array("unremarkable".utf8)
 
     /// `text` with every negated scope (and its trigger) replaced by spaces: the affirmed findings.
     ///
@@ -55,12 +54,12 @@ public enum Negation {
             while i < n, isWordByte(bytes[i]) || (bytes[i] == UInt8(ascii: "'") && i + 1 < n && isWordByte(bytes[i + 1])) {
                 i += 1
             }
-            if matches(bytes, start, i, terminatorBytes) {
+            if ASCIIWord.isAny(bytes, start, i, terminatorBytes, foldingCase: true) {
                 scope = 0
                 continue
             }
-            if matches(bytes, start, i, triggerBytes) {
-                scope = matches(bytes, start, i, [unremarkable]) ? 0 : maxScope
+            if ASCIIWord.isAny(bytes, start, i, triggerBytes, foldingCase: true) {
+                scope = ASCIIWord.equals(bytes, start, i, "unremarkable", foldingCase: true) ? 0 : maxScope
                 for k in start..<i { bytes[k] = 0x20 }
                 continue
             }
@@ -70,22 +69,6 @@ public enum Negation {
             }
         }
         return String(decoding: bytes, as: UTF8.self)
-    }
-
-    /// Whether `bytes[start..<end]`, ASCII-lowercased, is one of `words`.
-    @inline(__always)
-    private static func matches(_ bytes: [UInt8], _ start: Int, _ end: Int, _ words: [[UInt8]]) -> Bool {
-        let length = end - start
-        for word in words where word.count == length {
-            var k = 0
-            while k < length {
-                let b = bytes[start + k]
-                if (b >= 65 && b <= 90 ? b + 32 : b) != word[k] { break }
-                k += 1
-            }
-            if k == length { return true }
-        }
-        return false
     }
 
     @inline(__always)

@@ -120,6 +120,9 @@ extension PatientProfile {
 
         var count: Int { ends.count }
 
+        /// Where word `k` starts in `bytes`.
+        private func start(_ k: Int) -> Int { k == 0 ? 0 : ends[k - 1] }
+
         /// Whether a word is being read (bytes after the last word's end).
         var hasCurrent: Bool { bytes.count > (ends.last ?? 0) }
 
@@ -130,41 +133,26 @@ extension PatientProfile {
 
         /// Whether the word being read is `word`.
         func currentIs(_ word: StaticString) -> Bool {
-            matches(bytes, from: ends.last ?? 0, to: bytes.count, word)
+            ASCIIWord.equals(bytes, ends.last ?? 0, bytes.count, word)
         }
 
         /// Whether word `k` is `word`.
         func `is`(_ k: Int, _ word: StaticString) -> Bool {
-            matches(bytes, from: k == 0 ? 0 : ends[k - 1], to: ends[k], word)
+            ASCIIWord.equals(bytes, start(k), ends[k], word)
         }
 
         /// Whether word `k` is one of `words`.
         func isAny(_ k: Int, _ words: [[UInt8]]) -> Bool {
-            let start = k == 0 ? 0 : ends[k - 1], length = ends[k] - start
-            for word in words where word.count == length {
-                var j = 0
-                while j < length, bytes[start + j] == word[j] { j += 1 }
-                if j == length { return true }
-            }
-            return false
+            ASCIIWord.isAny(bytes, start(k), ends[k], words)
         }
 
         /// Word `k`'s value when it is a number of at most three digits (a number's word is digits only).
         func smallNumber(_ k: Int) -> Double? {
-            let start = k == 0 ? 0 : ends[k - 1], end = ends[k]
-            guard end - start <= 3, bytes[start] >= 48 && bytes[start] <= 57 else { return nil }
+            let first = start(k), end = ends[k]
+            guard end - first <= 3, bytes[first] >= 48 && bytes[first] <= 57 else { return nil }
             var value = 0
-            for j in start..<end { value = value * 10 + Int(bytes[j] - 48) }
+            for j in first..<end { value = value * 10 + Int(bytes[j] - 48) }
             return Double(value)
-        }
-
-        private func matches(_ bytes: [UInt8], from start: Int, to end: Int, _ word: StaticString) -> Bool {
-            guard end - start == word.utf8CodeUnitCount else { return false }
-            return word.withUTF8Buffer { literal in
-                var j = 0
-                while j < literal.count, bytes[start + j] == literal[j] { j += 1 }
-                return j == literal.count
-            }
         }
     }
 }
