@@ -101,6 +101,11 @@ public struct ResolvedTerms: Sendable {
         return resolved
     }
 
+    /// Resolves the term unless it is already (`resolve` without the copy of its result).
+    public mutating func include(_ term: String) throws {
+        if terms[term] == nil { terms[term] = try ResolvedTerm(term: term, reader: reader) }
+    }
+
     /// The term if it is already resolved here (no look-up).
     @inline(__always)
     public func known(_ term: String) -> ResolvedTerm? {
