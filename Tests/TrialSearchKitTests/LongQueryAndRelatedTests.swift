@@ -159,6 +159,45 @@ import TrialSearchCore
         #expect(largest > 256, "largest source: \(largest) terms")
     }
 
+    /// On one segment (every candidate looked up in one step, on its bytes) the selection is the
+    /// definition's: every candidate resolved, scored tf · (1 + ln(N / (df + 1))), the `maxQueryTerms`
+    /// best by score then term; the kept resolutions are a plain look-up's.
+    @Test func relatedSelectionOnOneSegmentIsTheDefinitions() throws {
+        let index = try #require(ShippedCorpusIndex.shared)
+        let engine = try index.engine()
+        let reader = engine.reader
+        #expect(reader.segments.count == 1)
+        let n = Double(reader.docCount)
+        let segment = try #require(reader.segments.first)
+        for maxQueryTerms in [35, 8] {
+            var p = engine.configuration.moreLikeThis
+            p.maxQueryTerms = maxQueryTerms
+            let mlt = MoreLikeThis(parameters: p)
+            for doc in stride(from: 0, to: segment.docCount, by: max(segment.docCount / 60, 1)) {
+                let trial = try segment.trial(DocID(doc))
+                var all: [(term: String, docFreq: Int, score: Double)] = []
+                for (term, frequency) in mlt.termFrequencies(of: trial, analyzer: engine.analyzer) {
+                    let docFreq = try ResolvedTerm(term: term, reader: reader).statistics.docFreq
+                    guard docFreq >= p.minDocFreq, Double(docFreq) <= p.maxDocFreqRatio * n else { continue }
+                    all.append((term, docFreq, frequency * (1 + log(n / Double(docFreq + 1)))))
+                }
+                all.sort { $0.score != $1.score ? $0.score > $1.score : $0.term < $1.term }
+                var lookups = ResolvedTerms(reader: reader)
+                let selected = try mlt.selectTerms(of: trial, analyzer: engine.analyzer, lookups: &lookups,
+                                                   similarity: engine.configuration.relatedSimilarity)
+                let expected = all.prefix(maxQueryTerms)
+                #expect(selected.map(\.term) == expected.map(\.term), "\(trial.id), \(maxQueryTerms) terms")
+                #expect(selected.map(\.docFreq) == expected.map(\.docFreq) && selected.map(\.score) == expected.map(\.score), "\(trial.id)")
+                #expect(lookups.terms.count == selected.count)
+                for term in selected {
+                    let kept = try #require(lookups.terms[term.term])
+                    let direct = try ResolvedTerm(term: term.term, reader: reader)
+                    #expect(kept.statistics == direct.statistics && kept.segmentInfos == direct.segmentInfos, "\(term.term)")
+                }
+            }
+        }
+    }
+
     @Test func relatedTermsComeFromTheSourceFieldsWithClassicIDFAndBoostScoreOverBest() throws {
         let index = try #require(ShippedCorpusIndex.shared)
         let engine = try index.engine()

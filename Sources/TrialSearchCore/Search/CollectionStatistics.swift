@@ -40,40 +40,42 @@ public struct ResolvedTerm: Sendable {
     /// Looks `term` up in every segment of `reader`.
     /// - Complexity: one term-dictionary lookup per segment.
     public init(term: String, reader: borrowing IndexReader) throws {
-        try self.init(term: term, reader: reader, segment: -1, known: nil)
-    }
-
-    /// Looks `term` up in every segment of `reader` but `segment` (none when it is not a segment's
-    /// index), whose info (`seek(_:segment:reader:)`) is `known`: a look-up in two steps, for a caller
-    /// that may drop the term on one segment's statistics alone (the sums over all segments are at least
-    /// that segment's counts; integer sums, so the same statistics whatever the order).
-    /// - Complexity: one term-dictionary lookup per other segment.
-    public init(term: String, reader: borrowing IndexReader, segment: Int, known: TermInfo?) throws {
-        self.term = term
-        var statistics = TermStatistics()
         var infos: [TermInfo?] = []
-        infos.reserveCapacity(reader.segments.count)
         var bytes = term
-        try bytes.withUTF8 { utf8 in
-            let raw = UnsafeRawBufferPointer(utf8)
-            // By index: a `SegmentReader` copy per segment (retaining each of its files) cost as much as
-            // a fifth of the look-up.
-            for s in reader.segments.indices {
-                let info = try s == segment ? known : reader.segments[s].terms.seek(raw)
-                if let info { statistics.add(info) }
-                infos.append(info)
-            }
+        let statistics = try bytes.withUTF8 { utf8 in
+            try Self.lookUp(UnsafeRawBufferPointer(utf8), reader: reader, segment: -1, known: nil, into: &infos)
         }
-        self.statistics = statistics
-        self.segmentInfos = infos
+        self.init(term: term, statistics: statistics, segmentInfos: infos)
     }
 
-    /// The info of `term` in segment `segment` of `reader` alone (the first step of
-    /// `init(term:reader:segment:known:)`).
-    /// - Complexity: one term-dictionary lookup.
-    public static func seek(_ term: String, segment: Int, reader: borrowing IndexReader) throws -> TermInfo? {
-        var bytes = term
-        return try bytes.withUTF8 { try reader.segments[segment].terms.seek(UnsafeRawBufferPointer($0)) }
+    /// A term already looked up (`lookUp(_:reader:segment:known:into:)`).
+    init(term: String, statistics: TermStatistics, segmentInfos: [TermInfo?]) {
+        self.term = term
+        self.statistics = statistics
+        self.segmentInfos = segmentInfos
+    }
+
+    /// Looks the term `bytes` up in every segment of `reader` but `segment` (none when it is not a
+    /// segment's index), whose info is `known`; replaces `infos` with the infos by segment and returns
+    /// the sums. With a `segment`, a look-up in two steps, for a caller that may drop the term on one
+    /// segment's statistics alone (the sums over all segments are at least that segment's counts;
+    /// integer sums, so the same statistics whatever the order). The bytes need no `String` and `infos`
+    /// can be a caller's scratch: more-like-this looks up about 90 candidates a source and keeps 35
+    /// (`MoreLikeThis.selectTerms`).
+    /// - Complexity: one term-dictionary lookup per segment but `segment`.
+    static func lookUp(_ bytes: UnsafeRawBufferPointer, reader: borrowing IndexReader, segment: Int, known: TermInfo?,
+                       into infos: inout [TermInfo?]) throws -> TermStatistics {
+        var statistics = TermStatistics()
+        infos.removeAll(keepingCapacity: true)
+        infos.reserveCapacity(reader.segments.count)
+        // By index: a `SegmentReader` copy per segment (retaining each of its files) cost as much as
+        // a fifth of the look-up.
+        for s in reader.segments.indices {
+            let info = try s == segment ? known : reader.segments[s].terms.seek(bytes)
+            if let info { statistics.add(info) }
+            infos.append(info)
+        }
+        return statistics
     }
 
     /// Docs containing the term in `field`, or in any field when `field` is nil.
@@ -99,12 +101,9 @@ public struct ResolvedTerms: Sendable {
         return resolved
     }
 
-    /// The term's statistics and per-segment infos, without keeping them: for a caller that looks up
-    /// many candidate terms and keeps few (more-like-this: about 90 looked up, 35 kept), which then
-    /// `remember`s those it keeps.
-    public func peek(_ term: String) throws -> ResolvedTerm {
-        if let known = known(term) { return known }
-        return try ResolvedTerm(term: term, reader: reader)
+    /// Resolves the term unless it is already (`resolve` without the copy of its result).
+    public mutating func include(_ term: String) throws {
+        if terms[term] == nil { terms[term] = try ResolvedTerm(term: term, reader: reader) }
     }
 
     /// The term if it is already resolved here (no look-up).
@@ -118,7 +117,7 @@ public struct ResolvedTerms: Sendable {
         terms.reserveCapacity(terms.count + count)
     }
 
-    /// Keeps `resolved` (from `peek`) for the searcher.
+    /// Keeps `resolved` for the searcher (a more-like-this query's selected terms).
     public mutating func remember(_ resolved: ResolvedTerm) {
         terms[resolved.term] = resolved
     }

@@ -92,6 +92,12 @@ public struct MoreLikeThis: Sendable {
     /// frequent candidates.
     /// The kept terms' resolutions are left in `lookups` (the others are not kept).
     ///
+    /// A candidate is looked up on its bytes in `SourceTermCounts`' arena, into one reused array of
+    /// per-segment infos; its `String` and `ResolvedTerm` are made only when it enters the selection (on
+    /// the 16x replica a source looks up about 88 candidates, of which about 41 are in too many docs),
+    /// and it enters the sorted best by insertion from the end. Callgrind, `related --ids` (200 sources,
+    /// top 10): see BENCHMARKS.md (`rel13`).
+    ///
     /// With several segments (after an update), a term is first looked up in the largest segment alone
     /// when the score is tf · classic idf (`classicSelectionIDF`, `conceptWeight` 0): its docFreq there
     /// is a lower bound of the sum, so the largest idf the term can have is known. A term already in
@@ -115,11 +121,10 @@ public struct MoreLikeThis: Sendable {
         let firstSegment: Int? = segments.count > 1 && p.classicSelectionIDF && p.conceptWeight == 0
             ? segments.indices.max { segments[$0].docCount != segments[$1].docCount
                 ? segments[$0].docCount < segments[$1].docCount : $0 > $1 } : nil
-        // The candidates by decreasing frequency (ties by their bytes: the order of the look-ups does not
-        // change which terms are kept, see above).
+        // The candidates by decreasing frequency (ties in order of first occurrence: the order of the
+        // look-ups does not change which terms are kept, see above).
         let counts = termCounts(of: trial, analyzer: analyzer)
-        var candidates = counts.entries.filter { $0.frequency >= p.minTermFrequency }
-        candidates.sort { $0.frequency != $1.frequency ? $0.frequency > $1.frequency : counts.termPrecedes($0, $1) }
+        let candidates = counts.candidates(minimumFrequency: p.minTermFrequency)
         // Each selected term with its resolution: only the kept ones go into `lookups` (for the searcher).
         var selected: [(term: SelectedTerm, resolved: ResolvedTerm)] = []
         func ranksAbove(_ a: (term: SelectedTerm, resolved: ResolvedTerm), _ b: (term: SelectedTerm, resolved: ResolvedTerm)) -> Bool {
@@ -127,34 +132,61 @@ public struct MoreLikeThis: Sendable {
         }
         // The lowest score among the best `maxQueryTerms` so far (once there are that many).
         var cutoff = -Double.infinity
-        for candidate in candidates {
+        // A candidate is looked up on its bytes into `infos`; its `String` and `ResolvedTerm` are made only
+        // when it qualifies (about half of the look-ups: the others are in too many docs).
+        var infos: [TermInfo?] = []
+        for index in candidates {
+            let candidate = counts.entries[Int(index)]
             let frequency = candidate.frequency
             let tf = p.tfExponent == 1 ? frequency : pow(frequency, p.tfExponent)
             if selected.count >= p.maxQueryTerms && tf * bestIDF < cutoff { break }
-            let term = counts.term(candidate)
-            let resolved: ResolvedTerm
-            if let first = firstSegment, lookups.known(term) == nil {
-                let info = try ResolvedTerm.seek(term, segment: first, reader: reader)
-                let leastDocFreq = info?.docFreq ?? 0
-                if Double(leastDocFreq) > p.maxDocFreqRatio * Double(docCount) { continue }
-                if selected.count >= p.maxQueryTerms && tf * idf(leastDocFreq) < cutoff { continue }
-                resolved = try ResolvedTerm(term: term, reader: reader, segment: first, known: info)
+            let known = lookups.terms.isEmpty ? nil : lookups.known(counts.term(candidate))
+            let statistics: TermStatistics
+            if let known {
+                statistics = known.statistics
             } else {
-                resolved = try lookups.peek(term)
+                let looked: TermStatistics? = try counts.withTerm(candidate) { bytes in
+                    guard let first = firstSegment else {
+                        return try ResolvedTerm.lookUp(bytes, reader: reader, segment: -1, known: nil, into: &infos)
+                    }
+                    let info = try reader.segments[first].terms.seek(bytes)
+                    let leastDocFreq = info?.docFreq ?? 0
+                    if Double(leastDocFreq) > p.maxDocFreqRatio * Double(docCount) { return nil }
+                    if selected.count >= p.maxQueryTerms && tf * idf(leastDocFreq) < cutoff { return nil }
+                    return try ResolvedTerm.lookUp(bytes, reader: reader, segment: first, known: info, into: &infos)
+                }
+                guard let looked else { continue }
+                statistics = looked
             }
-            let statistics = resolved.statistics
             let docFreq = statistics.docFreq
             guard docFreq >= p.minDocFreq, Double(docFreq) <= p.maxDocFreqRatio * Double(docCount) else { continue }
             let concept = LongQueryRewriter.conceptRatio(statistics)
             let score = tf * idf(docFreq) * ((1 - p.conceptWeight) + p.conceptWeight * concept)
-            selected.append((SelectedTerm(term: term, weightedFrequency: frequency, docFreq: docFreq, score: score), resolved))
-            if selected.count >= p.maxQueryTerms {
-                selected.sort(by: ranksAbove)
-                selected.removeLast(selected.count - p.maxQueryTerms)
+            // Below the cutoff of a full selection: it would leave at once (no `String` made for it).
+            if selected.count >= p.maxQueryTerms && score < cutoff { continue }
+            let term = known?.term ?? counts.term(candidate)
+            let resolved = known ?? ResolvedTerm(term: term, statistics: statistics, segmentInfos: infos)
+            let entry = (term: SelectedTerm(term: term, weightedFrequency: frequency, docFreq: docFreq, score: score), resolved: resolved)
+            if selected.count < p.maxQueryTerms {
+                selected.append(entry)
+                if selected.count == p.maxQueryTerms {
+                    selected.sort(by: ranksAbove)
+                    cutoff = selected[selected.count - 1].term.score
+                }
+            } else if score > cutoff || (score == cutoff && term < selected[selected.count - 1].term.term) {
+                // Into its place among the sorted best (the last one leaves), found from the end by the
+                // scores (copying the entries out to compare them cost more than the sort it replaces).
+                selected.removeLast()
+                var i = selected.count
+                while i > 0 && (selected[i - 1].term.score < score
+                                || (selected[i - 1].term.score == score && term < selected[i - 1].term.term)) {
+                    i -= 1
+                }
+                selected.insert(entry, at: i)
                 cutoff = selected[selected.count - 1].term.score
             }
         }
-        selected.sort(by: ranksAbove)
+        if selected.count < p.maxQueryTerms { selected.sort(by: ranksAbove) }
         lookups.reserveCapacity(selected.count)
         for s in selected { lookups.remember(s.resolved) }
         return selected.map(\.term)

@@ -25,16 +25,17 @@ struct PreparedQuery {
     init(_ query: WeightedQuery, reader: IndexReader, model: ScoringModel, lookups: ResolvedTerms? = nil) throws {
         var lookups = lookups ?? ResolvedTerms(reader: reader)
         // Each distinct term once, without `query.terms`' set and array (a more-like-this query's 35
-        // clauses: 0.05 M instructions a source).
-        var resolved: [String: ResolvedTerm] = [:]
-        resolved.reserveCapacity(query.clauses.count)
+        // clauses: 0.05 M instructions a source), into `lookups` itself: a more-like-this query's terms are
+        // all there already (a second dictionary of them hashed each term three more times).
+        if lookups.terms.isEmpty { lookups.reserveCapacity(query.clauses.count) }
         for clause in query.clauses {
             if case let .term(term) = clause.match {
-                if resolved[term] == nil { resolved[term] = try lookups.resolve(term) }
+                try lookups.include(term)
                 continue
             }
-            for term in clause.match.terms where resolved[term] == nil { resolved[term] = try lookups.resolve(term) }
+            for term in clause.match.terms { try lookups.include(term) }
         }
+        let resolved = lookups.terms
         let similarity = model.similarity
         let docCount = max(reader.docCount, 1)
 

@@ -89,14 +89,20 @@ struct SourceTermCounts {
         }
     }
 
-    /// Whether `a`'s term sorts before `b`'s by their UTF-8 bytes (a fixed order for equally frequent
-    /// candidates; for ASCII terms the order of `String`'s `<`).
-    func termPrecedes(_ a: Entry, _ b: Entry) -> Bool {
-        bytes.withUnsafeBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return false }
-            let n = min(Int(a.length), Int(b.length))
-            let c = n == 0 ? 0 : memcmp(base + Int(a.start), base + Int(b.start), n)
-            return c != 0 ? c < 0 : a.length < b.length
-        }
+    /// Calls `body` with the bytes of `entry`'s term (no `String`).
+    @inline(__always)
+    func withTerm<R>(_ entry: Entry, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try bytes.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[Int(entry.start)..<Int(entry.start + entry.length)])) }
+    }
+
+    /// The indices of the entries whose frequency is at least `minimum`, by decreasing frequency (ties in
+    /// order of first occurrence). Sorted as pairs of the frequency and the index, without comparing
+    /// terms: `MoreLikeThis.selectTerms` keeps the same terms whatever the order of equal frequencies.
+    func candidates(minimumFrequency minimum: Double) -> [Int32] {
+        var keyed: [(frequency: Double, index: Int32)] = []
+        keyed.reserveCapacity(entries.count)
+        for (i, e) in entries.enumerated() where e.frequency >= minimum { keyed.append((e.frequency, Int32(i))) }
+        keyed.sort { $0.frequency != $1.frequency ? $0.frequency > $1.frequency : $0.index < $1.index }
+        return keyed.map(\.index)
     }
 }

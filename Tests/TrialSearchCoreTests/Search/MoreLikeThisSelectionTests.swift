@@ -52,4 +52,49 @@ import Testing
             }
         }
     }
+    /// A caller's `lookups` that already hold some of the source's terms (resolved in every segment) do
+    /// not change the selection: those terms are taken as they are, the others looked up on their bytes.
+    @Test func termsAlreadyResolvedGiveTheSameSelection() throws {
+        let index = try #require(SyntheticSearchIndex.shared)
+        let reader = index.reader
+        let analyzer = Analyzer()
+        for maxQueryTerms in [35, 8] {
+            var p = MoreLikeThisParameters()
+            p.maxQueryTerms = maxQueryTerms
+            let mlt = MoreLikeThis(parameters: p)
+            for trial in index.trials.prefix(30) {
+                var fresh = ResolvedTerms(reader: reader)
+                let expected = try mlt.selectTerms(of: trial, analyzer: analyzer, lookups: &fresh, similarity: .default)
+                // Every other candidate term resolved beforehand, kept or not.
+                var prefilled = ResolvedTerms(reader: reader)
+                let frequencies = mlt.termFrequencies(of: trial, analyzer: analyzer).keys.sorted()
+                for term in frequencies.enumerated().filter({ $0.offset % 2 == 0 }).map(\.element) { _ = try prefilled.resolve(term) }
+                let selected = try mlt.selectTerms(of: trial, analyzer: analyzer, lookups: &prefilled, similarity: .default)
+                #expect(selected == expected, "\(trial.id), \(maxQueryTerms) terms")
+                for term in selected {
+                    let kept = try #require(prefilled.terms[term.term])
+                    let direct = try ResolvedTerm(term: term.term, reader: reader)
+                    #expect(kept.statistics == direct.statistics, "\(term.term)")
+                }
+            }
+        }
+    }
+
+    /// The candidates go by decreasing weighted frequency, equal ones in order of first occurrence, and
+    /// those under the minimum are left out.
+    @Test func candidatesGoByDecreasingFrequency() throws {
+        let index = try #require(SyntheticSearchIndex.shared)
+        let analyzer = Analyzer()
+        let mlt = MoreLikeThis()
+        for trial in index.trials.prefix(40) {
+            let counts = mlt.termCounts(of: trial, analyzer: analyzer)
+            for minimum in [0.0, 1.0, 1.5] {
+                let order = counts.candidates(minimumFrequency: minimum).map { Int($0) }
+                let expected = counts.entries.indices.filter { counts.entries[$0].frequency >= minimum }
+                    .sorted { counts.entries[$0].frequency != counts.entries[$1].frequency
+                        ? counts.entries[$0].frequency > counts.entries[$1].frequency : $0 < $1 }
+                #expect(order == expected, "\(trial.id), minimum \(minimum)")
+            }
+        }
+    }
 }
