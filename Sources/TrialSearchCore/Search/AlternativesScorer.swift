@@ -164,15 +164,18 @@ struct AlternativesScorer: ClauseScorer {
             guard let termDocs = own.baseAddress else { return }
             termDocs.initialize(repeating: 0, count: words)
             terms[0].accumulate(through: last, base: base, into: accumulator, marks: termDocs)
-            var d = phrases[0].doc
-            while d <= last {
-                let o = Int(d) &- base
-                let bit: UInt64 = 1 << UInt64(o & 63)
-                if termDocs[o >> 6] & bit == 0 && phrases[0].matches() {
-                    accumulator[o] += Double(phrases[0].score())
-                    marks[o >> 6] |= bit
+            // The phrase through a buffer pointer: one uniqueness check of the array, not three a doc.
+            phrases.withUnsafeMutableBufferPointer { phrases in
+                var d = phrases[0].doc
+                while d <= last {
+                    let o = Int(d) &- base
+                    let bit: UInt64 = 1 << UInt64(o & 63)
+                    if termDocs[o >> 6] & bit == 0 && phrases[0].matches() {
+                        accumulator[o] += Double(phrases[0].score())
+                        marks[o >> 6] |= bit
+                    }
+                    d = phrases[0].nextDoc()
                 }
-                d = phrases[0].nextDoc()
             }
             for w in 0..<words { marks[w] |= termDocs[w] }
         }
@@ -239,23 +242,26 @@ struct AlternativesScorer: ClauseScorer {
                     return -.infinity
                 }
             }
-            var p = phrases[0].doc
-            var i = 0
-            while true {
-                let next = i < n ? hits[i].doc : PostingsCursor.noMoreDocs
-                // The phrase's candidates before the term's next doc: the phrase alone is on them.
-                while p < next && p <= last {
-                    if !boundIsBelow(phrases[0].scoreBound() * Self.phraseBoundMargin + rest, threshold) && phrases[0].matches() {
-                        let score = phrases[0].score()
-                        if !boundIsBelow(score + rest, threshold) { threshold = body(p, score) }
+            // The phrase through a buffer pointer: one uniqueness check of the array, not one per call.
+            phrases.withUnsafeMutableBufferPointer { phrases in
+                var p = phrases[0].doc
+                var i = 0
+                while true {
+                    let next = i < n ? hits[i].doc : PostingsCursor.noMoreDocs
+                    // The phrase's candidates before the term's next doc: the phrase alone is on them.
+                    while p < next && p <= last {
+                        if !boundIsBelow(phrases[0].scoreBound() * Self.phraseBoundMargin + rest, threshold) && phrases[0].matches() {
+                            let score = phrases[0].score()
+                            if !boundIsBelow(score + rest, threshold) { threshold = body(p, score) }
+                        }
+                        p = phrases[0].advance(to: p + 1, through: last, rest: rest, threshold: threshold)
                     }
-                    p = phrases[0].advance(to: p + 1, through: last, rest: rest, threshold: threshold)
+                    if i == n { break }
+                    let score = hits[i].score
+                    if !boundIsBelow(score + rest, threshold) { threshold = body(next, score) }
+                    if p == next { p = phrases[0].advance(to: next + 1, through: last, rest: rest, threshold: threshold) }
+                    i += 1
                 }
-                if i == n { break }
-                let score = hits[i].score
-                if !boundIsBelow(score + rest, threshold) { threshold = body(next, score) }
-                if p == next { p = phrases[0].advance(to: next + 1, through: last, rest: rest, threshold: threshold) }
-                i += 1
             }
         }
         doc = min(terms[0].doc, phrases[0].doc)

@@ -82,6 +82,43 @@ enum MaxScoreSearch {
         return k
     }
 
+    /// Sorts the clause indices `order` by bound per posting (`bounds[i] / costs[i]`, compared as
+    /// `bounds[a] · costs[b] < bounds[b] · costs[a]`), stably. Below `insertionSortLimit` clauses, an
+    /// insertion sort on the buffers, the one the standard library's stable `sort` runs on so few
+    /// elements (the same comparisons and swaps, so the same order); that `sort`, with its closure over
+    /// the three arrays (retained per window), cost 39.6 M instructions inclusive of the 1,000 keyword
+    /// queries at top 1,000 on the 16x replica, this 8.3 M (BENCHMARKS.md, `kw14`). More clauses
+    /// (patient notes, related trials) go to the standard `sort`, which merges runs there. Not inlined: inlined into `run`, it
+    /// cost the lone essential clause's scoring loop a register (about 2 instructions a doc more).
+    @inline(never)
+    static func sortByBoundPerPosting(_ order: inout [Int], _ bounds: [Float], _ costs: [Float]) {
+        let n = order.count
+        guard n < insertionSortLimit else {
+            order.sort { bounds[$0] * costs[$1] < bounds[$1] * costs[$0] }
+            return
+        }
+        guard n > 1 else { return }
+        order.withUnsafeMutableBufferPointer { o in
+            bounds.withUnsafeBufferPointer { b in
+                costs.withUnsafeBufferPointer { c in
+                    for end in 1..<n {
+                        var i = end
+                        while i > 0 {
+                            let x = o[i], y = o[i &- 1]
+                            if !(b[x] * c[y] < b[y] * c[x]) { break }
+                            o.swapAt(i, i &- 1)
+                            i &-= 1
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The standard library's stable sort is a plain insertion sort below this many elements
+    /// (`_minimumMergeRunLength`: runs of up to 64).
+    static let insertionSortLimit = 64
+
     /// `seed` is a lower bound of the k-th best score over the whole index (`ThresholdSeed`), or −∞.
     /// `scratch`, when given, is the accumulator window to walk in (of `windows.inner` docs, cleared; left
     /// cleared), else one is allocated.
@@ -154,7 +191,7 @@ enum MaxScoreSearch {
             for i in 0..<n { bounds[i] = scorers[i].maxScore(upTo: DocID(windowMax)) }
             // By bound per posting, as Lucene's MaxScoreBulkScorer: the clauses left non-essential first are
             // the frequent ones that add least for their postings, whatever the order pruning stays exact.
-            order.sort { bounds[$0] * costs[$1] < bounds[$1] * costs[$0] }
+            Self.sortByBoundPerPosting(&order, bounds, costs)
             var sum: Float = 0
             for k in 0..<n {
                 sum += bounds[order[k]]

@@ -60,30 +60,33 @@ struct PhraseScorer: ClauseScorer {
     /// Leapfrogs the parts' cursors to a doc holding all of them (a candidate: `matches()` checks the
     /// positions).
     /// - Complexity: O(docs of the rarest part skipped through).
+    /// The cursors are moved through one buffer pointer (one uniqueness check of the array a call, not
+    /// one per cursor moved).
     mutating func advance(to target: DocID) -> DocID {
         if target <= doc { return doc }
-        var candidate = target
-        while true {
-            candidate = cursors[lead].advance(to: candidate)
-            if candidate == PostingsCursor.noMoreDocs { break }
-            var aligned = true
-            for i in cursors.indices where i != lead {
-                let d = cursors[i].advance(to: candidate)
-                if d != candidate {
-                    aligned = false
-                    candidate = d
-                    break
+        let lead = self.lead
+        let found = cursors.withUnsafeMutableBufferPointer { cursors -> DocID in
+            var candidate = target
+            while true {
+                candidate = cursors[lead].advance(to: candidate)
+                if candidate == PostingsCursor.noMoreDocs { break }
+                var aligned = true
+                for i in cursors.indices where i != lead {
+                    let d = cursors[i].advance(to: candidate)
+                    if d != candidate {
+                        aligned = false
+                        candidate = d
+                        break
+                    }
                 }
+                if candidate == PostingsCursor.noMoreDocs { break }
+                if aligned { return candidate }
             }
-            if candidate == PostingsCursor.noMoreDocs { break }
-            if aligned {
-                doc = candidate
-                checkedDoc = -1
-                return candidate
-            }
+            return PostingsCursor.noMoreDocs
         }
-        doc = PostingsCursor.noMoreDocs
-        return doc
+        doc = found
+        if found != PostingsCursor.noMoreDocs { checkedDoc = -1 }
+        return found
     }
 
     /// `advance(to:)` for a search that drops the docs whose score plus `rest` is surely below
@@ -125,35 +128,47 @@ struct PhraseScorer: ClauseScorer {
         return matched
     }
 
-    /// Counts the phrase's occurrences in each field the parts share; true when there is one.
+    /// Counts the phrase's occurrences in each field the parts share; true when there is one. The
+    /// cursors and counts are reached through buffer pointers, and the position buffers through a copy
+    /// of their array: subscripting the scorer's arrays in the loop checked the arrays' uniqueness at
+    /// every access and retained each position buffer read (BENCHMARKS.md, `kw14`).
     private mutating func matchPositions() -> Bool {
-        var mask = fields
-        for i in cursors.indices { mask &= cursors[i].fieldMask }
-        frequencyMask = 0
-        while mask != 0 {
-            let f = mask.trailingZeroBitCount
-            mask &= mask - 1
-            guard let field = Field(rawValue: UInt8(f)) else { continue }
-            var count = 0
-            // A part without positions in the field (none, or undecodable) leaves nothing to match.
-            var all = true
-            for i in cursors.indices {
-                counts[i] = cursors[i].positions(in: field, into: positions[i])
-                if counts[i] == 0 { all = false; break }
-            }
-            if all { count = Self.countOccurrences(positions, counts, offsets) }
-            if count > 0 {
-                frequencies[f] = UInt32(count)
-                frequencyMask |= 1 << UInt16(f)
+        let fields = self.fields, positions = self.positions, offsets = self.offsets
+        var frequencies = self.frequencies
+        let found = cursors.withUnsafeMutableBufferPointer { cursors -> UInt16 in
+            counts.withUnsafeMutableBufferPointer { counts -> UInt16 in
+                var found: UInt16 = 0
+                var mask = fields
+                for i in cursors.indices { mask &= cursors[i].fieldMask }
+                while mask != 0 {
+                    let f = mask.trailingZeroBitCount
+                    mask &= mask - 1
+                    guard let field = Field(rawValue: UInt8(f)) else { continue }
+                    var count = 0
+                    // A part without positions in the field (none, or undecodable) leaves nothing to match.
+                    var all = true
+                    for i in cursors.indices {
+                        counts[i] = cursors[i].positions(in: field, into: positions[i])
+                        if counts[i] == 0 { all = false; break }
+                    }
+                    if all { count = Self.countOccurrences(positions, UnsafeBufferPointer(counts), offsets) }
+                    if count > 0 {
+                        frequencies[f] = UInt32(count)
+                        found |= 1 << UInt16(f)
+                    }
+                }
+                return found
             }
         }
-        return frequencyMask != 0
+        self.frequencies = frequencies
+        frequencyMask = found
+        return found != 0
     }
 
     /// Start positions p such that every part i occurs at p + offsets[i], over part i's first
     /// `counts[i]` positions in `positions[i]` (sorted ascending).
     /// - Complexity: O(Σ counts); the parts' cursors live in a temporary (stack) allocation.
-    static func countOccurrences(_ positions: [PositionBuffer], _ counts: [Int], _ offsets: [Int32]) -> Int {
+    static func countOccurrences(_ positions: [PositionBuffer], _ counts: UnsafeBufferPointer<Int>, _ offsets: [Int32]) -> Int {
         let parts = positions.count
         return withUnsafeTemporaryAllocation(of: Int.self, capacity: parts) { next in
             next.initialize(repeating: 0)

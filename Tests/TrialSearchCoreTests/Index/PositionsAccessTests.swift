@@ -55,6 +55,11 @@ import Testing
                     }
                     cursor.positionValues(into: &values)
                     #expect(values == expected, "\(term) doc \(doc) values")
+                    // The doc's positions again after its values (which summed the block's counts past it).
+                    if let f = order.last, let field = Field(rawValue: UInt8(f)) {
+                        let n = cursor.positions(in: field, into: buffer)
+                        #expect(Array(UnsafeBufferPointer(start: buffer.base, count: n)) == fields[f], "\(term) doc \(doc) field \(f) after its values")
+                    }
                 }
                 checkedDocs += 1
                 // Skip 0 to 40 docs of the term (often past a block's end).

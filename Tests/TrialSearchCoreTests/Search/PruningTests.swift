@@ -99,6 +99,25 @@ import Testing
         #expect(titleOnlyDocs > 0, "some trials should hold a word only in their title")
     }
 
+    /// MaxScore's clause order (`sortByBoundPerPosting`: an insertion sort below 64 clauses) is the
+    /// standard library's stable sort's, for bounds and costs with ties, zeros and products that round
+    /// alike, up to and past the insertion sort's limit.
+    @Test func clauseOrderIsTheStableSortsOrder() {
+        var rng = SeededRandom(seed: 41)
+        for n in [0, 1, 2, 3, 4, 5, 8, 17, 33, 63, 64, 65, 100] {
+            for _ in 0..<40 {
+                let bounds = (0..<n).map { _ in [0, 0.5, 1, 1.0 / 3, 2.75][Int(rng.next() % 5)] * Float(1 + rng.next() % 3) }
+                let costs = (0..<n).map { _ in Float(1 + rng.next() % 4) * [1, 3, 7][Int(rng.next() % 3)] }
+                var order = Array(0..<n)
+                order.shuffle(using: &rng)
+                var expected = order
+                expected.sort { bounds[$0] * costs[$1] < bounds[$1] * costs[$0] }
+                MaxScoreSearch.sortByBoundPerPosting(&order, bounds, costs)
+                #expect(order == expected, "\(n) clauses: bounds \(bounds), costs \(costs)")
+            }
+        }
+    }
+
     @Test func resultsAreOrderedByScoreThenTrialID() throws {
         let index = try #require(SyntheticSearchIndex.shared)
         let searcher = try IndexSearcher(reader: index.reader)

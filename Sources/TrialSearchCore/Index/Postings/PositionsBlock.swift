@@ -251,9 +251,11 @@ struct PositionsBlockReader {
         let unaryNext = unaryBit &+ z &+ 1
         guard z <= 32, unaryNext <= unaryEnd, mantissaBit &+ n <= mantissaEnd else { failed = true; return 0 }
         unaryBit = unaryNext
-        let code = word(mantissaBit) & ((1 << UInt64(n)) &- 1)
+        // n ≤ 32 + maxK < 64 and k ≤ maxK: the masking shifts are the plain ones, without the tests of
+        // an oversized or negative shift that `<<` compiles to.
+        let code = word(mantissaBit) & ((1 &<< UInt64(n)) &- 1)
         mantissaBit &+= n
-        let value = code &+ (1 << UInt64(n)) &- (1 << UInt64(k))
+        let value = code &+ (1 &<< UInt64(n)) &- (1 &<< UInt64(k))
         guard value <= UInt64(UInt32.max) else { failed = true; return 0 }
         return UInt32(truncatingIfNeeded: value)
     }

@@ -80,20 +80,28 @@ extension PostingsCursor {
         positionsReader = reader
     }
 
-    /// Makes `positionsBefore[0...i]` hold the position values before each of the block's first `i`
-    /// docs (whose masks are decoded), summing from the last entry summed; opens a reader at the
-    /// block's first value on the block's first call. Needs the block's termFreqs unpacked.
+    /// Makes `positionsBefore[i - 1]` and `positionsBefore[i]` hold the position values before the
+    /// block's doc `i - 1` and doc `i` (whose masks are decoded), summing from the last entry summed
+    /// (`positionsSummed`); opens a reader at the block's first value on the block's first call. Needs
+    /// the block's termFreqs unpacked. The docs are read in increasing order, each right after its sum
+    /// (`positionsOf` reads entry `index`, `positionValues` entries `index` and `index + 1`), so the
+    /// entries of the docs passed over are not written: the termFreqs up to doc `i - 1` are summed in
+    /// one flat loop (a value is its termFreq minus one: the count of termFreqs is added once), where a
+    /// loop per doc cost about 16 instructions a doc more (the phrase queries among the keyword queries;
+    /// BENCHMARKS.md, `kw14`).
     /// - Complexity: O(termFreqs of the docs newly summed).
     @inline(__always)
     mutating func sumPositions(through i: Int) {
         if !positionsDecoded { startPositions() }
         guard i > positionsSummed else { return }
         let before = buffers.positionsBefore, freqStart = buffers.freqStart, freqs = buffers.freqs
-        var sum = before[positionsSummed]
-        for j in positionsSummed..<i {
-            for k in Int(freqStart[j])..<Int(freqStart[j + 1]) { sum &+= freqs[k] &+ 1 }
-            before[j + 1] = sum
-        }
+        let from = Int(freqStart[positionsSummed]), middle = Int(freqStart[i - 1]), to = Int(freqStart[i])
+        var sum = before[positionsSummed] &+ UInt32(truncatingIfNeeded: middle &- from)
+        for k in from..<middle { sum &+= freqs[k] }
+        before[i - 1] = sum
+        sum &+= UInt32(truncatingIfNeeded: to &- middle)
+        for k in middle..<to { sum &+= freqs[k] }
+        before[i] = sum
         positionsSummed = i
     }
 

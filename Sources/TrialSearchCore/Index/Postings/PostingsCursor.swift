@@ -57,8 +57,9 @@ public struct PostingsCursor {
     var freqsOffset = 0
     var freqWidth = 0
     var positionsDecoded = false
-    /// Docs of the block whose `positionsBefore` entries are summed: entries 0…`positionsSummed` hold
-    /// (`sumPositions(through:)`), so a phrase check of one doc sums the docs up to it, not the block.
+    /// Docs of the block whose termFreqs are summed into `positionsBefore`: entries `positionsSummed`
+    /// and the one before it hold (`sumPositions(through:)`), so a phrase check of one doc sums the
+    /// docs up to it, not the block.
     var positionsSummed = 0
     // Where the last positions read stopped in the block (values read, and the reader there), so that
     // the next one, for a later doc or field, skips from there instead of from the block's start.
