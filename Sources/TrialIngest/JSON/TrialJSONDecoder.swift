@@ -35,7 +35,9 @@ struct TrialJSONDecoder {
             }
             let trial = try decoder.trial()
             decoder.skipSpace()
-            return decoder.i == typed.count ? trial : nil
+            // Not `cond ? trial : nil`, which copies the `Trial` (a retain and a release per string).
+            guard decoder.i == typed.count else { return nil }
+            return trial
         } catch {
             return nil
         }
