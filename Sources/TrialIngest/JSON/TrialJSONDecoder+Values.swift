@@ -120,6 +120,8 @@ extension TrialJSONDecoder {
             i += 1
             return result
         }
+        // Room for 4 at once: grown from empty, an array of 3 or 4 was allocated three times (1, 2, 4).
+        result.reserveCapacity(4)
         repeat {
             skipSpace()
             result.append(try element(&self))
