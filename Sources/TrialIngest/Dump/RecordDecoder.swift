@@ -231,8 +231,11 @@ final class RecordDecoder {
 
     /// `result` with its trial's id checked as above. Takes the result rather than a closure, so that a
     /// `Trial` read beforehand is moved into it, not copied (a retain and a release per string).
-    private func validated(at location: IngestLocation, _ result: consuming Result<Trial, IngestError>) -> Result<Trial, IngestError> {
-        if case .success(let trial) = result, let failure = idFailure(of: trial, at: location) { return .failure(failure) }
+    private func validated(at location: IngestLocation,
+                           _ result: consuming Result<Trial, IngestError>) -> Result<Trial, IngestError> {
+        if case .success(let trial) = result, let failure = idFailure(of: trial, at: location) {
+            return .failure(failure)
+        }
         return result
     }
 

@@ -117,7 +117,8 @@ struct TrialJSONDecoder {
 
     private mutating func intervention() throws(Reject) -> Intervention {
         var item = Intervention()
-        try members(Self.interventionKeys) { (d: inout TrialJSONDecoder, k: Int) throws(Reject) in
+        try members(Self.interventionKeys, into: &item) {
+            (d: inout TrialJSONDecoder, k: Int, item: inout Intervention) throws(Reject) in
             switch k {
             case 0: item.type = try d.string()
             case 1: item.name = try d.string()
@@ -131,7 +132,8 @@ struct TrialJSONDecoder {
 
     private mutating func armGroup() throws(Reject) -> ArmGroup {
         var group = ArmGroup()
-        try members(Self.armGroupKeys) { (d: inout TrialJSONDecoder, k: Int) throws(Reject) in
+        try members(Self.armGroupKeys, into: &group) {
+            (d: inout TrialJSONDecoder, k: Int, group: inout ArmGroup) throws(Reject) in
             switch k {
             case 0: group.label = try d.string()
             case 1: group.type = try d.string()
@@ -143,7 +145,8 @@ struct TrialJSONDecoder {
 
     private mutating func outcome() throws(Reject) -> Outcome {
         var outcome = Outcome()
-        try members(Self.outcomeKeys) { (d: inout TrialJSONDecoder, k: Int) throws(Reject) in
+        try members(Self.outcomeKeys, into: &outcome) {
+            (d: inout TrialJSONDecoder, k: Int, outcome: inout Outcome) throws(Reject) in
             switch k {
             case 0: outcome.measure = try d.string()
             case 1: outcome.timeFrame = try d.string()
@@ -155,7 +158,8 @@ struct TrialJSONDecoder {
 
     private mutating func official() throws(Reject) -> Official {
         var official = Official()
-        try members(Self.officialKeys) { (d: inout TrialJSONDecoder, k: Int) throws(Reject) in
+        try members(Self.officialKeys, into: &official) {
+            (d: inout TrialJSONDecoder, k: Int, official: inout Official) throws(Reject) in
             switch k {
             case 0: official.name = try d.string()
             case 1: official.role = try d.string()
@@ -167,7 +171,8 @@ struct TrialJSONDecoder {
 
     private mutating func location() throws(Reject) -> Location {
         var location = Location()
-        try members(Self.locationKeys) { (d: inout TrialJSONDecoder, k: Int) throws(Reject) in
+        try members(Self.locationKeys, into: &location) {
+            (d: inout TrialJSONDecoder, k: Int, location: inout Location) throws(Reject) in
             switch k {
             case 0: location.facility = try d.string()
             case 1: location.city = try d.string()
@@ -180,7 +185,8 @@ struct TrialJSONDecoder {
 
     private mutating func design() throws(Reject) -> StudyDesign {
         var design = StudyDesign()
-        try members(Self.designKeys) { (d: inout TrialJSONDecoder, k: Int) throws(Reject) in
+        try members(Self.designKeys, into: &design) {
+            (d: inout TrialJSONDecoder, k: Int, design: inout StudyDesign) throws(Reject) in
             switch k {
             case 0: design.allocation = try d.string()
             case 1: design.interventionModel = try d.string()
@@ -197,7 +203,8 @@ struct TrialJSONDecoder {
     private mutating func source() throws(Reject) -> RecordSource {
         var source = RecordSource()
         var format: RecordFormat? = nil
-        try members(Self.sourceKeys) { (d: inout TrialJSONDecoder, k: Int) throws(Reject) in
+        try members(Self.sourceKeys, into: &source) {
+            (d: inout TrialJSONDecoder, k: Int, source: inout RecordSource) throws(Reject) in
             switch k {
             case 0: source.file = try d.string()
             case 1: source.entry = try d.string()
@@ -211,7 +218,8 @@ struct TrialJSONDecoder {
 
     private mutating func eligibility() throws(Reject) -> Eligibility {
         var e = Eligibility()
-        try members(Self.eligibilityKeys) { (d: inout TrialJSONDecoder, k: Int) throws(Reject) in
+        try members(Self.eligibilityKeys, into: &e) {
+            (d: inout TrialJSONDecoder, k: Int, e: inout Eligibility) throws(Reject) in
             switch k {
             case 0: e.sex = try d.string()
             case 1: e.minimumAge = try d.string()
