@@ -33,9 +33,12 @@ struct TrialJSONDecoder {
             guard try decoder.key(of: Self.trialKeys) == 0, UTF8Validation.firstInvalidOffset(bytes) == nil else {
                 return nil
             }
-            let trial = try decoder.trial()
+            guard let id = TrialID(try decoder.string()) else { return nil }
+            // Filled in place: a `Trial` returned by the reading function was copied (a retain and a
+            // release per string), and so was `cond ? trial : nil`.
+            var trial = Trial(id: id)
+            try decoder.members(of: &trial)
             decoder.skipSpace()
-            // Not `cond ? trial : nil`, which copies the `Trial` (a retain and a release per string).
             guard decoder.i == typed.count else { return nil }
             return trial
         } catch {
@@ -45,11 +48,9 @@ struct TrialJSONDecoder {
 
     // MARK: - Records
 
-    /// The root object, after its opening `{"id":` (read by `decode`). The writer puts `"id"` first,
-    /// and the fast path needs it there: the `Trial` is created from it and filled member by member.
-    private mutating func trial() throws(Reject) -> Trial {
-        guard let id = TrialID(try string()) else { throw Reject() }
-        var t = Trial(id: id)
+    /// The root object's members after its `"id"` (read by `decode`, which creates `t` from it). The
+    /// writer puts `"id"` first, and the fast path needs it there: the `Trial` is filled member by member.
+    private mutating func members(of t: inout Trial) throws(Reject) {
         var seen: UInt64 = 1
         while try nextMember(closer: UInt8(ascii: "}")) {
             let k = try member(of: Self.trialKeys, seen: &seen)
@@ -90,7 +91,6 @@ struct TrialJSONDecoder {
             default: throw Reject()  // a second "id"
             }
         }
-        return t
     }
 
     private static let trialKeys: [StaticString] = [
