@@ -226,17 +226,29 @@ final class RecordDecoder {
     /// The outcome of reading one record, with its id checked: no control characters (they would
     /// reach terminals and file names) and at most `IngestOptions.maxIDBytes` bytes.
     private func validated(at location: IngestLocation, _ read: () throws(IngestError) -> Trial) -> Result<Trial, IngestError> {
-        let result = catching(read)
-        guard case .success(let trial) = result else { return result }
-        let id = trial.id.rawValue.utf8
-        if id.count > options.maxIDBytes {
-            return .failure(.tooLarge(location, what: "trial id", size: id.count, limit: options.maxIDBytes))
-        }
-        if let control = id.first(where: { $0 < 0x20 || $0 == 0x7F }) {
-            return .failure(.invalidValue(location, format: trial.source.format, field: "id",
-                                          reason: "it contains the control character \(describe(control))"))
+        validated(at: location, catching(read))
+    }
+
+    /// `result` with its trial's id checked as above. Takes the result rather than a closure, so that a
+    /// `Trial` read beforehand is moved into it, not copied (a retain and a release per string).
+    private func validated(at location: IngestLocation,
+                           _ result: consuming Result<Trial, IngestError>) -> Result<Trial, IngestError> {
+        if case .success(let trial) = result, let failure = idFailure(of: trial, at: location) {
+            return .failure(failure)
         }
         return result
+    }
+
+    private func idFailure(of trial: borrowing Trial, at location: IngestLocation) -> IngestError? {
+        let id = trial.id.rawValue.utf8
+        if id.count > options.maxIDBytes {
+            return .tooLarge(location, what: "trial id", size: id.count, limit: options.maxIDBytes)
+        }
+        if let control = id.first(where: { $0 < 0x20 || $0 == 0x7F }) {
+            return .invalidValue(location, format: trial.source.format, field: "id",
+                                 reason: "it contains the control character \(describe(control))")
+        }
+        return nil
     }
 
     /// One JSON record: an API v2 study, an API response `{"studies": [...]}`, or a `Trial` object.
@@ -246,7 +258,7 @@ final class RecordDecoder {
         at.line = nil
         // `convert`'s own lines: one pass, no tape (anything else goes on to the tape, see the type).
         if let trial = TrialJSONDecoder.decode(bytes, maxDepth: options.maxJSONDepth) {
-            emit(validated(at: at) { () throws(IngestError) in trial })
+            emit(validated(at: at, .success(trial)))
             return
         }
         let tape: JSONTape

@@ -140,11 +140,19 @@ struct JSONValue {
             let count = text.count
             guard let input = text.baseAddress, let output = out.baseAddress else { return 0 }
             while i < count {
-                // Eight bytes at a time up to the next backslash (n <= i, so n + 8 <= count too).
+                // Eight bytes at a time up to the next backslash (n <= i, so n + 8 <= count too). The word
+                // holding it is stored whole too, and only its bytes before the backslash counted: the
+                // rest are written over (they were copied a byte at a time below).
                 while i + 8 <= count {
                     let word = ByteWord.load(input + i)
-                    if ByteWord.equal(word, UInt8(ascii: "\\")) != 0 { break }
                     UnsafeMutableRawPointer(output + n).storeBytes(of: word.littleEndian, as: UInt64.self)
+                    let marks = ByteWord.equal(word, UInt8(ascii: "\\"))
+                    if marks != 0 {
+                        let k = ByteWord.firstIndex(marks)
+                        i += k
+                        n += k
+                        break
+                    }
                     i += 8
                     n += 8
                 }

@@ -95,9 +95,10 @@ extension TrialJSONDecoder {
     }
 
     /// An object whose members are among `keys`, each at most once: `body` reads the value of key
-    /// number `k`.
-    mutating func members(_ keys: [StaticString],
-                          _ body: (inout TrialJSONDecoder, _ k: Int) throws(Reject) -> Void) throws(Reject) {
+    /// number `k` into `value`. The value is passed to `body` rather than captured by it: a captured
+    /// variable is copied when the caller returns it (a retain and a release of each of its strings).
+    mutating func members<T>(_ keys: [StaticString], into value: inout T,
+                             _ body: (inout TrialJSONDecoder, _ k: Int, inout T) throws(Reject) -> Void) throws(Reject) {
         try open(UInt8(ascii: "{"))
         var seen: UInt64 = 0
         skipSpace()
@@ -107,7 +108,7 @@ extension TrialJSONDecoder {
         }
         repeat {
             let k = try member(of: keys, seen: &seen)
-            try body(&self, k)
+            try body(&self, k, &value)
         } while try nextMember(closer: UInt8(ascii: "}"))
     }
 
@@ -120,6 +121,8 @@ extension TrialJSONDecoder {
             i += 1
             return result
         }
+        // Room for 4 at once: grown from empty, an array of 3 or 4 was allocated three times (1, 2, 4).
+        result.reserveCapacity(4)
         repeat {
             skipSpace()
             result.append(try element(&self))

@@ -33,9 +33,14 @@ struct TrialJSONDecoder {
             guard try decoder.key(of: Self.trialKeys) == 0, UTF8Validation.firstInvalidOffset(bytes) == nil else {
                 return nil
             }
-            let trial = try decoder.trial()
+            guard let id = TrialID(try decoder.string()) else { return nil }
+            // Filled in place: a `Trial` returned by the reading function was copied (a retain and a
+            // release per string), and so was `cond ? trial : nil`.
+            var trial = Trial(id: id)
+            try decoder.members(of: &trial)
             decoder.skipSpace()
-            return decoder.i == typed.count ? trial : nil
+            guard decoder.i == typed.count else { return nil }
+            return trial
         } catch {
             return nil
         }
@@ -43,11 +48,9 @@ struct TrialJSONDecoder {
 
     // MARK: - Records
 
-    /// The root object, after its opening `{"id":` (read by `decode`). The writer puts `"id"` first,
-    /// and the fast path needs it there: the `Trial` is created from it and filled member by member.
-    private mutating func trial() throws(Reject) -> Trial {
-        guard let id = TrialID(try string()) else { throw Reject() }
-        var t = Trial(id: id)
+    /// The root object's members after its `"id"` (read by `decode`, which creates `t` from it). The
+    /// writer puts `"id"` first, and the fast path needs it there: the `Trial` is filled member by member.
+    private mutating func members(of t: inout Trial) throws(Reject) {
         var seen: UInt64 = 1
         while try nextMember(closer: UInt8(ascii: "}")) {
             let k = try member(of: Self.trialKeys, seen: &seen)
@@ -88,7 +91,6 @@ struct TrialJSONDecoder {
             default: throw Reject()  // a second "id"
             }
         }
-        return t
     }
 
     private static let trialKeys: [StaticString] = [
@@ -115,7 +117,8 @@ struct TrialJSONDecoder {
 
     private mutating func intervention() throws(Reject) -> Intervention {
         var item = Intervention()
-        try members(Self.interventionKeys) { (d: inout TrialJSONDecoder, k: Int) throws(Reject) in
+        try members(Self.interventionKeys, into: &item) {
+            (d: inout TrialJSONDecoder, k: Int, item: inout Intervention) throws(Reject) in
             switch k {
             case 0: item.type = try d.string()
             case 1: item.name = try d.string()
@@ -129,7 +132,8 @@ struct TrialJSONDecoder {
 
     private mutating func armGroup() throws(Reject) -> ArmGroup {
         var group = ArmGroup()
-        try members(Self.armGroupKeys) { (d: inout TrialJSONDecoder, k: Int) throws(Reject) in
+        try members(Self.armGroupKeys, into: &group) {
+            (d: inout TrialJSONDecoder, k: Int, group: inout ArmGroup) throws(Reject) in
             switch k {
             case 0: group.label = try d.string()
             case 1: group.type = try d.string()
@@ -141,7 +145,8 @@ struct TrialJSONDecoder {
 
     private mutating func outcome() throws(Reject) -> Outcome {
         var outcome = Outcome()
-        try members(Self.outcomeKeys) { (d: inout TrialJSONDecoder, k: Int) throws(Reject) in
+        try members(Self.outcomeKeys, into: &outcome) {
+            (d: inout TrialJSONDecoder, k: Int, outcome: inout Outcome) throws(Reject) in
             switch k {
             case 0: outcome.measure = try d.string()
             case 1: outcome.timeFrame = try d.string()
@@ -153,7 +158,8 @@ struct TrialJSONDecoder {
 
     private mutating func official() throws(Reject) -> Official {
         var official = Official()
-        try members(Self.officialKeys) { (d: inout TrialJSONDecoder, k: Int) throws(Reject) in
+        try members(Self.officialKeys, into: &official) {
+            (d: inout TrialJSONDecoder, k: Int, official: inout Official) throws(Reject) in
             switch k {
             case 0: official.name = try d.string()
             case 1: official.role = try d.string()
@@ -165,7 +171,8 @@ struct TrialJSONDecoder {
 
     private mutating func location() throws(Reject) -> Location {
         var location = Location()
-        try members(Self.locationKeys) { (d: inout TrialJSONDecoder, k: Int) throws(Reject) in
+        try members(Self.locationKeys, into: &location) {
+            (d: inout TrialJSONDecoder, k: Int, location: inout Location) throws(Reject) in
             switch k {
             case 0: location.facility = try d.string()
             case 1: location.city = try d.string()
@@ -178,7 +185,8 @@ struct TrialJSONDecoder {
 
     private mutating func design() throws(Reject) -> StudyDesign {
         var design = StudyDesign()
-        try members(Self.designKeys) { (d: inout TrialJSONDecoder, k: Int) throws(Reject) in
+        try members(Self.designKeys, into: &design) {
+            (d: inout TrialJSONDecoder, k: Int, design: inout StudyDesign) throws(Reject) in
             switch k {
             case 0: design.allocation = try d.string()
             case 1: design.interventionModel = try d.string()
@@ -195,7 +203,8 @@ struct TrialJSONDecoder {
     private mutating func source() throws(Reject) -> RecordSource {
         var source = RecordSource()
         var format: RecordFormat? = nil
-        try members(Self.sourceKeys) { (d: inout TrialJSONDecoder, k: Int) throws(Reject) in
+        try members(Self.sourceKeys, into: &source) {
+            (d: inout TrialJSONDecoder, k: Int, source: inout RecordSource) throws(Reject) in
             switch k {
             case 0: source.file = try d.string()
             case 1: source.entry = try d.string()
@@ -209,7 +218,8 @@ struct TrialJSONDecoder {
 
     private mutating func eligibility() throws(Reject) -> Eligibility {
         var e = Eligibility()
-        try members(Self.eligibilityKeys) { (d: inout TrialJSONDecoder, k: Int) throws(Reject) in
+        try members(Self.eligibilityKeys, into: &e) {
+            (d: inout TrialJSONDecoder, k: Int, e: inout Eligibility) throws(Reject) in
             switch k {
             case 0: e.sex = try d.string()
             case 1: e.minimumAge = try d.string()

@@ -88,7 +88,10 @@ final class ClinicalStudyXMLHandler: SAXDelegate {
     }
 
     func finish(id: TrialID) -> Trial {
-        var result = trial
+        // Moved out and replaced by the placeholder: `var result = trial` copied it (a retain and a
+        // release of each of its strings and arrays).
+        var result = Trial(id: ClinicalStudyXMLHandler.placeholder)
+        swap(&result, &trial)
         result.id = id
         if result.countries.isEmpty {
             for location in result.locations where !location.country.isEmpty { result.countries.append(location.country) }
@@ -97,7 +100,6 @@ final class ClinicalStudyXMLHandler: SAXDelegate {
         let split = CriteriaSplitter.split(result.eligibility.criteria)
         result.eligibility.inclusion = split.inclusion
         result.eligibility.exclusion = split.exclusion
-        trial = Trial(id: ClinicalStudyXMLHandler.placeholder)
         return result
     }
 

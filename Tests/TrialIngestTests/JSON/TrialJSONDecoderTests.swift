@@ -120,4 +120,25 @@ import TrialSearchCore
         #expect(fast.startDate == nil && fast.completionDate == PartialDate(year: 2021, month: 7))
         #expect(fast.lastUpdated == PartialDate(year: 2021, month: 7, day: 9))
     }
+
+    /// Escapes at every offset of the 8-byte words that unescaping copies, alone, adjacent and at the
+    /// end, in text of every length up to 40 bytes: the decoded text is the text written.
+    @Test func escapesAtEveryOffsetDecode() throws {
+        let escapes: [(text: String, json: String)] = [("\n", "\\n"), ("\"", "\\\""), ("\\", "\\\\"), ("\t", "\\t"),
+                                                       ("é", "\\u00e9"), ("😀", "\\ud83d\\ude00"), ("/", "\\/")]
+        for length in 0...40 {
+            for offset in 0...length {
+                for (k, escape) in escapes.enumerated() {
+                    let plain = (0..<length).map { Character(UnicodeScalar(UInt8(97 + ($0 * 7 + k) % 26))) }
+                    let before = String(plain[..<offset]), after = String(plain[offset...])
+                    let second = escapes[(k + offset) % escapes.count]
+                    let text = before + escape.text + second.text + after + escape.text
+                    let json = before + escape.json + second.json + after + escape.json
+                    let line = #"{"id":"NCT9","briefTitle":""# + json + #""}"#
+                    let fast = try #require(TrialJSONDecoderTests.fast(line), "\(line)")
+                    #expect(fast.briefTitle == text, "\(line)")
+                }
+            }
+        }
+    }
 }

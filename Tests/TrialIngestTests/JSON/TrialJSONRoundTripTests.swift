@@ -40,6 +40,27 @@ import TrialSearchCore
         #expect(again == trials)
     }
 
+    /// The one-pass reader's records get the id checks of every reader: a line whose id has a control
+    /// character or is too long is an error for that line, and the lines around it are read.
+    @Test func convertLinesWithBadIdsAreErrors() throws {
+        let (trials, _, _) = try readAll(TrialJSONRoundTripTests.fixtures)
+        let good = try #require(trials.first)
+        var control = good
+        control.id = try #require(TrialID("NCT0000\u{1B}1"))
+        var long = good
+        long.id = try #require(TrialID("NCT" + String(repeating: "1", count: 300)))
+        let folder = try Fixtures.temporaryFolder()
+        defer { Fixtures.remove(folder) }
+        let lines = [good, control, long, good].map(\.jsonString).joined(separator: "\n") + "\n"
+        try Fixtures.write(Array(lines.utf8), to: folder + "/ids.jsonl")
+        let (read, errors, results) = try readAll([folder], workers: 2)
+        #expect(read == [good, good])
+        #expect(results.count == 4)
+        #expect(errors.count == 2)
+        #expect(errors.first.map { "\($0)".contains("control character byte 0x1B") } == true, "\(errors)")
+        #expect(errors.last.map { "\($0)".contains("trial id is 303 bytes, more than the limit of 256") } == true, "\(errors)")
+    }
+
     @Test func aLineWithoutIdIsAnError() throws {
         let bytes = Array(#"{"registry":"ChiCTR","source":{"format":"ictrp"}}"#.utf8)
         let result = bytes.withUnsafeBytes { raw in

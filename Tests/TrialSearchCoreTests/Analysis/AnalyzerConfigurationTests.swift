@@ -45,6 +45,31 @@ struct AnalyzerConfigurationTests {
         #expect(Analyzer().isStopWord("the") && !Analyzer().isStopWord("positive"))
     }
 
+    @Test("a stop list holds exactly its words, short and long, and equal lists are equal")
+    func stopListLookUp() {
+        // Words of 1 to 10 bytes: up to 7 are compared as packed keys, longer ones byte by byte.
+        let list = StopWordList(name: "t", words: ["a", "of", "the", "with", "their", "abcdef", "abcdefg", "abcdefgh", "abcdefghij"])
+        // Every word, each with a letter added, dropped or changed at either end, and other strings:
+        // found exactly when the list has them.
+        var candidates = ["", "b", "an", "th", "thee", "witH", "theirs", "abcdeg", "abcdefghi", "abcdefghik", "t\u{0}"]
+        for word in list.words {
+            candidates += [word, word + "s", String(word.dropLast()), String(word.dropFirst()), "x" + word.dropFirst(),
+                           word.dropLast() + "x"]
+        }
+        for candidate in candidates {
+            #expect(list.contains(candidate) == list.words.contains(candidate), "\(candidate)")
+        }
+        // The packed key keeps the length: a zero byte is not padding.
+        #expect(!StopWordList(name: "z", words: ["a\u{0}"]).contains("a") && StopWordList(name: "z", words: ["a\u{0}"]).contains("a\u{0}"))
+        for word in StopWordList.englishClinical.words {
+            #expect(StopWordList.englishClinical.contains(word) && !StopWordList.englishClinical.contains(word + "x"))
+        }
+        #expect(!StopWordList.englishClinical.contains("no") && !StopWordList.englishClinical.contains("not"))
+        #expect(StopWordList(name: "t", words: ["b", "a"]) == StopWordList(name: "t", words: ["a", "b"]))
+        #expect(StopWordList(name: "t", words: ["a"]) != StopWordList(name: "u", words: ["a"]))
+        #expect(Set([StopWordList(name: "t", words: ["b", "a"]), StopWordList(name: "t", words: ["a", "b"])]).count == 1)
+    }
+
     @Test("an index built with another fingerprint is refused with a message naming both and what differs")
     func refusal() {
         let configuration = AnalyzerConfiguration.default

@@ -79,4 +79,23 @@ struct TermTableSortTests {
         let sorted = Self.terms(table, table.sortedTermIDs()).map { String(decoding: $0, as: UTF8.self) }
         #expect(sorted == ["clinica", "clinical", "clinicaltrial", "clinicaltrials", "clinicaltrialsgov", "clinicalz"])
     }
+
+    /// The smallest table (one slot, no text room: a flushed segment's) grows as terms arrive and holds
+    /// the same terms in the same slots order as a default table given the same terms.
+    @Test func smallestTableGrows() {
+        var small = TermTable(slots: 1, textCapacity: 0)
+        var large = TermTable()
+        defer {
+            small.deallocate()
+            large.deallocate()
+        }
+        let words = (0..<3_000).map { Array("term\($0 * 7919 % 10_007)".utf8) } + [Array(repeating: 0x61, count: TermTable.maxTermLength)]
+        for word in words + words {
+            Self.add(word, to: &small)
+            Self.add(word, to: &large)
+        }
+        #expect(small.termCount == Set(words).count && large.termCount == small.termCount)
+        Self.expectByteOrder(small, small.sortedTermIDs())
+        #expect(Self.terms(small, small.sortedTermIDs()) == Self.terms(large, large.sortedTermIDs()))
+    }
 }

@@ -14,7 +14,9 @@ struct DocValuesRecord {
     var contentHash: UInt64
     var enrollment: Int32
 
-    init(trial: Trial, contentHash: UInt64) {
+    /// Borrows `trial` (an owned parameter made every indexed `Trial` be copied for the call: a retain
+    /// and a release of each of its strings and arrays).
+    init(trial: borrowing Trial, contentHash: UInt64) {
         id = trial.id.rawValue
         registry = trial.registry
         overallStatus = trial.overallStatus

@@ -24,10 +24,13 @@ import CLibDeflate
 final class IndexOutput {
     let path: String
     private var fd: Int32
-    // `buffer`, `crc` and `position` are unchecked: an output is written by one thread at a time and
-    // their accesses never overlap; the runtime's exclusivity checks cost about 80 instructions a
+    // `bufferCount`, `crc` and `position` are unchecked: an output is written by one thread at a time
+    // and their accesses never overlap; the runtime's exclusivity checks cost about 80 instructions a
     // `write` (the flushes call it about 80 times per record).
-    @exclusivity(unchecked) private var buffer: [UInt8] = []
+    /// The bytes not yet written to the file (`bufferCapacity` allocated, freed in `deinit`): manual
+    /// memory, so that a small `write` (a flush writes two per term) is a copy, not an array append.
+    private let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: IndexOutput.bufferCapacity)
+    @exclusivity(unchecked) private var bufferCount = 0
     @exclusivity(unchecked) private var crc: UInt32 = 0
     /// Bytes written so far, buffered ones included: the offset the next byte will have.
     @exclusivity(unchecked) private(set) var position: Int = 0
@@ -44,7 +47,6 @@ final class IndexOutput {
         fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw IndexError.system("create", path) }
         KillPoint.reach("output.created")
-        buffer.reserveCapacity(Self.bufferCapacity)
         var header: [UInt8] = []
         header.appendU32(IndexFormat.headerMagic)
         precondition(formatName.utf8.count < 256, "format name too long: \(formatName)")
@@ -68,7 +70,6 @@ final class IndexOutput {
         guard fd >= 0 else { throw IndexError.system("create", path) }
         unlink(path)
         isScratch = true
-        buffer.reserveCapacity(Self.bufferCapacity)
     }
 
     /// Appends every byte of this scratch output to `output`, reading them back in 1 MB pieces.
@@ -90,6 +91,7 @@ final class IndexOutput {
 
     deinit {
         if fd >= 0 { close(fd) }
+        buffer.deallocate()
     }
 
     /// Length of the header written for `formatName`.
@@ -100,13 +102,14 @@ final class IndexOutput {
     }
 
     func write(_ bytes: UnsafeRawBufferPointer) throws {
-        guard !bytes.isEmpty else { return }
-        if buffer.count + bytes.count > Self.bufferCapacity { try flushBuffer() }
+        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
+        if bufferCount + bytes.count > Self.bufferCapacity { try flushBuffer() }
         if bytes.count >= Self.bufferCapacity {
-            crc = libdeflate_crc32(crc, bytes.baseAddress, bytes.count)
+            crc = libdeflate_crc32(crc, source, bytes.count)
             try writeAll(bytes)
         } else {
-            buffer.append(contentsOf: bytes)
+            UnsafeMutableRawPointer(buffer + bufferCount).copyMemory(from: source, byteCount: bytes.count)
+            bufferCount += bytes.count
         }
         position += bytes.count
     }
@@ -137,12 +140,10 @@ final class IndexOutput {
     }
 
     private func flushBuffer() throws {
-        guard !buffer.isEmpty else { return }
-        try buffer.withUnsafeBytes { bytes in
-            crc = libdeflate_crc32(crc, bytes.baseAddress, bytes.count)
-            try writeAll(bytes)
-        }
-        buffer.removeAll(keepingCapacity: true)
+        guard bufferCount > 0 else { return }
+        crc = libdeflate_crc32(crc, buffer, bufferCount)
+        try writeAll(UnsafeRawBufferPointer(start: buffer, count: bufferCount))
+        bufferCount = 0
         KillPoint.reach("output.written")
     }
 

@@ -157,7 +157,7 @@ final class InMemorySegment {
         }
         for segment in segments {
             segment.builder.table.deallocate()
-            segment.builder = SegmentBuilder()
+            segment.builder = SegmentBuilder(table: TermTable(slots: 1, textCapacity: 0))
             segment.sortedTerms = nil
         }
         return SegmentInfo(name: name, id: id, docCount: docCount, deletesGeneration: 0, deletedCount: 0)

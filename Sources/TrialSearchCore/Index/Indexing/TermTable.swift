@@ -56,10 +56,14 @@ struct TermTable {
     /// Longest term indexed; longer tokens (garbage such as base64 runs) are dropped.
     static let maxTermLength = 255
 
-    init() {
-        tableMask = (1 << 15) - 1
-        terms = Self.allocateStates(tableMask + 1)
-        textCapacity = 1 << 18
+    /// An empty table of `slots` (a power of two) term slots and `textCapacity` bytes of term text,
+    /// both grown as terms arrive. The defaults are an indexing segment's; a flushed segment's builder
+    /// is left with the smallest table (`slots: 1, textCapacity: 0`), not 2 MB zeroed for nothing.
+    init(slots: Int = 1 << 15, textCapacity: Int = 1 << 18) {
+        precondition(slots > 0 && slots & (slots - 1) == 0 && textCapacity >= 0, "\(slots) slots, \(textCapacity) bytes")
+        tableMask = slots - 1
+        terms = Self.allocateStates(slots)
+        self.textCapacity = textCapacity
         text = .allocate(capacity: textCapacity)
     }
 
@@ -123,7 +127,7 @@ struct TermTable {
     @inline(never)
     private mutating func add(_ base: UnsafePointer<UInt8>, count n: Int, hash h: UInt32, prefix: UInt64, slot: Int) -> Int {
         if textCount + n > textCapacity {
-            var capacity = textCapacity * 2
+            var capacity = max(textCapacity * 2, 1 << 10)
             while textCount + n > capacity { capacity *= 2 }
             let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
             bigger.update(from: text, count: textCount)
