@@ -84,9 +84,14 @@ public struct IndexSearcher: Sendable {
             // per walk cost about 33,000 instructions each (BENCHMARKS.md, `rel11` and `kw12`).
             let scratch = AccumulatorWindow.take(window: options.windows.inner)
             defer { scratch.recycle() }
-            let seed = options.exhaustive ? -.infinity : ThresholdSeed.lowerBound(queries, limit: collector.limit, scratch: scratch)
+            // The seed's completed candidates' clause scores, one entry per query (or none), which the
+            // searches read instead of probing the same docs again (`SeededScores`).
+            var seeded: [SeededScores] = []
+            let seed = options.exhaustive ? -.infinity
+                : ThresholdSeed.lowerBound(queries, limit: collector.limit, scratch: scratch, seeded: &seeded)
             for i in queries.indices {
-                Self.run(&queries[i], options: options, seed: seed, scratch: scratch, into: &collector)
+                Self.run(&queries[i], options: options, seed: seed, seeded: seeded.isEmpty ? .none : seeded[i], scratch: scratch,
+                         into: &collector)
                 if queries[i].isCorrupt { throw Self.corrupt(queries[i].segment) }
             }
         }
@@ -99,11 +104,12 @@ public struct IndexSearcher: Sendable {
     }
 
     private static func run<S: ClauseScorer>(_ q: inout SegmentQuery<S>, options: SearchOptions, seed: Float,
-                                             scratch: AccumulatorWindow, into collector: inout TopHitsCollector) {
+                                             seeded: SeededScores, scratch: AccumulatorWindow,
+                                             into collector: inout TopHitsCollector) {
         if options.exhaustive {
             ExhaustiveSearch.run(&q, into: &collector)
         } else if q.required.isEmpty {
-            MaxScoreSearch.run(&q, into: &collector, windows: options.windows, seed: seed, scratch: scratch)
+            MaxScoreSearch.run(&q, into: &collector, windows: options.windows, seed: seed, seeded: seeded, scratch: scratch)
         } else {
             RequiredClausesSearch.run(&q, into: &collector)
         }

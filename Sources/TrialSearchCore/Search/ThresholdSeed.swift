@@ -58,11 +58,27 @@ enum ThresholdSeed {
     /// then uses too.
     static func lowerBound<S: ClauseScorer, Queries: Collection<SegmentQuery<S>>>(_ queries: Queries, limit: Int,
                                                                                 scratch: AccumulatorWindow) -> Float {
+        var seeded: [SeededScores] = []
+        return lowerBound(queries, limit: limit, scratch: scratch, seeded: &seeded)
+    }
+
+    /// `lowerBound(_:limit:scratch:)` that also hands each segment's search the clause scores of the
+    /// candidates it completed: `seeded` gets one entry per query, in order (`SeededScores.none` for
+    /// a query not seeded), or stays empty when no query is seeded.
+    static func lowerBound<S: ClauseScorer, Queries: Collection<SegmentQuery<S>>>(_ queries: Queries, limit: Int,
+                                                                                scratch: AccumulatorWindow,
+                                                                                seeded: inout [SeededScores]) -> Float {
         guard limit > 0, queries.contains(where: { $0.optional.count > MaxScoreSearch.smallQuery }) else { return -.infinity }
         let accumulator = scratch.accumulator, marks = scratch.marks, window = scratch.window
         var scores: [Float] = []
-        for query in queries where query.optional.count > MaxScoreSearch.smallQuery {
-            candidateScores(query, limit: limit, accumulator: accumulator, marks: marks, window: window, into: &scores)
+        seeded.reserveCapacity(queries.count)
+        for query in queries {
+            var record = SeededScores.none
+            if query.optional.count > MaxScoreSearch.smallQuery {
+                candidateScores(query, limit: limit, accumulator: accumulator, marks: marks, window: window, into: &scores,
+                                recording: &record)
+            }
+            seeded.append(record)
         }
         guard scores.count >= limit else { return -.infinity }
         let kth: Float
@@ -85,6 +101,16 @@ enum ThresholdSeed {
     ///   O(p log limit) to keep their `limit` best docs.
     static func candidateScores<S: ClauseScorer>(_ query: SegmentQuery<S>, limit: Int, accumulator: UnsafeMutablePointer<Double>,
                                                  marks: UnsafeMutablePointer<UInt64>, window: Int, into scores: inout [Float]) {
+        var record = SeededScores.none
+        candidateScores(query, limit: limit, accumulator: accumulator, marks: marks, window: window, into: &scores, recording: &record)
+    }
+
+    /// `candidateScores(_:limit:accumulator:marks:window:into:)` that also records, in `record`, the
+    /// completed candidates and the score of each clause probed for them (`SeededScores`), for the
+    /// segment's search; `record` is left as it is when the candidates are not completed.
+    static func candidateScores<S: ClauseScorer>(_ query: SegmentQuery<S>, limit: Int, accumulator: UnsafeMutablePointer<Double>,
+                                                 marks: UnsafeMutablePointer<UInt64>, window: Int, into scores: inout [Float],
+                                                 recording record: inout SeededScores) {
         let scorers = query.optional
         guard query.required.isEmpty, query.excluded.isEmpty, scorers.count > 1 else { return }
         var seeds: [S] = []
@@ -145,14 +171,24 @@ enum ThresholdSeed {
         // scorers, in doc order) when that takes few probes: the lowest of their scores is the bound.
         // (Completing twice as many candidates raised the bound too little to pay: callgrind, 50 sources
         // of `related --ids` on the 16x replica, 1,037 M vs 978 M instructions for the run.)
+        // Each probe's score is kept for the segment's search (`SeededScores`), which meets these docs
+        // among its candidates and would probe the same clauses again.
         if limit * rest.count <= maxProbes {
             found.sort { $0.doc < $1.doc }
+            var completed = SeededScores(docs: found.map(\.doc), clauseCount: scorers.count)
             for i in rest {
                 guard var scorer = scorers[i].restartedForUseBeforeThis(in: query.segment) else { continue }
-                for c in found.indices where scorer.advance(to: found[c].doc) == found[c].doc && scorer.matches() {
-                    found[c].sum += Double(scorer.score())
+                for c in found.indices {
+                    if scorer.advance(to: found[c].doc) == found[c].doc && scorer.matches() {
+                        let score = scorer.score()
+                        found[c].sum += Double(score)
+                        completed.record(candidate: c, clause: i, score)
+                    } else {
+                        completed.record(candidate: c, clause: i, SeededScores.notMatched)
+                    }
                 }
             }
+            record = completed
         }
         for c in found { scores.append(query.scored(c.doc, c.sum).score) }
     }

@@ -70,6 +70,57 @@ import Testing
         #expect(raised > 0, "no query whose seed the segments raised together")
     }
 
+    /// The clause scores the seed keeps for a segment's search (`SeededScores`) are the scores the
+    /// search's own probes would compute: for each completed candidate (in increasing doc order, at most
+    /// `limit`) and each clause kept, a fresh scorer advanced to the doc gives the same `Float`, or does
+    /// not match where the entry says so.
+    @Test(arguments: [Similarity.bm25f(.related), .default])
+    func seededScoresAreTheClausesOwnScores(similarity: Similarity) throws {
+        let index = try #require(SyntheticSearchIndex.shared)
+        let searcher = try IndexSearcher(reader: index.reader, similarity: similarity)
+        let model = searcher.model
+        var queries = RandomQueries(seed: 53, trials: index.trials)
+        let window = MaxScoreSearch.innerWindow
+        let scratch = AccumulatorWindow(window: window)
+        defer { scratch.deallocate() }
+        var recorded = 0, scored = 0, unmatched = 0
+        for round in 0..<40 {
+            let query = Self.manyTermQuery(&queries)
+            let limit = [1, 3, 10, 10, 50][queries.int(5)]
+            let options = SearchOptions(limit: limit, filter: queries.filter(), excluding: queries.int(2) == 0 ? index.trials[round].id : nil)
+            let prepared = try PreparedQuery(query, reader: index.reader, model: model)
+            func segmentQuery(_ segment: SegmentReader) -> SegmentQuery<TermScorer>? {
+                prepared.segmentQuery(segment, model: model, options: options, make: { match -> TermScorer? in
+                    guard case let .term(weight, resolved) = match else { return nil }
+                    return PreparedQuery.termScorer(weight, resolved, segment: segment, model: model)
+                })
+            }
+            for segment in index.reader.segments {
+                guard let q = segmentQuery(segment), let fresh = segmentQuery(segment) else { continue }
+                var scores: [Float] = []
+                var record = SeededScores.none
+                ThresholdSeed.candidateScores(q, limit: limit, accumulator: scratch.accumulator, marks: scratch.marks, window: window,
+                                              into: &scores, recording: &record)
+                guard !record.isEmpty else { continue }
+                recorded += 1
+                #expect(record.clauseCount == q.optional.count)
+                #expect(record.docs.count <= limit && record.docs.count == scores.count)
+                #expect(zip(record.docs, record.docs.dropFirst()).allSatisfy { $0 < $1 }, "round \(round): \(record.docs)")
+                for i in q.optional.indices {
+                    var scorer = fresh.optional[i]
+                    for (c, doc) in record.docs.enumerated() {
+                        let kept = record.entry(candidate: c, clause: i)
+                        if kept.isNaN { continue }
+                        let expected = scorer.advance(to: doc) == doc && scorer.matches() ? scorer.score() : SeededScores.notMatched
+                        #expect(kept.bitPattern == expected.bitPattern, "round \(round), clause \(i), doc \(doc): kept \(kept), scored \(expected)")
+                        if kept == SeededScores.notMatched { unmatched += 1 } else { scored += 1 }
+                    }
+                }
+            }
+        }
+        #expect(recorded > 20 && scored > 100 && unmatched > 100, "recorded \(recorded) segments, \(scored) scores, \(unmatched) misses")
+    }
+
     /// With the seed in play, pruned many-term searches still equal exhaustive ones, bit for bit, with
     /// filters, deletions, an excluded source trial and a rescoring prior.
     @Test(arguments: [Similarity.bm25f(.related), .default])
