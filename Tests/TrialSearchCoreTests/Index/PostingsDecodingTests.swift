@@ -23,22 +23,24 @@ import Testing
                 }
                 #expect(Array(out[..<count]) == values, "width \(width), \(count) values")
                 #expect(out[count] == 7, "width \(width), \(count) values: wrote past the end")
-                // The same bits as doc deltas (stored minus one) after a previous doc.
-                let previous = Int64(rng.next() % 1000) - 1
-                var docs = [UInt32](repeating: 0, count: count + 1)
-                let last = packed.withUnsafeBytes { raw in
-                    docs.withUnsafeMutableBufferPointer {
-                        BitPacking.unpackDocs(raw.baseAddress!, count: count, width: width, after: previous, into: $0.baseAddress!)
+                // The same bits as doc deltas (stored minus one) after a previous doc; also after one near
+                // 2³² (a damaged skip entry), where the values wrap and the returned sum must not.
+                for previous in [Int64(rng.next() % 1000) - 1, Int64(UInt32.max) - Int64(rng.next() % 1000)] {
+                    var docs = [UInt32](repeating: 0, count: count + 1)
+                    let last = packed.withUnsafeBytes { raw in
+                        docs.withUnsafeMutableBufferPointer {
+                            BitPacking.unpackDocs(raw.baseAddress!, count: count, width: width, after: previous, into: $0.baseAddress!)
+                        }
                     }
+                    var sum = previous
+                    var expected: [UInt32] = []
+                    for v in values {
+                        sum += Int64(v) + 1
+                        expected.append(UInt32(truncatingIfNeeded: sum))
+                    }
+                    #expect(Array(docs[..<count]) == expected, "width \(width), \(count) deltas after \(previous)")
+                    #expect(last == sum)
                 }
-                var sum = previous
-                var expected: [UInt32] = []
-                for v in values {
-                    sum += Int64(v) + 1
-                    expected.append(UInt32(truncatingIfNeeded: sum))
-                }
-                #expect(Array(docs[..<count]) == expected, "width \(width), \(count) deltas")
-                #expect(last == sum)
             }
         }
     }
