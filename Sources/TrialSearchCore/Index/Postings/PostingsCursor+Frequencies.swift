@@ -35,11 +35,11 @@ extension PostingsCursor {
             }
         } else {
             // `start` is a multiple of `maskChunk`, so its indices start on a byte.
-            let flags = MaskDictionary.decode(base + indicesOffset + (start * indexWidth) >> 3, count: end - start,
-                                              width: indexWidth, dictionary: dictionary, masks: masks + start,
-                                              freqStart: freqStart + start, total: &total)
+            MaskDictionary.decode(base + indicesOffset + (start * indexWidth) >> 3, count: end - start,
+                                  width: indexWidth, dictionary: dictionary, masks: masks + start,
+                                  freqStart: freqStart + start, total: &total)
             // An index past the dictionary (a damaged block) reads the `damaged` entry.
-            guard flags & MaskDictionary.damaged == 0 else { return markCorrupt() }
+            guard !MaskDictionary.isDamaged(fields: total &- freqTotal, docs: end - start) else { return markCorrupt() }
         }
         // The termFreqs of the docs decoded so far must lie in the term's postings: `termFreq(at:)`
         // reads them in place.
