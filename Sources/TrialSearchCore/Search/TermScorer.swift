@@ -204,8 +204,11 @@ struct TermScorer: ClauseScorer {
                     d = cursor.doc
                     break
                 }
-                let docs = run.docs, masks = run.masks, starts = run.freqStarts, allFreqs = run.freqs
+                let docs = run.docs, masks = run.masks, allFreqs = run.freqs
                 let end = run.end
+                // The doc's first termFreq, counted along (a doc has one per field of its mask) rather than
+                // read from `freqStarts`: a load and a register less a doc.
+                var k = Int(run.freqStarts[run.start])
                 // The norms rows of the docs `normsPrefetchDistance` ahead are asked for before they are
                 // read: a query's docs are scattered over the 2 MB of norms, and their misses overlap.
                 if prefetch {
@@ -224,9 +227,10 @@ struct TermScorer: ClauseScorer {
                     if mask == 0 { continue }
                     let doc = DocID(bitPattern: docs[i])
                     let row = rows + Int(doc) &* IndexFormat.fieldCount
-                    let freqs = allFreqs + Int(starts[i])
+                    let freqs = allFreqs + k
                     let f = mask.trailingZeroBitCount
                     if mask & (mask &- 1) == 0 && freqs[0] == 0 {
+                        k &+= 1
                         let s = factors[once &+ f &* 256 &+ Int(row[f])]
                         guard s > 0 else { continue }
                         let score = weight * s
@@ -235,13 +239,14 @@ struct TermScorer: ClauseScorer {
                     }
                     var x = Float(freqs[0] &+ 1) * factors[f &* 256 &+ Int(row[f])]
                     var m = mask & (mask &- 1)
-                    var k = 1
+                    var j = 1
                     while m != 0 {
                         let g = m.trailingZeroBitCount
-                        x += Float(freqs[k] &+ 1) * factors[g &* 256 &+ Int(row[g])]
-                        k &+= 1
+                        x += Float(freqs[j] &+ 1) * factors[g &* 256 &+ Int(row[g])]
+                        j &+= 1
                         m &= m &- 1
                     }
+                    k &+= j
                     guard x > 0 else { continue }
                     let score = weight * (x / (k1 + x))
                     if !boundIsBelow(score + rest, threshold) { threshold = body(doc, score) }

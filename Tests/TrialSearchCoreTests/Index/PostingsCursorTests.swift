@@ -136,6 +136,39 @@ import Testing
         #expect(cursor.next() >= 0)
     }
 
+    /// `Impacts.skip` (in place where the longest encoding fits) ends where the checked reader ends, and
+    /// fails where it fails: encoded bounds with vints of one to five bytes, cut short, and with a vint
+    /// of ten continuation bytes (which `readVInt` refuses).
+    @Test func impactsSkipAgreesWithTheCheckedReader() {
+        var rng = SeededRandom(seed: 13)
+        for round in 0..<300 {
+            var impacts = Impacts()
+            for f in 0..<IndexFormat.fieldCount where rng.next() % 3 == 0 {
+                let tf = UInt32(truncatingIfNeeded: rng.next() >> UInt64(rng.next() % 64))
+                impacts.add(field: f, termFreq: max(tf, 1), norm: UInt8(truncatingIfNeeded: rng.next()))
+            }
+            var bytes: [UInt8] = []
+            impacts.encode(into: &bytes)
+            if round % 5 == 0, impacts.fieldMask != 0 {
+                // The first field's vint made ten continuation bytes long.
+                bytes.replaceSubrange(2..<3, with: [UInt8](repeating: 0x80, count: 10) + [bytes[2] & 0x7F])
+            }
+            let length = bytes.count
+            let cut = round % 3 == 0 ? Int(rng.next() % UInt64(length + 1)) : length
+            let tail = round % 2 == 0 ? Impacts.maxSkippedLength : 0
+            let buffer = Array(bytes[..<cut]) + [UInt8](repeating: 0xFF, count: tail)
+            buffer.withUnsafeBytes { raw in
+                let end = cut + tail
+                var fast = ByteReader(base: raw.baseAddress!, end: end, position: 0)
+                var checked = ByteReader(base: raw.baseAddress!, end: end, position: 0)
+                Impacts.skip(&fast)
+                Impacts.skipChecked(&checked)
+                #expect(fast.failed == checked.failed, "round \(round)")
+                if !checked.failed { #expect(fast.position == checked.position, "round \(round)") }
+            }
+        }
+    }
+
     @Test func fieldNormIsMonotonicAndExactBelow24() {
         var previous = -1
         for length in 0..<100_000 {

@@ -73,14 +73,48 @@ enum BitPacking {
     /// kept in 64 bits so that the caller validates a whole block with one comparison: every delta is
     /// at least 1, so the 64-bit values increase strictly, and they all lie below a limit ≤ 2³² (the
     /// segment's docCount) exactly when the last one does, in which case `out` holds them unchanged.
-    /// Returns the last value (`previous` when `count` is 0). One copy of the loop per width, as `unpack`.
+    /// Returns the last value (`previous` when `count` is 0). One copy of the loop per width: widths up
+    /// to 16 (every block of the replica's postings) sum in 32 bits (`unpackDeltas32`), the same values.
+    /// Callgrind, 75 TREC 2021 topics at top 10 on the replica: see BENCHMARKS.md (`notes13`).
     /// - Complexity: O(count).
     @inline(never)
     static func unpackDocs(_ source: UnsafeRawPointer, count: Int, width: Int, after previous: Int64,
                            into out: UnsafeMutablePointer<UInt32>) -> Int64 {
         var last = previous
-        unpackAnyWidth(source, count: count, width: width, delta: true, sum: &last, into: out)
+        if width >= 1 && width <= 16 && count < 1 << 16 {
+            unpackDeltas32AnyWidth(source, count: count, width: width, sum: &last, into: out)
+        } else {
+            unpackAnyWidth(source, count: count, width: width, delta: true, sum: &last, into: out)
+        }
         return last
+    }
+
+    /// `unpackDeltas32` with `width` (1…16) made a constant: one specialised copy per width (a type of
+    /// `PackedWidth`). Inlined copies in one switch (as `unpackAnyWidth`'s) were not all inlined: the
+    /// compiler called a copy with a variable width for some or all widths.
+    @inline(__always)
+    private static func unpackDeltas32AnyWidth(_ source: UnsafeRawPointer, count: Int, width: Int, sum: inout Int64,
+                                               into out: UnsafeMutablePointer<UInt32>) {
+        switch width {
+        case 1: unpackDeltas32(Width1.self, source, count: count, sum: &sum, into: out)
+        case 2: unpackDeltas32(Width2.self, source, count: count, sum: &sum, into: out)
+        case 3: unpackDeltas32(Width3.self, source, count: count, sum: &sum, into: out)
+        case 4: unpackDeltas32(Width4.self, source, count: count, sum: &sum, into: out)
+        case 5: unpackDeltas32(Width5.self, source, count: count, sum: &sum, into: out)
+        case 6: unpackDeltas32(Width6.self, source, count: count, sum: &sum, into: out)
+        case 7: unpackDeltas32(Width7.self, source, count: count, sum: &sum, into: out)
+        case 8: unpackDeltas32(Width8.self, source, count: count, sum: &sum, into: out)
+        case 9: unpackDeltas32(Width9.self, source, count: count, sum: &sum, into: out)
+        case 10: unpackDeltas32(Width10.self, source, count: count, sum: &sum, into: out)
+        case 11: unpackDeltas32(Width11.self, source, count: count, sum: &sum, into: out)
+        case 12: unpackDeltas32(Width12.self, source, count: count, sum: &sum, into: out)
+        case 13: unpackDeltas32(Width13.self, source, count: count, sum: &sum, into: out)
+        case 14: unpackDeltas32(Width14.self, source, count: count, sum: &sum, into: out)
+        case 15: unpackDeltas32(Width15.self, source, count: count, sum: &sum, into: out)
+        default:
+            precondition(width == 16, "bit width \(width)")
+            unpackDeltas32(Width16.self, source, count: count, sum: &sum, into: out)
+        }
     }
 
     /// `unpackGroups` with `width` made a constant: one inlined copy per width (and, inlined into
@@ -194,4 +228,78 @@ enum BitPacking {
         }
         sum = last
     }
+
+    /// `unpackGroups` of doc deltas for widths of 1…16 and fewer than 2¹⁶ values, summed in 32 bits: the
+    /// values written are the 64-bit sums modulo 2³², which is what `UInt32(truncatingIfNeeded:)` of the
+    /// 64-bit sums wrote, and the deltas' total, below 2¹⁶ · 2¹⁶, is exact in 32 bits, so `sum` ends as the
+    /// same 64-bit value. A 64-bit sum truncated per value made the compiler keep two chains of additions
+    /// (eight instructions a value at width 4 in the disassembly); one 32-bit chain is one `lea` a value.
+    @inline(never)
+    private static func unpackDeltas32<W: PackedWidth>(_: W.Type, _ source: UnsafeRawPointer, count: Int, sum: inout Int64,
+                                                       into out: UnsafeMutablePointer<UInt32>) {
+        let width = W.bits
+        let mask: UInt32 = UInt32(truncatingIfNeeded: (1 << UInt64(width)) &- 1)
+        let first = UInt32(truncatingIfNeeded: sum)
+        var last = first
+        var p = source
+        var o = out
+        var groups = count >> 3
+        while groups > 0 {
+            if width <= 8 {
+                // The stored values summed apart from the group's +1s, which each store adds as a constant
+                // (`lea`): with `last + v + 1` in the chain the compiler kept two chains (eight
+                // instructions a value).
+                let word = UInt64(littleEndian: p.loadUnaligned(as: UInt64.self))
+                var s: UInt32 = 0
+                for j in 0..<8 {
+                    s = s &+ (UInt32(truncatingIfNeeded: word >> UInt64(j &* width)) & mask)
+                    o[j] = last &+ s &+ UInt32(j &+ 1)
+                }
+                last = last &+ s &+ 8
+            } else {
+                var s: UInt32 = 0
+                for j in 0..<8 {
+                    let bit = j &* width
+                    let word = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self))
+                    s = s &+ (UInt32(truncatingIfNeeded: word >> UInt64(bit & 7)) & mask)
+                    o[j] = last &+ s &+ UInt32(j &+ 1)
+                }
+                last = last &+ s &+ 8
+            }
+            p += width
+            o += 8
+            groups &-= 1
+        }
+        var bit = 0
+        for i in 0..<(count & 7) {
+            let word = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self))
+            last = last &+ (UInt32(truncatingIfNeeded: word >> UInt64(bit & 7)) & mask) &+ 1
+            o[i] = last
+            bit &+= width
+        }
+        sum &+= Int64(last &- first)
+    }
 }
+
+/// A bit width as a type, so that a generic unpacking loop is specialised with the width a constant
+/// (`BitPacking.unpackDeltas32`).
+private protocol PackedWidth {
+    static var bits: Int { get }
+}
+
+private enum Width1: PackedWidth { static var bits: Int { 1 } }
+private enum Width2: PackedWidth { static var bits: Int { 2 } }
+private enum Width3: PackedWidth { static var bits: Int { 3 } }
+private enum Width4: PackedWidth { static var bits: Int { 4 } }
+private enum Width5: PackedWidth { static var bits: Int { 5 } }
+private enum Width6: PackedWidth { static var bits: Int { 6 } }
+private enum Width7: PackedWidth { static var bits: Int { 7 } }
+private enum Width8: PackedWidth { static var bits: Int { 8 } }
+private enum Width9: PackedWidth { static var bits: Int { 9 } }
+private enum Width10: PackedWidth { static var bits: Int { 10 } }
+private enum Width11: PackedWidth { static var bits: Int { 11 } }
+private enum Width12: PackedWidth { static var bits: Int { 12 } }
+private enum Width13: PackedWidth { static var bits: Int { 13 } }
+private enum Width14: PackedWidth { static var bits: Int { 14 } }
+private enum Width15: PackedWidth { static var bits: Int { 15 } }
+private enum Width16: PackedWidth { static var bits: Int { 16 } }

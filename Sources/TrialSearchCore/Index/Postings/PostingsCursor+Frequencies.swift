@@ -3,8 +3,13 @@
 extension PostingsCursor {
     /// Docs whose masks `decodeMasks(through:)` decodes at a time, beyond the one asked for: a search
     /// probing a non-essential clause reads one doc of a block, and most docs of a block are never
-    /// scored. A multiple of 8, so that each chunk's mask indices start on a byte.
-    static let maskChunk = 16
+    /// scored. A multiple of 8, so that each chunk's mask indices start on a byte. Callgrind of the timed
+    /// region on the replica, same runs, 16 / 32 / 64 / 128 docs: 75 TREC 2021 topics at top 10 1,630.8 /
+    /// 1,620.4 / 1,617.2 / 1,620.6 M (a probe's chunk serves the block's next probes; each decode's
+    /// fixed cost is about a hundred instructions); 200 related sources 1,304.9 / 1,305.6 / 1,312.2 M
+    /// (the seed's single probes decode more); 1,000 keyword queries at top 10 1,451.5 / 1,448.1 /
+    /// 1,448.2 M. See BENCHMARKS.md (`notes13`).
+    static let maskChunk = 32
 
     /// Decodes the field masks of the current block and where each doc's termFreqs start, up to doc `i`
     /// (at least) of the block; the termFreqs stay packed and are read per doc (`termFreq(at:)`).
@@ -35,11 +40,11 @@ extension PostingsCursor {
             }
         } else {
             // `start` is a multiple of `maskChunk`, so its indices start on a byte.
-            let flags = MaskDictionary.decode(base + indicesOffset + (start * indexWidth) >> 3, count: end - start,
-                                              width: indexWidth, dictionary: dictionary, masks: masks + start,
-                                              freqStart: freqStart + start, total: &total)
+            MaskDictionary.decode(base + indicesOffset + (start * indexWidth) >> 3, count: end - start,
+                                  width: indexWidth, dictionary: dictionary, masks: masks + start,
+                                  freqStart: freqStart + start, total: &total)
             // An index past the dictionary (a damaged block) reads the `damaged` entry.
-            guard flags & MaskDictionary.damaged == 0 else { return markCorrupt() }
+            guard !MaskDictionary.isDamaged(fields: total &- freqTotal, docs: end - start) else { return markCorrupt() }
         }
         // The termFreqs of the docs decoded so far must lie in the term's postings: `termFreq(at:)`
         // reads them in place.

@@ -134,14 +134,30 @@ public struct PostingsCursor {
 
     /// Moves to the first doc ≥ `target` and returns it (`noMoreDocs` when none). Does nothing when
     /// the current doc is already ≥ `target`.
+    /// A target in the current block (most of a search's probes) is found inline; another block is
+    /// looked up out of line (`advanceToBlock`). Callgrind, 75 TREC 2021 topics at top 10 on the replica:
+    /// see BENCHMARKS.md (`notes13`).
     /// - Complexity: O(log blocks) skip-table probes plus a scan of one block.
+    @inline(__always)
     public mutating func advance(to target: DocID) -> DocID {
         if target <= doc { return doc }
-        if target > blockLastDoc || block < 0 {
-            guard let b = findBlock(target, from: max(block, 0)) else { return exhaust() }
-            if b != block || block < 0 { loadBlock(b) }
-            guard !isCorrupt else { return exhaust() }
-        }
+        if target > blockLastDoc || block < 0 { return advanceToBlock(target) }
+        return scanBlock(to: target)
+    }
+
+    /// `advance(to:)` past the current block's last doc (or before the first block).
+    @inline(never)
+    mutating func advanceToBlock(_ target: DocID) -> DocID {
+        guard let b = findBlock(target, from: max(block, 0)) else { return exhaust() }
+        if b != block || block < 0 { loadBlock(b) }
+        guard !isCorrupt else { return exhaust() }
+        return scanBlock(to: target)
+    }
+
+    /// Moves to the first doc ≥ `target` of the current block, whose last doc is ≥ `target` (or, for
+    /// the last block of a single-block term, past its end).
+    @inline(__always)
+    mutating func scanBlock(to target: DocID) -> DocID {
         let docs = buffers.docs
         let t = UInt32(target)
         var i = index
