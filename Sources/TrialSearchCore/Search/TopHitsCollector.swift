@@ -134,18 +134,33 @@ struct TopHitsCollector {
     /// the trial ids are read only for the docs tied with the `limit`-th score.
     @inline(__always)
     static func deepKey(_ doc: ScoredDoc, base: UInt32) -> UInt64 {
-        let negativeZero = doc.score.bitPattern == 0x8000_0000 ? negativeZeroBit : 0
-        return UInt64(descendingKey(doc.score)) << 32 | negativeZero | UInt64(base &+ UInt32(bitPattern: doc.doc))
+        deepKey(scoreBits: doc.score.bitPattern, number: base &+ UInt32(bitPattern: doc.doc))
+    }
+
+    /// `deepKey` of a score's bits and a snapshot number, without branches (`descendingKey`'s tests
+    /// of the score and the −0 test as masks).
+    @inline(__always)
+    static func deepKey(scoreBits bits: UInt32, number: UInt32) -> UInt64 {
+        let negativeZero = UInt64(bits == 0x8000_0000 ? 1 : 0) << 31
+        return UInt64(descendingKey(scoreBits: bits)) << 32 | negativeZero | UInt64(number)
     }
 
     /// Appends the `deepKey`s of `docs` to `keys`, through buffer pointers (an `append` per doc paid a
-    /// uniqueness check and a capacity test each).
+    /// uniqueness check and a capacity test each), with wrapping arithmetic and no branch per doc:
+    /// the loop with `descendingKey`'s branches and overflow-checked indices took about 24
+    /// instructions a doc (BENCHMARKS.md, `kw15`).
     static func appendKeys(of d: UnsafeBufferPointer<ScoredDoc>, to keys: inout [UInt64], _ bases: [UInt32]) {
         let old = keys.count, n = d.count
+        guard n > 0, let docs = d.baseAddress else { return }
         keys.append(contentsOf: repeatElement(0, count: n))
         keys.withUnsafeMutableBufferPointer { k in
             bases.withUnsafeBufferPointer { b in
-                for i in 0..<n { k[old + i] = deepKey(d[i], base: b[Int(d[i].segment)]) }
+                guard let target = k.baseAddress.map({ $0 + old }), let base = b.baseAddress else { return }
+                for i in 0..<n {
+                    let doc = docs[i]
+                    target[i] = deepKey(scoreBits: doc.score.bitPattern,
+                                        number: base[Int(doc.segment)] &+ UInt32(bitPattern: doc.doc))
+                }
             }
         }
     }
@@ -161,6 +176,17 @@ struct TopHitsCollector {
         var segment = bases.count - 1
         while segment > 0 && bases[segment] > global { segment -= 1 }
         return ScoredDoc(score: Float(bitPattern: bits), segment: Int32(segment), doc: DocID(bitPattern: global &- bases[segment]))
+    }
+
+    /// The docs of `keys` (`scoredDoc`), through buffer pointers: a `map` tested the new array's
+    /// capacity at every doc (about 40 instructions a doc in all).
+    static func scoredDocs(_ keys: [UInt64], bases: [UInt32]) -> [ScoredDoc] {
+        Array(unsafeUninitializedCapacity: keys.count) { docs, initialized in
+            keys.withUnsafeBufferPointer { k in
+                for i in 0..<k.count { docs[i] = scoredDoc(k[i], bases: bases) }
+            }
+            initialized = keys.count
+        }
     }
 
     private mutating func offerToHeap(_ candidate: ScoredDoc) {
@@ -346,7 +372,7 @@ struct TopHitsCollector {
                 _ = kept.withUnsafeMutableBufferPointer { b in Self.selectBest(b, count: limit, segments, bases) }
                 kept.removeLast(kept.count - limit)
             }
-            best = kept.map { Self.scoredDoc($0, bases: bases) }
+            best = Self.scoredDocs(kept, bases: bases)
         }
         let n = best.count
         precondition(n <= Int(UInt32.max), "\(n) docs")
