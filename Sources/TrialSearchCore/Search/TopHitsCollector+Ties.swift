@@ -46,9 +46,10 @@ extension TopHitsCollector {
 
     /// Orders the keys of docs tied on score (index in the low 32 bits) by trial id, then segment and
     /// doc, as `ranksAbove`: an insertion sort for the usual short runs, `scratch` holding a run and
-    /// `idAt` the ids' bytes by position in `docs`. The ids' bytes go to `ids`, in the new order.
+    /// `idAt` the ids' bytes by position in `docs`, read through `columns` (each segment's id column).
+    /// The ids' bytes go to `ids`, in the new order.
     static func sortTies(_ run: UnsafeMutableBufferPointer<UInt64>, _ docs: UnsafeBufferPointer<ScoredDoc>,
-                         _ segments: [SegmentReader], scratch ties: UnsafeMutablePointer<Tie>,
+                         _ columns: UnsafePointer<DocValues.IDColumn>, scratch ties: UnsafeMutablePointer<Tie>,
                          idAt: UnsafeMutablePointer<UnsafeRawBufferPointer>,
                          ids: UnsafeMutablePointer<UnsafeRawBufferPointer>) {
         let t = run.count
@@ -56,7 +57,7 @@ extension TopHitsCollector {
             let key = run[i]
             let p = position(key)
             let doc = docs[p]
-            let id = segments[Int(doc.segment)].docValues.idBytes(doc.doc)
+            let id = columns[Int(doc.segment)].idBytes(doc.doc)
             idAt[p] = id
             let prefix = idPrefix(id)
             (ties + i).initialize(to: Tie(high: prefix.high, low: prefix.low, key: key))

@@ -387,9 +387,13 @@ struct TopHitsCollector {
                 // Runs of equal scores, by trial id.
                 let ties = UnsafeMutablePointer<Tie>.allocate(capacity: max(n, 1))
                 let idAt = UnsafeMutablePointer<UnsafeRawBufferPointer>.allocate(capacity: max(n, 1))
+                // Each segment's id column, looked up once.
+                let columns = UnsafeMutablePointer<DocValues.IDColumn>.allocate(capacity: max(segments.count, 1))
+                for (s, segment) in segments.enumerated() { (columns + s).initialize(to: segment.docValues.idColumn) }
                 defer {
                     ties.deallocate()
                     idAt.deallocate()
+                    columns.deallocate()
                 }
                 var start = 0
                 while start < n {
@@ -397,11 +401,11 @@ struct TopHitsCollector {
                     var end = start + 1
                     while end < n && keys[end] >> 32 == score { end += 1 }
                     if end - start > 1 {
-                        Self.sortTies(UnsafeMutableBufferPointer(rebasing: keys[start..<end]), docs, segments, scratch: ties,
+                        Self.sortTies(UnsafeMutableBufferPointer(rebasing: keys[start..<end]), docs, columns, scratch: ties,
                                       idAt: idAt, ids: ids + start)
                     } else {
                         let doc = docs[Self.position(keys[start])]
-                        (ids + start).initialize(to: segments[Int(doc.segment)].docValues.idBytes(doc.doc))
+                        (ids + start).initialize(to: columns[Int(doc.segment)].idBytes(doc.doc))
                     }
                     start = end
                 }
