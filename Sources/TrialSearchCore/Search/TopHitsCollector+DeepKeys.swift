@@ -35,6 +35,14 @@ extension TopHitsCollector {
         keys.withUnsafeMutableBufferPointer { k in
             bases.withUnsafeBufferPointer { b in
                 guard let target = k.baseAddress.map({ $0 + old }), let base = b.baseAddress else { return }
+                if b.count == 1 {
+                    // One segment (its base is 0): the numbers are the docs, no look-up per doc.
+                    for i in 0..<n {
+                        let doc = docs[i]
+                        target[i] = deepKey(scoreBits: doc.score.bitPattern, number: UInt32(bitPattern: doc.doc))
+                    }
+                    return
+                }
                 for i in 0..<n {
                     let doc = docs[i]
                     target[i] = deepKey(scoreBits: doc.score.bitPattern,
