@@ -33,17 +33,23 @@ extension TopHitsCollector {
     /// A key whose unsigned order is the descending order of scores (−0 as +0, so that they tie as
     /// `ranksAbove` has them): the IEEE bits flipped so that they order as the values, then inverted.
     @inline(__always)
-    static func descendingKey(_ score: Float) -> UInt32 {
-        let bits = (score == 0 ? Float(0) : score).bitPattern
-        let ascending = bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000
-        return ~ascending
+    static func descendingKey(_ score: Float) -> UInt32 { descendingKey(scoreBits: score.bitPattern) }
+
+    /// `descendingKey` of a score's bits, without branches: ±0 (no bit but the sign) as +0, then the
+    /// sign spread into a mask that inverts a negative score's bits and sets a positive one's top bit.
+    @inline(__always)
+    static func descendingKey(scoreBits: UInt32) -> UInt32 {
+        let bits = scoreBits & 0x7fff_ffff == 0 ? 0 : scoreBits
+        let sign = UInt32(bitPattern: Int32(bitPattern: bits) >> 31)
+        return ~(bits ^ (sign | 0x8000_0000))
     }
 
     /// Orders the keys of docs tied on score (index in the low 32 bits) by trial id, then segment and
     /// doc, as `ranksAbove`: an insertion sort for the usual short runs, `scratch` holding a run and
-    /// `idAt` the ids' bytes by position in `docs`. The ids' bytes go to `ids`, in the new order.
+    /// `idAt` the ids' bytes by position in `docs`, read through `columns` (each segment's id column).
+    /// The ids' bytes go to `ids`, in the new order.
     static func sortTies(_ run: UnsafeMutableBufferPointer<UInt64>, _ docs: UnsafeBufferPointer<ScoredDoc>,
-                         _ segments: [SegmentReader], scratch ties: UnsafeMutablePointer<Tie>,
+                         _ columns: UnsafePointer<DocValues.IDColumn>, scratch ties: UnsafeMutablePointer<Tie>,
                          idAt: UnsafeMutablePointer<UnsafeRawBufferPointer>,
                          ids: UnsafeMutablePointer<UnsafeRawBufferPointer>) {
         let t = run.count
@@ -51,7 +57,7 @@ extension TopHitsCollector {
             let key = run[i]
             let p = position(key)
             let doc = docs[p]
-            let id = segments[Int(doc.segment)].docValues.idBytes(doc.doc)
+            let id = columns[Int(doc.segment)].idBytes(doc.doc)
             idAt[p] = id
             let prefix = idPrefix(id)
             (ties + i).initialize(to: Tie(high: prefix.high, low: prefix.low, key: key))

@@ -122,47 +122,6 @@ struct TopHitsCollector {
         return bases
     }
 
-    /// The low bits of a `deepKey` that hold the doc's number in the snapshot (base of its segment plus
-    /// its `DocID`).
-    static let globalDocMask: UInt64 = 0x7fff_ffff
-    /// The bit of a `deepKey` that marks a score of −0 (its `descendingKey` is +0's).
-    static let negativeZeroBit: UInt64 = 1 << 31
-
-    /// A deep list's doc as one integer whose order is the descending order of scores: `descendingKey`
-    /// above bit 32, a −0 mark (bit 31: −0 and +0 tie as `ranksAbove` has them, and the score comes back
-    /// as it was) and the doc's number in the snapshot (31 bits). Selections then compare integers, and
-    /// the trial ids are read only for the docs tied with the `limit`-th score.
-    @inline(__always)
-    static func deepKey(_ doc: ScoredDoc, base: UInt32) -> UInt64 {
-        let negativeZero = doc.score.bitPattern == 0x8000_0000 ? negativeZeroBit : 0
-        return UInt64(descendingKey(doc.score)) << 32 | negativeZero | UInt64(base &+ UInt32(bitPattern: doc.doc))
-    }
-
-    /// Appends the `deepKey`s of `docs` to `keys`, through buffer pointers (an `append` per doc paid a
-    /// uniqueness check and a capacity test each).
-    static func appendKeys(of d: UnsafeBufferPointer<ScoredDoc>, to keys: inout [UInt64], _ bases: [UInt32]) {
-        let old = keys.count, n = d.count
-        keys.append(contentsOf: repeatElement(0, count: n))
-        keys.withUnsafeMutableBufferPointer { k in
-            bases.withUnsafeBufferPointer { b in
-                for i in 0..<n { k[old + i] = deepKey(d[i], base: b[Int(d[i].segment)]) }
-            }
-        }
-    }
-
-    /// The doc a `deepKey` stands for.
-    @inline(__always)
-    static func scoredDoc(_ key: UInt64, bases: [UInt32]) -> ScoredDoc {
-        let descending = UInt32(truncatingIfNeeded: key >> 32)
-        let ascending = ~descending
-        var bits = ascending & 0x8000_0000 != 0 ? ascending & 0x7fff_ffff : ~ascending
-        if key & negativeZeroBit != 0 { bits = 0x8000_0000 }
-        let global = UInt32(truncatingIfNeeded: key & globalDocMask)
-        var segment = bases.count - 1
-        while segment > 0 && bases[segment] > global { segment -= 1 }
-        return ScoredDoc(score: Float(bitPattern: bits), segment: Int32(segment), doc: DocID(bitPattern: global &- bases[segment]))
-    }
-
     private mutating func offerToHeap(_ candidate: ScoredDoc) {
         if buffer.count < limit {
             buffer.append(candidate)
@@ -346,7 +305,7 @@ struct TopHitsCollector {
                 _ = kept.withUnsafeMutableBufferPointer { b in Self.selectBest(b, count: limit, segments, bases) }
                 kept.removeLast(kept.count - limit)
             }
-            best = kept.map { Self.scoredDoc($0, bases: bases) }
+            best = Self.scoredDocs(kept, bases: bases)
         }
         let n = best.count
         precondition(n <= Int(UInt32.max), "\(n) docs")
@@ -361,9 +320,13 @@ struct TopHitsCollector {
                 // Runs of equal scores, by trial id.
                 let ties = UnsafeMutablePointer<Tie>.allocate(capacity: max(n, 1))
                 let idAt = UnsafeMutablePointer<UnsafeRawBufferPointer>.allocate(capacity: max(n, 1))
+                // Each segment's id column, looked up once.
+                let columns = UnsafeMutablePointer<DocValues.IDColumn>.allocate(capacity: max(segments.count, 1))
+                for (s, segment) in segments.enumerated() { (columns + s).initialize(to: segment.docValues.idColumn) }
                 defer {
                     ties.deallocate()
                     idAt.deallocate()
+                    columns.deallocate()
                 }
                 var start = 0
                 while start < n {
@@ -371,11 +334,11 @@ struct TopHitsCollector {
                     var end = start + 1
                     while end < n && keys[end] >> 32 == score { end += 1 }
                     if end - start > 1 {
-                        Self.sortTies(UnsafeMutableBufferPointer(rebasing: keys[start..<end]), docs, segments, scratch: ties,
+                        Self.sortTies(UnsafeMutableBufferPointer(rebasing: keys[start..<end]), docs, columns, scratch: ties,
                                       idAt: idAt, ids: ids + start)
                     } else {
                         let doc = docs[Self.position(keys[start])]
-                        (ids + start).initialize(to: segments[Int(doc.segment)].docValues.idBytes(doc.doc))
+                        (ids + start).initialize(to: columns[Int(doc.segment)].idBytes(doc.doc))
                     }
                     start = end
                 }

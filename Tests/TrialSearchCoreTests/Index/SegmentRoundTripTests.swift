@@ -102,10 +102,13 @@ import Testing
         for i in trials.indices { trials[i].id = TrialID(storedRawValue: ids[i]) }
         let reader = try SegmentRoundTripTests.buildSegment(trials, in: dir)
         #expect(reader.docCount == ids.count)
+        let column = reader.docValues.idColumn
         for doc in 0..<reader.docCount {
             let id = reader.docValues.trialID(DocID(doc))
             #expect(id.rawValue == String(decoding: reader.docValues.idBytes(DocID(doc)), as: UTF8.self))
             #expect(id.rawValue.utf8.count == reader.docValues.idBytes(DocID(doc)).count)
+            // The id column read through its two pointers (the ranking's path) gives the same bytes.
+            #expect(Array(column.idBytes(DocID(doc))) == Array(reader.docValues.idBytes(DocID(doc))))
             #expect(ids.contains(id.rawValue), "\(id.rawValue)")
         }
         #expect(Set((0..<reader.docCount).map { reader.docValues.trialID(DocID($0)).rawValue }) == Set(ids))

@@ -103,6 +103,12 @@ public struct DocValues: Sendable {
         return UnsafeRawBufferPointer(start: file.base + base + 4 * (n + 1) + start, count: end - start)
     }
 
+    /// The id column's pointers (`IDColumn`).
+    var idColumn: IDColumn {
+        let start = file.base + column(.ids)
+        return IDColumn(offsets: start, strings: start + 4 * (docCount + 1))
+    }
+
     /// The trial id of `doc`.
     @inline(__always)
     public func trialID(_ doc: DocID) -> TrialID { Self.trialID(idBytes(doc)) }
