@@ -124,31 +124,65 @@ public final class IndexWriter: Sendable {
         }
     }
 
-    /// Flushes the workers' last in-memory segments as one segment, under the first one's name (in name
-    /// order, so the result does not depend on which worker finished first), and moves their
-    /// candidates there: the run's segments with it, and the candidates pointing into them. One flush
-    /// of the joined term tables writes what flushing each and merging them would (a merge that
-    /// decoded and re-encoded the blocks where they meet).
-    private func flushLastSegments(_ snapshot: State) throws -> (flushed: [SegmentInfo], candidates: [Candidate]) {
-        let last = snapshot.last.map(\.segment).sorted { $0.name < $1.name }
-        guard let first = last.first else { return (snapshot.flushed, snapshot.candidates) }
+    /// The run's candidates as the commit's joined flush will place them: the docs of the workers'
+    /// last segments (`last`, in name order) move to the first one, each shifted by the docs before its
+    /// segment, since that flush writes them all under the first one's name in that order.
+    static func joinedCandidates(_ candidates: [Candidate], last: [(name: String, docCount: Int)]) -> [Candidate] {
+        guard let first = last.first, last.count > 1 else { return candidates }
         var base: [String: Int32] = [:]
         var docs: Int32 = 0
         for segment in last {
             base[segment.name] = docs
             docs += Int32(segment.docCount)
         }
-        let info = try first.flush(joining: Array(last.dropFirst()), split: true)
-        KillPoint.reach("flush.done")
-        var candidates = snapshot.candidates
-        if last.count > 1 {
-            for i in candidates.indices {
-                guard let name = candidates[i].segment, let shift = base[name] else { continue }
-                candidates[i].segment = first.name
-                candidates[i].doc += shift
-            }
+        var joined = candidates
+        for i in joined.indices {
+            guard let name = joined[i].segment, let shift = base[name] else { continue }
+            joined[i].segment = first.name
+            joined[i].doc += shift
         }
-        return (snapshot.flushed + [info], candidates)
+        return joined
+    }
+
+    /// Flushes the workers' last in-memory segments as one segment, under the first one's name (in name
+    /// order, so the result does not depend on which worker finished first), and meanwhile, on another
+    /// thread, resolves updates, duplicates and deletions over the run's candidates as placed by that
+    /// flush (`joinedCandidates`): the resolution reads only the candidates and the opened snapshot, and
+    /// writes nothing, so it fills the core the flush's single-thread parts leave idle. Returns the
+    /// run's segments with the joined one. One flush of the joined term tables writes what flushing each
+    /// and merging them would (a merge that decoded and re-encoded the blocks where they meet).
+    private func flushAndResolve(_ snapshot: State) throws
+        -> (flushed: [SegmentInfo], resolution: UpdateResolution, summary: IndexSummary) {
+        let last = snapshot.last.map(\.segment).sorted { $0.name < $1.name }
+        let candidates = Self.joinedCandidates(snapshot.candidates, last: last.map { ($0.name, $0.docCount) })
+        let existing = self.existing, deletions = snapshot.deletions
+        @Sendable func resolve() -> (UpdateResolution, IndexSummary) {
+            var summary = IndexSummary()
+            var resolution = UpdateResolution(existing: existing)
+            resolution.resolve(candidates, summary: &summary)
+            resolution.delete(deletions, summary: &summary)
+            return (resolution, summary)
+        }
+        guard let first = last.first else {
+            let (resolution, summary) = resolve()
+            return (snapshot.flushed, resolution, summary)
+        }
+        final class Outcome: Sendable {
+            let value = Mutex<(UpdateResolution, IndexSummary)?>(nil)
+        }
+        let outcome = Outcome()
+        var info: SegmentInfo?
+        try concurrently({
+            info = try first.flush(joining: Array(last.dropFirst()), split: true)
+            KillPoint.reach("flush.done")
+        }, background: {
+            let resolved = resolve()
+            outcome.value.withLock { $0 = resolved }
+        })
+        guard let info, let (resolution, summary) = outcome.value.withLock({ $0 }) else {
+            preconditionFailure("the joined flush or the resolution returned nothing")
+        }
+        return (snapshot.flushed + [info], resolution, summary)
     }
 
     /// Removes the files trialsearch owns in `directory` that `keeping` does not list.
@@ -179,12 +213,9 @@ public final class IndexWriter: Sendable {
             return s
         }
         KillPoint.reach("commit.begin")
-        let (flushed, candidates) = try flushLastSegments(snapshot)
+        let (flushed, resolution, resolvedSummary) = try flushAndResolve(snapshot)
         snapshot.last = []  // frees the in-memory segments before the merges
-        var summary = IndexSummary()
-        var resolution = UpdateResolution(existing: existing)
-        resolution.resolve(candidates, summary: &summary)
-        resolution.delete(snapshot.deletions, summary: &summary)
+        var summary = resolvedSummary
 
         // The segment list: existing ones (unless rebuilding) with their new deletes, then new ones.
         var segments: [SegmentInfo] = []

@@ -20,45 +20,77 @@ struct UpdateResolution {
     init(existing: IndexReader?) { self.existing = existing }
 
     mutating func resolve(_ candidates: [Candidate], summary: inout IndexSummary) {
-        for c in candidates where c.segment != nil {
-            newDocCounts[c.segment ?? "", default: 0] = max(newDocCounts[c.segment ?? ""] ?? 0, Int(c.doc) + 1)
+        // Doc counts of the new segments; a run's candidates come in runs of the same segment name.
+        var lastSegment: String?
+        var lastCount = 0
+        for c in candidates {
+            guard let segment = c.segment else { continue }
+            if segment != lastSegment {
+                if let lastSegment { newDocCounts[lastSegment] = max(newDocCounts[lastSegment] ?? 0, lastCount) }
+                lastSegment = segment
+                lastCount = newDocCounts[segment] ?? 0
+            }
+            lastCount = max(lastCount, Int(c.doc) + 1)
         }
-        var groups: [String: [Int]] = [:]
-        groups.reserveCapacity(candidates.count)
-        for (i, c) in candidates.enumerated() { groups[c.id, default: []].append(i) }
-        for (id, members) in groups {
-            var w = members[0]
-            for m in members.dropFirst() {
-                let a = candidates[m], b = candidates[w]
-                if (a.authority, a.dateKey, a.sequence) > (b.authority, b.dateKey, b.sequence) { w = m }
+        if let lastSegment { newDocCounts[lastSegment] = max(newDocCounts[lastSegment] ?? 0, lastCount) }
+        // The candidates of each id, as a chain through `previous` from the id's last candidate
+        // (`isLast`): one table entry per id, no array per id.
+        var lastOfID: [String: Int32] = [:]
+        lastOfID.reserveCapacity(candidates.count)
+        var previous = [Int32](repeating: -1, count: candidates.count)
+        var isLast = [Bool](repeating: true, count: candidates.count)
+        for (i, c) in candidates.enumerated() {
+            if let p = lastOfID.updateValue(Int32(i), forKey: c.id) {
+                previous[i] = p
+                isLast[Int(p)] = false
             }
-            let winner = candidates[w]
-            var keepExisting = false
-            var finalHash = winner.hash
-            var hadExisting = false
-            if let trialID = TrialID(id), let existing, let (s, d) = existing.lookup(trialID) {
-                hadExisting = true
-                let dv = existing.segments[s].docValues
-                let eKey = (UInt8(dv.authority(d)), dv.lastUpdatedKey(d))
-                let eHash = dv.contentHash(d)
-                if eKey > (winner.authority, winner.dateKey) || eHash == winner.hash {
-                    keepExisting = true
-                    finalHash = eHash
-                } else {
-                    deleteExisting(segment: s, doc: d)
-                }
+        }
+        var members: [Int] = []
+        for last in candidates.indices where isLast[last] {
+            members.removeAll(keepingCapacity: true)
+            var m = last
+            while m >= 0 {
+                members.append(m)
+                m = Int(previous[m])
             }
-            for m in members {
-                let c = candidates[m]
-                let kept = !keepExisting && m == w
-                if let segment = c.segment, !kept { deleteNew(segment: segment, doc: c.doc) }
-                if kept {
-                    if hadExisting { summary.replaced += 1 } else { summary.added += 1 }
-                } else if c.hash == finalHash {
-                    summary.unchanged += 1
-                } else {
-                    summary.older += 1
-                }
+            resolveGroup(candidates, members: members, summary: &summary)
+        }
+    }
+
+    /// Resolves the candidates `members` (indices into `candidates`) of one id.
+    private mutating func resolveGroup(_ candidates: [Candidate], members: [Int], summary: inout IndexSummary) {
+        let id = candidates[members[0]].id
+        var w = members[0]
+        for m in members.dropFirst() {
+            let a = candidates[m], b = candidates[w]
+            if (a.authority, a.dateKey, a.sequence) > (b.authority, b.dateKey, b.sequence) { w = m }
+        }
+        let winner = candidates[w]
+        var keepExisting = false
+        var finalHash = winner.hash
+        var hadExisting = false
+        if let existing, let trialID = TrialID(id), let (s, d) = existing.lookup(trialID) {
+            hadExisting = true
+            let dv = existing.segments[s].docValues
+            let eKey = (UInt8(dv.authority(d)), dv.lastUpdatedKey(d))
+            let eHash = dv.contentHash(d)
+            if eKey > (winner.authority, winner.dateKey) || eHash == winner.hash {
+                keepExisting = true
+                finalHash = eHash
+            } else {
+                deleteExisting(segment: s, doc: d)
+            }
+        }
+        for m in members {
+            let c = candidates[m]
+            let kept = !keepExisting && m == w
+            if let segment = c.segment, !kept { deleteNew(segment: segment, doc: c.doc) }
+            if kept {
+                if hadExisting { summary.replaced += 1 } else { summary.added += 1 }
+            } else if c.hash == finalHash {
+                summary.unchanged += 1
+            } else {
+                summary.older += 1
             }
         }
     }
