@@ -121,6 +121,11 @@ public struct MoreLikeThis: Sendable {
         let firstSegment: Int? = segments.count > 1 && p.classicSelectionIDF && p.conceptWeight == 0
             ? segments.indices.max { segments[$0].docCount != segments[$1].docCount
                 ? segments[$0].docCount < segments[$1].docCount : $0 > $1 } : nil
+        // The dictionary looked up first (the first segment's, or the only one's), copied once per source:
+        // `reader.segments[s].terms.seek` copied it (retaining its file and keys) at every look-up.
+        let firstTerms: TermDictionary? = firstSegment.map { segments[$0].terms }
+            ?? (segments.count == 1 ? segments[0].terms : nil)
+        let lookFirst = firstTerms != nil
         // The candidates by decreasing frequency (ties in order of first occurrence: the order of the
         // look-ups does not change which terms are kept, see above).
         let counts = termCounts(of: trial, analyzer: analyzer)
@@ -146,10 +151,15 @@ public struct MoreLikeThis: Sendable {
                 statistics = known.statistics
             } else {
                 let looked: TermStatistics? = try counts.withTerm(candidate) { bytes in
-                    guard let first = firstSegment else {
+                    guard lookFirst else {
                         return try ResolvedTerm.lookUp(bytes, reader: reader, segment: -1, known: nil, into: &infos)
                     }
-                    let info = try reader.segments[first].terms.seek(bytes)
+                    // In place (a `let` binding of the dictionary would copy it again).
+                    let info = try firstTerms?.seek(bytes) ?? nil
+                    guard let first = firstSegment else {
+                        // The only segment: its look-up is the whole resolution.
+                        return try ResolvedTerm.lookUp(bytes, reader: reader, segment: 0, known: info, into: &infos)
+                    }
                     let leastDocFreq = info?.docFreq ?? 0
                     if Double(leastDocFreq) > p.maxDocFreqRatio * Double(docCount) { return nil }
                     if selected.count >= p.maxQueryTerms && tf * idf(leastDocFreq) < cutoff { return nil }

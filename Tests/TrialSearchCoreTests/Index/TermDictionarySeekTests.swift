@@ -34,4 +34,44 @@ import Testing
         #expect(try segment.terms.seek("\u{FFFF}zzz") == nil)
         #expect(probes > 1_000)
     }
+    /// `block(containing:)` is the last block whose first term is ≤ the term, whether or not a block's
+    /// 8-byte key equals the term's (the in-memory search alone, or the term comparisons among equal keys).
+    @Test func blockContainingIsTheLastBlockStartingAtOrBelow() throws {
+        let dir = TemporaryDirectory("seek-block")
+        defer { dir.remove() }
+        var trials = SyntheticTrials.make(count: 600, seed: 7)
+        // Many terms sharing their first 8 bytes, so that blocks start with equal keys.
+        trials[0].briefTitle = (0..<200).map { "hyperlip\($0)x" }.joined(separator: " ")
+        trials[1].briefTitle = "hyperlip hyperli hyperlipz ab abc b"
+        let segment = try SegmentRoundTripTests.buildSegment(trials, in: dir)
+        let dictionary = segment.terms
+        #expect(dictionary.blockCount > 10)
+        let firsts: [[UInt8]] = try (0..<dictionary.blockCount).map { b in
+            let first = try #require(dictionary.firstTerm(ofBlock: b))
+            return Array(first)
+        }
+        #expect(Set(firsts.filter { $0.starts(with: Array("hyperlip".utf8)) }).count > 2)
+        var terms: [[UInt8]] = []
+        var e = dictionary.makeTermsEnum()
+        while e.next() { terms.append(e.term) }
+        var probes = 0
+        for term in terms {
+            var variants: [[UInt8]] = [term, term + [0x00], term + [0x7A], Array(term.dropLast())]
+            if let last = term.last, last < 0xFF { variants.append(Array(term.dropLast()) + [last + 1]) }
+            if let last = term.last, last > 0 { variants.append(Array(term.dropLast()) + [last - 1]) }
+            for v in variants where !v.isEmpty {
+                let expected = firsts.lastIndex { $0.lexicographicallyPrecedes(v) || $0 == v }
+                let found = try v.withUnsafeBytes { try dictionary.block(containing: $0) }
+                if let expected {
+                    #expect(found == expected, "\(String(decoding: v, as: UTF8.self))")
+                } else if let found {
+                    // Allowed: a first block above the term sharing its key (its scan finds nothing).
+                    #expect(v.withUnsafeBytes { TermDictionary.key($0) }
+                        == firsts[found].withUnsafeBytes { TermDictionary.key($0) })
+                }
+                probes += 1
+            }
+        }
+        #expect(probes > 2_000)
+    }
 }

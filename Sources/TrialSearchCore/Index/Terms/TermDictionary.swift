@@ -86,7 +86,8 @@ public struct TermDictionary: Sendable {
     /// First by the 8-byte keys in memory (`key(a) < key(b)` implies `a < b`), then, among the blocks
     /// whose key equals the term's (a shared prefix), by whole first terms in the mapping: a look-up reads
     /// the mapped file only for the block it scans, not for the dozen blocks a binary search probes.
-    /// - Complexity: O(log(blocks)) key comparisons, plus O(log(blocks sharing the key)) term comparisons.
+    /// - Complexity: O(log(blocks)) key comparisons (a second search, and O(log(blocks sharing the key))
+    ///   term comparisons, only when a block's key equals the term's).
     func block(containing term: UnsafeRawBufferPointer) throws -> Int? {
         guard blockCount > 0 else { return nil }
         let key = Self.key(term)
@@ -97,6 +98,9 @@ public struct TermDictionary: Sendable {
             if firstKeys[mid] < key { low = mid + 1 } else { high = mid }
         }
         let firstEqual = low
+        // No block's key equals the term's (the usual case): the block before `firstEqual` is the one,
+        // without the second search (it would end at `firstEqual`) or any term comparison.
+        guard low < blockCount, firstKeys[low] == key else { return low > 0 ? low - 1 : nil }
         high = blockCount
         while low < high {
             let mid = (low + high) >> 1
