@@ -14,8 +14,11 @@ struct PhraseScorer: ClauseScorer {
     let weight: TermWeight
     private var cursors: [PostingsCursor]
     var isCorrupt: Bool { cursors.contains { $0.isCorrupt } }
+    /// Each part's offset, position buffer and count of positions read (`PhraseParts`); the pointers
+    /// below are its own, copied so that reading them retains nothing.
+    private let partState: PhraseParts
     /// Position of each part relative to the phrase's first.
-    private let offsets: [Int32]
+    private let offsets: UnsafeMutablePointer<Int32>
     private let parts: [String]
     /// Index of the rarest part, which leads the conjunction and gives the bounds.
     private let lead: Int
@@ -24,8 +27,8 @@ struct PhraseScorer: ClauseScorer {
     private let fields: UInt16
     private var window = ImpactsWindow()
     /// Per part, its positions in the field being checked (`counts` of them).
-    private let positions: [PositionBuffer]
-    private var counts: [Int]
+    private let positions: UnsafeMutablePointer<Unmanaged<PositionBuffer>>
+    private let counts: UnsafeMutablePointer<Int>
     /// Phrase occurrences per field in the current doc.
     private var frequencies = FieldCounts()
     private var frequencyMask: UInt16 = 0
@@ -42,7 +45,10 @@ struct PhraseScorer: ClauseScorer {
         self.model = model
         norms = segment.norms
         fields = weight.fields
-        offsets = parts.map(\.position)
+        partState = PhraseParts(offsets: parts.map(\.position))
+        offsets = partState.offsets
+        positions = partState.positions
+        counts = partState.counts
         self.parts = parts.map(\.term)
         cursors = infos.map { segment.postings($0) }
         let costs = infos.map { info in weight.field.map { info.docFreq(in: $0) } ?? info.docFreq }
@@ -50,8 +56,6 @@ struct PhraseScorer: ClauseScorer {
         for i in costs.indices where costs[i] < costs[rarest] { rarest = i }
         lead = rarest
         cost = costs[rarest]
-        positions = parts.map { _ in PositionBuffer() }
-        counts = Array(repeating: 0, count: parts.count)
         maxScore = model.bound(weight: weight.weight, impacts: cursors[rarest].termImpacts, fields: weight.fields)
     }
 
@@ -129,56 +133,56 @@ struct PhraseScorer: ClauseScorer {
     }
 
     /// Counts the phrase's occurrences in each field the parts share; true when there is one. The
-    /// cursors and counts are reached through buffer pointers, and the position buffers through a copy
-    /// of their array: subscripting the scorer's arrays in the loop checked the arrays' uniqueness at
-    /// every access and retained each position buffer read (BENCHMARKS.md, `kw14`).
+    /// cursors are reached through a buffer pointer, the offsets, counts and position buffers through
+    /// `PhraseParts`' pointers: subscripting the scorer's arrays in the loop checked the arrays'
+    /// uniqueness at every access and retained each position buffer read (BENCHMARKS.md, `kw14`), and
+    /// copies of the arrays cost a retain and a release each a call (`kw16`).
     private mutating func matchPositions() -> Bool {
-        let fields = self.fields, positions = self.positions, offsets = self.offsets
+        let fields = self.fields, positions = self.positions, offsets = self.offsets, counts = self.counts
         var frequencies = self.frequencies
         let found = cursors.withUnsafeMutableBufferPointer { cursors -> UInt16 in
-            counts.withUnsafeMutableBufferPointer { counts -> UInt16 in
-                var found: UInt16 = 0
-                var mask = fields
-                for i in cursors.indices { mask &= cursors[i].fieldMask }
-                while mask != 0 {
-                    let f = mask.trailingZeroBitCount
-                    mask &= mask - 1
-                    guard let field = Field(rawValue: UInt8(f)) else { continue }
-                    var count = 0
-                    // A part without positions in the field (none, or undecodable) leaves nothing to match.
-                    var all = true
-                    for i in cursors.indices {
-                        counts[i] = cursors[i].positions(in: field, into: positions[i])
-                        if counts[i] == 0 { all = false; break }
-                    }
-                    if all { count = Self.countOccurrences(positions, UnsafeBufferPointer(counts), offsets) }
-                    if count > 0 {
-                        frequencies[f] = UInt32(count)
-                        found |= 1 << UInt16(f)
-                    }
+            var found: UInt16 = 0
+            var mask = fields
+            for i in cursors.indices { mask &= cursors[i].fieldMask }
+            while mask != 0 {
+                let f = mask.trailingZeroBitCount
+                mask &= mask - 1
+                guard let field = Field(rawValue: UInt8(f)) else { continue }
+                var count = 0
+                // A part without positions in the field (none, or undecodable) leaves nothing to match.
+                var all = true
+                for i in cursors.indices {
+                    let n = positions[i]._withUnsafeGuaranteedRef { cursors[i].positions(in: field, into: $0) }
+                    counts[i] = n
+                    if n == 0 { all = false; break }
                 }
-                return found
+                if all { count = Self.countOccurrences(cursors.count, positions, counts, offsets) }
+                if count > 0 {
+                    frequencies[f] = UInt32(count)
+                    found |= 1 << UInt16(f)
+                }
             }
+            return found
         }
         self.frequencies = frequencies
         frequencyMask = found
         return found != 0
     }
 
-    /// Start positions p such that every part i occurs at p + offsets[i], over part i's first
-    /// `counts[i]` positions in `positions[i]` (sorted ascending).
+    /// Start positions p such that every part i (of `parts` ≥ 2) occurs at p + offsets[i], over part
+    /// i's first `counts[i]` positions in `positions[i]` (sorted ascending).
     /// - Complexity: O(Σ counts); the parts' cursors live in a temporary (stack) allocation.
-    static func countOccurrences(_ positions: [PositionBuffer], _ counts: UnsafeBufferPointer<Int>, _ offsets: [Int32]) -> Int {
-        let parts = positions.count
-        return withUnsafeTemporaryAllocation(of: Int.self, capacity: parts) { next in
+    static func countOccurrences(_ parts: Int, _ positions: UnsafePointer<Unmanaged<PositionBuffer>>,
+                                 _ counts: UnsafePointer<Int>, _ offsets: UnsafePointer<Int32>) -> Int {
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: parts) { next in
             next.initialize(repeating: 0)
             var count = 0
-            let first = positions[0].base
+            let first = positions[0]._withUnsafeGuaranteedRef { $0.base }
             outer: for j0 in 0..<counts[0] {
                 let start = first[j0] - offsets[0]
                 for i in 1..<parts {
                     let want = start + offsets[i]
-                    let list = positions[i].base, n = counts[i]
+                    let list = positions[i]._withUnsafeGuaranteedRef { $0.base }, n = counts[i]
                     var j = next[i]
                     while j < n && list[j] < want { j += 1 }
                     next[i] = j

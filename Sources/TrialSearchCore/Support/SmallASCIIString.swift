@@ -29,11 +29,20 @@ enum SmallASCIIString {
 
     /// The string of `bytes` (8–15 ASCII bytes), or nil for other lengths, non-ASCII bytes or a runtime
     /// whose layout differs.
+    ///
+    /// The words are stored into a temporary and the string taken from it (`move()`), so it is owned as
+    /// built: `unsafeBitCast(words, to: String.self)` gave an unowned value that the caller retained
+    /// (a `swift_bridgeObjectRetain` call per id, which does nothing to a small string: 10 M of all
+    /// 1,000 keyword queries at top 1,000 on the 16x replica; BENCHMARKS.md, `kw16`).
     /// - Complexity: O(1): two loads, a mask test and a shift.
     @inline(__always)
     static func make(_ bytes: UnsafeRawBufferPointer) -> String? {
         guard layoutHolds, let words = rawWords(bytes) else { return nil }
-        return unsafeBitCast(words, to: String.self)
+        return withUnsafeTemporaryAllocation(of: String.self, capacity: 1) { string -> String? in
+            guard let string = string.baseAddress else { return nil }
+            UnsafeMutableRawPointer(string).storeBytes(of: words, as: (UInt64, UInt64).self)
+            return string.move()
+        }
     }
 
     /// The two words of the small ASCII string of `bytes`, or nil unless 8–15 ASCII bytes.

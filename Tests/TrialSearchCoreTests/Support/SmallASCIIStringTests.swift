@@ -31,6 +31,26 @@ import Testing
         }
     }
 
+    /// Strings made from bytes that change afterwards, kept, copied and dropped, stay what they were
+    /// made of: the string owns its two words (`make` takes it from a temporary).
+    @Test func madeStringsOutliveTheirBytes() throws {
+        var bytes = Array("NCT00000000".utf8)
+        var kept: [String] = []
+        for k in 0..<200 {
+            bytes[10] = UInt8(ascii: "0") + UInt8(k % 10)
+            bytes[9] = UInt8(ascii: "0") + UInt8(k / 10 % 10)
+            let made = try #require(bytes.withUnsafeBytes { SmallASCIIString.make($0) })
+            kept.append(made)
+            kept.append(made + "")
+        }
+        bytes = Array(repeating: 0, count: bytes.count)
+        for k in 0..<200 {
+            let expected = "NCT000000" + String(k / 10 % 10) + String(k % 10)
+            #expect(kept[2 * k] == expected)
+            #expect(kept[2 * k + 1] == expected)
+        }
+    }
+
     /// The ids a segment stores come back through `DocValues.trialID` as the standard library's strings,
     /// whichever path built them.
     @Test func trialIDsMatchTheStandardDecoding() {
