@@ -3,7 +3,7 @@ import Synchronization
 /// Decoded state of the current block of a cursor, in manually managed memory (one owner, freed in
 /// `deinit`), so that a `PostingsCursor` stays a small struct.
 ///
-/// The six arrays are cut from one block of storage, which a released buffer set gives back to a
+/// The seven arrays are cut from one block of storage, which a released buffer set gives back to a
 /// process-wide pool (`StoragePool`, at most `StoragePool.capacity` blocks kept) for the next cursor:
 /// a more-like-this query opens about 35 cursors a segment, and six `malloc`s and `free`s each cost
 /// about 1,000 instructions a cursor; one `malloc` of the whole block per cursor saved them, but glibc
@@ -18,16 +18,18 @@ final class PostingsBuffers {
     /// Position values before each doc of the block (prefix sums of the docs' total termFreq).
     let positionsBefore: UnsafeMutablePointer<UInt32>
     let freqs: UnsafeMutablePointer<UInt32>
-    /// The block's field-mask dictionary (`MaskDictionary` entries: a doc's mask and the number of its
-    /// termFreqs in one look-up).
-    let dictionary: UnsafeMutablePointer<UInt32>
+    /// The block's field-mask dictionary: its masks, and the number of fields (termFreqs) of each in
+    /// `dictionaryFields` (`MaskDictionary`).
+    let dictionaryMasks: UnsafeMutablePointer<UInt16>
+    /// The field count of each mask of `dictionaryMasks` (`MaskDictionary.damagedFields` past the block's).
+    let dictionaryFields: UnsafeMutablePointer<UInt32>
     /// The storage the arrays are cut from (`StoragePool.byteCount` bytes).
     private let storage: UnsafeMutableRawPointer
 
     /// Docs of a block.
     private static let n = IndexFormat.maxBlockDocs
     /// Every index a block's dictionary-index width can express (≥ n), so that indices past a damaged
-    /// block's dictionary read its `MaskDictionary.damaged` entries (`PostingsCursor.readFreqHeader`).
+    /// block's dictionary read its `MaskDictionary.damagedFields` entries (`PostingsCursor.readFreqHeader`).
     private static let entries = 1 << BitPacking.bitsRequired(UInt32(n - 1))
     /// The masks' bytes, rounded up to keep the termFreqs after them 4-byte aligned.
     private static let maskBytes = (2 * n + 3) & ~3
@@ -42,7 +44,9 @@ final class PostingsBuffers {
         }
         docs = take(n)
         freqStart = take(n + 1)
-        dictionary = take(Self.entries)
+        dictionaryFields = take(Self.entries)
+        dictionaryMasks = next.bindMemory(to: UInt16.self, capacity: Self.entries)
+        next += 2 * Self.entries
         masks = next.bindMemory(to: UInt16.self, capacity: n)
         next += Self.maskBytes
         freqs = take(n * IndexFormat.fieldCount)
@@ -57,7 +61,7 @@ final class PostingsBuffers {
     /// pointer is not `Sendable`).
     enum StoragePool {
         /// Bytes of one block: the arrays of `PostingsBuffers`, in the order they are cut.
-        static let byteCount = 4 * (n + (n + 1) + entries + n * IndexFormat.fieldCount + (n + 1)) + maskBytes
+        static let byteCount = 4 * (n + (n + 1) + entries + n * IndexFormat.fieldCount + (n + 1)) + 2 * entries + maskBytes
         /// The most blocks kept idle (about 4 MB): more than the cursors of a patient note's search.
         static let capacity = 256
         private static let idle = Mutex<[UInt]>([])

@@ -28,11 +28,10 @@ extension PostingsCursor {
         let start = masksDecoded
         let end = min(n, (i / Self.maskChunk + 1) * Self.maskChunk)
         guard start < end else { return }
-        let masks = buffers.masks, freqStart = buffers.freqStart, dictionary = buffers.dictionary
+        let masks = buffers.masks, freqStart = buffers.freqStart, dictionary = buffers.dictionaryMasks
         var total = freqTotal
         if maskCount == 1 {
-            let entry = dictionary[0]
-            let mask = UInt16(truncatingIfNeeded: entry), count = entry >> 16
+            let mask = dictionary[0], count = buffers.dictionaryFields[0]
             for j in start..<end {
                 masks[j] = mask
                 freqStart[j] = total
@@ -41,9 +40,9 @@ extension PostingsCursor {
         } else {
             // `start` is a multiple of `maskChunk`, so its indices start on a byte.
             MaskDictionary.decode(base + indicesOffset + (start * indexWidth) >> 3, count: end - start,
-                                  width: indexWidth, dictionary: dictionary, masks: masks + start,
+                                  width: indexWidth, dictionary: dictionary, fields: buffers.dictionaryFields, masks: masks + start,
                                   freqStart: freqStart + start, total: &total)
-            // An index past the dictionary (a damaged block) reads the `damaged` entry.
+            // An index past the dictionary (a damaged block) reads `damagedFields` fields.
             guard !MaskDictionary.isDamaged(fields: total &- freqTotal, docs: end - start) else { return markCorrupt() }
         }
         // The termFreqs of the docs decoded so far must lie in the term's postings: `termFreq(at:)`
@@ -73,7 +72,7 @@ extension PostingsCursor {
         let width = BitPacking.bitsRequired(UInt32(count - 1))
         let indexBytes = BitPacking.byteCount(count: n, width: width)
         guard r.position + indexBytes + 8 <= mappingEnd, r.position + indexBytes <= termEnd else { return markCorrupt() }
-        let dictionary = buffers.dictionary
+        let dictionary = buffers.dictionaryMasks, dictionaryFields = buffers.dictionaryFields
         let packedMask: UInt64 = (1 << UInt64(maskWidth)) &- 1
         Self.fieldCounts.withUnsafeBufferPointer { fieldCounts in
             var bit = 0
@@ -81,11 +80,16 @@ extension PostingsCursor {
                 let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: dictionaryStart &+ (bit >> 3), as: UInt64.self))
                 let mask = UInt16(truncatingIfNeeded: ((word >> UInt64(bit & 7)) & packedMask) << shift) & validFields
                 bit &+= maskWidth
-                dictionary[k] = MaskDictionary.entry(mask: mask, fields: Int(fieldCounts[Int(mask)]))
+                let fields = fieldCounts[Int(mask)]
+                dictionary[k] = mask
+                dictionaryFields[k] = UInt32(fields)
             }
         }
-        // Indices past the dictionary (a damaged block) read the `damaged` entry (`decodeMaskChunks`).
-        for k in count..<(1 << width) { dictionary[k] = MaskDictionary.damaged }
+        // Indices past the dictionary (a damaged block) read mask 0 and `damagedFields` fields (`decodeMaskChunks`).
+        for k in count..<(1 << width) {
+            dictionary[k] = 0
+            dictionaryFields[k] = UInt32(MaskDictionary.damagedFields)
+        }
         indicesOffset = r.position
         r.position += indexBytes
         let fw = Int(r.readU8())
@@ -152,23 +156,23 @@ extension PostingsCursor {
         if !freqHeaderRead { readFreqHeader() }
         // A damaged header marks the whole block decoded (empty masks).
         if index < masksDecoded { return buffers.masks[index] }
-        let entry = currentDictionaryEntry()
-        guard entry & MaskDictionary.damaged == 0 else {
+        let k = currentDictionaryIndex()
+        guard !MaskDictionary.isDamaged(fields: buffers.dictionaryFields[k], docs: 1) else {
             markCorrupt()
             return 0
         }
-        return UInt16(truncatingIfNeeded: entry)
+        return buffers.dictionaryMasks[k]
     }
 
-    /// The dictionary entry of the current doc (its mask and field count), from its packed mask index;
+    /// The dictionary index of the current doc (of its mask and field count), from its packed mask index;
     /// the block's header must have been read (`readFreqHeader` checked that 8 bytes can be read past
     /// the indices).
     @inline(__always)
-    func currentDictionaryEntry() -> UInt32 {
-        if maskCount == 1 { return buffers.dictionary[0] }
+    func currentDictionaryIndex() -> Int {
+        if maskCount == 1 { return 0 }
         let bit = index &* indexWidth
         let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: indicesOffset &+ (bit >> 3), as: UInt64.self))
-        return buffers.dictionary[Int(truncatingIfNeeded: (word >> UInt64(bit & 7)) & ((1 << UInt64(indexWidth)) &- 1))]
+        return Int(truncatingIfNeeded: (word >> UInt64(bit & 7)) & ((1 << UInt64(indexWidth)) &- 1))
     }
 
     /// The current doc's mask and the index of its first termFreq in the block (`termFreq(at:)`). Past
@@ -189,8 +193,7 @@ extension PostingsCursor {
             // termFreqs of width 0 are all 1 (`termFreq(at:)` reads nothing): where they start does not matter.
             if freqWidth == 0 { return (maskOfCurrentDoc(), 0) }
             if maskCount == 1 {
-                let entry = buffers.dictionary[0]
-                let fields = Int(entry >> 16)
+                let fields = Int(buffers.dictionaryFields[0])
                 let start = index &* fields
                 // The doc's termFreqs must lie in the term's postings, as `decodeMaskChunks` checks.
                 let freqBytes = BitPacking.byteCount(count: start &+ fields, width: freqWidth)
@@ -198,7 +201,7 @@ extension PostingsCursor {
                     markCorrupt()
                     return (0, 0)
                 }
-                return (UInt16(truncatingIfNeeded: entry), start)
+                return (buffers.dictionaryMasks[0], start)
             }
             decodeMaskChunks(through: index)
         }
