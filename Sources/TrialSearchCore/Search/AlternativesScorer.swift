@@ -167,6 +167,8 @@ struct AlternativesScorer: ClauseScorer {
             // The phrase through a buffer pointer: one uniqueness check of the array, not three a doc.
             phrases.withUnsafeMutableBufferPointer { phrases in
                 var d = phrases[0].doc
+                // The phrase's candidates that the term is on are passed over without the phrase's other
+                // parts moved to them (`advance(to:passingOver:)`).
                 while d <= last {
                     let o = Int(d) &- base
                     let bit: UInt64 = 1 << UInt64(o & 63)
@@ -174,7 +176,10 @@ struct AlternativesScorer: ClauseScorer {
                         accumulator[o] += Double(phrases[0].score())
                         marks[o >> 6] |= bit
                     }
-                    d = phrases[0].nextDoc()
+                    d = phrases[0].advance(to: d + 1) { c in
+                        let o = Int(c) &- base
+                        return c <= last && termDocs[o >> 6] & (1 << UInt64(o & 63)) != 0
+                    }
                 }
             }
             for w in 0..<words { marks[w] |= termDocs[w] }
@@ -243,6 +248,15 @@ struct AlternativesScorer: ClauseScorer {
                 }
             }
             // The phrase through a buffer pointer: one uniqueness check of the array, not one per call.
+            // Its candidates that the term is on (`hits`, all up to `last`) are passed over without its
+            // other parts moved to them (`PhraseScorer.advance(to:through:rest:threshold:passingOver:)`):
+            // the term's docs are the term's whatever the phrase. The phrase-only candidates are the
+            // same, met at the same point of the walk (with the same threshold), and a block of its
+            // rarest part that the walk now enters within a leapfrog, where it checked the block's
+            // bound on the next call, holds no doc whose score passes the per-doc test below: the same
+            // docs and scores reach `body`.
+            let hitsCount = n
+            var passed = 0
             phrases.withUnsafeMutableBufferPointer { phrases in
                 var p = phrases[0].doc
                 var i = 0
@@ -254,12 +268,20 @@ struct AlternativesScorer: ClauseScorer {
                             let score = phrases[0].score()
                             if !boundIsBelow(score + rest, threshold) { threshold = body(p, score) }
                         }
-                        p = phrases[0].advance(to: p + 1, through: last, rest: rest, threshold: threshold)
+                        p = phrases[0].advance(to: p + 1, through: last, rest: rest, threshold: threshold) { c in
+                            while passed < hitsCount && hits[passed].doc < c { passed &+= 1 }
+                            return passed < hitsCount && hits[passed].doc == c
+                        }
                     }
                     if i == n { break }
                     let score = hits[i].score
                     if !boundIsBelow(score + rest, threshold) { threshold = body(next, score) }
-                    if p == next { p = phrases[0].advance(to: next + 1, through: last, rest: rest, threshold: threshold) }
+                    if p == next {
+                        p = phrases[0].advance(to: next + 1, through: last, rest: rest, threshold: threshold) { c in
+                            while passed < hitsCount && hits[passed].doc < c { passed &+= 1 }
+                            return passed < hitsCount && hits[passed].doc == c
+                        }
+                    }
                     i += 1
                 }
             }

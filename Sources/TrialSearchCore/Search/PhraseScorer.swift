@@ -67,6 +67,18 @@ struct PhraseScorer: ClauseScorer {
     /// The cursors are moved through one buffer pointer (one uniqueness check of the array a call, not
     /// one per cursor moved).
     mutating func advance(to target: DocID) -> DocID {
+        advance(to: target) { _ in false }
+    }
+
+    /// `advance(to:)` to the first candidate ≥ `target` that `passes` does not pass over: a doc of the
+    /// rarest part for which `passes(doc)` is true is left without the other parts moved to it (their
+    /// cursors stay behind, and skip whole blocks of their postings when the next doc asked for lies
+    /// beyond them). A caller that would ignore some candidates anyway (`AlternativesScorer.accumulate`:
+    /// the docs its term is on) gets the same candidates otherwise. `passes` is asked in doc order.
+    /// - Complexity: O(docs of the rarest part skipped through), the other parts' cursors moved only to
+    ///   docs not passed over.
+    @inline(__always)
+    mutating func advance(to target: DocID, passingOver passes: (DocID) -> Bool) -> DocID {
         if target <= doc { return doc }
         let lead = self.lead
         let found = cursors.withUnsafeMutableBufferPointer { cursors -> DocID in
@@ -74,6 +86,10 @@ struct PhraseScorer: ClauseScorer {
             while true {
                 candidate = cursors[lead].advance(to: candidate)
                 if candidate == PostingsCursor.noMoreDocs { break }
+                if passes(candidate) {
+                    candidate += 1
+                    continue
+                }
                 var aligned = true
                 for i in cursors.indices where i != lead {
                     let d = cursors[i].advance(to: candidate)
@@ -100,6 +116,14 @@ struct PhraseScorer: ClauseScorer {
     /// passed over: the next call may come with another `rest`.
     /// - Complexity: O(log blocks) per block bound read, plus `advance(to:)`'s.
     mutating func advance(to target: DocID, through last: DocID, rest: Float, threshold: Float) -> DocID {
+        advance(to: target, through: last, rest: rest, threshold: threshold) { _ in false }
+    }
+
+    /// `advance(to:through:rest:threshold:)`, the rarest part's docs for which `passes(doc)` is true
+    /// passed over as `advance(to:passingOver:)` does.
+    @inline(__always)
+    mutating func advance(to target: DocID, through last: DocID, rest: Float, threshold: Float,
+                          passingOver passes: (DocID) -> Bool) -> DocID {
         if target <= doc { return doc }
         var t = target
         while t > competitiveThrough && t <= last {
@@ -120,7 +144,7 @@ struct PhraseScorer: ClauseScorer {
             }
             t = end + 1
         }
-        return advance(to: t)
+        return advance(to: t, passingOver: passes)
     }
 
     /// Whether the phrase occurs in the current doc (positions read once per doc).
