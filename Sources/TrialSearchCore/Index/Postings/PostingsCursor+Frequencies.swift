@@ -73,16 +73,18 @@ extension PostingsCursor {
         let indexBytes = BitPacking.byteCount(count: n, width: width)
         guard r.position + indexBytes + 8 <= mappingEnd, r.position + indexBytes <= termEnd else { return markCorrupt() }
         let dictionary = buffers.dictionaryMasks, dictionaryFields = buffers.dictionaryFields
-        let packedMask: UInt64 = (1 << UInt64(maskWidth)) &- 1
-        Self.fieldCounts.withUnsafeBufferPointer { fieldCounts in
-            var bit = 0
+        if maskWidth > 0 {
+            // The masks, and then the indices, lie before `r.position`, checked above with 8 bytes past it.
+            Self.fieldCounts.withUnsafeBufferPointer { fieldCounts in
+                guard let counts = fieldCounts.baseAddress else { return }
+                MaskDictionary.readMasks(base + dictionaryStart, count: count, width: maskWidth, shift: Int(shift),
+                                         fieldCounts: counts, masks: dictionary, fields: dictionaryFields)
+            }
+        } else {
+            // A block whose impacts name no field (a damaged one): its masks are all empty, as read before.
             for k in 0..<count {
-                let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: dictionaryStart &+ (bit >> 3), as: UInt64.self))
-                let mask = UInt16(truncatingIfNeeded: ((word >> UInt64(bit & 7)) & packedMask) << shift) & validFields
-                bit &+= maskWidth
-                let fields = fieldCounts[Int(mask)]
-                dictionary[k] = mask
-                dictionaryFields[k] = UInt32(fields)
+                dictionary[k] = 0
+                dictionaryFields[k] = 0
             }
         }
         // Indices past the dictionary (a damaged block) read mask 0 and `damagedFields` fields (`decodeMaskChunks`).
