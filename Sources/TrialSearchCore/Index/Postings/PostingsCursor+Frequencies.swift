@@ -75,11 +75,8 @@ extension PostingsCursor {
         let dictionary = buffers.dictionaryMasks, dictionaryFields = buffers.dictionaryFields
         if maskWidth > 0 {
             // The masks, and then the indices, lie before `r.position`, checked above with 8 bytes past it.
-            Self.fieldCounts.withUnsafeBufferPointer { fieldCounts in
-                guard let counts = fieldCounts.baseAddress else { return }
-                MaskDictionary.readMasks(base + dictionaryStart, count: count, width: maskWidth, shift: Int(shift),
-                                         fieldCounts: counts, masks: dictionary, fields: dictionaryFields)
-            }
+            MaskDictionary.readMasks(base + dictionaryStart, count: count, width: maskWidth, shift: Int(shift),
+                                     fieldCounts: buffers.fieldCounts, masks: dictionary, fields: dictionaryFields)
         } else {
             // A block whose impacts name no field (a damaged one): its masks are all empty, as read before.
             for k in 0..<count {
@@ -108,7 +105,14 @@ extension PostingsCursor {
     /// The number of fields of each field mask (masks have `IndexFormat.fieldCount` bits): a table, since
     /// without the POPCNT instruction (not in the x86-64 baseline) `nonzeroBitCount` is a dozen
     /// instructions, and a block's dictionary holds dozens of masks.
-    static let fieldCounts: [UInt8] = (0..<(1 << IndexFormat.fieldCount)).map { UInt8(UInt16($0).nonzeroBitCount) }
+    /// Allocated once for the process (never freed, never written after), read through
+    /// `PostingsBuffers.fieldCounts`.
+    nonisolated(unsafe) static let fieldCounts: UnsafePointer<UInt8> = {
+        let count = 1 << IndexFormat.fieldCount
+        let table = UnsafeMutablePointer<UInt8>.allocate(capacity: count)
+        for mask in 0..<count { table[mask] = UInt8(UInt16(mask).nonzeroBitCount) }
+        return UnsafePointer(table)
+    }()
 
     /// The `k`-th termFreq of the block (termFreqs are stored minus one, `freqWidth` bits each).
     @inline(__always)
