@@ -6,6 +6,40 @@ import Testing
 /// flushes and merges produce: single-doc blocks, a last block of one doc, merged blocks of 255 docs,
 /// docs holding the term in every field or in one, blocks of a single mask.
 @Suite struct PostingsDecodingTests {
+    /// A block's mask dictionary read per width (`MaskDictionary.readMasks`, eight masks a group at
+    /// constant offsets, then one at a time) against the masks packed: every width 1–12, shifts that
+    /// keep the masks within the index's fields and ones that push bits past them (dropped), counts
+    /// around the groups of eight; each entry's field count is its mask's.
+    @Test func maskDictionaryReadsEveryWidthAndShift() {
+        var rng = SeededRandom(seed: 15)
+        let fields = IndexFormat.fieldCount
+        for width in 1...fields {
+            for shift in [0, fields - width, min(fields - 1, fields - width + 3)] {
+                for count in [1, 7, 8, 9, 16, 19, 255] {
+                    let values = (0..<count).map { _ in UInt32(truncatingIfNeeded: rng.next() & ((1 << UInt64(width)) - 1)) }
+                    var packed: [UInt8] = []
+                    values.withUnsafeBufferPointer { BitPacking.pack($0, width: width, into: &packed) }
+                    // Set bits past the packed masks must not leak into the last ones.
+                    packed += [UInt8](repeating: 0xFF, count: 8)
+                    var masks = [UInt16](repeating: 0xFFFF, count: count)
+                    var counts = [UInt32](repeating: 99, count: count)
+                    packed.withUnsafeBytes { source in
+                        masks.withUnsafeMutableBufferPointer { m in
+                            counts.withUnsafeMutableBufferPointer { c in
+                                MaskDictionary.readMasks(source.baseAddress!, count: count, width: width, shift: shift,
+                                                         fieldCounts: PostingsCursor.fieldCounts, masks: m.baseAddress!,
+                                                         fields: c.baseAddress!)
+                            }
+                        }
+                    }
+                    let expected = values.map { UInt16(truncatingIfNeeded: $0 << UInt32(shift)) & ((1 << UInt16(fields)) - 1) }
+                    #expect(masks == expected, "width \(width), shift \(shift), \(count) masks")
+                    #expect(counts == expected.map { UInt32($0.nonzeroBitCount) }, "width \(width), shift \(shift)")
+                }
+            }
+        }
+    }
+
     @Test func bitUnpackingRoundTripsEveryWidthAndLength() {
         var rng = SeededRandom(seed: 21)
         for width in 0...32 {

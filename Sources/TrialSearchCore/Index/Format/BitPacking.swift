@@ -282,24 +282,24 @@ enum BitPacking {
 }
 
 /// A bit width as a type, so that a generic unpacking loop is specialised with the width a constant
-/// (`BitPacking.unpackDeltas32`).
-private protocol PackedWidth {
+/// (`BitPacking.unpackDeltas32`, `MaskDictionary.readMasks`).
+protocol PackedWidth {
     static var bits: Int { get }
 }
 
-private enum Width1: PackedWidth { static var bits: Int { 1 } }
-private enum Width2: PackedWidth { static var bits: Int { 2 } }
-private enum Width3: PackedWidth { static var bits: Int { 3 } }
-private enum Width4: PackedWidth { static var bits: Int { 4 } }
-private enum Width5: PackedWidth { static var bits: Int { 5 } }
-private enum Width6: PackedWidth { static var bits: Int { 6 } }
-private enum Width7: PackedWidth { static var bits: Int { 7 } }
-private enum Width8: PackedWidth { static var bits: Int { 8 } }
-private enum Width9: PackedWidth { static var bits: Int { 9 } }
-private enum Width10: PackedWidth { static var bits: Int { 10 } }
-private enum Width11: PackedWidth { static var bits: Int { 11 } }
-private enum Width12: PackedWidth { static var bits: Int { 12 } }
-private enum Width13: PackedWidth { static var bits: Int { 13 } }
-private enum Width14: PackedWidth { static var bits: Int { 14 } }
-private enum Width15: PackedWidth { static var bits: Int { 15 } }
-private enum Width16: PackedWidth { static var bits: Int { 16 } }
+enum Width1: PackedWidth { static var bits: Int { 1 } }
+enum Width2: PackedWidth { static var bits: Int { 2 } }
+enum Width3: PackedWidth { static var bits: Int { 3 } }
+enum Width4: PackedWidth { static var bits: Int { 4 } }
+enum Width5: PackedWidth { static var bits: Int { 5 } }
+enum Width6: PackedWidth { static var bits: Int { 6 } }
+enum Width7: PackedWidth { static var bits: Int { 7 } }
+enum Width8: PackedWidth { static var bits: Int { 8 } }
+enum Width9: PackedWidth { static var bits: Int { 9 } }
+enum Width10: PackedWidth { static var bits: Int { 10 } }
+enum Width11: PackedWidth { static var bits: Int { 11 } }
+enum Width12: PackedWidth { static var bits: Int { 12 } }
+enum Width13: PackedWidth { static var bits: Int { 13 } }
+enum Width14: PackedWidth { static var bits: Int { 14 } }
+enum Width15: PackedWidth { static var bits: Int { 15 } }
+enum Width16: PackedWidth { static var bits: Int { 16 } }

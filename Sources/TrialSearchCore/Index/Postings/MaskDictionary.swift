@@ -75,4 +75,65 @@ enum MaskDictionary {
         }
         total = sum
     }
+
+    /// Reads a block's dictionary: `count` masks packed at `width` bits (1…`IndexFormat.fieldCount`)
+    /// from `source`, each shifted up by `shift` bits and kept to the index's fields, into `masks`, and
+    /// their field counts (`fieldCounts`, by mask) into `fields`. One copy of the loop per width
+    /// (`PackedWidth`), eight masks a group at constant offsets and shifts: with the width a variable,
+    /// each mask took two variable shifts and the moves of their counts into `cl` (17 instructions a
+    /// mask; `readFreqHeader` 74 M instructions inclusive of the 75 TREC 2021 topics at top 10 on the
+    /// replica; BENCHMARKS.md, `notes15`). Reads at most 8 bytes past the packed masks.
+    /// - Complexity: O(count).
+    @inline(never)
+    static func readMasks(_ source: UnsafeRawPointer, count: Int, width: Int, shift: Int, fieldCounts: UnsafePointer<UInt8>,
+                          masks: UnsafeMutablePointer<UInt16>, fields: UnsafeMutablePointer<UInt32>) {
+        switch width {
+        case 1: readMasks(Width1.self, source, count: count, shift: shift, fieldCounts: fieldCounts, masks: masks, fields: fields)
+        case 2: readMasks(Width2.self, source, count: count, shift: shift, fieldCounts: fieldCounts, masks: masks, fields: fields)
+        case 3: readMasks(Width3.self, source, count: count, shift: shift, fieldCounts: fieldCounts, masks: masks, fields: fields)
+        case 4: readMasks(Width4.self, source, count: count, shift: shift, fieldCounts: fieldCounts, masks: masks, fields: fields)
+        case 5: readMasks(Width5.self, source, count: count, shift: shift, fieldCounts: fieldCounts, masks: masks, fields: fields)
+        case 6: readMasks(Width6.self, source, count: count, shift: shift, fieldCounts: fieldCounts, masks: masks, fields: fields)
+        case 7: readMasks(Width7.self, source, count: count, shift: shift, fieldCounts: fieldCounts, masks: masks, fields: fields)
+        case 8: readMasks(Width8.self, source, count: count, shift: shift, fieldCounts: fieldCounts, masks: masks, fields: fields)
+        case 9: readMasks(Width9.self, source, count: count, shift: shift, fieldCounts: fieldCounts, masks: masks, fields: fields)
+        case 10: readMasks(Width10.self, source, count: count, shift: shift, fieldCounts: fieldCounts, masks: masks, fields: fields)
+        case 11: readMasks(Width11.self, source, count: count, shift: shift, fieldCounts: fieldCounts, masks: masks, fields: fields)
+        default:
+            precondition(width == 12 && IndexFormat.fieldCount == 12, "mask width \(width)")
+            readMasks(Width12.self, source, count: count, shift: shift, fieldCounts: fieldCounts, masks: masks, fields: fields)
+        }
+    }
+
+    @inline(__always)
+    private static func readMasks<W: PackedWidth>(_: W.Type, _ source: UnsafeRawPointer, count: Int, shift: Int,
+                                                  fieldCounts: UnsafePointer<UInt8>, masks: UnsafeMutablePointer<UInt16>,
+                                                  fields: UnsafeMutablePointer<UInt32>) {
+        let width = W.bits
+        let packed: UInt64 = (1 << UInt64(width)) &- 1
+        let validFields: UInt64 = (1 << UInt64(IndexFormat.fieldCount)) &- 1
+        let up = UInt64(shift & 15)
+        var p = source
+        var k = 0
+        while k &+ 8 <= count {
+            for j in 0..<8 {
+                let bit = j &* width
+                let word = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self))
+                let mask = ((word >> UInt64(bit & 7)) & packed) << up & validFields
+                masks[k &+ j] = UInt16(truncatingIfNeeded: mask)
+                fields[k &+ j] = UInt32(fieldCounts[Int(truncatingIfNeeded: mask)])
+            }
+            p += width
+            k &+= 8
+        }
+        var bit = 0
+        while k < count {
+            let word = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self))
+            let mask = ((word >> UInt64(bit & 7)) & packed) << up & validFields
+            masks[k] = UInt16(truncatingIfNeeded: mask)
+            fields[k] = UInt32(fieldCounts[Int(truncatingIfNeeded: mask)])
+            bit &+= width
+            k &+= 1
+        }
+    }
 }

@@ -23,6 +23,10 @@ final class PostingsBuffers {
     let dictionaryMasks: UnsafeMutablePointer<UInt16>
     /// The field count of each mask of `dictionaryMasks` (`MaskDictionary.damagedFields` past the block's).
     let dictionaryFields: UnsafeMutablePointer<UInt32>
+    /// The number of fields of every field mask (`PostingsCursor.fieldCounts`), held here so that a
+    /// block's dictionary (`PostingsCursor.readFreqHeader`) reads it with one load, not the static's
+    /// `swift_once` a block (BENCHMARKS.md, `notes15`).
+    let fieldCounts: UnsafePointer<UInt8>
     /// The storage the arrays are cut from (`StoragePool.byteCount` bytes).
     private let storage: UnsafeMutableRawPointer
 
@@ -37,6 +41,7 @@ final class PostingsBuffers {
     init() {
         let n = Self.n
         storage = StoragePool.take()
+        fieldCounts = PostingsCursor.fieldCounts
         var next = storage
         func take(_ count: Int) -> UnsafeMutablePointer<UInt32> {
             defer { next += 4 * count }

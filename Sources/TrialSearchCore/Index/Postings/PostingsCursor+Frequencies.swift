@@ -73,16 +73,15 @@ extension PostingsCursor {
         let indexBytes = BitPacking.byteCount(count: n, width: width)
         guard r.position + indexBytes + 8 <= mappingEnd, r.position + indexBytes <= termEnd else { return markCorrupt() }
         let dictionary = buffers.dictionaryMasks, dictionaryFields = buffers.dictionaryFields
-        let packedMask: UInt64 = (1 << UInt64(maskWidth)) &- 1
-        Self.fieldCounts.withUnsafeBufferPointer { fieldCounts in
-            var bit = 0
+        if maskWidth > 0 {
+            // The masks, and then the indices, lie before `r.position`, checked above with 8 bytes past it.
+            MaskDictionary.readMasks(base + dictionaryStart, count: count, width: maskWidth, shift: Int(shift),
+                                     fieldCounts: buffers.fieldCounts, masks: dictionary, fields: dictionaryFields)
+        } else {
+            // A block whose impacts name no field (a damaged one): its masks are all empty, as read before.
             for k in 0..<count {
-                let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: dictionaryStart &+ (bit >> 3), as: UInt64.self))
-                let mask = UInt16(truncatingIfNeeded: ((word >> UInt64(bit & 7)) & packedMask) << shift) & validFields
-                bit &+= maskWidth
-                let fields = fieldCounts[Int(mask)]
-                dictionary[k] = mask
-                dictionaryFields[k] = UInt32(fields)
+                dictionary[k] = 0
+                dictionaryFields[k] = 0
             }
         }
         // Indices past the dictionary (a damaged block) read mask 0 and `damagedFields` fields (`decodeMaskChunks`).
@@ -106,7 +105,14 @@ extension PostingsCursor {
     /// The number of fields of each field mask (masks have `IndexFormat.fieldCount` bits): a table, since
     /// without the POPCNT instruction (not in the x86-64 baseline) `nonzeroBitCount` is a dozen
     /// instructions, and a block's dictionary holds dozens of masks.
-    static let fieldCounts: [UInt8] = (0..<(1 << IndexFormat.fieldCount)).map { UInt8(UInt16($0).nonzeroBitCount) }
+    /// Allocated once for the process (never freed, never written after), read through
+    /// `PostingsBuffers.fieldCounts`.
+    nonisolated(unsafe) static let fieldCounts: UnsafePointer<UInt8> = {
+        let count = 1 << IndexFormat.fieldCount
+        let table = UnsafeMutablePointer<UInt8>.allocate(capacity: count)
+        for mask in 0..<count { table[mask] = UInt8(UInt16(mask).nonzeroBitCount) }
+        return UnsafePointer(table)
+    }()
 
     /// The `k`-th termFreq of the block (termFreqs are stored minus one, `freqWidth` bits each).
     @inline(__always)

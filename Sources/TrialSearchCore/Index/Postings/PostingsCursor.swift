@@ -175,22 +175,37 @@ public struct PostingsCursor {
     }
 
     /// The first block at or after `from` whose last doc is ≥ target, or nil.
+    ///
+    /// The search itself is a static function of the skip table's extent: as a method of the cursor,
+    /// called out of line from a mutating one (`advanceToBlock`, `advanceShallow`), it took a copy of the
+    /// whole cursor (448 bytes, a `memcpy` of about 75 instructions a call: 8.6 M instructions of the 75
+    /// TREC 2021 topics at top 10 on the replica; BENCHMARKS.md, `notes15`).
+    @inline(__always)
     func findBlock(_ target: DocID, from: Int) -> Int? {
+        Self.findBlock(target, from: from, base: base, skipStart: skipStart, blockCount: blockCount)
+    }
+
+    /// `findBlock(_:from:)` over the skip table of `blockCount` entries at `skipStart` in `base`.
+    static func findBlock(_ target: DocID, from: Int, base: UnsafeRawPointer, skipStart: Int, blockCount: Int) -> Int? {
         if blockCount == 1 { return 0 }
         guard blockCount > 1 else { return nil }
+        @inline(__always)
+        func lastDoc(_ b: Int) -> DocID {
+            DocID(bitPattern: UInt32(littleEndian: base.loadUnaligned(fromByteOffset: skipStart + skipEntryLength * b, as: UInt32.self)))
+        }
         var low = from
         var high = blockCount - 1
-        if skipLastDoc(high) < target { return nil }
+        if lastDoc(high) < target { return nil }
         // Gallop, then binary search: near targets are the common case.
         var step = 1
-        while low + step < high && skipLastDoc(low + step) < target {
+        while low + step < high && lastDoc(low + step) < target {
             low += step
             step <<= 1
         }
         high = min(high, low + step)
         while low < high {
             let mid = (low + high) >> 1
-            if skipLastDoc(mid) < target { low = mid + 1 } else { high = mid }
+            if lastDoc(mid) < target { low = mid + 1 } else { high = mid }
         }
         return low
     }
