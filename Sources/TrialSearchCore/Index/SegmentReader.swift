@@ -15,6 +15,8 @@ public struct SegmentReader: Sendable {
     public let liveDocs: LiveDocs
     /// What the postings' term maxima were computed with (format 6), nil for a format-5 segment.
     let termMaxima: TermMaxima?
+    /// What the postings' block maxima were computed with (format 7: `BlockMaxima`), nil before.
+    let blockMaxima: TermMaxima?
 
     /// Opens and verifies every file of `info` in `directory`.
     /// - Complexity: O(total file size) for the checksums.
@@ -34,6 +36,9 @@ public struct SegmentReader: Sendable {
         norms = try Norms(file: open(.norms), expectedDocCount: info.docCount)
         termMaxima = postingsFile.version >= 6
             ? try TermMaxima.decode(postingsFile, lengthSums: norms.lengthSums, docCount: info.docCount) : nil
+        blockMaxima = postingsFile.version >= 7
+            ? try TermMaxima.decode(postingsFile, offset: TermMaxima.parametersLength, lengthSums: norms.lengthSums,
+                                    docCount: info.docCount) : nil
         docValues = try DocValues(file: open(.docValues), expectedDocCount: info.docCount)
         stored = try StoredRecords(file: open(.stored), expectedDocCount: info.docCount)
         if info.deletesGeneration > 0 {

@@ -40,10 +40,12 @@ public struct IndexSearcher: Sendable {
             // Each segment's maxima scale, once per segment rather than once per scorer (about 500
             // instructions each: ~35 scorers a related-trials query, BENCHMARKS.md `rel12`).
             let scales = reader.segments.map { s in s.termMaxima.flatMap { model.termMaximumScale($0) } }
+            let blockScales = reader.segments.map { s in s.blockMaxima.flatMap { model.termMaximumScale($0) } }
             try searchSegments(prepared, options: options, into: &collector) { match, segment -> TermScorer? in
                 guard case let .term(weight, resolved) = match else { return nil }
                 return PreparedQuery.termScorer(weight, resolved, segment: segment, model: model,
-                                                maximumScale: scales[segment.ordinal])
+                                                maximumScale: scales[segment.ordinal],
+                                                blockMaximumScale: blockScales[segment.ordinal])
             }
         } else {
             let model = self.model

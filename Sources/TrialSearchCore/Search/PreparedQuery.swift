@@ -143,17 +143,19 @@ struct PreparedQuery {
     /// The scorer of a term in `segment`, or nil when the segment holds no doc it could match.
     static func termScorer(_ weight: TermWeight, _ resolved: ResolvedTerm, segment: SegmentReader, model: ScoringModel) -> TermScorer? {
         termScorer(weight, resolved, segment: segment, model: model,
-                   maximumScale: segment.termMaxima.flatMap { model.termMaximumScale($0) })
+                   maximumScale: segment.termMaxima.flatMap { model.termMaximumScale($0) },
+                   blockMaximumScale: segment.blockMaxima.flatMap { model.termMaximumScale($0) })
     }
 
-    /// `termScorer` with the segment's `ScoringModel.termMaximumScale` computed by the caller, once per
-    /// segment (`TermScorer.init(weight:info:segment:model:maximumScale:)`).
+    /// `termScorer` with the segment's `ScoringModel.termMaximumScale` of its term and block maxima
+    /// computed by the caller, once per segment (`TermScorer.init(weight:info:segment:model:maximumScale:blockMaximumScale:)`).
     static func termScorer(_ weight: TermWeight, _ resolved: ResolvedTerm, segment: SegmentReader, model: ScoringModel,
-                           maximumScale: Double?) -> TermScorer? {
+                           maximumScale: Double?, blockMaximumScale: Double?) -> TermScorer? {
         guard let info = resolved.segmentInfos[segment.ordinal], weight.field.map({ info.docFreq(in: $0) > 0 }) ?? true else {
             return nil
         }
-        return TermScorer(weight: weight, info: info, segment: segment, model: model, maximumScale: maximumScale)
+        return TermScorer(weight: weight, info: info, segment: segment, model: model, maximumScale: maximumScale,
+                          blockMaximumScale: blockMaximumScale)
     }
 
     static func phraseScorer(_ weight: TermWeight, _ parts: [PhraseTerm], _ terms: [ResolvedTerm], segment: SegmentReader,

@@ -32,12 +32,15 @@ struct TermScorer: ClauseScorer {
 
     init(weight: TermWeight, info: TermInfo, segment: SegmentReader, model: ScoringModel) {
         self.init(weight: weight, info: info, segment: segment, model: model,
-                  maximumScale: segment.termMaxima.flatMap { model.termMaximumScale($0) })
+                  maximumScale: segment.termMaxima.flatMap { model.termMaximumScale($0) },
+                  blockMaximumScale: segment.blockMaxima.flatMap { model.termMaximumScale($0) })
     }
 
     /// `maximumScale`: `model.termMaximumScale` of the segment's `TermMaxima` (nil without maxima or
-    /// when they do not apply), computed once per segment by a search instead of once per scorer.
-    init(weight: TermWeight, info: TermInfo, segment: SegmentReader, model: ScoringModel, maximumScale: Double?) {
+    /// when they do not apply), computed once per segment by a search instead of once per scorer;
+    /// `blockMaximumScale` the same of its block maxima's parameters (`BlockMaxima`).
+    init(weight: TermWeight, info: TermInfo, segment: SegmentReader, model: ScoringModel, maximumScale: Double?,
+         blockMaximumScale: Double?) {
         self.weight = weight
         self.model = model
         factors = weight.field == nil ? model.searchedFactors : model.factors
@@ -50,18 +53,24 @@ struct TermScorer: ClauseScorer {
         defaultBM25F = weight.field == nil && !model.sqrtTermFreq && model.saturates
         cursor = segment.postings(info)
         // The term's impacts and stored maximum, read once (they are consecutive in its header).
-        let (impacts, maximum) = cursor.termImpactsAndMaximum
+        let (impacts, maximum, keywordMaximum) = cursor.termImpactsAndMaxima
         // Docs are skipped field by field only when the term occurs in fields the clause does not score.
         restricted = impacts.fieldMask & ~weight.fields != 0
         cost = weight.field.map { info.docFreq(in: $0) } ?? info.docFreq
         let impactsBound = model.bound(weight: weight.weight, impacts: impacts, fields: weight.fields)
         // A clause over the default fields, scored with the parameters of the segment's term maxima, is
         // bounded by its exact maximum x where the segment stores one (`TermMaxima`): 1.34–1.41× tighter.
+        var bound = impactsBound
         if weight.field == nil, weight.weight >= 0, let scale = maximumScale, let x = maximum {
-            maxScore = min(impactsBound, model.bound(weight: weight.weight, maximum: x, scale: scale))
-        } else {
-            maxScore = impactsBound
+            bound = min(bound, model.bound(weight: weight.weight, maximum: x, scale: scale))
         }
+        // Likewise the keyword queries' maximum and block maxima (format 7: `BlockMaxima`), which bound
+        // each block by its best doc (`ImpactsWindow`).
+        if weight.field == nil, weight.weight >= 0, let scale = blockMaximumScale, let x = keywordMaximum {
+            bound = min(bound, model.bound(weight: weight.weight, maximum: x, scale: scale))
+            window.exact = BlockMaximumBound(weight: weight.weight, termMaximum: x, scale: scale)
+        }
+        maxScore = bound
     }
 
     func restarted(in segment: SegmentReader) -> TermScorer? {

@@ -41,8 +41,9 @@ import Testing
                     var s = scorer(term, info, segment, model, docFreq: docFreq, docCount: reader.docCount)
                     // A search's scorers take the segment's scale computed once (`IndexSearcher.search`).
                     let scale = segment.termMaxima.flatMap { model.termMaximumScale($0) }
+                    let blockScale = segment.blockMaxima.flatMap { model.termMaximumScale($0) }
                     #expect(TermScorer(weight: s.weight, info: info, segment: segment, model: model,
-                                       maximumScale: scale).maxScore == s.maxScore)
+                                       maximumScale: scale, blockMaximumScale: blockScale).maxScore == s.maxScore)
                     #expect(segment.postings(info).termMaximum != nil, "\(term): no stored maximum")
                     let impacts = model.bound(weight: s.weight.weight, impacts: segment.postings(info).termImpacts,
                                               fields: s.weight.fields)
@@ -72,7 +73,8 @@ import Testing
         #expect(terms > 50, "multi-block terms: \(terms)")
         #expect(tighter * 2 > terms, "the maxima should tighten most bounds: \(tighter) of \(terms)")
 
-        // Keyword queries (other weights and b) keep the impacts' bound.
+        // Keyword queries (other weights and b) do not use these maxima: the impacts' bound, or the
+        // keyword maximum of the format-7 block maxima (`BlockMaxima`) where it is lower.
         let model = ScoringModel(similarity: .default, statistics: CollectionStatistics(reader: reader))
         let segment = reader.segments[0]
         var e = segment.terms.makeTermsEnum()
@@ -80,8 +82,10 @@ import Testing
         while e.next() && checked < 20 {
             guard e.info.docFreq > IndexFormat.blockSize else { continue }
             let s = Self.scorer("t", e.info, segment, model, docFreq: e.info.docFreq, docCount: reader.docCount)
-            #expect(s.maxScore == model.bound(weight: s.weight.weight, impacts: segment.postings(e.info).termImpacts,
-                                              fields: s.weight.fields))
+            let keyword = try #require(segment.postings(e.info).keywordTermMaximum)
+            #expect(s.maxScore == min(model.bound(weight: s.weight.weight, impacts: segment.postings(e.info).termImpacts,
+                                                  fields: s.weight.fields),
+                                      model.bound(weight: s.weight.weight, maximum: keyword, scale: 1)))
             checked += 1
         }
         #expect(checked == 20)

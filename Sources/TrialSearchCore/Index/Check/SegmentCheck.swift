@@ -9,7 +9,8 @@
 ///   fieldDocFreqs and the termFreqs summing to totalTermFreq; every termFreq and norm within the
 ///   block's and the term's impacts (the bounds dynamic pruning trusts); for a term of several blocks
 ///   of a format-6 segment, the stored maximum x (`TermMaxima`) equal to the largest x recomputed from
-///   its docs' termFreqs and norms (a bound that pruning trusts too).
+///   its docs' termFreqs and norms (a bound that pruning trusts too); of a format-7 segment also the
+///   keyword maximum x and each block's maximum byte (`BlockMaxima`) equal to those recomputed.
 /// - Positions (`.pos`): every block decodes within the term's positions (`PositionsBlockReader`), as
 ///   many per (doc, field) as the termFreq, non-decreasing, non-negative.
 /// - Every doc is reachable: it has postings in the `id` field.
@@ -58,7 +59,9 @@ struct SegmentCheck {
         var positions: [Int32] = []
         var freqs: [(Field, Int)] = []
         var cursor: PostingsCursor? = nil
-        let maxima = segment.termMaxima.map(TermMaximumFactors.init)
+        let maxima = segment.termMaxima.map { TermMaximumFactors($0) }
+        let blockMaxima = segment.blockMaxima.map { TermMaximumFactors($0) }
+        var blockXs: [Float] = []
         while terms.next() {
             termCount += 1
             let term = terms.term
@@ -80,6 +83,7 @@ struct SegmentCheck {
             var occurrences = 0
             let termImpacts = postings.termImpacts
             var largestX: Float = 0
+            blockXs.removeAll(keepingCapacity: true)
             while true {
                 let doc = postings.next()
                 if doc == PostingsCursor.noMoreDocs { break }
@@ -105,6 +109,14 @@ struct SegmentCheck {
                         x += Float(freq) * maxima.factor(Int(field.rawValue), segment.norms.normByte(doc, field))
                     }
                     largestX = max(largestX, x)
+                }
+                if let blockMaxima {
+                    var y: Float = 0
+                    for (field, freq) in freqs {
+                        y += Float(freq) * blockMaxima.factor(Int(field.rawValue), segment.norms.normByte(doc, field))
+                    }
+                    while blockXs.count <= postings.block { blockXs.append(0) }
+                    blockXs[postings.block] = max(blockXs[postings.block], y)
                 }
                 for (field, freq) in freqs {
                     let f = Int(field.rawValue)
@@ -138,6 +150,21 @@ struct SegmentCheck {
                 if stored != largestX {
                     problems.add(postingsPath, "term \"\(name)\": stored maximum x \(stored.map { "\($0)" } ?? "missing") "
                         + "vs \(largestX) recomputed from its docs")
+                }
+            }
+            if blockMaxima != nil && info.docFreq > IndexFormat.blockSize && !postings.isCorrupt
+                && blockXs.count == postings.blockCount {
+                let largest = blockXs.max() ?? 0
+                let stored = postings.keywordTermMaximum
+                if stored != largest {
+                    problems.add(postingsPath, "term \"\(name)\": stored keyword maximum x \(stored.map { "\($0)" } ?? "missing") "
+                        + "vs \(largest) recomputed from its docs")
+                } else if let b = blockXs.indices.first(where: {
+                    postings.blockMaximumCode($0) != BlockMaxima.encode(blockXs[$0], termMaximum: largest)
+                }) {
+                    problems.add(postingsPath, "term \"\(name)\", block \(b): stored block maximum "
+                        + "\(postings.blockMaximumCode(b)) vs \(BlockMaxima.encode(blockXs[b], termMaximum: largest)) "
+                        + "recomputed from its docs (x \(blockXs[b]) of \(largest))")
                 }
             }
             report.postings += count

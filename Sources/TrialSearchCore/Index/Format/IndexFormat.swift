@@ -11,10 +11,13 @@ public enum IndexFormat {
     /// field-mask dictionary shifted to its lowest field and as wide as its fields span (not 16 bits).
     /// 6: the postings file starts with the BM25F parameters of its term maxima, and a term of several
     /// blocks stores after its impacts the exact maximum of BM25F's pseudo-frequency over its docs
-    /// (`TermMaxima`, `PostingsWriter`); the other files are as in 5.
-    public static let version: UInt32 = 6
+    /// (`TermMaxima`, `PostingsWriter`); the other files are as in 5. 7: the postings file also states
+    /// the keyword queries' BM25F parameters, and a term of several blocks stores its maximum x under
+    /// them and each block's, a byte quantized upward (`BlockMaxima`); the other files are as in 5.
+    public static let version: UInt32 = 7
     /// The oldest version this trialsearch still reads: 5, whose postings have no term maxima (their
-    /// scorers bound terms by their impacts alone). Writers always write `version`.
+    /// scorers bound terms by their impacts alone; format 6's by their term maxima too, without block
+    /// maxima). Writers always write `version`.
     public static let oldestReadableVersion: UInt32 = 5
 
     /// First 4 bytes of every index file: "TSIX" little-endian.

@@ -48,8 +48,8 @@ extension SegmentBuilder {
             docValues.append(b.docValues)
         }
         precondition(sorted.count == builders.count, "\(sorted.count) sorted term lists for \(builders.count) builders")
-        let maxima = TermMaximumFactors(TermMaxima(lengthSums: lengthSums, docCount: docCount))
-        try PostingsWriter.writeMaximaParameters(maxima.maxima, to: postingsOut)
+        let maxima = TermMaximumFactors.current(lengthSums: lengthSums, docCount: docCount)
+        try PostingsWriter.writeMaximaParameters(maxima, to: postingsOut)
         let tables = JoinedTables(tables: builders.map(\.table), bases: bases, sorted: sorted)
         // The columns and the rest of the segment, independent of the terms.
         let others = ColumnsJob(norms: norms, lengthSums: lengthSums, docsWithField: docsWithField, docValues: docValues,

@@ -26,8 +26,11 @@ struct PostingsMerger: ~Copyable {
     /// The merged segment's norms rows (`fieldCount` bytes per new doc).
     private let norms: UnsafePointer<UInt8>
     private var writer: PostingsWriter
-    /// The merged segment's `maxX` factors.
+    /// The merged segment's `maxX` factors (and the block maxima's).
     private let maxima: TermMaximumFactors
+    /// The block maxima of the source blocks of the term's current source, with the merged segment's
+    /// norms and averages (`TermMaximumFactors.maximum`): what its copied blocks store.
+    private var sourceBlockMaxima: [Float] = []
     /// A second cursor's decode buffers per source, for the walks of `maxX`.
     private var spentMaximum: [PostingsBuffers?]
     /// One cursor's decode buffers per source, reused for every term.
@@ -41,7 +44,8 @@ struct PostingsMerger: ~Copyable {
         sources = readers.map { Source(postings: $0.postingsFile, positions: $0.positionsFile, docCount: $0.docCount) }
         self.docMaps = docMaps
         self.norms = norms
-        writer = PostingsWriter(output: output, positions: positions, blockDocs: IndexFormat.maxBlockDocs, maxima: maxima)
+        writer = PostingsWriter(output: output, positions: positions, blockDocs: IndexFormat.maxBlockDocs, maxima: maxima,
+                                rows: norms)
         self.maxima = maxima
         spent = readers.map { _ in nil }
         spentMaximum = readers.map { _ in nil }
@@ -58,13 +62,15 @@ struct PostingsMerger: ~Copyable {
         // A term of several merged blocks stores its maximum x over the merged docs, with the merged
         // segment's norms and averages: the docs of sources without deletes are walked for it here (their
         // blocks are mostly copied, without their norms); those of the others are added with their norms.
+        // The same walk gives each source block's block maximum, for the blocks copied whole.
         let multiBlock = infos.reduce(0) { $0 + $1.docFreq } > IndexFormat.blockSize
         for (k, i) in members.enumerated() {
+            sourceBlockMaxima.removeAll(keepingCapacity: true)
             if multiBlock && docMaps[i].allLive {
                 let source = sources[i]
                 var walk = PostingsCursor(info: infos[k], postings: source.postings, positions: source.positions,
                                           docCount: source.docCount, buffers: spentMaximum[i])
-                writer.noteMaximum(maxima.maximum(&walk, rows: norms, base: Int(docMaps[i].base)))
+                writer.noteMaximum(maxima.maximum(&walk, rows: norms, base: Int(docMaps[i].base), blockMaxima: &sourceBlockMaxima))
                 spentMaximum[i] = walk.buffers
             }
             let source = sources[i]
@@ -118,7 +124,10 @@ struct PostingsMerger: ~Copyable {
                 guard let positions = table.positions(b, in: r.positions) else {
                     throw r.positions.corrupt("positions of postings block \(b) of \(table.blockCount) outside the term's")
                 }
-                writer.appendBlock(table.bytes(b), docCount: n, lastDoc: last + base, positions: positions)
+                // Unknown (+∞, no bound) only for a term of one merged block, which stores no block maxima.
+                let blockMaximum = b < sourceBlockMaxima.count ? sourceBlockMaxima[b] : .infinity
+                writer.appendBlock(table.bytes(b), docCount: n, lastDoc: last + base, positions: positions,
+                                   blockMaximum: blockMaximum)
                 continue
             }
             if writer.pendingCount > 0 && writer.pendingCount + n > IndexFormat.maxBlockDocs { writer.encodePendingBlock() }

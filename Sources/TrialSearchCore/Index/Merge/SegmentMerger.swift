@@ -96,8 +96,8 @@ enum SegmentMerger {
         let positionsOut = try IndexOutput(path: path(.positions), formatName: SegmentFile.positions.formatName, segmentID: id)
         var dictionary = TermDictionaryWriter(output: termsOut)
         // The merged segment's maxima, with its own field averages (never the sources').
-        let maxima = TermMaximumFactors(TermMaxima(lengthSums: lengthSums, docCount: norms.count / IndexFormat.fieldCount))
-        try PostingsWriter.writeMaximaParameters(maxima.maxima, to: postingsOut)
+        let maxima = TermMaximumFactors.current(lengthSums: lengthSums, docCount: norms.count / IndexFormat.fieldCount)
+        try PostingsWriter.writeMaximaParameters(maxima, to: postingsOut)
         if let pivot = splitTerm(readers, minimumBlocks: splitMinimumBlocks) {
             // The upper range's postings and positions go to unnamed scratch files (in the page cache:
             // half the merged segment in memory took the 16x replica's build to 542 MB).

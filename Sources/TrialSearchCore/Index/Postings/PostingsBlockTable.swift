@@ -23,7 +23,7 @@ struct PostingsBlockTable {
             throw postings.corrupt("postings extent \(start)+\(info.postingsLength) outside the file")
         }
         let layout = Self.layout(base: base, start: start, termEnd: termEnd, docFreq: info.docFreq,
-                                 hasMaximum: postings.version >= 6)
+                                 version: postings.version)
         guard layout.blockCount > 0, layout.blocksStart <= termEnd else {
             throw postings.corrupt("skip table of \(layout.blockCount) blocks at \(start) does not fit the term's postings")
         }
@@ -32,20 +32,21 @@ struct PostingsBlockTable {
 
     /// Where a term's postings (from `start` to `termEnd`) keep their skip table and blocks: one block
     /// and no table when docFreq ≤ `IndexFormat.blockSize`; else the term's impacts, its maximum x (4
-    /// bytes, format 6: `hasMaximum`), the block count (a vint, at least 2) and
-    /// `PostingsCursor.skipEntryLength` bytes per block. `blockCount` is 0
+    /// bytes, format ≥ 6) and keyword maximum x (4 bytes, format ≥ 7), the block count (a vint, at
+    /// least 2), `PostingsCursor.skipEntryLength` bytes per block, and (format ≥ 7) a block maximum
+    /// byte per block. `blockCount` is 0
     /// when the table's header does not decode; the caller checks `blocksStart` against `termEnd`.
     /// - Complexity: O(1).
     @inline(__always)
-    static func layout(base: UnsafeRawPointer, start: Int, termEnd: Int, docFreq: Int, hasMaximum: Bool)
+    static func layout(base: UnsafeRawPointer, start: Int, termEnd: Int, docFreq: Int, version: UInt32)
         -> (blockCount: Int, skipStart: Int, blocksStart: Int) {
         guard docFreq > IndexFormat.blockSize else { return (1, start, start) }
         var r = ByteReader(base: base, end: termEnd, position: start)
         Impacts.skip(&r)
-        if hasMaximum { r.skip(4) }
+        if version >= 6 { r.skip(version >= 7 ? 8 : 4) }
         let blocks = r.readCount(limit: docFreq)
         let skipStart = r.position
-        let blocksStart = skipStart + PostingsCursor.skipEntryLength * blocks
+        let blocksStart = skipStart + (PostingsCursor.skipEntryLength + (version >= 7 ? 1 : 0)) * blocks
         return (r.failed || blocks < 2 ? 0 : blocks, skipStart, blocksStart)
     }
 

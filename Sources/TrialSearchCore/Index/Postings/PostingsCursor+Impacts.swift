@@ -18,14 +18,32 @@ extension PostingsCursor {
         return !r.failed && x.isFinite && x >= 0 ? x : nil
     }
 
+    /// The exact maximum of x under the keyword queries' parameters over the term's docs (`BlockMaxima`),
+    /// against which its blocks' maxima bytes are quantized: stored for a term of several blocks in a
+    /// format-7 segment, nil otherwise (and when not finite and ≥ 0).
+    /// - Complexity: O(fields of the term's impacts).
+    var keywordTermMaximum: Float? {
+        termImpactsAndMaxima.keywordMaximum
+    }
+
     /// `termImpacts` and `termMaximum` from one read of the term's header (a scorer's set-up).
     /// - Complexity: O(fields of the term's impacts).
     var termImpactsAndMaximum: (impacts: Impacts, maximum: Float?) {
+        let all = termImpactsAndMaxima
+        return (all.impacts, all.maximum)
+    }
+
+    /// `termImpacts`, `termMaximum` and `keywordTermMaximum` from one read of the term's header.
+    /// - Complexity: O(fields of the term's impacts).
+    var termImpactsAndMaxima: (impacts: Impacts, maximum: Float?, keywordMaximum: Float?) {
         var r = ByteReader(base: base, end: termEnd, position: info.postingsOffset)
         let impacts = Impacts.decode(&r)
-        guard hasMaximum && blockCount > 1 else { return (impacts, nil) }
+        guard hasMaximum && blockCount > 1 else { return (impacts, nil, nil) }
         let x = Float(bitPattern: r.readU32())
-        return (impacts, !r.failed && x.isFinite && x >= 0 ? x : nil)
+        let maximum = !r.failed && x.isFinite && x >= 0 ? x : nil
+        guard hasBlockMaxima else { return (impacts, maximum, nil) }
+        let y = Float(bitPattern: r.readU32())
+        return (impacts, maximum, !r.failed && y.isFinite && y >= 0 ? y : nil)
     }
 
     /// Moves the impacts window to the block that contains `target` (without decoding docs) and returns
@@ -38,7 +56,19 @@ extension PostingsCursor {
             shallowBlock = 0
             return Self.noMoreDocs - 1
         }
-        guard let b = findBlock(target, from: max(shallowBlock, block, 0)) else {
+        // A shallow advance past the end (`shallowBlock == blockCount`) followed by a smaller target (an
+        // `AlternativesScorer` passes its own target to an exhausted member) searches from the current
+        // block: `findBlock` from `blockCount` returned `blockCount`, whose "last doc" was read past the
+        // skip table (format 7: the block maxima bytes, a negative doc that stalled `MaxScoreSearch`).
+        var from = max(shallowBlock, block, 0)
+        if from >= blockCount {
+            guard block < blockCount else {
+                shallowBlock = blockCount
+                return Self.noMoreDocs
+            }
+            from = max(block, 0)
+        }
+        guard let b = findBlock(target, from: from) else {
             shallowBlock = blockCount
             return Self.noMoreDocs
         }

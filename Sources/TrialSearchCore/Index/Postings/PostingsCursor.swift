@@ -27,8 +27,11 @@ public struct PostingsCursor {
     let skipStart: Int
     let blocksStart: Int
     let blockCount: Int
-    /// Whether a term of several blocks stores its maximum x after its impacts (format 6).
+    /// Whether a term of several blocks stores its maximum x after its impacts (format ≥ 6).
     let hasMaximum: Bool
+    /// Whether a term of several blocks stores its keyword maximum x after its maximum x, and a block
+    /// maximum byte per block after its skip table (format ≥ 7: `BlockMaxima`).
+    let hasBlockMaxima: Bool
     /// The segment's docCount: every doc id decoded must be below it.
     let docLimit: UInt32
     let buffers: PostingsBuffers
@@ -79,8 +82,9 @@ public struct PostingsCursor {
         termEnd = min(start + info.postingsLength, postings.body.upperBound)
         self.buffers = buffers ?? PostingsBuffers()
         hasMaximum = postings.version >= 6
+        hasBlockMaxima = postings.version >= 7
         let layout = PostingsBlockTable.layout(base: base, start: start, termEnd: termEnd, docFreq: info.docFreq,
-                                               hasMaximum: hasMaximum)
+                                               version: postings.version)
         (blockCount, skipStart, blocksStart) = layout
         if layout.blockCount == 0 || start < postings.body.lowerBound || blocksStart > termEnd || info.positionsOffset < positions.body.lowerBound
             || info.positionsOffset + info.positionsLength > positionsEnd {
@@ -109,6 +113,13 @@ public struct PostingsCursor {
     @inline(__always)
     func skipBlockStart(_ b: Int) -> Int {
         Int(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: skipStart + Self.skipEntryLength * b + 4, as: UInt32.self)))
+    }
+
+    /// Block `b`'s maximum byte (`BlockMaxima`; a term of several blocks in a format-7 segment), read
+    /// after the skip table.
+    @inline(__always)
+    func blockMaximumCode(_ b: Int) -> UInt8 {
+        base.load(fromByteOffset: skipStart &+ Self.skipEntryLength &* blockCount &+ b, as: UInt8.self)
     }
 
     @inline(__always)

@@ -1,13 +1,17 @@
 /// Encodes the postings of one term after another into the postings file (`.pst`) and their positions
 /// into the positions file (`.pos`), block by block.
 ///
-/// Postings format (one list per term across all fields), format 6:
+/// Postings format (one list per term across all fields), format 7:
 /// ```
-/// PostingsBody := MaximaParameters TermPostings^terms
+/// PostingsBody := MaximaParameters KeywordMaximaParameters TermPostings^terms
 /// MaximaParameters := b:f64^12 weight:f64^12               (per field, `Field` order: `TermMaxima`)
+/// KeywordMaximaParameters := b:f64^12 weight:f64^12        (the same for `BlockMaxima`)
 /// TermPostings := Block                                   (docFreq ≤ 128: one block)
-///               | TermImpacts maxX:f32 blockCount:vint SkipEntry^blockCount Block^blockCount   (docFreq > 128)
+///               | TermImpacts maxX:f32 maxKeywordX:f32 blockCount:vint SkipEntry^blockCount
+///                 BlockMaximum^blockCount Block^blockCount   (docFreq > 128)
 /// SkipEntry    := lastDoc:u32 blockStart:u32 positionsStart:u32 docCount:u8
+/// BlockMaximum := u8: the block's largest x under `KeywordMaximaParameters`, quantized upward
+///                 against maxKeywordX (`BlockMaxima.encode`)
 /// Block        := Impacts docWidth:u8 DocDeltas maskCount:u8 Masks MaskIndices freqWidth:u8 Freqs
 /// Impacts      := fieldMask:u16 (maxTermFreq:vint minNorm:u8)^popcount(fieldMask)
 /// DocDeltas    := n values of docWidth bits: (doc − previousDoc − 1), previousDoc of the first doc
@@ -35,7 +39,11 @@
 /// the decoded norm bytes and the segment's own average field lengths, in the scorer's `Float`
 /// arithmetic (`TermMaxima`): a score bound for every k1 and clause weight under those parameters,
 /// tighter than the impacts'. A term of one block has none (its impacts bound it well enough, and
-/// most terms are such: 4 bytes each would cost). Format 5 has neither `MaximaParameters` nor `maxX`.
+/// most terms are such: 4 bytes each would cost). `maxKeywordX` is the same maximum under the
+/// keyword queries' parameters (`KeywordMaximaParameters`), and `BlockMaximum` each block's, as a byte
+/// q for the bound maxKeywordX · q / 255 (`BlockMaxima`): MaxScore's block bounds for keyword queries.
+/// Format 6 has neither `KeywordMaximaParameters`, `maxKeywordX` nor `BlockMaximum`; format 5 has
+/// neither `MaximaParameters` nor `maxX` either.
 ///
 /// Positions format (`.pos`), one list per term:
 /// ```
@@ -56,9 +64,10 @@
 /// are the values 2, 0, 7, 4, coded with k = 1: z = 1, 0, 2, 1, unary codes `01 1 001 01` in one byte
 /// `A6`, mantissas 0 (2 bits), 0 (1 bit), 1 (3 bits), 2 (2 bits) in one byte `88`: `21 A6 88`
 /// (unary length 1 · 32 + k, unary, mantissas). With 300 such docs the term
-/// would start with its `TermImpacts`, its maxX (x = 1.5 as f32: `00 00 C0 3F`), `03` (three blocks)
-/// and three 13-byte skip entries, the first
-/// `lastDoc` of the 128th doc, `blockStart` 0, `positionsStart` 0, `docCount` `80` (128).
+/// would start with its `TermImpacts`, its maxX (x = 1.5 as f32: `00 00 C0 3F`), its maxKeywordX,
+/// `03` (three blocks) and three 13-byte skip entries, the first
+/// `lastDoc` of the 128th doc, `blockStart` 0, `positionsStart` 0, `docCount` `80` (128), then the
+/// three blocks' maxima bytes (`FF` for a block holding the term's largest keyword x).
 struct PostingsWriter: ~Copyable {
     private let output: IndexOutput
     private let positionsOutput: IndexOutput
@@ -94,25 +103,40 @@ struct PostingsWriter: ~Copyable {
     private let factorTable: UnsafePointer<Float>?
     /// The current term's largest x so far (docs added with norms, and `noteMaximum`).
     private var termMaximum: Float = 0
+    /// The block maxima's factor table (`maxima.blocks`), nil without maxima.
+    private let blockFactorTable: UnsafePointer<Float>?
+    /// The merged segment's norms rows, for the block maxima of docs added without norms (a merge).
+    private let rows: UnsafePointer<UInt8>?
+    /// The largest keyword x of the block being filled.
+    private var blockMaximum: Float = 0
+    /// The largest keyword x of each block of the current term so far.
+    private var blockMaxima: [Float] = []
 
     /// A writer into `output` (postings) and `positions` whose blocks hold `blockDocs` docs (a term's
     /// first block at most 128): a flush's 128, or a merge's `IndexFormat.maxBlockDocs`, where the merge
     /// ends blocks itself.
+    /// `rows`: the segment's norms rows (`fieldCount` bytes a doc), for the block maxima of docs added
+    /// without norms (a merge's); without them such docs leave their block without a bound (255).
     init(output: IndexOutput, positions: IndexOutput, blockDocs: Int = IndexFormat.blockSize,
-         maxima: TermMaximumFactors?) {
+         maxima: TermMaximumFactors?, rows: UnsafePointer<UInt8>? = nil) {
         precondition(blockDocs >= IndexFormat.blockSize && blockDocs <= IndexFormat.maxBlockDocs, "block of \(blockDocs) docs")
         self.output = output
         positionsOutput = positions
         self.blockDocs = blockDocs
         self.maxima = maxima
         factorTable = maxima?.factorTable
+        blockFactorTable = maxima?.blocks?.factorTable
+        self.rows = rows
+        blockMaxima.reserveCapacity(1 << 10)
     }
 
-    /// Writes `MaximaParameters` at the start of a new postings file's body (once per file, before
-    /// any term: a scratch output of a split write has none).
-    static func writeMaximaParameters(_ maxima: TermMaxima, to output: IndexOutput) throws {
+    /// Writes `MaximaParameters` and `KeywordMaximaParameters` at the start of a new postings file's
+    /// body (once per file, before any term: a scratch output of a split write has none).
+    static func writeMaximaParameters(_ maxima: TermMaximumFactors, to output: IndexOutput) throws {
         var bytes: [UInt8] = []
-        maxima.encodeParameters(into: &bytes)
+        maxima.maxima.encodeParameters(into: &bytes)
+        (maxima.blocks?.maxima ?? BlockMaxima.current(lengthSums: [UInt64](repeating: 0, count: IndexFormat.fieldCount),
+                                                      docCount: 0)).encodeParameters(into: &bytes)
         try output.write(bytes)
     }
 
@@ -166,8 +190,10 @@ struct PostingsWriter: ~Copyable {
         var n = freqCount
         var m = mask
         // The doc's x (`TermMaximumFactors.x`: the same products summed in the same field order) in the
-        // fields' loop rather than a loop of its own.
+        // fields' loop rather than a loop of its own; y, the same under the block maxima's parameters.
         var x: Float = 0
+        var y: Float = 0
+        let rowOfDoc = norms == nil ? rows.map { $0 + Int(doc) &* IndexFormat.fieldCount } : nil
         while m != 0 {
             let f = m.trailingZeroBitCount
             m &= m &- 1
@@ -181,10 +207,15 @@ struct PostingsWriter: ~Copyable {
                 let norm = norms[f]
                 blockImpacts.add(field: f, termFreq: tf, norm: norm)
                 if let factorTable { x += Float(tf) * factorTable[f &* 256 &+ Int(norm)] }
+                if let blockFactorTable { y += Float(tf) * blockFactorTable[f &* 256 &+ Int(norm)] }
+            } else if let rowOfDoc, let blockFactorTable {
+                y += Float(tf) * blockFactorTable[f &* 256 &+ Int(rowOfDoc[f])]
             }
         }
         termFreqSum &+= docPositions
         if norms != nil, factorTable != nil { termMaximum = max(termMaximum, x) }
+        if norms == nil && rowOfDoc == nil { y = .infinity }
+        blockMaximum = max(blockMaximum, y)
         freqCount = n
         if positionCount &+ docPositions > b.positionsCapacity {
             buffers.reservePositions(positionCount &+ docPositions, keeping: positionCount)
@@ -219,8 +250,10 @@ struct PostingsWriter: ~Copyable {
     /// follow the last doc of the current term, and its `PositionsBlock`, as a merge does with a source
     /// segment's block when the docs keep their gaps. Nothing may be pending. The statistics of the
     /// copied docs are not known here: give them with `addStatistics` before `finishTerm`.
+    /// `blockMaximum` is the block's largest x under the block maxima's parameters with this segment's
+    /// norms and averages (+∞ when unknown).
     mutating func appendBlock(_ encoded: UnsafeRawBufferPointer, docCount: Int, lastDoc last: DocID,
-                              positions: UnsafeRawBufferPointer) {
+                              positions: UnsafeRawBufferPointer, blockMaximum: Float) {
         precondition(count == 0 && docCount > 0 && docCount <= IndexFormat.maxBlockDocs && Int64(last) > lastDoc,
                      "block of \(docCount) docs ending at \(last) after \(lastDoc), \(count) pending")
         precondition(blockCount > 0 || docCount <= IndexFormat.blockSize, "first block of \(docCount) docs")
@@ -235,6 +268,7 @@ struct PostingsWriter: ~Copyable {
         blocks.append(encoded)
         termPositions.append(positions)
         termImpacts.add(impacts)
+        blockMaxima.append(blockMaximum)
         previousBlockLastDoc = Int64(last)
         lastDoc = Int64(last)
         docFreq += docCount
@@ -257,12 +291,19 @@ struct PostingsWriter: ~Copyable {
         let start = output.position
         if blockCount > 1 {
             head.removeAll()
-            head.reserve(Impacts.maxEncodedLength + 14 + skip.count)
+            head.reserve(Impacts.maxEncodedLength + 18 + skip.count)
             termImpacts.encode(into: &head)
             head.u32((maxima == nil ? Float.infinity : termMaximum).bitPattern)
+            // The keyword maximum is the largest block maximum (+∞ when a block's is unknown).
+            let keywordMaximum = blockFactorTable == nil ? Float.infinity : blockMaxima.max() ?? 0
+            head.u32(keywordMaximum.bitPattern)
             head.vint(blockCount)
             try output.write(head.bytes)
             try output.write(skip.bytes)
+            head.removeAll()
+            head.reserve(blockCount)
+            for x in blockMaxima { head.u8(BlockMaxima.encode(x, termMaximum: keywordMaximum)) }
+            try output.write(head.bytes)
         }
         try output.write(blocks.bytes)
         let positionsStart = positionsOutput.position
@@ -280,6 +321,8 @@ struct PostingsWriter: ~Copyable {
         termImpacts = Impacts()
         blockImpacts = Impacts()
         termMaximum = 0
+        blockMaximum = 0
+        blockMaxima.removeAll(keepingCapacity: true)
         blocks.removeAll()
         skip.removeAll()
         termPositions.removeAll()
@@ -311,6 +354,8 @@ struct PostingsWriter: ~Copyable {
         blocks.reserve(Self.maxBlockBytes)
         blockImpacts.encode(into: &blocks)
         termImpacts.add(blockImpacts)
+        blockMaxima.append(blockMaximum)
+        blockMaximum = 0
 
         // Doc deltas − 1.
         var previous = UInt32(truncatingIfNeeded: previousBlockLastDoc)

@@ -48,9 +48,10 @@ struct TermMaxima: Sendable, Equatable {
         for v in b + weights { out.appendU64(v.bitPattern) }
     }
 
-    /// The parameters at the start of a format-6 postings body, with the segment's field statistics.
-    static func decode(_ postings: IndexFile, lengthSums: [UInt64], docCount: Int) throws -> TermMaxima {
-        var r = postings.reader()
+    /// The parameters at the start of a format-6 postings body (`offset` 0), or the block maxima's after
+    /// them (format 7: `offset` `parametersLength`), with the segment's field statistics.
+    static func decode(_ postings: IndexFile, offset: Int = 0, lengthSums: [UInt64], docCount: Int) throws -> TermMaxima {
+        var r = postings.reader(at: postings.body.lowerBound + offset)
         var values: [Double] = []
         for _ in 0..<(2 * IndexFormat.fieldCount) { values.append(Double(bitPattern: r.readU64())) }
         let b = Array(values[0..<IndexFormat.fieldCount]), w = Array(values[IndexFormat.fieldCount...])
@@ -80,10 +81,14 @@ struct TermMaxima: Sendable, Equatable {
 /// `check` (no array checks); one owner, freed in `deinit`.
 final class TermMaximumFactors: @unchecked Sendable {
     let maxima: TermMaxima
+    /// The factors of the keyword-query block maxima written beside these (format 7: `BlockMaxima`),
+    /// nil for the block maxima's own factors and for a segment without them.
+    let blocks: TermMaximumFactors?
     private let table: UnsafeMutablePointer<Float>
 
-    init(_ maxima: TermMaxima) {
+    init(_ maxima: TermMaxima, blocks: TermMaxima? = nil) {
         self.maxima = maxima
+        self.blocks = blocks.map { TermMaximumFactors($0) }
         let values = maxima.factors()
         table = .allocate(capacity: values.count)
         table.initialize(from: values, count: values.count)
@@ -120,30 +125,49 @@ final class TermMaximumFactors: @unchecked Sendable {
         return x
     }
 
+    /// The factors of the current parameters for a new segment of these field statistics: the term
+    /// maxima's, with the block maxima's beside them.
+    static func current(lengthSums: [UInt64], docCount: Int) -> TermMaximumFactors {
+        TermMaximumFactors(TermMaxima(lengthSums: lengthSums, docCount: docCount),
+                           blocks: BlockMaxima.current(lengthSums: lengthSums, docCount: docCount))
+    }
+
     /// The largest x over the docs of `cursor` (unstarted), whose doc d has norms row
     /// `rows + (d + base) · fieldCount`: a walk of every posting (a merge's copied blocks), a block's
-    /// run at a time (`PostingsCursor.run(through:)`), as the scorer's loop reads them.
+    /// run at a time (`PostingsCursor.run(through:)`), as the scorer's loop reads them. With `blocks`,
+    /// also the largest x of `blocks`' factors over each of the cursor's blocks, into `blockMaxima`
+    /// (one entry per block, in order).
     /// - Complexity: O(docFreq + Σ fields per doc).
-    func maximum(_ cursor: inout PostingsCursor, rows: UnsafePointer<UInt8>, base: Int) -> Float {
+    func maximum(_ cursor: inout PostingsCursor, rows: UnsafePointer<UInt8>, base: Int,
+                 blockMaxima: inout [Float]) -> Float {
+        blockMaxima.removeAll(keepingCapacity: true)
+        let blockTable = blocks?.factorTable
         var best: Float = 0
         var d = cursor.next()
         while d != PostingsCursor.noMoreDocs {
             guard let run = cursor.run(through: PostingsCursor.noMoreDocs - 1) else { break }
             let docs = run.docs, masks = run.masks, starts = run.freqStarts, allFreqs = run.freqs
+            while blockMaxima.count <= cursor.block { blockMaxima.append(0) }
+            var blockBest = blockMaxima[cursor.block]
             for i in run.start..<run.end {
                 let row = rows + (Int(docs[i]) &+ base) &* IndexFormat.fieldCount
                 let freqs = allFreqs + Int(starts[i])
                 var x: Float = 0
+                var y: Float = 0
                 var m = masks[i]
                 var k = 0
                 while m != 0 {
                     let f = m.trailingZeroBitCount
-                    x += Float(freqs[k] &+ 1) * table[f &* 256 &+ Int(row[f])]
+                    let tf = Float(freqs[k] &+ 1)
+                    x += tf * table[f &* 256 &+ Int(row[f])]
+                    if let blockTable { y += tf * blockTable[f &* 256 &+ Int(row[f])] }
                     k &+= 1
                     m &= m &- 1
                 }
                 best = max(best, x)
+                blockBest = max(blockBest, y)
             }
+            blockMaxima[cursor.block] = blockBest
             d = cursor.next(after: run)
         }
         return best
