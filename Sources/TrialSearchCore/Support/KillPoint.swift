@@ -16,7 +16,8 @@ import Synchronization
 /// `writer.locked`, `files.removed` (each leftover a writer removes), `writer.opened`;
 /// `output.created`, `output.written` (each 64 KB written), `output.synced`, `output.closed` (every
 /// index file: segments, merges, deletes, the temporary manifest); `flush.done` (a segment flushed);
-/// `commit.begin`, `commit.deletesWritten`, `merge.begin`, `merge.done`, `commit.manifestWritten`
+/// `commit.begin`, `commit.deletesWritten`, `merge.begin`, `files.removed` (each file of the merged
+/// segments of this run, which no manifest names), `merge.done`, `commit.manifestWritten`
 /// (the temporary manifest synced, before the rename), `commit.renamed` (the new manifest in place:
 /// from here the commit is durable), `commit.synced` (the folder synced), `files.removed`,
 /// `commit.done`.

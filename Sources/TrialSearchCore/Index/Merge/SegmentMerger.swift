@@ -21,9 +21,12 @@ enum SegmentMerger {
     /// Writes segment `name` from `sources` (in `directory`); nil when no doc of them is live.
     /// - Complexity: O(bytes of the sources) for sources without deletes, plus O(postings) of the sources
     ///   with deletes (decoded and re-encoded).
-    /// `splitMinimumBlocks`: see `splitTerm` (tests lower it to split small merges).
+    /// `splitMinimumBlocks`: see `splitTerm` (tests lower it to split small merges). `syncTerms`: false
+    /// leaves the term dictionary, postings and positions files unsynced (the stored file, doc values
+    /// and norms are synced as each is complete, beside the terms' merge): the caller syncs them
+    /// (`IndexWriter.commit()`, while it removes the merged-away segments of its run).
     static func merge(_ sources: [SegmentInfo], directory: String, into name: String, id: UInt64,
-                      splitMinimumBlocks: Int = defaultSplitMinimumBlocks) throws -> SegmentInfo? {
+                      splitMinimumBlocks: Int = defaultSplitMinimumBlocks, syncTerms: Bool = true) throws -> SegmentInfo? {
         let readers = try sources.enumerated().map {
             try SegmentReader(directory: directory, info: $0.element, ordinal: $0.offset, releasePages: true)
         }
@@ -63,7 +66,7 @@ enum SegmentMerger {
         let rows = norms, sums = lengthSums, withField = docsWithField
         try concurrently({
             try mergeTerms(readers, maps: maps, norms: rows, lengthSums: sums, directory: directory, name: name, id: id,
-                           splitMinimumBlocks: splitMinimumBlocks)
+                           splitMinimumBlocks: splitMinimumBlocks, durable: syncTerms)
         }, background: {
             // Stored records and doc values, doc by doc, and the norms file, on another core.
             let stored = try StoredWriter(path: storedPath, segmentID: id)
@@ -89,11 +92,14 @@ enum SegmentMerger {
     /// where they start). The files are byte for byte those of one sequential pass.
     private static func mergeTerms(_ readers: [SegmentReader], maps docMaps: [DocMap], norms: [UInt8], lengthSums: [UInt64],
                                    directory: String,
-                                   name: String, id: UInt64, splitMinimumBlocks: Int) throws {
+                                   name: String, id: UInt64, splitMinimumBlocks: Int, durable: Bool) throws {
         func path(_ kind: SegmentFile) -> String { FileSystem.join(directory, kind.fileName(segment: name)) }
-        let termsOut = try IndexOutput(path: path(.terms), formatName: SegmentFile.terms.formatName, segmentID: id)
-        let postingsOut = try IndexOutput(path: path(.postings), formatName: SegmentFile.postings.formatName, segmentID: id)
-        let positionsOut = try IndexOutput(path: path(.positions), formatName: SegmentFile.positions.formatName, segmentID: id)
+        let termsOut = try IndexOutput(path: path(.terms), formatName: SegmentFile.terms.formatName, segmentID: id,
+                                       durable: durable)
+        let postingsOut = try IndexOutput(path: path(.postings), formatName: SegmentFile.postings.formatName, segmentID: id,
+                                          durable: durable)
+        let positionsOut = try IndexOutput(path: path(.positions), formatName: SegmentFile.positions.formatName, segmentID: id,
+                                           durable: durable)
         var dictionary = TermDictionaryWriter(output: termsOut)
         // The merged segment's maxima, with its own field averages (never the sources').
         let maxima = TermMaximumFactors.current(lengthSums: lengthSums, docCount: norms.count / IndexFormat.fieldCount)
