@@ -59,8 +59,8 @@ public final class SearchEngine {
         switch resolved {
         case .syntax, .automatic:
             let query = try parser.parse(text)
-            return RewrittenQuery(text: text, mode: .syntax, query: WeightedQuery(query), terms: Set(query.terms), profile: nil,
-                                  lookups: nil)
+            return RewrittenQuery(text: text, mode: .syntax, query: WeightedQuery(query),
+                                  terms: Self.terms(of: query.clauses.lazy.map(\.match)), profile: nil, lookups: nil)
         case .text:
             let rewriter = LongQueryRewriter(parameters: configuration.longQuery, stopTerms: longQueryStopTerms,
                                              unitTerms: longQueryUnitTerms)
@@ -84,14 +84,20 @@ public final class SearchEngine {
                 throw QueryError.noSearchableTerms(query: text)
             }
             let profile = configuration.rescoring.usesPatientProfile ? PatientProfile(text: text) : nil
-            // The clauses' terms straight into the set (`WeightedQuery.terms` would build a set and an array first).
-            var terms = Set<String>(minimumCapacity: query.clauses.count)
-            for clause in query.clauses {
-                if case let .term(term) = clause.match { terms.insert(term) } else { terms.formUnion(clause.match.terms) }
-            }
-            return RewrittenQuery(text: text, mode: .text, query: query, terms: terms,
+            return RewrittenQuery(text: text, mode: .text, query: query, terms: Self.terms(of: query.clauses.lazy.map(\.match)),
                                   profile: profile?.isEmpty == false ? profile : nil, lookups: lookups)
         }
+    }
+
+    /// The clauses' terms straight into a set: `Query.terms` and `WeightedQuery.terms` build a set and
+    /// an array first (a keyword query's `Set(query.terms)` cost about 4,400 instructions more, BENCHMARKS.md,
+    /// `kw18`).
+    private static func terms<S: Sequence<QueryMatch>>(of matches: S) -> Set<String> {
+        var terms = Set<String>(minimumCapacity: matches.underestimatedCount)
+        for match in matches {
+            if case let .term(term) = match { terms.insert(term) } else { terms.formUnion(match.terms) }
+        }
+        return terms
     }
 
     /// Stage 3 and 4: retrieval of the best `options.limit` trials, rescored by the query's patient

@@ -92,9 +92,12 @@ public struct IndexSearcher: Sendable {
             let seed = options.exhaustive ? -.infinity
                 : ThresholdSeed.lowerBound(queries, limit: collector.limit, scratch: scratch, seeded: &seeded)
             for i in queries.indices {
-                Self.run(&queries[i], options: options, seed: seed, seeded: seeded.isEmpty ? .none : seeded[i], scratch: scratch,
-                         into: &collector)
-                if queries[i].isCorrupt { throw Self.corrupt(queries[i].segment) }
+                // `run` reports the damage: `queries[i].isCorrupt` here copied the whole query (its
+                // `SegmentReader`, arrays and admission: retains and releases, about 2,600 instructions a
+                // query, BENCHMARKS.md, `kw18`).
+                let corrupt = Self.run(&queries[i], options: options, seed: seed, seeded: seeded.isEmpty ? .none : seeded[i],
+                                       scratch: scratch, into: &collector)
+                if corrupt { throw Self.corrupt(queries[i].segment) }
             }
         }
     }
@@ -105,9 +108,11 @@ public struct IndexSearcher: Sendable {
                  reason: "a postings list (or its positions in \(segment.positionsFile.path)) is malformed although its checksums are valid; run `trialsearch check`")
     }
 
+    /// Searches `q` into `collector`; returns whether a clause read a malformed postings list
+    /// (`SegmentQuery.isCorrupt`).
     private static func run<S: ClauseScorer>(_ q: inout SegmentQuery<S>, options: SearchOptions, seed: Float,
                                              seeded: SeededScores, scratch: AccumulatorWindow,
-                                             into collector: inout TopHitsCollector) {
+                                             into collector: inout TopHitsCollector) -> Bool {
         if options.exhaustive {
             ExhaustiveSearch.run(&q, into: &collector)
         } else if q.required.isEmpty {
@@ -115,6 +120,7 @@ public struct IndexSearcher: Sendable {
         } else {
             RequiredClausesSearch.run(&q, into: &collector)
         }
+        return q.isCorrupt
     }
 
     /// The stored record of a hit.

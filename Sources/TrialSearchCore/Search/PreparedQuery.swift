@@ -230,9 +230,12 @@ struct PreparedQuery {
         }
         guard !required.isEmpty || !optional.isEmpty else { return nil }
         let skipped = options.excluding.flatMap { segment.liveDoc(for: $0) } ?? -1
+        // No filter (every keyword query of the benchmark): no `SegmentFilter`, whose copy of the
+        // segment's `DocValues` (retains) and release cost about 1,800 instructions a query and segment
+        // (BENCHMARKS.md, `kw18`).
         return SegmentQuery(segment: segment, required: required, requiredSlots: requiredSlots, optional: optional,
                             optionalSlots: optionalSlots, excluded: excluded,
-                            filter: SegmentFilter(options.filter, segment: segment), skippedDoc: skipped,
-                            prior: options.patient.map { $0.segmentPrior(segment) })
+                            filter: options.filter.isEmpty ? nil : SegmentFilter(options.filter, segment: segment),
+                            skippedDoc: skipped, prior: options.patient.map { $0.segmentPrior(segment) })
     }
 }

@@ -37,8 +37,9 @@ struct SegmentQuery<Scorer: ClauseScorer> {
         required.contains { $0.isCorrupt } || optional.contains { $0.isCorrupt } || excluded.contains { $0.isCorrupt }
     }
 
+    /// `filter`: nil, or an empty one, when the search has none.
     init(segment: SegmentReader, required: ContiguousArray<Scorer>, requiredSlots: [Int], optional: ContiguousArray<Scorer>,
-         optionalSlots: [Int], excluded: ContiguousArray<AnyClauseScorer>, filter: SegmentFilter, skippedDoc: DocID,
+         optionalSlots: [Int], excluded: ContiguousArray<AnyClauseScorer>, filter: SegmentFilter?, skippedDoc: DocID,
          prior: SegmentPrior?) {
         self.segment = segment
         self.required = required
@@ -50,9 +51,10 @@ struct SegmentQuery<Scorer: ClauseScorer> {
         priorBox = prior.map(PriorBox.init)
         segmentOrdinal = Int32(segment.ordinal)
         let allLive = segment.liveDocs.liveCount == segment.docCount
-        admitsAllButSkipped = allLive && filter.isEmpty
+        let filter = filter?.isEmpty == false ? filter : nil
+        admitsAllButSkipped = allLive && filter == nil
         admission = DocAdmission(allLive: allLive, liveDocs: segment.liveDocs, skippedDoc: skippedDoc,
-                                 filter: filter.isEmpty ? nil : FilterBox(filter))
+                                 filter: filter.map(FilterBox.init))
     }
 
     /// The collected form of a doc whose clause scores sum to `sum`, times the prior's factor.
