@@ -74,6 +74,31 @@ public enum TRECFormat {
     public static func line(qid: String, hit: Hit, rank: Int, tag: String) -> String {
         "\(qid) Q0 \(hit.id) \(rank) \(hit.score) \(tag)"
     }
+
+    /// A ranking's lines (`line`, ranks from 1), each followed by a line break, in one string.
+    ///
+    /// The pieces are written straight into it, with no string per line: a batch run at top 1,000 made
+    /// and freed a thousand line strings (and their interpolation buffers) a query, whose chunks glibc
+    /// left in its fast bins and then merged (`malloc_consolidate`) at the next query's first large
+    /// allocation, the deep collector's buffer: about 31 K instructions charged to each query's timed
+    /// search (BENCHMARKS.md, `kw19`).
+    public static func lines(qid: String, hits: [Hit], tag: String) -> String {
+        var text = ""
+        text.reserveCapacity(hits.count * (qid.utf8.count + tag.utf8.count + 40))
+        for (i, hit) in hits.enumerated() {
+            text.append(qid)
+            text.append(" Q0 ")
+            text.append(hit.id.rawValue)
+            text.append(" ")
+            text.append(String(i + 1))
+            text.append(" ")
+            hit.score.write(to: &text)
+            text.append(" ")
+            text.append(tag)
+            text.append("\n")
+        }
+        return text
+    }
 }
 
 extension String {

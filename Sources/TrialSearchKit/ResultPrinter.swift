@@ -21,6 +21,18 @@ public struct ResultPrinter {
         self.format = format
     }
 
+    /// The output for one ranking: `lines`, each followed by a line break, as one string (TREC lines
+    /// written straight into it: `TRECFormat.lines`).
+    public func text(qid: String?, hits: [Hit], terms: Set<String>, source: Trial? = nil) throws -> String {
+        if case let .trec(tag) = format { return TRECFormat.lines(qid: qid ?? "1", hits: hits, tag: tag) }
+        var text = ""
+        for line in try lines(qid: qid, hits: hits, terms: terms, source: source) {
+            text.append(line)
+            text.append("\n")
+        }
+        return text
+    }
+
     /// The lines for one ranking. `qid` names the query in a batch; `terms` are the analyzed query
     /// terms to mark in snippets; `source` is the record of a related-trials request.
     public func lines(qid: String?, hits: [Hit], terms: Set<String>, source: Trial? = nil) throws -> [String] {

@@ -70,13 +70,13 @@ extension TrialSearchCommand {
             if let file {
                 let source = try Session.run { try RecordFile.read(file) }
                 let result = try Session.run { try engine.related(to: source, options: options) }
-                Session.emit(try printer.lines(qid: nil, hits: result.hits, terms: result.query.terms.asSet, source: result.source))
+                Session.emit(try printer.text(qid: nil, hits: result.hits, terms: result.query.terms.asSet, source: result.source))
                 if result.hits.isEmpty { throw ExitCode(ExitStatus.noMatch.rawValue) }
                 return
             }
             if let id, let trialID = TrialID(id) {
                 let result = try Session.run { try engine.related(to: trialID, options: options) }
-                Session.emit(try printer.lines(qid: nil, hits: result.hits, terms: result.query.terms.asSet, source: result.source))
+                Session.emit(try printer.text(qid: nil, hits: result.hits, terms: result.query.terms.asSet, source: result.source))
                 if result.hits.isEmpty { throw ExitCode(ExitStatus.noMatch.rawValue) }
                 return
             }
@@ -86,7 +86,7 @@ extension TrialSearchCommand {
             for source in sources {
                 guard let trialID = TrialID(source) else { continue }
                 let result = try Session.run { try clock.measure(source) { try engine.related(to: trialID, options: options) } }
-                Session.emit(try printer.lines(qid: source, hits: result.hits, terms: result.query.terms.asSet, source: result.source))
+                Session.emit(try printer.text(qid: source, hits: result.hits, terms: result.query.terms.asSet, source: result.source))
             }
             if let timings { try Session.run { try clock.write(to: timings) } }
         }

@@ -87,7 +87,7 @@ extension TrialSearchCommand {
             guard let topics else {
                 let text = query.joined(separator: " ")
                 let result = try Session.run { try engine.search(text, mode: queryMode, options: options) }
-                Session.emit(try printer.lines(qid: nil, hits: result.hits, terms: result.query.terms))
+                Session.emit(try printer.text(qid: nil, hits: result.hits, terms: result.query.terms))
                 if result.hits.isEmpty { throw ExitCode(ExitStatus.noMatch.rawValue) }
                 return
             }
@@ -97,7 +97,7 @@ extension TrialSearchCommand {
                 let result = try Session.run {
                     try clock.measure(qid) { try engine.search(text, mode: queryMode, options: options) }
                 }
-                Session.emit(try printer.lines(qid: qid, hits: result.hits, terms: result.query.terms))
+                Session.emit(try printer.text(qid: qid, hits: result.hits, terms: result.query.terms))
             }
             if let timings { try Session.run { try clock.write(to: timings) } }
         }

@@ -28,9 +28,9 @@ enum Session {
         }
     }
 
-    /// Prints lines on standard output.
-    static func emit(_ lines: [String]) {
-        for line in lines { print(line) }
+    /// Prints `text` (lines, each with its line break) on standard output as it is.
+    static func emit(_ text: String) {
+        print(text, terminator: "")
     }
 
     /// Runs `body`; a failure is printed on standard error and becomes its exit status.

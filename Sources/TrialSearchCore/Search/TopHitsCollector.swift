@@ -114,9 +114,11 @@ struct TopHitsCollector {
     static func bases(of segments: [SegmentReader]) -> [UInt32] {
         var bases: [UInt32] = []
         var total = 0
-        for segment in segments {
+        // By index: `for segment in segments` copied each `SegmentReader` (its references retained and
+        // released), about 1,300 instructions a segment.
+        for s in segments.indices {
             bases.append(UInt32(total))
-            total += segment.docCount
+            total += segments[s].docCount
         }
         precondition(total <= Int(globalDocMask), "\(total) docs in the snapshot")
         return bases
@@ -309,41 +311,46 @@ struct TopHitsCollector {
         }
         let n = best.count
         precondition(n <= Int(UInt32.max), "\(n) docs")
-        var keys = [UInt64](repeating: 0, count: n)
-        // Trivial values: deallocated without deinitializing.
+        // Trivial values: deallocated without deinitializing. The keys are a raw allocation: an array
+        // (`[UInt64](repeating:count:)`) went through the runtime's unspecialized allocation, about 1,000
+        // instructions before `malloc` (BENCHMARKS.md, `kw19`).
+        let keyStorage = UnsafeMutablePointer<UInt64>.allocate(capacity: max(n, 1))
         let ids = UnsafeMutablePointer<UnsafeRawBufferPointer>.allocate(capacity: max(n, 1))
-        defer { ids.deallocate() }
+        defer {
+            keyStorage.deallocate()
+            ids.deallocate()
+        }
+        let keys = UnsafeMutableBufferPointer(start: keyStorage, count: n)
         return best.withUnsafeBufferPointer { docs in
-            keys.withUnsafeMutableBufferPointer { keys in
-                for i in 0..<n { keys[i] = UInt64(Self.descendingKey(docs[i].score)) << 32 | UInt64(i) }
-                Self.sortByScore(keys)
-                // Runs of equal scores, by trial id.
-                let ties = UnsafeMutablePointer<Tie>.allocate(capacity: max(n, 1))
-                let idAt = UnsafeMutablePointer<UnsafeRawBufferPointer>.allocate(capacity: max(n, 1))
-                // Each segment's id column, looked up once.
-                let columns = UnsafeMutablePointer<DocValues.IDColumn>.allocate(capacity: max(segments.count, 1))
-                for (s, segment) in segments.enumerated() { (columns + s).initialize(to: segment.docValues.idColumn) }
-                defer {
-                    ties.deallocate()
-                    idAt.deallocate()
-                    columns.deallocate()
-                }
-                var start = 0
-                while start < n {
-                    let score = keys[start] >> 32
-                    var end = start + 1
-                    while end < n && keys[end] >> 32 == score { end += 1 }
-                    if end - start > 1 {
-                        Self.sortTies(UnsafeMutableBufferPointer(rebasing: keys[start..<end]), docs, columns, scratch: ties,
-                                      idAt: idAt, ids: ids + start)
-                    } else {
-                        let doc = docs[Self.position(keys[start])]
-                        (ids + start).initialize(to: columns[Int(doc.segment)].idBytes(doc.doc))
-                    }
-                    start = end
-                }
-                return body(docs, UnsafeBufferPointer(keys), UnsafeBufferPointer(start: ids, count: n))
+            for i in 0..<n { keys[i] = UInt64(Self.descendingKey(docs[i].score)) << 32 | UInt64(i) }
+            Self.sortByScore(keys)
+            // Runs of equal scores, by trial id.
+            let ties = UnsafeMutablePointer<Tie>.allocate(capacity: max(n, 1))
+            let idAt = UnsafeMutablePointer<UnsafeRawBufferPointer>.allocate(capacity: max(n, 1))
+            // Each segment's id column, looked up once.
+            let columns = UnsafeMutablePointer<DocValues.IDColumn>.allocate(capacity: max(segments.count, 1))
+            // By index: `for (s, segment) in segments.enumerated()` copied each `SegmentReader`.
+            for s in segments.indices { (columns + s).initialize(to: segments[s].docValues.idColumn) }
+            defer {
+                ties.deallocate()
+                idAt.deallocate()
+                columns.deallocate()
             }
+            var start = 0
+            while start < n {
+                let score = keys[start] >> 32
+                var end = start + 1
+                while end < n && keys[end] >> 32 == score { end += 1 }
+                if end - start > 1 {
+                    Self.sortTies(UnsafeMutableBufferPointer(rebasing: keys[start..<end]), docs, columns, scratch: ties,
+                                  idAt: idAt, ids: ids + start)
+                } else {
+                    let doc = docs[Self.position(keys[start])]
+                    (ids + start).initialize(to: columns[Int(doc.segment)].idBytes(doc.doc))
+                }
+                start = end
+            }
+            return body(docs, UnsafeBufferPointer(keys), UnsafeBufferPointer(start: ids, count: n))
         }
     }
 }
