@@ -76,7 +76,7 @@ enum MaxScoreSearch {
     /// dynamic exclusivity check per call (4.9 M instructions of the middle third of the keyword queries
     /// at top 1,000 on the 16x replica; BENCHMARKS.md, `kw12`).
     @inline(__always)
-    private static func essentialStart(_ prefix: [Float], _ threshold: Float) -> Int {
+    private static func essentialStart(_ prefix: UnsafeMutableBufferPointer<Float>, _ threshold: Float) -> Int {
         var k = 0
         while k < prefix.count && boundIsBelow(prefix[k], threshold) { k += 1 }
         return k
@@ -91,26 +91,33 @@ enum MaxScoreSearch {
     /// (patient notes, related trials) go to the standard `sort`, which merges runs there. Not inlined: inlined into `run`, it
     /// cost the lone essential clause's scoring loop a register (about 2 instructions a doc more).
     @inline(never)
-    static func sortByBoundPerPosting(_ order: inout [Int], _ bounds: [Float], _ costs: [Float]) {
-        let n = order.count
+    static func sortByBoundPerPosting(_ o: UnsafeMutableBufferPointer<Int>, _ b: UnsafeMutableBufferPointer<Float>,
+                                      _ c: UnsafeMutableBufferPointer<Float>) {
+        let n = o.count
         guard n < insertionSortLimit else {
-            order.sort { bounds[$0] * costs[$1] < bounds[$1] * costs[$0] }
+            // The standard library's stable sort, as on an array (the same implementation).
+            var o = o
+            o.sort { b[$0] * c[$1] < b[$1] * c[$0] }
             return
         }
         guard n > 1 else { return }
+        for end in 1..<n {
+            var i = end
+            while i > 0 {
+                let x = o[i], y = o[i &- 1]
+                if !(b[x] * c[y] < b[y] * c[x]) { break }
+                o.swapAt(i, i &- 1)
+                i &-= 1
+            }
+        }
+    }
+
+    /// `sortByBoundPerPosting` on arrays.
+    static func sortByBoundPerPosting(_ order: inout [Int], _ bounds: [Float], _ costs: [Float]) {
+        var bounds = bounds, costs = costs
         order.withUnsafeMutableBufferPointer { o in
-            bounds.withUnsafeBufferPointer { b in
-                costs.withUnsafeBufferPointer { c in
-                    for end in 1..<n {
-                        var i = end
-                        while i > 0 {
-                            let x = o[i], y = o[i &- 1]
-                            if !(b[x] * c[y] < b[y] * c[x]) { break }
-                            o.swapAt(i, i &- 1)
-                            i &-= 1
-                        }
-                    }
-                }
+            bounds.withUnsafeMutableBufferPointer { b in
+                costs.withUnsafeMutableBufferPointer { c in sortByBoundPerPosting(o, b, c) }
             }
         }
     }
@@ -181,12 +188,24 @@ enum MaxScoreSearch {
         let accumulator = scratch.accumulator, candidates = scratch.marks
         // Docs whose bound is below `seed` cannot enter the top k (`ThresholdSeed`).
         for i in 0..<n { _ = scorers[i].nextDoc() }
-        var order = Array(0..<n)
-        var bounds = [Float](repeating: 0, count: n)
+        // The clause order and the bounds in two buffers of their own rather than arrays: the lone
+        // essential clause's closure captures them without a retain and release per call, and their
+        // allocations skip the runtime's unspecialized array allocation.
+        let order = UnsafeMutableBufferPointer<Int>.allocate(capacity: n)
+        let floats = UnsafeMutableBufferPointer<Float>.allocate(capacity: 3 * n)
+        defer {
+            order.deallocate()
+            floats.deallocate()
+        }
+        order.initialize(repeating: 0)
+        floats.initialize(repeating: 0)
+        for i in 0..<n { order[i] = i }
+        let bounds = UnsafeMutableBufferPointer(rebasing: floats[0..<n])
         // Postings per clause: the order below weighs a bound against the cost of walking the clause.
-        let costs = (0..<n).map { Float(max(scorers[$0].cost, 1)) }
+        let costs = UnsafeMutableBufferPointer(rebasing: floats[n..<(2 * n)])
+        for i in 0..<n { costs[i] = Float(max(scorers[i].cost, 1)) }
         // prefix[k] = Σ bounds of order[0...k]
-        var prefix = [Float](repeating: 0, count: n)
+        let prefix = UnsafeMutableBufferPointer(rebasing: floats[(2 * n)..<(3 * n)])
         let simple = query.admitsAllButSkipped, skipped = query.skippedDoc, admission = query.admission
         var firstEssential = 0
         var windowMin = 0
@@ -214,7 +233,7 @@ enum MaxScoreSearch {
             for i in 0..<n { bounds[i] = scorers[i].maxScore(upTo: DocID(windowMax)) }
             // By bound per posting, as Lucene's MaxScoreBulkScorer: the clauses left non-essential first are
             // the frequent ones that add least for their postings, whatever the order pruning stays exact.
-            Self.sortByBoundPerPosting(&order, bounds, costs)
+            Self.sortByBoundPerPosting(order, bounds, costs)
             var sum: Float = 0
             for k in 0..<n {
                 sum += bounds[order[k]]
@@ -247,13 +266,14 @@ enum MaxScoreSearch {
                     // The scorer skips the docs the first test below would prune (`rest` is the bound of
                     // all the non-essential clauses) without calling the closure. The closure captures
                     // constants only (the threshold is read from the collector): a captured variable
-                    // would be checked for exclusive access at every read.
+                    // would be checked for exclusive access at every read. Nor does it capture a
+                    // reference (an array, `DocAdmission`'s): each was retained and released per call.
                     let i = order[n - 1], byBound = order, prefixSums = prefix, lastNonEssential = firstEssential - 1
                     let rest = lastNonEssential >= 0 ? prefix[lastNonEssential] : 0
                     if Int(scorers[i].doc) < innerMin { _ = scorers[i].advance(to: DocID(innerMin)) }
                     scorers[i].forEachCompetitiveScore(through: DocID(innerMax), rest: rest, threshold: threshold) { doc, score in
                         let threshold = max(seed, collector.threshold)
-                        guard simple ? doc != skipped : admission.admits(doc) else { return threshold }
+                        guard simple ? doc != skipped : query.admission.admits(doc) else { return threshold }
                         var partial = Double(score)
                         var k = lastNonEssential
                         while k >= 0 {
@@ -342,8 +362,9 @@ enum MaxScoreSearch {
     /// Returns whether the doc stays competitive; `partial` ends as the loop's would. Out of line: met
     /// a few times a segment, it keeps the candidate loop as it was.
     @inline(never)
-    private static func completeSeeded<S: ClauseScorer>(_ doc: DocID, _ scorers: UnsafeMutableBufferPointer<S>, order: [Int],
-                                                        prefix: [Float], from: Int, threshold: Float, seeded: SeededScores,
+    private static func completeSeeded<S: ClauseScorer>(_ doc: DocID, _ scorers: UnsafeMutableBufferPointer<S>,
+                                                        order: UnsafeMutableBufferPointer<Int>,
+                                                        prefix: UnsafeMutableBufferPointer<Float>, from: Int, threshold: Float, seeded: SeededScores,
                                                         row: Int, partial: inout Double) -> Bool {
         var k = from
         while k >= 0 {
