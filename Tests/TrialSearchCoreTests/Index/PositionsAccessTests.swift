@@ -2,7 +2,7 @@ import Testing
 @testable import TrialSearchCore
 
 /// Positions read the way a phrase check reads them (as an array and into a `PositionBuffer`): a few docs of a block, skipped to, fields in any
-/// order, read again, and the stored values of a doc after its positions. The cursor sums a block's
+/// order, read again, and the stored values of a doc after its positions (into a raw buffer, as a merge reads them, and an array). The cursor sums a block's
 /// position counts only up to the doc read (`PostingsCursor.sumPositions`), so each of these orders
 /// reaches its values from a different partial sum.
 @Suite struct PositionsAccessTests {
@@ -16,6 +16,9 @@ import Testing
         var positions: [Int32] = []
         var values: [UInt32] = []
         let buffer = PositionBuffer(capacity: 1)
+        let rawCapacity = 1 << 12
+        let raw = UnsafeMutablePointer<UInt32>.allocate(capacity: rawCapacity)
+        defer { raw.deallocate() }
         var checkedDocs = 0, multiBlockTerms = 0, reversedReads = 0
         for term in naive.postings.keys.sorted() {
             guard let docs = naive.postings[term], docs.count > 3 else { continue }
@@ -53,6 +56,10 @@ import Testing
                             previous = p
                         }
                     }
+                    // The merge's path first: into a raw buffer, refused (−1) when it is too short.
+                    #expect(cursor.positionValues(into: raw, capacity: expected.count - 1) == -1, "\(term) doc \(doc) short")
+                    let n = cursor.positionValues(into: raw, capacity: rawCapacity)
+                    #expect(Array(UnsafeBufferPointer(start: raw, count: n)) == expected, "\(term) doc \(doc) raw values")
                     cursor.positionValues(into: &values)
                     #expect(values == expected, "\(term) doc \(doc) values")
                     // The doc's positions again after its values (which summed the block's counts past it).

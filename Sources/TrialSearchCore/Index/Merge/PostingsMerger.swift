@@ -36,8 +36,10 @@ struct PostingsMerger: ~Copyable {
     /// One cursor's decode buffers per source, reused for every term.
     private var spent: [PostingsBuffers?]
     private let termFreqs: UnsafeMutablePointer<UInt32>
-    /// The position values of the doc being re-encoded.
-    private var positions: [UInt32] = []
+    /// The position values of the doc being re-encoded (`positionsCapacity` of them at most), grown
+    /// as needed (`reservePositions`); freed in `deinit`.
+    private var positions: UnsafeMutablePointer<UInt32>
+    private var positionsCapacity = 1 << 12
 
     init(readers: [SegmentReader], docMaps: [DocMap], norms: UnsafePointer<UInt8>, maxima: TermMaximumFactors,
          output: IndexOutput, positions: IndexOutput) {
@@ -51,10 +53,23 @@ struct PostingsMerger: ~Copyable {
         spentMaximum = readers.map { _ in nil }
         termFreqs = .allocate(capacity: IndexFormat.fieldCount)
         termFreqs.initialize(repeating: 0, count: IndexFormat.fieldCount)
-        self.positions.reserveCapacity(1 << 12)
+        self.positions = .allocate(capacity: positionsCapacity)
     }
 
-    deinit { termFreqs.deallocate() }
+    deinit {
+        termFreqs.deallocate()
+        positions.deallocate()
+    }
+
+    /// Makes room for `count` position values in `positions` (its values are not kept).
+    private mutating func reservePositions(_ count: Int) {
+        guard count > positionsCapacity else { return }
+        var capacity = positionsCapacity * 2
+        while capacity < count { capacity *= 2 }
+        positions.deallocate()
+        positions = .allocate(capacity: capacity)
+        positionsCapacity = capacity
+    }
 
     /// Writes the postings and positions of `term` from the sources `sources` (ascending, each having
     /// the term with `infos[k]`); returns its `TermInfo`, or nil when every doc with the term is deleted.
@@ -147,12 +162,9 @@ struct PostingsMerger: ~Copyable {
                     termFreqs[Int(field.rawValue)] = UInt32(tf)
                     decodedFieldDocs[Int(field.rawValue)] += 1
                 }
-                cursor.positionValues(into: &positions)
-                guard positions.count == total else { break }
-                positions.withUnsafeBufferPointer { p in
-                    guard let values = p.baseAddress else { return }
-                    writer.add(doc: base + doc, mask: mask, termFreqs: termFreqs, positions: values)
-                }
+                if total > positionsCapacity { reservePositions(total) }
+                guard cursor.positionValues(into: positions, capacity: positionsCapacity) == total else { break }
+                writer.add(doc: base + doc, mask: mask, termFreqs: termFreqs, positions: positions)
                 // A block ended inside this one: the next starts with this block's bound too.
                 if writer.pendingCount == 0 && j + 1 < n { writer.addImpacts(impacts) }
                 decodedTermFreq += total
@@ -176,13 +188,10 @@ struct PostingsMerger: ~Copyable {
             let total = cursor.totalTermFreq()
             let mask = cursor.fieldMask
             cursor.forEachTermFreq { field, tf in termFreqs[Int(field.rawValue)] = UInt32(tf) }
-            cursor.positionValues(into: &positions)
-            guard positions.count == total else { return }
-            positions.withUnsafeBufferPointer { p in
-                guard let values = p.baseAddress else { return }
-                writer.add(doc: newDoc, mask: mask, termFreqs: termFreqs, norms: norms + Int(newDoc) * IndexFormat.fieldCount,
-                           positions: values)
-            }
+            if total > positionsCapacity { reservePositions(total) }
+            guard cursor.positionValues(into: positions, capacity: positionsCapacity) == total else { return }
+            writer.add(doc: newDoc, mask: mask, termFreqs: termFreqs, norms: norms + Int(newDoc) * IndexFormat.fieldCount,
+                       positions: positions)
         }
     }
 }

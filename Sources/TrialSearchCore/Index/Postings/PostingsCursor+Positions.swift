@@ -62,22 +62,46 @@ extension PostingsCursor {
 
     /// Replaces `values` with the position values of the current doc as stored: for each field of its
     /// mask (ascending), the first position then the gaps (what `PostingsWriter.add` takes); empty and
-    /// `positionsAreCorrupt` set when they do not decode. A merge re-encoding a doc reads them.
+    /// `positionsAreCorrupt` set when they do not decode.
     /// - Complexity: as `positions(in:into:)`.
     mutating func positionValues(into values: inout [UInt32]) {
         values.removeAll(keepingCapacity: true)
-        guard doc >= 0, doc != Self.noMoreDocs else { return }
-        if !freqsUnpacked { unpackFreqs() }
-        guard !isCorrupt else { return }
-        sumPositions(through: index + 1)
-        let skipCount = Int(buffers.positionsBefore[index])
-        let count = Int(buffers.positionsBefore[index + 1]) - skipCount
-        guard var reader = positionsReader(at: skipCount, count: count) else { return }
+        guard let (skipCount, count) = positionValueRange(), var reader = positionsReader(at: skipCount, count: count) else { return }
         values.reserveCapacity(count)
         for _ in 0..<count { values.append(reader.next()) }
         if reader.failed { values.removeAll(); return markPositionsCorrupt() }
         positionsResume = skipCount + count
         positionsReader = reader
+    }
+
+    /// `positionValues(into:)` into `out`, which has room for `capacity` values (a merge re-encoding a
+    /// doc, whose termFreqs tell how many it holds): returns how many it wrote, 0 when the doc has none
+    /// or they do not decode (then `positionsAreCorrupt`), −1 when they do not fit (nothing read).
+    /// - Complexity: as `positions(in:into:)`, without the array's per-value bookkeeping.
+    mutating func positionValues(into out: UnsafeMutablePointer<UInt32>, capacity: Int) -> Int {
+        guard let (skipCount, count) = positionValueRange() else { return 0 }
+        guard count <= capacity else { return -1 }
+        guard var reader = positionsReader(at: skipCount, count: count) else { return 0 }
+        for j in 0..<count { out[j] = reader.next() }
+        if reader.failed {
+            markPositionsCorrupt()
+            return 0
+        }
+        positionsResume = skipCount + count
+        positionsReader = reader
+        return count
+    }
+
+    /// Where the current doc's position values start among the block's, and how many it has (all its
+    /// fields'); nil before the first doc, after the last, or in a corrupt block.
+    @inline(__always)
+    private mutating func positionValueRange() -> (start: Int, count: Int)? {
+        guard doc >= 0, doc != Self.noMoreDocs else { return nil }
+        if !freqsUnpacked { unpackFreqs() }
+        guard !isCorrupt else { return nil }
+        sumPositions(through: index + 1)
+        let skipCount = Int(buffers.positionsBefore[index])
+        return (skipCount, Int(buffers.positionsBefore[index + 1]) - skipCount)
     }
 
     /// Makes `positionsBefore[i - 1]` and `positionsBefore[i]` hold the position values before the

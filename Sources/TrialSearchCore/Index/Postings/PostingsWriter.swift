@@ -71,26 +71,27 @@
 struct PostingsWriter: ~Copyable {
     private let output: IndexOutput
     private let positionsOutput: IndexOutput
-    private let buffers = PostingsWriterBuffers()
+    let buffers = PostingsWriterBuffers()
 
-    // The block being filled.
-    private var count = 0
-    private var freqCount = 0
+    // The block being filled. The state `encodeBlock` reads and resets (`PostingsWriter+Block.swift`)
+    // is internal, the rest private.
+    var count = 0
+    var freqCount = 0
     /// Position values (first positions and gaps) of the block being filled.
-    private var positionCount = 0
-    private var blockImpacts = Impacts()
+    var positionCount = 0
+    var blockImpacts = Impacts()
     private var lastDoc: Int64 = -1
-    private var previousBlockLastDoc: Int64 = -1
+    var previousBlockLastDoc: Int64 = -1
 
     // The term being written.
-    private var termImpacts = Impacts()
-    private var blocks = ByteBuffer(capacity: 1 << 16)
-    private var skip = ByteBuffer(capacity: 1 << 12)
+    var termImpacts = Impacts()
+    var blocks = ByteBuffer(capacity: 1 << 16)
+    var skip = ByteBuffer(capacity: 1 << 12)
     /// The term's positions (`TermPositions`).
-    private var termPositions = ByteBuffer(capacity: 1 << 16)
+    var termPositions = ByteBuffer(capacity: 1 << 16)
     /// The term's header (impacts, block count, skip table) when it has several blocks.
     private var head = ByteBuffer(capacity: 1 << 12)
-    private var blockCount = 0
+    var blockCount = 0
     private var docFreq = 0
     private var termFreqSum = 0
     private var fieldDocFreqs = FieldCounts()
@@ -108,9 +109,9 @@ struct PostingsWriter: ~Copyable {
     /// The merged segment's norms rows, for the block maxima of docs added without norms (a merge).
     private let rows: UnsafePointer<UInt8>?
     /// The largest keyword x of the block being filled.
-    private var blockMaximum: Float = 0
+    var blockMaximum: Float = 0
     /// The largest keyword x of each block of the current term so far.
-    private var blockMaxima: [Float] = []
+    var blockMaxima: [Float] = []
 
     /// A writer into `output` (postings) and `positions` whose blocks hold `blockDocs` docs (a term's
     /// first block at most 128): a flush's 128, or a merge's `IndexFormat.maxBlockDocs`, where the merge
@@ -333,142 +334,5 @@ struct PostingsWriter: ~Copyable {
         lastDoc = -1
         previousBlockLastDoc = -1
         return info
-    }
-
-    /// Most bytes one encoded block takes: impacts, the three widths and mask count, a 32-bit delta per
-    /// doc, the mask dictionary and an 8-bit index per doc, a 32-bit termFreq per (doc, field).
-    private static let maxBlockBytes = Impacts.maxEncodedLength + 4
-        + IndexFormat.maxBlockDocs * (4 + 2 + 1 + 4 * IndexFormat.fieldCount)
-
-    private mutating func encodeBlock() {
-        let n = count
-        let b = buffers
-        precondition(termPositions.count <= Int(UInt32.max), "positions of one term exceed 4 GB")
-        skip.reserve(PostingsCursor.skipEntryLength)
-        skip.u32(b.docs[n - 1])
-        skip.u32(UInt32(blocks.count))
-        skip.u32(UInt32(termPositions.count))
-        skip.u8(UInt8(n))
-        termPositions.reserve(PositionsBlock.maxEncodedLength(count: positionCount))
-        PositionsBlock.encode(b.positions, count: positionCount, into: &termPositions)
-        blocks.reserve(Self.maxBlockBytes)
-        blockImpacts.encode(into: &blocks)
-        termImpacts.add(blockImpacts)
-        blockMaxima.append(blockMaximum)
-        blockMaximum = 0
-
-        // Doc deltas − 1.
-        var previous = UInt32(truncatingIfNeeded: previousBlockLastDoc)
-        var maxDelta: UInt32 = 0
-        for i in 0..<n {
-            let delta = b.docs[i] &- previous &- 1
-            b.scratch[i] = delta
-            maxDelta |= delta
-            previous = b.docs[i]
-        }
-        let docWidth = BitPacking.bitsRequired(maxDelta)
-        blocks.u8(UInt8(docWidth))
-        blocks.pack(b.scratch, count: n, width: docWidth)
-
-        // Field masks: a small dictionary, then an index per doc.
-        var dictionaryCount = 0
-        var lastMask: UInt16 = 0
-        var lastIndex: UInt32 = 0
-        // A mask's index is found in `maskSlots` (index + 1 per mask seen in this block, 0 otherwise),
-        // not by a scan of the dictionary; the slots of the block's masks are cleared after it.
-        let slots = b.maskSlots
-        for i in 0..<n {
-            let m = b.masks[i]
-            if dictionaryCount > 0 && m == lastMask {
-                b.scratch[i] = lastIndex
-                continue
-            }
-            var k = Int(slots[Int(m)]) &- 1
-            if k < 0 {
-                k = dictionaryCount
-                b.dictionary[k] = m
-                dictionaryCount &+= 1
-                slots[Int(m)] = UInt8(truncatingIfNeeded: dictionaryCount)
-            }
-            lastMask = m
-            lastIndex = UInt32(truncatingIfNeeded: k)
-            b.scratch[i] = lastIndex
-        }
-        for k in 0..<dictionaryCount { slots[Int(b.dictionary[k])] = 0 }
-        // The masks shifted to the block's lowest field, as wide as its fields span.
-        let blockFields = blockImpacts.fieldMask
-        let shift = blockFields.trailingZeroBitCount
-        let maskWidth = BitPacking.bitsRequired(UInt32(blockFields >> UInt16(truncatingIfNeeded: shift)))
-        blocks.u8(UInt8(dictionaryCount))
-        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: dictionaryCount) { shifted in
-            for k in 0..<dictionaryCount {
-                let mask = b.dictionary[k]
-                precondition(mask & ~blockFields == 0, "field mask \(mask) outside the block's impacts \(blockFields)")
-                shifted[k] = UInt32(mask) >> UInt32(shift)
-            }
-            if let values = shifted.baseAddress { blocks.pack(values, count: dictionaryCount, width: maskWidth) }
-        }
-        let indexWidth = BitPacking.bitsRequired(UInt32(dictionaryCount - 1))
-        blocks.pack(b.scratch, count: n, width: indexWidth)
-
-        // Freqs − 1.
-        var maxFreq: UInt32 = 0
-        for i in 0..<freqCount { maxFreq |= b.freqs[i] }
-        let freqWidth = BitPacking.bitsRequired(maxFreq)
-        blocks.u8(UInt8(freqWidth))
-        blocks.pack(b.freqs, count: freqCount, width: freqWidth)
-
-        previousBlockLastDoc = Int64(b.docs[n - 1])
-        blockCount += 1
-        count = 0
-        freqCount = 0
-        positionCount = 0
-        blockImpacts = Impacts()
-    }
-}
-
-/// The block being encoded, in manually managed memory (one owner, freed in `deinit`): no array
-/// uniqueness checks in the per-posting path.
-final class PostingsWriterBuffers {
-    let docs = UnsafeMutablePointer<UInt32>.allocate(capacity: IndexFormat.maxBlockDocs)
-    let masks = UnsafeMutablePointer<UInt16>.allocate(capacity: IndexFormat.maxBlockDocs)
-    let dictionary = UnsafeMutablePointer<UInt16>.allocate(capacity: IndexFormat.maxBlockDocs)
-    let freqs = UnsafeMutablePointer<UInt32>.allocate(capacity: IndexFormat.maxBlockDocs * IndexFormat.fieldCount)
-    let scratch = UnsafeMutablePointer<UInt32>.allocate(capacity: IndexFormat.maxBlockDocs)
-    /// Per field mask, its index in the block's mask dictionary plus one, or 0 (`encodeBlock`; all 0
-    /// between blocks). A block has at most `maxBlockDocs` (255) masks, so an index + 1 fits a byte;
-    /// a mask is below 2^fieldCount (`append` counts each of its fields in a `FieldCounts`, which traps
-    /// on a field past `fieldCount`).
-    let maskSlots: UnsafeMutablePointer<UInt8> = {
-        let slots = UnsafeMutablePointer<UInt8>.allocate(capacity: 1 << IndexFormat.fieldCount)
-        slots.initialize(repeating: 0, count: 1 << IndexFormat.fieldCount)
-        return slots
-    }()
-    /// Position values of the block, grown as needed (`reservePositions`).
-    private(set) var positions = UnsafeMutablePointer<UInt32>.allocate(capacity: 1 << 12)
-    private(set) var positionsCapacity = 1 << 12
-
-    /// Makes room for `count` position values, keeping those already there. Called only when
-    /// `positionsCapacity` is short (a method call on the object retains it for the call).
-    @inline(never)
-    func reservePositions(_ count: Int, keeping used: Int) {
-        guard count > positionsCapacity else { return }
-        var capacity = positionsCapacity * 2
-        while capacity < count { capacity *= 2 }
-        let bigger = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity)
-        bigger.update(from: positions, count: used)
-        positions.deallocate()
-        positions = bigger
-        positionsCapacity = capacity
-    }
-
-    deinit {
-        docs.deallocate()
-        masks.deallocate()
-        dictionary.deallocate()
-        freqs.deallocate()
-        scratch.deallocate()
-        maskSlots.deallocate()
-        positions.deallocate()
     }
 }

@@ -152,9 +152,20 @@ final class TermMaximumFactors: @unchecked Sendable {
             for i in run.start..<run.end {
                 let row = rows + (Int(docs[i]) &+ base) &* IndexFormat.fieldCount
                 let freqs = allFreqs + Int(starts[i])
+                var m = masks[i]
+                if m.nonzeroBitCount == 1, let blockTable {
+                    // Most docs hold a term in one field: its x and y are one product each (0 + a is
+                    // a), and the comparisons are `max`'s but for a NaN or −0, which no product gives.
+                    let f = m.trailingZeroBitCount
+                    let tf = Float(freqs[0] &+ 1)
+                    let slot = f &* 256 &+ Int(row[f])
+                    let x = tf * table[slot], y = tf * blockTable[slot]
+                    if x > best { best = x }
+                    if y > blockBest { blockBest = y }
+                    continue
+                }
                 var x: Float = 0
                 var y: Float = 0
-                var m = masks[i]
                 var k = 0
                 while m != 0 {
                     let f = m.trailingZeroBitCount
