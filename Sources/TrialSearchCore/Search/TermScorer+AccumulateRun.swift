@@ -20,10 +20,11 @@ extension TermScorer {
     static func accumulateRun<P: NormsPrefetch>(_ run: PostingsRun, _ t: RunTables, _: P.Type) {
         let once = IndexFormat.fieldCount * 256
         let factors = t.factors, rows = t.rows, weight = t.weight, k1 = t.k1, sums = t.sums, words = t.words
-        let docs = run.docs, masks = run.masks, allFreqs = run.freqs
+        let docs = run.docs, masks = run.masks
         let end = run.end
-        // The doc's first termFreq, counted along (a doc has one per field of its mask).
-        var k = Int(run.freqStarts[run.start])
+        // The doc's first termFreq, counted along (a doc has one per field of its mask) as a pointer: one
+        // register, where a base and an index took two.
+        var freqs = run.freqs + Int(run.freqStarts[run.start])
         if P.enabled {
             for i in run.start..<min(end, run.start &+ normsPrefetchDistance) {
                 prefetchNorm(rows, docs[i], masks[i])
@@ -39,11 +40,10 @@ extension TermScorer {
             if mask == 0 { continue }
             let d = Int(docs[i])
             let row = rows + d &* IndexFormat.fieldCount
-            let freqs = allFreqs + k
             let f = mask.trailingZeroBitCount
             let score: Float
             if mask & (mask &- 1) == 0 && freqs[0] == 0 {
-                k &+= 1
+                freqs += 1
                 let s = factors[once &+ f &* 256 &+ Int(row[f])]
                 guard s > 0 else { continue }
                 score = weight * s
@@ -57,7 +57,7 @@ extension TermScorer {
                     j &+= 1
                     m &= m &- 1
                 }
-                k &+= j
+                freqs += j
                 guard x > 0 else { continue }
                 score = weight * (x / (k1 + x))
             }

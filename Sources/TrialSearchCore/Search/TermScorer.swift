@@ -177,7 +177,7 @@ struct TermScorer: ClauseScorer {
             // BM25F over the default fields, the common case: each run scored by a leaf function of its
             // own (`accumulateRun`), whose loop has every register to itself: inline here, five of its
             // values were reloaded from the stack a doc (they were live across the block loads' calls);
-            // there, three (callgrind, 75 topics at top 10: BENCHMARKS.md, `notes16`).
+            // there, two (callgrind, 75 topics at top 10: BENCHMARKS.md, `notes16`).
             accumulateDefaultBM25F(through: last, sums: sums, words: words, prefetch)
             return
         }
