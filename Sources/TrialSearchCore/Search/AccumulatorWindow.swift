@@ -8,25 +8,38 @@ import Synchronization
 /// 36 KB again (two walks a keyword query: 10.9 M instructions of 1,029 M for the middle third of the
 /// keyword queries at top 1,000 on the 16x replica, plus the allocations; BENCHMARKS.md, `kw12`).
 ///
+/// A walk's window of docs is indexed from the multiple of 64 at or below its first doc (`base`, so
+/// that a doc's mark bit is its own low six bits): it spans up to `window + 63` docs, and the buffers
+/// hold `window + 64` sums and `window / 64 + 1` mark words (`capacity`).
+///
 /// `@unchecked Sendable`: the buffers belong to one walk at a time, the one that took the window,
 /// until it recycles it; between walks they sit in `spares`, behind its lock.
 struct AccumulatorWindow: @unchecked Sendable {
     /// Docs of the window: a positive multiple of 64 (one mark word per 64 docs).
     let window: Int
-    /// `window` score sums, all 0 outside a window's walk.
+    /// `capacity` score sums, all 0 outside a window's walk.
     let accumulator: UnsafeMutablePointer<Double>
-    /// `window / 64` words of marks, all 0 outside a window's walk.
+    /// `capacity / 64` words of marks, all 0 outside a window's walk.
     let marks: UnsafeMutablePointer<UInt64>
 
     /// A new window, zeroed.
     init(window: Int) {
         precondition(window >= 64 && window % 64 == 0, "window \(window)")
         self.window = window
-        accumulator = .allocate(capacity: window)
-        accumulator.initialize(repeating: 0, count: window)
-        marks = .allocate(capacity: window / 64)
-        marks.initialize(repeating: 0, count: window / 64)
+        let capacity = window + 64
+        accumulator = .allocate(capacity: capacity)
+        accumulator.initialize(repeating: 0, count: capacity)
+        marks = .allocate(capacity: capacity / 64)
+        marks.initialize(repeating: 0, count: capacity / 64)
     }
+
+    /// Docs the buffers hold: a window of `window` docs from any first doc, indexed from the multiple of
+    /// 64 at or below it.
+    var capacity: Int { window + 64 }
+
+    /// The base a window starting at doc `first` is indexed from: the multiple of 64 at or below it.
+    @inline(__always)
+    static func base(of first: Int) -> Int { first & ~63 }
 
     /// The most cleared windows kept for later walks: a search holds one (`IndexSearcher` takes it for
     /// the seed's walk and every segment's MaxScore walk, which leave it cleared), so this is the number
@@ -60,7 +73,7 @@ struct AccumulatorWindow: @unchecked Sendable {
 
     /// Whether every sum and mark is 0 (what a walk leaves).
     var isCleared: Bool {
-        (0..<window).allSatisfy { accumulator[$0] == 0 } && (0..<window / 64).allSatisfy { marks[$0] == 0 }
+        (0..<capacity).allSatisfy { accumulator[$0] == 0 } && (0..<capacity / 64).allSatisfy { marks[$0] == 0 }
     }
 
     /// Frees both buffers (once, by the walk that allocated them).

@@ -41,7 +41,8 @@ protocol ClauseScorer {
     mutating func explain() -> Explanation
     /// Adds the score of every matching doc from the current one up to `last` into
     /// `accumulator[doc − base]`, marks it in the bit set `marks`, and moves past `last`: the term-at-a-time
-    /// step of `MaxScoreSearch`.
+    /// step of `MaxScoreSearch`. `base` is a multiple of 64 (`AccumulatorWindow.base(of:)`), so that a
+    /// doc's mark is bit `doc & 63` of word `(doc − base) / 64`.
     mutating func accumulate(through last: DocID, base: Int, into accumulator: UnsafeMutablePointer<Double>,
                              marks: UnsafeMutablePointer<UInt64>)
     /// `accumulate` for a window whose docs' norms rows an earlier clause has just read (the second and

@@ -296,13 +296,15 @@ enum MaxScoreSearch {
                 // Term at a time: the essential clauses' scores into the accumulator. The first (the least
                 // bound per posting: usually the most frequent) prefetches the norms rows of its docs; the
                 // others find most rows of the window cached (`accumulateCached`).
+                // The sums and marks indexed from the multiple of 64 at or below `innerMin` (`base`).
+                let base = AccumulatorWindow.base(of: innerMin)
                 for k in firstEssential..<n {
                     let i = order[k]
                     if Int(scorers[i].doc) < innerMin { _ = scorers[i].advance(to: DocID(innerMin)) }
                     if k == firstEssential {
-                        scorers[i].accumulate(through: DocID(innerMax), base: innerMin, into: accumulator, marks: candidates)
+                        scorers[i].accumulate(through: DocID(innerMax), base: base, into: accumulator, marks: candidates)
                     } else {
-                        scorers[i].accumulateCached(through: DocID(innerMax), base: innerMin, into: accumulator, marks: candidates)
+                        scorers[i].accumulateCached(through: DocID(innerMax), base: base, into: accumulator, marks: candidates)
                     }
                 }
                 // The candidates in doc order, completed by the non-essential clauses while they compete.
@@ -311,7 +313,7 @@ enum MaxScoreSearch {
                 // The non-essential clauses' bound, fixed for this inner window.
                 let rest: Float = firstEssential > 0 ? prefix[firstEssential - 1] : 0
                 var cutoff = prefilterCutoff(threshold, rest: rest)
-                for w in 0..<((innerMax - innerMin) / 64 + 1) {
+                for w in 0..<((innerMax - base) / 64 + 1) {
                     var word = candidates[w]
                     candidates[w] = 0
                     while word != 0 {
@@ -321,7 +323,7 @@ enum MaxScoreSearch {
                         accumulator[o] = 0
                         if partial < cutoff { continue }
                         // A doc of the segment: below docCount, so below 2³¹ (no conversion check needed).
-                        let doc = DocID(truncatingIfNeeded: innerMin &+ o)
+                        let doc = DocID(truncatingIfNeeded: base &+ o)
                         guard simple ? doc != skipped : admission.admits(doc) else { continue }
                         var competitive = true
                         if Mode.enabled && doc >= nextSeededDoc, let row = seeded.row(of: doc, next: &nextSeeded, nextDoc: &nextSeededDoc) {

@@ -168,12 +168,46 @@ struct TermScorer: ClauseScorer {
     @inline(__always)
     private mutating func accumulate<P: NormsPrefetch>(through last: DocID, base: Int, into accumulator: UnsafeMutablePointer<Double>,
                                                        marks: UnsafeMutablePointer<UInt64>, _ prefetch: P.Type) {
+        // The sums and mark words indexed by doc: `base` (a multiple of 64) folded into both pointers
+        // (through the addresses: the pointers may lie before the buffers).
+        guard let sums = UnsafeMutablePointer<Double>(bitPattern: UInt(bitPattern: accumulator) &- UInt(bitPattern: base) &* 8),
+              let words = UnsafeMutablePointer<UInt64>(bitPattern: UInt(bitPattern: marks) &- UInt(bitPattern: base >> 6) &* 8)
+        else { preconditionFailure("accumulator or marks at address 0") }
+        if defaultBM25F && model.hasSaturatedOnce {
+            // BM25F over the default fields, the common case: each run scored by a leaf function of its
+            // own (`accumulateRun`), whose loop has every register to itself: inline here, five of its
+            // values were reloaded from the stack a doc (they were live across the block loads' calls);
+            // there, two (callgrind, 75 topics at top 10: BENCHMARKS.md, `notes16`).
+            accumulateDefaultBM25F(through: last, sums: sums, words: words, prefetch)
+            return
+        }
         forEachScore(through: last, rest: 0, threshold: -.infinity, prefetch) { doc, score in
-            let o = Int(doc) &- base
-            accumulator[o] += Double(score)
-            marks[o >> 6] |= 1 << UInt64(o & 63)
+            let d = Int(doc)
+            sums[d] += Double(score)
+            words[d &>> 6] |= 1 &<< UInt64(truncatingIfNeeded: d)
             return -.infinity
         }
+    }
+
+    /// `accumulate` for BM25F over the default fields (`defaultBM25F`, `hasSaturatedOnce`): the runs up to
+    /// `last` through `accumulateRun`, into the sums and mark words indexed by doc. Out of line: inline,
+    /// MaxScore's walk around it was laid out worse.
+    @inline(never)
+    private mutating func accumulateDefaultBM25F<P: NormsPrefetch>(through last: DocID, sums: UnsafeMutablePointer<Double>,
+                                                                   words: UnsafeMutablePointer<UInt64>, _ prefetch: P.Type) {
+        precondition(model.saturatedOnce == factors + IndexFormat.fieldCount * 256, "saturatedOnce does not follow searchedFactors")
+        let tables = RunTables(factors: UnsafePointer(factors), rows: normRows, weight: scoreWeight, k1: k1, sums: sums, words: words)
+        var d = doc
+        while d <= last {
+            guard let run = cursor.run(through: last) else {
+                d = cursor.doc
+                break
+            }
+            Self.accumulateRun(run, tables, prefetch)
+            d = cursor.next(after: run)
+            if restricted { d = skipUnsearched(d) }
+        }
+        doc = d
     }
 
     /// Calls `body(doc, score)` for every doc from the current one up to `last` whose score is positive
@@ -307,7 +341,7 @@ struct TermScorer: ClauseScorer {
 
     /// Prefetches the norm byte of `doc`'s first field in `mask` (the row's byte the loop reads first).
     @inline(__always)
-    private static func prefetchNorm(_ rows: UnsafePointer<UInt8>, _ doc: UInt32, _ mask: UInt16) {
+    static func prefetchNorm(_ rows: UnsafePointer<UInt8>, _ doc: UInt32, _ mask: UInt16) {
         trialsearch_prefetch_read(rows + (Int(doc) &* IndexFormat.fieldCount &+ mask.trailingZeroBitCount))
     }
 
@@ -343,16 +377,16 @@ struct TermScorer: ClauseScorer {
 }
 
 /// Whether a scoring loop prefetches the norms rows of the docs ahead (`TermScorer.forEachScore`).
-private protocol NormsPrefetch {
+protocol NormsPrefetch {
     static var enabled: Bool { get }
 }
 
 /// The rows are likely not cached: prefetch them.
-private enum PrefetchNorms: NormsPrefetch {
+enum PrefetchNorms: NormsPrefetch {
     static var enabled: Bool { true }
 }
 
 /// An earlier clause of the same window read the rows: no prefetch.
-private enum NormsCached: NormsPrefetch {
+enum NormsCached: NormsPrefetch {
     static var enabled: Bool { false }
 }

@@ -144,8 +144,10 @@ enum ThresholdSeed {
                 for i in seeds.indices { first = min(first, seeds[i].doc) }
                 if first == end { break }
                 let last = DocID(clamping: Int(first) + window - 1)
-                for i in seeds.indices { seeds[i].accumulate(through: last, base: Int(first), into: accumulator, marks: marks) }
-                for w in 0..<((Int(last) - Int(first)) / 64 + 1) {
+                // Indexed from the multiple of 64 at or below `first` (`AccumulatorWindow`).
+                let base = AccumulatorWindow.base(of: Int(first))
+                for i in seeds.indices { seeds[i].accumulate(through: last, base: base, into: accumulator, marks: marks) }
+                for w in 0..<((Int(last) - base) / 64 + 1) {
                     var word = marks[w]
                     marks[w] = 0
                     while word != 0 {
@@ -153,7 +155,7 @@ enum ThresholdSeed {
                         word &= word - 1
                         let sum = accumulator[o]
                         accumulator[o] = 0
-                        let doc = first + DocID(o)
+                        let doc = DocID(truncatingIfNeeded: base &+ o)
                         guard simple ? doc != skipped : admission.admits(doc) else { continue }
                         let candidate = Candidate(doc: doc, sum: sum)
                         if found.count < limit {

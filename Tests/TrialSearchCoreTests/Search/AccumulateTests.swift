@@ -11,9 +11,11 @@ import Testing
         let searcher = try IndexSearcher(reader: index.reader, similarity: similarity)
         var queries = RandomQueries(seed: 47, trials: index.trials)
         let fields: [Field?] = [nil, nil, nil, .title, .eligibility]
-        let window = 256
-        let sums = (UnsafeMutablePointer<Double>.allocate(capacity: window), UnsafeMutablePointer<Double>.allocate(capacity: window))
-        let marks = (UnsafeMutablePointer<UInt64>.allocate(capacity: window / 64), UnsafeMutablePointer<UInt64>.allocate(capacity: window / 64))
+        // A window of 256 docs from a doc of the term, indexed from the multiple of 64 at or below it
+        // (`AccumulatorWindow`): 320 sums and 5 mark words.
+        let window = 256, capacity = window + 64
+        let sums = (UnsafeMutablePointer<Double>.allocate(capacity: capacity), UnsafeMutablePointer<Double>.allocate(capacity: capacity))
+        let marks = (UnsafeMutablePointer<UInt64>.allocate(capacity: capacity / 64), UnsafeMutablePointer<UInt64>.allocate(capacity: capacity / 64))
         defer {
             sums.0.deallocate(); sums.1.deallocate()
             marks.0.deallocate(); marks.1.deallocate()
@@ -35,16 +37,19 @@ import Testing
                     _ = a.nextDoc()
                     _ = b.nextDoc()
                     while a.doc != PostingsCursor.noMoreDocs {
-                        let base = Int(a.doc)
-                        let last = DocID(base + window - 1)
-                        sums.0.initialize(repeating: 0, count: window); sums.1.initialize(repeating: 0, count: window)
-                        marks.0.initialize(repeating: 0, count: window / 64); marks.1.initialize(repeating: 0, count: window / 64)
+                        let first = a.doc
+                        let base = AccumulatorWindow.base(of: Int(first))
+                        let last = DocID(Int(a.doc) + window - 1)
+                        sums.0.initialize(repeating: 0, count: capacity); sums.1.initialize(repeating: 0, count: capacity)
+                        marks.0.initialize(repeating: 0, count: capacity / 64); marks.1.initialize(repeating: 0, count: capacity / 64)
                         a.accumulate(through: last, base: base, into: sums.0, marks: marks.0)
                         b.accumulateCached(through: last, base: base, into: sums.1, marks: marks.1)
                         #expect(a.doc == b.doc)
-                        #expect((0..<window).allSatisfy { sums.0[$0].bitPattern == sums.1[$0].bitPattern })
-                        #expect((0..<(window / 64)).allSatisfy { marks.0[$0] == marks.1[$0] })
-                        #expect((0..<window).contains { sums.0[$0] > 0 }, "a window starting at a doc of the term holds it")
+                        #expect((0..<capacity).allSatisfy { sums.0[$0].bitPattern == sums.1[$0].bitPattern })
+                        #expect((0..<(capacity / 64)).allSatisfy { marks.0[$0] == marks.1[$0] })
+                        #expect(sums.0[Int(first) - base] > 0, "a window starting at a doc of the term holds it")
+                        #expect(marks.0[(Int(first) - base) >> 6] & (1 << UInt64(first & 63)) != 0, "its first doc is marked")
+                        #expect((0..<(Int(first) - base)).allSatisfy { sums.0[$0] == 0 }, "nothing before the window's first doc")
                         compared += 1
                         if a.doc != b.doc { break }
                     }

@@ -120,9 +120,11 @@ import Testing
         let searcher = try IndexSearcher(reader: index.reader, similarity: similarity)
         var queries = RandomQueries(seed: similarity == .default ? 34 : 35, trials: index.trials)
         var added = 0, phraseOnly = 0
-        let window = 4096
-        let accumulator = UnsafeMutablePointer<Double>.allocate(capacity: window)
-        let marks = UnsafeMutablePointer<UInt64>.allocate(capacity: window / 64)
+        // Windows of up to 4,096 docs, indexed from the multiple of 64 at or below their first doc
+        // (`AccumulatorWindow`): 4,160 sums and 65 mark words.
+        let window = 4096, capacity = window + 64
+        let accumulator = UnsafeMutablePointer<Double>.allocate(capacity: capacity)
+        let marks = UnsafeMutablePointer<UInt64>.allocate(capacity: capacity / 64)
         defer {
             accumulator.deallocate()
             marks.deallocate()
@@ -151,12 +153,12 @@ import Testing
                     let last = first + DocID(queries.int(window))
                     if queries.int(4) == 0 { first += DocID(queries.int(20)) }
                     if scorer.doc < first { _ = scorer.advance(to: first) }
-                    let base = Int(first)
-                    accumulator.initialize(repeating: 0, count: window)
-                    marks.initialize(repeating: 0, count: window / 64)
+                    let base = AccumulatorWindow.base(of: Int(first))
+                    accumulator.initialize(repeating: 0, count: capacity)
+                    marks.initialize(repeating: 0, count: capacity / 64)
                     scorer.accumulate(through: last, base: base, into: accumulator, marks: marks)
                     #expect(scorer.doc > last, "the scorer must move past \(last)")
-                    var expected = [Double](repeating: 0, count: window), expectedMarks = [UInt64](repeating: 0, count: window / 64)
+                    var expected = [Double](repeating: 0, count: capacity), expectedMarks = [UInt64](repeating: 0, count: capacity / 64)
                     while k < all.count && all[k].doc < first { k += 1 }
                     while k < all.count && all[k].doc <= last {
                         let o = Int(all[k].doc) - base
@@ -166,8 +168,8 @@ import Testing
                         if !termDocs.contains(all[k].doc) { phraseOnly += 1 }
                         k += 1
                     }
-                    #expect(Array(UnsafeBufferPointer(start: accumulator, count: window)) == expected, "round \(round): \(query)")
-                    #expect(Array(UnsafeBufferPointer(start: marks, count: window / 64)) == expectedMarks, "round \(round): \(query)")
+                    #expect(Array(UnsafeBufferPointer(start: accumulator, count: capacity)) == expected, "round \(round): \(query)")
+                    #expect(Array(UnsafeBufferPointer(start: marks, count: capacity / 64)) == expectedMarks, "round \(round): \(query)")
                     first = last + 1
                 }
             }

@@ -57,8 +57,8 @@ import Testing
                 var scores: [Float] = []
                 ThresholdSeed.candidateScores(q, limit: limit, accumulator: accumulator, marks: marks, window: window, into: &scores)
                 #expect(scores.count <= limit)
-                #expect((0..<window).allSatisfy { accumulator[$0] == 0 }, "round \(round): accumulator left dirty")
-                #expect((0..<(window / 64)).allSatisfy { marks[$0] == 0 }, "round \(round): marks left dirty")
+                #expect((0..<scratch.capacity).allSatisfy { accumulator[$0] == 0 }, "round \(round): accumulator left dirty")
+                #expect((0..<(scratch.capacity / 64)).allSatisfy { marks[$0] == 0 }, "round \(round): marks left dirty")
             }
             let together = ThresholdSeed.lowerBound(segmentQueries, limit: limit, window: window)
             #expect(together <= kth, "round \(round): seed \(together) above the k-th score \(kth) (limit \(limit))")
