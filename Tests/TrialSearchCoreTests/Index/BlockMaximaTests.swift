@@ -103,12 +103,7 @@ import Testing
         let offset = cursor.skipStart + PostingsCursor.skipEntryLength * cursor.blockCount + block
         #expect(bytes[offset] == cursor.blockMaximumCode(block))
         bytes[offset] -= 1
-        let headerLength = IndexOutput.headerLength(formatName: SegmentFile.postings.formatName)
-        unlink(path)
-        let output = try IndexOutput(path: path, formatName: SegmentFile.postings.formatName, segmentID: segment.info.id)
-        try output.write(Array(bytes[headerLength..<(bytes.count - IndexFormat.footerLength)]))
-        try output.finish()
-        try Manifest.read(directory: dir.path).commit(directory: dir.path)
+        try IndexFixtures.resealPostings(bytes, of: segment, in: dir)
 
         let report = try IndexCheck.run(directory: dir.path)
         #expect(report.problems.contains { $0.file.hasSuffix(name) && $0.message.contains("stored block maximum") },
@@ -178,8 +173,7 @@ import Testing
     /// 10,614-trial corpus's JSON Lines) opens, checks clean, has term maxima but no block maxima, and
     /// its keyword queries' pruned results equal the exhaustive ones.
     @Test func formatSixIndexesOpenAndSearchWithoutBlockMaxima() throws {
-        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Fixtures/format6-index").path
+        let fixture = IndexFixtures.path("format6-index")
         let reader = try IndexReader.open(directory: fixture)
         #expect(reader.docCount == 150)
         let segment = try #require(reader.segments.first)

@@ -113,3 +113,27 @@ func indexTrials(_ trials: [Trial], into directory: String, options: IndexWriter
     writer.delete(deleting)
     return try writer.commit()
 }
+
+/// What the tests of stored maxima share: an index fixture of an older format, and a postings file
+/// rewritten with a changed byte and resealed, so that only `check` can tell.
+enum IndexFixtures {
+    /// The folder of `Tests/Fixtures/NAME` (an index written by an older trialsearch).
+    static func path(_ name: String, file: String = #filePath) -> String {
+        var parts = file.split(separator: "/", omittingEmptySubsequences: false)
+        parts.removeLast(3)  // Index/, TrialSearchCoreTests/ and the file's name
+        return (parts + ["Fixtures", Substring(name)]).joined(separator: "/")
+    }
+
+    /// Writes `bytes` (a whole postings file as read, header and footer included) back as the postings of
+    /// `segment` in `directory`, with a new checksum, and commits the manifest again so that it records
+    /// the new file: the index opens, and the change is what `check` has to find.
+    static func resealPostings(_ bytes: [UInt8], of segment: SegmentReader, in directory: TemporaryDirectory) throws {
+        let path = directory.file(SegmentFile.postings.fileName(segment: segment.info.name))
+        let headerLength = IndexOutput.headerLength(formatName: SegmentFile.postings.formatName)
+        unlink(path)
+        let output = try IndexOutput(path: path, formatName: SegmentFile.postings.formatName, segmentID: segment.info.id)
+        try output.write(Array(bytes[headerLength..<(bytes.count - IndexFormat.footerLength)]))
+        try output.finish()
+        try Manifest.read(directory: directory.path).commit(directory: directory.path)
+    }
+}

@@ -168,12 +168,7 @@ import Testing
         }
         let wrong = (stored * 0.8).bitPattern
         for k in 0..<4 { bytes[offset + k] = UInt8(truncatingIfNeeded: wrong >> (8 * k)) }
-        let headerLength = IndexOutput.headerLength(formatName: SegmentFile.postings.formatName)
-        unlink(path)
-        let output = try IndexOutput(path: path, formatName: SegmentFile.postings.formatName, segmentID: segment.info.id)
-        try output.write(Array(bytes[headerLength..<(bytes.count - IndexFormat.footerLength)]))
-        try output.finish()
-        try Manifest.read(directory: dir.path).commit(directory: dir.path)
+        try IndexFixtures.resealPostings(bytes, of: segment, in: dir)
 
         let report = try IndexCheck.run(directory: dir.path)
         #expect(report.problems.contains { $0.file.hasSuffix(name) && $0.message.contains("stored maximum x") },
@@ -184,8 +179,7 @@ import Testing
     /// 10,614-trial corpus's JSON Lines) opens, checks clean, and searches with the impacts' bounds:
     /// pruned results equal exhaustive ones.
     @Test func formatFiveIndexesOpenAndSearchWithImpactBounds() throws {
-        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Fixtures/format5-index").path
+        let fixture = IndexFixtures.path("format5-index")
         let reader = try IndexReader.open(directory: fixture)
         #expect(reader.docCount == 150)
         let segment = try #require(reader.segments.first)
