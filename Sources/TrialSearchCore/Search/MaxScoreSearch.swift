@@ -310,52 +310,74 @@ enum MaxScoreSearch {
                 // The candidates in doc order, completed by the non-essential clauses while they compete.
                 // Most (99K of a patient note's 170K docs, 60 scored in the end) fail the first bound test
                 // below; `cutoff` lets them go with one comparison (`prefilterCutoff`).
-                // The non-essential clauses' bound, fixed for this inner window.
-                let rest: Float = firstEssential > 0 ? prefix[firstEssential - 1] : 0
-                var cutoff = prefilterCutoff(threshold, rest: rest)
-                for w in 0..<((innerMax - base) / 64 + 1) {
-                    var word = candidates[w]
-                    candidates[w] = 0
-                    while word != 0 {
-                        let o = w &* 64 &+ word.trailingZeroBitCount
-                        word &= word &- 1
-                        var partial = accumulator[o]
-                        accumulator[o] = 0
-                        if partial < cutoff { continue }
-                        // A doc of the segment: below docCount, so below 2³¹ (no conversion check needed).
-                        let doc = DocID(truncatingIfNeeded: base &+ o)
-                        guard simple ? doc != skipped : admission.admits(doc) else { continue }
-                        var competitive = true
-                        if Mode.enabled && doc >= nextSeededDoc, let row = seeded.row(of: doc, next: &nextSeeded, nextDoc: &nextSeededDoc) {
-                            // A candidate the seed completed: its kept clause scores stand in for the probes.
-                            competitive = completeSeeded(doc, scorers, order: order, prefix: prefix, from: firstEssential - 1,
-                                                         threshold: threshold, seeded: seeded, row: row, partial: &partial)
-                        } else {
-                            var k = firstEssential - 1
-                            while k >= 0 {
-                                if boundIsBelow(Float(partial) + prefix[k], threshold) {
-                                    competitive = false
-                                    break
-                                }
-                                let i = order[k]
-                                if scorers[i].doc < doc { _ = scorers[i].advance(to: doc) }
-                                if scorers[i].doc == doc && scorers[i].matches() { partial += Double(scorers[i].score()) }
-                                k -= 1
-                            }
-                        }
-                        if competitive && !boundIsBelow(Float(partial), threshold) && !query.isExcluded(doc) {
-                            collector.collect(query.scored(doc, partial))
-                            threshold = max(seed, collector.threshold)
-                            cutoff = prefilterCutoff(threshold, rest: rest)
-                        }
-                    }
-                }
+                threshold = collectCandidates(scorers, &query, &collector, accumulator: accumulator, candidates: candidates,
+                                              base: base, innerMax: innerMax, firstEssential: firstEssential, order: order,
+                                              prefix: prefix, threshold: threshold, seed: seed, seeded: seeded,
+                                              nextSeeded: &nextSeeded, nextSeededDoc: &nextSeededDoc, simple: simple,
+                                              skipped: skipped, admission: admission, Mode.self)
                 innerMin = innerMax + 1
                 // A higher threshold makes more clauses non-essential for the rest of the window.
                 firstEssential = Self.essentialStart(prefix, threshold)
             }
             windowMin = windowMax + 1
         }
+    }
+
+    /// The candidates of one inner window (`candidates`' bits and `accumulator`'s sums from `base`, up to
+    /// `innerMax`) in doc order, completed by the non-essential clauses `order[0..<firstEssential]` while
+    /// they compete, and collected; leaves both buffers cleared over the window. Returns the threshold
+    /// after the window. Out of line: inlined in `run`, its loop shared registers with the window's other
+    /// values and reloaded them per candidate (BENCHMARKS.md, `notes17`).
+    @inline(never)
+    private static func collectCandidates<S: ClauseScorer, Mode: SeededScoresMode>(
+        _ scorers: UnsafeMutableBufferPointer<S>, _ query: inout SegmentQuery<S>, _ collector: inout TopHitsCollector,
+        accumulator: UnsafeMutablePointer<Double>, candidates: UnsafeMutablePointer<UInt64>, base: Int, innerMax: Int,
+        firstEssential: Int, order: UnsafeMutableBufferPointer<Int>, prefix: UnsafeMutableBufferPointer<Float>,
+        threshold: Float, seed: Float, seeded: SeededScores, nextSeeded: inout Int, nextSeededDoc: inout DocID,
+        simple: Bool, skipped: DocID, admission: DocAdmission, _: Mode.Type
+    ) -> Float {
+        var threshold = threshold
+        // The non-essential clauses' bound, fixed for this inner window.
+        let rest: Float = firstEssential > 0 ? prefix[firstEssential - 1] : 0
+        var cutoff = prefilterCutoff(threshold, rest: rest)
+        for w in 0..<((innerMax - base) / 64 + 1) {
+            var word = candidates[w]
+            candidates[w] = 0
+            while word != 0 {
+                let o = w &* 64 &+ word.trailingZeroBitCount
+                word &= word &- 1
+                var partial = accumulator[o]
+                accumulator[o] = 0
+                if partial < cutoff { continue }
+                // A doc of the segment: below docCount, so below 2³¹ (no conversion check needed).
+                let doc = DocID(truncatingIfNeeded: base &+ o)
+                guard simple ? doc != skipped : admission.admits(doc) else { continue }
+                var competitive = true
+                if Mode.enabled && doc >= nextSeededDoc, let row = seeded.row(of: doc, next: &nextSeeded, nextDoc: &nextSeededDoc) {
+                    // A candidate the seed completed: its kept clause scores stand in for the probes.
+                    competitive = completeSeeded(doc, scorers, order: order, prefix: prefix, from: firstEssential - 1,
+                                                 threshold: threshold, seeded: seeded, row: row, partial: &partial)
+                } else {
+                    var k = firstEssential - 1
+                    while k >= 0 {
+                        if boundIsBelow(Float(partial) + prefix[k], threshold) {
+                            competitive = false
+                            break
+                        }
+                        let i = order[k]
+                        if scorers[i].doc < doc { _ = scorers[i].advance(to: doc) }
+                        if scorers[i].doc == doc && scorers[i].matches() { partial += Double(scorers[i].score()) }
+                        k -= 1
+                    }
+                }
+                if competitive && !boundIsBelow(Float(partial), threshold) && !query.isExcluded(doc) {
+                    collector.collect(query.scored(doc, partial))
+                    threshold = max(seed, collector.threshold)
+                    cutoff = prefilterCutoff(threshold, rest: rest)
+                }
+            }
+        }
+        return threshold
     }
 
     /// The candidate loop's completion of `doc` by the non-essential clauses `order[k]`, k = `from` down
