@@ -48,15 +48,7 @@ extension TermScorer {
                 guard s > 0 else { continue }
                 score = weight * s
             } else {
-                var x = Float(freqs[0] &+ 1) * factors[f &* 256 &+ Int(row[f])]
-                var m = mask & (mask &- 1)
-                var j = 1
-                while m != 0 {
-                    let g = m.trailingZeroBitCount
-                    x += Float(freqs[j] &+ 1) * factors[g &* 256 &+ Int(row[g])]
-                    j &+= 1
-                    m &= m &- 1
-                }
+                let (x, j) = pseudoFrequency(mask: mask, first: f, freqs: freqs, factors: factors, row: row)
                 freqs += j
                 guard x > 0 else { continue }
                 score = weight * (x / (k1 + x))
@@ -64,5 +56,24 @@ extension TermScorer {
             sums[d] += Double(score)
             words[d &>> 6] |= 1 &<< UInt64(truncatingIfNeeded: d)
         }
+    }
+
+    /// BM25F's pseudo-frequency x of a doc holding the term in the fields of `mask` (first field
+    /// `first`), from its termFreqs (`freqs`, one per field of the mask, stored minus one), the factor
+    /// tables and its norms row, summed in field order as every scoring loop does; and the number of
+    /// termFreqs read. Inlined into the loops that share it.
+    @inline(__always)
+    static func pseudoFrequency(mask: UInt16, first f: Int, freqs: UnsafePointer<UInt32>, factors: UnsafePointer<Float>,
+                                row: UnsafePointer<UInt8>) -> (x: Float, count: Int) {
+        var x = Float(freqs[0] &+ 1) * factors[f &* 256 &+ Int(row[f])]
+        var m = mask & (mask &- 1)
+        var j = 1
+        while m != 0 {
+            let g = m.trailingZeroBitCount
+            x += Float(freqs[j] &+ 1) * factors[g &* 256 &+ Int(row[g])]
+            j &+= 1
+            m &= m &- 1
+        }
+        return (x, j)
     }
 }

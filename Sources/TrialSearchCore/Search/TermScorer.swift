@@ -280,15 +280,7 @@ struct TermScorer: ClauseScorer {
                         if !boundIsBelow(score + rest, threshold) { threshold = body(doc, score) }
                         continue
                     }
-                    var x = Float(freqs[0] &+ 1) * factors[f &* 256 &+ Int(row[f])]
-                    var m = mask & (mask &- 1)
-                    var j = 1
-                    while m != 0 {
-                        let g = m.trailingZeroBitCount
-                        x += Float(freqs[j] &+ 1) * factors[g &* 256 &+ Int(row[g])]
-                        j &+= 1
-                        m &= m &- 1
-                    }
+                    let (x, j) = Self.pseudoFrequency(mask: mask, first: f, freqs: freqs, factors: factors, row: row)
                     k &+= j
                     guard x > 0 else { continue }
                     let score = weight * (x / (k1 + x))
