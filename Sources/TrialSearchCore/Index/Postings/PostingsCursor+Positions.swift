@@ -63,15 +63,15 @@ extension PostingsCursor {
     /// Replaces `values` with the position values of the current doc as stored: for each field of its
     /// mask (ascending), the first position then the gaps (what `PostingsWriter.add` takes); empty and
     /// `positionsAreCorrupt` set when they do not decode.
+    /// The values are read by `positionValues(into:capacity:)`, into an array of the doc's count.
     /// - Complexity: as `positions(in:into:)`.
     mutating func positionValues(into values: inout [UInt32]) {
         values.removeAll(keepingCapacity: true)
-        guard let (skipCount, count) = positionValueRange(), var reader = positionsReader(at: skipCount, count: count) else { return }
-        values.reserveCapacity(count)
-        for _ in 0..<count { values.append(reader.next()) }
-        if reader.failed { values.removeAll(); return markPositionsCorrupt() }
-        positionsResume = skipCount + count
-        positionsReader = reader
+        guard let (_, count) = positionValueRange(), count > 0 else { return }
+        values = [UInt32](unsafeUninitializedCapacity: count) { buffer, initialized in
+            // Room for all `count` values, so never −1.
+            initialized = buffer.baseAddress.map { max(positionValues(into: $0, capacity: count), 0) } ?? 0
+        }
     }
 
     /// `positionValues(into:)` into `out`, which has room for `capacity` values (a merge re-encoding a
