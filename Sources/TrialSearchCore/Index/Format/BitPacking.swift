@@ -232,8 +232,16 @@ enum BitPacking {
     /// `unpackGroups` of doc deltas for widths of 1…16 and fewer than 2¹⁶ values, summed in 32 bits: the
     /// values written are the 64-bit sums modulo 2³², which is what `UInt32(truncatingIfNeeded:)` of the
     /// 64-bit sums wrote, and the deltas' total, below 2¹⁶ · 2¹⁶, is exact in 32 bits, so `sum` ends as the
-    /// same 64-bit value. A 64-bit sum truncated per value made the compiler keep two chains of additions
-    /// (eight instructions a value at width 4 in the disassembly); one 32-bit chain is one `lea` a value.
+    /// same 64-bit value.
+    ///
+    /// The groups of eight are read from the complemented bits: a stored delta v's complement in 32 bits,
+    /// −(v + 1), is the complemented word's bits shifted down with the bits above the width set (an OR
+    /// with the mask's complement), so each doc is `last − that`, one subtraction on one chain: five
+    /// instructions a value at widths 1–8 (copy, shift, OR, subtract, store), where the stored value
+    /// masked and added with its `+ 1` took seven (LLVM's x86-64 tuning splits a three-operand `lea`,
+    /// and the sum of the group was kept beside the stored docs). Widths 9–16 read the group's two
+    /// 64-bit words (its `width` bytes and at most 7 past them), a value across the two joined from both.
+    /// Callgrind, 1,000 keyword queries at top 10 on the replica: see BENCHMARKS.md (`kw21`).
     @inline(never)
     private static func unpackDeltas32<W: PackedWidth>(_: W.Type, _ source: UnsafeRawPointer, count: Int, sum: inout Int64,
                                                        into out: UnsafeMutablePointer<UInt32>) {
@@ -246,25 +254,29 @@ enum BitPacking {
         var groups = count >> 3
         while groups > 0 {
             if width <= 8 {
-                // The stored values summed apart from the group's +1s, which each store adds as a constant
-                // (`lea`): with `last + v + 1` in the chain the compiler kept two chains (eight
-                // instructions a value).
-                let word = UInt64(littleEndian: p.loadUnaligned(as: UInt64.self))
-                var s: UInt32 = 0
+                // The eight values fit in one 64-bit word.
+                let complement = ~UInt64(littleEndian: p.loadUnaligned(as: UInt64.self))
                 for j in 0..<8 {
-                    s = s &+ (UInt32(truncatingIfNeeded: word >> UInt64(j &* width)) & mask)
-                    o[j] = last &+ s &+ UInt32(j &+ 1)
+                    last = last &- (UInt32(truncatingIfNeeded: complement >> UInt64(j &* width)) | ~mask)
+                    o[j] = last
                 }
-                last = last &+ s &+ 8
             } else {
-                var s: UInt32 = 0
+                // The eight values span two 64-bit words (8 · width ≤ 128 bits).
+                let low = ~UInt64(littleEndian: p.loadUnaligned(as: UInt64.self))
+                let high = ~UInt64(littleEndian: p.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
                 for j in 0..<8 {
                     let bit = j &* width
-                    let word = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self))
-                    s = s &+ (UInt32(truncatingIfNeeded: word >> UInt64(bit & 7)) & mask)
-                    o[j] = last &+ s &+ UInt32(j &+ 1)
+                    let bits: UInt64
+                    if bit >= 64 {
+                        bits = high >> UInt64(bit &- 64)
+                    } else if bit &+ width <= 64 {
+                        bits = low >> UInt64(bit)
+                    } else {
+                        bits = low >> UInt64(bit) | high << UInt64(64 &- bit)
+                    }
+                    last = last &- (UInt32(truncatingIfNeeded: bits) | ~mask)
+                    o[j] = last
                 }
-                last = last &+ s &+ 8
             }
             p += width
             o += 8
