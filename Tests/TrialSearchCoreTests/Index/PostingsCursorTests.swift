@@ -136,15 +136,18 @@ import Testing
         #expect(cursor.next() >= 0)
     }
 
-    /// `Impacts.skip` (in place where the longest encoding fits) ends where the checked reader ends, and
-    /// fails where it fails: encoded bounds with vints of one to five bytes, cut short, and with a vint
-    /// of ten continuation bytes (which `readVInt` refuses).
+    /// `Impacts.skip` (in place where the longest encoding fits) and a block load's skip
+    /// (`PostingsCursor.skipBlockImpacts`, one test where every vint is one byte) end where the checked
+    /// reader ends, and fail where it fails: encoded bounds with vints of one to five bytes, cut short,
+    /// and with a vint of ten continuation bytes (which `readVInt` refuses).
     @Test func impactsSkipAgreesWithTheCheckedReader() {
         var rng = SeededRandom(seed: 13)
         for round in 0..<300 {
             var impacts = Impacts()
             for f in 0..<IndexFormat.fieldCount where rng.next() % 3 == 0 {
-                let tf = UInt32(truncatingIfNeeded: rng.next() >> UInt64(rng.next() % 64))
+                // Half the rounds with termFreqs below 128 (one-byte vints: `skipBlockImpacts`' one test).
+                let tf = round % 4 < 2 ? UInt32(truncatingIfNeeded: rng.next() % 128)
+                    : UInt32(truncatingIfNeeded: rng.next() >> UInt64(rng.next() % 64))
                 impacts.add(field: f, termFreq: max(tf, 1), norm: UInt8(truncatingIfNeeded: rng.next()))
             }
             var bytes: [UInt8] = []
@@ -161,10 +164,16 @@ import Testing
                 let end = cut + tail
                 var fast = ByteReader(base: raw.baseAddress!, end: end, position: 0)
                 var checked = ByteReader(base: raw.baseAddress!, end: end, position: 0)
+                var block = ByteReader(base: raw.baseAddress!, end: end, position: 0)
                 Impacts.skip(&fast)
                 Impacts.skipChecked(&checked)
+                PostingsCursor.skipBlockImpacts(&block, fieldCounts: PostingsCursor.fieldCounts)
                 #expect(fast.failed == checked.failed, "round \(round)")
-                if !checked.failed { #expect(fast.position == checked.position, "round \(round)") }
+                #expect(block.failed == checked.failed, "round \(round)")
+                if !checked.failed {
+                    #expect(fast.position == checked.position, "round \(round)")
+                    #expect(block.position == checked.position, "round \(round)")
+                }
             }
         }
     }

@@ -57,6 +57,14 @@ import Testing
                 }
                 #expect(Array(out[..<count]) == values, "width \(width), \(count) values")
                 #expect(out[count] == 7, "width \(width), \(count) values: wrote past the end")
+                // The termFreqs' unpacking, two values a look-up for widths 1–5 (`BitPacking.pairTables`).
+                var pairs = [UInt32](repeating: 7, count: count + 1)
+                packed.withUnsafeBytes { raw in
+                    pairs.withUnsafeMutableBufferPointer {
+                        BitPacking.unpack(raw.baseAddress!, count: count, width: width, pairs: BitPacking.pairTables, into: $0.baseAddress!)
+                    }
+                }
+                #expect(pairs == out, "width \(width), \(count) values through the pairs tables")
                 // The same bits as doc deltas (stored minus one) after a previous doc; also after one near
                 // 2³² (a damaged skip entry), where the values wrap and the returned sum must not.
                 for previous in [Int64(rng.next() % 1000) - 1, Int64(UInt32.max) - Int64(rng.next() % 1000)] {

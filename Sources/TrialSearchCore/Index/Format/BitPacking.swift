@@ -68,6 +68,80 @@ enum BitPacking {
         unpackAnyWidth(source, count: count, width: width, delta: false, sum: &sum, into: out)
     }
 
+    /// `unpack(_:count:width:into:)` reading widths 1…5 two values at a time from `pairs`
+    /// (`pairTables`): each group of eight values is four look-ups of 2 · width bits, each stored as two
+    /// values with one 8-byte store (three instructions a value, against four and a half for a value
+    /// shifted and masked out of the group's word and stored alone); other widths as `unpack`.
+    /// Callgrind, 1,000 keyword queries at top 10 on the replica: see BENCHMARKS.md (`kw21`).
+    /// - Complexity: O(count).
+    @inline(never)
+    static func unpack(_ source: UnsafeRawPointer, count: Int, width: Int, pairs: UnsafePointer<UInt64>,
+                       into out: UnsafeMutablePointer<UInt32>) {
+        switch width {
+        case 1: unpackPairs(Width1.self, source, count: count, pairs: pairs, into: out)
+        case 2: unpackPairs(Width2.self, source, count: count, pairs: pairs, into: out)
+        case 3: unpackPairs(Width3.self, source, count: count, pairs: pairs, into: out)
+        case 4: unpackPairs(Width4.self, source, count: count, pairs: pairs, into: out)
+        case 5: unpackPairs(Width5.self, source, count: count, pairs: pairs, into: out)
+        default: unpack(source, count: count, width: width, into: out)
+        }
+    }
+
+    /// Where the pairs of width `w` (1…5) start in `pairTables`: 4, 16, 64, 256 and 1,024 entries in
+    /// width order.
+    @inline(__always)
+    static func pairTableOffset(_ width: Int) -> Int { ((1 << (2 &* width)) &- 4) / 3 }
+
+    /// Entries of `pairTables`: Σ 4^w for w = 1…5.
+    static let pairTableEntries = pairTableOffset(6)
+
+    /// For each width w of 1…5 (from `pairTableOffset(w)`) and each x of 2w bits, the two w-bit values
+    /// of x as two little-endian `UInt32`s (x's low w bits first): what `unpackPairs` stores for two
+    /// packed values (10.9 KB). Allocated once for the process (never freed, never written after), read
+    /// through `PostingsBuffers.pairTables` (one pointer load, no `swift_once` per call).
+    nonisolated(unsafe) static let pairTables: UnsafePointer<UInt64> = {
+        let table = UnsafeMutablePointer<UInt64>.allocate(capacity: pairTableEntries)
+        for width in 1...5 {
+            let mask: UInt64 = (1 << UInt64(width)) - 1
+            for x in 0..<(1 << (2 * width)) {
+                let v = UInt64(x)
+                table[pairTableOffset(width) + x] = (v & mask) | (v >> UInt64(width)) << 32
+            }
+        }
+        return UnsafePointer(table)
+    }()
+
+    /// `unpack` of width `W.bits` (1…5) through its pairs table: the values of a group of eight (`width`
+    /// bytes, read with one 8-byte load) two at a time, then the rest one by one.
+    @inline(never)
+    private static func unpackPairs<W: PackedWidth>(_: W.Type, _ source: UnsafeRawPointer, count: Int, pairs: UnsafePointer<UInt64>,
+                                                    into out: UnsafeMutablePointer<UInt32>) {
+        let width = W.bits
+        let table = pairs + pairTableOffset(width)
+        let pairMask: UInt64 = (1 << UInt64(2 &* width)) &- 1
+        var p = source
+        var o = UnsafeMutableRawPointer(out)
+        var groups = count >> 3
+        while groups > 0 {
+            let word = UInt64(littleEndian: p.loadUnaligned(as: UInt64.self))
+            for j in 0..<4 {
+                let x = (word >> UInt64(2 &* j &* width)) & pairMask
+                o.storeBytes(of: table[Int(truncatingIfNeeded: x)].littleEndian, toByteOffset: 8 &* j, as: UInt64.self)
+            }
+            p += width
+            o += 32
+            groups &-= 1
+        }
+        let mask: UInt64 = (1 << UInt64(width)) &- 1
+        let rest = out + (count & ~7)
+        var bit = 0
+        for i in 0..<(count & 7) {
+            let word = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self))
+            rest[i] = UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask)
+            bit &+= width
+        }
+    }
+
     /// Unpacks `count` doc-id deltas (each stored as `delta − 1`) and turns them into absolute values
     /// after `previous` (−1 before a term's first doc): `out[i] = out[i−1] + stored[i] + 1`. The sum is
     /// kept in 64 bits so that the caller validates a whole block with one comparison: every delta is
@@ -232,8 +306,16 @@ enum BitPacking {
     /// `unpackGroups` of doc deltas for widths of 1…16 and fewer than 2¹⁶ values, summed in 32 bits: the
     /// values written are the 64-bit sums modulo 2³², which is what `UInt32(truncatingIfNeeded:)` of the
     /// 64-bit sums wrote, and the deltas' total, below 2¹⁶ · 2¹⁶, is exact in 32 bits, so `sum` ends as the
-    /// same 64-bit value. A 64-bit sum truncated per value made the compiler keep two chains of additions
-    /// (eight instructions a value at width 4 in the disassembly); one 32-bit chain is one `lea` a value.
+    /// same 64-bit value.
+    ///
+    /// The groups of eight are read from the complemented bits: a stored delta v's complement in 32 bits,
+    /// −(v + 1), is the complemented word's bits shifted down with the bits above the width set (an OR
+    /// with the mask's complement), so each doc is `last − that`, one subtraction on one chain: five
+    /// instructions a value at widths 1–8 (copy, shift, OR, subtract, store), where the stored value
+    /// masked and added with its `+ 1` took seven (LLVM's x86-64 tuning splits a three-operand `lea`,
+    /// and the sum of the group was kept beside the stored docs). Widths 9–16 read the group's two
+    /// 64-bit words (its `width` bytes and at most 7 past them), a value across the two joined from both.
+    /// Callgrind, 1,000 keyword queries at top 10 on the replica: see BENCHMARKS.md (`kw21`).
     @inline(never)
     private static func unpackDeltas32<W: PackedWidth>(_: W.Type, _ source: UnsafeRawPointer, count: Int, sum: inout Int64,
                                                        into out: UnsafeMutablePointer<UInt32>) {
@@ -246,25 +328,29 @@ enum BitPacking {
         var groups = count >> 3
         while groups > 0 {
             if width <= 8 {
-                // The stored values summed apart from the group's +1s, which each store adds as a constant
-                // (`lea`): with `last + v + 1` in the chain the compiler kept two chains (eight
-                // instructions a value).
-                let word = UInt64(littleEndian: p.loadUnaligned(as: UInt64.self))
-                var s: UInt32 = 0
+                // The eight values fit in one 64-bit word.
+                let complement = ~UInt64(littleEndian: p.loadUnaligned(as: UInt64.self))
                 for j in 0..<8 {
-                    s = s &+ (UInt32(truncatingIfNeeded: word >> UInt64(j &* width)) & mask)
-                    o[j] = last &+ s &+ UInt32(j &+ 1)
+                    last = last &- (UInt32(truncatingIfNeeded: complement >> UInt64(j &* width)) | ~mask)
+                    o[j] = last
                 }
-                last = last &+ s &+ 8
             } else {
-                var s: UInt32 = 0
+                // The eight values span two 64-bit words (8 · width ≤ 128 bits).
+                let low = ~UInt64(littleEndian: p.loadUnaligned(as: UInt64.self))
+                let high = ~UInt64(littleEndian: p.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
                 for j in 0..<8 {
                     let bit = j &* width
-                    let word = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self))
-                    s = s &+ (UInt32(truncatingIfNeeded: word >> UInt64(bit & 7)) & mask)
-                    o[j] = last &+ s &+ UInt32(j &+ 1)
+                    let bits: UInt64
+                    if bit >= 64 {
+                        bits = high >> UInt64(bit &- 64)
+                    } else if bit &+ width <= 64 {
+                        bits = low >> UInt64(bit)
+                    } else {
+                        bits = low >> UInt64(bit) | high << UInt64(64 &- bit)
+                    }
+                    last = last &- (UInt32(truncatingIfNeeded: bits) | ~mask)
+                    o[j] = last
                 }
-                last = last &+ s &+ 8
             }
             p += width
             o += 8

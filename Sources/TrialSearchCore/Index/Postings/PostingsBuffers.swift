@@ -27,6 +27,9 @@ final class PostingsBuffers {
     /// block's dictionary (`PostingsCursor.readFreqHeader`) reads it with one load, not the static's
     /// `swift_once` a block (BENCHMARKS.md, `notes15`).
     let fieldCounts: UnsafePointer<UInt8>
+    /// `BitPacking.pairTables`, held here for the termFreqs' unpacking (`PostingsCursor.unpackFreqs`), as
+    /// `fieldCounts` is.
+    let pairTables: UnsafePointer<UInt64>
     /// The storage the arrays are cut from (`StoragePool.byteCount` bytes).
     private let storage: UnsafeMutableRawPointer
 
@@ -42,6 +45,7 @@ final class PostingsBuffers {
         let n = Self.n
         storage = StoragePool.take()
         fieldCounts = PostingsCursor.fieldCounts
+        pairTables = BitPacking.pairTables
         var next = storage
         func take(_ count: Int) -> UnsafeMutablePointer<UInt32> {
             defer { next += 4 * count }

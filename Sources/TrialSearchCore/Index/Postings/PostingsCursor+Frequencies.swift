@@ -130,7 +130,7 @@ extension PostingsCursor {
         decodeMasks(through: blockDocs - 1)
         guard !freqsUnpacked, !isCorrupt else { return }
         let total = Int(buffers.freqStart[blockDocs])
-        BitPacking.unpack(base + freqsOffset, count: total, width: freqWidth, into: buffers.freqs)
+        BitPacking.unpack(base + freqsOffset, count: total, width: freqWidth, pairs: buffers.pairTables, into: buffers.freqs)
         freqsUnpacked = true
     }
 

@@ -107,12 +107,12 @@ public struct PostingsCursor {
 
     @inline(__always)
     func skipLastDoc(_ b: Int) -> DocID {
-        DocID(bitPattern: UInt32(littleEndian: base.loadUnaligned(fromByteOffset: skipStart + Self.skipEntryLength * b, as: UInt32.self)))
+        DocID(bitPattern: UInt32(littleEndian: base.loadUnaligned(fromByteOffset: skipStart &+ Self.skipEntryLength &* b, as: UInt32.self)))
     }
 
     @inline(__always)
     func skipBlockStart(_ b: Int) -> Int {
-        Int(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: skipStart + Self.skipEntryLength * b + 4, as: UInt32.self)))
+        Int(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: skipStart &+ Self.skipEntryLength &* b &+ 4, as: UInt32.self)))
     }
 
     /// Block `b`'s maximum byte (`BlockMaxima`; a term of several blocks in a format-7 segment), read
@@ -229,6 +229,39 @@ public struct PostingsCursor {
         return doc
     }
 
+    /// Steps over a block's bound as `Impacts.skip` does, first in one test: a field's vint (its maximum
+    /// termFreq) is one byte below 128 in nearly every block, and then the bound is its field mask and two
+    /// bytes a field, which the high bits of the vints' bytes (at most 24 bytes after the mask) confirm.
+    /// `Impacts.skip`'s loop over the fields took 8 instructions a field (8.1 fields a block, 1,000 keyword
+    /// queries at top 10 on the replica; BENCHMARKS.md, `kw21`). Any other bound (a longer vint, a bound
+    /// near the reader's end) goes through `Impacts.skip`. `fieldCounts`: `PostingsCursor.fieldCounts`.
+    @inline(__always)
+    static func skipBlockImpacts(_ r: inout ByteReader, fieldCounts: UnsafePointer<UInt8>) {
+        let p = r.position
+        // The mask and three 8-byte words after it.
+        if p &+ 26 <= r.end {
+            let base = r.base
+            let mask = UInt16(littleEndian: base.loadUnaligned(fromByteOffset: p, as: UInt16.self)) & ((1 << UInt16(IndexFormat.fieldCount)) &- 1)
+            let fields = Int(fieldCounts[Int(mask)])
+            // The high bit of the vint byte of each of `count` fields from a word's first byte on.
+            @inline(__always)
+            func vintBits(_ count: Int) -> UInt64 {
+                let all: UInt64 = 0x0080_0080_0080_0080
+                if count >= 4 { return all }
+                if count <= 0 { return 0 }
+                return all & ((1 << UInt64(16 &* count)) &- 1)
+            }
+            let high = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: p &+ 2, as: UInt64.self)) & vintBits(fields)
+                | UInt64(littleEndian: base.loadUnaligned(fromByteOffset: p &+ 10, as: UInt64.self)) & vintBits(fields &- 4)
+                | UInt64(littleEndian: base.loadUnaligned(fromByteOffset: p &+ 18, as: UInt64.self)) & vintBits(fields &- 8)
+            if high == 0 {
+                r.position = p &+ 2 &+ 2 &* fields
+                return
+            }
+        }
+        Impacts.skip(&r)
+    }
+
     /// Unpacks the doc ids of block `b` and positions the cursor on its first doc.
     mutating func loadBlock(_ b: Int) {
         let start: Int
@@ -238,13 +271,14 @@ public struct PostingsCursor {
             start = blocksStart
             previous = -1
         } else {
-            start = blocksStart + skipBlockStart(b)
-            previous = b == 0 ? -1 : Int64(UInt32(bitPattern: skipLastDoc(b - 1)))
+            start = blocksStart &+ skipBlockStart(b)
+            previous = b == 0 ? -1 : Int64(UInt32(bitPattern: skipLastDoc(b &- 1)))
         }
+        // The skip table lies within the term's postings (`init`), so its offsets do not overflow.
         let n = blockCount == 1 ? info.docFreq
-            : Int(base.load(fromByteOffset: skipStart + Self.skipEntryLength * b + 12, as: UInt8.self))
+            : Int(base.load(fromByteOffset: skipStart &+ Self.skipEntryLength &* b &+ 12, as: UInt8.self))
         var r = ByteReader(base: base, end: termEnd, position: start)
-        Impacts.skip(&r)
+        Self.skipBlockImpacts(&r, fieldCounts: buffers.fieldCounts)
         let width = Int(r.readU8())
         let packed = BitPacking.byteCount(count: n, width: width)
         guard !r.failed, width <= 32, r.position + packed <= termEnd, r.position + packed + 8 <= mappingEnd,
