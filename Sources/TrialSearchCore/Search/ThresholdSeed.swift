@@ -114,9 +114,11 @@ enum ThresholdSeed {
         let scorers = query.optional
         guard query.required.isEmpty, query.excluded.isEmpty, scorers.count > 1 else { return }
         var seeds: [S] = []
+        seeds.reserveCapacity(scorers.count)
         var postings = 0
         let maxPostings = min(Self.maxPostings, max(limit, query.segment.docCount / docsPerPosting))
         var rest: [Int] = []
+        rest.reserveCapacity(scorers.count)
         for i in scorers.indices.sorted(by: { scorers[$0].cost < scorers[$1].cost }) {
             let cost = scorers[i].cost
             if rest.isEmpty, postings + cost <= maxPostings, let seed = scorers[i].restartedForUseBeforeThis(in: query.segment) {
