@@ -121,17 +121,18 @@ public struct MoreLikeThis: Sendable {
         let firstSegment: Int? = segments.count > 1 && p.classicSelectionIDF && p.conceptWeight == 0
             ? segments.indices.max { segments[$0].docCount != segments[$1].docCount
                 ? segments[$0].docCount < segments[$1].docCount : $0 > $1 } : nil
-        // The dictionary looked up first (the first segment's, or the only one's), copied once per source:
-        // `reader.segments[s].terms.seek` copied it (retaining its file and keys) at every look-up.
+        // The dictionary looked up first (the first segment's, or the only one's), copied once per source
+        // and looked up through a `TermDictionary.Seeker`: `reader.segments[s].terms.seek` copied it
+        // (retaining its file and keys) at every look-up, and so did `seek` on the `Optional` copy.
         let firstTerms: TermDictionary? = firstSegment.map { segments[$0].terms }
             ?? (segments.count == 1 ? segments[0].terms : nil)
-        let lookFirst = firstTerms != nil
         // The candidates by decreasing frequency (ties in order of first occurrence: the order of the
         // look-ups does not change which terms are kept, see above).
         let counts = termCounts(of: trial, analyzer: analyzer)
         let candidates = counts.candidates(minimumFrequency: p.minTermFrequency)
         // Each selected term with its resolution: only the kept ones go into `lookups` (for the searcher).
         var selected: [(term: SelectedTerm, resolved: ResolvedTerm)] = []
+        selected.reserveCapacity(p.maxQueryTerms)
         func ranksAbove(_ a: (term: SelectedTerm, resolved: ResolvedTerm), _ b: (term: SelectedTerm, resolved: ResolvedTerm)) -> Bool {
             a.term.score != b.term.score ? a.term.score > b.term.score : a.term.term < b.term.term
         }
@@ -140,60 +141,69 @@ public struct MoreLikeThis: Sendable {
         // A candidate is looked up on its bytes into `infos`; its `String` and `ResolvedTerm` are made only
         // when it qualifies (about half of the look-ups: the others are in too many docs).
         var infos: [TermInfo?] = []
-        for index in candidates {
-            let candidate = counts.entries[Int(index)]
-            let frequency = candidate.frequency
-            let tf = p.tfExponent == 1 ? frequency : pow(frequency, p.tfExponent)
-            if selected.count >= p.maxQueryTerms && tf * bestIDF < cutoff { break }
-            let known = lookups.terms.isEmpty ? nil : lookups.known(counts.term(candidate))
-            let statistics: TermStatistics
-            if let known {
-                statistics = known.statistics
-            } else {
-                let looked: TermStatistics? = try counts.withTerm(candidate) { bytes in
-                    guard lookFirst else {
-                        return try ResolvedTerm.lookUp(bytes, reader: reader, segment: -1, known: nil, into: &infos)
+        // In a closure literal, not a local function: a local function called from the closure made its
+        // captured variables boxed, with a dynamic exclusivity check at each access (25,000 a batch).
+        try TermDictionary.withSeeker(of: firstTerms) { seeker in
+            let lookFirst = seeker != nil
+            for index in candidates {
+                let candidate = counts.entries[Int(index)]
+                let frequency = candidate.frequency
+                let tf = p.tfExponent == 1 ? frequency : pow(frequency, p.tfExponent)
+                if selected.count >= p.maxQueryTerms && tf * bestIDF < cutoff { break }
+                // A term the caller resolved already: its statistics and infos, no look-up. (Bound only
+                // here: an `Optional<ResolvedTerm>` live across the iteration was destroyed through the
+                // runtime's type metadata at every candidate.)
+                let statistics: TermStatistics
+                var knownTerm: String?
+                if !lookups.terms.isEmpty, let known = lookups.known(counts.term(candidate)) {
+                    statistics = known.statistics
+                    infos = known.segmentInfos
+                    knownTerm = known.term
+                } else {
+                    let looked: TermStatistics? = try counts.withTerm(candidate) { bytes in
+                        guard lookFirst else {
+                            return try ResolvedTerm.lookUp(bytes, reader: reader, segment: -1, known: nil, into: &infos)
+                        }
+                        let info = try seeker?.seek(bytes) ?? nil
+                        guard let first = firstSegment else {
+                            // The only segment: its look-up is the whole resolution.
+                            return try ResolvedTerm.lookUp(bytes, reader: reader, segment: 0, known: info, into: &infos)
+                        }
+                        let leastDocFreq = info?.docFreq ?? 0
+                        if Double(leastDocFreq) > p.maxDocFreqRatio * Double(docCount) { return nil }
+                        if selected.count >= p.maxQueryTerms && tf * idf(leastDocFreq) < cutoff { return nil }
+                        return try ResolvedTerm.lookUp(bytes, reader: reader, segment: first, known: info, into: &infos)
                     }
-                    // In place (a `let` binding of the dictionary would copy it again).
-                    let info = try firstTerms?.seek(bytes) ?? nil
-                    guard let first = firstSegment else {
-                        // The only segment: its look-up is the whole resolution.
-                        return try ResolvedTerm.lookUp(bytes, reader: reader, segment: 0, known: info, into: &infos)
-                    }
-                    let leastDocFreq = info?.docFreq ?? 0
-                    if Double(leastDocFreq) > p.maxDocFreqRatio * Double(docCount) { return nil }
-                    if selected.count >= p.maxQueryTerms && tf * idf(leastDocFreq) < cutoff { return nil }
-                    return try ResolvedTerm.lookUp(bytes, reader: reader, segment: first, known: info, into: &infos)
+                    guard let looked else { continue }
+                    statistics = looked
                 }
-                guard let looked else { continue }
-                statistics = looked
-            }
-            let docFreq = statistics.docFreq
-            guard docFreq >= p.minDocFreq, Double(docFreq) <= p.maxDocFreqRatio * Double(docCount) else { continue }
-            let concept = LongQueryRewriter.conceptRatio(statistics)
-            let score = tf * idf(docFreq) * ((1 - p.conceptWeight) + p.conceptWeight * concept)
-            // Below the cutoff of a full selection: it would leave at once (no `String` made for it).
-            if selected.count >= p.maxQueryTerms && score < cutoff { continue }
-            let term = known?.term ?? counts.term(candidate)
-            let resolved = known ?? ResolvedTerm(term: term, statistics: statistics, segmentInfos: infos)
-            let entry = (term: SelectedTerm(term: term, weightedFrequency: frequency, docFreq: docFreq, score: score), resolved: resolved)
-            if selected.count < p.maxQueryTerms {
-                selected.append(entry)
-                if selected.count == p.maxQueryTerms {
-                    selected.sort(by: ranksAbove)
+                let docFreq = statistics.docFreq
+                guard docFreq >= p.minDocFreq, Double(docFreq) <= p.maxDocFreqRatio * Double(docCount) else { continue }
+                let concept = LongQueryRewriter.conceptRatio(statistics)
+                let score = tf * idf(docFreq) * ((1 - p.conceptWeight) + p.conceptWeight * concept)
+                // Below the cutoff of a full selection: it would leave at once (no `String` made for it).
+                if selected.count >= p.maxQueryTerms && score < cutoff { continue }
+                let term = knownTerm ?? counts.term(candidate)
+                let resolved = ResolvedTerm(term: term, statistics: statistics, segmentInfos: infos)
+                let entry = (term: SelectedTerm(term: term, weightedFrequency: frequency, docFreq: docFreq, score: score), resolved: resolved)
+                if selected.count < p.maxQueryTerms {
+                    selected.append(entry)
+                    if selected.count == p.maxQueryTerms {
+                        selected.sort(by: ranksAbove)
+                        cutoff = selected[selected.count - 1].term.score
+                    }
+                } else if score > cutoff || (score == cutoff && term < selected[selected.count - 1].term.term) {
+                    // Into its place among the sorted best (the last one leaves), found from the end by the
+                    // scores (copying the entries out to compare them cost more than the sort it replaces).
+                    selected.removeLast()
+                    var i = selected.count
+                    while i > 0 && (selected[i - 1].term.score < score
+                                    || (selected[i - 1].term.score == score && term < selected[i - 1].term.term)) {
+                        i -= 1
+                    }
+                    selected.insert(entry, at: i)
                     cutoff = selected[selected.count - 1].term.score
                 }
-            } else if score > cutoff || (score == cutoff && term < selected[selected.count - 1].term.term) {
-                // Into its place among the sorted best (the last one leaves), found from the end by the
-                // scores (copying the entries out to compare them cost more than the sort it replaces).
-                selected.removeLast()
-                var i = selected.count
-                while i > 0 && (selected[i - 1].term.score < score
-                                || (selected[i - 1].term.score == score && term < selected[i - 1].term.term)) {
-                    i -= 1
-                }
-                selected.insert(entry, at: i)
-                cutoff = selected[selected.count - 1].term.score
             }
         }
         if selected.count < p.maxQueryTerms { selected.sort(by: ranksAbove) }

@@ -114,9 +114,11 @@ enum ThresholdSeed {
         let scorers = query.optional
         guard query.required.isEmpty, query.excluded.isEmpty, scorers.count > 1 else { return }
         var seeds: [S] = []
+        seeds.reserveCapacity(scorers.count)
         var postings = 0
         let maxPostings = min(Self.maxPostings, max(limit, query.segment.docCount / docsPerPosting))
         var rest: [Int] = []
+        rest.reserveCapacity(scorers.count)
         for i in scorers.indices.sorted(by: { scorers[$0].cost < scorers[$1].cost }) {
             let cost = scorers[i].cost
             if rest.isEmpty, postings + cost <= maxPostings, let seed = scorers[i].restartedForUseBeforeThis(in: query.segment) {
@@ -132,6 +134,9 @@ enum ThresholdSeed {
         // about 40 instructions a doc).
         var found: [Candidate] = []
         found.reserveCapacity(limit)
+        // The root's sum once the heap is full (−∞ before): a doc below it is passed over with one comparison,
+        // before its admission test (it could not enter the heap whether admitted or not).
+        var rootSum = -Double.infinity
         // As `MaxScoreSearch`: without filters or deletes, only the skipped doc (a related query's source)
         // is left out.
         let simple = query.admitsAllButSkipped, skipped = query.skippedDoc, admission = query.admission
@@ -155,15 +160,20 @@ enum ThresholdSeed {
                         word &= word - 1
                         let sum = accumulator[o]
                         accumulator[o] = 0
+                        if sum < rootSum { continue }
                         let doc = DocID(truncatingIfNeeded: base &+ o)
                         guard simple ? doc != skipped : admission.admits(doc) else { continue }
                         let candidate = Candidate(doc: doc, sum: sum)
                         if found.count < limit {
                             found.append(candidate)
-                            if found.count == limit { Candidate.heapify(&found) }
+                            if found.count == limit {
+                                Candidate.heapify(&found)
+                                rootSum = found[0].sum
+                            }
                         } else if Candidate.ranksAbove(candidate, found[0]) {
                             found[0] = candidate
                             Candidate.siftDown(&found, from: 0)
+                            rootSum = found[0].sum
                         }
                     }
                 }

@@ -33,6 +33,25 @@ import Testing
         #expect(other.withLock { $0 } == live)
     }
 
+    /// The records `forEachRecord` assembles (merges, checks) decode to the trials `trial(_:)` decodes
+    /// straight from the block's parts, for every doc of every block.
+    @Test func assembledRecordsDecodeAsTheirParts() throws {
+        let index = try #require(SyntheticSearchIndex.shared)
+        var checked = 0
+        for segment in index.reader.segments {
+            let stored = segment.stored
+            for b in 0..<stored.blockCount {
+                try stored.forEachRecord(inBlock: b) { doc, record in
+                    let assembled = try TrialCodec.decode(record, file: "test")
+                    #expect(assembled == (try stored.trial(DocID(doc))))
+                    checked += 1
+                }
+            }
+            #expect(checked > 0)
+        }
+        #expect(checked >= index.trials.count - index.deleted.count)
+    }
+
     private struct StoredMismatch: Error {
         var id: String
     }

@@ -34,6 +34,41 @@ import Testing
         #expect(try segment.terms.seek("\u{FFFF}zzz") == nil)
         #expect(probes > 1_000)
     }
+    /// `TermDictionary.Seeker.seek` (many look-ups through one view) gives `seek`'s and `lookup`'s answers, for
+    /// every term and absent neighbours, on blocks with distinct keys and on blocks sharing an 8-byte key.
+    @Test func seekerFindsWhatSeekFinds() throws {
+        let dir = TemporaryDirectory("seeker")
+        defer { dir.remove() }
+        var trials = SyntheticTrials.make(count: 600, seed: 11)
+        trials[0].briefTitle = (0..<200).map { "hyperlip\($0)x" }.joined(separator: " ")
+        trials[1].briefTitle = "ab abc abcd abcde abd abde b ba bab babb hyperlip hyperli hyperlipz hyperlipidaemia"
+        let segment = try SegmentRoundTripTests.buildSegment(trials, in: dir)
+        let dictionary = segment.terms
+        var terms: [[UInt8]] = []
+        var e = dictionary.makeTermsEnum()
+        while e.next() { terms.append(e.term) }
+        #expect(terms.count > 600)
+        var probes = 0, found = 0
+        try dictionary.withSeeker { seeker in
+            for term in terms {
+                var variants: [[UInt8]] = [term, term + [0x00], term + [0x7A], Array(term.dropLast())]
+                if let last = term.last, last < 0xFF { variants.append(Array(term.dropLast()) + [last + 1]) }
+                if let last = term.last, last > 0 { variants.append(Array(term.dropLast()) + [last - 1]) }
+                for v in variants {
+                    let expected = try v.withUnsafeBytes { try dictionary.seek($0) }
+                    #expect(expected == (try dictionary.lookup(v)))
+                    let got = try v.withUnsafeBytes { try seeker.seek($0) }
+                    #expect(got == expected, "\(String(decoding: v, as: UTF8.self))")
+                    probes += 1
+                    if got != nil { found += 1 }
+                }
+            }
+            #expect(try seeker.seek(UnsafeRawBufferPointer(start: nil, count: 0)) == nil)
+        }
+        #expect(found >= terms.count)
+        #expect(probes > 3_000)
+    }
+
     /// `block(containing:)` is the last block whose first term is ≤ the term, whether or not a block's
     /// 8-byte key equals the term's (the in-memory search alone, or the term comparisons among equal keys).
     @Test func blockContainingIsTheLastBlockStartingAtOrBelow() throws {

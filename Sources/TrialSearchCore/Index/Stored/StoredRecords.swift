@@ -58,14 +58,15 @@ public struct StoredRecords: Sendable {
         return low
     }
 
-    /// The stored trial of `doc`.
+    /// The stored trial of `doc`, decoded from its parts in the inflated block (not assembled into a
+    /// record first: `TrialCodec.decode(parts:file:)`).
     /// - Complexity: inflates one block (about 128 KB).
     public func trial(_ doc: DocID) throws -> Trial {
         precondition(doc >= 0 && Int(doc) < docCount, "doc \(doc) outside 0..<\(docCount)")
         let b = block(of: Int(doc))
         var found: Trial?
-        try forEachRecord(inBlock: b, docs: Int(doc)...Int(doc)) { _, record in
-            found = try TrialCodec.decode(record, file: file.path)
+        try forEachRecordParts(inBlock: b, docs: Int(doc)...Int(doc)) { _, parts in
+            found = try TrialCodec.decode(parts: parts, file: file.path)
         }
         guard let found else { throw file.corrupt("stored block \(b) does not hold doc \(doc)") }
         return found
@@ -76,6 +77,20 @@ public struct StoredRecords: Sendable {
     /// - Complexity: inflates the block once.
     func forEachRecord(inBlock b: Int, docs: ClosedRange<Int>? = nil,
                        _ body: (Int, UnsafeRawBufferPointer) throws -> Void) throws {
+        var record: [UInt8] = []
+        try forEachRecordParts(inBlock: b, docs: docs) { doc, parts in
+            record.removeAll(keepingCapacity: true)
+            for part in parts.dropLast() { record.appendVInt(part.count) }
+            for part in parts { record.append(contentsOf: part) }
+            try record.withUnsafeBytes { try body(doc, $0) }
+        }
+    }
+
+    /// Calls `body` with the DocID and the `TrialCodec.partCount` parts of each doc of block `b` that is in
+    /// `docs` (all of them by default), in order: slices of the inflated block, valid during the call.
+    /// - Complexity: inflates the block once.
+    func forEachRecordParts(inBlock b: Int, docs: ClosedRange<Int>? = nil,
+                            _ body: (Int, [UnsafeRawBufferPointer]) throws -> Void) throws {
         let e = entry(b)
         let count = (b + 1 < blockCount ? entry(b + 1).firstDoc : docCount) - e.firstDoc
         let partCount = TrialCodec.partCount
@@ -95,18 +110,16 @@ public struct StoredRecords: Sendable {
                 throw file.corrupt("stored block \(b): \(count) docs' parts end at \(partStarts[partCount]) "
                     + "vs the block's \(raw.count) bytes")
             }
-            var record: [UInt8] = []
+            var parts = [UnsafeRawBufferPointer](repeating: UnsafeRawBufferPointer(start: nil, count: 0), count: partCount)
             var next = partStarts
             for d in 0..<count {
                 let row = lengths[(d * partCount)..<((d + 1) * partCount)]
                 defer { for p in 0..<partCount { next[p] += row[row.startIndex + p] } }
                 guard docs.map({ $0.contains(e.firstDoc + d) }) ?? true else { continue }
-                record.removeAll(keepingCapacity: true)
-                for length in row.dropLast() { record.appendVInt(length) }
                 for p in 0..<partCount {
-                    record.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[next[p]..<(next[p] + row[row.startIndex + p])]))
+                    parts[p] = UnsafeRawBufferPointer(rebasing: raw[next[p]..<(next[p] + row[row.startIndex + p])])
                 }
-                try record.withUnsafeBytes { try body(e.firstDoc + d, $0) }
+                try body(e.firstDoc + d, parts)
             }
         }
     }

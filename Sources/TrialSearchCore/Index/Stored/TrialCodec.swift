@@ -155,6 +155,13 @@ enum TrialCodec {
         guard let parts = parts(of: bytes) else {
             throw IndexError.corrupt(file: file, reason: "stored record of \(bytes.count) bytes: its part lengths overrun it")
         }
+        return try decode(parts: parts, file: file)
+    }
+
+    /// Decodes one trial from its `partCount` parts (`parts(of:)` of its record, or the slices of a stored
+    /// block, `StoredRecords.forEachRecordParts`); `file` names the stored file in errors.
+    static func decode(parts: [UnsafeRawBufferPointer], file: String) throws -> Trial {
+        precondition(parts.count == partCount, "\(parts.count) parts of a stored record instead of \(partCount)")
         var r = Reader(parts: parts.map { ByteReader($0) })
         let idText = r.str(.head)
         guard let id = TrialID(idText) else {

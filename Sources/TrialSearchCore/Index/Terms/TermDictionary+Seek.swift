@@ -15,141 +15,220 @@ extension TermDictionary {
     /// queries' terms this way: a long query or a more-like-this source looks up hundreds of terms in
     /// every segment (callgrind, 200 related sources on the 16x replica: 5,416 → 3,574 instructions a
     /// look-up against a binary search over the blocks in the mapping and every entry decoded).
+    /// The scan (`scanBlock`) is a function of the mapping's address and plain integers, with wrapping
+    /// arithmetic and the decoding failure kept in the position (past the body's end) rather than in a
+    /// flag captured by nested functions: the compiler then keeps its state in registers (BENCHMARKS.md,
+    /// `rel18`).
     /// - Complexity: O(log(terms/32)) in-memory key comparisons plus one block scan, without allocation.
     public func seek(_ term: UnsafeRawBufferPointer) throws -> TermInfo? {
         // Terms are never empty: an empty one is absent.
         guard blockCount > 0, term.count > 0, let termBase = term.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
             return nil
         }
-        let base = file.base.assumingMemoryBound(to: UInt8.self)
-        let end = file.body.upperBound
-        let termCount = term.count
-        var failed = false
-
-        /// A vint at `i` (moved past it); 0 and `failed` past the body's end or beyond 9 bytes.
-        @inline(__always)
-        func vint(_ i: inout Int) -> Int {
-            guard i < end else { failed = true; return 0 }
-            let first = base[i]
-            i &+= 1
-            if first < 0x80 { return Int(first) }
-            var value = Int(first & 0x7F)
-            var shift = 7
-            while true {
-                guard i < end, shift < 63 else { failed = true; return 0 }
-                let b = base[i]
-                i &+= 1
-                value |= Int(b & 0x7F) << shift
-                if b < 0x80 { return value }
-                shift += 7
-            }
-        }
-
-        /// Steps over `n` vints at `i`, eight bytes at a time where the body has them: a vint ends at a
-        /// byte below 0x80, so the `n`th such byte of a word ends the last of them. 0 and `failed` past
-        /// the body's end.
-        @inline(__always)
-        func skip(_ n: Int, _ i: inout Int) {
-            var n = n
-            while n > 0 {
-                guard i &+ 8 <= end else {
-                    _ = vint(&i)
-                    n -= 1
-                    continue
-                }
-                let word = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
-                var ends = ~word & 0x8080_8080_8080_8080
-                // The ends in order, lowest first (no `nonzeroBitCount`: without POPCNT in the target,
-                // it costs about 20 instructions).
-                while ends != 0 {
-                    n -= 1
-                    if n == 0 {
-                        i &+= ends.trailingZeroBitCount >> 3 &+ 1
-                        return
-                    }
-                    ends &= ends &- 1
-                }
-                i &+= 8
-            }
-        }
-
-        /// Compares `term` with `count` bytes at `start` from byte `from` of both.
-        @inline(__always)
-        func commonPrefix(_ start: Int, _ count: Int, from: Int) -> Int {
-            let limit = min(count, termCount - from)
-            var k = 0
-            while k < limit && base[start + k] == termBase[from + k] { k += 1 }
-            return k
-        }
-
         guard let low = try block(containing: term) else { return nil }
-        var i = blockOffset(low)
-        let count = vint(&i)
-        var nextPostings = vint(&i)
-        var nextPositions = vint(&i)
-        guard !failed, count <= IndexFormat.termBlockSize else { throw corrupt(block: low) }
-        var same = 0
-        for _ in 0..<count {
-            let prefix = vint(&i)
-            let length = vint(&i)
-            guard !failed, length <= end - i else { throw corrupt(block: low) }
-            let suffix = i
-            i += length
-            if prefix < same { return nil }
-            if prefix == same {
-                let available = termCount - same
-                let common = available == 0 ? 0 : commonPrefix(suffix, length, from: same)
-                if common == length && common == available {
-                    // The match: its statistics whole.
-                    let docFreq = vint(&i)
-                    let extraFrequency = vint(&i)
-                    let mask = vint(&i)
-                    guard mask < (1 << IndexFormat.fieldCount) else { throw corrupt(block: low) }
-                    var fieldDocFreqs = FieldCounts()
-                    if mask & (mask &- 1) != 0 {
-                        var m = mask
-                        while m != 0 {
-                            fieldDocFreqs[m.trailingZeroBitCount] = UInt32(truncatingIfNeeded: vint(&i))
-                            m &= m &- 1
-                        }
-                    } else if mask != 0 {
-                        fieldDocFreqs[mask.trailingZeroBitCount] = UInt32(truncatingIfNeeded: docFreq)
-                    }
-                    let postingsLength = vint(&i)
-                    let positionsLength = vint(&i)
-                    guard !failed, docFreq > 0 else { throw corrupt(block: low) }
-                    return TermInfo(docFreq: docFreq, totalTermFreq: docFreq + extraFrequency, fieldMask: UInt16(mask),
-                                    fieldDocFreqs: fieldDocFreqs, postingsOffset: nextPostings,
-                                    postingsLength: postingsLength, positionsOffset: nextPositions,
-                                    positionsLength: positionsLength)
-                } else if common == length {
-                    same += common  // the entry is a prefix of `term`: smaller
-                } else if common == available || base[suffix + common] > termBase[same + common] {
-                    return nil  // `term` is a prefix of the entry, or the entry is larger
-                } else {
-                    same += common
-                }
-            }
-            // A smaller entry: only its mask (how many per-field docFreqs follow) and its extents count.
-            skip(2, &i)  // docFreq, totalTermFreq − docFreq
-            let mask = vint(&i)
-            guard mask < (1 << IndexFormat.fieldCount) else { throw corrupt(block: low) }
-            if mask & (mask &- 1) != 0 {
-                var fields = 0
-                var m = mask
-                while m != 0 { fields += 1; m &= m &- 1 }
-                skip(fields, &i)
-            }
-            nextPostings += vint(&i)
-            nextPositions += vint(&i)
-            guard !failed else { throw corrupt(block: low) }
+        var info = TermInfo()
+        switch Self.scanBlock(base: file.base.assumingMemoryBound(to: UInt8.self), end: file.body.upperBound,
+                              at: blockOffset(low), term: termBase, count: term.count, into: &info) {
+        case .found: return info
+        case .absent: return nil
+        case .corrupt: throw corrupt(block: low)
         }
-        return nil
     }
 
     /// `seek` for a `String` term.
     public func seek(_ term: String) throws -> TermInfo? {
         var term = term
         return try term.withUTF8 { try seek(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// What a block scan found.
+    enum ScanOutcome {
+        case found, absent, corrupt
+    }
+
+    /// Scans the block at `offset` of the body ending at `end` (mapped at `base`) for the `count` bytes
+    /// at `term`, as `seek` describes; the match's `TermInfo` goes into `info`. A read past `end` or a
+    /// vint beyond 9 bytes moves the position past `end`, where every later read fails too, and the
+    /// entry's checks report `.corrupt`.
+    @inline(__always)
+    static func scanBlock(base: UnsafePointer<UInt8>, end: Int, at offset: Int, term: UnsafePointer<UInt8>, count termCount: Int,
+                          into info: inout TermInfo) -> ScanOutcome {
+        var i = offset
+        let count = vint(base, end, &i)
+        var nextPostings = vint(base, end, &i)
+        var nextPositions = vint(base, end, &i)
+        guard i <= end, count <= IndexFormat.termBlockSize else { return .corrupt }
+        var same = 0
+        var left = count
+        while left > 0 {
+            left &-= 1
+            let prefix = vint(base, end, &i)
+            let length = vint(base, end, &i)
+            guard i <= end, length <= end &- i else { return .corrupt }
+            let suffix = i
+            i &+= length
+            if prefix < same { return .absent }
+            if prefix == same {
+                let available = termCount &- same
+                // The bytes the entry's suffix shares with `term[same...]`.
+                let limit = min(length, available)
+                var common = 0
+                while common < limit && base[suffix &+ common] == term[same &+ common] { common &+= 1 }
+                if common == length && common == available {
+                    // The match: its statistics whole.
+                    let docFreq = vint(base, end, &i)
+                    let extraFrequency = vint(base, end, &i)
+                    let mask = vint(base, end, &i)
+                    guard mask < (1 << IndexFormat.fieldCount) else { return .corrupt }
+                    var fieldDocFreqs = FieldCounts()
+                    if mask & (mask &- 1) != 0 {
+                        var m = mask
+                        while m != 0 {
+                            fieldDocFreqs[m.trailingZeroBitCount] = UInt32(truncatingIfNeeded: vint(base, end, &i))
+                            m &= m &- 1
+                        }
+                    } else if mask != 0 {
+                        fieldDocFreqs[mask.trailingZeroBitCount] = UInt32(truncatingIfNeeded: docFreq)
+                    }
+                    let postingsLength = vint(base, end, &i)
+                    let positionsLength = vint(base, end, &i)
+                    guard i <= end, docFreq > 0 else { return .corrupt }
+                    info = TermInfo(docFreq: docFreq, totalTermFreq: docFreq &+ extraFrequency, fieldMask: UInt16(mask),
+                                    fieldDocFreqs: fieldDocFreqs, postingsOffset: nextPostings,
+                                    postingsLength: postingsLength, positionsOffset: nextPositions,
+                                    positionsLength: positionsLength)
+                    return .found
+                } else if common == length {
+                    same &+= common  // the entry is a prefix of `term`: smaller
+                } else if common == available || base[suffix &+ common] > term[same &+ common] {
+                    return .absent  // `term` is a prefix of the entry, or the entry is larger
+                } else {
+                    same &+= common
+                }
+            }
+            // A smaller entry: only its mask (how many per-field docFreqs follow) and its extents count.
+            skip(2, base, end, &i)  // docFreq, totalTermFreq − docFreq
+            let mask = vint(base, end, &i)
+            guard mask < (1 << IndexFormat.fieldCount) else { return .corrupt }
+            if mask & (mask &- 1) != 0 { skip(fieldCount(mask), base, end, &i) }
+            nextPostings &+= vint(base, end, &i)
+            nextPositions &+= vint(base, end, &i)
+            guard i <= end else { return .corrupt }
+        }
+        return .absent
+    }
+
+    /// A vint at `i` (moved past it); 0, with `i` past `end`, past the body's end or beyond 9 bytes.
+    @inline(__always)
+    static func vint(_ base: UnsafePointer<UInt8>, _ end: Int, _ i: inout Int) -> Int {
+        guard i < end else { i = end &+ 1; return 0 }
+        let first = base[i]
+        i &+= 1
+        if first < 0x80 { return Int(first) }
+        var value = Int(first & 0x7F)
+        var shift = 7
+        while true {
+            guard i < end, shift < 63 else { i = end &+ 1; return 0 }
+            let b = base[i]
+            i &+= 1
+            value |= Int(b & 0x7F) &<< shift
+            if b < 0x80 { return value }
+            shift &+= 7
+        }
+    }
+
+    /// Steps over `n` vints at `i`, eight bytes at a time where the body has them: a vint ends at a
+    /// byte below 0x80, so the `n`th such byte of a word ends the last of them. `i` past `end` past the
+    /// body's end.
+    @inline(__always)
+    static func skip(_ n: Int, _ base: UnsafePointer<UInt8>, _ end: Int, _ i: inout Int) {
+        var n = n
+        while n > 0 {
+            guard i &+ 8 <= end else {
+                _ = vint(base, end, &i)
+                n &-= 1
+                continue
+            }
+            let word = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
+            var ends = ~word & 0x8080_8080_8080_8080
+            // The ends in order, lowest first (no `nonzeroBitCount`: without POPCNT in the target,
+            // it costs about 20 instructions).
+            while ends != 0 {
+                n &-= 1
+                if n == 0 {
+                    i &+= ends.trailingZeroBitCount &>> 3 &+ 1
+                    return
+                }
+                ends &= ends &- 1
+            }
+            i &+= 8
+        }
+    }
+
+    /// The fields of a mask below 2^12 (a population count on 16 bits, without branches).
+    @inline(__always)
+    static func fieldCount(_ mask: Int) -> Int {
+        var x = UInt32(truncatingIfNeeded: mask)
+        x = x &- ((x &>> 1) & 0x5555)
+        x = (x & 0x3333) &+ ((x &>> 2) & 0x3333)
+        x = (x &+ (x &>> 4)) & 0x0F0F
+        return Int((x &+ (x &>> 8)) & 0x1F)
+    }
+}
+
+extension TermDictionary {
+    /// `seek` for many terms in a row (a more-like-this source's candidates), through addresses and
+    /// integers only: copying or passing a `Seeker` retains nothing, where each call of `seek` on a
+    /// `TermDictionary` held in a variable or a captured `Optional` copied it (its file and keys
+    /// retained and released, an outlined copy and destroy a look-up). Valid only inside `withSeeker`.
+    struct Seeker {
+        fileprivate let base: UnsafePointer<UInt8>
+        fileprivate let end: Int
+        fileprivate let indexOffset: Int
+        fileprivate let keys: UnsafeBufferPointer<UInt64>
+        fileprivate let dictionary: UnsafePointer<TermDictionary>
+
+        /// `TermDictionary.seek(_:)`: the same answer and the same errors.
+        func seek(_ term: UnsafeRawBufferPointer) throws -> TermInfo? {
+            guard keys.count > 0, term.count > 0, let termBase = term.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
+                return nil
+            }
+            // `block(containing:)`'s first search; a block key equal to the term's (a shared 8-byte
+            // prefix, rare) takes the dictionary's own path.
+            let key = TermDictionary.key(term)
+            var low = 0
+            var high = keys.count
+            while low < high {
+                let mid = (low &+ high) &>> 1
+                if keys[mid] < key { low = mid &+ 1 } else { high = mid }
+            }
+            if low < keys.count && keys[low] == key { return try dictionary.pointee.seek(term) }
+            guard low > 0 else { return nil }
+            let block = low &- 1
+            let offset = Int(UInt64(littleEndian: UnsafeRawPointer(base + (indexOffset &+ 8 &* block))
+                .loadUnaligned(as: UInt64.self)) & 0x7FFF_FFFF_FFFF)
+            var info = TermInfo()
+            switch TermDictionary.scanBlock(base: base, end: end, at: offset, term: termBase, count: term.count, into: &info) {
+            case .found: return info
+            case .absent: return nil
+            case .corrupt: throw dictionary.pointee.corrupt(block: block)
+            }
+        }
+    }
+
+    /// Calls `body` with a `Seeker` of `dictionary`, or with nil.
+    static func withSeeker<R>(of dictionary: TermDictionary?, _ body: (Seeker?) throws -> R) rethrows -> R {
+        guard let dictionary else { return try body(nil) }
+        return try dictionary.withSeeker { try body($0) }
+    }
+
+    /// Calls `body` with a `Seeker` of this dictionary.
+    func withSeeker<R>(_ body: (Seeker) throws -> R) rethrows -> R {
+        try withUnsafePointer(to: self) { dictionary in
+            try firstKeys.withUnsafeBufferPointer { keys in
+                try body(Seeker(base: file.base.assumingMemoryBound(to: UInt8.self), end: file.body.upperBound,
+                                indexOffset: indexOffset, keys: keys, dictionary: dictionary))
+            }
+        }
     }
 }

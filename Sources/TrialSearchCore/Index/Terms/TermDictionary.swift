@@ -11,7 +11,7 @@ public struct TermDictionary: Sendable {
     /// The first 8 bytes of each block's first term, big-endian and zero-padded, so that comparing keys
     /// compares terms' prefixes: the small in-memory index a lookup binary-searches (8 bytes a block,
     /// 70 KB for 280,000 terms) before touching the mapped file.
-    private let firstKeys: [UInt64]
+    let firstKeys: [UInt64]
 
     init(file: IndexFile) throws {
         self.file = file
