@@ -377,7 +377,8 @@ enum MaxScoreSearch {
                 if partial < cutoff { continue }
                 // A doc of the segment: below docCount, so below 2³¹ (no conversion check needed).
                 let doc = DocID(truncatingIfNeeded: base &+ o)
-                guard simple ? doc != skipped : admission.admits(doc) else { continue }
+                // Admitted or not, the doc is probed (a probe only moves the clauses' cursors ahead, to a
+                // doc the next candidates pass anyway) and admission is asked of the few that survive.
                 var competitive = true
                 if Mode.enabled && doc >= nextSeededDoc, let row = seeded.row(of: doc, next: &nextSeeded, nextDoc: &nextSeededDoc) {
                     // A candidate the seed completed: its kept clause scores stand in for the probes.
@@ -396,7 +397,8 @@ enum MaxScoreSearch {
                         }
                     }
                 }
-                if competitive && !boundIsBelow(Float(partial), threshold) && !query.isExcluded(doc) {
+                if competitive && !boundIsBelow(Float(partial), threshold) && (simple ? doc != skipped : admission.admits(doc))
+                    && !query.isExcluded(doc) {
                     collector.collect(query.scored(doc, partial))
                     threshold = max(seed, collector.threshold)
                     cutoff = prefilterCutoff(threshold, rest: rest)
