@@ -346,7 +346,7 @@ enum MaxScoreSearch {
     /// values and reloaded them per candidate (BENCHMARKS.md, `notes17`).
     ///
     /// Between probes a candidate is dropped when its partial sum is below `cutoffs[k]` (`setCutoffs`,
-    /// `firstEssential` entries, scratch of the walk, kept in step with the threshold): one comparison of
+    /// `firstEssential - 1` entries, scratch of the walk, kept in step with the threshold): one comparison of
     /// Doubles instead of the Float bound test `boundIsBelow(Float(partial) + prefix[k], threshold)`, which
     /// fails for every doc the cutoff drops. It keeps a doc within the cutoff's margin (10⁻⁵ of the
     /// threshold) that the bound test would drop; such a doc is probed on and meets the exact final
@@ -364,7 +364,7 @@ enum MaxScoreSearch {
         var threshold = threshold
         // The non-essential clauses' bound, fixed for this inner window.
         let rest: Float = firstEssential > 0 ? prefix[firstEssential - 1] : 0
-        setCutoffs(cutoffs, prefix, count: firstEssential, threshold: threshold)
+        setCutoffs(cutoffs, prefix, count: firstEssential &- 1, threshold: threshold)
         var cutoff = prefilterCutoff(threshold, rest: rest)
         for w in 0..<((innerMax - base) / 64 + 1) {
             var word = candidates[w]
@@ -400,9 +400,13 @@ enum MaxScoreSearch {
                 if competitive && !boundIsBelow(Float(partial), threshold) && (simple ? doc != skipped : admission.admits(doc))
                     && !query.isExcluded(doc) {
                     collector.collect(query.scored(doc, partial))
-                    threshold = max(seed, collector.threshold)
-                    cutoff = prefilterCutoff(threshold, rest: rest)
-                    setCutoffs(cutoffs, prefix, count: firstEssential, threshold: threshold)
+                    // The cutoffs move with the threshold only (a deep list's rises at its selections).
+                    let risen = max(seed, collector.threshold)
+                    if risen != threshold {
+                        threshold = risen
+                        cutoff = prefilterCutoff(threshold, rest: rest)
+                        setCutoffs(cutoffs, prefix, count: firstEssential &- 1, threshold: threshold)
+                    }
                 }
             }
         }
