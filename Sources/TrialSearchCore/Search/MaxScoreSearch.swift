@@ -193,9 +193,12 @@ enum MaxScoreSearch {
         // allocations skip the runtime's unspecialized array allocation.
         let order = UnsafeMutableBufferPointer<Int>.allocate(capacity: n)
         let floats = UnsafeMutableBufferPointer<Float>.allocate(capacity: 3 * n)
+        // The candidate loop's cutoffs, one per non-essential prefix (`collectCandidates`).
+        let cutoffs = UnsafeMutablePointer<Double>.allocate(capacity: n)
         defer {
             order.deallocate()
             floats.deallocate()
+            cutoffs.deallocate()
         }
         order.initialize(repeating: 0)
         floats.initialize(repeating: 0)
@@ -312,7 +315,7 @@ enum MaxScoreSearch {
                 // below; `cutoff` lets them go with one comparison (`prefilterCutoff`).
                 threshold = collectCandidates(scorers, &query, &collector, accumulator: accumulator, candidates: candidates,
                                               base: base, innerMax: innerMax, firstEssential: firstEssential, order: order,
-                                              prefix: prefix, threshold: threshold, seed: seed, seeded: seeded,
+                                              prefix: prefix, cutoffs: cutoffs, threshold: threshold, seed: seed, seeded: seeded,
                                               nextSeeded: &nextSeeded, nextSeededDoc: &nextSeededDoc, simple: simple,
                                               skipped: skipped, admission: admission, Mode.self)
                 innerMin = innerMax + 1
@@ -323,22 +326,45 @@ enum MaxScoreSearch {
         }
     }
 
+    /// `cutoffs[k]` = `prefilterCutoff(threshold, rest: prefix[k])` for k < `count`: a candidate whose
+    /// partial sum is below `cutoffs[k]` surely fails the bound test of the non-essential clauses
+    /// `order[0...k]`.
+    @inline(__always)
+    private static func setCutoffs(_ cutoffs: UnsafeMutablePointer<Double>, _ prefix: UnsafeMutableBufferPointer<Float>,
+                                   count: Int, threshold: Float) {
+        var k = 0
+        while k < count {
+            cutoffs[k] = prefilterCutoff(threshold, rest: prefix[k])
+            k &+= 1
+        }
+    }
+
     /// The candidates of one inner window (`candidates`' bits and `accumulator`'s sums from `base`, up to
     /// `innerMax`) in doc order, completed by the non-essential clauses `order[0..<firstEssential]` while
     /// they compete, and collected; leaves both buffers cleared over the window. Returns the threshold
     /// after the window. Out of line: inlined in `run`, its loop shared registers with the window's other
     /// values and reloaded them per candidate (BENCHMARKS.md, `notes17`).
+    ///
+    /// Between probes a candidate is dropped when its partial sum is below `cutoffs[k]` (`setCutoffs`,
+    /// `firstEssential - 1` entries, scratch of the walk, kept in step with the threshold): one comparison of
+    /// Doubles instead of the Float bound test `boundIsBelow(Float(partial) + prefix[k], threshold)`, which
+    /// fails for every doc the cutoff drops. It keeps a doc within the cutoff's margin (10⁻⁵ of the
+    /// threshold) that the bound test would drop; such a doc is probed on and meets the exact final
+    /// test, which no doc below the threshold passes: the same hits. The first probe needs no test (the
+    /// candidate passed `cutoffs[firstEssential - 1]`, the prefilter's cutoff).
     @inline(never)
     private static func collectCandidates<S: ClauseScorer, Mode: SeededScoresMode>(
         _ scorers: UnsafeMutableBufferPointer<S>, _ query: inout SegmentQuery<S>, _ collector: inout TopHitsCollector,
         accumulator: UnsafeMutablePointer<Double>, candidates: UnsafeMutablePointer<UInt64>, base: Int, innerMax: Int,
         firstEssential: Int, order: UnsafeMutableBufferPointer<Int>, prefix: UnsafeMutableBufferPointer<Float>,
-        threshold: Float, seed: Float, seeded: SeededScores, nextSeeded: inout Int, nextSeededDoc: inout DocID,
-        simple: Bool, skipped: DocID, admission: DocAdmission, _: Mode.Type
+        cutoffs: UnsafeMutablePointer<Double>, threshold: Float, seed: Float, seeded: SeededScores,
+        nextSeeded: inout Int, nextSeededDoc: inout DocID, simple: Bool, skipped: DocID, admission: DocAdmission,
+        _: Mode.Type
     ) -> Float {
         var threshold = threshold
         // The non-essential clauses' bound, fixed for this inner window.
         let rest: Float = firstEssential > 0 ? prefix[firstEssential - 1] : 0
+        setCutoffs(cutoffs, prefix, count: firstEssential &- 1, threshold: threshold)
         var cutoff = prefilterCutoff(threshold, rest: rest)
         for w in 0..<((innerMax - base) / 64 + 1) {
             var word = candidates[w]
@@ -351,29 +377,36 @@ enum MaxScoreSearch {
                 if partial < cutoff { continue }
                 // A doc of the segment: below docCount, so below 2³¹ (no conversion check needed).
                 let doc = DocID(truncatingIfNeeded: base &+ o)
-                guard simple ? doc != skipped : admission.admits(doc) else { continue }
+                // Admitted or not, the doc is probed (a probe only moves the clauses' cursors ahead, to a
+                // doc the next candidates pass anyway) and admission is asked of the few that survive.
                 var competitive = true
                 if Mode.enabled && doc >= nextSeededDoc, let row = seeded.row(of: doc, next: &nextSeeded, nextDoc: &nextSeededDoc) {
                     // A candidate the seed completed: its kept clause scores stand in for the probes.
                     competitive = completeSeeded(doc, scorers, order: order, prefix: prefix, from: firstEssential - 1,
                                                  threshold: threshold, seeded: seeded, row: row, partial: &partial)
                 } else {
-                    var k = firstEssential - 1
+                    var k = firstEssential &- 1
                     while k >= 0 {
-                        if boundIsBelow(Float(partial) + prefix[k], threshold) {
-                            competitive = false
-                            break
-                        }
                         let i = order[k]
                         if scorers[i].doc < doc { _ = scorers[i].advance(to: doc) }
                         if scorers[i].doc == doc && scorers[i].matches() { partial += Double(scorers[i].score()) }
-                        k -= 1
+                        k &-= 1
+                        if k >= 0 && partial < cutoffs[k] {
+                            competitive = false
+                            break
+                        }
                     }
                 }
-                if competitive && !boundIsBelow(Float(partial), threshold) && !query.isExcluded(doc) {
+                if competitive && !boundIsBelow(Float(partial), threshold) && (simple ? doc != skipped : admission.admits(doc))
+                    && !query.isExcluded(doc) {
                     collector.collect(query.scored(doc, partial))
-                    threshold = max(seed, collector.threshold)
-                    cutoff = prefilterCutoff(threshold, rest: rest)
+                    // The cutoffs move with the threshold only (a deep list's rises at its selections).
+                    let risen = max(seed, collector.threshold)
+                    if risen != threshold {
+                        threshold = risen
+                        cutoff = prefilterCutoff(threshold, rest: rest)
+                        setCutoffs(cutoffs, prefix, count: firstEssential &- 1, threshold: threshold)
+                    }
                 }
             }
         }

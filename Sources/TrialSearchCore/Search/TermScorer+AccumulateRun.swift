@@ -20,22 +20,23 @@ extension TermScorer {
     static func accumulateRun<P: NormsPrefetch>(_ run: PostingsRun, _ t: RunTables, _: P.Type) {
         let once = IndexFormat.fieldCount * 256
         let factors = t.factors, rows = t.rows, weight = t.weight, k1 = t.k1, sums = t.sums, words = t.words
-        let docs = run.docs, masks = run.masks
-        let end = run.end
+        // The doc ids and masks from the run's end, indexed from −(docs in the run) up to 0: the loop's
+        // test is the index's own sign, and the end needs no register.
+        let docs = run.docs + run.end, masks = run.masks + run.end
         // The doc's first termFreq, counted along (a doc has one per field of its mask) as a pointer: one
         // register, where a base and an index took two.
         var freqs = run.freqs + Int(run.freqStarts[run.start])
         if P.enabled {
-            for i in run.start..<min(end, run.start &+ normsPrefetchDistance) {
-                prefetchNorm(rows, docs[i], masks[i])
+            for i in run.start..<min(run.end, run.start &+ normsPrefetchDistance) {
+                prefetchNorm(rows, run.docs[i], run.masks[i])
             }
         }
-        var next = run.start
-        while next < end {
+        var next = run.start &- run.end
+        while next < 0 {
             let i = next
             next &+= 1
             let ahead = i &+ normsPrefetchDistance
-            if P.enabled && ahead < end { prefetchNorm(rows, docs[ahead], masks[ahead]) }
+            if P.enabled && ahead < 0 { prefetchNorm(rows, docs[ahead], masks[ahead]) }
             let mask = masks[i]
             if mask == 0 { continue }
             let d = Int(docs[i])

@@ -39,6 +39,42 @@ import Testing
         #expect(prunedWork * 3 < exhaustiveWork, "pruned \(prunedWork) vs exhaustive \(exhaustiveWork) scored docs")
     }
 
+    /// Queries of 5 to 40 plain terms (as patient notes and more-like-this queries are), whose candidate
+    /// loop probes the non-essential clauses (`MaxScoreSearch.collectCandidates`: the cutoffs between
+    /// probes, kept in step with a rising threshold; admission asked of the candidates that survive the
+    /// probes), with filters, the index's deleted trials and an excluded trial, at deep and shallow
+    /// limits and with small windows in half the rounds: the same hits and scores as exhaustive scoring,
+    /// and no hit that the filter or the exclusion refuses.
+    @Test(arguments: [Similarity.bm25f(.longQuery), .bm25f(.related)])
+    func manyTermQueriesPrunedEqualExhaustive(similarity: Similarity) throws {
+        let index = try #require(SyntheticSearchIndex.shared)
+        let searcher = try IndexSearcher(reader: index.reader, similarity: similarity)
+        var queries = RandomQueries(seed: similarity == .bm25f(.longQuery) ? 53 : 59, trials: index.trials)
+        let boosts = [1.0, 0.8, 0.5, 0.3, 0.1, 2.0]
+        var probed = 0
+        for round in 0..<60 {
+            let query = WeightedQuery(clauses: (0..<(5 + queries.int(36))).map { _ in
+                WeightedClause(occur: .should, match: .term(queries.word()), boost: boosts[queries.int(boosts.count)])
+            })
+            let limit = [1, 3, 10, 10, 50, 1_000][queries.int(6)]
+            let filter = queries.filter()
+            let excluded = queries.int(2) == 0 ? index.trials[queries.int(index.trials.count)].id : nil
+            var options = SearchOptions(limit: limit, filter: filter, excluding: excluded)
+            if round % 2 == 1 { options.windows = (minimum: 1 + queries.int(300), inner: 64 * (1 + queries.int(4)), perClause: 16) }
+            let pruned = try searcher.search(query, options: options)
+            let exhaustive = try searcher.search(query, options: SearchOptions(limit: limit, filter: filter, exhaustive: true,
+                                                                               excluding: excluded))
+            #expect(pruned.hits.map(\.id) == exhaustive.hits.map(\.id), "round \(round): limit \(limit) \(filter)")
+            #expect(pruned.hits.map(\.score) == exhaustive.hits.map(\.score), "round \(round)")
+            for hit in pruned.hits {
+                #expect(!index.deleted.contains(hit.id), "round \(round): deleted \(hit.id) returned")
+                #expect(hit.id != excluded, "round \(round): excluded \(hit.id) returned")
+            }
+            if pruned.scoredDocs < exhaustive.scoredDocs { probed += 1 }
+        }
+        #expect(probed > 30, "most many-term queries should be pruned: \(probed) of 60")
+    }
+
     /// One-clause queries (a keyword query of one word) over the frequent words, whose blocks' bounds
     /// often fall below the threshold so that whole windows are skipped: the window after a skipped one
     /// is again one postings block (`MaxScoreSearch`), and the hits and scores stay the exhaustive ones,
