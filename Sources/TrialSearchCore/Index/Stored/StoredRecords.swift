@@ -71,6 +71,10 @@ public struct StoredRecords: Sendable {
         return found
     }
 
+    /// Whether the blocks are coded as this trialsearch writes them (`StoredBlockCoding`, format 8 on):
+    /// a merge copies only such blocks whole.
+    var blocksInCurrentCoding: Bool { file.version >= IndexFormat.storedBlockCodingVersion }
+
     /// Calls `body` with the DocID and the `TrialCodec` record of each doc of block `b` that is in `docs`
     /// (all of them by default), in order.
     /// - Complexity: inflates the block once.
@@ -81,30 +85,58 @@ public struct StoredRecords: Sendable {
         let partCount = TrialCodec.partCount
         let bytes = try inflate(b)
         try bytes.withUnsafeBytes { raw in
-            // The part lengths of every doc, then where each part's run starts.
-            var r = ByteReader(raw)
+            // Per doc (row) and part, where the part starts in the block and its length there.
+            var starts = [Int](repeating: 0, count: count * partCount)
             var lengths = [Int](repeating: 0, count: count * partCount)
-            var partStarts = [Int](repeating: 0, count: partCount + 1)
-            for i in 0..<lengths.count {
-                lengths[i] = r.readCount(limit: 1 << 30)
-                partStarts[i % partCount + 1] += lengths[i]
+            var r = ByteReader(raw)
+            let coded = blocksInCurrentCoding
+            if coded {
+                for p in 0..<partCount where StoredBlockCoding.strCount[p] == 0 {
+                    for d in 0..<count { lengths[d * partCount + p] = r.readCount(limit: 1 << 30) }
+                }
+            } else {
+                for i in 0..<lengths.count { lengths[i] = r.readCount(limit: 1 << 30) }
             }
-            partStarts[0] = r.position
-            for p in 0..<partCount { partStarts[p + 1] += partStarts[p] }
-            guard !r.failed, partStarts[partCount] == raw.count else {
-                throw file.corrupt("stored block \(b): \(count) docs' parts end at \(partStarts[partCount]) "
+            var position = r.position
+            for p in coded ? StoredBlockCoding.blockOrder : StoredBlockCoding.recordOrder {
+                let strs = coded ? StoredBlockCoding.strCount[p] : 0
+                for d in 0..<count {
+                    let i = d * partCount + p
+                    starts[i] = position
+                    if strs > 0 {
+                        var s = ByteReader(raw, position: position)
+                        for _ in 0..<strs { s.skip(s.readCount(limit: 1 << 30)) }
+                        if s.failed { position = raw.count + 1; break }
+                        lengths[i] = s.position - position
+                    }
+                    position += lengths[i]
+                }
+            }
+            guard !r.failed, position == raw.count else {
+                throw file.corrupt("stored block \(b): \(count) docs' parts end at \(position) "
                     + "vs the block's \(raw.count) bytes")
             }
+            let factsPart = TrialCodec.Part.facts.rawValue, criteriaPart = TrialCodec.Part.criteria.rawValue
             var record: [UInt8] = []
-            var next = partStarts
-            for d in 0..<count {
-                let row = lengths[(d * partCount)..<((d + 1) * partCount)]
-                defer { for p in 0..<partCount { next[p] += row[row.startIndex + p] } }
-                guard docs.map({ $0.contains(e.firstDoc + d) }) ?? true else { continue }
+            var facts: [UInt8] = []
+            for d in 0..<count where docs.map({ $0.contains(e.firstDoc + d) }) ?? true {
+                let row = d * partCount
+                func part(_ p: Int) -> UnsafeRawBufferPointer {
+                    UnsafeRawBufferPointer(rebasing: raw[starts[row + p]..<(starts[row + p] + lengths[row + p])])
+                }
+                facts.removeAll(keepingCapacity: true)
+                if coded {
+                    guard let text = StoredBlockCoding.criteriaText(part(criteriaPart)),
+                          StoredBlockCoding.recodeFacts(part(factsPart), text: text, toBlock: false, into: &facts) else {
+                        throw file.corrupt("stored block \(b): doc \(e.firstDoc + d)'s excerpts do not fit its criteria text")
+                    }
+                } else {
+                    facts.append(contentsOf: part(factsPart))
+                }
                 record.removeAll(keepingCapacity: true)
-                for length in row.dropLast() { record.appendVInt(length) }
+                for p in 0..<(partCount - 1) { record.appendVInt(p == factsPart ? facts.count : lengths[row + p]) }
                 for p in 0..<partCount {
-                    record.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[next[p]..<(next[p] + row[row.startIndex + p])]))
+                    if p == factsPart { record.append(contentsOf: facts) } else { record.append(contentsOf: part(p)) }
                 }
                 try record.withUnsafeBytes { try body(e.firstDoc + d, $0) }
             }
