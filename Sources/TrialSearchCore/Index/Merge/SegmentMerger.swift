@@ -223,14 +223,14 @@ enum SegmentMerger {
     }
 
     /// Copies the stored records of the live docs of `reader`: whole compressed blocks when all their
-    /// docs are live, record by record otherwise.
+    /// docs are live and the blocks are coded as this version writes them, record by record otherwise.
     private static func copyStored(_ reader: SegmentReader, map: DocMap, into out: StoredWriter) throws {
         let stored = reader.stored
         for b in 0..<stored.blockCount {
             let e = stored.entry(b)
             let block = stored.compressedBlock(b)
             let docs = e.firstDoc..<(e.firstDoc + block.docs)
-            if map.allLive || docs.allSatisfy({ reader.isLive(DocID($0)) }) {
+            if stored.blocksInCurrentCoding && (map.allLive || docs.allSatisfy({ reader.isLive(DocID($0)) })) {
                 try out.addCompressedBlock(block.bytes, docs: block.docs, uncompressedLength: block.uncompressedLength)
             } else {
                 try stored.forEachRecord(inBlock: b) { d, record in

@@ -72,6 +72,10 @@ public struct StoredRecords: Sendable {
         return found
     }
 
+    /// Whether the blocks are coded as this trialsearch writes them (`StoredBlockCoding`, format 8 on):
+    /// a merge copies only such blocks whole.
+    var blocksInCurrentCoding: Bool { file.version >= IndexFormat.storedBlockCodingVersion }
+
     /// Calls `body` with the DocID and the `TrialCodec` record of each doc of block `b` that is in `docs`
     /// (all of them by default), in order.
     /// - Complexity: inflates the block once.
@@ -87,7 +91,8 @@ public struct StoredRecords: Sendable {
     }
 
     /// Calls `body` with the DocID and the `TrialCodec.partCount` parts of each doc of block `b` that is in
-    /// `docs` (all of them by default), in order: slices of the inflated block, valid during the call.
+    /// `docs` (all of them by default), in order: slices of the inflated block (a format-8 block's facts part
+    /// recoded into a buffer of the reader's, as `TrialCodec` reads it), valid during the call.
     /// - Complexity: inflates the block once.
     func forEachRecordParts(inBlock b: Int, docs: ClosedRange<Int>? = nil,
                             _ body: (Int, [UnsafeRawBufferPointer]) throws -> Void) throws {
@@ -96,30 +101,59 @@ public struct StoredRecords: Sendable {
         let partCount = TrialCodec.partCount
         let bytes = try inflate(b)
         try bytes.withUnsafeBytes { raw in
-            // The part lengths of every doc, then where each part's run starts.
-            var r = ByteReader(raw)
+            // Per doc (row) and part, where the part starts in the block and its length there.
+            var starts = [Int](repeating: 0, count: count * partCount)
             var lengths = [Int](repeating: 0, count: count * partCount)
-            var partStarts = [Int](repeating: 0, count: partCount + 1)
-            for i in 0..<lengths.count {
-                lengths[i] = r.readCount(limit: 1 << 30)
-                partStarts[i % partCount + 1] += lengths[i]
+            var r = ByteReader(raw)
+            let coded = blocksInCurrentCoding
+            if coded {
+                for p in 0..<partCount where StoredBlockCoding.strCount[p] == 0 {
+                    for d in 0..<count { lengths[d * partCount + p] = r.readCount(limit: 1 << 30) }
+                }
+            } else {
+                for i in 0..<lengths.count { lengths[i] = r.readCount(limit: 1 << 30) }
             }
-            partStarts[0] = r.position
-            for p in 0..<partCount { partStarts[p + 1] += partStarts[p] }
-            guard !r.failed, partStarts[partCount] == raw.count else {
-                throw file.corrupt("stored block \(b): \(count) docs' parts end at \(partStarts[partCount]) "
+            var position = r.position
+            for p in coded ? StoredBlockCoding.blockOrder : StoredBlockCoding.recordOrder {
+                let strs = coded ? StoredBlockCoding.strCount[p] : 0
+                for d in 0..<count {
+                    let i = d * partCount + p
+                    starts[i] = position
+                    if strs > 0 {
+                        var s = ByteReader(raw, position: position)
+                        for _ in 0..<strs { s.skip(s.readCount(limit: 1 << 30)) }
+                        if s.failed { position = raw.count + 1; break }
+                        lengths[i] = s.position - position
+                    }
+                    position += lengths[i]
+                }
+            }
+            guard !r.failed, position == raw.count else {
+                throw file.corrupt("stored block \(b): \(count) docs' parts end at \(position) "
                     + "vs the block's \(raw.count) bytes")
             }
+            let factsPart = TrialCodec.Part.facts.rawValue, criteriaPart = TrialCodec.Part.criteria.rawValue
             var parts = [UnsafeRawBufferPointer](repeating: UnsafeRawBufferPointer(start: nil, count: 0), count: partCount)
-            var next = partStarts
-            for d in 0..<count {
-                let row = lengths[(d * partCount)..<((d + 1) * partCount)]
-                defer { for p in 0..<partCount { next[p] += row[row.startIndex + p] } }
-                guard docs.map({ $0.contains(e.firstDoc + d) }) ?? true else { continue }
+            var facts: [UInt8] = []
+            for d in 0..<count where docs.map({ $0.contains(e.firstDoc + d) }) ?? true {
+                let row = d * partCount
                 for p in 0..<partCount {
-                    parts[p] = UnsafeRawBufferPointer(rebasing: raw[next[p]..<(next[p] + row[row.startIndex + p])])
+                    parts[p] = UnsafeRawBufferPointer(rebasing: raw[starts[row + p]..<(starts[row + p] + lengths[row + p])])
                 }
-                try body(e.firstDoc + d, parts)
+                guard coded else {
+                    try body(e.firstDoc + d, parts)
+                    continue
+                }
+                // Format 8 codes the excerpts against the criteria text: the record's facts part is recoded.
+                facts.removeAll(keepingCapacity: true)
+                guard let text = StoredBlockCoding.criteriaText(parts[criteriaPart]),
+                      StoredBlockCoding.recodeFacts(parts[factsPart], text: text, toBlock: false, into: &facts) else {
+                    throw file.corrupt("stored block \(b): doc \(e.firstDoc + d)'s excerpts do not fit its criteria text")
+                }
+                try facts.withUnsafeBytes { recoded in
+                    parts[factsPart] = recoded
+                    try body(e.firstDoc + d, parts)
+                }
             }
         }
     }

@@ -5,29 +5,39 @@ import CLibDeflate
 ///
 /// Inside a block, each `TrialCodec.Part` of all its records is stored together (the titles of every
 /// record, then their facts, …, their criteria texts, …): deflate's 32 KB window then holds dozens of
-/// records' texts of one kind rather than the parts of one or two records.
+/// records' texts of one kind rather than the parts of one or two records. The block codes the parts
+/// as `StoredBlockCoding` describes (format 8; format 7 and older: `Block7`, the parts as the records code them).
 ///
 /// Format:
 /// ```
-/// Body    := Block^blockCount Index Trailer
-/// Block   := DEFLATE(Lengths Part_0^k … Part_(P−1)^k)   (k docs, consecutive DocIDs; P = TrialCodec.partCount;
-///                                                        Part_p^k: part p of each of the k records in order)
-/// Lengths := (partLength:vint^P)^k                      (per doc, the length of each of its parts)
-/// Index   := (firstDoc:u32 offset:u64 compressedLength:u32 uncompressedLength:u32)^blockCount
-/// Trailer := docCount:u32 blockCount:u32 indexOffset:u64
+/// Body     := Block^blockCount Index Trailer
+/// Block    := DEFLATE(Lengths Part_source^k Part_sites^k Part_head^k Part_facts^k Part_terms^k Part_outcomes^k
+///                   Part_interventions^k Part_texts^k Part_criteria^k)
+///                                                       (k docs, consecutive DocIDs; Part_p^k: part p of each
+///                                                        of the k records in order, the facts with
+///                                                        `StoredBlockCoding`'s lengthCodes)
+/// Block7   := DEFLATE(Lengths7 Part_0^k … Part_(P−1)^k) (format ≤ 7: the parts in the record's order, P of them)
+/// Lengths  := (partLength:vint^k)^S                     (for each of the S = 6 parts but texts, criteria and
+///                                                        source, in part order, the k docs' lengths of it)
+/// Lengths7 := (partLength:vint^P)^k                     (format ≤ 7: per doc, the length of each of its parts)
+/// Index    := (firstDoc:u32 offset:u64 compressedLength:u32 uncompressedLength:u32)^blockCount
+/// Trailer  := docCount:u32 blockCount:u32 indexOffset:u64
 /// ```
-/// A doc's `TrialCodec` record is its P part lengths but the last, then its P parts. Fetching one record
-/// inflates one block (≤ 128 KB plus one record) and sums the part lengths of the docs before it.
+/// A doc's `TrialCodec` record is its P part lengths but the last, then its P parts (the facts' excerpt
+/// lengths restored). Fetching one record inflates one block (≤ 128 KB plus one record), sums the
+/// stated lengths of the docs before it and skips their texts, criteria and source `Str`s.
 /// Example: a segment of one doc `Trial(id: "NCT01")` (see `TrialCodec`) has one block inflating to
-/// `0B 19 04 02 01 02 02 03 0D` followed by the 63 bytes of its parts, and the index
-/// `00 00 00 00 | <offset:u64> | <compressed:u32> | 48 00 00 00`.
+/// `0B 19 04 02 02 03` (the lengths of its head, facts, terms, outcomes, interventions and sites)
+/// followed by the 63 bytes of its parts (source `00 00 0A 70 6C 61 69 6E 2D 74 65 78 74`, sites
+/// `00 00 00`, head `05 4E 43 54 30 31 00 00 00 00 00`, then zeros), and the index `00 00 00 00 | <offset:u64> | <compressed:u32> | 45 00 00 00`.
 ///
 /// The owner of a libdeflate compressor (freed in `deinit`).
 final class StoredWriter {
     private let output: IndexOutput
     private let compressor: OpaquePointer
-    /// The pending block: its docs' part lengths, and per part the parts of its docs.
-    private var lengths: [UInt8] = []
+    /// The pending block: per part, its docs' lengths of it (`Lengths`; empty for the parts whose
+    /// lengths are not stated) and their parts.
+    private var lengths = [[UInt8]](repeating: [], count: TrialCodec.partCount)
     private var parts = [[UInt8]](repeating: [], count: TrialCodec.partCount)
     private var pendingBytes = 0
     private var block: [UInt8] = []
@@ -36,6 +46,9 @@ final class StoredWriter {
     private var index: [UInt8] = []
     private var blockCount = 0
     private(set) var docCount = 0
+    /// Where each part of the record being added starts (and the last ends).
+    private var partBounds = [Int](repeating: 0, count: TrialCodec.partCount + 1)
+    private let path: String
 
     init(path: String, segmentID: UInt64, durable: Bool = true) throws {
         output = try IndexOutput(path: path, formatName: SegmentFile.stored.formatName, segmentID: segmentID,
@@ -44,32 +57,44 @@ final class StoredWriter {
             throw IndexError.io(file: path, operation: "allocate compressor for", message: "out of memory")
         }
         compressor = c
+        self.path = path
         block.reserveCapacity(IndexFormat.storedBlockSize + 65_536)
-        lengths.reserveCapacity(1 << 12)
     }
 
     deinit { libdeflate_free_compressor(compressor) }
 
     /// Bytes buffered (for the RAM budget).
     var memoryUsage: Int {
-        block.capacity + compressed.capacity + index.capacity + lengths.capacity + parts.reduce(0) { $0 + $1.capacity }
+        block.capacity + compressed.capacity + index.capacity + lengths.reduce(0) { $0 + $1.capacity }
+            + parts.reduce(0) { $0 + $1.capacity }
     }
 
-    /// Appends the next doc's record (`TrialCodec` bytes), each part to its part of the block. The part
-    /// lengths are read in place twice (to check them, then to copy), not into arrays per record.
+    /// Appends the next doc's record (`TrialCodec` bytes), each part to its part of the block (the facts
+    /// recoded by `StoredBlockCoding`).
+    /// - Throws: `IndexError.corrupt` when the record's excerpts do not fit its criteria text.
     func add(_ record: UnsafeRawBufferPointer) throws {
+        let partCount = TrialCodec.partCount
         var header = ByteReader(record)
-        var sum = 0
-        for _ in 1..<TrialCodec.partCount { sum += header.readCount(limit: 1 << 30) }
-        precondition(!header.failed && sum <= header.remaining,
+        for p in 1..<partCount { partBounds[p] = header.readCount(limit: 1 << 30) }
+        partBounds[0] = header.position
+        for p in 1..<partCount { partBounds[p] += partBounds[p - 1] }
+        partBounds[partCount] = record.count
+        precondition(!header.failed && partBounds[partCount - 1] <= record.count,
                      "a stored record of \(record.count) bytes whose part lengths overrun it")
-        var start = header.position
-        header = ByteReader(record)
-        for p in 0..<TrialCodec.partCount {
-            let length = p < TrialCodec.partCount - 1 ? header.readCount(limit: 1 << 30) : record.count - start
-            lengths.appendVInt(length)
-            parts[p].append(contentsOf: UnsafeRawBufferPointer(rebasing: record[start..<(start + length)]))
-            start += length
+        let facts = TrialCodec.Part.facts.rawValue, criteria = TrialCodec.Part.criteria.rawValue
+        for p in 0..<partCount {
+            let part = UnsafeRawBufferPointer(rebasing: record[partBounds[p]..<partBounds[p + 1]])
+            let before = parts[p].count
+            if p == facts {
+                let criteriaPart = UnsafeRawBufferPointer(rebasing: record[partBounds[criteria]..<partBounds[criteria + 1]])
+                guard let text = StoredBlockCoding.criteriaText(criteriaPart),
+                      StoredBlockCoding.recodeFacts(part, text: text, toBlock: true, into: &parts[p]) else {
+                    throw IndexError.corrupt(file: path, reason: "a stored record whose excerpts do not fit its criteria text")
+                }
+            } else {
+                parts[p].append(contentsOf: part)
+            }
+            if StoredBlockCoding.strCount[p] == 0 { lengths[p].appendVInt(parts[p].count - before) }
         }
         pendingBytes += record.count
         blockDocs += 1
@@ -101,12 +126,14 @@ final class StoredWriter {
     private func flushBlock() throws {
         guard blockDocs > 0 else { return }
         block.removeAll(keepingCapacity: true)
-        block.append(contentsOf: lengths)
-        for p in parts.indices {
+        for p in lengths.indices {
+            block.append(contentsOf: lengths[p])
+            lengths[p].removeAll(keepingCapacity: true)
+        }
+        for p in StoredBlockCoding.blockOrder {
             block.append(contentsOf: parts[p])
             parts[p].removeAll(keepingCapacity: true)
         }
-        lengths.removeAll(keepingCapacity: true)
         pendingBytes = 0
         let bound = libdeflate_deflate_compress_bound(compressor, block.count)
         if compressed.count < bound { compressed = [UInt8](repeating: 0, count: bound) }
