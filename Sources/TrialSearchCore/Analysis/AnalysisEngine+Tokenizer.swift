@@ -52,7 +52,9 @@ extension AnalysisEngine {
                                           position: position, start: i, end: j, &body)
                         }
                         position += 1
-                        i = j
+                        // A space after the word (the usual separator) is stepped over here rather
+                        // than by a turn of the loop.
+                        i = j < n && p[j] == 0x20 ? j + 1 : j
                     } else {
                         i = compound(p, n, from: i, position: &position, &body)
                     }
