@@ -24,9 +24,10 @@ struct StemCacheTests {
 
     @Test("same tokens with and without the cache for words that end a short value")
     func cacheChangesNothingNearTheEnd() throws {
-        // Every word here is within 16 bytes of its value's end, where the tokenizer's fast path hashes
-        // the word's folded copy instead of the text: values of one to three words of the records,
-        // each also upper-cased and with its first letter capitalized (stop words, plurals, 1-16 letters).
+        // Short values, so that their last words (all the words of most) lie within 16 bytes of the
+        // value's end, where the tokenizer's fast path hashes the word's folded copy instead of the text:
+        // runs of one to three words of the records, each also upper-cased and with its first letter
+        // capitalized (stop words, plurals, 1-16 letters), and a few words of their own.
         let cached = Analyzer()
         let uncached = Analyzer.withoutStemCache()
         var values: [[UInt8]] = ["a", "The", "AND", "of", "Patients", "criteria", "Inclusion Criteria",
