@@ -64,7 +64,7 @@ struct JSONRange: Sendable {
     /// Stops (`clean` false) at the first value that the splitter would not hand out as a record from
     /// these bytes alone: one still open at the end of a range that is not the last, one the end of
     /// the input cuts off, one larger than `maxRecordBytes`.
-    /// - Complexity: O(n), strings crossed eight bytes at a time.
+    /// - Complexity: O(n), strings crossed a word, then sixteen bytes at a time.
     static func cut(_ b: UnsafeBufferPointer<UInt8>, isLast: Bool, maxRecordBytes: Int, into cut: inout Cut) {
         cut.records.removeAll(keepingCapacity: true)
         cut.clean = true

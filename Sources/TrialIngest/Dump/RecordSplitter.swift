@@ -233,12 +233,14 @@ struct RecordSplitter {
     /// Steps through the JSON value text `b[from...]` until the value ends: `(true, offset)` just past
     /// its last byte, or `(false, offset)` where the buffer ran out (it may be one past the buffer,
     /// after a backslash that ends it). `depth` and `inString` carry the state across buffers.
-    /// Strings are crossed eight bytes at a time to their next quote or backslash.
+    /// Strings are crossed a word, then sixteen bytes at a time to their next quote or backslash.
     static func scanValue(_ b: UnsafeBufferPointer<UInt8>, from: Int, depth: inout Int,
                                   inString: inout Bool) -> (ended: Bool, offset: Int) {
         var j = from
         let count = b.count
         guard let p = b.baseAddress else { return (false, j) }
+        let quoteBytes = SIMD16<UInt8>(repeating: UInt8(ascii: "\""))
+        let backslashBytes = SIMD16<UInt8>(repeating: UInt8(ascii: "\\"))
         while j < count {
             if inString {
                 while j + 8 <= count {
@@ -249,6 +251,13 @@ struct RecordSplitter {
                         break
                     }
                     j += 8
+                    // Past a first word without one (most strings end within it), sixteen bytes at a
+                    // time (`SIMD16` compares) up to the block that has one; the words then find it.
+                    while j &+ 16 <= count {
+                        let v = UnsafeRawPointer(p + j).loadUnaligned(as: SIMD16<UInt8>.self)
+                        if any((v .== quoteBytes) .| (v .== backslashBytes)) { break }
+                        j &+= 16
+                    }
                 }
                 guard j < count else { break }
                 switch b[j] {

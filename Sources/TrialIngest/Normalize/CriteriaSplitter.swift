@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Splits normalized eligibility criteria text into inclusion and exclusion criteria.
 ///
 /// The text is read line by line (after `TextNormalizer`, one list item or paragraph per line). A
@@ -18,9 +26,10 @@ enum CriteriaSplitter {
         var current: CriteriaHeading.Kind? = nil
         let count = text.count
         var i = 0
+        guard let base = text.baseAddress else { return (inclusion, exclusion) }
         while i < count {
-            var end = i
-            while end < count, text[end] != 0x0A { end += 1 }
+            // The line's end: `memchr` (vector compares) rather than a loop a byte at a time.
+            let end = memchr(base + i, 0x0A, count - i).map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? count
             var start = i
             i = end + 1
             var line = UnsafeBufferPointer(rebasing: text[start..<end])

@@ -117,6 +117,8 @@ enum TextNormalizer {
         var w = 0
         var i = 0
         var paragraphBreak = false
+        let lineFeeds = SIMD16<UInt8>(repeating: 0x0A)
+        let carriageReturns = SIMD16<UInt8>(repeating: 0x0D)
         while i < count {
             // One line: [i, end).
             var end = i
@@ -128,10 +130,27 @@ enum TextNormalizer {
                     break
                 }
                 end += 8
+                // Past the first word, sixteen bytes at a time (`SIMD16` compares) up to the block
+                // with the line's end; the words then find it.
+                while end &+ 16 <= count {
+                    let v = UnsafeRawPointer(base + end).loadUnaligned(as: SIMD16<UInt8>.self)
+                    if any((v .== lineFeeds) .| (v .== carriageReturns)) { break }
+                    end &+= 16
+                }
             }
             while end < count, text[end] != 0x0A, text[end] != 0x0D { end += 1 }
             let next = end + 1 < count && text[end] == 0x0D && text[end + 1] == 0x0A ? end + 2 : end + 1
             var start = i
+            // The indentation a word at a time: inside the line (no LF or CR) white space is every byte
+            // below 0x21 (`isSpace`).
+            while start + 8 <= end {
+                let visible = ByteWord.highBits & ~ByteWord.belowSpaceExactly(ByteWord.load(base + start))
+                if visible != 0 {
+                    start += ByteWord.firstIndex(visible)
+                    break
+                }
+                start += 8
+            }
             while start < end, isSpace(text[start]) { start += 1 }
             var stop = end
             while stop > start, isSpace(text[stop - 1]) { stop -= 1 }

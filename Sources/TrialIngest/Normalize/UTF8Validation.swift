@@ -1,7 +1,7 @@
 /// Finds the first byte that is not part of a well-formed UTF-8 sequence (RFC 3629: no overlong forms,
 /// no surrogates, nothing above U+10FFFF).
 ///
-/// Runs of ASCII are skipped eight bytes at a time, so validating registry text costs well under a
+/// Runs of ASCII are skipped 32 bytes at a time (then eight), so validating registry text costs well under a
 /// byte-compare per byte.
 enum UTF8Validation {
     /// `bytes` without a leading UTF-8 byte-order mark (EF BB BF), which Windows editors write and which
@@ -17,7 +17,15 @@ enum UTF8Validation {
         guard let base = bytes.baseAddress else { return nil }
         var i = 0
         while i < count {
-            // ASCII fast path, 8 bytes at a time.
+            // ASCII fast path, 32 bytes at a time (four words OR'd), then 8.
+            while i &+ 32 <= count {
+                let words = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                    | base.loadUnaligned(fromByteOffset: i &+ 8, as: UInt64.self)
+                    | base.loadUnaligned(fromByteOffset: i &+ 16, as: UInt64.self)
+                    | base.loadUnaligned(fromByteOffset: i &+ 24, as: UInt64.self)
+                if words & 0x8080_8080_8080_8080 != 0 { break }
+                i &+= 32
+            }
             while i + 8 <= count, base.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
                 i += 8
             }

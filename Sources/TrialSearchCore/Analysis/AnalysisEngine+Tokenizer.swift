@@ -38,8 +38,11 @@ extension AnalysisEngine {
                     let out = j - i
                     if Self.endsWord(p, n, j, afterDigit: flags & PartFlags.digit != 0),
                        !(out >= 3 && p[j - 1] == 0x73 && p[i] &- 0x41 < 26 && p[i + 1] &- 0x41 < 26) {
-                        if flags == PartFlags.letter, usesCache, out <= 16, n - i >= 16 {
-                            let index = plainWordIndex(scratch, out, source: p + i)
+                        if flags == PartFlags.letter, usesCache, out <= 16 {
+                            // The hash's words from the text when 16 bytes may be read there, else from
+                            // the word's folded copy (the same words: a letter folds by `| 0x20`), so
+                            // that the last words of a value take this path too.
+                            let index = plainWordIndex(scratch, out, source: n - i >= 16 ? p + i : UnsafePointer(scratch))
                             if let token = cachedToken(index, scratch, out, kind: .word, position: position,
                                                        start: i, end: j) {
                                 body.consume(token)
@@ -49,7 +52,9 @@ extension AnalysisEngine {
                                           position: position, start: i, end: j, &body)
                         }
                         position += 1
-                        i = j
+                        // A space after the word (the usual separator) is stepped over here rather
+                        // than by a turn of the loop.
+                        i = j < n && p[j] == 0x20 ? j + 1 : j
                     } else {
                         i = compound(p, n, from: i, position: &position, &body)
                     }

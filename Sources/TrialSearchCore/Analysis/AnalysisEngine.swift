@@ -148,7 +148,8 @@ struct AnalysisEngine {
     }
 
     /// The stem-cache slot of the tokenizer's fast path's word: a plain word of `length` ASCII letters
-    /// (at most 16) folded into `term` from `source`, of which at least 16 bytes may be read; filtered
+    /// (at most 16) folded into `term` from `source` (the text, or `term` itself, whose letters fold to
+    /// themselves; `scratch` holds far more than 16 bytes), of which at least 16 bytes may be read; filtered
     /// and cached first when it is not there. `analyzeText` then makes the token with `cachedToken` and
     /// hands it to the sink itself, inline: a specialized `emitPlain` doing all of it was called rather
     /// than inlined, one call per token (the `build6` section of BENCHMARKS.md).

@@ -106,6 +106,33 @@ import TrialSearchCore
         }
     }
 
+    /// Strings with escaped quotes and backslashes, and brackets, at every offset of strings of up to 56
+    /// bytes, past the words and 16-byte blocks the string scan crosses at once: the records cut are
+    /// the lines.
+    @Test func stringsWithEscapesAtEveryOffsetAreCutAtTheirLines() {
+        var lines: [[UInt8]] = []
+        for length in 0...56 {
+            for offset in 0...length {
+                for escape in [#"\""#, #"\\"#, #"\\\""#, #"\n"#, "{[,]}"] {
+                    let plain = (0..<length).map { UInt8(97 + ($0 * 3) % 26) }
+                    lines.append(Array(#"{"a":""#.utf8) + plain[..<offset] + Array(escape.utf8) + plain[offset...]
+                                 + Array(#"","b":[1]}"#.utf8))
+                }
+            }
+        }
+        let input = Array(lines.joined(separator: [0x0A])) + [0x0A]
+        var cut = JSONRange.Cut()
+        input.withUnsafeBufferPointer { JSONRange.cut($0, isLast: true, maxRecordBytes: 1 << 20, into: &cut) }
+        var expected: [Range<Int>] = []
+        var start = 0
+        for line in lines {
+            expected.append(start..<(start + line.count))
+            start += line.count + 1
+        }
+        #expect(cut.clean)
+        #expect(cut.records == expected)
+    }
+
     @Test func rangesFromAFileGiveTheSplittersRecordsAndErrors() throws {
         try forEachInputFile { input, path, serial in
             for rangeBytes in [1, 100, 5000, JSONRange.defaultBytes] {

@@ -121,6 +121,25 @@ import TrialSearchCore
         #expect(fast.lastUpdated == PartialDate(year: 2021, month: 7, day: 9))
     }
 
+    /// A raw control character (refused by JSON inside a string) at every offset of strings of up to 56
+    /// bytes, past the words and 16-byte blocks the string scan crosses at once: the fast decoder
+    /// refuses the line; the same line with the character escaped reads.
+    @Test func rawControlCharactersAtEveryOffsetAreRefused() throws {
+        for length in 0...56 {
+            for offset in 0...length {
+                for control in ["\u{01}", "\t", "\u{1F}"] {
+                    let plain = String((0..<length).map { Character(UnicodeScalar(UInt8(97 + ($0 * 5) % 26))) })
+                    let cut = plain.index(plain.startIndex, offsetBy: offset)
+                    let raw = #"{"id":"NCT9","briefTitle":""# + plain[..<cut] + control + plain[cut...] + #""}"#
+                    #expect(TrialJSONDecoderTests.fast(raw) == nil, "\(length) \(offset)")
+                    let escaped = #"{"id":"NCT9","briefTitle":""# + plain[..<cut] + "\\t" + plain[cut...] + #""}"#
+                    #expect(TrialJSONDecoderTests.fast(escaped)?.briefTitle == plain[..<cut] + "\t" + plain[cut...],
+                            "\(length) \(offset)")
+                }
+            }
+        }
+    }
+
     /// Escapes at every offset of the 8-byte words that unescaping copies, alone, adjacent and at the
     /// end, in text of every length up to 40 bytes: the decoded text is the text written.
     @Test func escapesAtEveryOffsetDecode() throws {

@@ -203,6 +203,8 @@ import Testing
             [0x20], [0x20, 0x20, 0x20], [0x09], [0x0A], [0x0D], [0x0D, 0x0A], [0x01], [0x7F], [0x5C], [0x5C, 0x2A],
             [0x5C, 0x61], Array("- ".utf8), Array("1. ".utf8), Array("(a) ".utf8), Array("é".utf8), Array("≥90%".utf8),
             Array("abcdefghijklmnopq".utf8), Array("12345678".utf8),
+            // Indentation of registry text blocks (crossed a word at a time), a control character in it.
+            Array(repeating: 0x20, count: 8), Array(repeating: 0x20, count: 11), [0x20, 0x0B, 0x20],
         ]
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15
         func next() -> Int {

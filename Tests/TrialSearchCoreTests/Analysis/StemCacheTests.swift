@@ -22,6 +22,38 @@ struct StemCacheTests {
         #expect(cached.stemCacheStatistics.words > 1000)
     }
 
+    @Test("same tokens with and without the cache for words that end a short value")
+    func cacheChangesNothingNearTheEnd() throws {
+        // Short values, so that their last words (all the words of most) lie within 16 bytes of the
+        // value's end, where the tokenizer's fast path hashes the word's folded copy instead of the text:
+        // runs of one to three words of the records, each also upper-cased and with its first letter
+        // capitalized (stop words, plurals, 1-16 letters), and a few words of their own.
+        let cached = Analyzer()
+        let uncached = Analyzer.withoutStemCache()
+        var values: [[UInt8]] = ["a", "The", "AND", "of", "Patients", "criteria", "Inclusion Criteria",
+                                 "abcdefghijklmnop", "abcdefghijklmnopq", "x1", "B cells", "running", "Studies"]
+            .map { Array($0.utf8) }
+        for name in AnalysisFixtures.recordNames.prefix(4) {
+            let words = String(decoding: try AnalysisFixtures.bytes(name), as: UTF8.self)
+                .split(whereSeparator: { $0 == " " || $0 == "\n" }).prefix(600)
+            var k = 0
+            while k < words.count {
+                let value = words[k..<min(words.count, k + 1 + k % 3)].joined(separator: " ")
+                values.append(Array(value.utf8))
+                values.append(Array(value.uppercased().utf8))
+                values.append(Array((value.prefix(1).uppercased() + value.dropFirst()).utf8))
+                k += 1 + k % 3
+            }
+        }
+        for pass in 0..<2 {
+            for value in values {
+                let reference = tokens(of: value, field: .condition, uncached)
+                #expect(tokens(of: value, field: .condition, cached) == reference,
+                        "\(String(decoding: value, as: UTF8.self)), pass \(pass)")
+            }
+        }
+    }
+
     private func tokens(of bytes: [UInt8], field: Field, _ analyzer: Analyzer) -> [AnalyzedToken] {
         var tokens: [AnalyzedToken] = []
         bytes.withUnsafeBufferPointer { buffer in
