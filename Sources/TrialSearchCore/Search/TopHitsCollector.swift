@@ -87,14 +87,17 @@ struct TopHitsCollector {
     /// - Complexity: O(log limit) in a heap; amortized O(1) with the buffer.
     @inline(__always)
     mutating func collect(_ candidate: ScoredDoc) {
-        scoredCount += 1
+        // Wrapping: the count of a search's docs is far below `Int.max`, and `pendingCount` stays below
+        // `room`; the overflow tests were two of the append's instructions, inlined into every
+        // scoring loop that collects.
+        scoredCount &+= 1
         guard candidate.score >= threshold else { return }
         if usesHeap {
             offerToHeap(candidate)
             return
         }
         pending.base[pendingCount] = candidate
-        pendingCount += 1
+        pendingCount &+= 1
         if pendingCount >= room { keepBest() }
     }
 

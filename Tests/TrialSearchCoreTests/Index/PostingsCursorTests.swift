@@ -248,6 +248,30 @@ import Testing
         }
     }
 
+    /// The reader's select over a 56-bit word of unary codes (running byte totals, then the byte that
+    /// reaches the rank) finds the same bit as clearing the lowest one bit rank − 1 times, for every rank
+    /// of random words of every density and of the extreme words (one bit, all 56, a byte's worth).
+    @Test func unarySelectAgreesWithClearingBits() {
+        var rng = SeededRandom(seed: 22)
+        var words: [UInt64] = [1, 1 << 55, (1 << 56) - 1, 0xFF, 0xFF << 48, 0x0101_0101_0101_01, 0x80_8080_8080_8080]
+        for _ in 0..<2_000 {
+            var w = rng.next()
+            for _ in 0..<Int(rng.next() % 4) { w &= rng.next() }
+            if rng.next() % 2 == 0 { w |= rng.next() }
+            words.append(w & ((1 << 56) - 1))
+        }
+        for word in words {
+            let totals = PositionsBlockReader.byteTotals(word)
+            #expect(Int(totals >> 56) == word.nonzeroBitCount, "\(word)")
+            var w = word
+            for rank in stride(from: 1, through: word.nonzeroBitCount, by: 1) {
+                #expect(PositionsBlockReader.select(word, totals: totals, rank: rank) == w.trailingZeroBitCount,
+                        "\(word) rank \(rank)")
+                w &= w - 1
+            }
+        }
+    }
+
     /// `PositionsBlock.encode` (a word-at-a-time bit writer, k from suffix sums) writes the bytes of the
     /// grammar written bit by bit with k found by trying every k, for values of 0 to 32 bits.
     @Test func positionsBlocksEncodeAsTheGrammarBitByBit() {

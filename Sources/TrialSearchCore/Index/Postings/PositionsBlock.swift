@@ -212,7 +212,12 @@ struct PositionsBlockReader {
     }
 
     /// Moves past the next `count` values.
-    /// - Complexity: O(count / 56 + bits of the skipped unary codes / 56) word loads and popcounts.
+    ///
+    /// Each 56-bit word's one bits are counted per byte and summed into running byte totals by one
+    /// multiplication (`byteTotals`): the word's count is the last total, and the value's byte is the
+    /// first whose total reaches it (`select`). The baseline x86-64 target has no POPCNT, so
+    /// `nonzeroBitCount` was the same arithmetic and the select cleared one bit a value skipped.
+    /// - Complexity: O(count / 56 + bits of the skipped unary codes / 56) word loads and counts.
     @inline(__always)
     mutating func skip(_ count: Int) {
         guard count > 0, !failed else { return }
@@ -222,15 +227,14 @@ struct PositionsBlockReader {
         while true {
             guard u < unaryEnd else { failed = true; return }
             let chunk = word(u) & ((1 << 56) - 1)
-            let ones = chunk.nonzeroBitCount
+            let totals = Self.byteTotals(chunk)
+            let ones = Int(truncatingIfNeeded: totals &>> 56)
             if ones < remaining {
                 remaining -= ones
                 u += 56
                 continue
             }
-            var w = chunk
-            while remaining > 1 { w &= w - 1; remaining -= 1 }
-            u += w.trailingZeroBitCount + 1
+            u += Self.select(chunk, totals: totals, rank: remaining) + 1
             break
         }
         guard u <= unaryEnd else { failed = true; return }
@@ -238,6 +242,35 @@ struct PositionsBlockReader {
         mantissaBit += count * k + (u - start - count)
         unaryBit = u
         if mantissaBit > mantissaEnd { failed = true }
+    }
+
+    /// Byte i of the result: the one bits of bytes 0…i of `x` (at most 56: `x` is a 56-bit word).
+    /// The first three steps of a SWAR popcount leave each byte's count in that byte; the multiplication
+    /// by 0x0101…01 sums them into running totals, the last byte holding the word's count.
+    @inline(__always)
+    static func byteTotals(_ x: UInt64) -> UInt64 {
+        let pairs = x &- ((x &>> 1) & 0x5555_5555_5555_5555)
+        let nibbles = (pairs & 0x3333_3333_3333_3333) &+ ((pairs &>> 2) & 0x3333_3333_3333_3333)
+        let bytes = (nibbles &+ (nibbles &>> 4)) & 0x0F0F_0F0F_0F0F_0F0F
+        return bytes &* 0x0101_0101_0101_0101
+    }
+
+    /// The bit index in `x` (a 56-bit word) of its `rank`-th one bit (1…`x`'s count), given
+    /// `byteTotals(x)`: the first byte whose running total reaches `rank` (each total and `rank` below
+    /// 128, so a byte's high bit set and `rank` subtracted borrows from no other byte: the high bit
+    /// stays where the total is at least `rank`), then the remaining rank's bit within that byte.
+    @inline(__always)
+    static func select(_ x: UInt64, totals: UInt64, rank: Int) -> Int {
+        let highBits: UInt64 = 0x8080_8080_8080_8080
+        let ranks = UInt64(truncatingIfNeeded: rank) &* 0x0101_0101_0101_0101
+        let reached = ((totals | highBits) &- ranks) & highBits
+        // 8 · the byte's index (reached is not 0: the last byte's total is x's count, at least rank).
+        let shift = UInt64(truncatingIfNeeded: reached.trailingZeroBitCount & ~7)
+        let before = Int(truncatingIfNeeded: ((totals &<< 8) &>> shift) & 0xFF)
+        var byte = (x &>> shift) & 0xFF
+        var left = rank &- before
+        while left > 1 { byte &= byte &- 1; left &-= 1 }
+        return Int(truncatingIfNeeded: shift) &+ byte.trailingZeroBitCount
     }
 
     /// The next value (0 once `failed`).
@@ -252,10 +285,12 @@ struct PositionsBlockReader {
         guard z <= 32, unaryNext <= unaryEnd, mantissaBit &+ n <= mantissaEnd else { failed = true; return 0 }
         unaryBit = unaryNext
         // n ≤ 32 + maxK < 64 and k ≤ maxK: the masking shifts are the plain ones, without the tests of
-        // an oversized or negative shift that `<<` compiles to.
-        let code = word(mantissaBit) & ((1 &<< UInt64(n)) &- 1)
+        // an oversized or negative shift that `<<` compiles to; 0 ≤ k ≤ n, so the conversions need not
+        // test for a negative count (`UInt64(n)` did, a test and a branch a value).
+        let shift = UInt64(truncatingIfNeeded: n), kShift = UInt64(truncatingIfNeeded: k)
+        let code = word(mantissaBit) & ((1 &<< shift) &- 1)
         mantissaBit &+= n
-        let value = code &+ (1 &<< UInt64(n)) &- (1 &<< UInt64(k))
+        let value = code &+ (1 &<< shift) &- (1 &<< kShift)
         guard value <= UInt64(UInt32.max) else { failed = true; return 0 }
         return UInt32(truncatingIfNeeded: value)
     }

@@ -55,7 +55,9 @@ extension PostingsCursor {
         sumPositions(through: index)
         var skipCount = Int(buffers.positionsBefore[index])
         let first = Int(buffers.freqStart[index])
-        let fieldsBefore = (mask & (bit - 1)).nonzeroBitCount
+        // The fields below `field`: a look-up in the masks' field counts (`nonzeroBitCount` is a
+        // software popcount on the baseline x86-64 target, about 20 instructions).
+        let fieldsBefore = Int(buffers.fieldCounts[Int(truncatingIfNeeded: mask & (bit &- 1))])
         for k in 0..<fieldsBefore { skipCount += Int(buffers.freqs[first + k]) + 1 }
         return (skipCount, Int(buffers.freqs[first + fieldsBefore]) + 1)
     }
