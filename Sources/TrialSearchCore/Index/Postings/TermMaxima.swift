@@ -153,7 +153,10 @@ final class TermMaximumFactors: @unchecked Sendable {
                 let row = rows + (Int(docs[i]) &+ base) &* IndexFormat.fieldCount
                 let freqs = allFreqs + Int(starts[i])
                 var m = masks[i]
-                if m.nonzeroBitCount == 1, let blockTable {
+                // One field: m a power of two (`m & (m − 1)` clears its lowest bit; a mask is never 0,
+                // but one would take the loop below, x = 0), tested without `nonzeroBitCount`: the
+                // target has no POPCNT, and a population count in software is a dozen instructions.
+                if m & (m &- 1) == 0, m != 0, let blockTable {
                     // Most docs hold a term in one field: its x and y are one product each (0 + a is
                     // a), and the comparisons are `max`'s but for a NaN or −0, which no product gives.
                     let f = m.trailingZeroBitCount
