@@ -120,6 +120,9 @@ import Testing
         let factors = TermMaximumFactors(maxima)
         var e = segment.terms.makeTermsEnum()
         var compared = 0
+        // The merge's walk of a source without deletes (the second merge's) takes a doc of one field
+        // and a doc of several by different paths: both kinds must be among the docs compared.
+        var oneField = 0, severalFields = 0
         while e.next() {
             guard e.info.docFreq > IndexFormat.blockSize else { continue }
             // The largest x recomputed doc by doc from the merged segment's own norms.
@@ -129,15 +132,19 @@ import Testing
                 let doc = cursor.next()
                 if doc == PostingsCursor.noMoreDocs { break }
                 var x: Float = 0
+                var fields = 0
                 cursor.forEachTermFreq { field, tf in
                     x += Float(tf) * factors.factor(Int(field.rawValue), segment.norms.normByte(doc, field))
+                    fields += 1
                 }
+                if fields == 1 { oneField += 1 } else { severalFields += 1 }
                 best = max(best, x)
             }
             #expect(segment.postings(e.info).termMaximum == best, "\(String(decoding: e.term, as: UTF8.self))")
             compared += 1
         }
         #expect(compared > 50)
+        #expect(oneField > 1_000 && severalFields > 1_000, "docs of one field \(oneField), of several \(severalFields)")
         #expect(maxima.averages.enumerated().allSatisfy { f, avg in
             avg == Double(segment.norms.lengthSums[f]) / Double(segment.docCount)
         })

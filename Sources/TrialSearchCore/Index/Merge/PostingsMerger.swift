@@ -36,6 +36,9 @@ struct PostingsMerger: ~Copyable {
     /// One cursor's decode buffers per source, reused for every term.
     private var spent: [PostingsBuffers?]
     private let termFreqs: UnsafeMutablePointer<UInt32>
+    /// Per field, the docs of the current source's re-encoded blocks having the term (`copyLive`): a raw
+    /// row rather than a `FieldCounts`, whose checked subscript cost about 20 instructions a doc.
+    private let decodedFieldDocs: UnsafeMutablePointer<UInt32>
     /// The position values of the doc being re-encoded (`positionsCapacity` of them at most), grown
     /// as needed (`reservePositions`); freed in `deinit`.
     private var positions: UnsafeMutablePointer<UInt32>
@@ -53,11 +56,14 @@ struct PostingsMerger: ~Copyable {
         spentMaximum = readers.map { _ in nil }
         termFreqs = .allocate(capacity: IndexFormat.fieldCount)
         termFreqs.initialize(repeating: 0, count: IndexFormat.fieldCount)
+        decodedFieldDocs = .allocate(capacity: IndexFormat.fieldCount)
+        decodedFieldDocs.initialize(repeating: 0, count: IndexFormat.fieldCount)
         self.positions = .allocate(capacity: positionsCapacity)
     }
 
     deinit {
         termFreqs.deallocate()
+        decodedFieldDocs.deallocate()
         positions.deallocate()
     }
 
@@ -118,7 +124,8 @@ struct PostingsMerger: ~Copyable {
         }
         let table = try PostingsBlockTable(info: info, postings: r.postings)
         var decodedTermFreq = 0
-        var decodedFieldDocs = FieldCounts()
+        let decodedFieldDocs = self.decodedFieldDocs
+        decodedFieldDocs.update(repeating: 0, count: IndexFormat.fieldCount)
         for b in 0..<table.blockCount {
             let n = table.docCount(b)
             let previous = b == 0 ? -1 : table.lastDoc(b - 1)
@@ -156,12 +163,17 @@ struct PostingsMerger: ~Copyable {
                 guard doc != PostingsCursor.noMoreDocs, !cursor.isCorrupt else {
                     throw r.postings.corrupt("a postings block of \(n) docs ends early")
                 }
-                let total = cursor.totalTermFreq()
-                let mask = cursor.fieldMask
+                // The doc's termFreqs read once: their sum in the same loop that stores them, not
+                // `totalTermFreq()` beforehand (a second read of every termFreq). The masks are decoded
+                // through the doc first, as `totalTermFreq()` did: the positions' sums need them.
+                cursor.decodeMasks(through: cursor.index)
+                var total = 0
                 cursor.forEachTermFreq { field, tf in
                     termFreqs[Int(field.rawValue)] = UInt32(tf)
-                    decodedFieldDocs[Int(field.rawValue)] += 1
+                    decodedFieldDocs[Int(field.rawValue)] &+= 1
+                    total += tf
                 }
+                let mask = cursor.fieldMask
                 if total > positionsCapacity { reservePositions(total) }
                 guard cursor.positionValues(into: positions, capacity: positionsCapacity) == total else { break }
                 writer.add(doc: base + doc, mask: mask, termFreqs: termFreqs, positions: positions)
