@@ -1,4 +1,5 @@
 import CLibDeflate
+import Foundation
 import Testing
 @testable import TrialSearchCore
 
@@ -116,5 +117,43 @@ import Testing
             var out: [UInt8] = []
             #expect(!bad.withUnsafeBytes { StoredBlockCoding.recodeFacts($0, text: criteria, toBlock: false, into: &out) })
         }
+    }
+
+    /// An index of format 6 (the shipped fixture, whose stored blocks are coded as formats 5–7 code
+    /// them) updated by this version and merged into one segment: the merge re-codes the old blocks'
+    /// records into format-8 blocks (it copies only blocks of the current coding whole), every
+    /// unchanged trial reads back as before, the replaced one as updated, the deleted one is gone, and
+    /// `check` finds the index sound.
+    @Test func olderStoredBlocksAreRecodedByAMerge() throws {
+        let fixture = IndexFixtures.path("format6-index")
+        let dir = TemporaryDirectory("stored-format6")
+        defer { dir.remove() }
+        for name in try FileSystem.list(fixture) {
+            try FileManager.default.copyItem(atPath: FileSystem.join(fixture, name), toPath: dir.file(name))
+        }
+        let before = try IndexReader.open(directory: dir.path)
+        let old = try #require(before.segments.first)
+        #expect(!old.stored.blocksInCurrentCoding)
+        let trials = try (0..<before.docCount).map { try old.stored.trial(DocID($0)) }
+        #expect(trials.count == 150)
+        var updated = trials[7]
+        updated.briefTitle = "updated title of \(updated.id)"
+        updated.lastUpdated = PartialDate(year: 2031, month: 2, day: 3)
+        var options = IndexWriterOptions()
+        options.mergePolicy.maxSegments = 1
+        let summary = try indexTrials([updated], into: dir.path, options: options, deleting: [trials[20].id])
+        #expect(summary.replaced == 1 && summary.deleted == 1)
+        let after = try IndexReader.open(directory: dir.path)
+        let merged = try #require(after.segments.first)
+        #expect(after.segments.count == 1 && after.docCount == 149)
+        #expect(merged.stored.blocksInCurrentCoding)
+        for (i, t) in trials.enumerated() {
+            switch i {
+            case 7: #expect(try after.trial(t.id) == updated)
+            case 20: #expect(try after.trial(t.id) == nil)
+            default: #expect(try after.trial(t.id) == t, "\(t.id)")
+            }
+        }
+        #expect(try IndexCheck.run(directory: dir.path).isClean)
     }
 }

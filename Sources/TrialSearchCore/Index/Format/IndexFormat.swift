@@ -13,9 +13,10 @@ public enum IndexFormat {
     /// blocks stores after its impacts the exact maximum of BM25F's pseudo-frequency over its docs
     /// (`TermMaxima`, `PostingsWriter`); the other files are as in 5. 7: the postings file also states
     /// the keyword queries' BM25F parameters, and a term of several blocks stores its maximum x under
-    /// them and each block's, a byte quantized upward (`BlockMaxima`); the other files are as in 5. 8: stored blocks state their parts' lengths part-major and
-    /// not those of the texts, criteria and source parts, and code excerpt lengths against their line's
-    /// end (`StoredBlockCoding`), at libdeflate level 5; the other files are as in 7.
+    /// them and each block's, a byte quantized upward (`BlockMaxima`); the other files are as in 5.
+    /// 8: stored blocks state their parts' lengths part-major and not those of the texts, criteria and
+    /// source parts, and code excerpt lengths against their line's end (`StoredBlockCoding`), at
+    /// libdeflate level 5; the other files are as in 7.
     public static let version: UInt32 = 8
     /// The oldest version this trialsearch still reads: 5, whose postings have no term maxima (their
     /// scorers bound terms by their impacts alone; format 6's by their term maxima too, without block
