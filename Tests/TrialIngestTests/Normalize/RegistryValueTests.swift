@@ -83,6 +83,13 @@ import TrialSearchCore
         #expect(Vocabulary.phases("0") == ["Early Phase 1"])
         #expect(Vocabulary.phases("Retrospective study") == ["Retrospective study"])
         #expect(Vocabulary.phases("") == [])
+        // The common values' fast answers are the general reading's; other spellings take that reading.
+        for value in ["Phase 1", "Phase 2", "Phase 3", "Phase 4", "Phase 1/Phase 2", "Phase 2/Phase 3",
+                      "Early Phase 1", "N/A", "NA", "PHASE1", "PHASE2", "PHASE3", "PHASE4", "EARLY_PHASE1"] {
+            #expect(Vocabulary.phases(value) == Vocabulary.parsedPhases(value), "\(value)")
+        }
+        #expect(Vocabulary.phases("phase 2") == ["Phase 2"])
+        #expect(Vocabulary.phases(" Phase 1 / Phase 2 ") == ["Phase 1", "Phase 2"])
     }
 
     @Test func sexStudyTypeAndCodes() {
