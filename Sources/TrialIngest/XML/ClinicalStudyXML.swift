@@ -276,11 +276,14 @@ final class ClinicalStudyXMLHandler: SAXDelegate {
         case .otherName: intervention.otherNames.append(value)
         case .gender: trial.eligibility.sex = Vocabulary.sex(value)
         case .minimumAge:
-            trial.eligibility.minimumAgeYears = AgeLimit.years(value)
-            trial.eligibility.minimumAge = AgeLimit.published(value)
+            // Read once: `AgeLimit.published` is the text when `years` reads an age, else "".
+            let years = AgeLimit.years(value)
+            trial.eligibility.minimumAgeYears = years
+            trial.eligibility.minimumAge = years == nil ? "" : value
         case .maximumAge:
-            trial.eligibility.maximumAgeYears = AgeLimit.years(value)
-            trial.eligibility.maximumAge = AgeLimit.published(value)
+            let years = AgeLimit.years(value)
+            trial.eligibility.maximumAgeYears = years
+            trial.eligibility.maximumAge = years == nil ? "" : value
         case .healthyVolunteers: trial.eligibility.healthyVolunteers = Vocabulary.yesNo(value)
         case .lastName: official.name = value
         case .role: official.role = value

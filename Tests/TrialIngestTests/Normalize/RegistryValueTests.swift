@@ -41,6 +41,12 @@ import TrialSearchCore
     static let ages: [(String, Double)] = [
         ("18 Years", 18), ("6 Months", 0.5), ("18Y", 18), ("18", 18), ("65 years old", 65), ("2 Weeks", 14 / 365.25),
         ("10 Days", 10 / 365.25), ("1 Year", 1), ("1.5 Years", 1.5), ("30 Minutes", 30 / 525_960.0), ("12 Hours", 12 / 8766.0),
+        // Every unit spelling, in any case.
+        ("18 YRS", 18), ("18 yr", 18), ("18 a", 18), ("18 y", 18), ("3 mos", 0.25), ("3 MO", 0.25), ("3 m", 0.25),
+        ("3 Month", 0.25), ("2 wk", 14 / 365.25), ("2 WKS", 14 / 365.25), ("2 w", 14 / 365.25),
+        ("2 Week", 14 / 365.25), ("1 d", 1 / 365.25), ("1 Day", 1 / 365.25), ("12 h", 12 / 8766.0),
+        ("12 hr", 12 / 8766.0), ("12 Hrs", 12 / 8766.0), ("12 hour", 12 / 8766.0), ("30 min", 30 / 525_960.0),
+        ("30 MINS", 30 / 525_960.0), ("30 minute", 30 / 525_960.0),
     ]
 
     @Test func years() throws {
@@ -50,7 +56,8 @@ import TrialSearchCore
         }
     }
 
-    @Test(arguments: ["N/A", "no limit", "None", "-", "??", "", "≥18", "adult"])
+    @Test(arguments: ["N/A", "no limit", "None", "-", "??", "", "≥18", "adult", "18 yearsold", "18 yearsyears",
+                      "18 centuries", "18 minutess", "18 ye", "18 mon"])
     func noLimit(_ text: String) {
         #expect(AgeLimit.years(text) == nil)
         #expect(AgeLimit.published(text) == "")
@@ -83,6 +90,13 @@ import TrialSearchCore
         #expect(Vocabulary.phases("0") == ["Early Phase 1"])
         #expect(Vocabulary.phases("Retrospective study") == ["Retrospective study"])
         #expect(Vocabulary.phases("") == [])
+        // The common values' fast answers are the general reading's; other spellings take that reading.
+        for value in ["Phase 1", "Phase 2", "Phase 3", "Phase 4", "Phase 1/Phase 2", "Phase 2/Phase 3",
+                      "Early Phase 1", "N/A", "NA", "PHASE1", "PHASE2", "PHASE3", "PHASE4", "EARLY_PHASE1"] {
+            #expect(Vocabulary.phases(value) == Vocabulary.parsedPhases(value), "\(value)")
+        }
+        #expect(Vocabulary.phases("phase 2") == ["Phase 2"])
+        #expect(Vocabulary.phases(" Phase 1 / Phase 2 ") == ["Phase 1", "Phase 2"])
     }
 
     @Test func sexStudyTypeAndCodes() {

@@ -80,7 +80,7 @@ import Testing
     }
 
     @Test func clusionFilterAtEveryOffset() throws {
-        for spelling in ["clusion", "CLUSION", "cLuSiOn", "cclusion", "Clusio"] {
+        for spelling in ["clusion", "CLUSION", "cLuSiOn", "cclusion", "Clusio", "clinical clusion", "cl-clusion"] {
             for offset in 0..<64 {
                 for tail in [0, 3, 30] {
                     let line = Array((String(repeating: "c", count: offset % 3) + String(repeating: "a", count: offset)
