@@ -3,6 +3,31 @@ import Testing
 
 /// `TermDictionary.seek` against `lookup` for every term of a segment and for absent neighbours.
 @Suite struct TermDictionarySeekTests {
+    /// Every term of `dictionary`, in order.
+    static func terms(of dictionary: TermDictionary) -> [[UInt8]] {
+        var terms: [[UInt8]] = []
+        var e = dictionary.makeTermsEnum()
+        while e.next() { terms.append(e.term) }
+        return terms
+    }
+
+    /// A segment of 600 synthetic trials (`seed`) whose first title holds 200 terms sharing their first
+    /// 8 bytes (blocks then start with equal keys) and whose second title is `words`.
+    static func segmentWithSharedKeys(seed: UInt64, words: String, in dir: TemporaryDirectory) throws -> SegmentReader {
+        var trials = SyntheticTrials.make(count: 600, seed: seed)
+        trials[0].briefTitle = (0..<200).map { "hyperlip\($0)x" }.joined(separator: " ")
+        trials[1].briefTitle = words
+        return try SegmentRoundTripTests.buildSegment(trials, in: dir)
+    }
+
+    /// Absent neighbours of `term`: one byte more, one byte less, the last byte changed, a byte appended.
+    static func neighbours(of term: [UInt8]) -> [[UInt8]] {
+        var variants: [[UInt8]] = [term + [0x7A], Array(term.dropLast()), term + [0x00]]
+        if let last = term.last, last < 0xFF { variants.append(Array(term.dropLast()) + [last + 1]) }
+        if let last = term.last, last > 0 { variants.append(Array(term.dropLast()) + [last - 1]) }
+        return variants
+    }
+
     @Test func seekFindsWhatLookupFinds() throws {
         let dir = TemporaryDirectory("seek")
         defer { dir.remove() }
@@ -10,20 +35,14 @@ import Testing
         // Terms sharing long prefixes, and prefixes of each other.
         trials[0].briefTitle = "ab abc abcd abcde abd abde b ba bab babb hyperlipidaemia hyperlipidemia hyperlipid"
         let segment = try SegmentRoundTripTests.buildSegment(trials, in: dir)
-        var terms: [[UInt8]] = []
-        var e = segment.terms.makeTermsEnum()
-        while e.next() { terms.append(e.term) }
+        let terms = Self.terms(of: segment.terms)
         #expect(terms.count > 400)
         var probes = 0
         for term in terms {
             let expected = try segment.terms.lookup(term)
             let found = try term.withUnsafeBytes { try segment.terms.seek($0) }
             #expect(found == expected, "\(String(decoding: term, as: UTF8.self))")
-            // Absent neighbours: one byte more, one byte less, the last byte changed, a byte appended.
-            var variants: [[UInt8]] = [term + [0x7A], Array(term.dropLast()), term + [0x00]]
-            if let last = term.last, last < 0xFF { variants.append(Array(term.dropLast()) + [last + 1]) }
-            if let last = term.last, last > 0 { variants.append(Array(term.dropLast()) + [last - 1]) }
-            for v in variants {
+            for v in Self.neighbours(of: term) {
                 let a = try segment.terms.lookup(v)
                 let b = try v.withUnsafeBytes { try segment.terms.seek($0) }
                 #expect(a == b, "variant \(String(decoding: v, as: UTF8.self))")
@@ -34,27 +53,20 @@ import Testing
         #expect(try segment.terms.seek("\u{FFFF}zzz") == nil)
         #expect(probes > 1_000)
     }
+
     /// `TermDictionary.Seeker.seek` (many look-ups through one view) gives `seek`'s and `lookup`'s answers, for
     /// every term and absent neighbours, on blocks with distinct keys and on blocks sharing an 8-byte key.
     @Test func seekerFindsWhatSeekFinds() throws {
         let dir = TemporaryDirectory("seeker")
         defer { dir.remove() }
-        var trials = SyntheticTrials.make(count: 600, seed: 11)
-        trials[0].briefTitle = (0..<200).map { "hyperlip\($0)x" }.joined(separator: " ")
-        trials[1].briefTitle = "ab abc abcd abcde abd abde b ba bab babb hyperlip hyperli hyperlipz hyperlipidaemia"
-        let segment = try SegmentRoundTripTests.buildSegment(trials, in: dir)
-        let dictionary = segment.terms
-        var terms: [[UInt8]] = []
-        var e = dictionary.makeTermsEnum()
-        while e.next() { terms.append(e.term) }
+        let dictionary = try Self.segmentWithSharedKeys(
+            seed: 11, words: "ab abc abcd abcde abd abde b ba bab babb hyperlip hyperli hyperlipz hyperlipidaemia", in: dir).terms
+        let terms = Self.terms(of: dictionary)
         #expect(terms.count > 600)
         var probes = 0, found = 0
         try dictionary.withSeeker { seeker in
             for term in terms {
-                var variants: [[UInt8]] = [term, term + [0x00], term + [0x7A], Array(term.dropLast())]
-                if let last = term.last, last < 0xFF { variants.append(Array(term.dropLast()) + [last + 1]) }
-                if let last = term.last, last > 0 { variants.append(Array(term.dropLast()) + [last - 1]) }
-                for v in variants {
+                for v in [term] + Self.neighbours(of: term) {
                     let expected = try v.withUnsafeBytes { try dictionary.seek($0) }
                     #expect(expected == (try dictionary.lookup(v)))
                     let got = try v.withUnsafeBytes { try seeker.seek($0) }
@@ -74,27 +86,16 @@ import Testing
     @Test func blockContainingIsTheLastBlockStartingAtOrBelow() throws {
         let dir = TemporaryDirectory("seek-block")
         defer { dir.remove() }
-        var trials = SyntheticTrials.make(count: 600, seed: 7)
-        // Many terms sharing their first 8 bytes, so that blocks start with equal keys.
-        trials[0].briefTitle = (0..<200).map { "hyperlip\($0)x" }.joined(separator: " ")
-        trials[1].briefTitle = "hyperlip hyperli hyperlipz ab abc b"
-        let segment = try SegmentRoundTripTests.buildSegment(trials, in: dir)
-        let dictionary = segment.terms
+        let dictionary = try Self.segmentWithSharedKeys(seed: 7, words: "hyperlip hyperli hyperlipz ab abc b", in: dir).terms
         #expect(dictionary.blockCount > 10)
         let firsts: [[UInt8]] = try (0..<dictionary.blockCount).map { b in
             let first = try #require(dictionary.firstTerm(ofBlock: b))
             return Array(first)
         }
         #expect(Set(firsts.filter { $0.starts(with: Array("hyperlip".utf8)) }).count > 2)
-        var terms: [[UInt8]] = []
-        var e = dictionary.makeTermsEnum()
-        while e.next() { terms.append(e.term) }
         var probes = 0
-        for term in terms {
-            var variants: [[UInt8]] = [term, term + [0x00], term + [0x7A], Array(term.dropLast())]
-            if let last = term.last, last < 0xFF { variants.append(Array(term.dropLast()) + [last + 1]) }
-            if let last = term.last, last > 0 { variants.append(Array(term.dropLast()) + [last - 1]) }
-            for v in variants where !v.isEmpty {
+        for term in Self.terms(of: dictionary) {
+            for v in [term] + Self.neighbours(of: term) where !v.isEmpty {
                 let expected = firsts.lastIndex { $0.lexicographicallyPrecedes(v) || $0 == v }
                 let found = try v.withUnsafeBytes { try dictionary.block(containing: $0) }
                 if let expected {
