@@ -195,10 +195,14 @@ enum MaxScoreSearch {
         let floats = UnsafeMutableBufferPointer<Float>.allocate(capacity: 3 * n)
         // The candidate loop's cutoffs, one per non-essential prefix (`collectCandidates`).
         let cutoffs = UnsafeMutablePointer<Double>.allocate(capacity: n)
+        // The lone essential clause's closure's threshold, `max(seed, collector.threshold)` kept as it
+        // changes (at a collected doc): the closure reads it rather than computing it per doc.
+        let current = UnsafeMutablePointer<Float>.allocate(capacity: 1)
         defer {
             order.deallocate()
             floats.deallocate()
             cutoffs.deallocate()
+            current.deallocate()
         }
         order.initialize(repeating: 0)
         floats.initialize(repeating: 0)
@@ -264,32 +268,42 @@ enum MaxScoreSearch {
                 if firstEssential == n - 1 {
                     // A lone essential clause (the usual case of a short query once the threshold has
                     // risen): each of its docs is completed at once, as step 4 would, without the
-                    // accumulator and the candidates' bit set. The same docs in the same order, the same
-                    // sums (0 + score is exact in Double) and the same tests: the same hits.
-                    // The scorer skips the docs the first test below would prune (`rest` is the bound of
-                    // all the non-essential clauses) without calling the closure. The closure captures
+                    // accumulator and the candidates' bit set. The same docs in the same order and the same
+                    // sums (0 + score is exact in Double).
+                    // The scorer skips the docs that the bound of all the non-essential clauses (`rest`)
+                    // cannot lift to the threshold without calling the closure. The closure captures
                     // constants only (the threshold is read from the collector): a captured variable
                     // would be checked for exclusive access at every read. Nor does it capture a
                     // reference (an array, `DocAdmission`'s): each was retained and released per call.
+                    // Between probes a doc is dropped by the candidate loop's cutoffs (`collectCandidates`,
+                    // `setCutoffs`, kept in step with the threshold), not by the Float bound test: the first
+                    // probe needs none (the scorer made that test), and admission is asked only of the docs
+                    // the probes leave competitive, before the exact final test: the same hits.
                     let i = order[n - 1], byBound = order, prefixSums = prefix, lastNonEssential = firstEssential - 1
                     let rest = lastNonEssential >= 0 ? prefix[lastNonEssential] : 0
+                    setCutoffs(cutoffs, prefix, count: lastNonEssential, threshold: threshold)
+                    current.pointee = threshold
                     if Int(scorers[i].doc) < innerMin { _ = scorers[i].advance(to: DocID(innerMin)) }
                     scorers[i].forEachCompetitiveScore(through: DocID(innerMax), rest: rest, threshold: threshold) { doc, score in
-                        let threshold = max(seed, collector.threshold)
-                        guard simple ? doc != skipped : query.admission.admits(doc) else { return threshold }
                         var partial = Double(score)
                         var k = lastNonEssential
                         while k >= 0 {
-                            if boundIsBelow(Float(partial) + prefixSums[k], threshold) { return threshold }
                             let j = byBound[k]
                             if scorers[j].doc < doc { _ = scorers[j].advance(to: doc) }
                             if scorers[j].doc == doc && scorers[j].matches() { partial += Double(scorers[j].score()) }
-                            k -= 1
+                            k &-= 1
+                            if k >= 0 && partial < cutoffs[k] { return current.pointee }
                         }
-                        if !boundIsBelow(Float(partial), threshold) && !query.isExcluded(doc) {
-                            collector.collect(query.scored(doc, partial))
+                        let threshold = current.pointee
+                        guard !boundIsBelow(Float(partial), threshold) && (simple ? doc != skipped : query.admission.admits(doc))
+                            && !query.isExcluded(doc) else { return threshold }
+                        collector.collect(query.scored(doc, partial))
+                        let risen = max(seed, collector.threshold)
+                        if risen != threshold {
+                            current.pointee = risen
+                            setCutoffs(cutoffs, prefixSums, count: lastNonEssential, threshold: risen)
                         }
-                        return max(seed, collector.threshold)
+                        return risen
                     }
                     threshold = max(seed, collector.threshold)
                     innerMin = innerMax + 1
