@@ -277,8 +277,9 @@ enum MaxScoreSearch {
                     // reference (an array, `DocAdmission`'s): each was retained and released per call.
                     // Between probes a doc is dropped by the candidate loop's cutoffs (`collectCandidates`,
                     // `setCutoffs`, kept in step with the threshold), not by the Float bound test: the first
-                    // probe needs none (the scorer made that test), and admission is asked only of the docs
-                    // the probes leave competitive, before the exact final test: the same hits.
+                    // probe needs none (the scorer dropped the docs below its cutoff for `rest`,
+                    // `TermScorer.competitiveCutoff`), and admission is asked only of the docs the probes
+                    // leave competitive, before the exact final test: the same hits.
                     let i = order[n - 1], byBound = order, prefixSums = prefix, lastNonEssential = firstEssential - 1
                     let rest = lastNonEssential >= 0 ? prefix[lastNonEssential] : 0
                     setCutoffs(cutoffs, prefix, count: lastNonEssential, threshold: threshold)
