@@ -211,8 +211,8 @@ struct TermScorer: ClauseScorer {
     }
 
     /// Calls `body(doc, score)` for every doc from the current one up to `last` whose score is positive
-    /// and not pruned (`boundIsBelow(score + rest, threshold)`; `body` returns the threshold for the
-    /// docs after), and moves past `last`: the same arithmetic as `score()`, a block's run at a time
+    /// and not below `competitiveCutoff(threshold, rest:)` (`body` returns the threshold for the docs
+    /// after), and moves past `last`: the same arithmetic as `score()`, a block's run at a time
     /// (`PostingsCursor.run(through:)`), in a loop of this function's own over the run's arrays, so that
     /// the loop's state (the run's pointers, the factor table, the norms, the weight) stays in registers
     /// and a pruned doc costs no call.
@@ -222,13 +222,24 @@ struct TermScorer: ClauseScorer {
         forEachScore(through: last, rest: rest, threshold: threshold, PrefetchNorms.self, body)
     }
 
+    /// A score below which `boundIsBelow(score + rest, threshold)` surely holds: the candidate loop's
+    /// cutoff (`MaxScoreSearch.prefilterCutoff`) in Float, whose margin of 10⁻⁵ of the threshold covers
+    /// the rounding to Float and the Float sum and product of the bound test (a few 10⁻⁸ relative; all
+    /// terms ≥ 0). One comparison a doc instead of that test's sum, product and comparison; it passes a
+    /// doc within the margin that the test would prune, which the caller's final test drops (−∞ while
+    /// the threshold is: no doc pruned).
+    @inline(__always)
+    static func competitiveCutoff(_ threshold: Float, rest: Float) -> Float {
+        Float(MaxScoreSearch.prefilterCutoff(threshold, rest: rest))
+    }
+
     /// `forEachCompetitiveScore`, prefetching the norms rows ahead when `P.enabled` (a type, so that each
     /// case is a loop of its own, without a test per doc).
     @inline(__always)
     private mutating func forEachScore<P: NormsPrefetch>(through last: DocID, rest: Float, threshold: Float, _: P.Type,
                                                          _ body: (DocID, Float) -> Float) {
         let prefetch = P.enabled
-        var threshold = threshold
+        var cutoff = Self.competitiveCutoff(threshold, rest: rest)
         let factors = self.factors
         let weight = scoreWeight, k1 = self.k1
         let rows = normRows, fields = self.fields
@@ -277,14 +288,14 @@ struct TermScorer: ClauseScorer {
                         let s = factors[once &+ f &* 256 &+ Int(row[f])]
                         guard s > 0 else { continue }
                         let score = weight * s
-                        if !boundIsBelow(score + rest, threshold) { threshold = body(doc, score) }
+                        if !(score < cutoff) { cutoff = Self.competitiveCutoff(body(doc, score), rest: rest) }
                         continue
                     }
                     let (x, j) = Self.pseudoFrequency(mask: mask, first: f, freqs: freqs, factors: factors, row: row)
                     k &+= j
                     guard x > 0 else { continue }
                     let score = weight * (x / (k1 + x))
-                    if !boundIsBelow(score + rest, threshold) { threshold = body(doc, score) }
+                    if !(score < cutoff) { cutoff = Self.competitiveCutoff(body(doc, score), rest: rest) }
                 }
                 d = cursor.next(after: run)
                 if restricted { d = skipUnsearched(d) }
@@ -320,7 +331,7 @@ struct TermScorer: ClauseScorer {
                 }
                 guard x > 0 else { continue }
                 let score = saturates ? weight * (x / (k1 + x)) : weight * x
-                if !boundIsBelow(score + rest, threshold) { threshold = body(doc, score) }
+                if !(score < cutoff) { cutoff = Self.competitiveCutoff(body(doc, score), rest: rest) }
             }
             d = cursor.next(after: run)
             if restricted { d = skipUnsearched(d) }

@@ -125,8 +125,9 @@ import Testing
     /// by doc: for default-field clauses (BM25F with its table of single occurrences), clauses named to a
     /// field (docs holding the term elsewhere skipped), TF-IDF, runs cut at random docs, inside and
     /// across blocks, on every segment (deleted docs included: scorers do not filter them). With a
-    /// threshold (raised by the callback, as a top-1 collector would) it hands over exactly the docs
-    /// that `boundIsBelow(score + rest, threshold)` does not prune.
+    /// threshold (raised by the callback, as a top-1 collector would) it hands over exactly the docs not
+    /// below `TermScorer.competitiveCutoff(threshold, rest:)`, among them every doc that
+    /// `boundIsBelow(score + rest, threshold)` does not prune.
     @Test(arguments: [Similarity.default, .tfidf(TFIDFParameters())])
     func blockRunScoresEqualDocByDocScores(similarity: Similarity) throws {
         let index = try #require(SyntheticSearchIndex.shared)
@@ -172,12 +173,21 @@ import Testing
                           let best = scores.map(\.score).max() else { continue }
                     let rest = best * Float(rng.next() % 4) / 8
                     let start = best * Float(rng.next() % 4) / 4
-                    var expectedPassed: [DocID] = []
+                    // The scorer drops the docs below its cutoff (`competitiveCutoff`): all of them fail the
+                    // bound test, and it lets through every doc that passes that test.
+                    var expectedPassed: [DocID] = [], boundPassed: [DocID] = []
                     var t = start
-                    for (doc, score) in scores where !boundIsBelow(score + rest, t) {
+                    for (doc, score) in scores where !(score < TermScorer.competitiveCutoff(t, rest: rest)) {
                         expectedPassed.append(doc)
+                        if !boundIsBelow(score + rest, t) { boundPassed.append(doc) }
                         t = max(t, score + rest)
                     }
+                    var tb = start, exactPassed: [DocID] = []
+                    for (doc, score) in scores where !boundIsBelow(score + rest, tb) {
+                        exactPassed.append(doc)
+                        tb = max(tb, score + rest)
+                    }
+                    #expect(boundPassed == exactPassed, "\(label): every doc the bound test passes is let through")
                     #expect(!expectedPassed.isEmpty, "\(label): the best doc passes")
                     var passed: [DocID] = []
                     var current = start
