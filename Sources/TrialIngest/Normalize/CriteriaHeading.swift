@@ -22,42 +22,61 @@ enum CriteriaHeading {
 
     /// The heading's kind and the byte offset where the rest of the line (the first criterion, if
     /// any) starts, or nil when `line` is not a heading.
+    ///
+    /// The words are byte ranges of `line` (at most 12, on the stack), compared in place with the
+    /// lowercase phrases: no `String` per word.
     static func parse(_ line: UnsafeBufferPointer<UInt8>) -> (kind: Kind, rest: Int)? {
         guard containsClusion(line) else { return nil }
+        return withUnsafeTemporaryAllocation(of: Word.self, capacity: 12) { storage in
+            parse(line, words: storage)
+        }
+    }
+
+    /// A word of the line: letters only, `line[start..<end]`.
+    private struct Word {
+        var start: Int
+        var end: Int
+    }
+
+    private static func parse(_ line: UnsafeBufferPointer<UInt8>,
+                              words storage: UnsafeMutableBufferPointer<Word>) -> (kind: Kind, rest: Int)? {
         let count = line.count
         var i = ListMarker.length(in: line)
         i = skipOutlineNumber(line, from: i)
         // The first words: letters only, with their byte ranges.
-        var words: [(start: Int, end: Int, text: String)] = []
+        var wordCount = 0
         var j = i
-        while j < count, words.count < 12 {
+        while j < count, wordCount < 12 {
             while j < count, !isLetter(line[j]) { j += 1 }
             let start = j
             while j < count, isLetter(line[j]) { j += 1 }
             if start < j {
-                words.append((start, j, String(decoding: line[start..<j].map(lowercased), as: UTF8.self)))
+                storage[wordCount] = Word(start: start, end: j)
+                wordCount += 1
             }
         }
-        for k in 0..<min(words.count, 4) {
-            let word = words[k].text
+        let words = UnsafeBufferPointer(rebasing: storage[0..<wordCount])
+        for k in 0..<min(wordCount, 4) {
+            let word = words[k]
             var kind: Kind? = nil
             var phraseEnd = 0
-            if let found = self.kind(word), k + 1 < words.count, isCriteria(words[k + 1].text) {
+            if let found = self.kind(line, word), k + 1 < wordCount, isCriteria(line, words[k + 1]) {
                 kind = found
                 phraseEnd = words[k + 1].end
-            } else if word == "criteria", k + 2 < words.count, words[k + 1].text == "for",
-                      let found = self.kind(words[k + 2].text) {
+            } else if equals(line, word, "criteria"), k + 2 < wordCount, equals(line, words[k + 1], "for"),
+                      let found = self.kind(line, words[k + 2]) {
                 kind = found
                 phraseEnd = words[k + 2].end
-            } else if let found = self.kind(word.hasSuffix("s") ? String(word.dropLast()) : word),
-                      nextNonSpace(line, from: words[k].end) == UInt8(ascii: ":") || words.count == k + 1 {
+            } else if let found = self.kind(line, lowercased(line[word.end - 1]) == UInt8(ascii: "s")
+                                                ? Word(start: word.start, end: word.end - 1) : word),
+                      nextNonSpace(line, from: word.end) == UInt8(ascii: ":") || wordCount == k + 1 {
                 kind = found
-                phraseEnd = words[k].end
+                phraseEnd = word.end
             }
             guard let kind else { continue }
             // The words before must be qualifiers, and the line must not name both kinds.
             for before in words[0..<k] {
-                if blocked.contains(before.text) || self.kind(before.text) != nil { return nil }
+                if isBlocked(line, before) || self.kind(line, before) != nil { return nil }
             }
             if let punctuation = firstNonSpace(line, from: i), punctuation == UInt8(ascii: "/") { return nil }
             return (kind, rest(line, after: phraseEnd, words: words))
@@ -65,25 +84,50 @@ enum CriteriaHeading {
         return nil
     }
 
-    private static func kind(_ word: String) -> Kind? {
-        word == "inclusion" ? .inclusion : word == "exclusion" ? .exclusion : nil
+    /// Whether the word, lowercased, is `literal` (lowercase ASCII).
+    @inline(__always)
+    private static func equals(_ line: UnsafeBufferPointer<UInt8>, _ word: Word, _ literal: StaticString) -> Bool {
+        let length = literal.utf8CodeUnitCount
+        guard word.end - word.start == length else { return false }
+        let bytes = literal.utf8Start
+        for n in 0..<length where lowercased(line[word.start + n]) != bytes[n] { return false }
+        return true
     }
 
-    private static func isCriteria(_ word: String) -> Bool {
-        word == "criteria" || word == "criterion" || word == "critieria"
+    private static func kind(_ line: UnsafeBufferPointer<UInt8>, _ word: Word) -> Kind? {
+        equals(line, word, "inclusion") ? .inclusion : equals(line, word, "exclusion") ? .exclusion : nil
+    }
+
+    private static func isCriteria(_ line: UnsafeBufferPointer<UInt8>, _ word: Word) -> Bool {
+        equals(line, word, "criteria") || equals(line, word, "criterion") || equals(line, word, "critieria")
     }
 
     /// Words that make "… inclusion criteria" a sentence rather than a heading.
-    private static let blocked: Set<String> = [
+    private static let blockedWords: [String] = [
         "no", "not", "are", "is", "be", "must", "meet", "meets", "met", "all", "will", "see", "any", "and", "or",
         "if", "with", "without", "as", "per", "by", "these", "those", "of", "to", "in",
     ]
+
+    /// `blockedWords`, each packed into a word (its bytes from the lowest; all are at most 8 letters).
+    private static let blocked: [UInt64] = blockedWords.map { word in
+        var packed: UInt64 = 0
+        for (n, byte) in word.utf8.enumerated() { packed |= UInt64(byte) << (8 * n) }
+        return packed
+    }
+
+    private static func isBlocked(_ line: UnsafeBufferPointer<UInt8>, _ word: Word) -> Bool {
+        let length = word.end - word.start
+        guard length <= 8 else { return false }
+        var packed: UInt64 = 0
+        for n in 0..<length { packed |= UInt64(lowercased(line[word.start + n])) << (8 * n) }
+        return blocked.contains(packed)
+    }
 
     /// Where the first criterion on the heading's line starts: after a colon that closes the heading
     /// within its next six words; else after the phrase when more than three words follow it; else the
     /// end of the line.
     private static func rest(_ line: UnsafeBufferPointer<UInt8>, after phraseEnd: Int,
-                             words: [(start: Int, end: Int, text: String)]) -> Int {
+                             words: UnsafeBufferPointer<Word>) -> Int {
         let count = line.count
         var j = phraseEnd
         var wordsSeen = 0
@@ -104,7 +148,8 @@ enum CriteriaHeading {
             if wordsSeen > 6 { break }
             j += 1
         }
-        let following = words.filter { $0.start >= phraseEnd }.count
+        var following = 0
+        for word in words where word.start >= phraseEnd { following += 1 }
         if following > 3 {
             var start = phraseEnd
             while start < count, !isLetter(line[start]) && !isDigit(line[start]) { start += 1 }
@@ -122,8 +167,15 @@ enum CriteriaHeading {
         while k < count, k - j < 4, isLetter(line[k]) || isDigit(line[k]) { k += 1 }
         if k > j, k < count, line[k] == UInt8(ascii: ".") || line[k] == UInt8(ascii: ")"),
            k + 1 < count, isSpace(line[k + 1]) {
-            let token = String(decoding: line[j..<k].map(lowercased), as: UTF8.self)
-            if token.count == 1 || token.allSatisfy({ "ivx".contains($0) }) || token.allSatisfy(\.isNumber) {
+            // One letter or digit, a Roman numeral (i, v, x) or a number; compared in place.
+            var roman = true
+            var number = true
+            for n in j..<k {
+                let byte = lowercased(line[n])
+                if byte != UInt8(ascii: "i"), byte != UInt8(ascii: "v"), byte != UInt8(ascii: "x") { roman = false }
+                if !isDigit(byte) { number = false }
+            }
+            if k - j == 1 || roman || number {
                 return k + 2
             }
         }
