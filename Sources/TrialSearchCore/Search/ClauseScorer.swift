@@ -52,9 +52,9 @@ protocol ClauseScorer {
                                    marks: UnsafeMutablePointer<UInt64>)
     /// Calls `body(doc, score)` for every matching doc from the current one up to `last`, in doc order,
     /// except those (or some of those) pruned by `boundIsBelow(score + rest, threshold)`, and moves past
-    /// `last`; `body` returns the threshold for the docs after, and must not move this scorer. The docs and scores are
-    /// those `accumulate` adds: `MaxScoreSearch` scores a lone essential clause this way, without the
-    /// accumulator, and a pruned doc costs no call.
+    /// `last`; `body` returns the threshold for the docs after, and must not move this scorer. The docs
+    /// and scores are those `accumulate` adds: `MaxScoreSearch` scores a lone essential clause this way,
+    /// without the accumulator, and a pruned doc costs no call.
     mutating func forEachCompetitiveScore(through last: DocID, rest: Float, threshold: Float, _ body: (DocID, Float) -> Float)
     /// A new scorer of the same clause in `segment`, before its first doc and with its own decode
     /// buffers (so that both can be walked independently), or nil when the scorer cannot make one.
