@@ -109,19 +109,14 @@ import Testing
     }
 
     @Test func agreesOnTheFixturesCriteriaLines() throws {
-        let paths = try DumpReader(paths: [Fixtures.path("ctgov-xml")]).files.filter { $0.hasSuffix(".xml") }
         var lines = 0
-        for name in paths {
-            let xml = String(decoding: try Fixtures.bytes("ctgov-xml/" + String(name.split(separator: "/").last ?? "")), as: UTF8.self)
-            for piece in xml.components(separatedBy: "<textblock>").dropFirst() {
-                guard let block = piece.components(separatedBy: "</textblock>").first else { continue }
-                for line in TextNormalizer.paragraphs(block).split(separator: "\n") {
-                    let text = String(line)
-                    let parsed = Array(text.utf8).withUnsafeBufferPointer { CriteriaHeading.parse($0) }
-                    let expected = Self.reference(text)
-                    #expect(parsed?.kind == expected?.kind && parsed?.rest == expected?.rest, "\(text)")
-                    lines += 1
-                }
+        for block in try Fixtures.ctgovTextBlocks() {
+            for line in TextNormalizer.paragraphs(block.text).split(separator: "\n") {
+                let text = String(line)
+                let parsed = Array(text.utf8).withUnsafeBufferPointer { CriteriaHeading.parse($0) }
+                let expected = Self.reference(text)
+                #expect(parsed?.kind == expected?.kind && parsed?.rest == expected?.rest, "\(block.file): \(text)")
+                lines += 1
             }
         }
         #expect(lines >= 100, "lines: \(lines)")

@@ -180,19 +180,14 @@ import Testing
     }
 
     @Test func fixtureTextBlocksNormalizeAsByteByByte() throws {
-        let paths = try DumpReader(paths: [Fixtures.path("ctgov-xml")]).files.filter { $0.hasSuffix(".xml") }
         var blocks = 0
-        for name in paths {
-            let xml = String(decoding: try Fixtures.bytes("ctgov-xml/" + String(name.split(separator: "/").last ?? "")), as: UTF8.self)
-            for piece in xml.components(separatedBy: "<textblock>").dropFirst() {
-                guard let block = piece.components(separatedBy: "</textblock>").first else { continue }
-                let bytes = Array(block.utf8)
-                for unescape in [false, true] {
-                    #expect(Self.normalized(bytes, unescape: unescape) == Self.reference(bytes, unescape: unescape), "\(name)")
-                    #expect(Self.normalizedLine(bytes, unescape: unescape) == Self.referenceLine(bytes, unescape: unescape), "\(name)")
-                }
-                blocks += 1
+        for block in try Fixtures.ctgovTextBlocks() {
+            let bytes = Array(block.text.utf8)
+            for unescape in [false, true] {
+                #expect(Self.normalized(bytes, unescape: unescape) == Self.reference(bytes, unescape: unescape), "\(block.file)")
+                #expect(Self.normalizedLine(bytes, unescape: unescape) == Self.referenceLine(bytes, unescape: unescape), "\(block.file)")
             }
+            blocks += 1
         }
         #expect(blocks >= 20, "text blocks in the fixtures: \(blocks)")
     }

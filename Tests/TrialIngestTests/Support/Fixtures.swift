@@ -20,6 +20,22 @@ enum Fixtures {
         [UInt8](try Data(contentsOf: URL(fileURLWithPath: path(relative))))
     }
 
+    /// The raw contents of every `<textblock>` of the legacy XML fixtures (`ctgov-xml`), with the name of
+    /// the file each comes from, in file order.
+    static func ctgovTextBlocks() throws -> [(file: String, text: String)] {
+        let paths = try DumpReader(paths: [path("ctgov-xml")]).files.filter { $0.hasSuffix(".xml") }
+        var blocks: [(file: String, text: String)] = []
+        for name in paths {
+            let file = String(name.split(separator: "/").last ?? "")
+            let xml = String(decoding: try bytes("ctgov-xml/" + file), as: UTF8.self)
+            for piece in xml.components(separatedBy: "<textblock>").dropFirst() {
+                guard let block = piece.components(separatedBy: "</textblock>").first else { continue }
+                blocks.append((file, block))
+            }
+        }
+        return blocks
+    }
+
     /// `/work/shared/corpus` (`$TRIALSEARCH_SHARED/corpus`, or `../shared/corpus` beside the package),
     /// or nil when absent (whole-corpus tests are then skipped with a message).
     static let sharedCorpus: String? = {
