@@ -82,7 +82,7 @@ public struct IndexSearcher: Sendable {
             }
             let queries = UnsafeMutableBufferPointer(rebasing: buffer[..<count])
             // One accumulator window for the seed and every segment's MaxScore walk (each leaves it
-            // cleared), taken from the spares of earlier searches: allocating and zeroing its 32 KB once
+            // cleared), taken from the spares of earlier searches: allocating and zeroing it (32 KB then) once
             // per walk cost about 33,000 instructions each (BENCHMARKS.md, `rel11` and `kw12`).
             let scratch = AccumulatorWindow.take(window: options.windows.inner)
             defer { scratch.recycle() }

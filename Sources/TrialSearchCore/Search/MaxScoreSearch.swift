@@ -45,12 +45,15 @@ enum MaxScoreSearch {
     /// Queries of at most this many clauses use windows of single postings blocks (tight bounds; the
     /// per-window cost is small).
     static let smallQuery = 4
-    /// Docs per inner window (the accumulator's size: 32 KB, and the window's norms rows 48 KB, which
-    /// the essential clauses after the first read from the cache). Callgrind of the timed region, 16x
-    /// replica, top 10, same output: 75 TREC 2021 topics 2,904 M (2,048 docs) / 2,874 M (4,096); 200
-    /// related sources 1,969 / 1,950 / 1,942 M (2,048 / 4,096 / 8,192): the essential clauses' calls
-    /// and the partitions are per inner window. See BENCHMARKS.md (`notes7`).
-    static let innerWindow = 4096
+    /// Docs per inner window (the accumulator's size: 128 KB of sums, and the window's norms rows
+    /// 192 KB, which the essential clauses after the first read from the second-level cache). Callgrind
+    /// of the timed region, 16x replica, top 10, same output: 75 TREC 2021 topics 2,904 M (2,048 docs) /
+    /// 2,874 M (4,096); 200 related sources 1,969 / 1,950 / 1,942 M (2,048 / 4,096 / 8,192): the
+    /// essential clauses' calls and the partitions are per inner window (`notes7`). On the clock
+    /// (alternated rounds on the replica, same runs), 4,096 → 16,384 docs: topics 0.94×, related and
+    /// keywords top 1,000 0.96×, keywords top 10 within the noise (1.7 % more instructions); 1,024 and
+    /// 2,048 docs were slower, 65,536 slowed keywords top 10. See BENCHMARKS.md (`mem1`).
+    static let innerWindow = 16384
     /// Outer-window docs per clause, for queries of more than `smallQuery` clauses: every window
     /// recomputes and sorts every clause's bound, which for a patient note's hundred clauses costs more
     /// than the tighter bounds of small windows save (the threshold still rises per inner window).

@@ -1,3 +1,5 @@
+import CPrefetch
+
 /// Iterates the postings of one term in one segment: docs in increasing order with their field mask,
 /// per-field termFreqs and positions, skipping whole blocks through the skip table and exposing the
 /// block-max `Impacts` for dynamic pruning (block-max WAND / MaxScore).
@@ -297,6 +299,16 @@ public struct PostingsCursor {
             isCorrupt = true
             _ = exhaust()
             return
+        }
+        // The next block's first 256 bytes (its impacts, doc ids and masks) are asked for now, a hint
+        // only. Alternated rounds on the replica, same runs: topics 0.985×, related 0.989×, keywords top
+        // 10 0.975×, top 1,000 1.000× (BENCHMARKS.md, `mem1`).
+        if b &+ 1 < blockCount {
+            let next = base + (blocksStart &+ skipBlockStart(b &+ 1))
+            trialsearch_prefetch_read(next)
+            trialsearch_prefetch_read(next + 64)
+            trialsearch_prefetch_read(next + 128)
+            trialsearch_prefetch_read(next + 192)
         }
         blockOffset = start
         masksOffset = r.position + packed
