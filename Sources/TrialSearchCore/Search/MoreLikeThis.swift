@@ -142,6 +142,10 @@ public struct MoreLikeThis: Sendable {
         // A candidate is looked up on its bytes into `infos`; its `String` and `ResolvedTerm` are made only
         // when it qualifies (about half of the look-ups: the others are in too many docs).
         var infos: [TermInfo?] = []
+        // The only segment's info of the candidate last looked up (one segment: `infos` is not used, and
+        // the kept terms' arrays are made only for them).
+        var onlyInfo: TermInfo?
+        let single = firstSegment == nil && segments.count == 1
         // In a closure literal, not a local function: a local function called from the closure made its
         // captured variables boxed, with a dynamic exclusivity check at each access (25,000 a batch).
         try TermDictionary.withSeeker(of: firstTerms) { seeker in
@@ -156,9 +160,10 @@ public struct MoreLikeThis: Sendable {
                 // runtime's type metadata at every candidate.)
                 let statistics: TermStatistics
                 var knownTerm: String?
+                var knownInfos: [TermInfo?]?
                 if !lookups.terms.isEmpty, let known = lookups.known(counts.term(candidate)) {
                     statistics = known.statistics
-                    infos = known.segmentInfos
+                    knownInfos = known.segmentInfos
                     knownTerm = known.term
                 } else {
                     let looked: TermStatistics? = try counts.withTerm(candidate) { bytes in
@@ -167,8 +172,12 @@ public struct MoreLikeThis: Sendable {
                         }
                         let info = try seeker?.seek(bytes) ?? nil
                         guard let first = firstSegment else {
-                            // The only segment: its look-up is the whole resolution.
-                            return try ResolvedTerm.lookUp(bytes, reader: reader, segment: 0, known: info, into: &infos)
+                            // The only segment: its look-up is the whole resolution (no `infos`: emptying the
+                            // array a kept term shared made a new one, through `replaceSubrange`, per look-up).
+                            onlyInfo = info
+                            var statistics = TermStatistics()
+                            if let info { statistics.add(info) }
+                            return statistics
                         }
                         let leastDocFreq = info?.docFreq ?? 0
                         if Double(leastDocFreq) > p.maxDocFreqRatio * Double(docCount) { return nil }
@@ -185,7 +194,8 @@ public struct MoreLikeThis: Sendable {
                 // Below the cutoff of a full selection: it would leave at once (no `String` made for it).
                 if selected.count >= p.maxQueryTerms && score < cutoff { continue }
                 let term = knownTerm ?? counts.term(candidate)
-                let resolved = ResolvedTerm(term: term, statistics: statistics, segmentInfos: infos)
+                let resolved = ResolvedTerm(term: term, statistics: statistics,
+                                            segmentInfos: knownInfos ?? (single ? [onlyInfo] : infos))
                 let entry = Choice(term: SelectedTerm(term: term, weightedFrequency: frequency, docFreq: docFreq, score: score), resolved: resolved)
                 if selected.count < p.maxQueryTerms {
                     selected.append(entry)

@@ -52,6 +52,36 @@ import Testing
             }
         }
     }
+    /// On an index of one segment (the look-up without the per-candidate scratch of infos), the same
+    /// definition holds, and each kept term's resolution is the one-step look-up's (its one info).
+    @Test func selectionOnOneSegmentIsTheDefinitions() throws {
+        let directory = TemporaryDirectory("mlt-one-segment")
+        defer { directory.remove() }
+        let trials = SyntheticTrials.make(count: 600, seed: 77)
+        try indexTrials(trials, into: directory.path, options: IndexWriterOptions(workerCount: 1), workers: 1)
+        let reader = try IndexReader.open(directory: directory.path)
+        #expect(reader.segments.count == 1)
+        let analyzer = Analyzer()
+        for maxQueryTerms in [35, 8] {
+            var p = MoreLikeThisParameters()
+            p.maxQueryTerms = maxQueryTerms
+            let mlt = MoreLikeThis(parameters: p)
+            for trial in trials.prefix(40) {
+                var lookups = ResolvedTerms(reader: reader)
+                let selected = try mlt.selectTerms(of: trial, analyzer: analyzer, lookups: &lookups, similarity: .default)
+                let expected = try Self.reference(trial, p, analyzer: analyzer, reader: reader)
+                #expect(selected == expected, "\(trial.id), \(maxQueryTerms) terms")
+                for term in selected {
+                    let kept = try #require(lookups.terms[term.term])
+                    let direct = try ResolvedTerm(term: term.term, reader: reader)
+                    #expect(kept.statistics == direct.statistics, "\(term.term)")
+                    #expect(kept.segmentInfos.count == 1)
+                    #expect(kept.segmentInfos.map { $0?.postingsOffset } == direct.segmentInfos.map { $0?.postingsOffset }, "\(term.term)")
+                }
+            }
+        }
+    }
+
     /// A caller's `lookups` that already hold some of the source's terms (resolved in every segment) do
     /// not change the selection: those terms are taken as they are, the others looked up on their bytes.
     @Test func termsAlreadyResolvedGiveTheSameSelection() throws {
