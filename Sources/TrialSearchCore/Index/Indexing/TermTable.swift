@@ -204,17 +204,51 @@ struct TermTable {
     }
 
     /// Writes the pending (doc, field, termFreq) entry of a term to its doc stream.
+    ///
+    /// The usual entry (a code of at most 3 bytes: a doc gap below 65,536; a termFreq below 128; room in
+    /// the slice) is stored here, inline, through one pointer; any other goes through `appendVInt` out of
+    /// line. The same bytes either way.
     @inline(__always)
     private mutating func writePending(_ s: UnsafeMutablePointer<TermState>) {
-        let docDelta = UInt32(s.pointee.lastDoc - s.pointee.lastWrittenDoc)
+        let docDelta = UInt32(bitPattern: s.pointee.lastDoc &- s.pointee.lastWrittenDoc)
         let freq = s.pointee.pendingFreq
-        let code = docDelta << 5 | UInt32(s.pointee.lastField) << 1 | (freq == 1 ? 1 : 0)
+        let code = docDelta &<< 5 | UInt32(truncatingIfNeeded: s.pointee.lastField) &<< 1 | (freq == 1 ? 1 : 0)
+        let upto = s.pointee.docUpto
+        if code < 1 << 21 && freq < 0x80 && s.pointee.docEnd &- upto >= 4 {
+            let p = pool.pointer(upto)
+            var k: Int32
+            if code < 0x80 {
+                p[0] = UInt8(truncatingIfNeeded: code)
+                k = 1
+            } else if code < 1 << 14 {
+                p[0] = UInt8(truncatingIfNeeded: code) | 0x80
+                p[1] = UInt8(truncatingIfNeeded: code &>> 7)
+                k = 2
+            } else {
+                p[0] = UInt8(truncatingIfNeeded: code) | 0x80
+                p[1] = UInt8(truncatingIfNeeded: code &>> 7) | 0x80
+                p[2] = UInt8(truncatingIfNeeded: code &>> 14)
+                k = 3
+            }
+            if freq != 1 {
+                p[Int(k)] = UInt8(truncatingIfNeeded: freq)
+                k &+= 1
+            }
+            s.pointee.docUpto = upto &+ k
+        } else {
+            writeEntry(s, code: code, freq: freq)
+        }
+        s.pointee.lastWrittenDoc = s.pointee.lastDoc
+        s.pointee.pendingFreq = 0
+    }
+
+    /// `writePending`'s other entries: a termFreq above 1, a long doc gap or a full slice.
+    @inline(never)
+    private mutating func writeEntry(_ s: UnsafeMutablePointer<TermState>, code: UInt32, freq: Int32) {
         pool.appendVInt(code, upto: &s.pointee.docUpto, end: &s.pointee.docEnd, level: &s.pointee.docLevel)
         if freq != 1 {
             pool.appendVInt(UInt32(freq), upto: &s.pointee.docUpto, end: &s.pointee.docEnd, level: &s.pointee.docLevel)
         }
-        s.pointee.lastWrittenDoc = s.pointee.lastDoc
-        s.pointee.pendingFreq = 0
     }
 
     /// Writes every pending entry (before reading the streams back).
