@@ -111,7 +111,7 @@ struct TermTable {
                 let length = Int(s.pointee.textLength)
                 if length == 0 { break }
                 if s.pointee.prefix == prefix && s.pointee.hash == h && length == n
-                    && (n <= 8 || memcmp(text + Int(s.pointee.textStart) + 8, base + 8, n - 8) == 0) {
+                    && (n <= 8 || Self.equalPast8(text + Int(s.pointee.textStart), base, n)) {
                     return slot
                 }
                 slot = (slot + 1) & tableMask
@@ -122,6 +122,17 @@ struct TermTable {
             }
             return add(base, count: n, hash: h, prefix: prefix, slot: slot)
         }
+    }
+
+    /// Whether the `n` (> 8) bytes at `a` and `b`, whose first 8 are equal, are equal: a term of up to
+    /// 16 bytes by one 8-byte compare of its last 8 bytes (inside the term), a longer one by `memcmp`.
+    @inline(__always)
+    private static func equalPast8(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        if n <= 16 {
+            return UnsafeRawPointer(a).loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)
+                == UnsafeRawPointer(b).loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)
+        }
+        return memcmp(a + 8, b + 8, n - 8) == 0
     }
 
     @inline(never)
