@@ -86,7 +86,7 @@ struct ByteBlockPool {
         if value < 0x80 && upto != end {
             // The common case: one byte, room in the slice.
             blocks[Int(upto) >> Self.blockShift][Int(upto) & (Self.blockSize - 1)] = UInt8(truncatingIfNeeded: value)
-            upto += 1
+            upto &+= 1  // below `end`
             return
         }
         // Several bytes (a doc stream's codes: the doc gap times 32) that fit in the slice: written

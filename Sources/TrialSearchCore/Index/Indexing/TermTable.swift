@@ -198,10 +198,11 @@ struct TermTable {
         let s = terms + slot
         let delta: Int32
         if s.pointee.lastDoc == doc && s.pointee.lastField == field {
-            s.pointee.pendingFreq += 1
+            // Counts and positions of one field of one record (under 2 GB): no overflow to check.
+            s.pointee.pendingFreq &+= 1
             // Positions never go backwards within a field; a decreasing one is kept at the last position.
-            delta = max(0, position - s.pointee.lastPosition)
-            s.pointee.lastPosition += delta
+            delta = max(0, position &- s.pointee.lastPosition)
+            s.pointee.lastPosition &+= delta
         } else {
             if s.pointee.pendingFreq > 0 { writePending(s) }
             s.pointee.lastDoc = doc
