@@ -6,7 +6,15 @@ import TrialSearchCore
 extension TrialJSONDecoder {
     // MARK: - Structure
 
+    /// Skips JSON white space. The writer prints none, so the usual byte (above 0x20) is tested here,
+    /// inline, and only white space goes to the loop (`skipSpaceRun`), out of line.
+    @inline(__always)
     mutating func skipSpace() {
+        if i < b.count && b[i] <= 0x20 { skipSpaceRun() }
+    }
+
+    @inline(never)
+    private mutating func skipSpaceRun() {
         while i < b.count, b[i] == 0x20 || b[i] == 0x0A || b[i] == 0x0D || b[i] == 0x09 { i += 1 }
     }
 

@@ -34,15 +34,16 @@ extension AnalysisEngine {
                 if Self.isAlnum(b) {
                     // Fast path: a plain word or number followed by a character that cannot continue it
                     // (about nine tokens in ten); anything else is rescanned by `compound`.
+                    // Indexes inside the text (below `n`): no overflow to check.
                     let (j, flags) = foldRun(p, n, from: i)
-                    let out = j - i
+                    let out = j &- i
                     if Self.endsWord(p, n, j, afterDigit: flags & PartFlags.digit != 0),
-                       !(out >= 3 && p[j - 1] == 0x73 && p[i] &- 0x41 < 26 && p[i + 1] &- 0x41 < 26) {
+                       !(out >= 3 && p[j &- 1] == 0x73 && p[i] &- 0x41 < 26 && p[i &+ 1] &- 0x41 < 26) {
                         if flags == PartFlags.letter, usesCache, out <= 16 {
                             // The hash's words from the text when 16 bytes may be read there, else from
                             // the word's folded copy (the same words: a letter folds by `| 0x20`), so
                             // that the last words of a value take this path too.
-                            let index = plainWordIndex(scratch, out, source: n - i >= 16 ? p + i : UnsafePointer(scratch))
+                            let index = plainWordIndex(scratch, out, source: n &- i >= 16 ? p + i : UnsafePointer(scratch))
                             if let token = cachedToken(index, scratch, out, kind: .word, position: position,
                                                        start: i, end: j) {
                                 body.consume(token)
@@ -54,7 +55,7 @@ extension AnalysisEngine {
                         position += 1
                         // A space after the word (the usual separator) is stepped over here rather
                         // than by a turn of the loop.
-                        i = j < n && p[j] == 0x20 ? j + 1 : j
+                        i = j < n && p[j] == 0x20 ? j &+ 1 : j
                     } else {
                         i = compound(p, n, from: i, position: &position, &body)
                     }
@@ -102,7 +103,7 @@ extension AnalysisEngine {
     /// few bytes of the text go one at a time.
     @inline(__always)
     func foldRun(_ p: UnsafePointer<UInt8>, _ n: Int, from start: Int) -> (end: Int, flags: UInt8) {
-        let limit = min(n, start + Self.maxTermBytes)
+        let limit = min(n, start &+ Self.maxTermBytes)
         let ones: UInt64 = 0x0101_0101_0101_0101
         let high: UInt64 = 0x8080_8080_8080_8080
         var j = start
@@ -110,7 +111,7 @@ extension AnalysisEngine {
         var digitBits: UInt64 = 0
         let raw = UnsafeRawPointer(p)
         let out = UnsafeMutableRawPointer(scratch)
-        while j + 8 <= limit {
+        while j &+ 8 <= limit {
             let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: j, as: UInt64.self))
             let low7 = w & ~high
             let ascii = ~w & high

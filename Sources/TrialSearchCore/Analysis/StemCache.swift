@@ -128,7 +128,7 @@ struct StemCache {
         find(key, length, hash: hash, firstWord: Self.firstWord(key, length))
     }
 
-    /// `find` given the key's `firstWord` as well.
+    /// `find` given the key's `firstWord` as well. Keys have no zero byte (the analyzer's are ASCII letters).
     @inline(__always)
     func find(_ key: UnsafePointer<UInt8>, _ length: Int, hash: UInt32, firstWord word: UInt64) -> Int {
         var slot = Int(hash) & slotMask
@@ -136,8 +136,12 @@ struct StemCache {
             let s = slots + slot
             let stored = Int(s.pointee.keyLength)
             if stored == 0 { return -1 }
-            if s.pointee.hash == hash && stored == length && s.pointee.keyWord == word
-                && (length <= 8 || Self.equal(arena + Int(s.pointee.arenaOffset) + 8, key + 8, length - 8)) {
+            // Keys are ASCII letters (no zero byte), so a zero-padded first word of a key of at most
+            // 8 bytes also says its length: such a key is the word when both words are equal.
+            if s.pointee.keyWord == word
+                && (length <= 8 ? stored <= 8
+                    : s.pointee.hash == hash && stored == length
+                        && Self.equal(arena + Int(s.pointee.arenaOffset) + 8, key + 8, length - 8)) {
                 return slot
             }
             slot = (slot &+ 1) & slotMask

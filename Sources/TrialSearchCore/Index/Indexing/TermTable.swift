@@ -111,7 +111,7 @@ struct TermTable {
                 let length = Int(s.pointee.textLength)
                 if length == 0 { break }
                 if s.pointee.prefix == prefix && s.pointee.hash == h && length == n
-                    && (n <= 8 || memcmp(text + Int(s.pointee.textStart) + 8, base + 8, n - 8) == 0) {
+                    && (n <= 8 || Self.equalPast8(text + Int(s.pointee.textStart), base, n)) {
                     return slot
                 }
                 slot = (slot + 1) & tableMask
@@ -122,6 +122,17 @@ struct TermTable {
             }
             return add(base, count: n, hash: h, prefix: prefix, slot: slot)
         }
+    }
+
+    /// Whether the `n` (> 8) bytes at `a` and `b`, whose first 8 are equal, are equal: a term of up to
+    /// 16 bytes by one 8-byte compare of its last 8 bytes (inside the term), a longer one by `memcmp`.
+    @inline(__always)
+    private static func equalPast8(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        if n <= 16 {
+            return UnsafeRawPointer(a).loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)
+                == UnsafeRawPointer(b).loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)
+        }
+        return memcmp(a + 8, b + 8, n - 8) == 0
     }
 
     @inline(never)
@@ -187,10 +198,11 @@ struct TermTable {
         let s = terms + slot
         let delta: Int32
         if s.pointee.lastDoc == doc && s.pointee.lastField == field {
-            s.pointee.pendingFreq += 1
+            // Counts and positions of one field of one record (under 2 GB): no overflow to check.
+            s.pointee.pendingFreq &+= 1
             // Positions never go backwards within a field; a decreasing one is kept at the last position.
-            delta = max(0, position - s.pointee.lastPosition)
-            s.pointee.lastPosition += delta
+            delta = max(0, position &- s.pointee.lastPosition)
+            s.pointee.lastPosition &+= delta
         } else {
             if s.pointee.pendingFreq > 0 { writePending(s) }
             s.pointee.lastDoc = doc
@@ -204,17 +216,51 @@ struct TermTable {
     }
 
     /// Writes the pending (doc, field, termFreq) entry of a term to its doc stream.
+    ///
+    /// The usual entry (a code of at most 3 bytes: a doc gap below 65,536; a termFreq below 128; room in
+    /// the slice) is stored here, inline, through one pointer; any other goes through `appendVInt` out of
+    /// line. The same bytes either way.
     @inline(__always)
     private mutating func writePending(_ s: UnsafeMutablePointer<TermState>) {
-        let docDelta = UInt32(s.pointee.lastDoc - s.pointee.lastWrittenDoc)
+        let docDelta = UInt32(bitPattern: s.pointee.lastDoc &- s.pointee.lastWrittenDoc)
         let freq = s.pointee.pendingFreq
-        let code = docDelta << 5 | UInt32(s.pointee.lastField) << 1 | (freq == 1 ? 1 : 0)
+        let code = docDelta &<< 5 | UInt32(truncatingIfNeeded: s.pointee.lastField) &<< 1 | (freq == 1 ? 1 : 0)
+        let upto = s.pointee.docUpto
+        if code < 1 << 21 && freq < 0x80 && s.pointee.docEnd &- upto >= 4 {
+            let p = pool.pointer(upto)
+            var k: Int32
+            if code < 0x80 {
+                p[0] = UInt8(truncatingIfNeeded: code)
+                k = 1
+            } else if code < 1 << 14 {
+                p[0] = UInt8(truncatingIfNeeded: code) | 0x80
+                p[1] = UInt8(truncatingIfNeeded: code &>> 7)
+                k = 2
+            } else {
+                p[0] = UInt8(truncatingIfNeeded: code) | 0x80
+                p[1] = UInt8(truncatingIfNeeded: code &>> 7) | 0x80
+                p[2] = UInt8(truncatingIfNeeded: code &>> 14)
+                k = 3
+            }
+            if freq != 1 {
+                p[Int(k)] = UInt8(truncatingIfNeeded: freq)
+                k &+= 1
+            }
+            s.pointee.docUpto = upto &+ k
+        } else {
+            writeEntry(s, code: code, freq: freq)
+        }
+        s.pointee.lastWrittenDoc = s.pointee.lastDoc
+        s.pointee.pendingFreq = 0
+    }
+
+    /// `writePending`'s other entries: a termFreq above 1, a long doc gap or a full slice.
+    @inline(never)
+    private mutating func writeEntry(_ s: UnsafeMutablePointer<TermState>, code: UInt32, freq: Int32) {
         pool.appendVInt(code, upto: &s.pointee.docUpto, end: &s.pointee.docEnd, level: &s.pointee.docLevel)
         if freq != 1 {
             pool.appendVInt(UInt32(freq), upto: &s.pointee.docUpto, end: &s.pointee.docEnd, level: &s.pointee.docLevel)
         }
-        s.pointee.lastWrittenDoc = s.pointee.lastDoc
-        s.pointee.pendingFreq = 0
     }
 
     /// Writes every pending entry (before reading the streams back).

@@ -63,10 +63,11 @@ struct TokenBatch {
             destination.storeBytes(of: source.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self),
                                    toByteOffset: n - 8, as: UInt64.self)
         }
-        entries[count] = Entry(prefix: prefix, hash: hash, position: token.position, start: Int32(used),
-                               length: Int32(n))
-        used += n
-        count += 1
+        // `used` stays below `byteCapacity` and `n` below 256: no overflow to check.
+        entries[count] = Entry(prefix: prefix, hash: hash, position: token.position,
+                               start: Int32(truncatingIfNeeded: used), length: Int32(truncatingIfNeeded: n))
+        used &+= n
+        count &+= 1
     }
 
     mutating func removeAll() {
