@@ -176,9 +176,11 @@ public struct PostingsCursor {
         var i = index
         // Eight docs at a time while the eighth is below the target (the docs increase), then one by one:
         // a probe into a block it has just loaded can land far from its first doc.
-        while i &+ 8 < blockDocs && docs[i &+ 7] < t { i &+= 8 }
-        while i < blockDocs && docs[i] < t { i &+= 1 }
-        if i == blockDocs {
+        // The `UInt32.max` entries past the block's last doc (`loadBlock`) end both loops without a
+        // bound test: the target, a doc id, is below them.
+        while docs[i &+ 7] < t { i &+= 8 }
+        while docs[i] < t { i &+= 1 }
+        if i >= blockDocs {
             // Only possible for the last block of a single-block term: past its last doc.
             return exhaust()
         }
@@ -300,6 +302,12 @@ public struct PostingsCursor {
             _ = exhaust()
             return
         }
+        // The entries past the last doc that `scanBlock(to:)` stops at (`PostingsBuffers.docsPadding`).
+        let padding = UnsafeMutableRawPointer(buffers.docs + n)
+        padding.storeBytes(of: UInt64.max, as: UInt64.self)
+        padding.storeBytes(of: UInt64.max, toByteOffset: 8, as: UInt64.self)
+        padding.storeBytes(of: UInt64.max, toByteOffset: 16, as: UInt64.self)
+        padding.storeBytes(of: UInt64.max, toByteOffset: 24, as: UInt64.self)
         // The next block's first 256 bytes (its impacts, doc ids and masks) are asked for now, a hint
         // only. Alternated rounds on the replica, same runs: topics 0.985×, related 0.989×, keywords top
         // 10 0.975×, top 1,000 1.000× (BENCHMARKS.md, `mem1`).
