@@ -121,7 +121,9 @@ extension PostingsCursor {
         guard freqWidth > 0 else { return 1 }
         let bit = k &* freqWidth
         let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: freqsOffset &+ (bit >> 3), as: UInt64.self))
-        return UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & ((1 << UInt64(freqWidth)) - 1)) &+ 1
+        // `freqWidth` is 1…32 (`readFreqHeader`): the mask's shift in wrapping arithmetic, with no test for
+        // shifts of 64 or more and no overflow check of the subtraction.
+        return UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & ((1 &<< UInt64(freqWidth)) &- 1)) &+ 1
     }
 
     /// Unpacks every termFreq of the block, as stored (minus one): positions need the counts of all the

@@ -204,23 +204,25 @@ public struct PostingsCursor {
     static func findBlock(_ target: DocID, from: Int, base: UnsafeRawPointer, skipStart: Int, blockCount: Int) -> Int? {
         if blockCount == 1 { return 0 }
         guard blockCount > 1 else { return nil }
+        // In wrapping arithmetic: the blocks' entries lie within the term's postings (`init`), and
+        // `from` is a block of the term, so no index or offset below overflows.
         @inline(__always)
         func lastDoc(_ b: Int) -> DocID {
-            DocID(bitPattern: UInt32(littleEndian: base.loadUnaligned(fromByteOffset: skipStart + skipEntryLength * b, as: UInt32.self)))
+            DocID(bitPattern: UInt32(littleEndian: base.loadUnaligned(fromByteOffset: skipStart &+ skipEntryLength &* b, as: UInt32.self)))
         }
         var low = from
-        var high = blockCount - 1
+        var high = blockCount &- 1
         if lastDoc(high) < target { return nil }
         // Gallop, then binary search: near targets are the common case.
         var step = 1
-        while low + step < high && lastDoc(low + step) < target {
-            low += step
-            step <<= 1
+        while low &+ step < high && lastDoc(low &+ step) < target {
+            low &+= step
+            step &<<= 1
         }
-        high = min(high, low + step)
+        high = min(high, low &+ step)
         while low < high {
-            let mid = (low + high) >> 1
-            if lastDoc(mid) < target { low = mid + 1 } else { high = mid }
+            let mid = (low &+ high) &>> 1
+            if lastDoc(mid) < target { low = mid &+ 1 } else { high = mid }
         }
         return low
     }
