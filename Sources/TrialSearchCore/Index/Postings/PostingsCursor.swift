@@ -286,8 +286,10 @@ public struct PostingsCursor {
         var r = ByteReader(base: base, end: termEnd, position: start)
         Self.skipBlockImpacts(&r, fieldCounts: buffers.fieldCounts)
         let width = Int(r.readU8())
-        let packed = BitPacking.byteCount(count: n, width: width)
-        guard !r.failed, width <= 32, r.position + packed <= termEnd, r.position + packed + 8 <= mappingEnd,
+        // In wrapping arithmetic: `width` is a byte and a count past `maxBlockDocs` (a damaged single block's
+        // docFreq) fails the guard whatever the sums give.
+        let packed = BitPacking.smallByteCount(count: n, width: width)
+        guard !r.failed, width <= 32, r.position &+ packed <= termEnd, r.position &+ packed &+ 8 <= mappingEnd,
               n > 0, n <= IndexFormat.maxBlockDocs else {
             isCorrupt = true
             _ = exhaust()
