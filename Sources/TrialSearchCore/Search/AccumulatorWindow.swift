@@ -42,9 +42,10 @@ struct AccumulatorWindow: @unchecked Sendable {
     static func base(of first: Int) -> Int { first & ~63 }
 
     /// The most cleared windows kept for later walks: a search holds one (`IndexSearcher` takes it for
-    /// the seed's walk and every segment's MaxScore walk, which leave it cleared), so this is the number
-    /// of searches that can run concurrently without allocating.
-    static let maxSpares = 4
+    /// the seed's walk and every segment's MaxScore walk, which leave it cleared), and a many-clause
+    /// query's MaxScore walk a second, larger one while it runs (`MaxScoreSearch.longWindowFactor`), so
+    /// this is twice the number of searches that can run concurrently without allocating.
+    static let maxSpares = 8
 
     /// Cleared windows that walks gave back (`recycle()`).
     private static let spares = Mutex<[AccumulatorWindow]>([])

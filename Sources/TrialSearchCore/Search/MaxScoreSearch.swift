@@ -14,7 +14,8 @@
 ///    by bound, the longest prefix whose bounds sum below the collector's threshold is
 ///    *non-essential*: a doc matching only those clauses cannot enter the top k. If every clause is
 ///    non-essential the window is skipped without decoding a doc.
-/// 3. The window is scored in *inner windows* of `innerWindow` docs, term at a time: each essential
+/// 3. The window is scored in *inner windows* of `innerWindow` docs (`longWindowFactor` times as many
+///    for queries of more than `smallQuery` clauses), term at a time: each essential
 ///    clause adds the scores of its docs into an accumulator (a bit set marks the candidates).
 /// 4. Each candidate, in doc order, then gets the non-essential clauses from the highest bound down,
 ///    stopping as soon as its partial score plus the remaining bounds falls below the threshold;
@@ -54,6 +55,24 @@ enum MaxScoreSearch {
     /// keywords top 1,000 0.96×, keywords top 10 within the noise (1.7 % more instructions); 1,024 and
     /// 2,048 docs were slower, 65,536 slowed keywords top 10. See BENCHMARKS.md (`mem1`).
     static let innerWindow = 16384
+    /// Queries of more than `smallQuery` clauses (patient notes, related trials) walk in inner windows
+    /// `longWindowFactor` times the options' (`innerWindow`: 32,768 docs): their many essential clauses'
+    /// calls, the partitions and the candidate passes are per inner window, while a short query's lone
+    /// essential clause re-reads the threshold and recomputes its split once per inner window (fewer
+    /// windows prune later: 65,536 docs slowed keywords top 10 on the clock, `mem1`). Callgrind of the
+    /// timed region, x16f7, same runs, factor 1 / 2 / 4: 75 TREC 2021 topics 1,352.3 / 1,344.6 /
+    /// 1,349.4 M; 200 related sources 1,064.8 / 1,064.9 / 1,070.8 M (at 65,536 docs a window's span
+    /// passes `AlternativesScorer.clauseAtATimeWindow`, which then scores doc by doc); 1,000 keyword
+    /// queries at top 10 unchanged (1,025.3 M). See BENCHMARKS.md (`notes19`).
+    static let longWindowFactor = 2
+
+    /// The inner window of a query of `clauses` clauses: the options' `inner`, times `longWindowFactor`
+    /// for more than `smallQuery` clauses.
+    @inline(__always)
+    static func innerWindow(_ inner: Int, clauses: Int) -> Int {
+        clauses > smallQuery ? inner &* longWindowFactor : inner
+    }
+
     /// Outer-window docs per clause, for queries of more than `smallQuery` clauses: every window
     /// recomputes and sorts every clause's bound, which for a patient note's hundred clauses costs more
     /// than the tighter bounds of small windows save (the threshold still rises per inner window).
@@ -133,7 +152,8 @@ enum MaxScoreSearch {
     /// `seeded`, the clause scores the seed computed for its candidates in this segment, which the
     /// candidates' probes read instead of probing again (`SeededScores`).
     /// `scratch`, when given, is the accumulator window to walk in (of `windows.inner` docs, cleared; left
-    /// cleared), else one is allocated.
+    /// cleared), else one is taken (`AccumulatorWindow.take`); a query of more than `smallQuery` clauses
+    /// walks in a window of its own of `innerWindow(windows.inner, clauses:)` docs, taken and recycled.
     /// - Complexity: O(windows · clauses · log clauses) for the bounds, plus the essential clauses'
     ///   postings in the windows not skipped and the candidates' probes; at worst every posting.
     static func run<S: ClauseScorer>(_ query: inout SegmentQuery<S>, into collector: inout TopHitsCollector,
@@ -149,11 +169,12 @@ enum MaxScoreSearch {
         defer { swap(&optional, &query.optional) }
         optional.withUnsafeMutableBufferPointer { scorers in
             let minimum = scorers.count > smallQuery ? max(windows.minimum, scorers.count * windows.perClause) : windows.minimum
-            if let scratch {
-                precondition(scratch.window == windows.inner, "scratch of \(scratch.window) docs for windows \(windows)")
+            let inner = innerWindow(windows.inner, clauses: scorers.count)
+            if let scratch, scratch.window == inner {
                 run(scorers, &query, &collector, minimumWindow: minimum, scratch: scratch, seed: seed, seeded: seeded)
             } else {
-                let scratch = AccumulatorWindow.take(window: windows.inner)
+                precondition(scratch == nil || scratch?.window == windows.inner, "scratch of \(scratch?.window ?? 0) docs for windows \(windows)")
+                let scratch = AccumulatorWindow.take(window: inner)
                 defer { scratch.recycle() }
                 run(scorers, &query, &collector, minimumWindow: minimum, scratch: scratch, seed: seed, seeded: seeded)
             }

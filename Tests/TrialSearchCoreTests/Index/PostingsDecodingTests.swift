@@ -285,6 +285,47 @@ import Testing
         }
     }
 
+    /// `advance(to:)` within a block stops at the `UInt32.max` entries past its last doc
+    /// (`PostingsBuffers.docsPadding`) rather than at a bound test: from a fresh cursor and from the
+    /// previous target, every target from before the first doc to past the last lands on the first doc at
+    /// or after it (or `noMoreDocs`), for blocks of every fill (a single doc, a tail block, full blocks of
+    /// 128 and 255), after a larger block left its doc ids in the buffer too.
+    @Test func advancesWithinABlockStopAtItsEnd() throws {
+        let dir = TemporaryDirectory("scans")
+        defer { dir.remove() }
+        var rng = SeededRandom(seed: 29)
+        let one: (Int, inout SeededRandom) -> UInt16 = { _, _ in 1 }
+        let terms = [1, 7, 8, 9, 255, 300, 1000].map { Self.postings(count: $0, first: Int(rng.next() % 5), rng: &rng, maskOf: one) }
+        for blockDocs in [IndexFormat.blockSize, IndexFormat.maxBlockDocs] {
+            let written = try Self.write(terms, blockDocs: blockDocs, in: dir, name: "scans\(blockDocs)")
+            for (t, expected) in terms.enumerated() {
+                let label = "\(blockDocs)-doc blocks, \(expected.count) docs"
+                let docs = expected.map(\.doc)
+                let last = docs[docs.count - 1]
+                func landing(_ target: Int) -> DocID {
+                    docs.first(where: { $0 >= target }).map { DocID($0) } ?? PostingsCursor.noMoreDocs
+                }
+                var walked = written.cursor(t)
+                var target = 0
+                while target <= last + 2 {
+                    var fresh = written.cursor(t)
+                    #expect(fresh.advance(to: DocID(target)) == landing(target), "\(label): fresh cursor to \(target)")
+                    if walked.doc < DocID(target) {
+                        #expect(walked.advance(to: DocID(target)) == landing(target), "\(label): walked to \(target)")
+                    }
+                    // A cursor on buffers that held a full block of the longest term first.
+                    var longest = written.cursor(terms.count - 1)
+                    _ = longest.advance(to: DocID(terms[terms.count - 1][blockDocs + 1].doc))
+                    var reused = PostingsCursor(info: written.infos[t], postings: written.postings, positions: written.positions,
+                                                docCount: written.docCount, buffers: longest.buffers)
+                    #expect(reused.advance(to: DocID(target)) == landing(target), "\(label): reused buffers to \(target)")
+                    target += 1 + Int(rng.next() % 3)
+                }
+                #expect(!walked.isCorrupt, "\(label)")
+            }
+        }
+    }
+
     /// `run(through:)` and `next(after:)` (the block runs a scorer loops over) hand out every doc with
     /// its mask and termFreqs, in runs that stop at `last` or at the block's end, over every block shape
     /// (flush blocks of 128 docs, a tail block of one doc, merged blocks of 255, a single-doc term, a

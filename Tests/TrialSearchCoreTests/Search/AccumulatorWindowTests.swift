@@ -21,6 +21,11 @@ import Testing
             #expect(first.map(\.score) == again.map(\.score), "round \(round): \(query)")
             let window = AccumulatorWindow.take(window: options.windows.inner)
             #expect(window.isCleared, "round \(round): a dirty window after \(query)")
+            // A many-clause query's MaxScore walk takes a larger window of its own.
+            let long = AccumulatorWindow.take(window: MaxScoreSearch.innerWindow(options.windows.inner, clauses: MaxScoreSearch.smallQuery + 1))
+            #expect(long.window == options.windows.inner * MaxScoreSearch.longWindowFactor && long.isCleared,
+                    "round \(round): a dirty long window after \(query)")
+            long.recycle()
             window.recycle()
         }
     }

@@ -15,6 +15,12 @@ enum BitPacking {
     @inline(__always)
     static func byteCount(count: Int, width: Int) -> Int { (count * width + 7) >> 3 }
 
+    /// `byteCount(count:width:)` in wrapping arithmetic, without overflow checks, for a count below 2³² and
+    /// a width below 2⁸ (a block's docs, masks or termFreqs, a width read from a byte): the product stays
+    /// far below 2⁶³.
+    @inline(__always)
+    static func smallByteCount(count: Int, width: Int) -> Int { (count &* width &+ 7) &>> 3 }
+
     /// Appends `values` packed at `width` bits to `out`.
     static func pack(_ values: UnsafeBufferPointer<UInt32>, width: Int, into out: inout [UInt8]) {
         precondition(width >= 0 && width <= 32, "bit width \(width)")

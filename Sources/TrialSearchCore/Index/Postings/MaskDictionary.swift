@@ -112,14 +112,16 @@ enum MaskDictionary {
         let width = W.bits
         let packed: UInt64 = (1 << UInt64(width)) &- 1
         let validFields: UInt64 = (1 << UInt64(IndexFormat.fieldCount)) &- 1
-        let up = UInt64(shift & 15)
+        // The shift up as a multiplication by 2^shift: a variable shift needs its count in `cl`, which
+        // the field-count load also used, and took a move per mask.
+        let up = UInt64(1) &<< UInt64(shift & 15)
         var p = source
         var k = 0
         while k &+ 8 <= count {
             for j in 0..<8 {
                 let bit = j &* width
                 let word = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self))
-                let mask = ((word >> UInt64(bit & 7)) & packed) << up & validFields
+                let mask = ((word >> UInt64(bit & 7)) & packed) &* up & validFields
                 masks[k &+ j] = UInt16(truncatingIfNeeded: mask)
                 fields[k &+ j] = UInt32(fieldCounts[Int(truncatingIfNeeded: mask)])
             }
@@ -129,7 +131,7 @@ enum MaskDictionary {
         var bit = 0
         while k < count {
             let word = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self))
-            let mask = ((word >> UInt64(bit & 7)) & packed) << up & validFields
+            let mask = ((word >> UInt64(bit & 7)) & packed) &* up & validFields
             masks[k] = UInt16(truncatingIfNeeded: mask)
             fields[k] = UInt32(fieldCounts[Int(truncatingIfNeeded: mask)])
             bit &+= width

@@ -11,6 +11,8 @@ import Synchronization
 /// pages (BENCHMARKS.md, `rel11`). Every decoder writes within its array's capacity (`BitPacking`,
 /// `MaskDictionary` write exactly `count` values), so no array reaches into the next.
 final class PostingsBuffers {
+    /// A block's doc ids, then `docsPadding` entries of `UInt32.max` past its last (`PostingsCursor.loadBlock`
+    /// writes them), so that `PostingsCursor.scanBlock(to:)` stops at them without a bound test.
     let docs: UnsafeMutablePointer<UInt32>
     let masks: UnsafeMutablePointer<UInt16>
     /// Index in `freqs` of each doc's first (field) termFreq; entry `n` is the total.
@@ -35,6 +37,8 @@ final class PostingsBuffers {
 
     /// Docs of a block.
     private static let n = IndexFormat.maxBlockDocs
+    /// Entries of `docs` past a block's last doc (a scan's step of eight docs reads at most seven past it).
+    static let docsPadding = 8
     /// Every index a block's dictionary-index width can express (≥ n), so that indices past a damaged
     /// block's dictionary read its `MaskDictionary.damagedFields` entries (`PostingsCursor.readFreqHeader`).
     private static let entries = 1 << BitPacking.bitsRequired(UInt32(n - 1))
@@ -51,7 +55,7 @@ final class PostingsBuffers {
             defer { next += 4 * count }
             return next.bindMemory(to: UInt32.self, capacity: count)
         }
-        docs = take(n)
+        docs = take(n + Self.docsPadding)
         freqStart = take(n + 1)
         dictionaryFields = take(Self.entries)
         dictionaryMasks = next.bindMemory(to: UInt16.self, capacity: Self.entries)
@@ -70,7 +74,7 @@ final class PostingsBuffers {
     /// pointer is not `Sendable`).
     enum StoragePool {
         /// Bytes of one block: the arrays of `PostingsBuffers`, in the order they are cut.
-        static let byteCount = 4 * (n + (n + 1) + entries + n * IndexFormat.fieldCount + (n + 1)) + 2 * entries + maskBytes
+        static let byteCount = 4 * (n + docsPadding + (n + 1) + entries + n * IndexFormat.fieldCount + (n + 1)) + 2 * entries + maskBytes
         /// The most blocks kept idle (about 4 MB): more than the cursors of a patient note's search.
         static let capacity = 256
         private static let idle = Mutex<[UInt]>([])

@@ -26,7 +26,8 @@ extension PostingsCursor {
         if !freqHeaderRead { readFreqHeader() }
         let n = blockDocs
         let start = masksDecoded
-        let end = min(n, (i / Self.maskChunk + 1) * Self.maskChunk)
+        // `i` is a doc of the block (0 ≤ i < n ≤ 255): the chunk's end in wrapping arithmetic.
+        let end = min(n, (i & ~(Self.maskChunk &- 1)) &+ Self.maskChunk)
         guard start < end else { return }
         let masks = buffers.masks, freqStart = buffers.freqStart, dictionary = buffers.dictionaryMasks
         var total = freqTotal
@@ -39,7 +40,7 @@ extension PostingsCursor {
             }
         } else {
             // `start` is a multiple of `maskChunk`, so its indices start on a byte.
-            MaskDictionary.decode(base + indicesOffset + (start * indexWidth) >> 3, count: end - start,
+            MaskDictionary.decode(base + (indicesOffset &+ (start &* indexWidth) &>> 3), count: end &- start,
                                   width: indexWidth, dictionary: dictionary, fields: buffers.dictionaryFields, masks: masks + start,
                                   freqStart: freqStart + start, total: &total)
             // An index past the dictionary (a damaged block) reads `damagedFields` fields.
@@ -47,8 +48,9 @@ extension PostingsCursor {
         }
         // The termFreqs of the docs decoded so far must lie in the term's postings: `termFreq(at:)`
         // reads them in place.
-        let freqBytes = BitPacking.byteCount(count: Int(total), width: freqWidth)
-        guard freqsOffset + freqBytes <= termEnd, freqsOffset + freqBytes + 8 <= mappingEnd else { return markCorrupt() }
+        // (`total` < 2³², `freqWidth` ≤ 32, `freqsOffset` within the mapping: no sum below overflows.)
+        let freqBytes = BitPacking.smallByteCount(count: Int(total), width: freqWidth)
+        guard freqsOffset &+ freqBytes <= termEnd, freqsOffset &+ freqBytes &+ 8 <= mappingEnd else { return markCorrupt() }
         freqStart[end] = total
         freqTotal = total
         masksDecoded = end
@@ -68,10 +70,12 @@ extension PostingsCursor {
         let blockFields = UInt16(littleEndian: base.loadUnaligned(fromByteOffset: blockOffset, as: UInt16.self)) & validFields
         let shift = UInt64(blockFields.trailingZeroBitCount & 15)
         let maskWidth = BitPacking.bitsRequired(UInt32(blockFields) >> UInt32(shift))
-        r.position = dictionaryStart + BitPacking.byteCount(count: count, width: maskWidth)
-        let width = BitPacking.bitsRequired(UInt32(count - 1))
-        let indexBytes = BitPacking.byteCount(count: n, width: width)
-        guard r.position + indexBytes + 8 <= mappingEnd, r.position + indexBytes <= termEnd else { return markCorrupt() }
+        // Counts of at most 255 and widths of at most 12 bits, from a position within the mapping: the sums
+        // below in wrapping arithmetic.
+        r.position = dictionaryStart &+ BitPacking.smallByteCount(count: count, width: maskWidth)
+        let width = BitPacking.bitsRequired(UInt32(truncatingIfNeeded: count &- 1))
+        let indexBytes = BitPacking.smallByteCount(count: n, width: width)
+        guard r.position &+ indexBytes &+ 8 <= mappingEnd, r.position &+ indexBytes <= termEnd else { return markCorrupt() }
         let dictionary = buffers.dictionaryMasks, dictionaryFields = buffers.dictionaryFields
         if maskWidth > 0 {
             // The masks, and then the indices, lie before `r.position`, checked above with 8 bytes past it.
@@ -90,7 +94,7 @@ extension PostingsCursor {
             dictionaryFields[k] = UInt32(MaskDictionary.damagedFields)
         }
         indicesOffset = r.position
-        r.position += indexBytes
+        r.position &+= indexBytes
         let fw = Int(r.readU8())
         guard !r.failed, fw <= 32 else { return markCorrupt() }
         freqsOffset = r.position
@@ -121,7 +125,9 @@ extension PostingsCursor {
         guard freqWidth > 0 else { return 1 }
         let bit = k &* freqWidth
         let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: freqsOffset &+ (bit >> 3), as: UInt64.self))
-        return UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & ((1 << UInt64(freqWidth)) - 1)) &+ 1
+        // `freqWidth` is 1…32 (`readFreqHeader`): the mask's shift in wrapping arithmetic, with no test for
+        // shifts of 64 or more and no overflow check of the subtraction.
+        return UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & ((1 &<< UInt64(freqWidth)) &- 1)) &+ 1
     }
 
     /// Unpacks every termFreq of the block, as stored (minus one): positions need the counts of all the

@@ -176,9 +176,11 @@ public struct PostingsCursor {
         var i = index
         // Eight docs at a time while the eighth is below the target (the docs increase), then one by one:
         // a probe into a block it has just loaded can land far from its first doc.
-        while i &+ 8 < blockDocs && docs[i &+ 7] < t { i &+= 8 }
-        while i < blockDocs && docs[i] < t { i &+= 1 }
-        if i == blockDocs {
+        // The `UInt32.max` entries past the block's last doc (`loadBlock`) end both loops without a
+        // bound test: the target, a doc id, is below them.
+        while docs[i &+ 7] < t { i &+= 8 }
+        while docs[i] < t { i &+= 1 }
+        if i >= blockDocs {
             // Only possible for the last block of a single-block term: past its last doc.
             return exhaust()
         }
@@ -202,23 +204,25 @@ public struct PostingsCursor {
     static func findBlock(_ target: DocID, from: Int, base: UnsafeRawPointer, skipStart: Int, blockCount: Int) -> Int? {
         if blockCount == 1 { return 0 }
         guard blockCount > 1 else { return nil }
+        // In wrapping arithmetic: the blocks' entries lie within the term's postings (`init`), and
+        // `from` is a block of the term, so no index or offset below overflows.
         @inline(__always)
         func lastDoc(_ b: Int) -> DocID {
-            DocID(bitPattern: UInt32(littleEndian: base.loadUnaligned(fromByteOffset: skipStart + skipEntryLength * b, as: UInt32.self)))
+            DocID(bitPattern: UInt32(littleEndian: base.loadUnaligned(fromByteOffset: skipStart &+ skipEntryLength &* b, as: UInt32.self)))
         }
         var low = from
-        var high = blockCount - 1
+        var high = blockCount &- 1
         if lastDoc(high) < target { return nil }
         // Gallop, then binary search: near targets are the common case.
         var step = 1
-        while low + step < high && lastDoc(low + step) < target {
-            low += step
-            step <<= 1
+        while low &+ step < high && lastDoc(low &+ step) < target {
+            low &+= step
+            step &<<= 1
         }
-        high = min(high, low + step)
+        high = min(high, low &+ step)
         while low < high {
-            let mid = (low + high) >> 1
-            if lastDoc(mid) < target { low = mid + 1 } else { high = mid }
+            let mid = (low &+ high) &>> 1
+            if lastDoc(mid) < target { low = mid &+ 1 } else { high = mid }
         }
         return low
     }
@@ -282,8 +286,10 @@ public struct PostingsCursor {
         var r = ByteReader(base: base, end: termEnd, position: start)
         Self.skipBlockImpacts(&r, fieldCounts: buffers.fieldCounts)
         let width = Int(r.readU8())
-        let packed = BitPacking.byteCount(count: n, width: width)
-        guard !r.failed, width <= 32, r.position + packed <= termEnd, r.position + packed + 8 <= mappingEnd,
+        // In wrapping arithmetic: `width` is a byte and a count past `maxBlockDocs` (a damaged single block's
+        // docFreq) fails the guard whatever the sums give.
+        let packed = BitPacking.smallByteCount(count: n, width: width)
+        guard !r.failed, width <= 32, r.position &+ packed <= termEnd, r.position &+ packed &+ 8 <= mappingEnd,
               n > 0, n <= IndexFormat.maxBlockDocs else {
             isCorrupt = true
             _ = exhaust()
@@ -300,6 +306,12 @@ public struct PostingsCursor {
             _ = exhaust()
             return
         }
+        // The entries past the last doc that `scanBlock(to:)` stops at (`PostingsBuffers.docsPadding`).
+        let padding = UnsafeMutableRawPointer(buffers.docs + n)
+        padding.storeBytes(of: UInt64.max, as: UInt64.self)
+        padding.storeBytes(of: UInt64.max, toByteOffset: 8, as: UInt64.self)
+        padding.storeBytes(of: UInt64.max, toByteOffset: 16, as: UInt64.self)
+        padding.storeBytes(of: UInt64.max, toByteOffset: 24, as: UInt64.self)
         // The next block's first 256 bytes (its impacts, doc ids and masks) are asked for now, a hint
         // only. Alternated rounds on the replica, same runs: topics 0.985×, related 0.989×, keywords top
         // 10 0.975×, top 1,000 1.000× (BENCHMARKS.md, `mem1`).
