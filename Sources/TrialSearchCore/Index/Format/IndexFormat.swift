@@ -49,7 +49,7 @@ public enum IndexFormat {
     /// (related trials over 200 sources: +8 % instructions over format 3 instead of +20 %). Format 9:
     /// 144 KB, whose bytes pay for the related-trials parts first (`StoredBlockCoding.blockOrder`: +0.58 %
     /// stored bytes at 128 KB on the 16x replica, −0.07 % at 144 KB against format 8's 128 KB; a
-    /// related-trials source then inflates about 58 KB); a whole record's fetch inflates 12.5 % more.
+    /// related-trials source then inflates about 60 KB); a whole record's fetch inflates 12 % more.
     static let storedBlockSize = 144 * 1024
     /// libdeflate compression level of stored blocks (1…12). Compression runs once, when a segment
     /// is flushed (merges copy whole blocks). 256 KB blocks of parts: level 1 3.17:1 at about
