@@ -227,14 +227,14 @@ public struct StoredRecords: Sendable {
 
     /// The leading bytes of block `b` (format 9 on: its parts' lengths and leading parts) and their length,
     /// inflated into a buffer `StoredBlockCoding.leadingSlack` bytes longer, libdeflate stopping for want
-    /// of room, their CRC-32 checked against the stated one; no bytes when the block is barely longer or
-    /// the CRC differs (a deflate stored block spanning their end, which libdeflate writes all or nothing):
+    /// of room, their CRC-32 checked against the stated one; no bytes when there are none, the block is
+    /// barely longer or the CRC differs (a deflate stored block spanning their end, which libdeflate writes all or nothing):
     /// the caller then inflates it whole.
     func inflateLeading(_ b: Int) throws -> (bytes: [UInt8], length: Int) {
         let e = entry(b)
         let s = try stream(b)
         let capacity = s.leadingLength + StoredBlockCoding.leadingSlack
-        guard capacity < e.uncompressedLength else { return ([], 0) }
+        guard s.leadingLength > 0, capacity < e.uncompressedLength else { return ([], 0) }
         let bytes = try decompressors.with(file: file.path) { decompressor in
             try [UInt8](unsafeUninitializedCapacity: capacity) { dst, initialized in
                 let result = libdeflate_deflate_decompress(decompressor, file.base + s.offset, s.length,
