@@ -130,10 +130,30 @@ public final class SearchEngine {
     }
 
     /// The trials most like the indexed trial `id`, excluding itself.
+    ///
+    /// The source is read as far as the leading parts of its stored block hold it
+    /// (`IndexReader.leadingTrial`: about 40 % of the block inflated) when more-like-this weighs no other field: the result's `source` is
+    /// then not the whole record (`sourceIsWhole`; `wholeSource(of:)`).
     /// - Throws: `EngineError.unknownTrial` when the index does not hold `id`.
     public func related(to id: TrialID, options: SearchOptions = SearchOptions()) throws -> RelatedResult {
-        guard let source = try reader.trial(id) else { throw EngineError.unknownTrial(id: id, directory: directory) }
-        return try related(to: source, options: options)
+        let weights = configuration.moreLikeThis.fieldWeights
+        let leading = Field.allCases.allSatisfy { weights[$0] == 0 || StoredRecords.leadingFields.contains($0) }
+        guard let source = try leading ? reader.leadingTrial(id) : reader.trial(id) else {
+            throw EngineError.unknownTrial(id: id, directory: directory)
+        }
+        var result = try related(to: source, options: options)
+        result.sourceIsWhole = !leading
+        return result
+    }
+
+    /// The whole stored record of `result`'s source (what duplicate evidence compares): its `source` when
+    /// that is whole, else read again.
+    public func wholeSource(of result: RelatedResult) throws -> Trial {
+        guard !result.sourceIsWhole else { return result.source }
+        guard let whole = try reader.trial(result.source.id) else {
+            throw EngineError.unknownTrial(id: result.source.id, directory: directory)
+        }
+        return whole
     }
 
     /// The trials most like `source` (indexed or not), excluding any trial with its id.
@@ -196,11 +216,15 @@ public struct SearchResult: Sendable {
 
 /// The trials like a source record.
 public struct RelatedResult: Sendable {
+    /// The source record as the query read it: whole, or for an indexed source only its fields
+    /// `StoredRecords.leadingFields` (`sourceIsWhole` false; `SearchEngine.wholeSource(of:)`).
     public var source: Trial
     /// The source's selected terms with their boosts.
     public var query: WeightedQuery
     public var hits: [Hit]
     public var scoredDocs: Int
+    /// Whether `source` is the whole record.
+    public var sourceIsWhole = true
 }
 
 /// Failures of the engine's operations that are not query syntax or index damage.

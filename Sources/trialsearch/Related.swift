@@ -76,7 +76,8 @@ extension TrialSearchCommand {
             }
             if let id, let trialID = TrialID(id) {
                 let result = try Session.run { try engine.related(to: trialID, options: options) }
-                Session.emit(try printer.text(qid: nil, hits: result.hits, terms: result.query.terms.asSet, source: result.source))
+                let source = try Session.run { try printedSource(result, engine: engine, printer: printer) }
+                Session.emit(try printer.text(qid: nil, hits: result.hits, terms: result.query.terms.asSet, source: source))
                 if result.hits.isEmpty { throw ExitCode(ExitStatus.noMatch.rawValue) }
                 return
             }
@@ -86,9 +87,17 @@ extension TrialSearchCommand {
             for source in sources {
                 guard let trialID = TrialID(source) else { continue }
                 let result = try Session.run { try clock.measure(source) { try engine.related(to: trialID, options: options) } }
-                Session.emit(try printer.text(qid: source, hits: result.hits, terms: result.query.terms.asSet, source: result.source))
+                let whole = try Session.run { try printedSource(result, engine: engine, printer: printer) }
+                Session.emit(try printer.text(qid: source, hits: result.hits, terms: result.query.terms.asSet, source: whole))
             }
             if let timings { try Session.run { try clock.write(to: timings) } }
+        }
+
+        /// The source record the printer compares the hits with (duplicate evidence): the whole record, read
+        /// again when the query read only part of it; none for TREC lines, which print no evidence.
+        private func printedSource(_ result: RelatedResult, engine: SearchEngine, printer: ResultPrinter) throws -> Trial? {
+            if case .trec = printer.format { return nil }
+            return try engine.wholeSource(of: result)
         }
     }
 }

@@ -103,6 +103,14 @@ public struct IndexReader: Sendable {
         guard let (s, d) = lookup(id) else { return nil }
         return try segments[s].trial(d)
     }
+
+    /// The live trial `id` as far as the first stream of its stored block holds it (the fields
+    /// `StoredRecords.leadingFields`; see `StoredRecords.leadingTrial`), or nil.
+    /// - Complexity: inflates the first stream of one stored block (format 9 on; before, the block).
+    public func leadingTrial(_ id: TrialID) throws -> Trial? {
+        guard let (s, d) = lookup(id) else { return nil }
+        return try segments[s].leadingTrial(d)
+    }
 }
 
 /// Statistics of one term over the whole index.

@@ -80,6 +80,9 @@ public struct SegmentReader: Sendable {
     /// The stored record of `doc`.
     public func trial(_ doc: DocID) throws -> Trial { try stored.trial(doc) }
 
+    /// The stored record of `doc` as far as the first stream of its block holds it (`StoredRecords.leadingTrial`).
+    public func leadingTrial(_ doc: DocID) throws -> Trial { try stored.leadingTrial(doc) }
+
     /// The trial id of `doc`.
     public func trialID(_ doc: DocID) -> TrialID { docValues.trialID(doc) }
 

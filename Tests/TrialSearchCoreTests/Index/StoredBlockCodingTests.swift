@@ -1,9 +1,8 @@
-import CLibDeflate
 import Foundation
 import Testing
 @testable import TrialSearchCore
 
-/// Stored blocks (format 8, `StoredBlockCoding`): records written by `StoredWriter` read back by
+/// Stored blocks (format 8 on, `StoredBlockCoding`): records written by `StoredWriter` read back by
 /// `StoredRecords` as the same trials, whatever their excerpts and however many blocks they fill; the
 /// excerpt lengths that end at their line's end cost one zero byte each.
 @Suite struct StoredBlockCodingTests {
@@ -70,27 +69,6 @@ import Testing
         #expect(seen == trials.count)
     }
 
-    /// The worked example of `StoredWriter`'s doc comment: one doc `Trial(id: "NCT01")`.
-    @Test func workedExample() throws {
-        let dir = TemporaryDirectory("stored")
-        defer { dir.remove() }
-        let path = dir.file("s000001.sto")
-        let writer = try StoredWriter(path: path, segmentID: 1, durable: false)
-        var record: [UInt8] = []
-        TrialCodec.encode(Trial(id: TrialID("NCT01")!), into: &record)
-        try record.withUnsafeBytes { try writer.add($0) }
-        _ = try writer.finish()
-        let stored = try StoredRecords(file: IndexFile(path: path, formatName: SegmentFile.stored.formatName, segmentID: 1),
-                                       expectedDocCount: 1)
-        let block = try stored.inflate(0)
-        #expect(block.count == 0x45)
-        #expect(Array(block[0..<6]) == [0x0B, 0x19, 0x04, 0x02, 0x02, 0x03])
-        #expect(Array(block[6..<19]) == [0, 0, 0x0A] + Array("plain-text".utf8))
-        #expect(Array(block[19..<22]) == [0, 0, 0])
-        #expect(Array(block[22..<33]) == [0x05, 0x4E, 0x43, 0x54, 0x30, 0x31, 0, 0, 0, 0, 0])
-        #expect(block[33...].allSatisfy { $0 == 0 })
-    }
-
     /// An excerpt that runs to its line's end (spaces, tabs and CRs before the LF cut off) codes its
     /// length as 0; any other as length + 1; decoding restores it.
     @Test func excerptLengthsAgainstTheLineEnd() throws {
@@ -121,7 +99,7 @@ import Testing
 
     /// An index of format 6 (the shipped fixture, whose stored blocks are coded as formats 5–7 code
     /// them) updated by this version and merged into one segment: the merge re-codes the old blocks'
-    /// records into format-8 blocks (it copies only blocks of the current coding whole), every
+    /// records into blocks of the current format (it copies only blocks of the current coding whole), every
     /// unchanged trial reads back as before, the replaced one as updated, the deleted one is gone, and
     /// `check` finds the index sound.
     @Test func olderStoredBlocksAreRecodedByAMerge() throws {

@@ -1,3 +1,5 @@
+import CLibDeflate
+
 /// Walks everything one opened segment holds and checks it against itself: what a checksum cannot
 /// catch (a writer bug, a file rewritten with a valid checksum) and what would otherwise give silently
 /// wrong results.
@@ -199,6 +201,23 @@ struct SegmentCheck {
                 }
             } catch {
                 problems.add(path(.stored), "stored block \(b): \(error)")
+            }
+            // Format 9: the leading bytes a related-trials source inflates alone are the block's (their CRC
+            // is the stated one), and end where its leading parts do.
+            guard stored.blocksInCurrentCoding else { continue }
+            do {
+                let s = try stored.stream(b)
+                let whole = try stored.inflate(b)
+                let crc = whole.withUnsafeBytes { UInt32(libdeflate_crc32(0, $0.baseAddress, s.leadingLength)) }
+                if crc != s.leadingCRC {
+                    problems.add(path(.stored), "stored block \(b): its \(s.leadingLength) leading bytes have CRC-32 "
+                        + "\(crc) vs \(s.leadingCRC) stated")
+                } else if s.leadingLength + StoredBlockCoding.leadingSlack < whole.count, try stored.inflateLeading(b).length == 0 {
+                    problems.add(path(.stored), "stored block \(b): its \(s.leadingLength) leading bytes do not inflate alone")
+                }
+                try stored.forEachRecordParts(inBlock: b, leadingOnly: true) { _, _ in }
+            } catch {
+                problems.add(path(.stored), "stored block \(b), leading parts: \(error)")
             }
         }
         for d in 0..<segment.docCount {

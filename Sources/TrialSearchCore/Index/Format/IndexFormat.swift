@@ -16,8 +16,10 @@ public enum IndexFormat {
     /// them and each block's, a byte quantized upward (`BlockMaxima`); the other files are as in 5.
     /// 8: stored blocks state their parts' lengths part-major and not those of the texts, criteria and
     /// source parts, and code excerpt lengths against their line's end (`StoredBlockCoding`), at
-    /// libdeflate level 5; the other files are as in 7.
-    public static let version: UInt32 = 8
+    /// libdeflate level 5; the other files are as in 7. 9: a stored block holds the parts a related-trials
+    /// source reads first and states their uncompressed length, so that its fetch inflates only those
+    /// (`StoredBlockCoding.blockOrder`); the other files are as in 8.
+    public static let version: UInt32 = 9
     /// The oldest version this trialsearch still reads: 5, whose postings have no term maxima (their
     /// scorers bound terms by their impacts alone; format 6's by their term maxima too, without block
     /// maxima). Writers always write `version`.
@@ -44,8 +46,11 @@ public enum IndexFormat {
     /// of records of the 10,614-trial corpus, parts together, level 6: 48 KB blocks compress 3.12:1,
     /// 128 KB 3.32:1, 256 KB 3.44:1 (format 3's 69 MB of row-ordered records in 48 KB blocks at level
     /// 1: 3.21:1). 128 KB: 8 MB more on the replica than 256 KB, for fetches that cost half as much
-    /// (related trials over 200 sources: +8 % instructions over format 3 instead of +20 %).
-    static let storedBlockSize = 128 * 1024
+    /// (related trials over 200 sources: +8 % instructions over format 3 instead of +20 %). Format 9:
+    /// 144 KB, whose bytes pay for the related-trials parts first (`StoredBlockCoding.blockOrder`: +0.58 %
+    /// stored bytes at 128 KB on the 16x replica, −0.07 % at 144 KB against format 8's 128 KB; a
+    /// related-trials source then inflates about 60 KB); a whole record's fetch inflates 12 % more.
+    static let storedBlockSize = 144 * 1024
     /// libdeflate compression level of stored blocks (1…12). Compression runs once, when a segment
     /// is flushed (merges copy whole blocks). 256 KB blocks of parts: level 1 3.17:1 at about
     /// 155 MB/s, level 4 3.35:1 at 65 MB/s, level 6 3.44:1 at 50 MB/s, level 9 about 3.48:1 at half
@@ -56,6 +61,10 @@ public enum IndexFormat {
     /// The first version whose stored blocks are coded by `StoredBlockCoding` (older ones are read, and
     /// a merge re-codes their records rather than copying their blocks).
     static let storedBlockCodingVersion: UInt32 = 8
+    /// The first version whose stored blocks hold the parts a related-trials source reads first and
+    /// state their length (`StoredBlockCoding.blockOrder`): a merge re-codes older blocks' records rather
+    /// than copying the blocks.
+    static let storedLeadingPartsVersion: UInt32 = 9
     /// Number of fields (`Field.allCases.count`): the width of a norms row and of field masks.
     public static let fieldCount = 12
 

@@ -9,9 +9,13 @@ import Glibc
 ///   fixed number of `Str`s, the lengths of that part of its k docs together (all the heads' lengths,
 ///   then all the facts', …), not each doc's nine lengths in a row. The texts (2 `Str`s), criteria (1)
 ///   and source (3) parts state their own lengths: a reader skips their `Str`s.
-/// - **The structured parts first.** A block holds the parts in the order `blockOrder`: source, sites,
-///   head, facts, terms, outcomes, interventions, texts, criteria (the record's order is head, facts,
-///   terms, texts, criteria, outcomes, interventions, sites, source).
+/// - **The parts a related-trials source reads first** (format 9). A block holds the parts in the
+///   order `blockOrder`: facts, head, terms, criteria, interventions, then texts, outcomes, sites,
+///   source (the record's order is head, facts, terms, texts, criteria, outcomes, interventions, sites,
+///   source), and states how many of its uncompressed bytes the lengths and the first five parts take:
+///   a related-trials source inflates only those (`StoredRecords.leadingTrial`). A format-8 block holds
+///   them in the order `blockOrder8`: source, sites, head, facts, terms, outcomes, interventions, texts,
+///   criteria (the short structured parts together before the long ones).
 /// - **Excerpt lengths against the line end.** `CriteriaSplitter` makes each inclusion or exclusion
 ///   item a line of the criteria text, its marker and trailing spaces cut off, so an `Excerpt`'s length
 ///   is nearly always where its line ends (`lineEnd(_:from:)`). In a block's facts part an excerpt's
@@ -22,7 +26,10 @@ import Glibc
 /// 6 (the row-ordered lengths, 0.3 % of the bytes, compressed at 1.05:1, the excerpt lengths at 1.2:1);
 /// the order takes 1.1 % more off (libdeflate's block splits and Huffman codes fare better with the
 /// short values together and the long texts last). At level 5 all three give 1.6 % fewer bytes than
-/// format 7 at level 6, at level 4 0.4 % more.
+/// format 7 at level 6, at level 4 0.4 % more. Format 9's order (the related-trials parts first; of the
+/// 120 orders of those five parts and the 24 of the others, on every 80th block, the best) costs 0.58 %
+/// over format 8's in 128 KB blocks, paid for by 144 KB blocks; two deflate streams (the leading parts
+/// and the rest, each compressed alone) cost 3.1 %, which is why the leading bytes are a prefix of one.
 enum StoredBlockCoding {
     /// Per `TrialCodec.Part`, the number of `Str`s it holds when that is fixed (its length then not
     /// stated by the block), else 0.
@@ -35,11 +42,48 @@ enum StoredBlockCoding {
         }
     }
 
-    /// The parts of a block, in the order it holds them (`TrialCodec.Part` raw values).
-    static let blockOrder: [Int] = ([.source, .sites, .head, .facts, .terms, .outcomes, .interventions, .texts, .criteria]
+    /// The parts of a block of format 9 on, in the order it holds them (`TrialCodec.Part` raw values): first
+    /// the `leadingPartCount` parts a related-trials source reads (facts, head, terms, criteria,
+    /// interventions: 40 % of the 16x replica's uncompressed bytes), then texts, outcomes, sites, source.
+    static let blockOrder: [Int] = ([.facts, .head, .terms, .criteria, .interventions, .texts, .outcomes, .sites, .source]
+        as [TrialCodec.Part]).map(\.rawValue)
+    /// The leading parts of `blockOrder`: with the lengths, what a block's `leadingLength` counts.
+    static let leadingPartCount = 5
+    /// The parts of a format-8 block, in the order it holds them.
+    static let blockOrder8: [Int] = ([.source, .sites, .head, .facts, .terms, .outcomes, .interventions, .texts, .criteria]
         as [TrialCodec.Part]).map(\.rawValue)
     /// The parts of a block of format 7 or older, in the order it holds them: the record's.
     static let recordOrder: [Int] = TrialCodec.Part.allCases.map(\.rawValue)
+
+    /// Bytes inflated past a block's leading bytes when only those are wanted: a match that starts in them
+    /// (at most 258 bytes long) then fits, and libdeflate writes it whole before it stops for want of room.
+    static let leadingSlack = 258
+
+    /// The fields whose values a trial decoded from a block's leading parts holds
+    /// (`StoredRecords.leadingTrial`): its id, titles, conditions, keywords, MeSH terms, interventions,
+    /// arm groups and eligibility (with the facts, its sponsors too). Its summaries, descriptions,
+    /// outcomes and sites are empty.
+    static let leadingFields: Set<Field> = [.id, .title, .condition, .keyword, .mesh, .intervention, .eligibility, .sponsor]
+
+    /// The record of a trial with every value empty (its source `plain-text`) and where each of its parts
+    /// lies in it: what a trial decoded from a block's leading parts has for the other parts.
+    static let emptyRecord: (bytes: [UInt8], parts: [Range<Int>]) = {
+        var record: [UInt8] = []
+        guard let id = TrialID("-") else { return ([], []) }
+        TrialCodec.encode(Trial(id: id), into: &record)
+        let lengths = record.withUnsafeBytes { raw in
+            var r = ByteReader(raw)
+            let stated = (1..<TrialCodec.partCount).map { _ in r.readCount(limit: 1 << 30) }
+            return [r.position] + stated + [raw.count - r.position - stated.reduce(0, +)]
+        }
+        var parts: [Range<Int>] = []
+        var start = lengths[0]
+        for length in lengths.dropFirst() {
+            parts.append(start..<(start + length))
+            start += length
+        }
+        return (record, parts)
+    }()
 
     /// The text of a criteria part (its one `Str`), or nil when the part does not hold one.
     static func criteriaText(_ part: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {

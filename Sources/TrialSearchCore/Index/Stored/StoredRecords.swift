@@ -60,7 +60,7 @@ public struct StoredRecords: Sendable {
 
     /// The stored trial of `doc`, decoded from its parts in the inflated block (not assembled into a
     /// record first: `TrialCodec.decode(parts:file:)`).
-    /// - Complexity: inflates one block (about 128 KB).
+    /// - Complexity: inflates one block (about 144 KB).
     public func trial(_ doc: DocID) throws -> Trial {
         precondition(doc >= 0 && Int(doc) < docCount, "doc \(doc) outside 0..<\(docCount)")
         let b = block(of: Int(doc))
@@ -72,9 +72,28 @@ public struct StoredRecords: Sendable {
         return found
     }
 
-    /// Whether the blocks are coded as this trialsearch writes them (`StoredBlockCoding`, format 8 on):
+    /// The trial of `doc` as far as the leading parts of its block hold it (format 9 on): its fields
+    /// `leadingFields` as stored, its summaries, descriptions, outcomes, sites and related ids empty and
+    /// its source `plain-text` with no file. Of format 8 or older, or when the leading bytes do not inflate
+    /// alone (`inflateLeading`), the whole stored trial.
+    /// - Complexity: inflates the leading bytes of one block (on the 16x replica 40 % of its bytes).
+    public func leadingTrial(_ doc: DocID) throws -> Trial {
+        precondition(doc >= 0 && Int(doc) < docCount, "doc \(doc) outside 0..<\(docCount)")
+        let b = block(of: Int(doc))
+        var found: Trial?
+        try forEachRecordParts(inBlock: b, docs: Int(doc)...Int(doc), leadingOnly: true) { _, parts in
+            found = try TrialCodec.decode(parts: parts, file: file.path)
+        }
+        guard let found else { throw file.corrupt("stored block \(b) does not hold doc \(doc)") }
+        return found
+    }
+
+    /// The fields whose values `leadingTrial(_:)` reads (the others are empty in the trial it returns).
+    public static var leadingFields: Set<Field> { StoredBlockCoding.leadingFields }
+
+    /// Whether the blocks are coded as this trialsearch writes them (`StoredBlockCoding`, format 9 on):
     /// a merge copies only such blocks whole.
-    var blocksInCurrentCoding: Bool { file.version >= IndexFormat.storedBlockCodingVersion }
+    var blocksInCurrentCoding: Bool { file.version >= IndexFormat.storedLeadingPartsVersion }
 
     /// Calls `body` with the DocID and the `TrialCodec` record of each doc of block `b` that is in `docs`
     /// (all of them by default), in order.
@@ -91,21 +110,31 @@ public struct StoredRecords: Sendable {
     }
 
     /// Calls `body` with the DocID and the `TrialCodec.partCount` parts of each doc of block `b` that is in
-    /// `docs` (all of them by default), in order: slices of the inflated block (a format-8 block's facts part
-    /// recoded into a buffer of the reader's, as `TrialCodec` reads it), valid during the call.
-    /// - Complexity: inflates the block once.
-    func forEachRecordParts(inBlock b: Int, docs: ClosedRange<Int>? = nil,
+    /// `docs` (all of them by default), in order: slices of the inflated block (a block's facts part of
+    /// format 8 on recoded into a buffer of the reader's, as `TrialCodec` reads it), valid during the call.
+    /// With `leadingOnly`, a block of format 9 on inflates only its leading bytes (`inflateLeading`), and
+    /// the parts after the leading ones are those of an empty trial (`StoredBlockCoding.emptyRecord`).
+    /// - Complexity: inflates the block (or its leading bytes) once.
+    func forEachRecordParts(inBlock b: Int, docs: ClosedRange<Int>? = nil, leadingOnly: Bool = false,
                             _ body: (Int, [UnsafeRawBufferPointer]) throws -> Void) throws {
         let e = entry(b)
         let count = (b + 1 < blockCount ? entry(b + 1).firstDoc : docCount) - e.firstDoc
         let partCount = TrialCodec.partCount
-        let bytes = try inflate(b)
+        let coded = file.version >= IndexFormat.storedBlockCodingVersion
+        let order = blocksInCurrentCoding ? StoredBlockCoding.blockOrder
+            : coded ? StoredBlockCoding.blockOrder8 : StoredBlockCoding.recordOrder
+        // The inflated bytes and where the parts read end in them (nil: all of the block).
+        var leading = leadingOnly && blocksInCurrentCoding ? try inflateLeading(b) : nil
+        if leading?.bytes.isEmpty == true { leading = nil }
+        let bytes = try leading?.bytes ?? inflate(b)
+        let readParts = leading == nil ? order : Array(order.prefix(StoredBlockCoding.leadingPartCount))
+        let end = leading?.length ?? bytes.count
+        let empty = StoredBlockCoding.emptyRecord
         try bytes.withUnsafeBytes { raw in
-            // Per doc (row) and part, where the part starts in the block and its length there.
-            var starts = [Int](repeating: 0, count: count * partCount)
+            // Per doc (row) and part, where the part starts in the block (-1: a part not read) and its length there.
+            var starts = [Int](repeating: -1, count: count * partCount)
             var lengths = [Int](repeating: 0, count: count * partCount)
             var r = ByteReader(raw)
-            let coded = blocksInCurrentCoding
             if coded {
                 for p in 0..<partCount where StoredBlockCoding.strCount[p] == 0 {
                     for d in 0..<count { lengths[d * partCount + p] = r.readCount(limit: 1 << 30) }
@@ -114,7 +143,7 @@ public struct StoredRecords: Sendable {
                 for i in 0..<lengths.count { lengths[i] = r.readCount(limit: 1 << 30) }
             }
             var position = r.position
-            for p in coded ? StoredBlockCoding.blockOrder : StoredBlockCoding.recordOrder {
+            reading: for p in readParts {
                 let strs = coded ? StoredBlockCoding.strCount[p] : 0
                 for d in 0..<count {
                     let i = d * partCount + p
@@ -122,50 +151,70 @@ public struct StoredRecords: Sendable {
                     if strs > 0 {
                         var s = ByteReader(raw, position: position)
                         for _ in 0..<strs { s.skip(s.readCount(limit: 1 << 30)) }
-                        if s.failed { position = raw.count + 1; break }
+                        if s.failed || s.position > end { position = end + 1; break reading }
                         lengths[i] = s.position - position
                     }
                     position += lengths[i]
                 }
             }
-            guard !r.failed, position == raw.count else {
-                throw file.corrupt("stored block \(b): \(count) docs' parts end at \(position) "
-                    + "vs the block's \(raw.count) bytes")
+            guard !r.failed, position == end else {
+                throw file.corrupt("stored block \(b): \(count) docs' \(leading == nil ? "" : "leading ")parts end at "
+                    + "\(position) vs \(leading == nil ? "the block's" : "its leading") \(end) bytes")
             }
             let factsPart = TrialCodec.Part.facts.rawValue, criteriaPart = TrialCodec.Part.criteria.rawValue
             var parts = [UnsafeRawBufferPointer](repeating: UnsafeRawBufferPointer(start: nil, count: 0), count: partCount)
             var facts: [UInt8] = []
-            for d in 0..<count where docs.map({ $0.contains(e.firstDoc + d) }) ?? true {
-                let row = d * partCount
-                for p in 0..<partCount {
-                    parts[p] = UnsafeRawBufferPointer(rebasing: raw[starts[row + p]..<(starts[row + p] + lengths[row + p])])
-                }
-                guard coded else {
-                    try body(e.firstDoc + d, parts)
-                    continue
-                }
-                // Format 8 codes the excerpts against the criteria text: the record's facts part is recoded.
-                facts.removeAll(keepingCapacity: true)
-                guard let text = StoredBlockCoding.criteriaText(parts[criteriaPart]),
-                      StoredBlockCoding.recodeFacts(parts[factsPart], text: text, toBlock: false, into: &facts) else {
-                    throw file.corrupt("stored block \(b): doc \(e.firstDoc + d)'s excerpts do not fit its criteria text")
-                }
-                try facts.withUnsafeBytes { recoded in
-                    parts[factsPart] = recoded
-                    try body(e.firstDoc + d, parts)
+            try empty.bytes.withUnsafeBytes { emptyBytes in
+                for d in 0..<count where docs.map({ $0.contains(e.firstDoc + d) }) ?? true {
+                    let row = d * partCount
+                    for p in 0..<partCount {
+                        let start = starts[row + p]
+                        parts[p] = start < 0 ? UnsafeRawBufferPointer(rebasing: emptyBytes[empty.parts[p]])
+                            : UnsafeRawBufferPointer(rebasing: raw[start..<(start + lengths[row + p])])
+                    }
+                    guard coded else {
+                        try body(e.firstDoc + d, parts)
+                        continue
+                    }
+                    // Format 8 on codes the excerpts against the criteria text: the record's facts part is recoded.
+                    facts.removeAll(keepingCapacity: true)
+                    guard let text = StoredBlockCoding.criteriaText(parts[criteriaPart]),
+                          StoredBlockCoding.recodeFacts(parts[factsPart], text: text, toBlock: false, into: &facts) else {
+                        throw file.corrupt("stored block \(b): doc \(e.firstDoc + d)'s excerpts do not fit its criteria text")
+                    }
+                    try facts.withUnsafeBytes { recoded in
+                        parts[factsPart] = recoded
+                        try body(e.firstDoc + d, parts)
+                    }
                 }
             }
         }
     }
 
+    /// Where block `b`'s deflate stream starts, its length, and the length and CRC-32 of its leading
+    /// bytes (format 9 on: after the header `leadingLength:vint leadingCRC:u32`; before: the block, 0).
+    func stream(_ b: Int) throws -> (offset: Int, length: Int, leadingLength: Int, leadingCRC: UInt32) {
+        let e = entry(b)
+        guard blocksInCurrentCoding else { return (e.offset, e.compressedLength, 0, 0) }
+        var h = file.reader(at: e.offset)
+        let leadingLength = h.readCount(limit: 1 << 30)
+        let crc = h.readU32()
+        let header = h.position - e.offset
+        guard !h.failed, header < e.compressedLength, leadingLength <= e.uncompressedLength else {
+            throw file.corrupt("stored block \(b): leading length \(leadingLength) of \(e.uncompressedLength) bytes")
+        }
+        return (h.position, e.compressedLength - header, leadingLength, crc)
+    }
+
     /// The uncompressed bytes of block `b`, inflated by a reused decompressor (`Decompressors`).
     func inflate(_ b: Int) throws -> [UInt8] {
         let e = entry(b)
-        // Not zeroed first (the block is 128 KB): libdeflate writes all of it, or the block is corrupt.
+        let s = try stream(b)
+        // Not zeroed first (the block is 144 KB): libdeflate writes all of it, or the block is corrupt.
         return try decompressors.with(file: file.path) { decompressor in
             try [UInt8](unsafeUninitializedCapacity: e.uncompressedLength) { dst, initialized in
                 var actual = 0
-                let result = libdeflate_deflate_decompress(decompressor, file.base + e.offset, e.compressedLength,
+                let result = libdeflate_deflate_decompress(decompressor, file.base + s.offset, s.length,
                                                            dst.baseAddress, dst.count, &actual)
                 guard result == LIBDEFLATE_SUCCESS, actual == e.uncompressedLength else {
                     initialized = 0
@@ -174,6 +223,33 @@ public struct StoredRecords: Sendable {
                 initialized = actual
             }
         }
+    }
+
+    /// The leading bytes of block `b` (format 9 on: its parts' lengths and leading parts) and their length,
+    /// inflated into a buffer `StoredBlockCoding.leadingSlack` bytes longer, libdeflate stopping for want
+    /// of room, their CRC-32 checked against the stated one; no bytes when there are none, the block is
+    /// barely longer or the CRC differs (a deflate stored block spanning their end, which libdeflate writes all or nothing):
+    /// the caller then inflates it whole.
+    func inflateLeading(_ b: Int) throws -> (bytes: [UInt8], length: Int) {
+        let e = entry(b)
+        let s = try stream(b)
+        let capacity = s.leadingLength + StoredBlockCoding.leadingSlack
+        guard s.leadingLength > 0, capacity < e.uncompressedLength else { return ([], 0) }
+        let bytes = try decompressors.with(file: file.path) { decompressor in
+            try [UInt8](unsafeUninitializedCapacity: capacity) { dst, initialized in
+                let result = libdeflate_deflate_decompress(decompressor, file.base + s.offset, s.length,
+                                                           dst.baseAddress, capacity, nil)
+                guard result == LIBDEFLATE_INSUFFICIENT_SPACE else {
+                    initialized = 0
+                    throw file.corrupt("stored block \(b): its leading \(s.leadingLength) bytes do not inflate "
+                        + "(libdeflate result \(result.rawValue))")
+                }
+                // Bytes libdeflate did not write (past the leading ones, or a stored block's) fail the CRC.
+                initialized = capacity
+            }
+        }
+        let crc = bytes.withUnsafeBytes { UInt32(libdeflate_crc32(0, $0.baseAddress, s.leadingLength)) }
+        return crc == s.leadingCRC ? (bytes, s.leadingLength) : ([], 0)
     }
 
     /// The compressed bytes of block `b` (for merges that copy whole blocks).
