@@ -268,9 +268,11 @@ struct TermWeight: Sendable {
     /// in other fields does not match the clause.
     let fields: UInt16
     let idf: Double
-    /// Where `idf` comes from: the docFreq of each term (one for a term, several for a phrase), out of
-    /// `docCount` docs. The explanation is built from it only when asked for.
-    let idfSources: [(term: String, docFreq: Int, idf: Double)]
+    /// A phrase's terms with their docFreq and idf; empty for a single term, whose source is `term`
+    /// itself with `docFreq` (no array allocated, copied and freed per term clause: BENCHMARKS.md, `rel21`).
+    private let phraseSources: [(term: String, docFreq: Int, idf: Double)]
+    /// A single term's docFreq (`docFreq(in: field)`), 0 for a phrase.
+    private let docFreq: Int
     let docCount: Int
     let boost: Double
     /// What the boost is made of, for explanations (`WeightedClause.boostReason`).
@@ -280,6 +282,42 @@ struct TermWeight: Sendable {
     var weight: Float
     /// TF-IDF's queryNorm folded into `weight` (1 for BM25F).
     var queryNorm: Double = 1
+
+    /// Where `idf` comes from: the docFreq of each term (one for a term, several for a phrase), out of
+    /// `docCount` docs. The explanation is built from it only when asked for.
+    var idfSources: [(term: String, docFreq: Int, idf: Double)] {
+        phraseSources.isEmpty ? [(term, docFreq, idf)] : phraseSources
+    }
+
+    /// A term or phrase whose idf comes from `idfSources` (one entry: a single term).
+    init(term: String, field: Field?, fields: UInt16, idf: Double, idfSources: [(term: String, docFreq: Int, idf: Double)],
+         docCount: Int, boost: Double, boostReason: String = "", weight: Float) {
+        let single = idfSources.count == 1 && idfSources[0].term == term && idfSources[0].idf == idf
+        self.init(term: term, field: field, fields: fields, idf: idf, phraseSources: single ? [] : idfSources,
+                  docFreq: single ? idfSources[0].docFreq : 0, docCount: docCount, boost: boost, boostReason: boostReason,
+                  weight: weight)
+    }
+
+    /// A single term of `docFreq` docs.
+    init(term: String, field: Field?, fields: UInt16, idf: Double, docFreq: Int, docCount: Int, boost: Double,
+         boostReason: String = "", weight: Float) {
+        self.init(term: term, field: field, fields: fields, idf: idf, phraseSources: [], docFreq: docFreq, docCount: docCount,
+                  boost: boost, boostReason: boostReason, weight: weight)
+    }
+
+    private init(term: String, field: Field?, fields: UInt16, idf: Double, phraseSources: [(term: String, docFreq: Int, idf: Double)],
+                 docFreq: Int, docCount: Int, boost: Double, boostReason: String, weight: Float) {
+        self.term = term
+        self.field = field
+        self.fields = fields
+        self.idf = idf
+        self.phraseSources = phraseSources
+        self.docFreq = docFreq
+        self.docCount = docCount
+        self.boost = boost
+        self.boostReason = boostReason
+        self.weight = weight
+    }
 
     /// `title:` for a clause restricted to the title, "" otherwise.
     var scope: String { field.map { "\($0.name):" } ?? "" }

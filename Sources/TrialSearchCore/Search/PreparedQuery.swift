@@ -2,8 +2,13 @@
 /// clause given its idf and weight from the global statistics. Building its scorers for a segment is
 /// then allocation of cursors only.
 struct PreparedQuery {
-    indirect enum Match {
-        case term(TermWeight, ResolvedTerm)
+    /// Not `indirect`: the alternatives' array already holds its matches out of line, and a boxed case
+    /// cost an allocation per clause at preparation, then a copy of the box's payload through the
+    /// runtime's generic tuple witness per scorer (BENCHMARKS.md, `rel21`).
+    enum Match {
+        /// A term and its info in each segment (`ResolvedTerm.segmentInfos`: the rest of the
+        /// `ResolvedTerm`, 80 more bytes copied with each clause, is not needed past preparation).
+        case term(TermWeight, [TermInfo?])
         case phrase(TermWeight, [PhraseTerm], [ResolvedTerm])
         case anyOf([Match], description: String)
         /// A clause no doc of the index can match (a term absent from the index).
@@ -26,16 +31,10 @@ struct PreparedQuery {
         var lookups = lookups ?? ResolvedTerms(reader: reader)
         // Each distinct term once, without `query.terms`' set and array (a more-like-this query's 35
         // clauses: 0.05 M instructions a source), into `lookups` itself: a more-like-this query's terms are
-        // all there already (a second dictionary of them hashed each term three more times).
+        // all there already (a second dictionary of them hashed each term three more times). A term clause
+        // (all of a more-like-this query's, most of a keyword query's) is resolved where it is prepared:
+        // one hash look-up instead of `include`'s and then `prepare`'s (BENCHMARKS.md, `rel21`).
         if lookups.terms.isEmpty { lookups.reserveCapacity(query.clauses.count) }
-        for clause in query.clauses {
-            if case let .term(term) = clause.match {
-                try lookups.include(term)
-                continue
-            }
-            for term in clause.match.terms { try lookups.include(term) }
-        }
-        let resolved = lookups.terms
         let similarity = model.similarity
         let docCount = max(reader.docCount, 1)
 
@@ -44,15 +43,20 @@ struct PreparedQuery {
             TermWeight(term: label, field: field, fields: model.fields(for: field), idf: idf, idfSources: sources, docCount: docCount,
                        boost: boost, boostReason: boostReason, weight: Float(model.weight(idf: idf, boost: boost)))
         }
-        func prepare(_ match: QueryMatch, field: Field?, boost: Double) -> Match {
+        func prepareTerm(_ term: String, _ resolved: ResolvedTerm?, field: Field?, boost: Double) -> Match {
+            guard let r = resolved, r.docFreq(in: field) > 0 else { return .nothing }
+            let n = r.docFreq(in: field)
+            let idf = similarity.idf(docFreq: n, docCount: docCount)
+            return .term(TermWeight(term: term, field: field, fields: model.fields(for: field), idf: idf, docFreq: n, docCount: docCount,
+                                    boost: boost, boostReason: boostReason, weight: Float(model.weight(idf: idf, boost: boost))),
+                         r.segmentInfos)
+        }
+        func prepare(_ match: QueryMatch, field: Field?, boost: Double, resolved: [String: ResolvedTerm]) -> Match {
             switch match {
             case let .term(term):
-                guard let r = resolved[term], r.docFreq(in: field) > 0 else { return .nothing }
-                let n = r.docFreq(in: field)
-                let idf = similarity.idf(docFreq: n, docCount: docCount)
-                return .term(termWeight(term, idf: idf, sources: [(term, n, idf)], field: field, boost: boost), r)
+                return prepareTerm(term, resolved[term], field: field, boost: boost)
             case let .phrase(parts):
-                if parts.count == 1 { return prepare(.term(parts[0].term), field: field, boost: boost) }
+                if parts.count == 1 { return prepare(.term(parts[0].term), field: field, boost: boost, resolved: resolved) }
                 var terms: [ResolvedTerm] = []
                 var idf = 0.0
                 var sources: [(term: String, docFreq: Int, idf: Double)] = []
@@ -66,7 +70,7 @@ struct PreparedQuery {
                 }
                 return .phrase(termWeight(match.description, idf: idf, sources: sources, field: field, boost: boost), parts, terms)
             case let .anyOf(alternatives):
-                let prepared = alternatives.map { prepare($0, field: field, boost: boost) }.filter {
+                let prepared = alternatives.map { prepare($0, field: field, boost: boost, resolved: resolved) }.filter {
                     if case .nothing = $0 { return false }
                     return true
                 }
@@ -77,12 +81,19 @@ struct PreparedQuery {
         }
 
         var clauses: [Clause] = []
+        clauses.reserveCapacity(query.clauses.count)
         var slot = 0
         var empty = false
         var boostReason = ""
         for clause in query.clauses {
             boostReason = clause.boostReason
-            let match = prepare(clause.match, field: clause.field, boost: clause.boost)
+            let match: Match
+            if case let .term(term) = clause.match {
+                match = prepareTerm(term, try lookups.resolve(term), field: clause.field, boost: clause.boost)
+            } else {
+                for term in clause.match.terms { try lookups.include(term) }
+                match = prepare(clause.match, field: clause.field, boost: clause.boost, resolved: lookups.terms)
+            }
             if clause.occur == .mustNot {
                 clauses.append(Clause(occur: .mustNot, match: match, slot: -1))
             } else {
@@ -141,17 +152,17 @@ struct PreparedQuery {
     }
 
     /// The scorer of a term in `segment`, or nil when the segment holds no doc it could match.
-    static func termScorer(_ weight: TermWeight, _ resolved: ResolvedTerm, segment: SegmentReader, model: ScoringModel) -> TermScorer? {
-        termScorer(weight, resolved, segment: segment, model: model,
+    static func termScorer(_ weight: TermWeight, _ infos: [TermInfo?], segment: SegmentReader, model: ScoringModel) -> TermScorer? {
+        termScorer(weight, infos, segment: segment, model: model,
                    maximumScale: segment.termMaxima.flatMap { model.termMaximumScale($0) },
                    blockMaximumScale: segment.blockMaxima.flatMap { model.termMaximumScale($0) })
     }
 
     /// `termScorer` with the segment's `ScoringModel.termMaximumScale` of its term and block maxima
     /// computed by the caller, once per segment (`TermScorer.init(weight:info:segment:model:maximumScale:blockMaximumScale:)`).
-    static func termScorer(_ weight: TermWeight, _ resolved: ResolvedTerm, segment: SegmentReader, model: ScoringModel,
+    static func termScorer(_ weight: TermWeight, _ infos: [TermInfo?], segment: SegmentReader, model: ScoringModel,
                            maximumScale: Double?, blockMaximumScale: Double?) -> TermScorer? {
-        guard let info = resolved.segmentInfos[segment.ordinal], weight.field.map({ info.docFreq(in: $0) > 0 }) ?? true else {
+        guard let info = infos[segment.ordinal], weight.field.map({ info.docFreq(in: $0) > 0 }) ?? true else {
             return nil
         }
         return TermScorer(weight: weight, info: info, segment: segment, model: model, maximumScale: maximumScale,
@@ -213,15 +224,18 @@ struct PreparedQuery {
         optional.reserveCapacity(clauses.count)
         optionalSlots.reserveCapacity(clauses.count)
         var excluded = ContiguousArray<AnyClauseScorer>()
+        // Each scorer moved into its array (`consume`): the append copied it (its cursor's, weight's and
+        // model's references retained, the copy's released; about 260 instructions a scorer,
+        // BENCHMARKS.md, `rel21`).
         for clause in clauses {
             switch clause.occur {
             case .must:
                 guard let scorer = make(clause.match) else { return nil }
-                required.append(scorer)
+                required.append(consume scorer)
                 requiredSlots.append(clause.slot)
             case .should:
                 if let scorer = make(clause.match) {
-                    optional.append(scorer)
+                    optional.append(consume scorer)
                     optionalSlots.append(clause.slot)
                 }
             case .mustNot:

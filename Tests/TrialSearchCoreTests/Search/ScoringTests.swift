@@ -109,6 +109,36 @@ import Testing
         }
     }
 
+    /// A term clause's idf explanation names the term's docFreq (kept without an array of sources since
+    /// `rel21`), a phrase's lists each of its terms; the single-source initializer folds into the term's.
+    @Test func idfExplanationsNameTheirSources() throws {
+        let index = try #require(SyntheticSearchIndex.shared)
+        let searcher = try IndexSearcher(reader: index.reader)
+        let n = try index.reader.docFreq("w5")
+        let docCount = index.reader.docCount
+        let term = try #require(try searcher.search(WeightedQuery(clauses: [WeightedClause(match: .term("w5"))]),
+                                                    options: SearchOptions(limit: 1, explain: true)).hits.first)
+        let termText = try #require(term.explanation).render()
+        #expect(termText.contains("N = \(docCount) docs, n = \(n) containing the term"), "\(termText)")
+        #expect(!termText.contains("idf of the phrase"))
+
+        let model = searcher.model
+        let idf = model.similarity.idf(docFreq: n, docCount: docCount)
+        let listed = TermWeight(term: "w5", field: nil, fields: model.fields(for: nil), idf: idf, idfSources: [("w5", n, idf)],
+                                docCount: docCount, boost: 1, weight: 1)
+        let direct = TermWeight(term: "w5", field: nil, fields: model.fields(for: nil), idf: idf, docFreq: n, docCount: docCount,
+                                boost: 1, weight: 1)
+        for weight in [listed, direct] {
+            #expect(weight.idfSources.count == 1)
+            #expect(weight.idfSources.first?.term == "w5" && weight.idfSources.first?.docFreq == n && weight.idfSources.first?.idf == idf)
+            #expect(weight.idfExplanation(model.similarity).render() == listed.idfExplanation(model.similarity).render())
+        }
+        let phrase = TermWeight(term: "\"w5 w6\"", field: nil, fields: model.fields(for: nil), idf: 2 * idf,
+                                idfSources: [("w5", n, idf), ("w6", n, idf)], docCount: docCount, boost: 1, weight: 1)
+        #expect(phrase.idfSources.map(\.term) == ["w5", "w6"])
+        #expect(phrase.idfExplanation(model.similarity).render().contains("idf of the phrase"))
+    }
+
     @Test func invalidParametersAreRejected() {
         #expect(throws: RankingConfigurationError.self) { try BM25FParameters(k1: -1).validate() }
         var b = FieldParameters.defaultB
