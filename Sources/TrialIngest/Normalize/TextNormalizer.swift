@@ -119,6 +119,9 @@ enum TextNormalizer {
         var paragraphBreak = false
         let lineFeeds = SIMD16<UInt8>(repeating: 0x0A)
         let carriageReturns = SIMD16<UInt8>(repeating: 0x0D)
+        let spaces = SIMD16<UInt8>(repeating: 0x20)
+        let aboveSpace = SIMD16<UInt8>(repeating: 0x21)
+        let backslashes = SIMD16<UInt8>(repeating: UInt8(ascii: "\\"))
         while i < count {
             // One line: [i, end).
             var end = i
@@ -180,6 +183,22 @@ enum TextNormalizer {
             var j = 0
             let lineCount = line.count
             while j < lineCount {
+                // Sixteen bytes at a time (`SIMD16` compares against splatted locals) while a block holds
+                // no control character, no space before a space (the byte after the block is looked at
+                // too) and no backslash: the block is copied as it is, what the words would copy. The
+                // store stays before the line's end, so within `out` (as for the words).
+                while j &+ 17 <= lineCount, !previousSpace || lineBase[j] != 0x20 {
+                    let v = UnsafeRawPointer(lineBase + j).loadUnaligned(as: SIMD16<UInt8>.self)
+                    let after = UnsafeRawPointer(lineBase + j + 1).loadUnaligned(as: SIMD16<UInt8>.self)
+                    let blank = v .== spaces
+                    var special = ((v .< aboveSpace) .& .!blank) .| (blank .& (after .== spaces))
+                    if unescape { special = special .| (v .== backslashes) }
+                    if any(special) { break }
+                    UnsafeMutableRawPointer(outBase + w).storeBytes(of: v, as: SIMD16<UInt8>.self)
+                    w &+= 16
+                    j &+= 16
+                    previousSpace = lineBase[j - 1] == 0x20
+                }
                 if j + 8 <= lineCount {
                     // A single space between words is copied with them (it is what the collapse would
                     // write); the run ends before a second space, a control character or a backslash.
