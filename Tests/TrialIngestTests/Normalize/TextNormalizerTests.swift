@@ -218,13 +218,14 @@ import Testing
         }
     }
 
-    /// The paragraph copy's 16-byte blocks: a long line of single-spaced words with one byte the blocks
-    /// must stop at (a control character, a second space, a backslash, a space after a control character)
-    /// or must copy (DEL, non-ASCII), at every offset across three blocks, after 0-3 bytes of indentation.
+    /// The paragraph and one-line copies' 16-byte blocks: a long line of single-spaced words with one byte
+    /// the blocks must stop at (a control character, a line end, a second space, a backslash, a space after
+    /// a control character) or must copy (DEL, non-ASCII), at every offset across three blocks, after 0-3
+    /// bytes of indentation.
     @Test func blockCopyStopsWhereTheWordsWould() {
         let line = Array("Patients aged 18 years or older with histologically confirmed disease xy".utf8)
         let insertions: [[UInt8]] = [[0x09], [0x20], [0x20, 0x20], [0x5C, 0x2A], [0x5C], [0x01, 0x20], [0x7F],
-                                     Array("é".utf8), [0x0B, 0x0B]]
+                                     Array("é".utf8), [0x0B, 0x0B], [0x0A], [0x20, 0x0D, 0x0A, 0x20]]
         var checked = 0
         for indent in 0..<4 {
             for offset in 0...50 {
@@ -235,12 +236,14 @@ import Testing
                     for unescape in [false, true] {
                         #expect(Self.normalized(text, unescape: unescape) == Self.reference(text, unescape: unescape),
                                 "\(text.map { String($0, radix: 16) })")
+                        #expect(Self.normalizedLine(text, unescape: unescape) == Self.referenceLine(text, unescape: unescape),
+                                "line: \(text.map { String($0, radix: 16) })")
                         checked += 1
                     }
                 }
             }
         }
-        #expect(checked == 4 * 51 * 9 * 2)
+        #expect(checked == 4 * 51 * 11 * 2)
     }
 
     /// The word tests the paragraph copy stops at, against their byte-by-byte definitions: every byte
