@@ -9,7 +9,8 @@ import TrialSearchCore
 /// record (`ClinicalResultsSection`: not read, not validated); the other elements `Trial` has no
 /// property for are skipped without being looked at. CRLF records are parsed with their CR LF pairs
 /// (and any other CR) as LF, and the results section is cut without keeping its line ends
-/// (`SAXParser`'s `joiningLineEnds`: the same events, libxml2's fast text path); a record that fails to
+/// (`SAXParser`'s `joiningLineEnds`: the same events, libxml2's fast text path; in LF records the
+/// 2022–2023 `&#xD;` line ends are dropped before their LF, the same text to `TextNormalizer`); a record that fails to
 /// parse that way is parsed again as published (line ends kept), so errors are the bytes'. A record
 /// that fails and is not UTF-8 is "not UTF-8" at its first bad byte, whatever else is wrong (which
 /// error libxml2 met first depended on the line ends: `XMLErrorPlace`). One reader
