@@ -66,6 +66,23 @@ import TrialSearchCore
         #expect(plain == ["<a", "text:x\r\ny\r\r\nz \r", ">"])
     }
 
+    /// A reference before an LF where it is not an element's text is an error, as published: inside a tag,
+    /// after the root element, in the prolog. After a tag with attributes it is kept (and read as text).
+    @Test func referencesOutsideTextStayErrors() throws {
+        let record = "<clinical_study>\n  <id_info>\n    <nct_id>NCT00000001</nct_id>\n  </id_info>\n"
+        for bad in [record + "  <brief_title&#xD;\n>x</brief_title>\n</clinical_study>\n",
+                    record + "  <brief_title>x</brief_title&#xD;\n>\n</clinical_study>\n",
+                    record + "  <brief_title a=\"1\"&#xD;\n>x</brief_title>\n</clinical_study>\n",
+                    record + "</clinical_study>&#xD;\n",
+                    record + "</clinical_study>\n<!-- c -->&#xD;\n",
+                    "<?xml version=\"1.0\"?>&#xD;\n" + record + "</clinical_study>\n",
+                    "<!DOCTYPE clinical_study>&#xD;\n" + record + "</clinical_study>\n"] {
+            #expect(throws: IngestError.self, "\(bad)") { try Self.read(Array(bad.utf8)) }
+        }
+        let kept = try Self.read(Array((record + "  <brief_title a=\"1\">Phase&#xD;\ntrial</brief_title>\n</clinical_study>\n").utf8))
+        #expect(kept.briefTitle == "Phase trial")
+    }
+
     @Test func cdataSectionsKeepTheirReferences() throws {
         let bytes = Array("""
             <clinical_study>
