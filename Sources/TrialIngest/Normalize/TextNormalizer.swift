@@ -43,7 +43,31 @@ enum TextNormalizer {
             var pendingSpace = false
             var i = 0
             let count = text.count
+            let spaces = SIMD16<UInt8>(repeating: 0x20)
+            let aboveSpace = SIMD16<UInt8>(repeating: 0x21)
+            let backslashes = SIMD16<UInt8>(repeating: UInt8(ascii: "\\"))
             while i < count {
+                // Sixteen bytes at a time (as in `writeParagraphs`) while a block starts with a byte above
+                // the white space, holds no control character or line end, no space before a space or
+                // control character (the byte after the block is looked at too) and no backslash: the
+                // block is copied as it is, after the pending space; a space that ends it becomes the
+                // pending one again (it is written only before more text).
+                while i &+ 17 <= count, base[i] > 0x20 {
+                    let v = UnsafeRawPointer(base + i).loadUnaligned(as: SIMD16<UInt8>.self)
+                    let after = UnsafeRawPointer(base + i + 1).loadUnaligned(as: SIMD16<UInt8>.self)
+                    let blank = v .== spaces
+                    var special = ((v .< aboveSpace) .& .!blank) .| (blank .& (after .< aboveSpace))
+                    if unescape { special = special .| (v .== backslashes) }
+                    if any(special) { break }
+                    if pendingSpace { out[w] = 0x20; w += 1; pendingSpace = false }
+                    UnsafeMutableRawPointer(outBase + w).storeBytes(of: v, as: SIMD16<UInt8>.self)
+                    w &+= 16
+                    i &+= 16
+                    if base[i - 1] == 0x20 {
+                        w &-= 1
+                        pendingSpace = true
+                    }
+                }
                 // Eight bytes at a time up to the next white space or backslash (as in `writeParagraphs`;
                 // the output never runs ahead of the input, so the store stays within `out`).
                 if i + 8 <= count {
@@ -119,6 +143,9 @@ enum TextNormalizer {
         var paragraphBreak = false
         let lineFeeds = SIMD16<UInt8>(repeating: 0x0A)
         let carriageReturns = SIMD16<UInt8>(repeating: 0x0D)
+        let spaces = SIMD16<UInt8>(repeating: 0x20)
+        let aboveSpace = SIMD16<UInt8>(repeating: 0x21)
+        let backslashes = SIMD16<UInt8>(repeating: UInt8(ascii: "\\"))
         while i < count {
             // One line: [i, end).
             var end = i
@@ -180,6 +207,22 @@ enum TextNormalizer {
             var j = 0
             let lineCount = line.count
             while j < lineCount {
+                // Sixteen bytes at a time (`SIMD16` compares against splatted locals) while a block holds
+                // no control character, no space before a space (the byte after the block is looked at
+                // too) and no backslash: the block is copied as it is, what the words would copy. The
+                // store stays before the line's end, so within `out` (as for the words).
+                while j &+ 17 <= lineCount, !previousSpace || lineBase[j] != 0x20 {
+                    let v = UnsafeRawPointer(lineBase + j).loadUnaligned(as: SIMD16<UInt8>.self)
+                    let after = UnsafeRawPointer(lineBase + j + 1).loadUnaligned(as: SIMD16<UInt8>.self)
+                    let blank = v .== spaces
+                    var special = ((v .< aboveSpace) .& .!blank) .| (blank .& (after .== spaces))
+                    if unescape { special = special .| (v .== backslashes) }
+                    if any(special) { break }
+                    UnsafeMutableRawPointer(outBase + w).storeBytes(of: v, as: SIMD16<UInt8>.self)
+                    w &+= 16
+                    j &+= 16
+                    previousSpace = lineBase[j - 1] == 0x20
+                }
                 if j + 8 <= lineCount {
                     // A single space between words is copied with them (it is what the collapse would
                     // write); the run ends before a second space, a control character or a backslash.

@@ -9,7 +9,8 @@ import TrialSearchCore
 /// record (`ClinicalResultsSection`: not read, not validated); the other elements `Trial` has no
 /// property for are skipped without being looked at. CRLF records are parsed with their CR LF pairs
 /// (and any other CR) as LF, and the results section is cut without keeping its line ends
-/// (`SAXParser`'s `joiningLineEnds`: the same events, libxml2's fast text path); a record that fails to
+/// (`SAXParser`'s `joiningLineEnds`: the same events, libxml2's fast text path; in LF records the
+/// 2022–2023 `&#xD;` line ends are dropped before their LF, the same text to `TextNormalizer`); a record that fails to
 /// parse that way is parsed again as published (line ends kept), so errors are the bytes'. A record
 /// that fails and is not UTF-8 is "not UTF-8" at its first bad byte, whatever else is wrong (which
 /// error libxml2 met first depended on the line ends: `XMLErrorPlace`). One reader
@@ -52,7 +53,13 @@ public final class ClinicalStudyXML {
 /// The SAX state machine behind `ClinicalStudyXML`: a stack of tags, text captured only inside the
 /// leaf elements that `Trial` uses, subtrees of every other element skipped.
 final class ClinicalStudyXMLHandler: SAXDelegate {
-    @exclusivity(unchecked) private var stack = [ClinicalStudyTag](repeating: .other, count: 8)
+    /// The tags of the open elements outside skipped subtrees, `stack[depth - 1]` the current one. Fixed:
+    /// an element is entered (not skipped) only as a child of the root or of a container, and containers
+    /// nest four deep (`location`, `facility`, `address`), so a written depth is at most 6 (a leaf's child,
+    /// then skipped). Unsafe memory: the array's uniqueness and bounds checks cost about 10 instructions
+    /// an element.
+    private let stack = UnsafeMutablePointer<ClinicalStudyTag>.allocate(capacity: ClinicalStudyXMLHandler.stackCapacity)
+    private static let stackCapacity = 16
     @exclusivity(unchecked) private var depth = 0
     /// The depth at which a skipped subtree started, or 0.
     @exclusivity(unchecked) private var skipFrom = 0
@@ -76,6 +83,10 @@ final class ClinicalStudyXMLHandler: SAXDelegate {
     @exclusivity(unchecked) private var location = Location()
 
     private static let placeholder = TrialID("placeholder") ?? { preconditionFailure("TrialID") }()
+
+    deinit {
+        stack.deallocate()
+    }
 
     func reset(source: RecordSource) {
         depth = 0
@@ -115,7 +126,7 @@ final class ClinicalStudyXMLHandler: SAXDelegate {
         if skipFrom != 0 { return }
         let tag = cache.tag(name)
         let parent: ClinicalStudyTag = depth >= 2 ? stack[depth - 2] : .other
-        if depth > stack.count { stack.append(contentsOf: repeatElement(.other, count: depth)) }
+        precondition(depth <= ClinicalStudyXMLHandler.stackCapacity, "element depth \(depth) outside skipped subtrees")
         stack[depth - 1] = tag
         switch role(of: tag, in: parent, depth: depth) {
         case .skip:

@@ -77,6 +77,11 @@ final class SAXParser {
     /// Whether the last `parse(…omitting:joiningLineEnds:)` handed libxml2 a document with its line
     /// ends joined or an omitted range's line ends dropped, so that a caller may parse the bytes as published again to report an error.
     private(set) var joinedLineEnds = false
+    /// Whether the document being parsed is a copy with line-end references dropped (see `parse`), and
+    /// whether libxml2 reported a CDATA section in it (where a reference is text: the parse then fails,
+    /// for the caller's parse of the bytes as published).
+    @exclusivity(unchecked) private var droppedReferences = false
+    @exclusivity(unchecked) private var sawCDATA = false
     /// The delegate of an error's re-parse (see `failure`): no event wanted.
     private let ignoring: SAXDelegate = {
         let delegate = SAXDelegate()
@@ -106,7 +111,11 @@ final class SAXParser {
     ///     its line ends are kept (unless `joiningLineEnds`), so error lines stay the file's.
     ///   - joiningLineEnds: parse each CR LF pair and each other CR (outside `omitting`) as an LF (see
     ///     the type's comment), when `encoding` is nil and the document starts with `<` and a byte other
-    ///     than 0 (an encoding in which CR and LF are those bytes: not UTF-16 or UTF-32); and leave
+    ///     than 0 (an encoding in which CR and LF are those bytes: not UTF-16 or UTF-32); in such a
+    ///     document without a CR, drop each `&#xD;` reference that stands before an LF and after a byte
+    ///     other than `;` and CR (the 2022–2023 dumps' line ends: a CR LF pair in text is the LF's one line
+    ///     end to `TextNormalizer`, and each reference cost libxml2 about 270 instructions and split the
+    ///     text events; a CDATA section, where the reference would be text, fails the parse); and leave
     ///     `omitting` out without keeping its line ends (counting them cost about 0.3 % of a zip build's
     ///     instructions). The events are the same but for the white space where `omitting` was; an
     ///     error's line and message may not be (libxml2 quotes the bytes at a bad character), so a caller
@@ -121,24 +130,43 @@ final class SAXParser {
                joiningLineEnds: Bool = false) throws(IngestError) {
         var cut = omitting?.clamped(to: 0..<bytes.count)
         if cut?.isEmpty == true { cut = nil }
-        let join = joiningLineEnds && encoding == nil && bytes.count >= 2
-            && bytes[0] == UInt8(ascii: "<") && bytes[1] != 0 && SAXParser.containsCR(bytes)
+        let asciiLineEnds = joiningLineEnds && encoding == nil && bytes.count >= 2
+            && bytes[0] == UInt8(ascii: "<") && bytes[1] != 0
+        let join = asciiLineEnds && SAXParser.containsCR(bytes)
+        let dropReferences = asciiLineEnds && !join
         joinedLineEnds = join || (joiningLineEnds && cut != nil)
-        guard cut != nil || join else {
+        droppedReferences = false
+        guard cut != nil || join || dropReferences else {
             guard try run(bytes, delegate: delegate, encoding: encoding, at: location) else { return }
             throw failure(published: bytes, omitting: nil, parsed: bytes, encoding: encoding, at: location, firstLine: firstLine)
         }
         document.removeAll(keepingCapacityUpTo: 64 << 20)
+        var dropped = false
         if let cut {
-            SAXParser.append(UnsafeRawBufferPointer(rebasing: bytes[..<cut.lowerBound]), joiningLineEnds: join, to: &document)
+            let head = UnsafeRawBufferPointer(rebasing: bytes[..<cut.lowerBound])
+            let tail = UnsafeRawBufferPointer(rebasing: bytes[cut.upperBound...])
+            if dropReferences {
+                dropped = SAXParser.appendDroppingLineEndReferences(head, to: &document)
+            } else {
+                SAXParser.append(head, joiningLineEnds: join, to: &document)
+            }
             if !joiningLineEnds {
                 // An error's re-parse (ClinicalStudyXML): its LFs and lone CRs, the file's lines.
                 document.append(repeating: 0x0A, count: XMLErrorPlace.lineEnds(in: bytes, cut))
             }
-            SAXParser.append(UnsafeRawBufferPointer(rebasing: bytes[cut.upperBound...]), joiningLineEnds: join, to: &document)
+            if dropReferences {
+                dropped = SAXParser.appendDroppingLineEndReferences(tail, to: &document) || dropped
+            } else {
+                SAXParser.append(tail, joiningLineEnds: join, to: &document)
+            }
+        } else if dropReferences {
+            dropped = SAXParser.appendDroppingLineEndReferences(bytes, to: &document)
         } else {
             SAXParser.append(bytes, joiningLineEnds: join, to: &document)
         }
+        joinedLineEnds = joinedLineEnds || dropped
+        droppedReferences = dropped
+        defer { droppedReferences = false }
         try document.withBytes { (copy) throws(IngestError) in
             let parsed = UnsafeRawBufferPointer(copy)
             guard try run(parsed, delegate: delegate, encoding: encoding, at: location) else { return }
@@ -163,6 +191,69 @@ final class SAXParser {
             }
         }
         document.append(UnsafeBufferPointer(start: base + start, count: count - start))
+    }
+
+    /// Appends `piece` to `document` without each `&#xD;` that stands right before an LF, after a byte
+    /// other than `;` (another reference's end) and CR, where the CR it stands for is the first of a CR LF
+    /// pair, and inside an element's text: the last `<` before it starts a start tag without attributes
+    /// (`<name>`, `name` of ASCII letters, digits, `_`, `-`, `.`). There a character reference is text, and
+    /// so is its LF (see `parse`); anywhere else (inside a tag, before or after the root element, in a
+    /// document type declaration) the reference is an error that dropping it would hide. (After such a tag
+    /// inside a comment or a CDATA section it is text of those: a comment is not read, a CDATA section fails
+    /// the parse.) True when one was dropped. The references are found by `memchr` for `&`; the last `<`
+    /// before each is followed from one reference to the next (`memchr` over the bytes between them).
+    private static func appendDroppingLineEndReferences(_ piece: UnsafeRawBufferPointer,
+                                                        to document: inout TextBuffer) -> Bool {
+        guard let base = piece.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return false }
+        let count = piece.count
+        // "#xD;" as a little-endian word.
+        let reference: UInt32 = 0x3B44_7823
+        var start = 0
+        var from = 1
+        var dropped = false
+        // Whether the last `<` before `checked` starts a start tag without attributes.
+        var inText = false
+        var checked = 0
+        while from < count, let found = memchr(base + from, 0x26, count - from) {
+            let at = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            from = at + 1
+            guard at + 5 < count, base[at + 5] == 0x0A,
+                  UnsafeRawPointer(base + at + 1).loadUnaligned(as: UInt32.self) == reference.littleEndian,
+                  base[at - 1] != UInt8(ascii: ";"), base[at - 1] != 0x0D else { continue }
+            // The last `<` in [checked, at): `memchr` forward (no `memrchr` in Glibc's module); text lines
+            // between two references rarely hold one.
+            var last = -1
+            var k = checked
+            while k < at, let less = memchr(base + k, 0x3C, at - k) {
+                last = base.distance(to: less.assumingMemoryBound(to: UInt8.self))
+                k = last + 1
+            }
+            if last >= 0 { inText = startsPlainStartTag(base, at: last, before: at) }
+            checked = at
+            guard inText else { continue }
+            document.append(UnsafeBufferPointer(start: base + start, count: at - start))
+            start = at + 5
+            from = at + 6
+            checked = at + 5
+            dropped = true
+        }
+        document.append(UnsafeBufferPointer(start: base + start, count: count - start))
+        return dropped
+    }
+
+    /// Whether the `<` at `at` starts a start tag without attributes that ends before `limit`.
+    private static func startsPlainStartTag(_ base: UnsafePointer<UInt8>, at: Int, before limit: Int) -> Bool {
+        func isLetter(_ b: UInt8) -> Bool { (b | 0x20) &- 0x61 < 26 }
+        var j = at + 1
+        guard j < limit, isLetter(base[j]) || base[j] == UInt8(ascii: "_") else { return false }
+        while j < limit {
+            let b = base[j]
+            if b == UInt8(ascii: ">") { return true }
+            guard isLetter(b) || b &- 0x30 < 10 || b == UInt8(ascii: "_") || b == UInt8(ascii: "-")
+                    || b == UInt8(ascii: ".") else { return false }
+            j += 1
+        }
+        return false
     }
 
     /// Whether `bytes` hold a CR byte.
@@ -242,6 +333,7 @@ final class SAXParser {
         depth = 0
         firstError = nil
         depthExceeded = false
+        sawCDATA = false
         defer { self.delegate = nil }
         delegate.startDocument(generation: generation)
         followTextWish(of: delegate)
@@ -263,7 +355,7 @@ final class SAXParser {
         if let document { xmlFreeDoc(document) }
         context.pointee._private = nil
 
-        return depthExceeded || firstError != nil || context.pointee.wellFormed == 0
+        return depthExceeded || firstError != nil || context.pointee.wellFormed == 0 || (droppedReferences && sawCDATA)
     }
 
     // MARK: - Callbacks (C function pointers; the context's `_private` is this parser)
@@ -319,6 +411,12 @@ final class SAXParser {
         }
     }
 
+    /// A CDATA section's text: noted (see `droppedReferences`), then text as any other.
+    private static let cdata: cdataBlockSAXFunc = { ctx, text, length in
+        withParser(ctx) { parser in parser.sawCDATA = true }
+        characters(ctx, text, length)
+    }
+
     /// Hooks or unhooks the context's text callbacks (`characters`, `cdataBlock`, `ignorableWhitespace`)
     /// to match `delegate.wantsText`. libxml2 checks each callback for NULL before calling it, and its
     /// well-formedness checks of text do not depend on them.
@@ -328,7 +426,7 @@ final class SAXParser {
         guard wanted != textEvents, let sax = context.pointee.sax else { return }
         let callback = wanted ? SAXParser.characters : nil
         sax.pointee.characters = callback
-        sax.pointee.cdataBlock = callback
+        sax.pointee.cdataBlock = wanted ? SAXParser.cdata : nil
         sax.pointee.ignorableWhitespace = callback
         textEvents = wanted
     }
@@ -367,7 +465,7 @@ final class SAXParser {
         handler.startElementNs = startElement
         handler.endElementNs = endElement
         handler.characters = characters
-        handler.cdataBlock = characters
+        handler.cdataBlock = cdata
         handler.ignorableWhitespace = characters
         handler.serror = structuredError
         handler.entityDecl = entityDeclaration

@@ -218,6 +218,34 @@ import Testing
         }
     }
 
+    /// The paragraph and one-line copies' 16-byte blocks: a long line of single-spaced words with one byte
+    /// the blocks must stop at (a control character, a line end, a second space, a backslash, a space after
+    /// a control character) or must copy (DEL, non-ASCII), at every offset across three blocks, after 0-3
+    /// bytes of indentation.
+    @Test func blockCopyStopsWhereTheWordsWould() {
+        let line = Array("Patients aged 18 years or older with histologically confirmed disease xy".utf8)
+        let insertions: [[UInt8]] = [[0x09], [0x20], [0x20, 0x20], [0x5C, 0x2A], [0x5C], [0x01, 0x20], [0x7F],
+                                     Array("é".utf8), [0x0B, 0x0B], [0x0A], [0x20, 0x0D, 0x0A, 0x20]]
+        var checked = 0
+        for indent in 0..<4 {
+            for offset in 0...50 {
+                for insertion in insertions {
+                    var text = Array(repeating: UInt8(0x20), count: indent) + line
+                    text.insert(contentsOf: insertion, at: indent + offset)
+                    text += Array("\n  next line of text, long enough for a block or two\n".utf8)
+                    for unescape in [false, true] {
+                        #expect(Self.normalized(text, unescape: unescape) == Self.reference(text, unescape: unescape),
+                                "\(text.map { String($0, radix: 16) })")
+                        #expect(Self.normalizedLine(text, unescape: unescape) == Self.referenceLine(text, unescape: unescape),
+                                "line: \(text.map { String($0, radix: 16) })")
+                        checked += 1
+                    }
+                }
+            }
+        }
+        #expect(checked == 4 * 51 * 11 * 2)
+    }
+
     /// The word tests the paragraph copy stops at, against their byte-by-byte definitions: every byte
     /// value in every lane, beside neighbours drawn from the bytes near the tests' edges.
     @Test func wordTestsMatchTheirByteDefinitions() {
