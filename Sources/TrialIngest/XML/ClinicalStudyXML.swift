@@ -124,9 +124,14 @@ final class ClinicalStudyXMLHandler: SAXDelegate {
     override func startElement(_ name: UnsafePointer<UInt8>) {
         depth += 1
         if skipFrom != 0 { return }
+        // Deeper than the roles allow (see `stack`): skipped rather than trusted, so that no input can
+        // reach past the stack.
+        guard depth <= ClinicalStudyXMLHandler.stackCapacity else {
+            skipFrom = depth
+            return
+        }
         let tag = cache.tag(name)
         let parent: ClinicalStudyTag = depth >= 2 ? stack[depth - 2] : .other
-        precondition(depth <= ClinicalStudyXMLHandler.stackCapacity, "element depth \(depth) outside skipped subtrees")
         stack[depth - 1] = tag
         switch role(of: tag, in: parent, depth: depth) {
         case .skip:

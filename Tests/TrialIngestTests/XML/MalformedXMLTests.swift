@@ -123,6 +123,28 @@ import TrialSearchCore
         #expect(limit == 64)
     }
 
+    /// Elements the reader enters (containers and leaves of `Trial`) nested far deeper than the registry's
+    /// schema allows, below the parser's depth limit: the record is still read, with its own fields.
+    @Test func enteredElementsNestedDeeplyAreReadOrSkipped() throws {
+        let bytes = try Fixtures.bytes("ctgov-xml/NCT01827488.xml")
+        let names = ["location", "facility", "address", "city", "location_countries", "country", "eligibility",
+                     "criteria", "textblock", "intervention", "arm_group", "condition_browse", "mesh_term"]
+        let chain = (0..<60).map { names[$0 % names.count] }
+        let deep = chain.map { "<\($0)>" }.joined() + "text" + chain.reversed().map { "</\($0)>" }.joined()
+        var text = String(decoding: bytes, as: UTF8.self)
+        text = text.replacingOccurrences(of: "</clinical_study>", with: deep + "</clinical_study>")
+        func read(_ record: [UInt8]) throws -> Trial {
+            try record.withUnsafeBytes { raw in
+                try ClinicalStudyXML().read(raw, source: RecordSource(), at: IngestLocation(file: "x"))
+            }
+        }
+        let original = try read(bytes)
+        let nested = try read(Array(text.utf8))
+        #expect(nested.id == original.id)
+        #expect(nested.briefTitle == original.briefTitle)
+        #expect(nested.conditions == original.conditions)
+    }
+
     @Test func recordWithoutNCTId() throws {
         let bytes = try Fixtures.bytes("ctgov-xml/NCT01827488.xml")
         let text = String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: "<nct_id>NCT01827488</nct_id>", with: "")
