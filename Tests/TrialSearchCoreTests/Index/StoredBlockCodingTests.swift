@@ -40,16 +40,9 @@ import Testing
         defer { dir.remove() }
         let path = dir.file("s000001.sto")
         let trials = Self.trials()
-        let writer = try StoredWriter(path: path, segmentID: 1, durable: false)
-        var bytes: [UInt8] = []
-        for t in trials {
-            TrialCodec.encode(t, into: &bytes)
-            try bytes.withUnsafeBytes { try writer.add($0) }
-        }
-        _ = try writer.finish()
-        let file = try IndexFile(path: path, formatName: SegmentFile.stored.formatName, segmentID: 1)
-        #expect(file.version == IndexFormat.version)
-        let stored = try StoredRecords(file: file, expectedDocCount: trials.count)
+        try StoredFixtures.write(trials, to: path)
+        let stored = try StoredFixtures.open(path, docs: trials.count)
+        #expect(stored.file.version == IndexFormat.version)
         #expect(stored.blockCount > 1)
         #expect(stored.blocksInCurrentCoding)
         for (d, t) in trials.enumerated() {
@@ -60,11 +53,7 @@ import Testing
         // Whole blocks give each record as `TrialCodec` coded it.
         var seen = 0
         for b in 0..<stored.blockCount {
-            try stored.forEachRecord(inBlock: b) { d, record in
-                TrialCodec.encode(trials[d], into: &bytes)
-                #expect(Array(record) == bytes)
-                seen += 1
-            }
+            seen += try StoredFixtures.expectRecordsAsCoded(in: stored, block: b, trials)
         }
         #expect(seen == trials.count)
     }

@@ -57,28 +57,13 @@ import Testing
         return t
     }
 
-    static func write(_ trials: [Trial], to path: String) throws {
-        let writer = try StoredWriter(path: path, segmentID: 1, durable: false)
-        var bytes: [UInt8] = []
-        for t in trials {
-            TrialCodec.encode(t, into: &bytes)
-            try bytes.withUnsafeBytes { try writer.add($0) }
-        }
-        _ = try writer.finish()
-    }
-
-    static func open(_ path: String, docs: Int) throws -> StoredRecords {
-        try StoredRecords(file: IndexFile(path: path, formatName: SegmentFile.stored.formatName, segmentID: 1),
-                          expectedDocCount: docs)
-    }
-
     @Test func wholeAndLeadingRecordsReadBack() throws {
         let dir = TemporaryDirectory("stored-leading")
         defer { dir.remove() }
         let path = dir.file("s000001.sto")
         let trials = Self.trials()
-        try Self.write(trials, to: path)
-        let stored = try Self.open(path, docs: trials.count)
+        try StoredFixtures.write(trials, to: path)
+        let stored = try StoredFixtures.open(path, docs: trials.count)
         #expect(stored.file.version == IndexFormat.version && stored.blocksInCurrentCoding)
         #expect(stored.blockCount > 3)
         for (d, t) in trials.enumerated() {
@@ -92,7 +77,6 @@ import Testing
         // Block by block, the leading parts are the whole block's (read from the leading bytes alone), and
         // whole blocks give each record as `TrialCodec` coded it.
         let leadingParts = Set(StoredBlockCoding.blockOrder.prefix(StoredBlockCoding.leadingPartCount))
-        var bytes: [UInt8] = []
         var seen = 0
         for b in 0..<stored.blockCount {
             let leading = try stored.inflateLeading(b)
@@ -111,11 +95,7 @@ import Testing
                 row += 1
             }
             #expect(row == wholeParts.count)
-            try stored.forEachRecord(inBlock: b) { d, record in
-                TrialCodec.encode(trials[d], into: &bytes)
-                #expect(Array(record) == bytes)
-                seen += 1
-            }
+            seen += try StoredFixtures.expectRecordsAsCoded(in: stored, block: b, trials)
         }
         #expect(seen == trials.count)
     }
@@ -127,8 +107,8 @@ import Testing
         defer { dir.remove() }
         let path = dir.file("s000001.sto")
         let trials = Array(Self.trials().prefix(40))
-        try Self.write(trials, to: path)
-        let e = try Self.open(path, docs: trials.count).entry(0)
+        try StoredFixtures.write(trials, to: path)
+        let e = try StoredFixtures.open(path, docs: trials.count).entry(0)
         var file = try Array(Data(contentsOf: URL(fileURLWithPath: path)))
         // The stream's last 16 bytes (the last docs' sources and sites) overwritten.
         for i in (e.offset + e.compressedLength - 16)..<(e.offset + e.compressedLength) { file[i] = 0xFF }
@@ -137,7 +117,7 @@ import Testing
         let output = try IndexOutput(path: damaged, formatName: SegmentFile.stored.formatName, segmentID: 1, durable: false)
         try output.write(Array(file[headerLength..<(file.count - IndexFormat.footerLength)]))
         _ = try output.finish()
-        let stored = try Self.open(damaged, docs: trials.count)
+        let stored = try StoredFixtures.open(damaged, docs: trials.count)
         #expect(try stored.inflateLeading(0).length > 0)
         #expect(try stored.leadingTrial(0) == Self.leadingPart(of: trials[0]))
         do {
@@ -154,8 +134,8 @@ import Testing
         let dir = TemporaryDirectory("stored-leading")
         defer { dir.remove() }
         let path = dir.file("s000001.sto")
-        try Self.write([Trial(id: TrialID("NCT01")!)], to: path)
-        let stored = try Self.open(path, docs: 1)
+        try StoredFixtures.write([Trial(id: TrialID("NCT01")!)], to: path)
+        let stored = try StoredFixtures.open(path, docs: 1)
         let e = stored.entry(0)
         #expect(e.uncompressedLength == 0x45)
         #expect(stored.file.bytes[e.offset] == 0x31)  // the header: 49 leading bytes
