@@ -98,7 +98,14 @@ enum FormatSniffer {
                 guard j - i - 1 <= 64, b[(i + 1)..<j].allSatisfy({ $0 >= 0x80 || isNameByte($0) }) else {
                     return invalidName
                 }
-                var name = String(decoding: b[(i + 1)..<j], as: UTF8.self)
+                // An ASCII name's prefix ends at its first colon byte; a name with other bytes takes the
+                // `String` reading, whose `Character`s may join a colon with a following combining mark.
+                let nameBytes = b[(i + 1)..<j]
+                if nameBytes.allSatisfy({ $0 < 0x80 }) {
+                    let from = nameBytes.firstIndex(of: UInt8(ascii: ":")).map { $0 + 1 } ?? nameBytes.startIndex
+                    return String(decoding: b[from..<j], as: UTF8.self)
+                }
+                var name = String(decoding: nameBytes, as: UTF8.self)
                 if let colon = name.firstIndex(of: ":") { name = String(name[name.index(after: colon)...]) }
                 return name
             }
