@@ -20,42 +20,13 @@ enum CriteriaSplitter {
         return criteria.withUTF8 { split($0) }
     }
 
-    /// The criteria are found first (their byte ranges in a temporary buffer) and then copied into
-    /// lists allocated at their size, rather than appended to lists that grow as they fill.
     static func split(_ text: UnsafeBufferPointer<UInt8>) -> (inclusion: [String], exclusion: [String]) {
-        guard let base = text.baseAddress, !text.isEmpty else { return ([], []) }
-        // A criterion is at least one byte and its line end, so there are at most count / 2 + 1.
-        let capacity = text.count / 2 + 1
-        return withUnsafeTemporaryAllocation(of: Found.self, capacity: capacity) { found in
-            let (total, inclusions) = find(text, base: base, into: found)
-            var inclusion: [String] = []
-            var exclusion: [String] = []
-            inclusion.reserveCapacity(inclusions)
-            exclusion.reserveCapacity(total - inclusions)
-            for criterion in found[0..<total] {
-                let item = String(decoding: UnsafeBufferPointer(rebasing: text[criterion.start..<criterion.stop]), as: UTF8.self)
-                if criterion.inclusion { inclusion.append(item) } else { exclusion.append(item) }
-            }
-            return (inclusion, exclusion)
-        }
-    }
-
-    /// A criterion: `text[start..<stop]`, and its list.
-    private struct Found {
-        var start: Int
-        var stop: Int
-        var inclusion: Bool
-    }
-
-    /// Writes the criteria of `text` into `found` in order; returns their number and how many are
-    /// inclusion criteria.
-    private static func find(_ text: UnsafeBufferPointer<UInt8>, base: UnsafePointer<UInt8>,
-                             into found: UnsafeMutableBufferPointer<Found>) -> (total: Int, inclusions: Int) {
-        var total = 0
-        var inclusions = 0
+        var inclusion: [String] = []
+        var exclusion: [String] = []
         var current: CriteriaHeading.Kind? = nil
         let count = text.count
         var i = 0
+        guard let base = text.baseAddress else { return (inclusion, exclusion) }
         while i < count {
             // The line's end: `memchr` (vector compares) rather than a loop a byte at a time.
             let end = memchr(base + i, 0x0A, count - i).map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? count
@@ -80,10 +51,12 @@ enum CriteriaSplitter {
                 marker += next
             }
             guard marker < line.count else { continue }
-            found[total] = Found(start: start + marker, stop: stop, inclusion: kind == .inclusion)
-            total += 1
-            if kind == .inclusion { inclusions += 1 }
+            let item = String(decoding: UnsafeBufferPointer(rebasing: line[marker...]), as: UTF8.self)
+            switch kind {
+            case .inclusion: inclusion.append(item)
+            case .exclusion: exclusion.append(item)
+            }
         }
-        return (total, inclusions)
+        return (inclusion, exclusion)
     }
 }
