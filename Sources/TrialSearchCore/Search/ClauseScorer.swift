@@ -63,11 +63,15 @@ protocol ClauseScorer {
     /// search starts): it may share this scorer's decode buffers (`TermScorer`'s copy of itself while
     /// unstarted), so no two of them may be walked at once.
     func restartedForUseBeforeThis(in segment: SegmentReader) -> Self?
+    /// `advance(to:)` for a scorer that reads one doc per call and is moved only by this
+    /// (`ThresholdSeed`'s completion, on fresh scorers dropped after): it may decode less of a block.
+    mutating func advanceAlone(to target: DocID) -> DocID
 }
 
 extension ClauseScorer {
     func restarted(in segment: SegmentReader) -> Self? { nil }
     func restartedForUseBeforeThis(in segment: SegmentReader) -> Self? { restarted(in: segment) }
+    mutating func advanceAlone(to target: DocID) -> DocID { advance(to: target) }
 
     /// Doc by doc: `matches()`, `score()`, `nextDoc()` (`accumulateDocByDoc`).
     mutating func accumulate(through last: DocID, base: Int, into accumulator: UnsafeMutablePointer<Double>,

@@ -108,6 +108,15 @@ struct TermScorer: ClauseScorer {
         return d
     }
 
+    /// `advance(to:)` through `PostingsCursor.advanceAlone(to:)`: a block's doc ids unpacked only up to
+    /// about the target (`ThresholdSeed`'s completion probes).
+    mutating func advanceAlone(to target: DocID) -> DocID {
+        if target <= doc { return doc }
+        let d = cursor.advanceAlone(to: target)
+        doc = d
+        return d
+    }
+
     /// Whether the current doc holds the term in a field the clause scores (`advance` leaves the check
     /// to here; `nextDoc` and the scoring loops skip the other docs themselves).
     @inline(__always)

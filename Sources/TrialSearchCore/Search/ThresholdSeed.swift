@@ -191,7 +191,7 @@ enum ThresholdSeed {
             for i in rest {
                 guard var scorer = scorers[i].restartedForUseBeforeThis(in: query.segment) else { continue }
                 for c in found.indices {
-                    if scorer.advance(to: found[c].doc) == found[c].doc && scorer.matches() {
+                    if scorer.advanceAlone(to: found[c].doc) == found[c].doc && scorer.matches() {
                         let score = scorer.score()
                         found[c].sum += Double(score)
                         completed.record(candidate: c, clause: i, score)

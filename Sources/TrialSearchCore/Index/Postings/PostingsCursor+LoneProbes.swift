@@ -1,0 +1,120 @@
+/// Probes of a cursor that reads one doc per probe and is never walked afterwards (`ThresholdSeed`'s
+/// completion of its candidates: a fresh scorer per clause, probed for about ten docs in doc order,
+/// then dropped).
+extension PostingsCursor {
+    /// Docs unpacked past the target's estimated place in its block (a multiple of 8, so that the rest
+    /// starts on a byte). `rel16` swept 0–40 for the same estimate: 16 was the best (BENCHMARKS.md).
+    static let loneProbeMargin = 16
+
+    /// Moves to the first doc ≥ `target` (as `advance(to:)`, the same doc, mask and termFreqs) when
+    /// every move of this cursor is a call of this: a block it lands in has its doc ids unpacked only
+    /// up to about the target (the block's docs assumed spread evenly between the previous block's
+    /// last doc and its own, from the skip table, plus `loneProbeMargin`), and the rest only when those
+    /// end below the target. The ids past the unpacked ones are left as `UInt32.max` entries (8 of
+    /// them, as `loadBlock`'s padding), which end `scanBlock`'s loops and mark where the next probe
+    /// into the same block resumes unpacking. `blockDocs` stays the block's size, for the masks and
+    /// termFreqs (`maskAndFreqStart()`), which this leaves to be decoded as far as the doc.
+    /// A cursor moved by `next()`, `advance(to:)` or a run after this reads wrong docs.
+    /// - Complexity: O(log blocks) skip-table probes plus the ids unpacked.
+    mutating func advanceAlone(to target: DocID) -> DocID {
+        if target <= doc { return doc }
+        guard !isCorrupt, let b = findBlock(target, from: max(block, 0)) else { return exhaust() }
+        if b != block || block < 0 {
+            guard startBlockAlone(b, reaching: target) else { return exhaust() }
+        }
+        let docs = buffers.docs
+        let t = UInt32(target)
+        var i = max(index, 0)
+        while true {
+            while docs[i &+ 7] < t { i &+= 8 }
+            while docs[i] < t { i &+= 1 }
+            // Past the block's ids (a single block's end), or at the first id left packed.
+            if i >= blockDocs { return exhaust() }
+            if docs[i] != UInt32.max { break }
+            guard unpackAlone(from: i, count: blockDocs &- i, after: Int64(docs[i &- 1])) else { return exhaust() }
+        }
+        index = i
+        doc = DocID(bitPattern: docs[i])
+        return doc
+    }
+
+    /// Starts block `b` for `advanceAlone(to:)`: its header read and its ids unpacked up to about
+    /// `target`'s place. Returns false (the cursor marked corrupt) for a damaged block.
+    private mutating func startBlockAlone(_ b: Int, reaching target: DocID) -> Bool {
+        let start: Int
+        let previous: Int64
+        if blockCount == 1 {
+            start = blocksStart
+            previous = -1
+        } else {
+            start = blocksStart &+ skipBlockStart(b)
+            previous = b == 0 ? -1 : Int64(UInt32(bitPattern: skipLastDoc(b &- 1)))
+        }
+        let n = blockCount == 1 ? info.docFreq
+            : Int(base.load(fromByteOffset: skipStart &+ Self.skipEntryLength &* b &+ 12, as: UInt8.self))
+        var r = ByteReader(base: base, end: termEnd, position: start)
+        Self.skipBlockImpacts(&r, fieldCounts: buffers.fieldCounts)
+        let width = Int(r.readU8())
+        // As `loadBlock`: the whole block's packed ids must lie in the postings.
+        let packed = BitPacking.smallByteCount(count: n, width: width)
+        guard !r.failed, width <= 32, r.position &+ packed <= termEnd, r.position &+ packed &+ 8 <= mappingEnd,
+              n > 0, n <= IndexFormat.maxBlockDocs else {
+            isCorrupt = true
+            return false
+        }
+        blockOffset = start
+        masksOffset = r.position &+ packed
+        block = b
+        blockDocs = n
+        index = 0
+        // The skip table's last doc (a single block's: unknown until unpacked, so the estimate takes all).
+        blockLastDoc = blockCount == 1 ? Self.noMoreDocs : skipLastDoc(b)
+        freqHeaderRead = false
+        masksDecoded = 0
+        freqsUnpacked = false
+        positionsDecoded = false
+        var count = n
+        if blockCount > 1 {
+            // The estimate in 64 bits: ids are below 2³¹ and n ≤ 255.
+            let span = Int64(UInt32(bitPattern: blockLastDoc)) &- previous
+            let before = Int64(target) &- previous
+            if span > 0 && before > 0 {
+                let estimate = Int((before &* Int64(n) &+ span &- 1) / span) &+ Self.loneProbeMargin
+                count = min(n, (estimate &+ 7) & ~7)
+            }
+        }
+        return unpackAlone(from: 0, count: count, after: previous)
+    }
+
+    /// Unpacks `count` ids of the current block from its `from`-th (0, or a multiple of 8 after a first
+    /// call), after `previous` (the id before it: the previous block's last doc at 0), then 8
+    /// `UInt32.max` entries past them. Returns false (the cursor marked corrupt) when an id reaches
+    /// docCount, or when the block's last id is not the skip table's.
+    private mutating func unpackAlone(from: Int, count: Int, after previous: Int64) -> Bool {
+        let docs = buffers.docs
+        // The packed ids follow the block's impacts and bit width (`loadBlock`), checked by `startBlockAlone`.
+        var r = ByteReader(base: base, end: termEnd, position: blockOffset)
+        Self.skipBlockImpacts(&r, fieldCounts: buffers.fieldCounts)
+        let width = Int(r.readU8())
+        let source = base + (r.position &+ (from &* width) &>> 3)
+        let last = BitPacking.unpackDocs(source, count: count, width: width, after: previous, into: docs + from)
+        guard last < Int64(docLimit) else {
+            isCorrupt = true
+            return false
+        }
+        let end = from &+ count
+        let padding = UnsafeMutableRawPointer(docs + end)
+        padding.storeBytes(of: UInt64.max, as: UInt64.self)
+        padding.storeBytes(of: UInt64.max, toByteOffset: 8, as: UInt64.self)
+        padding.storeBytes(of: UInt64.max, toByteOffset: 16, as: UInt64.self)
+        padding.storeBytes(of: UInt64.max, toByteOffset: 24, as: UInt64.self)
+        if end == blockDocs {
+            if blockCount > 1 && DocID(bitPattern: docs[end &- 1]) != blockLastDoc {
+                isCorrupt = true
+                return false
+            }
+            blockLastDoc = DocID(bitPattern: docs[end &- 1])
+        }
+        return true
+    }
+}
