@@ -41,29 +41,13 @@ extension PostingsCursor {
     /// Starts block `b` for `advanceAlone(to:)`: its header read and its ids unpacked up to about
     /// `target`'s place. Returns false (the cursor marked corrupt) for a damaged block.
     private mutating func startBlockAlone(_ b: Int, reaching target: DocID) -> Bool {
-        let start: Int
-        let previous: Int64
-        if blockCount == 1 {
-            start = blocksStart
-            previous = -1
-        } else {
-            start = blocksStart &+ skipBlockStart(b)
-            previous = b == 0 ? -1 : Int64(UInt32(bitPattern: skipLastDoc(b &- 1)))
-        }
-        let n = blockCount == 1 ? info.docFreq
-            : Int(base.load(fromByteOffset: skipStart &+ Self.skipEntryLength &* b &+ 12, as: UInt8.self))
-        var r = ByteReader(base: base, end: termEnd, position: start)
-        Self.skipBlockImpacts(&r, fieldCounts: buffers.fieldCounts)
-        let width = Int(r.readU8())
         // As `loadBlock`: the whole block's packed ids must lie in the postings.
-        let packed = BitPacking.smallByteCount(count: n, width: width)
-        guard !r.failed, width <= 32, r.position &+ packed <= termEnd, r.position &+ packed &+ 8 <= mappingEnd,
-              n > 0, n <= IndexFormat.maxBlockDocs else {
+        guard let (start, previous, n, _, ids, packed) = blockHeader(b) else {
             isCorrupt = true
             return false
         }
         blockOffset = start
-        masksOffset = r.position &+ packed
+        masksOffset = ids &+ packed
         block = b
         blockDocs = n
         index = 0
@@ -103,11 +87,7 @@ extension PostingsCursor {
             return false
         }
         let end = from &+ count
-        let padding = UnsafeMutableRawPointer(docs + end)
-        padding.storeBytes(of: UInt64.max, as: UInt64.self)
-        padding.storeBytes(of: UInt64.max, toByteOffset: 8, as: UInt64.self)
-        padding.storeBytes(of: UInt64.max, toByteOffset: 16, as: UInt64.self)
-        padding.storeBytes(of: UInt64.max, toByteOffset: 24, as: UInt64.self)
+        padDocs(after: end)
         if end == blockDocs {
             if blockCount > 1 && DocID(bitPattern: docs[end &- 1]) != blockLastDoc {
                 isCorrupt = true

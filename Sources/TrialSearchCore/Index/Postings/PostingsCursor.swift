@@ -268,10 +268,13 @@ public struct PostingsCursor {
         Impacts.skip(&r)
     }
 
-    /// Unpacks the doc ids of block `b` and positions the cursor on its first doc.
-    mutating func loadBlock(_ b: Int) {
+    /// Block `b`'s header as every unpacking reads it: where the block starts, the previous block's last
+    /// doc (−1 before the first block), its number of docs, the bit width of its doc ids, where the packed
+    /// ids start and their bytes; nil when the header is damaged (a count outside 1...`maxBlockDocs`, a
+    /// width over 32, or packed ids past the term's postings or within 8 bytes of the mapping's end).
+    @inline(__always)
+    func blockHeader(_ b: Int) -> (start: Int, previous: Int64, count: Int, width: Int, ids: Int, packed: Int)? {
         let start: Int
-        // The previous block's last doc, −1 before the first block.
         let previous: Int64
         if blockCount == 1 {
             start = blocksStart
@@ -290,7 +293,24 @@ public struct PostingsCursor {
         // docFreq) fails the guard whatever the sums give.
         let packed = BitPacking.smallByteCount(count: n, width: width)
         guard !r.failed, width <= 32, r.position &+ packed <= termEnd, r.position &+ packed &+ 8 <= mappingEnd,
-              n > 0, n <= IndexFormat.maxBlockDocs else {
+              n > 0, n <= IndexFormat.maxBlockDocs else { return nil }
+        return (start, previous, n, width, r.position, packed)
+    }
+
+    /// Writes the `PostingsBuffers.docsPadding` entries of `UInt32.max` after the first `count` doc ids
+    /// of the buffer, where `scanBlock(to:)` stops without a bound test.
+    @inline(__always)
+    func padDocs(after count: Int) {
+        let padding = UnsafeMutableRawPointer(buffers.docs + count)
+        padding.storeBytes(of: UInt64.max, as: UInt64.self)
+        padding.storeBytes(of: UInt64.max, toByteOffset: 8, as: UInt64.self)
+        padding.storeBytes(of: UInt64.max, toByteOffset: 16, as: UInt64.self)
+        padding.storeBytes(of: UInt64.max, toByteOffset: 24, as: UInt64.self)
+    }
+
+    /// Unpacks the doc ids of block `b` and positions the cursor on its first doc.
+    mutating func loadBlock(_ b: Int) {
+        guard let (start, previous, n, width, ids, packed) = blockHeader(b) else {
             isCorrupt = true
             _ = exhaust()
             return
@@ -300,18 +320,14 @@ public struct PostingsCursor {
         // from after the previous block's last, and stay below docCount (no wrap-around either). Summed
         // in 64 bits from deltas ≥ 1 they increase strictly, so the last one below docCount is the
         // whole check (`BitPacking.unpackDocs`).
-        let lastDoc = BitPacking.unpackDocs(base + r.position, count: n, width: width, after: previous, into: buffers.docs)
+        let lastDoc = BitPacking.unpackDocs(base + ids, count: n, width: width, after: previous, into: buffers.docs)
         guard lastDoc < Int64(docLimit) else {
             isCorrupt = true
             _ = exhaust()
             return
         }
         // The entries past the last doc that `scanBlock(to:)` stops at (`PostingsBuffers.docsPadding`).
-        let padding = UnsafeMutableRawPointer(buffers.docs + n)
-        padding.storeBytes(of: UInt64.max, as: UInt64.self)
-        padding.storeBytes(of: UInt64.max, toByteOffset: 8, as: UInt64.self)
-        padding.storeBytes(of: UInt64.max, toByteOffset: 16, as: UInt64.self)
-        padding.storeBytes(of: UInt64.max, toByteOffset: 24, as: UInt64.self)
+        padDocs(after: n)
         // The next block's first 256 bytes (its impacts, doc ids and masks) are asked for now, a hint
         // only. Alternated rounds on the replica, same runs: topics 0.985×, related 0.989×, keywords top
         // 10 0.975×, top 1,000 1.000× (BENCHMARKS.md, `mem1`).
@@ -323,7 +339,7 @@ public struct PostingsCursor {
             trialsearch_prefetch_read(next + 192)
         }
         blockOffset = start
-        masksOffset = r.position + packed
+        masksOffset = ids + packed
         block = b
         blockDocs = n
         index = 0
