@@ -212,7 +212,7 @@ struct SegmentCheck {
                 if crc != s.leadingCRC {
                     problems.add(path(.stored), "stored block \(b): its \(s.leadingLength) leading bytes have CRC-32 "
                         + "\(crc) vs \(s.leadingCRC) stated")
-                } else if s.leadingLength + StoredBlockCoding.leadingSlack < whole.count, try stored.inflateLeading(b).length == 0 {
+                } else if s.leadingLength + StoredBlockCoding.leadingSlack < whole.count, try stored.inflateLeading(b) == nil {
                     problems.add(path(.stored), "stored block \(b): its \(s.leadingLength) leading bytes do not inflate alone")
                 }
                 try stored.forEachRecordParts(inBlock: b, leadingOnly: true) { _, _ in }

@@ -124,8 +124,7 @@ public struct StoredRecords: Sendable {
         let order = blocksInCurrentCoding ? StoredBlockCoding.blockOrder
             : coded ? StoredBlockCoding.blockOrder8 : StoredBlockCoding.recordOrder
         // The inflated bytes and where the parts read end in them (nil: all of the block).
-        var leading = leadingOnly && blocksInCurrentCoding ? try inflateLeading(b) : nil
-        if leading?.bytes.isEmpty == true { leading = nil }
+        let leading = leadingOnly && blocksInCurrentCoding ? try inflateLeading(b) : nil
         let bytes = try leading?.bytes ?? inflate(b)
         let readParts = leading == nil ? order : Array(order.prefix(StoredBlockCoding.leadingPartCount))
         let end = leading?.length ?? bytes.count
@@ -227,14 +226,14 @@ public struct StoredRecords: Sendable {
 
     /// The leading bytes of block `b` (format 9 on: its parts' lengths and leading parts) and their length,
     /// inflated into a buffer `StoredBlockCoding.leadingSlack` bytes longer, libdeflate stopping for want
-    /// of room, their CRC-32 checked against the stated one; no bytes when there are none, the block is
+    /// of room, their CRC-32 checked against the stated one; nil when there are none, the block is
     /// barely longer or the CRC differs (a deflate stored block spanning their end, which libdeflate writes all or nothing):
     /// the caller then inflates it whole.
-    func inflateLeading(_ b: Int) throws -> (bytes: [UInt8], length: Int) {
+    func inflateLeading(_ b: Int) throws -> (bytes: [UInt8], length: Int)? {
         let e = entry(b)
         let s = try stream(b)
         let capacity = s.leadingLength + StoredBlockCoding.leadingSlack
-        guard s.leadingLength > 0, capacity < e.uncompressedLength else { return ([], 0) }
+        guard s.leadingLength > 0, capacity < e.uncompressedLength else { return nil }
         let bytes = try decompressors.with(file: file.path) { decompressor in
             try [UInt8](unsafeUninitializedCapacity: capacity) { dst, initialized in
                 let result = libdeflate_deflate_decompress(decompressor, file.base + s.offset, s.length,
@@ -249,7 +248,7 @@ public struct StoredRecords: Sendable {
             }
         }
         let crc = bytes.withUnsafeBytes { UInt32(libdeflate_crc32(0, $0.baseAddress, s.leadingLength)) }
-        return crc == s.leadingCRC ? (bytes, s.leadingLength) : ([], 0)
+        return crc == s.leadingCRC ? (bytes, s.leadingLength) : nil
     }
 
     /// The compressed bytes of block `b` (for merges that copy whole blocks).
