@@ -179,10 +179,11 @@ enum TextNormalizer {
         let spaces = SIMD16<UInt8>(repeating: 0x20)
         let aboveSpace = SIMD16<UInt8>(repeating: 0x21)
         let backslashes = SIMD16<UInt8>(repeating: UInt8(ascii: "\\"))
+        let laneIndex = SIMD16<UInt8>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
         while i < count {
             // One line: [i, end).
             var end = i
-            while end + 8 <= count {
+            search: while end + 8 <= count {
                 let word = ByteWord.load(base + end)
                 let lineEnds = ByteWord.equal(word, 0x0A) | ByteWord.equal(word, 0x0D)
                 if lineEnds != 0 {
@@ -191,10 +192,14 @@ enum TextNormalizer {
                 }
                 end += 8
                 // Past the first word, sixteen bytes at a time (`SIMD16` compares) up to the block
-                // with the line's end; the words then find it.
+                // with the line's end, whose first marked lane is the end.
                 while end &+ 16 <= count {
                     let v = UnsafeRawPointer(base + end).loadUnaligned(as: SIMD16<UInt8>.self)
-                    if any((v .== lineFeeds) .| (v .== carriageReturns)) { break }
+                    let marks = (v .== lineFeeds) .| (v .== carriageReturns)
+                    if ByteBlock.any(marks) {
+                        end &+= ByteBlock.firstLane(marks)
+                        break search
+                    }
                     end &+= 16
                 }
             }
@@ -255,6 +260,26 @@ enum TextNormalizer {
                     w &+= 16
                     j &+= 16
                     previousSpace = lineBase[j - 1] == 0x20
+                }
+                // The line's last bytes (fewer than 17) as one block when they hold nothing to rewrite,
+                // tested as the blocks above with the lanes past the line masked off. The block and the
+                // one a byte on are read past the line's end, so only where both lie within the text;
+                // the store stays within `out` as the blocks' do (the output never runs ahead of the
+                // input), and only the line's bytes are kept. The line's last byte is not a space
+                // (trimmed), so the byte after it never makes a space special.
+                let rest = lineCount &- j
+                if rest < 17, start &+ j &+ 17 <= count, !previousSpace || lineBase[j] != 0x20 {
+                    let v = UnsafeRawPointer(lineBase + j).loadUnaligned(as: SIMD16<UInt8>.self)
+                    let after = UnsafeRawPointer(lineBase + j + 1).loadUnaligned(as: SIMD16<UInt8>.self)
+                    let blank = v .== spaces
+                    var special = ((v .< aboveSpace) .& .!blank) .| (blank .& (after .== spaces))
+                    if unescape { special = special .| (v .== backslashes) }
+                    special = special .& (laneIndex .< SIMD16<UInt8>(repeating: UInt8(truncatingIfNeeded: rest)))
+                    if !ByteBlock.any(special) {
+                        UnsafeMutableRawPointer(outBase + w).storeBytes(of: v, as: SIMD16<UInt8>.self)
+                        w &+= rest
+                        break
+                    }
                 }
                 if j + 8 <= lineCount {
                     // A single space between words is copied with them (it is what the collapse would
