@@ -68,3 +68,25 @@ enum ByteWord {
         return special == 0 ? 8 : firstIndex(special)
     }
 }
+
+/// Tests of 16-byte blocks' compare results.
+enum ByteBlock {
+    /// Whether any lane of `mask` is set: its two halves as words, or-ed. `any(_:)` is sometimes left by
+    /// the optimizer as a call of `SIMD.min()` (about 30 instructions a test, with the loop's registers
+    /// spilled around it); a mask's lanes are all ones or all zeros, so the words are nonzero exactly
+    /// when a lane is set.
+    @inline(__always)
+    static func any(_ mask: SIMDMask<SIMD16<Int8>>) -> Bool {
+        let halves = unsafeBitCast(mask, to: SIMD2<UInt64>.self)
+        return halves[0] | halves[1] != 0
+    }
+
+    /// The first set lane of `mask`, which has one (`any`): the lowest set byte of its halves as
+    /// little-endian words.
+    @inline(__always)
+    static func firstLane(_ mask: SIMDMask<SIMD16<Int8>>) -> Int {
+        let halves = unsafeBitCast(mask, to: SIMD2<UInt64>.self)
+        let low = UInt64(littleEndian: halves[0])
+        return low != 0 ? low.trailingZeroBitCount &>> 3 : 8 &+ (UInt64(littleEndian: halves[1]).trailingZeroBitCount &>> 3)
+    }
+}

@@ -246,6 +246,65 @@ import Testing
         #expect(checked == 4 * 51 * 11 * 2)
     }
 
+    /// One-line values of up to 40 bytes (the short values' whole copy takes up to 32): a plain value,
+    /// then the same with one byte or pair the copy must not take as it is (white space at either end, a
+    /// second space, a tab, a line end, a control character, a backslash) or may (DEL, a single space,
+    /// non-ASCII) at every position, with and without Markdown escapes.
+    @Test func shortValuesCopiedWholeOnlyWhenNormal() {
+        let insertions: [[UInt8]] = [[0x20], [0x20, 0x20], [0x09], [0x0A], [0x0D, 0x0A], [0x01], [0x1F], [0x7F],
+                                     [0x5C], [0x5C, 0x2A], [0x5C, 0x61], Array("é".utf8), [0x20, 0x0B]]
+        var checked = 0
+        for length in 0...40 {
+            let plain = (0..<length).map { UInt8(ascii: "a") + UInt8($0 % 26) }
+            for unescape in [false, true] {
+                #expect(Self.normalizedLine(plain, unescape: unescape) == Self.referenceLine(plain, unescape: unescape))
+            }
+            for at in 0...length {
+                for insertion in insertions {
+                    var text = plain
+                    text.insert(contentsOf: insertion, at: at)
+                    for unescape in [false, true] {
+                        #expect(Self.normalizedLine(text, unescape: unescape) == Self.referenceLine(text, unescape: unescape),
+                                "line: \(text.map { String($0, radix: 16) })")
+                        checked += 1
+                    }
+                }
+            }
+        }
+        #expect(checked == (1...41).reduce(0, +) * 13 * 2)
+    }
+
+    /// The paragraph copy's last block of a line (its last 1 to 16 bytes, read past the line's end):
+    /// lines of every length up to 40 with a byte the block must not copy as it is (a second space, a
+    /// tab, a control character, a backslash) or may (a single space, DEL, non-ASCII) at every offset,
+    /// ending the text, before a line end, before trailing white space and a second line, and with a
+    /// space before the tail (after a collapsed run).
+    @Test func lineTailsCopiedAsOneBlockOnlyWhenPlain() {
+        let insertions: [[UInt8]] = [[], [0x20], [0x20, 0x20], [0x09], [0x01], [0x5C, 0x2A], [0x5C], [0x7F],
+                                     Array("é".utf8), [0x20, 0x20, 0x20, 0x61]]
+        let endings: [[UInt8]] = [[], [0x0A], [0x20, 0x20, 0x0D, 0x0A, 0x20, 0x78, 0x79], Array("\n\n  - next item".utf8),
+                                  Array(repeating: 0x20, count: 20)]
+        var checked = 0
+        for length in 1...40 {
+            let plain = (0..<length).map { UInt8(ascii: "a") + UInt8($0 % 26) }
+            for at in 0..<length {
+                for insertion in insertions {
+                    for ending in endings {
+                        var text = Array("  ".utf8) + plain
+                        text.insert(contentsOf: insertion, at: 2 + at)
+                        text += ending
+                        for unescape in [false, true] {
+                            #expect(Self.normalized(text, unescape: unescape) == Self.reference(text, unescape: unescape),
+                                    "\(text.map { String($0, radix: 16) })")
+                            checked += 1
+                        }
+                    }
+                }
+            }
+        }
+        #expect(checked == (1...40).reduce(0, +) * 10 * 5 * 2)
+    }
+
     /// The word tests the paragraph copy stops at, against their byte-by-byte definitions: every byte
     /// value in every lane, beside neighbours drawn from the bytes near the tests' edges.
     @Test func wordTestsMatchTheirByteDefinitions() {

@@ -36,8 +36,9 @@ import Testing
         let bytes = try Fixtures.bytes(Self.record)
         let whole = try #require(Self.expectedRange(bytes))
         #expect(Self.range(bytes) == whole)
-        // The start tag at each of the first 40 offsets of the buffer (every lane of a 16-byte block).
-        for lead in 0..<40 {
+        // The start tag at each of the first 72 offsets of the buffer (every lane of either block of a
+        // 32-byte step).
+        for lead in 0..<72 {
             let slice = Array(bytes[(whole.lowerBound - lead)...])
             #expect(Self.range(slice) == Self.expectedRange(slice), "lead \(lead)")
             #expect(Self.range(slice)?.lowerBound == lead)
@@ -79,14 +80,41 @@ import Testing
         return (0...(limit - 7)).contains { i in (0..<7).allSatisfy { lowercased(line[i + $0]) == word[$0] } }
     }
 
+    /// `ByteBlock.any` and `firstLane` against the lanes read one by one: no lane, each lane alone, and
+    /// each lane with every later one.
+    @Test func blockLaneTests() {
+        let indices = SIMD16<UInt8>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+        #expect(!ByteBlock.any(indices .== SIMD16<UInt8>(repeating: 16)))
+        for lane in 0..<16 {
+            let alone = indices .== SIMD16<UInt8>(repeating: UInt8(lane))
+            #expect(ByteBlock.any(alone))
+            #expect(ByteBlock.firstLane(alone) == lane)
+            let onward = indices .>= SIMD16<UInt8>(repeating: UInt8(lane))
+            #expect(ByteBlock.firstLane(onward) == (0..<16).first { onward[$0] })
+        }
+    }
+
     @Test func clusionFilterAtEveryOffset() throws {
-        for spelling in ["clusion", "CLUSION", "cLuSiOn", "cclusion", "Clusio", "clinical clusion", "cl-clusion"] {
+        for spelling in ["clusion", "CLUSION", "cLuSiOn", "cclusion", "Clusio", "clinical clusion", "cl-clusion",
+                         "clusters", "clus clusion", "cLUSion"] {
             for offset in 0..<64 {
                 for tail in [0, 3, 30] {
                     let line = Array((String(repeating: "c", count: offset % 3) + String(repeating: "a", count: offset)
                         + spelling + String(repeating: "b", count: tail)).utf8)
                     let found = line.withUnsafeBufferPointer { CriteriaHeading.containsClusion($0) }
                     #expect(found == Self.expectedClusion(line), "\(spelling) at \(offset), tail \(tail)")
+                }
+            }
+        }
+        // "clusion" at every start of lines of every length around the 16-byte blocks' reach (a block's
+        // four loads read 19 bytes): found only within the first 56 bytes.
+        for length in 0..<84 {
+            for at in 0...max(0, length - 7) where at + 7 <= length {
+                for spelling in ["ClUsIoN", "clusiom", "xclus"] {
+                    var line = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+                    for (k, byte) in spelling.utf8.enumerated() where at + k < length { line[at + k] = byte }
+                    let found = line.withUnsafeBufferPointer { CriteriaHeading.containsClusion($0) }
+                    #expect(found == Self.expectedClusion(line), "\(spelling) at \(at) of \(length)")
                 }
             }
         }
