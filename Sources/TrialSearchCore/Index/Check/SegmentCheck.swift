@@ -203,8 +203,8 @@ struct SegmentCheck {
                 problems.add(path(.stored), "stored block \(b): \(error)")
             }
             // Format 9: the leading bytes a related-trials source inflates alone are the block's (their CRC
-            // is the stated one), and end where its leading parts do.
-            guard stored.blocksInCurrentCoding else { continue }
+            // is the stated one), and end where its leading parts do; format 10: so do the stated criteria ends.
+            guard stored.blocksHaveLeadingParts else { continue }
             do {
                 let s = try stored.stream(b)
                 let whole = try stored.inflate(b)
@@ -214,6 +214,8 @@ struct SegmentCheck {
                         + "\(crc) vs \(s.leadingCRC) stated")
                 } else if s.leadingLength + StoredBlockCoding.leadingSlack < whole.count, try stored.inflateLeading(b) == nil {
                     problems.add(path(.stored), "stored block \(b): its \(s.leadingLength) leading bytes do not inflate alone")
+                } else if try !stored.criteriaEndsFit(b, whole: whole) {
+                    problems.add(path(.stored), "stored block \(b): its stated criteria ends are not its docs'")
                 }
                 try stored.forEachRecordParts(inBlock: b, leadingOnly: true) { _, _ in }
             } catch {

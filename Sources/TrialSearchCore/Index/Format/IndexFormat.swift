@@ -18,8 +18,10 @@ public enum IndexFormat {
     /// source parts, and code excerpt lengths against their line's end (`StoredBlockCoding`), at
     /// libdeflate level 5; the other files are as in 7. 9: a stored block holds the parts a related-trials
     /// source reads first and states their uncompressed length, so that its fetch inflates only those
-    /// (`StoredBlockCoding.blockOrder`); the other files are as in 8.
-    public static let version: UInt32 = 9
+    /// (`StoredBlockCoding.blockOrder`); the other files are as in 8. 10: a stored block holds the criteria
+    /// last among those parts and states where each doc's criteria end, so that a source's fetch inflates
+    /// only up to its own (`StoredBlockCoding.criteriaEndUnit`); the other files are as in 9.
+    public static let version: UInt32 = 10
     /// The oldest version this trialsearch still reads: 5, whose postings have no term maxima (their
     /// scorers bound terms by their impacts alone; format 6's by their term maxima too, without block
     /// maxima). Writers always write `version`.
@@ -50,7 +52,10 @@ public enum IndexFormat {
     /// 144 KB, whose bytes pay for the related-trials parts first (`StoredBlockCoding.blockOrder`: +0.58 %
     /// stored bytes at 128 KB on the 16x replica, −0.07 % at 144 KB against format 8's 128 KB; a
     /// related-trials source then inflates about 60 KB); a whole record's fetch inflates 12 % more.
-    static let storedBlockSize = 144 * 1024
+    /// Format 10: 148 KB, paying for the criteria last among the leading parts (+0.13 % stored bytes on
+    /// the replica at 144 KB) and the criteria ends in the blocks' headers (165 KB on the replica); a
+    /// whole record's fetch inflates 3 % more.
+    static let storedBlockSize = 148 * 1024
     /// libdeflate compression level of stored blocks (1…12). Compression runs once, when a segment
     /// is flushed (merges copy whole blocks). 256 KB blocks of parts: level 1 3.17:1 at about
     /// 155 MB/s, level 4 3.35:1 at 65 MB/s, level 6 3.44:1 at 50 MB/s, level 9 about 3.48:1 at half
@@ -65,6 +70,10 @@ public enum IndexFormat {
     /// state their length (`StoredBlockCoding.blockOrder`): a merge re-codes older blocks' records rather
     /// than copying the blocks.
     static let storedLeadingPartsVersion: UInt32 = 9
+    /// The first version whose stored blocks hold the criteria last among the leading parts and state
+    /// where each doc's criteria end (`StoredBlockCoding.criteriaEndUnit`): a merge re-codes older blocks'
+    /// records rather than copying the blocks. Measured on the 16x replica: see `criteriaEndUnit`.
+    static let storedCriteriaEndsVersion: UInt32 = 10
     /// Number of fields (`Field.allCases.count`): the width of a norms row and of field masks.
     public static let fieldCount = 12
 

@@ -10,10 +10,12 @@ import Glibc
 ///   then all the facts', …), not each doc's nine lengths in a row. The texts (2 `Str`s), criteria (1)
 ///   and source (3) parts state their own lengths: a reader skips their `Str`s.
 /// - **The parts a related-trials source reads first** (format 9). A block holds the parts in the
-///   order `blockOrder`: facts, head, terms, criteria, interventions, then texts, outcomes, sites,
+///   order `blockOrder`: facts, head, terms, interventions, criteria, then texts, outcomes, sites,
 ///   source (the record's order is head, facts, terms, texts, criteria, outcomes, interventions, sites,
 ///   source), and states how many of its uncompressed bytes the lengths and the first five parts take:
-///   a related-trials source inflates only those (`StoredRecords.leadingTrial`). A format-8 block holds
+///   a related-trials source inflates only those (`StoredRecords.leadingTrial`). Format 10 also states
+///   where each doc's criteria end (in units of `criteriaEndUnit`), and a source inflates only up to
+///   its own. A format-9 block holds the criteria before the interventions (`blockOrder9`), a format-8 block holds
 ///   them in the order `blockOrder8`: source, sites, head, facts, terms, outcomes, interventions, texts,
 ///   criteria (the short structured parts together before the long ones).
 /// - **Excerpt lengths against the line end.** `CriteriaSplitter` makes each inclusion or exclusion
@@ -28,7 +30,8 @@ import Glibc
 /// short values together and the long texts last). At level 5 all three give 1.6 % fewer bytes than
 /// format 7 at level 6, at level 4 0.4 % more. Format 9's order (the related-trials parts first; of the
 /// 120 orders of those five parts and the 24 of the others, on every 80th block, the best) costs 0.58 %
-/// over format 8's in 128 KB blocks, paid for by 144 KB blocks; two deflate streams (the leading parts
+/// over format 8's in 128 KB blocks, paid for by 144 KB blocks (format 10's, the criteria last of
+/// those five, 0.13 % more again, and its criteria ends, by 148 KB blocks); two deflate streams (the leading parts
 /// and the rest, each compressed alone) cost 3.1 %, which is why the leading bytes are a prefix of one.
 enum StoredBlockCoding {
     /// Per `TrialCodec.Part`, the number of `Str`s it holds when that is fixed (its length then not
@@ -42,13 +45,34 @@ enum StoredBlockCoding {
         }
     }
 
-    /// The parts of a block of format 9 on, in the order it holds them (`TrialCodec.Part` raw values): first
-    /// the `leadingPartCount` parts a related-trials source reads (facts, head, terms, criteria,
-    /// interventions: 40 % of the 16x replica's uncompressed bytes), then texts, outcomes, sites, source.
-    static let blockOrder: [Int] = ([.facts, .head, .terms, .criteria, .interventions, .texts, .outcomes, .sites, .source]
+    /// The parts of a block of format 10 on, in the order it holds them (`TrialCodec.Part` raw values): first
+    /// the `leadingPartCount` parts a related-trials source reads (facts, head, terms, interventions,
+    /// criteria: 40 % of the 16x replica's uncompressed bytes, the criteria 54 % of those), then texts,
+    /// outcomes, sites, source. The criteria come last among the leading parts, so that a source's fetch
+    /// inflates them only up to its own (`criteriaEndUnit`).
+    static let blockOrder: [Int] = ([.facts, .head, .terms, .interventions, .criteria, .texts, .outcomes, .sites, .source]
         as [TrialCodec.Part]).map(\.rawValue)
-    /// The leading parts of `blockOrder`: with the lengths, what a block's `leadingLength` counts.
+    /// The parts of a format-9 block, in the order it holds them (its leading parts end with the interventions).
+    static let blockOrder9: [Int] = ([.facts, .head, .terms, .criteria, .interventions, .texts, .outcomes, .sites, .source]
+        as [TrialCodec.Part]).map(\.rawValue)
+    /// The leading parts of `blockOrder` (and `blockOrder9`): with the lengths, what a block's `leadingLength` counts.
     static let leadingPartCount = 5
+    /// Format 10 on: the unit in which a block's header states where each doc's criteria end (the end's
+    /// offset in the uncompressed block, rounded up to a multiple of it; one byte a doc as a vint delta, the
+    /// fetch inflating at most this many bytes more than the doc's own criteria end). On the 16x replica:
+    /// 165,588 header bytes (6,324 blocks), and the fetches of 200 sources inflate 83.9 M instructions'
+    /// worth instead of format 9's 109.7 M.
+    static let criteriaEndUnit = 256
+    /// Format 10 on: bytes a fetch of the leading bytes up to a doc's criteria inflates past the stated end
+    /// and `leadingSlack`, the last of which (`leadingCheckByte`) shows that libdeflate wrote all of the bytes
+    /// before it: libdeflate writes its output in order, a match (≤ 258 bytes) starting before that byte then
+    /// fits, a stored block is written all or nothing, and its fast loop writes at most 39 bytes past a match's
+    /// end (`FASTLOOP_MAX_BYTES_WRITTEN`, libdeflate 1.12 on).
+    static let leadingCheckMargin = 64
+    /// The value a leading fetch writes at its check byte (the stated end + `leadingCheckMargin` − 1) before
+    /// inflating: found there afterwards (libdeflate did not reach it, or the block's byte there is 0xFF), the
+    /// fetch inflates the whole block instead.
+    static let leadingCheckFill: UInt8 = 0xFF
     /// The parts of a format-8 block, in the order it holds them.
     static let blockOrder8: [Int] = ([.source, .sites, .head, .facts, .terms, .outcomes, .interventions, .texts, .criteria]
         as [TrialCodec.Part]).map(\.rawValue)

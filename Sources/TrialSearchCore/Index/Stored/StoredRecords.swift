@@ -60,7 +60,7 @@ public struct StoredRecords: Sendable {
 
     /// The stored trial of `doc`, decoded from its parts in the inflated block (not assembled into a
     /// record first: `TrialCodec.decode(parts:file:)`).
-    /// - Complexity: inflates one block (about 144 KB).
+    /// - Complexity: inflates one block (about 148 KB).
     public func trial(_ doc: DocID) throws -> Trial {
         precondition(doc >= 0 && Int(doc) < docCount, "doc \(doc) outside 0..<\(docCount)")
         let b = block(of: Int(doc))
@@ -76,7 +76,8 @@ public struct StoredRecords: Sendable {
     /// `leadingFields` as stored, its summaries, descriptions, outcomes, sites and related ids empty and
     /// its source `plain-text` with no file. Of format 8 or older, or when the leading bytes do not inflate
     /// alone (`inflateLeading`), the whole stored trial.
-    /// - Complexity: inflates the leading bytes of one block (on the 16x replica 40 % of its bytes).
+    /// - Complexity: inflates the leading bytes of one block (on the 16x replica 40 % of its bytes), from
+    ///   format 10 on only up to the end of `doc`'s criteria (the last leading part).
     public func leadingTrial(_ doc: DocID) throws -> Trial {
         precondition(doc >= 0 && Int(doc) < docCount, "doc \(doc) outside 0..<\(docCount)")
         let b = block(of: Int(doc))
@@ -91,9 +92,11 @@ public struct StoredRecords: Sendable {
     /// The fields whose values `leadingTrial(_:)` reads (the others are empty in the trial it returns).
     public static var leadingFields: Set<Field> { StoredBlockCoding.leadingFields }
 
-    /// Whether the blocks are coded as this trialsearch writes them (`StoredBlockCoding`, format 9 on):
+    /// Whether the blocks are coded as this trialsearch writes them (`StoredBlockCoding`, format 10 on):
     /// a merge copies only such blocks whole.
-    var blocksInCurrentCoding: Bool { file.version >= IndexFormat.storedLeadingPartsVersion }
+    var blocksInCurrentCoding: Bool { file.version >= IndexFormat.storedCriteriaEndsVersion }
+    /// Whether the blocks hold the parts a related-trials source reads first and state their length (format 9 on).
+    var blocksHaveLeadingParts: Bool { file.version >= IndexFormat.storedLeadingPartsVersion }
 
     /// Calls `body` with the DocID and the `TrialCodec` record of each doc of block `b` that is in `docs`
     /// (all of them by default), in order.
@@ -113,7 +116,9 @@ public struct StoredRecords: Sendable {
     /// `docs` (all of them by default), in order: slices of the inflated block (a block's facts part of
     /// format 8 on recoded into a buffer of the reader's, as `TrialCodec` reads it), valid during the call.
     /// With `leadingOnly`, a block of format 9 on inflates only its leading bytes (`inflateLeading`), and
-    /// the parts after the leading ones are those of an empty trial (`StoredBlockCoding.emptyRecord`).
+    /// the parts after the leading ones are those of an empty trial (`StoredBlockCoding.emptyRecord`);
+    /// from format 10 on, with `docs`, only up to the end of the criteria of the last doc in `docs` (the
+    /// criteria of the docs after it are not read: they are an empty trial's).
     /// - Complexity: inflates the block (or its leading bytes) once.
     func forEachRecordParts(inBlock b: Int, docs: ClosedRange<Int>? = nil, leadingOnly: Bool = false,
                             _ body: (Int, [UnsafeRawBufferPointer]) throws -> Void) throws {
@@ -122,12 +127,18 @@ public struct StoredRecords: Sendable {
         let partCount = TrialCodec.partCount
         let coded = file.version >= IndexFormat.storedBlockCodingVersion
         let order = blocksInCurrentCoding ? StoredBlockCoding.blockOrder
+            : blocksHaveLeadingParts ? StoredBlockCoding.blockOrder9
             : coded ? StoredBlockCoding.blockOrder8 : StoredBlockCoding.recordOrder
+        // Format 10 on, the last doc whose criteria (the last leading part) a leading read reads.
+        let lastDoc = leadingOnly && blocksInCurrentCoding ? docs.map { max(0, min($0.upperBound - e.firstDoc, count - 1)) } : nil
         // The inflated bytes and where the parts read end in them (nil: all of the block).
-        let leading = leadingOnly && blocksInCurrentCoding ? try inflateLeading(b) : nil
+        let leading = leadingOnly && blocksHaveLeadingParts ? try inflateLeading(b, through: lastDoc) : nil
         let bytes = try leading?.bytes ?? inflate(b)
         let readParts = leading == nil ? order : Array(order.prefix(StoredBlockCoding.leadingPartCount))
         let end = leading?.length ?? bytes.count
+        // Read up to a criteria end that the block states rounded up (and then not for the docs after `lastDoc`).
+        let partialEnd = leading != nil && lastDoc != nil
+        let lastReadDocs = partialEnd ? (lastDoc ?? count - 1) + 1 : count
         let empty = StoredBlockCoding.emptyRecord
         try bytes.withUnsafeBytes { raw in
             // Per doc (row) and part, where the part starts in the block (-1: a part not read) and its length there.
@@ -142,9 +153,9 @@ public struct StoredRecords: Sendable {
                 for i in 0..<lengths.count { lengths[i] = r.readCount(limit: 1 << 30) }
             }
             var position = r.position
-            reading: for p in readParts {
+            reading: for (k, p) in readParts.enumerated() {
                 let strs = coded ? StoredBlockCoding.strCount[p] : 0
-                for d in 0..<count {
+                for d in 0..<(k + 1 == readParts.count ? lastReadDocs : count) {
                     let i = d * partCount + p
                     starts[i] = position
                     if strs > 0 {
@@ -156,7 +167,8 @@ public struct StoredRecords: Sendable {
                     position += lengths[i]
                 }
             }
-            guard !r.failed, position == end else {
+            guard !r.failed, partialEnd ? position <= end && position > end - StoredBlockCoding.criteriaEndUnit
+                                        : position == end else {
                 throw file.corrupt("stored block \(b): \(count) docs' \(leading == nil ? "" : "leading ")parts end at "
                     + "\(position) vs \(leading == nil ? "the block's" : "its leading") \(end) bytes")
             }
@@ -190,26 +202,40 @@ public struct StoredRecords: Sendable {
         }
     }
 
-    /// Where block `b`'s deflate stream starts, its length, and the length and CRC-32 of its leading
-    /// bytes (format 9 on: after the header `leadingLength:vint leadingCRC:u32`; before: the block, 0).
-    func stream(_ b: Int) throws -> (offset: Int, length: Int, leadingLength: Int, leadingCRC: UInt32) {
+    /// Where block `b`'s deflate stream starts, its length, the length and CRC-32 of its leading bytes
+    /// (format 9 on: after the header `leadingLength:vint leadingCRC:u32`; before: the block, 0), and where
+    /// the criteria of its `criteriaDoc`th doc end, rounded up (format 10 on: the header's `criteriaEnd`s;
+    /// with no doc, before format 10 or for the block's last doc: `leadingLength`).
+    func stream(_ b: Int, criteriaDoc: Int? = nil) throws
+        -> (offset: Int, length: Int, leadingLength: Int, leadingCRC: UInt32, criteriaEnd: Int) {
         let e = entry(b)
-        guard blocksInCurrentCoding else { return (e.offset, e.compressedLength, 0, 0) }
+        guard blocksHaveLeadingParts else { return (e.offset, e.compressedLength, 0, 0, 0) }
         var h = file.reader(at: e.offset)
         let leadingLength = h.readCount(limit: 1 << 30)
         let crc = h.readU32()
+        var criteriaEnd = leadingLength
+        if blocksInCurrentCoding {
+            let count = (b + 1 < blockCount ? entry(b + 1).firstDoc : docCount) - e.firstDoc
+            let unit = StoredBlockCoding.criteriaEndUnit
+            // At most count · 2³⁰ units (count < 2³²), compared in units before the product.
+            var units = 0
+            for d in 0..<(count - 1) {
+                units += h.readCount(limit: 1 << 30)
+                if d == criteriaDoc { criteriaEnd = units > leadingLength / unit ? leadingLength : units * unit }
+            }
+        }
         let header = h.position - e.offset
         guard !h.failed, header < e.compressedLength, leadingLength <= e.uncompressedLength else {
             throw file.corrupt("stored block \(b): leading length \(leadingLength) of \(e.uncompressedLength) bytes")
         }
-        return (h.position, e.compressedLength - header, leadingLength, crc)
+        return (h.position, e.compressedLength - header, leadingLength, crc, criteriaEnd)
     }
 
     /// The uncompressed bytes of block `b`, inflated by a reused decompressor (`Decompressors`).
     func inflate(_ b: Int) throws -> [UInt8] {
         let e = entry(b)
         let s = try stream(b)
-        // Not zeroed first (the block is 144 KB): libdeflate writes all of it, or the block is corrupt.
+        // Not zeroed first (the block is 148 KB): libdeflate writes all of it, or the block is corrupt.
         return try decompressors.with(file: file.path) { decompressor in
             try [UInt8](unsafeUninitializedCapacity: e.uncompressedLength) { dst, initialized in
                 var actual = 0
@@ -229,13 +255,21 @@ public struct StoredRecords: Sendable {
     /// of room, their CRC-32 checked against the stated one; nil when there are none, the block is
     /// barely longer or the CRC differs (a deflate stored block spanning their end, which libdeflate writes all or nothing):
     /// the caller then inflates it whole.
-    func inflateLeading(_ b: Int) throws -> (bytes: [UInt8], length: Int)? {
+    /// From format 10 on, with `doc` (the doc's place in the block), only the bytes up to the stated end of
+    /// that doc's criteria (`stream`'s `criteriaEnd`; the returned length), into a buffer
+    /// `leadingSlack` + `leadingCheckMargin` bytes longer whose check byte (`leadingCheckFill` written there
+    /// first) libdeflate must have overwritten, instead of the CRC (nil otherwise).
+    func inflateLeading(_ b: Int, through doc: Int? = nil) throws -> (bytes: [UInt8], length: Int)? {
         let e = entry(b)
-        let s = try stream(b)
-        let capacity = s.leadingLength + StoredBlockCoding.leadingSlack
-        guard s.leadingLength > 0, capacity < e.uncompressedLength else { return nil }
+        let partial = doc != nil && blocksInCurrentCoding
+        let s = try stream(b, criteriaDoc: partial ? doc : nil)
+        let length = partial ? s.criteriaEnd : s.leadingLength
+        let check = length + StoredBlockCoding.leadingCheckMargin - 1
+        let capacity = length + StoredBlockCoding.leadingSlack + (partial ? StoredBlockCoding.leadingCheckMargin : 0)
+        guard length > 0, capacity < e.uncompressedLength else { return nil }
         let bytes = try decompressors.with(file: file.path) { decompressor in
             try [UInt8](unsafeUninitializedCapacity: capacity) { dst, initialized in
+                if partial { dst[check] = StoredBlockCoding.leadingCheckFill }
                 let result = libdeflate_deflate_decompress(decompressor, file.base + s.offset, s.length,
                                                            dst.baseAddress, capacity, nil)
                 guard result == LIBDEFLATE_INSUFFICIENT_SPACE else {
@@ -247,8 +281,45 @@ public struct StoredRecords: Sendable {
                 initialized = capacity
             }
         }
+        if partial { return bytes[check] != StoredBlockCoding.leadingCheckFill ? (bytes, length) : nil }
         let crc = bytes.withUnsafeBytes { UInt32(libdeflate_crc32(0, $0.baseAddress, s.leadingLength)) }
         return crc == s.leadingCRC ? (bytes, s.leadingLength) : nil
+    }
+
+    /// Whether block `b`'s stated criteria ends (format 10 on) are where the criteria of its docs end in
+    /// `whole`, its inflated bytes, rounded up to `StoredBlockCoding.criteriaEndUnit` (for `check`; true
+    /// before format 10).
+    func criteriaEndsFit(_ b: Int, whole: [UInt8]) throws -> Bool {
+        guard blocksInCurrentCoding else { return true }
+        let e = entry(b)
+        let count = (b + 1 < blockCount ? entry(b + 1).firstDoc : docCount) - e.firstDoc
+        let partCount = TrialCodec.partCount, unit = StoredBlockCoding.criteriaEndUnit
+        let before = Set(StoredBlockCoding.blockOrder.prefix(StoredBlockCoding.leadingPartCount - 1))
+        var ends: [Int] = []
+        whole.withUnsafeBytes { raw in
+            var r = ByteReader(raw)
+            var skipped = 0
+            for p in 0..<partCount where StoredBlockCoding.strCount[p] == 0 {
+                for _ in 0..<count {
+                    let length = r.readCount(limit: 1 << 30)
+                    if before.contains(p) { skipped += length }
+                }
+            }
+            var position = r.position + skipped
+            for _ in 0..<count where !r.failed {
+                var s = ByteReader(raw, position: position)
+                s.skip(s.readCount(limit: 1 << 30))
+                if s.failed { return }
+                position = s.position
+                ends.append(position)
+            }
+        }
+        guard ends.count == count else { return false }
+        for d in 0..<count {
+            let stated = try stream(b, criteriaDoc: d).criteriaEnd
+            guard ends[d] <= stated, ends[d] > stated - unit || d == count - 1 else { return false }
+        }
+        return try stream(b).leadingLength == ends[count - 1]
     }
 
     /// The compressed bytes of block `b` (for merges that copy whole blocks).

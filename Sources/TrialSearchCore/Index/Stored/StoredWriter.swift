@@ -1,27 +1,36 @@
 import CLibDeflate
 
 /// Writes a segment's stored records (`.sto`): `TrialCodec` records gathered into blocks of about
-/// 144 KB (`IndexFormat.storedBlockSize`), each compressed with libdeflate (raw DEFLATE), and a doc → block index.
+/// 148 KB (`IndexFormat.storedBlockSize`), each compressed with libdeflate (raw DEFLATE), and a doc → block index.
 ///
 /// Inside a block, each `TrialCodec.Part` of all its records is stored together (the facts of every
 /// record, then their titles, …, their criteria texts, …): deflate's 32 KB window then holds dozens of
 /// records' texts of one kind rather than the parts of one or two records. The block codes the parts
 /// as `StoredBlockCoding` describes (format 9; format 8: `Block8`; format 7 and older: `Block7`, the
-/// parts as the records code them). Its first bytes hold the parts a related-trials source reads, and
-/// it states how many, with their CRC-32: such a fetch inflates only those (`StoredRecords.leadingTrial`),
-/// libdeflate stopping for want of room, and checks the CRC (a deflate stored block that spans their end
-/// is written all or nothing; the fetch then inflates the whole block).
+/// parts as the records code them). Its first bytes hold the parts a related-trials source reads, the
+/// criteria last, and it states how many, with their CRC-32, and where each doc's criteria end: such a
+/// fetch inflates only up to its doc's criteria (`StoredRecords.leadingTrial`), libdeflate stopping for
+/// want of room, and checks that libdeflate wrote a byte past them (a deflate stored block that spans
+/// their end is written all or nothing; the fetch then inflates the whole block).
 ///
 /// Format:
 /// ```
 /// Body     := Block^blockCount Index Trailer
-/// Block    := leadingLength:vint leadingCRC:u32 DEFLATE(Lengths Part_facts^k Part_head^k Part_terms^k Part_criteria^k
-///                   Part_interventions^k Part_texts^k Part_outcomes^k Part_sites^k Part_source^k)
+/// Block    := leadingLength:vint leadingCRC:u32 criteriaEnd:vint^(k−1)
+///               DEFLATE(Lengths Part_facts^k Part_head^k Part_terms^k Part_interventions^k Part_criteria^k
+///                   Part_texts^k Part_outcomes^k Part_sites^k Part_source^k)
 ///                                                       (k docs, consecutive DocIDs; Part_p^k: part p of each
 ///                                                        of the k records in order, the facts with
 ///                                                        `StoredBlockCoding`'s lengthCodes; leadingLength:
 ///                                                        the bytes of Lengths and the first five Part_p^k,
-///                                                        leadingCRC their CRC-32)
+///                                                        leadingCRC their CRC-32; criteriaEnd: for each doc
+///                                                        but the last, where its criteria part ends in the
+///                                                        uncompressed bytes divided by `criteriaEndUnit`
+///                                                        (256) and rounded up, minus the previous doc's
+///                                                        (the first: minus 0); the last doc's end is
+///                                                        leadingLength)
+/// Block9   := leadingLength:vint leadingCRC:u32 DEFLATE(Lengths Part_facts^k Part_head^k Part_terms^k Part_criteria^k
+///                   Part_interventions^k Part_texts^k Part_outcomes^k Part_sites^k Part_source^k)   (format 9)
 /// Block8   := DEFLATE(Lengths Part_source^k Part_sites^k Part_head^k Part_facts^k Part_terms^k Part_outcomes^k
 ///                   Part_interventions^k Part_texts^k Part_criteria^k)   (format 8)
 /// Block7   := DEFLATE(Lengths7 Part_0^k … Part_(P−1)^k) (format ≤ 7: the parts in the record's order, P of them)
@@ -33,12 +42,13 @@ import CLibDeflate
 /// Trailer  := docCount:u32 blockCount:u32 indexOffset:u64
 /// ```
 /// A doc's `TrialCodec` record is its P part lengths but the last, then its P parts (the facts' excerpt
-/// lengths restored). Fetching one record inflates one block (≤ 144 KB plus one record), sums the
+/// lengths restored). Fetching one record inflates one block (≤ 148 KB plus one record), sums the
 /// stated lengths of the docs before it and skips their texts, criteria and source `Str`s.
 /// Example: a segment of one doc `Trial(id: "NCT01")` (see `TrialCodec`) has one block: the header `31`
-/// (49 leading bytes) and their CRC-32 (4 bytes), then deflate bytes inflating to `0B 19 04 02 02 03` (the lengths of its head,
-/// facts, terms, outcomes, interventions and sites) followed by the 63 bytes of its parts (facts 25
-/// zeros, head `05 4E 43 54 30 31 00 00 00 00 00`, terms, criteria, interventions, texts, outcomes and
+/// (49 leading bytes) and their CRC-32 (4 bytes), no criteria end (one doc), then deflate bytes
+/// inflating to `0B 19 04 02 02 03` (the lengths of its head, facts, terms, outcomes, interventions and
+/// sites) followed by the 63 bytes of its parts (facts 25 zeros, head `05 4E 43 54 30 31 00 00 00 00 00`,
+/// terms, interventions, criteria, texts, outcomes and
 /// sites zeros, source `00 00 0A 70 6C 61 69 6E 2D 74 65 78 74`), and the index
 /// `00 00 00 00 | <offset:u64> | <compressed + 5:u32> | 45 00 00 00`.
 ///
@@ -54,8 +64,10 @@ final class StoredWriter {
     private var block: [UInt8] = []
     private var blockDocs = 0
     private var compressed: [UInt8] = []
-    /// The pending block's header (`leadingLength`, `leadingCRC`).
+    /// The pending block's header (`leadingLength`, `leadingCRC`, `criteriaEnd`s).
     private var header: [UInt8] = []
+    /// The pending block's docs' criteria part lengths.
+    private var criteriaLengths: [Int] = []
     private var index: [UInt8] = []
     private var blockCount = 0
     private(set) var docCount = 0
@@ -108,6 +120,7 @@ final class StoredWriter {
                 parts[p].append(contentsOf: part)
             }
             if StoredBlockCoding.strCount[p] == 0 { lengths[p].appendVInt(parts[p].count - before) }
+            if p == criteria { criteriaLengths.append(parts[p].count - before) }
         }
         pendingBytes += record.count
         blockDocs += 1
@@ -143,8 +156,9 @@ final class StoredWriter {
             block.append(contentsOf: lengths[p])
             lengths[p].removeAll(keepingCapacity: true)
         }
-        var leadingLength = 0
+        var leadingLength = 0, criteriaStart = 0
         for (i, p) in StoredBlockCoding.blockOrder.enumerated() {
+            if p == TrialCodec.Part.criteria.rawValue { criteriaStart = block.count }
             block.append(contentsOf: parts[p])
             parts[p].removeAll(keepingCapacity: true)
             if i + 1 == StoredBlockCoding.leadingPartCount { leadingLength = block.count }
@@ -161,6 +175,16 @@ final class StoredWriter {
         header.removeAll(keepingCapacity: true)
         header.appendVInt(leadingLength)
         header.appendU32(block.withUnsafeBytes { UInt32(libdeflate_crc32(0, $0.baseAddress, leadingLength)) })
+        // Each doc's criteria end but the last's (the leading bytes' end), in units, as deltas.
+        let unit = StoredBlockCoding.criteriaEndUnit
+        var end = criteriaStart, previous = 0
+        for length in criteriaLengths.dropLast() {
+            end += length
+            let units = (end + unit - 1) / unit
+            header.appendVInt(units - previous)
+            previous = units
+        }
+        criteriaLengths.removeAll(keepingCapacity: true)
         appendIndexEntry(firstDoc: docCount - blockDocs, compressedLength: header.count + n, uncompressedLength: block.count)
         try output.write(header)
         try compressed.withUnsafeBytes { try output.write(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
