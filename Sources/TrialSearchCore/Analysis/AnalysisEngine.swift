@@ -115,8 +115,12 @@ struct AnalysisEngine {
                           startOffset: Int32(truncatingIfNeeded: start), endOffset: Int32(truncatingIfNeeded: end),
                           kind: kind)
         } else if usesCache && length <= StemCache.maxKeyLength {
-            let index = cachedIndex(term, length, hash: StemCache.hash(term, length),
-                                    firstWord: StemCache.firstWord(term, length))
+            // A word of at most 16 letters (a compound's part or joined form) through the fast path's
+            // look-up: its letters are lowercase, so `plainWordIndex`'s fold changes nothing, and `scratch`
+            // holds 16 readable bytes past any term in it.
+            let index = length <= 16
+                ? plainWordIndex(term, length, source: term)
+                : cachedIndex(term, length, hash: StemCache.hash(term, length), firstWord: StemCache.firstWord(term, length))
             guard let cached = cachedToken(index, term, length, kind: kind, position: position, start: start, end: end)
             else { return }
             token = cached
