@@ -52,12 +52,12 @@ extension AnalysisEngine {
                             emitOutOfLine(scratch, out, flags: flags, kind: flags == PartFlags.digit ? .number : .word,
                                           position: position, start: i, end: j, &body)
                         }
-                        position += 1
+                        position &+= 1
                         // A space after the word (the usual separator) is stepped over here rather
                         // than by a turn of the loop.
                         i = j < n && p[j] == 0x20 ? j &+ 1 : j
                     } else {
-                        i = compound(p, n, from: i, position: &position, &body)
+                        (i, position) = compound(p, n, from: i, position: position, &body)
                     }
                 } else if (b == 0x3C || b == 0x3E) && foldsSymbols {
                     let withEqual = i + 1 < n && p[i + 1] == 0x3D
@@ -72,24 +72,32 @@ extension AnalysisEngine {
                 }
                 continue
             }
-            let (scalar, length) = Self.decode(p, n, i)
-            let fold = classify(scalar, p, n, i, length)
-            switch fold.kind {
-            case .letters, .digits, .ownPart:
-                i = compound(p, n, from: i, position: &position, &body)
-            case .ownToken, .ideograph:
-                if let base = fold.bytes.baseAddress {
-                    let kind: Token.Kind = fold.kind == .ideograph ? .ideograph : Self.isDigit(base[0]) ? .number : .symbol
-                    emitOutOfLine(base, fold.bytes.count, flags: 0, kind: kind, position: position, start: i,
-                                  end: i + length, &body)
-                    position += 1
-                }
-                i += length
-            default:
-                i += length
-            }
+            (i, position) = nonASCII(p, n, at: i, position: position, &body)
         }
         return position
+    }
+
+    /// `analyzeText`'s step at a non-ASCII byte `p[i]` at `position`: a word, number or compound
+    /// starting with a folded letter or digit, an own token (a symbol word, an ideograph), or a
+    /// separator. Returns the index after it and the next position. Out of line, so that the fast path's
+    /// loop keeps its registers (the folding table's address was one of them).
+    @inline(never)
+    mutating func nonASCII<Sink: TokenSink>(_ p: UnsafePointer<UInt8>, _ n: Int, at i: Int, position: Int32,
+                                            _ body: inout Sink) -> (end: Int, position: Int32) {
+        let (scalar, length) = Self.decode(p, n, i)
+        let fold = classify(scalar, p, n, i, length)
+        switch fold.kind {
+        case .letters, .digits, .ownPart:
+            return compound(p, n, from: i, position: position, &body)
+        case .ownToken, .ideograph:
+            guard let base = fold.bytes.baseAddress else { return (i + length, position) }
+            let kind: Token.Kind = fold.kind == .ideograph ? .ideograph : Self.isDigit(base[0]) ? .number : .symbol
+            emitOutOfLine(base, fold.bytes.count, flags: 0, kind: kind, position: position, start: i, end: i + length,
+                          &body)
+            return (i + length, position + 1)
+        default:
+            return (i + length, position)
+        }
     }
 
     /// Folds the run of ASCII letters and digits starting at `start` (at most `maxTermBytes` bytes) into
@@ -113,12 +121,14 @@ extension AnalysisEngine {
         let out = UnsafeMutableRawPointer(scratch)
         while j &+ 8 <= limit {
             let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: j, as: UInt64.self))
-            let low7 = w & ~high
             let ascii = ~w & high
-            let lower = low7 | (0x20 &* ones)
-            // x + (0x80 − a) has bit 7 set iff x ≥ a, for x ≤ 0x7F.
+            let lower = w | (0x20 &* ones)
+            // x + (0x80 − a) has bit 7 set iff x ≥ a, for x ≤ 0x7F. The bytes are not masked to 7 bits
+            // first (one constant and one AND less in a loop short of registers): an ASCII byte carries
+            // nothing into the next, so every byte up to the first non-ASCII one is tested right, that
+            // one is cleared by `ascii`, and the bytes after it are past the run's end.
             let letters = (lower &+ (0x80 - 0x61) &* ones) & ~(lower &+ (0x80 - 0x7B) &* ones) & ascii
-            let digits = (low7 &+ (0x80 - 0x30) &* ones) & ~(low7 &+ (0x80 - 0x3A) &* ones) & ascii
+            let digits = (w &+ (0x80 - 0x30) &* ones) & ~(w &+ (0x80 - 0x3A) &* ones) & ascii
             let other = ~(letters | digits) & high
             out.storeBytes(of: (w | letters >> 2).littleEndian, toByteOffset: j &- start, as: UInt64.self)
             if other != 0 {
@@ -172,13 +182,15 @@ extension AnalysisEngine {
         }
     }
 
-    /// Scans the compound (or URL, or e-mail address) starting at `start`, emits its tokens, advances
-    /// `position` past it and returns the index after it.
-    mutating func compound<Sink: TokenSink>(_ p: UnsafePointer<UInt8>, _ n: Int, from start: Int, position: inout Int32,
-                           _ body: inout Sink) -> Int {
+    /// Scans the compound (or URL, or e-mail address) starting at `start` at `position`, emits its tokens
+    /// and returns the index after it and the position after its tokens. `position` goes in and out by
+    /// value, so that `analyzeText` keeps its own in a register rather than in memory for the call.
+    mutating func compound<Sink: TokenSink>(_ p: UnsafePointer<UInt8>, _ n: Int, from start: Int, position first: Int32,
+                           _ body: inout Sink) -> (end: Int, position: Int32) {
+        var position = first
         if let end = Self.urlEnd(p, n, start) {
             emitWhole(p, start, end, kind: .url, position: &position, &body)
-            return end
+            return (end, position)
         }
         var i = start
         var partCount = 0
@@ -306,11 +318,11 @@ extension AnalysisEngine {
             if (b == 0x2E || b == 0x40 || b == 0x5F || b == 0x2B) && i + 1 < n && Self.isAlnum(p[i + 1]),
                let end = Self.emailEnd(p, n, start) {
                 emitWhole(p, start, end, kind: .email, position: &position, &body)
-                return end
+                return (end, position)
             }
             break partLoop
         }
         emitCompound(partCount: partCount, flags: compoundFlags, position: &position, &body)
-        return max(i, start + 1)
+        return (max(i, start + 1), position)
     }
 }

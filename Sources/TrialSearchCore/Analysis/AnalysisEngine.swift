@@ -115,8 +115,12 @@ struct AnalysisEngine {
                           startOffset: Int32(truncatingIfNeeded: start), endOffset: Int32(truncatingIfNeeded: end),
                           kind: kind)
         } else if usesCache && length <= StemCache.maxKeyLength {
-            let index = cachedIndex(term, length, hash: StemCache.hash(term, length),
-                                    firstWord: StemCache.firstWord(term, length))
+            // A word of at most 16 letters (a compound's part or joined form) through the fast path's
+            // look-up: its letters are lowercase, so `plainWordIndex`'s fold changes nothing, and `scratch`
+            // holds 16 readable bytes past any term in it.
+            let index = length <= 16
+                ? plainWordIndex(term, length, source: term)
+                : cachedIndex(term, length, hash: StemCache.hash(term, length), firstWord: StemCache.firstWord(term, length))
             guard let cached = cachedToken(index, term, length, kind: kind, position: position, start: start, end: end)
             else { return }
             token = cached
@@ -162,11 +166,23 @@ struct AnalysisEngine {
     mutating func plainWordIndex(_ term: UnsafePointer<UInt8>, _ length: Int, source: UnsafePointer<UInt8>) -> Int {
         let lower: UInt64 = 0x2020_2020_2020_2020
         let raw = UnsafeRawPointer(source)
-        let w0 = (UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self)) | lower) & StemCache.mask(min(length, 8))
-        let w1 = length > 8
-            ? (UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)) | lower) & StemCache.mask(length - 8)
-            : 0
-        return cachedIndex(term, length, hash: StemCache.hash(words: w0, w1, length), firstWord: w0)
+        let first = UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self)) | lower
+        // Two branches, each with its own look-up (`StemCache.find(short:)` / `find(long:)`), so that the
+        // words of at most 8 bytes (eight in ten) compute no mask for a second word.
+        let hash: UInt32
+        let index: Int
+        if length <= 8 {
+            // The low `length` bytes (1...8): a shift rather than `StemCache.mask`'s test.
+            let w0 = first & (UInt64.max &>> UInt64(truncatingIfNeeded: 64 &- length &* 8))
+            hash = StemCache.hash(words: w0, 0, length)
+            index = cache.find(short: w0, hash: hash)
+        } else {
+            let secondMask = UInt64.max &>> UInt64(truncatingIfNeeded: 128 &- length &* 8)
+            let w1 = (UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)) | lower) & secondMask
+            hash = StemCache.hash(words: first, w1, length)
+            index = cache.find(long: first, w1, secondMask, length, hash: hash)
+        }
+        return index >= 0 ? index : cacheFiltered(term, length, hash: hash)
     }
 
     /// `emit`, called rather than inlined: for the tokenizer's rarer paths (numbers, words with digits

@@ -148,6 +148,41 @@ struct StemCache {
         }
     }
 
+    /// `find` for a key of 1...8 bytes given as its zero-padded first word (the tokenizer's fast path):
+    /// keys have no zero byte, so the word also says the key's length, and a slot holds the key when its
+    /// stored key has at most 8 bytes and the same first word.
+    @inline(__always)
+    func find(short word: UInt64, hash: UInt32) -> Int {
+        var slot = Int(hash) & slotMask
+        while true {
+            let s = slots + slot
+            let stored = s.pointee.keyLength
+            if stored == 0 { return -1 }
+            if s.pointee.keyWord == word && stored <= 8 { return slot }
+            slot = (slot &+ 1) & slotMask
+        }
+    }
+
+    /// `find` for a key of 9...16 bytes given as its first word `w0` and its zero-padded second word `w1`
+    /// (the key's bytes 8..<`length` under `secondMask`): a slot holds the key when its stored key has
+    /// `length` bytes, the same first word and, in the arena, the same second word (read as 8 bytes: the
+    /// arena is padded past its last byte).
+    @inline(__always)
+    func find(long w0: UInt64, _ w1: UInt64, _ secondMask: UInt64, _ length: Int, hash: UInt32) -> Int {
+        var slot = Int(hash) & slotMask
+        while true {
+            let s = slots + slot
+            let stored = Int(s.pointee.keyLength)
+            if stored == 0 { return -1 }
+            if s.pointee.keyWord == w0 && stored == length
+                && UInt64(littleEndian: UnsafeRawPointer(arena + Int(s.pointee.arenaOffset))
+                    .loadUnaligned(fromByteOffset: 8, as: UInt64.self)) & secondMask == w1 {
+                return slot
+            }
+            slot = (slot &+ 1) & slotMask
+        }
+    }
+
     /// The stem cached in slot `index`, or nil when the word is a stop word.
     @inline(__always)
     func stem(at index: Int) -> UnsafeBufferPointer<UInt8>? {

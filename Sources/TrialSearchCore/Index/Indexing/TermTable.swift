@@ -114,7 +114,7 @@ struct TermTable {
                     && (n <= 8 || Self.equalPast8(text + Int(s.pointee.textStart), base, n)) {
                     return slot
                 }
-                slot = (slot + 1) & tableMask
+                slot = (slot &+ 1) & tableMask
             }
             if (termCount + 1) * 2 > tableMask + 1 {
                 growTable()
@@ -183,13 +183,46 @@ struct TermTable {
     /// Docs arrive in increasing order, and within a doc fields in increasing order; terms are
     /// 1...`maxTermLength` bytes (longer tokens are dropped by the caller). Their home slots were
     /// prefetched as they were queued.
+    ///
+    /// The entries are walked by pointer and each field read where it is used (`batchSlot`), not copied
+    /// out first: the copy's fields and the term's addresses did not fit the registers and went to the
+    /// stack at every token, for the rare paths (a new term, a term past 8 bytes) that use them.
     mutating func add(_ batch: TokenBatch, doc: Int32, field: UInt8) {
-        for k in 0..<batch.count {
-            let e = batch.entries[k]
+        var e = UnsafePointer(batch.entries)
+        let end = e + batch.count
+        let bytes = UnsafePointer(batch.bytes)
+        while e < end {
             // The slot first: adding a term may grow the table and move `terms`.
-            let slot = slot(of: batch.bytes + Int(e.start), count: Int(e.length), hash: e.hash, prefix: e.prefix)
-            record(slot: slot, doc: doc, field: field, position: e.position)
+            let slot = batchSlot(of: e, bytes: bytes)
+            record(slot: slot, doc: doc, field: field, position: e.pointee.position)
+            e += 1
         }
+    }
+
+    /// `slot(of:count:hash:prefix:)` of the term of the batch entry `e` (its bytes in `bytes`): the probe
+    /// inline, a new term added out of line (`addNew`).
+    @inline(__always)
+    private mutating func batchSlot(of e: UnsafePointer<TokenBatch.Entry>, bytes: UnsafePointer<UInt8>) -> Int {
+        let h = e.pointee.hash
+        let prefix = e.pointee.prefix
+        let n = Int(e.pointee.length)
+        var slot = Int(h) & tableMask
+        while true {
+            let s = terms + slot
+            let length = Int(s.pointee.textLength)
+            if length == 0 { return addNew(e, bytes: bytes) }
+            if s.pointee.prefix == prefix && s.pointee.hash == h && length == n
+                && (n <= 8 || Self.equalPast8(text + Int(s.pointee.textStart), bytes + Int(e.pointee.start), n)) {
+                return slot
+            }
+            slot = (slot &+ 1) & tableMask
+        }
+    }
+
+    /// Adds the batch entry `e`'s term, which is not in the table, and returns its slot.
+    @inline(never)
+    private mutating func addNew(_ e: UnsafePointer<TokenBatch.Entry>, bytes: UnsafePointer<UInt8>) -> Int {
+        slot(of: bytes + Int(e.pointee.start), count: Int(e.pointee.length), hash: e.pointee.hash, prefix: e.pointee.prefix)
     }
 
     /// Records one occurrence of the term in `slot` in (`doc`, `field`) at `position`.
