@@ -92,7 +92,11 @@ final class RecordDecoder {
     func decodeRange(_ range: JSONRange, emit: (Result<Trial, IngestError>) -> Void) -> (bytes: Int, content: Int) {
         let size = range.end - range.start
         let file = range.file
-        if rangeBuffer.count < size { rangeBuffer = [UInt8](repeating: 0, count: size) }
+        if rangeBuffer.count < size {
+            // Not zeroed (a memset of the whole range, megabytes): the read below fills it, or fails and
+            // the bytes are not looked at.
+            rangeBuffer = [UInt8](unsafeUninitializedCapacity: size) { _, count in count = size }
+        }
         let read = rangeBuffer.withUnsafeMutableBytes { buffer in
             catching { () throws(IngestError) in
                 try file.read(at: range.start, into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<size]),
