@@ -13,6 +13,8 @@ final class RecordDecoder {
     /// A JSON range's bytes and its cut (`decodeRange`), reused from range to range.
     private var rangeBuffer: [UInt8] = []
     private var rangeCut = JSONRange.Cut()
+    /// The repeated string values of the worker's `Trial` JSON records.
+    private let jsonStrings = JSONStringPool()
 
     init(options: IngestOptions) {
         self.options = options
@@ -90,7 +92,11 @@ final class RecordDecoder {
     func decodeRange(_ range: JSONRange, emit: (Result<Trial, IngestError>) -> Void) -> (bytes: Int, content: Int) {
         let size = range.end - range.start
         let file = range.file
-        if rangeBuffer.count < size { rangeBuffer = [UInt8](repeating: 0, count: size) }
+        if rangeBuffer.count < size {
+            // Not zeroed (a memset of the whole range, megabytes): the read below fills it, or fails and
+            // the bytes are not looked at.
+            rangeBuffer = [UInt8](unsafeUninitializedCapacity: size) { _, count in count = size }
+        }
         let read = rangeBuffer.withUnsafeMutableBytes { buffer in
             catching { () throws(IngestError) in
                 try file.read(at: range.start, into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<size]),
@@ -257,7 +263,7 @@ final class RecordDecoder {
         var at = location
         at.line = nil
         // `convert`'s own lines: one pass, no tape (anything else goes on to the tape, see the type).
-        if let trial = TrialJSONDecoder.decode(bytes, maxDepth: options.maxJSONDepth) {
+        if let trial = TrialJSONDecoder.decode(bytes, maxDepth: options.maxJSONDepth, pool: jsonStrings) {
             emit(validated(at: at, .success(trial)))
             return
         }
