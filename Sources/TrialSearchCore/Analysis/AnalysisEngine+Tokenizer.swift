@@ -35,11 +35,12 @@ extension AnalysisEngine {
                     // Fast path: a plain word or number followed by a character that cannot continue it
                     // (about nine tokens in ten); anything else is rescanned by `compound`.
                     // Indexes inside the text (below `n`): no overflow to check.
-                    let (j, flags) = foldRun(p, n, from: i)
+                    let (j, letters, digits) = foldRun(p, n, from: i)
                     let out = j &- i
-                    if Self.endsWord(p, n, j, afterDigit: flags & PartFlags.digit != 0),
+                    if Self.endsWord(p, n, j, afterDigit: digits != 0),
                        !(out >= 3 && p[j &- 1] == 0x73 && p[i] &- 0x41 < 26 && p[i &+ 1] &- 0x41 < 26) {
-                        if flags == PartFlags.letter, usesCache, out <= 16 {
+                        // The run starts with a letter or digit: no digit means letters only.
+                        if digits == 0, usesCache, out <= 16 {
                             // The hash's words from the text when 16 bytes may be read there, else from
                             // the word's folded copy (the same words: a letter folds by `| 0x20`), so
                             // that the last words of a value take this path too.
@@ -49,7 +50,8 @@ extension AnalysisEngine {
                                 body.consume(token)
                             }
                         } else {
-                            emitOutOfLine(scratch, out, flags: flags, kind: flags == PartFlags.digit ? .number : .word,
+                            let flags = (letters != 0 ? PartFlags.letter : 0) | (digits != 0 ? PartFlags.digit : 0)
+                            emitOutOfLine(scratch, out, flags: flags, kind: letters == 0 ? .number : .word,
                                           position: position, start: i, end: j, &body)
                         }
                         position &+= 1
@@ -101,8 +103,9 @@ extension AnalysisEngine {
     }
 
     /// Folds the run of ASCII letters and digits starting at `start` (at most `maxTermBytes` bytes) into
-    /// `scratch[0...]`, letters lowercased; returns the index after it and its `PartFlags` (`letter` if
-    /// it has a letter, `digit` if it has a digit).
+    /// `scratch[0...]`, letters lowercased; returns the index after it and two sets of bits, nonzero if
+    /// it has a letter (`letters`) and if it has a digit (`digits`): the caller tests them as they are,
+    /// rather than `PartFlags` made of them with two `setne` and tested again.
     ///
     /// Eight bytes at a time (SWAR): per byte, bit 7 of `letters` and of `digits` says whether it is an
     /// ASCII letter or digit, from two range tests on its low 7 bits (no carry crosses a byte) and its
@@ -110,7 +113,7 @@ extension AnalysisEngine {
     /// once (`| 0x20` on letters), those past the run's end being overwritten or ignored later. The last
     /// few bytes of the text go one at a time.
     @inline(__always)
-    func foldRun(_ p: UnsafePointer<UInt8>, _ n: Int, from start: Int) -> (end: Int, flags: UInt8) {
+    func foldRun(_ p: UnsafePointer<UInt8>, _ n: Int, from start: Int) -> (end: Int, letters: UInt64, digits: UInt64) {
         let limit = min(n, start &+ Self.maxTermBytes)
         let ones: UInt64 = 0x0101_0101_0101_0101
         let high: UInt64 = 0x8080_8080_8080_8080
@@ -134,10 +137,7 @@ extension AnalysisEngine {
             if other != 0 {
                 // Bytes before the first other one (its bit 7 is the lowest set bit of `other`).
                 let before = (other & (0 &- other)) &- 1
-                letterBits |= letters & before
-                digitBits |= digits & before
-                return (j &+ other.trailingZeroBitCount >> 3,
-                        (letterBits != 0 ? PartFlags.letter : 0) | (digitBits != 0 ? PartFlags.digit : 0))
+                return (j &+ other.trailingZeroBitCount >> 3, letterBits | letters & before, digitBits | digits & before)
             }
             letterBits |= letters
             digitBits |= digits
@@ -154,8 +154,7 @@ extension AnalysisEngine {
             j &+= 1
         }
         // Folded letters (0x61–0x7A) have bit 0x40, digits (0x30–0x39) do not.
-        return (j, (letterBits != 0 || anyBits & 0x40 != 0 ? PartFlags.letter : 0)
-                | (digitBits != 0 || allBits & 0x40 == 0 ? PartFlags.digit : 0))
+        return (j, letterBits | UInt64(anyBits & 0x40), digitBits | UInt64(~allBits & 0x40))
     }
 
     /// Whether the byte at `j` ends a plain word for sure, so that the fast path may emit it: anything

@@ -71,8 +71,10 @@ struct IndexingSink: TokenSink {
         // Too long (or empty): dropped, not counted.
         guard token.term.count > 0 && token.term.count <= TermTable.maxTermLength else { return }
         // A derived token (a compound's joined form) shares its first part's position and does not count
-        // in the field's length.
-        if !token.isDerived { length += 1 }
+        // in the field's length. At most one per byte of the field's text: no overflow to check.
+        if !token.isDerived { length &+= 1 }
+        // A full batch is flushed right after the append that filled it, so `batch` always has room
+        // here (`TokenBatch.append`'s requirement).
         batch.append(token, table: table.pointee)
         if batch.isFull { flush() }
     }

@@ -39,13 +39,15 @@ struct TokenBatch {
     var isFull: Bool { count == Self.capacity }
 
     /// Queues `token`'s term (1...`TermTable.maxTermLength` bytes) at its position and prefetches its
-    /// home slot in `table`.
+    /// home slot in `table`. The batch must not be full (`isFull`): its one caller on the indexing path,
+    /// `IndexingSink.consume`, flushes a batch as soon as it fills, so the room is checked once per
+    /// token there rather than a second time here (an `assert`, checked in debug builds and tests).
     ///
     /// The term is copied 8 bytes at a time (its first 8 bytes as the zero-padded word of its hash, the
     /// rest with loads inside the term, the last one overlapping), not by a call to `memcpy` per token.
     @inline(__always)
     mutating func append(_ token: Token, table: borrowing TermTable) {
-        precondition(count < Self.capacity, "append to a full batch")
+        assert(count < Self.capacity, "append to a full batch")
         guard let base = token.term.baseAddress else { return }
         let n = token.term.count
         let (hash, prefix) = token.hasTermHash ? (token.termHash, token.termPrefix) : TermHash.of(base, n)
