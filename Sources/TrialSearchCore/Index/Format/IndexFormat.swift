@@ -18,8 +18,10 @@ public enum IndexFormat {
     /// source parts, and code excerpt lengths against their line's end (`StoredBlockCoding`), at
     /// libdeflate level 5; the other files are as in 7. 9: a stored block holds the parts a related-trials
     /// source reads first and states their uncompressed length, so that its fetch inflates only those
-    /// (`StoredBlockCoding.blockOrder`); the other files are as in 8.
-    public static let version: UInt32 = 9
+    /// (`StoredBlockCoding.blockOrder`); the other files are as in 8. 10: doc values packed
+    /// (`DocValuesWriter`: narrow codes and offsets, ages as codes into a table of their distinct
+    /// values); the other files are as in 9.
+    public static let version: UInt32 = 10
     /// The oldest version this trialsearch still reads: 5, whose postings have no term maxima (their
     /// scorers bound terms by their impacts alone; format 6's by their term maxima too, without block
     /// maxima). Writers always write `version`.
@@ -65,6 +67,9 @@ public enum IndexFormat {
     /// state their length (`StoredBlockCoding.blockOrder`): a merge re-codes older blocks' records rather
     /// than copying the blocks.
     static let storedLeadingPartsVersion: UInt32 = 9
+    /// The first version whose doc values are packed (`DocValuesWriter`, `PackedInts`, `PackedOffsets`);
+    /// older ones are read as they are, and a merge writes them packed.
+    static let packedDocValuesVersion: UInt32 = 10
     /// Number of fields (`Field.allCases.count`): the width of a norms row and of field masks.
     public static let fieldCount = 12
 
