@@ -26,8 +26,10 @@ public struct DocValues: Sendable {
 
     /// The id column's pointers (`IDColumn`).
     var idColumn: IDColumn {
-        IDColumn(strings: file.base + layout.idStrings, length: layout.idLength, file: file.base,
-                 offsets: layout.idOffsets)
+        let packed = file.version >= IndexFormat.packedDocValuesVersion
+        return IDColumn(strings: file.base + layout.idStrings, length: layout.idLength,
+                        offsets: file.base + (packed ? layout.idOffsets.anchors - 5 : layout.idOffsets.anchors),
+                        count: packed ? docCount + 1 : -2 - docCount)
     }
 
     /// The trial id of `doc`.
