@@ -90,9 +90,13 @@ public struct SegmentReader: Sendable {
     @inline(__always)
     public func fieldLength(_ doc: DocID, _ field: Field) -> Int { norms.fieldLength(doc, field) }
 
-    /// The live doc whose trial id is `id`, or nil.
+    /// The live doc whose trial id is `id`, or nil (no array built: `DocValues.idOrderRange`).
     public func liveDoc(for id: TrialID) -> DocID? {
-        docValues.docs(for: id).first(where: isLive)
+        for position in docValues.idOrderRange(for: id) {
+            let doc = docValues.doc(inIDOrder: position)
+            if isLive(doc) { return doc }
+        }
+        return nil
     }
 
     /// File names and sizes of this segment.

@@ -3,110 +3,33 @@
 public struct DocValues: Sendable {
     let file: IndexFile
     public let docCount: Int
-    private let offsets: [Int]
+    /// Where the columns lie and how they are coded (format 10 or older).
+    let layout: DocValuesLayout
     /// Distinct values of the dictionary-coded columns, by code.
-    public let registries: [String]
-    public let statuses: [String]
-    public let studyTypes: [String]
-    public let sexes: [String]
-    public let countryNames: [String]
-    private let registryCodes: Int, statusCodes: Int, studyTypeCodes: Int, sexCodes: Int
-    private let countryOffsets: Int, countryCodes: Int
+    public var registries: [String] { layout.registries }
+    public var statuses: [String] { layout.statuses }
+    public var studyTypes: [String] { layout.studyTypes }
+    public var sexes: [String] { layout.sexes }
+    public var countryNames: [String] { layout.countryNames }
 
     init(file: IndexFile, expectedDocCount: Int) throws {
         self.file = file
-        var r = file.reader()
-        docCount = Int(r.readU32())
-        let columnCount = Int(r.readU8())
-        guard columnCount == DocValuesColumn.allCases.count, docCount == expectedDocCount else {
-            throw file.corrupt("doc values: \(columnCount) columns for \(docCount) docs vs expected "
-                + "\(DocValuesColumn.allCases.count) for \(expectedDocCount)")
-        }
-        var offsets: [Int] = []
-        var lengths: [Int] = []
-        for _ in 0..<columnCount {
-            offsets.append(Int(truncatingIfNeeded: r.readU64()))
-            lengths.append(Int(truncatingIfNeeded: r.readU64()))
-        }
-        for (i, column) in DocValuesColumn.allCases.enumerated() {
-            guard offsets[i] >= r.position, lengths[i] >= 0, offsets[i] <= file.body.upperBound - lengths[i] else {
-                throw file.corrupt("doc values column \(column) at \(offsets[i]) (+\(lengths[i])) outside the body")
-            }
-        }
-        self.offsets = offsets
-        let n = docCount
-        func dictionary(_ column: DocValuesColumn) throws -> ([String], Int) {
-            var d = file.reader(at: offsets[column.rawValue])
-            let count = Int(d.readU32())
-            guard count <= 65_536 else { throw file.corrupt("doc values dictionary of \(column): \(count) values") }
-            var values: [String] = []
-            for _ in 0..<count { values.append(d.readString()) }
-            let end = offsets[column.rawValue] + lengths[column.rawValue]
-            guard !d.failed, d.position + 2 * n <= end else {
-                throw file.corrupt("doc values dictionary of \(column) overruns its column")
-            }
-            return (values, d.position)
-        }
-        (registries, registryCodes) = try dictionary(.registry)
-        (statuses, statusCodes) = try dictionary(.overallStatus)
-        (studyTypes, studyTypeCodes) = try dictionary(.studyType)
-        (sexes, sexCodes) = try dictionary(.sex)
-        let (countries, countryStart) = try dictionary(.countries)
-        countryNames = countries
-        countryOffsets = countryStart
-        countryCodes = countryStart + 4 * (n + 1)
-        // Fixed-width columns must have exactly their size, and offsets must stay in their column.
-        let fixed: [(DocValuesColumn, Int)] = [(.idOrder, 4 * n), (.phases, n), (.minimumAge, 8 * n),
-            (.maximumAge, 8 * n), (.lastUpdated, 4 * n), (.authority, n), (.contentHash, 8 * n), (.enrollment, 4 * n)]
-        for (column, size) in fixed where lengths[column.rawValue] != size {
-            throw file.corrupt("doc values column \(column): actual \(lengths[column.rawValue]) bytes vs expected \(size)")
-        }
-        let idsLength = lengths[DocValuesColumn.ids.rawValue]
-        guard idsLength >= 4 * (n + 1),
-              Int(Self.u32(file.base, offsets[0] + 4 * n)) == idsLength - 4 * (n + 1) else {
-            throw file.corrupt("doc values ids column: string table length does not match its offsets")
-        }
-        let countriesEnd = offsets[DocValuesColumn.countries.rawValue] + lengths[DocValuesColumn.countries.rawValue]
-        guard countryCodes <= countriesEnd,
-              countryCodes + 2 * Int(Self.u32(file.base, countryOffsets + 4 * n)) == countriesEnd else {
-            throw file.corrupt("doc values countries column: code list length does not match its offsets")
-        }
-        for d in 0..<n {
-            let a = Self.u32(file.base, offsets[0] + 4 * d), b = Self.u32(file.base, offsets[0] + 4 * d + 4)
-            let c = Self.u32(file.base, countryOffsets + 4 * d), e = Self.u32(file.base, countryOffsets + 4 * d + 4)
-            guard a < b, c <= e, Int(Self.u32(file.base, offsets[1] + 4 * d)) < n else {
-                throw file.corrupt("doc values of doc \(d): empty id, offsets out of order or doc number out of range")
-            }
-        }
+        docCount = expectedDocCount
+        layout = try DocValuesLayout(file: file, expectedDocCount: expectedDocCount)
     }
-
-    @inline(__always)
-    private static func u32(_ base: UnsafeRawPointer, _ offset: Int) -> UInt32 {
-        UInt32(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
-    }
-
-    @inline(__always)
-    private func u16(_ offset: Int) -> UInt16 {
-        UInt16(littleEndian: file.base.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
-    }
-
-    @inline(__always)
-    private func column(_ c: DocValuesColumn) -> Int { offsets[c.rawValue] }
 
     /// The trial id's UTF-8 bytes of `doc` (valid while the segment is open).
     @inline(__always)
     public func idBytes(_ doc: DocID) -> UnsafeRawBufferPointer {
-        let base = column(.ids)
-        let n = docCount
-        let start = Int(Self.u32(file.base, base + 4 * Int(doc)))
-        let end = Int(Self.u32(file.base, base + 4 * Int(doc) + 4))
-        return UnsafeRawBufferPointer(start: file.base + base + 4 * (n + 1) + start, count: end - start)
+        idColumn.idBytes(doc)
     }
 
     /// The id column's pointers (`IDColumn`).
     var idColumn: IDColumn {
-        let start = file.base + column(.ids)
-        return IDColumn(offsets: start, strings: start + 4 * (docCount + 1))
+        let packed = file.version >= IndexFormat.packedDocValuesVersion
+        return IDColumn(strings: file.base + layout.idStrings, length: layout.idLength,
+                        offsets: file.base + (packed ? layout.idOffsets.anchors - 5 : layout.idOffsets.anchors),
+                        count: packed ? docCount + 1 : -2 - docCount)
     }
 
     /// The trial id of `doc`.
@@ -135,73 +58,81 @@ public struct DocValues: Sendable {
         })
     }
 
-    /// The docs whose trial id is `id`, in DocID order (a segment holds several only when all but one
-    /// are deleted: records replaced within the run that wrote it).
+    /// The positions in the id order (`doc(inIDOrder:)`) of the docs whose trial id is `id`, in DocID
+    /// order (a segment holds several only when all but one are deleted: records replaced within the
+    /// run that wrote it). No allocation.
     /// - Complexity: O(log docCount) comparisons.
-    public func docs(for id: TrialID) -> [DocID] {
+    public func idOrderRange(for id: TrialID) -> Range<Int> {
         var key = id.rawValue
         return key.withUTF8 { keyBytes in
             let key = UnsafeRawBufferPointer(keyBytes)
-            let order = column(.idOrder)
             var low = 0, high = docCount
             while low < high {
                 let mid = (low + high) >> 1
-                let d = DocID(Self.u32(file.base, order + 4 * mid))
-                if compareBytes(idBytes(d), key) < 0 { low = mid + 1 } else { high = mid }
+                if compareBytes(idBytes(doc(inIDOrder: mid)), key) < 0 { low = mid + 1 } else { high = mid }
             }
-            var found: [DocID] = []
-            while low < docCount {
-                let d = DocID(Self.u32(file.base, order + 4 * low))
-                guard compareBytes(idBytes(d), key) == 0 else { break }
-                found.append(d)
-                low += 1
-            }
-            return found
+            var end = low
+            while end < docCount, compareBytes(idBytes(doc(inIDOrder: end)), key) == 0 { end += 1 }
+            return low..<end
         }
     }
 
+    /// The doc at `position` of the docs sorted by id bytes (then DocID).
+    @inline(__always)
+    public func doc(inIDOrder position: Int) -> DocID { DocID(truncatingIfNeeded: layout.idOrder.value(file.base, position)) }
+
+    /// The docs whose trial id is `id`, in DocID order.
+    public func docs(for id: TrialID) -> [DocID] { idOrderRange(for: id).map { doc(inIDOrder: $0) } }
+
     /// The first doc whose trial id is `id` (deleted or not), or nil.
-    public func doc(for id: TrialID) -> DocID? { docs(for: id).first }
+    public func doc(for id: TrialID) -> DocID? {
+        let range = idOrderRange(for: id)
+        return range.isEmpty ? nil : doc(inIDOrder: range.lowerBound)
+    }
 
     /// Code of `doc` in `registries`.
-    public func registryCode(_ doc: DocID) -> Int { Int(u16(registryCodes + 2 * Int(doc))) }
+    public func registryCode(_ doc: DocID) -> Int { code(layout.registry, doc) }
     public func registry(_ doc: DocID) -> String { Self.value(registries, registryCode(doc)) }
     /// Code of `doc` in `statuses`.
-    public func statusCode(_ doc: DocID) -> Int { Int(u16(statusCodes + 2 * Int(doc))) }
+    public func statusCode(_ doc: DocID) -> Int { code(layout.overallStatus, doc) }
     public func overallStatus(_ doc: DocID) -> String { Self.value(statuses, statusCode(doc)) }
     /// Code of `doc` in `studyTypes`.
-    public func studyTypeCode(_ doc: DocID) -> Int { Int(u16(studyTypeCodes + 2 * Int(doc))) }
+    public func studyTypeCode(_ doc: DocID) -> Int { code(layout.studyType, doc) }
     public func studyType(_ doc: DocID) -> String { Self.value(studyTypes, studyTypeCode(doc)) }
     /// Code of `doc` in `sexes`.
-    public func sexCode(_ doc: DocID) -> Int { Int(u16(sexCodes + 2 * Int(doc))) }
+    public func sexCode(_ doc: DocID) -> Int { code(layout.sex, doc) }
     public func sex(_ doc: DocID) -> String { Self.value(sexes, sexCode(doc)) }
 
+    @inline(__always)
+    private func code(_ column: PackedInts, _ doc: DocID) -> Int { Int(truncatingIfNeeded: column.value(file.base, Int(doc))) }
+
     public func phases(_ doc: DocID) -> PhaseSet {
-        PhaseSet(rawValue: file.base.load(fromByteOffset: column(.phases) + Int(doc), as: UInt8.self))
+        PhaseSet(rawValue: file.base.load(fromByteOffset: layout.phases + Int(doc), as: UInt8.self))
     }
 
     /// Minimum age in years, nil when none.
-    public func minimumAgeYears(_ doc: DocID) -> Double? { double(.minimumAge, doc) }
-    /// Maximum age in years, nil when none.
-    public func maximumAgeYears(_ doc: DocID) -> Double? { double(.maximumAge, doc) }
+    public func minimumAgeYears(_ doc: DocID) -> Double? {
+        let v = layout.minimumAge.years(file.base, Int(doc))
+        return v.isNaN ? nil : v
+    }
 
-    private func double(_ c: DocValuesColumn, _ doc: DocID) -> Double? {
-        let v = Double(bitPattern: UInt64(littleEndian: file.base.loadUnaligned(fromByteOffset: column(c) + 8 * Int(doc), as: UInt64.self)))
+    /// Maximum age in years, nil when none.
+    public func maximumAgeYears(_ doc: DocID) -> Double? {
+        let v = layout.maximumAge.years(file.base, Int(doc))
         return v.isNaN ? nil : v
     }
 
     /// Codes (in `countryNames`) of the countries of `doc`.
     public func countryCodes(_ doc: DocID) -> [Int] {
-        let a = Int(Self.u32(file.base, countryOffsets + 4 * Int(doc)))
-        let b = Int(Self.u32(file.base, countryOffsets + 4 * Int(doc) + 4))
-        return (a..<b).map { Int(u16(countryCodes + 2 * $0)) }
+        let a = layout.countryOffsets.offset(file.base, Int(doc)), b = layout.countryOffsets.offset(file.base, Int(doc) + 1)
+        return (a..<b).map { Int(truncatingIfNeeded: layout.countryCodes.value(file.base, $0)) }
     }
 
     public func countries(_ doc: DocID) -> [String] { countryCodes(doc).map { Self.value(countryNames, $0) } }
 
     /// `UpdateKey.dateKey` of the trial's `lastUpdated` (0 when none).
     public func lastUpdatedKey(_ doc: DocID) -> Int32 {
-        Int32(bitPattern: Self.u32(file.base, column(.lastUpdated) + 4 * Int(doc)))
+        Int32(truncatingIfNeeded: layout.lastUpdated.value(file.base, Int(doc)))
     }
 
     /// `PartialDate.ordinal` of the trial's `lastUpdated`, nil when none.
@@ -212,21 +143,23 @@ public struct DocValues: Sendable {
 
     /// `RecordFormat.authority` of the record's format.
     public func authority(_ doc: DocID) -> Int {
-        Int(file.base.load(fromByteOffset: column(.authority) + Int(doc), as: UInt8.self))
+        Int(file.base.load(fromByteOffset: layout.authority + Int(doc), as: UInt8.self))
     }
 
     /// Hash of the record's content (source file and entry excluded).
     public func contentHash(_ doc: DocID) -> UInt64 {
-        UInt64(littleEndian: file.base.loadUnaligned(fromByteOffset: column(.contentHash) + 8 * Int(doc), as: UInt64.self))
+        UInt64(littleEndian: file.base.loadUnaligned(fromByteOffset: layout.contentHash + 8 * Int(doc), as: UInt64.self))
     }
 
     /// Number of participants, nil when not given.
     public func enrollment(_ doc: DocID) -> Int? {
-        let v = Int32(bitPattern: Self.u32(file.base, column(.enrollment) + 4 * Int(doc)))
+        let v = Int32(truncatingIfNeeded: layout.enrollment.value(file.base, Int(doc)))
         return v < 0 ? nil : Int(v)
     }
 
-    private static func value(_ values: [String], _ code: Int) -> String { code < values.count ? values[code] : "" }
+    private static func value(_ values: [String], _ code: Int) -> String {
+        code >= 0 && code < values.count ? values[code] : ""
+    }
 
     /// The record of `doc` as the writer took it (for merging).
     func record(_ doc: DocID) -> DocValuesRecord {

@@ -78,28 +78,44 @@ struct StringDictionary {
     }
 }
 
-/// Accumulates doc values in memory, then writes the doc-values file (`.dvs`).
+/// Accumulates doc values in memory, then writes the doc-values file (`.dvs`), format 10.
 ///
-/// Format:
+/// Format 10 (every column O(1) to read at any doc):
 /// ```
 /// Body    := docCount:u32 columnCount:u8 (offset:u64 length:u64)^columnCount Column^columnCount
-/// ids         := offset:u32^(docCount+1) utf8Bytes        (trial id of doc d = bytes[offset[d]..<offset[d+1]])
-/// idOrder     := doc:u32^docCount                         (docs sorted by id bytes: TrialID → DocID)
-/// registry, overallStatus, studyType, sex := Dictionary code:u16^docCount
+/// ids         := PackedOffsets(docCount+1) utf8Bytes      (trial id of doc d = bytes[offset(d)..<offset(d+1)])
+/// idOrder     := PackedInts(docCount)                     (docs sorted by id bytes: TrialID → DocID)
+/// registry, overallStatus, studyType, sex := Dictionary PackedInts(docCount)   (codes)
 /// phases      := bits:u8^docCount                         (`PhaseSet`)
-/// minimumAge, maximumAge := years:f64^docCount            (NaN when none)
-/// countries   := Dictionary offset:u32^(docCount+1) code:u16^offset[docCount]
-/// lastUpdated := key:i32^docCount                         (`UpdateKey.dateKey`, 0 when none)
+/// minimumAge, maximumAge := count:u32 years:f64^count PackedInts(docCount)
+///                                                         (distinct bit patterns in first-seen order, then
+///                                                          each doc's code; NaN when none)
+/// countries   := Dictionary PackedOffsets(docCount+1) PackedInts(offset(docCount))   (codes)
+/// lastUpdated := PackedInts(docCount)                     (`UpdateKey.dateKey`, none 0)
 /// authority   := u8^docCount                              (`RecordFormat.authority`)
 /// contentHash := u64^docCount                             (`TrialCodec.contentHash`)
-/// enrollment  := i32^docCount                             (−1 when none)
+/// enrollment  := PackedInts(docCount)                     (none −1)
 /// Dictionary  := count:u32 (length:vint utf8Bytes)^count  (codes in first-seen order)
 /// ```
-/// Columns appear in `DocValuesColumn` order; offsets are file offsets. Example: two docs
-/// `NCT01` (Recruiting) and `NCT02` (Completed) give the ids column
-/// `00 00 00 00 05 00 00 00 0A 00 00 00 4E 43 54 30 31 4E 43 54 30 32`, idOrder `00 00 00 00 01 00 00 00`
-/// and overallStatus `02 00 00 00 0A 52 65 63 72 75 69 74 69 6E 67 09 43 6F 6D 70 6C 65 74 65 64
-/// 00 00 01 00`.
+/// `PackedInts` and `PackedOffsets` are specified where they are defined: fixed-width offsets from a
+/// base (1 byte for a dictionary of up to 256 values), and a `u32` anchor every 2^shift offsets with
+/// a stride and narrow deltas. Columns appear in `DocValuesColumn` order, each exactly its length; offsets are file
+/// offsets. Example: two docs `NCT01` (Recruiting) and `NCT02` (Completed) give the ids column
+/// `03 05 00 00 00 00 00 00 00 00 00×8 00×8 4E 43 54 30 31 4E 43 54 30 32` (shift 3, stride 5,
+/// one anchor 0, deltas of width 0), idOrder `01 00×8 00×8 00 01` and overallStatus
+/// `02 00 00 00 0A 52 65 63 72 75 69 74 69 6E 67 09 43 6F 6D 70 6C 65 74 65 64 01 00×8 00×8 00 01`.
+///
+/// Formats 5 to 9 (still read by `DocValues`) had the same body and columns with plain fields:
+/// ```
+/// ids         := offset:u32^(docCount+1) utf8Bytes
+/// idOrder     := doc:u32^docCount
+/// registry, overallStatus, studyType, sex := Dictionary code:u16^docCount
+/// minimumAge, maximumAge := years:f64^docCount
+/// countries   := Dictionary offset:u32^(docCount+1) code:u16^offset[docCount]
+/// lastUpdated := key:i32^docCount
+/// enrollment  := i32^docCount
+/// ```
+/// (phases, authority and contentHash as in format 10).
 struct DocValuesWriter {
     private(set) var docCount = 0
     private var idBytes: [UInt8] = []
@@ -196,7 +212,7 @@ struct DocValuesWriter {
         var out: [UInt8] = []
         switch column {
         case .ids:
-            for o in idOffsets { out.appendU32(o) }
+            PackedOffsets.encode(idOffsets, into: &out)
             out.append(contentsOf: idBytes)
         case .idOrder:
             let order = idBytes.withUnsafeBytes { bytes in
@@ -207,28 +223,45 @@ struct DocValuesWriter {
                     return c != 0 ? c < 0 : a < b
                 }
             }
-            for d in order { out.appendU32(UInt32(d)) }
+            PackedIntsWriter.encode(order.lazy.map { Int64($0) }, into: &out)
         case .registry: Self.encode(registry, registryCodes, into: &out)
         case .overallStatus: Self.encode(status, statusCodes, into: &out)
         case .studyType: Self.encode(studyType, studyTypeCodes, into: &out)
         case .sex: Self.encode(sex, sexCodes, into: &out)
         case .phases: out.append(contentsOf: phases)
-        case .minimumAge: for v in minimumAge { out.appendU64(v.bitPattern) }
-        case .maximumAge: for v in maximumAge { out.appendU64(v.bitPattern) }
+        case .minimumAge: Self.encode(minimumAge, into: &out)
+        case .maximumAge: Self.encode(maximumAge, into: &out)
         case .countries:
             countries.encode(into: &out)
-            for o in countryOffsets { out.appendU32(o) }
-            for c in countryCodes { out.appendU16(c) }
-        case .lastUpdated: for v in lastUpdated { out.appendU32(UInt32(bitPattern: v)) }
+            PackedOffsets.encode(countryOffsets, into: &out)
+            PackedIntsWriter.encode(countryCodes.lazy.map { Int64($0) }, into: &out)
+        case .lastUpdated: PackedIntsWriter.encode(lastUpdated.lazy.map { Int64($0) }, sentinel: 0, into: &out)
         case .authority: out.append(contentsOf: authority)
         case .contentHash: for v in contentHash { out.appendU64(v) }
-        case .enrollment: for v in enrollment { out.appendU32(UInt32(bitPattern: v)) }
+        case .enrollment: PackedIntsWriter.encode(enrollment.lazy.map { Int64($0) }, sentinel: -1, into: &out)
         }
         return out
     }
 
     private static func encode(_ dictionary: StringDictionary, _ codes: [UInt16], into out: inout [UInt8]) {
         dictionary.encode(into: &out)
-        for c in codes { out.appendU16(c) }
+        PackedIntsWriter.encode(codes.lazy.map { Int64($0) }, into: &out)
+    }
+
+    /// `count:u32 years:f64^count PackedInts(codes)`: the distinct bit patterns in first-seen order.
+    private static func encode(_ years: [Double], into out: inout [UInt8]) {
+        var table: [UInt64] = []
+        var codes: [UInt64: Int64] = [:]
+        let docCodes = years.map { y in
+            let bits = y.bitPattern
+            if let c = codes[bits] { return c }
+            let c = Int64(table.count)
+            table.append(bits)
+            codes[bits] = c
+            return c
+        }
+        out.appendU32(UInt32(table.count))
+        for bits in table { out.appendU64(bits) }
+        PackedIntsWriter.encode(docCodes, into: &out)
     }
 }
