@@ -6,7 +6,8 @@ import Testing
 /// `advance(to:)` gives, for increasing targets from a fresh cursor, on flush blocks of 128 and merged
 /// blocks of 255, docs spread evenly, bunched at a block's start or end (where the estimate of the
 /// target's place misses and the rest of the ids is unpacked), several targets in one block, targets
-/// between docs and past the last.
+/// between docs and past the last; a found target's mask and first termFreq index decoded with its group
+/// of 8 docs only, the docs before it summed (`decodeLoneDoc`).
 @Suite struct PostingsLoneProbeTests {
     typealias Posting = PostingsDecodingTests.Posting
 
@@ -31,7 +32,7 @@ import Testing
         let varied: (Int, inout SeededRandom) -> UInt16 = { i, rng in
             i % 4 == 0 ? all : UInt16(truncatingIfNeeded: rng.next() % UInt64(all)) + 1
         }
-        var probes = 0
+        var probes = 0, groupChecks = 0
         for blockDocs in [IndexFormat.blockSize, IndexFormat.maxBlockDocs] {
             let terms = [
                 PostingsDecodingTests.postings(count: 1, first: 3, rng: &rng, maskOf: varied),
@@ -56,6 +57,7 @@ import Testing
                     targets.sort()
                     var lone = written.cursor(t)
                     var reference = written.cursor(t)
+                    var onlyFound = true
                     for target in targets {
                         let label = "blocks of \(blockDocs), term \(t), round \(round), target \(target)"
                         let d = lone.advanceAlone(to: DocID(target))
@@ -64,6 +66,18 @@ import Testing
                         #expect(!lone.isCorrupt, "\(label)")
                         if d == PostingsCursor.noMoreDocs { break }
                         probes += 1
+                        if Int(d) == target && lone.maskCount > 1 && lone.freqWidth > 0 {
+                            // A found target's doc is decoded (`decodeLoneDoc`), with its group of 8 only
+                            // while every earlier probe found its target (this test also reads the docs
+                            // it lands on otherwise, through the search's chunks of `maskChunk`).
+                            #expect(lone.masksDecoded > lone.index, "\(label): decoded")
+                            if onlyFound {
+                                groupChecks += 1
+                                #expect(lone.masksDecoded <= (lone.index & ~7) + 8, "\(label): decoded past the group")
+                            }
+                        }
+                        if Int(d) != target { onlyFound = false }
+                        #expect(lone.fieldMask == reference.fieldMask, "\(label): fieldMask")
                         let (mask, start) = lone.maskAndFreqStart()
                         let (expectedMask, expectedStart) = reference.maskAndFreqStart()
                         #expect(mask == expectedMask, "\(label): mask")
@@ -79,5 +93,6 @@ import Testing
             }
         }
         #expect(probes > 1000)
+        #expect(groupChecks > 100)
     }
 }

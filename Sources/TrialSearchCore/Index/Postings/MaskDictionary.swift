@@ -76,6 +76,47 @@ enum MaskDictionary {
         total = sum
     }
 
+    /// The field counts (from `fields`) of the `groups` · 8 docs whose mask indices of `width` bits
+    /// (1…8) are packed at `source`, added to `total`: `decode` without writing any doc's mask or first
+    /// termFreq index, for the docs before a lone probe's (`PostingsCursor.decodeLoneDoc`). One copy per
+    /// width, eight indices from one 64-bit load (reads at most 7 bytes past the packed indices); an
+    /// index past the dictionary shows in the sum (`isDamaged`).
+    /// - Complexity: O(groups).
+    @inline(never)
+    static func sumFields(_ source: UnsafeRawPointer, groups: Int, width: Int, fields: UnsafePointer<UInt32>,
+                          total: UInt32) -> UInt32 {
+        switch width {
+        case 1: return sumGroups(source, groups: groups, width: 1, fields: fields, total: total)
+        case 2: return sumGroups(source, groups: groups, width: 2, fields: fields, total: total)
+        case 3: return sumGroups(source, groups: groups, width: 3, fields: fields, total: total)
+        case 4: return sumGroups(source, groups: groups, width: 4, fields: fields, total: total)
+        case 5: return sumGroups(source, groups: groups, width: 5, fields: fields, total: total)
+        case 6: return sumGroups(source, groups: groups, width: 6, fields: fields, total: total)
+        case 7: return sumGroups(source, groups: groups, width: 7, fields: fields, total: total)
+        default:
+            precondition(width == 8, "mask index width \(width)")
+            return sumGroups(source, groups: groups, width: 8, fields: fields, total: total)
+        }
+    }
+
+    @inline(__always)
+    private static func sumGroups(_ source: UnsafeRawPointer, groups: Int, width: Int, fields: UnsafePointer<UInt32>,
+                                  total: UInt32) -> UInt32 {
+        let mask: UInt64 = (1 << UInt64(width)) &- 1
+        var sum = total
+        var p = source
+        var g = 0
+        while g < groups {
+            let word = UInt64(littleEndian: p.loadUnaligned(as: UInt64.self))
+            for j in 0..<8 {
+                sum &+= fields[Int(truncatingIfNeeded: (word >> UInt64(j &* width)) & mask)]
+            }
+            p += width
+            g &+= 1
+        }
+        return sum
+    }
+
     /// Reads a block's dictionary: `count` masks packed at `width` bits (1…`IndexFormat.fieldCount`)
     /// from `source`, each shifted up by `shift` bits and kept to the index's fields, into `masks`, and
     /// their field counts (`fieldCounts`, by mask) into `fields`. One copy of the loop per width

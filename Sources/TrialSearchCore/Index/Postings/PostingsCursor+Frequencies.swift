@@ -22,12 +22,19 @@ extension PostingsCursor {
     /// `i`'s chunk (`maskChunk`), or to the block's end.
     /// - Complexity: O(docs decoded) table look-ups, plus O(distinct masks) on the block's first call.
     mutating func decodeMaskChunks(through i: Int) {
+        decodeMasks(through: i, chunk: Self.maskChunk)
+    }
+
+    /// `decodeMaskChunks(through:)` in chunks of `chunk` docs (a power of two, at least 8): `maskChunk`
+    /// for the search, 8 for a lone probe (`decodeLoneDoc`).
+    @inline(__always)
+    mutating func decodeMasks(through i: Int, chunk: Int) {
         // A damaged header marks the whole block decoded (empty), which the guard below catches.
         if !freqHeaderRead { readFreqHeader() }
         let n = blockDocs
         let start = masksDecoded
         // `i` is a doc of the block (0 ≤ i < n ≤ 255): the chunk's end in wrapping arithmetic.
-        let end = min(n, (i & ~(Self.maskChunk &- 1)) &+ Self.maskChunk)
+        let end = min(n, (i & ~(chunk &- 1)) &+ chunk)
         guard start < end else { return }
         let masks = buffers.masks, freqStart = buffers.freqStart, dictionary = buffers.dictionaryMasks
         var total = freqTotal

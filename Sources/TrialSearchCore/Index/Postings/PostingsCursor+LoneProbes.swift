@@ -13,7 +13,7 @@ extension PostingsCursor {
     /// end below the target. The ids past the unpacked ones are left as `UInt32.max` entries (8 of
     /// them, as `loadBlock`'s padding), which end `scanBlock`'s loops and mark where the next probe
     /// into the same block resumes unpacking. `blockDocs` stays the block's size, for the masks and
-    /// termFreqs (`maskAndFreqStart()`), which this leaves to be decoded as far as the doc.
+    /// termFreqs (`maskAndFreqStart()`): a found target's are decoded here (`decodeLoneDoc`).
     /// A cursor moved by `next()`, `advance(to:)` or a run after this reads wrong docs.
     /// - Complexity: O(log blocks) skip-table probes plus the ids unpacked.
     mutating func advanceAlone(to target: DocID) -> DocID {
@@ -35,7 +35,40 @@ extension PostingsCursor {
         }
         index = i
         doc = DocID(bitPattern: docs[i])
+        if doc == target { decodeLoneDoc() }
         return doc
+    }
+
+    /// Decodes the current doc's mask and first termFreq index for a lone probe that found its target
+    /// (the seed then reads them, `TermScorer.matches()` and `score()`): the docs of the block before
+    /// the doc's group of 8 have only their field counts summed (`MaskDictionary.sumFields`), and their
+    /// masks are not written, where `decodeMasks(through:)` writes every doc's up to the end of the
+    /// doc's chunk of `maskChunk`; the doc's group is decoded (`decodeMasks(through:chunk:)` with 8).
+    /// `masksDecoded` stays a multiple of 8 (or the block's size), as the decoding needs; the masks and
+    /// starts below it that were only summed are never read, since a lone cursor's probes move forward.
+    /// Blocks with one mask or termFreqs of width 0 are left to `maskAndFreqStart()`, which reads
+    /// their docs without decoding.
+    /// - Complexity: O(docs before the doc) table look-ups, plus O(distinct masks) on the block's first call.
+    private mutating func decodeLoneDoc() {
+        if index < masksDecoded { return }
+        // A damaged header marks the whole block decoded (empty).
+        if !freqHeaderRead { readFreqHeader() }
+        guard index >= masksDecoded, maskCount > 1, freqWidth > 0 else { return }
+        let from = index & ~7
+        let start = masksDecoded
+        if from > start {
+            // `start` and `from` are multiples of 8 within the block, so the indices start on a byte;
+            // `readFreqHeader` checked that 8 bytes can be read past them.
+            let total = MaskDictionary.sumFields(base + (indicesOffset &+ (start &* indexWidth) &>> 3),
+                                                 groups: (from &- start) &>> 3, width: indexWidth,
+                                                 fields: buffers.dictionaryFields, total: freqTotal)
+            // An index past the dictionary (a damaged block) reads `damagedFields` fields.
+            guard !MaskDictionary.isDamaged(fields: total &- freqTotal, docs: from &- start) else { return markCorrupt() }
+            freqTotal = total
+            masksDecoded = from
+        }
+        // The group's masks and starts, and the check that the termFreqs so far lie in the postings.
+        decodeMasks(through: index, chunk: 8)
     }
 
     /// Starts block `b` for `advanceAlone(to:)`: its header read and its ids unpacked up to about
