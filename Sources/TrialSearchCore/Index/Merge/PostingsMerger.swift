@@ -158,6 +158,13 @@ struct PostingsMerger: ~Copyable {
             var impactsReader = ByteReader(table.bytes(b))
             let impacts = Impacts.decode(&impactsReader)
             writer.addImpacts(impacts)
+            // The block's position values are read in order by one reader of its `PositionsBlock`, doc
+            // after doc, rather than through the cursor (`positionValues`: the doc's range summed, the
+            // reader resumed and stored back per doc, about 250 instructions a doc).
+            guard let blockPositions = table.positions(b, in: r.positions), let positionsBase = blockPositions.baseAddress else {
+                throw r.positions.corrupt("positions of postings block \(b) of \(table.blockCount) outside the term's")
+            }
+            var positionsReader = PositionsBlockReader(base: positionsBase, start: 0, end: blockPositions.count)
             var doc = cursor.advance(to: previous + 1)
             for j in 0..<n {
                 guard doc != PostingsCursor.noMoreDocs, !cursor.isCorrupt else {
@@ -174,8 +181,17 @@ struct PostingsMerger: ~Copyable {
                     total += tf
                 }
                 let mask = cursor.fieldMask
+                // A value takes at least a bit: a termFreq past the block's bits is damage (checked before
+                // the buffer grows to it).
+                guard total <= positionsReader.remainingBound else {
+                    throw r.positions.corrupt("positions of postings block \(b) of \(table.blockCount) end early")
+                }
                 if total > positionsCapacity { reservePositions(total) }
-                guard cursor.positionValues(into: positions, capacity: positionsCapacity) == total else { break }
+                let positions = self.positions
+                for v in 0..<total { positions[v] = positionsReader.next() }
+                if positionsReader.failed {
+                    throw r.positions.corrupt("positions of postings block \(b) of \(table.blockCount) do not decode")
+                }
                 writer.add(doc: base + doc, mask: mask, termFreqs: termFreqs, positions: positions)
                 // A block ended inside this one: the next starts with this block's bound too.
                 if writer.pendingCount == 0 && j + 1 < n { writer.addImpacts(impacts) }
