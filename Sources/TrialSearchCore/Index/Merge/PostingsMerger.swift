@@ -165,25 +165,37 @@ struct PostingsMerger: ~Copyable {
                 throw r.positions.corrupt("positions of postings block \(b) of \(table.blockCount) outside the term's")
             }
             var positionsReader = PositionsBlockReader(base: positionsBase, start: 0, end: blockPositions.count)
-            var doc = cursor.advance(to: previous + 1)
+            // The block's docs, masks and termFreqs as one run (decoded once, read in place), not doc by
+            // doc through the cursor (`next`, `decodeMasks`, `forEachTermFreq` and `fieldMask` a doc).
+            let first = cursor.advance(to: previous + 1)
+            guard first != PostingsCursor.noMoreDocs, !cursor.isCorrupt,
+                  let run = cursor.run(through: PostingsCursor.noMoreDocs - 1), run.end - run.start == n else {
+                throw r.postings.corrupt("a postings block of \(n) docs ends early")
+            }
+            let docs = run.docs, masks = run.masks, starts = run.freqStarts, freqs = run.freqs
+            let termFreqs = self.termFreqs
             for j in 0..<n {
-                guard doc != PostingsCursor.noMoreDocs, !cursor.isCorrupt else {
-                    throw r.postings.corrupt("a postings block of \(n) docs ends early")
-                }
-                // The doc's termFreqs read once: their sum in the same loop that stores them, not
-                // `totalTermFreq()` beforehand (a second read of every termFreq). The masks are decoded
-                // through the doc first, as `totalTermFreq()` did: the positions' sums need them.
-                cursor.decodeMasks(through: cursor.index)
+                let i = run.start &+ j
+                let mask = masks[i]
+                // The doc's termFreqs (stored minus one), stored per field and summed in one loop.
                 var total = 0
-                cursor.forEachTermFreq { field, tf in
-                    termFreqs[Int(field.rawValue)] = UInt32(tf)
-                    decodedFieldDocs[Int(field.rawValue)] &+= 1
-                    total += tf
+                var m = mask
+                var k = Int(starts[i])
+                while m != 0 {
+                    let f = m.trailingZeroBitCount
+                    let stored = freqs[k]
+                    guard stored < UInt32.max else {
+                        throw r.postings.corrupt("a termFreq of postings block \(b) of \(table.blockCount) overflows")
+                    }
+                    termFreqs[f] = stored &+ 1
+                    decodedFieldDocs[f] &+= 1
+                    total &+= Int(stored) &+ 1
+                    k &+= 1
+                    m &= m &- 1
                 }
-                let mask = cursor.fieldMask
                 // A value takes at least a bit: a termFreq past the block's bits is damage (checked before
-                // the buffer grows to it).
-                guard total <= positionsReader.remainingBound else {
+                // the buffer grows to it); a doc has the term in some field.
+                guard mask != 0, total <= positionsReader.remainingBound else {
                     throw r.positions.corrupt("positions of postings block \(b) of \(table.blockCount) end early")
                 }
                 if total > positionsCapacity { reservePositions(total) }
@@ -192,11 +204,10 @@ struct PostingsMerger: ~Copyable {
                 if positionsReader.failed {
                     throw r.positions.corrupt("positions of postings block \(b) of \(table.blockCount) do not decode")
                 }
-                writer.add(doc: base + doc, mask: mask, termFreqs: termFreqs, positions: positions)
+                writer.add(doc: base + DocID(bitPattern: docs[i]), mask: mask, termFreqs: termFreqs, positions: positions)
                 // A block ended inside this one: the next starts with this block's bound too.
                 if writer.pendingCount == 0 && j + 1 < n { writer.addImpacts(impacts) }
                 decodedTermFreq += total
-                doc = cursor.next()
             }
             if cursor.isCorrupt { return }
             if writer.pendingCount >= IndexFormat.blockSize { writer.encodePendingBlock() }
