@@ -158,13 +158,9 @@ struct PostingsMerger: ~Copyable {
             var impactsReader = ByteReader(table.bytes(b))
             let impacts = Impacts.decode(&impactsReader)
             writer.addImpacts(impacts)
-            // The block's position values are read in order by one reader of its `PositionsBlock`, doc
-            // after doc, rather than through the cursor (`positionValues`: the doc's range summed, the
-            // reader resumed and stored back per doc, about 250 instructions a doc).
-            guard let blockPositions = table.positions(b, in: r.positions), let positionsBase = blockPositions.baseAddress else {
+            guard let blockPositions = table.positions(b, in: r.positions) else {
                 throw r.positions.corrupt("positions of postings block \(b) of \(table.blockCount) outside the term's")
             }
-            var positionsReader = PositionsBlockReader(base: positionsBase, start: 0, end: blockPositions.count)
             // The block's docs, masks and termFreqs as one run (decoded once, read in place), not doc by
             // doc through the cursor (`next`, `decodeMasks`, `forEachTermFreq` and `fieldMask` a doc).
             let first = cursor.advance(to: previous + 1)
@@ -173,6 +169,21 @@ struct PostingsMerger: ~Copyable {
                 throw r.postings.corrupt("a postings block of \(n) docs ends early")
             }
             let docs = run.docs, masks = run.masks, starts = run.freqStarts, freqs = run.freqs
+            // The block's position values, all decoded at once (`PositionsBlockValues`) rather than doc by
+            // doc through the cursor (`positionValues`: the doc's range summed, a reader resumed and stored
+            // back, about 250 instructions a doc); as many as its termFreqs sum to. A value takes at least
+            // a bit: a sum past the block's bits is damage, found before the buffer grows to it.
+            var blockValues = 0
+            for e in Int(starts[run.start])..<Int(starts[run.end]) { blockValues &+= Int(freqs[e]) &+ 1 }
+            guard blockValues <= blockPositions.count &* 8 else {
+                throw r.positions.corrupt("positions of postings block \(b) of \(table.blockCount) end early")
+            }
+            if blockValues > positionsCapacity { reservePositions(blockValues) }
+            let values = self.positions
+            guard PositionsBlockValues.decode(blockPositions, count: blockValues, into: values) else {
+                throw r.positions.corrupt("positions of postings block \(b) of \(table.blockCount) do not decode")
+            }
+            var valuesRead = 0
             let termFreqs = self.termFreqs
             for j in 0..<n {
                 let i = run.start &+ j
@@ -193,18 +204,10 @@ struct PostingsMerger: ~Copyable {
                     k &+= 1
                     m &= m &- 1
                 }
-                // A value takes at least a bit: a termFreq past the block's bits is damage (checked before
-                // the buffer grows to it); a doc has the term in some field.
-                guard mask != 0, total <= positionsReader.remainingBound else {
-                    throw r.positions.corrupt("positions of postings block \(b) of \(table.blockCount) end early")
-                }
-                if total > positionsCapacity { reservePositions(total) }
-                let positions = self.positions
-                for v in 0..<total { positions[v] = positionsReader.next() }
-                if positionsReader.failed {
-                    throw r.positions.corrupt("positions of postings block \(b) of \(table.blockCount) do not decode")
-                }
-                writer.add(doc: base + DocID(bitPattern: docs[i]), mask: mask, termFreqs: termFreqs, positions: positions)
+                // A doc has the term in some field (its values were counted in the block's above).
+                guard mask != 0 else { throw r.postings.corrupt("a doc of postings block \(b) of \(table.blockCount) has no field") }
+                writer.add(doc: base + DocID(bitPattern: docs[i]), mask: mask, termFreqs: termFreqs, positions: values + valuesRead)
+                valuesRead &+= total
                 // A block ended inside this one: the next starts with this block's bound too.
                 if writer.pendingCount == 0 && j + 1 < n { writer.addImpacts(impacts) }
                 decodedTermFreq += total
