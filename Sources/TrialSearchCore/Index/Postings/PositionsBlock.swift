@@ -31,32 +31,53 @@ enum PositionsBlock {
     static func maxEncodedLength(count: Int) -> Int { 1 + 10 + (count * (33 + 56) + 7) / 8 + 2 }
 
     /// Appends the block of `count` values to `out` (which has room for `maxEncodedLength(count:)`).
+    ///
+    /// Two passes over the values after k's: the unary codes, set as one bits in scratch words as each
+    /// value's z is found (their length is the header's, written before them), then copied behind the
+    /// header; the mantissas, z found again (four instructions: cheaper than storing and reloading it).
+    /// The copy writes whole 32-bit words, so up to 3 bytes past the unary part, zeros that the mantissas
+    /// then overwrite or that lie past the block, within `maxEncodedLength` (which counts 10 bytes for
+    /// the header, at most 5 for fewer than 2^26 values, and 2 of padding).
     /// - Complexity: O(count).
     static func encode(_ values: UnsafePointer<UInt32>, count: Int, into out: inout ByteBuffer) {
         let k = parameter(values, count: count)
-        // Each value's z, found once (the unary pass, the byte count before it and the mantissa pass
-        // read it).
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(count, 1)) { prefixes in
-            var unaryBits = 0
+        // At most 33 unary bits a value, in 32-bit words, and the last partial word.
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: (count &* 33) >> 5 &+ 2) { scratch in
+            guard let unary = scratch.baseAddress else { return }
+            // The unary code of a value is a one bit z bits after the previous code's end: a 64-bit
+            // accumulator holding fewer than 32 bits before each value (z ≤ 32, so the bit set is at most
+            // bit 63: the masking shift is the plain one), whole 32-bit words stored as they fill.
+            var accumulator: UInt64 = 0
+            var bits = 0
+            var words = 0
             for i in 0..<count {
-                let z = Self.prefixLength(values[i], k)
-                prefixes[i] = UInt8(truncatingIfNeeded: z)
-                unaryBits &+= z &+ 1
+                bits &+= Self.prefixLength(values[i], k)
+                accumulator |= 1 &<< UInt64(truncatingIfNeeded: bits)
+                bits &+= 1
+                // Twice only for a code ending at bit 63 (z = 32: a value of 32 one bits with k = 0).
+                while bits >= 32 {
+                    unary[words] = UInt32(truncatingIfNeeded: accumulator).littleEndian
+                    words &+= 1
+                    accumulator &>>= 32
+                    bits &-= 32
+                }
             }
-            out.vint(((unaryBits + 7) >> 3) << 5 | k)
+            unary[words] = UInt32(truncatingIfNeeded: accumulator).littleEndian
+            let unaryBytes = (words &* 32 &+ bits &+ 7) >> 3
+            out.vint(unaryBytes << 5 | k)
             out.appendInPlace { start in
-                var writer = BitWriter(at: start)
+                let raw = UnsafeMutableRawPointer(start)
+                for w in 0..<((unaryBytes &+ 3) >> 2) {
+                    raw.storeBytes(of: unary[w], toByteOffset: w &* 4, as: UInt32.self)
+                }
+                var writer = BitWriter(at: start + unaryBytes)
                 // Shifts and sums without overflow checks: z ≤ 32 and z + k ≤ 56 (a value below 2^32),
                 // and a code is v − (2^(z+k) − 2^k) ≥ 0 by the choice of z.
+                let offset = UInt64(1) &<< UInt64(truncatingIfNeeded: k)
                 for i in 0..<count {
-                    let z = Int(prefixes[i])
-                    writer.write(1 &<< UInt64(z), bits: z &+ 1)
-                }
-                writer.finish()
-                for i in 0..<count {
-                    let z = Int(prefixes[i])
-                    let code = UInt64(values[i]) &+ (1 &<< UInt64(k)) &- (1 &<< UInt64(z &+ k))
-                    writer.write(code, bits: z &+ k)
+                    let v = values[i]
+                    let n = Self.prefixLength(v, k) &+ k
+                    writer.write(UInt64(v) &+ offset &- (1 &<< UInt64(truncatingIfNeeded: n)), bits: n)
                 }
                 writer.finish()
                 return start.distance(to: writer.cursor)
