@@ -13,8 +13,6 @@ final class RecordDecoder {
     /// A JSON range's bytes and its cut (`decodeRange`), reused from range to range.
     private var rangeBuffer: [UInt8] = []
     private var rangeCut = JSONRange.Cut()
-    /// The repeated string values of the worker's `Trial` JSON records.
-    private let jsonStrings = JSONStringPool()
 
     init(options: IngestOptions) {
         self.options = options
@@ -263,7 +261,7 @@ final class RecordDecoder {
         var at = location
         at.line = nil
         // `convert`'s own lines: one pass, no tape (anything else goes on to the tape, see the type).
-        if let trial = TrialJSONDecoder.decode(bytes, maxDepth: options.maxJSONDepth, pool: jsonStrings) {
+        if let trial = TrialJSONDecoder.decode(bytes, maxDepth: options.maxJSONDepth) {
             emit(validated(at: at, .success(trial)))
             return
         }

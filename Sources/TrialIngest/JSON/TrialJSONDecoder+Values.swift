@@ -140,22 +140,11 @@ extension TrialJSONDecoder {
 
     // MARK: - Strings
 
-    /// The string value here, escapes decoded as `JSONValue.string` decodes them; one without escapes
-    /// taken from the pool when the decoder has one (the same `String`, shared).
+    /// The string value here, escapes decoded as `JSONValue.string` decodes them.
     mutating func string() throws(Reject) -> String {
         let (start, end, escaped) = try scanString()
         let text = UnsafeBufferPointer(rebasing: b[start..<end])
-        if escaped { return JSONValue.unescape(text) }
-        if let pool, let base = b.baseAddress {
-            let n = end &- start
-            if n <= JSONStringPool.smallLength {
-                // Two words read from the value on: the record has room for them but near its end.
-                if start &+ 16 <= b.count { return pool.smallString(base + start, count: n) }
-            } else if n <= JSONStringPool.maxLength {
-                return pool.string(base + start, count: n)
-            }
-        }
-        return String(decoding: text, as: UTF8.self)
+        return escaped ? JSONValue.unescape(text) : String(decoding: text, as: UTF8.self)
     }
 
     mutating func strings() throws(Reject) -> [String] {

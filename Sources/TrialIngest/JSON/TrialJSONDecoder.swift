@@ -17,23 +17,15 @@ struct TrialJSONDecoder {
     /// The record, and the offset of the next byte to read.
     let b: UnsafeBufferPointer<UInt8>
     var i = 0
-    /// The worker's repeated values (`string()`), if it keeps them.
-    let pool: JSONStringPool?
 
-    private init(_ bytes: UnsafeBufferPointer<UInt8>, pool: JSONStringPool?) {
-        b = bytes
-        self.pool = pool
-    }
+    private init(_ bytes: UnsafeBufferPointer<UInt8>) { b = bytes }
 
     /// The `Trial` in `bytes`, or nil when the general path must read them (see the type's comment).
-    /// - Parameters:
-    ///   - maxDepth: `IngestOptions.maxJSONDepth`; the writer's form nests four containers deep.
-    ///   - pool: the worker's pool of repeated string values, shared by the records it reads (the
-    ///     `Trial` is the same with or without it).
-    static func decode(_ bytes: UnsafeRawBufferPointer, maxDepth: Int, pool: JSONStringPool? = nil) -> Trial? {
+    /// - Parameter maxDepth: `IngestOptions.maxJSONDepth`; the writer's form nests four containers deep.
+    static func decode(_ bytes: UnsafeRawBufferPointer, maxDepth: Int) -> Trial? {
         guard maxDepth >= 4, bytes.count < Int(Int32.max) else { return nil }
         let typed = bytes.bindMemory(to: UInt8.self)
-        var decoder = TrialJSONDecoder(typed, pool: pool)
+        var decoder = TrialJSONDecoder(typed)
         do {
             // The opening `{"id":` first (ASCII only, bounds-checked): an API v2 study or any other record
             // is given up before the UTF-8 pass over all of it, which the tape then makes again.
