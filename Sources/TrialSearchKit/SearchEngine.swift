@@ -132,8 +132,10 @@ public final class SearchEngine {
     /// The trials most like the indexed trial `id`, excluding itself.
     ///
     /// The source is read as far as the leading parts of its stored block hold it
-    /// (`IndexReader.leadingTrial`: about 40 % of the block inflated) when more-like-this weighs no other field: the result's `source` is
-    /// then not the whole record (`sourceIsWhole`; `wholeSource(of:)`).
+    /// (`IndexReader.leadingTrial`: from format 10 the block inflated up to the end of the source's own
+    /// criteria, the last leading part; in format 9 all the leading parts, about 40 % of the block) when
+    /// more-like-this weighs no other field: the result's `source` is then not the whole record
+    /// (`sourceIsWhole`; `wholeSource(of:)`).
     /// - Throws: `EngineError.unknownTrial` when the index does not hold `id`.
     public func related(to id: TrialID, options: SearchOptions = SearchOptions()) throws -> RelatedResult {
         let weights = configuration.moreLikeThis.fieldWeights
