@@ -28,11 +28,6 @@ struct PostingsMerger: ~Copyable {
     private var writer: PostingsWriter
     /// The merged segment's `maxX` factors (and the block maxima's).
     private let maxima: TermMaximumFactors
-    /// The block maxima of the source blocks of the term's current source, with the merged segment's
-    /// norms and averages (`TermMaximumFactors.maximum`): what its copied blocks store.
-    private var sourceBlockMaxima: [Float] = []
-    /// A second cursor's decode buffers per source, for the walks of `maxX`.
-    private var spentMaximum: [PostingsBuffers?]
     /// One cursor's decode buffers per source, reused for every term.
     private var spent: [PostingsBuffers?]
     private let termFreqs: UnsafeMutablePointer<UInt32>
@@ -53,7 +48,6 @@ struct PostingsMerger: ~Copyable {
                                 rows: norms)
         self.maxima = maxima
         spent = readers.map { _ in nil }
-        spentMaximum = readers.map { _ in nil }
         termFreqs = .allocate(capacity: IndexFormat.fieldCount)
         termFreqs.initialize(repeating: 0, count: IndexFormat.fieldCount)
         decodedFieldDocs = .allocate(capacity: IndexFormat.fieldCount)
@@ -81,25 +75,17 @@ struct PostingsMerger: ~Copyable {
     /// the term with `infos[k]`); returns its `TermInfo`, or nil when every doc with the term is deleted.
     mutating func mergeTerm(_ term: [UInt8], sources members: [Int], infos: [TermInfo]) throws -> TermInfo? {
         // A term of several merged blocks stores its maximum x over the merged docs, with the merged
-        // segment's norms and averages: the docs of sources without deletes are walked for it here (their
-        // blocks are mostly copied, without their norms); those of the others are added with their norms.
-        // The same walk gives each source block's block maximum, for the blocks copied whole.
+        // segment's norms and averages, and each block's block maximum: those of the docs re-encoded are
+        // found by the writer as it adds them (with the merged norms rows, or their own norms); those of
+        // a source block copied whole by `copyLive` from the block's decoded docs, as it copies it.
         let multiBlock = infos.reduce(0) { $0 + $1.docFreq } > IndexFormat.blockSize
         for (k, i) in members.enumerated() {
-            sourceBlockMaxima.removeAll(keepingCapacity: true)
-            if multiBlock && docMaps[i].allLive {
-                let source = sources[i]
-                var walk = PostingsCursor(info: infos[k], postings: source.postings, positions: source.positions,
-                                          docCount: source.docCount, buffers: spentMaximum[i])
-                writer.noteMaximum(maxima.maximum(&walk, rows: norms, base: Int(docMaps[i].base), blockMaxima: &sourceBlockMaxima))
-                spentMaximum[i] = walk.buffers
-            }
             let source = sources[i]
             var cursor = PostingsCursor(info: infos[k], postings: source.postings, positions: source.positions,
                                         docCount: source.docCount, buffers: spent[i])
             defer { spent[i] = cursor.buffers }
             if docMaps[i].allLive {
-                try copyLive(i, infos[k], cursor: &cursor, isLast: k == members.count - 1)
+                try copyLive(i, infos[k], cursor: &cursor, isLast: k == members.count - 1, maxima: multiBlock)
             } else {
                 try copyFiltered(i, infos[k], cursor: &cursor)
             }
@@ -115,7 +101,11 @@ struct PostingsMerger: ~Copyable {
     }
 
     /// The term's postings in source `i`, which has no deletes: blocks copied where their gaps hold.
-    private mutating func copyLive(_ i: Int, _ info: TermInfo, cursor: inout PostingsCursor, isLast: Bool) throws {
+    /// With `maxima` (a term of several merged blocks), a copied block's docs are decoded for its x and
+    /// block maximum under the merged norms (`TermMaximumFactors.maximum(of:sourceRows:blockBest:)`);
+    /// the re-encoded docs' are the writer's.
+    private mutating func copyLive(_ i: Int, _ info: TermInfo, cursor: inout PostingsCursor, isLast: Bool,
+                                   maxima: Bool) throws {
         let r = sources[i]
         let base = docMaps[i].base
         if info.positionsOffset < r.positions.body.lowerBound
@@ -147,7 +137,17 @@ struct PostingsMerger: ~Copyable {
                     throw r.positions.corrupt("positions of postings block \(b) of \(table.blockCount) outside the term's")
                 }
                 // Unknown (+∞, no bound) only for a term of one merged block, which stores no block maxima.
-                let blockMaximum = b < sourceBlockMaxima.count ? sourceBlockMaxima[b] : .infinity
+                var blockMaximum = Float.infinity
+                if maxima {
+                    let first = cursor.advance(to: previous + 1)
+                    guard first != PostingsCursor.noMoreDocs, !cursor.isCorrupt,
+                          let run = cursor.run(through: PostingsCursor.noMoreDocs - 1), run.end - run.start == n else {
+                        throw r.postings.corrupt("a postings block of \(n) docs ends early")
+                    }
+                    blockMaximum = 0
+                    writer.noteMaximum(self.maxima.maximum(of: run, sourceRows: norms + Int(base) &* IndexFormat.fieldCount,
+                                                           blockBest: &blockMaximum))
+                }
                 writer.appendBlock(table.bytes(b), docCount: n, lastDoc: last + base, positions: positions,
                                    blockMaximum: blockMaximum)
                 continue

@@ -102,7 +102,7 @@ struct PostingsWriter: ~Copyable {
     private let maxima: TermMaximumFactors?
     /// `maxima`'s `factorTable` (read per posting without touching the object).
     private let factorTable: UnsafePointer<Float>?
-    /// The current term's largest x so far (docs added with norms, and `noteMaximum`).
+    /// The current term's largest x so far (docs added with norms or with `rows`, and `noteMaximum`).
     private var termMaximum: Float = 0
     /// The block maxima's factor table (`maxima.blocks`), nil without maxima.
     private let blockFactorTable: UnsafePointer<Float>?
@@ -141,8 +141,8 @@ struct PostingsWriter: ~Copyable {
         try output.write(bytes)
     }
 
-    /// Raises the current term's maximum x to `x`: a merge's docs added without norms or in copied
-    /// blocks (`TermMaximumFactors.maximum`).
+    /// Raises the current term's maximum x to `x`: a merge's docs in copied blocks
+    /// (`TermMaximumFactors.maximum(of:sourceRows:blockBest:)`).
     mutating func noteMaximum(_ x: Float) {
         termMaximum = max(termMaximum, x)
     }
@@ -210,11 +210,14 @@ struct PostingsWriter: ~Copyable {
                 if let factorTable { x += Float(tf) * factorTable[f &* 256 &+ Int(norm)] }
                 if let blockFactorTable { y += Float(tf) * blockFactorTable[f &* 256 &+ Int(norm)] }
             } else if let rowOfDoc, let blockFactorTable {
-                y += Float(tf) * blockFactorTable[f &* 256 &+ Int(rowOfDoc[f])]
+                let slot = f &* 256 &+ Int(rowOfDoc[f])
+                y += Float(tf) * blockFactorTable[slot]
+                if let factorTable { x += Float(tf) * factorTable[slot] }
             }
         }
         termFreqSum &+= docPositions
-        if norms != nil, factorTable != nil { termMaximum = max(termMaximum, x) }
+        // A doc added without norms but with the segment's rows (a merge's re-encoded doc) counts too.
+        if factorTable != nil, norms != nil || (rowOfDoc != nil && blockFactorTable != nil) { termMaximum = max(termMaximum, x) }
         if norms == nil && rowOfDoc == nil { y = .infinity }
         blockMaximum = max(blockMaximum, y)
         freqCount = n

@@ -133,63 +133,75 @@ final class TermMaximumFactors: @unchecked Sendable {
     }
 
     /// The largest x over the docs of `cursor` (unstarted), whose doc d has norms row
-    /// `rows + (d + base) · fieldCount`: a walk of every posting (a merge's copied blocks), a block's
-    /// run at a time (`PostingsCursor.run(through:)`), as the scorer's loop reads them. With `blocks`,
-    /// also the largest x of `blocks`' factors over each of the cursor's blocks, into `blockMaxima`
-    /// (one entry per block, in order).
+    /// `rows + (d + base) · fieldCount`: a walk of every posting, a block's run at a time
+    /// (`PostingsCursor.run(through:)`), as the scorer's loop reads them. With `blocks`, also the largest
+    /// x of `blocks`' factors over each of the cursor's blocks, into `blockMaxima` (one entry per block,
+    /// in order). (A merge folds the maxima into its own pass instead: `maximum(of:sourceRows:blockBest:)`.)
     /// - Complexity: O(docFreq + Σ fields per doc).
     func maximum(_ cursor: inout PostingsCursor, rows: UnsafePointer<UInt8>, base: Int,
                  blockMaxima: inout [Float]) -> Float {
         blockMaxima.removeAll(keepingCapacity: true)
-        let blockTable = blocks?.factorTable
-        let table = UnsafePointer(self.table)
         // The source's first doc's row: a doc's row is then one multiply-add from its source doc.
         let sourceRows = rows + base &* IndexFormat.fieldCount
         var best: Float = 0
         var d = cursor.next()
         while d != PostingsCursor.noMoreDocs {
             guard let run = cursor.run(through: PostingsCursor.noMoreDocs - 1) else { break }
-            let docs = run.docs, masks = run.masks, starts = run.freqStarts, allFreqs = run.freqs
             while blockMaxima.count <= cursor.block { blockMaxima.append(0) }
-            var blockBest = blockMaxima[cursor.block]
-            for i in run.start..<run.end {
-                let row = sourceRows + Int(docs[i]) &* IndexFormat.fieldCount
-                // A one-field doc reads its termFreq at `start` directly; the pointer to a doc's
-                // termFreqs is formed only for the loop (callgrind: −95 M of 3,053 M in a force-merge).
-                let start = Int(starts[i])
-                var m = masks[i]
-                // One field: m a power of two (`m & (m − 1)` clears its lowest bit; a mask is never 0,
-                // but one would take the loop below, x = 0), tested without `nonzeroBitCount`: the
-                // target has no POPCNT, and a population count in software is a dozen instructions.
-                if m & (m &- 1) == 0, m != 0, let blockTable {
-                    // Most docs hold a term in one field: its x and y are one product each (0 + a is
-                    // a), and the comparisons are `max`'s but for a NaN or −0, which no product gives.
-                    let f = m.trailingZeroBitCount
-                    let tf = Float(allFreqs[start] &+ 1)
-                    let slot = f &* 256 &+ Int(row[f])
-                    let x = tf * table[slot], y = tf * blockTable[slot]
-                    if x > best { best = x }
-                    if y > blockBest { blockBest = y }
-                    continue
-                }
-                let freqs = allFreqs + start
-                var x: Float = 0
-                var y: Float = 0
-                var k = 0
-                while m != 0 {
-                    let f = m.trailingZeroBitCount
-                    let tf = Float(freqs[k] &+ 1)
-                    x += tf * table[f &* 256 &+ Int(row[f])]
-                    if let blockTable { y += tf * blockTable[f &* 256 &+ Int(row[f])] }
-                    k &+= 1
-                    m &= m &- 1
-                }
-                best = max(best, x)
-                blockBest = max(blockBest, y)
-            }
-            blockMaxima[cursor.block] = blockBest
+            best = max(best, maximum(of: run, sourceRows: sourceRows, blockBest: &blockMaxima[cursor.block]))
             d = cursor.next(after: run)
         }
+        return best
+    }
+
+    /// The largest x over the docs of `run`, whose doc d has norms row `sourceRows + d · fieldCount`;
+    /// with `blocks`, raises `blockBest` to the largest x of `blocks`' factors over them (else leaves it).
+    /// Out of line: inlined into `PostingsMerger.copyLive`, its loop cost some 16 instructions a doc more
+    /// (callgrind: +590 M of compiler-generated lines in the replica halves' force-merge).
+    /// - Complexity: O(docs of the run + Σ fields per doc).
+    @inline(never)
+    func maximum(of run: PostingsRun, sourceRows: UnsafePointer<UInt8>, blockBest: inout Float) -> Float {
+        let blockTable = blocks?.factorTable
+        let table = UnsafePointer(self.table)
+        let docs = run.docs, masks = run.masks, starts = run.freqStarts, allFreqs = run.freqs
+        var best: Float = 0
+        var yBest = blockBest
+        for i in run.start..<run.end {
+            let row = sourceRows + Int(docs[i]) &* IndexFormat.fieldCount
+            // A one-field doc reads its termFreq at `start` directly; the pointer to a doc's
+            // termFreqs is formed only for the loop (callgrind: −95 M of 3,053 M in a force-merge).
+            let start = Int(starts[i])
+            var m = masks[i]
+            // One field: m a power of two (`m & (m − 1)` clears its lowest bit; a mask is never 0,
+            // but one would take the loop below, x = 0), tested without `nonzeroBitCount`: the
+            // target has no POPCNT, and a population count in software is a dozen instructions.
+            if m & (m &- 1) == 0, m != 0, let blockTable {
+                // Most docs hold a term in one field: its x and y are one product each (0 + a is
+                // a), and the comparisons are `max`'s but for a NaN or −0, which no product gives.
+                let f = m.trailingZeroBitCount
+                let tf = Float(allFreqs[start] &+ 1)
+                let slot = f &* 256 &+ Int(row[f])
+                let x = tf * table[slot], y = tf * blockTable[slot]
+                if x > best { best = x }
+                if y > yBest { yBest = y }
+                continue
+            }
+            let freqs = allFreqs + start
+            var x: Float = 0
+            var y: Float = 0
+            var k = 0
+            while m != 0 {
+                let f = m.trailingZeroBitCount
+                let tf = Float(freqs[k] &+ 1)
+                x += tf * table[f &* 256 &+ Int(row[f])]
+                if let blockTable { y += tf * blockTable[f &* 256 &+ Int(row[f])] }
+                k &+= 1
+                m &= m &- 1
+            }
+            best = max(best, x)
+            yBest = max(yBest, y)
+        }
+        blockBest = yBest
         return best
     }
 }
