@@ -125,25 +125,6 @@ import Testing
         for (d, t) in trials.enumerated() {
             #expect(try old.leadingTrial(DocID(d)) == StoredLeadingPartsTests.leadingPart(of: t), "\(t.id)")
         }
-        var updated = trials[3]
-        updated.briefSummary = "updated summary of \(updated.id)"
-        var options = IndexWriterOptions()
-        options.mergePolicy.maxSegments = 1
-        let summary = try indexTrials([updated], into: dir.path, options: options, deleting: [trials[40].id])
-        #expect(summary.replaced == 1 && summary.deleted == 1)
-        let after = try IndexReader.open(directory: dir.path)
-        let merged = try #require(after.segments.first)
-        #expect(after.segments.count == 1 && after.docCount == 79)
-        #expect(merged.stored.file.version == IndexFormat.version && merged.stored.blocksInCurrentCoding)
-        for (i, t) in trials.enumerated() {
-            switch i {
-            case 3: #expect(try after.trial(t.id) == updated)
-            case 40: #expect(try after.trial(t.id) == nil)
-            default:
-                #expect(try after.trial(t.id) == t, "\(t.id)")
-                #expect(try after.leadingTrial(t.id) == StoredLeadingPartsTests.leadingPart(of: t), "\(t.id)")
-            }
-        }
-        #expect(try IndexCheck.run(directory: dir.path).isClean)
+        try StoredFixtures.expectUpdateMergesIntoCurrentFormat(trials, directory: dir.path)
     }
 }

@@ -1,8 +1,9 @@
 import Testing
 @testable import TrialSearchCore
 
-/// A `.sto` file of given trials written and opened, and the check that its blocks hold each record as
-/// `TrialCodec` codes it (the stored-block suites' shared steps).
+/// A `.sto` file of given trials written and opened, the check that its blocks hold each record as
+/// `TrialCodec` codes it, and an old-format index updated and merged into the current format (the
+/// stored-block suites' shared steps).
 enum StoredFixtures {
     /// Writes `trials` (doc i = `trials[i]`) as a stored-records file of segment 1 at `path`.
     static func write(_ trials: [Trial], to path: String) throws {
@@ -32,5 +33,31 @@ enum StoredFixtures {
             seen += 1
         }
         return seen
+    }
+
+    /// Replaces trial 3 of the old-format index at `directory` (a new summary) and deletes trial 40, merged
+    /// into one segment; expects that segment in the current format, every other trial read back whole and
+    /// by its leading parts (`StoredLeadingPartsTests.leadingPart(of:)`), and `check` clean.
+    static func expectUpdateMergesIntoCurrentFormat(_ trials: [Trial], directory: String) throws {
+        var updated = trials[3]
+        updated.briefSummary = "updated summary of \(updated.id)"
+        var options = IndexWriterOptions()
+        options.mergePolicy.maxSegments = 1
+        let summary = try indexTrials([updated], into: directory, options: options, deleting: [trials[40].id])
+        #expect(summary.replaced == 1 && summary.deleted == 1)
+        let after = try IndexReader.open(directory: directory)
+        let merged = try #require(after.segments.first)
+        #expect(after.segments.count == 1 && after.docCount == trials.count - 1)
+        #expect(merged.stored.file.version == IndexFormat.version && merged.stored.blocksInCurrentCoding)
+        for (i, t) in trials.enumerated() {
+            switch i {
+            case 3: #expect(try after.trial(t.id) == updated)
+            case 40: #expect(try after.trial(t.id) == nil)
+            default:
+                #expect(try after.trial(t.id) == t, "\(t.id)")
+                #expect(try after.leadingTrial(t.id) == StoredLeadingPartsTests.leadingPart(of: t), "\(t.id)")
+            }
+        }
+        #expect(try IndexCheck.run(directory: directory).isClean)
     }
 }
