@@ -110,4 +110,40 @@ import Testing
         }
         #expect(probes > 2_000)
     }
+
+    /// On a real dictionary (the format-9 fixture's records): every term is found by `seek` and by a
+    /// `Seeker` with `lookup`'s statistics, and terms absent from it (before the first, after the last,
+    /// and between every two neighbours) are not.
+    @Test func realDictionaryEveryTermAndTheGapsBetween() throws {
+        let reader = try IndexReader.open(directory: IndexFixtures.path("format9-index"))
+        let dictionary = try #require(reader.segments.first).terms
+        let terms = Self.terms(of: dictionary)
+        #expect(terms.count > 5_000)
+        #expect(dictionary.blockCount > 100)
+        var absent: [[UInt8]] = [[0x01], [0xFF, 0xFF]]
+        if let first = terms.first, let last = first.last, last > 0 { absent.append(Array(first.dropLast()) + [last - 1]) }
+        for (a, b) in zip(terms, terms.dropFirst()) {
+            #expect(a.lexicographicallyPrecedes(b))
+            // Just after `a`, and just before `b` where its last byte leaves room.
+            for v in [a + [0x00], a + [0x7A]] + Self.neighbours(of: b) where a.lexicographicallyPrecedes(v) && v.lexicographicallyPrecedes(b) {
+                absent.append(v)
+            }
+        }
+        #expect(absent.count > terms.count)
+        var found = 0
+        try dictionary.withSeeker { seeker in
+            for term in terms {
+                let expected = try #require(try dictionary.lookup(term))
+                #expect(try term.withUnsafeBytes { try dictionary.seek($0) } == expected)
+                #expect(try term.withUnsafeBytes { try seeker.seek($0) } == expected, "\(String(decoding: term, as: UTF8.self))")
+                found += 1
+            }
+            for v in absent {
+                #expect(try dictionary.lookup(v) == nil)
+                #expect(try v.withUnsafeBytes { try dictionary.seek($0) } == nil)
+                #expect(try v.withUnsafeBytes { try seeker.seek($0) } == nil, "\(String(decoding: v, as: UTF8.self))")
+            }
+        }
+        #expect(found == terms.count)
+    }
 }

@@ -49,8 +49,10 @@ extension TermDictionary {
     /// Scans the block at `offset` of the body ending at `end` (mapped at `base`) for the `count` bytes
     /// at `term`, as `seek` describes; the match's `TermInfo` goes into `info`. A read past `end` or a
     /// vint beyond 9 bytes moves the position past `end`, where every later read fails too, and the
-    /// entry's checks report `.corrupt`.
-    @inline(__always)
+    /// entry's checks report `.corrupt`. Kept out of line: inlined into `Seeker.seek` next to the
+    /// dictionary's own path, its state went partly to the stack (callgrind, 200 related sources on the
+    /// 16x replica: 53.3 → 52.0 M in the look-ups; BENCHMARKS.md, `rel25`).
+    @inline(never)
     static func scanBlock(base: UnsafePointer<UInt8>, end: Int, at offset: Int, term: UnsafePointer<UInt8>, count termCount: Int,
                           into info: inout TermInfo) -> ScanOutcome {
         var i = offset
