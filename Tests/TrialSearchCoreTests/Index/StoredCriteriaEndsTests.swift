@@ -13,12 +13,7 @@ import Testing
     @Test func eachDocsFetchEndsAtItsCriteria() throws {
         let dir = TemporaryDirectory("stored-criteria-ends")
         defer { dir.remove() }
-        let path = dir.file("s000001.sto")
-        let trials = StoredLeadingPartsTests.trials()
-        try StoredFixtures.write(trials, to: path)
-        let stored = try StoredFixtures.open(path, docs: trials.count)
-        #expect(stored.file.version == IndexFormat.version && stored.blocksInCurrentCoding)
-        #expect(stored.blockCount > 3)
+        let (trials, stored) = try StoredFixtures.writeLeadingTrials(in: dir)
         let leadingParts = Set(StoredBlockCoding.blockOrder.prefix(StoredBlockCoding.leadingPartCount))
         let criteria = TrialCodec.Part.criteria.rawValue
         var partial = 0

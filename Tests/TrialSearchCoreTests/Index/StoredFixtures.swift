@@ -35,6 +35,18 @@ enum StoredFixtures {
         return seen
     }
 
+    /// `StoredLeadingPartsTests.trials()` written in the current format to a stored file in `dir` and
+    /// opened; expects the current block coding and more than 3 blocks.
+    static func writeLeadingTrials(in dir: TemporaryDirectory) throws -> (trials: [Trial], stored: StoredRecords) {
+        let path = dir.file("s000001.sto")
+        let trials = StoredLeadingPartsTests.trials()
+        try write(trials, to: path)
+        let stored = try open(path, docs: trials.count)
+        #expect(stored.file.version == IndexFormat.version && stored.blocksInCurrentCoding)
+        #expect(stored.blockCount > 3)
+        return (trials, stored)
+    }
+
     /// Replaces trial 3 of the old-format index at `directory` (a new summary) and deletes trial 40, merged
     /// into one segment; expects that segment in the current format, every other trial read back whole and
     /// by its leading parts (`StoredLeadingPartsTests.leadingPart(of:)`), and `check` clean.

@@ -60,12 +60,7 @@ import Testing
     @Test func wholeAndLeadingRecordsReadBack() throws {
         let dir = TemporaryDirectory("stored-leading")
         defer { dir.remove() }
-        let path = dir.file("s000001.sto")
-        let trials = Self.trials()
-        try StoredFixtures.write(trials, to: path)
-        let stored = try StoredFixtures.open(path, docs: trials.count)
-        #expect(stored.file.version == IndexFormat.version && stored.blocksInCurrentCoding)
-        #expect(stored.blockCount > 3)
+        let (trials, stored) = try StoredFixtures.writeLeadingTrials(in: dir)
         for (d, t) in trials.enumerated() {
             #expect(try stored.trial(DocID(d)) == t, "\(t.id)")
             let leading = try stored.leadingTrial(DocID(d))
