@@ -103,18 +103,12 @@ import Testing
     /// corpus's JSON Lines) reads its leading parts (the whole leading bytes, their CRC checked), checks
     /// clean, and a merge re-codes its blocks into format 10 with every trial and leading part unchanged.
     @Test func formatNineBlocksAreReadAndRecodedByAMerge() throws {
-        let fixture = IndexFixtures.path("format9-index")
         let dir = TemporaryDirectory("stored-format9")
         defer { dir.remove() }
-        for name in try FileSystem.list(fixture) {
-            try FileManager.default.copyItem(atPath: FileSystem.join(fixture, name), toPath: dir.file(name))
-        }
-        let before = try IndexReader.open(directory: dir.path)
-        let old = try #require(before.segments.first)
+        let (old, trials) = try StoredFixtures.openCopy(ofFixture: "format9-index", in: dir)
         #expect(old.stored.file.version == 9 && old.stored.blocksHaveLeadingParts && !old.stored.blocksInCurrentCoding)
         #expect(old.stored.blockCount > 1)
         #expect(try IndexCheck.run(directory: dir.path).isClean)
-        let trials = try (0..<before.docCount).map { try old.stored.trial(DocID($0)) }
         #expect(trials.count == 80)
         #expect(try old.stored.inflateLeading(0, through: 0)?.length == old.stored.stream(0).leadingLength)
         for (d, t) in trials.enumerated() {

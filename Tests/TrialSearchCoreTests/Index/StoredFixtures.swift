@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import TrialSearchCore
 
@@ -45,6 +46,18 @@ enum StoredFixtures {
         #expect(stored.file.version == IndexFormat.version && stored.blocksInCurrentCoding)
         #expect(stored.blockCount > 3)
         return (trials, stored)
+    }
+
+    /// The index fixture `name` (`IndexFixtures`) copied into `dir` and opened, with its one segment and the
+    /// trials it holds, in doc order.
+    static func openCopy(ofFixture name: String, in dir: TemporaryDirectory) throws -> (segment: SegmentReader, trials: [Trial]) {
+        let fixture = IndexFixtures.path(name)
+        for file in try FileSystem.list(fixture) {
+            try FileManager.default.copyItem(atPath: FileSystem.join(fixture, file), toPath: dir.file(file))
+        }
+        let reader = try IndexReader.open(directory: dir.path)
+        let segment = try #require(reader.segments.first)
+        return (segment, try (0..<reader.docCount).map { try segment.stored.trial(DocID($0)) })
     }
 
     /// Replaces trial 3 of the old-format index at `directory` (a new summary) and deletes trial 40, merged

@@ -147,19 +147,13 @@ import Testing
 
     /// An index written by trialsearch at format 8 (main `e0a27ef`: the first 150 trials of the 10,614-trial
     /// corpus's JSON Lines, one stream a block) reads whole trials for both fetches, checks clean, and a
-    /// merge re-codes its blocks into two streams with every trial unchanged.
+    /// merge re-codes its blocks into the current format with every trial unchanged.
     @Test func formatEightBlocksAreReadAndRecodedByAMerge() throws {
-        let fixture = IndexFixtures.path("format8-index")
         let dir = TemporaryDirectory("stored-format8")
         defer { dir.remove() }
-        for name in try FileSystem.list(fixture) {
-            try FileManager.default.copyItem(atPath: FileSystem.join(fixture, name), toPath: dir.file(name))
-        }
-        let before = try IndexReader.open(directory: dir.path)
-        let old = try #require(before.segments.first)
+        let (old, trials) = try StoredFixtures.openCopy(ofFixture: "format8-index", in: dir)
         #expect(old.stored.file.version == 8 && !old.stored.blocksInCurrentCoding)
         #expect(try IndexCheck.run(directory: dir.path).isClean)
-        let trials = try (0..<before.docCount).map { try old.stored.trial(DocID($0)) }
         #expect(trials.count == 150)
         for (d, t) in trials.enumerated() { #expect(try old.leadingTrial(DocID(d)) == t) }
         try StoredFixtures.expectUpdateMergesIntoCurrentFormat(trials, directory: dir.path)
