@@ -77,13 +77,7 @@ import Testing
         #expect(next == at + 1 && bytes[at] > 1 && bytes[at] < 0x80 && bytes[next] < 0x7F)
         bytes[at] -= 1
         bytes[next] += 1
-        let headerLength = IndexOutput.headerLength(formatName: SegmentFile.stored.formatName)
-        unlink(path)
-        let output = try IndexOutput(path: path, formatName: SegmentFile.stored.formatName, segmentID: segment.info.id)
-        try output.write(Array(bytes[headerLength..<(bytes.count - IndexFormat.footerLength)]))
-        _ = try output.finish()
-        try Manifest.read(directory: dir.path).commit(directory: dir.path)
-        let report = try IndexCheck.run(directory: dir.path)
+        let report = try StoredFixtures.rewriteStored(bytes, of: segment.info, in: dir.path)
         #expect(report.problems.count == 1)
         #expect(report.problems.first.map { $0.file == path && $0.message.contains("stored block 0: its stated criteria ends") } == true,
                 "\(report.problems)")

@@ -60,6 +60,20 @@ enum StoredFixtures {
         return (segment, try (0..<reader.docCount).map { try segment.stored.trial(DocID($0)) })
     }
 
+    /// Writes `bytes` (the whole stored file of `segment` in `directory`, changed in its body) back in a valid
+    /// frame (header, footer, checksum), commits the manifest again, and returns `check`'s report: damage
+    /// that only the stored file's own checks can find.
+    static func rewriteStored(_ bytes: [UInt8], of segment: SegmentInfo, in directory: String) throws -> IndexCheckReport {
+        let path = FileSystem.join(directory, SegmentFile.stored.fileName(segment: segment.name))
+        let headerLength = IndexOutput.headerLength(formatName: SegmentFile.stored.formatName)
+        unlink(path)
+        let output = try IndexOutput(path: path, formatName: SegmentFile.stored.formatName, segmentID: segment.id)
+        try output.write(Array(bytes[headerLength..<(bytes.count - IndexFormat.footerLength)]))
+        _ = try output.finish()
+        try Manifest.read(directory: directory).commit(directory: directory)
+        return try IndexCheck.run(directory: directory)
+    }
+
     /// Replaces trial 3 of the old-format index at `directory` (a new summary) and deletes trial 40, merged
     /// into one segment; expects that segment in the current format, every other trial read back whole and
     /// by its leading parts (`StoredLeadingPartsTests.leadingPart(of:)`), and `check` clean.

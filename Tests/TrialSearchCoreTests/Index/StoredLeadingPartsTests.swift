@@ -176,13 +176,7 @@ import Testing
         var bytes = try Array(Data(contentsOf: URL(fileURLWithPath: path)))
         #expect(bytes[e.offset] & 0x7F > 0)
         bytes[e.offset] -= 1
-        let headerLength = IndexOutput.headerLength(formatName: SegmentFile.stored.formatName)
-        unlink(path)
-        let output = try IndexOutput(path: path, formatName: SegmentFile.stored.formatName, segmentID: segment.info.id)
-        try output.write(Array(bytes[headerLength..<(bytes.count - IndexFormat.footerLength)]))
-        _ = try output.finish()
-        try Manifest.read(directory: dir.path).commit(directory: dir.path)
-        let report = try IndexCheck.run(directory: dir.path)
+        let report = try StoredFixtures.rewriteStored(bytes, of: segment.info, in: dir.path)
         #expect(report.problems.count == 1)
         #expect(report.problems.first.map { $0.file == path && $0.message.contains("stored block 0: its ") && $0.message.contains("CRC-32") } == true,
                 "\(report.problems)")
