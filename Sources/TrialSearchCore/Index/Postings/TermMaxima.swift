@@ -132,28 +132,6 @@ final class TermMaximumFactors: @unchecked Sendable {
                            blocks: BlockMaxima.current(lengthSums: lengthSums, docCount: docCount))
     }
 
-    /// The largest x over the docs of `cursor` (unstarted), whose doc d has norms row
-    /// `rows + (d + base) · fieldCount`: a walk of every posting, a block's run at a time
-    /// (`PostingsCursor.run(through:)`), as the scorer's loop reads them. With `blocks`, also the largest
-    /// x of `blocks`' factors over each of the cursor's blocks, into `blockMaxima` (one entry per block,
-    /// in order). (A merge folds the maxima into its own pass instead: `maximum(of:sourceRows:blockBest:)`.)
-    /// - Complexity: O(docFreq + Σ fields per doc).
-    func maximum(_ cursor: inout PostingsCursor, rows: UnsafePointer<UInt8>, base: Int,
-                 blockMaxima: inout [Float]) -> Float {
-        blockMaxima.removeAll(keepingCapacity: true)
-        // The source's first doc's row: a doc's row is then one multiply-add from its source doc.
-        let sourceRows = rows + base &* IndexFormat.fieldCount
-        var best: Float = 0
-        var d = cursor.next()
-        while d != PostingsCursor.noMoreDocs {
-            guard let run = cursor.run(through: PostingsCursor.noMoreDocs - 1) else { break }
-            while blockMaxima.count <= cursor.block { blockMaxima.append(0) }
-            best = max(best, maximum(of: run, sourceRows: sourceRows, blockBest: &blockMaxima[cursor.block]))
-            d = cursor.next(after: run)
-        }
-        return best
-    }
-
     /// The largest x over the docs of `run`, whose doc d has norms row `sourceRows + d · fieldCount`;
     /// with `blocks`, raises `blockBest` to the largest x of `blocks`' factors over them (else leaves it).
     /// Out of line: inlined into `PostingsMerger.copyLive`, its loop cost some 16 instructions a doc more
