@@ -1,6 +1,6 @@
 /// Decodes all the values of one `PositionsBlock` at once, in order: a merge re-encoding a postings block
-/// (`PostingsMerger.copyLive`) reads every position value of the block, so it needs neither the per-doc
-/// resumption of `PostingsCursor.positionValues` nor the per-value bound checks of
+/// (`PostingsMerger.copyLive`) reads every position value of the block, so it needs neither a cursor's per-doc
+/// resumption of a `PositionsBlockReader` nor the per-value bound checks of
 /// `PositionsBlockReader.next()`: the reads are bounded per value by one test each for the unary and the
 /// mantissa offsets, and a bad prefix length or a value past 32 bits is collected and tested once at the end.
 ///

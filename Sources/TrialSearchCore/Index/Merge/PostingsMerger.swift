@@ -219,8 +219,8 @@ struct PostingsMerger: ~Copyable {
 
     /// The position values of the block `b` of a term (`table`) of source `r`, whose docs `run` holds from
     /// the block's first: all decoded at once (`PositionsBlockValues`) into `positions`, rather than doc by
-    /// doc through the cursor (`positionValues`: the doc's range summed, a reader resumed and stored back,
-    /// about 250 instructions a doc); as many as the run's termFreqs sum to. A value takes at least a bit:
+    /// doc through the cursor (as the merge read them before `build27`: the doc's range summed, a reader
+    /// resumed and stored back, about 250 instructions a doc); as many as the run's termFreqs sum to. A value takes at least a bit:
     /// a sum past the block's bits is damage, found before the buffer grows to it.
     private mutating func decodePositions(of run: PostingsRun, block b: Int, table: PostingsBlockTable,
                                           source r: Source) throws -> UnsafeMutablePointer<UInt32> {

@@ -62,55 +62,11 @@ extension PostingsCursor {
         return (skipCount, Int(buffers.freqs[first + fieldsBefore]) + 1)
     }
 
-    /// Replaces `values` with the position values of the current doc as stored: for each field of its
-    /// mask (ascending), the first position then the gaps (what `PostingsWriter.add` takes); empty and
-    /// `positionsAreCorrupt` set when they do not decode.
-    /// The values are read by `positionValues(into:capacity:)`, into an array of the doc's count.
-    /// - Complexity: as `positions(in:into:)`.
-    mutating func positionValues(into values: inout [UInt32]) {
-        values.removeAll(keepingCapacity: true)
-        guard let (_, count) = positionValueRange(), count > 0 else { return }
-        values = [UInt32](unsafeUninitializedCapacity: count) { buffer, initialized in
-            // Room for all `count` values, so never −1.
-            initialized = buffer.baseAddress.map { max(positionValues(into: $0, capacity: count), 0) } ?? 0
-        }
-    }
-
-    /// `positionValues(into:)` into `out`, which has room for `capacity` values (a merge re-encoding a
-    /// doc, whose termFreqs tell how many it holds): returns how many it wrote, 0 when the doc has none
-    /// or they do not decode (then `positionsAreCorrupt`), −1 when they do not fit (nothing read).
-    /// - Complexity: as `positions(in:into:)`, without the array's per-value bookkeeping.
-    mutating func positionValues(into out: UnsafeMutablePointer<UInt32>, capacity: Int) -> Int {
-        guard let (skipCount, count) = positionValueRange() else { return 0 }
-        guard count <= capacity else { return -1 }
-        guard var reader = positionsReader(at: skipCount, count: count) else { return 0 }
-        for j in 0..<count { out[j] = reader.next() }
-        if reader.failed {
-            markPositionsCorrupt()
-            return 0
-        }
-        positionsResume = skipCount + count
-        positionsReader = reader
-        return count
-    }
-
-    /// Where the current doc's position values start among the block's, and how many it has (all its
-    /// fields'); nil before the first doc, after the last, or in a corrupt block.
-    @inline(__always)
-    private mutating func positionValueRange() -> (start: Int, count: Int)? {
-        guard doc >= 0, doc != Self.noMoreDocs else { return nil }
-        if !freqsUnpacked { unpackFreqs() }
-        guard !isCorrupt else { return nil }
-        sumPositions(through: index + 1)
-        let skipCount = Int(buffers.positionsBefore[index])
-        return (skipCount, Int(buffers.positionsBefore[index + 1]) - skipCount)
-    }
-
     /// Makes `positionsBefore[i - 1]` and `positionsBefore[i]` hold the position values before the
     /// block's doc `i - 1` and doc `i` (whose masks are decoded), summing from the last entry summed
     /// (`positionsSummed`); opens a reader at the block's first value on the block's first call. Needs
     /// the block's termFreqs unpacked. The docs are read in increasing order, each right after its sum
-    /// (`positionsOf` reads entry `index`, `positionValues` entries `index` and `index + 1`), so the
+    /// (`positionsOf` reads entry `index`), so the
     /// entries of the docs passed over are not written: the termFreqs up to doc `i - 1` are summed in
     /// one flat loop (a value is its termFreq minus one: the count of termFreqs is added once), where a
     /// loop per doc cost about 16 instructions a doc more (the phrase queries among the keyword queries;
