@@ -220,10 +220,12 @@ struct ByteScratch {
         count += n
     }
 
-    /// Appends `n` zero bytes.
+    /// Appends `n` zero bytes (a few, after each stream of a flush: a loop, not a `memset` call).
+    @inline(__always)
     mutating func appendZeros(_ n: Int) {
         reserve(n)
-        (base + count).initialize(repeating: 0, count: n)
+        let target = base + count
+        for i in 0..<n { target[i] = 0 }
         count += n
     }
 
