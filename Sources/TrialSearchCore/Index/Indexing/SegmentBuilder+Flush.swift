@@ -259,6 +259,7 @@ private struct FlushScratch {
         }
         var doc: Int32 = -1
         var row = rows
+        var pending = postings.entryDoc
         while i < entriesEnd {
             let code = vint()
             let delta = Int32(code >> 5)
@@ -269,7 +270,7 @@ private struct FlushScratch {
                 guard freq > 0 else { throw IndexError.corrupt(file: file(), reason: "in-memory entry of termFreq 0") }
             }
             if delta != 0 {
-                if doc >= 0 { postings.finishDoc(docBase &+ doc) }
+                if doc >= 0 { postings.finishDoc(&pending, as: docBase &+ doc) }
                 doc &+= delta
                 row = rows + Int(docBase &+ doc) &* IndexFormat.fieldCount
             }
@@ -296,12 +297,12 @@ private struct FlushScratch {
                 }
                 target[j] = value
             }
-            postings.addEntry(field: field, termFreq: freq, norms: row)
+            postings.addEntry(field: field, termFreq: freq, norms: row, to: &pending)
         }
         guard doc >= 0, position == positionsEnd else {
             throw IndexError.corrupt(file: file(), reason: "in-memory term of \(positionsEnd) position bytes, "
                 + "\(position) read by its entries")
         }
-        postings.finishDoc(docBase &+ doc)
+        postings.finishDoc(&pending, as: docBase &+ doc)
     }
 }

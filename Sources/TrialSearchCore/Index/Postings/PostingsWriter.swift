@@ -112,11 +112,6 @@ struct PostingsWriter: ~Copyable {
     var blockMaximum: Float = 0
     /// The largest keyword x of each block of the current term so far.
     var blockMaxima: [Float] = []
-    /// The doc being added field by field (`PostingsWriter+Entries.swift`): its fields so far, and its x
-    /// and keyword x summed over them.
-    var entryMask: UInt16 = 0
-    var entryX: Float = 0
-    var entryY: Float = 0
 
     /// A writer into `output` (postings) and `positions` whose blocks hold `blockDocs` docs (a term's
     /// first block at most 128): a flush's 128, or a merge's `IndexFormat.maxBlockDocs`, where the merge
