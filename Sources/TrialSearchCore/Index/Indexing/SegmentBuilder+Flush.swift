@@ -208,21 +208,13 @@ private struct SharedRows: @unchecked Sendable {
     init(_ rows: UnsafePointer<UInt8>) { self.rows = rows }
 }
 
-/// The buffers a flush decodes each term's in-memory streams into, reused for every term; the owner
+/// The buffers a flush copies each term's in-memory streams into, reused for every term; the owner
 /// calls `deallocate()`.
 private struct FlushScratch {
     var entries = ByteScratch(capacity: 1 << 16)
     var positions = ByteScratch(capacity: 1 << 16)
-    var values = [UInt32](repeating: 0, count: 1 << 12)
-    let termFreqs: UnsafeMutablePointer<UInt32>
-
-    init() {
-        termFreqs = .allocate(capacity: IndexFormat.fieldCount)
-        termFreqs.initialize(repeating: 0, count: IndexFormat.fieldCount)
-    }
 
     mutating func deallocate() {
-        termFreqs.deallocate()
         entries.deallocate()
         positions.deallocate()
     }
@@ -230,12 +222,16 @@ private struct FlushScratch {
     /// Adds the docs of term `t` of `table` (its doc stream of (docDelta, field, termFreq) entries and its
     /// position vints) to the current term of `postings`, each doc shifted by `docBase`; `rows` are the
     /// segment's norms rows (of the shifted docs).
+    ///
+    /// One pass over the doc stream: each entry's position vints are decoded straight into the
+    /// writer's block (`positionSlots`), then the entry is added (`addEntry`), and a doc ends where the
+    /// next doc's first entry starts (`finishDoc`).
     mutating func addPostings(of t: Int, in table: TermTable, docBase: Int32, rows: UnsafePointer<UInt8>,
                               to postings: inout PostingsWriter, file: @autoclosure () -> String) throws {
         let state = table.terms[t]
         var docStream = SliceReader(pool: table.pool, start: state.docStart, upto: state.docUpto)
         var positionStream = SliceReader(pool: table.pool, start: state.positionsStart, upto: state.positionsUpto)
-        // Both streams into contiguous buffers, the position vints decoded into `values`.
+        // Both streams into contiguous buffers.
         entries.removeAll()
         docStream.copyAll(into: &entries)
         positions.removeAll()
@@ -244,77 +240,69 @@ private struct FlushScratch {
         // the decoding loops test a byte's high bit, not the end, per byte.
         entries.appendZeros(5)
         positions.appendZeros(5)
-        if values.count < positions.count { values = [UInt32](repeating: 0, count: positions.count * 2) }
-        var doc: Int32 = -1
-        var mask: UInt16 = 0
-        // Position values before the current entry, and before the current doc.
-        var positionsBefore = 0
-        var docPositionsStart = 0
-        let termFreqs = self.termFreqs
-        try entries.withUnsafeBufferPointer { e in
-            try values.withUnsafeMutableBufferPointer { v in
-                guard let entryBase = e.baseAddress, let valueBase = v.baseAddress else { return }
-                var valueCount = 0
-                positions.withUnsafeBufferPointer { p in
-                    guard let bytes = p.baseAddress else { return }
-                    let end = p.count - 5
-                    var position = 0
-                    while position < end {
-                        var b = bytes[position]
-                        position &+= 1
-                        var value = UInt32(b & 0x7F)
-                        var shift: UInt32 = 7
-                        while b >= 0x80 {
-                            b = bytes[position]
-                            position &+= 1
-                            value |= UInt32(b & 0x7F) << shift
-                            shift &+= 7
-                        }
-                        valueBase[valueCount] = value
-                        valueCount &+= 1
-                    }
-                }
-                var i = 0
-                let end = e.count - 5
-                @inline(__always) func vint() -> UInt32 {
-                    var b = entryBase[i]
-                    i &+= 1
-                    var v = UInt32(b & 0x7F)
-                    var shift: UInt32 = 7
-                    while b >= 0x80 {
-                        b = entryBase[i]
-                        i &+= 1
-                        v |= UInt32(b & 0x7F) << shift
-                        shift &+= 7
-                    }
-                    return v
-                }
-                while i < end {
-                    let code = vint()
-                    let delta = Int32(code >> 5)
-                    let field = Int((code >> 1) & 0xF)
-                    let freq = code & 1 == 1 ? 1 : vint()
-                    if delta != 0 {
-                        if mask != 0 {
-                            postings.add(doc: docBase + doc, mask: mask, termFreqs: termFreqs,
-                                         norms: rows + Int(docBase + doc) * IndexFormat.fieldCount,
-                                         positions: valueBase + docPositionsStart)
-                        }
-                        doc &+= delta
-                        mask = 0
-                        docPositionsStart = positionsBefore
-                    }
-                    mask |= 1 &<< UInt16(field)
-                    termFreqs[field] = freq
-                    positionsBefore &+= Int(freq)
-                }
-                guard doc >= 0, positionsBefore == valueCount else {
-                    throw IndexError.corrupt(file: file(), reason: "in-memory term with \(positionsBefore) "
-                        + "occurrences and \(valueCount) positions")
-                }
-                postings.add(doc: docBase + doc, mask: mask, termFreqs: termFreqs,
-                             norms: rows + Int(docBase + doc) * IndexFormat.fieldCount, positions: valueBase + docPositionsStart)
+        let e = entries.base, entriesEnd = entries.count - 5
+        let p = positions.base, positionsEnd = positions.count - 5
+        var i = 0
+        var position = 0
+        @inline(__always) func vint() -> UInt32 {
+            var b = e[i]
+            i &+= 1
+            var v = UInt32(b & 0x7F)
+            var shift: UInt32 = 7
+            while b >= 0x80 {
+                b = e[i]
+                i &+= 1
+                v |= UInt32(b & 0x7F) << shift
+                shift &+= 7
             }
+            return v
         }
+        var doc: Int32 = -1
+        var row = rows
+        var pending = postings.entryDoc
+        while i < entriesEnd {
+            let code = vint()
+            let delta = Int32(code >> 5)
+            let field = Int((code >> 1) & 0xF)
+            var freq: UInt32 = 1
+            if code & 1 == 0 {
+                freq = vint()
+                guard freq > 0 else { throw IndexError.corrupt(file: file(), reason: "in-memory entry of termFreq 0") }
+            }
+            if delta != 0 {
+                if doc >= 0 { postings.finishDoc(&pending, as: docBase &+ doc) }
+                doc &+= delta
+                row = rows + Int(docBase &+ doc) &* IndexFormat.fieldCount
+            }
+            // Each position takes at least a byte: a count past the stream's end is not read.
+            guard doc >= 0, field < IndexFormat.fieldCount, Int(freq) <= positionsEnd &- position else {
+                throw IndexError.corrupt(file: file(), reason: "in-memory entry of doc \(doc), field \(field), termFreq "
+                    + "\(freq) with \(positionsEnd - position) position bytes left")
+            }
+            let target = postings.positionSlots(Int(freq))
+            for j in 0..<Int(freq) {
+                // A value starts inside the stream (so a long vint stops on the zeros after it).
+                guard position < positionsEnd else {
+                    throw IndexError.corrupt(file: file(), reason: "in-memory positions end inside an entry")
+                }
+                var b = p[position]
+                position &+= 1
+                var value = UInt32(b & 0x7F)
+                var shift: UInt32 = 7
+                while b >= 0x80 {
+                    b = p[position]
+                    position &+= 1
+                    value |= UInt32(b & 0x7F) << shift
+                    shift &+= 7
+                }
+                target[j] = value
+            }
+            postings.addEntry(field: field, termFreq: freq, norms: row, to: &pending)
+        }
+        guard doc >= 0, position == positionsEnd else {
+            throw IndexError.corrupt(file: file(), reason: "in-memory term of \(positionsEnd) position bytes, "
+                + "\(position) read by its entries")
+        }
+        postings.finishDoc(&pending, as: docBase &+ doc)
     }
 }

@@ -168,7 +168,7 @@ enum PositionsBlock {
         @inline(__always)
         private mutating func put(_ value: UInt64, bits n: Int) {
             // bits < 32 here, so the masking shift is the plain one.
-            accumulator |= value &<< UInt64(bits)
+            accumulator |= value &<< UInt64(truncatingIfNeeded: bits)
             bits &+= n
             if bits >= 32 {
                 UnsafeMutableRawPointer(cursor).storeBytes(of: UInt32(truncatingIfNeeded: accumulator).littleEndian,

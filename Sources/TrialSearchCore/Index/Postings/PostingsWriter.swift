@@ -74,13 +74,13 @@ struct PostingsWriter: ~Copyable {
     let buffers = PostingsWriterBuffers()
 
     // The block being filled. The state `encodeBlock` reads and resets (`PostingsWriter+Block.swift`)
-    // is internal, the rest private.
+    // and the entries' path updates (`PostingsWriter+Entries.swift`) is internal, the rest private.
     var count = 0
     var freqCount = 0
     /// Position values (first positions and gaps) of the block being filled.
     var positionCount = 0
     var blockImpacts = Impacts()
-    private var lastDoc: Int64 = -1
+    var lastDoc: Int64 = -1
     var previousBlockLastDoc: Int64 = -1
 
     // The term being written.
@@ -92,20 +92,20 @@ struct PostingsWriter: ~Copyable {
     /// The term's header (impacts, block count, skip table) when it has several blocks.
     private var head = ByteBuffer(capacity: 1 << 12)
     var blockCount = 0
-    private var docFreq = 0
-    private var termFreqSum = 0
-    private var fieldDocFreqs = FieldCounts()
+    var docFreq = 0
+    var termFreqSum = 0
+    var fieldDocFreqs = FieldCounts()
 
     /// Docs at which a block after a term's first is encoded (see `blockLimit`).
     private let blockDocs: Int
     /// The factors of `maxX`; nil writes +∞ (no bound: a test's writer without a segment).
     private let maxima: TermMaximumFactors?
     /// `maxima`'s `factorTable` (read per posting without touching the object).
-    private let factorTable: UnsafePointer<Float>?
+    let factorTable: UnsafePointer<Float>?
     /// The current term's largest x so far (docs added with norms or with `rows`, and `noteMaximum`).
-    private var termMaximum: Float = 0
+    var termMaximum: Float = 0
     /// The block maxima's factor table (`maxima.blocks`), nil without maxima.
-    private let blockFactorTable: UnsafePointer<Float>?
+    let blockFactorTable: UnsafePointer<Float>?
     /// The merged segment's norms rows, for the block maxima of docs added without norms (a merge).
     private let rows: UnsafePointer<UInt8>?
     /// The largest keyword x of the block being filled.
@@ -157,7 +157,7 @@ struct PostingsWriter: ~Copyable {
     /// Docs at which the block being filled is encoded: 128 for a term's first block (so that a term of
     /// at most 128 docs has one block), `blockDocs` after it.
     @inline(__always)
-    private var blockLimit: Int { blockCount == 0 ? IndexFormat.blockSize : blockDocs }
+    var blockLimit: Int { blockCount == 0 ? IndexFormat.blockSize : blockDocs }
 
     /// Adds the next doc of the current term. `termFreqs[f]` is the termFreq in field f (read for the
     /// fields of `mask` only), `norms[f]` the doc's norm byte of field f, `positions` the doc's position
