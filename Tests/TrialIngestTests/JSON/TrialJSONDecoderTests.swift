@@ -160,4 +160,42 @@ import TrialSearchCore
             }
         }
     }
+
+    /// `decodeValue` reads a record where it begins in a larger buffer (a JSON Lines range), without
+    /// knowing where it ends: every fixture record, after other bytes and followed by the next line,
+    /// white space, a second record or nothing, gives `decode`'s `Trial` and ends just past its `}`.
+    /// A record cut short, one with invalid UTF-8 or outside the writer's form gives nil and leaves
+    /// `end` alone.
+    @Test func aRecordInsideARangeReadsAsItsCut() throws {
+        let (trials, errors, _) = try readAll(TrialJSONRoundTripTests.fixtures, workers: 2)
+        #expect(errors.isEmpty, "\(errors)")
+        let before = Array(" \n{\"id\":\"NCT0\"}\n".utf8)
+        for trial in trials {
+            let line = Array(trial.jsonString.utf8)
+            for after in ["", "\n", "\n{\"id\":\"NCT7\"}\n", "  \r\n", "}]\"", "\n" + trial.jsonString] {
+                let buffer = before + line + Array(after.utf8)
+                var end = -1
+                let decoded = buffer.withUnsafeBufferPointer {
+                    TrialJSONDecoder.decodeValue(in: $0, at: before.count, maxDepth: 64, end: &end)
+                }
+                #expect(decoded == trial, "\(trial.id) then \(after.debugDescription)")
+                #expect(end == before.count + line.count, "\(trial.id)")
+            }
+            let short = before + line.dropLast()
+            var end = -1
+            #expect(short.withUnsafeBufferPointer {
+                TrialJSONDecoder.decodeValue(in: $0, at: before.count, maxDepth: 64, end: &end)
+            } == nil)
+            #expect(end == -1)
+        }
+        var bad = Array(#"{"id":"NCT1","briefTitle":"x"}"#.utf8) + [0x0A]
+        bad[27] = 0xFF
+        let refused: [([UInt8], Int)] = [(bad, 64), (Array(#"{"id":"NCT1"}"#.utf8), 3),
+                                         (Array(#"{"registry":"X","id":"NCT1"}"#.utf8), 64), (Array(#" {"id":"NCT1"}"#.utf8), 64)]
+        for (bytes, depth) in refused {
+            var end = -1
+            #expect(bytes.withUnsafeBufferPointer { TrialJSONDecoder.decodeValue(in: $0, at: 0, maxDepth: depth, end: &end) } == nil)
+            #expect(end == -1)
+        }
+    }
 }
