@@ -13,6 +13,8 @@ final class RecordDecoder {
     /// A JSON range's bytes and its cut (`decodeRange`), reused from range to range.
     private var rangeBuffer: [UInt8] = []
     private var rangeCut = JSONRange.Cut()
+    /// Where `TrialJSONDecoder` decodes escaped strings, kept from record to record.
+    private let jsonScratch = JSONScratch()
     /// The records `decodeRange`'s cut read itself (`TrialJSONDecoder.decodeValue`) and their offsets in
     /// the range, in order; emptied after each range. Two arrays, not one of tuples: a tuple's element
     /// is copied and destroyed through its generic value witnesses.
@@ -117,6 +119,7 @@ final class RecordDecoder {
             starts.removeAll(keepingCapacity: true)
             rangeTrials = trials
             rangeTrialStarts = starts
+            jsonScratch.trim()
         }
         if case .failure = read {
             // Stop at once: the splitter reads the range again and reports the error.
@@ -126,6 +129,7 @@ final class RecordDecoder {
         } else {
             let maxRecordBytes = options.maxRecordBytes
             let maxDepth = options.maxJSONDepth
+            let scratch = jsonScratch
             // `convert`'s records are decoded as they are cut (one pass over their bytes; the rest is
             // scanned and decoded after the settle, as before). The decoding needs no record number:
             // an error is only found by the general path, after the settle.
@@ -135,7 +139,8 @@ final class RecordDecoder {
                     // Appended as it is returned, then dropped if nil: a `Trial?` bound first and appended
                     // after its test was copied (a retain and a release per string).
                     var end = start
-                    trials.append(TrialJSONDecoder.decodeValue(in: bytes, at: start, maxDepth: maxDepth, end: &end))
+                    trials.append(TrialJSONDecoder.decodeValue(in: bytes, at: start, maxDepth: maxDepth, end: &end,
+                                                                 scratch: scratch))
                     guard end > start else {
                         trials.removeLast()
                         return nil
@@ -299,7 +304,7 @@ final class RecordDecoder {
         var at = location
         at.line = nil
         // `convert`'s own lines: one pass, no tape (anything else goes on to the tape, see the type).
-        if let trial = TrialJSONDecoder.decode(bytes, maxDepth: options.maxJSONDepth) {
+        if let trial = TrialJSONDecoder.decode(bytes, maxDepth: options.maxJSONDepth, scratch: jsonScratch) {
             emit(validated(at: at, .success(trial)))
             return
         }

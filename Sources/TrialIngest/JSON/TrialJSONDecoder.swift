@@ -17,14 +17,21 @@ struct TrialJSONDecoder {
     /// The record, and the offset of the next byte to read.
     let b: UnsafeBufferPointer<UInt8>
     var i = 0
-    private init(_ bytes: UnsafeBufferPointer<UInt8>) { b = bytes }
+    /// Where escaped strings are decoded (`unescapedString`).
+    let scratch: JSONScratch
+
+    private init(_ bytes: UnsafeBufferPointer<UInt8>, scratch: JSONScratch) {
+        b = bytes
+        self.scratch = scratch
+    }
 
     /// The `Trial` in `bytes`, or nil when the general path must read them (see the type's comment).
     /// - Parameter maxDepth: `IngestOptions.maxJSONDepth`; the writer's form nests four containers deep.
-    static func decode(_ bytes: UnsafeRawBufferPointer, maxDepth: Int) -> Trial? {
+    /// - Parameter scratch: the buffer escaped strings are decoded into (a worker's own, kept).
+    static func decode(_ bytes: UnsafeRawBufferPointer, maxDepth: Int, scratch: JSONScratch = JSONScratch()) -> Trial? {
         guard maxDepth >= 4, bytes.count < Int(Int32.max) else { return nil }
         let typed = bytes.bindMemory(to: UInt8.self)
-        var decoder = TrialJSONDecoder(typed)
+        var decoder = TrialJSONDecoder(typed, scratch: scratch)
         do {
             // The opening `{"id":` first (ASCII only, bounds-checked): an API v2 study or any other record
             // is given up before the UTF-8 pass over all of it, which the tape then makes again.
@@ -58,9 +65,10 @@ struct TrialJSONDecoder {
     /// a record that fails it is refused as `decode` refuses it (the strings made before are dropped).
     /// The end is not returned in a tuple with the `Trial`: the tuple was copied out of the optional (a
     /// retain and a release per string).
-    static func decodeValue(in b: UnsafeBufferPointer<UInt8>, at start: Int, maxDepth: Int, end: inout Int) -> Trial? {
+    static func decodeValue(in b: UnsafeBufferPointer<UInt8>, at start: Int, maxDepth: Int, end: inout Int,
+                            scratch: JSONScratch = JSONScratch()) -> Trial? {
         guard maxDepth >= 4, start < b.count, b[start] == UInt8(ascii: "{") else { return nil }
-        var decoder = TrialJSONDecoder(b)
+        var decoder = TrialJSONDecoder(b, scratch: scratch)
         decoder.i = start + 1
         do {
             guard try decoder.key(of: Self.trialKeys) == 0 else { return nil }

@@ -198,4 +198,24 @@ import TrialSearchCore
             #expect(end == -1)
         }
     }
+
+    /// Escaped strings are decoded into a scratch buffer kept from record to record: long text whose
+    /// escapes fall on both sides of the buffer's first sizes (4 KB and up), and a short one after them,
+    /// decode through one buffer as the tape decodes them, in any order.
+    @Test func escapedTextThroughOneScratchBufferDecodes() throws {
+        let scratch = JSONScratch()
+        var lines: [String] = []
+        for length in [0, 15, 16, 17, 4_000, 4_095, 4_096, 4_100, 8_200, 20_000] {
+            let plain = String((0..<length).map { Character(UnicodeScalar(UInt8(97 + ($0 * 11) % 26))) })
+            lines.append(#"{"id":"NCT9","briefTitle":"\n"# + plain + #"\t\u00e9 \"end\""}"#)
+            lines.append(#"{"id":"NCT9","briefTitle":""# + plain + #"\\","briefSummary":"x\ud83d\ude00"# + plain + #"\/"}"#)
+        }
+        for line in lines + lines.reversed() {
+            let fast = try #require(Array(line.utf8).withUnsafeBytes { TrialJSONDecoder.decode($0, maxDepth: 64, scratch: scratch) })
+            #expect(try fast == TrialJSONDecoderTests.viaTape(line).get(), "\(line.utf8.count) bytes")
+        }
+        #expect(scratch.capacity >= 20_000)
+        scratch.trim(to: 1_000)
+        #expect(scratch.capacity == 0 && scratch.base == nil)
+    }
 }
