@@ -64,8 +64,14 @@ struct JSONRange: Sendable {
     /// Stops (`clean` false) at the first value that the splitter would not hand out as a record from
     /// these bytes alone: one still open at the end of a range that is not the last, one the end of
     /// the input cuts off, one larger than `maxRecordBytes`.
+    ///
+    /// `read(i)`, tried first at each value's start `i`, may read the value itself and return the offset
+    /// just past it: it must then be a well-formed JSON container, whose end the scan would find at the
+    /// same place (`RecordDecoder` reads `convert`'s records there with `TrialJSONDecoder.decodeValue`,
+    /// so they are not scanned twice). Nil: the scan cuts the value.
     /// - Complexity: O(n), strings crossed a word, then sixteen bytes at a time.
-    static func cut(_ b: UnsafeBufferPointer<UInt8>, isLast: Bool, maxRecordBytes: Int, into cut: inout Cut) {
+    static func cut(_ b: UnsafeBufferPointer<UInt8>, isLast: Bool, maxRecordBytes: Int, into cut: inout Cut,
+                    read: (_ start: Int) -> Int? = { _ in nil }) {
         cut.records.removeAll(keepingCapacity: true)
         cut.clean = true
         cut.stop = b.count
@@ -78,6 +84,8 @@ struct JSONRange: Sendable {
             let first = b[i]
             if RecordSplitter.isStraySeparator(first) {
                 end = i + 1  // a stray separator is a record of its own, as in the splitter
+            } else if let valueEnd = read(i) {
+                end = valueEnd
             } else {
                 var depth = 0
                 var inString = false

@@ -13,6 +13,13 @@ final class RecordDecoder {
     /// A JSON range's bytes and its cut (`decodeRange`), reused from range to range.
     private var rangeBuffer: [UInt8] = []
     private var rangeCut = JSONRange.Cut()
+    /// Where `TrialJSONDecoder` decodes escaped strings, kept from record to record.
+    private let jsonScratch = JSONScratch()
+    /// The records `decodeRange`'s cut read itself (`TrialJSONDecoder.decodeValue`) and their offsets in
+    /// the range, in order; emptied after each range. Two arrays, not one of tuples: a tuple's element
+    /// is copied and destroyed through its generic value witnesses.
+    private var rangeTrials: [Trial?] = []
+    private var rangeTrialStarts: [Int] = []
 
     init(options: IngestOptions) {
         self.options = options
@@ -102,6 +109,18 @@ final class RecordDecoder {
             }
         }
         var cut = rangeCut
+        // Taken out (not copied: an append to a shared buffer would copy it) and put back emptied.
+        var trials: [Trial?] = []
+        var starts: [Int] = []
+        swap(&trials, &rangeTrials)
+        swap(&starts, &rangeTrialStarts)
+        defer {
+            trials.removeAll(keepingCapacity: true)
+            starts.removeAll(keepingCapacity: true)
+            rangeTrials = trials
+            rangeTrialStarts = starts
+            jsonScratch.trim()
+        }
         if case .failure = read {
             // Stop at once: the splitter reads the range again and reports the error.
             cut.records.removeAll(keepingCapacity: true)
@@ -109,9 +128,26 @@ final class RecordDecoder {
             cut.stop = 0
         } else {
             let maxRecordBytes = options.maxRecordBytes
+            let maxDepth = options.maxJSONDepth
+            let scratch = jsonScratch
+            // `convert`'s records are decoded as they are cut (one pass over their bytes; the rest is
+            // scanned and decoded after the settle, as before). The decoding needs no record number:
+            // an error is only found by the general path, after the settle.
             rangeBuffer.withUnsafeBufferPointer { b in
-                JSONRange.cut(UnsafeBufferPointer(rebasing: b[0..<size]), isLast: range.isLast,
-                              maxRecordBytes: maxRecordBytes, into: &cut)
+                let bytes = UnsafeBufferPointer(rebasing: b[0..<size])
+                JSONRange.cut(bytes, isLast: range.isLast, maxRecordBytes: maxRecordBytes, into: &cut) { start in
+                    // Appended as it is returned, then dropped if nil: a `Trial?` bound first and appended
+                    // after its test was copied (a retain and a release per string).
+                    var end = start
+                    trials.append(TrialJSONDecoder.decodeValue(in: bytes, at: start, maxDepth: maxDepth, end: &end,
+                                                                 scratch: scratch))
+                    guard end > start else {
+                        trials.removeLast()
+                        return nil
+                    }
+                    starts.append(start)
+                    return end
+                }
             }
         }
         defer { rangeCut = cut }
@@ -122,10 +158,17 @@ final class RecordDecoder {
         var content = 0
         let buffer = rangeBuffer
         buffer.withUnsafeBytes { b in
+            // `trials` is in record order; its last entry may lie past the cut's stop (a record too large).
+            var next = 0
             for (i, record) in cut.records.enumerated() {
                 let location = IngestLocation(file: file.path, record: first + i + 1)
-                decodeJSON(UnsafeRawBufferPointer(rebasing: b[record]), file: file.path, entry: "", location: location,
-                           emit: emit)
+                if next < starts.count, starts[next] == record.lowerBound, let trial = trials[next].take() {
+                    next += 1
+                    emit(validated(at: location, .success(trial)))
+                } else {
+                    decodeJSON(UnsafeRawBufferPointer(rebasing: b[record]), file: file.path, entry: "", location: location,
+                               emit: emit)
+                }
                 content += record.count
             }
         }
@@ -261,7 +304,7 @@ final class RecordDecoder {
         var at = location
         at.line = nil
         // `convert`'s own lines: one pass, no tape (anything else goes on to the tape, see the type).
-        if let trial = TrialJSONDecoder.decode(bytes, maxDepth: options.maxJSONDepth) {
+        if let trial = TrialJSONDecoder.decode(bytes, maxDepth: options.maxJSONDepth, scratch: jsonScratch) {
             emit(validated(at: at, .success(trial)))
             return
         }

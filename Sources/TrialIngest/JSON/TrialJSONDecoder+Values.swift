@@ -140,11 +140,15 @@ extension TrialJSONDecoder {
 
     // MARK: - Strings
 
-    /// The string value here, escapes decoded as `JSONValue.string` decodes them.
+    /// The string value here, escapes decoded as `JSONValue.string` decodes them (from the first one on,
+    /// in the same pass as the scan: `unescapedString`).
     mutating func string() throws(Reject) -> String {
-        let (start, end, escaped) = try scanString()
-        let text = UnsafeBufferPointer(rebasing: b[start..<end])
-        return escaped ? JSONValue.unescape(text) : String(decoding: text, as: UTF8.self)
+        let (start, end, escaped) = try scanString(toEscape: true)
+        if escaped {
+            i = end
+            return try unescapedString(from: start)
+        }
+        return String(decoding: UnsafeBufferPointer(rebasing: b[start..<end]), as: UTF8.self)
     }
 
     mutating func strings() throws(Reject) -> [String] {
@@ -167,7 +171,8 @@ extension TrialJSONDecoder {
 
     /// Steps over the string at `i` (its quotes included): the text's range and whether it has escapes.
     /// A word, then sixteen bytes at a time, through runs without a quote, backslash or control character.
-    private mutating func scanString() throws(Reject) -> (start: Int, end: Int, escaped: Bool) {
+    /// `toEscape`: stop at the first backslash instead (`end` is its offset, `escaped` true, `i` not moved).
+    private mutating func scanString(toEscape: Bool = false) throws(Reject) -> (start: Int, end: Int, escaped: Bool) {
         guard i < b.count, b[i] == UInt8(ascii: "\"") else { throw Reject() }
         let start = i + 1
         var j = start
@@ -199,6 +204,7 @@ extension TrialJSONDecoder {
             let byte = b[j]
             if byte == UInt8(ascii: "\"") { break }
             if byte == UInt8(ascii: "\\") {
+                if toEscape { return (start, j, true) }
                 escaped = true
                 guard j + 1 < count else { throw Reject() }
                 switch b[j + 1] {

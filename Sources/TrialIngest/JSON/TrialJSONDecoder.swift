@@ -17,15 +17,21 @@ struct TrialJSONDecoder {
     /// The record, and the offset of the next byte to read.
     let b: UnsafeBufferPointer<UInt8>
     var i = 0
+    /// Where escaped strings are decoded (`unescapedString`).
+    let scratch: JSONScratch
 
-    private init(_ bytes: UnsafeBufferPointer<UInt8>) { b = bytes }
+    private init(_ bytes: UnsafeBufferPointer<UInt8>, scratch: JSONScratch) {
+        b = bytes
+        self.scratch = scratch
+    }
 
     /// The `Trial` in `bytes`, or nil when the general path must read them (see the type's comment).
     /// - Parameter maxDepth: `IngestOptions.maxJSONDepth`; the writer's form nests four containers deep.
-    static func decode(_ bytes: UnsafeRawBufferPointer, maxDepth: Int) -> Trial? {
+    /// - Parameter scratch: the buffer escaped strings are decoded into (a worker's own, kept).
+    static func decode(_ bytes: UnsafeRawBufferPointer, maxDepth: Int, scratch: JSONScratch = JSONScratch()) -> Trial? {
         guard maxDepth >= 4, bytes.count < Int(Int32.max) else { return nil }
         let typed = bytes.bindMemory(to: UInt8.self)
-        var decoder = TrialJSONDecoder(typed)
+        var decoder = TrialJSONDecoder(typed, scratch: scratch)
         do {
             // The opening `{"id":` first (ASCII only, bounds-checked): an API v2 study or any other record
             // is given up before the UTF-8 pass over all of it, which the tape then makes again.
@@ -40,6 +46,41 @@ struct TrialJSONDecoder {
             try decoder.members(of: &trial)
             decoder.skipSpace()
             guard decoder.i == typed.count else { return nil }
+            return trial
+        } catch {
+            return nil
+        }
+    }
+
+    /// The `Trial` object that begins at `b[start]` (its `{`), with `end` set just past its `}` (left as it
+    /// is otherwise), or nil when
+    /// the general path must read it: what `decode` gives for the bytes `b[start..<end]`, read without
+    /// first knowing `end`. `JSONRange.cut` cuts a JSON Lines range with it, so a record the fast path
+    /// reads is scanned once, not cut by `RecordSplitter.scanValue` first and decoded after.
+    ///
+    /// The same records as `decode` on the cut: every byte the parse reads lies before `end` (the
+    /// closing quote of a key or string comes before any byte past it, so the word and block scans find
+    /// the same specials), and the bytes it accepts are one well-formed JSON object, which
+    /// `scanValue` ends at the same `}`. The UTF-8 pass runs after the parse, over `b[start..<end]`:
+    /// a record that fails it is refused as `decode` refuses it (the strings made before are dropped).
+    /// The end is not returned in a tuple with the `Trial`: the tuple was copied out of the optional (a
+    /// retain and a release per string).
+    static func decodeValue(in b: UnsafeBufferPointer<UInt8>, at start: Int, maxDepth: Int, end: inout Int,
+                            scratch: JSONScratch = JSONScratch()) -> Trial? {
+        guard maxDepth >= 4, start < b.count, b[start] == UInt8(ascii: "{") else { return nil }
+        var decoder = TrialJSONDecoder(b, scratch: scratch)
+        decoder.i = start + 1
+        do {
+            guard try decoder.key(of: Self.trialKeys) == 0 else { return nil }
+            guard let id = TrialID(try decoder.string()) else { return nil }
+            var trial = Trial(id: id)
+            try decoder.members(of: &trial)
+            let stop = decoder.i
+            guard stop - start < Int(Int32.max),
+                  UTF8Validation.firstInvalidOffset(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: b[start..<stop]))) == nil else {
+                return nil
+            }
+            end = stop
             return trial
         } catch {
             return nil

@@ -59,6 +59,21 @@ import TrialSearchCore
             + clean
         // A top-level value longer than a range's search for a line end: cut inside it, at depth 0.
         let longLine = clean + Array(repeating: UInt8(ascii: "1"), count: JSONRange.lineEndSearch + 5000) + [0x0A] + clean
+        // `convert`'s lines, which the ranges decode as they cut them, among lines it gives up on: bad ones,
+        // one with invalid UTF-8 in a string, one with its id repeated, one followed by a number on its line.
+        let (trials, _, _) = try readAll(TrialJSONRoundTripTests.fixtures)
+        var converted: [[UInt8]] = []
+        for (i, trial) in trials.enumerated() {
+            let line = Array(trial.jsonString.utf8)
+            converted.append(line)
+            switch i % 4 {
+            case 0: converted.append(bad[i % bad.count])
+            case 1: converted.append(Array(#"{"id":"NCT1","briefTitle":"x"#.utf8) + [0xFF] + Array(#""}"#.utf8))
+            case 2: converted.append(Array(#"{"id":"NCT1","id":"NCT2"}"#.utf8))
+            default: converted.append(line + Array(" 7".utf8))
+            }
+        }
+        let convertedBytes = Array(converted.joined(separator: [0x0A])) + [0x0A]
         return [
             ("clean", clean, 64 << 20),
             ("a line longer than the search for a line end", longLine, 64 << 20),
@@ -71,6 +86,8 @@ import TrialSearchCore
             ("object spanning lines after clean ones", prettyAfterClean, 64 << 20),
             ("unterminated string", openString, 64 << 20),
             ("records over the size limit", withBad, 3000),
+            ("convert's lines among others", convertedBytes, 64 << 20),
+            ("convert's lines over the size limit", convertedBytes, 3000),
         ]
     }
 

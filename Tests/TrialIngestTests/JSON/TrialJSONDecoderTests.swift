@@ -160,4 +160,62 @@ import TrialSearchCore
             }
         }
     }
+
+    /// `decodeValue` reads a record where it begins in a larger buffer (a JSON Lines range), without
+    /// knowing where it ends: every fixture record, after other bytes and followed by the next line,
+    /// white space, a second record or nothing, gives `decode`'s `Trial` and ends just past its `}`.
+    /// A record cut short, one with invalid UTF-8 or outside the writer's form gives nil and leaves
+    /// `end` alone.
+    @Test func aRecordInsideARangeReadsAsItsCut() throws {
+        let (trials, errors, _) = try readAll(TrialJSONRoundTripTests.fixtures, workers: 2)
+        #expect(errors.isEmpty, "\(errors)")
+        let before = Array(" \n{\"id\":\"NCT0\"}\n".utf8)
+        for trial in trials {
+            let line = Array(trial.jsonString.utf8)
+            for after in ["", "\n", "\n{\"id\":\"NCT7\"}\n", "  \r\n", "}]\"", "\n" + trial.jsonString] {
+                let buffer = before + line + Array(after.utf8)
+                var end = -1
+                let decoded = buffer.withUnsafeBufferPointer {
+                    TrialJSONDecoder.decodeValue(in: $0, at: before.count, maxDepth: 64, end: &end)
+                }
+                #expect(decoded == trial, "\(trial.id) then \(after.debugDescription)")
+                #expect(end == before.count + line.count, "\(trial.id)")
+            }
+            let short = before + line.dropLast()
+            var end = -1
+            #expect(short.withUnsafeBufferPointer {
+                TrialJSONDecoder.decodeValue(in: $0, at: before.count, maxDepth: 64, end: &end)
+            } == nil)
+            #expect(end == -1)
+        }
+        var bad = Array(#"{"id":"NCT1","briefTitle":"x"}"#.utf8) + [0x0A]
+        bad[27] = 0xFF
+        let refused: [([UInt8], Int)] = [(bad, 64), (Array(#"{"id":"NCT1"}"#.utf8), 3),
+                                         (Array(#"{"registry":"X","id":"NCT1"}"#.utf8), 64), (Array(#" {"id":"NCT1"}"#.utf8), 64)]
+        for (bytes, depth) in refused {
+            var end = -1
+            #expect(bytes.withUnsafeBufferPointer { TrialJSONDecoder.decodeValue(in: $0, at: 0, maxDepth: depth, end: &end) } == nil)
+            #expect(end == -1)
+        }
+    }
+
+    /// Escaped strings are decoded into a scratch buffer kept from record to record: long text whose
+    /// escapes fall on both sides of the buffer's first sizes (4 KB and up), and a short one after them,
+    /// decode through one buffer as the tape decodes them, in any order.
+    @Test func escapedTextThroughOneScratchBufferDecodes() throws {
+        let scratch = JSONScratch()
+        var lines: [String] = []
+        for length in [0, 15, 16, 17, 4_000, 4_095, 4_096, 4_100, 8_200, 20_000] {
+            let plain = String((0..<length).map { Character(UnicodeScalar(UInt8(97 + ($0 * 11) % 26))) })
+            lines.append(#"{"id":"NCT9","briefTitle":"\n"# + plain + #"\t\u00e9 \"end\""}"#)
+            lines.append(#"{"id":"NCT9","briefTitle":""# + plain + #"\\","briefSummary":"x\ud83d\ude00"# + plain + #"\/"}"#)
+        }
+        for line in lines + lines.reversed() {
+            let fast = try #require(Array(line.utf8).withUnsafeBytes { TrialJSONDecoder.decode($0, maxDepth: 64, scratch: scratch) })
+            #expect(try fast == TrialJSONDecoderTests.viaTape(line).get(), "\(line.utf8.count) bytes")
+        }
+        #expect(scratch.capacity >= 20_000)
+        scratch.trim(to: 1_000)
+        #expect(scratch.capacity == 0 && scratch.base == nil)
+    }
 }
