@@ -114,8 +114,9 @@ extension TermDictionary {
             let mask = fieldMask(base, end, &i)
             guard mask < (1 << IndexFormat.fieldCount) else { return .corrupt }
             if mask & (mask &- 1) != 0 { skip(fieldCount(mask), base, end, &i) }
-            nextPostings &+= vint(base, end, &i)
-            nextPositions &+= vint(base, end, &i)
+            let (postingsLength, positionsLength) = extents(base, end, &i)
+            nextPostings &+= postingsLength
+            nextPositions &+= positionsLength
             guard i <= end else { return .corrupt }
         }
         return .absent
@@ -149,6 +150,39 @@ extension TermDictionary {
             if h & 0x8080 == 0 {
                 i &+= 2
                 return (Int(h & 0xFF), Int(h &>> 8))
+            }
+        }
+        let first = vint(base, end, &i)
+        return (first, vint(base, end, &i))
+    }
+
+    /// Two vints at `i` of one or two bytes each (a passed entry's postings and positions extents, most
+    /// of them over 127 bytes), from one 32-bit load without the byte loop of `vint`; longer ones (or
+    /// at the body's end) as `vint`.
+    @inline(__always)
+    static func extents(_ base: UnsafePointer<UInt8>, _ end: Int, _ i: inout Int) -> (Int, Int) {
+        if i &+ 4 <= end {
+            var w = Int(UInt32(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt32.self)))
+            var first = -1
+            var used = 0
+            if w & 0x80 == 0 {
+                first = w & 0x7F
+                w &>>= 8
+                used = 1
+            } else if w & 0x8000 == 0 {
+                first = w & 0x7F | (w &>> 8 & 0x7F) &<< 7
+                w &>>= 16
+                used = 2
+            }
+            if first >= 0 {
+                if w & 0x80 == 0 {
+                    i &+= used &+ 1
+                    return (first, w & 0x7F)
+                }
+                if w & 0x8000 == 0 {
+                    i &+= used &+ 2
+                    return (first, w & 0x7F | (w &>> 8 & 0x7F) &<< 7)
+                }
             }
         }
         let first = vint(base, end, &i)
