@@ -13,10 +13,11 @@ extension TermDictionary {
     /// Of a skipped entry only the mask and the two extents are decoded; its docFreqs are stepped over
     /// eight bytes at a time (`skip`, the `n`th vint end of a word found by a multiply, not by walking
     /// the ends); an entry's two lengths and a mask of one or two bytes are read from one 16-bit load
-    /// (`vintPair`, `fieldMask`); the match's statistics are decoded whole. Search resolves
-    /// queries' terms this way: a long query or a more-like-this source looks up hundreds of terms in
-    /// every segment (callgrind, 200 related sources on the 16x replica: 5,416 → 3,574 instructions a
-    /// look-up against a binary search over the blocks in the mapping and every entry decoded).
+    /// (`vintPair`, `fieldMask`), its two extents from one 32-bit load (`extents`; BENCHMARKS.md,
+    /// `rel26`); the match's statistics are decoded whole. Search resolves queries' terms this way: a
+    /// long query or a more-like-this source looks up hundreds of terms in every segment (callgrind, 200
+    /// related sources on the 16x replica: 5,416 → 3,574 instructions a look-up against a binary search
+    /// over the blocks in the mapping and every entry decoded).
     /// The scan (`scanBlock`) is a function of the mapping's address and plain integers, with wrapping
     /// arithmetic and the decoding failure kept in the position (past the body's end) rather than in a
     /// flag captured by nested functions: the compiler then keeps its state in registers (BENCHMARKS.md,
