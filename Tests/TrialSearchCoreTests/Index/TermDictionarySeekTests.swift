@@ -146,4 +146,63 @@ import Testing
         }
         #expect(found == terms.count)
     }
+
+    /// On the real dictionary, a `Seeker` answers the same whatever the order of its look-ups: every term
+    /// and absent terms before, between and after them, in ascending, descending and interleaved order
+    /// (neighbours in one block one after the other, and blocks far apart in turn).
+    @Test func realDictionarySeekerInSeveralOrders() throws {
+        let reader = try IndexReader.open(directory: IndexFixtures.path("format9-index"))
+        let dictionary = try #require(reader.segments.first).terms
+        let terms = Self.terms(of: dictionary)
+        #expect(terms.count > 5_000)
+        var probes: [[UInt8]] = [[0x01], [0xFF, 0xFF]]
+        for (a, b) in zip(terms, terms.dropFirst()) {
+            probes.append(a)
+            if a + [0x00] != b { probes.append(a + [0x00]) }
+        }
+        if let last = terms.last { probes += [last, last + [0x00]] }
+        let expected = try probes.map { try dictionary.lookup($0) }
+        #expect(expected.compactMap { $0 }.count == terms.count)
+        let ascending = Array(probes.indices)
+        let half = probes.count / 2
+        let interleaved = (0..<half).flatMap { [$0, $0 + half] } + (2 * half..<probes.count)
+        let strided = (0..<7).flatMap { Array(stride(from: $0, to: probes.count, by: 7)) }
+        for order in [ascending, ascending.reversed(), interleaved, strided] {
+            #expect(order.count == probes.count)
+            try dictionary.withSeeker { seeker in
+                for k in order {
+                    let got = try probes[k].withUnsafeBytes { try seeker.seek($0) }
+                    #expect(got == expected[k], "\(String(decoding: probes[k], as: UTF8.self))")
+                }
+            }
+        }
+    }
+
+    /// `skip(n, …)` ends where `n` vints read one by one end: vints of 1 to 9 bytes across the 8-byte
+    /// words, up to the body's end (the last bytes read one vint at a time), and past it.
+    @Test func skipEndsWhereTheVintsEnd() {
+        var bytes: [UInt8] = []
+        var starts: [Int] = []
+        for k in 0..<60 {
+            starts.append(bytes.count)
+            let length = [1, 2, 1, 3, 1, 1, 9, 2, 4, 1, 5, 2][k % 12]
+            bytes += Array(repeating: 0x80 | UInt8(k & 0x7F), count: length - 1) + [UInt8(k & 0x7F)]
+        }
+        starts.append(bytes.count)
+        bytes.withUnsafeBufferPointer { buffer in
+            let base = buffer.baseAddress!
+            let end = buffer.count
+            for (s, start) in starts.enumerated() {
+                for n in 1...20 {
+                    var i = start
+                    TermDictionary.skip(n, base, end, &i)
+                    if s + n < starts.count {
+                        #expect(i == starts[s + n], "\(n) vints from \(start)")
+                    } else {
+                        #expect(i > end, "\(n) vints from \(start), past the end")
+                    }
+                }
+            }
+        }
+    }
 }

@@ -11,10 +11,13 @@ extension TermDictionary {
     ///   smaller than `term`: the entry is smaller too: skip it;
     /// - `p == same`: compare `s` with `term[same...]`.
     /// Of a skipped entry only the mask and the two extents are decoded; its docFreqs are stepped over
-    /// eight bytes at a time (`skip`); the match's statistics are decoded whole. Search resolves
-    /// queries' terms this way: a long query or a more-like-this source looks up hundreds of terms in
-    /// every segment (callgrind, 200 related sources on the 16x replica: 5,416 → 3,574 instructions a
-    /// look-up against a binary search over the blocks in the mapping and every entry decoded).
+    /// eight bytes at a time (`skip`, the `n`th vint end of a word found by a multiply, not by walking
+    /// the ends); an entry's two lengths and a mask of one or two bytes are read from one 16-bit load
+    /// (`vintPair`, `fieldMask`), its two extents from one 32-bit load (`extents`; BENCHMARKS.md,
+    /// `rel26`); the match's statistics are decoded whole. Search resolves queries' terms this way: a
+    /// long query or a more-like-this source looks up hundreds of terms in every segment (callgrind, 200
+    /// related sources on the 16x replica: 5,416 → 3,574 instructions a look-up against a binary search
+    /// over the blocks in the mapping and every entry decoded).
     /// The scan (`scanBlock`) is a function of the mapping's address and plain integers, with wrapping
     /// arithmetic and the decoding failure kept in the position (past the body's end) rather than in a
     /// flag captured by nested functions: the compiler then keeps its state in registers (BENCHMARKS.md,
@@ -64,8 +67,7 @@ extension TermDictionary {
         var left = count
         while left > 0 {
             left &-= 1
-            let prefix = vint(base, end, &i)
-            let length = vint(base, end, &i)
+            let (prefix, length) = vintPair(base, end, &i)
             guard i <= end, length <= end &- i else { return .corrupt }
             let suffix = i
             i &+= length
@@ -110,11 +112,12 @@ extension TermDictionary {
             }
             // A smaller entry: only its mask (how many per-field docFreqs follow) and its extents count.
             skip(2, base, end, &i)  // docFreq, totalTermFreq − docFreq
-            let mask = vint(base, end, &i)
+            let mask = fieldMask(base, end, &i)
             guard mask < (1 << IndexFormat.fieldCount) else { return .corrupt }
             if mask & (mask &- 1) != 0 { skip(fieldCount(mask), base, end, &i) }
-            nextPostings &+= vint(base, end, &i)
-            nextPositions &+= vint(base, end, &i)
+            let (postingsLength, positionsLength) = extents(base, end, &i)
+            nextPostings &+= postingsLength
+            nextPositions &+= positionsLength
             guard i <= end else { return .corrupt }
         }
         return .absent
@@ -139,12 +142,80 @@ extension TermDictionary {
         }
     }
 
-    /// Steps over `n` vints at `i`, eight bytes at a time where the body has them: a vint ends at a
-    /// byte below 0x80, so the `n`th such byte of a word ends the last of them. `i` past `end` past the
-    /// body's end.
+    /// Two vints at `i` (an entry's shared-prefix and suffix lengths): when both take one byte (the
+    /// usual case), one 16-bit load and one test of the two high bits.
+    @inline(__always)
+    static func vintPair(_ base: UnsafePointer<UInt8>, _ end: Int, _ i: inout Int) -> (Int, Int) {
+        if i &+ 2 <= end {
+            let h = UInt16(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt16.self))
+            if h & 0x8080 == 0 {
+                i &+= 2
+                return (Int(h & 0xFF), Int(h &>> 8))
+            }
+        }
+        let first = vint(base, end, &i)
+        return (first, vint(base, end, &i))
+    }
+
+    /// Two vints at `i` of one or two bytes each (a passed entry's postings and positions extents, most
+    /// of them over 127 bytes), from one 32-bit load without the byte loop of `vint`; longer ones (or
+    /// at the body's end) as `vint`.
+    @inline(__always)
+    static func extents(_ base: UnsafePointer<UInt8>, _ end: Int, _ i: inout Int) -> (Int, Int) {
+        if i &+ 4 <= end {
+            var w = Int(UInt32(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt32.self)))
+            var first = -1
+            var used = 0
+            if w & 0x80 == 0 {
+                first = w & 0x7F
+                w &>>= 8
+                used = 1
+            } else if w & 0x8000 == 0 {
+                first = w & 0x7F | (w &>> 8 & 0x7F) &<< 7
+                w &>>= 16
+                used = 2
+            }
+            if first >= 0 {
+                if w & 0x80 == 0 {
+                    i &+= used &+ 1
+                    return (first, w & 0x7F)
+                }
+                if w & 0x8000 == 0 {
+                    i &+= used &+ 2
+                    return (first, w & 0x7F | (w &>> 8 & 0x7F) &<< 7)
+                }
+            }
+        }
+        let first = vint(base, end, &i)
+        return (first, vint(base, end, &i))
+    }
+
+    /// A vint at `i` that is usually of one or two bytes (a field mask below 2^12: two bytes from
+    /// field 7 on), both decoded from one 16-bit load; a longer one (or at the body's end) as `vint`.
+    @inline(__always)
+    static func fieldMask(_ base: UnsafePointer<UInt8>, _ end: Int, _ i: inout Int) -> Int {
+        if i &+ 2 <= end {
+            let h = Int(UInt16(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt16.self)))
+            if h & 0x80 == 0 {
+                i &+= 1
+                return h & 0x7F
+            }
+            if h & 0x8000 == 0 {
+                i &+= 2
+                return h & 0x7F | (h &>> 8) &<< 7
+            }
+        }
+        return vint(base, end, &i)
+    }
+
+    /// Steps over `n` vints at `i`, eight bytes at a time where the body has them: a vint ends
+    /// at a byte below 0x80. A word's ends, one bit a byte, times 0x0101…01 give in byte k how many end
+    /// in bytes 0…k (at most 8: no carries); the word holds the `n`th end when its top byte is ≥ `n`, and
+    /// that end is the first byte whose count is ≥ `n` (each count plus 0x80 − `n` sets that byte's top
+    /// bit), found without walking the ends one by one. `i` past `end` past the body's end.
     @inline(__always)
     static func skip(_ n: Int, _ base: UnsafePointer<UInt8>, _ end: Int, _ i: inout Int) {
-        var n = n
+        var n = UInt64(truncatingIfNeeded: n)
         while n > 0 {
             guard i &+ 8 <= end else {
                 _ = vint(base, end, &i)
@@ -152,17 +223,14 @@ extension TermDictionary {
                 continue
             }
             let word = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
-            var ends = ~word & 0x8080_8080_8080_8080
-            // The ends in order, lowest first (no `nonzeroBitCount`: without POPCNT in the target,
-            // it costs about 20 instructions).
-            while ends != 0 {
-                n &-= 1
-                if n == 0 {
-                    i &+= ends.trailingZeroBitCount &>> 3 &+ 1
-                    return
-                }
-                ends &= ends &- 1
+            let counts = ((~word & 0x8080_8080_8080_8080) &>> 7) &* 0x0101_0101_0101_0101
+            let total = counts &>> 56
+            if n <= total {
+                let reached = (counts &+ (0x80 &- n) &* 0x0101_0101_0101_0101) & 0x8080_8080_8080_8080
+                i &+= reached.trailingZeroBitCount &>> 3 &+ 1
+                return
             }
+            n &-= total
             i &+= 8
         }
     }
