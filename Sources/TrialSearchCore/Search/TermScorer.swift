@@ -231,6 +231,14 @@ struct TermScorer: ClauseScorer {
         forEachScore(through: last, rest: rest, threshold: threshold, PrefetchNorms.self, body)
     }
 
+    /// `forEachCompetitiveScore` that rests on `last` when it is the last doc of a postings block
+    /// (`ClauseScorer.forEachCompetitiveScoreInWindow`): the next block is not loaded.
+    @inline(__always)
+    mutating func forEachCompetitiveScoreInWindow(through last: DocID, rest: Float, threshold: Float,
+                                                  _ body: (DocID, Float) -> Float) {
+        forEachScore(through: last, rest: rest, threshold: threshold, PrefetchNorms.self, restsAtBlockEnd: true, body)
+    }
+
     /// A score below which `boundIsBelow(score + rest, threshold)` surely holds: the candidate loop's
     /// cutoff (`MaxScoreSearch.prefilterCutoff`) in Float, whose margin of 10⁻⁵ of the threshold covers
     /// the rounding to Float and the Float sum and product of the bound test (a few 10⁻⁸ relative; all
@@ -246,7 +254,7 @@ struct TermScorer: ClauseScorer {
     /// case is a loop of its own, without a test per doc).
     @inline(__always)
     private mutating func forEachScore<P: NormsPrefetch>(through last: DocID, rest: Float, threshold: Float, _: P.Type,
-                                                         _ body: (DocID, Float) -> Float) {
+                                                         restsAtBlockEnd: Bool = false, _ body: (DocID, Float) -> Float) {
         let prefetch = P.enabled
         var cutoff = Self.competitiveCutoff(threshold, rest: rest)
         let factors = self.factors
@@ -305,6 +313,10 @@ struct TermScorer: ClauseScorer {
                     guard x > 0 else { continue }
                     let score = weight * (x / (k1 + x))
                     if !(score < cutoff) { cutoff = Self.competitiveCutoff(body(doc, score), rest: rest) }
+                }
+                if restsAtBlockEnd && cursor.restsOnBlockEnd(after: run, at: last) {
+                    d = last
+                    break
                 }
                 d = cursor.next(after: run)
                 if restricted { d = skipUnsearched(d) }

@@ -158,6 +158,18 @@ public struct PostingsCursor {
         return scanBlock(to: target)
     }
 
+    /// Whether `run` (the last `run(through:)`) ends the current block at `last`, its last doc: then the
+    /// cursor rests on that doc instead of moving past it (`next(after:)` would load the next block).
+    /// A caller that walks windows (`MaxScoreSearch`) skips most blocks after a scored one, and the next
+    /// block, loaded there, was often passed over by an `advance(to:)` that loaded another.
+    @inline(__always)
+    mutating func restsOnBlockEnd(after run: PostingsRun, at last: DocID) -> Bool {
+        guard run.end == blockDocs && blockLastDoc == last else { return false }
+        index = run.end &- 1
+        doc = last
+        return true
+    }
+
     /// `advance(to:)` past the current block's last doc (or before the first block).
     @inline(never)
     mutating func advanceToBlock(_ target: DocID) -> DocID {
