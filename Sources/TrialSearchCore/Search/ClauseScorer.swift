@@ -58,8 +58,8 @@ protocol ClauseScorer {
     mutating func forEachCompetitiveScore(through last: DocID, rest: Float, threshold: Float, _ body: (DocID, Float) -> Float)
     /// `forEachCompetitiveScore` for a caller that moves the scorer past `last` (`advance(to:)`) before it
     /// reads it again: the scorer may stay on `last`, a doc already passed to `body` or passed over,
-    /// rather than move past it (`TermScorer` does when `last` ends a postings block, so that its next
-    /// block is not loaded until a window needs it).
+    /// rather than move past it (`TermScorer` does when `last` ends a postings block and the next block's
+    /// bound is below its cutoff, so that a block the next window skips is not loaded).
     mutating func forEachCompetitiveScoreInWindow(through last: DocID, rest: Float, threshold: Float,
                                                   _ body: (DocID, Float) -> Float)
     /// A new scorer of the same clause in `segment`, before its first doc and with its own decode

@@ -1,10 +1,10 @@
 import Testing
 @testable import TrialSearchCore
 
-/// `forEachCompetitiveScoreInWindow`, as `MaxScoreSearch` walks a lone essential clause: windows that end
-/// at a postings block's last doc leave the scorer on that doc (the next block is not loaded), and a
-/// caller that advances it past the window before each next one sees exactly the docs and scores of one
-/// walk over the whole list.
+/// `forEachCompetitiveScoreInWindow`, as `MaxScoreSearch` walks a lone essential clause: a window that ends
+/// at a postings block's last doc, before a block bounded below the cutoff, leaves the scorer on that doc
+/// (the next block is not loaded), and a caller that advances it past the window before each next one sees
+/// exactly the docs and scores of one walk over the whole list with the same threshold.
 @Suite struct TermScorerWindowTests {
     @Test func windowsEndingAtBlockEndsSeeTheWholeWalk() throws {
         let index = try #require(SyntheticSearchIndex.shared)
@@ -20,11 +20,21 @@ import Testing
                     return PreparedQuery.termScorer(weight, resolved, segment: segment, model: model)
                 }), let scorer = q.optional.first,
                     var whole = scorer.restarted(in: segment), var windowed = scorer.restarted(in: segment) else { continue }
+                guard var all = scorer.restarted(in: segment) else { continue }
+                // A threshold that most of the term's docs, and so some of its blocks, fall below.
+                var scores: [Float] = []
+                _ = all.nextDoc()
+                all.forEachCompetitiveScore(through: PostingsCursor.noMoreDocs - 1, rest: 0, threshold: -.infinity) { _, score in
+                    scores.append(score)
+                    return -.infinity
+                }
+                guard !scores.isEmpty else { continue }
+                let threshold = scores.sorted()[scores.count * 9 / 10]
                 var walked: [(DocID, UInt32)] = []
                 _ = whole.nextDoc()
-                whole.forEachCompetitiveScore(through: PostingsCursor.noMoreDocs - 1, rest: 0, threshold: -.infinity) { doc, score in
+                whole.forEachCompetitiveScore(through: PostingsCursor.noMoreDocs - 1, rest: 0, threshold: threshold) { doc, score in
                     walked.append((doc, score.bitPattern))
-                    return -.infinity
+                    return threshold
                 }
                 var seen: [(DocID, UInt32)] = []
                 var start: DocID = 0
@@ -33,9 +43,9 @@ import Testing
                     // A window up to the block end at or after its start, as MaxScore's one-clause windows.
                     let end = min(windowed.advanceShallow(to: max(windowed.doc, start)), PostingsCursor.noMoreDocs - 1)
                     if windowed.doc < start { _ = windowed.advance(to: start) }
-                    windowed.forEachCompetitiveScoreInWindow(through: end, rest: 0, threshold: -.infinity) { doc, score in
+                    windowed.forEachCompetitiveScoreInWindow(through: end, rest: 0, threshold: threshold) { doc, score in
                         seen.append((doc, score.bitPattern))
-                        return -.infinity
+                        return threshold
                     }
                     windows += 1
                     if windowed.doc == end { rested += 1 }

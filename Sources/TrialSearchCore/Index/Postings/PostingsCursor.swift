@@ -159,15 +159,20 @@ public struct PostingsCursor {
     }
 
     /// Whether `run` (the last `run(through:)`) ends the current block at `last`, its last doc: then the
-    /// cursor rests on that doc instead of moving past it (`next(after:)` would load the next block).
-    /// A caller that walks windows (`MaxScoreSearch`) skips most blocks after a scored one, and the next
-    /// block, loaded there, was often passed over by an `advance(to:)` that loaded another.
+    /// cursor may rest on that doc (`rest(after:)`) instead of moving past it (`next(after:)` would load
+    /// the next block). A caller that walks windows (`MaxScoreSearch`) skips blocks after a scored one,
+    /// and a next block loaded there was passed over by an `advance(to:)` that loaded another.
     @inline(__always)
-    mutating func restsOnBlockEnd(after run: PostingsRun, at last: DocID) -> Bool {
-        guard run.end == blockDocs && blockLastDoc == last else { return false }
+    func endsBlock(_ run: PostingsRun, at last: DocID) -> Bool {
+        run.end == blockDocs && blockLastDoc == last
+    }
+
+    /// Stays on the last doc of `run` (the last `run(through:)`), which `endsBlock(_:at:)` confirmed is the
+    /// block's last.
+    @inline(__always)
+    mutating func rest(after run: PostingsRun) {
         index = run.end &- 1
-        doc = last
-        return true
+        doc = blockLastDoc
     }
 
     /// `advance(to:)` past the current block's last doc (or before the first block).
