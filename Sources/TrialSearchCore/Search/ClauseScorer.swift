@@ -56,6 +56,12 @@ protocol ClauseScorer {
     /// and scores are those `accumulate` adds: `MaxScoreSearch` scores a lone essential clause this way,
     /// without the accumulator, and a pruned doc costs no call.
     mutating func forEachCompetitiveScore(through last: DocID, rest: Float, threshold: Float, _ body: (DocID, Float) -> Float)
+    /// `forEachCompetitiveScore` for a caller that moves the scorer past `last` (`advance(to:)`) before it
+    /// reads it again: the scorer may stay on `last`, a doc already passed to `body` or passed over,
+    /// rather than move past it (`TermScorer` does when `last` ends a postings block and the next block's
+    /// bound is below its cutoff, so that a block the next window skips is not loaded).
+    mutating func forEachCompetitiveScoreInWindow(through last: DocID, rest: Float, threshold: Float,
+                                                  _ body: (DocID, Float) -> Float)
     /// A new scorer of the same clause in `segment`, before its first doc and with its own decode
     /// buffers (so that both can be walked independently), or nil when the scorer cannot make one.
     func restarted(in segment: SegmentReader) -> Self?
@@ -99,6 +105,12 @@ extension ClauseScorer {
     mutating func accumulateCached(through last: DocID, base: Int, into accumulator: UnsafeMutablePointer<Double>,
                                    marks: UnsafeMutablePointer<UInt64>) {
         accumulate(through: last, base: base, into: accumulator, marks: marks)
+    }
+
+    /// `forEachCompetitiveScore`: the scorer moves past `last`.
+    mutating func forEachCompetitiveScoreInWindow(through last: DocID, rest: Float, threshold: Float,
+                                                  _ body: (DocID, Float) -> Float) {
+        forEachCompetitiveScore(through: last, rest: rest, threshold: threshold, body)
     }
 
     /// Doc by doc: `matches()`, `score()`, `nextDoc()` (the docs and scores `accumulate` adds).

@@ -1,7 +1,34 @@
-/// The order of the docs tied on score in `TopHitsCollector.rank`: by trial id (its first 16 bytes
-/// as two integers, then the whole id), then segment and doc, as `ranksAbove` has them; and the
-/// descending score keys the sorts work on.
+/// The order of the docs tied on score in `TopHitsCollector.rank` and in its heap: by trial id (its
+/// first 16 bytes as two integers, then the whole id), then segment and doc, as `ranksAbove` has them;
+/// and the descending score keys the sorts work on.
 extension TopHitsCollector {
+    /// A doc of the heap and its trial id's first 16 bytes as two integers (`idPrefix`), read when it
+    /// enters: the heap's docs are compared by score, then by these, and only ids equal that far are
+    /// read again (`ranksAbove`). A corpus holding each text 16 times fills a top 10 with docs tied on
+    /// score, and each sift compared them by reading both docs' ids through their segments.
+    struct HeapEntry {
+        var doc: ScoredDoc
+        var high: UInt64
+        var low: UInt64
+    }
+
+    /// `ranksAbove` of two heap entries: score, then the ids' prefixes, then (ids equal in their first
+    /// 16 bytes) the whole ids, segment and doc. Prefixes that differ order as the ids' bytes do
+    /// (`idPrefix`, as `Tie.precedes`).
+    @inline(__always)
+    static func ranksAbove(_ a: HeapEntry, _ b: HeapEntry, _ segments: [SegmentReader]) -> Bool {
+        if a.doc.score != b.doc.score { return a.doc.score > b.doc.score }
+        if a.high != b.high { return a.high < b.high }
+        if a.low != b.low { return a.low < b.low }
+        return samePrefixRanksAbove(a.doc, b.doc, segments)
+    }
+
+    /// `ranksAbove` of docs whose ids agree in their first 16 bytes (rare): out of line.
+    @inline(never)
+    static func samePrefixRanksAbove(_ a: ScoredDoc, _ b: ScoredDoc, _ segments: [SegmentReader]) -> Bool {
+        ranksAbove(a, b, segments)
+    }
+
     /// A doc tied on score with others, with what orders it among them: its trial id's first 16 bytes
     /// (`idPrefix`) and its sort key (its position in `rank`'s docs in the low 32 bits). 24 bytes, so
     /// that the insertion sort moves three words (with the id's bytes and the doc inline, 48 bytes,

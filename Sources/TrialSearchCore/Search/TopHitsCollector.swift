@@ -36,8 +36,10 @@ struct TopHitsCollector {
     static let bufferSlackPercent = 60
 
     let limit: Int
-    /// The candidates of a heap (`usesHeap`).
-    private var buffer: [ScoredDoc] = []
+    /// The candidates of a heap (`usesHeap`), each with its trial id's first 16 bytes (`HeapEntry`).
+    private var heap: [HeapEntry] = []
+    /// Each segment's id column (`usesHeap` only): a doc's id bytes read once, when it enters the heap.
+    private let idColumns: [DocValues.IDColumn]
     /// A deep list's docs collected since its last selection: `pendingCount` of them in `pending`.
     private var pending: PendingDocs
     private var pendingCount = 0
@@ -67,8 +69,9 @@ struct TopHitsCollector {
         capacity = usesHeap ? limit : limit + limit * Self.bufferSlackPercent / 100
         room = 0
         bases = usesHeap ? [] : Self.bases(of: segments)
+        idColumns = usesHeap ? segments.indices.map { segments[$0].docValues.idColumn } : []
         if usesHeap {
-            buffer.reserveCapacity(capacity)
+            heap.reserveCapacity(capacity)
             pending = PendingDocs.none
         } else {
             pending = PendingDocs(capacity: min(capacity, Self.firstPendingCapacity))
@@ -81,7 +84,7 @@ struct TopHitsCollector {
     static let firstPendingCapacity = 1 << 17
 
     /// How many docs `sorted()` returns.
-    var count: Int { min(buffer.count + pendingCount + keys.count, limit) }
+    var count: Int { min(heap.count + pendingCount + keys.count, limit) }
 
     /// Offers a scored doc.
     /// - Complexity: O(log limit) in a heap; amortized O(1) with the buffer.
@@ -127,40 +130,66 @@ struct TopHitsCollector {
         return bases
     }
 
+    /// `candidate` with its id's prefix.
+    @inline(__always)
+    private func heapEntry(_ candidate: ScoredDoc) -> HeapEntry {
+        let prefix = Self.idPrefix(idColumns[Int(candidate.segment)].idBytes(candidate.doc))
+        return HeapEntry(doc: candidate, high: prefix.high, low: prefix.low)
+    }
+
     private mutating func offerToHeap(_ candidate: ScoredDoc) {
-        if buffer.count < limit {
-            buffer.append(candidate)
-            siftUp(buffer.count - 1)
-            if buffer.count == limit { threshold = buffer[0].score }
+        if heap.count < limit {
+            heap.append(heapEntry(candidate))
+            siftUp(heap.count - 1)
+            if heap.count == limit { threshold = heap[0].doc.score }
             return
         }
-        guard Self.ranksAbove(candidate, buffer[0], segments) else { return }
-        buffer[0] = candidate
-        siftDown(0)
-        threshold = buffer[0].score
+        // A higher score enters without its id compared; a tie with the worst kept doc is decided by id.
+        let worst = heap[0]
+        let entry: HeapEntry
+        if candidate.score != worst.doc.score {
+            guard candidate.score > worst.doc.score else { return }
+            entry = heapEntry(candidate)
+        } else {
+            entry = heapEntry(candidate)
+            guard Self.ranksAbove(entry, worst, segments) else { return }
+        }
+        let segments = self.segments
+        threshold = heap.withUnsafeMutableBufferPointer { heap in
+            Self.replaceRoot(heap, with: entry, segments)
+            return heap[0].doc.score
+        }
+    }
+
+    /// Puts `entry` in the root's place and sifts it down: the worse child moves up into the hole while
+    /// `entry` ranks above it (the comparisons of swapping it down, one write a level).
+    @inline(__always)
+    private static func replaceRoot(_ heap: UnsafeMutableBufferPointer<HeapEntry>, with entry: HeapEntry,
+                                    _ segments: [SegmentReader]) {
+        var i = 0
+        let n = heap.count
+        while true {
+            let l = 2 &* i &+ 1
+            guard l < n else { break }
+            var worst = l
+            if l &+ 1 < n && ranksAbove(heap[l], heap[l &+ 1], segments) { worst = l &+ 1 }
+            guard ranksAbove(entry, heap[worst], segments) else { break }
+            heap[i] = heap[worst]
+            i = worst
+        }
+        heap[i] = entry
     }
 
     private mutating func siftUp(_ start: Int) {
-        var i = start
-        while i > 0 {
-            let parent = (i - 1) / 2
-            guard Self.ranksAbove(buffer[parent], buffer[i], segments) else { break }
-            buffer.swapAt(i, parent)
-            i = parent
-        }
-    }
-
-    private mutating func siftDown(_ start: Int) {
-        var i = start
-        let n = buffer.count
-        while true {
-            let l = 2 * i + 1
-            guard l < n else { break }
-            var worst = l
-            if l + 1 < n && Self.ranksAbove(buffer[l], buffer[l + 1], segments) { worst = l + 1 }
-            guard Self.ranksAbove(buffer[i], buffer[worst], segments) else { break }
-            buffer.swapAt(i, worst)
-            i = worst
+        let segments = self.segments
+        heap.withUnsafeMutableBufferPointer { heap in
+            var i = start
+            while i > 0 {
+                let parent = (i - 1) / 2
+                guard Self.ranksAbove(heap[parent], heap[i], segments) else { break }
+                heap.swapAt(i, parent)
+                i = parent
+            }
         }
     }
 
@@ -301,7 +330,7 @@ struct TopHitsCollector {
         let segments = self.segments
         var best: [ScoredDoc]
         if usesHeap {
-            best = buffer
+            best = heap.map { $0.doc }
         } else {
             let bases = self.bases, limit = self.limit
             var kept = keys

@@ -158,6 +158,23 @@ public struct PostingsCursor {
         return scanBlock(to: target)
     }
 
+    /// Whether `run` (the last `run(through:)`) ends the current block at `last`, its last doc: then the
+    /// cursor may rest on that doc (`rest(after:)`) instead of moving past it (`next(after:)` would load
+    /// the next block). A caller that walks windows (`MaxScoreSearch`) skips blocks after a scored one,
+    /// and a next block loaded there was passed over by an `advance(to:)` that loaded another.
+    @inline(__always)
+    func endsBlock(_ run: PostingsRun, at last: DocID) -> Bool {
+        run.end == blockDocs && blockLastDoc == last
+    }
+
+    /// Stays on the last doc of `run` (the last `run(through:)`), which `endsBlock(_:at:)` confirmed is the
+    /// block's last.
+    @inline(__always)
+    mutating func rest(after run: PostingsRun) {
+        index = run.end &- 1
+        doc = blockLastDoc
+    }
+
     /// `advance(to:)` past the current block's last doc (or before the first block).
     @inline(never)
     mutating func advanceToBlock(_ target: DocID) -> DocID {
