@@ -3,7 +3,8 @@ import Testing
 
 /// `TermScorer.accumulateCached` (MaxScore's essential clauses after the densest one of an inner
 /// window) must add exactly what `accumulate` adds: the same docs, the same Double sums bit for bit,
-/// the same marks, and leave the cursor at the same doc.
+/// the same marks, and leave the cursor at the same doc; and both what a walk doc by doc adds
+/// (`nextDoc`, `matches`, `score()`: a probe's arithmetic), each doc of positive score once.
 @Suite struct AccumulateTests {
     @Test(arguments: [Similarity.default, .bm25f(.related), .tfidf(TFIDFParameters())])
     func cachedAccumulationEqualsAccumulation(similarity: Similarity) throws {
@@ -20,6 +21,8 @@ import Testing
             sums.0.deallocate(); sums.1.deallocate()
             marks.0.deallocate(); marks.1.deallocate()
         }
+        var expected = [Double](repeating: 0, count: capacity)
+        var expectedMarks = [UInt64](repeating: 0, count: capacity / 64)
         var compared = 0
         for _ in 0..<30 {
             let query = WeightedQuery(clauses: (0..<(2 + queries.int(6))).map { _ in
@@ -33,9 +36,11 @@ import Testing
                     return PreparedQuery.termScorer(weight, resolved, segment: segment, model: model)
                 }) else { continue }
                 for scorer in q.optional {
-                    guard var a = scorer.restarted(in: segment), var b = scorer.restarted(in: segment) else { continue }
+                    guard var a = scorer.restarted(in: segment), var b = scorer.restarted(in: segment),
+                          var c = scorer.restarted(in: segment) else { continue }
                     _ = a.nextDoc()
                     _ = b.nextDoc()
+                    _ = c.nextDoc()
                     while a.doc != PostingsCursor.noMoreDocs {
                         let first = a.doc
                         let base = AccumulatorWindow.base(of: Int(first))
@@ -44,7 +49,23 @@ import Testing
                         marks.0.initialize(repeating: 0, count: capacity / 64); marks.1.initialize(repeating: 0, count: capacity / 64)
                         a.accumulate(through: last, base: base, into: sums.0, marks: marks.0)
                         b.accumulateCached(through: last, base: base, into: sums.1, marks: marks.1)
+                        for i in expected.indices { expected[i] = 0 }
+                        for i in expectedMarks.indices { expectedMarks[i] = 0 }
+                        while c.doc <= last {
+                            if c.matches() {
+                                let score = c.score()
+                                if score > 0 {
+                                    let o = Int(c.doc) - base
+                                    expected[o] += Double(score)
+                                    expectedMarks[o >> 6] |= 1 << UInt64(o & 63)
+                                }
+                            }
+                            _ = c.nextDoc()
+                        }
                         #expect(a.doc == b.doc)
+                        #expect(a.doc == c.doc)
+                        #expect((0..<capacity).allSatisfy { sums.0[$0].bitPattern == expected[$0].bitPattern })
+                        #expect((0..<(capacity / 64)).allSatisfy { marks.0[$0] == expectedMarks[$0] })
                         #expect((0..<capacity).allSatisfy { sums.0[$0].bitPattern == sums.1[$0].bitPattern })
                         #expect((0..<(capacity / 64)).allSatisfy { marks.0[$0] == marks.1[$0] })
                         #expect(sums.0[Int(first) - base] > 0, "a window starting at a doc of the term holds it")
