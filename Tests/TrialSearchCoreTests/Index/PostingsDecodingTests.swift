@@ -439,4 +439,55 @@ import Testing
             }
         }
     }
+
+    /// A probe past the first groups of 8 of a block only sums their docs' field counts
+    /// (`decodeMasks(through:chunk:)`): an index past the dictionary among them still marks the cursor
+    /// corrupt. The block is written by the writer (three masks: indices of 2 bits, index 3 past the
+    /// dictionary), copied into a new file with its first index byte set to 3, 3, 3, 3.
+    @Test func maskIndexPastTheDictionaryInSkippedDocsIsCaught() throws {
+        let dir = TemporaryDirectory("skippedindex")
+        defer { dir.remove() }
+        var rng = SeededRandom(seed: 31)
+        var postings = Self.postings(count: 64, first: 0, rng: &rng) { i, _ in [0b1, 0b110, 0b1000][i % 3] }
+        postings[1].freqs[1] = 300
+        let written = try Self.write([postings], blockDocs: IndexFormat.maxBlockDocs, in: dir, name: "skipped")
+        var reader = written.cursor(0)
+        #expect(reader.next() == DocID(postings[0].doc))
+        #expect(reader.fieldMask == postings[0].mask)
+        #expect(reader.maskCount == 3 && reader.indexWidth == 2 && reader.freqWidth > 0)
+        let info = written.infos[0]
+        let indices = reader.indicesOffset - info.postingsOffset
+        var bytes = [UInt8](UnsafeRawBufferPointer(start: reader.base + info.postingsOffset, count: info.postingsLength))
+        let target = postings[20]
+        for damaged in [false, true] {
+            if damaged { bytes[indices] = 0xFF }
+            let name = damaged ? "damaged" : "valid"
+            let postingsPath = dir.path + "/\(name).pst", positionsPath = dir.path + "/\(name).pos"
+            let postingsName = SegmentFile.postings.formatName, positionsName = SegmentFile.positions.formatName
+            let output = try IndexOutput(path: postingsPath, formatName: postingsName, segmentID: 1, durable: false)
+            var copied = info
+            copied.postingsOffset = output.position
+            try output.write(bytes)
+            try output.finish()
+            let positionsOutput = try IndexOutput(path: positionsPath, formatName: positionsName, segmentID: 1, durable: false)
+            copied.positionsOffset = positionsOutput.position
+            copied.positionsLength = 0
+            try positionsOutput.finish()
+            let postingsFile = try IndexFile(path: postingsPath, formatName: postingsName, segmentID: 1)
+            let positionsFile = try IndexFile(path: positionsPath, formatName: positionsName, segmentID: 1)
+            defer { withExtendedLifetime((postingsFile, positionsFile)) {} }
+            var cursor = PostingsCursor(info: copied, postings: postingsFile, positions: positionsFile, docCount: written.docCount)
+            #expect(cursor.advance(to: DocID(target.doc)) == DocID(target.doc), "\(name)")
+            var freqs = [UInt32](repeating: 0, count: IndexFormat.fieldCount)
+            cursor.forEachTermFreq { field, tf in freqs[Int(field.rawValue)] = UInt32(tf) }
+            if damaged {
+                #expect(cursor.isCorrupt, "the summed docs' index past the dictionary")
+            } else {
+                #expect(!cursor.isCorrupt)
+                #expect(freqs == target.freqs && cursor.fieldMask == target.mask)
+                // Only the doc's chunk was decoded: the docs before the group of the doc before it were summed.
+                #expect(cursor.buffers.freqStart[16] == UInt32(postings[..<16].reduce(0) { $0 + $1.mask.nonzeroBitCount }))
+            }
+        }
+    }
 }

@@ -17,39 +17,54 @@ enum MaskDictionary {
     @inline(__always)
     static func isDamaged(fields: UInt32, docs: Int) -> Bool { Int(fields) > docs &* IndexFormat.fieldCount }
 
-    /// Unpacks `count` mask indices of `width` bits (1…8: a block has at most 255 masks) from `source`
-    /// and writes each doc's mask and first termFreq index (`total`, then advanced by the doc's field
-    /// count, from `fields`); an index past the dictionary shows in `total`'s advance (`isDamaged`).
-    /// The loop is copied per width with constant shifts, eight indices from one 64-bit load, as in
-    /// `BitPacking.unpack` (and reads as far: at most 7 bytes past the packed indices). Without an OR of the entries read
+    /// Unpacks the mask indices of `width` bits (1…8: a block has at most 255 masks) packed at `source`:
+    /// adds the field counts (from `fields`) of the first `summing` · 8 docs to `total`, without writing
+    /// anything for them (docs a cursor has moved past), then writes each of the next `count` docs' mask
+    /// and first termFreq index (`total`, then advanced by the doc's field count); an index past the
+    /// dictionary shows in `total`'s advance (`isDamaged`).
+    /// The loops are copied per width (`PackedWidth`: with the summing loop, the copies by a constant width
+    /// argument left one width to an outlined copy of variable width; BENCHMARKS.md, `kw24`) with
+    /// constant shifts, eight indices from one 64-bit load, as in `BitPacking.unpack` (and read as far: at
+    /// most 7 bytes past the packed indices). Without an OR of the entries read
     /// (the flag the damaged entry set before): callgrind, 75 TREC 2021 topics on the replica: see
     /// BENCHMARKS.md (`notes13`).
-    /// - Complexity: O(count).
+    /// - Complexity: O(groups + count).
     @inline(never)
-    static func decode(_ source: UnsafeRawPointer, count: Int, width: Int, dictionary: UnsafePointer<UInt16>,
+    static func decode(_ source: UnsafeRawPointer, summing groups: Int, count: Int, width: Int, dictionary: UnsafePointer<UInt16>,
                        fields: UnsafePointer<UInt32>, masks: UnsafeMutablePointer<UInt16>, freqStart: UnsafeMutablePointer<UInt32>,
                        total: inout UInt32) {
         switch width {
-        case 1: decodeGroups(source, count: count, width: 1, dictionary: dictionary, fields: fields, masks: masks, freqStart: freqStart, total: &total)
-        case 2: decodeGroups(source, count: count, width: 2, dictionary: dictionary, fields: fields, masks: masks, freqStart: freqStart, total: &total)
-        case 3: decodeGroups(source, count: count, width: 3, dictionary: dictionary, fields: fields, masks: masks, freqStart: freqStart, total: &total)
-        case 4: decodeGroups(source, count: count, width: 4, dictionary: dictionary, fields: fields, masks: masks, freqStart: freqStart, total: &total)
-        case 5: decodeGroups(source, count: count, width: 5, dictionary: dictionary, fields: fields, masks: masks, freqStart: freqStart, total: &total)
-        case 6: decodeGroups(source, count: count, width: 6, dictionary: dictionary, fields: fields, masks: masks, freqStart: freqStart, total: &total)
-        case 7: decodeGroups(source, count: count, width: 7, dictionary: dictionary, fields: fields, masks: masks, freqStart: freqStart, total: &total)
+        case 1: decodeGroups(Width1.self, source, summing: groups, count: count, dictionary: dictionary, fields: fields, masks: masks, freqStart: freqStart, total: &total)
+        case 2: decodeGroups(Width2.self, source, summing: groups, count: count, dictionary: dictionary, fields: fields, masks: masks, freqStart: freqStart, total: &total)
+        case 3: decodeGroups(Width3.self, source, summing: groups, count: count, dictionary: dictionary, fields: fields, masks: masks, freqStart: freqStart, total: &total)
+        case 4: decodeGroups(Width4.self, source, summing: groups, count: count, dictionary: dictionary, fields: fields, masks: masks, freqStart: freqStart, total: &total)
+        case 5: decodeGroups(Width5.self, source, summing: groups, count: count, dictionary: dictionary, fields: fields, masks: masks, freqStart: freqStart, total: &total)
+        case 6: decodeGroups(Width6.self, source, summing: groups, count: count, dictionary: dictionary, fields: fields, masks: masks, freqStart: freqStart, total: &total)
+        case 7: decodeGroups(Width7.self, source, summing: groups, count: count, dictionary: dictionary, fields: fields, masks: masks, freqStart: freqStart, total: &total)
         default:
             precondition(width == 8, "mask index width \(width)")
-            decodeGroups(source, count: count, width: 8, dictionary: dictionary, fields: fields, masks: masks, freqStart: freqStart, total: &total)
+            decodeGroups(Width8.self, source, summing: groups, count: count, dictionary: dictionary, fields: fields, masks: masks, freqStart: freqStart, total: &total)
         }
     }
 
     @inline(__always)
-    private static func decodeGroups(_ source: UnsafeRawPointer, count: Int, width: Int, dictionary: UnsafePointer<UInt16>,
-                                     fields: UnsafePointer<UInt32>, masks: UnsafeMutablePointer<UInt16>, freqStart: UnsafeMutablePointer<UInt32>,
-                                     total: inout UInt32) {
+    private static func decodeGroups<W: PackedWidth>(_: W.Type, _ source: UnsafeRawPointer, summing groups: Int, count: Int,
+                                                     dictionary: UnsafePointer<UInt16>, fields: UnsafePointer<UInt32>,
+                                                     masks: UnsafeMutablePointer<UInt16>, freqStart: UnsafeMutablePointer<UInt32>,
+                                                     total: inout UInt32) {
+        let width = W.bits
         let mask: UInt64 = (1 << UInt64(width)) &- 1
         var sum = total
         var p = source
+        var g = 0
+        while g < groups {
+            let word = UInt64(littleEndian: p.loadUnaligned(as: UInt64.self))
+            for j in 0..<8 {
+                sum &+= fields[Int(truncatingIfNeeded: (word >> UInt64(j &* width)) & mask)]
+            }
+            p += width
+            g &+= 1
+        }
         var i = 0
         while i &+ 8 <= count {
             // Eight indices of at most 8 bits fit in one 64-bit word.

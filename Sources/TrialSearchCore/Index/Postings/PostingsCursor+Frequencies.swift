@@ -12,14 +12,18 @@ extension PostingsCursor {
     static let maskChunk = 32
 
     /// Decodes the field masks of the current block and where each doc's termFreqs start, up to doc `i`
-    /// (at least) of the block; the termFreqs stay packed and are read per doc (`termFreq(at:)`).
+    /// (at least) of the block, from the group of 8 of the doc before the current one (`decodeMasks(through:chunk:)`:
+    /// the docs before it only have their field counts summed); the termFreqs stay packed and are read per
+    /// doc (`termFreq(at:)`).
     @inline(__always)
     mutating func decodeMasks(through i: Int) {
         if i >= masksDecoded { decodeMaskChunks(through: i) }
     }
 
     /// `decodeMasks(through:)` past the docs already decoded: the docs from `masksDecoded` to the end of
-    /// `i`'s chunk (`maskChunk`), or to the block's end.
+    /// `i`'s chunk (`maskChunk`), or to the block's end; those before the group of the doc before the
+    /// current one summed only (a run or a probe entering a block at its middle: on the replica, 48 % of
+    /// the docs decoded for 1,000 keyword queries at top 10 were never read; BENCHMARKS.md, `kw24`).
     /// - Complexity: O(docs decoded) table look-ups, plus O(distinct masks) on the block's first call.
     mutating func decodeMaskChunks(through i: Int) {
         decodeMasks(through: i, chunk: Self.maskChunk)
@@ -38,20 +42,29 @@ extension PostingsCursor {
         guard start < end else { return }
         let masks = buffers.masks, freqStart = buffers.freqStart, dictionary = buffers.dictionaryMasks
         var total = freqTotal
+        // The docs before the group of the doc before the current one are never read again (a cursor
+        // moves forward; the positions read the starts of the doc before the current one and of the
+        // block's first doc, which `readFreqHeader` writes): only their field counts are summed, their
+        // masks and starts are not written. `first`, where the writing starts, is a multiple of 8 from
+        // `start` to the end's group (`start`, a multiple of 8 below `end`, is at most that); for index
+        // 0 the group below is −8.
+        let first = min(max((index &- 1) & ~7, start), end & ~7)
         if maskCount == 1 {
             let mask = dictionary[0], count = buffers.dictionaryFields[0]
-            for j in start..<end {
+            total &+= UInt32(truncatingIfNeeded: first &- start) &* count
+            for j in first..<end {
                 masks[j] = mask
                 freqStart[j] = total
                 total &+= count
             }
         } else {
-            // `start` is a multiple of `maskChunk`, so its indices start on a byte.
-            MaskDictionary.decode(base + (indicesOffset &+ (start &* indexWidth) &>> 3), count: end &- start,
-                                  width: indexWidth, dictionary: dictionary, fields: buffers.dictionaryFields, masks: masks + start,
-                                  freqStart: freqStart + start, total: &total)
-            // An index past the dictionary (a damaged block) reads `damagedFields` fields.
-            guard !MaskDictionary.isDamaged(fields: total &- freqTotal, docs: end - start) else { return markCorrupt() }
+            // `start` is a multiple of 8, so its indices start on a byte.
+            MaskDictionary.decode(base + (indicesOffset &+ (start &* indexWidth) &>> 3), summing: (first &- start) &>> 3,
+                                  count: end &- first, width: indexWidth, dictionary: dictionary,
+                                  fields: buffers.dictionaryFields, masks: masks + first, freqStart: freqStart + first,
+                                  total: &total)
+            // An index past the dictionary (a damaged block), summed or decoded, reads `damagedFields` fields.
+            guard !MaskDictionary.isDamaged(fields: total &- freqTotal, docs: end &- start) else { return markCorrupt() }
         }
         // The termFreqs of the docs decoded so far must lie in the term's postings: `termFreq(at:)`
         // reads them in place.
@@ -100,6 +113,8 @@ extension PostingsCursor {
             dictionary[k] = 0
             dictionaryFields[k] = UInt32(MaskDictionary.damagedFields)
         }
+        // The first doc's start, which the positions read (`sumPositions`) when the decoding only summed it.
+        buffers.freqStart[0] = 0
         indicesOffset = r.position
         r.position &+= indexBytes
         let fw = Int(r.readU8())
