@@ -62,6 +62,15 @@ enum BitPacking {
         return o
     }
 
+    /// Writes one value of `width` bits (0…32, the bits above them zero) to `out`, as `pack` of a single
+    /// value does, and returns its byte count, ⌈width/8⌉. Stores 8 bytes: `out` has room for them (the
+    /// bytes past the value's are zeros, and lie past what the caller counts as written).
+    @inline(__always)
+    static func packOne(_ value: UInt32, width: Int, into out: UnsafeMutablePointer<UInt8>) -> Int {
+        UnsafeMutableRawPointer(out).storeBytes(of: UInt64(value).littleEndian, as: UInt64.self)
+        return (width &+ 7) &>> 3
+    }
+
     /// Unpacks `count` values of `width` bits from `source` into `out`.
     ///
     /// Each width has its own copy of the inlined `unpackGroups`, with constant shifts and masks (the

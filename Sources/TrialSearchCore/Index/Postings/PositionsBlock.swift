@@ -40,6 +40,7 @@ enum PositionsBlock {
     /// the header, at most 5 for fewer than 2^26 values, and 2 of padding).
     /// - Complexity: O(count).
     static func encode(_ values: UnsafePointer<UInt32>, count: Int, into out: inout ByteBuffer) {
+        if count == 1 { return encodeOne(values[0], into: &out) }
         let k = parameter(values, count: count)
         // At most 33 unary bits a value, in 32-bit words, and the last partial word.
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: (count &* 33) >> 5 &+ 2) { scratch in
@@ -82,6 +83,28 @@ enum PositionsBlock {
                 writer.finish()
                 return start.distance(to: writer.cursor)
             }
+        }
+    }
+
+    /// `encode` of a block of one value (a term once in one doc: the commonest block of a flush), the same
+    /// bytes without the scratch words and the two passes' set-up: k is `parameter`'s, the unary code is
+    /// a one bit after z zeros in ⌈(z + 1)/8⌉ bytes, the mantissa z + k bits padded to a byte. Each part
+    /// is one 8-byte store (the mantissa's over the unary code's zero bytes past its length), within
+    /// `maxEncodedLength(count: 1)`: a header of at most 2 bytes, the unary code at most 5, 8 bytes stored.
+    @inline(__always)
+    private static func encodeOne(_ v: UInt32, into out: inout ByteBuffer) {
+        let k = min(maxK, max(0, BitPacking.bitsRequired(v) &- 1))
+        let z = prefixLength(v, k)
+        let unaryBytes = (z &+ 8) &>> 3
+        out.vint(UInt64(truncatingIfNeeded: unaryBytes << 5 | k))
+        out.appendInPlace { start in
+            let raw = UnsafeMutableRawPointer(start)
+            // z ≤ 32 and n = z + k ≤ 56 (see `encode`): the masking shifts are the plain ones.
+            raw.storeBytes(of: (UInt64(1) &<< UInt64(truncatingIfNeeded: z)).littleEndian, as: UInt64.self)
+            let n = z &+ k
+            let code = UInt64(v) &+ (1 &<< UInt64(truncatingIfNeeded: k)) &- (1 &<< UInt64(truncatingIfNeeded: n))
+            raw.storeBytes(of: code.littleEndian, toByteOffset: unaryBytes, as: UInt64.self)
+            return unaryBytes &+ (n &+ 7) &>> 3
         }
     }
 
