@@ -44,7 +44,9 @@ enum BitPacking {
         var bits = 0
         var o = 0
         for i in 0..<count {
-            acc |= UInt64(values[i]) << UInt64(bits)
+            // bits < 32 here: the masking shift is the plain one (`<<` of `UInt64(bits)` tested for a
+            // negative and an oversized count per value).
+            acc |= UInt64(values[i]) &<< UInt64(truncatingIfNeeded: bits)
             bits &+= width
             if bits >= 32 {
                 UnsafeMutableRawPointer(out + o).storeBytes(of: UInt32(truncatingIfNeeded: acc).littleEndian, as: UInt32.self)

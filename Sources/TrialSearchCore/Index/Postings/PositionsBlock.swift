@@ -34,7 +34,7 @@ enum PositionsBlock {
     ///
     /// Two passes over the values after k's: the unary codes, set as one bits in scratch words as each
     /// value's z is found (their length is the header's, written before them), then copied behind the
-    /// header; the mantissas, z found again (four instructions: cheaper than storing and reloading it).
+    /// header; the mantissas, with each z stored as a byte by the first pass.
     /// The copy writes whole 32-bit words, so up to 3 bytes past the unary part, zeros that the mantissas
     /// then overwrite or that lie past the block, within `maxEncodedLength` (which counts 10 bytes for
     /// the header, at most 5 for fewer than 2^26 values, and 2 of padding).
@@ -42,9 +42,12 @@ enum PositionsBlock {
     static func encode(_ values: UnsafePointer<UInt32>, count: Int, into out: inout ByteBuffer) {
         if count == 1 { return encodeOne(values[0], into: &out) }
         let k = parameter(values, count: count)
-        // At most 33 unary bits a value, in 32-bit words, and the last partial word.
-        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: (count &* 33) >> 5 &+ 2) { scratch in
+        // At most 33 unary bits a value, in 32-bit words, and the last partial word; then each value's z
+        // as a byte, for the mantissas' pass.
+        let unaryWords = (count &* 33) >> 5 &+ 2
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: unaryWords &+ (count &+ 3) >> 2) { scratch in
             guard let unary = scratch.baseAddress else { return }
+            let prefixes = UnsafeMutableRawPointer(unary + unaryWords).assumingMemoryBound(to: UInt8.self)
             // The unary code of a value is a one bit z bits after the previous code's end: a 64-bit
             // accumulator holding fewer than 32 bits before each value (z ≤ 32, so the bit set is at most
             // bit 63: the masking shift is the plain one), whole 32-bit words stored as they fill.
@@ -52,7 +55,9 @@ enum PositionsBlock {
             var bits = 0
             var words = 0
             for i in 0..<count {
-                bits &+= Self.prefixLength(values[i], k)
+                let z = Self.prefixLength(values[i], k)
+                prefixes[i] = UInt8(truncatingIfNeeded: z)
+                bits &+= z
                 accumulator |= 1 &<< UInt64(truncatingIfNeeded: bits)
                 bits &+= 1
                 // Twice only for a code ending at bit 63 (z = 32: a value of 32 one bits with k = 0).
@@ -77,7 +82,7 @@ enum PositionsBlock {
                 let offset = UInt64(1) &<< UInt64(truncatingIfNeeded: k)
                 for i in 0..<count {
                     let v = values[i]
-                    let n = Self.prefixLength(v, k) &+ k
+                    let n = Int(prefixes[i]) &+ k
                     writer.write(UInt64(v) &+ offset &- (1 &<< UInt64(truncatingIfNeeded: n)), bits: n)
                 }
                 writer.finish()
