@@ -44,7 +44,9 @@ enum BitPacking {
         var bits = 0
         var o = 0
         for i in 0..<count {
-            acc |= UInt64(values[i]) << UInt64(bits)
+            // bits < 32 here: the masking shift is the plain one (`<<` of `UInt64(bits)` tested for a
+            // negative and an oversized count per value).
+            acc |= UInt64(values[i]) &<< UInt64(truncatingIfNeeded: bits)
             bits &+= width
             if bits >= 32 {
                 UnsafeMutableRawPointer(out + o).storeBytes(of: UInt32(truncatingIfNeeded: acc).littleEndian, as: UInt32.self)
@@ -60,6 +62,15 @@ enum BitPacking {
             bits &-= 8
         }
         return o
+    }
+
+    /// Writes one value of `width` bits (0…32, the bits above them zero) to `out`, as `pack` of a single
+    /// value does, and returns its byte count, ⌈width/8⌉. Stores 8 bytes: `out` has room for them (the
+    /// bytes past the value's are zeros, and lie past what the caller counts as written).
+    @inline(__always)
+    static func packOne(_ value: UInt32, width: Int, into out: UnsafeMutablePointer<UInt8>) -> Int {
+        UnsafeMutableRawPointer(out).storeBytes(of: UInt64(value).littleEndian, as: UInt64.self)
+        return (width &+ 7) &>> 3
     }
 
     /// Unpacks `count` values of `width` bits from `source` into `out`.

@@ -34,16 +34,20 @@ enum PositionsBlock {
     ///
     /// Two passes over the values after k's: the unary codes, set as one bits in scratch words as each
     /// value's z is found (their length is the header's, written before them), then copied behind the
-    /// header; the mantissas, z found again (four instructions: cheaper than storing and reloading it).
+    /// header; the mantissas, with each z stored as a byte by the first pass.
     /// The copy writes whole 32-bit words, so up to 3 bytes past the unary part, zeros that the mantissas
     /// then overwrite or that lie past the block, within `maxEncodedLength` (which counts 10 bytes for
     /// the header, at most 5 for fewer than 2^26 values, and 2 of padding).
     /// - Complexity: O(count).
     static func encode(_ values: UnsafePointer<UInt32>, count: Int, into out: inout ByteBuffer) {
+        if count == 1 { return encodeOne(values[0], into: &out) }
         let k = parameter(values, count: count)
-        // At most 33 unary bits a value, in 32-bit words, and the last partial word.
-        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: (count &* 33) >> 5 &+ 2) { scratch in
+        // At most 33 unary bits a value, in 32-bit words, and the last partial word; then each value's z
+        // as a byte, for the mantissas' pass.
+        let unaryWords = (count &* 33) >> 5 &+ 2
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: unaryWords &+ (count &+ 3) >> 2) { scratch in
             guard let unary = scratch.baseAddress else { return }
+            let prefixes = UnsafeMutableRawPointer(unary + unaryWords).assumingMemoryBound(to: UInt8.self)
             // The unary code of a value is a one bit z bits after the previous code's end: a 64-bit
             // accumulator holding fewer than 32 bits before each value (z ≤ 32, so the bit set is at most
             // bit 63: the masking shift is the plain one), whole 32-bit words stored as they fill.
@@ -51,7 +55,9 @@ enum PositionsBlock {
             var bits = 0
             var words = 0
             for i in 0..<count {
-                bits &+= Self.prefixLength(values[i], k)
+                let z = Self.prefixLength(values[i], k)
+                prefixes[i] = UInt8(truncatingIfNeeded: z)
+                bits &+= z
                 accumulator |= 1 &<< UInt64(truncatingIfNeeded: bits)
                 bits &+= 1
                 // Twice only for a code ending at bit 63 (z = 32: a value of 32 one bits with k = 0).
@@ -76,12 +82,34 @@ enum PositionsBlock {
                 let offset = UInt64(1) &<< UInt64(truncatingIfNeeded: k)
                 for i in 0..<count {
                     let v = values[i]
-                    let n = Self.prefixLength(v, k) &+ k
+                    let n = Int(prefixes[i]) &+ k
                     writer.write(UInt64(v) &+ offset &- (1 &<< UInt64(truncatingIfNeeded: n)), bits: n)
                 }
                 writer.finish()
                 return start.distance(to: writer.cursor)
             }
+        }
+    }
+
+    /// `encode` of a block of one value (a term once in one doc: the commonest block of a flush), the same
+    /// bytes without the scratch words and the two passes' set-up: k is `parameter`'s, the unary code is
+    /// a one bit after z zeros in ⌈(z + 1)/8⌉ bytes, the mantissa z + k bits padded to a byte. Each part
+    /// is one 8-byte store (the mantissa's over the unary code's zero bytes past its length), within
+    /// `maxEncodedLength(count: 1)`: a header of at most 2 bytes, the unary code at most 5, 8 bytes stored.
+    @inline(__always)
+    private static func encodeOne(_ v: UInt32, into out: inout ByteBuffer) {
+        let k = min(maxK, max(0, BitPacking.bitsRequired(v) &- 1))
+        let z = prefixLength(v, k)
+        let unaryBytes = (z &+ 8) &>> 3
+        out.vint(UInt64(truncatingIfNeeded: unaryBytes << 5 | k))
+        out.appendInPlace { start in
+            let raw = UnsafeMutableRawPointer(start)
+            // z ≤ 32 and n = z + k ≤ 56 (see `encode`): the masking shifts are the plain ones.
+            raw.storeBytes(of: (UInt64(1) &<< UInt64(truncatingIfNeeded: z)).littleEndian, as: UInt64.self)
+            let n = z &+ k
+            let code = UInt64(v) &+ (1 &<< UInt64(truncatingIfNeeded: k)) &- (1 &<< UInt64(truncatingIfNeeded: n))
+            raw.storeBytes(of: code.littleEndian, toByteOffset: unaryBytes, as: UInt64.self)
+            return unaryBytes &+ (n &+ 7) &>> 3
         }
     }
 

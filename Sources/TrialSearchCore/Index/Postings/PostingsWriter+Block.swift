@@ -10,13 +10,14 @@ extension PostingsWriter {
     /// entry and its positions, and starts an empty block.
     mutating func encodeBlock() {
         let n = count
-        let b = buffers
-        precondition(termPositions.count <= Int(UInt32.max), "positions of one term exceed 4 GB")
+        unowned(unsafe) let b = buffers
+        // One test for both offsets of the skip entry (then converted without a check each).
+        precondition(termPositions.count | blocks.count <= Int(UInt32.max), "postings or positions of one term exceed 4 GB")
         skip.reserve(PostingsCursor.skipEntryLength)
-        skip.u32(b.docs[n - 1])
-        skip.u32(UInt32(blocks.count))
-        skip.u32(UInt32(termPositions.count))
-        skip.u8(UInt8(n))
+        skip.u32(b.docs[n &- 1])
+        skip.u32(UInt32(truncatingIfNeeded: blocks.count))
+        skip.u32(UInt32(truncatingIfNeeded: termPositions.count))
+        skip.u8(UInt8(truncatingIfNeeded: n))
         termPositions.reserve(PositionsBlock.maxEncodedLength(count: positionCount))
         PositionsBlock.encode(b.positions, count: positionCount, into: &termPositions)
         blocks.reserve(Self.maxBlockBytes)
@@ -25,59 +26,63 @@ extension PostingsWriter {
         blockMaxima.append(blockMaximum)
         blockMaximum = 0
 
-        // Doc deltas − 1.
-        var previous = UInt32(truncatingIfNeeded: previousBlockLastDoc)
-        var maxDelta: UInt32 = 0
-        for i in 0..<n {
-            let delta = b.docs[i] &- previous &- 1
-            b.scratch[i] = delta
-            maxDelta |= delta
-            previous = b.docs[i]
-        }
-        let docWidth = BitPacking.bitsRequired(maxDelta)
-        blocks.u8(UInt8(docWidth))
-        blocks.pack(b.scratch, count: n, width: docWidth)
+        if n == 1 {
+            encodeOneDoc()
+        } else {
+            // Doc deltas − 1.
+            var previous = UInt32(truncatingIfNeeded: previousBlockLastDoc)
+            var maxDelta: UInt32 = 0
+            for i in 0..<n {
+                let delta = b.docs[i] &- previous &- 1
+                b.scratch[i] = delta
+                maxDelta |= delta
+                previous = b.docs[i]
+            }
+            let docWidth = BitPacking.bitsRequired(maxDelta)
+            blocks.u8(UInt8(docWidth))
+            blocks.pack(b.scratch, count: n, width: docWidth)
 
-        // Field masks: a small dictionary, then an index per doc.
-        var dictionaryCount = 0
-        var lastMask: UInt16 = 0
-        var lastIndex: UInt32 = 0
-        // A mask's index is found in `maskSlots` (index + 1 per mask seen in this block, 0 otherwise),
-        // not by a scan of the dictionary; the slots of the block's masks are cleared after it.
-        let slots = b.maskSlots
-        for i in 0..<n {
-            let m = b.masks[i]
-            if dictionaryCount > 0 && m == lastMask {
+            // Field masks: a small dictionary, then an index per doc.
+            var dictionaryCount = 0
+            var lastMask: UInt16 = 0
+            var lastIndex: UInt32 = 0
+            // A mask's index is found in `maskSlots` (index + 1 per mask seen in this block, 0 otherwise),
+            // not by a scan of the dictionary; the slots of the block's masks are cleared after it.
+            let slots = b.maskSlots
+            for i in 0..<n {
+                let m = b.masks[i]
+                if dictionaryCount > 0 && m == lastMask {
+                    b.scratch[i] = lastIndex
+                    continue
+                }
+                var k = Int(slots[Int(m)]) &- 1
+                if k < 0 {
+                    k = dictionaryCount
+                    b.dictionary[k] = m
+                    dictionaryCount &+= 1
+                    slots[Int(m)] = UInt8(truncatingIfNeeded: dictionaryCount)
+                }
+                lastMask = m
+                lastIndex = UInt32(truncatingIfNeeded: k)
                 b.scratch[i] = lastIndex
-                continue
             }
-            var k = Int(slots[Int(m)]) &- 1
-            if k < 0 {
-                k = dictionaryCount
-                b.dictionary[k] = m
-                dictionaryCount &+= 1
-                slots[Int(m)] = UInt8(truncatingIfNeeded: dictionaryCount)
+            for k in 0..<dictionaryCount { slots[Int(b.dictionary[k])] = 0 }
+            // The masks shifted to the block's lowest field, as wide as its fields span.
+            let blockFields = blockImpacts.fieldMask
+            let shift = blockFields.trailingZeroBitCount
+            let maskWidth = BitPacking.bitsRequired(UInt32(blockFields >> UInt16(truncatingIfNeeded: shift)))
+            blocks.u8(UInt8(dictionaryCount))
+            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: dictionaryCount) { shifted in
+                for k in 0..<dictionaryCount {
+                    let mask = b.dictionary[k]
+                    precondition(mask & ~blockFields == 0, "field mask \(mask) outside the block's impacts \(blockFields)")
+                    shifted[k] = UInt32(mask) >> UInt32(shift)
+                }
+                if let values = shifted.baseAddress { blocks.pack(values, count: dictionaryCount, width: maskWidth) }
             }
-            lastMask = m
-            lastIndex = UInt32(truncatingIfNeeded: k)
-            b.scratch[i] = lastIndex
+            let indexWidth = BitPacking.bitsRequired(UInt32(dictionaryCount - 1))
+            blocks.pack(b.scratch, count: n, width: indexWidth)
         }
-        for k in 0..<dictionaryCount { slots[Int(b.dictionary[k])] = 0 }
-        // The masks shifted to the block's lowest field, as wide as its fields span.
-        let blockFields = blockImpacts.fieldMask
-        let shift = blockFields.trailingZeroBitCount
-        let maskWidth = BitPacking.bitsRequired(UInt32(blockFields >> UInt16(truncatingIfNeeded: shift)))
-        blocks.u8(UInt8(dictionaryCount))
-        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: dictionaryCount) { shifted in
-            for k in 0..<dictionaryCount {
-                let mask = b.dictionary[k]
-                precondition(mask & ~blockFields == 0, "field mask \(mask) outside the block's impacts \(blockFields)")
-                shifted[k] = UInt32(mask) >> UInt32(shift)
-            }
-            if let values = shifted.baseAddress { blocks.pack(values, count: dictionaryCount, width: maskWidth) }
-        }
-        let indexWidth = BitPacking.bitsRequired(UInt32(dictionaryCount - 1))
-        blocks.pack(b.scratch, count: n, width: indexWidth)
 
         // Freqs − 1.
         var maxFreq: UInt32 = 0
@@ -91,6 +96,28 @@ extension PostingsWriter {
         count = 0
         freqCount = 0
         positionCount = 0
-        blockImpacts = Impacts()
+        // An empty bound: `Impacts.add` sets a field's values when it adds the field to the mask, and the
+        // writer reads only the fields of the mask, so those of other fields need no zeroing (two
+        // `InlineArray(repeating:)` calls a block).
+        blockImpacts.fieldMask = 0
+    }
+
+    /// The deltas, masks and mask indices of a block of one doc (a rare term's: most blocks of a flush),
+    /// the same bytes as `encodeBlock`'s general path, which packs one delta, a dictionary of one mask
+    /// and indices of width 0 (no bytes), but without its loops, mask slots and scratch dictionary.
+    @inline(__always)
+    private mutating func encodeOneDoc() {
+        unowned(unsafe) let b = buffers
+        let delta = b.docs[0] &- UInt32(truncatingIfNeeded: previousBlockLastDoc) &- 1
+        let docWidth = BitPacking.bitsRequired(delta)
+        blocks.u8(UInt8(truncatingIfNeeded: docWidth))
+        blocks.appendInPlace { BitPacking.packOne(delta, width: docWidth, into: $0) }
+        let mask = b.masks[0]
+        let blockFields = blockImpacts.fieldMask
+        precondition(mask & ~blockFields == 0, "field mask \(mask) outside the block's impacts \(blockFields)")
+        let shift = UInt16(truncatingIfNeeded: blockFields.trailingZeroBitCount)
+        let maskWidth = BitPacking.bitsRequired(UInt32(blockFields >> shift))
+        blocks.u8(1)
+        blocks.appendInPlace { BitPacking.packOne(UInt32(mask >> shift), width: maskWidth, into: $0) }
     }
 }

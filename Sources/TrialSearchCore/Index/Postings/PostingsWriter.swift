@@ -322,8 +322,9 @@ struct PostingsWriter: ~Copyable {
         info.positionsOffset = positionsStart
         info.positionsLength = termPositions.count
         // Reset for the next term.
-        termImpacts = Impacts()
-        blockImpacts = Impacts()
+        // Empty bounds (the fields outside a mask are never read: see `encodeBlock`'s reset).
+        termImpacts.fieldMask = 0
+        blockImpacts.fieldMask = 0
         termMaximum = 0
         blockMaximum = 0
         blockMaxima.removeAll(keepingCapacity: true)
