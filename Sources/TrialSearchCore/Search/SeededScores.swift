@@ -41,10 +41,11 @@ struct SeededScores {
 
     var isEmpty: Bool { docs.isEmpty }
 
-    /// Records clause `clause`'s entry for candidate `candidate`: its score, or `notMatched`.
-    @inline(__always)
-    mutating func record(candidate: Int, clause: Int, _ entry: Float) {
-        scores[candidate * clauseCount + clause] = entry
+    /// Runs `body` with the entries writable in place (`docs.count` rows of `clauseCount`, clause i of
+    /// candidate c at `c · clauseCount + i`), where the seed records each clause it probes: its score,
+    /// or `notMatched`.
+    mutating func withUnsafeMutableEntries<R>(_ body: (UnsafeMutableBufferPointer<Float>) throws -> R) rethrows -> R {
+        try scores.withUnsafeMutableBufferPointer { try body($0) }
     }
 
     /// The doc of candidate `c`, or `PostingsCursor.noMoreDocs` past the last.
