@@ -188,15 +188,23 @@ enum ThresholdSeed {
         if limit * rest.count <= maxProbes {
             found.sort { $0.doc < $1.doc }
             var completed = SeededScores(docs: found.map(\.doc), clauseCount: scorers.count)
-            for i in rest {
-                guard var scorer = scorers[i].restartedForUseBeforeThis(in: query.segment) else { continue }
-                for c in found.indices {
-                    if scorer.advanceAlone(to: found[c].doc) == found[c].doc && scorer.matches() {
-                        let score = scorer.score()
-                        found[c].sum += Double(score)
-                        completed.record(candidate: c, clause: i, score)
-                    } else {
-                        completed.record(candidate: c, clause: i, SeededScores.notMatched)
+            let clauseCount = scorers.count
+            // In place through buffers: each probe's two writes (the sum, the entry) then cost no
+            // uniqueness check of their arrays (about 40,000 probes for 200 related sources).
+            completed.withUnsafeMutableEntries { entries in
+                found.withUnsafeMutableBufferPointer { found in
+                    for i in rest {
+                        guard var scorer = scorers[i].restartedForUseBeforeThis(in: query.segment) else { continue }
+                        for c in found.indices {
+                            let doc = found[c].doc
+                            if scorer.advanceAlone(to: doc) == doc && scorer.matches() {
+                                let score = scorer.score()
+                                found[c].sum += Double(score)
+                                entries[c * clauseCount + i] = score
+                            } else {
+                                entries[c * clauseCount + i] = SeededScores.notMatched
+                            }
+                        }
                     }
                 }
             }
