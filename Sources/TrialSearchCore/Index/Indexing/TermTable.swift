@@ -67,37 +67,16 @@ struct TermTable {
         text = .allocate(capacity: textCapacity)
     }
 
-    /// Tables of at least this many slots (256 KB) are anonymous mappings, smaller ones heap blocks.
-    private static let mappedSlots = 1 << 12
-
-    /// `count` empty (zeroed) states, 64-byte aligned. A large table is an anonymous mapping: its pages
-    /// come zeroed from the kernel, where a heap block was zeroed by a `memset` (an indexing segment's
-    /// 2 MB table and each doubling: 12.6 M instructions of the 3,000 trials' build). Freed by
-    /// `freeStates` with the same `count`.
     private static func allocateStates(_ count: Int) -> UnsafeMutablePointer<TermState> {
         precondition(MemoryLayout<TermState>.stride == 64, "TermState is \(MemoryLayout<TermState>.stride) bytes")
-        if count >= mappedSlots {
-            let address = mmap(nil, count * 64, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
-            guard let address, address != MAP_FAILED else { fatalError("out of memory for \(count) term slots") }
-            return address.bindMemory(to: TermState.self, capacity: count)
-        }
         let raw = UnsafeMutableRawPointer.allocate(byteCount: count * 64, alignment: 64)
         raw.initializeMemory(as: UInt8.self, repeating: 0, count: count * 64)
         return raw.bindMemory(to: TermState.self, capacity: count)
     }
 
-    /// Frees `states`, of `count` slots, from `allocateStates`.
-    private static func freeStates(_ states: UnsafeMutablePointer<TermState>, count: Int) {
-        if count >= mappedSlots {
-            munmap(UnsafeMutableRawPointer(states), count * 64)
-        } else {
-            states.deallocate()
-        }
-    }
-
     mutating func deallocate() {
         pool.deallocate()
-        Self.freeStates(terms, count: tableMask + 1)
+        terms.deallocate()
         text.deallocate()
     }
 
@@ -197,7 +176,7 @@ struct TermTable {
             while terms[slot].textLength != 0 { slot = (slot + 1) & tableMask }
             terms[slot] = old[i]
         }
-        Self.freeStates(old, count: oldMask + 1)
+        old.deallocate()
     }
 
     /// Records one occurrence of each term of `batch` (in its order) in (`doc`, `field`) at its position.
