@@ -219,6 +219,23 @@ private struct FlushScratch {
         positions.deallocate()
     }
 
+    /// The vint at `bytes[i]`, `i` advanced past it: a stream followed by zero bytes (`addPostings`), so
+    /// that a vint cut short stops on them and the loop tests a byte's high bit only.
+    @inline(__always)
+    private static func zeroEndedVInt(_ bytes: UnsafeMutablePointer<UInt8>, _ i: inout Int) -> UInt32 {
+        var b = bytes[i]
+        i &+= 1
+        var v = UInt32(b & 0x7F)
+        var shift: UInt32 = 7
+        while b >= 0x80 {
+            b = bytes[i]
+            i &+= 1
+            v |= UInt32(b & 0x7F) << shift
+            shift &+= 7
+        }
+        return v
+    }
+
     /// Adds the docs of term `t` of `table` (its doc stream of (docDelta, field, termFreq) entries and its
     /// position vints) to the current term of `postings`, each doc shifted by `docBase`; `rows` are the
     /// segment's norms rows (of the shifted docs).
@@ -244,19 +261,7 @@ private struct FlushScratch {
         let p = positions.base, positionsEnd = positions.count - 5
         var i = 0
         var position = 0
-        @inline(__always) func vint() -> UInt32 {
-            var b = e[i]
-            i &+= 1
-            var v = UInt32(b & 0x7F)
-            var shift: UInt32 = 7
-            while b >= 0x80 {
-                b = e[i]
-                i &+= 1
-                v |= UInt32(b & 0x7F) << shift
-                shift &+= 7
-            }
-            return v
-        }
+        @inline(__always) func vint() -> UInt32 { Self.zeroEndedVInt(e, &i) }
         var doc: Int32 = -1
         var row = rows
         var pending = postings.entryDoc
@@ -285,17 +290,7 @@ private struct FlushScratch {
                 guard position < positionsEnd else {
                     throw IndexError.corrupt(file: file(), reason: "in-memory positions end inside an entry")
                 }
-                var b = p[position]
-                position &+= 1
-                var value = UInt32(b & 0x7F)
-                var shift: UInt32 = 7
-                while b >= 0x80 {
-                    b = p[position]
-                    position &+= 1
-                    value |= UInt32(b & 0x7F) << shift
-                    shift &+= 7
-                }
-                target[j] = value
+                target[j] = Self.zeroEndedVInt(p, &position)
             }
             postings.addEntry(field: field, termFreq: freq, norms: row, to: &pending)
         }

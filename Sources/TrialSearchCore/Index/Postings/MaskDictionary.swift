@@ -54,17 +54,8 @@ enum MaskDictionary {
                                                      total: inout UInt32) {
         let width = W.bits
         let mask: UInt64 = (1 << UInt64(width)) &- 1
-        var sum = total
         var p = source
-        var g = 0
-        while g < groups {
-            let word = UInt64(littleEndian: p.loadUnaligned(as: UInt64.self))
-            for j in 0..<8 {
-                sum &+= fields[Int(truncatingIfNeeded: (word >> UInt64(j &* width)) & mask)]
-            }
-            p += width
-            g &+= 1
-        }
+        var sum = sumGroups(W.self, &p, groups: groups, fields: fields, total: total)
         var i = 0
         while i &+ 8 <= count {
             // Eight indices of at most 8 bits fit in one 64-bit word.
@@ -100,26 +91,29 @@ enum MaskDictionary {
     @inline(never)
     static func sumFields(_ source: UnsafeRawPointer, groups: Int, width: Int, fields: UnsafePointer<UInt32>,
                           total: UInt32) -> UInt32 {
+        var p = source
         switch width {
-        case 1: return sumGroups(source, groups: groups, width: 1, fields: fields, total: total)
-        case 2: return sumGroups(source, groups: groups, width: 2, fields: fields, total: total)
-        case 3: return sumGroups(source, groups: groups, width: 3, fields: fields, total: total)
-        case 4: return sumGroups(source, groups: groups, width: 4, fields: fields, total: total)
-        case 5: return sumGroups(source, groups: groups, width: 5, fields: fields, total: total)
-        case 6: return sumGroups(source, groups: groups, width: 6, fields: fields, total: total)
-        case 7: return sumGroups(source, groups: groups, width: 7, fields: fields, total: total)
+        case 1: return sumGroups(Width1.self, &p, groups: groups, fields: fields, total: total)
+        case 2: return sumGroups(Width2.self, &p, groups: groups, fields: fields, total: total)
+        case 3: return sumGroups(Width3.self, &p, groups: groups, fields: fields, total: total)
+        case 4: return sumGroups(Width4.self, &p, groups: groups, fields: fields, total: total)
+        case 5: return sumGroups(Width5.self, &p, groups: groups, fields: fields, total: total)
+        case 6: return sumGroups(Width6.self, &p, groups: groups, fields: fields, total: total)
+        case 7: return sumGroups(Width7.self, &p, groups: groups, fields: fields, total: total)
         default:
             precondition(width == 8, "mask index width \(width)")
-            return sumGroups(source, groups: groups, width: 8, fields: fields, total: total)
+            return sumGroups(Width8.self, &p, groups: groups, fields: fields, total: total)
         }
     }
 
+    /// `sumFields`' loop for one width, also `decode`'s for the docs it passes: `p` is left after the
+    /// `groups` groups.
     @inline(__always)
-    private static func sumGroups(_ source: UnsafeRawPointer, groups: Int, width: Int, fields: UnsafePointer<UInt32>,
-                                  total: UInt32) -> UInt32 {
+    private static func sumGroups<W: PackedWidth>(_: W.Type, _ p: inout UnsafeRawPointer, groups: Int,
+                                                  fields: UnsafePointer<UInt32>, total: UInt32) -> UInt32 {
+        let width = W.bits
         let mask: UInt64 = (1 << UInt64(width)) &- 1
         var sum = total
-        var p = source
         var g = 0
         while g < groups {
             let word = UInt64(littleEndian: p.loadUnaligned(as: UInt64.self))
