@@ -183,17 +183,24 @@ struct JSONValue {
                             i += 6
                         }
                     }
-                    let value = Unicode.Scalar(scalar) ?? "\u{FFFD}"
-                    for unit in value.utf8 {
-                        out[n] = unit
-                        n += 1
-                    }
+                    JSONValue.writeUTF8(of: scalar, to: output, at: &n)
                     continue
                 default: out[n] = e  // \" \\ \/
                 }
                 n += 1
             }
             return n
+        }
+    }
+
+    /// Writes the UTF-8 of an escape's `scalar` at `out[n]` (U+FFFD for a lone surrogate), `n` advanced:
+    /// the last step of `unescape` and of `TrialJSONDecoder`'s one-pass unescaping.
+    @inline(__always)
+    static func writeUTF8(of scalar: UInt32, to out: UnsafeMutablePointer<UInt8>, at n: inout Int) {
+        let value = Unicode.Scalar(scalar) ?? "\u{FFFD}"
+        for unit in value.utf8 {
+            out[n] = unit
+            n += 1
         }
     }
 

@@ -68,11 +68,7 @@ extension TrialJSONDecoder {
                         scalar = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
                         j += 6
                     }
-                    let value = Unicode.Scalar(scalar) ?? "\u{FFFD}"
-                    for unit in value.utf8 {
-                        out[n] = unit
-                        n += 1
-                    }
+                    JSONValue.writeUTF8(of: scalar, to: out, at: &n)
                     continue
                 default:
                     throw Reject()
