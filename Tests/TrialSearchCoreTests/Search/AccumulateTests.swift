@@ -31,10 +31,7 @@ import Testing
             let prepared = try PreparedQuery(query, reader: index.reader, model: searcher.model)
             for segment in index.reader.segments {
                 let model = searcher.model
-                guard let q = prepared.segmentQuery(segment, model: model, options: SearchOptions(), make: { match -> TermScorer? in
-                    guard case let .term(weight, resolved) = match else { return nil }
-                    return PreparedQuery.termScorer(weight, resolved, segment: segment, model: model)
-                }) else { continue }
+                guard let q = prepared.termScorerQuery(segment, model: model) else { continue }
                 for scorer in q.optional {
                     guard var a = scorer.restarted(in: segment), var b = scorer.restarted(in: segment),
                           var c = scorer.restarted(in: segment) else { continue }

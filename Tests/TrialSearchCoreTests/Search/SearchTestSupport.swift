@@ -97,3 +97,15 @@ struct RandomQueries {
         }
     }
 }
+
+extension PreparedQuery {
+    /// `segmentQuery` in `segment` with a `TermScorer` for each term clause (and no scorer for any other
+    /// kind), as the scorer tests walk them.
+    func termScorerQuery(_ segment: SegmentReader, model: ScoringModel,
+                         options: SearchOptions = SearchOptions()) -> SegmentQuery<TermScorer>? {
+        segmentQuery(segment, model: model, options: options, make: { match -> TermScorer? in
+            guard case let .term(weight, resolved) = match else { return nil }
+            return PreparedQuery.termScorer(weight, resolved, segment: segment, model: model)
+        })
+    }
+}

@@ -18,10 +18,7 @@ import Testing
             let query = WeightedQuery(clauses: [WeightedClause(match: .term(word))])
             let prepared = try PreparedQuery(query, reader: index.reader, model: model)
             for segment in index.reader.segments {
-                guard let q = prepared.segmentQuery(segment, model: model, options: SearchOptions(), make: { match -> TermScorer? in
-                    guard case let .term(weight, resolved) = match else { return nil }
-                    return PreparedQuery.termScorer(weight, resolved, segment: segment, model: model)
-                }), let scorer = q.optional.first,
+                guard let q = prepared.termScorerQuery(segment, model: model), let scorer = q.optional.first,
                     var walk = scorer.restarted(in: segment), var probe = scorer.restarted(in: segment) else { continue }
                 var walked: [DocID: Float] = [:]
                 while walk.nextDoc() != PostingsCursor.noMoreDocs {

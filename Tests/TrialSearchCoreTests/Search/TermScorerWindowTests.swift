@@ -15,10 +15,7 @@ import Testing
             let query = WeightedQuery(clauses: [WeightedClause(match: .term(word))])
             let prepared = try PreparedQuery(query, reader: index.reader, model: model)
             for segment in index.reader.segments {
-                guard let q = prepared.segmentQuery(segment, model: model, options: SearchOptions(), make: { match -> TermScorer? in
-                    guard case let .term(weight, resolved) = match else { return nil }
-                    return PreparedQuery.termScorer(weight, resolved, segment: segment, model: model)
-                }), let scorer = q.optional.first,
+                guard let q = prepared.termScorerQuery(segment, model: model), let scorer = q.optional.first,
                     var whole = scorer.restarted(in: segment), var windowed = scorer.restarted(in: segment) else { continue }
                 guard var all = scorer.restarted(in: segment) else { continue }
                 // A threshold that most of the term's docs, and so some of its blocks, fall below.

@@ -45,10 +45,7 @@ import Testing
             var best = -Float.infinity
             for segment in index.reader.segments {
                 let model = searcher.model
-                guard let q = prepared.segmentQuery(segment, model: model, options: options, make: { match -> TermScorer? in
-                    guard case let .term(weight, resolved) = match else { return nil }
-                    return PreparedQuery.termScorer(weight, resolved, segment: segment, model: model)
-                }) else { continue }
+                guard let q = prepared.termScorerQuery(segment, model: model, options: options) else { continue }
                 segmentQueries.append(q)
                 let alone = ThresholdSeed.lowerBound([q], limit: limit, window: window)
                 #expect(alone <= kth, "round \(round), segment \(segment.ordinal): seed \(alone) above the k-th score \(kth) (limit \(limit))")
@@ -90,10 +87,7 @@ import Testing
             let options = SearchOptions(limit: limit, filter: queries.filter(), excluding: queries.int(2) == 0 ? index.trials[round].id : nil)
             let prepared = try PreparedQuery(query, reader: index.reader, model: model)
             func segmentQuery(_ segment: SegmentReader) -> SegmentQuery<TermScorer>? {
-                prepared.segmentQuery(segment, model: model, options: options, make: { match -> TermScorer? in
-                    guard case let .term(weight, resolved) = match else { return nil }
-                    return PreparedQuery.termScorer(weight, resolved, segment: segment, model: model)
-                })
+                prepared.termScorerQuery(segment, model: model, options: options)
             }
             for segment in index.reader.segments {
                 guard let q = segmentQuery(segment), let fresh = segmentQuery(segment) else { continue }
@@ -162,14 +156,8 @@ import Testing
         for _ in 0..<10 {
             let prepared = try PreparedQuery(Self.manyTermQuery(&queries), reader: index.reader, model: model)
             for segment in index.reader.segments {
-                guard let q = prepared.segmentQuery(segment, model: model, options: SearchOptions(), make: { match -> TermScorer? in
-                    guard case let .term(weight, resolved) = match else { return nil }
-                    return PreparedQuery.termScorer(weight, resolved, segment: segment, model: model)
-                }) else { continue }
-                guard let r = prepared.segmentQuery(segment, model: model, options: SearchOptions(), make: { match -> TermScorer? in
-                    guard case let .term(weight, resolved) = match else { return nil }
-                    return PreparedQuery.termScorer(weight, resolved, segment: segment, model: model)
-                }) else { continue }
+                guard let q = prepared.termScorerQuery(segment, model: model) else { continue }
+                guard let r = prepared.termScorerQuery(segment, model: model) else { continue }
                 for (c, var original) in q.optional.enumerated() {
                     var reference = r.optional[c]
                     let expected = walk(&reference)
