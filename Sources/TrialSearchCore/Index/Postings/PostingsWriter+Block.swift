@@ -26,63 +26,7 @@ extension PostingsWriter {
         blockMaxima.append(blockMaximum)
         blockMaximum = 0
 
-        if n == 1 {
-            encodeOneDoc()
-        } else {
-            // Doc deltas − 1.
-            var previous = UInt32(truncatingIfNeeded: previousBlockLastDoc)
-            var maxDelta: UInt32 = 0
-            for i in 0..<n {
-                let delta = b.docs[i] &- previous &- 1
-                b.scratch[i] = delta
-                maxDelta |= delta
-                previous = b.docs[i]
-            }
-            let docWidth = BitPacking.bitsRequired(maxDelta)
-            blocks.u8(UInt8(docWidth))
-            blocks.pack(b.scratch, count: n, width: docWidth)
-
-            // Field masks: a small dictionary, then an index per doc.
-            var dictionaryCount = 0
-            var lastMask: UInt16 = 0
-            var lastIndex: UInt32 = 0
-            // A mask's index is found in `maskSlots` (index + 1 per mask seen in this block, 0 otherwise),
-            // not by a scan of the dictionary; the slots of the block's masks are cleared after it.
-            let slots = b.maskSlots
-            for i in 0..<n {
-                let m = b.masks[i]
-                if dictionaryCount > 0 && m == lastMask {
-                    b.scratch[i] = lastIndex
-                    continue
-                }
-                var k = Int(slots[Int(m)]) &- 1
-                if k < 0 {
-                    k = dictionaryCount
-                    b.dictionary[k] = m
-                    dictionaryCount &+= 1
-                    slots[Int(m)] = UInt8(truncatingIfNeeded: dictionaryCount)
-                }
-                lastMask = m
-                lastIndex = UInt32(truncatingIfNeeded: k)
-                b.scratch[i] = lastIndex
-            }
-            for k in 0..<dictionaryCount { slots[Int(b.dictionary[k])] = 0 }
-            // The masks shifted to the block's lowest field, as wide as its fields span.
-            let blockFields = blockImpacts.fieldMask
-            let shift = blockFields.trailingZeroBitCount
-            let maskWidth = BitPacking.bitsRequired(UInt32(blockFields >> UInt16(truncatingIfNeeded: shift)))
-            blocks.u8(UInt8(dictionaryCount))
-            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: dictionaryCount) { shifted in
-                for k in 0..<dictionaryCount {
-                    let mask = b.dictionary[k]
-                    precondition(mask & ~blockFields == 0, "field mask \(mask) outside the block's impacts \(blockFields)")
-                    shifted[k] = UInt32(mask) >> UInt32(shift)
-                }
-                if let values = shifted.baseAddress { blocks.pack(values, count: dictionaryCount, width: maskWidth) }
-            }
-            let indexWidth = BitPacking.bitsRequired(UInt32(dictionaryCount - 1))
-            blocks.pack(b.scratch, count: n, width: indexWidth)
-        }
+        if n == 1 { encodeOneDoc() } else { encodeDocsAndMasks(n) }
 
         // Freqs − 1.
         var maxFreq: UInt32 = 0
@@ -102,8 +46,67 @@ extension PostingsWriter {
         blockImpacts.fieldMask = 0
     }
 
+    /// The deltas, mask dictionary and mask indices of a block of `n` > 1 docs.
+    @inline(__always)
+    private mutating func encodeDocsAndMasks(_ n: Int) {
+        unowned(unsafe) let b = buffers
+        // Doc deltas − 1.
+        var previous = UInt32(truncatingIfNeeded: previousBlockLastDoc)
+        var maxDelta: UInt32 = 0
+        for i in 0..<n {
+            let delta = b.docs[i] &- previous &- 1
+            b.scratch[i] = delta
+            maxDelta |= delta
+            previous = b.docs[i]
+        }
+        let docWidth = BitPacking.bitsRequired(maxDelta)
+        blocks.u8(UInt8(docWidth))
+        blocks.pack(b.scratch, count: n, width: docWidth)
+
+        // Field masks: a small dictionary, then an index per doc.
+        var dictionaryCount = 0
+        var lastMask: UInt16 = 0
+        var lastIndex: UInt32 = 0
+        // A mask's index is found in `maskSlots` (index + 1 per mask seen in this block, 0 otherwise),
+        // not by a scan of the dictionary; the slots of the block's masks are cleared after it.
+        let slots = b.maskSlots
+        for i in 0..<n {
+            let m = b.masks[i]
+            if dictionaryCount > 0 && m == lastMask {
+                b.scratch[i] = lastIndex
+                continue
+            }
+            var k = Int(slots[Int(m)]) &- 1
+            if k < 0 {
+                k = dictionaryCount
+                b.dictionary[k] = m
+                dictionaryCount &+= 1
+                slots[Int(m)] = UInt8(truncatingIfNeeded: dictionaryCount)
+            }
+            lastMask = m
+            lastIndex = UInt32(truncatingIfNeeded: k)
+            b.scratch[i] = lastIndex
+        }
+        for k in 0..<dictionaryCount { slots[Int(b.dictionary[k])] = 0 }
+        // The masks shifted to the block's lowest field, as wide as its fields span.
+        let blockFields = blockImpacts.fieldMask
+        let shift = blockFields.trailingZeroBitCount
+        let maskWidth = BitPacking.bitsRequired(UInt32(blockFields >> UInt16(truncatingIfNeeded: shift)))
+        blocks.u8(UInt8(dictionaryCount))
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: dictionaryCount) { shifted in
+            for k in 0..<dictionaryCount {
+                let mask = b.dictionary[k]
+                precondition(mask & ~blockFields == 0, "field mask \(mask) outside the block's impacts \(blockFields)")
+                shifted[k] = UInt32(mask) >> UInt32(shift)
+            }
+            if let values = shifted.baseAddress { blocks.pack(values, count: dictionaryCount, width: maskWidth) }
+        }
+        let indexWidth = BitPacking.bitsRequired(UInt32(dictionaryCount - 1))
+        blocks.pack(b.scratch, count: n, width: indexWidth)
+    }
+
     /// The deltas, masks and mask indices of a block of one doc (a rare term's: most blocks of a flush),
-    /// the same bytes as `encodeBlock`'s general path, which packs one delta, a dictionary of one mask
+    /// the same bytes as `encodeDocsAndMasks`, which packs one delta, a dictionary of one mask
     /// and indices of width 0 (no bytes), but without its loops, mask slots and scratch dictionary.
     @inline(__always)
     private mutating func encodeOneDoc() {
