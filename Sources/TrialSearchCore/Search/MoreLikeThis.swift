@@ -75,10 +75,45 @@ public struct MoreLikeThis: Sendable {
         return counter.counts
     }
 
-    /// A selected term with its resolution (`selectTerms`' best so far).
-    private struct Choice {
-        var term: SelectedTerm
-        var resolved: ResolvedTerm
+    /// A term among `selectTerms`' best so far: its score, its entry in the source's counts and where
+    /// `Sides` holds its statistics, 16 bytes that sort and move cheaply; its `String` and `ResolvedTerm`
+    /// are made only for the terms kept at the end (a term that entered the best and left it again cost a
+    /// `String`, an array and their destruction, and the best were structs of a `String` and a
+    /// `ResolvedTerm`, copied and destroyed through outlined functions; BENCHMARKS.md, `rel28`).
+    private struct Pick {
+        var score: Double
+        /// Index in `SourceTermCounts.entries`.
+        var entry: Int32
+        /// Index in `Sides`' arrays.
+        var slot: Int32
+    }
+
+    /// What the `Pick`s of a selection do not hold inline, by slot: the statistics of each term that
+    /// entered the best, its only segment's info (one segment), or its infos by segment (several
+    /// segments, or a term the caller resolved) and the caller's `String` of the latter.
+    private struct Sides {
+        var statistics: [TermStatistics] = []
+        var onlyInfos: [TermInfo?] = []
+        var infos: [[TermInfo?]?] = []
+        var terms: [String?] = []
+
+        init(capacity: Int) {
+            statistics.reserveCapacity(capacity)
+            onlyInfos.reserveCapacity(capacity)
+            infos.reserveCapacity(capacity)
+            terms.reserveCapacity(capacity)
+        }
+
+        /// The term of `pick` as a `String` (the tie order compares `String`s, as the selection always did).
+        func term(_ pick: Pick, _ counts: SourceTermCounts) -> String {
+            terms[Int(pick.slot)] ?? counts.term(counts.entries[Int(pick.entry)])
+        }
+
+        /// Whether `a` ranks above `b`: by score, then by term.
+        @inline(__always)
+        func ranksAbove(_ a: Pick, _ b: Pick, _ counts: SourceTermCounts) -> Bool {
+            a.score != b.score ? a.score > b.score : term(a, counts) < term(b, counts)
+        }
     }
 
     /// The `maxQueryTerms` best terms of `trial`, best first.
@@ -92,10 +127,11 @@ public struct MoreLikeThis: Sendable {
     /// The kept terms' resolutions are left in `lookups` (the others are not kept).
     ///
     /// A candidate is looked up on its bytes in `SourceTermCounts`' arena, into one reused array of
-    /// per-segment infos; its `String` and `ResolvedTerm` are made only when it enters the selection (on
-    /// the 16x replica a source looks up about 88 candidates, of which about 41 are in too many docs),
-    /// and it enters the sorted best by insertion from the end. Callgrind, `related --ids` (200 sources,
-    /// top 10): see BENCHMARKS.md (`rel13`).
+    /// per-segment infos; it enters the sorted best as plain data (`Pick`) by insertion from the end, and
+    /// its `String` and `ResolvedTerm` are made only if it is still there at the end (on the 16x replica a
+    /// source looks up about 88 candidates, of which about 41 are in too many docs; about 35 enter the
+    /// best and 27 stay). Callgrind, `related --ids` (200 sources, top 10): see BENCHMARKS.md (`rel13`,
+    /// `rel28`).
     ///
     /// With several segments (after an update), a term is first looked up in the largest segment alone
     /// when the score is tf · classic idf (`classicSelectionIDF`, `conceptWeight` 0): its docFreq there
@@ -129,18 +165,15 @@ public struct MoreLikeThis: Sendable {
         // look-ups does not change which terms are kept, see above).
         let counts = termCounts(of: trial, analyzer: analyzer)
         let candidates = counts.candidates(minimumFrequency: p.minTermFrequency)
-        // Each selected term with its resolution: only the kept ones go into `lookups` (for the searcher).
-        // A struct, not a tuple: a tuple of the two was destroyed through the runtime's type metadata (an
-        // outlined generic destroy, about 165 instructions, 9,056 calls in 200 sources).
-        var selected: [Choice] = []
+        // The best terms so far, as plain data (`Pick`); their `String`s and resolutions are made at the end,
+        // and only the kept ones go into `lookups` (for the searcher).
+        var selected: [Pick] = []
         selected.reserveCapacity(p.maxQueryTerms)
-        func ranksAbove(_ a: Choice, _ b: Choice) -> Bool {
-            a.term.score != b.term.score ? a.term.score > b.term.score : a.term.term < b.term.term
-        }
+        var sides = Sides(capacity: 2 * p.maxQueryTerms)
         // The lowest score among the best `maxQueryTerms` so far (once there are that many).
         var cutoff = -Double.infinity
-        // A candidate is looked up on its bytes into `infos`; its `String` and `ResolvedTerm` are made only
-        // when it qualifies (about half of the look-ups: the others are in too many docs).
+        // A candidate is looked up on its bytes into `infos` (several segments), copied into `sides` only
+        // when it enters the best (about 35 of a source's 88 look-ups: half are in too many docs).
         var infos: [TermInfo?] = []
         // The only segment's info of the candidate last looked up (one segment: `infos` is not used, and
         // the kept terms' arrays are made only for them).
@@ -175,8 +208,18 @@ public struct MoreLikeThis: Sendable {
                             // The only segment: its look-up is the whole resolution (no `infos`: emptying the
                             // array a kept term shared made a new one, through `replaceSubrange`, per look-up).
                             onlyInfo = info
+                            // Dropped by its docFreq (as below) before its statistics are summed: about
+                            // half of the look-ups are of terms in too many docs.
+                            let docFreq = info?.docFreq ?? 0
+                            if docFreq < p.minDocFreq || Double(docFreq) > p.maxDocFreqRatio * Double(docCount) { return nil }
+                            // The info's own counts (a `seek`'s per-field docFreqs are 0 outside its mask, so
+                            // this is what `add` sums, without its loop over the fields, ~160 instructions).
                             var statistics = TermStatistics()
-                            if let info { statistics.add(info) }
+                            if let info {
+                                statistics.docFreq = info.docFreq
+                                statistics.totalTermFreq = info.totalTermFreq
+                                statistics.fieldDocFreqs = info.fieldDocFreqs
+                            }
                             return statistics
                         }
                         let leastDocFreq = info?.docFreq ?? 0
@@ -191,36 +234,47 @@ public struct MoreLikeThis: Sendable {
                 guard docFreq >= p.minDocFreq, Double(docFreq) <= p.maxDocFreqRatio * Double(docCount) else { continue }
                 let concept = LongQueryRewriter.conceptRatio(statistics)
                 let score = tf * idf(docFreq) * ((1 - p.conceptWeight) + p.conceptWeight * concept)
-                // Below the cutoff of a full selection: it would leave at once (no `String` made for it).
+                // Below the cutoff of a full selection: it would leave at once.
                 if selected.count >= p.maxQueryTerms && score < cutoff { continue }
-                let term = knownTerm ?? counts.term(candidate)
-                let resolved = ResolvedTerm(term: term, statistics: statistics,
-                                            segmentInfos: knownInfos ?? (single ? [onlyInfo] : infos))
-                let entry = Choice(term: SelectedTerm(term: term, weightedFrequency: frequency, docFreq: docFreq, score: score), resolved: resolved)
+                let entry = Pick(score: score, entry: index, slot: Int32(truncatingIfNeeded: sides.statistics.count))
+                sides.statistics.append(statistics)
+                sides.onlyInfos.append(single ? onlyInfo : nil)
+                sides.infos.append(knownInfos ?? (single ? nil : infos))
+                sides.terms.append(knownTerm)
                 if selected.count < p.maxQueryTerms {
                     selected.append(entry)
                     if selected.count == p.maxQueryTerms {
-                        selected.sort(by: ranksAbove)
-                        cutoff = selected[selected.count - 1].term.score
+                        selected.sort { sides.ranksAbove($0, $1, counts) }
+                        cutoff = selected[selected.count - 1].score
                     }
-                } else if score > cutoff || (score == cutoff && term < selected[selected.count - 1].term.term) {
+                } else if score > cutoff || (score == cutoff && sides.ranksAbove(entry, selected[selected.count - 1], counts)) {
                     // Into its place among the sorted best (the last one leaves), found from the end by the
-                    // scores (copying the entries out to compare them cost more than the sort it replaces).
+                    // scores (terms compared only between equal scores).
                     selected.removeLast()
                     var i = selected.count
-                    while i > 0 && (selected[i - 1].term.score < score
-                                    || (selected[i - 1].term.score == score && term < selected[i - 1].term.term)) {
+                    while i > 0 && (selected[i - 1].score < score
+                                    || (selected[i - 1].score == score && sides.ranksAbove(entry, selected[i - 1], counts))) {
                         i -= 1
                     }
                     selected.insert(entry, at: i)
-                    cutoff = selected[selected.count - 1].term.score
+                    cutoff = selected[selected.count - 1].score
                 }
             }
         }
-        if selected.count < p.maxQueryTerms { selected.sort(by: ranksAbove) }
+        if selected.count < p.maxQueryTerms { selected.sort { sides.ranksAbove($0, $1, counts) } }
         lookups.reserveCapacity(selected.count)
-        for s in selected { lookups.remember(s.resolved) }
-        return selected.map(\.term)
+        var terms: [SelectedTerm] = []
+        terms.reserveCapacity(selected.count)
+        for s in selected {
+            let term = sides.term(s, counts)
+            let slot = Int(s.slot)
+            let statistics = sides.statistics[slot]
+            lookups.remember(ResolvedTerm(term: term, statistics: statistics,
+                                          segmentInfos: sides.infos[slot] ?? [sides.onlyInfos[slot]]))
+            terms.append(SelectedTerm(term: term, weightedFrequency: counts.entries[Int(s.entry)].frequency,
+                                      docFreq: statistics.docFreq, score: s.score))
+        }
+        return terms
     }
 
     /// The query for trials like `trial`, nil when none of its terms qualifies. Each clause's

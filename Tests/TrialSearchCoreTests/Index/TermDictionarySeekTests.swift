@@ -205,4 +205,32 @@ import Testing
             }
         }
     }
+
+    /// `skip(n)` over runs of one-byte vints (its shortcut when the next `n` ≤ 8 bytes all end a vint)
+    /// and across a run's end into longer vints: the same ends as the vints read one by one.
+    @Test func skipOverRunsOfOneByteVints() {
+        var bytes: [UInt8] = []
+        var starts: [Int] = []
+        for k in 0..<120 {
+            starts.append(bytes.count)
+            // Runs of twelve one-byte vints, each followed by a vint of 2 or 3 bytes.
+            let length = k % 13 == 12 ? 2 + k % 2 : 1
+            bytes += Array(repeating: 0x80 | UInt8(k & 0x7F), count: length - 1) + [UInt8(k & 0x7F)]
+        }
+        starts.append(bytes.count)
+        bytes.withUnsafeBufferPointer { buffer in
+            let base = buffer.baseAddress!
+            for (s, start) in starts.enumerated() {
+                for n in 1...12 {
+                    var i = start
+                    TermDictionary.skip(n, base, buffer.count, &i)
+                    if s + n < starts.count {
+                        #expect(i == starts[s + n], "\(n) vints from \(start)")
+                    } else {
+                        #expect(i > buffer.count, "\(n) vints from \(start), past the end")
+                    }
+                }
+            }
+        }
+    }
 }
