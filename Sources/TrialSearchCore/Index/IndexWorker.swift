@@ -11,7 +11,7 @@ public final class IndexWorker {
     private var segment: InMemorySegment?
     private var flushed: [SegmentInfo] = []
     private var candidates: [Candidate] = []
-    private var record: [UInt8] = []
+    /// The buffer each record is encoded into (`TrialCodec`), reused.
     private var codecScratch = TrialCodec.Scratch()
     private var finished = false
 
@@ -19,7 +19,6 @@ public final class IndexWorker {
         self.writer = writer
         self.budget = budget
         analyzer = Analyzer(configuration: writer.options.analyzer)
-        record.reserveCapacity(1 << 16)
     }
 
     /// Considers `trial`, the `sequence`-th record of the run (input order): indexes it unless the index
@@ -27,8 +26,10 @@ public final class IndexWorker {
     /// is finally added, replaces, or loses to a duplicate of the same run is settled at commit.
     public func add(_ trial: Trial, sequence: Int) throws {
         precondition(!finished, "add after finish")
-        let sourceStart = TrialCodec.encode(trial, into: &record, scratch: &codecScratch)
-        let hash = record.withUnsafeBytes { TrialCodec.contentHash($0, sourceStart: sourceStart) }
+        let sourceStart = TrialCodec.encode(trial, scratch: &codecScratch)
+        // The coding stays in `codecScratch` until the next record's.
+        let record = codecScratch.record
+        let hash = TrialCodec.contentHash(record, sourceStart: sourceStart)
         var candidate = Candidate(id: trial.id.rawValue, authority: UInt8(trial.source.format.authority),
                                   dateKey: UpdateKey.dateKey(trial.lastUpdated), hash: hash, sequence: sequence,
                                   segment: nil, doc: -1)
@@ -42,9 +43,7 @@ public final class IndexWorker {
                 segment = try InMemorySegment(directory: writer.directory, name: name, id: id)
             }
             if let segment {
-                candidate.doc = try record.withUnsafeBytes {
-                    try segment.add(trial, record: $0, contentHash: hash, analyzer: analyzer)
-                }
+                candidate.doc = try segment.add(trial, record: record, contentHash: hash, analyzer: analyzer)
                 candidate.segment = segment.name
                 if segment.memoryUsage >= budget { try flush() }
             }

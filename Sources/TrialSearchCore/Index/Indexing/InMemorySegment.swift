@@ -15,30 +15,23 @@ struct SegmentBuilder {
 
     /// Inverts `trial` as the next doc: analyzes every field's values and records each token. A field's
     /// length counts its tokens except derived ones (`Token.isDerived`). Tokens go to the term table
-    /// in batches (`TokenBatch`), which prefetch their slots.
-    mutating func add(_ trial: Trial, analyzer: Analyzer, contentHash: UInt64) -> DocID {
+    /// in batches (`TokenBatch`, over the caller's `buffers`), which prefetch their slots.
+    mutating func add(_ trial: Trial, analyzer: Analyzer, contentHash: UInt64, buffers: TokenBatch.Buffers) -> DocID {
         let doc = Int32(docCount)
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: TokenBatch.byteCapacity) { bytes in
-            withUnsafeTemporaryAllocation(of: TokenBatch.Entry.self, capacity: TokenBatch.capacity) { entries in
-                guard let bytes = bytes.baseAddress, let entries = entries.baseAddress else {
-                    preconditionFailure("no stack buffer for a token batch")
+        withUnsafeMutablePointer(to: &table) { table in
+            var sink = IndexingSink(batch: TokenBatch(bytes: buffers.bytes, entries: buffers.entries), table: table, doc: doc)
+            for field in Field.allCases {
+                var position: Int32 = 0
+                sink.field = field.rawValue
+                sink.length = 0
+                trial.forEachValue(of: field) { value in
+                    position = analyzer.analyze(value, field: field, firstPosition: position, into: &sink)
                 }
-                withUnsafeMutablePointer(to: &table) { table in
-                    var sink = IndexingSink(batch: TokenBatch(bytes: bytes, entries: entries), table: table, doc: doc)
-                    for field in Field.allCases {
-                        var position: Int32 = 0
-                        sink.field = field.rawValue
-                        sink.length = 0
-                        trial.forEachValue(of: field) { value in
-                            position = analyzer.analyze(value, field: field, firstPosition: position, into: &sink)
-                        }
-                        sink.flush()
-                        let length = sink.length
-                        norms.append(FieldNorm.encode(length))
-                        lengthSums[Int(field.rawValue)] += UInt64(length)
-                        if length > 0 { docsWithField[Int(field.rawValue)] += 1 }
-                    }
-                }
+                sink.flush()
+                let length = sink.length
+                norms.append(FieldNorm.encode(length))
+                lengthSums[Int(field.rawValue)] += UInt64(length)
+                if length > 0 { docsWithField[Int(field.rawValue)] += 1 }
             }
         }
         docValues.add(DocValuesRecord(trial: trial, contentHash: contentHash))
@@ -99,6 +92,9 @@ final class InMemorySegment {
     private let stored: StoredWriter
     /// The term table's slots in term order, once `prepareForJoin()` has sorted them.
     private var sortedTerms: [Int32]?
+    /// The token batch's buffers, reused by every doc (8 KB: a temporary allocation of that size per doc
+    /// was a heap block, `malloc` and `free` per record).
+    private let batchBuffers = TokenBatch.Buffers()
 
     init(directory: String, name: String, id: UInt64) throws {
         self.directory = directory
@@ -108,7 +104,10 @@ final class InMemorySegment {
                                   durable: false)
     }
 
-    deinit { builder.table.deallocate() }
+    deinit {
+        builder.table.deallocate()
+        batchBuffers.deallocate()
+    }
 
     var docCount: Int { builder.docCount }
 
@@ -118,7 +117,7 @@ final class InMemorySegment {
     /// Adds `trial`, whose `TrialCodec` coding is `record`; returns its DocID.
     func add(_ trial: Trial, record: UnsafeRawBufferPointer, contentHash: UInt64, analyzer: Analyzer) throws -> DocID {
         try stored.add(record)
-        return builder.add(trial, analyzer: analyzer, contentHash: contentHash)
+        return builder.add(trial, analyzer: analyzer, contentHash: contentHash, buffers: batchBuffers)
     }
 
     /// The trial id of a doc added so far.

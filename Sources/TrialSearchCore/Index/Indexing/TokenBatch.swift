@@ -7,7 +7,7 @@ import CPrefetch
 /// prefetches its home slot in the table; `TermTable.add`
 /// (batch) then finds the slots, by then in cache (most terms of a large in-memory segment are rare,
 /// and a table of hundreds of MB misses the CPU's caches at nearly every new term). The buffers are
-/// borrowed from the caller (stack memory of `SegmentBuilder.add`), valid for one doc.
+/// borrowed from the caller (`Buffers`, which an `InMemorySegment` keeps for all its docs).
 struct TokenBatch {
     /// One pending token: where its term's bytes are in `bytes`, its hash and first 8 bytes
     /// (`TermHash`), and its position.
@@ -24,6 +24,17 @@ struct TokenBatch {
     /// Bytes of `bytes`: `capacity` terms of `TermTable.maxTermLength` bytes, and the 8 bytes a term
     /// shorter than 8 bytes is stored with (as one word).
     static let byteCapacity = capacity * (TermTable.maxTermLength + 1) + 8
+
+    /// Memory for a batch: `byteCapacity` bytes and `capacity` entries, freed by `deallocate()`.
+    struct Buffers {
+        let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: TokenBatch.byteCapacity)
+        let entries = UnsafeMutablePointer<Entry>.allocate(capacity: TokenBatch.capacity)
+
+        func deallocate() {
+            bytes.deallocate()
+            entries.deallocate()
+        }
+    }
 
     let bytes: UnsafeMutablePointer<UInt8>
     let entries: UnsafeMutablePointer<Entry>

@@ -38,7 +38,13 @@ extension Trial {
         case .eligibility:
             one(eligibility.criteria)
         case .outcome:
-            for o in primaryOutcomes + secondaryOutcomes {
+            // Two loops, not one over `primaryOutcomes + secondaryOutcomes`: the sum was a new array per
+            // record (an allocation, a retain and a release of each outcome's strings).
+            for o in primaryOutcomes {
+                one(o.measure)
+                one(o.description)
+            }
+            for o in secondaryOutcomes {
                 one(o.measure)
                 one(o.description)
             }

@@ -61,23 +61,39 @@ enum TrialCodec {
     @discardableResult
     static func encode(_ t: Trial, into out: inout [UInt8]) -> Int {
         var scratch = Scratch()
-        return encode(t, into: &out, scratch: &scratch)
+        let sourceStart = encode(t, scratch: &scratch)
+        out.removeAll(keepingCapacity: true)
+        out.append(contentsOf: scratch.record)
+        return sourceStart
     }
 
-    /// What a caller that encodes many records (an index worker) keeps between them: the size of the
-    /// largest record so far (up to 64 KB), so that a record's buffer is usually allocated once.
-    struct Scratch {
-        fileprivate var capacity = 1 << 14
+    /// What a caller that encodes many records (an index worker) keeps between them: the buffer the
+    /// records are encoded into, reused (allocating a 16-64 KB buffer per record cost `malloc` about
+    /// 3,800 instructions a record), and the coding of the last record, `record`.
+    struct Scratch: ~Copyable {
+        fileprivate var writer = Writer()
+
+        init() {}
+
+        /// The coding of the record last encoded (`encode(_:scratch:)`): valid until the next one.
+        var record: UnsafeRawBufferPointer { writer.record }
     }
 
-    /// `encode(_:into:)` with the record's buffer sized from `scratch`.
+    /// Encodes `t` into `scratch` (its coding is then `scratch.record`); returns the offset in the
+    /// record where the `Source` part starts (the content hash covers the bytes before it).
     ///
     /// The parts are written in their order (every value of the head, then of the facts, …), so the
     /// record's body is built in one buffer with unchecked writes (`ByteBuffer`), the part boundaries
-    /// noted as it goes; `out` gets the part lengths and the body in two copies.
+    /// noted as it goes, after room for the part lengths, which are then written just before the body:
+    /// the record is one piece of the buffer, not copied.
     @discardableResult
-    static func encode(_ t: Trial, into out: inout [UInt8], scratch: inout Scratch) -> Int {
-        var w = Writer(capacity: scratch.capacity)
+    static func encode(_ t: Trial, scratch: inout Scratch) -> Int {
+        scratch.writer.begin()
+        body(of: t, into: &scratch.writer)
+        return scratch.writer.finish()
+    }
+
+    private static func body(of t: Trial, into w: inout Writer) {
         w.str(t.id.rawValue); w.str(t.registry); w.list(t.secondaryIds)
         w.str(t.briefTitle); w.str(t.officialTitle); w.str(t.acronym)
         w.end(.head)
@@ -123,17 +139,6 @@ enum TrialCodec {
         w.end(.sites)
         w.str(t.source.file); w.str(t.source.entry); w.str(t.source.format.rawValue)
         w.end(.source)
-
-        // The next record's first guess: this one's size, at most 64 KB (a larger one grows its buffer).
-        scratch.capacity = min(max(scratch.capacity, w.buffer.count + 1), 1 << 16)
-        out.removeAll(keepingCapacity: true)
-        var start = 0
-        for p in 0..<(partCount - 1) {
-            out.appendVInt(w.ends[p] - start)
-            start = w.ends[p]
-        }
-        out.append(contentsOf: w.buffer.bytes)
-        return out.count - (w.buffer.count - w.ends[partCount - 2])
     }
 
     /// The parts of the record `bytes`, or nil when its part lengths do not fit it.
@@ -237,20 +242,65 @@ enum TrialCodec {
         return nil
     }
 
-    /// The body of a record being encoded: every part's values in order, and where each part ends.
-    private struct Writer: ~Copyable {
-        var buffer: ByteBuffer
+    /// The record being encoded: room for the part lengths (`lengthsRoom` bytes), then the body, every
+    /// part's values in order, and where each part ends. Kept from record to record (`Scratch`).
+    fileprivate struct Writer: ~Copyable {
+        /// Room before the body for the part lengths: `partCount − 1` vints of at most 10 bytes each.
+        static let lengthsRoom = 80
+        /// A buffer grown past this for a large record is replaced by a smaller one at the next record.
+        static let keptCapacity = 1 << 20
+
+        var buffer = ByteBuffer(capacity: 1 << 16)
         /// The body's length at the end of each part (`end(_:)`).
         var ends = [Int](repeating: 0, count: TrialCodec.partCount)
         /// The next part `end(_:)` may close: parts end in their order, each once.
         private var part = 0
+        /// Where the record starts in `buffer` (its part lengths end at `lengthsRoom`), once finished.
+        private var start = Self.lengthsRoom
 
-        init(capacity: Int) { buffer = ByteBuffer(capacity: capacity) }
+        init() {}
+
+        /// Starts a record: an empty body after the room for the part lengths.
+        mutating func begin() {
+            if buffer.capacity > Self.keptCapacity { buffer = ByteBuffer(capacity: 1 << 16) }
+            buffer.removeAll()
+            buffer.reserve(Self.lengthsRoom)
+            buffer.appendInPlace { _ in Self.lengthsRoom }
+            part = 0
+            start = Self.lengthsRoom
+        }
+
+        /// Writes the part lengths just before the body; returns the offset of the `Source` part in the
+        /// record (`record`).
+        mutating func finish() -> Int {
+            precondition(part == TrialCodec.partCount, "record finished after part \(part - 1)")
+            var lengths = InlineArray<80, UInt8>(repeating: 0)
+            var n = 0
+            var previous = 0
+            for p in 0..<(TrialCodec.partCount - 1) {
+                var v = UInt64(ends[p] - previous)
+                while v >= 0x80 {
+                    lengths[n] = UInt8(truncatingIfNeeded: v) | 0x80
+                    n += 1
+                    v >>= 7
+                }
+                lengths[n] = UInt8(truncatingIfNeeded: v)
+                n += 1
+                previous = ends[p]
+            }
+            start = Self.lengthsRoom - n
+            for k in 0..<n { buffer.base[start + k] = lengths[k] }
+            return n + ends[TrialCodec.partCount - 2]
+        }
+
+        var record: UnsafeRawBufferPointer {
+            UnsafeRawBufferPointer(start: buffer.base + start, count: buffer.count - start)
+        }
 
         /// Closes part `p`: the values written since the previous part's end are its values.
         mutating func end(_ p: Part) {
             precondition(p.rawValue == part, "part \(p) ended after part \(part - 1)")
-            ends[part] = buffer.count
+            ends[part] = buffer.count - Self.lengthsRoom
             part += 1
         }
 
