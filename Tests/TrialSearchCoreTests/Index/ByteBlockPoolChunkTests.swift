@@ -8,8 +8,9 @@ struct ByteBlockPoolChunkTests {
     @Test func streamsAcrossChunksReadBack() {
         var pool = ByteBlockPool()
         defer { pool.deallocate() }
-        let streamCount = 200
-        let bytesPerStream = 12_000
+        let streamCount = 64
+        let bytesPerStream = 70_000
+        let run = 1_000
         var starts = [Int32](), uptos = [Int32](), ends = [Int32](), levels = [UInt8]()
         for _ in 0..<streamCount {
             let start = pool.allocateSlice(level: 0)
@@ -18,11 +19,15 @@ struct ByteBlockPoolChunkTests {
             ends.append(start + ByteBlockPool.size(level: 0) - 4)
             levels.append(0)
         }
-        // Interleaved appends, as terms' streams grow side by side: slices of every level in every block.
-        for k in 0..<bytesPerStream {
+        // Runs of appends to each stream in turn, as terms' streams grow side by side: slices of every level
+        // in every block.
+        for turn in 0..<(bytesPerStream / run) {
             for s in 0..<streamCount {
-                pool.append(UInt8(truncatingIfNeeded: s &* 31 &+ k &* 7), upto: &uptos[s], end: &ends[s],
-                            level: &levels[s])
+                var upto = uptos[s], end = ends[s], level = levels[s]
+                for k in (turn * run)..<((turn + 1) * run) {
+                    pool.append(UInt8(truncatingIfNeeded: s &* 31 &+ k &* 7), upto: &upto, end: &end, level: &level)
+                }
+                (uptos[s], ends[s], levels[s]) = (upto, end, level)
             }
         }
         #expect(pool.memoryUsage > 2 * HugePages.size, "the streams span more than two chunks")
@@ -41,13 +46,13 @@ struct ByteBlockPoolChunkTests {
     }
 
     @Test func largeAllocationsAreHugePageAligned() {
-        let large = HugePages.allocate(byteCount: HugePages.size * 3 / 2 * 2)
-        defer { large.deallocate() }
+        let large = HugePages.allocate(byteCount: HugePages.size * 3)
+        defer { HugePages.deallocate(large, byteCount: HugePages.size * 3) }
         #expect(Int(bitPattern: large) % HugePages.size == 0)
         large.initializeMemory(as: UInt8.self, repeating: 7, count: HugePages.size * 3)
         #expect(large.load(fromByteOffset: HugePages.size * 3 - 1, as: UInt8.self) == 7)
         let small = HugePages.allocate(byteCount: 4_096)
-        defer { small.deallocate() }
+        defer { HugePages.deallocate(small, byteCount: 4_096) }
         #expect(Int(bitPattern: small) % 64 == 0)
     }
 }

@@ -33,7 +33,9 @@ struct ByteBlockPool {
 
     mutating func deallocate() {
         // Blocks come `blocksPerChunk` at a time: the first block of each chunk is the chunk's address.
-        for i in stride(from: 0, to: blockCount, by: Self.blocksPerChunk) { blocks[i].deallocate() }
+        for i in stride(from: 0, to: blockCount, by: Self.blocksPerChunk) {
+            HugePages.deallocate(blocks[i], byteCount: Self.blocksPerChunk << Self.blockShift)
+        }
         blocks.deallocate()
         blockCount = 0
         used = Self.blockSize

@@ -76,7 +76,7 @@ struct TermTable {
 
     mutating func deallocate() {
         pool.deallocate()
-        terms.deallocate()
+        HugePages.deallocate(terms, byteCount: (tableMask + 1) * 64)
         text.deallocate()
     }
 
@@ -176,7 +176,7 @@ struct TermTable {
             while terms[slot].textLength != 0 { slot = (slot + 1) & tableMask }
             terms[slot] = old[i]
         }
-        old.deallocate()
+        HugePages.deallocate(old, byteCount: (oldMask + 1) * 64)
     }
 
     /// Records one occurrence of each term of `batch` (in its order) in (`doc`, `field`) at its position.
