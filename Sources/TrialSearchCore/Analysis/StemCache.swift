@@ -64,7 +64,7 @@ struct StemCache {
 
     /// Frees the buffers; the cache must not be used afterwards.
     func deallocate() {
-        slots.deallocate()
+        HugePages.deallocate(slots, byteCount: (slotMask + 1) * MemoryLayout<Slot>.stride)
         arena.deallocate()
     }
 
@@ -248,7 +248,7 @@ struct StemCache {
             while slots[slot].keyLength != 0 { slot = (slot &+ 1) & slotMask }
             slots[slot] = old[i]
         }
-        old.deallocate()
+        HugePages.deallocate(old, byteCount: (oldMask + 1) * MemoryLayout<Slot>.stride)
     }
 
     /// Grows the arena to hold at least `bytes` (at most `maxArenaBytes`).
@@ -264,7 +264,7 @@ struct StemCache {
     }
 
     private static func allocateSlots(_ count: Int) -> UnsafeMutablePointer<Slot> {
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Slot>.stride, alignment: 64)
+        let raw = HugePages.allocate(byteCount: count * MemoryLayout<Slot>.stride)
         raw.initializeMemory(as: UInt8.self, repeating: 0, count: count * MemoryLayout<Slot>.stride)
         return raw.bindMemory(to: Slot.self, capacity: count)
     }

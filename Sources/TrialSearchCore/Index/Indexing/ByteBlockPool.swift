@@ -11,6 +11,10 @@
 struct ByteBlockPool {
     static let blockShift = 15
     static let blockSize = 1 << blockShift
+    /// Blocks allocated together: one huge page (`HugePages`) of 64 blocks, so that the streams' writes,
+    /// at random places of a pool of tens of MB, do not miss the TLB at nearly every token. Bytes not yet
+    /// handed out as blocks are not counted in `memoryUsage` (at most one chunk's).
+    static let blocksPerChunk = HugePages.size >> blockShift
     /// Slice sizes double by level, 8 << level bytes, up to level 9 (4 KB), which repeats.
     static let maxLevel: UInt8 = 9
 
@@ -28,7 +32,10 @@ struct ByteBlockPool {
     var memoryUsage: Int { blockCount * Self.blockSize }
 
     mutating func deallocate() {
-        for i in 0..<blockCount { blocks[i].deallocate() }
+        // Blocks come `blocksPerChunk` at a time: the first block of each chunk is the chunk's address.
+        for i in stride(from: 0, to: blockCount, by: Self.blocksPerChunk) {
+            HugePages.deallocate(blocks[i], byteCount: Self.blocksPerChunk << Self.blockShift)
+        }
         blocks.deallocate()
         blockCount = 0
         used = Self.blockSize
@@ -50,7 +57,14 @@ struct ByteBlockPool {
                 blockCapacity *= 2
             }
             precondition(blockCount < Int(Int32.max) >> Self.blockShift, "in-memory segment over 2 GB")
-            (blocks + blockCount).initialize(to: .allocate(capacity: Self.blockSize))
+            let block: UnsafeMutablePointer<UInt8>
+            if blockCount % Self.blocksPerChunk == 0 {
+                block = HugePages.allocate(byteCount: Self.blocksPerChunk << Self.blockShift)
+                    .bindMemory(to: UInt8.self, capacity: Self.blocksPerChunk << Self.blockShift)
+            } else {
+                block = blocks[blockCount - 1] + Self.blockSize
+            }
+            (blocks + blockCount).initialize(to: block)
             blockCount += 1
             used = 0
         }

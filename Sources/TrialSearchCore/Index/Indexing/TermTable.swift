@@ -69,14 +69,14 @@ struct TermTable {
 
     private static func allocateStates(_ count: Int) -> UnsafeMutablePointer<TermState> {
         precondition(MemoryLayout<TermState>.stride == 64, "TermState is \(MemoryLayout<TermState>.stride) bytes")
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: count * 64, alignment: 64)
+        let raw = HugePages.allocate(byteCount: count * 64)
         raw.initializeMemory(as: UInt8.self, repeating: 0, count: count * 64)
         return raw.bindMemory(to: TermState.self, capacity: count)
     }
 
     mutating func deallocate() {
         pool.deallocate()
-        terms.deallocate()
+        HugePages.deallocate(terms, byteCount: (tableMask + 1) * 64)
         text.deallocate()
     }
 
@@ -176,7 +176,7 @@ struct TermTable {
             while terms[slot].textLength != 0 { slot = (slot + 1) & tableMask }
             terms[slot] = old[i]
         }
-        old.deallocate()
+        HugePages.deallocate(old, byteCount: (oldMask + 1) * 64)
     }
 
     /// Records one occurrence of each term of `batch` (in its order) in (`doc`, `field`) at its position.
