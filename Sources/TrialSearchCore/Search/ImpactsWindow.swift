@@ -4,9 +4,10 @@
 /// Windows only move forward (as the cursor's shallow advance does): after `maxScore(upTo:)` the cached
 /// bound covers the docs from the last shallow target to the end of the last block visited.
 ///
-/// A term scored with the parameters of its segment's block maxima (`BlockMaxima`, format 7) bounds a
-/// block by its stored maximum instead (`exact`): the largest x of the block's docs, where the impacts
-/// combine the largest termFreq and the shortest length of different docs.
+/// A term over the default fields scored with BM25F, in a segment with block maxima (`BlockMaxima`,
+/// format 7), bounds a block by its stored maximum instead (`exact`): the largest x of the block's docs
+/// under the keyword parameters, where the impacts combine the largest termFreq and the shortest length
+/// of different docs; for other parameters widened by `TermMaxima.blockScale(for:)`.
 struct ImpactsWindow {
     /// Last doc covered by `bound` (−1 before the first shallow advance).
     private(set) var end: DocID = -1

@@ -40,7 +40,7 @@ public struct IndexSearcher: Sendable {
             // Each segment's maxima scale, once per segment rather than once per scorer (about 500
             // instructions each: ~35 scorers a related-trials query, BENCHMARKS.md `rel12`).
             let scales = reader.segments.map { s in s.termMaxima.flatMap { model.termMaximumScale($0) } }
-            let blockScales = reader.segments.map { s in s.blockMaxima.flatMap { model.termMaximumScale($0) } }
+            let blockScales = reader.segments.map { s in s.blockMaxima.flatMap { $0.blockScale(for: model) } }
             try searchSegments(prepared, options: options, into: &collector) { match, segment -> TermScorer? in
                 guard case let .term(weight, resolved) = match else { return nil }
                 return PreparedQuery.termScorer(weight, resolved, segment: segment, model: model,

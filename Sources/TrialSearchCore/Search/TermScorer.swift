@@ -33,12 +33,13 @@ struct TermScorer: ClauseScorer {
     init(weight: TermWeight, info: TermInfo, segment: SegmentReader, model: ScoringModel) {
         self.init(weight: weight, info: info, segment: segment, model: model,
                   maximumScale: segment.termMaxima.flatMap { model.termMaximumScale($0) },
-                  blockMaximumScale: segment.blockMaxima.flatMap { model.termMaximumScale($0) })
+                  blockMaximumScale: segment.blockMaxima.flatMap { $0.blockScale(for: model) })
     }
 
     /// `maximumScale`: `model.termMaximumScale` of the segment's `TermMaxima` (nil without maxima or
     /// when they do not apply), computed once per segment by a search instead of once per scorer;
-    /// `blockMaximumScale` the same of its block maxima's parameters (`BlockMaxima`).
+    /// `blockMaximumScale` the factor of its block maxima (`BlockMaxima`, stored under the keyword parameters:
+    /// `TermMaxima.blockScale(for:)`, which converts them to the patient-note and related-trials scoring too).
     init(weight: TermWeight, info: TermInfo, segment: SegmentReader, model: ScoringModel, maximumScale: Double?,
          blockMaximumScale: Double?) {
         self.weight = weight
@@ -65,7 +66,11 @@ struct TermScorer: ClauseScorer {
             bound = min(bound, model.bound(weight: weight.weight, maximum: x, scale: scale))
         }
         // Likewise the keyword queries' maximum and block maxima (format 7: `BlockMaxima`), which bound
-        // each block by its best doc (`ImpactsWindow`).
+        // each block by its best doc (`ImpactsWindow`); for other BM25F parameters (patient notes, related
+        // trials) converted by `blockScale`'s factor (about 2), looser than the term's own maximum above but
+        // read as one byte per block where the impacts' bound decodes the block's fields: callgrind, 75 TREC
+        // 2021 topics at top 10 on the 16x replica, 1,298.9 → 1,294.4 M, 200 related sources 852.8 → 844.5 M,
+        // the same runs (BENCHMARKS.md, `top29`).
         if weight.field == nil, weight.weight >= 0, let scale = blockMaximumScale, let x = keywordMaximum {
             bound = min(bound, model.bound(weight: weight.weight, maximum: x, scale: scale))
             window.exact = BlockMaximumBound(weight: weight.weight, termMaximum: x, scale: scale)

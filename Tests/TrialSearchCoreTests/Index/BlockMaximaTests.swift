@@ -200,3 +200,60 @@ import Testing
         }
     }
 }
+
+/// The keyword block maxima converted to the patient-note and related-trials scoring
+/// (`TermMaxima.blockScale(for:)`): a block's converted bound is at least every doc's score in it.
+@Suite struct BlockMaximaConversionTests {
+    /// On one segment and on the shared index of four segments with deletes, for `.longQuery` and
+    /// `.related`: the scale is the eligibility field's factor 2 (weight 1 against 0.5, b 0.75 both) on one
+    /// segment; every doc of the first 40 terms of several blocks of each segment scores at most its block's
+    /// converted bound, which is below the clause's impacts bound in some blocks; TF-IDF gets no scale.
+    @Test func convertedBlockBoundsBoundEveryScore() throws {
+        let dir = TemporaryDirectory("block-maxima-conversion")
+        defer { dir.remove() }
+        try indexTrials(SyntheticTrials.make(count: 800, seed: 197), into: dir.path)
+        let single = try IndexReader.open(directory: dir.path)
+        let shared = try #require(SyntheticSearchIndex.shared)
+        for reader in [single, shared.reader] {
+            for parameters in [BM25FParameters.longQuery, .related] {
+                let model = try IndexSearcher(reader: reader, similarity: .bm25f(parameters)).model
+                var blocks = 0, tighter = 0
+                for segment in reader.segments {
+                    let maxima = try #require(segment.blockMaxima)
+                    #expect(model.termMaximumScale(maxima) == nil, "the keyword parameters are not these")
+                    let scale = try #require(maxima.blockScale(for: model))
+                    if reader.segments.count == 1 { #expect(abs(scale - 2) < 1e-3, "scale \(scale)") }
+                    var e = segment.terms.makeTermsEnum()
+                    var terms = 0
+                    while terms < 40 && e.next() {
+                        let info = e.info
+                        guard info.docFreq > IndexFormat.blockSize else { continue }
+                        terms += 1
+                        let term = String(decoding: e.term, as: UTF8.self)
+                        var s = TermMaximaTests.scorer(term, info, segment, model, docFreq: try reader.docFreq(term),
+                                                       docCount: reader.docCount)
+                        let keywordMaximum = try #require(segment.postings(info).termImpactsAndMaxima.2)
+                        let bound = BlockMaximumBound(weight: s.weight.weight, termMaximum: keywordMaximum, scale: scale)
+                        var blockCursor = segment.postings(info)
+                        var block = -1, blockBound: Float = 0
+                        while s.nextDoc() != PostingsCursor.noMoreDocs {
+                            _ = blockCursor.advanceShallow(to: s.doc)
+                            if blockCursor.shallowBlock != block {
+                                block = blockCursor.shallowBlock
+                                blockBound = bound.bound(blockCursor.blockMaximumCode(block), model: model)
+                                let impacts = model.blockBound(weight: s.weight.weight, cursor: &blockCursor, fields: s.weight.fields)
+                                blocks += 1
+                                if blockBound < impacts { tighter += 1 }
+                            }
+                            let score = s.score()
+                            #expect(score <= blockBound, "\(term) doc \(s.doc) block \(block): \(score) above \(blockBound)")
+                        }
+                    }
+                }
+                #expect(blocks > 50 && tighter > 0, "blocks \(blocks), tighter than the impacts \(tighter)")
+            }
+        }
+        let tfidf = try IndexSearcher(reader: single, similarity: .tfidf(TFIDFParameters())).model
+        #expect(try #require(single.segments[0].blockMaxima).blockScale(for: tfidf) == nil)
+    }
+}
