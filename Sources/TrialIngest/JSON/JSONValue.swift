@@ -167,11 +167,6 @@ struct JSONValue {
                 let e = text[i + 1]
                 i += 2
                 switch e {
-                case UInt8(ascii: "n"): out[n] = 0x0A
-                case UInt8(ascii: "t"): out[n] = 0x09
-                case UInt8(ascii: "r"): out[n] = 0x0D
-                case UInt8(ascii: "b"): out[n] = 0x08
-                case UInt8(ascii: "f"): out[n] = 0x0C
                 case UInt8(ascii: "u"):
                     var scalar = hex4(text, i)
                     i += 4
@@ -185,11 +180,26 @@ struct JSONValue {
                     }
                     JSONValue.writeUTF8(of: scalar, to: output, at: &n)
                     continue
-                default: out[n] = e  // \" \\ \/
+                default: out[n] = escapedByte(e) ?? e  // validated: e is one of n t r b f " \ /
                 }
                 n += 1
             }
             return n
+        }
+    }
+
+    /// The byte a one-character escape `\e` stands for (`n` `t` `r` `b` `f` `"` `\` `/`), nil for any other
+    /// `e` (`u` included): shared by `unescape` and `TrialJSONDecoder`'s one-pass unescaping.
+    @inline(__always)
+    static func escapedByte(_ e: UInt8) -> UInt8? {
+        switch e {
+        case UInt8(ascii: "n"): 0x0A
+        case UInt8(ascii: "t"): 0x09
+        case UInt8(ascii: "r"): 0x0D
+        case UInt8(ascii: "b"): 0x08
+        case UInt8(ascii: "f"): 0x0C
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): e
+        default: nil
         }
     }
 

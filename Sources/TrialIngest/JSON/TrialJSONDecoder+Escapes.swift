@@ -51,12 +51,6 @@ extension TrialJSONDecoder {
                 let e = base[j + 1]
                 j += 2
                 switch e {
-                case UInt8(ascii: "n"): out[n] = 0x0A
-                case UInt8(ascii: "t"): out[n] = 0x09
-                case UInt8(ascii: "r"): out[n] = 0x0D
-                case UInt8(ascii: "b"): out[n] = 0x08
-                case UInt8(ascii: "f"): out[n] = 0x0C
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out[n] = e
                 case UInt8(ascii: "u"):
                     guard let high = hex4(at: j) else { throw Reject() }
                     j += 4
@@ -71,7 +65,8 @@ extension TrialJSONDecoder {
                     JSONValue.writeUTF8(of: scalar, to: out, at: &n)
                     continue
                 default:
-                    throw Reject()
+                    guard let decoded = JSONValue.escapedByte(e) else { throw Reject() }
+                    out[n] = decoded
                 }
                 n += 1
                 continue
