@@ -1,8 +1,16 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 @testable import TrialSearchCore
 
-/// A synthetic multi-segment index with some deleted trials, built once per test process.
+/// A synthetic multi-segment index with some deleted trials, built once per test process and removed
+/// when the process exits (`atexit`: a static is never deinitialized).
 final class SyntheticSearchIndex: Sendable {
-    static let shared: SyntheticSearchIndex? = try? SyntheticSearchIndex()
+    static let shared: SyntheticSearchIndex? = {
+        let index = try? SyntheticSearchIndex()
+        if index != nil { atexit { SyntheticSearchIndex.shared?.directory.remove() } }
+        return index
+    }()
 
     let directory: TemporaryDirectory
     let trials: [Trial]
@@ -10,25 +18,29 @@ final class SyntheticSearchIndex: Sendable {
     let reader: IndexReader
 
     init() throws {
-        directory = TemporaryDirectory("search")
-        let trials = SyntheticTrials.make(count: 2_400, seed: 2024)
-        self.trials = trials
-        let deleting = stride(from: 5, to: trials.count, by: 37).map { trials[$0].id }
-        deleted = Set(deleting)
-        // Two commits of two workers each: four segments, so statistics must be global. No merges.
-        let noMerges = MergePolicy(mergeFactor: 1_000)
-        let options = IndexWriterOptions(workerCount: 2, mergePolicy: noMerges)
-        let half = trials.count / 2
-        try indexTrials(Array(trials[..<half]), into: directory.path, options: options, workers: 2)
-        try indexTrials(Array(trials[half...]), into: directory.path, options: options, workers: 2)
-        // Deletes apply to committed trials: a second commit.
-        let summary = try indexTrials([], into: directory.path, options: IndexWriterOptions(mergePolicy: noMerges),
-                                      deleting: deleting)
-        precondition(summary.deleted == deleting.count, "deleted \(summary.deleted) of \(deleting.count)")
-        reader = try IndexReader.open(directory: directory.path)
+        let directory = TemporaryDirectory("search")
+        self.directory = directory
+        do {
+            let trials = SyntheticTrials.make(count: 2_400, seed: 2024)
+            self.trials = trials
+            let deleting = stride(from: 5, to: trials.count, by: 37).map { trials[$0].id }
+            deleted = Set(deleting)
+            // Two commits of two workers each: four segments, so statistics must be global. No merges.
+            let noMerges = MergePolicy(mergeFactor: 1_000)
+            let options = IndexWriterOptions(workerCount: 2, mergePolicy: noMerges)
+            let half = trials.count / 2
+            try indexTrials(Array(trials[..<half]), into: directory.path, options: options, workers: 2)
+            try indexTrials(Array(trials[half...]), into: directory.path, options: options, workers: 2)
+            // Deletes apply to committed trials: a second commit.
+            let summary = try indexTrials([], into: directory.path, options: IndexWriterOptions(mergePolicy: noMerges),
+                                          deleting: deleting)
+            precondition(summary.deleted == deleting.count, "deleted \(summary.deleted) of \(deleting.count)")
+            reader = try IndexReader.open(directory: directory.path)
+        } catch {
+            directory.remove()
+            throw error
+        }
     }
-
-    deinit { directory.remove() }
 }
 
 /// Random queries over the synthetic vocabulary: terms frequent and rare, phrases taken from real
