@@ -125,7 +125,7 @@ public struct LongQueryRewriter: Sendable {
         let docCount = max(reader.docCount, 1)
         // A candidate keeps its condition share and first-sentence mark; the reason (`--explain`'s text)
         // is formatted for the kept clauses only.
-        var candidates: [(term: String, boost: Double, weight: Double, order: Int, share: Double, isFirst: Bool)] = []
+        var candidates: [(term: String, boost: Double, weight: Double, order: Int, share: Double, isFirst: Bool, docFreq: Int)] = []
         candidates.reserveCapacity(terms.count)
         lookups.reserveCapacity(terms.count)
         for (order, t) in terms.enumerated() {
@@ -144,12 +144,16 @@ public struct LongQueryRewriter: Sendable {
             let prior = 1 + p.conditionPrior * share
             let isFirst = p.firstSentenceBoost != 1 && t.isInFirstSentence
             let boost = count * ((1 - p.conceptBoost) + p.conceptBoost * concept) * prior * (isFirst ? p.firstSentenceBoost : 1)
-            candidates.append((t.term, boost, weight, order, share, isFirst))
+            candidates.append((t.term, boost, weight, order, share, isFirst, docFreq))
         }
         guard !candidates.isEmpty else { return nil }
         // Best weight first; ties by first occurrence, so the rewrite is deterministic.
         candidates.sort { $0.weight != $1.weight ? $0.weight > $1.weight : $0.order < $1.order }
-        let kept = candidates.prefix(p.maxTerms).filter { $0.boost > 0 }.sorted { $0.order < $1.order }
+        let count = Self.selectionCount(weights: candidates.map(\.weight), parameters: p)
+        let costDocFreq = p.costDocFreqRatio * Double(docCount)
+        let kept = candidates.prefix(count).enumerated().filter { i, c in
+            c.boost > 0 && (i < p.minTerms || i < candidates.count / 2 || Double(c.docFreq) <= costDocFreq)
+        }.map(\.element).sorted { $0.order < $1.order }
         guard !kept.isEmpty else { return nil }
         // The reasons' constant parts, formatted once.
         let priorReason = p.conditionPrior > 0
@@ -161,6 +165,31 @@ public struct LongQueryRewriter: Sendable {
             if $0.isFirst { reason += reason.isEmpty ? firstSentenceReason : " · " + firstSentenceReason }
             return WeightedClause(match: .term($0.term), boost: $0.boost, boostReason: reason)
         })
+    }
+}
+
+extension LongQueryRewriter {
+    /// How many of the candidates the count cuts keep, their selection weights sorted best first: at
+    /// most `maxTerms`; with `weightMass` < 1, the fewest best that hold that share of the weights' sum;
+    /// with `relativeWeight` > 0, those weighing at least that fraction of the best; never fewer than
+    /// `minTerms` (nor than the candidates, when fewer). Deterministic: a function of the weights only.
+    static func selectionCount(weights: [Double], parameters p: LongQueryParameters) -> Int {
+        var n = min(weights.count, p.maxTerms)
+        if p.weightMass < 1 {
+            let goal = p.weightMass * weights.reduce(0, +)
+            var sum = 0.0, k = 0
+            while k < n && sum < goal {
+                sum += weights[k]
+                k += 1
+            }
+            n = k
+        }
+        if p.relativeWeight > 0, let best = weights.first {
+            var k = 0
+            while k < n && weights[k] >= p.relativeWeight * best { k += 1 }
+            n = k
+        }
+        return max(n, min(p.minTerms, p.maxTerms, weights.count))
     }
 }
 
@@ -182,6 +211,18 @@ public struct LongQueryParameters: Sendable, Equatable {
     /// `trialsearch-bench rank` run): 60 terms, k1 = 6: 2.59 G; 50, k1 = 3: 2.26 G (BENCHMARKS.md, issue 4,
     /// branch `notes9` and the lead's choice after it).
     public var maxTerms: Int
+    /// The floor of the adaptive cuts (`weightMass`, `relativeWeight`, `costDocFreqRatio`): the best
+    /// `minTerms` terms are always kept (`maxTerms` stays the ceiling).
+    public var minTerms: Int
+    /// The cut by weight mass: keep the best terms until they hold this share of the sum of the note's
+    /// candidates' selection weights (idf · concept factor · count factor); 1: off.
+    public var weightMass: Double
+    /// The cut relative to the best term: drop the terms weighing less than this fraction of the best
+    /// one's selection weight; 0: off.
+    public var relativeWeight: Double
+    /// The cost-aware cut: drop the terms found in more than this fraction of the docs (the longest
+    /// postings lists) unless they rank in the better half of the note's candidates; 1: off.
+    public var costDocFreqRatio: Double
     /// Terms found in more than this fraction of the docs are dropped.
     public var maxDocFreqRatio: Double
     /// Query-term weight `count^countExponent`: 0 counts every term once whatever its repeats (which
@@ -215,7 +256,9 @@ public struct LongQueryParameters: Sendable, Equatable {
     /// Boost of the terms of the text's first sentence.
     public var firstSentenceBoost: Double
 
-    public init(minimumWords: Int = 12, maxTerms: Int = 50, maxDocFreqRatio: Double = 1, countExponent: Double = 0,
+    public init(minimumWords: Int = 12, maxTerms: Int = 50, minTerms: Int = 30, weightMass: Double = 1,
+                relativeWeight: Double = 0, costDocFreqRatio: Double = 1,
+                maxDocFreqRatio: Double = 1, countExponent: Double = 0,
                 dropNumbers: Bool = true, minimumTermLength: Int = 2, dropJoinedForms: Bool = true,
                 conceptSelection: Double = 0, conceptBoost: Double = 0, dropNegated: Bool = true,
                 dropNarrativeWords: Bool = true, conditionPrior: Double = 2, firstSentenceBoost: Double = 1.25) {
@@ -228,6 +271,10 @@ public struct LongQueryParameters: Sendable, Equatable {
         self.conceptBoost = conceptBoost
         self.minimumWords = minimumWords
         self.maxTerms = maxTerms
+        self.minTerms = minTerms
+        self.weightMass = weightMass
+        self.relativeWeight = relativeWeight
+        self.costDocFreqRatio = costDocFreqRatio
         self.maxDocFreqRatio = maxDocFreqRatio
         self.countExponent = countExponent
         self.dropNumbers = dropNumbers
@@ -238,6 +285,11 @@ public struct LongQueryParameters: Sendable, Equatable {
     public func validate() throws(RankingConfigurationError) {
         guard minimumWords >= 1 else { throw .invalid(parameter: "longQuery.minimumWords", value: Double(minimumWords), expected: "≥ 1") }
         guard maxTerms >= 1 else { throw .invalid(parameter: "longQuery.maxTerms", value: Double(maxTerms), expected: "≥ 1") }
+        guard minTerms >= 1 else { throw .invalid(parameter: "longQuery.minTerms", value: Double(minTerms), expected: "≥ 1") }
+        for (name, value) in [("weightMass", weightMass), ("relativeWeight", relativeWeight), ("costDocFreqRatio", costDocFreqRatio)]
+            where !(value >= 0 && value <= 1) {
+            throw .invalid(parameter: "longQuery.\(name)", value: value, expected: "0 ≤ value ≤ 1")
+        }
         guard maxDocFreqRatio > 0, maxDocFreqRatio <= 1 else {
             throw .invalid(parameter: "longQuery.maxDocFreqRatio", value: maxDocFreqRatio, expected: "0 < ratio ≤ 1")
         }
