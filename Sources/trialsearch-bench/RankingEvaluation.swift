@@ -12,10 +12,10 @@ import TrialSearchKit
 /// top-10 searches (the work of `search --limit 10`, for callgrind).
 /// Prints NDCG@10, P@10, recall@100 and MAP computed as `../shared/eval/score.py` does (gain = grade,
 /// topics with at least one relevant judgment, unjudged = not relevant), and the median time of a top-10
-/// search of each query (parse, rewrite, retrieve), and for topics the long queries' clauses and the sum of
-/// their terms' doc freqs (the postings a search reads at most), over all topics and the median topic's. Overrides: `k1`, `b.FIELD`,
-/// `w.FIELD`, `similarity=tfidf`, `long.maxTerms`, `long.minTerms`, `long.weightMass`,
-/// `long.relativeWeight`, `long.costDocFreqRatio`, `long.maxDocFreqRatio`, `long.countExponent`,
+/// search of each query (parse, rewrite, retrieve), and for topics the long queries' clauses and the sum
+/// of their terms' doc freqs (the postings a search reads at most), over all topics and the median
+/// topic's. Overrides: `k1`, `b.FIELD`, `w.FIELD`, `similarity=tfidf`, `long.maxTerms`, `long.minTerms`,
+/// `long.weightMass`, `long.relativeWeight`, `long.costDocFreqRatio`, `long.maxDocFreqRatio`, `long.countExponent`,
 /// `long.dropNumbers`, `long.minimumWords`, `long.narrative`, `long.conditionPrior`, `long.firstBoost`,
 /// `long.k1`, `long.b.FIELD`, `long.w.FIELD`, `mlt.k1`, `mlt.b.FIELD`, `mlt.sw.FIELD` (search-side weight),
 /// `mlt.classicIDF`, `rescore.on`, `rescore.age`, `rescore.sex`, `mlt.maxTerms`,
