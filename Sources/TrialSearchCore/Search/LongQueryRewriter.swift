@@ -246,10 +246,10 @@ public struct LongQueryParameters: Sendable, Equatable {
     /// At the cost of 36 flat terms plus the long notes' extra, the cut scores as 50 flat (0.434 against
     /// 0.432) and recalls more on both halves (0.796 / 0.762 against 0.771 / 0.753): the long notes'
     /// extra terms are worth +0.013 NDCG@10 over 36 flat, and a ceiling of 45–48 loses recall@100
-    /// (0.748–0.773). The mass cut's recall@100 stays at 0.773–0.783 over 0.85–0.90 and floors 35–38;
+    /// (0.748–0.773). The mass cut's recall@100 stays at 0.768–0.783 over 0.85–0.90 and floors 35–38;
     /// its NDCG@10 moves by ±0.005 (one topic) between neighbours, as the flat cut's does. The odd
     /// half's NDCG@10 is 0.004 below 50 flat's, the even half's 0.008 above. Mass cuts spread wider
-    /// (0.95 with 32...55) score higher but cost as 42 flat terms (`--timings` about 2.0 ms).
+    /// (0.95 with 32...55) score higher but cost 1.04–1.07× flat 40's time (about 2.0 ms).
     public var weightMass: Double
     /// The cut relative to the best term: drop the terms weighing less than this fraction of the best
     /// one's selection weight; 0: off. Measured as `weightMass` is (32...55): 0.12: .4397 .7914 .3896
