@@ -12,8 +12,10 @@ import TrialSearchKit
 /// top-10 searches (the work of `search --limit 10`, for callgrind).
 /// Prints NDCG@10, P@10, recall@100 and MAP computed as `../shared/eval/score.py` does (gain = grade,
 /// topics with at least one relevant judgment, unjudged = not relevant), and the median time of a top-10
-/// search of each query (parse, rewrite, retrieve). Overrides: `k1`, `b.FIELD`,
-/// `w.FIELD`, `similarity=tfidf`, `long.maxTerms`, `long.maxDocFreqRatio`, `long.countExponent`,
+/// search of each query (parse, rewrite, retrieve), and for topics the long queries' clauses and the sum
+/// of their terms' doc freqs (the postings a search reads at most), over all topics and the median
+/// topic's. Overrides: `k1`, `b.FIELD`, `w.FIELD`, `similarity=tfidf`, `long.maxTerms`, `long.minTerms`,
+/// `long.weightMass`, `long.relativeWeight`, `long.costDocFreqRatio`, `long.maxDocFreqRatio`, `long.countExponent`,
 /// `long.dropNumbers`, `long.minimumWords`, `long.narrative`, `long.conditionPrior`, `long.firstBoost`,
 /// `long.k1`, `long.b.FIELD`, `long.w.FIELD`, `mlt.k1`, `mlt.b.FIELD`, `mlt.sw.FIELD` (search-side weight),
 /// `mlt.classicIDF`, `rescore.on`, `rescore.age`, `rescore.sex`, `mlt.maxTerms`,
@@ -40,6 +42,7 @@ enum RankingEvaluation {
             let judgments = qrels.isEmpty ? [:] : try readQrels(qrels)
             var run: [String: [String]] = [:]
             var latencies: [Double] = []
+            var clauses = 0, postings: [Int] = []
             let options = SearchOptions(limit: limit)
             let top10 = SearchOptions(limit: 10)
             if !topics.isEmpty {
@@ -49,6 +52,12 @@ enum RankingEvaluation {
                     latencies.append(WallClock.now - start)
                     let result = limit == 10 ? first : try engine.search(text, options: options)
                     run[qid] = result.hits.map(\.id.rawValue)
+                    var notePostings = 0
+                    for clause in first.query.query.clauses {
+                        clauses += 1
+                        if case let .term(term) = clause.match { notePostings += try engine.reader.docFreq(term) }
+                    }
+                    postings.append(notePostings)
                     if qid == show {
                         print("query: \(result.query.query)")
                         print("profile: \(result.query.profile.map(String.init(describing:)) ?? "none")")
@@ -83,7 +92,8 @@ enum RankingEvaluation {
             latencies.sort()
             let median = latencies.isEmpty ? 0 : latencies[latencies.count / 2] * 1000
             print(String(format: "ndcg@10 %.4f  p@10 %.4f  recall@100 %.4f  map %.4f  (%d topics)  top-10 median %.3f ms",
-                         m.ndcg, m.precision, m.recall, m.map, m.topics, median))
+                         m.ndcg, m.precision, m.recall, m.map, m.topics, median)
+                  + (clauses > 0 ? "  clauses \(clauses)  postings \(postings.reduce(0, +)) (median \(postings.sorted()[postings.count / 2]))" : ""))
             return 0
         } catch {
             print("rank: \(error)")
@@ -125,6 +135,10 @@ enum RankingEvaluation {
         } else { try bm25(&c.similarity, parts[...]) }
         switch key {
         case "long.maxTerms": c.longQuery.maxTerms = Int(number)
+        case "long.minTerms": c.longQuery.minTerms = Int(number)
+        case "long.weightMass": c.longQuery.weightMass = number
+        case "long.relativeWeight": c.longQuery.relativeWeight = number
+        case "long.costDocFreqRatio": c.longQuery.costDocFreqRatio = number
         case "long.maxDocFreqRatio": c.longQuery.maxDocFreqRatio = number
         case "long.countExponent": c.longQuery.countExponent = number
         case "long.dropNumbers": c.longQuery.dropNumbers = number != 0

@@ -28,7 +28,7 @@ import TrialSearchCore
 
     @Test func aNoteBecomesItsInformativeTermsOnceEach() throws {
         #expect(Self.notes.count == 3, "fixture notes")
-        #expect(LongQueryParameters().maxTerms == 50)
+        #expect(LongQueryParameters().maxTerms == 60 && LongQueryParameters().minTerms == 36)
         let index = try #require(ShippedCorpusIndex.shared)
         let engine = try index.engine()
         let stopTerms = LongQueryRewriter.stopTerms(analyzer: engine.analyzer)
@@ -38,8 +38,8 @@ import TrialSearchCore
             let kept = Self.clauses(rewritten.query)
             #expect(kept.count == rewritten.query.clauses.count, "topic \(topic): every clause is a term")
             #expect(Set(kept.map(\.term)).count == kept.count, "topic \(topic): each term once")
-            // The shipped corpus (3,221 trials) knows 40–57 of each note's informative terms; at most 50 are kept.
-            #expect(kept.count <= 50 && kept.count >= 30, "topic \(topic): \(kept.count) terms")
+            // The shipped corpus (3,221 trials) knows 40–57 of each note's informative terms; 36–60 are kept.
+            #expect(kept.count <= 60 && kept.count >= 36, "topic \(topic): \(kept.count) terms")
             for (term, _) in kept {
                 #expect(term.utf8.count >= 2, "topic \(topic): \(term)")
                 #expect(!term.utf8.allSatisfy { $0 >= 48 && $0 <= 57 || $0 == UInt8(ascii: ".") }, "topic \(topic): number \(term)")
@@ -57,6 +57,7 @@ import TrialSearchCore
         few.longQuery.maxTerms = 25
         var everything = RankingConfiguration.default
         everything.longQuery.maxTerms = 1000
+        everything.longQuery.weightMass = 1
         let cut = try index.engine(few), uncut = try index.engine(everything)
         for (topic, note) in Self.notes.sorted(by: { $0.key < $1.key }) {
             let kept = Self.clauses(try cut.rewrite(note, mode: .text).query)
@@ -70,6 +71,26 @@ import TrialSearchCore
             let rarestDropped = try all.filter { !keptTerms.contains($0.term) }.map { try docFreq($0.term) }.min() ?? 0
             let commonestKept = try kept.map { try docFreq($0.term) }.max() ?? 0
             #expect(commonestKept <= rarestDropped, "topic \(topic): kept df up to \(commonestKept), dropped from \(rarestDropped)")
+        }
+    }
+
+    /// The default cut (`weightMass` 0.88, 36...60 terms) keeps a prefix of the uncut ranking, the rarest
+    /// terms, and the share of the note's summed idf it needs, between the floor and the ceiling.
+    @Test func theMassCutKeepsTheRarestTermsUpToItsShare() throws {
+        let index = try #require(ShippedCorpusIndex.shared)
+        var everything = RankingConfiguration.default
+        everything.longQuery.maxTerms = 1000
+        everything.longQuery.weightMass = 1
+        let cut = try index.engine(), uncut = try index.engine(everything)
+        for (topic, note) in Self.notes.sorted(by: { $0.key < $1.key }) {
+            let kept = Set(Self.clauses(try cut.rewrite(note, mode: .text).query).map(\.term))
+            let all = Self.clauses(try uncut.rewrite(note, mode: .text).query).map(\.term)
+            let docFreq = { (term: String) in try cut.reader.termStatistics(term).docFreq }
+            let rarestDropped = try all.filter { !kept.contains($0) }.map(docFreq).min() ?? Int.max
+            let commonestKept = try kept.map(docFreq).max() ?? 0
+            #expect(commonestKept <= rarestDropped, "topic \(topic): kept df up to \(commonestKept), dropped from \(rarestDropped)")
+            #expect(kept.count >= min(36, all.count) && kept.count <= 60, "topic \(topic): \(kept.count) of \(all.count)")
+            #expect(kept.count < all.count, "topic \(topic): the note's commonest terms are cut")
         }
     }
 

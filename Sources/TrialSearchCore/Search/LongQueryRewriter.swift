@@ -15,11 +15,13 @@ import Glibc
 /// 3. Each term's *concept ratio* c ∈ [0, 1]: the share of the docs holding it that hold it in a field
 ///    saying what a trial is about (title, conditions, keywords, MeSH terms): `min(1, Σ_f df_f / df)`;
 ///    and its *condition share* s = max(df_condition, df_mesh) / df: how often the term names a condition.
-/// 4. Ranked by `count^countExponent · idf · ((1 − conceptSelection) + conceptSelection · c)` and cut to
-///    the `maxTerms` best (with the defaults: the 50 rarest terms, as Lucene's MoreLikeThis keeps its
-///    best `maxQueryTerms`). The 75 TREC 2021 notes give 32–105 terms (median 67; 51 give more than
-///    60); the ones cut are the most frequent, which add least to any score and cost most to evaluate
-///    (their postings lists are the longest): see `LongQueryParameters.maxTerms`.
+/// 4. Ranked by `count^countExponent · idf · ((1 − conceptSelection) + conceptSelection · c)` (with the
+///    defaults: idf) and cut to the fewest best that hold `weightMass` of the candidates' summed weight
+///    (88 %), no fewer than `minTerms` (36) and no more than `maxTerms` (60), as Lucene's MoreLikeThis
+///    keeps its best `maxQueryTerms`. The 75 TREC 2021 notes give 20–82 candidates (median 45): 18 keep
+///    all of theirs (20–36), 35 are held at 36, 22 of the 26 with 50–82 keep 37–57. The terms cut are
+///    the most frequent, which add least to any score and cost most to evaluate (their postings lists
+///    are the longest): see `LongQueryParameters.weightMass`.
 /// 5. Each kept term becomes an optional clause with boost
 ///    `count^countExponent · ((1 − conceptBoost) + conceptBoost · c) · (1 + conditionPrior · s)`, times
 ///    `firstSentenceBoost` when the note's first sentence states it (case notes give age, sex and the main
@@ -125,7 +127,7 @@ public struct LongQueryRewriter: Sendable {
         let docCount = max(reader.docCount, 1)
         // A candidate keeps its condition share and first-sentence mark; the reason (`--explain`'s text)
         // is formatted for the kept clauses only.
-        var candidates: [(term: String, boost: Double, weight: Double, order: Int, share: Double, isFirst: Bool)] = []
+        var candidates: [(term: String, boost: Double, weight: Double, order: Int, share: Double, isFirst: Bool, docFreq: Int)] = []
         candidates.reserveCapacity(terms.count)
         lookups.reserveCapacity(terms.count)
         for (order, t) in terms.enumerated() {
@@ -144,12 +146,16 @@ public struct LongQueryRewriter: Sendable {
             let prior = 1 + p.conditionPrior * share
             let isFirst = p.firstSentenceBoost != 1 && t.isInFirstSentence
             let boost = count * ((1 - p.conceptBoost) + p.conceptBoost * concept) * prior * (isFirst ? p.firstSentenceBoost : 1)
-            candidates.append((t.term, boost, weight, order, share, isFirst))
+            candidates.append((t.term, boost, weight, order, share, isFirst, docFreq))
         }
         guard !candidates.isEmpty else { return nil }
         // Best weight first; ties by first occurrence, so the rewrite is deterministic.
         candidates.sort { $0.weight != $1.weight ? $0.weight > $1.weight : $0.order < $1.order }
-        let kept = candidates.prefix(p.maxTerms).filter { $0.boost > 0 }.sorted { $0.order < $1.order }
+        let count = Self.selectionCount(weights: candidates.map(\.weight), parameters: p)
+        let costDocFreq = p.costDocFreqRatio * Double(docCount)
+        let kept = candidates.prefix(count).enumerated().filter { i, c in
+            c.boost > 0 && (i < p.minTerms || i < candidates.count / 2 || Double(c.docFreq) <= costDocFreq)
+        }.map(\.element).sorted { $0.order < $1.order }
         guard !kept.isEmpty else { return nil }
         // The reasons' constant parts, formatted once.
         let priorReason = p.conditionPrior > 0
@@ -161,6 +167,31 @@ public struct LongQueryRewriter: Sendable {
             if $0.isFirst { reason += reason.isEmpty ? firstSentenceReason : " · " + firstSentenceReason }
             return WeightedClause(match: .term($0.term), boost: $0.boost, boostReason: reason)
         })
+    }
+}
+
+extension LongQueryRewriter {
+    /// How many of the candidates the count cuts keep, their selection weights sorted best first: at
+    /// most `maxTerms`; with `weightMass` < 1, the fewest best that hold that share of the weights' sum;
+    /// with `relativeWeight` > 0, those weighing at least that fraction of the best; never fewer than
+    /// `minTerms` (nor than the candidates, when fewer). Deterministic: a function of the weights only.
+    static func selectionCount(weights: [Double], parameters p: LongQueryParameters) -> Int {
+        var n = min(weights.count, p.maxTerms)
+        if p.weightMass < 1 {
+            let goal = p.weightMass * weights.reduce(0, +)
+            var sum = 0.0, k = 0
+            while k < n && sum < goal {
+                sum += weights[k]
+                k += 1
+            }
+            n = k
+        }
+        if p.relativeWeight > 0, let best = weights.first {
+            var k = 0
+            while k < n && weights[k] >= p.relativeWeight * best { k += 1 }
+            n = k
+        }
+        return max(n, min(p.minTerms, p.maxTerms, weights.count))
     }
 }
 
@@ -181,7 +212,56 @@ public struct LongQueryParameters: Sendable, Equatable {
     /// k1 = 6. Instructions of the 75 TREC 2021 topics at top 10 on the 16x replica (callgrind, whole
     /// `trialsearch-bench rank` run): 60 terms, k1 = 6: 2.59 G; 50, k1 = 3: 2.26 G (BENCHMARKS.md, issue 4,
     /// branch `notes9` and the lead's choice after it).
+    /// Since branch `top38` (2026-11-27) the ceiling of the `weightMass` cut: 60 (see there).
     public var maxTerms: Int
+    /// The floor of the adaptive cuts (`weightMass`, `relativeWeight`, `costDocFreqRatio`): the best
+    /// `minTerms` terms are always kept (`maxTerms` stays the ceiling). 36: see `weightMass`.
+    public var minTerms: Int
+    /// The cut by weight mass: keep the fewest best terms that hold this share of the sum of the note's
+    /// candidates' selection weights (with the defaults, their idfs), then `minTerms`...`maxTerms`; 1: off.
+    /// 0.88 with 36...60 since branch `top38` (2026-11-27): the notes with many informative terms keep
+    /// more of them (22 of the 75 TREC 2021 notes keep 37–57 terms), the others 36 (or all, when
+    /// they have fewer), where the flat cut gave every note at most 50. The aim: the replica's median
+    /// note under 2 ms (its cost grows with the terms kept: at 40 flat, 1.90–1.94 ms; at 50, 2.34–2.50
+    /// ms) without falling off the quality edge the flat cut has below 40 terms. On `../shared/eval`
+    /// (`trialsearch-bench rank`, `long.weightMass`, `long.minTerms`, `long.maxTerms`; NDCG@10 /
+    /// recall@100 / MAP / P@10; NDCG@10 / recall@100 on the odd and on the even qids; the 75 topics'
+    /// clauses; the median top-10 time on the 16x replica against flat 40's, alternated, 9 rounds):
+    ///
+    ///     flat 50 (before)    .4319 .7625 .3894 .2290 | .4043 .7708 | .4634 .7530 | 3188 | 1.29
+    ///     flat 40             .4316 .7672 .3817 .2323 | .4055 .7777 | .4614 .7553 | 2806 | 1
+    ///     flat 38             .4286 .7645 .3812 .2339 | .3923 .7777 | .4700 .7495 | 2696 | 0.92
+    ///     flat 36             .4215 .7688 .3797 .2290 | .3862 .7806 | .4617 .7553 | 2583 |
+    ///     0.88, 36...60       .4340 .7798 .3852 .2355 | .4008 .7958 | .4718 .7617 | 2767 | 0.93
+    ///     0.88, 36...55       .4320 .7798 .3832 .2355 | .3971 .7958 | .4718 .7617 | 2765 | 0.93
+    ///     0.88, 37...60       .4348 .7734 .3854 .2371 | .4006 .7837 | .4738 .7617 | 2802 | 0.99
+    ///     0.88, 35...60       .4257 .7745 .3710 .2371 | .3995 .7857 | .4554 .7617 | 2734 |
+    ///     0.87, 36...60       .4294 .7798 .3818 .2355 | .3967 .7958 | .4665 .7617 | 2742 |
+    ///     0.89, 36...60       .4298 .7825 .3831 .2323 | .3946 .7958 | .4697 .7674 | 2793 |
+    ///     0.90, 36...55       .4285 .7815 .3833 .2306 | .3920 .7938 | .4701 .7674 | 2815 | 0.92
+    ///     0.85, 36...55       .4187 .7748 .3777 .2290 | .3828 .7958 | .4594 .7509 | 2706 | 0.88
+    ///     0.95, 32...55       .4375 .7839 .3833 .2403 | .4113 .7972 | .4673 .7689 | 2943 | 1.07
+    ///     0.95, 32...45       .4323 .7484 .3790 .2371 | .4013 .7474 | .4675 .7495 | 2807 |
+    ///
+    /// At the cost of 36 flat terms plus the long notes' extra, the cut scores as 50 flat (0.434 against
+    /// 0.432) and recalls more on both halves (0.796 / 0.762 against 0.771 / 0.753): the long notes'
+    /// extra terms are worth +0.013 NDCG@10 over 36 flat, and a ceiling of 45–48 loses recall@100
+    /// (0.748–0.773). The mass cut's recall@100 stays at 0.768–0.783 over 0.85–0.90 and floors 35–38;
+    /// its NDCG@10 moves by ±0.005 (one topic) between neighbours, as the flat cut's does. The odd
+    /// half's NDCG@10 is 0.004 below 50 flat's, the even half's 0.008 above. Mass cuts spread wider
+    /// (0.95 with 32...55) score higher but cost 1.04–1.07× flat 40's time (about 2.0 ms).
+    public var weightMass: Double
+    /// The cut relative to the best term: drop the terms weighing less than this fraction of the best
+    /// one's selection weight; 0: off. Measured as `weightMass` is (32...55): 0.12: .4397 .7914 .3896
+    /// .2371, 36.2 M / 459 K postings; 0.15: .4361 .7801 .3838 .2371, 30.6 M / 370 K; 0.18: .4315 .7947
+    /// .3809 .2355, 27.1 M / 351 K: below the mass cut at the same cost.
+    public var relativeWeight: Double
+    /// The cost-aware cut: drop the terms found in more than this fraction of the docs (the longest
+    /// postings lists) unless they rank in the better half of the note's candidates; 1: off. Measured
+    /// as `weightMass` is (32...55): 0.2: .4245 .7786 .3720 .2339, 26.3 M / 329 K postings; 0.3: .4367
+    /// .7855 .3847 .2371, 31.3 M / 412 K; 0.4: .4398 .7801 .3894 .2371, 38.9 M / 520 K: with idf as the
+    /// weight it is an absolute df cut, which cannot tell a note's informative terms from its weak ones.
+    public var costDocFreqRatio: Double
     /// Terms found in more than this fraction of the docs are dropped.
     public var maxDocFreqRatio: Double
     /// Query-term weight `count^countExponent`: 0 counts every term once whatever its repeats (which
@@ -215,7 +295,9 @@ public struct LongQueryParameters: Sendable, Equatable {
     /// Boost of the terms of the text's first sentence.
     public var firstSentenceBoost: Double
 
-    public init(minimumWords: Int = 12, maxTerms: Int = 50, maxDocFreqRatio: Double = 1, countExponent: Double = 0,
+    public init(minimumWords: Int = 12, maxTerms: Int = 60, minTerms: Int = 36, weightMass: Double = 0.88,
+                relativeWeight: Double = 0, costDocFreqRatio: Double = 1,
+                maxDocFreqRatio: Double = 1, countExponent: Double = 0,
                 dropNumbers: Bool = true, minimumTermLength: Int = 2, dropJoinedForms: Bool = true,
                 conceptSelection: Double = 0, conceptBoost: Double = 0, dropNegated: Bool = true,
                 dropNarrativeWords: Bool = true, conditionPrior: Double = 2, firstSentenceBoost: Double = 1.25) {
@@ -228,6 +310,10 @@ public struct LongQueryParameters: Sendable, Equatable {
         self.conceptBoost = conceptBoost
         self.minimumWords = minimumWords
         self.maxTerms = maxTerms
+        self.minTerms = minTerms
+        self.weightMass = weightMass
+        self.relativeWeight = relativeWeight
+        self.costDocFreqRatio = costDocFreqRatio
         self.maxDocFreqRatio = maxDocFreqRatio
         self.countExponent = countExponent
         self.dropNumbers = dropNumbers
@@ -238,6 +324,11 @@ public struct LongQueryParameters: Sendable, Equatable {
     public func validate() throws(RankingConfigurationError) {
         guard minimumWords >= 1 else { throw .invalid(parameter: "longQuery.minimumWords", value: Double(minimumWords), expected: "≥ 1") }
         guard maxTerms >= 1 else { throw .invalid(parameter: "longQuery.maxTerms", value: Double(maxTerms), expected: "≥ 1") }
+        guard minTerms >= 1 else { throw .invalid(parameter: "longQuery.minTerms", value: Double(minTerms), expected: "≥ 1") }
+        for (name, value) in [("weightMass", weightMass), ("relativeWeight", relativeWeight), ("costDocFreqRatio", costDocFreqRatio)]
+            where !(value >= 0 && value <= 1) {
+            throw .invalid(parameter: "longQuery.\(name)", value: value, expected: "0 ≤ value ≤ 1")
+        }
         guard maxDocFreqRatio > 0, maxDocFreqRatio <= 1 else {
             throw .invalid(parameter: "longQuery.maxDocFreqRatio", value: maxDocFreqRatio, expected: "0 < ratio ≤ 1")
         }
