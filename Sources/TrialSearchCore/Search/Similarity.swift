@@ -113,7 +113,7 @@ public struct BM25FParameters: Sendable, Equatable {
     /// It also brings a clause's largest score nearer its usual one, so MaxScore skips more (and fewer
     /// terms keep the quality, see `LongQueryParameters.maxTerms`). NDCG@10 on `../shared/eval`
     /// (`trialsearch-bench rank`, `long.k1`), k1 = 2 / 2.5 / 3 / 3.5 / 4 / 5 / 6: at 50 terms (the
-    /// default) 0.423 / 0.431 / 0.432 / 0.432 / 0.428 / 0.428 / 0.426, at 45 terms 0.427 / 0.432 / 0.439 /
+    /// default then; since branch `top38` the terms are cut by idf mass, 36 to 60) 0.423 / 0.431 / 0.432 / 0.432 / 0.428 / 0.428 / 0.426, at 45 terms 0.427 / 0.432 / 0.439 /
     /// 0.431 / 0.431 / 0.426 / 0.421 (at 60 terms, 3 to 6 are all 0.433–0.440); 3 is the middle of the
     /// plateau (BENCHMARKS.md, issue 4, branch `notes9`).
     public static let longQuery = BM25FParameters(k1: 3, b: FieldParameters(all: 0.75), weights: .textFields)
