@@ -92,9 +92,10 @@ final class StoredWriter {
         }
         compressor = c
         let level = ZSTD_CCtx_setParameter(c, ZSTD_c_compressionLevel, IndexFormat.storedCompressionLevel)
+        let minMatch = ZSTD_CCtx_setParameter(c, ZSTD_c_minMatch, IndexFormat.storedMinMatch)
         let checksum = ZSTD_CCtx_setParameter(c, ZSTD_c_checksumFlag, 0)
         let contentSize = ZSTD_CCtx_setParameter(c, ZSTD_c_contentSizeFlag, 1)
-        guard ZSTD_isError(level) == 0, ZSTD_isError(checksum) == 0, ZSTD_isError(contentSize) == 0 else {
+        guard ZSTD_isError(level) == 0, ZSTD_isError(minMatch) == 0, ZSTD_isError(checksum) == 0, ZSTD_isError(contentSize) == 0 else {
             _ = ZSTD_freeCCtx(c)
             throw IndexError.io(file: path, operation: "set up the compressor for", message: "zstd refuses the parameters")
         }
