@@ -72,7 +72,7 @@ public enum IndexFormat {
     /// zstd's shortest match in stored blocks (format 11 on; level 3's own is 5): fewer, longer sequences
     /// decode in fewer instructions. On the 16x replica, against minMatch 5: the related-trials sources'
     /// leading fetches (200 sources) 174.2 -> 134.0 M instructions, h3000.jsonl's build 2,314.2 -> 2,280.1 M,
-    /// the `.sto` +0.5 MB (288.36 -> 288.87 MB); minMatch 7: +8 MB on every 20th block.
+    /// the `.sto` +0.5 MB (288.36 -> 288.87 MB); minMatch 7: +7 MB projected from every 20th block.
     static let storedMinMatch: Int32 = 6
     /// The first version whose stored blocks are coded by `StoredBlockCoding` (older ones are read, and
     /// a merge re-codes their records rather than copying their blocks).

@@ -79,7 +79,8 @@ public struct StoredRecords: Sendable {
     /// its source `plain-text` with no file. Of format 8 or older, or when the leading bytes do not inflate
     /// alone (`inflateLeading`), the whole stored trial.
     /// - Complexity: inflates the leading bytes of one block (on the 16x replica 40 % of its bytes), from
-    ///   format 10 on only up to the end of `doc`'s criteria (the last leading part).
+    ///   format 10 on only up to the end of `doc`'s criteria (the last leading part); from format 11 (zstd) it
+    ///   decodes the whole first zstd block (the leading bytes) and copies out up to that end.
     public func leadingTrial(_ doc: DocID) throws -> Trial {
         precondition(doc >= 0 && Int(doc) < docCount, "doc \(doc) outside 0..<\(docCount)")
         let b = block(of: Int(doc))
@@ -209,7 +210,7 @@ public struct StoredRecords: Sendable {
         }
     }
 
-    /// Where block `b`'s deflate stream starts, its length, the length and CRC-32 of its leading bytes
+    /// Where block `b`'s compressed stream (raw DEFLATE; from format 11 on a zstd frame) starts, its length, the length and CRC-32 of its leading bytes
     /// (format 9 on: after the header `leadingLength:vint leadingCRC:u32`; before: the block, 0), and where
     /// the criteria of its `criteriaDoc`th doc end, rounded up (format 10 on: the header's `criteriaEnd`s;
     /// with no doc, before format 10 or for the block's last doc: `leadingLength`).
