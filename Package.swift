@@ -25,6 +25,9 @@ let package = Package(
             name: "CLibDeflate", path: "Sources/CLibDeflate",
             providers: [.apt(["libdeflate-dev"])]),
         .systemLibrary(
+            name: "CLibZstd", path: "Sources/CLibZstd",
+            pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(
             name: "CSnowball", path: "Sources/CSnowball",
             providers: [.apt(["libstemmer-dev"])]),
         // A prefetch hint (`__builtin_prefetch`), which Swift cannot express; header-only.
@@ -32,7 +35,7 @@ let package = Package(
 
         .target(
             name: "TrialSearchCore",
-            dependencies: ["CLibDeflate", "CSnowball", "CPrefetch"]),
+            dependencies: ["CLibDeflate", "CLibZstd", "CSnowball", "CPrefetch"]),
         .target(
             name: "TrialIngest",
             dependencies: ["TrialSearchCore", "CLibXML2", "CLibDeflate"]),

@@ -140,8 +140,9 @@ import Testing
         #expect(Array(block[31..<42]) == [0x05, 0x4E, 0x43, 0x54, 0x30, 0x31, 0, 0, 0, 0, 0])
         #expect(block[42..<56].allSatisfy { $0 == 0 })
         #expect(Array(block[56...]) == [0, 0, 0x0A] + Array("plain-text".utf8))
-        // Too short for a leading inflate: a leading fetch inflates it whole.
-        #expect(try stored.inflateLeading(0) == nil)
+        // The zstd frame after the header; its first 49 bytes decode alone.
+        #expect(Array(stored.file.bytes[(e.offset + 5)..<(e.offset + 9)]) == StoredZstdTests.frameMagic)
+        #expect(try stored.inflateLeading(0).map { Array($0.bytes) } == Array(block[0..<0x31]))
         #expect(try stored.leadingTrial(0) == Trial(id: TrialID("NCT01")!))
     }
 

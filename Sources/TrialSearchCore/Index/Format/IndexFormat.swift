@@ -22,8 +22,10 @@ public enum IndexFormat {
     /// last among those parts and states where each doc's criteria end, so that a source's fetch inflates
     /// only up to its own (`StoredBlockCoding.criteriaEndUnit`), at libdeflate level 4; doc values packed
     /// (`DocValuesWriter`: narrow codes and offsets, ages as codes into a table of their distinct
-    /// values); the other files are as in 9.
-    public static let version: UInt32 = 10
+    /// values); the other files are as in 9. 11: stored blocks compressed with zstd (one frame a block,
+    /// its leading bytes ending a zstd block: `StoredWriter`) at level 3 (`storedCompressionLevel`) instead
+    /// of raw DEFLATE; the other files are as in 10.
+    public static let version: UInt32 = 11
     /// The oldest version this trialsearch still reads: 5, whose postings have no term maxima (their
     /// scorers bound terms by their impacts alone; format 6's by their term maxima too, without block
     /// maxima). Writers always write `version`.
@@ -58,15 +60,20 @@ public enum IndexFormat {
     /// the replica at 144 KB) and the criteria ends in the blocks' headers (165 KB on the replica); a
     /// whole record's fetch inflates 3 % more.
     static let storedBlockSize = 148 * 1024
-    /// libdeflate compression level of stored blocks (1…12). Compression runs once, when a segment
-    /// is flushed (merges copy whole blocks). 256 KB blocks of parts: level 1 3.17:1 at about
-    /// 155 MB/s, level 4 3.35:1 at 65 MB/s, level 6 3.44:1 at 50 MB/s, level 9 about 3.48:1 at half
-    /// that, level 12 about 3.58:1 at 5.5 MB/s. Format 8: level 5, paid for by `StoredBlockCoding` (on
-    /// every 40th block of the 16x replica, level 5 alone +0.67 % compressed bytes, with the coding
-    /// −1.6 % against format 7 at level 6; level 4 with the coding +0.4 %, over the index's margin).
-    /// Format 10: level 4, paid for by the packed doc values (`DocValuesWriter`: 5.3 MB less on the 16x
-    /// replica); h3000.jsonl's build 5 % fewer instructions, its `.sto` +1.9 %.
-    static let storedCompressionLevel: Int32 = 4
+    /// zstd compression level of stored blocks (format 11 on). Compression runs once, when a segment is
+    /// flushed (merges copy whole blocks), and was the build's largest cost: at libdeflate level 4 (format
+    /// 10) 32.8 % of the CPU cycles of the 16x replica's build from JSON Lines (perf). On every 10th block
+    /// of the replica's `.sto` (98.7 MB, one thread, each block alone): libdeflate 4 286.6 MB projected at
+    /// 150 MB/s, inflating at 1,096 MB/s; zstd 3 288.7 MB (+0.7 %) at 308 MB/s, decoding at 1,649 MB/s;
+    /// zstd 1 299.9 MB at 394 MB/s, 2 289.3 MB at 327 MB/s, 4 274.0 MB at 183 MB/s (zstd 4 is its
+    /// lazy matcher). Level 3: half the compressor's time for 2 MB, within the index's margin under
+    /// Tantivy's. Formats 8-10: libdeflate level 5, then 4 (see BENCHMARKS.md); 4-7: level 6.
+    static let storedCompressionLevel: Int32 = 3
+    /// zstd's shortest match in stored blocks (format 11 on; level 3's own is 5): fewer, longer sequences
+    /// decode in fewer instructions. On the 16x replica, against minMatch 5: the related-trials sources'
+    /// leading fetches (200 sources) 174.2 -> 134.0 M instructions, h3000.jsonl's build 2,314.2 -> 2,280.1 M,
+    /// the `.sto` +0.5 MB (288.36 -> 288.87 MB); minMatch 7: +7 MB projected from every 20th block.
+    static let storedMinMatch: Int32 = 6
     /// The first version whose stored blocks are coded by `StoredBlockCoding` (older ones are read, and
     /// a merge re-codes their records rather than copying their blocks).
     static let storedBlockCodingVersion: UInt32 = 8
@@ -78,6 +85,9 @@ public enum IndexFormat {
     /// where each doc's criteria end (`StoredBlockCoding.criteriaEndUnit`): a merge re-codes older blocks'
     /// records rather than copying the blocks. Measured on the 16x replica: see `criteriaEndUnit`.
     static let storedCriteriaEndsVersion: UInt32 = 10
+    /// The first version whose stored blocks are zstd frames (`StoredWriter`); older ones are raw DEFLATE,
+    /// read as they are, and a merge re-codes their records rather than copying the blocks.
+    static let storedZstdVersion: UInt32 = 11
     /// The first version whose doc values are packed (`DocValuesWriter`, `PackedInts`, `PackedOffsets`);
     /// older ones are read as they are, and a merge writes them packed.
     static let packedDocValuesVersion: UInt32 = 10

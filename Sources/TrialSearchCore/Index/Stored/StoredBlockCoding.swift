@@ -61,7 +61,9 @@ enum StoredBlockCoding {
     /// offset in the uncompressed block, rounded up to a multiple of it; one byte a doc as a vint delta, the
     /// fetch inflating at most this many bytes more than the doc's own criteria end). On the 16x replica:
     /// 165,588 header bytes (6,324 blocks), and the fetches of 200 sources inflate 83.9 M instructions'
-    /// worth instead of format 9's 109.7 M.
+    /// worth instead of format 9's 109.7 M. From format 11 (zstd) a fetch decodes the whole first zstd block,
+    /// which ends with the leading bytes (flushes at criteria ends cost bytes and saved nothing: each zstd block
+    /// rebuilds its entropy tables; BENCHMARKS.md, `sto38`), and the stated end bounds what it copies out.
     static let criteriaEndUnit = 256
     /// Format 10 on: bytes a fetch of the leading bytes up to a doc's criteria inflates past the stated end
     /// and `leadingSlack`, the last of which (`leadingCheckByte`) shows that libdeflate wrote all of the bytes

@@ -1,4 +1,5 @@
 import CLibDeflate
+import CLibZstd
 
 /// Reads a segment's stored records (`.sto`, see `StoredWriter`): DocID → `Trial`.
 public struct StoredRecords: Sendable {
@@ -6,8 +7,8 @@ public struct StoredRecords: Sendable {
     public let docCount: Int
     let blockCount: Int
     private let indexOffset: Int
-    /// Decompressors reused across reads (copies of this struct share them).
-    private let decompressors = Decompressors()
+    /// Decompressors reused across reads (copies of this struct share them): zstd's from format 11 on.
+    private let decompressors: Decompressors
 
     struct BlockEntry {
         var firstDoc: Int
@@ -18,6 +19,7 @@ public struct StoredRecords: Sendable {
 
     init(file: IndexFile, expectedDocCount: Int) throws {
         self.file = file
+        decompressors = Decompressors(file.version >= IndexFormat.storedZstdVersion ? .zstd : .deflate)
         var t = file.reader(at: file.body.upperBound - 16)
         docCount = Int(t.readU32())
         blockCount = Int(t.readU32())
@@ -77,7 +79,8 @@ public struct StoredRecords: Sendable {
     /// its source `plain-text` with no file. Of format 8 or older, or when the leading bytes do not inflate
     /// alone (`inflateLeading`), the whole stored trial.
     /// - Complexity: inflates the leading bytes of one block (on the 16x replica 40 % of its bytes), from
-    ///   format 10 on only up to the end of `doc`'s criteria (the last leading part).
+    ///   format 10 on only up to the end of `doc`'s criteria (the last leading part); from format 11 (zstd) it
+    ///   decodes the whole first zstd block (the leading bytes) and copies out up to that end.
     public func leadingTrial(_ doc: DocID) throws -> Trial {
         precondition(doc >= 0 && Int(doc) < docCount, "doc \(doc) outside 0..<\(docCount)")
         let b = block(of: Int(doc))
@@ -92,9 +95,14 @@ public struct StoredRecords: Sendable {
     /// The fields whose values `leadingTrial(_:)` reads (the others are empty in the trial it returns).
     public static var leadingFields: Set<Field> { StoredBlockCoding.leadingFields }
 
-    /// Whether the blocks are coded as this trialsearch writes them (`StoredBlockCoding`, format 10 on):
-    /// a merge copies only such blocks whole.
-    var blocksInCurrentCoding: Bool { file.version >= IndexFormat.storedCriteriaEndsVersion }
+    /// Whether the blocks are coded and compressed as this trialsearch writes them (`StoredBlockCoding`,
+    /// zstd: format 11 on): a merge copies only such blocks whole.
+    var blocksInCurrentCoding: Bool { file.version >= IndexFormat.storedZstdVersion }
+    /// Whether the blocks are zstd frames (format 11 on; before, raw DEFLATE).
+    var blocksAreZstd: Bool { file.version >= IndexFormat.storedZstdVersion }
+    /// Whether the blocks hold the criteria last among the leading parts and state where each doc's
+    /// criteria end (format 10 on).
+    var blocksHaveCriteriaEnds: Bool { file.version >= IndexFormat.storedCriteriaEndsVersion }
     /// Whether the blocks hold the parts a related-trials source reads first and state their length (format 9 on).
     var blocksHaveLeadingParts: Bool { file.version >= IndexFormat.storedLeadingPartsVersion }
 
@@ -126,11 +134,11 @@ public struct StoredRecords: Sendable {
         let count = (b + 1 < blockCount ? entry(b + 1).firstDoc : docCount) - e.firstDoc
         let partCount = TrialCodec.partCount
         let coded = file.version >= IndexFormat.storedBlockCodingVersion
-        let order = blocksInCurrentCoding ? StoredBlockCoding.blockOrder
+        let order = blocksHaveCriteriaEnds ? StoredBlockCoding.blockOrder
             : blocksHaveLeadingParts ? StoredBlockCoding.blockOrder9
             : coded ? StoredBlockCoding.blockOrder8 : StoredBlockCoding.recordOrder
         // Format 10 on, the last doc whose criteria (the last leading part) a leading read reads.
-        let lastDoc = leadingOnly && blocksInCurrentCoding ? docs.map { max(0, min($0.upperBound - e.firstDoc, count - 1)) } : nil
+        let lastDoc = leadingOnly && blocksHaveCriteriaEnds ? docs.map { max(0, min($0.upperBound - e.firstDoc, count - 1)) } : nil
         // The inflated bytes and where the parts read end in them (nil: all of the block).
         let leading = leadingOnly && blocksHaveLeadingParts ? try inflateLeading(b, through: lastDoc) : nil
         let bytes = try leading?.bytes ?? inflate(b)
@@ -202,7 +210,7 @@ public struct StoredRecords: Sendable {
         }
     }
 
-    /// Where block `b`'s deflate stream starts, its length, the length and CRC-32 of its leading bytes
+    /// Where block `b`'s compressed stream (raw DEFLATE; from format 11 on a zstd frame) starts, its length, the length and CRC-32 of its leading bytes
     /// (format 9 on: after the header `leadingLength:vint leadingCRC:u32`; before: the block, 0), and where
     /// the criteria of its `criteriaDoc`th doc end, rounded up (format 10 on: the header's `criteriaEnd`s;
     /// with no doc, before format 10 or for the block's last doc: `leadingLength`).
@@ -214,7 +222,7 @@ public struct StoredRecords: Sendable {
         let leadingLength = h.readCount(limit: 1 << 30)
         let crc = h.readU32()
         var criteriaEnd = leadingLength
-        if blocksInCurrentCoding {
+        if blocksHaveCriteriaEnds {
             let count = (b + 1 < blockCount ? entry(b + 1).firstDoc : docCount) - e.firstDoc
             let unit = StoredBlockCoding.criteriaEndUnit
             // At most count · 2³⁰ units (count < 2³²), compared in units before the product.
@@ -235,15 +243,23 @@ public struct StoredRecords: Sendable {
     func inflate(_ b: Int) throws -> [UInt8] {
         let e = entry(b)
         let s = try stream(b)
-        // Not zeroed first (the block is 148 KB): libdeflate writes all of it, or the block is corrupt.
+        // Not zeroed first (the block is 148 KB): the decompressor writes all of it, or the block is corrupt.
         return try decompressors.with(file: file.path) { decompressor in
             try [UInt8](unsafeUninitializedCapacity: e.uncompressedLength) { dst, initialized in
                 var actual = 0
-                let result = libdeflate_deflate_decompress(decompressor, file.base + s.offset, s.length,
-                                                           dst.baseAddress, dst.count, &actual)
-                guard result == LIBDEFLATE_SUCCESS, actual == e.uncompressedLength else {
+                let failure: String?
+                if blocksAreZstd {
+                    actual = ZSTD_decompressDCtx(decompressor, dst.baseAddress, dst.count, file.base + s.offset, s.length)
+                    failure = ZSTD_isError(actual) != 0 ? String(cString: ZSTD_getErrorName(actual)) : nil
+                } else {
+                    let result = libdeflate_deflate_decompress(decompressor, file.base + s.offset, s.length,
+                                                               dst.baseAddress, dst.count, &actual)
+                    failure = result != LIBDEFLATE_SUCCESS ? "libdeflate result \(result.rawValue)" : nil
+                }
+                guard failure == nil, actual == e.uncompressedLength else {
                     initialized = 0
-                    throw file.corrupt("stored block \(b) does not inflate: actual \(actual) bytes vs expected \(e.uncompressedLength)")
+                    throw file.corrupt("stored block \(b) does not inflate: \(failure ?? "actual \(actual) bytes") "
+                        + "vs expected \(e.uncompressedLength)")
                 }
                 initialized = actual
             }
@@ -259,9 +275,12 @@ public struct StoredRecords: Sendable {
     /// that doc's criteria (`stream`'s `criteriaEnd`; the returned length), into a buffer
     /// `leadingSlack` + `leadingCheckMargin` bytes longer whose check byte (`leadingCheckFill` written there
     /// first) libdeflate must have overwritten, instead of the CRC (nil otherwise).
+    /// From format 11 on (zstd), exactly those bytes, decoded by a stream that stops once they are out (the
+    /// writer ends a zstd block with the leading bytes: `decodeLeading`).
     func inflateLeading(_ b: Int, through doc: Int? = nil) throws -> (bytes: [UInt8], length: Int)? {
+        if blocksAreZstd { return try decodeLeading(b, through: doc) }
         let e = entry(b)
-        let partial = doc != nil && blocksInCurrentCoding
+        let partial = doc != nil && blocksHaveCriteriaEnds
         let s = try stream(b, criteriaDoc: partial ? doc : nil)
         let length = partial ? s.criteriaEnd : s.leadingLength
         let check = length + StoredBlockCoding.leadingCheckMargin - 1
@@ -286,11 +305,45 @@ public struct StoredRecords: Sendable {
         return crc == s.leadingCRC ? (bytes, s.leadingLength) : nil
     }
 
+    /// `inflateLeading` of a zstd frame (format 11 on): the bytes up to the stated end of `doc`'s criteria
+    /// (without `doc`, the leading bytes), decoded by `ZSTD_decompressStream` into a buffer that long, which
+    /// stops once it is full (having decoded the zstd blocks that hold them: the first ends with the
+    /// leading bytes); nil when that length is 0, or (without `doc`) when their CRC-32 is not the stated one.
+    /// - Throws: `IndexError.corrupt` when the frame does not decode or ends before those bytes.
+    private func decodeLeading(_ b: Int, through doc: Int?) throws -> (bytes: [UInt8], length: Int)? {
+        let s = try stream(b, criteriaDoc: doc)
+        let length = doc != nil ? s.criteriaEnd : s.leadingLength
+        guard length > 0 else { return nil }
+        let bytes = try decompressors.with(file: file.path) { decompressor in
+            try [UInt8](unsafeUninitializedCapacity: length) { dst, initialized in
+                var output = ZSTD_outBuffer(dst: dst.baseAddress, size: length, pos: 0)
+                var input = ZSTD_inBuffer(src: file.base + s.offset, size: s.length, pos: 0)
+                var result = 1
+                // Each call decodes at least one zstd block (or fills the output); it returns 0 once the frame is done.
+                while output.pos < length && result != 0 && ZSTD_isError(result) == 0 {
+                    let before = (input.pos, output.pos)
+                    result = ZSTD_decompressStream(decompressor, &output, &input)
+                    if (input.pos, output.pos) == before { break }
+                }
+                guard output.pos == length else {
+                    initialized = 0
+                    let failure = ZSTD_isError(result) != 0 ? String(cString: ZSTD_getErrorName(result)) : "the frame ends"
+                    throw file.corrupt("stored block \(b): its leading \(length) bytes do not decode (\(failure) "
+                        + "after \(output.pos) bytes)")
+                }
+                initialized = length
+            }
+        }
+        guard doc == nil else { return (bytes, length) }
+        let crc = bytes.withUnsafeBytes { UInt32(libdeflate_crc32(0, $0.baseAddress, length)) }
+        return crc == s.leadingCRC ? (bytes, length) : nil
+    }
+
     /// Whether block `b`'s stated criteria ends (format 10 on) are where the criteria of its docs end in
     /// `whole`, its inflated bytes, rounded up to `StoredBlockCoding.criteriaEndUnit` (for `check`; true
     /// before format 10).
     func criteriaEndsFit(_ b: Int, whole: [UInt8]) throws -> Bool {
-        guard blocksInCurrentCoding else { return true }
+        guard blocksHaveCriteriaEnds else { return true }
         let e = entry(b)
         let count = (b + 1 < blockCount ? entry(b + 1).firstDoc : docCount) - e.firstDoc
         let partCount = TrialCodec.partCount, unit = StoredBlockCoding.criteriaEndUnit

@@ -1,23 +1,28 @@
 import CLibDeflate
+import CLibZstd
 
 /// Writes a segment's stored records (`.sto`): `TrialCodec` records gathered into blocks of about
-/// 148 KB (`IndexFormat.storedBlockSize`), each compressed with libdeflate (raw DEFLATE), and a doc → block index.
+/// 148 KB (`IndexFormat.storedBlockSize`), each compressed as one zstd frame (format 11 on; raw DEFLATE by
+/// libdeflate before), and a doc → block index.
 ///
 /// Inside a block, each `TrialCodec.Part` of all its records is stored together (the facts of every
-/// record, then their titles, …, their criteria texts, …): deflate's 32 KB window then holds dozens of
+/// record, then their titles, …, their criteria texts, …): the coder's window then holds dozens of
 /// records' texts of one kind rather than the parts of one or two records. The block codes the parts
 /// as `StoredBlockCoding` describes (format 9; format 8: `Block8`; format 7 and older: `Block7`, the
 /// parts as the records code them). Its first bytes hold the parts a related-trials source reads, the
 /// criteria last, and it states how many, with their CRC-32, and where each doc's criteria end: such a
-/// fetch inflates only up to its doc's criteria (`StoredRecords.leadingTrial`), libdeflate stopping for
-/// want of room, and checks that libdeflate wrote a byte past them (a deflate stored block that spans
-/// their end is written all or nothing; the fetch then inflates the whole block).
+/// fetch decodes only the leading bytes, up to its doc's criteria (`StoredRecords.leadingTrial`). From
+/// format 11 the frame's first zstd block ends with the leading bytes (`ZSTD_e_flush`), and the fetch's
+/// streaming decoder stops once the bytes up to the doc's criteria are out (it decodes that first zstd
+/// block, not the rest). Format 10 (`Block10`): libdeflate stops for want of room, and the fetch checks
+/// that it wrote a byte past them (a deflate stored block that spans their end is written all or
+/// nothing; the fetch then inflates the whole block).
 ///
 /// Format:
 /// ```
 /// Body     := Block^blockCount Index Trailer
 /// Block    := leadingLength:vint leadingCRC:u32 criteriaEnd:vint^(k−1)
-///               DEFLATE(Lengths Part_facts^k Part_head^k Part_terms^k Part_interventions^k Part_criteria^k
+///               ZSTD(Lengths Part_facts^k Part_head^k Part_terms^k Part_interventions^k Part_criteria^k
 ///                   Part_texts^k Part_outcomes^k Part_sites^k Part_source^k)
 ///                                                       (k docs, consecutive DocIDs; Part_p^k: part p of each
 ///                                                        of the k records in order, the facts with
@@ -28,7 +33,11 @@ import CLibDeflate
 ///                                                        uncompressed bytes divided by `criteriaEndUnit`
 ///                                                        (256) and rounded up, minus the previous doc's
 ///                                                        (the first: minus 0); the last doc's end is
-///                                                        leadingLength)
+///                                                        leadingLength; ZSTD(…): one zstd frame
+///                                                        (RFC 8878) at level `storedCompressionLevel`, its
+///                                                        content size stated, no checksum, its first zstd
+///                                                        block ending after the leading bytes)
+/// Block10  := Block with DEFLATE(…) (raw DEFLATE, libdeflate level 4) for ZSTD(…)   (format 10)
 /// Block9   := leadingLength:vint leadingCRC:u32 DEFLATE(Lengths Part_facts^k Part_head^k Part_terms^k Part_criteria^k
 ///                   Part_interventions^k Part_texts^k Part_outcomes^k Part_sites^k Part_source^k)   (format 9)
 /// Block8   := DEFLATE(Lengths Part_source^k Part_sites^k Part_head^k Part_facts^k Part_terms^k Part_outcomes^k
@@ -42,17 +51,17 @@ import CLibDeflate
 /// Trailer  := docCount:u32 blockCount:u32 indexOffset:u64
 /// ```
 /// A doc's `TrialCodec` record is its P part lengths but the last, then its P parts (the facts' excerpt
-/// lengths restored). Fetching one record inflates one block (≤ 148 KB plus one record), sums the
+/// lengths restored). Fetching one record decodes one block (≤ 148 KB plus one record), sums the
 /// stated lengths of the docs before it and skips their texts, criteria and source `Str`s.
 /// Example: a segment of one doc `Trial(id: "NCT01")` (see `TrialCodec`) has one block: the header `31`
-/// (49 leading bytes) and their CRC-32 (4 bytes), no criteria end (one doc), then deflate bytes
-/// inflating to `0B 19 04 02 02 03` (the lengths of its head, facts, terms, outcomes, interventions and
+/// (49 leading bytes) and their CRC-32 (4 bytes), no criteria end (one doc), then a zstd frame
+/// (`28 B5 2F FD …`) decoding to `0B 19 04 02 02 03` (the lengths of its head, facts, terms, outcomes, interventions and
 /// sites) followed by the 63 bytes of its parts (facts 25 zeros, head `05 4E 43 54 30 31 00 00 00 00 00`,
 /// terms, interventions, criteria, texts, outcomes and
 /// sites zeros, source `00 00 0A 70 6C 61 69 6E 2D 74 65 78 74`), and the index
 /// `00 00 00 00 | <offset:u64> | <compressed + 5:u32> | 45 00 00 00`.
 ///
-/// The owner of a libdeflate compressor (freed in `deinit`).
+/// The owner of a zstd compression context (`ZSTD_CCtx`, reused for every block; freed in `deinit`).
 final class StoredWriter {
     private let output: IndexOutput
     private let compressor: OpaquePointer
@@ -78,15 +87,23 @@ final class StoredWriter {
     init(path: String, segmentID: UInt64, durable: Bool = true) throws {
         output = try IndexOutput(path: path, formatName: SegmentFile.stored.formatName, segmentID: segmentID,
                                  durable: durable)
-        guard let c = libdeflate_alloc_compressor(IndexFormat.storedCompressionLevel) else {
+        guard let c = ZSTD_createCCtx() else {
             throw IndexError.io(file: path, operation: "allocate compressor for", message: "out of memory")
         }
         compressor = c
+        let level = ZSTD_CCtx_setParameter(c, ZSTD_c_compressionLevel, IndexFormat.storedCompressionLevel)
+        let minMatch = ZSTD_CCtx_setParameter(c, ZSTD_c_minMatch, IndexFormat.storedMinMatch)
+        let checksum = ZSTD_CCtx_setParameter(c, ZSTD_c_checksumFlag, 0)
+        let contentSize = ZSTD_CCtx_setParameter(c, ZSTD_c_contentSizeFlag, 1)
+        guard ZSTD_isError(level) == 0, ZSTD_isError(minMatch) == 0, ZSTD_isError(checksum) == 0, ZSTD_isError(contentSize) == 0 else {
+            _ = ZSTD_freeCCtx(c)
+            throw IndexError.io(file: path, operation: "set up the compressor for", message: "zstd refuses the parameters")
+        }
         self.path = path
         block.reserveCapacity(IndexFormat.storedBlockSize + 65_536)
     }
 
-    deinit { libdeflate_free_compressor(compressor) }
+    deinit { _ = ZSTD_freeCCtx(compressor) }
 
     /// Bytes buffered (for the RAM budget).
     var memoryUsage: Int {
@@ -164,14 +181,7 @@ final class StoredWriter {
             if i + 1 == StoredBlockCoding.leadingPartCount { leadingLength = block.count }
         }
         pendingBytes = 0
-        let bound = libdeflate_deflate_compress_bound(compressor, block.count)
-        if compressed.count < bound { compressed = [UInt8](repeating: 0, count: bound) }
-        let n = block.withUnsafeBytes { src in
-            compressed.withUnsafeMutableBytes { dst in
-                libdeflate_deflate_compress(compressor, src.baseAddress, src.count, dst.baseAddress, dst.count)
-            }
-        }
-        precondition(n > 0, "deflate of \(block.count) bytes into \(bound) failed")
+        let n = try compress(leadingLength: leadingLength)
         header.removeAll(keepingCapacity: true)
         header.appendVInt(leadingLength)
         header.appendU32(block.withUnsafeBytes { UInt32(libdeflate_crc32(0, $0.baseAddress, leadingLength)) })
@@ -190,6 +200,38 @@ final class StoredWriter {
         try compressed.withUnsafeBytes { try output.write(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
         block.removeAll(keepingCapacity: true)
         blockDocs = 0
+    }
+
+    /// Compresses `block` into `compressed` as one zstd frame (its content size stated, no checksum: the
+    /// header's CRC-32 covers the leading bytes, the file's footer all of them), its first
+    /// `leadingLength` bytes ending a zstd block (`ZSTD_e_flush`) so that they decode without the rest
+    /// (`StoredRecords.inflateLeading`); returns the frame's length.
+    private func compress(leadingLength: Int) throws -> Int {
+        let bound = ZSTD_compressBound(block.count)
+        if compressed.count < bound { compressed = [UInt8](repeating: 0, count: bound) }
+        _ = ZSTD_CCtx_reset(compressor, ZSTD_reset_session_only)
+        var result = ZSTD_CCtx_setPledgedSrcSize(compressor, UInt64(block.count))
+        let written = block.withUnsafeBytes { src in
+            compressed.withUnsafeMutableBytes { dst in
+                var output = ZSTD_outBuffer(dst: dst.baseAddress, size: dst.count, pos: 0)
+                // Feeds `range` of the block with `directive`, until zstd has done it (returns 0) or failed.
+                func feed(_ range: Range<Int>, _ directive: ZSTD_EndDirective) {
+                    var input = ZSTD_inBuffer(src: src.baseAddress.map { $0 + range.lowerBound }, size: range.count, pos: 0)
+                    repeat {
+                        result = ZSTD_compressStream2(compressor, &output, &input, directive)
+                    } while result != 0 && ZSTD_isError(result) == 0
+                }
+                let split = leadingLength > 0 && leadingLength < src.count ? leadingLength : 0
+                if split > 0 && ZSTD_isError(result) == 0 { feed(0..<split, ZSTD_e_flush) }
+                if ZSTD_isError(result) == 0 { feed(split..<src.count, ZSTD_e_end) }
+                return output.pos
+            }
+        }
+        guard ZSTD_isError(result) == 0, written > 0 else {
+            throw IndexError.io(file: path, operation: "compress a stored block of \(block.count) bytes for",
+                                message: String(cString: ZSTD_getErrorName(result)))
+        }
+        return written
     }
 
     /// Writes the pending block, the index and the trailer; returns the file length.
