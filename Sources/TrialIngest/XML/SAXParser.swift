@@ -76,7 +76,7 @@ final class SAXParser {
     private var document = TextBuffer(capacity: 1 << 16)
     /// Whether the last `parse(…omitting:joiningLineEnds:)` handed libxml2 a copy that differs from the
     /// bytes as published (line ends joined, references or an omitted range's line ends dropped, blanks
-    /// appended: `endPadding`), so that a caller may parse the bytes as published again to report an error.
+    /// a comment appended: `endPadding`), so that a caller may parse the bytes as published again to report an error.
     private(set) var joinedLineEnds = false
     /// Whether the document being parsed is a copy with line-end references dropped (see `parse`), and
     /// whether libxml2 reported a CDATA section in it (where a reference is text: the parse then fails,
@@ -92,15 +92,18 @@ final class SAXParser {
 
     static let recycleAfter = 4096
 
-    /// The spaces appended to the copy of a document parsed with `joiningLineEnds` (when it applies):
-    /// more than libxml2 2.9's `INPUT_CHUNK` (250), the distance from the input's end below which each of
-    /// its `GROW` checks (at every tag, text run and loop turn) calls `xmlGROW` (about 270 instructions;
-    /// some 38 calls a ClinicalTrials.gov record, whose last 250 bytes are its last elements). Spaces
-    /// after the root element are white space that `xmlParseMisc` skips (no event, no error); a document
-    /// that ends early (inside a tag, a comment, the root element) fails either way, since libxml2 reads
-    /// nothing past a NUL byte and white space completes no markup; its error is reported from the
-    /// bytes as published (`joinedLineEnds`).
-    static let endPadding = 256
+    /// The comment appended to the copy of a document parsed with `joiningLineEnds` (when it applies):
+    /// `<!--`, 249 `x`, `-->`, 256 bytes, more than libxml2 2.9's `INPUT_CHUNK` (250), the distance from
+    /// the input's end below which each of its `GROW` checks (at every tag, text run and loop turn) calls
+    /// `xmlGROW` (about 270 instructions; some 38 calls a ClinicalTrials.gov record, whose last 250 bytes
+    /// are its last elements). A comment after the root element is `Misc`, which `xmlParseMisc` skips
+    /// with no event (no comment callback) and no error, at about 5 instructions a byte (256 spaces cost
+    /// about 19 a byte in `xmlSkipBlankChars`). A document that ends early still fails: libxml2 reads
+    /// nothing past a NUL byte; the comment's `<` is an error in a tag or an attribute value, its `--` in
+    /// a comment, and it ends no processing instruction, CDATA section or document type declaration; the
+    /// error is reported from the bytes as published (`joinedLineEnds`).
+    static let endPadding: [UInt8] = Array("<!--".utf8) + [UInt8](repeating: UInt8(ascii: "x"), count: 249)
+        + Array("-->".utf8)
 
     init(maxDepth: Int) {
         precondition(maxDepth > 0, "maxDepth \(maxDepth)")
@@ -128,7 +131,7 @@ final class SAXParser {
     ///     end to `TextNormalizer`, and each reference cost libxml2 about 270 instructions and split the
     ///     text events; a CDATA section, where the reference would be text, fails the parse); and leave
     ///     `omitting` out without keeping its line ends (counting them cost about 0.3 % of a zip build's
-    ///     instructions); and append `endPadding` spaces. The events are the same but for the white space
+    ///     instructions); and append the comment `endPadding`. The events are the same but for the white space
     ///     where `omitting` was; an
     ///     error's line and message may not be (libxml2 quotes the bytes at a bad character), so a caller
     ///     reports errors from a parse without it (`joinedLineEnds` says whether it applied).
@@ -177,9 +180,9 @@ final class SAXParser {
             SAXParser.append(bytes, joiningLineEnds: join, to: &document)
         }
         if asciiLineEnds {
-            // Blanks after the document (see `endPadding`): libxml2's input never comes within
+            // A comment after the document (see `endPadding`): libxml2's input never comes within
             // `INPUT_CHUNK` bytes of its end inside the root element.
-            document.append(repeating: 0x20, count: SAXParser.endPadding)
+            SAXParser.endPadding.withUnsafeBufferPointer { document.append($0) }
         }
         joinedLineEnds = joinedLineEnds || dropped || asciiLineEnds
         droppedReferences = dropped
