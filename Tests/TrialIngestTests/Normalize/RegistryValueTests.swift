@@ -121,6 +121,35 @@ import TrialSearchCore
 }
 
 @Suite struct VocabularyTests {
+    /// The values read without the general reading (the legacy XML's words) give the general reading's
+    /// answers, and their neighbours (other case, codes) still take it.
+    @Test func legacyWordsReadAsTheGeneralReading() {
+        for word in ["Completed", "Recruiting", "Unknown status", "Active, not recruiting", "Withdrawn", "X"] {
+            #expect(Vocabulary.status(word) == word)
+        }
+        #expect(Vocabulary.status("Not Recruiting") == "Not recruiting")
+        #expect(Vocabulary.status("COMPLETED") == "Completed")
+        #expect(Vocabulary.status("CoMPLETED") == "CoMPLETED")
+        #expect(Vocabulary.status("ACTIVE_NOT_RECRUITING") == "Active, not recruiting")
+        #expect(Vocabulary.status("NEW_CODE") == "New code")
+        #expect(Vocabulary.status("") == "")
+        for (text, word) in [("All", "All"), ("Female", "Female"), ("Male", "Male"), ("ALL", "All"), ("both", "All"),
+                             ("f", "Female"), ("MALE", "Male"), ("Other", "Other")] {
+            #expect(Vocabulary.sex(text) == word, "\(text)")
+        }
+        #expect(Vocabulary.studyType("Interventional") == "Interventional")
+        #expect(Vocabulary.studyType("Interventional", patientRegistry: true) == "Interventional")
+        #expect(Vocabulary.studyType("Observational") == "Observational")
+        #expect(Vocabulary.studyType("Observational", patientRegistry: true) == "Observational [Patient Registry]")
+        #expect(Vocabulary.studyType("INTERVENTIONAL") == "Interventional")
+        #expect(Vocabulary.studyType("Observational Study") == "Observational")
+        for (text, answer) in [("No", false), ("Yes", true), ("Accepts Healthy Volunteers", true), ("no", false),
+                               ("YES", true), ("accepts healthy volunteers", true), ("False", false)] {
+            #expect(Vocabulary.yesNo(text) == answer, "\(text)")
+        }
+        #expect(Vocabulary.yesNo("Maybe") == nil)
+    }
+
     @Test func statuses() {
         #expect(Vocabulary.status("RECRUITING") == "Recruiting")
         #expect(Vocabulary.status("UNKNOWN") == "Unknown status")
