@@ -7,35 +7,50 @@
 enum AgeLimit {
     /// The age in years, or nil when there is no limit.
     static func years(_ text: String) -> Double? {
-        var utf8 = text.utf8[...]
-        while let first = utf8.first, !isDigit(first) {
+        if let years = text.utf8.withContiguousStorageIfAvailable({ years($0) }) { return years }
+        return Array(text.utf8).withUnsafeBufferPointer { years($0) }
+    }
+
+    /// The age in years of the UTF-8 bytes of a limit, or nil. On the buffer with offsets: the same steps
+    /// on the `String`'s `Substring.UTF8View` (`dropFirst`, `prefix`, `drop`) took about 900
+    /// instructions a limit.
+    static func years(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
+        let n = bytes.count
+        var i = 0
+        while i < n, !isDigit(bytes[i]) {
             // Only white space may come before the number ("≥18" and words are not ages).
-            guard isSpace(first) else { return nil }
-            utf8 = utf8.dropFirst()
+            guard isSpace(bytes[i]) else { return nil }
+            i += 1
         }
-        let integer = utf8.prefix { isDigit($0) }
-        guard !integer.isEmpty, integer.count <= 4 else { return nil }
-        var value = Double(integer.reduce(0) { $0 * 10 + Int($1 - 48) })
-        utf8 = utf8.dropFirst(integer.count)
-        if let dot = utf8.first, dot == UInt8(ascii: "."), utf8.count > 1, isDigit(utf8[utf8.index(after: utf8.startIndex)]) {
-            utf8 = utf8.dropFirst()
-            let fraction = utf8.prefix { isDigit($0) }.prefix(6)
+        let integerStart = i
+        while i < n, isDigit(bytes[i]) { i += 1 }
+        guard i > integerStart, i - integerStart <= 4 else { return nil }
+        var integer = 0
+        for k in integerStart..<i { integer = integer * 10 + Int(bytes[k] &- 48) }
+        var value = Double(integer)
+        if i + 1 < n, bytes[i] == UInt8(ascii: "."), isDigit(bytes[i + 1]) {
+            i += 1
             var scale = 0.1
-            for digit in fraction {
-                value += Double(digit - 48) * scale
-                scale /= 10
+            var digits = 0
+            while i < n, isDigit(bytes[i]) {
+                // The first six digits count; the rest are skipped.
+                if digits < 6 {
+                    value += Double(bytes[i] &- 48) * scale
+                    scale /= 10
+                    digits += 1
+                }
+                i += 1
             }
-            utf8 = utf8.drop { isDigit($0) }
         }
-        while let first = utf8.first, isSpace(first) { utf8 = utf8.dropFirst() }
+        while i < n, isSpace(bytes[i]) { i += 1 }
         // The unit's letters, lowercased, packed into one word (`packed`); a longer word is no unit.
         var unit: UInt64 = 0
         var length: UInt64 = 0
-        for byte in utf8 {
-            guard isLetter(byte) else { break }
+        while i < n, isLetter(bytes[i]) {
             guard length < 8 else { return nil }
-            unit |= UInt64(lowercased(byte)) << (8 * length)
+            unit |= UInt64(lowercased(bytes[i])) << (8 * length)
             length += 1
+            i += 1
         }
         let units = Units.all
         if units.years.contains(unit) { return value }

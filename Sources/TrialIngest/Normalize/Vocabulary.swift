@@ -8,6 +8,12 @@ enum Vocabulary {
     /// `RECRUITING` → "Recruiting", `UNKNOWN` → "Unknown status", `ACTIVE_NOT_RECRUITING` → "Active, not
     /// recruiting", ICTRP "Not Recruiting" → "Not recruiting"; display words unchanged.
     static func status(_ text: String) -> String {
+        // The legacy XML's display words ("Completed", "Recruiting", …): a lowercase second letter is in no
+        // code (`statuses`' keys, `isCode`), so the text is kept; the dictionary's hash cost about 500
+        // instructions a value.
+        var bytes = text.utf8.makeIterator()
+        _ = bytes.next()
+        if let second = bytes.next(), second >= 0x61, second <= 0x7A, text != "Not Recruiting" { return text }
         if let word = statuses[text] { return word }
         if text == "Not Recruiting" { return "Not recruiting" }
         return isCode(text) ? sentenceCase(text) : text
@@ -87,6 +93,8 @@ enum Vocabulary {
 
     /// "All", "Female", "Male": API `ALL`/`FEMALE`/`MALE` and ICTRP "Both" mapped; other words kept.
     static func sex(_ text: String) -> String {
+        // The legacy XML's words, which the general reading keeps as they are (without `uppercased()`).
+        if text == "All" || text == "Female" || text == "Male" { return text }
         switch text.uppercased() {
         case "ALL", "BOTH": return "All"
         case "FEMALE", "F": return "Female"
@@ -98,6 +106,8 @@ enum Vocabulary {
     /// "Interventional", "Observational", "Observational [Patient Registry]", "Expanded Access": API
     /// codes and ICTRP "Interventional study"/"Observational study" mapped; "N/A" → ""; others kept.
     static func studyType(_ text: String, patientRegistry: Bool = false) -> String {
+        // The legacy XML's usual words, which the general reading keeps as they are.
+        if text == "Interventional" || (text == "Observational" && !patientRegistry) { return text }
         var word = text
         if isCode(text) { word = titleCase(text) }
         switch word.lowercased() {
@@ -144,6 +154,9 @@ enum Vocabulary {
 
     /// "Yes"/"No" (any case), "true"/"false", "Accepts Healthy Volunteers" → true/false; else nil.
     static func yesNo(_ text: String) -> Bool? {
+        // The legacy XML's words, without `lowercased()`.
+        if text == "No" { return false }
+        if text == "Yes" || text == "Accepts Healthy Volunteers" { return true }
         switch text.lowercased() {
         case "yes", "true", "accepts healthy volunteers": return true
         case "no", "false": return false

@@ -74,8 +74,9 @@ final class SAXParser {
     /// The copy of a document that libxml2 parses when a range is left out or line ends are joined
     /// (see `parse(…omitting:joiningLineEnds:)`).
     private var document = TextBuffer(capacity: 1 << 16)
-    /// Whether the last `parse(…omitting:joiningLineEnds:)` handed libxml2 a document with its line
-    /// ends joined or an omitted range's line ends dropped, so that a caller may parse the bytes as published again to report an error.
+    /// Whether the last `parse(…omitting:joiningLineEnds:)` handed libxml2 a copy that differs from the
+    /// bytes as published (line ends joined, references or an omitted range's line ends dropped, blanks
+    /// a comment appended: `endPadding`), so that a caller may parse the bytes as published again to report an error.
     private(set) var joinedLineEnds = false
     /// Whether the document being parsed is a copy with line-end references dropped (see `parse`), and
     /// whether libxml2 reported a CDATA section in it (where a reference is text: the parse then fails,
@@ -90,6 +91,19 @@ final class SAXParser {
     }()
 
     static let recycleAfter = 4096
+
+    /// The comment appended to the copy of a document parsed with `joiningLineEnds` (when it applies):
+    /// `<!--`, 249 `x`, `-->`, 256 bytes, more than libxml2 2.9's `INPUT_CHUNK` (250), the distance from
+    /// the input's end below which each of its `GROW` checks (at every tag, text run and loop turn) calls
+    /// `xmlGROW` (about 270 instructions; some 38 calls a ClinicalTrials.gov record, whose last 250 bytes
+    /// are its last elements). A comment after the root element is `Misc`, which `xmlParseMisc` skips
+    /// with no event (no comment callback) and no error, at about 5 instructions a byte (256 spaces cost
+    /// about 19 a byte in `xmlSkipBlankChars`). A document that ends early still fails: libxml2 reads
+    /// nothing past a NUL byte; the comment's `<` is an error in a tag or an attribute value, its `--` in
+    /// a comment, and it ends no processing instruction, CDATA section or document type declaration; the
+    /// error is reported from the bytes as published (`joinedLineEnds`).
+    static let endPadding: [UInt8] = Array("<!--".utf8) + [UInt8](repeating: UInt8(ascii: "x"), count: 249)
+        + Array("-->".utf8)
 
     init(maxDepth: Int) {
         precondition(maxDepth > 0, "maxDepth \(maxDepth)")
@@ -117,7 +131,8 @@ final class SAXParser {
     ///     end to `TextNormalizer`, and each reference cost libxml2 about 270 instructions and split the
     ///     text events; a CDATA section, where the reference would be text, fails the parse); and leave
     ///     `omitting` out without keeping its line ends (counting them cost about 0.3 % of a zip build's
-    ///     instructions). The events are the same but for the white space where `omitting` was; an
+    ///     instructions); and append the comment `endPadding`. The events are the same but for the white space
+    ///     where `omitting` was; an
     ///     error's line and message may not be (libxml2 quotes the bytes at a bad character), so a caller
     ///     reports errors from a parse without it (`joinedLineEnds` says whether it applied).
     /// - Throws: when the document fails, from `bytes` as published (see `failure`): `.notUTF8` when
@@ -164,7 +179,12 @@ final class SAXParser {
         } else {
             SAXParser.append(bytes, joiningLineEnds: join, to: &document)
         }
-        joinedLineEnds = joinedLineEnds || dropped
+        if asciiLineEnds {
+            // A comment after the document (see `endPadding`): libxml2's input never comes within
+            // `INPUT_CHUNK` bytes of its end inside the root element.
+            SAXParser.endPadding.withUnsafeBufferPointer { document.append($0) }
+        }
+        joinedLineEnds = joinedLineEnds || dropped || asciiLineEnds
         droppedReferences = dropped
         defer { droppedReferences = false }
         try document.withBytes { (copy) throws(IngestError) in

@@ -56,6 +56,62 @@ import TrialSearchCore
         }
     }
 
+    /// The reading on the `String` (`Substring.UTF8View` steps) that `years` replaced, kept as the reference.
+    static func referenceYears(_ text: String) -> Double? {
+        var utf8 = text.utf8[...]
+        while let first = utf8.first, !isDigit(first) {
+            guard isSpace(first) else { return nil }
+            utf8 = utf8.dropFirst()
+        }
+        let integer = utf8.prefix { isDigit($0) }
+        guard !integer.isEmpty, integer.count <= 4 else { return nil }
+        var value = Double(integer.reduce(0) { $0 * 10 + Int($1 - 48) })
+        utf8 = utf8.dropFirst(integer.count)
+        if let dot = utf8.first, dot == UInt8(ascii: "."), utf8.count > 1, isDigit(utf8[utf8.index(after: utf8.startIndex)]) {
+            utf8 = utf8.dropFirst()
+            let fraction = utf8.prefix { isDigit($0) }.prefix(6)
+            var scale = 0.1
+            for digit in fraction {
+                value += Double(digit - 48) * scale
+                scale /= 10
+            }
+            utf8 = utf8.drop { isDigit($0) }
+        }
+        while let first = utf8.first, isSpace(first) { utf8 = utf8.dropFirst() }
+        var letters: [UInt8] = []
+        for byte in utf8 {
+            guard isLetter(byte) else { break }
+            guard letters.count < 8 else { return nil }
+            letters.append(lowercased(byte))
+        }
+        switch String(decoding: letters, as: UTF8.self) {
+        case "", "y", "yr", "yrs", "year", "years", "a": return value
+        case "m", "mo", "mos", "month", "months": return value / 12
+        case "w", "wk", "wks", "week", "weeks": return value * 7 / 365.25
+        case "d", "day", "days": return value / 365.25
+        case "h", "hr", "hrs", "hour", "hours": return value / (365.25 * 24)
+        case "min", "mins", "minute", "minutes": return value / (365.25 * 24 * 60)
+        default: return nil
+        }
+    }
+
+    /// `years` on the bytes gives the reference's answer, bit for bit, on texts put together from numbers
+    /// (1-6 digits, decimals of 0-9 digits, a dot without digits), white space, units in any case and other
+    /// bytes.
+    @Test func bytesReadAsTheReference() {
+        var generator = SystemRandomNumberGenerator()
+        let pieces = ["", " ", "  ", "\t", "1", "18", "0065", "12345", "999999", ".", ".5", ".25", ".123456789", "..",
+                      "Years", "years", "YRS", "y", "a", "Months", "mo", "Weeks", "wk", "Days", "d", "Hours", "h", "min",
+                      "Minutes", "old", "≥", "-", "N/A", "x", "yearsold", "\u{00A0}", "é"]
+        for _ in 0..<20_000 {
+            let text = (0..<Int.random(in: 0...5, using: &generator))
+                .map { _ in pieces.randomElement(using: &generator) ?? "" }.joined()
+            let expected = Self.referenceYears(text)
+            let actual = AgeLimit.years(text)
+            #expect(actual?.bitPattern == expected?.bitPattern, "\(text)")
+        }
+    }
+
     @Test(arguments: ["N/A", "no limit", "None", "-", "??", "", "≥18", "adult", "18 yearsold", "18 yearsyears",
                       "18 centuries", "18 minutess", "18 ye", "18 mon"])
     func noLimit(_ text: String) {
@@ -65,6 +121,35 @@ import TrialSearchCore
 }
 
 @Suite struct VocabularyTests {
+    /// The values read without the general reading (the legacy XML's words) give the general reading's
+    /// answers, and their neighbours (other case, codes) still take it.
+    @Test func legacyWordsReadAsTheGeneralReading() {
+        for word in ["Completed", "Recruiting", "Unknown status", "Active, not recruiting", "Withdrawn", "X"] {
+            #expect(Vocabulary.status(word) == word)
+        }
+        #expect(Vocabulary.status("Not Recruiting") == "Not recruiting")
+        #expect(Vocabulary.status("COMPLETED") == "Completed")
+        #expect(Vocabulary.status("CoMPLETED") == "CoMPLETED")
+        #expect(Vocabulary.status("ACTIVE_NOT_RECRUITING") == "Active, not recruiting")
+        #expect(Vocabulary.status("NEW_CODE") == "New code")
+        #expect(Vocabulary.status("") == "")
+        for (text, word) in [("All", "All"), ("Female", "Female"), ("Male", "Male"), ("ALL", "All"), ("both", "All"),
+                             ("f", "Female"), ("MALE", "Male"), ("Other", "Other")] {
+            #expect(Vocabulary.sex(text) == word, "\(text)")
+        }
+        #expect(Vocabulary.studyType("Interventional") == "Interventional")
+        #expect(Vocabulary.studyType("Interventional", patientRegistry: true) == "Interventional")
+        #expect(Vocabulary.studyType("Observational") == "Observational")
+        #expect(Vocabulary.studyType("Observational", patientRegistry: true) == "Observational [Patient Registry]")
+        #expect(Vocabulary.studyType("INTERVENTIONAL") == "Interventional")
+        #expect(Vocabulary.studyType("Observational Study") == "Observational")
+        for (text, answer) in [("No", false), ("Yes", true), ("Accepts Healthy Volunteers", true), ("no", false),
+                               ("YES", true), ("accepts healthy volunteers", true), ("False", false)] {
+            #expect(Vocabulary.yesNo(text) == answer, "\(text)")
+        }
+        #expect(Vocabulary.yesNo("Maybe") == nil)
+    }
+
     @Test func statuses() {
         #expect(Vocabulary.status("RECRUITING") == "Recruiting")
         #expect(Vocabulary.status("UNKNOWN") == "Unknown status")
