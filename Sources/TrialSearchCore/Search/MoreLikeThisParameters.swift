@@ -3,9 +3,9 @@ public struct MoreLikeThisParameters: Sendable, Equatable {
     /// Source-side weight of each field's terms (0 ignores the field).
     public var fieldWeights: FieldParameters
     /// Terms kept for the query, at most (the cost cut, `costDocFreqRatio`, drops some of them). 33 since
-    /// branch `rel39` (2026-11-27, with the cost cut; see there). Before, 35 rather than FINDINGS.md's 50: on the related-trials set of
-    /// `../shared/eval` NDCG@10 is flat from 15 to 50 terms (0.361–0.367 in `trialsearch-bench rank`;
-    /// 0.3646 at both 35 and 50) and falls below 12 (0.359 at 10); all nine POI stem-cell trials stay
+    /// branch `rel39` (2026-11-27, with the cost cut; see there). Before, 35 rather than FINDINGS.md's 50:
+    /// on the related-trials set of `../shared/eval` NDCG@10 is flat from 15 to 50 terms (0.361–0.367 in
+    /// `trialsearch-bench rank`; 0.3646 at both 35 and 50) and falls below 12 (0.359 at 10); all nine POI stem-cell trials stay
     /// within the ten most like NCT05308342 only from 35 terms on (8 of 9 at 25 and 30, 7 at 20); and
     /// each term dropped is a postings list less to search (35 terms: 0.72× the instructions of 50 for
     /// `related --ids` on the 169,824-trial replica, callgrind).
