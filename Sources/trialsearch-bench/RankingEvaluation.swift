@@ -14,12 +14,13 @@ import TrialSearchKit
 /// topics with at least one relevant judgment, unjudged = not relevant), and the median time of a top-10
 /// search of each query (parse, rewrite, retrieve), and for topics the long queries' clauses and the sum
 /// of their terms' doc freqs (the postings a search reads at most), over all topics and the median
-/// topic's. Overrides: `k1`, `b.FIELD`, `w.FIELD`, `similarity=tfidf`, `long.maxTerms`, `long.minTerms`,
+/// topic's (for related trials, the same of the sources' queries). Overrides: `k1`, `b.FIELD`, `w.FIELD`, `similarity=tfidf`, `long.maxTerms`, `long.minTerms`,
 /// `long.weightMass`, `long.relativeWeight`, `long.costDocFreqRatio`, `long.maxDocFreqRatio`, `long.countExponent`,
 /// `long.dropNumbers`, `long.minimumWords`, `long.narrative`, `long.conditionPrior`, `long.firstBoost`,
 /// `long.k1`, `long.b.FIELD`, `long.w.FIELD`, `mlt.k1`, `mlt.b.FIELD`, `mlt.sw.FIELD` (search-side weight),
 /// `mlt.classicIDF`, `rescore.on`, `rescore.age`, `rescore.sex`, `mlt.maxTerms`,
-/// `mlt.minDocFreq`, `mlt.maxDocFreqRatio`, `mlt.tfExponent`, `mlt.w.FIELD`.
+/// `mlt.minDocFreq`, `mlt.maxDocFreqRatio`, `mlt.tfExponent`, `mlt.w.FIELD`, `mlt.minTerms`, `mlt.scoreMass`,
+/// `mlt.relativeScore`, `mlt.costDocFreqRatio`, `mlt.costScore`.
 enum RankingEvaluation {
     static func run(_ arguments: [String]) -> Int32 {
         let parsed = BenchArguments(arguments, options: ["--index", "--topics", "--related", "--qrels", "--show", "--limit"])
@@ -79,6 +80,12 @@ enum RankingEvaluation {
                     latencies.append(WallClock.now - start)
                     let result = limit == 10 ? first : try engine.related(to: trialID, options: options)
                     run[id] = result.hits.map(\.id.rawValue)
+                    var sourcePostings = 0
+                    for clause in first.query.clauses {
+                        clauses += 1
+                        if case let .term(term) = clause.match { sourcePostings += try engine.reader.docFreq(term) }
+                    }
+                    postings.append(sourcePostings)
                     if id == show {
                         print("query: \(result.query)")
                         for hit in result.hits.prefix(10) {
@@ -158,6 +165,11 @@ enum RankingEvaluation {
         case "rescore.age": c.rescoring.ageMismatchFactor = number
         case "rescore.sex": c.rescoring.sexMismatchFactor = number
         case "mlt.maxTerms": c.moreLikeThis.maxQueryTerms = Int(number)
+        case "mlt.minTerms": c.moreLikeThis.minQueryTerms = Int(number)
+        case "mlt.scoreMass": c.moreLikeThis.scoreMass = number
+        case "mlt.relativeScore": c.moreLikeThis.relativeScore = number
+        case "mlt.costDocFreqRatio": c.moreLikeThis.costDocFreqRatio = number
+        case "mlt.costScore": c.moreLikeThis.costScore = number
         case "mlt.minDocFreq": c.moreLikeThis.minDocFreq = Int(number)
         case "mlt.maxDocFreqRatio": c.moreLikeThis.maxDocFreqRatio = number
         case "mlt.tfExponent": c.moreLikeThis.tfExponent = number

@@ -15,8 +15,10 @@ extension TrialSearchCommand {
                 criteria (weight 1) and intervention names (0.5); terms in fewer
                 than 2 trials or in more than a fifth of them are dropped; the
                 rest are ranked by frequency · (1 + ln(N / (docFreq + 1))) and
-                the best 35 searched with BM25F (k1 = 8) over the text fields.
-                The source trial itself is never returned.
+                the best 33 kept, less those in more than 12 % of the trials
+                that score below half the best; they are searched with BM25F
+                (k1 = 8) over the text fields. The source trial itself is never
+                returned.
 
                 A hit that is likely the same trial registered twice (under two
                 ids or in two registries) is marked "possible duplicate

@@ -130,7 +130,8 @@ import TrialSearchCore
         let id = try #require(TrialID("NCT03033277"))
         let plain = try engine.related(to: id, options: SearchOptions(limit: 10))
         let explained = try engine.related(to: id, options: SearchOptions(limit: 10, explain: true))
-        #expect(plain.query.clauses.count == 35 && plain.query.clauses.allSatisfy { $0.boostReason.isEmpty })
+        // The 33 best terms less the 4 in more than 12 % of the trials scoring below half the best.
+        #expect(plain.query.clauses.count == 29 && plain.query.clauses.allSatisfy { $0.boostReason.isEmpty })
         #expect(explained.query.clauses.allSatisfy { $0.boostReason.hasPrefix("source term score ") })
         // The same terms, boosts and hits either way.
         #expect(plain.query.description == explained.query.description)
@@ -161,7 +162,8 @@ import TrialSearchCore
 
     /// On one segment (every candidate looked up in one step, on its bytes) the selection is the
     /// definition's: every candidate resolved, scored tf · (1 + ln(N / (df + 1))), the `maxQueryTerms`
-    /// best by score then term; the kept resolutions are a plain look-up's.
+    /// best by score then term less those the cost-aware cut drops; the kept resolutions are a plain
+    /// look-up's.
     @Test func relatedSelectionOnOneSegmentIsTheDefinitions() throws {
         let index = try #require(ShippedCorpusIndex.shared)
         let engine = try index.engine()
@@ -185,7 +187,10 @@ import TrialSearchCore
                 var lookups = ResolvedTerms(reader: reader)
                 let selected = try mlt.selectTerms(of: trial, analyzer: engine.analyzer, lookups: &lookups,
                                                    similarity: engine.configuration.relatedSimilarity)
-                let expected = all.prefix(maxQueryTerms)
+                // The best, less those the cost-aware cut drops (`keptPositions`).
+                let best = Array(all.prefix(maxQueryTerms))
+                let expected = p.keptPositions(scores: best.map(\.score), docFreqs: best.map(\.docFreq),
+                                               docCount: reader.docCount).map { best[$0] }
                 #expect(selected.map(\.term) == expected.map(\.term), "\(trial.id), \(maxQueryTerms) terms")
                 #expect(selected.map(\.docFreq) == expected.map(\.docFreq) && selected.map(\.score) == expected.map(\.score), "\(trial.id)")
                 #expect(lookups.terms.count == selected.count)
@@ -207,12 +212,17 @@ import TrialSearchCore
         var lookups = ResolvedTerms(reader: engine.reader)
         let selected = try mlt.selectTerms(of: source, analyzer: engine.analyzer, lookups: &lookups,
                                            similarity: engine.configuration.relatedSimilarity)
-        #expect(MoreLikeThisParameters().maxQueryTerms == 35 && MoreLikeThisParameters().maxDocFreqRatio == 0.2)
-        #expect(selected.count == 35)
+        let defaults = MoreLikeThisParameters()
+        #expect(defaults.maxQueryTerms == 33 && defaults.maxDocFreqRatio == 0.2)
+        #expect(defaults.costDocFreqRatio == 0.12 && defaults.costScore == 0.5)
+        #expect(selected.count == 29)
         let frequencies = mlt.termFrequencies(of: source, analyzer: engine.analyzer)
         let n = Double(engine.reader.docCount)
+        let best = try #require(selected.first?.score)
         for term in selected {
             #expect(term.docFreq >= 2 && Double(term.docFreq) <= 0.2 * n, "\(term.term) df \(term.docFreq)")
+            // A term in more than 12 % of the trials stays only when it scores at least half the best.
+            #expect(Double(term.docFreq) <= 0.12 * n || term.score >= 0.5 * best, "\(term.term) df \(term.docFreq)")
             let expected = try #require(frequencies[term.term]) * (1 + log(n / Double(term.docFreq + 1)))
             #expect(abs(term.score - expected) < 1e-9, "\(term.term)")
         }
@@ -246,6 +256,7 @@ import TrialSearchCore
         func selected(ratio: Double) throws -> [MoreLikeThis.SelectedTerm] {
             var parameters = engine.configuration.moreLikeThis
             parameters.maxDocFreqRatio = ratio
+            parameters.costDocFreqRatio = 1  // the ratio alone, without the cost-aware cut
             var lookups = ResolvedTerms(reader: engine.reader)
             return try MoreLikeThis(parameters: parameters).selectTerms(of: source, analyzer: engine.analyzer, lookups: &lookups,
                                                                        similarity: engine.configuration.relatedSimilarity)
@@ -254,7 +265,7 @@ import TrialSearchCore
         let common = loose.filter { Double($0.docFreq) > 0.2 * n }
         #expect(!common.isEmpty, "no term of the source in more than a fifth of the trials: the test shows nothing")
         let strict = try selected(ratio: engine.configuration.moreLikeThis.maxDocFreqRatio)
-        #expect(strict.count == 35)
+        #expect(strict.count == 33)
         #expect(strict.allSatisfy { Double($0.docFreq) <= 0.2 * n })
         #expect(Set(strict.map(\.term)).isDisjoint(with: common.map(\.term)))
         // The terms both keep have the same scores (the ratio only filters).

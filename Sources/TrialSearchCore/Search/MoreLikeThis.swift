@@ -4,9 +4,9 @@ import Glibc
 
 /// "Trials like this one": a query made of a record's most characteristic terms (Lucene's
 /// MoreLikeThis, with per-field weights on the source side). The defaults are the method of
-/// `Benchmarks/research/FINDINGS.md` with intervention names added and terms in more than a fifth of the
-/// docs dropped (NDCG@10 0.362 on the related-trials set of `../shared/eval`; see
-/// `MoreLikeThisParameters.defaultFieldWeights` and `maxDocFreqRatio`).
+/// `Benchmarks/research/FINDINGS.md` with intervention names added, terms in more than a fifth of the
+/// docs dropped, and a cost-aware cut (NDCG@10 0.365 on the related-trials set of `../shared/eval`; see
+/// `MoreLikeThisParameters.defaultFieldWeights`, `maxDocFreqRatio` and `costDocFreqRatio`).
 ///
 /// 1. Re-analyze the source record's fields with the index's analyzer and count each term per field.
 /// 2. A term's source frequency is `Σ_f w_f · tf_f` over the fields (`fieldWeights`: by default title,
@@ -18,8 +18,10 @@ import Glibc
 ///    (they find everything), and terms whose weighted frequency is below `minTermFrequency`.
 /// 4. Score the rest by `tf^tfExponent · idf · ((1 − conceptWeight) + conceptWeight · c)`, where idf is
 ///    Lucene's classic `1 + ln(N / (df + 1))` (`classicSelectionIDF`, else the similarity's) and c the
-///    term's concept ratio (`LongQueryRewriter.conceptRatio`), keep the `maxQueryTerms` best, and query
-///    each as an optional clause over all fields with boost `score / bestScore`.
+///    term's concept ratio (`LongQueryRewriter.conceptRatio`), keep the `maxQueryTerms` best (33), drop
+///    those in more than `costDocFreqRatio` of the docs (12 %) that score below `costScore` (half) of the
+///    best (their long postings lists cost the search most), and query each as an optional clause over
+///    all fields with boost `score / bestScore`.
 /// The caller excludes the source trial from the results.
 public struct MoreLikeThis: Sendable {
     public var parameters: MoreLikeThisParameters
@@ -116,7 +118,9 @@ public struct MoreLikeThis: Sendable {
         }
     }
 
-    /// The `maxQueryTerms` best terms of `trial`, best first.
+    /// The `maxQueryTerms` best terms of `trial`, best first, less those the cuts of
+    /// `MoreLikeThisParameters.keptPositions` drop (made once the best are known, from their scores and
+    /// doc freqs: no look-up more).
     ///
     /// Terms are looked up in decreasing order of weighted frequency, and the look-ups stop once even the
     /// largest idf a kept term can have (that of a term in `minDocFreq` docs) could not lift the next
@@ -262,6 +266,11 @@ public struct MoreLikeThis: Sendable {
             }
         }
         if selected.count < p.maxQueryTerms { selected.sort { sides.ranksAbove($0, $1, counts) } }
+        if p.cutsTerms {
+            let kept = p.keptPositions(scores: selected.map(\.score),
+                                       docFreqs: selected.map { sides.statistics[Int($0.slot)].docFreq }, docCount: docCount)
+            if kept.count < selected.count { selected = kept.map { selected[$0] } }
+        }
         lookups.reserveCapacity(selected.count)
         var terms: [SelectedTerm] = []
         terms.reserveCapacity(selected.count)
@@ -289,97 +298,5 @@ public struct MoreLikeThis: Sendable {
                 ? "source term score \(Explanation.format(Float($0.score))) / best \(Explanation.format(Float(best)))" : ""
             return WeightedClause(match: .term($0.term), boost: $0.score / best, boostReason: reason)
         })
-    }
-}
-
-/// Parameters of `MoreLikeThis`, with the defaults chosen on the related-trials set of `../shared/eval`.
-public struct MoreLikeThisParameters: Sendable, Equatable {
-    /// Source-side weight of each field's terms (0 ignores the field).
-    public var fieldWeights: FieldParameters
-    /// Terms kept for the query. 35 rather than FINDINGS.md's 50: on the related-trials set of
-    /// `../shared/eval` NDCG@10 is flat from 15 to 50 terms (0.361–0.367 in `trialsearch-bench rank`;
-    /// 0.3646 at both 35 and 50) and falls below 12 (0.359 at 10); all nine POI stem-cell trials stay
-    /// within the ten most like NCT05308342 only from 35 terms on (8 of 9 at 25 and 30, 7 at 20); and
-    /// each term dropped is a postings list less to search (35 terms: 0.72× the instructions of 50 for
-    /// `related --ids` on the 169,824-trial replica, callgrind).
-    public var maxQueryTerms: Int
-    /// Terms in fewer docs are dropped.
-    public var minDocFreq: Int
-    /// Terms in more than this fraction of the docs are dropped (Lucene's `maxDocFreqPct`). 0.2 rather than
-    /// 0.5: the terms in a fifth to a half of the trials are mostly the common words of criteria
-    /// (`requir`, `greater`, `less`, `without`, `women`; also broad ones such as `heart`: the terms the
-    /// first related-trials sources of `../shared/eval` lose), whose long postings lists the search
-    /// probes for every candidate while they hardly separate one trial from another.
-    /// Coarse grid on the related-trials set of `../shared/eval` (`trialsearch-bench rank`, NDCG@10 /
-    /// recall@100): 0.5 → 0.3646 / 0.674, 0.2 → 0.3619 / 0.676, 0.1 → 0.3635 / 0.675, 0.05 → 0.3577 /
-    /// 0.639; callgrind of `related --ids` (200 sources, top 10) on the 16x replica, whole run: 0.2
-    /// takes 0.89× the instructions of 0.5, 0.1 0.78×. 0.1 loses NCT03033277 from the ten trials most
-    /// like NCT05308342 (8 of the nine POI cell-therapy trials; on the shipped corpus, where POI trials
-    /// are many, `hormon` and `replac` pass 10 %); 0.2 keeps all nine, in the same ten as 0.5.
-    public var maxDocFreqRatio: Double
-    /// Terms whose weighted frequency in the source is lower are dropped.
-    public var minTermFrequency: Double
-    /// Exponent of the weighted frequency in a term's score (1: Lucene's tf · idf; lower values keep a
-    /// long description's repeated words from crowding out the title's).
-    public var tfExponent: Double
-    public var dropNumbers: Bool
-    public var minimumTermLength: Int
-    /// How much a term's concept ratio weighs in its score (0: tf · idf alone).
-    public var conceptWeight: Double
-    /// The share of the intervention weight that intervention and arm *descriptions* get (their names
-    /// and types get all of it).
-    public var descriptionShare: Double
-    /// Select terms by Lucene's classic idf `1 + ln(N / (df + 1))` rather than the similarity's.
-    public var classicSelectionIDF: Bool
-
-    public init(fieldWeights: FieldParameters = MoreLikeThisParameters.defaultFieldWeights, maxQueryTerms: Int = 35,
-                minDocFreq: Int = 2, maxDocFreqRatio: Double = 0.2, minTermFrequency: Double = 0, tfExponent: Double = 1,
-                dropNumbers: Bool = false, minimumTermLength: Int = 1, conceptWeight: Double = 0,
-                descriptionShare: Double = 0, classicSelectionIDF: Bool = true) {
-        self.classicSelectionIDF = classicSelectionIDF
-        self.conceptWeight = conceptWeight
-        self.descriptionShare = descriptionShare
-        self.fieldWeights = fieldWeights
-        self.maxQueryTerms = maxQueryTerms
-        self.minDocFreq = minDocFreq
-        self.maxDocFreqRatio = maxDocFreqRatio
-        self.minTermFrequency = minTermFrequency
-        self.tfExponent = tfExponent
-        self.dropNumbers = dropNumbers
-        self.minimumTermLength = minimumTermLength
-    }
-
-    /// What a trial is about (title, conditions, keywords, MeSH terms) and whom it admits (eligibility),
-    /// weight 1 each; intervention *names* 0.5; summaries, descriptions, outcomes, sponsors and sites 0.
-    ///
-    /// FINDINGS.md R08 (no intervention terms) measures best on the co-relevance set, whose related trials
-    /// are those of one patient: NDCG@10 0.373 here (`Benchmarks/eval.sh`). That set does not ask for trials of the same
-    /// treatment, which the "More Related Trials" box of a trial page is for: with intervention names at
-    /// 0.5 the nine mesenchymal/stem-cell POI trials of the shipped corpus are the ten trials most like
-    /// NCT05308342 but one (8 of 9 without them), for NDCG@10 0.365.
-    public static let defaultFieldWeights: FieldParameters = {
-        var w = FieldParameters(all: 0)
-        for field in [Field.title, .condition, .keyword, .mesh, .eligibility] { w[field] = 1 }
-        w[.intervention] = 0.5
-        return w
-    }()
-
-    /// Throws for a parameter out of range.
-    public func validate() throws(RankingConfigurationError) {
-        for field in Field.allCases where !(fieldWeights[field] >= 0 && fieldWeights[field].isFinite) {
-            throw .invalid(parameter: "moreLikeThis.fieldWeights[\(field.name)]", value: fieldWeights[field], expected: "≥ 0")
-        }
-        guard maxQueryTerms >= 1 else {
-            throw .invalid(parameter: "moreLikeThis.maxQueryTerms", value: Double(maxQueryTerms), expected: "≥ 1")
-        }
-        guard maxDocFreqRatio > 0, maxDocFreqRatio <= 1 else {
-            throw .invalid(parameter: "moreLikeThis.maxDocFreqRatio", value: maxDocFreqRatio, expected: "0 < ratio ≤ 1")
-        }
-        guard conceptWeight >= 0, conceptWeight <= 1 else {
-            throw .invalid(parameter: "moreLikeThis.conceptWeight", value: conceptWeight, expected: "0 ≤ weight ≤ 1")
-        }
-        guard tfExponent >= 0, tfExponent.isFinite else {
-            throw .invalid(parameter: "moreLikeThis.tfExponent", value: tfExponent, expected: "≥ 0")
-        }
     }
 }

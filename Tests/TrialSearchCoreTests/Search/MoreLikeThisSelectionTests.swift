@@ -5,7 +5,8 @@ import Testing
 /// `MoreLikeThis.selectTerms` on an index of several segments, where a candidate is first looked up in
 /// the largest segment and may be passed over on that segment's docFreq alone: the kept terms, their
 /// docFreqs and scores must be those of the definition (every candidate resolved in every segment,
-/// scored tf · (1 + ln(N / (df + 1))), the `maxQueryTerms` best by score then term), and the kept
+/// scored tf · (1 + ln(N / (df + 1))), the `maxQueryTerms` best by score then term, less those the
+/// cost-aware cut drops), and the kept
 /// resolutions those of a one-step look-up.
 @Suite struct MoreLikeThisSelectionTests {
     /// The selection by its definition, every candidate resolved in all segments.
@@ -21,7 +22,10 @@ import Testing
                              score: frequency * (1 + log(n / Double(docFreq + 1)))))
         }
         all.sort { $0.score != $1.score ? $0.score > $1.score : $0.term < $1.term }
-        return Array(all.prefix(p.maxQueryTerms))
+        // Then the cost-aware cut (`keptPositions`) on the best's scores and doc freqs.
+        let best = Array(all.prefix(p.maxQueryTerms))
+        return p.keptPositions(scores: best.map(\.score), docFreqs: best.map(\.docFreq),
+                               docCount: max(reader.docCount, 1)).map { best[$0] }
     }
 
     @Test(arguments: [0.2, 0.05, 1.0])
