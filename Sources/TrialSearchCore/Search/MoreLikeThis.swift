@@ -133,8 +133,8 @@ public struct MoreLikeThis: Sendable {
     /// A candidate is looked up on its bytes in `SourceTermCounts`' arena, into one reused array of
     /// per-segment infos; it enters the sorted best as plain data (`Pick`) by insertion from the end, and
     /// its `String` and `ResolvedTerm` are made only if it is still there at the end (on the 16x replica a
-    /// source looks up about 88 candidates, of which about 41 are in too many docs; about 35 enter the
-    /// best and 27 stay). Callgrind, `related --ids` (200 sources, top 10): see BENCHMARKS.md (`rel13`,
+    /// source looked up about 88 candidates, of which about 41 were in too many docs, when 35 terms were
+    /// kept: about 35 entered the best and 27 stayed; counts measured at `rel28`). Callgrind, `related --ids` (200 sources, top 10): see BENCHMARKS.md (`rel13`,
     /// `rel28`).
     ///
     /// With several segments (after an update), a term is first looked up in the largest segment alone
