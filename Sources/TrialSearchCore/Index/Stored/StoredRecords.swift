@@ -95,11 +95,11 @@ public struct StoredRecords: Sendable {
     /// The fields whose values `leadingTrial(_:)` reads (the others are empty in the trial it returns).
     public static var leadingFields: Set<Field> { StoredBlockCoding.leadingFields }
 
-    /// Whether the blocks are coded and compressed as this trialsearch writes them (`StoredBlockCoding`,
-    /// zstd: format 11 on): a merge copies only such blocks whole.
-    var blocksInCurrentCoding: Bool { file.version >= IndexFormat.storedZstdVersion }
     /// Whether the blocks are zstd frames (format 11 on; before, raw DEFLATE).
     var blocksAreZstd: Bool { file.version >= IndexFormat.storedZstdVersion }
+    /// Whether the blocks are coded and compressed as this trialsearch writes them (`StoredBlockCoding`,
+    /// zstd: the newest change to them is format 11's): a merge copies only such blocks whole.
+    var blocksInCurrentCoding: Bool { blocksAreZstd }
     /// Whether the blocks hold the criteria last among the leading parts and state where each doc's
     /// criteria end (format 10 on).
     var blocksHaveCriteriaEnds: Bool { file.version >= IndexFormat.storedCriteriaEndsVersion }

@@ -214,11 +214,15 @@ final class StoredWriter {
         let written = block.withUnsafeBytes { src in
             compressed.withUnsafeMutableBytes { dst in
                 var output = ZSTD_outBuffer(dst: dst.baseAddress, size: dst.count, pos: 0)
-                // Feeds `range` of the block with `directive`, until zstd has done it (returns 0) or failed.
+                // Feeds `range` of the block with `directive`, until zstd has done it (returns 0), failed, or
+                // made no progress (the output is `ZSTD_compressBound` long: it does not fill; `written` is
+                // then checked below through `result`).
                 func feed(_ range: Range<Int>, _ directive: ZSTD_EndDirective) {
                     var input = ZSTD_inBuffer(src: src.baseAddress.map { $0 + range.lowerBound }, size: range.count, pos: 0)
                     repeat {
+                        let before = (input.pos, output.pos)
                         result = ZSTD_compressStream2(compressor, &output, &input, directive)
+                        if result != 0 && (input.pos, output.pos) == before { break }
                     } while result != 0 && ZSTD_isError(result) == 0
                 }
                 let split = leadingLength > 0 && leadingLength < src.count ? leadingLength : 0
@@ -227,9 +231,10 @@ final class StoredWriter {
                 return output.pos
             }
         }
-        guard ZSTD_isError(result) == 0, written > 0 else {
+        guard ZSTD_isError(result) == 0, result == 0, written > 0 else {
             throw IndexError.io(file: path, operation: "compress a stored block of \(block.count) bytes for",
-                                message: String(cString: ZSTD_getErrorName(result)))
+                                message: ZSTD_isError(result) != 0 ? String(cString: ZSTD_getErrorName(result))
+                                    : "zstd stopped with \(result) bytes left to write")
         }
         return written
     }
