@@ -176,21 +176,8 @@ extension LongQueryRewriter {
     /// with `relativeWeight` > 0, those weighing at least that fraction of the best; never fewer than
     /// `minTerms` (nor than the candidates, when fewer). Deterministic: a function of the weights only.
     static func selectionCount(weights: [Double], parameters p: LongQueryParameters) -> Int {
-        var n = min(weights.count, p.maxTerms)
-        if p.weightMass < 1 {
-            let goal = p.weightMass * weights.reduce(0, +)
-            var sum = 0.0, k = 0
-            while k < n && sum < goal {
-                sum += weights[k]
-                k += 1
-            }
-            n = k
-        }
-        if p.relativeWeight > 0, let best = weights.first {
-            var k = 0
-            while k < n && weights[k] >= p.relativeWeight * best { k += 1 }
-            n = k
-        }
+        let n = TermCut.count(weights, limit: p.maxTerms, mass: p.weightMass, total: weights.reduce(0, +),
+                              relative: p.relativeWeight)
         return max(n, min(p.minTerms, p.maxTerms, weights.count))
     }
 }

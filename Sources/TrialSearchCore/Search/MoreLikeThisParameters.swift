@@ -167,21 +167,8 @@ public struct MoreLikeThisParameters: Sendable, Equatable {
     /// order.
     public func keptPositions(scores: [Double], docFreqs: [Int], docCount: Int) -> [Int] {
         let count = min(scores.count, docFreqs.count, maxQueryTerms)
-        var n = count
-        if scoreMass < 1 {
-            let goal = scoreMass * scores.prefix(count).reduce(0, +)
-            var sum = 0.0, k = 0
-            while k < count && sum < goal {
-                sum += scores[k]
-                k += 1
-            }
-            n = min(n, k)
-        }
-        if relativeScore > 0, let best = scores.first {
-            var k = 0
-            while k < count && scores[k] >= relativeScore * best { k += 1 }
-            n = min(n, k)
-        }
+        var n = TermCut.count(scores, limit: count, mass: scoreMass, total: scores.prefix(count).reduce(0, +),
+                              relative: relativeScore)
         n = max(n, min(minQueryTerms, count))
         guard costDocFreqRatio < 1 else { return Array(0..<n) }
         let costDocFreq = costDocFreqRatio * Double(docCount)
