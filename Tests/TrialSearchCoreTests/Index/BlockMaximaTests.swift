@@ -114,13 +114,8 @@ import Testing
     /// scores are the exhaustive ones, on one segment (the block maxima at scale 1) and on the shared
     /// index of four segments with deletes (widened by the averages' scale); the block bounds do skip.
     @Test func keywordQueriesPrunedEqualExhaustive() throws {
-        let dir = TemporaryDirectory("block-maxima-search")
-        defer { dir.remove() }
-        try indexTrials(SyntheticTrials.make(count: 1_500, seed: 191), into: dir.path)
-        let single = try IndexReader.open(directory: dir.path)
-        let shared = try #require(SyntheticSearchIndex.shared)
         let words = Array(SyntheticTrials.vocabulary.prefix(12))
-        for reader in [single, shared.reader] {
+        try withSingleAndSharedReaders("block-maxima-search", count: 1_500, seed: 191) { reader in
             let searcher = try IndexSearcher(reader: reader)
             var prunedWork = 0, exhaustiveWork = 0
             for length in 1...3 {
@@ -209,12 +204,7 @@ import Testing
     /// segment; every doc of the first 40 terms of several blocks of each segment scores at most its block's
     /// converted bound, which is below the clause's impacts bound in some blocks; TF-IDF gets no scale.
     @Test func convertedBlockBoundsBoundEveryScore() throws {
-        let dir = TemporaryDirectory("block-maxima-conversion")
-        defer { dir.remove() }
-        try indexTrials(SyntheticTrials.make(count: 800, seed: 197), into: dir.path)
-        let single = try IndexReader.open(directory: dir.path)
-        let shared = try #require(SyntheticSearchIndex.shared)
-        for reader in [single, shared.reader] {
+        try withSingleAndSharedReaders("block-maxima-conversion", count: 800, seed: 197) { reader in
             for parameters in [BM25FParameters.longQuery, .related] {
                 let model = try IndexSearcher(reader: reader, similarity: .bm25f(parameters)).model
                 var blocks = 0, tighter = 0
@@ -252,8 +242,20 @@ import Testing
                 }
                 #expect(blocks > 50 && tighter > 0, "blocks \(blocks), tighter than the impacts \(tighter)")
             }
+            if reader.segments.count == 1 {
+                let tfidf = try IndexSearcher(reader: reader, similarity: .tfidf(TFIDFParameters())).model
+                #expect(try #require(reader.segments[0].blockMaxima).blockScale(for: tfidf) == nil)
+            }
         }
-        let tfidf = try IndexSearcher(reader: single, similarity: .tfidf(TFIDFParameters())).model
-        #expect(try #require(single.segments[0].blockMaxima).blockScale(for: tfidf) == nil)
     }
+}
+
+/// Calls `body` with a fresh one-segment index of `count` synthetic trials (`seed`), then with the shared
+/// index of four segments with deletes (`SyntheticSearchIndex`).
+func withSingleAndSharedReaders(_ label: String, count: Int, seed: UInt64, _ body: (IndexReader) throws -> Void) throws {
+    let dir = TemporaryDirectory(label)
+    defer { dir.remove() }
+    try indexTrials(SyntheticTrials.make(count: count, seed: seed), into: dir.path)
+    let shared = try #require(SyntheticSearchIndex.shared)
+    for reader in [try IndexReader.open(directory: dir.path), shared.reader] { try body(reader) }
 }
