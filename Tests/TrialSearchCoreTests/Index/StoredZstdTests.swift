@@ -1,3 +1,4 @@
+import CLibZstd
 import Foundation
 import Testing
 @testable import TrialSearchCore
@@ -150,6 +151,33 @@ import Testing
             }
         }
         #expect(errors > 0)
+    }
+
+    /// A block whose frame is not flushed after the leading bytes (one `ZSTD_compress` call, a valid frame
+    /// that this writer does not write: its first zstd block holds 128 KB): the buffer-less leading fetch
+    /// decodes that zstd block and gives the same leading bytes and leading trials.
+    @Test func aFrameNotFlushedAfterTheLeadingBytesStillGivesThem() throws {
+        let dir = TemporaryDirectory("stored-zstd-unflushed")
+        defer { dir.remove() }
+        let (trials, stored) = try StoredFixtures.writeLeadingTrials(in: dir)
+        let whole = try stored.inflate(0)
+        var single = [UInt8](repeating: 0, count: ZSTD_compressBound(whole.count))
+        let length = single.withUnsafeMutableBytes { dst in
+            whole.withUnsafeBytes { ZSTD_compress(dst.baseAddress, dst.count, $0.baseAddress, $0.count, 3) }
+        }
+        #expect(ZSTD_isError(length) == 0)
+        let unflushed = try Self.rewrite(stored, block: 0, in: dir, name: "s000002.sto") { frame in
+            frame = Array(single.prefix(length))
+        }
+        let leading = try #require(try stored.inflateLeading(0))
+        #expect(try unflushed.inflateLeading(0).map { Array($0.bytes.prefix($0.length)) } == leading.bytes)
+        for d in 0..<unflushed.entry(1).firstDoc {
+            #expect(try unflushed.inflateLeading(0, through: d)?.length == stored.inflateLeading(0, through: d)?.length)
+        }
+        for (d, t) in trials.enumerated() {
+            #expect(try unflushed.trial(DocID(d)) == t)
+            #expect(try unflushed.leadingTrial(DocID(d)) == StoredLeadingPartsTests.leadingPart(of: t), "\(t.id)")
+        }
     }
 
     /// Two segments of format 11 merged without deletes: the merged file holds the first segment's blocks

@@ -74,6 +74,14 @@ public enum IndexFormat {
     /// leading fetches (200 sources) 174.2 -> 134.0 M instructions, h3000.jsonl's build 2,314.2 -> 2,280.1 M,
     /// the `.sto` +0.5 MB (288.36 -> 288.87 MB); minMatch 7: +7 MB projected from every 20th block.
     static let storedMinMatch: Int32 = 6
+    /// log2 of the entries of zstd's two match-finder tables for stored blocks (format 11 on; `ZSTD_c_hashLog`,
+    /// `ZSTD_c_chainLog`: level 3's `dfast` long and short hash tables, 2^16 each for a 148 KB block). A
+    /// compressor choice, not a format one: the frames decode the same. Four times as many entries find more
+    /// of the block's matches for the same instructions: on every 10th block of the 16x replica's `.sto`,
+    /// 289.48 -> 288.78 MB projected (17: 289.00, 19: 288.74 MB slower); on the 10,614 trials' 396 blocks
+    /// 19.18 -> 19.13 MB, compression 1,938.6 -> 1,931.0 M instructions, decoding the same (BENCHMARKS.md,
+    /// `sto40`). The tables take 2 MB a compressor (`ZSTD_CCtx`, one a stored writer).
+    static let storedHashLog: Int32 = 18
     /// The first version whose stored blocks are coded by `StoredBlockCoding` (older ones are read, and
     /// a merge re-codes their records rather than copying their blocks).
     static let storedBlockCodingVersion: UInt32 = 8

@@ -80,7 +80,7 @@ public struct StoredRecords: Sendable {
     /// alone (`inflateLeading`), the whole stored trial.
     /// - Complexity: inflates the leading bytes of one block (on the 16x replica 40 % of its bytes), from
     ///   format 10 on only up to the end of `doc`'s criteria (the last leading part); from format 11 (zstd) it
-    ///   decodes the whole first zstd block (the leading bytes) and copies out up to that end.
+    ///   decodes the whole first zstd block (the leading bytes) and reads up to that end.
     public func leadingTrial(_ doc: DocID) throws -> Trial {
         precondition(doc >= 0 && Int(doc) < docCount, "doc \(doc) outside 0..<\(docCount)")
         let b = block(of: Int(doc))
@@ -275,8 +275,8 @@ public struct StoredRecords: Sendable {
     /// that doc's criteria (`stream`'s `criteriaEnd`; the returned length), into a buffer
     /// `leadingSlack` + `leadingCheckMargin` bytes longer whose check byte (`leadingCheckFill` written there
     /// first) libdeflate must have overwritten, instead of the CRC (nil otherwise).
-    /// From format 11 on (zstd), exactly those bytes, decoded by a stream that stops once they are out (the
-    /// writer ends a zstd block with the leading bytes: `decodeLeading`).
+    /// From format 11 on (zstd), the zstd blocks that hold those bytes (the returned length; the writer ends a
+    /// zstd block with the leading bytes: `decodeLeading`).
     func inflateLeading(_ b: Int, through doc: Int? = nil) throws -> (bytes: [UInt8], length: Int)? {
         if blocksAreZstd { return try decodeLeading(b, through: doc) }
         let e = entry(b)
@@ -306,32 +306,44 @@ public struct StoredRecords: Sendable {
     }
 
     /// `inflateLeading` of a zstd frame (format 11 on): the bytes up to the stated end of `doc`'s criteria
-    /// (without `doc`, the leading bytes), decoded by `ZSTD_decompressStream` into a buffer that long, which
-    /// stops once it is full (having decoded the zstd blocks that hold them: the first ends with the
-    /// leading bytes); nil when that length is 0, or (without `doc`) when their CRC-32 is not the stated one.
-    /// - Throws: `IndexError.corrupt` when the frame does not decode or ends before those bytes.
+    /// (without `doc`, the leading bytes), decoded zstd block by zstd block by zstd's buffer-less decoder
+    /// (`ZSTD_decompressContinue`) straight into a buffer of the block's uncompressed length (not written
+    /// past the zstd blocks decoded), until those bytes are out: the writer ends the first zstd block with
+    /// the leading bytes, so that block alone; nil when that length is 0, or (without `doc`) when their
+    /// CRC-32 is not the stated one.
+    /// `ZSTD_decompressStream` into a buffer of exactly those bytes (format 11's first fetch) decodes each
+    /// zstd block into the stream's own window buffer and copies out: on the 16x replica the 200 related
+    /// sources' fetches took 138.5 M instructions in zstd, the buffer-less decoder 119.8 M (BENCHMARKS.md, `sto40`).
+    /// - Throws: `IndexError.corrupt` when the frame does not decode, decodes past the block's stated
+    ///   length, or ends before those bytes.
     private func decodeLeading(_ b: Int, through doc: Int?) throws -> (bytes: [UInt8], length: Int)? {
         let s = try stream(b, criteriaDoc: doc)
         let length = doc != nil ? s.criteriaEnd : s.leadingLength
         guard length > 0 else { return nil }
+        let capacity = entry(b).uncompressedLength
         let bytes = try decompressors.with(file: file.path) { decompressor in
-            try [UInt8](unsafeUninitializedCapacity: length) { dst, initialized in
-                var output = ZSTD_outBuffer(dst: dst.baseAddress, size: length, pos: 0)
-                var input = ZSTD_inBuffer(src: file.base + s.offset, size: s.length, pos: 0)
-                var result = 1
-                // Each call decodes at least one zstd block (or fills the output); it returns 0 once the frame is done.
-                while output.pos < length && result != 0 && ZSTD_isError(result) == 0 {
-                    let before = (input.pos, output.pos)
-                    result = ZSTD_decompressStream(decompressor, &output, &input)
-                    if (input.pos, output.pos) == before { break }
+            try [UInt8](unsafeUninitializedCapacity: capacity) { dst, initialized in
+                initialized = 0
+                var result = ZSTD_decompressBegin(decompressor)
+                var read = 0, written = 0
+                // Each step reads the size zstd asks for next (a frame header, a block header or a block) and
+                // writes a block's bytes (0 for headers); 0 asked for: the frame is done.
+                while written < length && ZSTD_isError(result) == 0 {
+                    let wanted = ZSTD_nextSrcSizeToDecompress(decompressor)
+                    guard wanted > 0, wanted <= s.length - read, let base = dst.baseAddress else { break }
+                    result = ZSTD_decompressContinue(decompressor, base + written, capacity - written,
+                                                     file.base + s.offset + read, wanted)
+                    if ZSTD_isError(result) == 0 {
+                        read += wanted
+                        written += result
+                    }
                 }
-                guard output.pos == length else {
-                    initialized = 0
+                guard written >= length else {
                     let failure = ZSTD_isError(result) != 0 ? String(cString: ZSTD_getErrorName(result)) : "the frame ends"
                     throw file.corrupt("stored block \(b): its leading \(length) bytes do not decode (\(failure) "
-                        + "after \(output.pos) bytes)")
+                        + "after \(written) bytes)")
                 }
-                initialized = length
+                initialized = written
             }
         }
         guard doc == nil else { return (bytes, length) }

@@ -13,7 +13,7 @@ import CLibZstd
 /// criteria last, and it states how many, with their CRC-32, and where each doc's criteria end: such a
 /// fetch decodes only the leading bytes, up to its doc's criteria (`StoredRecords.leadingTrial`). From
 /// format 11 the frame's first zstd block ends with the leading bytes (`ZSTD_e_flush`), and the fetch's
-/// streaming decoder stops once the bytes up to the doc's criteria are out (it decodes that first zstd
+/// buffer-less decoder stops once the bytes up to the doc's criteria are out (it decodes that first zstd
 /// block, not the rest). Format 10 (`Block10`): libdeflate stops for want of room, and the fetch checks
 /// that it wrote a byte past them (a deflate stored block that spans their end is written all or
 /// nothing; the fetch then inflates the whole block).
@@ -61,7 +61,8 @@ import CLibZstd
 /// sites zeros, source `00 00 0A 70 6C 61 69 6E 2D 74 65 78 74`), and the index
 /// `00 00 00 00 | <offset:u64> | <compressed + 5:u32> | 45 00 00 00`.
 ///
-/// The owner of a zstd compression context (`ZSTD_CCtx`, reused for every block; freed in `deinit`).
+/// The owner of a zstd compression context (`ZSTD_CCtx`, reused for every block; freed in `deinit`): level
+/// `IndexFormat.storedCompressionLevel`, minimum match `storedMinMatch`, tables of 2^`storedHashLog` entries.
 final class StoredWriter {
     private let output: IndexOutput
     private let compressor: OpaquePointer
@@ -93,9 +94,11 @@ final class StoredWriter {
         compressor = c
         let level = ZSTD_CCtx_setParameter(c, ZSTD_c_compressionLevel, IndexFormat.storedCompressionLevel)
         let minMatch = ZSTD_CCtx_setParameter(c, ZSTD_c_minMatch, IndexFormat.storedMinMatch)
+        let hashLog = ZSTD_CCtx_setParameter(c, ZSTD_c_hashLog, IndexFormat.storedHashLog)
+        let chainLog = ZSTD_CCtx_setParameter(c, ZSTD_c_chainLog, IndexFormat.storedHashLog)
         let checksum = ZSTD_CCtx_setParameter(c, ZSTD_c_checksumFlag, 0)
         let contentSize = ZSTD_CCtx_setParameter(c, ZSTD_c_contentSizeFlag, 1)
-        guard ZSTD_isError(level) == 0, ZSTD_isError(minMatch) == 0, ZSTD_isError(checksum) == 0, ZSTD_isError(contentSize) == 0 else {
+        guard [level, minMatch, hashLog, chainLog, checksum, contentSize].allSatisfy({ ZSTD_isError($0) == 0 }) else {
             _ = ZSTD_freeCCtx(c)
             throw IndexError.io(file: path, operation: "set up the compressor for", message: "zstd refuses the parameters")
         }
