@@ -6,7 +6,10 @@ import TrialSearchCore
 /// 2016–2017 date tags (`firstreceived_date`, `lastchanged_date`) and the 2018+ ones
 /// (`study_first_posted`, `last_update_posted`), CRLF files, the 2022–2023 `&#xD;` line ends, search
 /// results with `<clinical_study rank="N">`. `clinical_results` is cut out before libxml2 parses the
-/// record (`ClinicalResultsSection`: not read, not validated); the other elements `Trial` has no
+/// record (`ClinicalResultsSection`: not read, not validated), and so are the root's other children that
+/// `Trial` has no property for (`UnreadElements`: `required_header`, `reference`, the `*_submitted*` dates,
+/// …; not validated either: their well-formedness, UTF-8 and depth are not checked) when libxml2 proves
+/// them children of the root (else the record is parsed with them); the other elements `Trial` has no
 /// property for are skipped without being looked at. CRLF records are parsed with their CR LF pairs
 /// (and any other CR) as LF, and the results section is cut without keeping its line ends
 /// (`SAXParser`'s `joiningLineEnds`: the same events, libxml2's fast text path; in LF records the
@@ -18,6 +21,7 @@ import TrialSearchCore
 public final class ClinicalStudyXML {
     private let parser: SAXParser
     private let handler = ClinicalStudyXMLHandler()
+    private let unread = UnreadElements()
 
     public init(options: IngestOptions = IngestOptions()) {
         parser = SAXParser(maxDepth: options.maxXMLDepth)
@@ -28,7 +32,23 @@ public final class ClinicalStudyXML {
     ///   libxml2's message and line), `.tooDeep`, or `.missingField` when the record has no `nct_id`.
     public func read(_ bytes: UnsafeRawBufferPointer, source: RecordSource,
                      at location: IngestLocation) throws(IngestError) -> Trial {
-        let results = ClinicalResultsSection.range(in: bytes)
+        // The results section and the root's other children the handler skips, in one pass; the latter
+        // left out too when libxml2 proves them children of the root (`UnreadElements`); else, or when
+        // that parse fails, the record is parsed without leaving them out.
+        unread.find(in: bytes)
+        let results = unread.results
+        if !unread.ranges.isEmpty {
+            handler.reset(source: source)
+            let held: Bool
+            do throws(IngestError) {
+                try parser.parse(bytes, delegate: handler, at: location, omitting: results, unread: unread.ranges,
+                                 joiningLineEnds: true)
+                held = parser.leftOutUnread
+            } catch {
+                held = false
+            }
+            if held { return try finish(at: location) }
+        }
         handler.reset(source: source)
         do throws(IngestError) {
             try parser.parse(bytes, delegate: handler, at: location, omitting: results, joiningLineEnds: true)
@@ -40,6 +60,11 @@ public final class ClinicalStudyXML {
             handler.reset(source: source)
             try parser.parse(bytes, delegate: handler, at: location, omitting: results)
         }
+        return try finish(at: location)
+    }
+
+    /// The `Trial` of the record the handler read, or the error of a missing root or `nct_id`.
+    private func finish(at location: IngestLocation) throws(IngestError) -> Trial {
         guard handler.sawRoot else {
             throw .missingField(location, format: .clinicalStudyXML, field: "<clinical_study> root element")
         }
@@ -172,6 +197,17 @@ final class ClinicalStudyXMLHandler: SAXDelegate {
             if tag == .clinicalStudy { sawRoot = true; return .container }
             return .skip
         }
+        return ClinicalStudyXMLHandler.role(of: tag, in: parent)
+    }
+
+    /// Whether the handler reads an element `tag` that is a child of the root `clinical_study`: every
+    /// other child is skipped, so `UnreadElements` may leave it out of the parse.
+    static func readsRootChild(_ tag: ClinicalStudyTag) -> Bool {
+        role(of: tag, in: .clinicalStudy) != .skip
+    }
+
+    /// What an element below the root is to `Trial`, given its parent.
+    private static func role(of tag: ClinicalStudyTag, in parent: ClinicalStudyTag) -> Role {
         switch (parent, tag) {
         case (.clinicalStudy, .idInfo), (.clinicalStudy, .sponsors), (.clinicalStudy, .briefSummary),
              (.clinicalStudy, .detailedDescription), (.clinicalStudy, .studyDesignInfo),
