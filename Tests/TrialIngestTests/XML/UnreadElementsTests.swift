@@ -249,3 +249,23 @@ import TrialSearchCore
         }
     }
 }
+
+/// The handler's dates are parsed from a value's bytes when `TextNormalizer.line` would copy them as they
+/// are, else from the normalized `String`: either way the date of the normalized text, and an empty value
+/// leaves the date unset.
+@Suite struct DateFromBytesTests {
+    @Test func datesReadAsFromTheirNormalizedLine() throws {
+        let bytes = try UnreadElementsTests.plain("NCT04500626")
+        let tag = "<start_date type=\"Anticipated\">October 2020</start_date>"
+        for text in ["October 2020", "  October   2020 ", "October\n  2020", "October\t2020", "2020-10-05", "Oct 5, 2020",
+                     "October 5, 2020", "", " ", "2020", "Octobre 2020", "13 2020", "October 2020 and more text past 32 bytes",
+                     "&#32;October 2020", "October&#xA;2020"] {
+            let variant = try UnreadElementsTests.replacing(bytes, tag, "<start_date>\(text)</start_date>")
+            let trial = try UnreadElementsTests.read(variant).get()
+            let decoded = text.replacingOccurrences(of: "&#32;", with: " ").replacingOccurrences(of: "&#xA;", with: "\n")
+            let line = TextNormalizer.line(decoded)
+            #expect(trial.startDate == (line.isEmpty ? nil : RegistryDate.parse(line)), "\(text)")
+            #expect(trial.completionDate == .iso("2022-08"))
+        }
+    }
+}
