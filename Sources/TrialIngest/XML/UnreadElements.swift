@@ -30,10 +30,12 @@ import Darwin
 /// (`ClinicalStudyXML.read`). What is then no longer checked is inside the cut elements only:
 /// well-formedness (as inside `clinical_results`), the bytes' UTF-8 and the element depth limit.
 final class UnreadElements {
-    /// The offsets of the `<` of the two-space lines of the current record, in order. (Unchecked
-    /// exclusivity: one owner, one call at a time; the runtime's checks of a class's stored array cost
-    /// about 120 instructions an appended line.)
-    @exclusivity(unchecked) private var lines: [Int] = []
+    /// The offsets of the `<` of the two-space lines of the current record, in order: `lineCount` of
+    /// `lineCapacity`. Unsafe memory (an array's uniqueness check and exclusivity cost about 30
+    /// instructions an appended line; about 137,000 lines for 2,000 replica records).
+    private var lines: UnsafeMutablePointer<Int>
+    @exclusivity(unchecked) private var lineCount = 0
+    private var lineCapacity = 256
     /// The ranges found by the last `find`, in order, disjoint.
     @exclusivity(unchecked) private(set) var ranges: [Range<Int>] = []
     /// The record's results section (`ClinicalResultsSection.range(in:)`), found by the last `find`.
@@ -46,8 +48,26 @@ final class UnreadElements {
     static let maxRanges = 64
 
     init() {
-        lines.reserveCapacity(256)
+        lines = .allocate(capacity: lineCapacity)
         ranges.reserveCapacity(16)
+    }
+
+    deinit {
+        lines.deallocate()
+    }
+
+    /// Appends a line start (doubling the memory when it is full).
+    @inline(__always)
+    private func addLine(_ at: Int) {
+        if lineCount == lineCapacity {
+            let grown = UnsafeMutablePointer<Int>.allocate(capacity: lineCapacity * 2)
+            grown.moveInitialize(from: lines, count: lineCount)
+            lines.deallocate()
+            lines = grown
+            lineCapacity *= 2
+        }
+        lines[lineCount] = at
+        lineCount &+= 1
     }
 
     /// Finds the record's results section into `results` and, when the record starts with `<` and a byte
@@ -56,14 +76,14 @@ final class UnreadElements {
     /// - Complexity: O(n), 16 bytes a step, plus the interiors of multi-line elements.
     func find(in bytes: UnsafeRawBufferPointer) {
         ranges.removeAll(keepingCapacity: true)
-        lines.removeAll(keepingCapacity: true)
+        lineCount = 0
         results = nil
         guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
         let n = bytes.count
         scan(bytes, base, n)
         guard n >= 2, base[0] == 0x3C, base[1] != 0 else { return }
         var k = 0
-        while k < lines.count, ranges.count < UnreadElements.maxRanges {
+        while k < lineCount, ranges.count < UnreadElements.maxRanges {
             let p = lines[k]
             k &+= 1
             // `<name>`, `name` an ASCII name that is not kept: looked up, else its first `>` within 65 bytes.
@@ -87,7 +107,7 @@ final class UnreadElements {
             let q = base.distance(to: less.assumingMemoryBound(to: UInt8.self))
             var close = q
             if !UnreadElements.isEndTag(of: name, base, at: q, n) {
-                guard k < lines.count, UnreadElements.isEndTag(of: name, base, at: lines[k], n),
+                guard k < lineCount, UnreadElements.isEndTag(of: name, base, at: lines[k], n),
                       UnreadElements.isPlain(base, q..<lines[k], name) else { continue }
                 close = lines[k]
                 k &+= 1
@@ -148,7 +168,7 @@ final class UnreadElements {
                 while bits != 0 {
                     let at = j &+ bits.trailingZeroBitCount
                     bits &= bits &- 1
-                    if base[at &- 3] == 0x0A && base[at &- 2] == 0x20 && base[at &- 1] == 0x20 { lines.append(at) }
+                    if base[at &- 3] == 0x0A && base[at &- 2] == 0x20 && base[at &- 1] == 0x20 { addLine(at) }
                     guard base[at &+ 9] == UInt8(ascii: "_") else { continue }
                     // No match starts at or after `at` when it does not fit (as in `find`).
                     guard at &+ open.count <= n else {
@@ -190,7 +210,7 @@ final class UnreadElements {
         while bits != 0 {
             let at = i &+ bits.trailingZeroBitCount
             bits &= bits &- 1
-            if base[at &+ 1] == 0x20 && base[at &+ 2] == 0x20 { lines.append(at &+ 3) }
+            if base[at &+ 1] == 0x20 && base[at &+ 2] == 0x20 { addLine(at &+ 3) }
         }
     }
 
@@ -218,7 +238,7 @@ final class UnreadElements {
         }
         while i &+ 4 <= n {
             if base[i] == 0x0A && base[i &+ 1] == 0x20 && base[i &+ 2] == 0x20 && base[i &+ 3] == 0x3C {
-                lines.append(i &+ 3)
+                addLine(i &+ 3)
             }
             i &+= 1
         }
