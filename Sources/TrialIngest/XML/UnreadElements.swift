@@ -144,48 +144,59 @@ final class UnreadElements {
             collectLines(base, from: (results?.upperBound ?? 0) &- 3, n)
             return
         }
-        // Blocks of 16 `<` positions `j`, reading `j - 3` through `j + 9 + 15`.
-        var j = 3
-        while j &+ 25 <= n {
-            // Two blocks a step (one test of both) while neither holds a mark.
-            if j &+ 41 <= n {
-                let a = raw.loadUnaligned(fromByteOffset: j, as: SIMD16<UInt8>.self) .== lessThan
-                let b = raw.loadUnaligned(fromByteOffset: j &+ 16, as: SIMD16<UInt8>.self) .== lessThan
-                let aBefore = raw.loadUnaligned(fromByteOffset: j &- 3, as: SIMD16<UInt8>.self) .== lineFeed
-                let aAfter = raw.loadUnaligned(fromByteOffset: j &+ 9, as: SIMD16<UInt8>.self) .== underscore
-                let bBefore = raw.loadUnaligned(fromByteOffset: j &+ 13, as: SIMD16<UInt8>.self) .== lineFeed
-                let bAfter = raw.loadUnaligned(fromByteOffset: j &+ 25, as: SIMD16<UInt8>.self) .== underscore
-                if !ByteBlock.any((a .& (aBefore .| aAfter)) .| (b .& (bBefore .| bAfter))) {
-                    j &+= 32
-                    continue
-                }
+        /// Takes the mark at `at` (a `<` with an LF three bytes before it or a `_` nine bytes after it);
+        /// true when the pass is over (the results' start tag found, or none can fit any more: the line
+        /// starts after `at` are then collected on their own).
+        func take(_ at: Int) -> Bool {
+            if base[at &- 3] == 0x0A && base[at &- 2] == 0x20 && base[at &- 1] == 0x20 { addLine(at) }
+            guard base[at &+ 9] == UInt8(ascii: "_") else { return false }
+            // No match starts at or after `at` when it does not fit (as in `find`).
+            guard at &+ open.count <= n else {
+                collectLines(base, from: at &- 2, n)
+                return true
             }
-            let marks = (raw.loadUnaligned(fromByteOffset: j, as: SIMD16<UInt8>.self) .== lessThan)
-                .& ((raw.loadUnaligned(fromByteOffset: j &- 3, as: SIMD16<UInt8>.self) .== lineFeed)
-                    .| (raw.loadUnaligned(fromByteOffset: j &+ 9, as: SIMD16<UInt8>.self) .== underscore))
-            if ByteBlock.any(marks) {
-                var bits = UnreadElements.laneBits(marks)
+            guard opens(at: at) else { return false }
+            results = ClinicalResultsSection.range(in: bytes, openingAt: at)
+            collectLines(base, from: max(at &- 2, (results?.upperBound ?? 0) &- 3), n)
+            return true
+        }
+        // Blocks of 16 `<` positions `j`, reading `j - 3` through `j + 9 + 15`, two a step (one test of
+        // both; the marks of both taken in order when there are any).
+        var j = 3
+        while j &+ 41 <= n {
+            let a = raw.loadUnaligned(fromByteOffset: j, as: SIMD16<UInt8>.self) .== lessThan
+            let b = raw.loadUnaligned(fromByteOffset: j &+ 16, as: SIMD16<UInt8>.self) .== lessThan
+            let aBefore = raw.loadUnaligned(fromByteOffset: j &- 3, as: SIMD16<UInt8>.self) .== lineFeed
+            let aAfter = raw.loadUnaligned(fromByteOffset: j &+ 9, as: SIMD16<UInt8>.self) .== underscore
+            let bBefore = raw.loadUnaligned(fromByteOffset: j &+ 13, as: SIMD16<UInt8>.self) .== lineFeed
+            let bAfter = raw.loadUnaligned(fromByteOffset: j &+ 25, as: SIMD16<UInt8>.self) .== underscore
+            let first = a .& (aBefore .| aAfter)
+            let second = b .& (bBefore .| bAfter)
+            if ByteBlock.any(first .| second) {
+                var bits = UnreadElements.laneBits(first) | UnreadElements.laneBits(second) &<< 16
                 while bits != 0 {
                     let at = j &+ bits.trailingZeroBitCount
                     bits &= bits &- 1
-                    if base[at &- 3] == 0x0A && base[at &- 2] == 0x20 && base[at &- 1] == 0x20 { addLine(at) }
-                    guard base[at &+ 9] == UInt8(ascii: "_") else { continue }
-                    // No match starts at or after `at` when it does not fit (as in `find`).
-                    guard at &+ open.count <= n else {
-                        collectLines(base, from: at &- 2, n)
-                        return
-                    }
-                    if opens(at: at) {
-                        results = ClinicalResultsSection.range(in: bytes, openingAt: at)
-                        collectLines(base, from: max(at &- 2, (results?.upperBound ?? 0) &- 3), n)
-                        return
-                    }
+                    if take(at) { return }
                 }
+            }
+            j &+= 32
+        }
+        // One block more when it fits.
+        if j &+ 25 <= n {
+            let marks = (raw.loadUnaligned(fromByteOffset: j, as: SIMD16<UInt8>.self) .== lessThan)
+                .& ((raw.loadUnaligned(fromByteOffset: j &- 3, as: SIMD16<UInt8>.self) .== lineFeed)
+                    .| (raw.loadUnaligned(fromByteOffset: j &+ 9, as: SIMD16<UInt8>.self) .== underscore))
+            var bits = UnreadElements.laneBits(marks)
+            while bits != 0 {
+                let at = j &+ bits.trailingZeroBitCount
+                bits &= bits &- 1
+                if take(at) { return }
             }
             j &+= 16
         }
         // The last bytes, a position at a time.
-        for at in j..<n where opens(at: at) {
+        for at in min(j, n)..<n where opens(at: at) {
             results = ClinicalResultsSection.range(in: bytes, openingAt: at)
             break
         }

@@ -142,6 +142,11 @@ import TrialSearchCore
         }
         variants.append(open + close)
         variants.append(open)
+        // Records of every length up to 64 bytes (the blocks' bounds).
+        for count in 0...64 {
+            variants.append(Array(plain.prefix(count)))
+            variants.append(Array((open + close + plain).prefix(count)))
+        }
         variants.append(Array(results.prefix(results.count / 2)))
         for bytes in variants {
             let finder = UnreadElements()
