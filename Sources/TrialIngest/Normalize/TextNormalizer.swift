@@ -107,6 +107,13 @@ enum TextNormalizer {
         }
     }
 
+    /// Whether `text` is a one-line value of 1 to 32 bytes that `line` (without cleanup) would copy as
+    /// it is: its bytes are then the value's normal form.
+    static func isNormalShortLine(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = text.baseAddress else { return false }
+        return isNormalShortLine(base, count: text.count, unescape: false)
+    }
+
     /// Whether the `count` bytes at `base` (1 to 32) are a one-line value that `line` would copy as
     /// it is: no byte below the space (tabs, line ends, control characters), no space at either end or
     /// before another space, and, with `unescape`, no backslash. The bytes are copied into 48 bytes

@@ -83,6 +83,14 @@ final class SAXParser {
     /// for the caller's parse of the bytes as published).
     @exclusivity(unchecked) private var droppedReferences = false
     @exclusivity(unchecked) private var sawCDATA = false
+    /// The markers of the `unread` ranges in the current document (see `parse`), the ones libxml2
+    /// reported in order as children of the root element, and every processing instruction it reported.
+    @exclusivity(unchecked) private var markerCount = 0
+    @exclusivity(unchecked) private var markersSeen = 0
+    @exclusivity(unchecked) private var instructions = 0
+    /// Whether the last `parse` left out every `unread` range it was given and libxml2 proved each one a
+    /// child of the root element (see `parse`); false when it was given none.
+    private(set) var leftOutUnread = false
     /// The delegate of an error's re-parse (see `failure`): no event wanted.
     private let ignoring: SAXDelegate = {
         let delegate = SAXDelegate()
@@ -104,6 +112,11 @@ final class SAXParser {
     /// error is reported from the bytes as published (`joinedLineEnds`).
     static let endPadding: [UInt8] = Array("<!--".utf8) + [UInt8](repeating: UInt8(ascii: "x"), count: 249)
         + Array("-->".utf8)
+
+    /// The processing instruction put in the place of the `i`-th `unread` range: `<?ts-cut-i?>`
+    /// (a target and no data: libxml2 allocates nothing for it), and its target, NUL-terminated.
+    static let markers: [[UInt8]] = (0..<UnreadElements.maxRanges).map { Array("<?ts-cut-\($0)?>".utf8) }
+    private static let markerTargets: [[UInt8]] = (0..<UnreadElements.maxRanges).map { Array("ts-cut-\($0)".utf8) + [0] }
 
     init(maxDepth: Int) {
         precondition(maxDepth > 0, "maxDepth \(maxDepth)")
@@ -135,6 +148,14 @@ final class SAXParser {
     ///     where `omitting` was; an
     ///     error's line and message may not be (libxml2 quotes the bytes at a bad character), so a caller
     ///     reports errors from a parse without it (`joinedLineEnds` says whether it applied).
+    ///   - unread: ranges of `bytes` (in order, disjoint, outside `omitting`: `UnreadElements`) that are
+    ///     each a run of elements the delegate skips, found on the bytes' layout. Left out when
+    ///     `joiningLineEnds` applies (as `omitting`, line ends not kept), each replaced by the processing
+    ///     instruction `markers[i]`; `leftOutUnread` then says whether libxml2 reported each marker, in
+    ///     order, as a child of the root element (the parser's depth 1: not in a comment, a CDATA section,
+    ///     an attribute or a deeper element) and no other processing instruction: only then are the events
+    ///     those of the document (but for the skipped elements' own), else the caller parses it again
+    ///     without them. Inside the ranges nothing is checked (well-formedness, UTF-8, depth).
     /// - Throws: when the document fails, from `bytes` as published (see `failure`): `.notUTF8` when
     ///   a document read as UTF-8 has bytes that are not (Latin-1 text in a UTF-8 document), whatever
     ///   else is wrong, at the first bad byte and its line; `.tooDeep` past `maxDepth`;
@@ -142,7 +163,7 @@ final class SAXParser {
     ///   counted); `.tooLarge` past 2 GiB (libxml2 takes an `int` size).
     func parse(_ bytes: UnsafeRawBufferPointer, delegate: SAXDelegate, encoding: String? = nil,
                at location: IngestLocation, firstLine: Int = 1, omitting: Range<Int>?,
-               joiningLineEnds: Bool = false) throws(IngestError) {
+               unread: [Range<Int>] = [], joiningLineEnds: Bool = false) throws(IngestError) {
         var cut = omitting?.clamped(to: 0..<bytes.count)
         if cut?.isEmpty == true { cut = nil }
         let asciiLineEnds = joiningLineEnds && encoding == nil && bytes.count >= 2
@@ -151,13 +172,55 @@ final class SAXParser {
         let dropReferences = asciiLineEnds && !join
         joinedLineEnds = join || (joiningLineEnds && cut != nil)
         droppedReferences = false
+        leftOutUnread = false
+        let marked = asciiLineEnds && unread.count <= SAXParser.markers.count
+            && SAXParser.areOrdered(unread, within: bytes.count, outside: cut)
+        markerCount = marked ? unread.count : 0
+        markersSeen = 0
+        instructions = 0
+        defer { markerCount = 0 }
         guard cut != nil || join || dropReferences else {
             guard try run(bytes, delegate: delegate, encoding: encoding, at: location) else { return }
             throw failure(published: bytes, omitting: nil, parsed: bytes, encoding: encoding, at: location, firstLine: firstLine)
         }
         document.removeAll(keepingCapacityUpTo: 64 << 20)
         var dropped = false
-        if let cut {
+        if markerCount > 0 {
+            // The pieces between the ranges left out (`cut` without a marker, each `unread` with one).
+            var position = 0
+            var next = 0
+            var resultsPending = cut
+            while true {
+                let left: Range<Int>
+                var marker = -1
+                if let results = resultsPending, next == markerCount || results.lowerBound < unread[next].lowerBound {
+                    left = results
+                    resultsPending = nil
+                } else if next < markerCount {
+                    left = unread[next]
+                    marker = next
+                    next += 1
+                } else {
+                    break
+                }
+                let piece = UnsafeRawBufferPointer(rebasing: bytes[position..<left.lowerBound])
+                if dropReferences {
+                    dropped = SAXParser.appendDroppingLineEndReferences(piece, to: &document) || dropped
+                } else {
+                    SAXParser.append(piece, joiningLineEnds: join, to: &document)
+                }
+                if marker >= 0 {
+                    SAXParser.markers[marker].withUnsafeBufferPointer { document.append($0) }
+                }
+                position = left.upperBound
+            }
+            let tail = UnsafeRawBufferPointer(rebasing: bytes[position...])
+            if dropReferences {
+                dropped = SAXParser.appendDroppingLineEndReferences(tail, to: &document) || dropped
+            } else {
+                SAXParser.append(tail, joiningLineEnds: join, to: &document)
+            }
+        } else if let cut {
             let head = UnsafeRawBufferPointer(rebasing: bytes[..<cut.lowerBound])
             let tail = UnsafeRawBufferPointer(rebasing: bytes[cut.upperBound...])
             if dropReferences {
@@ -189,115 +252,12 @@ final class SAXParser {
         defer { droppedReferences = false }
         try document.withBytes { (copy) throws(IngestError) in
             let parsed = UnsafeRawBufferPointer(copy)
-            guard try run(parsed, delegate: delegate, encoding: encoding, at: location) else { return }
+            guard try run(parsed, delegate: delegate, encoding: encoding, at: location) else {
+                leftOutUnread = markerCount > 0 && markersSeen == markerCount && instructions == markerCount
+                return
+            }
             throw failure(published: bytes, omitting: cut, parsed: parsed, encoding: encoding, at: location, firstLine: firstLine)
         }
-    }
-
-    /// Appends `piece` to `document`, with each CR LF pair and each other CR as an LF when
-    /// `joiningLineEnds` (one access to the buffer for the whole piece: an access per line paid the
-    /// runtime's exclusivity check each time).
-    private static func append(_ piece: UnsafeRawBufferPointer, joiningLineEnds: Bool, to document: inout TextBuffer) {
-        guard let base = piece.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
-        let count = piece.count
-        var start = 0
-        if joiningLineEnds {
-            while start < count, let found = memchr(base + start, 0x0D, count - start) {
-                let at = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
-                document.append(UnsafeBufferPointer(start: base + start, count: at - start))
-                // CR LF: the LF stays (appended with the next run); a lone CR becomes an LF.
-                if !(at + 1 < count && base[at + 1] == 0x0A) { document.append(repeating: 0x0A, count: 1) }
-                start = at + 1
-            }
-        }
-        document.append(UnsafeBufferPointer(start: base + start, count: count - start))
-    }
-
-    /// Appends `piece` to `document` without each `&#xD;` that stands right before an LF, after a byte
-    /// other than `;` (another reference's end) and CR, where the CR it stands for is the first of a CR LF
-    /// pair, and inside an element's text: the last `<` before it starts a start tag without attributes
-    /// (`<name>`, `name` of ASCII letters, digits, `_`, `-`, `.`). There a character reference is text, and
-    /// so is its LF (see `parse`); anywhere else (inside a tag, before or after the root element, in a
-    /// document type declaration) the reference is an error that dropping it would hide. (After such a tag
-    /// inside a comment or a CDATA section it is text of those: a comment is not read, a CDATA section fails
-    /// the parse.) True when one was dropped. The references are found by `memchr` for `&`; the last `<`
-    /// before each is followed from one reference to the next (`memchr` over the bytes between them).
-    private static func appendDroppingLineEndReferences(_ piece: UnsafeRawBufferPointer,
-                                                        to document: inout TextBuffer) -> Bool {
-        guard let base = piece.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return false }
-        let count = piece.count
-        // "#xD;" as a little-endian word.
-        let reference: UInt32 = 0x3B44_7823
-        var start = 0
-        var from = 1
-        var dropped = false
-        // Whether the last `<` before `checked` starts a start tag without attributes.
-        var inText = false
-        var checked = 0
-        while from < count, let found = memchr(base + from, 0x26, count - from) {
-            let at = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
-            from = at + 1
-            guard at + 5 < count, base[at + 5] == 0x0A,
-                  UnsafeRawPointer(base + at + 1).loadUnaligned(as: UInt32.self) == reference.littleEndian,
-                  base[at - 1] != UInt8(ascii: ";"), base[at - 1] != 0x0D else { continue }
-            // The last `<` in [checked, at): `memchr` forward (no `memrchr` in Glibc's module); text lines
-            // between two references rarely hold one.
-            var last = -1
-            var k = checked
-            while k < at, let less = memchr(base + k, 0x3C, at - k) {
-                last = base.distance(to: less.assumingMemoryBound(to: UInt8.self))
-                k = last + 1
-            }
-            if last >= 0 { inText = startsPlainStartTag(base, at: last, before: at) }
-            checked = at
-            guard inText else { continue }
-            document.append(UnsafeBufferPointer(start: base + start, count: at - start))
-            start = at + 5
-            from = at + 6
-            checked = at + 5
-            dropped = true
-        }
-        document.append(UnsafeBufferPointer(start: base + start, count: count - start))
-        return dropped
-    }
-
-    /// Whether the `<` at `at` starts a start tag without attributes that ends before `limit`.
-    private static func startsPlainStartTag(_ base: UnsafePointer<UInt8>, at: Int, before limit: Int) -> Bool {
-        func isLetter(_ b: UInt8) -> Bool { (b | 0x20) &- 0x61 < 26 }
-        var j = at + 1
-        guard j < limit, isLetter(base[j]) || base[j] == UInt8(ascii: "_") else { return false }
-        while j < limit {
-            let b = base[j]
-            if b == UInt8(ascii: ">") { return true }
-            guard isLetter(b) || b &- 0x30 < 10 || b == UInt8(ascii: "_") || b == UInt8(ascii: "-")
-                    || b == UInt8(ascii: ".") else { return false }
-            j += 1
-        }
-        return false
-    }
-
-    /// Whether `bytes` hold a CR byte.
-    static func containsCR(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        guard let base = bytes.baseAddress else { return false }
-        return memchr(base, 0x0D, bytes.count) != nil
-    }
-
-    /// The number of LF bytes in `bytes`, counted eight bytes at a time (a test per byte and an append
-    /// per LF cost about 2 % of ingestion's instructions: the omitted results sections are large).
-    static func lineFeeds(in bytes: UnsafeRawBufferPointer) -> Int {
-        guard let base = bytes.baseAddress else { return 0 }
-        var total = 0
-        var i = 0
-        while i &+ 8 <= bytes.count {
-            let word = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            total &+= ByteWord.equalExactly(word, 0x0A).nonzeroBitCount
-            i &+= 8
-        }
-        while i < bytes.count {
-            if base.load(fromByteOffset: i, as: UInt8.self) == 0x0A { total &+= 1 }
-            i &+= 1
-        }
-        return total
     }
 
     /// Parses the document `bytes`, sending its events to `delegate` (see the overload with
@@ -437,6 +397,22 @@ final class SAXParser {
         characters(ctx, text, length)
     }
 
+    /// A processing instruction: counted, and a marker of an `unread` range (see `parse`) is taken when
+    /// it is the next one and a child of the root element.
+    private static let processingInstruction: processingInstructionSAXFunc = { ctx, target, _ in
+        withParser(ctx) { parser in
+            parser.instructions += 1
+            guard parser.depth == 1, parser.markersSeen < parser.markerCount, let target else { return }
+            let matches = markerTargets[parser.markersSeen].withUnsafeBufferPointer { expected -> Bool in
+                for i in expected.indices {
+                    if target[i] != expected[i] { return false }
+                }
+                return true
+            }
+            if matches { parser.markersSeen += 1 }
+        }
+    }
+
     /// Hooks or unhooks the context's text callbacks (`characters`, `cdataBlock`, `ignorableWhitespace`)
     /// to match `delegate.wantsText`. libxml2 checks each callback for NULL before calling it, and its
     /// well-formedness checks of text do not depend on them.
@@ -474,8 +450,8 @@ final class SAXParser {
         }
     }
 
-    /// A context whose SAX handler is ours (only element, text and error events, and the entity
-    /// declaration that stops the parse; no document tree, no DTD handlers).
+    /// A context whose SAX handler is ours (only element, text, processing-instruction and error events,
+    /// and the entity declaration that stops the parse; no document tree, no DTD handlers).
     private static func makeContext() -> xmlParserCtxtPtr {
         guard let context = xmlNewParserCtxt(), let sax = context.pointee.sax else {
             preconditionFailure("libxml2 could not allocate a parser context (out of memory)")
@@ -489,6 +465,7 @@ final class SAXParser {
         handler.ignorableWhitespace = characters
         handler.serror = structuredError
         handler.entityDecl = entityDeclaration
+        handler.processingInstruction = processingInstruction
         sax.pointee = handler
         return context
     }
