@@ -6,7 +6,8 @@
 ///    rarest clauses in every segment (`ThresholdSeed`, passed in as `seed`), a lower bound of the k-th
 ///    best score, rather than from −∞: the first windows are pruned too. Callgrind, `related --ids`
 ///    (200 sources, top 10) on the 16x replica: 4,519 M → 3,306 M instructions for the whole run, same
-///    output; 75 TREC 2021 topics at top 10: 7,823 M → 7,704 M.
+///    output; 75 TREC 2021 topics at top 10: 7,823 M → 7,704 M. Shorter queries of several clauses
+///    are seeded at deep limits (`ThresholdSeed.isSeeded`: a keyword query at top 1,000).
 /// 1. The docs are cut into *outer windows* that end at the nearest postings-block end of an
 ///    essential clause (at least `minimumWindow` docs, and `windowPerClause` docs per clause, when the
 ///    query has many clauses, so that the bounds are not recomputed too often).

@@ -17,7 +17,9 @@
 /// have the largest idf, and the best docs of a more-like-this or long query are those that share the
 /// source's rare terms. The `limit` docs with the best partial sums then get the other clauses' scores
 /// (when that takes at most `maxProbes` probes), and the `limit`-th best of the candidates of all the
-/// index's segments is the bound: on the 16x replica it is most often the final threshold itself. All
+/// index's segments is the bound: on the 16x replica it is most often the final threshold itself.
+/// Short queries (two to `MaxScoreSearch.smallQuery` clauses) are seeded at deep limits only
+/// (`isSeeded`), from the partial sums of their rarest clauses alone (`candidateScores`). All
 /// segments are seeded before any is searched, so a segment searched first is pruned by the good docs
 /// of those searched after it. Every walk and probe uses fresh scorers
 /// (`ClauseScorer.restartedForUseBeforeThis(in:)`: of a term, a copy of the search's unstarted scorer
@@ -38,8 +40,7 @@ enum ThresholdSeed {
     static let maxProbes = 1024
 
     /// The lower bound for a search of `queries` (one per segment, searched into one collector), or
-    /// −∞ when their rarest clauses do not give `limit` docs. Each segment's query of more than
-    /// `MaxScoreSearch.smallQuery` clauses, without required or excluded clauses and with scorers that
+    /// −∞ when their rarest clauses do not give `limit` docs. Each segment's seeded query (`isSeeded`), without required or excluded clauses and with scorers that
     /// can be restarted, offers its `limit` best candidates (`candidateScores`); the bound is the
     /// `limit`-th best of all the segments' candidates, distinct docs all. So a segment's bound also
     /// counts the good docs of the others: after an update, a related query's source and half its
@@ -68,33 +69,76 @@ enum ThresholdSeed {
     static func lowerBound<S: ClauseScorer, Queries: Collection<SegmentQuery<S>>>(_ queries: Queries, limit: Int,
                                                                                 scratch: AccumulatorWindow,
                                                                                 seeded: inout [SeededScores]) -> Float {
-        guard limit > 0, queries.contains(where: { $0.optional.count > MaxScoreSearch.smallQuery }) else { return -.infinity }
+        guard limit > 0, queries.contains(where: { isSeeded($0, limit: limit) }) else { return -.infinity }
         let accumulator = scratch.accumulator, marks = scratch.marks, window = scratch.window
         var scores: [Float] = []
         seeded.reserveCapacity(queries.count)
         for query in queries {
             var record = SeededScores.none
-            if query.optional.count > MaxScoreSearch.smallQuery {
+            if isSeeded(query, limit: limit) {
                 candidateScores(query, limit: limit, accumulator: accumulator, marks: marks, window: window, into: &scores,
                                 recording: &record)
             }
             seeded.append(record)
         }
         guard scores.count >= limit else { return -.infinity }
-        let kth: Float
-        if scores.count == limit {
-            kth = scores.min() ?? -.infinity
-        } else {
-            scores.sort(by: >)
-            kth = scores[limit - 1]
-        }
+        let kth = scores.count == limit ? scores.min() ?? -.infinity : Self.kthLargest(scores, limit)
         // One Float step down: a completed sum adds the same clause scores as the search but in another
         // order, so in `Double` it may exceed the doc's own sum by an ulp, and round to the next Float.
         return kth.nextDown
     }
 
+    /// Whether `query`'s search is seeded: a query of more than `MaxScoreSearch.smallQuery` clauses, or a
+    /// short one of several clauses for a deep list (`limit` above `TopHitsCollector.heapLimit`: a keyword
+    /// query at top 1,000), whose threshold otherwise rises only as the walk meets good docs. On the 16x
+    /// replica, which holds each trial's 16 copies one copy after the other, the 1,000th best score seen
+    /// stays far below the final one until the last copies (the best 1,000/(c + 1) trials' copies after
+    /// c copies), so both clauses of a two-word query stay essential nearly to the end and every doc of
+    /// either is accumulated. Callgrind of the timed region, 1,000 keyword queries at top 1,000 on the
+    /// replica, same runs: 3,543.7 → 3,341.7 M (0.943×; BENCHMARKS.md, `kw40`).
+    ///
+    /// A short query is seeded only when its walk can give a bound (`candidateScores`): its rarest clause
+    /// within `shortMaxPostings`, and its clauses but the costliest holding `limit` postings. Checked
+    /// from the clauses' costs before any scorer is restarted: on the 10,614 trials, where the test
+    /// nearly always fails, the restarted scorers cost 0.6 % of the keyword queries at top 1,000.
+    static func isSeeded<S: ClauseScorer>(_ query: SegmentQuery<S>, limit: Int) -> Bool {
+        let n = query.optional.count
+        if n > MaxScoreSearch.smallQuery { return true }
+        guard n > 1, limit > TopHitsCollector.heapLimit else { return false }
+        var least = Int.max, most = 0, total = 0
+        for i in query.optional.indices {
+            let cost = query.optional[i].cost
+            least = min(least, cost)
+            most = max(most, cost)
+            total += cost
+        }
+        return least <= shortMaxPostings(query.segment, limit: limit) && total - most >= limit
+    }
+
+    /// The most postings a short query's walk takes (`candidateScores`): one per `docsPerPosting` docs
+    /// of the segment, and `limit` at least.
+    @inline(__always)
+    static func shortMaxPostings(_ segment: SegmentReader, limit: Int) -> Int {
+        max(limit, segment.docCount / docsPerPosting)
+    }
+
+    /// The `k`-th largest of `scores` (k ≤ count): one selection of integer keys (`TopSelection`), where a
+    /// sort of a short query's thousands of partial sums cost O(n log n).
+    static func kthLargest(_ scores: [Float], _ k: Int) -> Float {
+        precondition(k > 0 && k <= scores.count, "k \(k) of \(scores.count)")
+        let n = scores.count
+        let keys = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: n)
+        defer { keys.deallocate() }
+        for i in 0..<n { keys[i] = UInt64(TopHitsCollector.descendingKey(scores[i])) }
+        TopSelection.selectSmallest(keys, count: k)
+        let kth = UInt32(truncatingIfNeeded: keys[k - 1])
+        // The score of that key (±0 share one key: either is the same bound).
+        return scores.first { TopHitsCollector.descendingKey($0) == kth } ?? -.infinity
+    }
+
     /// Appends to `scores` the scores (or partial sums: lower bounds) of at most `limit` distinct docs
-    /// of `query`'s segment that its search may collect, the best by the rarest clauses' partial sums;
+    /// of `query`'s segment that its search may collect, the best by the rarest clauses' partial sums
+    /// (a short query's, `isSeeded`: the partial sums of every doc its walk met, none completed);
     /// none when the query has required or excluded clauses or its scorers cannot be restarted. The
     /// accumulator and marks (`window` docs) are left cleared.
     /// - Complexity: O(p · c) for the p ≤ `maxPostings` postings of the c clauses walked, plus
@@ -116,19 +160,30 @@ enum ThresholdSeed {
         var seeds: [S] = []
         seeds.reserveCapacity(scorers.count)
         var postings = 0
-        let maxPostings = min(Self.maxPostings, max(limit, query.segment.docCount / docsPerPosting))
+        // A short query (`isSeeded`: a deep list) walks its rarest clauses but at least one, and takes the
+        // partial sums of all their docs as they are: no candidate is completed (its probes of the other
+        // clauses, about 600 instructions each, cost more than the higher bound saved), and its walk may
+        // be longer, one posting per `docsPerPosting` docs. Callgrind, 1,000 keyword queries at top 1,000
+        // on the 16x replica (169,824 docs), same runs: at most 2,048 / 4,096 / 8,192 / 16,384 / 32,768
+        // postings 3,470.4 / 3,400.0 / 3,384.8 / 3,468.4 / 3,646.2 M (3,522.9 M at 4,096 postings with
+        // the best 1,000 completed); BENCHMARKS.md, `kw40`.
+        let short = scorers.count <= MaxScoreSearch.smallQuery
+        let maxPostings = short ? shortMaxPostings(query.segment, limit: limit)
+            : min(Self.maxPostings, max(limit, query.segment.docCount / docsPerPosting))
         var rest: [Int] = []
         rest.reserveCapacity(scorers.count)
         for i in scorers.indices.sorted(by: { scorers[$0].cost < scorers[$1].cost }) {
             let cost = scorers[i].cost
-            if rest.isEmpty, postings + cost <= maxPostings, let seed = scorers[i].restartedForUseBeforeThis(in: query.segment) {
+            if rest.isEmpty, postings + cost <= maxPostings, !short || seeds.count < scorers.count - 1,
+               let seed = scorers[i].restartedForUseBeforeThis(in: query.segment) {
                 postings += cost
                 seeds.append(seed)
             } else {
                 rest.append(i)
             }
         }
-        guard !seeds.isEmpty else { return }
+        // Fewer postings than `limit` hold fewer than `limit` docs: no bound for a short query's walk.
+        guard !seeds.isEmpty, !short || postings >= limit else { return }
         // The `limit` best candidates so far, a heap whose root ranks below all the others: most docs
         // rank below the root and cost one comparison (selecting among all of them afterwards took
         // about 40 instructions a doc).
@@ -140,6 +195,11 @@ enum ThresholdSeed {
         // As `MaxScoreSearch`: without filters or deletes, only the skipped doc (a related query's source)
         // is left out.
         let simple = query.admitsAllButSkipped, skipped = query.skippedDoc, admission = query.admission
+        // A short query's partial scores, written through a pointer (an `append` to `scores` per doc
+        // paid a uniqueness check): no more docs than the walked clauses' postings.
+        let partials = UnsafeMutablePointer<Float>.allocate(capacity: short ? postings : 0)
+        defer { partials.deallocate() }
+        var partialCount = 0
         seeds.withUnsafeMutableBufferPointer { seeds in
             // Term at a time in windows of docs, as `MaxScoreSearch` scores its essential clauses.
             let end = PostingsCursor.noMoreDocs
@@ -163,6 +223,14 @@ enum ThresholdSeed {
                         if sum < rootSum { continue }
                         let doc = DocID(truncatingIfNeeded: base &+ o)
                         guard simple ? doc != skipped : admission.admits(doc) else { continue }
+                        if short {
+                            // (A corrupt list's doc freq below its docs: those docs are not counted.)
+                            if partialCount < postings {
+                                partials[partialCount] = query.scored(doc, sum).score
+                                partialCount &+= 1
+                            }
+                            continue
+                        }
                         let candidate = Candidate(doc: doc, sum: sum)
                         if found.count < limit {
                             found.append(candidate)
@@ -178,6 +246,10 @@ enum ThresholdSeed {
                     }
                 }
             }
+        }
+        if short {
+            scores.append(contentsOf: UnsafeBufferPointer(start: partials, count: partialCount))
+            return
         }
         // The `limit` best candidates by partial sum, completed with the other clauses' scores (fresh
         // scorers, in doc order) when that takes few probes: the lowest of their scores is the bound.
