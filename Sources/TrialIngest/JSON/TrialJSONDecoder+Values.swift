@@ -130,9 +130,12 @@ extension TrialJSONDecoder {
             return result
         }
         // Room for 4 at once: grown from empty, an array of 3 or 4 was allocated three times (1, 2, 4).
+        // Past that, four times the room at each growth (16, 64, ...) instead of twice: each growth is an
+        // allocation, a move and a free, and the array lives only as long as the record.
         result.reserveCapacity(4)
         repeat {
             skipSpace()
+            if result.count == result.capacity { result.reserveCapacity(result.count &* 4) }
             result.append(try element(&self))
         } while try nextMember(closer: UInt8(ascii: "]"))
         return result

@@ -121,6 +121,23 @@ import TrialSearchCore
         #expect(fast.lastUpdated == PartialDate(year: 2021, month: 7, day: 9))
     }
 
+    /// Lists of every length around the array's growths (room for 4, then 16, 64, 256): strings, locations
+    /// and eligibility lines read back whole and in order, as the tape reads them.
+    @Test func listsAcrossTheArrayGrowthsDecode() throws {
+        for n in [0, 1, 3, 4, 5, 15, 16, 17, 63, 64, 65, 257] {
+            var trial = Trial(id: try #require(TrialID("NCT00000042")))
+            trial.briefTitle = "lists of \(n)"
+            trial.conditions = (0..<n).map { "condition \($0)" }
+            trial.locations = (0..<n).map { Location(facility: "site \($0)", city: "city \($0 % 7)", country: "Norway") }
+            trial.eligibility.inclusion = (0..<n).map { "inclusion line \($0) with some words" }
+            let line = trial.jsonString
+            let decoded = try #require(TrialJSONDecoderTests.fast(line), "\(n)")
+            #expect(decoded == trial, "\(n)")
+            #expect(try decoded == TrialJSONDecoderTests.viaTape(line).get(), "\(n)")
+            #expect(decoded.locations.last?.facility == (n > 0 ? "site \(n - 1)" : nil))
+        }
+    }
+
     /// A raw control character (refused by JSON inside a string) at every offset of strings of up to 56
     /// bytes, past the words and 16-byte blocks the string scan crosses at once: the fast decoder
     /// refuses the line; the same line with the character escaped reads.

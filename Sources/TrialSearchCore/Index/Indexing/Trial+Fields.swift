@@ -3,7 +3,11 @@ extension Trial {
     /// mapping). Indexing analyzes them one after another with a position gap between values; snippets
     /// and more-like-this use the same values.
     public func forEachValue(of field: Field, _ body: (String) -> Void) {
-        func each(_ values: [String]) { for v in values where !v.isEmpty { body(v) } }
+        // Lists are read through their buffers, in place: `for v in array` copied each element (a retain
+        // and a release of each string, and of each string of a struct element).
+        func each(_ values: [String]) {
+            values.withUnsafeBufferPointer { vs in for k in vs.indices where !vs[k].isEmpty { body(vs[k]) } }
+        }
         func one(_ value: String) { if !value.isEmpty { body(value) } }
         switch field {
         case .id:
@@ -21,15 +25,19 @@ extension Trial {
             each(conditionMeshTerms)
             each(interventionMeshTerms)
         case .intervention:
-            for i in interventions {
-                one(i.type)
-                one(i.name)
-                each(i.otherNames)
-                one(i.description)
+            interventions.withUnsafeBufferPointer { items in
+                for k in items.indices {
+                    one(items[k].type)
+                    one(items[k].name)
+                    each(items[k].otherNames)
+                    one(items[k].description)
+                }
             }
-            for a in armGroups {
-                one(a.label)
-                one(a.description)
+            armGroups.withUnsafeBufferPointer { groups in
+                for k in groups.indices {
+                    one(groups[k].label)
+                    one(groups[k].description)
+                }
             }
         case .summary:
             one(briefSummary)
@@ -40,23 +48,29 @@ extension Trial {
         case .outcome:
             // Two loops, not one over `primaryOutcomes + secondaryOutcomes`: the sum was a new array per
             // record (an allocation, a retain and a release of each outcome's strings).
-            for o in primaryOutcomes {
-                one(o.measure)
-                one(o.description)
+            primaryOutcomes.withUnsafeBufferPointer { os in
+                for k in os.indices {
+                    one(os[k].measure)
+                    one(os[k].description)
+                }
             }
-            for o in secondaryOutcomes {
-                one(o.measure)
-                one(o.description)
+            secondaryOutcomes.withUnsafeBufferPointer { os in
+                for k in os.indices {
+                    one(os[k].measure)
+                    one(os[k].description)
+                }
             }
         case .sponsor:
             one(leadSponsor)
             each(collaborators)
         case .location:
-            for l in locations {
-                one(l.facility)
-                one(l.city)
-                one(l.state)
-                one(l.country)
+            locations.withUnsafeBufferPointer { ls in
+                for k in ls.indices {
+                    one(ls[k].facility)
+                    one(ls[k].city)
+                    one(ls[k].state)
+                    one(ls[k].country)
+                }
             }
             each(countries)
         }

@@ -120,21 +120,36 @@ enum TrialCodec {
         w.str(e.criteria)
         w.end(.criteria)
         w.count(t.primaryOutcomes.count)
-        for o in t.primaryOutcomes { w.str(o.measure); w.str(o.timeFrame); w.str(o.description) }
+        // The lists of structs are read through their buffers, in place: `for o in array` copied each
+        // element (a retain and a release of each of its strings).
+        t.primaryOutcomes.withUnsafeBufferPointer { os in
+            for k in os.indices { w.str(os[k].measure); w.str(os[k].timeFrame); w.str(os[k].description) }
+        }
         w.count(t.secondaryOutcomes.count)
-        for o in t.secondaryOutcomes { w.str(o.measure); w.str(o.timeFrame); w.str(o.description) }
+        t.secondaryOutcomes.withUnsafeBufferPointer { os in
+            for k in os.indices { w.str(os[k].measure); w.str(os[k].timeFrame); w.str(os[k].description) }
+        }
         w.end(.outcomes)
         w.count(t.interventions.count)
-        for i in t.interventions {
-            w.str(i.type); w.str(i.name); w.str(i.description); w.list(i.otherNames); w.list(i.armGroupLabels)
+        t.interventions.withUnsafeBufferPointer { items in
+            for k in items.indices {
+                w.str(items[k].type); w.str(items[k].name); w.str(items[k].description)
+                w.list(items[k].otherNames); w.list(items[k].armGroupLabels)
+            }
         }
         w.count(t.armGroups.count)
-        for a in t.armGroups { w.str(a.label); w.str(a.type); w.str(a.description) }
+        t.armGroups.withUnsafeBufferPointer { gs in
+            for k in gs.indices { w.str(gs[k].label); w.str(gs[k].type); w.str(gs[k].description) }
+        }
         w.end(.interventions)
         w.count(t.locations.count)
-        for l in t.locations { w.str(l.facility); w.str(l.city); w.str(l.state); w.str(l.country) }
+        t.locations.withUnsafeBufferPointer { ls in
+            for k in ls.indices { w.str(ls[k].facility); w.str(ls[k].city); w.str(ls[k].state); w.str(ls[k].country) }
+        }
         w.count(t.officials.count)
-        for o in t.officials { w.str(o.name); w.str(o.role); w.str(o.affiliation) }
+        t.officials.withUnsafeBufferPointer { os in
+            for k in os.indices { w.str(os[k].name); w.str(os[k].role); w.str(os[k].affiliation) }
+        }
         w.list(t.relatedIds)
         w.end(.sites)
         w.str(t.source.file); w.str(t.source.entry); w.str(t.source.format.rawValue)
@@ -332,7 +347,9 @@ enum TrialCodec {
 
         mutating func list(_ l: [String]) {
             count(l.count)
-            for s in l { str(s) }
+            l.withUnsafeBufferPointer { strings in
+                for k in strings.indices { str(strings[k]) }
+            }
         }
 
         mutating func int(_ v: Int?) {
