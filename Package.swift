@@ -38,7 +38,7 @@ let package = Package(
             dependencies: ["CLibDeflate", "CLibZstd", "CSnowball", "CPrefetch"]),
         .target(
             name: "TrialIngest",
-            dependencies: ["TrialSearchCore", "CLibXML2", "CLibDeflate"]),
+            dependencies: ["TrialSearchCore", "CLibXML2", "CLibDeflate", "CPrefetch"]),
         .target(
             name: "TrialSearchKit",
             dependencies: ["TrialSearchCore", "TrialIngest"]),
