@@ -8,17 +8,6 @@ import Testing
 /// alone; the seed is found, is never above the `limit`-th best score, and the pruned search still
 /// equals the exhaustive one, bit for bit, ties by trial id included.
 @Suite struct ShortQuerySeedCorpusTests {
-    /// The index's terms of the default fields with their doc freqs (the analyzed forms a keyword
-    /// query's clauses hold).
-    private static func docFreqs(_ reader: IndexReader) -> [(term: String, docFreq: Int)] {
-        var terms: [(String, Int)] = []
-        for segment in reader.segments {
-            var e = segment.terms.makeTermsEnum()
-            while e.next() { terms.append((String(decoding: e.term, as: UTF8.self), e.info.docFreq)) }
-        }
-        return terms.sorted { $0.0 < $1.0 }
-    }
-
     @Test func shortQueriesAtDeepLimitsAreSeededBelowTheKthScoreAndSearchAsExhaustive() throws {
         let shipped = try #require(ShippedCorpusIndex.shared)
         let reader = try IndexReader.open(directory: shipped.directory)
@@ -27,7 +16,7 @@ import Testing
         let limit = 100
         let segment = try #require(reader.segments.first)
         let most = ThresholdSeed.shortMaxPostings(segment, limit: limit)
-        let terms = Self.docFreqs(reader).filter { $0.term.allSatisfy(\.isLetter) }
+        let terms = indexTermDocFreqs(reader).filter { $0.term.allSatisfy(\.isLetter) }
         let rare = terms.filter { $0.docFreq >= limit + 20 && $0.docFreq <= most }
         let common = terms.filter { $0.docFreq > 3 * most }
         #expect(rare.count >= 10 && common.count >= 5, "\(rare.count) rare, \(common.count) common terms")
@@ -38,12 +27,8 @@ import Testing
                     let query = WeightedQuery(clauses: [WeightedClause(match: .term(rareTerm.term)),
                                                         WeightedClause(match: .term(commonTerm.term))])
                     let options = SearchOptions(limit: k)
-                    var exhaustiveOptions = options
-                    exhaustiveOptions.exhaustive = true
-                    let exhaustive = try searcher.search(query, options: exhaustiveOptions).hits
-                    let pruned = try searcher.search(query, options: options).hits
-                    #expect(pruned.map(\.id) == exhaustive.map(\.id), "\(rareTerm.term) \(commonTerm.term) at \(k)")
-                    #expect(pruned.map(\.score.bitPattern) == exhaustive.map(\.score.bitPattern), "\(rareTerm.term) \(commonTerm.term)")
+                    let exhaustive = try expectPrunedSearchAsExhaustive(searcher, query, limit: k,
+                                                                        "\(rareTerm.term) \(commonTerm.term)")
                     let prepared = try PreparedQuery(query, reader: reader, model: model)
                     let segmentQueries = reader.segments.compactMap { segment in
                         prepared.segmentQuery(segment, model: model, options: options, make: { match -> TermScorer? in

@@ -46,20 +46,18 @@ extension Trial {
         case .eligibility:
             one(eligibility.criteria)
         case .outcome:
-            // Two loops, not one over `primaryOutcomes + secondaryOutcomes`: the sum was a new array per
+            // Each list on its own, not `primaryOutcomes + secondaryOutcomes`: the sum was a new array per
             // record (an allocation, a retain and a release of each outcome's strings).
-            primaryOutcomes.withUnsafeBufferPointer { os in
-                for k in os.indices {
-                    one(os[k].measure)
-                    one(os[k].description)
+            func outcomes(_ list: [Outcome]) {
+                list.withUnsafeBufferPointer { os in
+                    for k in os.indices {
+                        one(os[k].measure)
+                        one(os[k].description)
+                    }
                 }
             }
-            secondaryOutcomes.withUnsafeBufferPointer { os in
-                for k in os.indices {
-                    one(os[k].measure)
-                    one(os[k].description)
-                }
-            }
+            outcomes(primaryOutcomes)
+            outcomes(secondaryOutcomes)
         case .sponsor:
             one(leadSponsor)
             each(collaborators)
