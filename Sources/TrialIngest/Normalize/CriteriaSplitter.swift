@@ -53,14 +53,8 @@ enum CriteriaSplitter {
             guard marker < line.count else { continue }
             let item = String(decoding: UnsafeBufferPointer(rebasing: line[marker...]), as: UTF8.self)
             switch kind {
-            // Room for eight items at the first (a list grown one append at a time was reallocated at
-            // 1, 2, 4 and 8 items).
-            case .inclusion:
-                if inclusion.capacity == 0 { inclusion.reserveCapacity(8) }
-                inclusion.append(item)
-            case .exclusion:
-                if exclusion.capacity == 0 { exclusion.reserveCapacity(8) }
-                exclusion.append(item)
+            case .inclusion: inclusion.appendWithRoomForEight(item)
+            case .exclusion: exclusion.appendWithRoomForEight(item)
             }
         }
         return (inclusion, exclusion)
