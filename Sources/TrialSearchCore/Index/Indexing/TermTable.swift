@@ -69,8 +69,7 @@ struct TermTable {
 
     private static func allocateStates(_ count: Int) -> UnsafeMutablePointer<TermState> {
         precondition(MemoryLayout<TermState>.stride == 64, "TermState is \(MemoryLayout<TermState>.stride) bytes")
-        let raw = HugePages.allocate(byteCount: count * 64)
-        raw.initializeMemory(as: UInt8.self, repeating: 0, count: count * 64)
+        let raw = HugePages.allocateZeroed(byteCount: count * 64)
         return raw.bindMemory(to: TermState.self, capacity: count)
     }
 
