@@ -214,6 +214,9 @@ private struct FlushScratch {
     var entries = ByteScratch(capacity: 1 << 16)
     var positions = ByteScratch(capacity: 1 << 16)
 
+    /// Zero bytes after a term's positions stream: the most values an entry reads without a test per value.
+    static let positionsPadding = 8
+
     mutating func deallocate() {
         entries.deallocate()
         positions.deallocate()
@@ -230,7 +233,9 @@ private struct FlushScratch {
         while b >= 0x80 {
             b = bytes[i]
             i &+= 1
-            v |= UInt32(b & 0x7F) << shift
+            // A vint of the in-memory streams has at most 5 bytes (shifts up to 28): the masking shift is
+            // the plain one (a corrupt longer run gives a wrong value, which the checks then reject).
+            v |= UInt32(b & 0x7F) &<< shift
             shift &+= 7
         }
         return v
@@ -253,12 +258,14 @@ private struct FlushScratch {
         docStream.copyAll(into: &entries)
         positions.removeAll()
         positionStream.copyAll(into: &positions)
-        // Five zero bytes after each stream: a vint cut short by the stream's end stops on them, so
-        // the decoding loops test a byte's high bit, not the end, per byte.
+        // Zero bytes after each stream: a vint cut short by the stream's end stops on them, so the
+        // decoding loops test a byte's high bit, not the end, per byte. The positions have
+        // `Self.positionsPadding` of them: an entry of at most that many values reads no further even
+        // if a value runs to the end, so its loop does not test each value's start (see below).
         entries.appendZeros(5)
-        positions.appendZeros(5)
+        positions.appendZeros(Self.positionsPadding)
         let e = entries.base, entriesEnd = entries.count - 5
-        let p = positions.base, positionsEnd = positions.count - 5
+        let p = positions.base, positionsEnd = positions.count - Self.positionsPadding
         var i = 0
         var position = 0
         @inline(__always) func vint() -> UInt32 { Self.zeroEndedVInt(e, &i) }
@@ -285,12 +292,20 @@ private struct FlushScratch {
                     + "\(freq) with \(positionsEnd - position) position bytes left")
             }
             let target = postings.positionSlots(Int(freq))
-            for j in 0..<Int(freq) {
-                // A value starts inside the stream (so a long vint stops on the zeros after it).
-                guard position < positionsEnd else {
-                    throw IndexError.corrupt(file: file(), reason: "in-memory positions end inside an entry")
+            if freq <= Self.positionsPadding {
+                // The entry starts at least `freq` bytes before the end: a value that runs to the end
+                // stops on the first zero byte after it, and each value after it reads one zero byte,
+                // within the padding. A value read past the end leaves `position` past it, which the
+                // next entry's check or the term's last check rejects.
+                for j in 0..<Int(freq) { target[j] = Self.zeroEndedVInt(p, &position) }
+            } else {
+                for j in 0..<Int(freq) {
+                    // A value starts inside the stream (so a long vint stops on the zeros after it).
+                    guard position < positionsEnd else {
+                        throw IndexError.corrupt(file: file(), reason: "in-memory positions end inside an entry")
+                    }
+                    target[j] = Self.zeroEndedVInt(p, &position)
                 }
-                target[j] = Self.zeroEndedVInt(p, &position)
             }
             postings.addEntry(field: field, termFreq: freq, norms: row, to: &pending)
         }
