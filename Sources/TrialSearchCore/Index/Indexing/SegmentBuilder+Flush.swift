@@ -223,21 +223,23 @@ private struct FlushScratch {
     }
 
     /// The vint at `bytes[i]`, `i` advanced past it: a stream followed by zero bytes (`addPostings`), so
-    /// that a vint cut short stops on them and the loop tests a byte's high bit only.
+    /// that a vint cut short stops on them and the loop tests a byte's high bit only. A byte below 0x80
+    /// (most position gaps, most entry codes) is the value as it is, returned before the loop's set-up.
     @inline(__always)
     private static func zeroEndedVInt(_ bytes: UnsafeMutablePointer<UInt8>, _ i: inout Int) -> UInt32 {
         var b = bytes[i]
         i &+= 1
+        if b < 0x80 { return UInt32(b) }
         var v = UInt32(b & 0x7F)
         var shift: UInt32 = 7
-        while b >= 0x80 {
+        repeat {
             b = bytes[i]
             i &+= 1
             // A vint of the in-memory streams has at most 5 bytes (shifts up to 28): the masking shift is
             // the plain one (a corrupt longer run gives a wrong value, which the checks then reject).
             v |= UInt32(b & 0x7F) &<< shift
             shift &+= 7
-        }
+        } while b >= 0x80
         return v
     }
 
@@ -297,7 +299,13 @@ private struct FlushScratch {
                 // stops on the first zero byte after it, and each value after it reads one zero byte,
                 // within the padding. A value read past the end leaves `position` past it, which the
                 // next entry's check or the term's last check rejects.
-                for j in 0..<Int(freq) { target[j] = Self.zeroEndedVInt(p, &position) }
+                // A `while` on `&+=`: `for j in 0..<n` kept a trap test per value.
+                let n = Int(freq)
+                var j = 0
+                while j < n {
+                    target[j] = Self.zeroEndedVInt(p, &position)
+                    j &+= 1
+                }
             } else {
                 for j in 0..<Int(freq) {
                     // A value starts inside the stream (so a long vint stops on the zeros after it).
