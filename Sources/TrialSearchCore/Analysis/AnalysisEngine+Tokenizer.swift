@@ -70,7 +70,7 @@ extension AnalysisEngine {
                     position += 1
                     i = end
                 } else {
-                    i += 1
+                    i &+= 1  // below `n`
                 }
                 continue
             }
@@ -191,6 +191,9 @@ extension AnalysisEngine {
             emitWhole(p, start, end, kind: .url, position: &position, &body)
             return (end, position)
         }
+        // The buffer's address in a local: a store through it may alias `self`, so the property was
+        // reloaded from memory for every letter of the run loop.
+        let scratch = self.scratch
         var i = start
         var partCount = 0
         var out = 0
@@ -206,16 +209,17 @@ extension AnalysisEngine {
             var possessiveEnd = -1
             run: while i < n {
                 let b = p[i]
+                // Indexes below `n` and `limit`: no overflow to check.
                 if (b | 0x20) &- 0x61 < 26 {
-                    if out < limit { scratch[out] = b | 0x20; out += 1 } else { flags |= PartFlags.overflow }
+                    if out < limit { scratch[out] = b | 0x20; out &+= 1 } else { flags |= PartFlags.overflow }
                     flags |= PartFlags.letter
-                    i += 1
+                    i &+= 1
                     continue
                 }
                 if b &- 0x30 < 10 {
-                    if out < limit { scratch[out] = b; out += 1 } else { flags |= PartFlags.overflow }
+                    if out < limit { scratch[out] = b; out &+= 1 } else { flags |= PartFlags.overflow }
                     flags |= PartFlags.digit
-                    i += 1
+                    i &+= 1
                     continue
                 }
                 if b == 0x20 { break run }

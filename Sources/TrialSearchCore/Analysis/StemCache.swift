@@ -264,8 +264,7 @@ struct StemCache {
     }
 
     private static func allocateSlots(_ count: Int) -> UnsafeMutablePointer<Slot> {
-        let raw = HugePages.allocate(byteCount: count * MemoryLayout<Slot>.stride)
-        raw.initializeMemory(as: UInt8.self, repeating: 0, count: count * MemoryLayout<Slot>.stride)
+        let raw = HugePages.allocateZeroed(byteCount: count * MemoryLayout<Slot>.stride)
         return raw.bindMemory(to: Slot.self, capacity: count)
     }
 

@@ -39,6 +39,18 @@ enum HugePages {
         #endif
     }
 
+    /// `allocate(byteCount:)` with every byte zero: a mapping is already zero-filled by the kernel, so
+    /// only a heap block is cleared (a `memset` of a fresh mapping wrote each of its pages twice: the
+    /// kernel's zeroing at the first touch, then the `memset`'s).
+    static func allocateZeroed(byteCount: Int) -> UnsafeMutableRawPointer {
+        let memory = allocate(byteCount: byteCount)
+        #if canImport(Glibc)
+        if byteCount >= size { return memory }
+        #endif
+        memory.initializeMemory(as: UInt8.self, repeating: 0, count: byteCount)
+        return memory
+    }
+
     /// Frees `memory` from `allocate(byteCount:)` with the same `byteCount`.
     static func deallocate(_ memory: UnsafeMutableRawPointer, byteCount: Int) {
         #if canImport(Glibc)

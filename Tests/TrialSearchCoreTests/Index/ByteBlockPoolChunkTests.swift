@@ -55,4 +55,22 @@ struct ByteBlockPoolChunkTests {
         defer { HugePages.deallocate(small, byteCount: 4_096) }
         #expect(Int(bitPattern: small) % 64 == 0)
     }
+
+    /// `allocateZeroed` clears a heap block and relies on a mapping's pages being the kernel's zeroed
+    /// ones: memory of both sizes, freed dirty and taken again, reads as zeros to its last byte.
+    @Test func zeroedAllocationsAreZeroAfterDirtyFrees() {
+        for byteCount in [4_096, 1 << 20, HugePages.size, HugePages.size * 3 + 4_096] {
+            for _ in 0..<3 {
+                let dirty = HugePages.allocate(byteCount: byteCount)
+                dirty.initializeMemory(as: UInt8.self, repeating: 0xA5, count: byteCount)
+                HugePages.deallocate(dirty, byteCount: byteCount)
+                let memory = HugePages.allocateZeroed(byteCount: byteCount)
+                defer { HugePages.deallocate(memory, byteCount: byteCount) }
+                let words = memory.bindMemory(to: UInt64.self, capacity: byteCount / 8)
+                var nonzero = 0
+                for i in 0..<(byteCount / 8) where words[i] != 0 { nonzero += 1 }
+                #expect(nonzero == 0, "\(byteCount) bytes: \(nonzero) nonzero words")
+            }
+        }
+    }
 }

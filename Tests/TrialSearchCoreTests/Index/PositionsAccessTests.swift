@@ -15,6 +15,9 @@ import Testing
         var positions: [Int32] = []
         let buffer = PositionBuffer(capacity: 1)
         var checkedDocs = 0, multiBlockTerms = 0, reversedReads = 0
+        // Entries past the flush's unchecked positions loop (`FlushScratch.positionsPadding` values) and
+        // entries within it holding a gap of two or more vint bytes.
+        var longEntries = 0, wideGapEntries = 0
         for term in naive.postings.keys.sorted() {
             guard let docs = naive.postings[term], docs.count > 3 else { continue }
             let info = try #require(try reader.terms.lookup(term))
@@ -27,6 +30,10 @@ import Testing
                 if doc == PostingsCursor.noMoreDocs { break }
                 let fields = try #require(docs[Int(doc)], "\(term): doc \(doc) not in the model")
                 let order = fields.keys.sorted()
+                for values in fields.values {
+                    if values.count > 8 { longEntries += 1 }
+                    if values.count <= 8, zip(values, [0] + values).contains(where: { $0 - $1 >= 128 }) { wideGapEntries += 1 }
+                }
                 // Fields last to first (each read goes back in the block's values), then the first again.
                 for f in order.reversed() + order.prefix(1) {
                     let field = try #require(Field(rawValue: UInt8(f)))
@@ -50,6 +57,7 @@ import Testing
             }
             #expect(!cursor.isCorrupt, "\(term)")
         }
+        #expect(longEntries > 10 && wideGapEntries > 10, "\(longEntries) entries of more than 8 positions, \(wideGapEntries) shorter with a wide gap")
         #expect(checkedDocs > 1_000 && multiBlockTerms > 10 && reversedReads > 100,
                 "the corpus must exercise skips across blocks: \(checkedDocs) docs, \(multiBlockTerms) terms, \(reversedReads)")
     }

@@ -214,25 +214,33 @@ private struct FlushScratch {
     var entries = ByteScratch(capacity: 1 << 16)
     var positions = ByteScratch(capacity: 1 << 16)
 
+    /// Zero bytes after a term's positions stream: the most values an entry reads without a test per value.
+    static let positionsPadding = 8
+
     mutating func deallocate() {
         entries.deallocate()
         positions.deallocate()
     }
 
-    /// The vint at `bytes[i]`, `i` advanced past it: a stream followed by zero bytes (`addPostings`), so
-    /// that a vint cut short stops on them and the loop tests a byte's high bit only.
+    /// The vint at `cursor`, `cursor` advanced past it: a stream followed by zero bytes (`addPostings`), so
+    /// that a vint cut short stops on them and the loop tests a byte's high bit only. A byte below 0x80
+    /// (most position gaps, most entry codes) is the value as it is, returned before the loop's set-up.
+    /// A cursor rather than a base and an index: one register less in the flush's entries loop.
     @inline(__always)
-    private static func zeroEndedVInt(_ bytes: UnsafeMutablePointer<UInt8>, _ i: inout Int) -> UInt32 {
-        var b = bytes[i]
-        i &+= 1
+    private static func zeroEndedVInt(_ cursor: inout UnsafePointer<UInt8>) -> UInt32 {
+        var b = cursor.pointee
+        cursor += 1
+        if b < 0x80 { return UInt32(b) }
         var v = UInt32(b & 0x7F)
         var shift: UInt32 = 7
-        while b >= 0x80 {
-            b = bytes[i]
-            i &+= 1
-            v |= UInt32(b & 0x7F) << shift
+        repeat {
+            b = cursor.pointee
+            cursor += 1
+            // A vint of the in-memory streams has at most 5 bytes (shifts up to 28): the masking shift is
+            // the plain one (a corrupt longer run gives a wrong value, which the checks then reject).
+            v |= UInt32(b & 0x7F) &<< shift
             shift &+= 7
-        }
+        } while b >= 0x80
         return v
     }
 
@@ -253,19 +261,22 @@ private struct FlushScratch {
         docStream.copyAll(into: &entries)
         positions.removeAll()
         positionStream.copyAll(into: &positions)
-        // Five zero bytes after each stream: a vint cut short by the stream's end stops on them, so
-        // the decoding loops test a byte's high bit, not the end, per byte.
+        // Zero bytes after each stream: a vint cut short by the stream's end stops on them, so the
+        // decoding loops test a byte's high bit, not the end, per byte. The positions have
+        // `Self.positionsPadding` of them: an entry of at most that many values reads no further even
+        // if a value runs to the end, so its loop does not test each value's start (see below).
         entries.appendZeros(5)
-        positions.appendZeros(5)
-        let e = entries.base, entriesEnd = entries.count - 5
-        let p = positions.base, positionsEnd = positions.count - 5
-        var i = 0
-        var position = 0
-        @inline(__always) func vint() -> UInt32 { Self.zeroEndedVInt(e, &i) }
+        positions.appendZeros(Self.positionsPadding)
+        var entry = UnsafePointer(entries.base)
+        let entriesEnd = entry + (entries.count - 5)
+        let positionsStart = UnsafePointer(positions.base)
+        let positionsEnd = positionsStart + (positions.count - Self.positionsPadding)
+        var position = positionsStart
+        @inline(__always) func vint() -> UInt32 { Self.zeroEndedVInt(&entry) }
         var doc: Int32 = -1
         var row = rows
         var pending = postings.entryDoc
-        while i < entriesEnd {
+        while entry < entriesEnd {
             let code = vint()
             let delta = Int32(code >> 5)
             let field = Int((code >> 1) & 0xF)
@@ -280,23 +291,37 @@ private struct FlushScratch {
                 row = rows + Int(docBase &+ doc) &* IndexFormat.fieldCount
             }
             // Each position takes at least a byte: a count past the stream's end is not read.
-            guard doc >= 0, field < IndexFormat.fieldCount, Int(freq) <= positionsEnd &- position else {
+            guard doc >= 0, field < IndexFormat.fieldCount, Int(freq) <= position.distance(to: positionsEnd) else {
                 throw IndexError.corrupt(file: file(), reason: "in-memory entry of doc \(doc), field \(field), termFreq "
-                    + "\(freq) with \(positionsEnd - position) position bytes left")
+                    + "\(freq) with \(position.distance(to: positionsEnd)) position bytes left")
             }
             let target = postings.positionSlots(Int(freq))
-            for j in 0..<Int(freq) {
-                // A value starts inside the stream (so a long vint stops on the zeros after it).
-                guard position < positionsEnd else {
-                    throw IndexError.corrupt(file: file(), reason: "in-memory positions end inside an entry")
+            if freq <= Self.positionsPadding {
+                // The entry starts at least `freq` bytes before the end: a value that runs to the end
+                // stops on the first zero byte after it, and each value after it reads one zero byte,
+                // within the padding. A value read past the end leaves `position` past it, which the
+                // next entry's check or the term's last check rejects.
+                // A `while` on `&+=`: `for j in 0..<n` kept a trap test per value.
+                let n = Int(freq)
+                var j = 0
+                while j < n {
+                    target[j] = Self.zeroEndedVInt(&position)
+                    j &+= 1
                 }
-                target[j] = Self.zeroEndedVInt(p, &position)
+            } else {
+                for j in 0..<Int(freq) {
+                    // A value starts inside the stream (so a long vint stops on the zeros after it).
+                    guard position < positionsEnd else {
+                        throw IndexError.corrupt(file: file(), reason: "in-memory positions end inside an entry")
+                    }
+                    target[j] = Self.zeroEndedVInt(&position)
+                }
             }
             postings.addEntry(field: field, termFreq: freq, norms: row, to: &pending)
         }
         guard doc >= 0, position == positionsEnd else {
-            throw IndexError.corrupt(file: file(), reason: "in-memory term of \(positionsEnd) position bytes, "
-                + "\(position) read by its entries")
+            throw IndexError.corrupt(file: file(), reason: "in-memory term of \(positionsStart.distance(to: positionsEnd)) "
+                + "position bytes, \(positionsStart.distance(to: position)) read by its entries")
         }
         postings.finishDoc(&pending, as: docBase &+ doc)
     }

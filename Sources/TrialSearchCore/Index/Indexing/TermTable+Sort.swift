@@ -48,7 +48,7 @@ extension TermTable {
                 let key = source[k]
                 let b = Int(truncatingIfNeeded: key.word >> shift) & 0xFF
                 destination[offsets[b]] = key
-                offsets[b] += 1
+                offsets[b] &+= 1  // at most `count`
             }
             swap(&source, &destination)
         }

@@ -69,8 +69,7 @@ struct TermTable {
 
     private static func allocateStates(_ count: Int) -> UnsafeMutablePointer<TermState> {
         precondition(MemoryLayout<TermState>.stride == 64, "TermState is \(MemoryLayout<TermState>.stride) bytes")
-        let raw = HugePages.allocate(byteCount: count * 64)
-        raw.initializeMemory(as: UInt8.self, repeating: 0, count: count * 64)
+        let raw = HugePages.allocateZeroed(byteCount: count * 64)
         return raw.bindMemory(to: TermState.self, capacity: count)
     }
 
@@ -199,29 +198,27 @@ struct TermTable {
         }
     }
 
-    /// `slot(of:count:hash:prefix:)` of the term of the batch entry `e` (its bytes in `bytes`): the probe
-    /// inline, a new term added out of line (`addNew`).
+    /// `slot(of:count:hash:prefix:)` of the term of the batch entry `e` (its bytes in `bytes`): the home
+    /// slot compared inline, anything else (a collision, a new term) out of line (`probeFurther`), so
+    /// that the inline path keeps no value for a second probe (they were spilled at every token).
     @inline(__always)
     private mutating func batchSlot(of e: UnsafePointer<TokenBatch.Entry>, bytes: UnsafePointer<UInt8>) -> Int {
         let h = e.pointee.hash
-        let prefix = e.pointee.prefix
         let n = Int(e.pointee.length)
-        var slot = Int(h) & tableMask
-        while true {
-            let s = terms + slot
-            let length = Int(s.pointee.textLength)
-            if length == 0 { return addNew(e, bytes: bytes) }
-            if s.pointee.prefix == prefix && s.pointee.hash == h && length == n
-                && (n <= 8 || Self.equalPast8(text + Int(s.pointee.textStart), bytes + Int(e.pointee.start), n)) {
-                return slot
-            }
-            slot = (slot &+ 1) & tableMask
+        let slot = Int(h) & tableMask
+        let s = terms + slot
+        // An empty slot's length (0) differs from any term's.
+        if s.pointee.prefix == e.pointee.prefix && s.pointee.hash == h && Int(s.pointee.textLength) == n
+            && (n <= 8 || Self.equalPast8(text + Int(s.pointee.textStart), bytes + Int(e.pointee.start), n)) {
+            return slot
         }
+        return probeFurther(e, bytes: bytes)
     }
 
-    /// Adds the batch entry `e`'s term, which is not in the table, and returns its slot.
+    /// The slot of the batch entry `e`'s term when its home slot holds another term or none: the full
+    /// probe, adding the term when it is new.
     @inline(never)
-    private mutating func addNew(_ e: UnsafePointer<TokenBatch.Entry>, bytes: UnsafePointer<UInt8>) -> Int {
+    private mutating func probeFurther(_ e: UnsafePointer<TokenBatch.Entry>, bytes: UnsafePointer<UInt8>) -> Int {
         slot(of: bytes + Int(e.pointee.start), count: Int(e.pointee.length), hash: e.pointee.hash, prefix: e.pointee.prefix)
     }
 

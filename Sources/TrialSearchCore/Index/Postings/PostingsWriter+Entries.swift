@@ -48,8 +48,9 @@ extension PostingsWriter {
         let norm = norms[f]
         blockImpacts.add(field: f, termFreq: tf, norm: norm)
         let slot = f &* 256 &+ Int(norm)
-        if let factorTable = doc.factorTable { doc.x += Float(tf) * factorTable[slot] }
-        if let blockFactorTable = doc.blockFactorTable { doc.y += Float(tf) * blockFactorTable[slot] }
+        let weight = Float(tf)
+        if let factorTable = doc.factorTable { doc.x += weight * factorTable[slot] }
+        if let blockFactorTable = doc.blockFactorTable { doc.y += weight * blockFactorTable[slot] }
     }
 
     /// Ends `doc`, whose entries were added, as doc `id` of the current term (after its last doc), empties
