@@ -31,14 +31,14 @@ let package = Package(
             name: "CSnowball", path: "Sources/CSnowball",
             providers: [.apt(["libstemmer-dev"])]),
         // A prefetch hint (`__builtin_prefetch`), which Swift cannot express; header-only.
-        .target(name: "CPrefetch"),
+        .target(name: "CIntrinsics"),
 
         .target(
             name: "TrialSearchCore",
-            dependencies: ["CLibDeflate", "CLibZstd", "CSnowball", "CPrefetch"]),
+            dependencies: ["CLibDeflate", "CLibZstd", "CSnowball", "CIntrinsics"]),
         .target(
             name: "TrialIngest",
-            dependencies: ["TrialSearchCore", "CLibXML2", "CLibDeflate", "CPrefetch"]),
+            dependencies: ["TrialSearchCore", "CLibXML2", "CLibDeflate", "CIntrinsics"]),
         .target(
             name: "TrialSearchKit",
             dependencies: ["TrialSearchCore", "TrialIngest"]),

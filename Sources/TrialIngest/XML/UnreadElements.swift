@@ -5,7 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import CPrefetch
+import CIntrinsics
 
 /// Finds the children of a ClinicalTrials.gov record's root element that `ClinicalStudyXMLHandler` does
 /// not read (`required_header`, `source`, `oversight_info`, `reference`, `verification_date`, the

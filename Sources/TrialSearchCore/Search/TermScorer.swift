@@ -1,4 +1,4 @@
-import CPrefetch
+import CIntrinsics
 
 /// Scores one term in one segment: walks its postings, weighs its per-field termFreqs by the
 /// `ScoringModel`'s field factors, and bounds its scores from the postings' block `Impacts`.

@@ -1,4 +1,4 @@
-import CPrefetch
+import CIntrinsics
 
 /// The tokens of one field waiting to go into the `TermTable`, up to `capacity` at a time, so that the
 /// table's slots for a batch are fetched from memory together instead of one cache miss after another.

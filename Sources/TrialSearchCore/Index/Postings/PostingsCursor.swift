@@ -1,4 +1,4 @@
-import CPrefetch
+import CIntrinsics
 
 /// Iterates the postings of one term in one segment: docs in increasing order with their field mask,
 /// per-field termFreqs and positions, skipping whole blocks through the skip table and exposing the

@@ -1,7 +1,7 @@
-// Cache prefetch hints for Swift, which has no intrinsic for them (used by the in-memory term table and
+// CPU instructions Swift has no intrinsic for: cache prefetch hints (used by the in-memory term table and
 // the scoring loop's norms rows), and a byte mask's high bits as an integer (`UnreadElements`' scan).
-#ifndef TRIALSEARCH_CPREFETCH_H
-#define TRIALSEARCH_CPREFETCH_H
+#ifndef TRIALSEARCH_CINTRINSICS_H
+#define TRIALSEARCH_CINTRINSICS_H
 
 /// Asks the CPU to bring the cache line holding `address` into the cache for a coming write, without
 /// waiting for it. A hint only: any address may be given, nothing is read or faulted.
