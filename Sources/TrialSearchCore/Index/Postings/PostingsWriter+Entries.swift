@@ -63,6 +63,7 @@ extension PostingsWriter {
         b.masks[count] = doc.mask
         if doc.factorTable != nil { termMaximum = max(termMaximum, doc.x) }
         blockMaximum = max(blockMaximum, doc.y)
+        if doc.y > championFloor { offerChampion(x: doc.y, doc: UInt32(bitPattern: id), mask: doc.mask, freqsEnd: b.freqs + freqCount) }
         doc.mask = 0
         doc.x = 0
         doc.y = 0

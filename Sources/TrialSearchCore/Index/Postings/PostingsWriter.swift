@@ -6,9 +6,11 @@
 /// PostingsBody := MaximaParameters KeywordMaximaParameters TermPostings^terms
 /// MaximaParameters := b:f64^12 weight:f64^12               (per field, `Field` order: `TermMaxima`)
 /// KeywordMaximaParameters := b:f64^12 weight:f64^12        (the same for `BlockMaxima`)
-/// TermPostings := Block                                   (docFreq ≤ 128: one block)
+/// TermPostings := Block ChampionList?                     (docFreq ≤ 128: one block)
 ///               | TermImpacts maxX:f32 maxKeywordX:f32 blockCount:vint SkipEntry^blockCount
-///                 BlockMaximum^blockCount Block^blockCount   (docFreq > 128)
+///                 BlockMaximum^blockCount Block^blockCount ChampionList   (docFreq > 128)
+/// ChampionList := (format 12, docFreq > 64 only: see `ChampionList`) the term's 10 best docs by keyword
+///                 x as postings, then their length (u16), so that the blocks end where it starts
 /// SkipEntry    := lastDoc:u32 blockStart:u32 positionsStart:u32 docCount:u8
 /// BlockMaximum := u8: the block's largest x under `KeywordMaximaParameters`, quantized upward
 ///                 against maxKeywordX (`BlockMaxima.encode`)
@@ -112,6 +114,14 @@ struct PostingsWriter: ~Copyable {
     var blockMaximum: Float = 0
     /// The largest keyword x of each block of the current term so far.
     var blockMaxima: [Float] = []
+    /// The current term's best docs by keyword x (format 12: `ChampionList`, written after its blocks when
+    /// it has more than `IndexFormat.championMinimumDocs` docs).
+    let champions = ChampionHeap()
+    /// The keyword x a doc must exceed to be offered to `champions`: −∞ while it has room, then its
+    /// root's; +∞ for a term whose writer said it cannot have a list (`prepareChampions`).
+    var championFloor: Float = -.infinity
+    /// The current term's champion list, encoded at `finishTerm`.
+    private var championBytes = ByteBuffer(capacity: 1 << 9)
 
     /// A writer into `output` (postings) and `positions` whose blocks hold `blockDocs` docs (a term's
     /// first block at most 128): a flush's 128, or a merge's `IndexFormat.maxBlockDocs`, where the merge
@@ -139,6 +149,20 @@ struct PostingsWriter: ~Copyable {
         (maxima.blocks?.maxima ?? BlockMaxima.current(lengthSums: [UInt64](repeating: 0, count: IndexFormat.fieldCount),
                                                       docCount: 0)).encodeParameters(into: &bytes)
         try output.write(bytes)
+    }
+
+    /// Says whether the next term may have more than `IndexFormat.championMinimumDocs` docs (a necessary
+    /// condition: a flush's doc-stream bytes, a merge's sources' docFreqs summed): when not, its docs are
+    /// not offered to `champions`. Call before the term's first doc; a term not prepared is offered.
+    mutating func prepareChampions(possible: Bool) {
+        championFloor = possible ? -.infinity : .infinity
+    }
+
+    /// Offers the doc just added (its termFreqs − 1 end at `freqsEnd`) to `champions` (its keyword x
+    /// above `championFloor`). Out of line: the few docs above the floor pay a call, the others a compare.
+    @inline(never)
+    mutating func offerChampion(x: Float, doc: UInt32, mask: UInt16, freqsEnd: UnsafePointer<UInt32>) {
+        championFloor = champions.offer(x: x, doc: doc, mask: mask, freqs: freqsEnd - mask.nonzeroBitCount)
     }
 
     /// Raises the current term's maximum x to `x`: a merge's docs in copied blocks
@@ -221,6 +245,7 @@ struct PostingsWriter: ~Copyable {
         if norms == nil && rowOfDoc == nil { y = .infinity }
         blockMaximum = max(blockMaximum, y)
         freqCount = n
+        if y > championFloor { offerChampion(x: y, doc: UInt32(bitPattern: doc), mask: mask, freqsEnd: b.freqs + n) }
         if positionCount &+ docPositions > b.positionsCapacity {
             buffers.reservePositions(positionCount &+ docPositions, keeping: positionCount)
         }
@@ -310,6 +335,13 @@ struct PostingsWriter: ~Copyable {
             try output.write(head.bytes)
         }
         try output.write(blocks.bytes)
+        if docFreq > IndexFormat.championMinimumDocs {
+            precondition(champions.count == IndexFormat.championCount,
+                         "a term of \(docFreq) docs whose champions were not offered")
+            championBytes.removeAll()
+            champions.encode(into: &championBytes)
+            try output.write(championBytes.bytes)
+        }
         let positionsStart = positionsOutput.position
         try positionsOutput.write(termPositions.bytes)
         var info = TermInfo()
@@ -328,6 +360,8 @@ struct PostingsWriter: ~Copyable {
         termMaximum = 0
         blockMaximum = 0
         blockMaxima.removeAll(keepingCapacity: true)
+        champions.reset()
+        championFloor = -.infinity
         blocks.removeAll()
         skip.removeAll()
         termPositions.removeAll()
