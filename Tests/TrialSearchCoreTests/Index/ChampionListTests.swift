@@ -165,8 +165,8 @@ import Testing
     }
 
     /// A list whose count, length, doc or vint is damaged (the file resealed, so only the list's own
-    /// checks can tell): a keyword search of its term at top 10 throws `IndexError.corrupt` naming the
-    /// postings file.
+    /// checks can tell): `check` reports the postings file, and a keyword search of its term at top 10
+    /// throws `IndexError.corrupt` naming it.
     @Test(arguments: ["count", "length", "doc", "vint"])
     func aDamagedListIsATypedError(_ damage: String) throws {
         let dir = TemporaryDirectory("champion-corrupt-\(damage)")
@@ -190,6 +190,8 @@ import Testing
             bytes[end - 3] |= 0x80
         }
         try IndexFixtures.resealPostings(bytes, of: segment, in: dir)
+        let report = try IndexCheck.run(directory: dir.path)
+        #expect(report.problems.contains { $0.file.hasSuffix(name) }, "\(report.problems)")
         let searcher = try IndexSearcher(reader: try IndexReader.open(directory: dir.path))
         let query = WeightedQuery(clauses: [WeightedClause(match: .term(term)), WeightedClause(match: .term("w1"))])
         do {
