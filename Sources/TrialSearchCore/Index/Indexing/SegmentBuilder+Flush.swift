@@ -155,7 +155,8 @@ private struct JoinedTables: @unchecked Sendable {
             let table = tables[0]
             for i in next[0]..<end[0] {
                 let t = Int(sorted[0][i])
-                postings.prepareChampions(possible: Self.streamBytes(of: t, in: table) > IndexFormat.championMinimumDocs)
+                postings.prepareChampions(possible: Self.streamBytes(of: t, in: table) > IndexFormat.championMinimumDocs,
+                                          deferred: true)
                 try scratch.addPostings(of: t, in: table, docBase: 0, rows: rows, to: &postings, file: file)
                 try add(table.termBytes(t), postings.finishTerm())
             }
@@ -179,7 +180,7 @@ private struct JoinedTables: @unchecked Sendable {
             }
             guard let term = smallest else { break }
             let bytes = members.reduce(0) { $0 + Self.streamBytes(of: Int(sorted[$1][next[$1]]), in: tables[$1]) }
-            postings.prepareChampions(possible: bytes > IndexFormat.championMinimumDocs)
+            postings.prepareChampions(possible: bytes > IndexFormat.championMinimumDocs, deferred: true)
             for k in members {
                 try scratch.addPostings(of: Int(sorted[k][next[k]]), in: tables[k], docBase: bases[k], rows: rows,
                                         to: &postings, file: file)

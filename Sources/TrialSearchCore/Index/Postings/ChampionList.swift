@@ -42,29 +42,33 @@ enum ChampionList {
         return length > 0 && listStart >= start ? listStart : nil
     }
 
-    /// Appends the list of the `count` champions (docs ascending, `masks`, and `freqs`: each champion's
-    /// termFreqs − 1, fields ascending, one after the other) to `out`.
-    static func encode(count: Int, docs: UnsafePointer<UInt32>, masks: UnsafePointer<UInt16>, freqs: UnsafePointer<UInt32>,
-                       into out: inout ByteBuffer) {
+    /// Appends the list of the `count` champions to `out`: champion i (docs ascending) is `champion(i)`,
+    /// its doc, field mask, and termFreqs − 1 (popcount(mask) of them, fields ascending).
+    @inline(__always)
+    static func encode(count: Int, into out: inout ByteBuffer,
+                       _ champion: (Int) -> (doc: UInt32, mask: UInt16, freqs: UnsafePointer<UInt32>)) {
         precondition(count > 0 && count < 256, "a champion list of \(count) docs")
         let start = out.count
         out.reserve(1 + count * (5 + 3 + 5 * IndexFormat.fieldCount) + trailerLength)
         out.u8(UInt8(truncatingIfNeeded: count))
         var previous: Int64 = -1
-        var k = 0
         for i in 0..<count {
-            precondition(Int64(docs[i]) > previous, "champions out of order")
-            out.vint(Int(Int64(docs[i]) - previous - 1))
-            previous = Int64(docs[i])
-            out.vint(Int(masks[i]))
-            for _ in 0..<masks[i].nonzeroBitCount {
-                out.vint(Int(freqs[k]))
-                k += 1
+            let (doc, mask, freqs) = champion(i)
+            precondition(Int64(doc) > previous, "champions out of order")
+            out.vint(UInt64(Int64(doc) &- previous &- 1))
+            previous = Int64(doc)
+            out.vint(UInt64(mask))
+            var m = mask
+            var k = 0
+            while m != 0 {
+                out.vint(UInt64(freqs[k]))
+                k &+= 1
+                m &= m &- 1
             }
         }
         let length = out.count - start
         precondition(length <= Int(UInt16.max), "a champion list of \(length) bytes")
-        out.u16(UInt16(length))
+        out.u16(UInt16(truncatingIfNeeded: length))
     }
 
     /// Calls `body(doc, mask, termFreqs)` for each champion of the list in `start..<end` (an extent's

@@ -61,6 +61,7 @@ extension PostingsWriter {
         unowned(unsafe) let b = buffers
         b.docs[count] = UInt32(bitPattern: id)
         b.masks[count] = doc.mask
+        b.ys[count] = doc.y
         if doc.factorTable != nil { termMaximum = max(termMaximum, doc.x) }
         blockMaximum = max(blockMaximum, doc.y)
         if doc.y > championFloor { offerChampion(x: doc.y, doc: UInt32(bitPattern: id), mask: doc.mask, freqsEnd: b.freqs + freqCount) }

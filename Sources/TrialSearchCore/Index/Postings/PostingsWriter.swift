@@ -120,6 +120,9 @@ struct PostingsWriter: ~Copyable {
     /// The keyword x a doc must exceed to be offered to `champions`: −∞ while it has room, then its
     /// root's; +∞ for a term whose writer said it cannot have a list (`prepareChampions`).
     var championFloor: Float = -.infinity
+    /// Whether the current term's docs are offered to `champions` only when its first block is encoded
+    /// (a flush's: `prepareChampions(possible:deferred:)`).
+    var championsDeferred = false
     /// The current term's champion list, encoded at `finishTerm`.
     private var championBytes = ByteBuffer(capacity: 1 << 9)
 
@@ -154,15 +157,42 @@ struct PostingsWriter: ~Copyable {
     /// Says whether the next term may have more than `IndexFormat.championMinimumDocs` docs (a necessary
     /// condition: a flush's doc-stream bytes, a merge's sources' docFreqs summed): when not, its docs are
     /// not offered to `champions`. Call before the term's first doc; a term not prepared is offered.
-    mutating func prepareChampions(possible: Bool) {
-        championFloor = possible ? -.infinity : .infinity
+    /// `deferred` (a flush, whose docs are added with `finishDoc`, never as copied blocks): the docs of the
+    /// term's first block are offered only when it is encoded, and only if the term then has more than
+    /// `IndexFormat.championMinimumDocs` docs (its keyword x kept per doc meanwhile), so that a term that
+    /// the gate lets through but that has fewer docs (most of them: the gate counts stream bytes) offers
+    /// none. Callgrind of the 10,614 trials' build in 8 flushes and a merge: see BENCHMARKS.md `champ45`.
+    mutating func prepareChampions(possible: Bool, deferred: Bool = false) {
+        championFloor = possible && !deferred ? -.infinity : .infinity
+        championsDeferred = possible && deferred
+    }
+
+    /// Offers the `n` docs of the term's first block, about to be encoded, to `champions` (the deferred
+    /// offers, `prepareChampions(possible:deferred:)`) when the term has more than
+    /// `IndexFormat.championMinimumDocs` docs, and offers the term's later docs as they come.
+    @inline(never)
+    mutating func offerDeferredChampions(_ n: Int) {
+        championsDeferred = false
+        guard docFreq > IndexFormat.championMinimumDocs else { return }
+        unowned(unsafe) let b = buffers
+        var floor = -Float.infinity
+        var k = 0
+        for i in 0..<n {
+            let mask = b.masks[i]
+            let fields = mask.nonzeroBitCount
+            let y = b.ys[i]
+            if y > floor { floor = champions.offer(x: y, doc: b.docs[i], mask: mask, freqs: b.freqs + k, count: fields) }
+            k &+= fields
+        }
+        championFloor = floor
     }
 
     /// Offers the doc just added (its termFreqs − 1 end at `freqsEnd`) to `champions` (its keyword x
     /// above `championFloor`). Out of line: the few docs above the floor pay a call, the others a compare.
     @inline(never)
     mutating func offerChampion(x: Float, doc: UInt32, mask: UInt16, freqsEnd: UnsafePointer<UInt32>) {
-        championFloor = champions.offer(x: x, doc: doc, mask: mask, freqs: freqsEnd - mask.nonzeroBitCount)
+        let n = mask.nonzeroBitCount
+        championFloor = champions.offer(x: x, doc: doc, mask: mask, freqs: freqsEnd - n, count: n)
     }
 
     /// Raises the current term's maximum x to `x`: a merge's docs in copied blocks
@@ -362,6 +392,7 @@ struct PostingsWriter: ~Copyable {
         blockMaxima.removeAll(keepingCapacity: true)
         champions.reset()
         championFloor = -.infinity
+        championsDeferred = false
         blocks.removeAll()
         skip.removeAll()
         termPositions.removeAll()

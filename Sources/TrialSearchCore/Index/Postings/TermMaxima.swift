@@ -169,7 +169,7 @@ final class TermMaximumFactors: @unchecked Sendable {
                 if y > yBest { yBest = y }
                 if y > championFloor, let champions {
                     championFloor = champions.offer(x: y, doc: UInt32(bitPattern: docBase &+ DocID(bitPattern: docs[i])),
-                                                    mask: masks[i], freqs: allFreqs + start)
+                                                    mask: masks[i], freqs: allFreqs + start, count: 1)
                 }
                 continue
             }
@@ -189,7 +189,7 @@ final class TermMaximumFactors: @unchecked Sendable {
             yBest = max(yBest, y)
             if y > championFloor, let champions {
                 championFloor = champions.offer(x: y, doc: UInt32(bitPattern: docBase &+ DocID(bitPattern: docs[i])),
-                                                mask: masks[i], freqs: freqs)
+                                                mask: masks[i], freqs: freqs, count: k)
             }
         }
         blockBest = yBest
