@@ -61,6 +61,34 @@ import Testing
         return compared
     }
 
+    /// The worked example's first two champions, coded and decoded byte for byte.
+    @Test func codingMatchesTheWorkedExample() {
+        var out = ByteBuffer(capacity: 64)
+        let docs: [UInt32] = [3, 7], masks: [UInt16] = [0x02, 0x42], freqs: [UInt32] = [0, 1, 0]
+        let starts = [0, 1]
+        freqs.withUnsafeBufferPointer { f in
+            guard let f = f.baseAddress else { return }
+            ChampionList.encode(count: 2, into: &out) { i in (docs[i], masks[i], f + starts[i]) }
+        }
+        let bytes = Array(out.bytes)
+        #expect(bytes == [0x02, 0x03, 0x02, 0x00, 0x03, 0x42, 0x01, 0x00, 0x08, 0x00])
+        var decoded: [(DocID, UInt16, [UInt32])] = []
+        let ok = bytes.withUnsafeBytes { raw -> Bool in
+            guard let base = raw.baseAddress else { return false }
+            #expect(ChampionList.postingsEnd(base: base, start: 0, end: raw.count, docFreq: 65, version: 12) == 0)
+            #expect(ChampionList.postingsEnd(base: base, start: 0, end: raw.count, docFreq: 64, version: 12) == raw.count)
+            #expect(ChampionList.postingsEnd(base: base, start: 0, end: raw.count, docFreq: 65, version: 11) == raw.count)
+            #expect(ChampionList.postingsEnd(base: base, start: 1, end: raw.count, docFreq: 65, version: 12) == nil)
+            #expect(!ChampionList.forEach(base: base, start: 0, end: raw.count, expected: 2, docCount: 7) { _, _, _ in })
+            return ChampionList.forEach(base: base, start: 0, end: raw.count, expected: 2, docCount: 8) { doc, mask, tfs in
+                decoded.append((doc, mask, [tfs[1], tfs[6]]))
+            }
+        }
+        #expect(ok)
+        #expect(decoded.map(\.0) == [3, 7] && decoded.map(\.1) == [0x02, 0x42])
+        #expect(decoded[0].2[0] == 1 && decoded[1].2 == [2, 1])
+    }
+
     /// Flushed segments (one worker; two workers' tables joined by one flush), a segment with deletes
     /// merged away, and the merge of them all: every list exact.
     @Test func listsAreTheTopTenOfTheirPostingsAfterFlushAndMerge() throws {

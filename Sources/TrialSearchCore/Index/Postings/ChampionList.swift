@@ -19,8 +19,9 @@
 /// computed at query time from the stored posting and the doc's norms row, under any similarity.
 ///
 /// Worked example: champions doc 3 (title tf 1), doc 7 (title tf 2, summary tf 1), … doc 900 (condition
-/// tf 1): `0A | 03 02 00 | 03 42 01 00 | … | 8C 06 01 00 | L0 L1`: count 10, doc 3 (mask 0x02, tf − 1 = 0),
-/// doc 7 = 3 + 3 + 1 (mask 0x42, tfs − 1 = 1, 0), …, the last delta 780 as `8C 06`; then the 2-byte length.
+/// tf 1, the doc before it 119): `0A | 03 02 00 | 03 42 01 00 | … | 8C 06 04 00 | L0 L1`: count 10, doc 3
+/// (mask 0x02: title, tf − 1 = 0), doc 7 = 3 + 3 + 1 (mask 0x42: title and summary, tfs − 1 = 1, 0), …, doc
+/// 900 = 119 + 780 + 1 (the delta as `8C 06`, mask 0x04: condition); then the list's length, `u16`.
 enum ChampionList {
     /// Bytes after the list: its length.
     static let trailerLength = 2
@@ -75,7 +76,8 @@ enum ChampionList {
     /// end: `postingsEnd` gave `start`), in doc order; `termFreqs[f]` is the doc's termFreq in field f
     /// of `mask` (other entries are stale). Returns false, having called `body` for the champions before
     /// it, on damage: a count other than `expected`, a vint past the list or beyond 5 bytes, a doc not
-    /// below `docCount`, an empty mask or one past the fields, a termFreq overflowing, or bytes left over.
+    /// below `docCount`, an empty mask or one past the fields, a termFreq overflowing, or bytes left over
+    /// (a vint reads at most to the list's end: one run into the length is cut there).
     /// - Complexity: O(bytes of the list).
     static func forEach(base: UnsafeRawPointer, start: Int, end: Int, expected: Int, docCount: Int,
                         _ body: (DocID, UInt16, UnsafePointer<UInt32>) -> Void) -> Bool {
