@@ -72,12 +72,21 @@ protocol ClauseScorer {
     /// `advance(to:)` for a scorer that reads one doc per call and is moved only by this
     /// (`ThresholdSeed`'s completion, on fresh scorers dropped after): it may decode less of a block.
     mutating func advanceAlone(to target: DocID) -> DocID
+    /// Appends to `candidates` the clause's best docs in `segment` with their scores for this clause
+    /// (`ChampionSeed`: a term's stored champion list, or its walked postings when it is short), as
+    /// clause `clause`; returns false when the scorer cannot take part in a champion seed (its scores
+    /// may be negative, or it is not a plain term). Leaves the scorer as it is.
+    /// - Throws: `IndexError.corrupt` naming the postings file when a champion list does not decode.
+    func appendChampions(in segment: SegmentReader, clause: Int, to candidates: inout [ChampionSeed.Candidate]) throws -> Bool
 }
 
 extension ClauseScorer {
     func restarted(in segment: SegmentReader) -> Self? { nil }
     func restartedForUseBeforeThis(in segment: SegmentReader) -> Self? { restarted(in: segment) }
     mutating func advanceAlone(to target: DocID) -> DocID { advance(to: target) }
+    func appendChampions(in segment: SegmentReader, clause: Int, to candidates: inout [ChampionSeed.Candidate]) throws -> Bool {
+        false
+    }
 
     /// Doc by doc: `matches()`, `score()`, `nextDoc()` (`accumulateDocByDoc`).
     mutating func accumulate(through last: DocID, base: Int, into accumulator: UnsafeMutablePointer<Double>,

@@ -89,8 +89,11 @@ public struct IndexSearcher: Sendable {
             // The seed's completed candidates' clause scores, one entry per query (or none), which the
             // searches read instead of probing the same docs again (`SeededScores`).
             var seeded: [SeededScores] = []
+            // A keyword query at top 10 also from its terms' champion lists (`ChampionSeed`, format 12):
+            // the larger of the two bounds.
             let seed = options.exhaustive ? -.infinity
-                : ThresholdSeed.lowerBound(queries, limit: collector.limit, scratch: scratch, seeded: &seeded)
+                : max(ThresholdSeed.lowerBound(queries, limit: collector.limit, scratch: scratch, seeded: &seeded),
+                      try ChampionSeed.lowerBound(queries, limit: collector.limit))
             for i in queries.indices {
                 // `run` reports the damage: `queries[i].isCorrupt` here copied the whole query (its
                 // `SegmentReader`, arrays and admission: retains and releases, about 2,600 instructions a

@@ -12,20 +12,20 @@ struct TermScorer: ClauseScorer {
     private(set) var doc: DocID = -1
     let cost: Int
     let maxScore: Float
-    private var cursor: PostingsCursor
+    private(set) var cursor: PostingsCursor
     var isCorrupt: Bool { cursor.isCorrupt }
-    private let factors: UnsafeMutablePointer<Float>
+    let factors: UnsafeMutablePointer<Float>
     /// Norm bytes of doc 0 (`IndexFormat.fieldCount` per doc, doc-major).
-    private let normRows: UnsafePointer<UInt8>
-    private let fields: UInt16
-    private let restricted: Bool
-    private let scoreWeight: Float
-    private let k1: Float
-    private let saturates: Bool
-    private let sqrtTermFreq: Bool
+    let normRows: UnsafePointer<UInt8>
+    let fields: UInt16
+    let restricted: Bool
+    let scoreWeight: Float
+    let k1: Float
+    let saturates: Bool
+    let sqrtTermFreq: Bool
     /// BM25F over the default fields (no field prefix): termFreqs count as themselves, a field the
     /// clause does not search has factor 0, scores saturate; the scoring loops need no per-field test.
-    private let defaultBM25F: Bool
+    let defaultBM25F: Bool
     private var window = ImpactsWindow()
     let weight: TermWeight
     private let model: ScoringModel

@@ -64,6 +64,8 @@ struct SegmentCheck {
         let maxima = segment.termMaxima.map { TermMaximumFactors($0) }
         let blockMaxima = segment.blockMaxima.map { TermMaximumFactors($0) }
         var blockXs: [Float] = []
+        // The keyword x of every doc of a term with a champion list (`checkChampions`).
+        var champions: [(doc: DocID, y: Float)] = []
         while terms.next() {
             termCount += 1
             let term = terms.term
@@ -86,6 +88,8 @@ struct SegmentCheck {
             let termImpacts = postings.termImpacts
             var largestX: Float = 0
             blockXs.removeAll(keepingCapacity: true)
+            champions.removeAll(keepingCapacity: true)
+            let hasChampions = postings.hasChampions && blockMaxima != nil
             while true {
                 let doc = postings.next()
                 if doc == PostingsCursor.noMoreDocs { break }
@@ -119,6 +123,7 @@ struct SegmentCheck {
                     }
                     while blockXs.count <= postings.block { blockXs.append(0) }
                     blockXs[postings.block] = max(blockXs[postings.block], y)
+                    if hasChampions { champions.append((doc, y)) }
                 }
                 for (field, freq) in freqs {
                     let f = Int(field.rawValue)
@@ -169,6 +174,10 @@ struct SegmentCheck {
                         + "recomputed from its docs (x \(blockXs[b]) of \(largest))")
                 }
             }
+            if hasChampions && !postings.isCorrupt && count == info.docFreq,
+               let problem = Self.checkChampions(segment.postings(info), walked: champions) {
+                problems.add(postingsPath, "term \"\(name)\": \(problem)")
+            }
             report.postings += count
             cursor = postings
         }
@@ -181,6 +190,27 @@ struct SegmentCheck {
             problems.add(postingsPath, "doc \(doc) (\(segment.trialID(DocID(doc)))) has no postings in the id field: "
                 + "no query can find it")
         }
+    }
+
+    /// What is wrong with the champion list of `postings`' term (`ChampionList`), whose docs have the
+    /// keyword x of `walked`: nil when it holds the 10 largest (ties to the smaller doc) with their postings.
+    private static func checkChampions(_ postings: PostingsCursor, walked: [(doc: DocID, y: Float)]) -> String? {
+        let expected = walked.sorted { $0.y != $1.y ? $0.y > $1.y : $0.doc < $1.doc }
+            .prefix(IndexFormat.championCount).map(\.doc).sorted()
+        var probe = postings
+        var stored: [DocID] = []
+        var mismatch: DocID? = nil
+        let decoded = postings.forEachChampion { doc, mask, termFreqs in
+            stored.append(doc)
+            guard probe.advance(to: doc) == doc, probe.fieldMask == mask else { mismatch = mismatch ?? doc; return }
+            probe.forEachTermFreq { field, tf in
+                if termFreqs[Int(field.rawValue)] != UInt32(tf) { mismatch = mismatch ?? doc }
+            }
+        }
+        guard decoded else { return "champion list does not decode" }
+        if stored != expected { return "champion list \(stored) vs \(expected) recomputed from its docs" }
+        if let mismatch { return "champion \(mismatch)'s stored posting differs from its postings' one" }
+        return nil
     }
 
     private func checkStored(_ problems: inout Problems) {

@@ -24,8 +24,11 @@ public enum IndexFormat {
     /// (`DocValuesWriter`: narrow codes and offsets, ages as codes into a table of their distinct
     /// values); the other files are as in 9. 11: stored blocks compressed with zstd (one frame a block,
     /// its leading bytes ending a zstd block: `StoredWriter`) at level 3 (`storedCompressionLevel`) instead
-    /// of raw DEFLATE; the other files are as in 10.
-    public static let version: UInt32 = 11
+    /// of raw DEFLATE; the other files are as in 10. 12: a term of more than `championMinimumDocs` docs
+    /// stores after its postings blocks its champion list (`ChampionList`: its `championCount` best docs
+    /// by the keyword x of `BlockMaxima`, each as its posting), inside the term's postings extent; the
+    /// other files are as in 11.
+    public static let version: UInt32 = 12
     /// The oldest version this trialsearch still reads: 5, whose postings have no term maxima (their
     /// scorers bound terms by their impacts alone; format 6's by their term maxima too, without block
     /// maxima). Writers always write `version`.
@@ -44,6 +47,14 @@ public enum IndexFormat {
     /// Most docs a postings block may hold: a merge copies blocks whole and joins the last block of one
     /// source with the first of the next, up to this many (the count fits the skip entry's byte).
     public static let maxBlockDocs = 255
+    /// The first version whose postings hold champion lists (`ChampionList`); older segments have none
+    /// (a keyword query's `ChampionSeed` is then −∞ there).
+    static let championListVersion: UInt32 = 12
+    /// A term holds a champion list when it has more docs than this (a segment's docFreq, deleted docs
+    /// included): a shorter term's postings are one block that `ChampionSeed` walks instead.
+    static let championMinimumDocs = 64
+    /// Docs of a champion list.
+    static let championCount = 10
     /// Terms per term-dictionary block (prefix-compressed; the first term of each is indexed).
     static let termBlockSize = 32
     /// Uncompressed bytes of stored records gathered before a stored block is compressed. Fetching a

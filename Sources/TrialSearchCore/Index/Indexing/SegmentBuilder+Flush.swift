@@ -129,6 +129,16 @@ private struct JoinedTables: @unchecked Sendable {
         }
     }
 
+    /// An upper bound of the bytes of term `t`'s doc stream in `table`: the pool's span from its first slice
+    /// to its write position (slices are allocated upward). Every doc takes at least one byte (its first
+    /// entry's code), so a term of more than n docs spans more than n bytes: whether it may have a
+    /// champion list (`PostingsWriter.prepareChampions`).
+    @inline(__always)
+    static func streamBytes(of t: Int, in table: TermTable) -> Int {
+        let s = table.terms[t]
+        return Int(s.docUpto) - Int(s.docStart)
+    }
+
     /// Writes the terms from position `from[k]` up to `below[k]` of each table's sorted slots (nil: from
     /// the start, to the end) in byte order into `postingsOut` and `positionsOut`, handing each term
     /// and its `TermInfo` to `add`.
@@ -145,6 +155,8 @@ private struct JoinedTables: @unchecked Sendable {
             let table = tables[0]
             for i in next[0]..<end[0] {
                 let t = Int(sorted[0][i])
+                postings.prepareChampions(possible: Self.streamBytes(of: t, in: table) > IndexFormat.championMinimumDocs,
+                                          deferred: true)
                 try scratch.addPostings(of: t, in: table, docBase: 0, rows: rows, to: &postings, file: file)
                 try add(table.termBytes(t), postings.finishTerm())
             }
@@ -167,6 +179,8 @@ private struct JoinedTables: @unchecked Sendable {
                 }
             }
             guard let term = smallest else { break }
+            let bytes = members.reduce(0) { $0 + Self.streamBytes(of: Int(sorted[$1][next[$1]]), in: tables[$1]) }
+            postings.prepareChampions(possible: bytes > IndexFormat.championMinimumDocs, deferred: true)
             for k in members {
                 try scratch.addPostings(of: Int(sorted[k][next[k]]), in: tables[k], docBase: bases[k], rows: rows,
                                         to: &postings, file: file)

@@ -78,14 +78,19 @@ struct PostingsMerger: ~Copyable {
         // segment's norms and averages, and each block's block maximum: those of the docs re-encoded are
         // found by the writer as it adds them (with the merged norms rows, or their own norms); those of
         // a source block copied whole by `copyLive` from the block's decoded docs, as it copies it.
-        let multiBlock = infos.reduce(0) { $0 + $1.docFreq } > IndexFormat.blockSize
+        let sourceDocs = infos.reduce(0) { $0 + $1.docFreq }
+        let multiBlock = sourceDocs > IndexFormat.blockSize
+        // The merged term has at most the sources' docs: a champion list is possible only above the limit.
+        let champions = sourceDocs > IndexFormat.championMinimumDocs
+        writer.prepareChampions(possible: champions)
         for (k, i) in members.enumerated() {
             let source = sources[i]
             var cursor = PostingsCursor(info: infos[k], postings: source.postings, positions: source.positions,
                                         docCount: source.docCount, buffers: spent[i])
             defer { spent[i] = cursor.buffers }
             if docMaps[i].allLive {
-                try copyLive(i, infos[k], cursor: &cursor, isLast: k == members.count - 1, maxima: multiBlock)
+                try copyLive(i, infos[k], cursor: &cursor, isLast: k == members.count - 1, maxima: multiBlock,
+                             champions: champions)
             } else {
                 try copyFiltered(i, infos[k], cursor: &cursor)
             }
@@ -103,9 +108,10 @@ struct PostingsMerger: ~Copyable {
     /// The term's postings in source `i`, which has no deletes: blocks copied where their gaps hold.
     /// With `maxima` (a term of several merged blocks), a copied block's docs are decoded for its x and
     /// block maximum under the merged norms (`TermMaximumFactors.maximum(of:sourceRows:blockBest:)`);
-    /// the re-encoded docs' are the writer's.
+    /// the re-encoded docs' are the writer's. With `champions` (a term that may have a champion list),
+    /// a copied block's docs are decoded too, and offered to the writer's champions.
     private mutating func copyLive(_ i: Int, _ info: TermInfo, cursor: inout PostingsCursor, isLast: Bool,
-                                   maxima: Bool) throws {
+                                   maxima: Bool, champions: Bool) throws {
         let r = sources[i]
         let base = docMaps[i].base
         if info.positionsOffset < r.positions.body.lowerBound
@@ -138,15 +144,21 @@ struct PostingsMerger: ~Copyable {
                 }
                 // Unknown (+∞, no bound) only for a term of one merged block, which stores no block maxima.
                 var blockMaximum = Float.infinity
-                if maxima {
+                if maxima || champions {
                     let first = cursor.advance(to: previous + 1)
                     guard first != PostingsCursor.noMoreDocs, !cursor.isCorrupt,
                           let run = cursor.run(through: PostingsCursor.noMoreDocs - 1), run.end - run.start == n else {
                         throw r.postings.corrupt("a postings block of \(n) docs ends early")
                     }
-                    blockMaximum = 0
-                    writer.noteMaximum(self.maxima.maximum(of: run, sourceRows: norms + Int(base) &* IndexFormat.fieldCount,
-                                                           blockBest: &blockMaximum))
+                    var best: Float = 0
+                    var floor = writer.championFloor
+                    let x = self.maxima.maximum(of: run, sourceRows: norms + Int(base) &* IndexFormat.fieldCount,
+                                                blockBest: &best, champions: writer.champions, floor: &floor, docBase: base)
+                    writer.championFloor = floor
+                    if maxima {
+                        blockMaximum = best
+                        writer.noteMaximum(x)
+                    }
                 }
                 writer.appendBlock(table.bytes(b), docCount: n, lastDoc: last + base, positions: positions,
                                    blockMaximum: blockMaximum)

@@ -18,10 +18,16 @@ struct PostingsBlockTable {
         self.info = info
         base = postings.base
         let start = info.postingsOffset
-        termEnd = start + info.postingsLength
-        guard start >= postings.body.lowerBound, termEnd <= postings.body.upperBound, info.docFreq > 0 else {
+        let extentEnd = start + info.postingsLength
+        guard start >= postings.body.lowerBound, extentEnd <= postings.body.upperBound, info.docFreq > 0 else {
             throw postings.corrupt("postings extent \(start)+\(info.postingsLength) outside the file")
         }
+        // The blocks end where a format-12 term's champion list starts.
+        guard let blocksEnd = ChampionList.postingsEnd(base: base, start: start, end: extentEnd, docFreq: info.docFreq,
+                                                       version: postings.version) else {
+            throw postings.corrupt("champion list of the term at \(start) longer than its postings extent of \(info.postingsLength) bytes")
+        }
+        termEnd = blocksEnd
         let layout = Self.layout(base: base, start: start, termEnd: termEnd, docFreq: info.docFreq,
                                  version: postings.version)
         guard layout.blockCount > 0, layout.blocksStart <= termEnd else {

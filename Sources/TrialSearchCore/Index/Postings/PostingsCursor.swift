@@ -25,7 +25,12 @@ public struct PostingsCursor {
     /// Readable end of the postings mapping (bit unpacking reads up to 8 bytes past packed data).
     let mappingEnd: Int
     let positionsEnd: Int
+    /// Where the term's blocks end: its extent's end, or where its champion list starts (format 12).
     let termEnd: Int
+    /// The end of the term's postings extent (after its champion list, if any).
+    let extentEnd: Int
+    /// The postings file's format version (`ChampionList.isPresent`).
+    let version: UInt32
     let skipStart: Int
     let blocksStart: Int
     let blockCount: Int
@@ -81,14 +86,22 @@ public struct PostingsCursor {
         mappingEnd = postings.bytes.count
         positionsEnd = positions.body.upperBound
         let start = info.postingsOffset
-        termEnd = min(start + info.postingsLength, postings.body.upperBound)
+        let extentEnd = min(start + info.postingsLength, postings.body.upperBound)
+        self.extentEnd = extentEnd
+        version = postings.version
+        // The blocks end where a format-12 term's champion list starts (`ChampionList`).
+        let blocksEnd = start >= postings.body.lowerBound
+            ? ChampionList.postingsEnd(base: postings.base, start: start, end: extentEnd, docFreq: info.docFreq,
+                                       version: postings.version)
+            : nil
+        termEnd = blocksEnd ?? extentEnd
         self.buffers = buffers ?? PostingsBuffers()
         hasMaximum = postings.version >= 6
         hasBlockMaxima = postings.version >= 7
         let layout = PostingsBlockTable.layout(base: base, start: start, termEnd: termEnd, docFreq: info.docFreq,
                                                version: postings.version)
         (blockCount, skipStart, blocksStart) = layout
-        if layout.blockCount == 0 || start < postings.body.lowerBound || blocksStart > termEnd || info.positionsOffset < positions.body.lowerBound
+        if layout.blockCount == 0 || blocksEnd == nil || start < postings.body.lowerBound || blocksStart > termEnd || info.positionsOffset < positions.body.lowerBound
             || info.positionsOffset + info.positionsLength > positionsEnd {
             isCorrupt = true
             doc = Self.noMoreDocs

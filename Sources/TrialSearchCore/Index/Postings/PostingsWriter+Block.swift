@@ -10,6 +10,7 @@ extension PostingsWriter {
     /// entry and its positions, and starts an empty block.
     mutating func encodeBlock() {
         let n = count
+        if championsDeferred { offerDeferredChampions(n) }
         unowned(unsafe) let b = buffers
         // One test for both offsets of the skip entry (then converted without a check each).
         precondition(termPositions.count | blocks.count <= Int(UInt32.max), "postings or positions of one term exceed 4 GB")

@@ -61,8 +61,10 @@ extension PostingsWriter {
         unowned(unsafe) let b = buffers
         b.docs[count] = UInt32(bitPattern: id)
         b.masks[count] = doc.mask
+        b.ys[count] = doc.y
         if doc.factorTable != nil { termMaximum = max(termMaximum, doc.x) }
         blockMaximum = max(blockMaximum, doc.y)
+        if doc.y > championFloor { offerChampion(x: doc.y, doc: UInt32(bitPattern: id), mask: doc.mask, freqsEnd: b.freqs + freqCount) }
         doc.mask = 0
         doc.x = 0
         doc.y = 0

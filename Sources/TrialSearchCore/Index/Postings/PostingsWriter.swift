@@ -6,9 +6,11 @@
 /// PostingsBody := MaximaParameters KeywordMaximaParameters TermPostings^terms
 /// MaximaParameters := b:f64^12 weight:f64^12               (per field, `Field` order: `TermMaxima`)
 /// KeywordMaximaParameters := b:f64^12 weight:f64^12        (the same for `BlockMaxima`)
-/// TermPostings := Block                                   (docFreq ≤ 128: one block)
+/// TermPostings := Block ChampionList?                     (docFreq ≤ 128: one block)
 ///               | TermImpacts maxX:f32 maxKeywordX:f32 blockCount:vint SkipEntry^blockCount
-///                 BlockMaximum^blockCount Block^blockCount   (docFreq > 128)
+///                 BlockMaximum^blockCount Block^blockCount ChampionList   (docFreq > 128)
+/// ChampionList := (format 12, docFreq > 64 only: see `ChampionList`) the term's 10 best docs by keyword
+///                 x as postings, then their length (u16), so that the blocks end where it starts
 /// SkipEntry    := lastDoc:u32 blockStart:u32 positionsStart:u32 docCount:u8
 /// BlockMaximum := u8: the block's largest x under `KeywordMaximaParameters`, quantized upward
 ///                 against maxKeywordX (`BlockMaxima.encode`)
@@ -112,6 +114,17 @@ struct PostingsWriter: ~Copyable {
     var blockMaximum: Float = 0
     /// The largest keyword x of each block of the current term so far.
     var blockMaxima: [Float] = []
+    /// The current term's best docs by keyword x (format 12: `ChampionList`, written after its blocks when
+    /// it has more than `IndexFormat.championMinimumDocs` docs).
+    let champions = ChampionHeap()
+    /// The keyword x a doc must exceed to be offered to `champions`: −∞ while it has room, then its
+    /// root's; +∞ for a term whose writer said it cannot have a list (`prepareChampions`).
+    var championFloor: Float = -.infinity
+    /// Whether the current term's docs are offered to `champions` only when its first block is encoded
+    /// (a flush's: `prepareChampions(possible:deferred:)`).
+    var championsDeferred = false
+    /// The current term's champion list, encoded at `finishTerm`.
+    private var championBytes = ByteBuffer(capacity: 1 << 9)
 
     /// A writer into `output` (postings) and `positions` whose blocks hold `blockDocs` docs (a term's
     /// first block at most 128): a flush's 128, or a merge's `IndexFormat.maxBlockDocs`, where the merge
@@ -139,6 +152,47 @@ struct PostingsWriter: ~Copyable {
         (maxima.blocks?.maxima ?? BlockMaxima.current(lengthSums: [UInt64](repeating: 0, count: IndexFormat.fieldCount),
                                                       docCount: 0)).encodeParameters(into: &bytes)
         try output.write(bytes)
+    }
+
+    /// Says whether the next term may have more than `IndexFormat.championMinimumDocs` docs (a necessary
+    /// condition: a flush's doc-stream bytes, a merge's sources' docFreqs summed): when not, its docs are
+    /// not offered to `champions`. Call before the term's first doc; a term not prepared is offered.
+    /// `deferred` (a flush, whose docs are added with `finishDoc`, never as copied blocks): the docs of the
+    /// term's first block are offered only when it is encoded, and only if the term then has more than
+    /// `IndexFormat.championMinimumDocs` docs (its keyword x kept per doc meanwhile), so that a term that
+    /// the gate lets through but that has fewer docs (most of them: the gate counts stream bytes) offers
+    /// none. Callgrind of the 10,614 trials' build in 8 flushes and a merge: see BENCHMARKS.md `champ45`.
+    mutating func prepareChampions(possible: Bool, deferred: Bool = false) {
+        championFloor = possible && !deferred ? -.infinity : .infinity
+        championsDeferred = possible && deferred
+    }
+
+    /// Offers the `n` docs of the term's first block, about to be encoded, to `champions` (the deferred
+    /// offers, `prepareChampions(possible:deferred:)`) when the term has more than
+    /// `IndexFormat.championMinimumDocs` docs, and offers the term's later docs as they come.
+    @inline(never)
+    mutating func offerDeferredChampions(_ n: Int) {
+        championsDeferred = false
+        guard docFreq > IndexFormat.championMinimumDocs else { return }
+        unowned(unsafe) let b = buffers
+        var floor = -Float.infinity
+        var k = 0
+        for i in 0..<n {
+            let mask = b.masks[i]
+            let fields = mask.nonzeroBitCount
+            let y = b.ys[i]
+            if y > floor { floor = champions.offer(x: y, doc: b.docs[i], mask: mask, freqs: b.freqs + k, count: fields) }
+            k &+= fields
+        }
+        championFloor = floor
+    }
+
+    /// Offers the doc just added (its termFreqs − 1 end at `freqsEnd`) to `champions` (its keyword x
+    /// above `championFloor`). Out of line: the few docs above the floor pay a call, the others a compare.
+    @inline(never)
+    mutating func offerChampion(x: Float, doc: UInt32, mask: UInt16, freqsEnd: UnsafePointer<UInt32>) {
+        let n = mask.nonzeroBitCount
+        championFloor = champions.offer(x: x, doc: doc, mask: mask, freqs: freqsEnd - n, count: n)
     }
 
     /// Raises the current term's maximum x to `x`: a merge's docs in copied blocks
@@ -221,6 +275,7 @@ struct PostingsWriter: ~Copyable {
         if norms == nil && rowOfDoc == nil { y = .infinity }
         blockMaximum = max(blockMaximum, y)
         freqCount = n
+        if y > championFloor { offerChampion(x: y, doc: UInt32(bitPattern: doc), mask: mask, freqsEnd: b.freqs + n) }
         if positionCount &+ docPositions > b.positionsCapacity {
             buffers.reservePositions(positionCount &+ docPositions, keeping: positionCount)
         }
@@ -310,6 +365,13 @@ struct PostingsWriter: ~Copyable {
             try output.write(head.bytes)
         }
         try output.write(blocks.bytes)
+        if docFreq > IndexFormat.championMinimumDocs {
+            precondition(champions.count == IndexFormat.championCount,
+                         "a term of \(docFreq) docs whose champions were not offered")
+            championBytes.removeAll()
+            champions.encode(into: &championBytes)
+            try output.write(championBytes.bytes)
+        }
         let positionsStart = positionsOutput.position
         try positionsOutput.write(termPositions.bytes)
         var info = TermInfo()
@@ -328,6 +390,9 @@ struct PostingsWriter: ~Copyable {
         termMaximum = 0
         blockMaximum = 0
         blockMaxima.removeAll(keepingCapacity: true)
+        champions.reset()
+        championFloor = -.infinity
+        championsDeferred = false
         blocks.removeAll()
         skip.removeAll()
         termPositions.removeAll()

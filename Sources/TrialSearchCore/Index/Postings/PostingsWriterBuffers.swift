@@ -6,6 +6,8 @@ final class PostingsWriterBuffers {
     let dictionary = UnsafeMutablePointer<UInt16>.allocate(capacity: IndexFormat.maxBlockDocs)
     let freqs = UnsafeMutablePointer<UInt32>.allocate(capacity: IndexFormat.maxBlockDocs * IndexFormat.fieldCount)
     let scratch = UnsafeMutablePointer<UInt32>.allocate(capacity: IndexFormat.maxBlockDocs)
+    /// Each doc's keyword x (a flush's docs: `PostingsWriter.championsDeferred`).
+    let ys = UnsafeMutablePointer<Float>.allocate(capacity: IndexFormat.maxBlockDocs)
     /// Per field mask, its index in the block's mask dictionary plus one, or 0 (`encodeBlock`; all 0
     /// between blocks). A block has at most `maxBlockDocs` (255) masks, so an index + 1 fits a byte;
     /// a mask is below 2^fieldCount (`append` counts each of its fields in a `FieldCounts`, which traps
@@ -39,6 +41,7 @@ final class PostingsWriterBuffers {
         dictionary.deallocate()
         freqs.deallocate()
         scratch.deallocate()
+        ys.deallocate()
         maskSlots.deallocate()
         positions.deallocate()
     }

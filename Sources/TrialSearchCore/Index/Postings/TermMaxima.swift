@@ -133,17 +133,22 @@ final class TermMaximumFactors: @unchecked Sendable {
     }
 
     /// The largest x over the docs of `run`, whose doc d has norms row `sourceRows + d · fieldCount`;
-    /// with `blocks`, raises `blockBest` to the largest x of `blocks`' factors over them (else leaves it).
+    /// with `blocks`, raises `blockBest` to the largest x of `blocks`' factors over them (else leaves it),
+    /// and offers each doc whose x under those factors (its keyword x, y) exceeds `floor` to `champions`
+    /// as doc `docBase` + d, `floor` following the heap's (`ChampionHeap`; +∞ offers none).
     /// Out of line: inlined into `PostingsMerger.copyLive`, its loop cost some 16 instructions a doc more
     /// (callgrind: +590 M of compiler-generated lines in the replica halves' force-merge).
     /// - Complexity: O(docs of the run + Σ fields per doc).
     @inline(never)
-    func maximum(of run: PostingsRun, sourceRows: UnsafePointer<UInt8>, blockBest: inout Float) -> Float {
+    func maximum(of run: PostingsRun, sourceRows: UnsafePointer<UInt8>, blockBest: inout Float,
+                 champions: ChampionHeap? = nil, floor: inout Float, docBase: DocID = 0) -> Float {
         let blockTable = blocks?.factorTable
         let table = UnsafePointer(self.table)
         let docs = run.docs, masks = run.masks, starts = run.freqStarts, allFreqs = run.freqs
         var best: Float = 0
         var yBest = blockBest
+        var championFloor = champions == nil ? Float.infinity : floor
+        defer { floor = championFloor }
         for i in run.start..<run.end {
             let row = sourceRows + Int(docs[i]) &* IndexFormat.fieldCount
             // A one-field doc reads its termFreq at `start` directly; the pointer to a doc's
@@ -162,6 +167,10 @@ final class TermMaximumFactors: @unchecked Sendable {
                 let x = tf * table[slot], y = tf * blockTable[slot]
                 if x > best { best = x }
                 if y > yBest { yBest = y }
+                if y > championFloor, let champions {
+                    championFloor = champions.offer(x: y, doc: UInt32(bitPattern: docBase &+ DocID(bitPattern: docs[i])),
+                                                    mask: masks[i], freqs: allFreqs + start, count: 1)
+                }
                 continue
             }
             let freqs = allFreqs + start
@@ -178,6 +187,10 @@ final class TermMaximumFactors: @unchecked Sendable {
             }
             best = max(best, x)
             yBest = max(yBest, y)
+            if y > championFloor, let champions {
+                championFloor = champions.offer(x: y, doc: UInt32(bitPattern: docBase &+ DocID(bitPattern: docs[i])),
+                                                mask: masks[i], freqs: freqs, count: k)
+            }
         }
         blockBest = yBest
         return best
