@@ -31,12 +31,11 @@ public struct CommonTermMemo: Sendable {
 
     private var bytes: [UInt8] = []
     private var entries: [Entry] = []
-    /// Open addressing, linear probing: entry index + 1, 0 for an empty slot; twice `capacity`.
-    private var slots: [Int32]
+    /// Open addressing, linear probing: entry index + 1, 0 for an empty slot; twice `capacity`, made at
+    /// the first term remembered (a memo made for one source and never filled costs no table).
+    private var slots: [Int32] = []
 
-    public init() {
-        slots = [Int32](repeating: 0, count: 2 * Self.capacity)
-    }
+    public init() {}
 
     /// The terms remembered.
     public var count: Int { entries.count }
@@ -62,6 +61,7 @@ public struct CommonTermMemo: Sendable {
     /// when it is held already).
     mutating func remember(_ term: UnsafeRawBufferPointer, hash: UInt32, prefix: UInt64, docFreq: Int) {
         guard entries.count < Self.capacity else { return }
+        if slots.isEmpty { slots = [Int32](repeating: 0, count: 2 * Self.capacity) }
         let mask = slots.count &- 1
         var i = Int(hash) & mask
         while true {
