@@ -31,6 +31,9 @@ public final class SearchEngine {
     /// (`StoredRecords.leadingFields`): decided once, not per related request (its `Set` look-ups, about
     /// 2,500 instructions a request).
     private let relatedReadsLeadingParts: Bool
+    /// The terms related requests found in too many docs, remembered for the later requests on this
+    /// snapshot (`CommonTermMemo`: their look-ups skipped, the same queries).
+    private var relatedCommonTerms = CommonTermMemo()
 
     /// Opens the index in `directory` (a point-in-time snapshot) for ranking with `configuration`.
     /// - Throws: `IndexError` (no index, corrupt file, other analyzer), `RankingConfigurationError`.
@@ -169,7 +172,8 @@ public final class SearchEngine {
         let mlt = MoreLikeThis(parameters: configuration.moreLikeThis)
         var lookups = ResolvedTerms(reader: reader)
         guard let query = try mlt.query(for: source, analyzer: analyzer, lookups: &lookups,
-                                        similarity: configuration.relatedSimilarity, explain: options.explain) else {
+                                        similarity: configuration.relatedSimilarity, explain: options.explain,
+                                        memo: &relatedCommonTerms) else {
             return RelatedResult(source: source, query: WeightedQuery(clauses: []), hits: [], scoredDocs: 0)
         }
         var options = options

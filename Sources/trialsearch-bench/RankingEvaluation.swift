@@ -8,6 +8,10 @@ import TrialSearchKit
 ///     trialsearch-bench rank --index DIR --topics TSV --qrels QRELS [--limit N] [key=value...]
 ///     trialsearch-bench rank --index DIR --related IDS --qrels QRELS [--limit N] [key=value...]
 ///
+/// `--run FILE` also writes the scored run in TREC format (per-query comparisons of two settings);
+/// `--show ID` prints that topic's or source's query and top ten (for a source, each clause's boost and
+/// doc freq too).
+///
 /// `--limit` (default 1,000, at least 10) is the depth of the scored run; `--limit 10` runs only the
 /// top-10 searches (the work of `search --limit 10`, for callgrind).
 /// Prints NDCG@10, P@10, recall@100 and MAP computed as `../shared/eval/score.py` does (gain = grade,
@@ -23,10 +27,10 @@ import TrialSearchKit
 /// `mlt.relativeScore`, `mlt.costDocFreqRatio`, `mlt.costScore`.
 enum RankingEvaluation {
     static func run(_ arguments: [String]) -> Int32 {
-        let parsed = BenchArguments(arguments, options: ["--index", "--topics", "--related", "--qrels", "--show", "--limit"])
+        let parsed = BenchArguments(arguments, options: ["--index", "--topics", "--related", "--qrels", "--show", "--limit", "--run"])
         let index = parsed["--index"] ?? "", topics = parsed["--topics"] ?? ""
         let related = parsed["--related"] ?? "", qrels = parsed["--qrels"] ?? ""
-        let show = parsed["--show"]
+        let show = parsed["--show"], runPath = parsed["--run"]
         let limit = max(10, parsed["--limit"].flatMap { Int($0) } ?? 1000)
         var overrides: [(String, String)] = []
         for a in parsed.others {
@@ -88,6 +92,11 @@ enum RankingEvaluation {
                     postings.append(sourcePostings)
                     if id == show {
                         print("query: \(result.query)")
+                        for clause in first.query.clauses {
+                            if case let .term(term) = clause.match {
+                                print("clause \(term) boost \(clause.boost) docFreq \(try engine.reader.docFreq(term))")
+                            }
+                        }
                         for hit in result.hits.prefix(10) {
                             let trial = try engine.trial(for: hit)
                             print("\(judgments[id]?[hit.id.rawValue].map(String.init) ?? "-") \(hit.id) \(hit.score) \(trial.displayTitle)")
@@ -96,6 +105,7 @@ enum RankingEvaluation {
                 }
             }
             let m = measures(judgments, run)
+            if let runPath { try writeRun(run, to: runPath) }
             latencies.sort()
             let median = latencies.isEmpty ? 0 : latencies[latencies.count / 2] * 1000
             print(String(format: "ndcg@10 %.4f  p@10 %.4f  recall@100 %.4f  map %.4f  (%d topics)  top-10 median %.3f ms",
@@ -106,6 +116,15 @@ enum RankingEvaluation {
             print("rank: \(error)")
             return 1
         }
+    }
+
+    /// The run in TREC format (`QID Q0 ID RANK SCORE TAG`, the score a descending count), queries sorted.
+    static func writeRun(_ run: [String: [String]], to path: String) throws {
+        var text = ""
+        for (qid, ids) in run.sorted(by: { $0.key < $1.key }) {
+            for (i, id) in ids.enumerated() { text += "\(qid) Q0 \(id) \(i + 1) \(ids.count - i) rank\n" }
+        }
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
     }
 
     static func apply(_ key: String, _ value: String, to c: inout RankingConfiguration) throws {

@@ -17,7 +17,7 @@ default:
     print("usage: trialsearch-bench ingest PATH... [--workers N] [--ordered]")
     print("       trialsearch-bench analyze [--repeat N] [--no-cache] [--checksum] [--field NAME] PATH...")
     print("       trialsearch-bench tokens [--field NAME] TEXT")
-    print("       trialsearch-bench rank --index DIR (--topics TSV | --related IDS) --qrels QRELS [key=value...]")
+    print("       trialsearch-bench rank --index DIR (--topics TSV | --related IDS) --qrels QRELS [--limit N] [--show ID] [--run FILE] [key=value...]")
     print("       trialsearch-bench latency --index DIR (--topics TSV | --related IDS) [--limit N] [--passes P]")
     exit(2)
 }

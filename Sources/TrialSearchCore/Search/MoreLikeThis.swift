@@ -22,7 +22,8 @@ import Glibc
 ///    those in more than `costDocFreqRatio` of the docs (12 %) that score below `costScore` (half) of the
 ///    best (their long postings lists cost the search most), and query each as an optional clause over
 ///    all fields with boost `score / bestScore`.
-/// The caller excludes the source trial from the results.
+/// The caller excludes the source trial from the results. A caller running many sources on one index
+/// passes a `CommonTermMemo`: the terms found in too many docs are then looked up once, not per source.
 public struct MoreLikeThis: Sendable {
     public var parameters: MoreLikeThisParameters
 
@@ -147,6 +148,17 @@ public struct MoreLikeThis: Sendable {
     /// - Complexity: analysis of the source plus one term lookup per segment for each term looked up.
     public func selectTerms(of trial: Trial, analyzer: Analyzer, lookups: inout ResolvedTerms,
                             similarity: Similarity) throws -> [SelectedTerm] {
+        var memo = CommonTermMemo()
+        return try selectTerms(of: trial, analyzer: analyzer, lookups: &lookups, similarity: similarity, memo: &memo)
+    }
+
+    /// `selectTerms(of:analyzer:lookups:similarity:)` with the terms found in too many docs by earlier
+    /// sources of the same index snapshot in `memo`: such a term is dropped without its look-up (its
+    /// remembered docFreq bound is above `maxDocFreqRatio` of the docs, as its look-up would find), and
+    /// the terms this source finds in too many docs are added. The same terms are kept.
+    /// - Complexity: as `selectTerms(of:analyzer:lookups:similarity:)`, less the remembered terms' look-ups.
+    public func selectTerms(of trial: Trial, analyzer: Analyzer, lookups: inout ResolvedTerms,
+                            similarity: Similarity, memo: inout CommonTermMemo) throws -> [SelectedTerm] {
         let p = parameters
         let reader = lookups.reader
         let docCount = max(reader.docCount, 1)
@@ -155,6 +167,8 @@ public struct MoreLikeThis: Sendable {
                 : similarity.idf(docFreq: docFreq, docCount: docCount)
         }
         let bestIDF = idf(max(p.minDocFreq, 1))
+        // A term in more docs is dropped.
+        let tooManyDocs = p.maxDocFreqRatio * Double(docCount)
         // The segment looked up first (see above), when there are several and the score allows it.
         let segments = reader.segments
         let firstSegment: Int? = segments.count > 1 && p.classicSelectionIDF && p.conceptWeight == 0
@@ -192,6 +206,10 @@ public struct MoreLikeThis: Sendable {
                 let frequency = candidate.frequency
                 let tf = p.tfExponent == 1 ? frequency : pow(frequency, p.tfExponent)
                 if selected.count >= p.maxQueryTerms && tf * bestIDF < cutoff { break }
+                // Found in too many docs by an earlier source: dropped below whatever its look-up.
+                if memo.count > 0,
+                   let bound = counts.withTerm(candidate, { memo.docFreq(of: $0, hash: candidate.hash, prefix: candidate.prefix) }),
+                   Double(bound) > tooManyDocs { continue }
                 // A term the caller resolved already: its statistics and infos, no look-up. (Bound only
                 // here: an `Optional<ResolvedTerm>` live across the iteration was destroyed through the
                 // runtime's type metadata at every candidate.)
@@ -215,7 +233,11 @@ public struct MoreLikeThis: Sendable {
                             // Dropped by its docFreq (as below) before its statistics are summed: about
                             // half of the look-ups are of terms in too many docs.
                             let docFreq = info?.docFreq ?? 0
-                            if docFreq < p.minDocFreq || Double(docFreq) > p.maxDocFreqRatio * Double(docCount) { return nil }
+                            if Double(docFreq) > tooManyDocs {
+                                memo.remember(bytes, hash: candidate.hash, prefix: candidate.prefix, docFreq: docFreq)
+                                return nil
+                            }
+                            if docFreq < p.minDocFreq { return nil }
                             // The info's own counts (a `seek`'s per-field docFreqs are 0 outside its mask, so
                             // this is what `add` sums, without its loop over the fields, ~160 instructions).
                             var statistics = TermStatistics()
@@ -227,7 +249,10 @@ public struct MoreLikeThis: Sendable {
                             return statistics
                         }
                         let leastDocFreq = info?.docFreq ?? 0
-                        if Double(leastDocFreq) > p.maxDocFreqRatio * Double(docCount) { return nil }
+                        if Double(leastDocFreq) > tooManyDocs {
+                            memo.remember(bytes, hash: candidate.hash, prefix: candidate.prefix, docFreq: leastDocFreq)
+                            return nil
+                        }
                         if selected.count >= p.maxQueryTerms && tf * idf(leastDocFreq) < cutoff { return nil }
                         return try ResolvedTerm.lookUp(bytes, reader: reader, segment: first, known: info, into: &infos)
                     }
@@ -291,7 +316,14 @@ public struct MoreLikeThis: Sendable {
     /// of 35 clauses cost about a tenth of the term selection (callgrind, `related --ids`).
     public func query(for trial: Trial, analyzer: Analyzer, lookups: inout ResolvedTerms,
                       similarity: Similarity, explain: Bool = true) throws -> WeightedQuery? {
-        let terms = try selectTerms(of: trial, analyzer: analyzer, lookups: &lookups, similarity: similarity)
+        var memo = CommonTermMemo()
+        return try query(for: trial, analyzer: analyzer, lookups: &lookups, similarity: similarity, explain: explain, memo: &memo)
+    }
+
+    /// `query(for:analyzer:lookups:similarity:explain:)` with `memo` (see `selectTerms(…memo:)`): the same query.
+    public func query(for trial: Trial, analyzer: Analyzer, lookups: inout ResolvedTerms,
+                      similarity: Similarity, explain: Bool = true, memo: inout CommonTermMemo) throws -> WeightedQuery? {
+        let terms = try selectTerms(of: trial, analyzer: analyzer, lookups: &lookups, similarity: similarity, memo: &memo)
         guard let best = terms.first?.score, best > 0 else { return nil }
         return WeightedQuery(clauses: terms.map {
             let reason = explain

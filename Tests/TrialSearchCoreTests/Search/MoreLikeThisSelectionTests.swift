@@ -86,6 +86,43 @@ import Testing
         }
     }
 
+    /// A memo of the terms earlier sources found in too many docs (`CommonTermMemo`, one per index)
+    /// gives every source the selection it has without it, on one segment and on several (where the
+    /// memo holds the largest segment's docFreq, a lower bound), and holds only terms in too many docs.
+    @Test(arguments: [0.2, 0.05])
+    func aMemoOfCommonTermsGivesTheSameSelection(maxDocFreqRatio: Double) throws {
+        let directory = TemporaryDirectory("mlt-memo-one-segment")
+        defer { directory.remove() }
+        let trials = SyntheticTrials.make(count: 600, seed: 78)
+        try indexTrials(trials, into: directory.path, options: IndexWriterOptions(workerCount: 1), workers: 1)
+        let one = try IndexReader.open(directory: directory.path)
+        let several = try #require(SyntheticSearchIndex.shared)
+        let analyzer = Analyzer()
+        var p = MoreLikeThisParameters()
+        p.maxDocFreqRatio = maxDocFreqRatio
+        let mlt = MoreLikeThis(parameters: p)
+        for (reader, sources) in [(one, Array(trials.prefix(40))), (several.reader, Array(several.trials.prefix(40)))] {
+            var memo = CommonTermMemo()
+            for trial in sources + sources.prefix(5) {
+                var fresh = ResolvedTerms(reader: reader), remembered = ResolvedTerms(reader: reader)
+                let expected = try mlt.selectTerms(of: trial, analyzer: analyzer, lookups: &fresh, similarity: .default)
+                let selected = try mlt.selectTerms(of: trial, analyzer: analyzer, lookups: &remembered, similarity: .default,
+                                                   memo: &memo)
+                #expect(selected == expected, "\(trial.id), \(reader.segments.count) segments, ratio \(maxDocFreqRatio)")
+                for term in selected {
+                    let kept = try #require(remembered.terms[term.term])
+                    #expect(kept.statistics == (try #require(fresh.terms[term.term])).statistics, "\(term.term)")
+                }
+            }
+            #expect(memo.count > 0)
+            let n = Double(reader.docCount)
+            for (term, bound) in memo.remembered {
+                let docFreq = try ResolvedTerm(term: term, reader: reader).statistics.docFreq
+                #expect(Double(bound) > maxDocFreqRatio * n && bound <= docFreq, "\(term) bound \(bound) df \(docFreq)")
+            }
+        }
+    }
+
     /// A caller's `lookups` that already hold some of the source's terms (resolved in every segment) do
     /// not change the selection: those terms are taken as they are, the others looked up on their bytes.
     @Test func termsAlreadyResolvedGiveTheSameSelection() throws {
