@@ -151,7 +151,7 @@ extension TrialJSONDecoder {
             i = end
             return try unescapedString(from: start)
         }
-        return String(decoding: UnsafeBufferPointer(rebasing: b[start..<end]), as: UTF8.self)
+        return text(UnsafeBufferPointer(rebasing: b[start..<end]), from: start, to: end)
     }
 
     mutating func strings() throws(Reject) -> [String] {
