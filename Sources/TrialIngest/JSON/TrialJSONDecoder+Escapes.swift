@@ -21,7 +21,7 @@ extension TrialJSONDecoder {
         while true {
             // A plain run: stored a word (then sixteen bytes) at a time, the whole word or block even when
             // it holds the special byte; only the bytes before it are counted (the rest are written over).
-            while j + 8 <= count {
+            run: while j + 8 <= count {
                 if n + 16 > capacity { (out, capacity) = (scratch.room(for: n + 16), scratch.capacity) }
                 let word = ByteWord.load(base + j)
                 UnsafeMutableRawPointer(out + n).storeBytes(of: word.littleEndian, as: UInt64.self)
@@ -39,7 +39,13 @@ extension TrialJSONDecoder {
                     if n + 16 > capacity { (out, capacity) = (scratch.room(for: n + 16), scratch.capacity) }
                     let v = UnsafeRawPointer(base + j).loadUnaligned(as: SIMD16<UInt8>.self)
                     UnsafeMutableRawPointer(out + n).storeBytes(of: v, as: SIMD16<UInt8>.self)
-                    if any((v .< spaceBytes) .| (v .== quoteBytes) .| (v .== backslashBytes)) { break }
+                    let lanes = Self.laneBits((v .< spaceBytes) .| (v .== quoteBytes) .| (v .== backslashBytes))
+                    if lanes != 0 {
+                        // The block's bytes before its special one are stored already.
+                        j &+= lanes.trailingZeroBitCount
+                        n &+= lanes.trailingZeroBitCount
+                        break run
+                    }
                     j &+= 16
                     n &+= 16
                 }
