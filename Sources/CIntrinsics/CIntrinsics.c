@@ -1,6 +1,7 @@
 // Most of CIntrinsics is header-only (static inline functions in include/CIntrinsics.h); this file holds
 // what needs a function of its own: the content hash's word loop on AVX2, chosen at run time.
 #include "CIntrinsics.h"
+#include <stdatomic.h>
 
 #if defined(__x86_64__)
 #include <cpuid.h>
@@ -95,10 +96,14 @@ uint64_t trialsearch_hash64_words_using(const void *bytes, size_t words, uint64_
 
 int trialsearch_hash64_vector_available(void) {
 #if defined(__x86_64__)
-    // Asked once; a race between threads writes the same answer.
-    static volatile int known = -1;
-    if (known < 0) known = hash64_hasAVX2();
-    return known;
+    // Asked once (two threads asking at once both store the same answer).
+    static _Atomic int known = -1;
+    int answer = atomic_load_explicit(&known, memory_order_relaxed);
+    if (answer < 0) {
+        answer = hash64_hasAVX2();
+        atomic_store_explicit(&known, answer, memory_order_relaxed);
+    }
+    return answer;
 #else
     return 0;
 #endif
