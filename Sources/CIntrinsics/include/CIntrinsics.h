@@ -1,7 +1,11 @@
 // CPU instructions Swift has no intrinsic for: cache prefetch hints (used by the in-memory term table and
-// the scoring loop's norms rows), and a byte mask's high bits as an integer (`UnreadElements`' scan).
+// the scoring loop's norms rows), a byte mask's high bits as an integer (`UnreadElements`' scan), and the
+// content hash's word loop on AVX2 (`Hash64`), chosen at run time.
 #ifndef TRIALSEARCH_CINTRINSICS_H
 #define TRIALSEARCH_CINTRINSICS_H
+
+#include <stddef.h>
+#include <stdint.h>
 
 /// Asks the CPU to bring the cache line holding `address` into the cache for a coming write, without
 /// waiting for it. A hint only: any address may be given, nothing is read or faulted.
@@ -29,5 +33,18 @@ static inline __attribute__((always_inline)) unsigned trialsearch_movemask(trial
     return bits;
 #endif
 }
+
+/// `Hash64.hash`'s loop over `words` whole 8-byte words at `bytes` (little-endian), from the running hash
+/// `h`: for each word w in order, h = (h ^ mix(w·K))·K, h ^= h >> 32. The mixes of four words at a time
+/// in AVX2 lanes when the CPU has AVX2 (about 13 instructions a word instead of 19), else word by word;
+/// the same result either way.
+uint64_t trialsearch_hash64_words(const void *bytes, size_t words, uint64_t h);
+
+/// `trialsearch_hash64_words` with the path chosen by the caller (`vector` non-zero: AVX2, which the CPU
+/// must have), for tests.
+uint64_t trialsearch_hash64_words_using(const void *bytes, size_t words, uint64_t h, int vector);
+
+/// Whether `trialsearch_hash64_words` takes the AVX2 path on this CPU.
+int trialsearch_hash64_vector_available(void);
 
 #endif

@@ -20,6 +20,9 @@ final class RecordDecoder {
     /// is copied and destroyed through its generic value witnesses.
     private var rangeTrials: [Trial?] = []
     private var rangeTrialStarts: [Int] = []
+    /// The offsets of a range's non-ASCII characters (`UTF8Validation.firstInvalidOffset(_:nonASCII:)`),
+    /// kept from range to range.
+    private var rangeNonASCII: [Int] = []
 
     init(options: IngestOptions) {
         self.options = options
@@ -133,14 +136,30 @@ final class RecordDecoder {
             // `convert`'s records are decoded as they are cut (one pass over their bytes; the rest is
             // scanned and decoded after the settle, as before). The decoding needs no record number:
             // an error is only found by the general path, after the settle.
-            rangeBuffer.withUnsafeBufferPointer { b in
+            // One UTF-8 pass over the range instead of one per record after its parse: the records of a
+            // valid range are valid (they begin and end at ASCII bytes), so their strings are made without
+            // validating them again, told ASCII or not by the offsets of the range's non-ASCII characters.
+            // A range that fails is read as before (each record checked after its parse, the failing ones
+            // by the general path, which reports them).
+            var nonASCII: [Int] = []
+            swap(&nonASCII, &rangeNonASCII)
+            defer {
+                nonASCII.removeAll(keepingCapacity: true)
+                rangeNonASCII = nonASCII
+            }
+            let valid = rangeBuffer.withUnsafeBytes { b in
+                UTF8Validation.firstInvalidOffset(UnsafeRawBufferPointer(rebasing: b[0..<size]), nonASCII: &nonASCII) == nil
+            }
+            nonASCII.append(Int.max)
+            rangeBuffer.withUnsafeBufferPointer { b in nonASCII.withUnsafeBufferPointer { marks in
                 let bytes = UnsafeBufferPointer(rebasing: b[0..<size])
+                let nonASCII = valid ? marks : nil
                 JSONRange.cut(bytes, isLast: range.isLast, maxRecordBytes: maxRecordBytes, into: &cut) { start in
                     // Appended as it is returned, then dropped if nil: a `Trial?` bound first and appended
                     // after its test was copied (a retain and a release per string).
                     var end = start
                     trials.append(TrialJSONDecoder.decodeValue(in: bytes, at: start, maxDepth: maxDepth, end: &end,
-                                                                 scratch: scratch))
+                                                                 scratch: scratch, nonASCII: nonASCII))
                     guard end > start else {
                         trials.removeLast()
                         return nil
@@ -148,7 +167,7 @@ final class RecordDecoder {
                     starts.append(start)
                     return end
                 }
-            }
+            } }
         }
         defer { rangeCut = cut }
         let stop = cut.clean ? nil : range.start + cut.stop

@@ -16,10 +16,12 @@ extension TrialJSONDecoder {
         let spaceBytes = SIMD16<UInt8>(repeating: 0x20)
         let quoteBytes = SIMD16<UInt8>(repeating: UInt8(ascii: "\""))
         let backslashBytes = SIMD16<UInt8>(repeating: UInt8(ascii: "\\"))
+        // Whether the escapes wrote ASCII only (the text's own bytes are looked up in `nonASCII`).
+        var ascii = true
         while true {
             // A plain run: stored a word (then sixteen bytes) at a time, the whole word or block even when
             // it holds the special byte; only the bytes before it are counted (the rest are written over).
-            while j + 8 <= count {
+            run: while j + 8 <= count {
                 if n + 16 > capacity { (out, capacity) = (scratch.room(for: n + 16), scratch.capacity) }
                 let word = ByteWord.load(base + j)
                 UnsafeMutableRawPointer(out + n).storeBytes(of: word.littleEndian, as: UInt64.self)
@@ -37,7 +39,13 @@ extension TrialJSONDecoder {
                     if n + 16 > capacity { (out, capacity) = (scratch.room(for: n + 16), scratch.capacity) }
                     let v = UnsafeRawPointer(base + j).loadUnaligned(as: SIMD16<UInt8>.self)
                     UnsafeMutableRawPointer(out + n).storeBytes(of: v, as: SIMD16<UInt8>.self)
-                    if any((v .< spaceBytes) .| (v .== quoteBytes) .| (v .== backslashBytes)) { break }
+                    let lanes = Self.laneBits((v .< spaceBytes) .| (v .== quoteBytes) .| (v .== backslashBytes))
+                    if lanes != 0 {
+                        // The block's bytes before its special one are stored already.
+                        j &+= lanes.trailingZeroBitCount
+                        n &+= lanes.trailingZeroBitCount
+                        break run
+                    }
                     j &+= 16
                     n &+= 16
                 }
@@ -62,6 +70,7 @@ extension TrialJSONDecoder {
                         scalar = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
                         j += 6
                     }
+                    if scalar >= 0x80 { ascii = false }  // a surrogate left alone is U+FFFD
                     JSONValue.writeUTF8(of: scalar, to: out, at: &n)
                     continue
                 default:
@@ -77,7 +86,9 @@ extension TrialJSONDecoder {
             j += 1
         }
         i = j + 1
-        return String(decoding: UnsafeBufferPointer(start: out, count: n), as: UTF8.self)
+        // The decoded bytes are UTF-8 when the record is (an escape writes ASCII or a whole scalar, and
+        // the bytes between escapes are the record's, cut at ASCII bytes only).
+        return text(UnsafeBufferPointer(start: out, count: n), from: start, to: j, ascii: ascii)
     }
 
     /// The four hex digits at `k` as a number, or nil when they are not four hex digits.

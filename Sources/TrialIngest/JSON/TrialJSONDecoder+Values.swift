@@ -1,3 +1,4 @@
+import CIntrinsics
 import TrialSearchCore
 
 /// The values of `TrialJSONDecoder`: JSON's grammar (RFC 8259) for the shapes the writer prints, each
@@ -151,7 +152,7 @@ extension TrialJSONDecoder {
             i = end
             return try unescapedString(from: start)
         }
-        return String(decoding: UnsafeBufferPointer(rebasing: b[start..<end]), as: UTF8.self)
+        return text(UnsafeBufferPointer(rebasing: b[start..<end]), from: start, to: end)
     }
 
     mutating func strings() throws(Reject) -> [String] {
@@ -186,7 +187,7 @@ extension TrialJSONDecoder {
         let quoteBytes = SIMD16<UInt8>(repeating: UInt8(ascii: "\""))
         let backslashBytes = SIMD16<UInt8>(repeating: UInt8(ascii: "\\"))
         while true {
-            while j + 8 <= count {
+            run: while j + 8 <= count {
                 let word = ByteWord.load(base + j)
                 let special = ByteWord.below(word, 0x20) | ByteWord.equal(word, UInt8(ascii: "\""))
                     | ByteWord.equal(word, UInt8(ascii: "\\"))
@@ -196,10 +197,15 @@ extension TrialJSONDecoder {
                 }
                 j += 8
                 // Past a first word without one (most strings end within it), sixteen bytes at a time
-                // (`SIMD16` compares) up to the block that has one; the words then find it.
+                // (`SIMD16` compares) up to the block that has one, whose first such lane (the mask's bits
+                // by one `pmovmskb`) is the byte: the words did not read the block again.
                 while j &+ 16 <= count {
                     let v = UnsafeRawPointer(base + j).loadUnaligned(as: SIMD16<UInt8>.self)
-                    if any((v .< spaceBytes) .| (v .== quoteBytes) .| (v .== backslashBytes)) { break }
+                    let lanes = Self.laneBits((v .< spaceBytes) .| (v .== quoteBytes) .| (v .== backslashBytes))
+                    if lanes != 0 {
+                        j &+= lanes.trailingZeroBitCount
+                        break run
+                    }
                     j &+= 16
                 }
             }
@@ -227,6 +233,12 @@ extension TrialJSONDecoder {
         }
         i = j + 1
         return (start, j, escaped)
+    }
+
+    /// The lanes of a compare's `mask` as bits, lane `i` as bit `i` (one `pmovmskb`).
+    @inline(__always)
+    static func laneBits(_ mask: SIMDMask<SIMD16<Int8>>) -> UInt32 {
+        UInt32(trialsearch_movemask(unsafeBitCast(mask, to: SIMD16<UInt8>.self)))
     }
 
     // MARK: - Numbers, literals, dates

@@ -19,10 +19,18 @@ struct TrialJSONDecoder {
     var i = 0
     /// Where escaped strings are decoded (`unescapedString`).
     let scratch: JSONScratch
+    /// When all of `b` was validated as UTF-8 before the parse: the offsets in `b` of its non-ASCII
+    /// characters' first bytes, in order, ending with `Int.max`. The strings are then made without
+    /// validating them again, ASCII when no offset falls inside them (`text(_:_:)`). Nil: each string is
+    /// validated as it is made (`String(decoding:as:)`).
+    let nonASCII: UnsafePointer<Int>?
+    /// The first entry of `nonASCII` at or past the strings made so far (they are made in order).
+    var nextNonASCII = 0
 
-    private init(_ bytes: UnsafeBufferPointer<UInt8>, scratch: JSONScratch) {
+    private init(_ bytes: UnsafeBufferPointer<UInt8>, scratch: JSONScratch, nonASCII: UnsafePointer<Int>? = nil) {
         b = bytes
         self.scratch = scratch
+        self.nonASCII = nonASCII
     }
 
     /// The `Trial` in `bytes`, or nil when the general path must read them (see the type's comment).
@@ -65,10 +73,15 @@ struct TrialJSONDecoder {
     /// a record that fails it is refused as `decode` refuses it (the strings made before are dropped).
     /// The end is not returned in a tuple with the `Trial`: the tuple was copied out of the optional (a
     /// retain and a release per string).
+    /// - Parameter nonASCII: when all of `b` is known to be UTF-8 (`RecordDecoder` validates a JSON
+    ///   Lines range once, before cutting it), the offsets of its non-ASCII characters' first bytes in
+    ///   order, then `Int.max` (`UTF8Validation.firstInvalidOffset(_:nonASCII:)`): the record's UTF-8
+    ///   pass is skipped and its strings are made without one.
     static func decodeValue(in b: UnsafeBufferPointer<UInt8>, at start: Int, maxDepth: Int, end: inout Int,
-                            scratch: JSONScratch = JSONScratch()) -> Trial? {
+                            scratch: JSONScratch = JSONScratch(), nonASCII: UnsafeBufferPointer<Int>? = nil) -> Trial? {
         guard maxDepth >= 4, start < b.count, b[start] == UInt8(ascii: "{") else { return nil }
-        var decoder = TrialJSONDecoder(b, scratch: scratch)
+        var decoder = TrialJSONDecoder(b, scratch: scratch, nonASCII: nonASCII?.baseAddress)
+        if let nonASCII { decoder.nextNonASCII = Self.firstIndex(in: nonASCII, notBelow: start) }
         decoder.i = start + 1
         do {
             guard try decoder.key(of: Self.trialKeys) == 0 else { return nil }
@@ -77,7 +90,8 @@ struct TrialJSONDecoder {
             try decoder.members(of: &trial)
             let stop = decoder.i
             guard stop - start < Int(Int32.max),
-                  UTF8Validation.firstInvalidOffset(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: b[start..<stop]))) == nil else {
+                  nonASCII != nil
+                    || UTF8Validation.firstInvalidOffset(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: b[start..<stop]))) == nil else {
                 return nil
             }
             end = stop
@@ -85,6 +99,29 @@ struct TrialJSONDecoder {
         } catch {
             return nil
         }
+    }
+
+    /// The first index of the sorted `offsets` (ending with `Int.max`) whose offset is `offset` or more.
+    private static func firstIndex(in offsets: UnsafeBufferPointer<Int>, notBelow offset: Int) -> Int {
+        var low = 0, high = offsets.count - 1
+        while low < high {
+            let middle = (low + high) / 2
+            if offsets[middle] < offset { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+    /// The `String` of a string's decoded bytes `bytes`, whose text spans `b[start..<end]`: when the
+    /// record was validated before the parse, made without a second UTF-8 pass, ASCII when none of
+    /// `nonASCII` lies in the text and `ascii` (no escape wrote a non-ASCII character); else by
+    /// `String(decoding:as:)`, which validates it (the record's own UTF-8 pass comes after the parse).
+    @inline(__always)
+    mutating func text(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, ascii: Bool = true) -> String {
+        guard let marks = nonASCII else { return String(decoding: bytes, as: UTF8.self) }
+        var k = nextNonASCII
+        while marks[k] < start { k &+= 1 }
+        nextNonASCII = k
+        return UTF8Validation.string(validated: bytes, isASCII: ascii && marks[k] >= end)
     }
 
     // MARK: - Records

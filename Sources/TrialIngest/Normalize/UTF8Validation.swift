@@ -11,8 +11,31 @@ enum UTF8Validation {
         return UnsafeRawBufferPointer(rebasing: bytes[3...])
     }
 
+    /// A `String` of `bytes`, which the caller knows to be well-formed UTF-8 (validated before, or
+    /// `isASCII`): made without `String(decoding:as:)`'s second validation pass (`_allASCII`, and a loop
+    /// of 9 instructions a byte through any text with a non-ASCII byte). `isASCII` true promises that
+    /// every byte is below 0x80; the string keeps it as its ASCII flag (false leaves the flag unset, which
+    /// is correct for any text but slows comparisons down: callers pass the exact answer).
+    @inline(__always)
+    static func string(validated bytes: UnsafeBufferPointer<UInt8>, isASCII: Bool) -> String {
+        String(copying: UTF8Span(unchecked: bytes.span, isKnownASCII: isASCII))
+    }
+
     /// The offset of the first invalid byte, or nil when all of `bytes` is UTF-8.
     static func firstInvalidOffset(_ bytes: UnsafeRawBufferPointer) -> Int? {
+        firstInvalidOffset(bytes) { _ in }
+    }
+
+    /// `firstInvalidOffset(bytes)`, appending to `nonASCII` the offset of the first byte of each
+    /// character that is not ASCII, in order (those of the valid text before an invalid byte too). A text's
+    /// characters are then ASCII exactly when no offset falls inside it (`TrialJSONDecoder` makes its
+    /// strings so, without looking at their bytes again).
+    static func firstInvalidOffset(_ bytes: UnsafeRawBufferPointer, nonASCII: inout [Int]) -> Int? {
+        firstInvalidOffset(bytes) { nonASCII.append($0) }
+    }
+
+    @inline(__always)
+    private static func firstInvalidOffset(_ bytes: UnsafeRawBufferPointer, onNonASCII: (Int) -> Void) -> Int? {
         let count = bytes.count
         guard let base = bytes.baseAddress else { return nil }
         var i = 0
@@ -50,6 +73,7 @@ enum UTF8Validation {
             guard b1 >= lower, b1 <= upper else { return i }
             if length >= 3 { guard bytes[i + 2] & 0xC0 == 0x80 else { return i } }
             if length == 4 { guard bytes[i + 3] & 0xC0 == 0x80 else { return i } }
+            onNonASCII(i)
             i += length
         }
         return nil

@@ -216,6 +216,51 @@ import TrialSearchCore
         }
     }
 
+    /// A range validated as UTF-8 before the cut (`RecordDecoder.decodeRange`) gives `decodeValue` the
+    /// offsets of its non-ASCII characters: its strings are made without a second validation, flagged
+    /// ASCII exactly when they are. Records with non-ASCII text at a string's start, middle and end,
+    /// in lists and nested objects, escaped (`\u00e9`, a surrogate pair, a lone surrogate, which is
+    /// U+FFFD) and not, and ASCII strings after them, read as the tape reads them; every string counts
+    /// its UTF-16 units as a validated copy of its bytes does (one wrongly flagged ASCII counts bytes).
+    @Test func aValidatedRangeMakesItsStringsAsTheTapeDoes() throws {
+        let lines = [
+            #"{"id":"NCT1","briefTitle":"Étude naïve","officialTitle":"plain","conditions":["中文","x","😀y"]}"#,
+            #"{"id":"NCT2","briefTitle":"ascii","briefSummary":"a\nb\u00e9c","detailedDescription":"\ud83d\ude00 and \ud800 lone"}"#,
+            #"{"id":"NCT3","keywords":["ünï","plain","end ≥"],"locations":[{"facility":"Hôpital","city":"Zürich","country":"Switzerland"}]}"#,
+            #"{"id":"NCT4","briefTitle":"all ascii here","eligibility":{"criteria":"Inclusion:\n- âge ≥ 18\n- ok","sex":"All"}}"#,
+            #"{"id":"NCT5","briefTitle":"é","officialTitle":"\u0041\u00c9","acronym":"A"}"#,
+        ]
+        let (fixtures, errors, _) = try readAll(TrialJSONRoundTripTests.fixtures, workers: 2)
+        #expect(errors.isEmpty, "\(errors)")
+        let all = lines + fixtures.map(\.jsonString)
+        var buffer: [UInt8] = []
+        var starts: [Int] = []
+        for line in all {
+            starts.append(buffer.count)
+            buffer += Array(line.utf8) + [0x0A]
+        }
+        var marks: [Int] = []
+        #expect(buffer.withUnsafeBytes { UTF8Validation.firstInvalidOffset($0, nonASCII: &marks) } == nil)
+        #expect(marks.count >= 20)
+        marks.append(Int.max)
+        func checkCounts(_ s: String, _ what: String) {
+            let copy = String(decoding: Array(s.utf8), as: UTF8.self)
+            // `utf16.count` takes the ASCII flag's shortcut (a byte count); `count` does not.
+            #expect(s.utf16.count == copy.utf16.count && s.count == copy.count, "\(what): \(s)")
+        }
+        for (line, start) in zip(all, starts) {
+            var end = -1
+            let decoded = buffer.withUnsafeBufferPointer { b in marks.withUnsafeBufferPointer { m in
+                TrialJSONDecoder.decodeValue(in: b, at: start, maxDepth: 64, end: &end, nonASCII: m)
+            } }
+            let trial = try #require(decoded, "\(line)")
+            #expect(try trial == TrialJSONDecoderTests.viaTape(line).get(), "\(line)")
+            #expect(end == start + line.utf8.count)
+            for field in Field.allCases { trial.forEachValue(of: field) { checkCounts($0, "\(trial.id) \(field)") } }
+            checkCounts(trial.eligibility.criteria, "\(trial.id) criteria")
+        }
+    }
+
     /// Escaped strings are decoded into a scratch buffer kept from record to record: long text whose
     /// escapes fall on both sides of the buffer's first sizes (4 KB and up), and a short one after them,
     /// decode through one buffer as the tape decodes them, in any order.

@@ -216,4 +216,22 @@ import TrialSearchCore
         #expect(check([0xF4, 0x90, 0x80, 0x80]) == 0)  // above U+10FFFF
         #expect(check(Array("abc".utf8) + [0xE2, 0x89]) == 3)  // truncated
     }
+
+    /// The offsets of the non-ASCII characters' first bytes, in order, past the ASCII runs the check
+    /// skips a word or 32 bytes at a time.
+    @Test func listsTheNonASCIICharacters() {
+        func marks(_ text: String) -> (Int?, [Int]) {
+            var offsets: [Int] = []
+            let bad = Array(text.utf8).withUnsafeBytes { UTF8Validation.firstInvalidOffset($0, nonASCII: &offsets) }
+            return (bad, offsets)
+        }
+        #expect(marks("plain ASCII text that is longer than thirty-two bytes").1 == [])
+        let text = "≥90% naïve 中文 😀" + String(repeating: "x", count: 40) + "é"
+        let expected = text.unicodeScalars.indices.filter { !text.unicodeScalars[$0].isASCII }
+            .map { text.utf8.distance(from: text.utf8.startIndex, to: $0) }
+        #expect(expected.count == 6)
+        let (bad, offsets) = marks(text)
+        #expect(bad == nil)
+        #expect(offsets == expected)
+    }
 }

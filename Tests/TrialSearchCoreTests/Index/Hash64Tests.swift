@@ -1,3 +1,4 @@
+import CIntrinsics
 import Testing
 @testable import TrialSearchCore
 
@@ -37,6 +38,33 @@ struct Hash64Tests {
         // A real record's coding (a few KB: many turns of the two-word loop).
         let record = Array(String(repeating: "Ovarian insufficiency, mesenchymal stem cells. ", count: 97).utf8)
         #expect(record.withUnsafeBytes { Hash64.hash($0) } == Self.reference(record))
+    }
+
+    /// The C word loop's two paths (AVX2 lanes four words at a time, and word by word) give the
+    /// definition's running hash for every word count (groups of four and the words after them), on
+    /// random bytes and on a record's coding; the AVX2 path only where the CPU has it.
+    @Test func wordLoopPathsAgree() {
+        var generator = SystemRandomNumberGenerator()
+        let k: UInt64 = 0x9E37_79B9_7F4A_7C15
+        let record = Array(String(repeating: "Ovarian insufficiency, mesenchymal stem cells. ", count: 97).utf8)
+        let random = (0..<4_096).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let paths: [Int32] = trialsearch_hash64_vector_available() != 0 ? [0, 1] : [0]
+        for bytes in [random, record] {
+            for words in Array(0...40) + [bytes.count / 8 - 1, bytes.count / 8] {
+                let seed = UInt64.random(in: 0...UInt64.max, using: &generator)
+                var h = seed
+                for i in 0..<words {
+                    var w: UInt64 = 0
+                    for j in 0..<8 { w |= UInt64(bytes[8 * i + j]) << UInt64(8 * j) }
+                    h = (h ^ Hash64.mix(w &* k)) &* k
+                    h ^= h >> 32
+                }
+                for vector in paths {
+                    let got = bytes.withUnsafeBytes { trialsearch_hash64_words_using($0.baseAddress, words, seed, vector) }
+                    #expect(got == h, "\(words) words, vector \(vector)")
+                }
+            }
+        }
     }
 
     /// Values as every index built so far stores them (computed outside Swift from the definition).

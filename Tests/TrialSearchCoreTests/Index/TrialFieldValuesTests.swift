@@ -29,4 +29,22 @@ import Testing
         let sites = (0..<20).flatMap { $0 % 2 == 0 ? ["site \($0)", "Oslo", "Norway"] : ["site \($0)", "Norway"] }
         #expect(t.values(of: .location) == sites + ["Norway"])
     }
+
+    /// The indexer's path (`forEachValueBytes`, each value read where it is stored) gives every field's
+    /// values as `forEachValue` does, byte for byte: short (inline) and long strings, non-ASCII ones,
+    /// literals and strings built at run time, in lists and in struct lists.
+    @Test func valueBytesAreTheValues() throws {
+        var t = try Self.trial()
+        t.briefTitle = "Aspirin à faible dose: a long title, built at run time \(t.locations.count)"
+        t.conditions = ["", "Stroke", "accident vasculaire cérébral", String(repeating: "long ", count: 40), "é"]
+        t.keywords = t.conditions.reversed()
+        t.collaborators = ["Université d'Oslo", "NIH"]
+        t.locations[3].state = "Østfold"
+        t.primaryOutcomes[0].description = String("xx" + t.briefTitle).dropFirst(2).uppercased()
+        for field in Field.allCases {
+            var bytes: [[UInt8]] = []
+            t.forEachValueBytes(of: field) { bytes.append(Array($0)) }
+            #expect(bytes == t.values(of: field).map { Array($0.utf8) }, "\(field)")
+        }
+    }
 }

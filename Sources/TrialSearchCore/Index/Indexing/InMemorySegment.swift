@@ -24,8 +24,8 @@ struct SegmentBuilder {
                 var position: Int32 = 0
                 sink.field = field.rawValue
                 sink.length = 0
-                trial.forEachValue(of: field) { value in
-                    position = analyzer.analyze(value, field: field, firstPosition: position, into: &sink)
+                trial.forEachValueBytes(of: field) { value in
+                    position = analyzer.analyze(bytes: value, field: field, firstPosition: position, into: &sink)
                 }
                 sink.flush()
                 let length = sink.length

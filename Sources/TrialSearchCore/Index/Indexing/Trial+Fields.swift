@@ -3,12 +3,38 @@ extension Trial {
     /// mapping). Indexing analyzes them one after another with a position gap between values; snippets
     /// and more-like-this use the same values.
     public func forEachValue(of field: Field, _ body: (String) -> Void) {
-        // Lists are read through their buffers, in place: `for v in array` copied each element (a retain
-        // and a release of each string, and of each string of a struct element).
+        forEachValue(of: field, { if !$0.isEmpty { body($0) } }, stored: { if !$0.pointee.isEmpty { body($0.pointee) } })
+    }
+
+    /// `forEachValue(of:_:)` as UTF-8 bytes, each value read where it is stored (`StringBytes`): the
+    /// indexer's path, which analyzes bytes. A value in a list passed as a `String` was copied first (a
+    /// retain and a release).
+    func forEachValueBytes(of field: Field, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        forEachValue(of: field, { value in
+            if value.isEmpty { return }
+            let done: Void? = value.utf8.withContiguousStorageIfAvailable { body($0) }
+            if done == nil {
+                var value = value
+                value.withUTF8 { body($0) }
+            }
+        }, stored: { address in
+            StringBytes.withUTF8(at: address) { if !$0.isEmpty { body($0) } }
+        })
+    }
+
+    /// The mapping of `forEachValue`: the trial's own properties go to `one`, the strings inside its
+    /// lists to `stored` by their address (empty values included: the callers skip them).
+    @inline(__always)
+    private func forEachValue(of field: Field, _ one: (String) -> Void, stored: (UnsafePointer<String>) -> Void) {
         func each(_ values: [String]) {
-            values.withUnsafeBufferPointer { vs in for k in vs.indices where !vs[k].isEmpty { body(vs[k]) } }
+            values.withUnsafeBufferPointer { vs in for v in vs.addresses { stored(v) } }
         }
-        func one(_ value: String) { if !value.isEmpty { body(value) } }
+        func each<Element>(_ list: [Element], _ body: (UnsafePointer<Element>) -> Void) {
+            list.withUnsafeBufferPointer { items in for item in items.addresses { body(item) } }
+        }
+        func value<Element>(_ item: UnsafePointer<Element>, _ path: KeyPath<Element, String>) {
+            if let address = item.pointer(to: path) { stored(address) } else { one(item.pointee[keyPath: path]) }
+        }
         switch field {
         case .id:
             one(id.rawValue)
@@ -25,19 +51,15 @@ extension Trial {
             each(conditionMeshTerms)
             each(interventionMeshTerms)
         case .intervention:
-            interventions.withUnsafeBufferPointer { items in
-                for k in items.indices {
-                    one(items[k].type)
-                    one(items[k].name)
-                    each(items[k].otherNames)
-                    one(items[k].description)
-                }
+            each(interventions) { item in
+                value(item, \.type)
+                value(item, \.name)
+                each(item.pointee.otherNames)
+                value(item, \.description)
             }
-            armGroups.withUnsafeBufferPointer { groups in
-                for k in groups.indices {
-                    one(groups[k].label)
-                    one(groups[k].description)
-                }
+            each(armGroups) { group in
+                value(group, \.label)
+                value(group, \.description)
             }
         case .summary:
             one(briefSummary)
@@ -48,28 +70,13 @@ extension Trial {
         case .outcome:
             // Each list on its own, not `primaryOutcomes + secondaryOutcomes`: the sum was a new array per
             // record (an allocation, a retain and a release of each outcome's strings).
-            func outcomes(_ list: [Outcome]) {
-                list.withUnsafeBufferPointer { os in
-                    for k in os.indices {
-                        one(os[k].measure)
-                        one(os[k].description)
-                    }
-                }
-            }
-            outcomes(primaryOutcomes)
-            outcomes(secondaryOutcomes)
+            each(primaryOutcomes) { o in value(o, \.measure); value(o, \.description) }
+            each(secondaryOutcomes) { o in value(o, \.measure); value(o, \.description) }
         case .sponsor:
             one(leadSponsor)
             each(collaborators)
         case .location:
-            locations.withUnsafeBufferPointer { ls in
-                for k in ls.indices {
-                    one(ls[k].facility)
-                    one(ls[k].city)
-                    one(ls[k].state)
-                    one(ls[k].country)
-                }
-            }
+            each(locations) { l in value(l, \.facility); value(l, \.city); value(l, \.state); value(l, \.country) }
             each(countries)
         }
     }

@@ -1,27 +1,21 @@
+import CIntrinsics
+
 /// A fast 64-bit hash of bytes (multiply-xorshift over 8-byte words), for change detection.
+///
+/// For each whole little-endian word w in order, h = (h ^ mix(w·K))·K, then h ^= h >> 32; the last
+/// 0-7 bytes as one word with their bit count added. The word loop is C (`trialsearch_hash64_words`):
+/// each word's `mix` is independent of the running hash, so with AVX2 four of them are computed at once
+/// in vector lanes (about 13 instructions a word instead of 19, the content hash of every record indexed)
+/// and only the short serial step stays per word; without AVX2 the same steps run word by word. The
+/// value is stored (`DocValuesWriter`'s `contentHash`): it must not change.
 enum Hash64 {
     static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
         let k: UInt64 = 0x9E37_79B9_7F4A_7C15
         var h: UInt64 = 0xCBF2_9CE4_8422_2325 ^ UInt64(bytes.count)
         guard let base = bytes.baseAddress else { return mix(h) }
-        var i = 0
-        // Two words per turn of the loop (its test and count shared), then the last whole word: the same
-        // steps in the same order as one word per turn.
-        while i + 16 <= bytes.count {
-            let w0 = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-            let w1 = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self))
-            h = (h ^ mix(w0 &* k)) &* k
-            h ^= h >> 32
-            h = (h ^ mix(w1 &* k)) &* k
-            h ^= h >> 32
-            i += 16
-        }
-        if i + 8 <= bytes.count {
-            let w = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-            h = (h ^ mix(w &* k)) &* k
-            h ^= h >> 32
-            i += 8
-        }
+        let words = bytes.count / 8
+        h = trialsearch_hash64_words(base, words, h)
+        var i = words * 8
         var tail: UInt64 = 0
         var shift: UInt64 = 0
         while i < bytes.count {

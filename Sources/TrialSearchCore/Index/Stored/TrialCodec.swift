@@ -120,35 +120,36 @@ enum TrialCodec {
         w.str(e.criteria)
         w.end(.criteria)
         w.count(t.primaryOutcomes.count)
-        // The lists of structs are read through their buffers, in place: `for o in array` copied each
-        // element (a retain and a release of each of its strings).
+        // The lists of structs are read through their buffers, in place, each string by its address
+        // (`str(_:_:)`): `for o in array` copied each element, and `w.str(os[k].measure)` each string
+        // (a retain and a release).
         t.primaryOutcomes.withUnsafeBufferPointer { os in
-            for k in os.indices { w.str(os[k].measure); w.str(os[k].timeFrame); w.str(os[k].description) }
+            for o in os.addresses { w.str(o, \.measure); w.str(o, \.timeFrame); w.str(o, \.description) }
         }
         w.count(t.secondaryOutcomes.count)
         t.secondaryOutcomes.withUnsafeBufferPointer { os in
-            for k in os.indices { w.str(os[k].measure); w.str(os[k].timeFrame); w.str(os[k].description) }
+            for o in os.addresses { w.str(o, \.measure); w.str(o, \.timeFrame); w.str(o, \.description) }
         }
         w.end(.outcomes)
         w.count(t.interventions.count)
         t.interventions.withUnsafeBufferPointer { items in
-            for k in items.indices {
-                w.str(items[k].type); w.str(items[k].name); w.str(items[k].description)
-                w.list(items[k].otherNames); w.list(items[k].armGroupLabels)
+            for item in items.addresses {
+                w.str(item, \.type); w.str(item, \.name); w.str(item, \.description)
+                w.list(item.pointee.otherNames); w.list(item.pointee.armGroupLabels)
             }
         }
         w.count(t.armGroups.count)
         t.armGroups.withUnsafeBufferPointer { gs in
-            for k in gs.indices { w.str(gs[k].label); w.str(gs[k].type); w.str(gs[k].description) }
+            for g in gs.addresses { w.str(g, \.label); w.str(g, \.type); w.str(g, \.description) }
         }
         w.end(.interventions)
         w.count(t.locations.count)
         t.locations.withUnsafeBufferPointer { ls in
-            for k in ls.indices { w.str(ls[k].facility); w.str(ls[k].city); w.str(ls[k].state); w.str(ls[k].country) }
+            for l in ls.addresses { w.str(l, \.facility); w.str(l, \.city); w.str(l, \.state); w.str(l, \.country) }
         }
         w.count(t.officials.count)
         t.officials.withUnsafeBufferPointer { os in
-            for k in os.indices { w.str(os[k].name); w.str(os[k].role); w.str(os[k].affiliation) }
+            for o in os.addresses { w.str(o, \.name); w.str(o, \.role); w.str(o, \.affiliation) }
         }
         w.list(t.relatedIds)
         w.end(.sites)
@@ -339,6 +340,14 @@ enum TrialCodec {
             }
         }
 
+        /// The `Str` of `element`'s string property `field`, read in place (`StringBytes`): a string
+        /// in an array's buffer passed by value was copied (a retain and a release).
+        @inline(__always)
+        mutating func str<Element>(_ element: UnsafePointer<Element>, _ field: KeyPath<Element, String>) {
+            guard let address = element.pointer(to: field) else { return str(element.pointee[keyPath: field]) }
+            StringBytes.withUTF8(at: address) { raw($0) }
+        }
+
         private mutating func raw(_ bytes: UnsafeBufferPointer<UInt8>) {
             buffer.reserve(bytes.count + 10)
             buffer.vint(bytes.count)
@@ -348,7 +357,7 @@ enum TrialCodec {
         mutating func list(_ l: [String]) {
             count(l.count)
             l.withUnsafeBufferPointer { strings in
-                for k in strings.indices { str(strings[k]) }
+                for address in strings.addresses { StringBytes.withUTF8(at: address) { raw($0) } }
             }
         }
 
