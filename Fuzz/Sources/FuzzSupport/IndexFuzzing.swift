@@ -303,4 +303,93 @@ public final class IndexFuzzing {
         }
         return try ChampionSeed.lowerBound(queries, limit: limit)
     }
+
+    /// A systematic pass over the champion lists (`FUZZ_INDEX_SWEEP=1`), which random mutations of a
+    /// whole postings file reach seldom: every byte of every list of the seed index (its champions and
+    /// its length) set in turn to six other values (bit 0 and bit 7 flipped, ±1, 0x00, 0xFF), framed and
+    /// recommitted as a fuzz input is; each damaged index is opened and its keyword queries searched
+    /// (seeded and exhaustive); when they differ (or the seed is above the k-th score) and `check`
+    /// finds nothing wrong, the input is written to `folder` as a fuzz input (`selector body`) and
+    /// counted. Returns the cases, the opened ones, those whose searches differed (all found by `check`
+    /// unless violations), and the violations.
+    public func sweepChampionLists(writingViolationsTo folder: String) -> (cases: Int, searched: Int, differed: Int, violations: Int) {
+        var cases = 0, searched = 0, differed = 0, violations = 0
+        guard let reader = try? IndexReader.open(directory: directory) else { preconditionFailure("the seed index does not open") }
+        for segment in reader.segments {
+            let name = String(segment.postingsFile.path.split(separator: "/").last ?? "")
+            guard let selector = files.firstIndex(of: name), let original = originals[name] else { continue }
+            var regions: [Range<Int>] = []
+            var terms = segment.terms.makeTermsEnum()
+            while terms.next() {
+                let info = terms.info, end = info.postingsOffset + info.postingsLength
+                guard info.docFreq > IndexFormat.championMinimumDocs else { continue }
+                let length = Int(original[end - 2]) | Int(original[end - 1]) << 8
+                regions.append((end - 2 - length)..<end)
+            }
+            let header = headerLength(name), footer = original.count - IndexFormat.footerLength
+            for region in regions {
+                for position in region {
+                    let byte = original[position]
+                    for value in Set([byte ^ 1, byte ^ 0x80, byte &+ 1, byte &- 1, 0, 0xFF]) where value != byte {
+                        cases += 1
+                        var body = Array(original[header..<footer])
+                        body[position - header] = value
+                        let outcome = damaged(name, body)
+                        if outcome.searched { searched += 1 }
+                        if outcome.differed { differed += 1 }
+                        if let violation = outcome.violation {
+                            violations += 1
+                            IndexFuzzing.write([UInt8(selector)] + body, to: folder + "/violation-\(name)-\(position)-\(value)")
+                            let line = Array("\(name) byte \(position) \(byte) -> \(value): \(violation)\n".utf8)
+                            _ = line.withUnsafeBytes { Glibc.write(2, $0.baseAddress, $0.count) }
+                        }
+                    }
+                }
+            }
+        }
+        return (cases, searched, differed, violations)
+    }
+
+    /// `name` with `body`, framed and recommitted, opened and searched; whether the searches ran, whether
+    /// a pruned search differed from the exhaustive one (or the seed was above the k-th score), and such
+    /// a violation of the differential property that `check` does not explain. Restores the index.
+    func damaged(_ name: String, _ body: [UInt8]) -> (searched: Bool, differed: Bool, violation: String?) {
+        defer {
+            IndexFuzzing.write(originals[name] ?? [], to: FileSystem.join(directory, name))
+            IndexFuzzing.write(manifestBytes, to: FileSystem.join(directory, IndexFormat.manifestName))
+        }
+        do {
+            try body.withUnsafeBytes { try writeFramed($0, name: name) }
+            try manifest.commit(directory: directory)
+        } catch {
+            preconditionFailure("framing the input: \(error)")
+        }
+        var mismatch: String? = nil
+        do {
+            let reader = try IndexReader.open(directory: directory)
+            let searcher = try IndexSearcher(reader: reader)
+            outer: for query in keywordQueries {
+                for limit in IndexFuzzing.keywordLimits {
+                    let exhaustive = try searcher.search(query, options: SearchOptions(limit: limit, exhaustive: true)).hits
+                    let pruned = try searcher.search(query, options: SearchOptions(limit: limit)).hits
+                    if pruned.map(\.id) != exhaustive.map(\.id) || pruned.map(\.score.bitPattern) != exhaustive.map(\.score.bitPattern) {
+                        mismatch = "\(query) at \(limit): pruned \(pruned.map(\.score)) vs exhaustive \(exhaustive.map(\.score))"
+                        break outer
+                    }
+                    guard limit <= IndexFormat.championCount else { continue }
+                    let seed = try IndexFuzzing.championSeed(reader, query, limit: limit, model: searcher.model)
+                    let kth = exhaustive.count == limit ? exhaustive[limit - 1].score : -Float.infinity
+                    if !(seed < kth || seed == -.infinity) { mismatch = "\(query) at \(limit): seed \(seed) vs \(kth)"; break outer }
+                }
+            }
+        } catch let error as IndexError {
+            check(error)
+            return (false, false, nil)
+        } catch {
+            preconditionFailure("not an IndexError: \(error)")
+        }
+        guard let mismatch else { return (true, false, nil) }
+        let clean = (try? IndexCheck.run(directory: directory).isClean) ?? false
+        return (true, true, clean ? mismatch : nil)
+    }
 }
