@@ -17,6 +17,11 @@ import TrialIngest
 ///   ids strictly increasing and below docCount.
 /// - oom-40860ecf…: a termFreq of about 3 billion in the postings, for which reading the positions
 ///   reserved 12 GB. `PostingsCursor.positions` now requires a byte of positions for each.
+///
+/// Since 2026-11-27 the harness's seed index is larger (`championSeedIndex`: 185 records, champion
+/// lists) and it checks a differential property (pruned keyword searches equal exhaustive ones on
+/// every index `check` passes); its findings would replay on that index, and
+/// `championSeedIndexSearchesExactly` checks the property on the undamaged index.
 @Suite struct IndexFuzzRegressionTests {
     static let folder = ConvertTests.root + "/Tests/Fixtures/fuzz/index"
 
