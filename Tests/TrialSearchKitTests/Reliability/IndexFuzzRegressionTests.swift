@@ -17,6 +17,11 @@ import TrialIngest
 ///   ids strictly increasing and below docCount.
 /// - oom-40860ecf…: a termFreq of about 3 billion in the postings, for which reading the positions
 ///   reserved 12 GB. `PostingsCursor.positions` now requires a byte of positions for each.
+///
+/// Since 2026-11-27 the harness's seed index is larger (`championSeedIndex`: 185 records, champion
+/// lists) and it checks a differential property (pruned keyword searches equal exhaustive ones on
+/// every index `check` passes); its findings would replay on that index, and
+/// `championSeedIndexSearchesExactly` checks the property on the undamaged index.
 @Suite struct IndexFuzzRegressionTests {
     static let folder = ConvertTests.root + "/Tests/Fixtures/fuzz/index"
 
@@ -26,6 +31,28 @@ import TrialIngest
         try ReliabilityIndex.index(xml, into: directory)
         try ReliabilityIndex.index([ConvertTests.fixture("ctgov-json/NCT02385136.json")], into: directory,
                                    deleting: [TrialID("NCT00501553")].compactMap { $0 })
+    }
+
+    /// The fuzzer's seed index since 2026-11-27 (`IndexFuzzing.build`, the same trials committed the same
+    /// way, so the same files): 4 XML fixtures and the first 110 studies of `Corpus/ctgov-json.zip`, then
+    /// one JSON fixture and the next 70 studies, NCT00501553 and the 6th study deleted; terms of more
+    /// than 64 docs hold champion lists.
+    static func championSeedIndex(_ directory: String) throws {
+        let xml = ["NCT00001070", "NCT00001981", "NCT00501553", "NCT04556630"].map { ConvertTests.fixture("ctgov-xml/\($0).xml") }
+        let studies = try ReliabilityIndex.read([ConvertTests.root + "/Corpus/ctgov-json.zip"])
+        try #require(studies.count >= 180)
+        try commit(directory, ReliabilityIndex.read(xml) + studies[0..<110], deleting: [])
+        try commit(directory, ReliabilityIndex.read([ConvertTests.fixture("ctgov-json/NCT02385136.json")]) + studies[110..<180],
+                   deleting: [TrialID("NCT00501553"), studies[5].id].compactMap { $0 })
+    }
+
+    static func commit(_ directory: String, _ trials: [Trial], deleting: [TrialID]) throws {
+        let writer = try IndexWriter(directory: directory, options: IndexWriterOptions(workerCount: 1))
+        let worker = writer.makeWorker()
+        for (k, trial) in trials.enumerated() { try worker.add(trial, sequence: k) }
+        try worker.finish()
+        writer.delete(deleting)
+        _ = try writer.commit()
     }
 
     /// Applies `input` as the harness does; returns the damaged file's path.
@@ -85,5 +112,65 @@ import TrialIngest
             let report = try IndexCheck.run(directory: directory)
             #expect(report.problems.contains { $0.file == path }, "\(input): check reports \(path): \(report.problems)")
         }
+    }
+
+    /// The champion seed index answers its keyword queries (terms of more than 64 docs, with champion
+    /// lists, and rarer ones) at top 1, 3, 10 and 1,000 exactly as the exhaustive search does, as the
+    /// fuzzer's differential property requires of every index `check` passes; and the lists seed them.
+    @Test func championSeedIndexSearchesExactly() throws {
+        let root = try ReliabilityIndex.folder("fuzz-champions")
+        defer { ReliabilityIndex.remove(root) }
+        let directory = root + "/Index"
+        try Self.championSeedIndex(directory)
+        #expect(try IndexCheck.run(directory: directory).isClean)
+        let reader = try IndexReader.open(directory: directory)
+        #expect(reader.segments.count == 2)
+        let frequent = Self.terms(reader) { $0 > IndexFormat.championMinimumDocs }
+        let rare = Self.terms(reader) { $0 >= 8 && $0 <= IndexFormat.championMinimumDocs }
+        #expect(frequent.count >= 20, "\(frequent.count) terms with champion lists")
+        let searcher = try IndexSearcher(reader: reader)
+        var seeded = 0
+        for (k, word) in frequent.enumerated() {
+            let clauses = [word, frequent[(k + 3) % frequent.count], rare[k % rare.count], rare[(k + 5) % rare.count]]
+            for length in 1...4 {
+                let query = WeightedQuery(clauses: clauses.prefix(length).map { WeightedClause(match: .term($0)) })
+                for limit in [1, 3, 10, 1_000] {
+                    let exhaustive = try searcher.search(query, options: SearchOptions(limit: limit, exhaustive: true)).hits
+                    let pruned = try searcher.search(query, options: SearchOptions(limit: limit)).hits
+                    #expect(pruned.map(\.id) == exhaustive.map(\.id), "\(query) at \(limit)")
+                    #expect(pruned.map(\.score.bitPattern) == exhaustive.map(\.score.bitPattern), "\(query) at \(limit)")
+                    if limit <= IndexFormat.championCount, try Self.championSeed(reader, query, limit: limit) > -.infinity { seeded += 1 }
+                }
+            }
+        }
+        #expect(seeded >= frequent.count * 4, "\(seeded) seeded searches")
+    }
+
+    /// The terms of `reader` (lowercase words) whose docFreq in some segment passes `docFreq`, sorted.
+    static func terms(_ reader: IndexReader, docFreq: (Int) -> Bool) -> [String] {
+        var found = Set<String>()
+        for segment in reader.segments {
+            var terms = segment.terms.makeTermsEnum()
+            while terms.next() {
+                let term = terms.term
+                guard docFreq(terms.info.docFreq), term.count > 2,
+                      term.allSatisfy({ $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }) else { continue }
+                found.insert(String(decoding: term, as: UTF8.self))
+            }
+        }
+        return found.sorted()
+    }
+
+    /// `ChampionSeed.lowerBound` of `query` at `limit`, as the searcher computes it.
+    static func championSeed(_ reader: IndexReader, _ query: WeightedQuery, limit: Int) throws -> Float {
+        let model = try IndexSearcher(reader: reader).model
+        let prepared = try PreparedQuery(query, reader: reader, model: model)
+        let queries = reader.segments.compactMap { segment in
+            prepared.segmentQuery(segment, model: model, options: SearchOptions(limit: limit), make: { match -> TermScorer? in
+                guard case let .term(weight, resolved) = match else { return nil }
+                return PreparedQuery.termScorer(weight, resolved, segment: segment, model: model)
+            })
+        }
+        return try ChampionSeed.lowerBound(queries, limit: limit)
     }
 }
