@@ -13,7 +13,7 @@ extension TermScorer {
             let ok = cursor.forEachChampion { doc, mask, termFreqs in
                 guard !restricted || mask & fields != 0 else { return }
                 candidates.append(ChampionSeed.Candidate(doc: doc, clause: slot,
-                                                         score: score(doc: doc, mask: mask, termFreqs: termFreqs)))
+                                                         score: score(doc: doc, mask: mask) { f, _ in termFreqs[f] }))
             }
             guard ok else {
                 throw segment.postingsFile.corrupt("the champion list of a term of \(cursor.info.docFreq) docs at offset "
@@ -38,32 +38,5 @@ extension TermScorer {
             candidates.append(contentsOf: walked.prefix(IndexFormat.championCount))
         }
         return true
-    }
-
-    /// The clause's score of `doc` holding the term in the fields of `mask` with termFreqs
-    /// `termFreqs[f]`: `score()`'s sums in its order, from a stored posting rather than the cursor.
-    func score(doc: DocID, mask: UInt16, termFreqs: UnsafePointer<UInt32>) -> Float {
-        let row = normRows + Int(doc) &* IndexFormat.fieldCount
-        var x: Float = 0
-        var m = mask
-        if defaultBM25F {
-            while m != 0 {
-                let f = m.trailingZeroBitCount
-                x += Float(termFreqs[f]) * factors[f &* 256 &+ Int(row[f])]
-                m &= m &- 1
-            }
-            guard x > 0 else { return 0 }
-            return scoreWeight * (x / (k1 + x))
-        }
-        while m != 0 {
-            let f = m.trailingZeroBitCount
-            m &= m &- 1
-            guard fields & (1 << UInt16(f)) != 0 else { continue }
-            let tf = Float(termFreqs[f])
-            let t = sqrtTermFreq ? tf.squareRoot() : tf
-            x += t * factors[f &* 256 &+ Int(row[f])]
-        }
-        guard x > 0 else { return 0 }
-        return saturates ? scoreWeight * (x / (k1 + x)) : scoreWeight * x
     }
 }

@@ -14,18 +14,18 @@ struct TermScorer: ClauseScorer {
     let maxScore: Float
     private(set) var cursor: PostingsCursor
     var isCorrupt: Bool { cursor.isCorrupt }
-    let factors: UnsafeMutablePointer<Float>
+    private let factors: UnsafeMutablePointer<Float>
     /// Norm bytes of doc 0 (`IndexFormat.fieldCount` per doc, doc-major).
-    let normRows: UnsafePointer<UInt8>
+    private let normRows: UnsafePointer<UInt8>
     let fields: UInt16
     let restricted: Bool
     let scoreWeight: Float
-    let k1: Float
-    let saturates: Bool
-    let sqrtTermFreq: Bool
+    private let k1: Float
+    private let saturates: Bool
+    private let sqrtTermFreq: Bool
     /// BM25F over the default fields (no field prefix): termFreqs count as themselves, a field the
     /// clause does not search has factor 0, scores saturate; the scoring loops need no per-field test.
-    let defaultBM25F: Bool
+    private let defaultBM25F: Bool
     private var window = ImpactsWindow()
     let weight: TermWeight
     private let model: ScoringModel
@@ -130,30 +130,39 @@ struct TermScorer: ClauseScorer {
     /// x = Σ_f tfT(tf_f) · factor[f][norm_f] over the clause's fields, then the similarity's score.
     @inline(__always)
     mutating func score() -> Float {
+        // The doc's mask and termFreqs as the cursor reads them for one doc (a non-essential clause's probe).
+        let (mask, start) = cursor.maskAndFreqStart()
+        return score(doc: doc, mask: mask) { _, k in cursor.termFreq(at: start &+ k) }
+    }
+
+    /// The clause's score of `doc` holding the term in the fields of `mask`, `termFreq(f, k)` giving its
+    /// termFreq in field f, the k-th field of the mask (fields ascending): the one formula of `score()`
+    /// (termFreqs from the cursor) and of the champion seed's stored postings (`appendChampions`), so that
+    /// both sum in the same order and a seed's score is the search's to the bit.
+    @inline(__always)
+    func score(doc: DocID, mask: UInt16, termFreq: (_ field: Int, _ k: Int) -> UInt32) -> Float {
         let row = normRows + Int(doc) &* IndexFormat.fieldCount
         var x: Float = 0
-        let sqrt = sqrtTermFreq
-        let fields = self.fields
-        let factors = self.factors
+        var m = mask
+        var k = 0
         if defaultBM25F {
-            // As `accumulate`'s loop, on the doc's mask and termFreqs as the cursor reads them for one doc
-            // (a non-essential clause's probe): a field not searched adds tf · 0, which leaves x unchanged.
-            let (mask, start) = cursor.maskAndFreqStart()
-            var m = mask
-            var k = start
+            // As `accumulate`'s loop: a field not searched adds tf · 0, which leaves x unchanged.
             while m != 0 {
                 let f = m.trailingZeroBitCount
-                x += Float(cursor.termFreq(at: k)) * factors[f &* 256 &+ Int(row[f])]
+                x += Float(termFreq(f, k)) * factors[f &* 256 &+ Int(row[f])]
                 k &+= 1
                 m &= m &- 1
             }
             guard x > 0 else { return 0 }
             return scoreWeight * (x / (k1 + x))
         }
-        cursor.forEachTermFreq { field, tf in
-            let f = Int(field.rawValue)
-            guard fields & (1 << UInt16(f)) != 0 else { return }
-            let t = sqrt ? Float(tf).squareRoot() : Float(tf)
+        while m != 0 {
+            let f = m.trailingZeroBitCount
+            let tf = termFreq(f, k)
+            k &+= 1
+            m &= m &- 1
+            guard fields & (1 << UInt16(f)) != 0 else { continue }
+            let t = sqrtTermFreq ? Float(tf).squareRoot() : Float(tf)
             x += t * factors[f &* 256 &+ Int(row[f])]
         }
         guard x > 0 else { return 0 }
