@@ -41,6 +41,8 @@ public final class IndexWriter: Sendable {
     /// The snapshot that updates compare with (nil for a new index or a rebuild).
     let existing: IndexReader?
     private let state: Mutex<State>
+    /// Segments numbered from here on are this writer's (named by no manifest until its commit).
+    private let firstRunSegmentNumber: Int
 
     struct State: Sendable {
         var nextSegmentNumber: Int
@@ -82,6 +84,7 @@ public final class IndexWriter: Sendable {
             if let n = Int(SegmentName.segment(ofFile: name).dropFirst(), radix: 36) { next = max(next, n + 1) }
         }
         state = Mutex(State(nextSegmentNumber: next))
+        firstRunSegmentNumber = next
         if manifest != nil || !FileSystem.exists(FileSystem.join(directory, IndexFormat.manifestName)) {
             try Self.removeUnreferenced(directory: directory, keeping: manifest?.referencedFiles ?? [])
         }
@@ -123,6 +126,26 @@ public final class IndexWriter: Sendable {
             if let last { s.last.append(last) }
             s.candidates.append(contentsOf: candidates)
             s.activeWorkers -= 1
+        }
+    }
+
+    /// Forgets everything the workers handed in: their flushed segments and last in-memory segments,
+    /// whose files (this writer's segment numbers, named by no manifest) are removed, and the run's
+    /// candidates; the opened snapshot, the deletions and the lock stay. For a read that must be done
+    /// again (`DumpReader.read(…restart:)`): new workers then index it from the start. Every worker must
+    /// have finished; the previous index is untouched.
+    public func discardRun() throws {
+        state.withLock { s in
+            precondition(s.activeWorkers == 0 && !s.committed, "discard with \(s.activeWorkers) workers, committed \(s.committed)")
+            s.flushed = []
+            s.last = []  // closes the last segments' stored files
+            s.candidates = []
+        }
+        for name in try FileSystem.list(directory) where SegmentName.isOwnedFile(name)
+            && !name.hasPrefix(IndexFormat.manifestTempPrefix) {
+            if let n = Int(SegmentName.segment(ofFile: name).dropFirst(), radix: 36), n >= firstRunSegmentNumber {
+                unlink(FileSystem.join(directory, name))
+            }
         }
     }
 
