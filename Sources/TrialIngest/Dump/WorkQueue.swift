@@ -246,8 +246,9 @@ final class WorkQueue: @unchecked Sendable {
         case .json where rangeBytes > 0:
             let first = head.withUnsafeBufferPointer { JSONRange.firstOffset($0) }
             if let first, file.size > first {
-                // Regions of at least a range each: a smaller input is the ranges of one run.
-                guard regions > 1, file.size - first >= regions * rangeBytes else {
+                // Regions of at least a range each: a smaller input is the ranges of one run. Unit numbers
+                // by byte stay within `RecordOrder.sequence`'s 2³⁹ units (inputs of hundreds of GB).
+                guard regions > 1, file.size - first >= regions * rangeBytes, state.sequence + file.size < 1 << 38 else {
                     state.ranges = RangeLedger(file: file, lock: lock, from: first)
                     return nil
                 }
