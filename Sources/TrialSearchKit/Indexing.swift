@@ -133,12 +133,6 @@ public enum Indexing {
             } catch {
                 outcome.withLock { if $0.firstError == nil { $0.firstError = error } }
             }
-        }, newRun: { thread in
-            do {
-                try slots.startRun(thread)
-            } catch {
-                outcome.withLock { if $0.firstError == nil { $0.firstError = error } }
-            }
         }, restart: {
             // The read is done again from the start: forget what it gave (an error of the index stays).
             do {

@@ -31,12 +31,6 @@ final class WorkerSlots: @unchecked Sendable {
         return worker
     }
 
-    /// Ends the current run of records of thread `thread`'s worker, if it made one (`IndexWorker.startRun()`).
-    func startRun(_ thread: Int) throws {
-        precondition(thread >= 0 && thread < count, "thread \(thread) of \(count)")
-        try slots[thread]?.startRun()
-    }
-
     /// Flushes the last segment of thread `thread`'s worker, if it made one, and hands it to the writer.
     func finish(_ thread: Int) throws {
         precondition(thread >= 0 && thread < count, "thread \(thread) of \(count)")

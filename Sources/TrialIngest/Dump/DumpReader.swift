@@ -72,7 +72,7 @@ public struct DumpReader: Sendable {
     public func read(workers: Int, progress: IngestProgress? = nil,
                      _ body: @Sendable (_ worker: Int, _ order: RecordOrder, _ result: Result<Trial, IngestError>) -> Void,
                      workerDone: @Sendable (_ worker: Int) -> Void) {
-        _ = readOnce(workers: workers, regions: false, progress: progress, body, workerDone: workerDone, newRun: { _ in })
+        _ = readOnce(workers: workers, regions: false, progress: progress, body, workerDone: workerDone)
     }
 
     /// Reads everything as `read(workers:progress:_:workerDone:)` does, but each worker takes consecutive
@@ -83,46 +83,35 @@ public struct DumpReader: Sendable {
     /// given), every result given so far is void: `restart()` is called on the calling thread, once the
     /// workers are done (each has had its `workerDone`), for the consumer to discard them, and the input
     /// is read again with the ranges taken in turn, from the start (`progress` counted again). The
-    /// results, their orders and their errors are the same either way. `newRun(worker)` is called on a
-    /// worker's thread before the results of a range that does not follow the worker's previous range
-    /// in the input (it took part of another's region): a consumer keeping its results in input order
-    /// starts a new run there.
+    /// results, their orders and their errors are the same either way.
     public func read(workers: Int, progress: IngestProgress? = nil,
                      _ body: @Sendable (_ worker: Int, _ order: RecordOrder, _ result: Result<Trial, IngestError>) -> Void,
-                     workerDone: @Sendable (_ worker: Int) -> Void, newRun: @Sendable (_ worker: Int) -> Void = { _ in },
-                     restart: () -> Void) {
-        if workers > 1, !readOnce(workers: workers, regions: true, progress: progress, body, workerDone: workerDone,
-                                  newRun: newRun) {
+                     workerDone: @Sendable (_ worker: Int) -> Void, restart: () -> Void) {
+        if workers > 1, !readOnce(workers: workers, regions: true, progress: progress, body, workerDone: workerDone) {
             progress?.restart()
             restart()
-            _ = readOnce(workers: workers, regions: false, progress: progress, body, workerDone: workerDone, newRun: { _ in })
+            _ = readOnce(workers: workers, regions: false, progress: progress, body, workerDone: workerDone)
         } else if workers == 1 {
-            _ = readOnce(workers: workers, regions: false, progress: progress, body, workerDone: workerDone, newRun: { _ in })
+            _ = readOnce(workers: workers, regions: false, progress: progress, body, workerDone: workerDone)
         }
     }
 
     /// One read of everything; false when its JSON ranges' speculation failed (`regions`).
     private func readOnce(workers: Int, regions: Bool, progress: IngestProgress?,
                           _ body: @Sendable (_ worker: Int, _ order: RecordOrder, _ result: Result<Trial, IngestError>) -> Void,
-                          workerDone: @Sendable (_ worker: Int) -> Void,
-                          newRun: @Sendable (_ worker: Int) -> Void) -> Bool {
+                          workerDone: @Sendable (_ worker: Int) -> Void) -> Bool {
         precondition(workers >= 1, "workers \(workers)")
         let queue = WorkQueue(files: files, options: options, rangeBytes: jsonRangeBytes, regions: regions ? workers : 0)
         let options = self.options
         withoutActuallyEscaping(body) { body in
-            withoutActuallyEscaping(workerDone) { workerDone in withoutActuallyEscaping(newRun) { newRun in
+            withoutActuallyEscaping(workerDone) { workerDone in
                 runThreads(workers) { worker in
                     let decoder = RecordDecoder(options: options)
                     // Ranges whose failures wait for their record numbers (`RecordDecoder.decodeRange`).
                     var deferred: [(JSONRange, unit: Int)] = []
-                    // Where the worker's last range ended (regions: the next one usually starts there).
-                    var lastRange: (ledger: ObjectIdentifier, end: Int)? = nil
                     while let unit = queue.next(worker: worker) {
                         var index = 0
                         if case .range(let range) = unit.kind {
-                            let ledger = ObjectIdentifier(range.ledger)
-                            if let last = lastRange, last.ledger == ledger, last.end != range.start { newRun(worker) }
-                            lastRange = (ledger, range.end)
                             let done = decoder.decodeRange(range, emit: { result in
                                 progress?.count(result)
                                 body(worker, RecordOrder(unit: unit.sequence, index: index), result)
@@ -149,7 +138,7 @@ public struct DumpReader: Sendable {
                     }
                     workerDone(worker)
                 }
-            } }
+            }
         }
         progress?.finish()
         if regions && forcesRestart { return false }

@@ -3,18 +3,12 @@
 ///
 /// Not thread-safe: create one per thread with `IndexWriter.makeWorker()` and call `finish()` before
 /// the writer's `commit()`. The segment in memory when the worker finishes is not flushed by it but
-/// handed to the writer, whose commit flushes the last segments of all the workers as one. A worker
-/// whose input jumps (`startRun()`: a JSON Lines worker taking another's ranges) keeps the segment of
-/// each run apart, so that the commit can place the runs in input order.
+/// handed to the writer, whose commit flushes the last segments of all the workers as one.
 public final class IndexWorker {
     private let writer: IndexWriter
     private let analyzer: Analyzer
     private let budget: Int
     private var segment: InMemorySegment?
-    /// Segments of earlier runs, kept in memory (prepared for the commit's joined flush) and counted in
-    /// the budget with the current one.
-    private var held: [FinishedSegment] = []
-    private var heldMemory = 0
     private var flushed: [SegmentInfo] = []
     private var candidates: [Candidate] = []
     /// The buffer each record is encoded into (`TrialCodec`), reused.
@@ -51,33 +45,17 @@ public final class IndexWorker {
             if let segment {
                 candidate.doc = try segment.add(trial, record: record, contentHash: hash, analyzer: analyzer)
                 candidate.segment = segment.name
-                if segment.memoryUsage + heldMemory >= budget { try flush() }
+                if segment.memoryUsage >= budget { try flush() }
             }
         }
         candidates.append(candidate)
     }
 
-    /// Flushes the held segments and the current one, each as a segment of its own.
     private func flush() throws {
-        for run in held { flushed.append(try run.segment.flush()) }
-        held = []
-        heldMemory = 0
         guard let segment, segment.docCount > 0 else { return }
         flushed.append(try segment.flush())
         self.segment = nil
         KillPoint.reach("flush.done")
-    }
-
-    /// Ends the current run of records: the records added next do not follow the ones added so far in
-    /// input order, so they go to a new segment; the current one is prepared for the joined flush and
-    /// held (flushed with the next budget flush, else joined at commit).
-    public func startRun() throws {
-        precondition(!finished, "run after finish")
-        guard let segment, segment.docCount > 0 else { return }
-        try segment.prepareForJoin()
-        held.append(FinishedSegment(segment))
-        heldMemory += segment.memoryUsage
-        self.segment = nil
     }
 
     /// Hands everything to the writer: the flushed segments, and the last segment still in memory,
@@ -87,12 +65,8 @@ public final class IndexWorker {
     public func finish() throws {
         guard !finished else { return }
         finished = true
-        var last = held
-        if let segment, segment.docCount > 0 {
-            try segment.prepareForJoin()
-            last.append(FinishedSegment(segment))
-        }
-        held = []
+        let last = segment.flatMap { $0.docCount > 0 ? FinishedSegment($0) : nil }
+        try last?.segment.prepareForJoin()
         segment = nil
         writer.workerFinished(flushed: flushed, last: last, candidates: candidates)
         candidates = []

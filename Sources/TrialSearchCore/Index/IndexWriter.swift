@@ -120,10 +120,10 @@ public final class IndexWriter: Sendable {
         return (SegmentName.make(number), rng.next())
     }
 
-    func workerFinished(flushed: [SegmentInfo], last: [FinishedSegment], candidates: [Candidate]) {
+    func workerFinished(flushed: [SegmentInfo], last: FinishedSegment?, candidates: [Candidate]) {
         state.withLock { s in
             s.flushed.append(contentsOf: flushed)
-            s.last.append(contentsOf: last)
+            if let last { s.last.append(last) }
             s.candidates.append(contentsOf: candidates)
             s.activeWorkers -= 1
         }

@@ -141,37 +141,6 @@ import Testing
         #expect(Set(owned) == reader.manifest.referencedFiles)
     }
 
-    /// A worker's runs (`IndexWorker.startRun()`) are kept apart and placed in input order with the
-    /// other workers' at commit: the joined segment reads as the input, whichever worker took what; with
-    /// a budget small enough to flush, the held runs are flushed too and the merge keeps every doc.
-    @Test func aWorkersRunsArePlacedInInputOrder() throws {
-        let trials = SyntheticTrials.make(count: 90, seed: 3, idPrefix: "NCTR")
-        for budget in [256 << 20, 48 << 10] {
-            let dir = TemporaryDirectory("runs")
-            defer { dir.remove() }
-            let writer = try IndexWriter(directory: dir.path, options: IndexWriterOptions(ramBudgetBytes: budget, workerCount: 2))
-            let (first, second) = (writer.makeWorker(), writer.makeWorker())
-            // The first worker takes 0..<30, then the back of the second's part (60..<90); the second 30..<60.
-            for i in 0..<30 { try first.add(trials[i], sequence: i) }
-            for i in 30..<45 { try second.add(trials[i], sequence: i) }
-            try first.startRun()
-            for i in 60..<90 { try first.add(trials[i], sequence: i) }
-            for i in 45..<60 { try second.add(trials[i], sequence: i) }
-            try first.finish()
-            try second.finish()
-            let s = try writer.commit()
-            #expect(s.added == 90 && s.committed)
-            let reader = try IndexReader.open(directory: dir.path)
-            #expect(reader.liveDocCount == 90 && reader.segments.count == 1)
-            if budget > 1 << 20 {
-                let ids = (0..<Int32(90)).map { reader.segments[0].trialID($0) }
-                #expect(ids == trials.map(\.id), "the joined segment in input order")
-            }
-            let owned = try FileSystem.list(dir.path).filter { SegmentName.isOwnedFile($0) }
-            #expect(Set(owned) == reader.manifest.referencedFiles)
-        }
-    }
-
     @Test func forceMergeOfAnUnchangedIndex() throws {
         let dir = TemporaryDirectory("force")
         defer { dir.remove() }
