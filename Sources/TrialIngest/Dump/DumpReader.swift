@@ -15,6 +15,10 @@ import TrialSearchCore
 /// `RecordDecoder` (own libxml2 context, own buffers), and hand each result to the consumer:
 /// - `read(workers:progress:_:)` calls `body(worker, result)` on the worker threads as results come,
 ///   in no particular order: for building index segments, one per worker.
+/// - `read(workers:progress:_:workerDone:restart:)` does the same with each worker taking consecutive
+///   JSON Lines ranges from its own region of the input (`RangeLedger.Mode.regions`), so that a
+///   worker's records come in long runs of input order; should that speculative read prove wrong, the
+///   consumer discards it (`restart`) and the input is read again.
 /// - `readInOrder(workers:progress:_:)` calls `body(result)` on the calling thread in input order
 ///   (files in the order listed, entries in archive order, records in file order) through a reorder
 ///   step: for `trialsearch convert`, whose output must not depend on thread timing.
