@@ -95,6 +95,34 @@ import TrialSearchCore
         }
     }
 
+    /// Several inputs, JSON Lines among XML files and a zip: each JSON Lines input has its own regions
+    /// and unit numbers, and the results keep the input order of the whole read.
+    @Test func regionsOfSeveralInputsKeepTheirOrder() throws {
+        let folder = try Fixtures.temporaryFolder()
+        defer { Fixtures.remove(folder) }
+        let lines = try JSONRangeTests.studyLines()
+        var bad = Array((0..<4).map { _ in lines }.joined())
+        bad[13] = Array("{\"id\": tru}".utf8)
+        try Fixtures.write(Array(bad.joined(separator: [0x0A])) + [0x0A], to: folder + "/a.jsonl")
+        try Fixtures.write(Array((lines + lines + lines).joined(separator: [0x0A])) + [0x0A], to: folder + "/c.jsonl")
+        let paths = [folder + "/a.jsonl", Fixtures.path("ctgov-xml"), Fixtures.path("zip/nested.zip"), folder + "/c.jsonl"]
+        let serial = try readAll(paths).results.map(Outcome.init)
+        var reader = try DumpReader(paths: paths)
+        reader.jsonRangeBytes = 300
+        let reading = reader
+        for workers in [2, 3] {
+            let outcomes = try withDeadline(JSONRangeTests.deadline, "reading several inputs in regions") {
+                let collected = Mutex<[(RecordOrder, Outcome)]>([])
+                reading.read(workers: workers, { _, order, result in
+                    collected.withLock { $0.append((order, Outcome(result))) }
+                }, workerDone: { _ in }, restart: { collected.withLock { $0.removeAll() } })
+                return collected.withLock { $0 }.sorted { $0.0 < $1.0 }.map(\.1)
+            }
+            #expect(outcomes == serial, "\(workers) workers")
+        }
+        #expect(serial.contains { $0.description.hasPrefix(folder + "/a.jsonl: record 14: malformed JSON") })
+    }
+
     @Test func anInputSmallerThanARangeIsOneRun() throws {
         let folder = try Fixtures.temporaryFolder()
         defer { Fixtures.remove(folder) }
