@@ -36,7 +36,7 @@ struct WorkUnit: Sendable {
 /// offset (the input reserves one unit number per byte), still input order; once the ledger's
 /// speculation has failed the queue hands out nothing more (`speculationFailed`).
 ///
-/// Thread-safe: workers call `next()` concurrently; the cheap, sequential part (sniffing a file's
+/// Thread-safe: workers call `next(worker:)` concurrently; the cheap, sequential part (sniffing a file's
 /// first 8 KiB, reading a central directory, cutting the next ICTRP record or JSON array element,
 /// finding a JSON range's line end) happens under the lock, the expensive part (inflating, scanning
 /// JSON Lines, parsing) in the workers.
