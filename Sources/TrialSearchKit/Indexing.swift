@@ -2,7 +2,7 @@
 import Glibc
 #endif
 import Synchronization
-import TrialIngest
+@_spi(Testing) import TrialIngest
 import TrialSearchCore
 
 /// `trialsearch index`: registry dumps → the on-disk index, updated in place (or rebuilt), committed
@@ -11,6 +11,9 @@ import TrialSearchCore
 /// Pipeline: `DumpReader.read` runs `workers` threads; each parses the next unit of input and indexes
 /// its records itself, with its own `IndexWorker` (analyzer and in-memory segment), so a record never
 /// changes threads and both cores stay busy (no reading thread, queue or reorder step in between).
+/// A JSON Lines input is read in worker-affine regions (each worker's segment holds long runs of
+/// consecutive records, which compress as one worker's would); should that read have to be done again
+/// (`DumpReader.read(…restart:)`), the run is discarded (`IndexWriter.discardRun()`) first.
 /// Each record carries its place in input order (`RecordOrder`); `IndexWriter.commit()` resolves
 /// updates and duplicates by it (so the result never depends on thread timing), merges and swaps the
 /// manifest.
@@ -32,6 +35,10 @@ public enum Indexing {
         /// Read nothing when, once the lock is taken, the folder already holds an index (the first
         /// query's build, when several start at once).
         public var onlyIfNoIndex = false
+        /// Tests: the JSON range size (`DumpReader.jsonRangeBytes`), and a read whose speculation fails
+        /// once, so that the run is discarded and the input read again.
+        var jsonRangeBytes: Int? = nil
+        var forcesReadRestart = false
 
         public init(paths: [String], directory: String, rebuild: Bool = false, ramBudgetMB: Int = 256,
                     deletions: [TrialID] = [], workers: Int = 2, waitForLock: Bool = false,
@@ -92,7 +99,9 @@ public enum Indexing {
     ///   cannot be opened, locked or written (nothing is committed then).
     public static func run(_ request: Request, progress: ((IngestProgress) -> Void)? = nil) throws -> Report {
         let start = monotonicSeconds()
-        let reader = try DumpReader(paths: request.paths)
+        var reader = try DumpReader(paths: request.paths)
+        if let bytes = request.jsonRangeBytes { reader.jsonRangeBytes = bytes }
+        reader.forcesRestart = request.forcesReadRestart
         let options = IndexWriterOptions(ramBudgetBytes: request.ramBudgetMB << 20, workerCount: request.workers,
                                          rebuild: request.rebuild, waitForLock: request.waitForLock,
                                          mergePolicy: MergePolicy(maxSegments: request.maxSegments))
@@ -124,6 +133,14 @@ public enum Indexing {
             } catch {
                 outcome.withLock { if $0.firstError == nil { $0.firstError = error } }
             }
+        }, restart: {
+            // The read is done again from the start: forget what it gave (an error of the index stays).
+            do {
+                try writer.discardRun()
+            } catch {
+                outcome.withLock { if $0.firstError == nil { $0.firstError = error } }
+            }
+            outcome.withLock { $0 = RunOutcome(firstError: $0.firstError) }
         })
         let run = outcome.withLock { $0 }
         if let error = run.firstError { throw error }

@@ -1,5 +1,5 @@
 import Foundation
-@testable import TrialIngest
+@_spi(Testing) @testable import TrialIngest
 import TrialSearchCore
 
 /// Differential fuzzing of JSON inputs cut in ranges by the workers (`JSONRange`, `RangeLedger`,
@@ -219,8 +219,9 @@ public final class JSONRangeFuzzing {
                 reading.readInOrder(workers: setting.workers) { outcomes.append(Outcome($0)) }
                 box.set(outcomes)
             } else {
+                // Worker-affine regions, restarted in turn where the speculation fails.
                 reading.read(workers: setting.workers, { _, order, result in box.add(order, Outcome(result)) },
-                             workerDone: { _ in })
+                             workerDone: { _ in }, restart: { box.clear() })
             }
             done.signal()
         }
@@ -236,6 +237,10 @@ private final class OutcomeBox: @unchecked Sendable {
     private let lock = NSLock()
     private var ordered: [(RecordOrder, JSONRangeFuzzing.Outcome)] = []
     private var inOrder: [JSONRangeFuzzing.Outcome]? = nil
+
+    func clear() {
+        lock.withLock { ordered.removeAll() }
+    }
 
     func add(_ order: RecordOrder, _ outcome: JSONRangeFuzzing.Outcome) {
         lock.withLock { ordered.append((order, outcome)) }

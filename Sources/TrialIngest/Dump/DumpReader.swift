@@ -15,6 +15,10 @@ import TrialSearchCore
 /// `RecordDecoder` (own libxml2 context, own buffers), and hand each result to the consumer:
 /// - `read(workers:progress:_:)` calls `body(worker, result)` on the worker threads as results come,
 ///   in no particular order: for building index segments, one per worker.
+/// - `read(workers:progress:_:workerDone:restart:)` does the same with each worker taking consecutive
+///   JSON Lines ranges from its own region of the input (`RangeLedger.Mode.regions`), so that a
+///   worker's records come in long runs of input order; should that speculative read prove wrong, the
+///   consumer discards it (`restart`) and the input is read again.
 /// - `readInOrder(workers:progress:_:)` calls `body(result)` on the calling thread in input order
 ///   (files in the order listed, entries in archive order, records in file order) through a reorder
 ///   step: for `trialsearch convert`, whose output must not depend on thread timing.
@@ -34,7 +38,10 @@ public struct DumpReader: Sendable {
     public let totalBytes: Int
     /// The size of the ranges a JSON Lines input is cut in for the workers (`JSONRange`); 0 cuts every
     /// JSON input with one serial `RecordSplitter` (tests compare the two).
-    var jsonRangeBytes = JSONRange.defaultBytes
+    @_spi(Testing) public var jsonRangeBytes = JSONRange.defaultBytes
+    /// Tests: a read with `restart` reports its speculation failed once, after reading everything, so
+    /// that the consumer discards it and the input is read again.
+    @_spi(Testing) public var forcesRestart = false
 
     /// Lists the inputs.
     /// - Throws: `IngestError.pathNotFound` when a path does not exist or a folder cannot be listed:
@@ -64,31 +71,82 @@ public struct DumpReader: Sendable {
     ///
     /// For consumers that do their own work per result on the parsing thread (an index worker per
     /// thread: no hand-off between threads) and need input order only to settle ties afterwards.
+    /// JSON Lines ranges go to the workers in turn (`RangeLedger.Mode.inOrder`).
     /// - Parameter workers: the number of threads (at least 1).
     public func read(workers: Int, progress: IngestProgress? = nil,
                      _ body: @Sendable (_ worker: Int, _ order: RecordOrder, _ result: Result<Trial, IngestError>) -> Void,
                      workerDone: @Sendable (_ worker: Int) -> Void) {
+        _ = readOnce(workers: workers, regions: false, progress: progress, body, workerDone: workerDone)
+    }
+
+    /// Reads everything as `read(workers:progress:_:workerDone:)` does, but each worker takes consecutive
+    /// JSON Lines ranges from its own part of the input (`RangeLedger.Mode.regions`): its records come
+    /// in runs of input order (a worker's index segment compresses as one worker's would), emitted
+    /// before the other parts are scanned. When that speculation turns out wrong (an input whose
+    /// values span lines or do not end, found in an earlier part after a later part's records were
+    /// given), every result given so far is void: `restart()` is called on the calling thread, once the
+    /// workers are done (each has had its `workerDone`), for the consumer to discard them, and the input
+    /// is read again with the ranges taken in turn, from the start (`progress` counted again). The
+    /// results, their orders and their errors are the same either way.
+    public func read(workers: Int, progress: IngestProgress? = nil,
+                     _ body: @Sendable (_ worker: Int, _ order: RecordOrder, _ result: Result<Trial, IngestError>) -> Void,
+                     workerDone: @Sendable (_ worker: Int) -> Void, restart: () -> Void) {
+        if workers > 1, !readOnce(workers: workers, regions: true, progress: progress, body, workerDone: workerDone) {
+            progress?.restart()
+            restart()
+            _ = readOnce(workers: workers, regions: false, progress: progress, body, workerDone: workerDone)
+        } else if workers == 1 {
+            _ = readOnce(workers: workers, regions: false, progress: progress, body, workerDone: workerDone)
+        }
+    }
+
+    /// One read of everything; false when its JSON ranges' speculation failed (`regions`).
+    private func readOnce(workers: Int, regions: Bool, progress: IngestProgress?,
+                          _ body: @Sendable (_ worker: Int, _ order: RecordOrder, _ result: Result<Trial, IngestError>) -> Void,
+                          workerDone: @Sendable (_ worker: Int) -> Void) -> Bool {
         precondition(workers >= 1, "workers \(workers)")
-        let queue = WorkQueue(files: files, options: options, rangeBytes: jsonRangeBytes)
+        let queue = WorkQueue(files: files, options: options, rangeBytes: jsonRangeBytes, regions: regions ? workers : 0)
         let options = self.options
         withoutActuallyEscaping(body) { body in
             withoutActuallyEscaping(workerDone) { workerDone in
                 runThreads(workers) { worker in
                     let decoder = RecordDecoder(options: options)
-                    while let unit = queue.next() {
+                    // Ranges whose failures wait for their record numbers (`RecordDecoder.decodeRange`).
+                    var deferred: [(JSONRange, unit: Int)] = []
+                    while let unit = queue.next(worker: worker) {
                         var index = 0
-                        let done = DumpReader.process(unit, decoder) { result in
-                            progress?.count(result)
-                            body(worker, RecordOrder(unit: unit.sequence, index: index), result)
-                            index += 1
+                        if case .range(let range) = unit.kind {
+                            let done = decoder.decodeRange(range, emit: { result in
+                                progress?.count(result)
+                                body(worker, RecordOrder(unit: unit.sequence, index: index), result)
+                                index += 1
+                            }, skip: { index += 1 })
+                            if done.deferred { deferred.append((range, unit.sequence)) }
+                            progress?.add(bytes: done.bytes, content: done.content)
+                        } else {
+                            let done = DumpReader.process(unit, decoder) { result in
+                                progress?.count(result)
+                                body(worker, RecordOrder(unit: unit.sequence, index: index), result)
+                                index += 1
+                            }
+                            progress?.add(bytes: done.bytes, content: done.content)
                         }
-                        progress?.add(bytes: done.bytes, content: done.content)
+                    }
+                    // Every range is published by now (the queue hands out nothing more until an
+                    // input's ranges are all known, or its speculation failed).
+                    for (range, unit) in deferred {
+                        decoder.decodeRangeFailures(range) { index, result in
+                            progress?.count(result)
+                            body(worker, RecordOrder(unit: unit, index: index), result)
+                        }
                     }
                     workerDone(worker)
                 }
             }
         }
         progress?.finish()
+        if regions && forcesRestart { return false }
+        return !queue.speculationFailed
     }
 
     /// Reads everything, calling `body(result)` on the calling thread in input order. Returns when
@@ -103,7 +161,7 @@ public struct DumpReader: Sendable {
         let options = self.options
         let threads = ThreadGroup.start(workers) { _ in
             let decoder = RecordDecoder(options: options)
-            while let unit = queue.next() {
+            while let unit = queue.next(worker: 0) {
                 reorder.waitForRoom(unit.sequence)
                 let done = DumpReader.process(unit, decoder) { result in
                     progress?.count(result)
@@ -117,7 +175,7 @@ public struct DumpReader: Sendable {
         if threads.count == 0 {
             // No thread could be started: read on this thread, already in order.
             let decoder = RecordDecoder(options: options)
-            while let unit = queue.next() {
+            while let unit = queue.next(worker: 0) {
                 let done = DumpReader.process(unit, decoder) { result in
                     progress?.count(result)
                     body(result)
@@ -136,7 +194,9 @@ public struct DumpReader: Sendable {
                                 _ emit: (Result<Trial, IngestError>) -> Void) -> (bytes: Int, content: Int) {
         switch unit.kind {
         case .range(let range):
-            return decoder.decodeRange(range, emit: emit)
+            // Ranges taken in turn always know their first record: nothing is held back.
+            let done = decoder.decodeRange(range, emit: emit, skip: {})
+            return (done.bytes, done.content)
         case .file(let file, let kind):
             decoder.decodeFile(file, kind: kind, emit: emit)
         case .entry(let archive, let index):

@@ -39,6 +39,14 @@ public final class IngestProgress: Sendable {
         }
     }
 
+    /// Back to zero: the read starts again (`DumpReader.read(…restart:)`).
+    func restart() {
+        bytes.store(0, ordering: .relaxed)
+        content.store(0, ordering: .relaxed)
+        trials.store(0, ordering: .relaxed)
+        failures.store(0, ordering: .relaxed)
+    }
+
     func finish() {
         bytes.store(totalBytes, ordering: .relaxed)
     }

@@ -17,8 +17,6 @@ struct JSONRange: Sendable {
     /// `[start, end)` of the input; `end` is just past a line end, or the end of the input.
     let start: Int
     let end: Int
-    /// The range's place among the input's ranges (0-based).
-    let number: Int
 
     var file: InputFile { ledger.file }
 

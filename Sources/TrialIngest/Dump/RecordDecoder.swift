@@ -10,19 +10,20 @@ final class RecordDecoder {
     /// inside it is read).
     private var entryReaders: [ZipEntryReader] = []
     private var fileBuffer: [UInt8] = []
-    /// A JSON range's bytes and its cut (`decodeRange`), reused from range to range.
-    private var rangeBuffer: [UInt8] = []
-    private var rangeCut = JSONRange.Cut()
+    /// A JSON range's bytes and its cut (`decodeRange`, RecordDecoder+Range.swift), reused from range
+    /// to range.
+    var rangeBuffer: [UInt8] = []
+    var rangeCut = JSONRange.Cut()
     /// Where `TrialJSONDecoder` decodes escaped strings, kept from record to record.
-    private let jsonScratch = JSONScratch()
+    let jsonScratch = JSONScratch()
     /// The records `decodeRange`'s cut read itself (`TrialJSONDecoder.decodeValue`) and their offsets in
     /// the range, in order; emptied after each range. Two arrays, not one of tuples: a tuple's element
     /// is copied and destroyed through its generic value witnesses.
-    private var rangeTrials: [Trial?] = []
-    private var rangeTrialStarts: [Int] = []
+    var rangeTrials: [Trial?] = []
+    var rangeTrialStarts: [Int] = []
     /// The offsets of a range's non-ASCII characters (`UTF8Validation.firstInvalidOffset(_:nonASCII:)`),
     /// kept from range to range.
-    private var rangeNonASCII: [Int] = []
+    var rangeNonASCII: [Int] = []
 
     init(options: IngestOptions) {
         self.options = options
@@ -91,107 +92,6 @@ final class RecordDecoder {
                 decodeJSON(bytes, file: file, entry: entry, location: location, emit: emit)
             }
         }
-    }
-
-    /// Cuts a range of a JSON input into records (read into this decoder's buffer: no copy per
-    /// record), settles it with the earlier ranges (`RangeLedger.settle`) and decodes the records it
-    /// keeps: all of them when it ended cleanly, those before its stop otherwise, none when an earlier
-    /// range stopped. Returns the input bytes and record bytes it accounts for (progress).
-    func decodeRange(_ range: JSONRange, emit: (Result<Trial, IngestError>) -> Void) -> (bytes: Int, content: Int) {
-        let size = range.end - range.start
-        let file = range.file
-        if rangeBuffer.count < size {
-            // Not zeroed (a memset of the whole range, megabytes): the read below fills it, or fails and
-            // the bytes are not looked at.
-            rangeBuffer = [UInt8](unsafeUninitializedCapacity: size) { _, count in count = size }
-        }
-        let read = rangeBuffer.withUnsafeMutableBytes { buffer in
-            catching { () throws(IngestError) in
-                try file.read(at: range.start, into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<size]),
-                              location: IngestLocation(file: file.path))
-            }
-        }
-        var cut = rangeCut
-        // Taken out (not copied: an append to a shared buffer would copy it) and put back emptied.
-        var trials: [Trial?] = []
-        var starts: [Int] = []
-        swap(&trials, &rangeTrials)
-        swap(&starts, &rangeTrialStarts)
-        defer {
-            trials.removeAll(keepingCapacity: true)
-            starts.removeAll(keepingCapacity: true)
-            rangeTrials = trials
-            rangeTrialStarts = starts
-            jsonScratch.trim()
-        }
-        if case .failure = read {
-            // Stop at once: the splitter reads the range again and reports the error.
-            cut.records.removeAll(keepingCapacity: true)
-            cut.clean = false
-            cut.stop = 0
-        } else {
-            let maxRecordBytes = options.maxRecordBytes
-            let maxDepth = options.maxJSONDepth
-            let scratch = jsonScratch
-            // `convert`'s records are decoded as they are cut (one pass over their bytes; the rest is
-            // scanned and decoded after the settle, as before). The decoding needs no record number:
-            // an error is only found by the general path, after the settle.
-            // One UTF-8 pass over the range instead of one per record after its parse: the records of a
-            // valid range are valid (they begin and end at ASCII bytes), so their strings are made without
-            // validating them again, told ASCII or not by the offsets of the range's non-ASCII characters.
-            // A range that fails is read as before (each record checked after its parse, the failing ones
-            // by the general path, which reports them).
-            var nonASCII: [Int] = []
-            swap(&nonASCII, &rangeNonASCII)
-            defer {
-                nonASCII.removeAll(keepingCapacity: true)
-                rangeNonASCII = nonASCII
-            }
-            let valid = rangeBuffer.withUnsafeBytes { b in
-                UTF8Validation.firstInvalidOffset(UnsafeRawBufferPointer(rebasing: b[0..<size]), nonASCII: &nonASCII) == nil
-            }
-            nonASCII.append(Int.max)
-            rangeBuffer.withUnsafeBufferPointer { b in nonASCII.withUnsafeBufferPointer { marks in
-                let bytes = UnsafeBufferPointer(rebasing: b[0..<size])
-                let nonASCII = valid ? marks : nil
-                JSONRange.cut(bytes, isLast: range.isLast, maxRecordBytes: maxRecordBytes, into: &cut) { start in
-                    // Appended as it is returned, then dropped if nil: a `Trial?` bound first and appended
-                    // after its test was copied (a retain and a release per string).
-                    var end = start
-                    trials.append(TrialJSONDecoder.decodeValue(in: bytes, at: start, maxDepth: maxDepth, end: &end,
-                                                                 scratch: scratch, nonASCII: nonASCII))
-                    guard end > start else {
-                        trials.removeLast()
-                        return nil
-                    }
-                    starts.append(start)
-                    return end
-                }
-            } }
-        }
-        defer { rangeCut = cut }
-        let stop = cut.clean ? nil : range.start + cut.stop
-        guard let first = range.ledger.settle(range.number, records: cut.records.count, stop: stop) else {
-            return (0, 0)
-        }
-        var content = 0
-        let buffer = rangeBuffer
-        buffer.withUnsafeBytes { b in
-            // `trials` is in record order; its last entry may lie past the cut's stop (a record too large).
-            var next = 0
-            for (i, record) in cut.records.enumerated() {
-                let location = IngestLocation(file: file.path, record: first + i + 1)
-                if next < starts.count, starts[next] == record.lowerBound, let trial = trials[next].take() {
-                    next += 1
-                    emit(validated(at: location, .success(trial)))
-                } else {
-                    decodeJSON(UnsafeRawBufferPointer(rebasing: b[record]), file: file.path, entry: "", location: location,
-                               emit: emit)
-                }
-                content += record.count
-            }
-        }
-        return ((stop ?? range.end) - range.start, content)
     }
 
     /// Decodes an input held in memory, of any format (`kind` nil: sniff it).
@@ -297,7 +197,7 @@ final class RecordDecoder {
 
     /// `result` with its trial's id checked as above. Takes the result rather than a closure, so that a
     /// `Trial` read beforehand is moved into it, not copied (a retain and a release per string).
-    private func validated(at location: IngestLocation,
+    func validated(at location: IngestLocation,
                            _ result: consuming Result<Trial, IngestError>) -> Result<Trial, IngestError> {
         if case .success(let trial) = result, let failure = idFailure(of: trial, at: location) {
             return .failure(failure)
@@ -318,7 +218,7 @@ final class RecordDecoder {
     }
 
     /// One JSON record: an API v2 study, an API response `{"studies": [...]}`, or a `Trial` object.
-    private func decodeJSON(_ bytes: UnsafeRawBufferPointer, file: String, entry: String, location: IngestLocation,
+    func decodeJSON(_ bytes: UnsafeRawBufferPointer, file: String, entry: String, location: IngestLocation,
                             emit: (Result<Trial, IngestError>) -> Void) {
         var at = location
         at.line = nil

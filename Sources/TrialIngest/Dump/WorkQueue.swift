@@ -29,11 +29,14 @@ struct WorkUnit: Sendable {
 /// A JSON input that is a sequence of top-level values (JSON Lines) is handed out in ranges of about
 /// `rangeBytes` cut after a line end, which the workers cut into records themselves (`JSONRange`,
 /// `RangeLedger`); the input moves on to a `RecordSplitter` where a range did not end between values,
-/// and is always cut by one when it is a top-level array. The queue waits (in `next()`) for the ranges
-/// in flight to settle before it hands out what follows the input, so that units stay numbered in
-/// input order.
+/// and is always cut by one when it is a top-level array. The queue waits (in `next(worker:)`) for the
+/// ranges in flight to settle before it hands out what follows the input, so that units stay numbered
+/// in input order. With `regions` (`RangeLedger.Mode.regions`) each worker takes consecutive ranges
+/// from its own part of the input, and a range's unit number is its ledger's `unitBase` plus its start
+/// offset (the input reserves one unit number per byte), still input order; once the ledger's
+/// speculation has failed the queue hands out nothing more (`speculationFailed`).
 ///
-/// Thread-safe: workers call `next()` concurrently; the cheap, sequential part (sniffing a file's
+/// Thread-safe: workers call `next(worker:)` concurrently; the cheap, sequential part (sniffing a file's
 /// first 8 KiB, reading a central directory, cutting the next ICTRP record or JSON array element,
 /// finding a JSON range's line end) happens under the lock, the expensive part (inflating, scanning
 /// JSON Lines, parsing) in the workers.
@@ -45,6 +48,7 @@ final class WorkQueue: @unchecked Sendable {
         var splitter: Splitting? = nil
         var ranges: RangeLedger? = nil
         var exhausted = false
+        var speculationFailed = false
     }
 
     /// A multi-record file being cut into records.
@@ -60,29 +64,46 @@ final class WorkQueue: @unchecked Sendable {
     private let options: IngestOptions
     /// The size of a JSON range; 0 cuts every JSON input with one `RecordSplitter`.
     private let rangeBytes: Int
+    /// Worker-affine regions of JSON ranges, one per worker (`RangeLedger.Mode.regions`); 0: the
+    /// workers take one run of ranges in turn.
+    private let regions: Int
     private let lock = ConditionLock()
     /// Guarded by `lock`.
     private var state = State()
 
-    init(files: [String], options: IngestOptions, rangeBytes: Int = JSONRange.defaultBytes) {
-        precondition(rangeBytes >= 0, "range bytes \(rangeBytes)")
+    init(files: [String], options: IngestOptions, rangeBytes: Int = JSONRange.defaultBytes, regions: Int = 0) {
+        precondition(rangeBytes >= 0 && regions >= 0, "range bytes \(rangeBytes), regions \(regions)")
         self.files = files
         self.options = options
         self.rangeBytes = rangeBytes
+        self.regions = regions
     }
 
-    /// The number of units handed out once `next()` has returned nil.
+    /// The number of units handed out once `next(worker:)` has returned nil (not with `regions`, whose
+    /// unit numbers leave gaps).
     var unitCount: Int? {
         lock.withLock { state.exhausted ? state.sequence : nil }
     }
 
-    /// The next unit, or nil when every input has been handed out. May wait for the JSON ranges other
-    /// workers hold to be scanned (`RangeLedger.settle`).
-    func next() -> WorkUnit? {
+    /// Whether a ledger found a range emitted speculatively after its takeover (`RangeLedger`): the read
+    /// must be discarded and done again without `regions`.
+    var speculationFailed: Bool {
+        lock.withLock { state.speculationFailed }
+    }
+
+    /// The next unit for worker `worker`, or nil when every input has been handed out. May wait for
+    /// the JSON ranges other workers hold to be scanned (`RangeLedger.settle`).
+    func next(worker: Int) -> WorkUnit? {
         lock.withLock {
             while true {
+                if state.speculationFailed { return nil }
                 if let ranges = state.ranges {
-                    if let takeover = ranges.takeover {
+                    if ranges.speculationFailed {
+                        state.speculationFailed = true
+                        state.exhausted = true
+                        lock.broadcast()
+                        return nil
+                    } else if let takeover = ranges.takeover {
                         // A range stopped early: the splitter cuts the rest.
                         state.ranges = nil
                         state.splitter = Splitting(
@@ -90,9 +111,12 @@ final class WorkQueue: @unchecked Sendable {
                                                      maxRecordBytes: options.maxRecordBytes,
                                                      resumingAt: takeover.offset, count: takeover.count),
                             grammar: .json, encoding: nil, consumed: takeover.offset)
-                    } else if ranges.next < ranges.file.size, !ranges.sawStop {
-                        let range = cutRange(ranges)
-                        return unit(&state, .range(range), bytes: range.end - range.start)
+                    } else if let range = cutRange(ranges, worker: worker) {
+                        if ranges.mode == .inOrder {
+                            return unit(&state, .range(range), bytes: range.end - range.start)
+                        }
+                        return WorkUnit(sequence: ranges.unitBase + range.start, kind: .range(range),
+                                        bytes: range.end - range.start, contentBytes: 0)
                     } else if ranges.isComplete {
                         state.ranges = nil
                     } else {
@@ -140,30 +164,52 @@ final class WorkQueue: @unchecked Sendable {
         }
     }
 
-    /// The next range of `ranges`' input (lock held): `rangeBytes` and up to the next line end (LF
-    /// or CR), or the rest of the input when that is about as long.
-    private func cutRange(_ ranges: RangeLedger) -> JSONRange {
-        let file = ranges.file
-        let start = ranges.next
-        var end = start + rangeBytes
-        if file.size - start <= rangeBytes + rangeBytes / 4 {
-            end = file.size
-        } else {
-            let location = IngestLocation(file: file.path)
-            var at = end
-            search: while at < min(file.size, end + JSONRange.lineEndSearch) {
-                // A read error here only cuts the range without a line end; the scan then stops
-                // and the splitter reads (and reports) it.
-                guard let piece = try? file.read(at: at, count: 8 << 10, location: location), !piece.isEmpty else { break }
-                if let i = piece.firstIndex(where: { $0 == 0x0A || $0 == 0x0D }) {
-                    end = at + i + 1
-                    break search
-                }
-                at += piece.count
+    /// The next range for `worker` (lock held), or nil when none is left to hand out: the input's first
+    /// range while it is not handed out, else from the worker's own region, else from another's: the
+    /// back half of the largest remainder becomes the worker's region when it holds more than two ranges,
+    /// otherwise the worker takes that region's next range.
+    private func cutRange(_ ranges: RangeLedger, worker: Int) -> JSONRange? {
+        let own = ranges.mode == .inOrder ? 0 : worker % ranges.regions.count
+        var index = own
+        if !ranges.firstHandedOut, let first = ranges.regions.firstIndex(where: { $0.next == ranges.firstOffset }) {
+            index = first
+        } else if ranges.regions[own].remaining <= 0 {
+            guard let largest = ranges.regions.indices.max(by: { ranges.regions[$0].remaining < ranges.regions[$1].remaining }),
+                  ranges.regions[largest].remaining > 0 else { return nil }
+            index = largest
+            let region = ranges.regions[largest]
+            if region.remaining > 2 * rangeBytes,
+               let half = lineEnd(in: ranges.file, from: region.next + region.remaining / 2), half < region.end {
+                ranges.regions[largest].end = half
+                ranges.regions[own] = RangeLedger.Region(next: half, end: region.end)
+                index = own
             }
         }
-        let number = ranges.handOut(to: end)
-        return JSONRange(ledger: ranges, start: start, end: end, number: number)
+        let region = ranges.regions[index]
+        let start = region.next
+        var end = start + rangeBytes
+        if region.end - start <= rangeBytes + rangeBytes / 4 {
+            end = region.end
+        } else if let lineEnd = lineEnd(in: ranges.file, from: end) {
+            // Before the region's end: that is just past a line end, or the input's end.
+            end = lineEnd
+        }
+        return JSONRange(ledger: ranges, start: ranges.handOut(from: index, to: end), end: end)
+    }
+
+    /// The offset just past the first line end (LF or CR) at or after `offset`, looked for up to
+    /// `JSONRange.lineEndSearch` bytes on; nil when there is none (lock held).
+    private func lineEnd(in file: InputFile, from offset: Int) -> Int? {
+        let location = IngestLocation(file: file.path)
+        var at = offset
+        while at < min(file.size, offset + JSONRange.lineEndSearch) {
+            // A read error here only cuts the range without a line end; the scan then stops and the
+            // splitter reads (and reports) it.
+            guard let piece = try? file.read(at: at, count: 8 << 10, location: location), !piece.isEmpty else { return nil }
+            if let i = piece.firstIndex(where: { $0 == 0x0A || $0 == 0x0D }) { return at + i + 1 }
+            at += piece.count
+        }
+        return nil
     }
 
     private func unit(_ state: inout State, _ kind: WorkUnit.Kind, bytes: Int, content: Int = 0) -> WorkUnit {
@@ -200,7 +246,25 @@ final class WorkQueue: @unchecked Sendable {
         case .json where rangeBytes > 0:
             let first = head.withUnsafeBufferPointer { JSONRange.firstOffset($0) }
             if let first, file.size > first {
-                state.ranges = RangeLedger(file: file, lock: lock, from: first)
+                // Regions of at least a range each: a smaller input is the ranges of one run. Unit numbers
+                // by byte stay within `RecordOrder.sequence`'s 2³⁹ units (inputs of hundreds of GB).
+                guard regions > 1, file.size - first >= regions * rangeBytes, state.sequence + file.size < 1 << 38 else {
+                    state.ranges = RangeLedger(file: file, lock: lock, from: first)
+                    return nil
+                }
+                var boundaries: [Int] = []
+                for w in 1..<regions {
+                    // Each region starts just past a line end, after the previous one; a region without
+                    // one is left out (its worker starts by taking from another's).
+                    let previous = boundaries.last ?? first
+                    let nominal = max(first + (file.size - first) / regions * w, previous)
+                    if let start = lineEnd(in: file, from: nominal), start > previous, start < file.size {
+                        boundaries.append(start)
+                    }
+                }
+                state.ranges = RangeLedger(file: file, lock: lock, from: first, mode: .regions(regions),
+                                           boundaries: boundaries, unitBase: state.sequence)
+                state.sequence += file.size
                 return nil
             }
             state.splitter = Splitting(

@@ -41,6 +41,8 @@ public final class IndexWriter: Sendable {
     /// The snapshot that updates compare with (nil for a new index or a rebuild).
     let existing: IndexReader?
     private let state: Mutex<State>
+    /// Segments numbered from here on are this writer's (named by no manifest until its commit).
+    private let firstRunSegmentNumber: Int
 
     struct State: Sendable {
         var nextSegmentNumber: Int
@@ -82,6 +84,7 @@ public final class IndexWriter: Sendable {
             if let n = Int(SegmentName.segment(ofFile: name).dropFirst(), radix: 36) { next = max(next, n + 1) }
         }
         state = Mutex(State(nextSegmentNumber: next))
+        firstRunSegmentNumber = next
         if manifest != nil || !FileSystem.exists(FileSystem.join(directory, IndexFormat.manifestName)) {
             try Self.removeUnreferenced(directory: directory, keeping: manifest?.referencedFiles ?? [])
         }
@@ -126,8 +129,28 @@ public final class IndexWriter: Sendable {
         }
     }
 
+    /// Forgets everything the workers handed in: their flushed segments and last in-memory segments,
+    /// whose files (this writer's segment numbers, named by no manifest) are removed, and the run's
+    /// candidates; the opened snapshot, the deletions and the lock stay. For a read that must be done
+    /// again (`DumpReader.read(…restart:)`): new workers then index it from the start. Every worker must
+    /// have finished; the previous index is untouched.
+    public func discardRun() throws {
+        state.withLock { s in
+            precondition(s.activeWorkers == 0 && !s.committed, "discard with \(s.activeWorkers) workers, committed \(s.committed)")
+            s.flushed = []
+            s.last = []  // closes the last segments' stored files
+            s.candidates = []
+        }
+        for name in try FileSystem.list(directory) where SegmentName.isOwnedFile(name)
+            && !name.hasPrefix(IndexFormat.manifestTempPrefix) {
+            if let n = Int(SegmentName.segment(ofFile: name).dropFirst(), radix: 36), n >= firstRunSegmentNumber {
+                unlink(FileSystem.join(directory, name))
+            }
+        }
+    }
+
     /// The run's candidates as the commit's joined flush will place them: the docs of the workers'
-    /// last segments (`last`, in name order) move to the first one, each shifted by the docs before its
+    /// last segments (`last`, in the flush's order) move to the first one, each shifted by the docs before its
     /// segment, since that flush writes them all under the first one's name in that order.
     static func joinedCandidates(_ candidates: [Candidate], last: [(name: String, docCount: Int)]) -> [Candidate] {
         guard let first = last.first, last.count > 1 else { return candidates }
@@ -146,16 +169,29 @@ public final class IndexWriter: Sendable {
         return joined
     }
 
-    /// Flushes the workers' last in-memory segments as one segment, under the first one's name (in name
-    /// order, so the result does not depend on which worker finished first), and meanwhile, on another
+    /// The run's segments by the input order of the first record each holds (`Candidate.sequence`),
+    /// then by name: the order of their docs in the joined flush and the merges, so that a worker's runs
+    /// of consecutive records (`DumpReader.read(…restart:)`'s regions) follow each other as in the input
+    /// where they can. Names come in the order the workers start their segments, which depends on timing.
+    static func inputOrder(_ candidates: [Candidate]) -> (String, String) -> Bool {
+        var first: [String: Int] = [:]
+        for candidate in candidates {
+            guard let name = candidate.segment else { continue }
+            first[name] = min(first[name] ?? Int.max, candidate.sequence)
+        }
+        return { a, b in (first[a] ?? Int.max, a) < (first[b] ?? Int.max, b) }
+    }
+
+    /// Flushes the workers' last in-memory segments as one segment, under the first one's name (in input
+    /// order, `inputOrder`, so the result does not depend on which worker finished first), and meanwhile, on another
     /// thread, resolves updates, duplicates and deletions over the run's candidates as placed by that
     /// flush (`joinedCandidates`): the resolution reads only the candidates and the opened snapshot, and
     /// writes nothing, so it fills the core the flush's single-thread parts leave idle. Returns the
     /// run's segments with the joined one. One flush of the joined term tables writes what flushing each
     /// and merging them would (a merge that decoded and re-encoded the blocks where they meet).
-    private func flushAndResolve(_ snapshot: State) throws
+    private func flushAndResolve(_ snapshot: State, order: (String, String) -> Bool) throws
         -> (flushed: [SegmentInfo], resolution: UpdateResolution, summary: IndexSummary) {
-        let last = snapshot.last.map(\.segment).sorted { $0.name < $1.name }
+        let last = snapshot.last.map(\.segment).sorted { order($0.name, $1.name) }
         let candidates = Self.joinedCandidates(snapshot.candidates, last: last.map { ($0.name, $0.docCount) })
         let existing = self.existing, deletions = snapshot.deletions
         @Sendable func resolve() -> (UpdateResolution, IndexSummary) {
@@ -235,7 +271,8 @@ public final class IndexWriter: Sendable {
             return s
         }
         KillPoint.reach("commit.begin")
-        let (flushed, resolution, resolvedSummary) = try flushAndResolve(snapshot)
+        let order = Self.inputOrder(snapshot.candidates)
+        let (flushed, resolution, resolvedSummary) = try flushAndResolve(snapshot, order: order)
         snapshot.last = []  // frees the in-memory segments before the merges
         var summary = resolvedSummary
 
@@ -256,7 +293,7 @@ public final class IndexWriter: Sendable {
                 if info.liveCount > 0 { segments.append(info) } else { changed = true }
             }
         }
-        for var info in flushed.sorted(by: { $0.name < $1.name }) {
+        for var info in flushed.sorted(by: { order($0.name, $1.name) }) {
             if let deleted = resolution.newDeletes[info.name], deleted.count > 0 {
                 guard deleted.count < info.docCount else { continue }
                 info.deletesGeneration = 1

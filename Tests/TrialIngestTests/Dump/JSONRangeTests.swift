@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
-@testable import TrialIngest
+@_spi(Testing) @testable import TrialIngest
 import TrialSearchCore
 
 /// JSON inputs cut in ranges by the workers (`JSONRange`, `RangeLedger`) give exactly the records and
@@ -103,6 +103,11 @@ import TrialSearchCore
             reading.readInOrder(workers: workers) { outcomes.append(Outcome($0)) }
             return outcomes
         }
+    }
+
+    /// The outcomes of one serial `RecordSplitter` over the file at `path`.
+    static func serialOutcomes(_ path: String, maxRecordBytes: Int) throws -> [Outcome] {
+        try JSONRangeTests().read(path, rangeBytes: 0, workers: 1, maxRecordBytes: maxRecordBytes)
     }
 
     /// Seconds a read of one input may take (they take milliseconds).

@@ -109,6 +109,38 @@ import Testing
         #expect(Set(owned) == reader.manifest.referencedFiles)
     }
 
+    /// A run discarded after its workers finished (a read done again from the start,
+    /// `IndexWriter.discardRun()`): its flushed segments' files and its last segments' stored files are
+    /// removed, the previous index stays as it was, and the same writer indexes the input again.
+    @Test func aDiscardedRunLeavesThePreviousIndexAndStartsAgain() throws {
+        let dir = TemporaryDirectory("discard")
+        defer { dir.remove() }
+        let previous = SyntheticTrials.make(count: 40, seed: 1, idPrefix: "NCTA")
+        try indexTrials(previous, into: dir.path)
+        let before = try FileSystem.list(dir.path).filter { SegmentName.isOwnedFile($0) }
+        let writer = try IndexWriter(directory: dir.path, options: IndexWriterOptions(ramBudgetBytes: 64 << 10, workerCount: 2))
+        let pool = [writer.makeWorker(), writer.makeWorker()]
+        let run = SyntheticTrials.make(count: 200, seed: 2, idPrefix: "NCTB")
+        for (i, trial) in run.enumerated() { try pool[i % 2].add(trial, sequence: i) }
+        for worker in pool { try worker.finish() }
+        let during = try FileSystem.list(dir.path).filter { SegmentName.isOwnedFile($0) }
+        #expect(during.count > before.count + 2 * 6, "budget flushes and the last segments' stored files")
+        try writer.discardRun()
+        #expect(Set(try FileSystem.list(dir.path).filter { SegmentName.isOwnedFile($0) }) == Set(before))
+        let unchanged = try IndexReader.open(directory: dir.path)
+        #expect(unchanged.liveDocCount == 40 && unchanged.lookup(previous[0].id) != nil && unchanged.lookup(run[0].id) == nil)
+        // The run again, from the start: only its second reading is committed.
+        let again = [writer.makeWorker(), writer.makeWorker()]
+        for (i, trial) in run.prefix(30).enumerated() { try again[i % 2].add(trial, sequence: i) }
+        for worker in again { try worker.finish() }
+        let s = try writer.commit()
+        #expect(s.added == 30 && s.committed)
+        let reader = try IndexReader.open(directory: dir.path)
+        #expect(reader.liveDocCount == 70 && reader.lookup(run[29].id) != nil && reader.lookup(run[30].id) == nil)
+        let owned = try FileSystem.list(dir.path).filter { SegmentName.isOwnedFile($0) }
+        #expect(Set(owned) == reader.manifest.referencedFiles)
+    }
+
     @Test func forceMergeOfAnUnchangedIndex() throws {
         let dir = TemporaryDirectory("force")
         defer { dir.remove() }
