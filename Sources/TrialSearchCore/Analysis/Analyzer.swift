@@ -20,15 +20,26 @@ public final class Analyzer {
     /// the runtime's dynamic exclusivity check cost about 0.3 % of a build's instructions (one
     /// `swift_beginAccess` per analyzed value).
     @exclusivity(unchecked) private var engine: AnalysisEngine
+    /// The table `engine` shares stems through (it holds it unowned).
+    private let sharedStems: SharedStems?
 
     public convenience init(configuration: AnalyzerConfiguration = .default) {
         self.init(configuration: configuration, usesStemCache: true)
     }
 
     /// `usesStemCache: false` filters every word afresh (tests check that the cache changes nothing).
-    init(configuration: AnalyzerConfiguration, usesStemCache: Bool) {
+    /// `sharedStems`: stems shared with the analyzers of other threads (used when it is for the
+    /// configuration's stemmer; the terms are the same with or without it).
+    init(configuration: AnalyzerConfiguration, usesStemCache: Bool, sharedStems: SharedStems? = nil) {
         self.configuration = configuration
-        engine = AnalysisEngine(configuration: configuration, usesCache: usesStemCache)
+        self.sharedStems = sharedStems
+        engine = AnalysisEngine(configuration: configuration, usesCache: usesStemCache, sharedStems: sharedStems)
+    }
+
+    /// An analyzer that takes the stems other analyzers (of other threads) published in `sharedStems`,
+    /// and publishes its own there: a build's workers stem each distinct word once between them.
+    public convenience init(configuration: AnalyzerConfiguration, sharedStems: SharedStems?) {
+        self.init(configuration: configuration, usesStemCache: true, sharedStems: sharedStems)
     }
 
     /// An analyzer that filters every word afresh, without the stem cache (benchmarks measure the cache's

@@ -41,6 +41,8 @@ public final class IndexWriter: Sendable {
     /// The snapshot that updates compare with (nil for a new index or a rebuild).
     let existing: IndexReader?
     private let state: Mutex<State>
+    /// The stems the workers' analyzers share (`SharedStems`), when there is more than one worker.
+    let sharedStems: SharedStems?
 
     struct State: Sendable {
         var nextSegmentNumber: Int
@@ -82,6 +84,7 @@ public final class IndexWriter: Sendable {
             if let n = Int(SegmentName.segment(ofFile: name).dropFirst(), radix: 36) { next = max(next, n + 1) }
         }
         state = Mutex(State(nextSegmentNumber: next))
+        sharedStems = options.workerCount > 1 ? options.analyzer.stemmer.map { SharedStems(algorithm: $0.libstemmerName) } : nil
         if manifest != nil || !FileSystem.exists(FileSystem.join(directory, IndexFormat.manifestName)) {
             try Self.removeUnreferenced(directory: directory, keeping: manifest?.referencedFiles ?? [])
         }
