@@ -5,7 +5,8 @@
 /// `AnalysisEngine+Tokenizer.swift`) → case and diacritic folding, Greek letters to names
 /// (`FoldingTable`) → stop words dropped with a position gap (`StopWordList.englishClinical`) → Snowball
 /// English (Porter2) stemming through the system's libstemmer (`SnowballStemmer`), each distinct word
-/// filtered once thanks to a per-analyzer `StemCache`. The `id` field is analyzed as identifiers (see
+/// filtered once thanks to a per-analyzer `StemCache` (and stemmed once per build when the workers'
+/// analyzers share a `SharedStems`). The `id` field is analyzed as identifiers (see
 /// `AnalysisEngine+Identifiers.swift`). Queries go through the same analyzer, so a query term is found
 /// exactly when the document text produced it.
 ///
