@@ -1,6 +1,7 @@
 // CPU instructions Swift has no intrinsic for: cache prefetch hints (used by the in-memory term table and
-// the scoring loop's norms rows), a byte mask's high bits as an integer (`UnreadElements`' scan), and the
-// content hash's word loop on AVX2 (`Hash64`), chosen at run time.
+// the scoring loop's norms rows), a byte mask's high bits as an integer (`UnreadElements`' scan), the
+// content hash's word loop on AVX2 (`Hash64`), chosen at run time, and the few atomic operations on
+// plain memory that the workers' shared stems (`SharedStems`) publish and read their slots with.
 #ifndef TRIALSEARCH_CINTRINSICS_H
 #define TRIALSEARCH_CINTRINSICS_H
 
@@ -32,6 +33,24 @@ static inline __attribute__((always_inline)) unsigned trialsearch_movemask(trial
     for (int i = 0; i < 16; i++) bits |= (unsigned)(v[i] >> 7) << i;
     return bits;
 #endif
+}
+
+/// The 64-bit word at `p`, read with acquire ordering: the writes made before a release store or
+/// exchange of the value read (`trialsearch_cas_release_u64`) are visible after it.
+static inline __attribute__((always_inline)) uint64_t trialsearch_load_acquire_u64(const uint64_t *p) {
+    return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+}
+
+/// Stores `desired` at `p` if it holds `*expected`, with release ordering, and returns 1; else writes the
+/// value found to `*expected` and returns 0.
+static inline __attribute__((always_inline)) int trialsearch_cas_release_u64(uint64_t *p, uint64_t *expected,
+                                                                             uint64_t desired) {
+    return __atomic_compare_exchange_n(p, expected, desired, 0, __ATOMIC_RELEASE, __ATOMIC_ACQUIRE);
+}
+
+/// Adds `v` to the word at `p` atomically (no ordering) and returns the value before the addition.
+static inline __attribute__((always_inline)) uint64_t trialsearch_fetch_add_u64(uint64_t *p, uint64_t v) {
+    return __atomic_fetch_add(p, v, __ATOMIC_RELAXED);
 }
 
 /// `Hash64.hash`'s loop over `words` whole 8-byte words at `bytes` (little-endian), from the running hash

@@ -110,6 +110,8 @@ extension TrialJSONDecoder {
 /// chunks each time). Not thread-safe.
 final class JSONScratch {
     private(set) var base: UnsafeMutablePointer<UInt8>? = nil
+    /// The last value of the fields whose values repeat (`TrialJSONDecoder.repeatedString`).
+    let repeated = JSONRepeatedValues()
     private(set) var capacity = 0
 
     /// The buffer with room for `needed` bytes, its first bytes kept when it grows.
@@ -134,5 +136,8 @@ final class JSONScratch {
         capacity = 0
     }
 
-    deinit { base?.deallocate() }
+    deinit {
+        base?.deallocate()
+        repeated.deallocate()
+    }
 }

@@ -159,6 +159,24 @@ extension TrialJSONDecoder {
         try array { (d: inout TrialJSONDecoder) throws(Reject) in try d.string() }
     }
 
+    /// `string()` for a value of `field`, whose values often repeat: the `String` of the field's last
+    /// value again when this one has the same bytes (`JSONRepeatedValues`).
+    mutating func repeatedString(_ field: JSONRepeatedValues.Field) throws(Reject) -> String {
+        let (start, end, escaped) = try scanString(toEscape: true)
+        if escaped {
+            i = end
+            return try unescapedString(from: start)
+        }
+        guard let base = b.baseAddress else { throw Reject() }
+        let count = end &- start
+        let text = UnsafeBufferPointer(start: base + start, count: count)
+        guard count > 15 && count <= JSONRepeatedValues.maxLength else { return self.text(text, from: start, to: end) }
+        if let kept = repeated.string(field, equalTo: base + start, count: count) { return kept }
+        let s = self.text(text, from: start, to: end)
+        repeated.keep(s, of: field, bytes: base + start, count: count)
+        return s
+    }
+
     /// An array of strings, checked but not kept.
     mutating func skipStrings() throws(Reject) {
         try open(UInt8(ascii: "["))

@@ -19,6 +19,8 @@ struct TrialJSONDecoder {
     var i = 0
     /// Where escaped strings are decoded (`unescapedString`).
     let scratch: JSONScratch
+    /// `scratch.repeated`, copied (its pointers) so that a look-up retains nothing.
+    let repeated: JSONRepeatedValues
     /// When all of `b` was validated as UTF-8 before the parse: the offsets in `b` of its non-ASCII
     /// characters' first bytes, in order, ending with `Int.max`. The strings are then made without
     /// validating them again, ASCII when no offset falls inside them (`text(_:_:)`). Nil: each string is
@@ -30,6 +32,7 @@ struct TrialJSONDecoder {
     private init(_ bytes: UnsafeBufferPointer<UInt8>, scratch: JSONScratch, nonASCII: UnsafePointer<Int>? = nil) {
         b = bytes
         self.scratch = scratch
+        repeated = scratch.repeated
         self.nonASCII = nonASCII
     }
 
@@ -133,7 +136,7 @@ struct TrialJSONDecoder {
         while try nextMember(closer: UInt8(ascii: "}")) {
             let k = try member(of: Self.trialKeys, seen: &seen)
             switch k {
-            case 1: t.registry = try string()
+            case 1: t.registry = try repeatedString(.registry)
             case 2: t.secondaryIds = try strings()
             case 3: t.briefTitle = try string()
             case 4: t.officialTitle = try string()
@@ -150,7 +153,7 @@ struct TrialJSONDecoder {
             case 15: t.primaryOutcomes = try array { (d: inout TrialJSONDecoder) throws(Reject) in try d.outcome() }
             case 16: t.secondaryOutcomes = try array { (d: inout TrialJSONDecoder) throws(Reject) in try d.outcome() }
             case 17: t.eligibility = try eligibility()
-            case 18: t.overallStatus = try string()
+            case 18: t.overallStatus = try repeatedString(.overallStatus)
             case 19: t.phases = try strings()
             case 20: t.studyType = try string()
             case 21: t.design = try design()
@@ -214,7 +217,7 @@ struct TrialJSONDecoder {
             (d: inout TrialJSONDecoder, k: Int, group: inout ArmGroup) throws(Reject) in
             switch k {
             case 0: group.label = try d.string()
-            case 1: group.type = try d.string()
+            case 1: group.type = try d.repeatedString(.armGroupType)
             default: group.description = try d.string()
             }
         }
@@ -227,7 +230,7 @@ struct TrialJSONDecoder {
             (d: inout TrialJSONDecoder, k: Int, outcome: inout Outcome) throws(Reject) in
             switch k {
             case 0: outcome.measure = try d.string()
-            case 1: outcome.timeFrame = try d.string()
+            case 1: outcome.timeFrame = try d.repeatedString(.timeFrame)
             default: outcome.description = try d.string()
             }
         }
@@ -240,7 +243,7 @@ struct TrialJSONDecoder {
             (d: inout TrialJSONDecoder, k: Int, official: inout Official) throws(Reject) in
             switch k {
             case 0: official.name = try d.string()
-            case 1: official.role = try d.string()
+            case 1: official.role = try d.repeatedString(.officialRole)
             default: official.affiliation = try d.string()
             }
         }
@@ -267,9 +270,9 @@ struct TrialJSONDecoder {
             (d: inout TrialJSONDecoder, k: Int, design: inout StudyDesign) throws(Reject) in
             switch k {
             case 0: design.allocation = try d.string()
-            case 1: design.interventionModel = try d.string()
+            case 1: design.interventionModel = try d.repeatedString(.interventionModel)
             case 2: design.primaryPurpose = try d.string()
-            case 3: design.masking = try d.string()
+            case 3: design.masking = try d.repeatedString(.masking)
             case 4: design.observationalModel = try d.string()
             default: design.timePerspective = try d.string()
             }
@@ -284,7 +287,7 @@ struct TrialJSONDecoder {
         try members(Self.sourceKeys, into: &source) {
             (d: inout TrialJSONDecoder, k: Int, source: inout RecordSource) throws(Reject) in
             switch k {
-            case 0: source.file = try d.string()
+            case 0: source.file = try d.repeatedString(.sourceFile)
             case 1: source.entry = try d.string()
             default: format = RecordFormat(rawValue: try d.string())
             }

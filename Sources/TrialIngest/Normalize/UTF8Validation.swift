@@ -16,10 +16,60 @@ enum UTF8Validation {
     /// of 9 instructions a byte through any text with a non-ASCII byte). `isASCII` true promises that
     /// every byte is below 0x80; the string keeps it as its ASCII flag (false leaves the flag unset, which
     /// is correct for any text but slows comparisons down: callers pass the exact answer).
+    ///
+    /// A text of at most 15 bytes (about half of a record's strings: countries, cities, states, phases,
+    /// status and design words, ages, short names) is made as a small string by `smallString`, without
+    /// the two calls into the standard library (about 110 instructions: `UTF8Span`'s check, then
+    /// `_uncheckedFromUTF8` packing the bytes one at a time).
     @inline(__always)
     static func string(validated bytes: UnsafeBufferPointer<UInt8>, isASCII: Bool) -> String {
-        String(copying: UTF8Span(unchecked: bytes.span, isKnownASCII: isASCII))
+        #if _endian(little) && _pointerBitWidth(_64)
+        if bytes.count <= 15, let base = bytes.baseAddress { return smallString(base, count: bytes.count) }
+        #endif
+        return String(copying: UTF8Span(unchecked: bytes.span, isKnownASCII: isASCII))
     }
+
+    #if _endian(little) && _pointerBitWidth(_64)
+    /// The small `String` of the `count` (at most 15) bytes at `p`, well-formed UTF-8: its two words
+    /// built as the standard library builds them (Swift's string ABI on a 64-bit little-endian target,
+    /// see `StringBytes`): the bytes little-endian from the first word's low byte, zeros after them,
+    /// and in the second word's top byte the form and the count, `0xE0 | count` when every byte is ASCII,
+    /// `0xA0 | count` otherwise (the flag taken from the bytes, as the standard library takes it, so the
+    /// words are the ones `String(decoding:as:)` makes: `UTF8ValidationTests` compares them). The bytes
+    /// are read with loads inside the text only (the last ones overlapping the first). Out of line: inlined
+    /// into the decoder's string paths, it made `string()` too large to be inlined into its callers.
+    @inline(never)
+    static func smallString(_ p: UnsafePointer<UInt8>, count n: Int) -> String {
+        let raw = UnsafeRawPointer(p)
+        var low: UInt64 = 0
+        var high: UInt64 = 0
+        if n >= 8 {
+            low = raw.loadUnaligned(as: UInt64.self)
+            // Bytes 8..<n: the text's last 8 bytes shifted down past those already in `low`.
+            if n > 8 { high = raw.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self) &>> UInt64(truncatingIfNeeded: (16 &- n) &* 8) }
+        } else if n >= 4 {
+            let first = UInt64(raw.loadUnaligned(as: UInt32.self))
+            let last = UInt64(raw.loadUnaligned(fromByteOffset: n &- 4, as: UInt32.self))
+            low = first | last &<< UInt64(truncatingIfNeeded: (n &- 4) &* 8)
+        } else {
+            var k = 0
+            while k < n {
+                low |= UInt64(p[k]) &<< UInt64(truncatingIfNeeded: k &* 8)
+                k &+= 1
+            }
+        }
+        let ascii = (low | high) & 0x8080_8080_8080_8080 == 0
+        high |= ((ascii ? 0xE0 : 0xA0) | UInt64(truncatingIfNeeded: n)) &<< 56
+        // Written over an empty string's words rather than `unsafeBitCast` from the pair: the cast's result
+        // was retained (`swift_bridgeObjectRetain`, a no-op on a small string but a call each time).
+        var string = ""
+        withUnsafeMutableBytes(of: &string) { words in
+            words.storeBytes(of: low, as: UInt64.self)
+            words.storeBytes(of: high, toByteOffset: 8, as: UInt64.self)
+        }
+        return string
+    }
+    #endif
 
     /// The offset of the first invalid byte, or nil when all of `bytes` is UTF-8.
     static func firstInvalidOffset(_ bytes: UnsafeRawBufferPointer) -> Int? {

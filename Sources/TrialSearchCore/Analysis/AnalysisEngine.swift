@@ -22,6 +22,10 @@ struct AnalysisEngine {
     let dropsAcronymPlurals: Bool
     let stopWords: StopWordList
     let stemmer: SnowballStemmer?
+    /// The stems the other workers of a build computed (nil: none). Unowned: the `Analyzer` that owns
+    /// the engine holds the table (`Analyzer.sharedStems`), and a strong reference was a retain and a
+    /// release per word stemmed.
+    unowned(unsafe) let sharedStems: SharedStems?
     /// When false every word is filtered afresh (tests compare both ways).
     let usesCache: Bool
 
@@ -59,7 +63,7 @@ struct AnalysisEngine {
         static let dot: UInt8 = 16
     }
 
-    init(configuration: AnalyzerConfiguration, usesCache: Bool = true) {
+    init(configuration: AnalyzerConfiguration, usesCache: Bool = true, sharedStems: SharedStems? = nil) {
         foldsDiacritics = configuration.foldsDiacritics
         foldsGreekLetters = configuration.foldsGreekLetters
         foldsSymbols = configuration.foldsSymbols
@@ -71,8 +75,10 @@ struct AnalysisEngine {
                 preconditionFailure("\(AnalysisError.stemmerUnavailable(algorithm: algorithm.libstemmerName))")
             }
             self.stemmer = stemmer
+            self.sharedStems = sharedStems?.algorithm == algorithm.libstemmerName ? sharedStems : nil
         } else {
             stemmer = nil
+            self.sharedStems = nil
         }
         self.usesCache = usesCache
         scratch = .allocate(capacity: Self.scratchCapacity)
@@ -203,13 +209,24 @@ struct AnalysisEngine {
         return index >= 0 ? index : cacheFiltered(word, length, hash: hash)
     }
 
-    /// Looks `word` up in the stop list and stems it, caches the result and returns its slot.
+    /// Looks `word` up in the stop list and stems it, caches the result and returns its slot. With
+    /// `sharedStems`, a stem another worker published is taken from there, and one computed here is
+    /// published.
     @inline(never)
     mutating func cacheFiltered(_ word: UnsafePointer<UInt8>, _ length: Int, hash: UInt32) -> Int {
         let input = UnsafeBufferPointer(start: word, count: length)
         if stopWords.contains(bytes: input) {
             return cache.insert(word, length, hash: hash, stem: nil)
         } else if let stemmer, length > 2 {
+            if let sharedStems {
+                if let stem = sharedStems.stem(of: word, length, hash: hash) {
+                    return cache.insert(word, length, hash: hash, stem: stem)
+                }
+                // libstemmer failing gives the word itself, as `withStem` does; that is not published.
+                guard let stem = stemmer.stem(of: input) else { return cache.insert(word, length, hash: hash, stem: input) }
+                sharedStems.publish(word, length, hash: hash, stem: stem)
+                return cache.insert(word, length, hash: hash, stem: stem)
+            }
             return stemmer.withStem(of: input) { cache.insert(word, length, hash: hash, stem: $0) }
         } else {
             return cache.insert(word, length, hash: hash, stem: input)

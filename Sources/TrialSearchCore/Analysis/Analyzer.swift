@@ -5,7 +5,8 @@
 /// `AnalysisEngine+Tokenizer.swift`) → case and diacritic folding, Greek letters to names
 /// (`FoldingTable`) → stop words dropped with a position gap (`StopWordList.englishClinical`) → Snowball
 /// English (Porter2) stemming through the system's libstemmer (`SnowballStemmer`), each distinct word
-/// filtered once thanks to a per-analyzer `StemCache`. The `id` field is analyzed as identifiers (see
+/// filtered once thanks to a per-analyzer `StemCache` (and stemmed once per build when the workers'
+/// analyzers share a `SharedStems`). The `id` field is analyzed as identifiers (see
 /// `AnalysisEngine+Identifiers.swift`). Queries go through the same analyzer, so a query term is found
 /// exactly when the document text produced it.
 ///
@@ -20,15 +21,26 @@ public final class Analyzer {
     /// the runtime's dynamic exclusivity check cost about 0.3 % of a build's instructions (one
     /// `swift_beginAccess` per analyzed value).
     @exclusivity(unchecked) private var engine: AnalysisEngine
+    /// The table `engine` shares stems through (it holds it unowned).
+    private let sharedStems: SharedStems?
 
     public convenience init(configuration: AnalyzerConfiguration = .default) {
         self.init(configuration: configuration, usesStemCache: true)
     }
 
     /// `usesStemCache: false` filters every word afresh (tests check that the cache changes nothing).
-    init(configuration: AnalyzerConfiguration, usesStemCache: Bool) {
+    /// `sharedStems`: stems shared with the analyzers of other threads (used when it is for the
+    /// configuration's stemmer; the terms are the same with or without it).
+    init(configuration: AnalyzerConfiguration, usesStemCache: Bool, sharedStems: SharedStems? = nil) {
         self.configuration = configuration
-        engine = AnalysisEngine(configuration: configuration, usesCache: usesStemCache)
+        self.sharedStems = sharedStems
+        engine = AnalysisEngine(configuration: configuration, usesCache: usesStemCache, sharedStems: sharedStems)
+    }
+
+    /// An analyzer that takes the stems other analyzers (of other threads) published in `sharedStems`,
+    /// and publishes its own there: a build's workers stem each distinct word once between them.
+    public convenience init(configuration: AnalyzerConfiguration, sharedStems: SharedStems?) {
+        self.init(configuration: configuration, usesStemCache: true, sharedStems: sharedStems)
     }
 
     /// An analyzer that filters every word afresh, without the stem cache (benchmarks measure the cache's

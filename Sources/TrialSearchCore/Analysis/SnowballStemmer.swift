@@ -33,6 +33,15 @@ final class SnowballStemmer {
         return body(UnsafeBufferPointer(start: stem, count: count))
     }
 
+    /// The stem of `word` (lowercase UTF-8, not empty), valid until the next call; nil if libstemmer
+    /// fails (out of memory).
+    func stem(of word: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8>? {
+        guard let base = word.baseAddress, word.count > 0, let stem = sb_stemmer_stem(handle, base, Int32(word.count)) else {
+            return nil
+        }
+        return UnsafeBufferPointer(start: stem, count: Int(sb_stemmer_length(handle)))
+    }
+
     /// The stem of `word` (lowercase) as a String.
     func stem(_ word: String) -> String {
         var word = word

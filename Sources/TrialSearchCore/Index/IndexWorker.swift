@@ -18,7 +18,7 @@ public final class IndexWorker {
     init(writer: IndexWriter, budget: Int) {
         self.writer = writer
         self.budget = budget
-        analyzer = Analyzer(configuration: writer.options.analyzer)
+        analyzer = Analyzer(configuration: writer.options.analyzer, sharedStems: writer.sharedStems)
     }
 
     /// Considers `trial`, the `sequence`-th record of the run (input order): indexes it unless the index

@@ -43,6 +43,8 @@ public final class IndexWriter: Sendable {
     private let state: Mutex<State>
     /// Segments numbered from here on are this writer's (named by no manifest until its commit).
     private let firstRunSegmentNumber: Int
+    /// The stems the workers' analyzers share (`SharedStems`), when there is more than one worker.
+    let sharedStems: SharedStems?
 
     struct State: Sendable {
         var nextSegmentNumber: Int
@@ -85,6 +87,7 @@ public final class IndexWriter: Sendable {
         }
         state = Mutex(State(nextSegmentNumber: next))
         firstRunSegmentNumber = next
+        sharedStems = options.workerCount > 1 ? options.analyzer.stemmer.map { SharedStems(algorithm: $0.libstemmerName) } : nil
         if manifest != nil || !FileSystem.exists(FileSystem.join(directory, IndexFormat.manifestName)) {
             try Self.removeUnreferenced(directory: directory, keeping: manifest?.referencedFiles ?? [])
         }

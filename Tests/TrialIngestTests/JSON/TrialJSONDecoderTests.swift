@@ -280,4 +280,71 @@ import TrialSearchCore
         scratch.trim(to: 1_000)
         #expect(scratch.capacity == 0 && scratch.base == nil)
     }
+
+    /// The fields whose last value is kept (`JSONRepeatedValues`) read through one scratch, record after
+    /// record, as the tape reads them: values equal to the last one (ASCII and not, small strings, which
+    /// are not kept, and longer ones, 16 bytes and up), values differing in their last byte or length,
+    /// empty values, values past `JSONRepeatedValues.maxLength`, escaped values, and the fixture records,
+    /// in both orders, in a validated range and one record at a time; a repeated value is the kept `String`.
+    @Test func repeatedValuesThroughOneScratchDecodeAsTheTapeDoes() throws {
+        let long = String(repeating: "Long Site Name ", count: 5)  // 75 bytes
+        let values = ["ClinicalTrials.gov", "ClinicalTrials.gov", "ClinicalTrials.gox", "ClinicalTrials.go", "", "",
+                      "Zürich", "Zürich", "Zürichs", "United States", "United States", long, long,
+                      #"Escaped \u00e9 value here"#, #"Escaped \u00e9 value here"#, "A", "A",
+                      "Zürich Universität", "Zürich Universität", "Zürich Universitäts", "sixteen bytes ok", "sixteen bytes ok",
+                      "Principal Investigator", "Principal Investigator"]
+        var lines: [String] = []
+        for (n, v) in values.enumerated() {
+            lines.append(#"{"id":"NCT\#(n)","registry":"\#(v)","overallStatus":"\#(v)","phases":["\#(v)","\#(v)"],"#
+                + #""design":{"masking":"\#(v)","allocation":"\#(v)"},"eligibility":{"sex":"\#(v)","minimumAge":"\#(v)"},"#
+                + #""locations":[{"facility":"F","city":"\#(v)","state":"\#(v)","country":"\#(v)"},{"city":"\#(v)"}],"#
+                + #""countries":["\#(v)"],"officials":[{"name":"N","role":"\#(v)"}],"armGroups":[{"label":"L","type":"\#(v)"}],"#
+                + #""primaryOutcomes":[{"measure":"M","timeFrame":"\#(v)"}],"interventions":[{"type":"\#(v)","name":"I"}],"#
+                + #""studyType":"\#(v)","source":{"file":"\#(v)","entry":"e","format":"ctgov-xml"}}"#)
+        }
+        let (fixtures, errors, _) = try readAll(TrialJSONRoundTripTests.fixtures, workers: 2)
+        #expect(errors.isEmpty, "\(errors)")
+        let all = lines + fixtures.map(\.jsonString)
+        for order in [all, all.reversed()] {
+            // One record at a time.
+            let scratch = JSONScratch()
+            for line in order {
+                let fast = try #require(Array(line.utf8).withUnsafeBytes { TrialJSONDecoder.decode($0, maxDepth: 64, scratch: scratch) },
+                                        "\(line)")
+                #expect(try fast == TrialJSONDecoderTests.viaTape(line).get(), "\(line)")
+            }
+            // A validated range.
+            var buffer: [UInt8] = []
+            var starts: [Int] = []
+            for line in order {
+                starts.append(buffer.count)
+                buffer += Array(line.utf8) + [0x0A]
+            }
+            var marks: [Int] = []
+            #expect(buffer.withUnsafeBytes { UTF8Validation.firstInvalidOffset($0, nonASCII: &marks) } == nil)
+            marks.append(Int.max)
+            let rangeScratch = JSONScratch()
+            for (line, start) in zip(order, starts) {
+                var end = -1
+                let decoded = buffer.withUnsafeBufferPointer { b in marks.withUnsafeBufferPointer { m in
+                    TrialJSONDecoder.decodeValue(in: b, at: start, maxDepth: 64, end: &end, scratch: rangeScratch, nonASCII: m)
+                } }
+                let trial = try #require(decoded, "\(line)")
+                #expect(try trial == TrialJSONDecoderTests.viaTape(line).get(), "\(line)")
+                // A wrongly flagged ASCII string counts its bytes as UTF-16 units.
+                for s in [trial.registry, trial.source.file] + trial.locations.map(\.city) {
+                    let copy = String(decoding: Array(s.utf8), as: UTF8.self)
+                    #expect(s.utf16.count == copy.utf16.count && s.count == copy.count, "\(s)")
+                }
+            }
+        }
+        // A value equal to the last is the kept string: the same storage.
+        let scratch = JSONScratch()
+        let twice = [lines[0], lines[1]].map { line in
+            Array(line.utf8).withUnsafeBytes { TrialJSONDecoder.decode($0, maxDepth: 64, scratch: scratch) }
+        }
+        let first = try #require(twice[0]), second = try #require(twice[1])
+        #expect(first.registry.utf8.withContiguousStorageIfAvailable { $0.baseAddress }
+            == second.registry.utf8.withContiguousStorageIfAvailable { $0.baseAddress })
+    }
 }

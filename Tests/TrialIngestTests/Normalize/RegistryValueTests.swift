@@ -234,4 +234,43 @@ import TrialSearchCore
         #expect(bad == nil)
         #expect(offsets == expected)
     }
+
+    /// `string(validated:isASCII:)` makes the `String` `String(decoding:as:)` makes, word for word: texts
+    /// of 0 to 20 bytes (the small strings of at most 15 built from their bytes, the longer ones by the
+    /// standard library), ASCII and with 2-, 3- and 4-byte characters at every position, read at the very
+    /// end of their buffer (no byte past it is read: the copy ends there), with either ASCII answer for
+    /// the small ones (their flag comes from the bytes).
+    @Test func validatedStringsAreTheDecodedOnes() {
+        var texts: [String] = []
+        for n in 0...20 {
+            let ascii = String((0..<n).map { Character(UnicodeScalar(UInt8(65 + ($0 * 7) % 58))) })
+            texts.append(ascii)
+            for char in ["é", "≥", "😀"] where char.utf8.count <= n {
+                for at in 0...(n - char.utf8.count) {
+                    let prefix = String(ascii.prefix(at))
+                    texts.append(prefix + char + String(ascii.dropFirst(at + char.utf8.count).prefix(n - at - char.utf8.count)))
+                }
+            }
+        }
+        #expect(texts.count > 300)
+        for text in texts {
+            let bytes = Array(text.utf8)
+            let reference = String(decoding: bytes, as: UTF8.self)
+            for flag in bytes.count <= 15 ? [false, true] : [bytes.allSatisfy { $0 < 0x80 }] {
+                // Allocated at its exact size: a load past the text would read outside the allocation.
+                let p = UnsafeMutablePointer<UInt8>.allocate(capacity: max(bytes.count, 1))
+                defer { p.deallocate() }
+                p.initialize(from: bytes, count: bytes.count)
+                let made = UTF8Validation.string(validated: UnsafeBufferPointer(start: p, count: bytes.count), isASCII: flag)
+                #expect(made == reference && made.utf8.elementsEqual(bytes), "\(text)")
+                #expect(made.utf16.count == reference.utf16.count && made.count == reference.count, "\(text)")
+                #expect(made.hashValue == reference.hashValue, "\(text)")
+                if bytes.count <= 15 {
+                    let (a, b) = unsafeBitCast(made, to: (UInt64, UInt64).self)
+                    let (c, d) = unsafeBitCast(reference, to: (UInt64, UInt64).self)
+                    #expect(a == c && b == d, "\(text): \(String(b, radix: 16)) against \(String(d, radix: 16))")
+                }
+            }
+        }
+    }
 }

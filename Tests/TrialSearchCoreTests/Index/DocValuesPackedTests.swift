@@ -29,6 +29,15 @@ import Testing
         }
     }
 
+    /// A dictionary's codes are in first-seen order whether a value repeats the last one (`code`'s memo)
+    /// or an earlier one (the dictionary): the empty value first, runs, returns to earlier values.
+    @Test func dictionaryCodesInFirstSeenOrder() {
+        var d = StringDictionary()
+        let values = ["", "", "A", "A", "", "ClinicalTrials.gov", "ClinicalTrials.gov", "A", "Zürich", "Zürich", "B", ""]
+        #expect(values.map { d.code($0) } == [0, 0, 1, 1, 0, 2, 2, 1, 3, 3, 4, 0])
+        #expect(d.values == ["", "A", "ClinicalTrials.gov", "Zürich", "B"])
+    }
+
     static func write(_ records: [DocValuesRecord], in dir: TemporaryDirectory) throws -> String {
         var writer = DocValuesWriter()
         for r in records { writer.add(r) }

@@ -282,6 +282,26 @@ import Testing
         }
     }
 
+    /// Blocks of up to 2,000 values, on either side of `PositionsBlock.stackScratchValues`, encoded
+    /// with a writer's scratch (dirty: what a previous block left) and without it: the grammar's bytes.
+    @Test func positionsBlocksEncodeAsTheGrammarWithAScratch() {
+        var rng = SeededRandom(seed: 12)
+        let scratch = UnsafeMutablePointer<UInt32>.allocate(capacity: PositionsBlock.scratchWords(count: 2_000))
+        defer { scratch.deallocate() }
+        scratch.initialize(repeating: 0xFFFF_FFFF, count: PositionsBlock.scratchWords(count: 2_000))
+        for round in 0..<60 {
+            var values = Self.randomPositionsBlock(&rng, maxCount: 2_000, outlierOneIn: 10)
+            if round < 4 { values = Array(repeating: UInt32(round), count: PositionsBlock.stackScratchValues - 1 + round) }
+            var buffer = ByteBuffer(capacity: PositionsBlock.maxEncodedLength(count: values.count))
+            values.withUnsafeBufferPointer {
+                PositionsBlock.encode($0.baseAddress!, count: values.count, into: &buffer, scratch: scratch)
+            }
+            let reference = Self.referencePositionsBlock(values)
+            #expect(Array(buffer.bytes) == reference, "round \(round): \(values.count) values")
+            #expect(Self.encodedPositionsBlock(values) == reference, "round \(round): \(values.count) values")
+        }
+    }
+
     /// A block of one value (the commonest block of a flush: a term once in one doc), whose k the
     /// encoder finds without the bit lengths' table: the grammar's bytes for the smallest, the largest
     /// and a middle value of every bit length 0…32.

@@ -61,8 +61,21 @@ enum DocValuesColumn: Int, CaseIterable {
 struct StringDictionary {
     private(set) var values: [String] = []
     private var codes: [String: UInt16] = [:]
+    /// The last value coded and its code: consecutive docs mostly share a registry, a sex, a status, a
+    /// study type, a country, and comparing with the last value (a string compare, the two words of a
+    /// small string) costs much less than hashing it for the dictionary (about 430 instructions a value).
+    private var lastValue = ""
+    private var lastCode: UInt16? = nil
 
     mutating func code(_ value: String) -> UInt16 {
+        if let lastCode, value == lastValue { return lastCode }
+        let c = dictionaryCode(value)
+        lastValue = value
+        lastCode = c
+        return c
+    }
+
+    private mutating func dictionaryCode(_ value: String) -> UInt16 {
         if let c = codes[value] { return c }
         precondition(values.count < Int(UInt16.max), "more than 65,535 distinct doc values")
         let c = UInt16(values.count)

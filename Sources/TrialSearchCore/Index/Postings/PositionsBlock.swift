@@ -39,13 +39,22 @@ enum PositionsBlock {
     /// then overwrite or that lie past the block, within `maxEncodedLength` (which counts 10 bytes for
     /// the header, at most 5 for fewer than 2^26 values, and 2 of padding).
     /// - Complexity: O(count).
-    static func encode(_ values: UnsafePointer<UInt32>, count: Int, into out: inout ByteBuffer) {
+    ///
+    /// `scratch`: room for `scratchWords(count:)` words the passes may use (a writer's own, kept), for a
+    /// block past `stackScratchValues` values: the temporary allocation is on the heap past a kilobyte (a
+    /// `malloc` and a `free` each).
+    static func encode(_ values: UnsafePointer<UInt32>, count: Int, into out: inout ByteBuffer,
+                       scratch: UnsafeMutablePointer<UInt32>? = nil) {
         if count == 1 { return encodeOne(values[0], into: &out) }
         let k = parameter(values, count: count)
-        // At most 33 unary bits a value, in 32-bit words, and the last partial word; then each value's z
-        // as a byte, for the mantissas' pass.
         let unaryWords = (count &* 33) >> 5 &+ 2
-        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: unaryWords &+ (count &+ 3) >> 2) { scratch in
+        if count > Self.stackScratchValues, let scratch {
+            passes(UnsafeMutableBufferPointer(start: scratch, count: scratchWords(count: count)))
+        } else {
+            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: scratchWords(count: count), passes)
+        }
+
+        func passes(_ scratch: UnsafeMutableBufferPointer<UInt32>) {
             guard let unary = scratch.baseAddress else { return }
             let prefixes = UnsafeMutableRawPointer(unary + unaryWords).assumingMemoryBound(to: UInt8.self)
             // The unary code of a value is a one bit z bits after the previous code's end: a 64-bit
@@ -90,6 +99,14 @@ enum PositionsBlock {
             }
         }
     }
+
+    /// Most values whose scratch `encode` takes from the stack (`scratchWords` of them fit in a kilobyte).
+    static let stackScratchValues = 192
+
+    /// Words of scratch `encode` uses for `count` values: at most 33 unary bits a value, in 32-bit words,
+    /// and the last partial word; then each value's z as a byte, for the mantissas' pass.
+    @inline(__always)
+    static func scratchWords(count: Int) -> Int { ((count &* 33) >> 5 &+ 2) &+ (count &+ 3) >> 2 }
 
     /// `encode` of a block of one value (a term once in one doc: the commonest block of a flush), the same
     /// bytes without the scratch words and the two passes' set-up: k is `parameter`'s, the unary code is

@@ -20,7 +20,7 @@ extension PostingsWriter {
         skip.u32(UInt32(truncatingIfNeeded: termPositions.count))
         skip.u8(UInt8(truncatingIfNeeded: n))
         termPositions.reserve(PositionsBlock.maxEncodedLength(count: positionCount))
-        PositionsBlock.encode(b.positions, count: positionCount, into: &termPositions)
+        PositionsBlock.encode(b.positions, count: positionCount, into: &termPositions, scratch: b.positionsScratch)
         blocks.reserve(Self.maxBlockBytes)
         blockImpacts.encode(into: &blocks)
         termImpacts.add(blockImpacts)

@@ -20,6 +20,9 @@ final class PostingsWriterBuffers {
     /// Position values of the block, grown as needed (`reservePositions`).
     private(set) var positions = UnsafeMutablePointer<UInt32>.allocate(capacity: 1 << 12)
     private(set) var positionsCapacity = 1 << 12
+    /// `PositionsBlock.encode`'s scratch for a block of up to `positionsCapacity` values.
+    private(set) var positionsScratch = UnsafeMutablePointer<UInt32>.allocate(
+        capacity: PositionsBlock.scratchWords(count: 1 << 12))
 
     /// Makes room for `count` position values, keeping those already there. Called only when
     /// `positionsCapacity` is short (a method call on the object retains it for the call).
@@ -33,6 +36,8 @@ final class PostingsWriterBuffers {
         positions.deallocate()
         positions = bigger
         positionsCapacity = capacity
+        positionsScratch.deallocate()
+        positionsScratch = .allocate(capacity: PositionsBlock.scratchWords(count: capacity))
     }
 
     deinit {
@@ -44,5 +49,6 @@ final class PostingsWriterBuffers {
         ys.deallocate()
         maskSlots.deallocate()
         positions.deallocate()
+        positionsScratch.deallocate()
     }
 }
