@@ -3,7 +3,7 @@ import TrialSearchCore
 import TrialSearchKit
 
 extension TrialSearchCommand {
-    /// `trialsearch index [--index DIR] [--rebuild] [--ram-budget MB] PATH...` and
+    /// `trialsearch index [--index DIR] [--rebuild] [--ram-budget MB] [--workers N] PATH...` and
     /// `trialsearch index --delete ID...`.
     struct Index: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -39,6 +39,11 @@ extension TrialSearchCommand {
                 help: "Merge down to at most this many segments at commit (faster queries, slower commit).")
         var maxSegments: Int?
 
+        @Option(help: ArgumentHelp(
+            "Threads that read and index, each with its own in-memory segment inside the RAM budget.",
+            valueName: "N"))
+        var workers = 2
+
         @Option(parsing: .upToNextOption, help: "Trial ids to delete from the index (give PATHs before --delete).")
         var delete: [String] = []
 
@@ -50,6 +55,7 @@ extension TrialSearchCommand {
                 throw ValidationError("give PATHs to index, --delete IDs or --max-segments N")
             }
             if let maxSegments, maxSegments < 1 { throw ValidationError("--max-segments must be at least 1, not \(maxSegments)") }
+            if workers < 1 { throw ValidationError("--workers must be at least 1, not \(workers)") }
             if ramBudget < 16 { throw ValidationError("--ram-budget must be at least 16 (MB), not \(ramBudget)") }
             if rebuild && paths.isEmpty { throw ValidationError("--rebuild needs PATHs to build from") }
             for id in delete where TrialID(id) == nil { throw ValidationError("--delete: \"\(id)\" is not a trial id") }
@@ -58,7 +64,7 @@ extension TrialSearchCommand {
         func run() throws {
             let request = Indexing.Request(
                 paths: paths, directory: IndexDirectory.resolve(index), rebuild: rebuild, ramBudgetMB: ramBudget,
-                deletions: delete.compactMap { TrialID($0) }, maxSegments: maxSegments)
+                deletions: delete.compactMap { TrialID($0) }, workers: workers, maxSegments: maxSegments)
             let status = Indexing.runToStandardError(request)
             if status != .success { throw ExitCode(status.rawValue) }
         }

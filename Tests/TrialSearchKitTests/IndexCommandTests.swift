@@ -31,13 +31,33 @@ import TrialSearchCore
         #expect(missing.status == 4 && missing.stderr.contains("no-such-file.xml"))
         let usage = try run(["index", "--index", index])
         #expect(usage.status == 64)
+        let noWorkers = try run(["index", "--index", index, "--workers", "0", ConvertTests.fixture("text")])
+        #expect(noWorkers.status == 64 && noWorkers.stderr.contains("--workers must be at least 1, not 0"))
+    }
+
+    /// `--workers N` indexes with N threads: one worker and three give the same trials and summary.
+    @Test func workersChooseTheThreads() throws {
+        let dir = IndexingTests.Folder("cli-workers")
+        defer { dir.remove() }
+        var shown: [String] = []
+        for workers in ["1", "3"] {
+            let index = dir.path + "/Index" + workers
+            let built = try run(["index", "--index", index, "--workers", workers,
+                                 ConvertTests.fixture("ctgov-xml"), ConvertTests.fixture("text")])
+            #expect(built.status == 0, "\(built.stderr)")
+            #expect(built.stderr.contains("14 added, 0 replaced, 0 unchanged, 0 older (skipped), 0 deleted, 0 failed"))
+            let show = try run(["show", "--index", index, "--json", "NCT05308342"])
+            #expect(show.status == 0)
+            shown.append(show.stdout)
+        }
+        #expect(shown[0] == shown[1] && !shown[0].isEmpty)
     }
 
     @Test func helpStatesTheExitStatuses() throws {
         let help = try run(["index", "--help"])
         #expect(help.status == 0)
         for text in ["Exit status: 0 everything was indexed; 3 some records failed", "--rebuild", "--delete",
-                     "--ram-budget", "$TRIALSEARCH_INDEX"] {
+                     "--ram-budget", "--workers <N>", "$TRIALSEARCH_INDEX"] {
             #expect(help.stdout.contains(text), "\(text)")
         }
         let stats = try run(["stats", "--help"])
