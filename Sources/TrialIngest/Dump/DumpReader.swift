@@ -16,8 +16,8 @@ import TrialSearchCore
 /// - `read(workers:progress:_:)` calls `body(worker, result)` on the worker threads as results come,
 ///   in no particular order: for building index segments, one per worker.
 /// - `read(workers:progress:_:workerDone:restart:)` does the same with each worker taking consecutive
-///   JSON Lines ranges from its own region of the input (`RangeLedger.Mode.regions`), so that a
-///   worker's records come in long runs of input order; should that speculative read prove wrong, the
+///   JSON Lines ranges (and zip entries) from its own region of the input (`RangeLedger.Mode.regions`,
+///   `WorkQueue`), so that a worker's records come in long runs of input order; should that speculative read prove wrong, the
 ///   consumer discards it (`restart`) and the input is read again.
 /// - `readInOrder(workers:progress:_:)` calls `body(result)` on the calling thread in input order
 ///   (files in the order listed, entries in archive order, records in file order) through a reorder
@@ -39,6 +39,8 @@ public struct DumpReader: Sendable {
     /// The size of the ranges a JSON Lines input is cut in for the workers (`JSONRange`); 0 cuts every
     /// JSON input with one serial `RecordSplitter` (tests compare the two).
     @_spi(Testing) public var jsonRangeBytes = JSONRange.defaultBytes
+    /// Tests: the fewest entries of a zip archive's region in a regions read (`WorkQueue`).
+    @_spi(Testing) public var zipRegionEntries = WorkQueue.defaultRegionEntries
     /// Tests: a read with `restart` reports its speculation failed once, after reading everything, so
     /// that the consumer discards it and the input is read again.
     @_spi(Testing) public var forcesRestart = false
@@ -80,7 +82,8 @@ public struct DumpReader: Sendable {
     }
 
     /// Reads everything as `read(workers:progress:_:workerDone:)` does, but each worker takes consecutive
-    /// JSON Lines ranges from its own part of the input (`RangeLedger.Mode.regions`): its records come
+    /// JSON Lines ranges, and consecutive entries of a zip archive of at least `zipRegionEntries` entries
+    /// a worker, from its own part of the input (`RangeLedger.Mode.regions`, `WorkQueue`): its records come
     /// in runs of input order (a worker's index segment compresses as one worker's would), emitted
     /// before the other parts are scanned. When that speculation turns out wrong (an input whose
     /// values span lines or do not end, found in an earlier part after a later part's records were
@@ -105,7 +108,8 @@ public struct DumpReader: Sendable {
                           _ body: @Sendable (_ worker: Int, _ order: RecordOrder, _ result: Result<Trial, IngestError>) -> Void,
                           workerDone: @Sendable (_ worker: Int) -> Void) -> Bool {
         precondition(workers >= 1, "workers \(workers)")
-        let queue = WorkQueue(files: files, options: options, rangeBytes: jsonRangeBytes, regions: regions ? workers : 0)
+        let queue = WorkQueue(files: files, options: options, rangeBytes: jsonRangeBytes, regions: regions ? workers : 0,
+                              regionEntries: zipRegionEntries)
         let options = self.options
         withoutActuallyEscaping(body) { body in
             withoutActuallyEscaping(workerDone) { workerDone in
