@@ -38,8 +38,9 @@ struct WorkUnit: Sendable {
 /// entries are handed out the same way with `regions` (worker `w` takes consecutive entries from the
 /// `w`-th part of the central directory, then the back half of the largest part left), numbered as the
 /// archive's first unit plus the entry's index: no speculation is needed, an entry is always a whole
-/// unit. Measured on the 16x replica's zip (BENCHMARKS.md, "zip entries in regions"): the index 4.3 MB
-/// smaller and its queries 10–18 % faster than with the entries taken in turn.
+/// unit. Measured on the 16x replica's zip (BENCHMARKS.md, "a zip archive's entries in worker-affine
+/// regions"): the index 4.3 MB smaller and its queries 5–16 % faster on the clock (at the same
+/// instructions) than with the entries taken in turn.
 ///
 /// Thread-safe: workers call `next(worker:)` concurrently; the cheap, sequential part (sniffing a file's
 /// first 8 KiB, reading a central directory, cutting the next ICTRP record or JSON array element,
