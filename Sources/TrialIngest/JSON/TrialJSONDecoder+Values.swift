@@ -47,6 +47,7 @@ extension TrialJSONDecoder {
     /// themselves (`isKey`): a key matches when its letters are followed by the closing quote, which
     /// is what scanning the key up to its first quote, backslash or control byte and comparing it with
     /// the candidates of its length would find (keys are distinct literals of letters).
+    @inline(never)
     mutating func key(of keys: [StaticString], hint: Int = 0) throws(Reject) -> Int {
         skipSpace()
         guard i < b.count, b[i] == UInt8(ascii: "\"") else { throw Reject() }
@@ -95,18 +96,56 @@ extension TrialJSONDecoder {
         return ByteWord.load(c + n - 8) == ByteWord.load(p + n - 8)
     }
 
-    /// The next member's key among `keys`, refused when `seen` already has it.
-    mutating func member(of keys: [StaticString], seen: inout UInt64) throws(Reject) -> Int {
-        let k = try key(of: keys, hint: 64 - seen.leadingZeroBitCount)
+    /// A member's key and its ":", as its number in `set` (`key(of:hint:)`'s answer): the bytes after
+    /// the opening quote compared with each candidate's pattern (`JSONKeyPatterns`: letters, quote and
+    /// colon) from `hint` on, three words at a time; when none matches (white space around the colon,
+    /// the buffer's last 24 bytes, an escaped or unknown key), `key(of:hint:)` reads it. A pattern
+    /// matches only the bytes `key(of:hint:)` matches followed by a colon, so both give the same key.
+    /// Bytes past the colon may be loaded, never used.
+    @inline(__always)
+    mutating func key(_ set: JSONKeyPatterns.KeySet, hint: Int = 0) throws(Reject) -> Int {
+        skipSpace()
+        if i &+ 1 &+ JSONKeyPatterns.maxPattern <= b.count, let base = b.baseAddress, base[i] == UInt8(ascii: "\"") {
+            let p = UnsafeRawPointer(base + (i &+ 1))
+            let w0 = p.loadUnaligned(as: UInt64.self)
+            let w1 = p.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+            let w2 = p.loadUnaligned(fromByteOffset: 16, as: UInt64.self)
+            let n = set.count
+            let first = keyEntries + set.first &* JSONKeyPatterns.entryWords
+            var k = hint < n ? hint : 0
+            var e = first + k &* JSONKeyPatterns.entryWords
+            for _ in 0..<n {
+                if ((w0 & e[3]) ^ e[0]) | ((w1 & e[4]) ^ e[1]) | ((w2 & e[5]) ^ e[2]) == 0 {
+                    i = i &+ 1 &+ Int(truncatingIfNeeded: e[6])
+                    skipSpace()
+                    return k
+                }
+                k &+= 1
+                e += JSONKeyPatterns.entryWords
+                if k == n {
+                    k = 0
+                    e = first
+                }
+            }
+        }
+        return try key(of: set.keys, hint: hint)
+    }
+
+    /// The next member's key in `set`, refused when `seen` already has it.
+    @inline(__always)
+    mutating func member(_ set: JSONKeyPatterns.KeySet, seen: inout UInt64) throws(Reject) -> Int {
+        let k = try key(set, hint: 64 - seen.leadingZeroBitCount)
         guard seen & (1 << k) == 0 else { throw Reject() }
         seen |= 1 << k
         return k
     }
 
-    /// An object whose members are among `keys`, each at most once: `body` reads the value of key
+    /// An object whose members are among `set`'s keys, each at most once: `body` reads the value of key
     /// number `k` into `value`. The value is passed to `body` rather than captured by it: a captured
     /// variable is copied when the caller returns it (a retain and a release of each of its strings).
-    mutating func members<T>(_ keys: [StaticString], into value: inout T,
+    /// Inline, so that each object's `body` is inlined too (a closure call per member otherwise).
+    @inline(__always)
+    mutating func members<T>(_ set: JSONKeyPatterns.KeySet, into value: inout T,
                              _ body: (inout TrialJSONDecoder, _ k: Int, inout T) throws(Reject) -> Void) throws(Reject) {
         try open(UInt8(ascii: "{"))
         var seen: UInt64 = 0
@@ -116,7 +155,7 @@ extension TrialJSONDecoder {
             return
         }
         repeat {
-            let k = try member(of: keys, seen: &seen)
+            let k = try member(set, seen: &seen)
             try body(&self, k, &value)
         } while try nextMember(closer: UInt8(ascii: "}"))
     }
