@@ -135,8 +135,8 @@ extension TrialJSONDecoder {
     @inline(__always)
     mutating func member(_ set: JSONKeyPatterns.KeySet, seen: inout UInt64) throws(Reject) -> Int {
         let k = try key(set, hint: 64 - seen.leadingZeroBitCount)
-        guard seen & (1 << k) == 0 else { throw Reject() }
-        seen |= 1 << k
+        guard seen & (1 &<< k) == 0 else { throw Reject() }
+        seen |= 1 &<< k
         return k
     }
 
@@ -185,7 +185,25 @@ extension TrialJSONDecoder {
 
     /// The string value here, escapes decoded as `JSONValue.string` decodes them (from the first one on,
     /// in the same pass as the scan: `unescapedString`).
+    ///
+    /// In a validated range (`nonASCII`), a string that ends within the 16 bytes after its quote without
+    /// an escape or control byte (countries, cities, states, phases, design and status words, ages: about
+    /// half of a record's strings) is made from that one 16-byte block (`UTF8Validation.smallString(block:count:)`),
+    /// without the scan's call and word path and the offsets' look-up (`text`, whose cursor catches up at
+    /// its next string: it only moves forward).
     mutating func string() throws(Reject) -> String {
+        #if _endian(little) && _pointerBitWidth(_64)
+        if nonASCII != nil, i &+ 17 <= b.count, let base = b.baseAddress, base[i] == UInt8(ascii: "\"") {
+            let v = UnsafeRawPointer(base + (i &+ 1)).loadUnaligned(as: SIMD16<UInt8>.self)
+            let lanes = Self.laneBits((v .< SIMD16(repeating: 0x20)) .| (v .== SIMD16(repeating: UInt8(ascii: "\"")))
+                .| (v .== SIMD16(repeating: UInt8(ascii: "\\"))))
+            let n = lanes.trailingZeroBitCount  // 32 when the block has none
+            if n < 16, base[i &+ 1 &+ n] == UInt8(ascii: "\"") {
+                i = i &+ 2 &+ n
+                return UTF8Validation.smallString(block: v, count: n)
+            }
+        }
+        #endif
         let (start, end, escaped) = try scanString(toEscape: true)
         if escaped {
             i = end

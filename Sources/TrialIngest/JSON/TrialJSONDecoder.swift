@@ -231,18 +231,26 @@ struct TrialJSONDecoder {
         return official
     }
 
+    /// Its strings read into locals and the `Location` made from them: assigned into a `Location()`,
+    /// each replaced an empty string (a release call per member).
     private mutating func location() throws(Reject) -> Location {
-        var location = Location()
-        try members(.location, into: &location) {
-            (d: inout TrialJSONDecoder, k: Int, location: inout Location) throws(Reject) in
-            switch k {
-            case 0: location.facility = try d.string()
-            case 1: location.city = try d.string()
-            case 2: location.state = try d.string()
-            default: location.country = try d.string()
-            }
+        var facility = "", city = "", state = "", country = ""
+        try open(UInt8(ascii: "{"))
+        skipSpace()
+        if i < b.count, b[i] == UInt8(ascii: "}") {
+            i += 1
+            return Location()
         }
-        return location
+        var seen: UInt64 = 0
+        repeat {
+            switch try member(.location, seen: &seen) {
+            case 0: facility = try string()
+            case 1: city = try string()
+            case 2: state = try string()
+            default: country = try string()
+            }
+        } while try nextMember(closer: UInt8(ascii: "}"))
+        return Location(facility: facility, city: city, state: state, country: country)
     }
 
     private mutating func design() throws(Reject) -> StudyDesign {

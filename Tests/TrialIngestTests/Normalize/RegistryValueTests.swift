@@ -269,6 +269,14 @@ import TrialSearchCore
                     let (a, b) = unsafeBitCast(made, to: (UInt64, UInt64).self)
                     let (c, d) = unsafeBitCast(reference, to: (UInt64, UInt64).self)
                     #expect(a == c && b == d, "\(text): \(String(b, radix: 16)) against \(String(d, radix: 16))")
+                    // From a 16-byte block whose bytes past the text are anything (a quote, non-ASCII, 0xFF).
+                    for fill: UInt8 in [0x22, 0xC3, 0xFF] {
+                        var block = SIMD16<UInt8>(repeating: fill)
+                        for (k, byte) in bytes.enumerated() { block[k] = byte }
+                        let fromBlock = UTF8Validation.smallString(block: block, count: bytes.count)
+                        let (e, f) = unsafeBitCast(fromBlock, to: (UInt64, UInt64).self)
+                        #expect(e == c && f == d, "\(text) in a block of \(fill)")
+                    }
                 }
             }
         }
