@@ -198,10 +198,27 @@ extension TrialJSONDecoder {
             let lanes = Self.laneBits((v .< SIMD16(repeating: 0x20)) .| (v .== SIMD16(repeating: UInt8(ascii: "\"")))
                 .| (v .== SIMD16(repeating: UInt8(ascii: "\\"))))
             let n = lanes.trailingZeroBitCount  // 32 when the block has none
-            if n < 16, base[i &+ 1 &+ n] == UInt8(ascii: "\"") {
-                i = i &+ 2 &+ n
-                return UTF8Validation.smallString(block: v, count: n)
+            if n < 16 {
+                let start = i &+ 1
+                switch base[start &+ n] {
+                case UInt8(ascii: "\""):
+                    i = start &+ n &+ 1
+                    return UTF8Validation.smallString(block: v, count: n)
+                case UInt8(ascii: "\\"):
+                    // The first escape, with only plain bytes before it: unescaped from there.
+                    i = start &+ n
+                    return try unescapedString(from: start)
+                default:
+                    throw Reject()  // a control byte
+                }
             }
+            // Sixteen plain bytes: the scan goes on past them.
+            let (start, end, escaped) = try scanString(toEscape: true, plain: 16)
+            if escaped {
+                i = end
+                return try unescapedString(from: start)
+            }
+            return text(UnsafeBufferPointer(rebasing: b[start..<end]), from: start, to: end)
         }
         #endif
         let (start, end, escaped) = try scanString(toEscape: true)
@@ -251,10 +268,12 @@ extension TrialJSONDecoder {
     /// Steps over the string at `i` (its quotes included): the text's range and whether it has escapes.
     /// A word, then sixteen bytes at a time, through runs without a quote, backslash or control character.
     /// `toEscape`: stop at the first backslash instead (`end` is its offset, `escaped` true, `i` not moved).
-    private mutating func scanString(toEscape: Bool = false) throws(Reject) -> (start: Int, end: Int, escaped: Bool) {
+    /// `plain`: the caller found that many bytes after the quote plain (no quote, backslash or control
+    /// byte, and all in `b`): the scan starts past them.
+    private mutating func scanString(toEscape: Bool = false, plain: Int = 0) throws(Reject) -> (start: Int, end: Int, escaped: Bool) {
         guard i < b.count, b[i] == UInt8(ascii: "\"") else { throw Reject() }
         let start = i + 1
-        var j = start
+        var j = start &+ plain
         var escaped = false
         let count = b.count
         guard let base = b.baseAddress else { throw Reject() }

@@ -22,12 +22,13 @@ import TrialSearchCore
         return texts
     }
 
-    /// The lines of `texts` as cities, countries, phases and a title, each followed in the line by
-    /// the same kind of text (so the byte after a closing quote varies).
+    /// The lines of `texts` as cities, countries, phases and titles, each followed in the line by the
+    /// same kind of text (so the byte after a closing quote varies), and with escapes (`\n`, `\u`, a
+    /// surrogate pair, `\"`) right after them: a first escape at every offset of the first block.
     static func lines(_ texts: [String]) -> [String] {
         texts.enumerated().map { n, text in
             let next = texts[(n + 1) % texts.count]
-            return #"{"id":"NCT\#(n)","briefTitle":"\#(text)","acronym":"\#(text)\n\#(next)","phases":["\#(text)","\#(next)"],"#
+            return #"{"id":"NCT\#(n)","briefTitle":"\#(text)","acronym":"\#(text)\n\#(next)","officialTitle":"\#(text)\u00e9\ud83d\ude00\#(next)\t","phases":["\#(text)","\#(next)"],"#
                 + #""locations":[{"city":"\#(text)","country":"\#(next)"}],"relatedIds":["\#(text)\"x"]}"#
         }
     }
@@ -51,7 +52,7 @@ import TrialSearchCore
             let trial = try #require(decoded, "\(line)")
             #expect(try trial == TrialJSONDecoderTests.viaTape(line).get(), "\(line)")
             #expect(end == start + line.utf8.count)
-            for s in [trial.briefTitle, trial.acronym] + trial.phases + trial.locations.flatMap({ [$0.city, $0.country] }) {
+            for s in [trial.briefTitle, trial.acronym, trial.officialTitle] + trial.phases + trial.locations.flatMap({ [$0.city, $0.country] }) {
                 let copy = String(decoding: Array(s.utf8), as: UTF8.self)
                 #expect(s.utf16.count == copy.utf16.count && s.count == copy.count && s.hashValue == copy.hashValue, "\(s)")
                 #expect(s.utf8.count > 15 || unsafeBitCast(s, to: (UInt64, UInt64).self) == unsafeBitCast(copy, to: (UInt64, UInt64).self),
