@@ -104,7 +104,6 @@ extension TrialJSONDecoder {
     /// Bytes past the colon may be loaded, never used.
     @inline(__always)
     mutating func key(_ set: JSONKeyPatterns.KeySet, hint: Int = 0) throws(Reject) -> Int {
-        skipSpace()
         if i &+ 1 &+ JSONKeyPatterns.maxPattern <= b.count, let base = b.baseAddress, base[i] == UInt8(ascii: "\"") {
             let p = UnsafeRawPointer(base + (i &+ 1))
             let w0 = p.loadUnaligned(as: UInt64.self)
@@ -128,7 +127,7 @@ extension TrialJSONDecoder {
                 }
             }
         }
-        return try key(of: set.keys, hint: hint)
+        return try key(of: set.keys, hint: hint)  // skips the white space before the key first
     }
 
     /// The next member's key in `set`, refused when `seen` already has it.
@@ -411,6 +410,29 @@ extension TrialJSONDecoder {
     /// A date string as `PartialDate(iso:)` reads it (nil when it is not one); `YYYY-MM-DD` and
     /// `YYYY-MM` in digits without making a `String`.
     mutating func date() throws(Reject) -> PartialDate? {
+        // The writer's forms, quote to quote, read in place: `"YYYY-MM"` and `"YYYY-MM-DD"`.
+        if i &+ 12 <= b.count, let base = b.baseAddress, base[i] == UInt8(ascii: "\""), base[i &+ 5] == UInt8(ascii: "-") {
+            let p = base + (i &+ 1)
+            @inline(__always) func digits(_ k: Int, _ n: Int) -> Int? {
+                var value = 0
+                for m in k..<(k &+ n) {
+                    let d = p[m] &- 48
+                    guard d < 10 else { return nil }
+                    value = value &* 10 &+ Int(d)
+                }
+                return value
+            }
+            if let year = digits(0, 4), let month = digits(5, 2) {
+                if p[7] == UInt8(ascii: "\"") {
+                    i &+= 9
+                    return PartialDate(year: year, month: month)
+                }
+                if p[7] == UInt8(ascii: "-"), p[10] == UInt8(ascii: "\""), let day = digits(8, 2) {
+                    i &+= 12
+                    return PartialDate(year: year, month: month, day: day)
+                }
+            }
+        }
         let (start, end, escaped) = try scanString()
         let length = end - start
         if !escaped, length == 7 || length == 10, b[start + 4] == UInt8(ascii: "-"),

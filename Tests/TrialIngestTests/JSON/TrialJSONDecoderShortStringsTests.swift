@@ -70,6 +70,20 @@ import TrialSearchCore
         }
     }
 
+    /// Dates in the writer's forms (read in place) and in every other form (read by `PartialDate(iso:)`),
+    /// at the end of their buffer and before other text: as the tape reads them.
+    @Test func datesReadAsTheTapeReadsThem() throws {
+        let dates = ["2021-07-09", "2021-07", "2021", "2021-7", "2021-07-9", "2021-07-09T10", "2021-13-01", "2020-02-30",
+                     "0000-00", "+999-01", "2021-0a", "2021-07-0x", "2021-07-", "", #"2021\u002d07"#, "20210709", "2021/07/09"]
+        for date in dates {
+            for line in [#"{"id":"NCT1","startDate":"\#(date)"}"#, #"{"id":"NCT1","lastUpdated":"\#(date)","acronym":"A"}"#] {
+                let tape = try TrialJSONDecoderTests.viaTape(line).get()
+                #expect(TrialJSONDecoderTests.fast(line) == tape, "\(line)")
+                try Self.checkRange([line, line])
+            }
+        }
+    }
+
     /// A raw control byte at every offset of a string of up to 17 bytes, in a validated range: refused
     /// (the fast path gives up), as without the range.
     @Test func aControlByteInsideTheBlockIsRefused() throws {
