@@ -72,9 +72,11 @@ struct TrialJSONDecoder {
     /// first knowing `end`. `JSONRange.cut` cuts a JSON Lines range with it, so a record the fast path
     /// reads is scanned once, not cut by `RecordSplitter.scanValue` first and decoded after.
     ///
-    /// The same records as `decode` on the cut: every byte the parse reads lies before `end` (the
+    /// The same records as `decode` on the cut: every byte the parse decides on lies before `end` (the
     /// closing quote of a key or string comes before any byte past it, so the word and block scans find
-    /// the same specials), and the bytes it accepts are one well-formed JSON object, which
+    /// the same specials; the key patterns mask off the bytes past a key's colon, a short string's block
+    /// stops at its quote, a date is tested up to its closing quote), and the bytes it accepts are one
+    /// well-formed JSON object, which
     /// `scanValue` ends at the same `}`. The UTF-8 pass runs after the parse, over `b[start..<end]`:
     /// a record that fails it is refused as `decode` refuses it (the strings made before are dropped).
     /// The end is not returned in a tuple with the `Trial`: the tuple was copied out of the optional (a
