@@ -47,6 +47,7 @@ extension TrialJSONDecoder {
     /// themselves (`isKey`): a key matches when its letters are followed by the closing quote, which
     /// is what scanning the key up to its first quote, backslash or control byte and comparing it with
     /// the candidates of its length would find (keys are distinct literals of letters).
+    @inline(never)
     mutating func key(of keys: [StaticString], hint: Int = 0) throws(Reject) -> Int {
         skipSpace()
         guard i < b.count, b[i] == UInt8(ascii: "\"") else { throw Reject() }
@@ -95,18 +96,55 @@ extension TrialJSONDecoder {
         return ByteWord.load(c + n - 8) == ByteWord.load(p + n - 8)
     }
 
-    /// The next member's key among `keys`, refused when `seen` already has it.
-    mutating func member(of keys: [StaticString], seen: inout UInt64) throws(Reject) -> Int {
-        let k = try key(of: keys, hint: 64 - seen.leadingZeroBitCount)
-        guard seen & (1 << k) == 0 else { throw Reject() }
-        seen |= 1 << k
+    /// A member's key and its ":", as its number in `set` (`key(of:hint:)`'s answer): the bytes after
+    /// the opening quote compared with each candidate's pattern (`JSONKeyPatterns`: letters, quote and
+    /// colon) from `hint` on, three words at a time; when none matches (white space around the colon,
+    /// the buffer's last 24 bytes, an escaped or unknown key), `key(of:hint:)` reads it. A pattern
+    /// matches only the bytes `key(of:hint:)` matches followed by a colon, so both give the same key.
+    /// Bytes past the colon may be loaded, never used.
+    @inline(__always)
+    mutating func key(_ set: JSONKeyPatterns.KeySet, hint: Int = 0) throws(Reject) -> Int {
+        if i &+ 1 &+ JSONKeyPatterns.maxPattern <= b.count, let base = b.baseAddress, base[i] == UInt8(ascii: "\"") {
+            let p = UnsafeRawPointer(base + (i &+ 1))
+            let w0 = p.loadUnaligned(as: UInt64.self)
+            let w1 = p.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+            let w2 = p.loadUnaligned(fromByteOffset: 16, as: UInt64.self)
+            let n = set.count
+            let first = keyEntries + set.first &* JSONKeyPatterns.entryWords
+            var k = hint < n ? hint : 0
+            var e = first + k &* JSONKeyPatterns.entryWords
+            for _ in 0..<n {
+                if ((w0 & e[3]) ^ e[0]) | ((w1 & e[4]) ^ e[1]) | ((w2 & e[5]) ^ e[2]) == 0 {
+                    i = i &+ 1 &+ Int(truncatingIfNeeded: e[6])
+                    skipSpace()
+                    return k
+                }
+                k &+= 1
+                e += JSONKeyPatterns.entryWords
+                if k == n {
+                    k = 0
+                    e = first
+                }
+            }
+        }
+        return try key(of: set.keys, hint: hint)  // skips the white space before the key first
+    }
+
+    /// The next member's key in `set`, refused when `seen` already has it.
+    @inline(__always)
+    mutating func member(_ set: JSONKeyPatterns.KeySet, seen: inout UInt64) throws(Reject) -> Int {
+        let k = try key(set, hint: 64 - seen.leadingZeroBitCount)
+        guard seen & (1 &<< k) == 0 else { throw Reject() }
+        seen |= 1 &<< k
         return k
     }
 
-    /// An object whose members are among `keys`, each at most once: `body` reads the value of key
+    /// An object whose members are among `set`'s keys, each at most once: `body` reads the value of key
     /// number `k` into `value`. The value is passed to `body` rather than captured by it: a captured
     /// variable is copied when the caller returns it (a retain and a release of each of its strings).
-    mutating func members<T>(_ keys: [StaticString], into value: inout T,
+    /// Inline, so that each object's `body` is inlined too (a closure call per member otherwise).
+    @inline(__always)
+    mutating func members<T>(_ set: JSONKeyPatterns.KeySet, into value: inout T,
                              _ body: (inout TrialJSONDecoder, _ k: Int, inout T) throws(Reject) -> Void) throws(Reject) {
         try open(UInt8(ascii: "{"))
         var seen: UInt64 = 0
@@ -116,7 +154,7 @@ extension TrialJSONDecoder {
             return
         }
         repeat {
-            let k = try member(of: keys, seen: &seen)
+            let k = try member(set, seen: &seen)
             try body(&self, k, &value)
         } while try nextMember(closer: UInt8(ascii: "}"))
     }
@@ -146,7 +184,42 @@ extension TrialJSONDecoder {
 
     /// The string value here, escapes decoded as `JSONValue.string` decodes them (from the first one on,
     /// in the same pass as the scan: `unescapedString`).
+    ///
+    /// In a validated range (`nonASCII`), a string that ends within the 16 bytes after its quote without
+    /// an escape or control byte (countries, cities, states, phases, design and status words, ages: about
+    /// half of a record's strings) is made from that one 16-byte block (`UTF8Validation.smallString(block:count:)`),
+    /// without the scan's call and word path and the offsets' look-up (`text`, whose cursor catches up at
+    /// its next string: it only moves forward).
     mutating func string() throws(Reject) -> String {
+        #if _endian(little) && _pointerBitWidth(_64)
+        if nonASCII != nil, i &+ 17 <= b.count, let base = b.baseAddress, base[i] == UInt8(ascii: "\"") {
+            let v = UnsafeRawPointer(base + (i &+ 1)).loadUnaligned(as: SIMD16<UInt8>.self)
+            let lanes = Self.laneBits((v .< SIMD16(repeating: 0x20)) .| (v .== SIMD16(repeating: UInt8(ascii: "\"")))
+                .| (v .== SIMD16(repeating: UInt8(ascii: "\\"))))
+            let n = lanes.trailingZeroBitCount  // 32 when the block has none
+            if n < 16 {
+                let start = i &+ 1
+                switch base[start &+ n] {
+                case UInt8(ascii: "\""):
+                    i = start &+ n &+ 1
+                    return UTF8Validation.smallString(block: v, count: n)
+                case UInt8(ascii: "\\"):
+                    // The first escape, with only plain bytes before it: unescaped from there.
+                    i = start &+ n
+                    return try unescapedString(from: start)
+                default:
+                    throw Reject()  // a control byte
+                }
+            }
+            // Sixteen plain bytes: the scan goes on past them.
+            let (start, end, escaped) = try scanString(toEscape: true, plain: 16)
+            if escaped {
+                i = end
+                return try unescapedString(from: start)
+            }
+            return text(UnsafeBufferPointer(rebasing: b[start..<end]), from: start, to: end)
+        }
+        #endif
         let (start, end, escaped) = try scanString(toEscape: true)
         if escaped {
             i = end
@@ -194,10 +267,12 @@ extension TrialJSONDecoder {
     /// Steps over the string at `i` (its quotes included): the text's range and whether it has escapes.
     /// A word, then sixteen bytes at a time, through runs without a quote, backslash or control character.
     /// `toEscape`: stop at the first backslash instead (`end` is its offset, `escaped` true, `i` not moved).
-    private mutating func scanString(toEscape: Bool = false) throws(Reject) -> (start: Int, end: Int, escaped: Bool) {
+    /// `plain`: the caller found that many bytes after the quote plain (no quote, backslash or control
+    /// byte, and all in `b`): the scan starts past them.
+    private mutating func scanString(toEscape: Bool = false, plain: Int = 0) throws(Reject) -> (start: Int, end: Int, escaped: Bool) {
         guard i < b.count, b[i] == UInt8(ascii: "\"") else { throw Reject() }
         let start = i + 1
-        var j = start
+        var j = start &+ plain
         var escaped = false
         let count = b.count
         guard let base = b.baseAddress else { throw Reject() }
@@ -335,6 +410,29 @@ extension TrialJSONDecoder {
     /// A date string as `PartialDate(iso:)` reads it (nil when it is not one); `YYYY-MM-DD` and
     /// `YYYY-MM` in digits without making a `String`.
     mutating func date() throws(Reject) -> PartialDate? {
+        // The writer's forms, quote to quote, read in place: `"YYYY-MM"` and `"YYYY-MM-DD"`.
+        if i &+ 12 <= b.count, let base = b.baseAddress, base[i] == UInt8(ascii: "\""), base[i &+ 5] == UInt8(ascii: "-") {
+            let p = base + (i &+ 1)
+            @inline(__always) func digits(_ k: Int, _ n: Int) -> Int? {
+                var value = 0
+                for m in k..<(k &+ n) {
+                    let d = p[m] &- 48
+                    guard d < 10 else { return nil }
+                    value = value &* 10 &+ Int(d)
+                }
+                return value
+            }
+            if let year = digits(0, 4), let month = digits(5, 2) {
+                if p[7] == UInt8(ascii: "\"") {
+                    i &+= 9
+                    return PartialDate(year: year, month: month)
+                }
+                if p[7] == UInt8(ascii: "-"), p[10] == UInt8(ascii: "\""), let day = digits(8, 2) {
+                    i &+= 12
+                    return PartialDate(year: year, month: month, day: day)
+                }
+            }
+        }
         let (start, end, escaped) = try scanString()
         let length = end - start
         if !escaped, length == 7 || length == 10, b[start + 4] == UInt8(ascii: "-"),

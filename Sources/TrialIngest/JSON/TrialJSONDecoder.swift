@@ -28,12 +28,15 @@ struct TrialJSONDecoder {
     let nonASCII: UnsafePointer<Int>?
     /// The first entry of `nonASCII` at or past the strings made so far (they are made in order).
     var nextNonASCII = 0
+    /// `JSONKeyPatterns.shared.entries`, copied once per record (`key(_:hint:)`).
+    let keyEntries: UnsafePointer<UInt64>
 
     private init(_ bytes: UnsafeBufferPointer<UInt8>, scratch: JSONScratch, nonASCII: UnsafePointer<Int>? = nil) {
         b = bytes
         self.scratch = scratch
         repeated = scratch.repeated
         self.nonASCII = nonASCII
+        keyEntries = JSONKeyPatterns.shared.entries
     }
 
     /// The `Trial` in `bytes`, or nil when the general path must read them (see the type's comment).
@@ -47,7 +50,7 @@ struct TrialJSONDecoder {
             // The opening `{"id":` first (ASCII only, bounds-checked): an API v2 study or any other record
             // is given up before the UTF-8 pass over all of it, which the tape then makes again.
             try decoder.open(UInt8(ascii: "{"))
-            guard try decoder.key(of: Self.trialKeys) == 0, UTF8Validation.firstInvalidOffset(bytes) == nil else {
+            guard try decoder.key(.trial) == 0, UTF8Validation.firstInvalidOffset(bytes) == nil else {
                 return nil
             }
             guard let id = TrialID(try decoder.string()) else { return nil }
@@ -69,9 +72,11 @@ struct TrialJSONDecoder {
     /// first knowing `end`. `JSONRange.cut` cuts a JSON Lines range with it, so a record the fast path
     /// reads is scanned once, not cut by `RecordSplitter.scanValue` first and decoded after.
     ///
-    /// The same records as `decode` on the cut: every byte the parse reads lies before `end` (the
+    /// The same records as `decode` on the cut: every byte the parse decides on lies before `end` (the
     /// closing quote of a key or string comes before any byte past it, so the word and block scans find
-    /// the same specials), and the bytes it accepts are one well-formed JSON object, which
+    /// the same specials; the key patterns mask off the bytes past a key's colon, a short string's block
+    /// stops at its quote, a date is tested up to its closing quote), and the bytes it accepts are one
+    /// well-formed JSON object, which
     /// `scanValue` ends at the same `}`. The UTF-8 pass runs after the parse, over `b[start..<end]`:
     /// a record that fails it is refused as `decode` refuses it (the strings made before are dropped).
     /// The end is not returned in a tuple with the `Trial`: the tuple was copied out of the optional (a
@@ -87,7 +92,7 @@ struct TrialJSONDecoder {
         if let nonASCII { decoder.nextNonASCII = Self.firstIndex(in: nonASCII, notBelow: start) }
         decoder.i = start + 1
         do {
-            guard try decoder.key(of: Self.trialKeys) == 0 else { return nil }
+            guard try decoder.key(.trial) == 0 else { return nil }
             guard let id = TrialID(try decoder.string()) else { return nil }
             var trial = Trial(id: id)
             try decoder.members(of: &trial)
@@ -134,7 +139,7 @@ struct TrialJSONDecoder {
     private mutating func members(of t: inout Trial) throws(Reject) {
         var seen: UInt64 = 1
         while try nextMember(closer: UInt8(ascii: "}")) {
-            let k = try member(of: Self.trialKeys, seen: &seen)
+            let k = try member(.trial, seen: &seen)
             switch k {
             case 1: t.registry = try repeatedString(.registry)
             case 2: t.secondaryIds = try strings()
@@ -174,31 +179,9 @@ struct TrialJSONDecoder {
         }
     }
 
-    private static let trialKeys: [StaticString] = [
-        "id", "registry", "secondaryIds", "briefTitle", "officialTitle", "acronym", "briefSummary",
-        "detailedDescription", "conditions", "keywords", "meshTerms", "conditionMeshTerms",
-        "interventionMeshTerms", "interventions", "armGroups", "primaryOutcomes", "secondaryOutcomes",
-        "eligibility", "overallStatus", "phases", "studyType", "design", "enrollment", "startDate",
-        "completionDate", "firstPosted", "lastUpdated", "leadSponsor", "collaborators", "officials",
-        "countries", "locations", "relatedIds", "source",
-    ]
-    private static let interventionKeys: [StaticString] = ["type", "name", "description", "otherNames", "armGroupLabels"]
-    private static let armGroupKeys: [StaticString] = ["label", "type", "description"]
-    private static let outcomeKeys: [StaticString] = ["measure", "timeFrame", "description"]
-    private static let officialKeys: [StaticString] = ["name", "role", "affiliation"]
-    private static let locationKeys: [StaticString] = ["facility", "city", "state", "country"]
-    private static let sourceKeys: [StaticString] = ["file", "entry", "format"]
-    private static let designKeys: [StaticString] = [
-        "allocation", "interventionModel", "primaryPurpose", "masking", "observationalModel", "timePerspective",
-    ]
-    private static let eligibilityKeys: [StaticString] = [
-        "sex", "minimumAge", "maximumAge", "minimumAgeYears", "maximumAgeYears", "healthyVolunteers", "criteria",
-        "inclusion", "exclusion",
-    ]
-
     private mutating func intervention() throws(Reject) -> Intervention {
         var item = Intervention()
-        try members(Self.interventionKeys, into: &item) {
+        try members(.intervention, into: &item) {
             (d: inout TrialJSONDecoder, k: Int, item: inout Intervention) throws(Reject) in
             switch k {
             case 0: item.type = try d.string()
@@ -213,7 +196,7 @@ struct TrialJSONDecoder {
 
     private mutating func armGroup() throws(Reject) -> ArmGroup {
         var group = ArmGroup()
-        try members(Self.armGroupKeys, into: &group) {
+        try members(.armGroup, into: &group) {
             (d: inout TrialJSONDecoder, k: Int, group: inout ArmGroup) throws(Reject) in
             switch k {
             case 0: group.label = try d.string()
@@ -226,7 +209,7 @@ struct TrialJSONDecoder {
 
     private mutating func outcome() throws(Reject) -> Outcome {
         var outcome = Outcome()
-        try members(Self.outcomeKeys, into: &outcome) {
+        try members(.outcome, into: &outcome) {
             (d: inout TrialJSONDecoder, k: Int, outcome: inout Outcome) throws(Reject) in
             switch k {
             case 0: outcome.measure = try d.string()
@@ -239,7 +222,7 @@ struct TrialJSONDecoder {
 
     private mutating func official() throws(Reject) -> Official {
         var official = Official()
-        try members(Self.officialKeys, into: &official) {
+        try members(.official, into: &official) {
             (d: inout TrialJSONDecoder, k: Int, official: inout Official) throws(Reject) in
             switch k {
             case 0: official.name = try d.string()
@@ -250,23 +233,31 @@ struct TrialJSONDecoder {
         return official
     }
 
+    /// Its strings read into locals and the `Location` made from them: assigned into a `Location()`,
+    /// each replaced an empty string (a release call per member).
     private mutating func location() throws(Reject) -> Location {
-        var location = Location()
-        try members(Self.locationKeys, into: &location) {
-            (d: inout TrialJSONDecoder, k: Int, location: inout Location) throws(Reject) in
-            switch k {
-            case 0: location.facility = try d.string()
-            case 1: location.city = try d.string()
-            case 2: location.state = try d.string()
-            default: location.country = try d.string()
-            }
+        var facility = "", city = "", state = "", country = ""
+        try open(UInt8(ascii: "{"))
+        skipSpace()
+        if i < b.count, b[i] == UInt8(ascii: "}") {
+            i += 1
+            return Location()
         }
-        return location
+        var seen: UInt64 = 0
+        repeat {
+            switch try member(.location, seen: &seen) {
+            case 0: facility = try string()
+            case 1: city = try string()
+            case 2: state = try string()
+            default: country = try string()
+            }
+        } while try nextMember(closer: UInt8(ascii: "}"))
+        return Location(facility: facility, city: city, state: state, country: country)
     }
 
     private mutating func design() throws(Reject) -> StudyDesign {
         var design = StudyDesign()
-        try members(Self.designKeys, into: &design) {
+        try members(.design, into: &design) {
             (d: inout TrialJSONDecoder, k: Int, design: inout StudyDesign) throws(Reject) in
             switch k {
             case 0: design.allocation = try d.string()
@@ -284,7 +275,7 @@ struct TrialJSONDecoder {
     private mutating func source() throws(Reject) -> RecordSource {
         var source = RecordSource()
         var format: RecordFormat? = nil
-        try members(Self.sourceKeys, into: &source) {
+        try members(.source, into: &source) {
             (d: inout TrialJSONDecoder, k: Int, source: inout RecordSource) throws(Reject) in
             switch k {
             case 0: source.file = try d.repeatedString(.sourceFile)
@@ -299,7 +290,7 @@ struct TrialJSONDecoder {
 
     private mutating func eligibility() throws(Reject) -> Eligibility {
         var e = Eligibility()
-        try members(Self.eligibilityKeys, into: &e) {
+        try members(.eligibility, into: &e) {
             (d: inout TrialJSONDecoder, k: Int, e: inout Eligibility) throws(Reject) in
             switch k {
             case 0: e.sex = try d.string()

@@ -235,6 +235,26 @@ import TrialSearchCore
         #expect(offsets == expected)
     }
 
+    /// One non-ASCII character, or one invalid byte, at every offset of a 200-byte ASCII text (across the
+    /// 64-, 32- and 8-byte blocks the ASCII runs are skipped by): found at that offset.
+    @Test func findsACharacterAtEveryOffsetOfTheBlocks() {
+        let ascii = Array(String(repeating: "abcdefghij", count: 20).utf8)
+        for at in 0..<ascii.count {
+            var offsets: [Int] = []
+            var text = ascii
+            text.replaceSubrange(at..<(at + 1), with: Array("é".utf8))
+            #expect(text.withUnsafeBytes { UTF8Validation.firstInvalidOffset($0, nonASCII: &offsets) } == nil)
+            #expect(offsets == [at], "é at \(at)")
+            for bad: UInt8 in [0x80, 0xC0, 0xFF] {
+                var broken = ascii
+                broken[at] = bad
+                offsets = []
+                #expect(broken.withUnsafeBytes { UTF8Validation.firstInvalidOffset($0, nonASCII: &offsets) } == at, "\(bad) at \(at)")
+                #expect(offsets.isEmpty)
+            }
+        }
+    }
+
     /// `string(validated:isASCII:)` makes the `String` `String(decoding:as:)` makes, word for word: texts
     /// of 0 to 20 bytes (the small strings of at most 15 built from their bytes, the longer ones by the
     /// standard library), ASCII and with 2-, 3- and 4-byte characters at every position, read at the very
@@ -269,6 +289,14 @@ import TrialSearchCore
                     let (a, b) = unsafeBitCast(made, to: (UInt64, UInt64).self)
                     let (c, d) = unsafeBitCast(reference, to: (UInt64, UInt64).self)
                     #expect(a == c && b == d, "\(text): \(String(b, radix: 16)) against \(String(d, radix: 16))")
+                    // From a 16-byte block whose bytes past the text are anything (a quote, non-ASCII, 0xFF).
+                    for fill: UInt8 in [0x22, 0xC3, 0xFF] {
+                        var block = SIMD16<UInt8>(repeating: fill)
+                        for (k, byte) in bytes.enumerated() { block[k] = byte }
+                        let fromBlock = UTF8Validation.smallString(block: block, count: bytes.count)
+                        let (e, f) = unsafeBitCast(fromBlock, to: (UInt64, UInt64).self)
+                        #expect(e == c && f == d, "\(text) in a block of \(fill)")
+                    }
                 }
             }
         }
