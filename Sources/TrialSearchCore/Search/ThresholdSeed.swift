@@ -127,11 +127,15 @@ enum ThresholdSeed {
     static func kthLargest(_ scores: [Float], _ k: Int) -> Float {
         precondition(k > 0 && k <= scores.count, "k \(k) of \(scores.count)")
         let n = scores.count
+        // The last of all: the least (a selection of all n keys leaves them as they are).
+        if k == n { return scores.min() ?? -.infinity }
         let keys = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: n)
         defer { keys.deallocate() }
-        for i in 0..<n { keys[i] = UInt64(TopHitsCollector.descendingKey(scores[i])) }
+        // The score's key above the index: distinct keys, which `TopSelection`'s partition assumes for
+        // its speed (the replica's copies tie on every score).
+        for i in 0..<n { keys[i] = UInt64(TopHitsCollector.descendingKey(scores[i])) << 32 | UInt64(i) }
         TopSelection.selectSmallest(keys, count: k)
-        let kth = UInt32(truncatingIfNeeded: keys[k - 1])
+        let kth = UInt32(truncatingIfNeeded: keys[k - 1] >> 32)
         // The score of that key (±0 share one key: either is the same bound).
         return scores.first { TopHitsCollector.descendingKey($0) == kth } ?? -.infinity
     }

@@ -50,7 +50,8 @@ extension TopSelection {
     /// 489), whose pivot is the `count`-th key of a sample (itself selected recursively) rather than a
     /// median of three, so that a partition leaves few keys on the side that holds the target.
     ///
-    /// On plain integers a key visited by a partition costs a load, a comparison and a step: the
+    /// On plain integers a key visited by a partition costs two loads, two stores, a comparison and an
+    /// add, and no branch (the partition's comment): the
     /// generic `select` on 12-byte `ScoredDoc`s through a comparison closure cost about 57 instructions a
     /// doc per selection of the top-1,000 collector; a median-of-three quickselect of integer keys
     /// visits about 3.9 keys a key there (1,600 keys, the 1,000th wanted), this about 1.9
@@ -113,24 +114,28 @@ extension TopSelection {
                 if p[k] > p[c] { swap(&p[k], &p[c]) }
                 if p[a] > p[k] { swap(&p[a], &p[k]) }
             }
-            // Partition around t = p[k], with sentinels at both ends (t at `left`, a key ≥ t at `right`).
+            // Partition around t = p[k] (parked at `right`) without a branch per key: each key is
+            // swapped into the store slot and the slot advances only past keys below t (Lomuto, with
+            // Alexandrescu's unconditional writes: the keys between `store` and `i` are all ≥ t, so
+            // writing the store slot's key at `i` and the visited key at `store` keeps them so when the
+            // visited key is not below t). The callers' keys are distinct (a doc number or an index in the low
+            // bits): equal keys would still be selected right, only more slowly (runs of them make
+            // uneven partitions, down to the budget's sort). Hoare's
+            // scans ended each run of keys on one side with a mispredicted branch: on random keys about
+            // one key in two (cachegrind's branch simulation, BENCHMARKS.md `br47`).
             let t = p[k]
-            var i = left, j = right
-            swap(&p[left], &p[k])
-            if p[right] > t { swap(&p[right], &p[left]) }
-            while i < j {
-                swap(&p[i], &p[j])
-                i += 1
-                j -= 1
-                while p[i] < t { i += 1 }
-                while p[j] > t { j -= 1 }
+            swap(&p[k], &p[right])
+            var store = left
+            for i in left..<right {
+                let x = p[i]
+                p[i] = p[store]
+                p[store] = x
+                // The comparison's flag as a number (`setb`): written as `x < t ? 1 : 0`, the loop's
+                // select became a branch again (LLVM's cmov conversion: `store` feeds the next address).
+                store &+= Int(unsafeBitCast(x < t, to: UInt8.self))
             }
-            if p[left] == t {
-                swap(&p[left], &p[j])
-            } else {
-                j += 1
-                swap(&p[j], &p[right])
-            }
+            swap(&p[store], &p[right])
+            let j = store
             if j <= k { left = j + 1 }
             if k <= j { right = j - 1 }
         }

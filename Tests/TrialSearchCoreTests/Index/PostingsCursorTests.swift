@@ -118,6 +118,39 @@ import Testing
         #expect(advances > 1000)
     }
 
+    /// `findBlock` (a gallop, then a binary search without a branch per step) is the first block from
+    /// `from` whose last doc is ≥ the target, as a linear search finds it, or nil past the last block;
+    /// on skip tables of 1 to 300 blocks with gaps of every size.
+    @Test func findBlockIsTheFirstBlockReachingTheTarget() {
+        var rng = SeededRandom(seed: 17)
+        let length = PostingsCursor.skipEntryLength
+        for count in [1, 2, 3, 7, 8, 9, 64, 65, 300] {
+            var lastDocs: [Int32] = []
+            var doc: Int32 = Int32(rng.next() % 5)
+            for _ in 0..<count {
+                doc += 1 + Int32(rng.next() % (rng.next() % 2 == 0 ? 3 : 400))
+                lastDocs.append(doc)
+            }
+            var table = [UInt8](repeating: 0xA5, count: 7 + length * count)
+            for (b, last) in lastDocs.enumerated() {
+                withUnsafeBytes(of: UInt32(bitPattern: last).littleEndian) { bytes in
+                    for k in 0..<4 { table[7 + length * b + k] = bytes[k] }
+                }
+            }
+            table.withUnsafeBytes { raw in
+                guard let base = raw.baseAddress else { return }
+                for from in Set([0, count / 2, count - 1]) {
+                    for target in Set([0, 1, lastDocs[from], lastDocs[from] + 1, lastDocs[count - 1], lastDocs[count - 1] + 1]
+                        + (0..<20).map { _ in Int32(rng.next() % UInt64(lastDocs[count - 1] + 2)) }) {
+                        let expected = count == 1 ? 0 : (from..<count).first { lastDocs[$0] >= target }
+                        let found = PostingsCursor.findBlock(target, from: from, base: base, skipStart: 7, blockCount: count)
+                        #expect(found == expected, "count \(count) from \(from) target \(target)")
+                    }
+                }
+            }
+        }
+    }
+
     @Test func shallowAdvancePastTheEnd() throws {
         let dir = TemporaryDirectory("shallow")
         defer { dir.remove() }

@@ -182,4 +182,20 @@ import Testing
         }
         #expect(walked > 0, "no term of more than one postings block: the test shows little")
     }
+
+    /// `kthLargest` is the k-th largest score of a list, with scores tied many times over (the replica's
+    /// copies) and ±0 among them, as a sort of the list gives it.
+    @Test func kthLargestOfTiedScores() {
+        var rng = SeededRandom(seed: 5)
+        for n in [1, 2, 16, 400, 401, 1_600, 4_096] {
+            let scores = (0..<n).map { i -> Float in
+                let value = Float(rng.next() % 37) / 4
+                return i % 97 == 0 ? (i % 2 == 0 ? 0 : -0.0) : value
+            }
+            let sorted = scores.sorted(by: >)
+            for k in Set([1, n, (n + 1) / 2, 1 + Int(rng.next() % UInt64(n))]) {
+                #expect(ThresholdSeed.kthLargest(scores, k) == sorted[k - 1], "n \(n) k \(k)")
+            }
+        }
+    }
 }

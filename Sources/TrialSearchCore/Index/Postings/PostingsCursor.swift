@@ -204,12 +204,16 @@ public struct PostingsCursor {
         let docs = buffers.docs
         let t = UInt32(target)
         var i = index
-        // Eight docs at a time while the eighth is below the target (the docs increase), then one by one:
-        // a probe into a block it has just loaded can land far from its first doc.
-        // The `UInt32.max` entries past the block's last doc (`loadBlock`) end both loops without a
-        // bound test: the target, a doc id, is below them.
+        // Eight docs at a time while the eighth is below the target (the docs increase): a probe into a
+        // block it has just loaded can land far from its first doc. The `UInt32.max` entries past the
+        // block's last doc (`loadBlock`) end the loop without a bound test: the target, a doc id, is
+        // below them. Then the first doc ≥ t is one of the eight from i, and its offset is how many of
+        // them are below t: eight comparisons added, where a loop one doc at a time ended on a
+        // mispredicted branch at about every probe (cachegrind's branch simulation, BENCHMARKS.md `br47`).
         while docs[i &+ 7] < t { i &+= 8 }
-        while docs[i] < t { i &+= 1 }
+        var below = 0
+        for j in 0..<8 { below &+= Int(unsafeBitCast(docs[i &+ j] < t, to: UInt8.self)) }
+        i &+= below
         if i >= blockDocs {
             // Only possible for the last block of a single-block term: past its last doc.
             return exhaust()
@@ -250,11 +254,18 @@ public struct PostingsCursor {
             step &<<= 1
         }
         high = min(high, low &+ step)
-        while low < high {
-            let mid = (low &+ high) &>> 1
-            if lastDoc(mid) < target { low = mid &+ 1 } else { high = mid }
+        // The first of low...high whose last doc is ≥ target (high's is), without a branch per step:
+        // the range halves while its lower half's last block ends below the target moves the base by
+        // the half (the comparison's flag times it), where `if … { low = mid + 1 }` was a branch that
+        // mispredicted about every other step (BENCHMARKS.md `br47`).
+        var first = low
+        var n = high &- low &+ 1
+        while n > 1 {
+            let half = n &>> 1
+            first &+= half &* Int(unsafeBitCast(lastDoc(first &+ half &- 1) < target, to: UInt8.self))
+            n &-= half
         }
-        return low
+        return first
     }
 
     mutating func exhaust() -> DocID {
