@@ -28,6 +28,9 @@ extension AnalysisEngine {
         let n = text.count
         var i = 0
         var position = firstPosition
+        // The longest plain word looked up in the stem cache (none without it): one compare per word
+        // rather than two and a load of `usesCache`.
+        let cachedLength = usesCache ? 16 : 0
         while i < n {
             let b = p[i]
             if b < 0x80 {
@@ -37,10 +40,13 @@ extension AnalysisEngine {
                     // Indexes inside the text (below `n`): no overflow to check.
                     let (j, letters, digits, head) = foldRun(p, n, from: i)
                     let out = j &- i
-                    if Self.endsWord(p, n, j, afterDigit: digits != 0),
+                    // The byte after the run (0 at the text's end), read once for `endsWord` and the
+                    // space step below.
+                    let next: UInt8 = j < n ? p[j] : 0
+                    if Self.endsWord(p, n, j, next, afterDigit: digits != 0),
                        !(out >= 3 && p[j &- 1] == 0x73 && p[i] &- 0x41 < 26 && p[i &+ 1] &- 0x41 < 26) {
                         // The run starts with a letter or digit: no digit means letters only.
-                        if digits == 0, usesCache, out <= 16 {
+                        if digits == 0, out <= cachedLength {
                             // The hash's first word is `foldRun`'s `head` when the text had 8 bytes from
                             // `i` on, else the word's folded copy; a second word from the text when 16
                             // bytes may be read there, else from the copy (the same words: a letter
@@ -61,7 +67,7 @@ extension AnalysisEngine {
                         position &+= 1
                         // A space after the word (the usual separator) is stepped over here rather
                         // than by a turn of the loop.
-                        i = j < n && p[j] == 0x20 ? j &+ 1 : j
+                        i = next == 0x20 ? j &+ 1 : j
                     } else {
                         (i, position) = compound(p, n, from: i, position: position, &body)
                     }
@@ -208,10 +214,9 @@ extension AnalysisEngine {
     /// `-`, `/`, `'`, `@` and non-ASCII; `,` between digits (thousands); `.` before a letter or digit
     /// (decimals, acronyms, domains); `:` before `/` (a URL scheme); `_` and `+` before a letter or digit
     /// (an e-mail address's local part).
+    /// `c` is the byte at `j`, or 0 when `j` is the text's end.
     @inline(__always)
-    static func endsWord(_ p: UnsafePointer<UInt8>, _ n: Int, _ j: Int, afterDigit: Bool) -> Bool {
-        guard j < n else { return true }
-        let c = p[j]
+    static func endsWord(_ p: UnsafePointer<UInt8>, _ n: Int, _ j: Int, _ c: UInt8, afterDigit: Bool) -> Bool {
         if c <= 0x20 { return true }
         switch c {
         case 0x2D, 0x2F, 0x27, 0x40:  // - / ' @
