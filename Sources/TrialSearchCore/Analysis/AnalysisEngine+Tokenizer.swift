@@ -31,47 +31,52 @@ extension AnalysisEngine {
         // The longest plain word looked up in the stem cache (none without it): one compare per word
         // rather than two and a load of `usesCache`.
         let cachedLength = usesCache ? 16 : 0
+        // The byte classes' table in a local: a letter or digit is one load and test at the loop head
+        // (the two range tests were eight instructions, at every byte the loop steps).
+        let wordBytes = self.wordBytes
         while i < n {
             let b = p[i]
-            if b < 0x80 {
-                if Self.isAlnum(b) {
-                    // Fast path: a plain word or number followed by a character that cannot continue it
-                    // (about nine tokens in ten); anything else is rescanned by `compound`.
-                    // Indexes inside the text (below `n`): no overflow to check.
-                    let (j, letters, digits, head) = foldRun(p, n, from: i)
-                    let out = j &- i
-                    // The byte after the run (0 at the text's end), read once for `endsWord` and the
-                    // space step below.
-                    let next: UInt8 = j < n ? p[j] : 0
-                    if Self.endsWord(p, n, j, next, afterDigit: digits != 0),
-                       !(out >= 3 && p[j &- 1] == 0x73 && p[i] &- 0x41 < 26 && p[i &+ 1] &- 0x41 < 26) {
-                        // The run starts with a letter or digit: no digit means letters only.
-                        if digits == 0, out <= cachedLength {
-                            // The hash's first word is `foldRun`'s `head` when the text had 8 bytes from
-                            // `i` on, else the word's folded copy; a second word from the text when 16
-                            // bytes may be read there, else from the copy (the same words: a letter
-                            // folds by `| 0x20`), so that the last words of a value take this path too.
-                            let first = n &- i >= 8
-                                ? head : UInt64(littleEndian: UnsafeRawPointer(scratch).loadUnaligned(as: UInt64.self))
-                            let index = plainWordIndex(scratch, out, first: first,
-                                                       source: n &- i >= 16 ? p + i : UnsafePointer(scratch))
-                            if let token = cachedToken(index, scratch, out, kind: .word, position: position,
-                                                       start: i, end: j) {
-                                body.consume(token)
-                            }
-                        } else {
-                            let flags = (letters != 0 ? PartFlags.letter : 0) | (digits != 0 ? PartFlags.digit : 0)
-                            emitOutOfLine(scratch, out, flags: flags, kind: letters == 0 ? .number : .word,
-                                          position: position, start: i, end: j, &body)
+            if wordBytes[Int(b)] != 0 {
+                // Fast path: a plain word or number followed by a character that cannot continue it
+                // (about nine tokens in ten); anything else is rescanned by `compound`.
+                // Indexes inside the text (below `n`): no overflow to check.
+                let (j, letters, digits, head) = foldRun(p, n, from: i)
+                let out = j &- i
+                // The byte after the run (0 at the text's end), read once for `endsWord` and the
+                // space step below.
+                let next: UInt8 = j < n ? p[j] : 0
+                if Self.endsWord(p, n, j, next, afterDigit: digits != 0),
+                   !(out >= 3 && p[j &- 1] == 0x73 && p[i] &- 0x41 < 26 && p[i &+ 1] &- 0x41 < 26) {
+                    // The run starts with a letter or digit: no digit means letters only.
+                    if digits == 0, out <= cachedLength {
+                        // The hash's first word is `foldRun`'s `head` when the text had 8 bytes from
+                        // `i` on, else the word's folded copy; a second word from the text when 16
+                        // bytes may be read there, else from the copy (the same words: a letter
+                        // folds by `| 0x20`), so that the last words of a value take this path too.
+                        let first = n &- i >= 8
+                            ? head : UInt64(littleEndian: UnsafeRawPointer(scratch).loadUnaligned(as: UInt64.self))
+                        let index = plainWordIndex(scratch, out, first: first,
+                                                   source: n &- i >= 16 ? p + i : UnsafePointer(scratch))
+                        if let token = cachedToken(index, scratch, out, kind: .word, position: position,
+                                                   start: i, end: j) {
+                            body.consume(token)
                         }
-                        position &+= 1
-                        // A space after the word (the usual separator) is stepped over here rather
-                        // than by a turn of the loop.
-                        i = next == 0x20 ? j &+ 1 : j
                     } else {
-                        (i, position) = compound(p, n, from: i, position: position, &body)
+                        let flags = (letters != 0 ? PartFlags.letter : 0) | (digits != 0 ? PartFlags.digit : 0)
+                        emitOutOfLine(scratch, out, flags: flags, kind: letters == 0 ? .number : .word,
+                                      position: position, start: i, end: j, &body)
                     }
-                } else if (b == 0x3C || b == 0x3E) && foldsSymbols {
+                    position &+= 1
+                    // A space after the word (the usual separator) is stepped over here rather
+                    // than by a turn of the loop.
+                    i = next == 0x20 ? j &+ 1 : j
+                } else {
+                    (i, position) = compound(p, n, from: i, position: position, &body)
+                }
+                continue
+            }
+            if b < 0x80 {
+                if (b == 0x3C || b == 0x3E) && foldsSymbols {
                     let withEqual = i + 1 < n && p[i + 1] == 0x3D
                     let word: StaticString = b == 0x3E ? (withEqual ? "gte" : "gt") : (withEqual ? "lte" : "lt")
                     let end = i + (withEqual ? 2 : 1)
