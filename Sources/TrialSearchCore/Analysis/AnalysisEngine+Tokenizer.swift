@@ -28,40 +28,55 @@ extension AnalysisEngine {
         let n = text.count
         var i = 0
         var position = firstPosition
+        // The longest plain word looked up in the stem cache (none without it): one compare per word
+        // rather than two and a load of `usesCache`.
+        let cachedLength = usesCache ? 16 : 0
+        // The byte classes' table in a local: a letter or digit is one load and test at the loop head
+        // (the two range tests were eight instructions, at every byte the loop steps).
+        let wordBytes = self.wordBytes
         while i < n {
             let b = p[i]
-            if b < 0x80 {
-                if Self.isAlnum(b) {
-                    // Fast path: a plain word or number followed by a character that cannot continue it
-                    // (about nine tokens in ten); anything else is rescanned by `compound`.
-                    // Indexes inside the text (below `n`): no overflow to check.
-                    let (j, letters, digits) = foldRun(p, n, from: i)
-                    let out = j &- i
-                    if Self.endsWord(p, n, j, afterDigit: digits != 0),
-                       !(out >= 3 && p[j &- 1] == 0x73 && p[i] &- 0x41 < 26 && p[i &+ 1] &- 0x41 < 26) {
-                        // The run starts with a letter or digit: no digit means letters only.
-                        if digits == 0, usesCache, out <= 16 {
-                            // The hash's words from the text when 16 bytes may be read there, else from
-                            // the word's folded copy (the same words: a letter folds by `| 0x20`), so
-                            // that the last words of a value take this path too.
-                            let index = plainWordIndex(scratch, out, source: n &- i >= 16 ? p + i : UnsafePointer(scratch))
-                            if let token = cachedToken(index, scratch, out, kind: .word, position: position,
-                                                       start: i, end: j) {
-                                body.consume(token)
-                            }
-                        } else {
-                            let flags = (letters != 0 ? PartFlags.letter : 0) | (digits != 0 ? PartFlags.digit : 0)
-                            emitOutOfLine(scratch, out, flags: flags, kind: letters == 0 ? .number : .word,
-                                          position: position, start: i, end: j, &body)
+            if wordBytes[Int(b)] != 0 {
+                // Fast path: a plain word or number followed by a character that cannot continue it
+                // (about nine tokens in ten); anything else is rescanned by `compound`.
+                // Indexes inside the text (below `n`): no overflow to check.
+                let (j, letters, digits, head) = foldRun(p, n, from: i)
+                let out = j &- i
+                // The byte after the run (0 at the text's end), read once for `endsWord` and the
+                // space step below.
+                let next: UInt8 = j < n ? p[j] : 0
+                if Self.endsWord(p, n, j, next, afterDigit: digits != 0),
+                   !(out >= 3 && p[j &- 1] == 0x73 && p[i] &- 0x41 < 26 && p[i &+ 1] &- 0x41 < 26) {
+                    // The run starts with a letter or digit: no digit means letters only.
+                    if digits == 0, out <= cachedLength {
+                        // The hash's first word is `foldRun`'s `head` when the text had 8 bytes from
+                        // `i` on, else the word's folded copy; a second word from the text when 16
+                        // bytes may be read there, else from the copy (the same words: a letter
+                        // folds by `| 0x20`), so that the last words of a value take this path too.
+                        let first = n &- i >= 8
+                            ? head : UInt64(littleEndian: UnsafeRawPointer(scratch).loadUnaligned(as: UInt64.self))
+                        let index = plainWordIndex(scratch, out, first: first,
+                                                   source: n &- i >= 16 ? p + i : UnsafePointer(scratch))
+                        if let token = cachedToken(index, scratch, out, kind: .word, position: position,
+                                                   start: i, end: j) {
+                            body.consume(token)
                         }
-                        position &+= 1
-                        // A space after the word (the usual separator) is stepped over here rather
-                        // than by a turn of the loop.
-                        i = j < n && p[j] == 0x20 ? j &+ 1 : j
                     } else {
-                        (i, position) = compound(p, n, from: i, position: position, &body)
+                        let flags = (letters != 0 ? PartFlags.letter : 0) | (digits != 0 ? PartFlags.digit : 0)
+                        emitOutOfLine(scratch, out, flags: flags, kind: letters == 0 ? .number : .word,
+                                      position: position, start: i, end: j, &body)
                     }
-                } else if (b == 0x3C || b == 0x3E) && foldsSymbols {
+                    position &+= 1
+                    // A space after the word (the usual separator) is stepped over here rather
+                    // than by a turn of the loop.
+                    i = next == 0x20 ? j &+ 1 : j
+                } else {
+                    (i, position) = compound(p, n, from: i, position: position, &body)
+                }
+                continue
+            }
+            if b < 0x80 {
+                if (b == 0x3C || b == 0x3E) && foldsSymbols {
                     let withEqual = i + 1 < n && p[i + 1] == 0x3D
                     let word: StaticString = b == 0x3E ? (withEqual ? "gte" : "gt") : (withEqual ? "lte" : "lt")
                     let end = i + (withEqual ? 2 : 1)
@@ -103,45 +118,55 @@ extension AnalysisEngine {
     }
 
     /// Folds the run of ASCII letters and digits starting at `start` (at most `maxTermBytes` bytes) into
-    /// `scratch[0...]`, letters lowercased; returns the index after it and two sets of bits, nonzero if
-    /// it has a letter (`letters`) and if it has a digit (`digits`): the caller tests them as they are,
-    /// rather than `PartFlags` made of them with two `setne` and tested again.
+    /// `scratch[0...]`, letters lowercased; returns the index after it, two sets of bits, nonzero if it
+    /// has a letter (`letters`) and if it has a digit (`digits`): the caller tests them as they are,
+    /// rather than `PartFlags` made of them with two `setne` and tested again; and `head`, the first 8
+    /// bytes as stored (folded, bytes past the run's end included) when the text has 8 bytes from
+    /// `start` on (else 0): the stem-cache look-up's first word, from a register rather than loaded.
     ///
-    /// Eight bytes at a time (SWAR): per byte, bit 7 of `letters` and of `digits` says whether it is an
-    /// ASCII letter or digit, from two range tests on its low 7 bits (no carry crosses a byte) and its
-    /// bit 7 clear; the first byte that is neither ends the run; the eight bytes are stored folded at
-    /// once (`| 0x20` on letters), those past the run's end being overwritten or ignored later. The last
-    /// few bytes of the text go one at a time.
+    /// Eight bytes at a time (SWAR, `letterAndDigitBits`): the first byte that is neither a letter nor
+    /// a digit ends the run; the eight bytes are stored folded at once (`| 0x20` on letters), those
+    /// past the run's end being overwritten or ignored later. The first block is taken on its own
+    /// (most runs end in it). The last few bytes of the text go one at a time.
     @inline(__always)
-    func foldRun(_ p: UnsafePointer<UInt8>, _ n: Int, from start: Int) -> (end: Int, letters: UInt64, digits: UInt64) {
+    func foldRun(_ p: UnsafePointer<UInt8>, _ n: Int, from start: Int)
+        -> (end: Int, letters: UInt64, digits: UInt64, head: UInt64) {
         let limit = min(n, start &+ Self.maxTermBytes)
-        let ones: UInt64 = 0x0101_0101_0101_0101
         let high: UInt64 = 0x8080_8080_8080_8080
         var j = start
         var letterBits: UInt64 = 0
         var digitBits: UInt64 = 0
+        var head: UInt64 = 0
         let raw = UnsafeRawPointer(p)
         let out = UnsafeMutableRawPointer(scratch)
-        while j &+ 8 <= limit {
+        if j &+ 8 <= limit {
             let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: j, as: UInt64.self))
-            let ascii = ~w & high
-            let lower = w | (0x20 &* ones)
-            // x + (0x80 − a) has bit 7 set iff x ≥ a, for x ≤ 0x7F. The bytes are not masked to 7 bits
-            // first (one constant and one AND less in a loop short of registers): an ASCII byte carries
-            // nothing into the next, so every byte up to the first non-ASCII one is tested right, that
-            // one is cleared by `ascii`, and the bytes after it are past the run's end.
-            let letters = (lower &+ (0x80 - 0x61) &* ones) & ~(lower &+ (0x80 - 0x7B) &* ones) & ascii
-            let digits = (w &+ (0x80 - 0x30) &* ones) & ~(w &+ (0x80 - 0x3A) &* ones) & ascii
+            let (letters, digits) = Self.letterAndDigitBits(w)
             let other = ~(letters | digits) & high
-            out.storeBytes(of: (w | letters >> 2).littleEndian, toByteOffset: j &- start, as: UInt64.self)
+            head = w | letters >> 2
+            out.storeBytes(of: head.littleEndian, as: UInt64.self)
             if other != 0 {
                 // Bytes before the first other one (its bit 7 is the lowest set bit of `other`).
                 let before = (other & (0 &- other)) &- 1
-                return (j &+ other.trailingZeroBitCount >> 3, letterBits | letters & before, digitBits | digits & before)
+                return (j &+ other.trailingZeroBitCount >> 3, letters & before, digits & before, head)
             }
-            letterBits |= letters
-            digitBits |= digits
+            letterBits = letters
+            digitBits = digits
             j &+= 8
+            while j &+ 8 <= limit {
+                let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: j, as: UInt64.self))
+                let (letters, digits) = Self.letterAndDigitBits(w)
+                let other = ~(letters | digits) & high
+                out.storeBytes(of: (w | letters >> 2).littleEndian, toByteOffset: j &- start, as: UInt64.self)
+                if other != 0 {
+                    let before = (other & (0 &- other)) &- 1
+                    return (j &+ other.trailingZeroBitCount >> 3, letterBits | letters & before,
+                            digitBits | digits & before, head)
+                }
+                letterBits |= letters
+                digitBits |= digits
+                j &+= 8
+            }
         }
         var anyBits: UInt8 = 0
         var allBits: UInt8 = 0xFF
@@ -154,7 +179,39 @@ extension AnalysisEngine {
             j &+= 1
         }
         // Folded letters (0x61–0x7A) have bit 0x40, digits (0x30–0x39) do not.
-        return (j, letterBits | UInt64(anyBits & 0x40), digitBits | UInt64(~allBits & 0x40))
+        return (j, letterBits | UInt64(anyBits & 0x40), digitBits | UInt64(~allBits & 0x40), head)
+    }
+
+    /// Per byte of `w` (8 bytes, little-endian), bit 7 of `letters` and of `digits` says whether it is
+    /// an ASCII letter or digit, from two range tests on its low 7 bits (no carry crosses a byte) and
+    /// its bit 7 clear. x + (0x80 − a) has bit 7 set iff x ≥ a, for x ≤ 0x7F. The bytes are not masked
+    /// to 7 bits first (one constant and one AND less in loops short of registers): an ASCII byte
+    /// carries nothing into the next, so every byte up to the first non-ASCII one is tested right,
+    /// that one is cleared by the ASCII mask, and the bytes after it are past the run's end.
+    @inline(__always)
+    static func letterAndDigitBits(_ w: UInt64) -> (letters: UInt64, digits: UInt64) {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let ascii = ~w & 0x8080_8080_8080_8080
+        let lower = w | (0x20 &* ones)
+        let letters = (lower &+ (0x80 - 0x61) &* ones) & ~(lower &+ (0x80 - 0x7B) &* ones) & ascii
+        let digits = (w &+ (0x80 - 0x30) &* ones) & ~(w &+ (0x80 - 0x3A) &* ones) & ascii
+        return (letters, digits)
+    }
+
+    /// `compound`'s step over the 8 bytes at `source`: stores them folded at `out` (letters lowercased;
+    /// the bytes from the first one that is not an ASCII letter or digit on are overwritten or ignored
+    /// later) and returns how many bytes come before that one (8 if none) and, for those, their letter
+    /// and digit bits (nonzero if they have a letter / a digit).
+    @inline(__always)
+    static func foldBlock(_ source: UnsafePointer<UInt8>, into out: UnsafeMutablePointer<UInt8>)
+        -> (taken: Int, letters: UInt64, digits: UInt64) {
+        let w = UInt64(littleEndian: UnsafeRawPointer(source).loadUnaligned(as: UInt64.self))
+        let (letters, digits) = letterAndDigitBits(w)
+        let other = ~(letters | digits) & 0x8080_8080_8080_8080
+        UnsafeMutableRawPointer(out).storeBytes(of: (w | letters >> 2).littleEndian, as: UInt64.self)
+        if other == 0 { return (8, letters, digits) }
+        let before = (other & (0 &- other)) &- 1
+        return (other.trailingZeroBitCount >> 3, letters & before, digits & before)
     }
 
     /// Whether the byte at `j` ends a plain word for sure, so that the fast path may emit it: anything
@@ -162,10 +219,9 @@ extension AnalysisEngine {
     /// `-`, `/`, `'`, `@` and non-ASCII; `,` between digits (thousands); `.` before a letter or digit
     /// (decimals, acronyms, domains); `:` before `/` (a URL scheme); `_` and `+` before a letter or digit
     /// (an e-mail address's local part).
+    /// `c` is the byte at `j`, or 0 when `j` is the text's end.
     @inline(__always)
-    static func endsWord(_ p: UnsafePointer<UInt8>, _ n: Int, _ j: Int, afterDigit: Bool) -> Bool {
-        guard j < n else { return true }
-        let c = p[j]
+    static func endsWord(_ p: UnsafePointer<UInt8>, _ n: Int, _ j: Int, _ c: UInt8, afterDigit: Bool) -> Bool {
         if c <= 0x20 { return true }
         switch c {
         case 0x2D, 0x2F, 0x27, 0x40:  // - / ' @
@@ -187,7 +243,9 @@ extension AnalysisEngine {
     mutating func compound<Sink: TokenSink>(_ p: UnsafePointer<UInt8>, _ n: Int, from start: Int, position first: Int32,
                            _ body: inout Sink) -> (end: Int, position: Int32) {
         var position = first
-        if let end = Self.urlEnd(p, n, start) {
+        // `urlEnd`'s first test inline (a URL starts with `h`, `f` or `w`): most compounds make no call.
+        let first = p[start] | 0x20
+        if first == 0x68 || first == 0x66 || first == 0x77, let end = Self.urlEnd(p, n, start) {
             emitWhole(p, start, end, kind: .url, position: &position, &body)
             return (end, position)
         }
@@ -208,6 +266,17 @@ extension AnalysisEngine {
             var groupStart = out
             var possessiveEnd = -1
             run: while i < n {
+                // Eight bytes at a time while they fit the text and the part's room: `foldRun`'s SWAR
+                // tests, the block stored folded, the ASCII letters and digits before the first other
+                // byte taken; that byte (if any) goes through the cases below.
+                if i &+ 8 <= n && out &+ 8 <= limit {
+                    let (taken, letters, digits) = Self.foldBlock(p + i, into: scratch + out)
+                    if letters != 0 { flags |= PartFlags.letter }
+                    if digits != 0 { flags |= PartFlags.digit }
+                    i &+= taken
+                    out &+= taken
+                    if taken == 8 { continue }
+                }
                 let b = p[i]
                 // Indexes below `n` and `limit`: no overflow to check.
                 if (b | 0x20) &- 0x61 < 26 {
@@ -289,8 +358,9 @@ extension AnalysisEngine {
                 break run
             }
             if out == scratchStart { break partLoop }
+            // The plural's `s` tested here first: the call was made for every part (most end otherwise).
             if dropsAcronymPlurals, flags & ~(PartFlags.letter | PartFlags.digit) == 0, !isOwnPart, possessiveEnd < 0,
-               Self.isAcronymPlural(p, from: sourceStart, to: i) {
+               i &- sourceStart >= 3, p[i &- 1] == 0x73, Self.isAcronymPlural(p, from: sourceStart, to: i) {
                 out -= 1
             }
             parts[partCount] = Part(scratchStart: Int32(scratchStart), scratchEnd: Int32(out),

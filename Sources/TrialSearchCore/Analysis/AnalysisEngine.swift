@@ -125,7 +125,8 @@ struct AnalysisEngine {
             // look-up: its letters are lowercase, so `plainWordIndex`'s fold changes nothing, and `scratch`
             // holds 16 readable bytes past any term in it.
             let index = length <= 16
-                ? plainWordIndex(term, length, source: term)
+                ? plainWordIndex(term, length, first: UInt64(littleEndian: UnsafeRawPointer(term).loadUnaligned(as: UInt64.self)),
+                                 source: term)
                 : cachedIndex(term, length, hash: StemCache.hash(term, length), firstWord: StemCache.firstWord(term, length))
             guard let cached = cachedToken(index, term, length, kind: kind, position: position, start: start, end: end)
             else { return }
@@ -158,21 +159,23 @@ struct AnalysisEngine {
     }
 
     /// The stem-cache slot of the tokenizer's fast path's word: a plain word of `length` ASCII letters
-    /// (at most 16) folded into `term` from `source` (the text, or `term` itself, whose letters fold to
-    /// themselves; `scratch` holds far more than 16 bytes), of which at least 16 bytes may be read; filtered
-    /// and cached first when it is not there. `analyzeText` then makes the token with `cachedToken` and
-    /// hands it to the sink itself, inline: a specialized `emitPlain` doing all of it was called rather
-    /// than inlined, one call per token (the `build6` section of BENCHMARKS.md).
+    /// (at most 16) folded into `term`, whose first 8 bytes folded are `first` (bytes past the word
+    /// included), from `source` (the text, or `term` itself, whose letters fold to themselves; `scratch`
+    /// holds far more than 16 bytes), of which at least 16 bytes may be read; filtered and cached first
+    /// when it is not there. `analyzeText` then makes the token with `cachedToken` and hands it to the
+    /// sink itself, inline: a specialized `emitPlain` doing all of it was called rather than inlined, one
+    /// call per token (the `build6` section of BENCHMARKS.md).
     ///
-    /// The word is hashed for the stem cache from its source bytes, loaded as two words and folded with
-    /// one OR (`b | 0x20` lowercases an ASCII letter): loading `term`, which the tokenizer has just
-    /// stored one byte at a time, as a whole word cannot be served by store forwarding and stalls until
-    /// the stores retire (about 3 % of a build's time).
+    /// The word is hashed for the stem cache from `first` (the tokenizer's folded block, a register) and
+    /// for a word past 8 bytes its source's second word folded with one OR (`b | 0x20` lowercases an
+    /// ASCII letter): loading `term`, which the tokenizer may have just stored one byte at a time, as a
+    /// whole word cannot be served by store forwarding and stalls until the stores retire (about 3 % of
+    /// a build's time).
     @inline(__always)
-    mutating func plainWordIndex(_ term: UnsafePointer<UInt8>, _ length: Int, source: UnsafePointer<UInt8>) -> Int {
+    mutating func plainWordIndex(_ term: UnsafePointer<UInt8>, _ length: Int, first: UInt64,
+                                 source: UnsafePointer<UInt8>) -> Int {
         let lower: UInt64 = 0x2020_2020_2020_2020
         let raw = UnsafeRawPointer(source)
-        let first = UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self)) | lower
         // Two branches, each with its own look-up (`StemCache.find(short:)` / `find(long:)`), so that the
         // words of at most 8 bytes (eight in ten) compute no mask for a second word.
         let hash: UInt32

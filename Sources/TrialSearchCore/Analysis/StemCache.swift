@@ -73,20 +73,17 @@ struct StemCache {
     /// padded for this); the bytes past the end do not affect the hash.
     @inline(__always)
     static func hash(_ key: UnsafePointer<UInt8>, _ length: Int) -> UInt32 {
+        // Most words: one masked load.
+        if length <= 8 { return shortHash(firstWord(key, length)) }
         var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: length)
-        if length <= 8 {
-            // Most words: one masked load.
-            h = (h ^ firstWord(key, length)) &* 0xFF51_AFD7_ED55_8CCD
-        } else {
-            var i = 0
-            while i < length {
-                var word = UnsafeRawPointer(key + i).loadUnaligned(as: UInt64.self)
-                let remaining = length &- i
-                if remaining < 8 { word &= mask(remaining) }
-                h = (h ^ word) &* 0xFF51_AFD7_ED55_8CCD
-                h ^= h >> 32
-                i &+= 8
-            }
+        var i = 0
+        while i < length {
+            var word = UnsafeRawPointer(key + i).loadUnaligned(as: UInt64.self)
+            let remaining = length &- i
+            if remaining < 8 { word &= mask(remaining) }
+            h = (h ^ word) &* 0xFF51_AFD7_ED55_8CCD
+            h ^= h >> 32
+            i &+= 8
         }
         h = (h ^ (h >> 29)) &* 0xC4CE_B9FE_1A85_EC53
         return UInt32(truncatingIfNeeded: h ^ (h >> 32))
@@ -96,17 +93,30 @@ struct StemCache {
     /// 8–15; `w1` is 0 for a key of at most 8 bytes), computed without reading memory.
     @inline(__always)
     static func hash(words w0: UInt64, _ w1: UInt64, _ length: Int) -> UInt32 {
+        if length <= 8 { return shortHash(w0) }
         var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: length)
-        if length <= 8 {
-            h = (h ^ w0) &* 0xFF51_AFD7_ED55_8CCD
-        } else {
-            h = (h ^ w0) &* 0xFF51_AFD7_ED55_8CCD
-            h ^= h >> 32
-            h = (h ^ w1) &* 0xFF51_AFD7_ED55_8CCD
-            h ^= h >> 32
-        }
+        h = (h ^ w0) &* 0xFF51_AFD7_ED55_8CCD
+        h ^= h >> 32
+        h = (h ^ w1) &* 0xFF51_AFD7_ED55_8CCD
+        h ^= h >> 32
         h = (h ^ (h >> 29)) &* 0xC4CE_B9FE_1A85_EC53
         return UInt32(truncatingIfNeeded: h ^ (h >> 32))
+    }
+
+    /// `hash(key, length)` of a key of 1...8 bytes, given as its zero-padded first word: one multiply
+    /// (the tokenizer's fast path hashes eight words in ten this way, at every token; the general hash
+    /// took two and three shift-and-xor steps). The word's high bits are first folded onto its low
+    /// ones, so that every byte reaches the product's high bits (a product's bit depends only on the
+    /// factor's bits at and below it); the hash is the product's bits 40–63, the best mixed, whose low
+    /// bits pick a slot (`hash & mask`; the stem cache and `SharedStems` have at most 2^18 slots, and
+    /// compare words, not only hashes). Its bits 32–47 made a slot instead: all words of 1-3 letters
+    /// took a fifth fewer slots of 2^16 than a random hash; a rotation keeping 32 bits cost two more
+    /// instructions. On the registry's words of at most 8 letters it probes as the general hash did.
+    /// The length is not mixed in: a key's zero-padded word says it (keys have no zero byte), and keys
+    /// that differ only by trailing zero bytes merely share a hash.
+    @inline(__always)
+    static func shortHash(_ w0: UInt64) -> UInt32 {
+        UInt32(truncatingIfNeeded: ((w0 ^ w0 &>> 28) &* 0x9E37_79B9_7F4A_7C15) &>> 40)
     }
 
     /// The first (up to) 8 bytes of `key`, zero-padded; `key` must stay readable 7 bytes past `length`.
@@ -219,8 +229,11 @@ struct StemCache {
                      keyLength: UInt8(length), stemLength: stem == nil ? Self.stopMarker : UInt8(stemLength),
                      reserved: 0, stemHash: 0)
         if let stem, let base = stem.baseAddress {
-            s.stemHash = TermHash.of(base, stemLength).hash
-            withUnsafeMutableBytes(of: &s.stemWord) { $0.copyMemory(from: UnsafeRawBufferPointer(start: base, count: min(stemLength, 8))) }
+            // `TermHash`'s prefix is the stem's first 8 bytes zero-padded, as a little-endian word: the
+            // bytes `stemWord` holds (`stem(at:)` reads them in place), without a copy call.
+            let (stemHash, prefix) = TermHash.of(base, stemLength)
+            s.stemHash = stemHash
+            s.stemWord = UInt64(littleEndian: prefix)
         }
         if usesArena {
             if arenaUsed + length + stemLength > arenaCapacity { growArena(arenaUsed + length + stemLength) }

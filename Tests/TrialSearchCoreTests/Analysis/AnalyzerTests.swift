@@ -22,6 +22,22 @@ struct AnalyzerTests {
                          + "18@5(number) 65@6(number)",
                      why: "digits-only compounds are not joined"),
         AnalysisCase(text: "s/p h/o", expected: "s@0 sp@0(joined) p@1 h@2 ho@2(joined) o@3"),
+        // Compound parts scanned 8 bytes at a time (`foldBlock`): parts of 8 bytes and longer, digits in
+        // a block, a part ending at the text's end, URL-like first letters that are no URL.
+        AnalysisCase(text: "immunohistochemistry-guided therapy",
+                     expected: "immunohistochemistri@0 immunohistochemistryguid@0(joined) guid@1 therapi@2"),
+        AnalysisCase(text: "CD34-positive/CD38-negative cells",
+                     expected: "cd34@0 cd34positivecd38negative@0(joined) posit@1 cd38@2 negat@3 cell@4"),
+        AnalysisCase(text: "abcdefgh-ijklmnop-q", expected: "abcdefgh@0 abcdefghijklmnopq@0(joined) ijklmnop@1 q@2"),
+        AnalysisCase(text: "pharmacokinetics/pharmacodynamics",
+                     expected: "pharmacokinet@0 pharmacokineticspharmacodynam@0(joined) pharmacodynam@1"),
+        AnalysisCase(text: "12345678-90123456", expected: "12345678@0(number) 90123456@1(number)"),
+        AnalysisCase(text: "MSCs-derived exosomes", expected: "msc@0 mscderiv@0(joined) deriv@1 exosom@2"),
+        AnalysisCase(text: "ftp-site fast-track wide-ranging high-dose",
+                     expected: "ftp@0 ftpsite@0(joined) site@1 fast@2 fasttrack@2(joined) track@3 wide@4 "
+                         + "widerang@4(joined) rang@5 high@6 highdos@6(joined) dose@7"),
+        AnalysisCase(text: "e-mail: info@example.com www.example.com/path",
+                     expected: "e@0 email@0(joined) mail@1 info@example.com@2(email) www.example.com/path@3(url)"),
         // Greek letters and µ.
         AnalysisCase(text: "α-synuclein", expected: "alpha@0 alphasynuclein@0(joined) synuclein@1"),
         AnalysisCase(text: "TNFα NF-κB", expected: "tnf@0 tnfalpha@0(joined) alpha@1 nf@2 nfkappab@2(joined) "
@@ -127,6 +143,15 @@ struct AnalyzerTests {
         let long = String(repeating: "a", count: 300)
         #expect(analyzer.rendered("one \(long) two") == "one@0 two@2")
         #expect(analyzer.rendered(String(repeating: "b", count: 255)) == String(repeating: "b", count: 255) + "@0")
+    }
+
+    @Test("a compound part longer than 255 bytes is dropped with the joined form, its position kept")
+    func longCompoundPart() {
+        let analyzer = Analyzer()
+        #expect(analyzer.rendered("x-\(String(repeating: "a", count: 300))-y") == "x@0 y@2")
+        let b255 = String(repeating: "b", count: 255)
+        #expect(analyzer.rendered("x-\(b255)-y") == "x@0 \(b255)@1 y@2", "the joined form is past 255 bytes")
+        #expect(analyzer.rendered("\(b255)c1-z") == "z@1")
     }
 
     @Test("options off: no stemming, no stop words, no joined forms, no symbol words")

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import TrialSearchCore
 
@@ -120,6 +121,39 @@ struct StemCacheTests {
             #expect(StemCache.hash(words: w0, w1, length) == fromMemory, "\(word)")
             #expect(bytes.withUnsafeBufferPointer { StemCache.firstWord($0.baseAddress!, length) } == w0, "\(word)")
         }
+    }
+
+    @Test("the short-word hash reaches the slot bits from every byte of the word")
+    func shortHashSpreadsEveryByte() {
+        // Words of 8 letters that differ in one byte only, at each position: the product's bits that
+        // pick a slot depend on every byte (the high bytes are folded onto the low ones first), so
+        // each set of 26 lands in 26 slots even of a table of 2^12.
+        for position in 0..<8 {
+            var slots = Set<UInt32>()
+            for letter in UInt8(ascii: "a")...UInt8(ascii: "z") {
+                var bytes = Array("patients".utf8)
+                bytes[position] = letter
+                let hash = bytes.withUnsafeBufferPointer { StemCache.hash($0.baseAddress!, 8) }
+                slots.insert(hash & 0xFFF)
+            }
+            #expect(slots.count >= 25, "byte \(position): \(slots.count) slots")
+        }
+        // Every word of 1-3 letters (18,278) in 2^16 slots: about as many distinct slots as a random
+        // hash would take (m·(1 − e^(−n/m)), about 15,950).
+        var words: [[UInt8]] = []
+        let letters = Array(UInt8(ascii: "a")...UInt8(ascii: "z"))
+        for a in letters {
+            words.append([a])
+            for b in letters {
+                words.append([a, b])
+                for c in letters { words.append([a, b, c]) }
+            }
+        }
+        let slots = Set(words.map { word in
+            (word + Array(repeating: 0xAB, count: 8)).withUnsafeBufferPointer { StemCache.hash($0.baseAddress!, word.count) } & 0xFFFF
+        })
+        let random = 65_536 * (1 - exp(-Double(words.count) / 65_536))
+        #expect(Double(slots.count) >= 0.97 * random, "\(slots.count) slots for \(words.count) words")
     }
 
     @Test("a full cache starts over and stays correct")

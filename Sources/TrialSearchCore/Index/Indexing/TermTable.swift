@@ -207,8 +207,10 @@ struct TermTable {
         let n = Int(e.pointee.length)
         let slot = Int(h) & tableMask
         let s = terms + slot
-        // An empty slot's length (0) differs from any term's.
-        if s.pointee.prefix == e.pointee.prefix && s.pointee.hash == h && Int(s.pointee.textLength) == n
+        // An empty slot's length (0) differs from any term's. The stored hash is not compared: the
+        // zero-padded first 8 bytes and the length are a term of at most 8 bytes, and a longer one's
+        // bytes past 8 are compared (a compare and a branch less per token).
+        if s.pointee.prefix == e.pointee.prefix && Int(s.pointee.textLength) == n
             && (n <= 8 || Self.equalPast8(text + Int(s.pointee.textStart), bytes + Int(e.pointee.start), n)) {
             return slot
         }
@@ -216,10 +218,20 @@ struct TermTable {
     }
 
     /// The slot of the batch entry `e`'s term when its home slot holds another term or none: the full
-    /// probe, adding the term when it is new.
+    /// probe, adding the term when it is new. A term of at most 8 bytes is not in `bytes` but in the
+    /// entry's prefix (`TokenBatch.append`), whose little-endian bytes are the term's.
     @inline(never)
     private mutating func probeFurther(_ e: UnsafePointer<TokenBatch.Entry>, bytes: UnsafePointer<UInt8>) -> Int {
-        slot(of: bytes + Int(e.pointee.start), count: Int(e.pointee.length), hash: e.pointee.hash, prefix: e.pointee.prefix)
+        let n = Int(e.pointee.length)
+        if n > 8 {
+            return slot(of: bytes + Int(e.pointee.start), count: n, hash: e.pointee.hash, prefix: e.pointee.prefix)
+        }
+        var word = e.pointee.prefix.littleEndian
+        return withUnsafeBytes(of: &word) { term in
+            guard let base = term.baseAddress else { preconditionFailure("a word has an address") }
+            return slot(of: base.assumingMemoryBound(to: UInt8.self), count: n, hash: e.pointee.hash,
+                        prefix: e.pointee.prefix)
+        }
     }
 
     /// Records one occurrence of the term in `slot` in (`doc`, `field`) at `position`.

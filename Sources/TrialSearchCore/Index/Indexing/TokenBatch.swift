@@ -9,8 +9,8 @@ import CIntrinsics
 /// and a table of hundreds of MB misses the CPU's caches at nearly every new term). The buffers are
 /// borrowed from the caller (`Buffers`, which an `InMemorySegment` keeps for all its docs).
 struct TokenBatch {
-    /// One pending token: where its term's bytes are in `bytes`, its hash and first 8 bytes
-    /// (`TermHash`), and its position.
+    /// One pending token: its hash and first 8 bytes (`TermHash`), its position, and where its term's
+    /// bytes are in `bytes` when it has more than 8 (a shorter term is `prefix`'s low `length` bytes).
     struct Entry {
         var prefix: UInt64
         var hash: UInt32
@@ -21,8 +21,7 @@ struct TokenBatch {
 
     /// Tokens per batch: enough misses in flight to hide the memory latency.
     static let capacity = 32
-    /// Bytes of `bytes`: `capacity` terms of `TermTable.maxTermLength` bytes, and the 8 bytes a term
-    /// shorter than 8 bytes is stored with (as one word).
+    /// Bytes of `bytes`: `capacity` terms of `TermTable.maxTermLength` bytes (and 8 bytes to spare).
     static let byteCapacity = capacity * (TermTable.maxTermLength + 1) + 8
 
     /// Memory for a batch: `byteCapacity` bytes and `capacity` entries, freed by `deallocate()`.
@@ -54,8 +53,11 @@ struct TokenBatch {
     /// `IndexingSink.consume`, flushes a batch as soon as it fills, so the room is checked once per
     /// token there rather than a second time here (an `assert`, checked in debug builds and tests).
     ///
-    /// The term is copied 8 bytes at a time (its first 8 bytes as the zero-padded word of its hash, the
-    /// rest with loads inside the term, the last one overlapping), not by a call to `memcpy` per token.
+    /// A term of at most 8 bytes is its entry's `prefix` (zero-padded, little-endian) and is not copied
+    /// to `bytes` (nine tokens in ten: a store and `used`'s update less per token); `TermTable.add`
+    /// takes such a term's bytes from the prefix. A longer term is copied 8 bytes at a time (its first
+    /// 8 bytes as the zero-padded word of its hash, the rest with loads inside the term, the last one
+    /// overlapping), not by a call to `memcpy` per token.
     @inline(__always)
     mutating func append(_ token: Token, table: borrowing TermTable) {
         assert(count < Self.capacity, "append to a full batch")
@@ -63,9 +65,10 @@ struct TokenBatch {
         let n = token.term.count
         let (hash, prefix) = token.hasTermHash ? (token.termHash, token.termPrefix) : TermHash.of(base, n)
         trialsearch_prefetch_write(table.homeSlot(hash: hash))
-        let destination = UnsafeMutableRawPointer(bytes + used)
-        destination.storeBytes(of: prefix.littleEndian, as: UInt64.self)
+        let start = used
         if n > 8 {
+            let destination = UnsafeMutableRawPointer(bytes + used)
+            destination.storeBytes(of: prefix.littleEndian, as: UInt64.self)
             let source = UnsafeRawPointer(base)
             var k = 8
             while k + 8 < n {
@@ -75,11 +78,11 @@ struct TokenBatch {
             }
             destination.storeBytes(of: source.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self),
                                    toByteOffset: n - 8, as: UInt64.self)
+            // `used` stays below `byteCapacity` and `n` below 256: no overflow to check.
+            used &+= n
         }
-        // `used` stays below `byteCapacity` and `n` below 256: no overflow to check.
         entries[count] = Entry(prefix: prefix, hash: hash, position: token.position,
-                               start: Int32(truncatingIfNeeded: used), length: Int32(truncatingIfNeeded: n))
-        used &+= n
+                               start: Int32(truncatingIfNeeded: start), length: Int32(truncatingIfNeeded: n))
         count &+= 1
     }
 
