@@ -147,6 +147,7 @@ private struct JoinedTables: @unchecked Sendable {
                positions positionsOut: IndexOutput, file: String,
                _ add: (UnsafeRawBufferPointer, TermInfo) throws -> Void) throws {
         var postings = PostingsWriter(output: postingsOut, positions: positionsOut, maxima: maxima)
+        postings.countPositionLengths()
         var scratch = FlushScratch()
         defer { scratch.deallocate() }
         var next = lower ?? [Int](repeating: 0, count: tables.count)
@@ -263,7 +264,7 @@ private struct FlushScratch {
     /// segment's norms rows (of the shifted docs).
     ///
     /// One pass over the doc stream: each entry's position vints are decoded straight into the
-    /// writer's block (`positionSlots`), then the entry is added (`addEntry`), and a doc ends where the
+    /// writer's block (`reservedPositionSlots`, their bit lengths counted for the block's k), then the entry is added (`addEntry`), and a doc ends where the
     /// next doc's first entry starts (`finishDoc`).
     mutating func addPostings(of t: Int, in table: TermTable, docBase: Int32, rows: UnsafePointer<UInt8>,
                               to postings: inout PostingsWriter, file: @autoclosure () -> String) throws {
@@ -286,6 +287,12 @@ private struct FlushScratch {
         let positionsStart = UnsafePointer(positions.base)
         let positionsEnd = positionsStart + (positions.count - Self.positionsPadding)
         var position = positionsStart
+        // Each value takes at least a byte: room for the term's values, whatever its entries say (an
+        // entry of more values than bytes left is refused before its slots are taken).
+        postings.reservePositions(positionsStart.distance(to: positionsEnd))
+        // Each value's bit length counted for the block's k (`PostingsWriter.countPositionLengths`).
+        precondition(postings.countsPositionLengths, "a flush's writer not counting position lengths")
+        let lengths = postings.positionLengths
         @inline(__always) func vint() -> UInt32 { Self.zeroEndedVInt(&entry) }
         var doc: Int32 = -1
         var row = rows
@@ -300,16 +307,26 @@ private struct FlushScratch {
                 guard freq > 0 else { throw IndexError.corrupt(file: file(), reason: "in-memory entry of termFreq 0") }
             }
             if delta != 0 {
-                if doc >= 0 { postings.finishDoc(&pending, as: docBase &+ doc) }
+                // The first doc of this table's term must follow the term's docs so far (`finishDoc`'s
+                // precondition, here once: the later docs follow by positive gaps, and the last one is
+                // checked not to pass Int32.max with the base, so that none wrapped). The norms row
+                // moves with the gaps.
+                if doc >= 0 {
+                    postings.finishCheckedDoc(&pending, as: docBase &+ doc)
+                    row += Int(delta) &* IndexFormat.fieldCount
+                } else {
+                    precondition(Int64(docBase) + Int64(delta) - 1 > postings.lastAddedDoc,
+                                 "doc \(Int64(docBase) + Int64(delta) - 1) after \(postings.lastAddedDoc)")
+                    row = rows + (Int(docBase) &+ Int(delta) &- 1) &* IndexFormat.fieldCount
+                }
                 doc &+= delta
-                row = rows + Int(docBase &+ doc) &* IndexFormat.fieldCount
             }
             // Each position takes at least a byte: a count past the stream's end is not read.
             guard doc >= 0, field < IndexFormat.fieldCount, Int(freq) <= position.distance(to: positionsEnd) else {
                 throw IndexError.corrupt(file: file(), reason: "in-memory entry of doc \(doc), field \(field), termFreq "
                     + "\(freq) with \(position.distance(to: positionsEnd)) position bytes left")
             }
-            let target = postings.positionSlots(Int(freq))
+            let target = postings.reservedPositionSlots(Int(freq))
             if freq <= Self.positionsPadding {
                 // The entry starts at least `freq` bytes before the end: a value that runs to the end
                 // stops on the first zero byte after it, and each value after it reads one zero byte,
@@ -319,7 +336,9 @@ private struct FlushScratch {
                 let n = Int(freq)
                 var j = 0
                 while j < n {
-                    target[j] = Self.zeroEndedVInt(&position)
+                    let v = Self.zeroEndedVInt(&position)
+                    target[j] = v
+                    lengths[BitPacking.bitsRequired(v)] &+= 1
                     j &+= 1
                 }
             } else {
@@ -328,7 +347,9 @@ private struct FlushScratch {
                     guard position < positionsEnd else {
                         throw IndexError.corrupt(file: file(), reason: "in-memory positions end inside an entry")
                     }
-                    target[j] = Self.zeroEndedVInt(&position)
+                    let v = Self.zeroEndedVInt(&position)
+                    target[j] = v
+                    lengths[BitPacking.bitsRequired(v)] &+= 1
                 }
             }
             postings.addEntry(field: field, termFreq: freq, norms: row, to: &pending)
@@ -337,6 +358,7 @@ private struct FlushScratch {
             throw IndexError.corrupt(file: file(), reason: "in-memory term of \(positionsStart.distance(to: positionsEnd)) "
                 + "position bytes, \(positionsStart.distance(to: position)) read by its entries")
         }
-        postings.finishDoc(&pending, as: docBase &+ doc)
+        precondition(Int64(docBase) + Int64(doc) <= Int64(Int32.max), "doc \(doc) past DocID's range after base \(docBase)")
+        postings.finishCheckedDoc(&pending, as: docBase &+ doc)
     }
 }

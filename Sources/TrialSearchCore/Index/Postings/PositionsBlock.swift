@@ -50,11 +50,29 @@ enum PositionsBlock {
     ///
     /// `scratch`: room for `scratchWords(count:)` words the pass may use (a writer's own, kept), for a
     /// block past `stackScratchValues` values: the temporary allocation is on the heap past a kilobyte (a
-    /// `malloc` and a `free` each).
+    /// `malloc` and a `free` each). `lengths`: the values' bit lengths' histogram (34 entries, as
+    /// `parameter(histogram:highest:count:)` reads it), counted by the caller as it made the values (a
+    /// flush decoding them), so that k takes no pass over the values; it is left all 0.
     static func encode(_ values: UnsafePointer<UInt32>, count: Int, into out: inout ByteBuffer,
-                       scratch: UnsafeMutablePointer<UInt32>? = nil) {
-        if count == 1 { return encodeOne(values[0], into: &out) }
-        let k = parameter(values, count: count)
+                       scratch: UnsafeMutablePointer<UInt32>? = nil, lengths: UnsafeMutablePointer<Int32>? = nil) {
+        let k: Int
+        if let lengths {
+            if count == 1 {
+                lengths[BitPacking.bitsRequired(values[0])] = 0
+                return encodeOne(values[0], into: &out)
+            }
+            var highest = 32
+            while highest > 0 && lengths[highest] == 0 { highest &-= 1 }
+            k = parameter(histogram: lengths, highest: highest, count: count)
+            var b = 0
+            while b <= highest {
+                lengths[b] = 0
+                b &+= 1
+            }
+        } else {
+            if count == 1 { return encodeOne(values[0], into: &out) }
+            k = parameter(values, count: count)
+        }
         if count > Self.stackScratchValues, let scratch {
             pass(UnsafeMutableBufferPointer(start: scratch, count: scratchWords(count: count)))
         } else {
