@@ -41,6 +41,8 @@ extension PostingsWriter {
         blockCount += 1
         count = 0
         freqCount = 0
+        // Every doc's termFreqs are its position values (Σ of the mask's termFreqs).
+        termFreqSum &+= positionCount
         positionCount = 0
         // An empty bound: `Impacts.add` sets a field's values when it adds the field to the mask, and the
         // writer reads only the fields of the mask, so those of other fields need no zeroing (two

@@ -44,11 +44,20 @@ extension PostingsWriter {
     /// `positionLengths` when the writer `countsPositionLengths`.
     @inline(__always)
     mutating func reservedPositionSlots(_ n: Int) -> UnsafeMutablePointer<UInt32> {
-        unowned(unsafe) let b = buffers
-        let target = b.positions + positionCount
+        reservedPositionSlots(n, in: buffers.positions)
+    }
+
+    /// `reservedPositionSlots(_:)` given `reservedPositions` (read once after `reservePositions`, which
+    /// alone moves the values).
+    @inline(__always)
+    mutating func reservedPositionSlots(_ n: Int, in positions: UnsafeMutablePointer<UInt32>) -> UnsafeMutablePointer<UInt32> {
+        let target = positions + positionCount
         positionCount &+= n
         return target
     }
+
+    /// Where the block's position values are, valid until the next `reservePositions` or `positionSlots`.
+    var reservedPositions: UnsafeMutablePointer<UInt32> { buffers.positions }
 
     /// Room for the `n` position values of the next entry (its first position, then the gaps), counted
     /// as added: the caller writes them before the entry's `addEntry`.
@@ -72,7 +81,6 @@ extension PostingsWriter {
         doc.mask |= 1 &<< UInt16(truncatingIfNeeded: f)
         b.freqs[freqCount] = tf &- 1
         freqCount &+= 1
-        termFreqSum &+= Int(tf)
         fieldDocFreqs[f] &+= 1
         let norm = norms[f]
         blockImpacts.add(field: f, termFreq: tf, norm: norm)

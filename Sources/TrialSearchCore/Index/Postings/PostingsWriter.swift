@@ -99,6 +99,8 @@ struct PostingsWriter: ~Copyable {
     private var head = ByteBuffer(capacity: 1 << 12)
     var blockCount = 0
     var docFreq = 0
+    /// The term's termFreqs summed: its position values, added per block (`encodeBlock`), and
+    /// `addStatistics` for copied blocks.
     var termFreqSum = 0
     var fieldDocFreqs = FieldCounts()
 
@@ -283,7 +285,6 @@ struct PostingsWriter: ~Copyable {
                 if let factorTable { x += Float(tf) * factorTable[slot] }
             }
         }
-        termFreqSum &+= docPositions
         // A doc added without norms but with the segment's rows (a merge's re-encoded doc) counts too.
         if factorTable != nil, norms != nil || (rowOfDoc != nil && blockFactorTable != nil) { termMaximum = max(termMaximum, x) }
         if norms == nil && rowOfDoc == nil { y = .infinity }
