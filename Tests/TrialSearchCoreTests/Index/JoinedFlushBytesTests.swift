@@ -6,7 +6,7 @@ import Testing
 /// terms and norms files one segment holding every doc writes, byte for byte, in one pass and split
 /// over two threads: the flush's entries path (positions decoded with their bit lengths counted, docs
 /// shifted by each table's base) across terms in one worker only, terms of one doc, terms of more than
-/// 128 docs on both sides, a term more than 8 times in a field (the checked positions loop) and gaps of
+/// 128 docs on both sides, terms sharing their first 8 bytes across the sides, a term more than 8 times in a field (the checked positions loop) and gaps of
 /// several vint bytes.
 @Suite struct JoinedFlushBytesTests {
     /// Trials with words of their own besides the synthetic vocabulary: `side` words (in one worker's
@@ -16,6 +16,11 @@ import Testing
         for i in trials.indices {
             let side = i < 230 ? "leftonly" : "rightonly"
             trials[i].briefTitle += " \(side) \(side)\(i % 3)"
+            // Terms of more than 8 bytes sharing their first 8 across the two sides (the merge's
+            // comparison past the prefix words) and shorter ones sharing theirs.
+            if i % 5 == 0 {
+                trials[i].keywords.append(i < 230 ? "pneumococcal chemotherapy tumours" : "pneumoconiosis chemotherapeutic tumour")
+            }
         }
         trials[5].officialTitle += " singleton"
         trials[250].officialTitle += " loneword"
@@ -39,27 +44,33 @@ import Testing
     }
 
     @Test func joinedSegmentsWriteTheFilesOfOneSegment() throws {
-        let dirs = ["single", "joined", "split"].map { TemporaryDirectory("joinedbytes-\($0)") }
+        let dirs = ["single", "joined", "split", "two", "twosplit"].map { TemporaryDirectory("joinedbytes-\($0)") }
         defer { for d in dirs { d.remove() } }
         let trials = Self.trials()
         let name = SegmentName.make(1)
-        let single = dirs[0].path, joined = dirs[1].path, split = dirs[2].path
+        let single = dirs[0].path, joined = dirs[1].path, split = dirs[2].path, two = dirs[3].path, twoSplit = dirs[4].path
         _ = try Self.segment(trials[...], name: name, id: 9, in: single).flush()
-        for (d, isSplit) in [(joined, false), (split, true)] {
-            // Three workers' segments of unequal sizes; the first two prepared as the workers do.
-            let parts = [trials[0..<230], trials[230..<231], trials[231...]]
-            let segments = try parts.enumerated().map { k, part in
-                try Self.segment(part, name: k == 0 ? name : SegmentName.make(k + 1), id: k == 0 ? 9 : UInt64(20 + k), in: d)
+        let three: [ArraySlice<Trial>] = [trials[0..<230], trials[230..<231], trials[231...]]
+        let pair: [ArraySlice<Trial>] = [trials[0..<230], trials[230...]]
+        let layouts: [(String, Bool, [ArraySlice<Trial>])] = [(joined, false, three), (split, true, three), (two, false, pair),
+                                                               (twoSplit, true, pair)]
+        for (d, isSplit, parts) in layouts {
+            // Two or three workers' segments of unequal sizes (the two-table merge and the k-way one); the
+            // first two prepared as the workers do.
+            var segments: [InMemorySegment] = []
+            for (k, part) in parts.enumerated() {
+                let partName = k == 0 ? name : SegmentName.make(k + 1)
+                segments.append(try Self.segment(part, name: partName, id: k == 0 ? 9 : UInt64(20 + k), in: d))
             }
             try segments[0].prepareForJoin()
-            try segments[1].prepareForJoin()
+            if segments.count > 2 { try segments[1].prepareForJoin() }
             _ = try segments[0].flush(joining: Array(segments.dropFirst()), split: isSplit)
         }
         for kind in [SegmentFile.postings, .positions, .terms, .norms] {
             let file = kind.fileName(segment: name)
             let reference = IndexIntegrityTests.readFile(FileSystem.join(single, file))
             #expect(!reference.isEmpty)
-            for d in [joined, split] {
+            for d in [joined, split, two, twoSplit] {
                 #expect(IndexIntegrityTests.readFile(FileSystem.join(d, file)) == reference, "\(file) in \(d)")
             }
         }

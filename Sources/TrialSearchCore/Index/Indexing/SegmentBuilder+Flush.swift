@@ -163,6 +163,9 @@ private struct JoinedTables: @unchecked Sendable {
             }
             return
         }
+        if tables.count == 2 {
+            return try writeTwo(from: next, below: end, rows: rows, postings: &postings, scratch: &scratch, file: file, add)
+        }
         // A k-way merge of the sorted tables: each term's postings from every table having it.
         var members: [Int] = []
         while true {
@@ -188,6 +191,54 @@ private struct JoinedTables: @unchecked Sendable {
                 next[k] += 1
             }
             try add(term, postings.finishTerm())
+        }
+    }
+}
+
+extension JoinedTables {
+    /// The order of term `a` of `x` and term `b` of `y` (negative, 0, positive), as `compareBytes` of their
+    /// bytes: their first 8 bytes as big-endian words (`TermState.prefix`, zero-padded) first, which
+    /// order them exactly when they differ (`TermTable.sortedTermIDs`); equal words and a term of at
+    /// most 8 bytes make it the other's prefix (or the same term), ordered by length; else the bytes.
+    /// Most pairs of a join differ in their first 8 bytes: no `memcmp` call.
+    @inline(__always)
+    static func compareTerms(_ x: TermTable, _ a: Int, _ y: TermTable, _ b: Int) -> Int {
+        let sa = x.terms + a, sb = y.terms + b
+        let wa = sa.pointee.prefix.byteSwapped, wb = sb.pointee.prefix.byteSwapped
+        if wa != wb { return wa < wb ? -1 : 1 }
+        let la = Int(sa.pointee.textLength), lb = Int(sb.pointee.textLength)
+        if la <= 8 || lb <= 8 { return la &- lb }
+        return compareBytes(x.termBytes(a), y.termBytes(b))
+    }
+
+    /// `write`'s merge of two tables (the commit's join of two workers' segments): two cursors over the
+    /// sorted slots, compared by `compareTerms`, instead of the k-way loop's member list.
+    func writeTwo(from lower: [Int], below upper: [Int], rows: UnsafePointer<UInt8>, postings: inout PostingsWriter,
+                  scratch: inout FlushScratch, file: String,
+                  _ add: (UnsafeRawBufferPointer, TermInfo) throws -> Void) throws {
+        let x = tables[0], y = tables[1]
+        let xBase = bases[0], yBase = bases[1]
+        try sorted[0].withUnsafeBufferPointer { xs in
+            try sorted[1].withUnsafeBufferPointer { ys in
+                var i = lower[0], j = lower[1]
+                let xEnd = upper[0], yEnd = upper[1]
+                while i < xEnd || j < yEnd {
+                    let c = i == xEnd ? 1 : j == yEnd ? -1 : Self.compareTerms(x, Int(xs[i]), y, Int(ys[j]))
+                    let a = c <= 0 ? Int(xs[i]) : -1
+                    let b = c >= 0 ? Int(ys[j]) : -1
+                    let bytes = (a >= 0 ? Self.streamBytes(of: a, in: x) : 0) + (b >= 0 ? Self.streamBytes(of: b, in: y) : 0)
+                    postings.prepareChampions(possible: bytes > IndexFormat.championMinimumDocs, deferred: true)
+                    if a >= 0 {
+                        try scratch.addPostings(of: a, in: x, docBase: xBase, rows: rows, to: &postings, file: file)
+                        i += 1
+                    }
+                    if b >= 0 {
+                        try scratch.addPostings(of: b, in: y, docBase: yBase, rows: rows, to: &postings, file: file)
+                        j += 1
+                    }
+                    try add(a >= 0 ? x.termBytes(a) : y.termBytes(b), postings.finishTerm())
+                }
+            }
         }
     }
 }
@@ -293,6 +344,7 @@ private struct FlushScratch {
         // Each value's bit length counted for the block's k (`PostingsWriter.countPositionLengths`).
         precondition(postings.countsPositionLengths, "a flush's writer not counting position lengths")
         let lengths = postings.positionLengths
+        let slots = postings.reservedPositions
         @inline(__always) func vint() -> UInt32 { Self.zeroEndedVInt(&entry) }
         var doc: Int32 = -1
         var row = rows
@@ -326,7 +378,7 @@ private struct FlushScratch {
                 throw IndexError.corrupt(file: file(), reason: "in-memory entry of doc \(doc), field \(field), termFreq "
                     + "\(freq) with \(position.distance(to: positionsEnd)) position bytes left")
             }
-            let target = postings.reservedPositionSlots(Int(freq))
+            let target = postings.reservedPositionSlots(Int(freq), in: slots)
             if freq <= Self.positionsPadding {
                 // The entry starts at least `freq` bytes before the end: a value that runs to the end
                 // stops on the first zero byte after it, and each value after it reads one zero byte,
