@@ -6,8 +6,8 @@ import Testing
 /// terms and norms files one segment holding every doc writes, byte for byte, in one pass and split
 /// over two threads: the flush's entries path (positions decoded with their bit lengths counted, docs
 /// shifted by each table's base) across terms in one worker only, terms of one doc, terms of more than
-/// 128 docs on both sides, terms sharing their first 8 bytes across the sides, a term more than 8 times in a field (the checked positions loop) and gaps of
-/// several vint bytes.
+/// 128 docs on both sides, terms sharing their first 8 bytes across the sides, a term more than 8 times
+/// in a field (the checked positions loop) and gaps of several vint bytes.
 @Suite struct JoinedFlushBytesTests {
     /// Trials with words of their own besides the synthetic vocabulary: `side` words (in one worker's
     /// docs only), a word of one doc, a word repeated 300 times in one field, a word far apart.

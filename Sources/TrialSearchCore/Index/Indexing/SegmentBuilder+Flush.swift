@@ -315,8 +315,9 @@ private struct FlushScratch {
     /// segment's norms rows (of the shifted docs).
     ///
     /// One pass over the doc stream: each entry's position vints are decoded straight into the
-    /// writer's block (`reservedPositionSlots`, their bit lengths counted for the block's k), then the entry is added (`addEntry`), and a doc ends where the
-    /// next doc's first entry starts (`finishDoc`).
+    /// writer's block (`reservedPositionSlots`, their bit lengths counted for the block's k), then the
+    /// entry is added (`addEntry`), and a doc ends where the next doc's first entry starts
+    /// (`finishCheckedDoc`).
     mutating func addPostings(of t: Int, in table: TermTable, docBase: Int32, rows: UnsafePointer<UInt8>,
                               to postings: inout PostingsWriter, file: @autoclosure () -> String) throws {
         let state = table.terms[t]

@@ -164,7 +164,7 @@ enum PositionsBlock {
     static func scratchWords(count: Int) -> Int { (count &* 33) >> 5 &+ 2 }
 
     /// `encode` of a block of one value (a term once in one doc: the commonest block of a flush), the same
-    /// bytes without the scratch words and the two passes' set-up: k is `parameter`'s, the unary code is
+    /// bytes without the scratch words and the pass's set-up: k is `parameter`'s, the unary code is
     /// a one bit after z zeros in ⌈(z + 1)/8⌉ bytes, the mantissa z + k bits padded to a byte. Each part
     /// is one 8-byte store (the mantissa's over the unary code's zero bytes past its length), within
     /// `maxEncodedLength(count: 1)`: a header of at most 2 bytes, the unary code at most 5, 8 bytes stored.
