@@ -8,7 +8,8 @@ import Testing
     /// Writes `terms` with a writer whose maxima come from `lengthSums`, each doc by `add` or by entries;
     /// returns the two files' bytes and the terms' infos.
     static func write(_ terms: [[PostingsDecodingTests.Posting]], rows: [UInt8], lengthSums: [UInt64], docCount: Int,
-                      entries: Bool, in dir: TemporaryDirectory, name: String) throws -> ([UInt8], [UInt8], [TermInfo]) {
+                      entries: Bool, countLengths: Bool = false, in dir: TemporaryDirectory,
+                      name: String) throws -> ([UInt8], [UInt8], [TermInfo]) {
         let postingsPath = dir.path + "/\(name).pst", positionsPath = dir.path + "/\(name).pos"
         let output = try IndexOutput(path: postingsPath, formatName: SegmentFile.postings.formatName, segmentID: 1,
                                      durable: false)
@@ -16,13 +17,19 @@ import Testing
                                               segmentID: 1, durable: false)
         let maxima = TermMaximumFactors.current(lengthSums: lengthSums, docCount: docCount)
         var writer = PostingsWriter(output: output, positions: positionsOutput, maxima: maxima)
+        if countLengths { writer.countPositionLengths() }
         var infos: [TermInfo] = []
         for postings in terms {
             for p in postings {
                 // Positions per field of the mask: a first position, then gaps (some wide).
                 var positions: [UInt32] = []
                 for f in 0..<IndexFormat.fieldCount where p.mask & (1 << UInt16(f)) != 0 {
-                    for k in 0..<Int(p.freqs[f]) { positions.append(UInt32(truncatingIfNeeded: (p.doc &* 31 &+ f &* 7 &+ k) % 300)) }
+                    for k in 0..<Int(p.freqs[f]) {
+                        // Now and then a value of any bit length up to 32 (every block's k, any histogram).
+                        let wide = (p.doc + f + k) % 23 == 0
+                        positions.append(wide ? UInt32.max >> UInt32((p.doc + k) % 33 == 32 ? 31 : (p.doc + k) % 32)
+                                              : UInt32(truncatingIfNeeded: (p.doc &* 31 &+ f &* 7 &+ k) % 300))
+                    }
                 }
                 rows.withUnsafeBufferPointer { r in
                     let norms = r.baseAddress! + p.doc * IndexFormat.fieldCount
@@ -30,14 +37,20 @@ import Testing
                         if entries {
                             var doc = writer.entryDoc
                             var next = 0
+                            // The flush's way: room for the doc's values at once, each value's bit length
+                            // counted, the doc's order left to the caller.
+                            if countLengths { writer.reservePositions(pos.count) }
                             for f in 0..<IndexFormat.fieldCount where p.mask & (1 << UInt16(f)) != 0 {
                                 let tf = p.freqs[f]
-                                let target = writer.positionSlots(Int(tf))
-                                for k in 0..<Int(tf) { target[k] = pos[next + k] }
+                                let target = countLengths ? writer.reservedPositionSlots(Int(tf)) : writer.positionSlots(Int(tf))
+                                for k in 0..<Int(tf) {
+                                    target[k] = pos[next + k]
+                                    if countLengths { writer.positionLengths[BitPacking.bitsRequired(pos[next + k])] += 1 }
+                                }
                                 next += Int(tf)
                                 writer.addEntry(field: f, termFreq: tf, norms: norms, to: &doc)
                             }
-                            writer.finishDoc(&doc, as: DocID(p.doc))
+                            if countLengths { writer.finishCheckedDoc(&doc, as: DocID(p.doc)) } else { writer.finishDoc(&doc, as: DocID(p.doc)) }
                         } else {
                             p.freqs.withUnsafeBufferPointer { freqs in
                                 writer.add(doc: DocID(p.doc), mask: p.mask, termFreqs: freqs.baseAddress!, norms: norms,
@@ -87,5 +100,11 @@ import Testing
         #expect(byEntries.1 == perDoc.1, "positions files")
         #expect(byEntries.2 == perDoc.2, "term infos")
         #expect(perDoc.2.map(\.docFreq) == counts)
+        // The flush's path: position room reserved per doc, bit lengths counted for each block's k.
+        let counted = try Self.write(terms, rows: rows, lengthSums: lengthSums, docCount: docCount, entries: true,
+                                     countLengths: true, in: dir, name: "counted")
+        #expect(counted.0 == perDoc.0, "postings files, lengths counted")
+        #expect(counted.1 == perDoc.1, "positions files, lengths counted")
+        #expect(counted.2 == perDoc.2, "term infos, lengths counted")
     }
 }

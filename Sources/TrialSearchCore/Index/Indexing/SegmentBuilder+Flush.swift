@@ -147,6 +147,7 @@ private struct JoinedTables: @unchecked Sendable {
                positions positionsOut: IndexOutput, file: String,
                _ add: (UnsafeRawBufferPointer, TermInfo) throws -> Void) throws {
         var postings = PostingsWriter(output: postingsOut, positions: positionsOut, maxima: maxima)
+        postings.countPositionLengths()
         var scratch = FlushScratch()
         defer { scratch.deallocate() }
         var next = lower ?? [Int](repeating: 0, count: tables.count)
@@ -161,6 +162,9 @@ private struct JoinedTables: @unchecked Sendable {
                 try add(table.termBytes(t), postings.finishTerm())
             }
             return
+        }
+        if tables.count == 2 {
+            return try writeTwo(from: next, below: end, rows: rows, postings: &postings, scratch: &scratch, file: file, add)
         }
         // A k-way merge of the sorted tables: each term's postings from every table having it.
         var members: [Int] = []
@@ -187,6 +191,54 @@ private struct JoinedTables: @unchecked Sendable {
                 next[k] += 1
             }
             try add(term, postings.finishTerm())
+        }
+    }
+}
+
+extension JoinedTables {
+    /// The order of term `a` of `x` and term `b` of `y` (negative, 0, positive), as `compareBytes` of their
+    /// bytes: their first 8 bytes as big-endian words (`TermState.prefix`, zero-padded) first, which
+    /// order them exactly when they differ (`TermTable.sortedTermIDs`); equal words and a term of at
+    /// most 8 bytes make it the other's prefix (or the same term), ordered by length; else the bytes.
+    /// Most pairs of a join differ in their first 8 bytes: no `memcmp` call.
+    @inline(__always)
+    static func compareTerms(_ x: TermTable, _ a: Int, _ y: TermTable, _ b: Int) -> Int {
+        let sa = x.terms + a, sb = y.terms + b
+        let wa = sa.pointee.prefix.byteSwapped, wb = sb.pointee.prefix.byteSwapped
+        if wa != wb { return wa < wb ? -1 : 1 }
+        let la = Int(sa.pointee.textLength), lb = Int(sb.pointee.textLength)
+        if la <= 8 || lb <= 8 { return la &- lb }
+        return compareBytes(x.termBytes(a), y.termBytes(b))
+    }
+
+    /// `write`'s merge of two tables (the commit's join of two workers' segments): two cursors over the
+    /// sorted slots, compared by `compareTerms`, instead of the k-way loop's member list.
+    func writeTwo(from lower: [Int], below upper: [Int], rows: UnsafePointer<UInt8>, postings: inout PostingsWriter,
+                  scratch: inout FlushScratch, file: String,
+                  _ add: (UnsafeRawBufferPointer, TermInfo) throws -> Void) throws {
+        let x = tables[0], y = tables[1]
+        let xBase = bases[0], yBase = bases[1]
+        try sorted[0].withUnsafeBufferPointer { xs in
+            try sorted[1].withUnsafeBufferPointer { ys in
+                var i = lower[0], j = lower[1]
+                let xEnd = upper[0], yEnd = upper[1]
+                while i < xEnd || j < yEnd {
+                    let c = i == xEnd ? 1 : j == yEnd ? -1 : Self.compareTerms(x, Int(xs[i]), y, Int(ys[j]))
+                    let a = c <= 0 ? Int(xs[i]) : -1
+                    let b = c >= 0 ? Int(ys[j]) : -1
+                    let bytes = (a >= 0 ? Self.streamBytes(of: a, in: x) : 0) + (b >= 0 ? Self.streamBytes(of: b, in: y) : 0)
+                    postings.prepareChampions(possible: bytes > IndexFormat.championMinimumDocs, deferred: true)
+                    if a >= 0 {
+                        try scratch.addPostings(of: a, in: x, docBase: xBase, rows: rows, to: &postings, file: file)
+                        i += 1
+                    }
+                    if b >= 0 {
+                        try scratch.addPostings(of: b, in: y, docBase: yBase, rows: rows, to: &postings, file: file)
+                        j += 1
+                    }
+                    try add(a >= 0 ? x.termBytes(a) : y.termBytes(b), postings.finishTerm())
+                }
+            }
         }
     }
 }
@@ -263,8 +315,9 @@ private struct FlushScratch {
     /// segment's norms rows (of the shifted docs).
     ///
     /// One pass over the doc stream: each entry's position vints are decoded straight into the
-    /// writer's block (`positionSlots`), then the entry is added (`addEntry`), and a doc ends where the
-    /// next doc's first entry starts (`finishDoc`).
+    /// writer's block (`reservedPositionSlots`, their bit lengths counted for the block's k), then the
+    /// entry is added (`addEntry`), and a doc ends where the next doc's first entry starts
+    /// (`finishCheckedDoc`).
     mutating func addPostings(of t: Int, in table: TermTable, docBase: Int32, rows: UnsafePointer<UInt8>,
                               to postings: inout PostingsWriter, file: @autoclosure () -> String) throws {
         let state = table.terms[t]
@@ -286,6 +339,13 @@ private struct FlushScratch {
         let positionsStart = UnsafePointer(positions.base)
         let positionsEnd = positionsStart + (positions.count - Self.positionsPadding)
         var position = positionsStart
+        // Each value takes at least a byte: room for the term's values, whatever its entries say (an
+        // entry of more values than bytes left is refused before its slots are taken).
+        postings.reservePositions(positionsStart.distance(to: positionsEnd))
+        // Each value's bit length counted for the block's k (`PostingsWriter.countPositionLengths`).
+        precondition(postings.countsPositionLengths, "a flush's writer not counting position lengths")
+        let lengths = postings.positionLengths
+        let slots = postings.reservedPositions
         @inline(__always) func vint() -> UInt32 { Self.zeroEndedVInt(&entry) }
         var doc: Int32 = -1
         var row = rows
@@ -300,16 +360,26 @@ private struct FlushScratch {
                 guard freq > 0 else { throw IndexError.corrupt(file: file(), reason: "in-memory entry of termFreq 0") }
             }
             if delta != 0 {
-                if doc >= 0 { postings.finishDoc(&pending, as: docBase &+ doc) }
+                // The first doc of this table's term must follow the term's docs so far (`finishDoc`'s
+                // precondition, here once: the later docs follow by positive gaps, and the last one is
+                // checked not to pass Int32.max with the base, so that none wrapped). The norms row
+                // moves with the gaps.
+                if doc >= 0 {
+                    postings.finishCheckedDoc(&pending, as: docBase &+ doc)
+                    row += Int(delta) &* IndexFormat.fieldCount
+                } else {
+                    precondition(Int64(docBase) + Int64(delta) - 1 > postings.lastAddedDoc,
+                                 "doc \(Int64(docBase) + Int64(delta) - 1) after \(postings.lastAddedDoc)")
+                    row = rows + (Int(docBase) &+ Int(delta) &- 1) &* IndexFormat.fieldCount
+                }
                 doc &+= delta
-                row = rows + Int(docBase &+ doc) &* IndexFormat.fieldCount
             }
             // Each position takes at least a byte: a count past the stream's end is not read.
             guard doc >= 0, field < IndexFormat.fieldCount, Int(freq) <= position.distance(to: positionsEnd) else {
                 throw IndexError.corrupt(file: file(), reason: "in-memory entry of doc \(doc), field \(field), termFreq "
                     + "\(freq) with \(position.distance(to: positionsEnd)) position bytes left")
             }
-            let target = postings.positionSlots(Int(freq))
+            let target = postings.reservedPositionSlots(Int(freq), in: slots)
             if freq <= Self.positionsPadding {
                 // The entry starts at least `freq` bytes before the end: a value that runs to the end
                 // stops on the first zero byte after it, and each value after it reads one zero byte,
@@ -319,7 +389,9 @@ private struct FlushScratch {
                 let n = Int(freq)
                 var j = 0
                 while j < n {
-                    target[j] = Self.zeroEndedVInt(&position)
+                    let v = Self.zeroEndedVInt(&position)
+                    target[j] = v
+                    lengths[BitPacking.bitsRequired(v)] &+= 1
                     j &+= 1
                 }
             } else {
@@ -328,7 +400,9 @@ private struct FlushScratch {
                     guard position < positionsEnd else {
                         throw IndexError.corrupt(file: file(), reason: "in-memory positions end inside an entry")
                     }
-                    target[j] = Self.zeroEndedVInt(&position)
+                    let v = Self.zeroEndedVInt(&position)
+                    target[j] = v
+                    lengths[BitPacking.bitsRequired(v)] &+= 1
                 }
             }
             postings.addEntry(field: field, termFreq: freq, norms: row, to: &pending)
@@ -337,6 +411,7 @@ private struct FlushScratch {
             throw IndexError.corrupt(file: file(), reason: "in-memory term of \(positionsStart.distance(to: positionsEnd)) "
                 + "position bytes, \(positionsStart.distance(to: position)) read by its entries")
         }
-        postings.finishDoc(&pending, as: docBase &+ doc)
+        precondition(Int64(docBase) + Int64(doc) <= Int64(Int32.max), "doc \(doc) past DocID's range after base \(docBase)")
+        postings.finishCheckedDoc(&pending, as: docBase &+ doc)
     }
 }

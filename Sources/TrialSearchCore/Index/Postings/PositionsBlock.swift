@@ -26,76 +26,131 @@ enum PositionsBlock {
     /// header keeps it in 5 bits).
     static let maxK = 24
 
-    /// Most bytes `encode` writes for `count` values: the header, a unary code of at most 33 bits and a
-    /// mantissa of at most 56 per value, two padding bytes.
-    static func maxEncodedLength(count: Int) -> Int { 1 + 10 + (count * (33 + 56) + 7) / 8 + 2 }
+    /// Room `encode` needs for `count` values: the header (at most 10 bytes), a unary code of at most
+    /// 33 bits and a mantissa of at most 56 per value, and the slack of its word stores (the mantissas
+    /// are written `mantissaGap(count:)` bytes in, then moved down behind the unary codes).
+    static func maxEncodedLength(count: Int) -> Int { 32 + (count * (33 + 56) + 7) / 8 }
+
+    /// Where `encode` writes the mantissas before moving them behind the header and the unary codes:
+    /// past the most bytes those take (10 for the header, the unary codes' at most 33 bits a value, 3 of
+    /// the unary copy's last word), rounded up.
+    @inline(__always)
+    static func mantissaGap(count: Int) -> Int { 16 &+ (count &* 33 &+ 7) >> 3 }
 
     /// Appends the block of `count` values to `out` (which has room for `maxEncodedLength(count:)`).
     ///
-    /// Two passes over the values after k's: the unary codes, set as one bits in scratch words as each
-    /// value's z is found (their length is the header's, written before them), then copied behind the
-    /// header; the mantissas, with each z stored as a byte by the first pass.
-    /// The copy writes whole 32-bit words, so up to 3 bytes past the unary part, zeros that the mantissas
-    /// then overwrite or that lie past the block, within `maxEncodedLength` (which counts 10 bytes for
-    /// the header, at most 5 for fewer than 2^26 values, and 2 of padding).
+    /// One pass over the values after k's: per value, the code's top bit n = z + k of w = v + 2^k (whose
+    /// bits above k are (v >> k) + 1), the unary code set as a one bit z bits on in scratch words, the
+    /// mantissa (w without its top bit, n bits) written by a bit writer at `mantissaGap(count:)` bytes
+    /// into `out`; then the header, the unary words copied behind it, and the mantissas moved down
+    /// behind them (8 bytes at a time, upward: the target lies below the source). The unary copy writes
+    /// whole 32-bit words, so up to 3 bytes past the unary part, below the mantissas' source, which the
+    /// move then overwrites; the stores past the block's end lie within `maxEncodedLength`.
     /// - Complexity: O(count).
     ///
-    /// `scratch`: room for `scratchWords(count:)` words the passes may use (a writer's own, kept), for a
+    /// `scratch`: room for `scratchWords(count:)` words the pass may use (a writer's own, kept), for a
     /// block past `stackScratchValues` values: the temporary allocation is on the heap past a kilobyte (a
-    /// `malloc` and a `free` each).
+    /// `malloc` and a `free` each). `lengths`: the values' bit lengths' histogram (34 entries, as
+    /// `parameter(histogram:highest:count:)` reads it), counted by the caller as it made the values (a
+    /// flush decoding them), so that k takes no pass over the values; it is left all 0.
     static func encode(_ values: UnsafePointer<UInt32>, count: Int, into out: inout ByteBuffer,
-                       scratch: UnsafeMutablePointer<UInt32>? = nil) {
-        if count == 1 { return encodeOne(values[0], into: &out) }
-        let k = parameter(values, count: count)
-        let unaryWords = (count &* 33) >> 5 &+ 2
-        if count > Self.stackScratchValues, let scratch {
-            passes(UnsafeMutableBufferPointer(start: scratch, count: scratchWords(count: count)))
+                       scratch: UnsafeMutablePointer<UInt32>? = nil, lengths: UnsafeMutablePointer<Int32>? = nil) {
+        let k: Int
+        if let lengths {
+            if count == 1 {
+                lengths[BitPacking.bitsRequired(values[0])] = 0
+                return encodeOne(values[0], into: &out)
+            }
+            var highest = 32
+            while highest > 0 && lengths[highest] == 0 { highest &-= 1 }
+            k = parameter(histogram: lengths, highest: highest, count: count)
+            var b = 0
+            while b <= highest {
+                lengths[b] = 0
+                b &+= 1
+            }
         } else {
-            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: scratchWords(count: count), passes)
+            if count == 1 { return encodeOne(values[0], into: &out) }
+            k = parameter(values, count: count)
+        }
+        if count > Self.stackScratchValues, let scratch {
+            pass(UnsafeMutableBufferPointer(start: scratch, count: scratchWords(count: count)))
+        } else {
+            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: scratchWords(count: count), pass)
         }
 
-        func passes(_ scratch: UnsafeMutableBufferPointer<UInt32>) {
+        func pass(_ scratch: UnsafeMutableBufferPointer<UInt32>) {
             guard let unary = scratch.baseAddress else { return }
-            let prefixes = UnsafeMutableRawPointer(unary + unaryWords).assumingMemoryBound(to: UInt8.self)
-            // The unary code of a value is a one bit z bits after the previous code's end: a 64-bit
-            // accumulator holding fewer than 32 bits before each value (z ≤ 32, so the bit set is at most
-            // bit 63: the masking shift is the plain one), whole 32-bit words stored as they fill.
-            var accumulator: UInt64 = 0
-            var bits = 0
-            var words = 0
-            for i in 0..<count {
-                let z = Self.prefixLength(values[i], k)
-                prefixes[i] = UInt8(truncatingIfNeeded: z)
-                bits &+= z
-                accumulator |= 1 &<< UInt64(truncatingIfNeeded: bits)
-                bits &+= 1
-                // Twice only for a code ending at bit 63 (z = 32: a value of 32 one bits with k = 0).
-                while bits >= 32 {
-                    unary[words] = UInt32(truncatingIfNeeded: accumulator).littleEndian
-                    words &+= 1
-                    accumulator &>>= 32
-                    bits &-= 32
-                }
-            }
-            unary[words] = UInt32(truncatingIfNeeded: accumulator).littleEndian
-            let unaryBytes = (words &* 32 &+ bits &+ 7) >> 3
-            out.vint(unaryBytes << 5 | k)
             out.appendInPlace { start in
-                let raw = UnsafeMutableRawPointer(start)
+                let mantissas = UnsafeMutableRawPointer(start + mantissaGap(count: count))
+                // Two 64-bit accumulators holding fewer than 32 bits before each value, whole 32-bit words
+                // stored as they fill: the unary codes' (a one bit z ≤ 32 bits on: at most bit 63) and the
+                // mantissas' (n ≤ 32 + maxK bits, in two writes past 32). Shifts and sums without overflow
+                // checks: their operands are below 64 by these bounds.
+                var unaryBits: UInt64 = 0, unaryFill = 0, words = 0
+                var bits: UInt64 = 0, fill = 0
+                var cursor = mantissas
+                let offset = UInt64(1) &<< UInt64(truncatingIfNeeded: k)
+                @inline(__always) func put(_ value: UInt64, _ n: Int) {
+                    bits |= value &<< UInt64(truncatingIfNeeded: fill)
+                    fill &+= n
+                    if fill >= 32 {
+                        cursor.storeBytes(of: UInt32(truncatingIfNeeded: bits).littleEndian, as: UInt32.self)
+                        cursor += 4
+                        bits &>>= 32
+                        fill &-= 32
+                    }
+                }
+                var i = 0
+                while i < count {
+                    let w = UInt64(values[i]) &+ offset
+                    let n = 63 &- w.leadingZeroBitCount
+                    let code = w ^ (1 &<< UInt64(truncatingIfNeeded: n))
+                    unaryFill &+= n &- k
+                    unaryBits |= 1 &<< UInt64(truncatingIfNeeded: unaryFill)
+                    unaryFill &+= 1
+                    // Twice only for a code ending at bit 63 (z = 32: a value of 32 one bits with k = 0).
+                    while unaryFill >= 32 {
+                        unary[words] = UInt32(truncatingIfNeeded: unaryBits).littleEndian
+                        words &+= 1
+                        unaryBits &>>= 32
+                        unaryFill &-= 32
+                    }
+                    if n > 32 {
+                        put(code & 0xFFFF_FFFF, 32)
+                        put(code &>> 32, n &- 32)
+                    } else {
+                        put(code, n)
+                    }
+                    i &+= 1
+                }
+                unary[words] = UInt32(truncatingIfNeeded: unaryBits).littleEndian
+                // The last mantissa bits padded to a byte (one 8-byte store, the bytes past them counted out).
+                cursor.storeBytes(of: bits.littleEndian, as: UInt64.self)
+                let mantissaBytes = mantissas.distance(to: cursor) &+ (fill &+ 7) >> 3
+                let unaryBytes = (words &* 32 &+ unaryFill &+ 7) >> 3
+                // The header vint.
+                var header = UInt64(truncatingIfNeeded: unaryBytes << 5 | k)
+                var p = start
+                while header >= 0x80 {
+                    p.pointee = UInt8(truncatingIfNeeded: header) | 0x80
+                    p += 1
+                    header &>>= 7
+                }
+                p.pointee = UInt8(truncatingIfNeeded: header)
+                p += 1
+                let raw = UnsafeMutableRawPointer(p)
                 for w in 0..<((unaryBytes &+ 3) >> 2) {
                     raw.storeBytes(of: unary[w], toByteOffset: w &* 4, as: UInt32.self)
                 }
-                var writer = BitWriter(at: start + unaryBytes)
-                // Shifts and sums without overflow checks: z ≤ 32 and z + k ≤ 56 (a value below 2^32),
-                // and a code is v − (2^(z+k) − 2^k) ≥ 0 by the choice of z.
-                let offset = UInt64(1) &<< UInt64(truncatingIfNeeded: k)
-                for i in 0..<count {
-                    let v = values[i]
-                    let n = Int(prefixes[i]) &+ k
-                    writer.write(UInt64(v) &+ offset &- (1 &<< UInt64(truncatingIfNeeded: n)), bits: n)
+                let target = raw + unaryBytes
+                var j = 0
+                while j < mantissaBytes {
+                    target.storeBytes(of: mantissas.loadUnaligned(fromByteOffset: j, as: UInt64.self), toByteOffset: j,
+                                      as: UInt64.self)
+                    j &+= 8
                 }
-                writer.finish()
-                return start.distance(to: writer.cursor)
+                return start.distance(to: p) &+ unaryBytes &+ mantissaBytes
             }
         }
     }
@@ -104,12 +159,12 @@ enum PositionsBlock {
     static let stackScratchValues = 192
 
     /// Words of scratch `encode` uses for `count` values: at most 33 unary bits a value, in 32-bit words,
-    /// and the last partial word; then each value's z as a byte, for the mantissas' pass.
+    /// and the last partial word.
     @inline(__always)
-    static func scratchWords(count: Int) -> Int { ((count &* 33) >> 5 &+ 2) &+ (count &+ 3) >> 2 }
+    static func scratchWords(count: Int) -> Int { (count &* 33) >> 5 &+ 2 }
 
     /// `encode` of a block of one value (a term once in one doc: the commonest block of a flush), the same
-    /// bytes without the scratch words and the two passes' set-up: k is `parameter`'s, the unary code is
+    /// bytes without the scratch words and the pass's set-up: k is `parameter`'s, the unary code is
     /// a one bit after z zeros in ⌈(z + 1)/8⌉ bytes, the mantissa z + k bits padded to a byte. Each part
     /// is one 8-byte store (the mantissa's over the unary code's zero bytes past its length), within
     /// `maxEncodedLength(count: 1)`: a header of at most 2 bytes, the unary code at most 5, 8 bytes stored.
@@ -132,12 +187,12 @@ enum PositionsBlock {
 
     /// The block's k: the first of 0…min(`maxK`, largest bit length) with the fewest bits. A value of b
     /// bits costs 2·max(0, b − k − 1) + 1 + k bits (exact but when v >> k is all ones and + 1 carries),
-    /// so the block costs count·(1 + k) + 2·(S1(k + 2) − (k + 1)·S0(k + 2)), where S0(j) and S1(j) are
-    /// the number and the sum of the bit lengths of the values of at least j bits: suffix sums of the
-    /// bit lengths' histogram, one pass each instead of a sum over the lengths for every k (the same
-    /// costs, so the same k). The suffix sums start at the largest bit length (above it they are 0),
-    /// not at 32: most blocks are a rare term's few positions, where the fixed 33 steps cost more
-    /// than the values.
+    /// so the block costs count·(1 + k) + 2·Σ_{b ≥ k + 2} (b − k − 1)·h(b), h the bit lengths' histogram.
+    /// From k to k + 1 the cost changes by count − 2·S0(k + 2), S0(j) the values of at least j bits,
+    /// which never decreases as k grows: the cost is convex in k, and its first minimum in 0…cap is the
+    /// smallest k whose step is not negative (or cap). Walking down from cap with S0 summed from the
+    /// top: k − 1 is that minimum's side while 2·S0(k + 1) ≤ count. The same k as comparing every k's
+    /// cost (`PostingsCursorTests` checks it against that), in a few steps from cap and no products.
     ///
     /// A block of one value (a term once in one doc: the commonest block of a flush) takes the same k
     /// without the table: its cost is 2b − 1 − k up to k = b − 1, where it is b bits, then 1 + k, so the
@@ -146,35 +201,41 @@ enum PositionsBlock {
     @inline(__always)
     private static func parameter(_ values: UnsafePointer<UInt32>, count: Int) -> Int {
         if count == 1 { return min(maxK, max(0, BitPacking.bitsRequired(values[0]) - 1)) }
-        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * 35) { table in
-            // table[0..<35]: histogram; [35..<70]: S0; [70..<105]: S1, each read up to index highest + 2.
+        return withUnsafeTemporaryAllocation(of: Int32.self, capacity: 34) { table in
             guard let histogram = table.baseAddress else { return 0 }
-            histogram.initialize(repeating: 0, count: 33)
-            var highest = 0
-            for i in 0..<count {
-                let b = BitPacking.bitsRequired(values[i])
-                histogram[b] &+= 1
-                highest = max(highest, b)
+            histogram.initialize(repeating: 0, count: 34)
+            var all: UInt32 = 0
+            var i = 0
+            while i < count {
+                let v = values[i]
+                histogram[BitPacking.bitsRequired(v)] &+= 1
+                all |= v
+                i &+= 1
             }
-            let s0 = histogram + 35, s1 = histogram + 70
-            s0[highest + 1] = 0
-            s0[highest + 2] = 0
-            s1[highest + 1] = 0
-            s1[highest + 2] = 0
-            var b = highest
-            while b >= 0 {
-                s0[b] = s0[b + 1] &+ histogram[b]
-                s1[b] = s1[b + 1] &+ histogram[b] &* b
-                b -= 1
-            }
-            var k = 0
-            var best = Int.max
-            for candidate in 0...min(maxK, highest) {
-                let cost = count &* (1 &+ candidate) &+ 2 &* (s1[candidate + 2] &- (candidate &+ 1) &* s0[candidate + 2])
-                if cost < best { best = cost; k = candidate }
-            }
-            return k
+            return parameter(histogram: histogram, highest: BitPacking.bitsRequired(all), count: count)
         }
+    }
+
+    /// `parameter`'s k from the bit lengths' histogram (`histogram[b]`: the values of b bits, b ≤
+    /// `highest`, the largest) of a block of `count` values.
+    @inline(__always)
+    static func parameter(histogram: UnsafePointer<Int32>, highest: Int, count: Int) -> Int {
+        let cap = min(maxK, highest)
+        // S0(cap + 2): the values above cap + 1 bits (none when cap is the largest length).
+        var above = 0
+        var b = highest
+        while b >= cap &+ 2 {
+            above &+= Int(histogram[b])
+            b &-= 1
+        }
+        var k = cap
+        while k > 0 {
+            let next = above &+ Int(histogram[k &+ 1])
+            if 2 &* next > count { break }
+            above = next
+            k &-= 1
+        }
+        return k
     }
 
     /// z of the grammar: the bit length of (v >> k) + 1, minus one.
@@ -182,59 +243,6 @@ enum PositionsBlock {
     static func prefixLength(_ v: UInt32, _ k: Int) -> Int {
         let q = (UInt64(v) &>> UInt64(k)) &+ 1  // k ≤ maxK: the masking shift is the plain one
         return 63 &- q.leadingZeroBitCount
-    }
-
-    /// Writes bits from the low end of each byte: a 64-bit accumulator holding fewer than 32 bits
-    /// between writes, whole 32-bit words stored as they fill.
-    private struct BitWriter {
-        var accumulator: UInt64 = 0
-        var bits = 0
-        /// Where the next byte goes (in room the caller reserved: `maxEncodedLength`).
-        private(set) var cursor: UnsafeMutablePointer<UInt8>
-
-        init(at start: UnsafeMutablePointer<UInt8>) {
-            cursor = start
-        }
-
-        /// Appends the low `bits` bits (0…56) of `value`.
-        /// Not recursive (a call of itself for the upper half made it an out-of-line call for every
-        /// code, about 33 instructions each): a code of more than 32 bits is written as two halves.
-        @inline(__always)
-        mutating func write(_ value: UInt64, bits n: Int) {
-            if n > 32 {
-                put(value & 0xFFFF_FFFF, bits: 32)
-                put(value &>> 32, bits: n &- 32)
-            } else {
-                put(value, bits: n)
-            }
-        }
-
-        /// Appends the `n` ≤ 32 low bits of `value` (the bits above them zero).
-        @inline(__always)
-        private mutating func put(_ value: UInt64, bits n: Int) {
-            // bits < 32 here, so the masking shift is the plain one.
-            accumulator |= value &<< UInt64(truncatingIfNeeded: bits)
-            bits &+= n
-            if bits >= 32 {
-                UnsafeMutableRawPointer(cursor).storeBytes(of: UInt32(truncatingIfNeeded: accumulator).littleEndian,
-                                                           as: UInt32.self)
-                cursor += 4
-                accumulator &>>= 32
-                bits &-= 32
-            }
-        }
-
-        /// Pads the bits written to a whole byte and starts again from an empty accumulator.
-        mutating func finish() {
-            while bits > 0 {
-                cursor.pointee = UInt8(truncatingIfNeeded: accumulator)
-                cursor += 1
-                accumulator >>= 8
-                bits -= 8
-            }
-            accumulator = 0
-            bits = 0
-        }
     }
 }
 

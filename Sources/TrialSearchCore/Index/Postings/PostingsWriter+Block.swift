@@ -20,7 +20,8 @@ extension PostingsWriter {
         skip.u32(UInt32(truncatingIfNeeded: termPositions.count))
         skip.u8(UInt8(truncatingIfNeeded: n))
         termPositions.reserve(PositionsBlock.maxEncodedLength(count: positionCount))
-        PositionsBlock.encode(b.positions, count: positionCount, into: &termPositions, scratch: b.positionsScratch)
+        PositionsBlock.encode(b.positions, count: positionCount, into: &termPositions, scratch: b.positionsScratch,
+                              lengths: countsPositionLengths ? b.positionLengths : nil)
         blocks.reserve(Self.maxBlockBytes)
         blockImpacts.encode(into: &blocks)
         termImpacts.add(blockImpacts)
@@ -40,6 +41,8 @@ extension PostingsWriter {
         blockCount += 1
         count = 0
         freqCount = 0
+        // Every doc's termFreqs are its position values (Σ of the mask's termFreqs).
+        termFreqSum &+= positionCount
         positionCount = 0
         // An empty bound: `Impacts.add` sets a field's values when it adds the field to the mask, and the
         // writer reads only the fields of the mask, so those of other fields need no zeroing (two
@@ -51,18 +54,24 @@ extension PostingsWriter {
     @inline(__always)
     private mutating func encodeDocsAndMasks(_ n: Int) {
         unowned(unsafe) let b = buffers
+        // The buffers' addresses in locals: read through `b` in the loops, they were loaded again after
+        // every store (a store through a pointer may alias the object).
+        let docs = b.docs, masks = b.masks, scratch = b.scratch, dictionary = b.dictionary
         // Doc deltas − 1.
         var previous = UInt32(truncatingIfNeeded: previousBlockLastDoc)
         var maxDelta: UInt32 = 0
-        for i in 0..<n {
-            let delta = b.docs[i] &- previous &- 1
-            b.scratch[i] = delta
+        var i = 0
+        while i < n {
+            let doc = docs[i]
+            let delta = doc &- previous &- 1
+            scratch[i] = delta
             maxDelta |= delta
-            previous = b.docs[i]
+            previous = doc
+            i &+= 1
         }
         let docWidth = BitPacking.bitsRequired(maxDelta)
         blocks.u8(UInt8(docWidth))
-        blocks.pack(b.scratch, count: n, width: docWidth)
+        blocks.pack(scratch, count: n, width: docWidth)
 
         // Field masks: a small dictionary, then an index per doc.
         var dictionaryCount = 0
@@ -71,24 +80,27 @@ extension PostingsWriter {
         // A mask's index is found in `maskSlots` (index + 1 per mask seen in this block, 0 otherwise),
         // not by a scan of the dictionary; the slots of the block's masks are cleared after it.
         let slots = b.maskSlots
-        for i in 0..<n {
-            let m = b.masks[i]
+        i = 0
+        while i < n {
+            let m = masks[i]
             if dictionaryCount > 0 && m == lastMask {
-                b.scratch[i] = lastIndex
+                scratch[i] = lastIndex
+                i &+= 1
                 continue
             }
             var k = Int(slots[Int(m)]) &- 1
             if k < 0 {
                 k = dictionaryCount
-                b.dictionary[k] = m
+                dictionary[k] = m
                 dictionaryCount &+= 1
                 slots[Int(m)] = UInt8(truncatingIfNeeded: dictionaryCount)
             }
             lastMask = m
             lastIndex = UInt32(truncatingIfNeeded: k)
-            b.scratch[i] = lastIndex
+            scratch[i] = lastIndex
+            i &+= 1
         }
-        for k in 0..<dictionaryCount { slots[Int(b.dictionary[k])] = 0 }
+        for k in 0..<dictionaryCount { slots[Int(dictionary[k])] = 0 }
         // The masks shifted to the block's lowest field, as wide as its fields span.
         let blockFields = blockImpacts.fieldMask
         let shift = blockFields.trailingZeroBitCount
@@ -96,14 +108,14 @@ extension PostingsWriter {
         blocks.u8(UInt8(dictionaryCount))
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: dictionaryCount) { shifted in
             for k in 0..<dictionaryCount {
-                let mask = b.dictionary[k]
+                let mask = dictionary[k]
                 precondition(mask & ~blockFields == 0, "field mask \(mask) outside the block's impacts \(blockFields)")
                 shifted[k] = UInt32(mask) >> UInt32(shift)
             }
             if let values = shifted.baseAddress { blocks.pack(values, count: dictionaryCount, width: maskWidth) }
         }
         let indexWidth = BitPacking.bitsRequired(UInt32(dictionaryCount - 1))
-        blocks.pack(b.scratch, count: n, width: indexWidth)
+        blocks.pack(scratch, count: n, width: indexWidth)
     }
 
     /// The deltas, masks and mask indices of a block of one doc (a rare term's: most blocks of a flush),

@@ -81,6 +81,10 @@ struct PostingsWriter: ~Copyable {
     var freqCount = 0
     /// Position values (first positions and gaps) of the block being filled.
     var positionCount = 0
+    /// Whether the caller counts the bit length of every position value it adds in
+    /// `buffers.positionLengths` (a flush's: `countPositionLengths()`), so that `encodeBlock` passes the
+    /// histogram to `PositionsBlock.encode` instead of a pass over the values to count them.
+    private(set) var countsPositionLengths = false
     var blockImpacts = Impacts()
     var lastDoc: Int64 = -1
     var previousBlockLastDoc: Int64 = -1
@@ -95,6 +99,8 @@ struct PostingsWriter: ~Copyable {
     private var head = ByteBuffer(capacity: 1 << 12)
     var blockCount = 0
     var docFreq = 0
+    /// The term's termFreqs summed: its position values, added per block (`encodeBlock`), and
+    /// `addStatistics` for copied blocks.
     var termFreqSum = 0
     var fieldDocFreqs = FieldCounts()
 
@@ -142,6 +148,15 @@ struct PostingsWriter: ~Copyable {
         blockFactorTable = maxima?.blocks?.factorTable
         self.rows = rows
         blockMaxima.reserveCapacity(1 << 10)
+        buffers.fillFactorPairs(factorTable, blockFactorTable)
+    }
+
+    /// Says that every position value added from now on comes with its bit length counted in
+    /// `buffers.positionLengths` (by the flush's entries, `reservedPositionSlots`); the per-doc `add`
+    /// and `positionSlots` may no longer be used.
+    mutating func countPositionLengths() {
+        precondition(positionCount == 0, "\(positionCount) position values already added")
+        countsPositionLengths = true
     }
 
     /// Writes `MaximaParameters` and `KeywordMaximaParameters` at the start of a new postings file's
@@ -235,7 +250,8 @@ struct PostingsWriter: ~Copyable {
     @inline(__always)
     private mutating func append(doc: DocID, mask: UInt16, termFreqs: UnsafePointer<UInt32>, norms: UnsafePointer<UInt8>?,
                                  positions: UnsafePointer<UInt32>) {
-        precondition(Int64(doc) > lastDoc && mask != 0, "doc \(doc) after \(lastDoc), mask \(mask)")
+        precondition(Int64(doc) > lastDoc && mask != 0 && !countsPositionLengths,
+                     "doc \(doc) after \(lastDoc), mask \(mask), position lengths counted: \(countsPositionLengths)")
         // Not retained per doc: `self` holds the buffers for the whole call (a strong copy and a closure
         // over it cost a retain, a release and a call per posting of a flush).
         unowned(unsafe) let b = buffers
@@ -269,7 +285,6 @@ struct PostingsWriter: ~Copyable {
                 if let factorTable { x += Float(tf) * factorTable[slot] }
             }
         }
-        termFreqSum &+= docPositions
         // A doc added without norms but with the segment's rows (a merge's re-encoded doc) counts too.
         if factorTable != nil, norms != nil || (rowOfDoc != nil && blockFactorTable != nil) { termMaximum = max(termMaximum, x) }
         if norms == nil && rowOfDoc == nil { y = .infinity }

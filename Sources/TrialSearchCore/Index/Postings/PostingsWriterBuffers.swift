@@ -17,6 +17,30 @@ final class PostingsWriterBuffers {
         slots.initialize(repeating: 0, count: 1 << IndexFormat.fieldCount)
         return slots
     }()
+    /// Per field f and norm byte n, at f · 256 + n: the term maxima's factor and the block maxima's
+    /// (`TermMaximumFactors.factorTable`), 0 for a writer without them (`fillFactorPairs`): the flush's
+    /// x and keyword x of an entry in one load (`PostingsWriter.EntryDoc`).
+    let factorPairs: UnsafeMutablePointer<SIMD2<Float>> = {
+        let pairs = UnsafeMutablePointer<SIMD2<Float>>.allocate(capacity: IndexFormat.fieldCount * 256)
+        pairs.initialize(repeating: SIMD2(), count: IndexFormat.fieldCount * 256)
+        return pairs
+    }()
+
+    /// Sets `factorPairs` from the two factor tables (nil: factors of 0).
+    func fillFactorPairs(_ factors: UnsafePointer<Float>?, _ blockFactors: UnsafePointer<Float>?) {
+        for i in 0..<(IndexFormat.fieldCount * 256) {
+            factorPairs[i] = SIMD2(factors?[i] ?? 0, blockFactors?[i] ?? 0)
+        }
+    }
+
+    /// The bit lengths' histogram of the block's position values (`histogram[b]`: the values of b bits,
+    /// b ≤ 32; 33 is a guard of 0), counted as a flush decodes them
+    /// (`PostingsWriter.countsPositionLengths`) for `PositionsBlock.encode`'s k; all 0 between blocks.
+    let positionLengths: UnsafeMutablePointer<Int32> = {
+        let lengths = UnsafeMutablePointer<Int32>.allocate(capacity: 34)
+        lengths.initialize(repeating: 0, count: 34)
+        return lengths
+    }()
     /// Position values of the block, grown as needed (`reservePositions`).
     private(set) var positions = UnsafeMutablePointer<UInt32>.allocate(capacity: 1 << 12)
     private(set) var positionsCapacity = 1 << 12
@@ -48,6 +72,8 @@ final class PostingsWriterBuffers {
         scratch.deallocate()
         ys.deallocate()
         maskSlots.deallocate()
+        factorPairs.deallocate()
+        positionLengths.deallocate()
         positions.deallocate()
         positionsScratch.deallocate()
     }

@@ -30,46 +30,80 @@ struct TermDictionaryWriter {
     private var block: [UInt8] = []
     private var blockEntries = 0
     private var blockOffsets: [UInt64] = []
-    private var lastTerm: [UInt8] = []
     private var termCount = 0
     private var hasPrevious = false
     private var expectedPostings = 0
     private var expectedPositions = 0
-    private var entries: [UInt8] = []
+    /// The block's entries and the last term, in manually managed memory (array appends of each entry's
+    /// vints and bytes cost more than the flush's postings of most terms).
+    private let scratch = Scratch()
+
+    /// The block's encoded entries and the last term added, behind pointers (a class's stored `var`s
+    /// cost a dynamic exclusivity check per mutating call); one owner (the writer), freed in `deinit`.
+    private final class Scratch {
+        let entries = UnsafeMutablePointer<ByteBuffer>.allocate(capacity: 1)
+        let lastTerm = UnsafeMutablePointer<ByteBuffer>.allocate(capacity: 1)
+
+        init() {
+            entries.initialize(to: ByteBuffer(capacity: 1 << 13))
+            lastTerm.initialize(to: ByteBuffer(capacity: 1 << 9))
+        }
+
+        deinit {
+            entries.deinitialize(count: 1)
+            entries.deallocate()
+            lastTerm.deinitialize(count: 1)
+            lastTerm.deallocate()
+        }
+    }
 
     init(output: IndexOutput) {
         self.output = output
         block.reserveCapacity(4096)
-        entries.reserveCapacity(4096)
     }
+
+    /// Most bytes an entry takes besides its suffix: two vints of the prefix and suffix lengths, then
+    /// docFreq, totalTermFreq − docFreq, the field mask, a docFreq per field and the two lengths.
+    private static let maxEntryBytes = 10 * (7 + IndexFormat.fieldCount)
 
     /// Adds `term` (greater than the previous one) with `info`. The postings and positions of
     /// successive terms must be contiguous in their files.
     mutating func add(_ term: UnsafeRawBufferPointer, _ info: TermInfo) throws {
         precondition(info.docFreq > 0, "term without docs")
-        if hasPrevious { precondition(compare(lastTerm, term) < 0, "terms out of order") }
+        let entries = scratch.entries, lastTerm = scratch.lastTerm
+        let last = lastTerm.pointee.bytes
+        if hasPrevious { precondition(compareBytes(last, term) < 0, "terms out of order") }
         if blockEntries == IndexFormat.termBlockSize { try flushBlock() }
         var prefix = 0
         if blockEntries == 0 {
             expectedPostings = info.postingsOffset
             expectedPositions = info.positionsOffset
-        } else {
-            let limit = min(lastTerm.count, term.count)
-            while prefix < limit && lastTerm[prefix] == term[prefix] { prefix += 1 }
+        } else if let a = last.baseAddress, let b = term.baseAddress {
+            let limit = min(last.count, term.count)
+            while prefix < limit && a.load(fromByteOffset: prefix, as: UInt8.self) == b.load(fromByteOffset: prefix, as: UInt8.self) {
+                prefix &+= 1
+            }
         }
         precondition(info.postingsOffset == expectedPostings && info.positionsOffset == expectedPositions,
                      "postings not contiguous: \(info.postingsOffset) vs \(expectedPostings)")
-        entries.appendVInt(prefix)
-        entries.appendVInt(term.count - prefix)
-        entries.append(contentsOf: term[prefix...])
-        entries.appendVInt(info.docFreq)
-        entries.appendVInt(info.totalTermFreq - info.docFreq)
-        entries.appendVInt(Int(info.fieldMask))
+        let suffix = UnsafeRawBufferPointer(rebasing: term[prefix...])
+        // The conversions to `UInt64` trap on a negative value (as `appendVInt` did).
+        entries.pointee.reserve(Self.maxEntryBytes + suffix.count)
+        entries.pointee.vint(UInt64(prefix))
+        entries.pointee.vint(UInt64(suffix.count))
+        entries.pointee.append(suffix)
+        entries.pointee.vint(UInt64(info.docFreq))
+        entries.pointee.vint(UInt64(info.totalTermFreq - info.docFreq))
+        entries.pointee.vint(UInt64(info.fieldMask))
         if info.fieldMask.nonzeroBitCount > 1 {
-            forEachField(in: info.fieldMask) { entries.appendVInt(Int(info.fieldDocFreqs[$0])) }
+            var m = info.fieldMask
+            while m != 0 {
+                entries.pointee.vint(UInt64(info.fieldDocFreqs[m.trailingZeroBitCount]))
+                m &= m &- 1
+            }
         }
-        entries.appendVInt(info.postingsLength)
-        entries.appendVInt(info.positionsLength)
+        entries.pointee.vint(UInt64(info.postingsLength))
+        entries.pointee.vint(UInt64(info.positionsLength))
         if blockEntries == 0 {
             block.removeAll(keepingCapacity: true)
             block.appendVInt(info.postingsOffset)
@@ -79,12 +113,11 @@ struct TermDictionaryWriter {
         expectedPositions += info.positionsLength
         blockEntries += 1
         termCount += 1
-        lastTerm.removeAll(keepingCapacity: true)
-        lastTerm.append(contentsOf: term)
+        lastTerm.pointee.removeAll()
+        lastTerm.pointee.append(term)
         hasPrevious = true
     }
 
-    /// Writes the pending block, the index and the trailer (the caller finishes the output).
     mutating func finish() throws {
         if blockEntries > 0 { try flushBlock() }
         let indexOffset = output.position
@@ -103,14 +136,11 @@ struct TermDictionaryWriter {
         head.appendVInt(blockEntries)
         head.append(contentsOf: block)
         try output.write(head)
-        try output.write(entries)
-        entries.removeAll(keepingCapacity: true)
+        try output.write(scratch.entries.pointee.bytes)
+        scratch.entries.pointee.removeAll()
         blockEntries = 0
     }
 
-    private func compare(_ a: [UInt8], _ b: UnsafeRawBufferPointer) -> Int {
-        a.withUnsafeBytes { compareBytes($0, b) }
-    }
 }
 
 /// Lexicographic comparison of byte strings (negative, zero, positive), the order of the dictionary.
