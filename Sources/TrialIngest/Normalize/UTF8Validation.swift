@@ -60,14 +60,21 @@ enum UTF8Validation {
                 k &+= 1
             }
         }
+        return smallString(low: low, high: high, count: n)
+    }
+
+    /// The small `String` whose bytes are `low` then `high` (the bytes past `count` zero): the count and
+    /// the ASCII flag set in the top byte of `high`, as Swift's small-string layout has them.
+    @inline(__always)
+    private static func smallString(low: UInt64, high: UInt64, count n: Int) -> String {
         let ascii = (low | high) & 0x8080_8080_8080_8080 == 0
-        high |= ((ascii ? 0xE0 : 0xA0) | UInt64(truncatingIfNeeded: n)) &<< 56
+        let discriminated = high | ((ascii ? 0xE0 : 0xA0) | UInt64(truncatingIfNeeded: n)) &<< 56
         // Written over an empty string's words rather than `unsafeBitCast` from the pair: the cast's result
         // was retained (`swift_bridgeObjectRetain`, a no-op on a small string but a call each time).
         var string = ""
         withUnsafeMutableBytes(of: &string) { words in
             words.storeBytes(of: low, as: UInt64.self)
-            words.storeBytes(of: high, toByteOffset: 8, as: UInt64.self)
+            words.storeBytes(of: discriminated, toByteOffset: 8, as: UInt64.self)
         }
         return string
     }
@@ -85,14 +92,7 @@ enum UTF8Validation {
         } else {
             high &= (1 &<< UInt64(truncatingIfNeeded: (n &- 8) &* 8)) &- 1
         }
-        let ascii = (low | high) & 0x8080_8080_8080_8080 == 0
-        high |= ((ascii ? 0xE0 : 0xA0) | UInt64(truncatingIfNeeded: n)) &<< 56
-        var string = ""
-        withUnsafeMutableBytes(of: &string) { words in
-            words.storeBytes(of: low, as: UInt64.self)
-            words.storeBytes(of: high, toByteOffset: 8, as: UInt64.self)
-        }
-        return string
+        return smallString(low: low, high: high, count: n)
     }
     #endif
 
