@@ -35,15 +35,7 @@ import TrialSearchCore
 
     /// Each line decoded in one validated buffer (the range's path) against the tape.
     static func checkRange(_ lines: [String]) throws {
-        var buffer: [UInt8] = []
-        var starts: [Int] = []
-        for line in lines {
-            starts.append(buffer.count)
-            buffer += Array(line.utf8) + [0x0A]
-        }
-        var marks: [Int] = []
-        #expect(buffer.withUnsafeBytes { UTF8Validation.firstInvalidOffset($0, nonASCII: &marks) } == nil)
-        marks.append(Int.max)
+        let (buffer, starts, marks) = TrialJSONDecoderTests.validatedRange(lines)
         for (line, start) in zip(lines, starts) {
             var end = -1
             let decoded = buffer.withUnsafeBufferPointer { b in marks.withUnsafeBufferPointer { m in

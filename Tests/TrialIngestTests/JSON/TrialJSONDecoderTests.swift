@@ -5,6 +5,21 @@ import TrialSearchCore
 /// The fast path for `convert`'s lines reads every fixture record as the tape does, and gives up on
 /// every line outside the writer's form, leaving it to the tape (same `Trial` or the tape's error).
 @Suite struct TrialJSONDecoderTests {
+    /// `lines` as one buffer of JSON Lines validated as a range is before it is decoded: the bytes, each
+    /// line's start, and the offsets of the non-ASCII bytes the validation marked (ending in `Int.max`).
+    static func validatedRange(_ lines: [String]) -> (buffer: [UInt8], starts: [Int], marks: [Int]) {
+        var buffer: [UInt8] = []
+        var starts: [Int] = []
+        for line in lines {
+            starts.append(buffer.count)
+            buffer += Array(line.utf8) + [0x0A]
+        }
+        var marks: [Int] = []
+        #expect(buffer.withUnsafeBytes { UTF8Validation.firstInvalidOffset($0, nonASCII: &marks) } == nil)
+        marks.append(Int.max)
+        return (buffer, starts, marks)
+    }
+
     /// What the general path (tape + `TrialJSONReader`) makes of `line`.
     static func viaTape(_ line: String) -> Result<Trial, IngestError> {
         let at = IngestLocation(file: "line")
@@ -314,15 +329,7 @@ import TrialSearchCore
                 #expect(try fast == TrialJSONDecoderTests.viaTape(line).get(), "\(line)")
             }
             // A validated range.
-            var buffer: [UInt8] = []
-            var starts: [Int] = []
-            for line in order {
-                starts.append(buffer.count)
-                buffer += Array(line.utf8) + [0x0A]
-            }
-            var marks: [Int] = []
-            #expect(buffer.withUnsafeBytes { UTF8Validation.firstInvalidOffset($0, nonASCII: &marks) } == nil)
-            marks.append(Int.max)
+            let (buffer, starts, marks) = TrialJSONDecoderTests.validatedRange(order)
             let rangeScratch = JSONScratch()
             for (line, start) in zip(order, starts) {
                 var end = -1
