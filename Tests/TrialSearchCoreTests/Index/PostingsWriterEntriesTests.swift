@@ -42,7 +42,7 @@ import Testing
                             if countLengths { writer.reservePositions(pos.count) }
                             for f in 0..<IndexFormat.fieldCount where p.mask & (1 << UInt16(f)) != 0 {
                                 let tf = p.freqs[f]
-                                let target = countLengths ? writer.reservedPositionSlots(Int(tf)) : writer.positionSlots(Int(tf))
+                                let target = countLengths ? writer.reservedPositionSlots(Int(tf), in: writer.reservedPositions) : writer.positionSlots(Int(tf))
                                 for k in 0..<Int(tf) {
                                     target[k] = pos[next + k]
                                     if countLengths { writer.positionLengths[BitPacking.bitsRequired(pos[next + k])] += 1 }

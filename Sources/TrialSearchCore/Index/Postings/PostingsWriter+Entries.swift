@@ -40,15 +40,9 @@ extension PostingsWriter {
     /// The histogram of the block's position values' bit lengths (`countPositionLengths()`).
     var positionLengths: UnsafeMutablePointer<Int32> { buffers.positionLengths }
 
-    /// `positionSlots` within room made by `reservePositions`. The caller counts each value's bit length in
-    /// `positionLengths` when the writer `countsPositionLengths`.
-    @inline(__always)
-    mutating func reservedPositionSlots(_ n: Int) -> UnsafeMutablePointer<UInt32> {
-        reservedPositionSlots(n, in: buffers.positions)
-    }
-
-    /// `reservedPositionSlots(_:)` given `reservedPositions` (read once after `reservePositions`, which
-    /// alone moves the values).
+    /// `positionSlots` within room made by `reservePositions`, in `positions` (`reservedPositions`, read
+    /// once after `reservePositions`, which alone moves the values). The caller counts each value's bit
+    /// length in `positionLengths` when the writer `countsPositionLengths`.
     @inline(__always)
     mutating func reservedPositionSlots(_ n: Int, in positions: UnsafeMutablePointer<UInt32>) -> UnsafeMutablePointer<UInt32> {
         let target = positions + positionCount

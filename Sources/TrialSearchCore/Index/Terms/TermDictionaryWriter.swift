@@ -96,11 +96,7 @@ struct TermDictionaryWriter {
         entries.pointee.vint(UInt64(info.totalTermFreq - info.docFreq))
         entries.pointee.vint(UInt64(info.fieldMask))
         if info.fieldMask.nonzeroBitCount > 1 {
-            var m = info.fieldMask
-            while m != 0 {
-                entries.pointee.vint(UInt64(info.fieldDocFreqs[m.trailingZeroBitCount]))
-                m &= m &- 1
-            }
+            forEachField(in: info.fieldMask) { entries.pointee.vint(UInt64(info.fieldDocFreqs[$0])) }
         }
         entries.pointee.vint(UInt64(info.postingsLength))
         entries.pointee.vint(UInt64(info.positionsLength))
@@ -118,6 +114,7 @@ struct TermDictionaryWriter {
         hasPrevious = true
     }
 
+    /// Writes the pending block, the index and the trailer (the caller finishes the output).
     mutating func finish() throws {
         if blockEntries > 0 { try flushBlock() }
         let indexOffset = output.position
@@ -140,7 +137,6 @@ struct TermDictionaryWriter {
         scratch.entries.pointee.removeAll()
         blockEntries = 0
     }
-
 }
 
 /// Lexicographic comparison of byte strings (negative, zero, positive), the order of the dictionary.
