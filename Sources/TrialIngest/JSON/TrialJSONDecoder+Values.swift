@@ -191,6 +191,8 @@ extension TrialJSONDecoder {
     /// without the scan's call and word path and the offsets' look-up (`text`, whose cursor catches up at
     /// its next string: it only moves forward).
     mutating func string() throws(Reject) -> String {
+        // Bytes after the quote already known plain (the block's sixteen): the scan starts past them.
+        var plain = 0
         #if _endian(little) && _pointerBitWidth(_64)
         if nonASCII != nil, i &+ 17 <= b.count, let base = b.baseAddress, base[i] == UInt8(ascii: "\"") {
             let v = UnsafeRawPointer(base + (i &+ 1)).loadUnaligned(as: SIMD16<UInt8>.self)
@@ -212,15 +214,10 @@ extension TrialJSONDecoder {
                 }
             }
             // Sixteen plain bytes: the scan goes on past them.
-            let (start, end, escaped) = try scanString(toEscape: true, plain: 16)
-            if escaped {
-                i = end
-                return try unescapedString(from: start)
-            }
-            return text(UnsafeBufferPointer(rebasing: b[start..<end]), from: start, to: end)
+            plain = 16
         }
         #endif
-        let (start, end, escaped) = try scanString(toEscape: true)
+        let (start, end, escaped) = try scanString(toEscape: true, plain: plain)
         if escaped {
             i = end
             return try unescapedString(from: start)
