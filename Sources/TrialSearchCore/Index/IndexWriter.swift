@@ -246,12 +246,11 @@ public final class IndexWriter: Sendable {
         })
     }
 
-    /// Removes the files trialsearch owns in `directory` that `keeping` does not list.
+    /// Removes the files trialsearch owns in `directory` that `keeping` does not list (on two or more
+    /// threads: `FileSystem.removeFiles`).
     static func removeUnreferenced(directory: String, keeping: Set<String>) throws {
-        for name in try FileSystem.list(directory) where SegmentName.isOwnedFile(name) && !keeping.contains(name) {
-            unlink(FileSystem.join(directory, name))
-            KillPoint.reach("files.removed")
-        }
+        let names = try FileSystem.list(directory).filter { SegmentName.isOwnedFile($0) && !keeping.contains($0) }
+        FileSystem.removeFiles(names.sorted().map { FileSystem.join(directory, $0) }) { KillPoint.reach("files.removed") }
     }
 
     /// The update keys of the live indexed record of `id`, if any.

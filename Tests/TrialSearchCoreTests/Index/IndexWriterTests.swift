@@ -1,3 +1,4 @@
+import Synchronization
 import Testing
 @testable import TrialSearchCore
 
@@ -107,6 +108,23 @@ import Testing
         // Only the new segment's files remain.
         let owned = try FileSystem.list(dir.path).filter { SegmentName.isOwnedFile($0) }
         #expect(Set(owned) == reader.manifest.referencedFiles)
+    }
+
+    /// `FileSystem.removeFiles` (the commit's removal of unreferenced files, on several threads) removes
+    /// every path it is given, passes over one already gone, and reports each file once.
+    @Test func removeFilesRemovesEveryPathOnce() throws {
+        let dir = TemporaryDirectory("remove-files")
+        defer { dir.remove() }
+        for count in [0, 1, 2, 7] {
+            let paths = (0..<count).map { FileSystem.join(dir.path, "f\(count)-\($0)") }
+            for path in paths { IndexIntegrityTests.writeFile(path, Array("x\(path)".utf8)) }
+            let missing = FileSystem.join(dir.path, "gone\(count)")
+            let reported = Mutex(0)
+            FileSystem.removeFiles(paths + (count > 0 ? [missing] : [])) { reported.withLock { $0 += 1 } }
+            #expect(paths.allSatisfy { !FileSystem.exists($0) })
+            #expect(reported.withLock { $0 } == count + (count > 0 ? 1 : 0))
+        }
+        #expect(try FileSystem.list(dir.path).isEmpty)
     }
 
     /// A run discarded after its workers finished (a read done again from the start,

@@ -192,6 +192,21 @@ enum FileSystem {
         try concurrently({ try syncFiles(Array(paths[..<half])) }, background: { try syncFiles(upper) })
     }
 
+    /// Removes each of `paths` (ignoring those already gone), the larger half on another thread: an
+    /// unlink frees the file's page cache, and a rebuilt index's old files are the size of the new ones
+    /// (the 10,614 trials' six files: about 12 ms one after another; a replica's several hundred MB).
+    /// `removed` runs after each file, on the thread that removed it.
+    static func removeFiles(_ paths: [String], removed: @escaping @Sendable () -> Void = {}) {
+        guard paths.count > 1 else {
+            if let path = paths.first { unlink(path); removed() }
+            return
+        }
+        let half = paths.count / 2
+        let upper = Array(paths[half...])
+        try? concurrently({ removeFiles(Array(paths[..<half]), removed: removed) },
+                          background: { removeFiles(upper, removed: removed) })
+    }
+
     /// The names in a folder (no `.` and `..`).
     static func list(_ path: String) throws -> [String] {
         guard let dir = opendir(path) else { throw IndexError.system("list", path) }
