@@ -41,7 +41,7 @@ extension TopHitsCollector {
         /// `idAt`), then segment and doc.
         @inline(__always)
         static func precedes(_ a: Tie, _ b: Tie, _ docs: UnsafeBufferPointer<ScoredDoc>,
-                             _ idAt: UnsafeMutablePointer<UnsafeRawBufferPointer>) -> Bool {
+                             _ idAt: UnsafePointer<UnsafeRawBufferPointer>) -> Bool {
             if a.high != b.high { return a.high < b.high }
             if a.low != b.low { return a.low < b.low }
             return samePrefixPrecedes(position(a.key), position(b.key), docs, idAt)
@@ -51,7 +51,7 @@ extension TopHitsCollector {
     /// `Tie.precedes` for ids equal in their first 16 bytes: the whole ids, then segment and doc.
     @inline(never)
     static func samePrefixPrecedes(_ a: Int, _ b: Int, _ docs: UnsafeBufferPointer<ScoredDoc>,
-                                   _ idAt: UnsafeMutablePointer<UnsafeRawBufferPointer>) -> Bool {
+                                   _ idAt: UnsafePointer<UnsafeRawBufferPointer>) -> Bool {
         let c = compareBytes(idAt[a], idAt[b])
         if c != 0 { return c < 0 }
         return (docs[a].segment, docs[a].doc) < (docs[b].segment, docs[b].doc)
@@ -73,20 +73,15 @@ extension TopHitsCollector {
 
     /// Orders the keys of docs tied on score (index in the low 32 bits) by trial id, then segment and
     /// doc, as `ranksAbove`: an insertion sort for the usual short runs, `scratch` holding a run and
-    /// `idAt` the ids' bytes by position in `docs`, read through `columns` (each segment's id column).
-    /// The ids' bytes go to `ids`, in the new order.
+    /// `idAt` the ids' bytes by position in `docs`. The ids' bytes go to `ids`, in the new order.
     static func sortTies(_ run: UnsafeMutableBufferPointer<UInt64>, _ docs: UnsafeBufferPointer<ScoredDoc>,
-                         _ columns: UnsafePointer<DocValues.IDColumn>, scratch ties: UnsafeMutablePointer<Tie>,
-                         idAt: UnsafeMutablePointer<UnsafeRawBufferPointer>,
+                         scratch ties: UnsafeMutablePointer<Tie>,
+                         idAt: UnsafePointer<UnsafeRawBufferPointer>,
                          ids: UnsafeMutablePointer<UnsafeRawBufferPointer>) {
         let t = run.count
         for i in 0..<t {
             let key = run[i]
-            let p = position(key)
-            let doc = docs[p]
-            let id = columns[Int(doc.segment)].idBytes(doc.doc)
-            idAt[p] = id
-            let prefix = idPrefix(id)
+            let prefix = idPrefix(idAt[position(key)])
             (ties + i).initialize(to: Tie(high: prefix.high, low: prefix.low, key: key))
         }
         var buffer = UnsafeMutableBufferPointer(start: ties, count: t)

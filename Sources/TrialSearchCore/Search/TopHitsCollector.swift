@@ -1,3 +1,5 @@
+import CIntrinsics
+
 /// A matching doc and its score, in some segment of the snapshot.
 struct ScoredDoc: Sendable {
     var score: Float
@@ -322,7 +324,8 @@ struct TopHitsCollector {
     /// them, once per doc (the first 16 bytes as two big-endian integers, then, for ids equal that far,
     /// the whole ids). Callgrind, the first 200 keyword queries at top 1,000 on the 16x replica:
     /// `sorted()` 81.7 M → 62.9 M instructions against a sort of indices comparing scores and ids in a
-    /// closure (same order). Every doc's id is read once: the ties' by `sortTies`, the others' here.
+    /// closure (same order). Every doc's id is located once, up front (and prefetched), and the ties'
+    /// ids read by `sortTies`.
     /// - Complexity: O(buffer) for a selection, then O(limit) for the sort by score (`sortByScore`), plus
     ///   O(t²) id comparisons per run of t ≤ 32 equal scores (O(t · log t) beyond).
     private func rank<R>(_ body: (UnsafeBufferPointer<ScoredDoc>, UnsafeBufferPointer<UInt64>,
@@ -354,9 +357,6 @@ struct TopHitsCollector {
         }
         let keys = UnsafeMutableBufferPointer(start: keyStorage, count: n)
         return best.withUnsafeBufferPointer { docs in
-            for i in 0..<n { keys[i] = UInt64(Self.descendingKey(docs[i].score)) << 32 | UInt64(i) }
-            Self.sortByScore(keys)
-            // Runs of equal scores, by trial id.
             let ties = UnsafeMutablePointer<Tie>.allocate(capacity: max(n, 1))
             let idAt = UnsafeMutablePointer<UnsafeRawBufferPointer>.allocate(capacity: max(n, 1))
             // Each segment's id column, looked up once.
@@ -368,17 +368,31 @@ struct TopHitsCollector {
                 idAt.deallocate()
                 columns.deallocate()
             }
+            // Every doc's id bytes located, and their first and last cache lines asked for, before the
+            // sort by score and the runs that read them: a deep list's ids are scattered over the id
+            // column (1.9 MB on the 16x replica), and the load of each in turn stalled the ranking (70 %
+            // of `rank`'s samples on that load, `perf`); prefetched, their misses overlap one another
+            // and the sort (keywords at top 1,000 about 8 % faster on the clock: BENCHMARKS.md, `kw48`).
+            for i in 0..<n {
+                let doc = docs[i]
+                keys[i] = UInt64(Self.descendingKey(doc.score)) << 32 | UInt64(i)
+                let id = columns[Int(doc.segment)].idBytes(doc.doc)
+                (idAt + i).initialize(to: id)
+                trialsearch_prefetch_read(id.baseAddress)
+                trialsearch_prefetch_read(id.baseAddress.map { $0 + (max(id.count, 1) &- 1) })
+            }
+            Self.sortByScore(keys)
+            // Runs of equal scores, by trial id.
             var start = 0
             while start < n {
                 let score = keys[start] >> 32
                 var end = start + 1
                 while end < n && keys[end] >> 32 == score { end += 1 }
                 if end - start > 1 {
-                    Self.sortTies(UnsafeMutableBufferPointer(rebasing: keys[start..<end]), docs, columns, scratch: ties,
+                    Self.sortTies(UnsafeMutableBufferPointer(rebasing: keys[start..<end]), docs, scratch: ties,
                                   idAt: idAt, ids: ids + start)
                 } else {
-                    let doc = docs[Self.position(keys[start])]
-                    (ids + start).initialize(to: columns[Int(doc.segment)].idBytes(doc.doc))
+                    (ids + start).initialize(to: idAt[Self.position(keys[start])])
                 }
                 start = end
             }
