@@ -1,3 +1,4 @@
+import CIntrinsics
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -299,6 +300,18 @@ public struct MoreLikeThis: Sendable {
         lookups.reserveCapacity(selected.count)
         var terms: [SelectedTerm] = []
         terms.reserveCapacity(selected.count)
+        // The kept terms' postings (one segment) asked for now, hints only: the search's set-up reads each
+        // term's first and last bytes (`PostingsCursor.init`: its header and champion list trailer), one
+        // cold line each, which otherwise missed one after the other (BENCHMARKS.md, `rel48`).
+        if single {
+            let postings = segments[0].postingsFile
+            for s in selected {
+                guard let info = sides.onlyInfos[Int(s.slot)], info.postingsOffset >= postings.body.lowerBound,
+                      info.postingsLength > 0, info.postingsOffset + info.postingsLength <= postings.body.upperBound else { continue }
+                trialsearch_prefetch_read(postings.base + info.postingsOffset)
+                trialsearch_prefetch_read(postings.base + (info.postingsOffset + info.postingsLength - 1))
+            }
+        }
         for s in selected {
             let term = sides.term(s, counts)
             let slot = Int(s.slot)

@@ -115,6 +115,67 @@ import Testing
         #expect(recorded > 20 && scored > 100 && unmatched > 100, "recorded \(recorded) segments, \(scored) scores, \(unmatched) misses")
     }
 
+    /// A many-term query's candidates (the docs the seed completes, `SeededScores.docs`) are the `limit`
+    /// best docs by the partial sums of its rarest clauses (those whose postings fit the walk, cheapest
+    /// first), summed clause after clause as the walk adds them, the larger sum first and then the smaller
+    /// doc, admitted docs only: the marked docs are gathered from the window's mark words whatever their
+    /// number per word (up to 64; `candidateScores` takes four a word without a branch).
+    @Test(arguments: [Similarity.bm25f(.related), .default])
+    func candidatesAreTheBestPartialSumsOfTheRarestClauses(similarity: Similarity) throws {
+        let index = try #require(SyntheticSearchIndex.shared)
+        let searcher = try IndexSearcher(reader: index.reader, similarity: similarity)
+        let model = searcher.model
+        var queries = RandomQueries(seed: 59, trials: index.trials)
+        let window = MaxScoreSearch.innerWindow
+        let scratch = AccumulatorWindow(window: window)
+        defer { scratch.deallocate() }
+        var compared = 0, denseWords = 0
+        for round in 0..<40 {
+            let query = Self.manyTermQuery(&queries)
+            let limit = [1, 3, 10, 10, 50][queries.int(5)]
+            let options = SearchOptions(limit: limit, filter: queries.filter(), excluding: queries.int(2) == 0 ? index.trials[round].id : nil)
+            let prepared = try PreparedQuery(query, reader: index.reader, model: model)
+            for segment in index.reader.segments {
+                guard let q = prepared.termScorerQuery(segment, model: model, options: options),
+                      let fresh = prepared.termScorerQuery(segment, model: model, options: options) else { continue }
+                var scores: [Float] = []
+                var record = SeededScores.none
+                ThresholdSeed.candidateScores(q, limit: limit, accumulator: scratch.accumulator, marks: scratch.marks, window: window,
+                                              into: &scores, recording: &record)
+                guard !record.isEmpty else { continue }
+                // The walked clauses, as the seed picks them: cheapest first while their postings fit.
+                let maxPostings = min(ThresholdSeed.maxPostings, max(limit, segment.docCount / ThresholdSeed.docsPerPosting))
+                var postings = 0
+                var walked: [Int] = []
+                for i in fresh.optional.indices.sorted(by: { fresh.optional[$0].cost < fresh.optional[$1].cost }) {
+                    let cost = fresh.optional[i].cost
+                    guard postings + cost <= maxPostings else { break }
+                    postings += cost
+                    walked.append(i)
+                }
+                var sums: [DocID: Double] = [:]
+                for i in walked {
+                    var scorer = fresh.optional[i]
+                    while scorer.nextDoc() != PostingsCursor.noMoreDocs {
+                        guard scorer.matches() else { continue }
+                        let score = scorer.score()
+                        if score > 0 { sums[scorer.doc, default: 0] += Double(score) }
+                    }
+                }
+                var perWord: [Int: Int] = [:]
+                for doc in sums.keys { perWord[Int(doc) / 64, default: 0] += 1 }
+                denseWords += perWord.values.filter { $0 > 4 }.count
+                let best = sums.filter { q.admission.admits($0.key) }
+                    .sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+                    .prefix(limit).map(\.key).sorted()
+                #expect(record.docs == Array(best), "round \(round), segment \(segment.ordinal): \(record.docs) against \(best)")
+                compared += 1
+            }
+        }
+        #expect(compared > 20, "candidates compared for \(compared) segments")
+        #expect(denseWords > 0, "no mark word of more than four docs: the test shows little")
+    }
+
     /// With the seed in play, pruned many-term searches still equal exhaustive ones, bit for bit, with
     /// filters, deletions, an excluded source trial and a rescoring prior.
     @Test(arguments: [Similarity.bm25f(.related), .default])
