@@ -19,6 +19,9 @@ extension AnalysisEngine {
     @inline(__always) static func isLetter(_ b: UInt8) -> Bool { (b | 0x20) &- 0x61 < 26 }
     @inline(__always) static func isDigit(_ b: UInt8) -> Bool { b &- 0x30 < 10 }
     @inline(__always) static func isAlnum(_ b: UInt8) -> Bool { isLetter(b) || isDigit(b) }
+    /// `b` as 0 or 1, for tests combined without a branch (`&` of flags; `cmp; setcc`, which LLVM keeps,
+    /// where `&&` of loads is a branch per test).
+    @inline(__always) static func flag(_ b: Bool) -> UInt8 { unsafeBitCast(b, to: UInt8.self) }
 
     /// Tokenizes a text field, filters each term and calls `body`; returns the next free position.
     /// - Complexity: O(n) in the byte count.
@@ -45,8 +48,15 @@ extension AnalysisEngine {
                 // The byte after the run (0 at the text's end), read once for `endsWord` and the
                 // space step below.
                 let next: UInt8 = j < n ? p[j] : 0
-                if Self.endsWord(p, n, j, next, afterDigit: digits != 0),
-                   !(out >= 3 && p[j &- 1] == 0x73 && p[i] &- 0x41 < 26 && p[i &+ 1] &- 0x41 < 26) {
+                // A possible acronym plural (`CTs`: 3 bytes or more, two capitals, a last `s`) goes to
+                // `compound`. A word followed by a space or a control byte and not ending in `s` past 2
+                // bytes takes one predictable branch: those two tests (each a coin toss on the words of
+                // a text) are flags combined without a branch; the capitals and `endsWord`'s other
+                // cases come after it.
+                let endsInS = Self.flag(out >= 3) & Self.flag(p[j &- 1] == 0x73)
+                if Self.flag(next <= 0x20) & (endsInS ^ 1) != 0
+                    || (!(endsInS != 0 && p[i] &- 0x41 < 26 && p[i &+ 1] &- 0x41 < 26)
+                        && Self.endsWord(p, n, j, next, afterDigit: digits != 0)) {
                     // The run starts with a letter or digit: no digit means letters only.
                     if digits == 0, out <= cachedLength {
                         // The hash's first word is `foldRun`'s `head` when the text had 8 bytes from

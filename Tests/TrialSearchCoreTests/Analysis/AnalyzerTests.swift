@@ -79,6 +79,9 @@ struct AnalyzerTests {
         AnalysisCase(text: "e.g. U.S.A. Dr. Smith", expected: "eg@0 usa@1 dr@2 smith@3"),
         AnalysisCase(text: "NSAIDs MSCs CD34s IgGs ALS", expected: "nsaid@0 msc@1 cd34@2 igg@3 al@4",
                      why: "ALS is no plural; Porter2 stems als → al"),
+        AnalysisCase(text: "the MRIs, CTs. Cs Gs: cells CELLs\tPETs\nABCs", expected: "mri@1 ct@2 cs@3 gs@4 cell@5 cell@6 pet@7 abc@8",
+                     why: "acronym plurals before a space, a tab, a newline, `,`, `.`, `:` and at the text's end; "
+                         + "a two-byte word ending in s is no plural"),
         // URLs and e-mail addresses.
         AnalysisCase(text: "https://clinicaltrials.gov/show/NCT04502056",
                      expected: "https://clinicaltrials.gov/show/nct04502056@0(url)"),

@@ -95,6 +95,26 @@ struct ByteBlockPool {
         upto += 1
     }
 
+    /// The vint of `value` (below 2^21) as the low bytes of a little-endian word, and its length (1...3
+    /// bytes), computed without a branch: whether a doc stream's code (a doc gap times 32) takes one byte
+    /// or two is a coin toss, which a test per length mispredicted (`TermTable.writePending`).
+    @inline(__always)
+    static func vintWord(_ value: UInt32) -> (word: UInt32, length: Int32) {
+        let more1 = UInt32(unsafeBitCast(value >= 0x80, to: UInt8.self))
+        let more2 = UInt32(unsafeBitCast(value >= 1 << 14, to: UInt8.self))
+        let word = value & 0x7F | (value &<< 1) & 0x7F00 | (value &<< 2) & 0x7F_0000 | more1 &<< 7 | more2 &<< 15
+        return (word, Int32(bitPattern: 1 &+ more1 &+ more2))
+    }
+
+    /// Stores `word`'s 4 bytes at `upto`, a stream's next write address (at most its slice's `end`): a
+    /// slice has 4 bytes past `end` (for its forwarding address, written over them when it fills), so
+    /// the store stays in the slice; the bytes past the ones the caller counts are written over by the
+    /// stream's next bytes or lie past its final address, which no reader passes.
+    @inline(__always)
+    func storeWord(_ word: UInt32, at upto: Int32) {
+        UnsafeMutableRawPointer(pointer(upto)).storeBytes(of: word.littleEndian, as: UInt32.self)
+    }
+
     @inline(__always)
     mutating func appendVInt(_ value: UInt32, upto: inout Int32, end: inout Int32, level: inout UInt8) {
         if value < 0x80 && upto != end {

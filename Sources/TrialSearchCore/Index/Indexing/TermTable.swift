@@ -260,35 +260,22 @@ struct TermTable {
     /// Writes the pending (doc, field, termFreq) entry of a term to its doc stream.
     ///
     /// The usual entry (a code of at most 3 bytes: a doc gap below 65,536; a termFreq below 128; room in
-    /// the slice) is stored here, inline, through one pointer; any other goes through `appendVInt` out of
-    /// line. The same bytes either way.
+    /// the slice) is stored here, inline, as one 4-byte word (`ByteBlockPool.vintWord`, the termFreq's
+    /// byte after the code's, counted only when the termFreq is not 1): the code's length and whether a
+    /// termFreq follows were two branches a coin toss each. Any other entry goes through `appendVInt` out
+    /// of line. The same bytes either way.
     @inline(__always)
     private mutating func writePending(_ s: UnsafeMutablePointer<TermState>) {
         let docDelta = UInt32(bitPattern: s.pointee.lastDoc &- s.pointee.lastWrittenDoc)
         let freq = s.pointee.pendingFreq
         let code = docDelta &<< 5 | UInt32(truncatingIfNeeded: s.pointee.lastField) &<< 1 | (freq == 1 ? 1 : 0)
         let upto = s.pointee.docUpto
-        if code < 1 << 21 && freq < 0x80 && s.pointee.docEnd &- upto >= 4 {
-            let p = pool.pointer(upto)
-            var k: Int32
-            if code < 0x80 {
-                p[0] = UInt8(truncatingIfNeeded: code)
-                k = 1
-            } else if code < 1 << 14 {
-                p[0] = UInt8(truncatingIfNeeded: code) | 0x80
-                p[1] = UInt8(truncatingIfNeeded: code &>> 7)
-                k = 2
-            } else {
-                p[0] = UInt8(truncatingIfNeeded: code) | 0x80
-                p[1] = UInt8(truncatingIfNeeded: code &>> 7) | 0x80
-                p[2] = UInt8(truncatingIfNeeded: code &>> 14)
-                k = 3
-            }
-            if freq != 1 {
-                p[Int(k)] = UInt8(truncatingIfNeeded: freq)
-                k &+= 1
-            }
-            s.pointee.docUpto = upto &+ k
+        let (word, codeLength) = ByteBlockPool.vintWord(code)
+        let length = codeLength &+ Int32(unsafeBitCast(freq != 1, to: UInt8.self))
+        if code < 1 << 21 && freq < 0x80 && length <= s.pointee.docEnd &- upto {
+            // `codeLength` is 1...3: the termFreq's byte stays in the word.
+            pool.storeWord(word | UInt32(truncatingIfNeeded: freq) &<< (UInt32(bitPattern: codeLength) &* 8), at: upto)
+            s.pointee.docUpto = upto &+ length
         } else {
             writeEntry(s, code: code, freq: freq)
         }
