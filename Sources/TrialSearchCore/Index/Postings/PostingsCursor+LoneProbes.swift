@@ -20,6 +20,7 @@ extension PostingsCursor {
         if target <= doc { return doc }
         guard !isCorrupt, let b = findBlock(target, from: max(block, 0)) else { return exhaust() }
         if b != block || block < 0 {
+            prefetchBlock(b)
             guard startBlockAlone(b, reaching: target) else { return exhaust() }
         }
         let docs = buffers.docs
