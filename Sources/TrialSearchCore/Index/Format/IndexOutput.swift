@@ -183,28 +183,32 @@ enum FileSystem {
     /// the file system can write them out together rather than one after another. Throws the first
     /// path's error, in `paths` order.
     static func syncFiles(_ paths: [String]) throws {
-        guard paths.count > 1 else {
-            if let path = paths.first { try syncFile(path) }
-            return
-        }
-        let half = paths.count / 2
-        let upper = Array(paths[half...])
-        try concurrently({ try syncFiles(Array(paths[..<half])) }, background: { try syncFiles(upper) })
+        try forEachConcurrently(paths) { try syncFile($0) }
     }
 
-    /// Removes each of `paths` (ignoring those already gone), the larger half on another thread: an
-    /// unlink frees the file's page cache, and a rebuilt index's old files are the size of the new ones
-    /// (the 10,614 trials' six files: about 12 ms one after another; a replica's several hundred MB).
-    /// `removed` runs after each file, on the thread that removed it.
+    /// Removes each of `paths` (ignoring those already gone), each on its own thread: an unlink frees
+    /// the file's page cache, and a rebuilt index's old files are the size of the new ones (the 10,614
+    /// trials' six files: about 12 ms one after another; a replica's several hundred MB). `removed` runs
+    /// after each file, on the thread that removed it.
     static func removeFiles(_ paths: [String], removed: @escaping @Sendable () -> Void = {}) {
+        try? forEachConcurrently(paths) { path in
+            unlink(path)
+            removed()
+        }
+    }
+
+    /// Runs `body` on each of `paths`, the first half on this thread and the rest on another, each half
+    /// the same way down to one path (`syncFiles`, `removeFiles`). Throws the first path's error, in
+    /// `paths` order, once every call has returned.
+    private static func forEachConcurrently(_ paths: [String], _ body: @escaping @Sendable (String) throws -> Void) throws {
         guard paths.count > 1 else {
-            if let path = paths.first { unlink(path); removed() }
+            if let path = paths.first { try body(path) }
             return
         }
         let half = paths.count / 2
         let upper = Array(paths[half...])
-        try? concurrently({ removeFiles(Array(paths[..<half]), removed: removed) },
-                          background: { removeFiles(upper, removed: removed) })
+        try concurrently({ try forEachConcurrently(Array(paths[..<half]), body) },
+                         background: { try forEachConcurrently(upper, body) })
     }
 
     /// The names in a folder (no `.` and `..`).
