@@ -30,26 +30,13 @@ import Testing
         return trials
     }
 
-    /// Adds `trials` to a new in-memory segment `name` (id `id`) of `dir`.
-    static func segment(_ trials: ArraySlice<Trial>, name: String, id: UInt64, in dir: String) throws -> InMemorySegment {
-        let segment = try InMemorySegment(directory: dir, name: name, id: id)
-        let analyzer = Analyzer()
-        var record: [UInt8] = []
-        for t in trials {
-            let sourceStart = TrialCodec.encode(t, into: &record)
-            let hash = record.withUnsafeBytes { TrialCodec.contentHash($0, sourceStart: sourceStart) }
-            _ = try record.withUnsafeBytes { try segment.add(t, record: $0, contentHash: hash, analyzer: analyzer) }
-        }
-        return segment
-    }
-
     @Test func joinedSegmentsWriteTheFilesOfOneSegment() throws {
         let dirs = ["single", "joined", "split", "two", "twosplit"].map { TemporaryDirectory("joinedbytes-\($0)") }
         defer { for d in dirs { d.remove() } }
         let trials = Self.trials()
         let name = SegmentName.make(1)
         let single = dirs[0].path, joined = dirs[1].path, split = dirs[2].path, two = dirs[3].path, twoSplit = dirs[4].path
-        _ = try Self.segment(trials[...], name: name, id: 9, in: single).flush()
+        _ = try SegmentMergerTests.segment(trials[...], name: name, id: 9, in: single).flush()
         let three: [ArraySlice<Trial>] = [trials[0..<230], trials[230..<231], trials[231...]]
         let pair: [ArraySlice<Trial>] = [trials[0..<230], trials[230...]]
         let layouts: [(String, Bool, [ArraySlice<Trial>])] = [(joined, false, three), (split, true, three), (two, false, pair),
@@ -60,7 +47,7 @@ import Testing
             var segments: [InMemorySegment] = []
             for (k, part) in parts.enumerated() {
                 let partName = k == 0 ? name : SegmentName.make(k + 1)
-                segments.append(try Self.segment(part, name: partName, id: k == 0 ? 9 : UInt64(20 + k), in: d))
+                segments.append(try SegmentMergerTests.segment(part, name: partName, id: k == 0 ? 9 : UInt64(20 + k), in: d))
             }
             try segments[0].prepareForJoin()
             if segments.count > 2 { try segments[1].prepareForJoin() }

@@ -2,9 +2,9 @@ import Testing
 @testable import TrialSearchCore
 
 @Suite struct SegmentMergerTests {
-    /// Flushes `trials` as segment `name` of `dir`.
-    static func flush(_ trials: [Trial], name: String, id: UInt64, in dir: TemporaryDirectory) throws -> SegmentInfo {
-        let segment = try InMemorySegment(directory: dir.path, name: name, id: id)
+    /// Adds `trials` to a new in-memory segment `name` (id `id`) of `dir`.
+    static func segment(_ trials: ArraySlice<Trial>, name: String, id: UInt64, in dir: String) throws -> InMemorySegment {
+        let segment = try InMemorySegment(directory: dir, name: name, id: id)
         let analyzer = Analyzer()
         var record: [UInt8] = []
         for t in trials {
@@ -12,7 +12,12 @@ import Testing
             let hash = record.withUnsafeBytes { TrialCodec.contentHash($0, sourceStart: sourceStart) }
             _ = try record.withUnsafeBytes { try segment.add(t, record: $0, contentHash: hash, analyzer: analyzer) }
         }
-        return try segment.flush()
+        return segment
+    }
+
+    /// Flushes `trials` as segment `name` of `dir`.
+    static func flush(_ trials: [Trial], name: String, id: UInt64, in dir: TemporaryDirectory) throws -> SegmentInfo {
+        try segment(trials[...], name: name, id: id, in: dir.path).flush()
     }
 
     /// Segments that end in partial blocks, single-block terms next to multi-block ones, and a second
